@@ -1,0 +1,20 @@
+use crate::location::StoreArgs;
+use crate::Failure;
+use rectify_demo::DemoError;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+pub async fn run(args: Args) -> Result<(), Failure> {
+    let store = args.store.open().await?;
+    let s = rectify_demo::load(&store).await.map_err(|e| match e {
+        DemoError::NotEmpty => Failure::BadInput(e.to_string()),
+        other => Failure::runtime(other),
+    })?;
+    println!("Demo data loaded into {}: {} units, {} people, {} campaigns, {} problems.", args.store.describe(), s.units, s.people, s.campaigns, s.problems);
+    store.close().await;
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! `rectify`: the one binary of Rectify (整改通).
+
+mod bench;
+mod commands;
+mod location;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "rectify", version, about = "整改通 Rectify — the rectification ledger of a supervising office", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the JSON API.
+    Serve(commands::serve::Args),
+    /// Load the demo data (built from the seed documents) into an empty database.
+    Demo(commands::demo::Args),
+    /// The working-day calendar.
+    #[command(subcommand)]
+    Calendar(commands::calendar::Command),
+    /// Accounts.
+    #[command(subcommand)]
+    User(commands::user::Command),
+    /// Measure throughput and latency on this machine (see docs/BENCHMARKS.md).
+    Bench(bench::Args),
+}
+
+/// Failures of a command, by exit code: 2 for bad usage or bad input, 1 for everything else.
+#[derive(Debug)]
+pub enum Failure {
+    BadInput(String),
+    Runtime(String),
+}
+
+impl Failure {
+    pub fn runtime(e: impl std::fmt::Display) -> Self {
+        Failure::Runtime(e.to_string())
+    }
+}
+
+impl From<rectify_store::StoreError> for Failure {
+    fn from(e: rectify_store::StoreError) -> Self {
+        match e.domain() {
+            Some(d) => Failure::BadInput(commands::describe(d)),
+            None => Failure::Runtime(e.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RECTIFY_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(a) => commands::serve::run(a).await,
+            Command::Demo(a) => commands::demo::run(a).await,
+            Command::Calendar(c) => commands::calendar::run(c).await,
+            Command::User(c) => commands::user::run(c).await,
+            Command::Bench(a) => bench::run(a).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Demo data built from the seed documents, so a newcomer sees a living system:
+//! 金东区 with its departments and the first-batch immediate list of seed 000 (98 items, 80
+//! fixed); 蔡甸区's 300 units in 46 systems from seed 003 with their 2010 campaign; and a
+//! 安宁区-style campaign (seed 004) with a few hundred problems across states and lights.
+//! Dates are relative to today so the warning lights mean something.
+
+mod anning;
+mod caidian;
+mod jindong;
+mod names;
+mod plan;
+mod timeline;
+
+use rectify_domain::actor::Actor;
+use rectify_domain::ids::{PersonId, UnitId};
+use rectify_domain::person::{NewPerson, PersonKind};
+use rectify_domain::unit::{NewUnit, UnitKind};
+use rectify_store::units::UnitFilter;
+use rectify_store::{PageRequest, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the database is not empty: the demo data loads only into an empty database")]
+    NotEmpty,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("demo timeline out of order")]
+    Order,
+}
+
+impl From<rectify_domain::DomainError> for DemoError {
+    fn from(e: rectify_domain::DomainError) -> Self {
+        DemoError::Store(e.into())
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub units: usize,
+    pub people: usize,
+    pub campaigns: usize,
+    pub problems: usize,
+}
+
+/// Whether the database holds no units yet (accounts do not count).
+pub async fn is_empty(store: &Store) -> Result<bool, DemoError> {
+    let page = store.list_units(&Actor::system(), &UnitFilter { include_archived: true, ..Default::default() }, &PageRequest::first(1)).await?;
+    Ok(page.items.is_empty())
+}
+
+/// Loads the demo into an empty database.
+pub async fn load(store: &Store) -> Result<Summary, DemoError> {
+    if !is_empty(store).await? {
+        return Err(DemoError::NotEmpty);
+    }
+    let mut d = Demo { store, actor: Actor { username: "demo".into(), ..Actor::system() }, summary: Summary::default() };
+    jindong::load(&mut d).await?;
+    caidian::load(&mut d).await?;
+    anning::load(&mut d).await?;
+    Ok(d.summary)
+}
+
+pub(crate) struct Demo<'a> {
+    pub store: &'a Store,
+    pub actor: Actor,
+    pub summary: Summary,
+}
+
+impl Demo<'_> {
+    pub async fn unit(&mut self, name: &str, parent: Option<UnitId>, kind: UnitKind, system: Option<&str>) -> Result<UnitId, DemoError> {
+        self.unit_with(NewUnit { name: Some(name.into()), parent_id: parent, kind: Some(kind), system: system.map(Into::into), ..Default::default() }).await
+    }
+
+    pub async fn unit_with(&mut self, input: NewUnit) -> Result<UnitId, DemoError> {
+        self.summary.units += 1;
+        Ok(self.store.create_unit(&self.actor, input, None).await?.value.id)
+    }
+
+    pub async fn person(&mut self, name: String, unit: Option<UnitId>, kind: PersonKind, position: &str, affiliation: Option<&str>) -> Result<PersonId, DemoError> {
+        self.summary.people += 1;
+        let input = NewPerson {
+            name: Some(name),
+            kind: Some(kind),
+            unit_id: unit,
+            position: Some(position.into()),
+            affiliation: affiliation.map(Into::into),
+            phone: None,
+        };
+        Ok(self.store.create_person(&self.actor, input, None).await?.value.id)
+    }
+}
+
+/// Reads a tab-separated data file, skipping comments and blank lines.
+pub(crate) fn rows(data: &str) -> impl Iterator<Item = Vec<&str>> {
+    data.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(|l| l.split('\t').collect())
+}

@@ -1,0 +1,181 @@
+//! Who is acting, and what they may do. Every use case takes an [`Actor`] and asks [`authorize`]
+//! before touching anything. The rules are one table ([`allowed`]); a permission missing from
+//! it is refused (deny by default).
+
+use crate::error::DomainError;
+use crate::ids::{AccountId, UnitId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 督导办管理员: everything, including accounts and the calendar.
+    OfficeAdmin,
+    /// 督导办工作人员: runs campaigns, assigns, verifies and closes off.
+    OfficeStaff,
+    /// 单位负责人: answers for a unit and its sub-units.
+    UnitLeader,
+    /// 单位联络员: reports the unit's progress.
+    UnitClerk,
+    /// 督查员 / 行风监督员: inspects and collects opinions.
+    Inspector,
+    /// 评议代表: scores units in democratic evaluations.
+    Evaluator,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::OfficeAdmin,
+        Role::OfficeStaff,
+        Role::UnitLeader,
+        Role::UnitClerk,
+        Role::Inspector,
+        Role::Evaluator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::OfficeAdmin => "office_admin",
+            Role::OfficeStaff => "office_staff",
+            Role::UnitLeader => "unit_leader",
+            Role::UnitClerk => "unit_clerk",
+            Role::Inspector => "inspector",
+            Role::Evaluator => "evaluator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn is_office(self) -> bool {
+        matches!(self, Role::OfficeAdmin | Role::OfficeStaff)
+    }
+
+    /// Roles that act for one unit and must be attached to it.
+    pub fn is_unit_bound(self) -> bool {
+        matches!(self, Role::UnitLeader | Role::UnitClerk)
+    }
+}
+
+/// A signed-in account (or a system task) performing a use case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub account_id: Option<AccountId>,
+    pub username: String,
+    pub role: Role,
+    pub unit_id: Option<UnitId>,
+}
+
+impl Actor {
+    /// The program itself (demo loader, migrations, scheduled jobs): an office administrator with
+    /// no account, recorded in history as `system`.
+    pub fn system() -> Actor {
+        Actor { account_id: None, username: "system".into(), role: Role::OfficeAdmin, unit_id: None }
+    }
+}
+
+/// How the actor stands to the thing acted on, worked out by the caller that knows the unit tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    /// The supervising office (office roles).
+    Office,
+    /// Staff of the unit that owns the thing (or, for a leader, of a unit above it).
+    OwnerUnit,
+    /// Anyone else with an account.
+    Other,
+}
+
+impl Party {
+    /// `owner_line` holds the owner unit and its ancestors: a clerk acts for their own unit, a
+    /// leader also for the units below theirs.
+    pub fn of(actor: &Actor, owner_unit: UnitId, owner_line: &[UnitId]) -> Party {
+        if actor.role.is_office() {
+            return Party::Office;
+        }
+        match (actor.role, actor.unit_id) {
+            (Role::UnitClerk, Some(u)) if u == owner_unit => Party::OwnerUnit,
+            (Role::UnitLeader, Some(u)) if owner_line.contains(&u) => Party::OwnerUnit,
+            _ => Party::Other,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    ManageUnits,
+    ManagePeople,
+    ManageCampaigns,
+    ManageCalendar,
+    ManageAccounts,
+    ManageSettings,
+    /// See the reference data every form needs: units, people, campaigns, calendar.
+    ViewDirectory,
+    /// See problems of the whole ledger (others see their own unit's only).
+    ViewAllProblems,
+    ViewStats,
+    CreateProblem,
+    EditProblem,
+    AddProgress,
+    UploadAttachment,
+}
+
+/// The permission table. `party` is how the actor stands to the record, where there is one.
+fn allowed(role: Role, permission: Permission, party: Party) -> bool {
+    use Permission::*;
+    use Role::*;
+    let office = role.is_office();
+    let owner = party == Party::OwnerUnit;
+    match permission {
+        ManageAccounts | ManageCalendar | ManageSettings => role == OfficeAdmin,
+        ManageUnits | ManagePeople | ManageCampaigns => office,
+        ViewDirectory | ViewStats | UploadAttachment => true,
+        ViewAllProblems => office || role == Inspector,
+        CreateProblem | EditProblem | AddProgress => office || (role.is_unit_bound() && owner),
+    }
+}
+
+pub fn authorize(actor: &Actor, permission: Permission, party: Party) -> Result<(), DomainError> {
+    if allowed(actor.role, permission, party) {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(format!(
+            "role {} may not {:?} here",
+            actor.role.as_str(),
+            permission
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, unit: Option<i64>) -> Actor {
+        Actor { account_id: Some(AccountId(1)), username: "u".into(), role, unit_id: unit.map(UnitId) }
+    }
+
+    #[test]
+    fn clerks_act_for_their_unit_and_leaders_for_the_subtree() {
+        let line = [UnitId(5), UnitId(2), UnitId(1)]; // owner 5 under 2 under 1
+        assert_eq!(Party::of(&actor(Role::UnitClerk, Some(5)), UnitId(5), &line), Party::OwnerUnit);
+        assert_eq!(Party::of(&actor(Role::UnitClerk, Some(2)), UnitId(5), &line), Party::Other);
+        assert_eq!(Party::of(&actor(Role::UnitLeader, Some(2)), UnitId(5), &line), Party::OwnerUnit);
+        assert_eq!(Party::of(&actor(Role::UnitLeader, Some(9)), UnitId(5), &line), Party::Other);
+        assert_eq!(Party::of(&actor(Role::OfficeStaff, None), UnitId(5), &line), Party::Office);
+    }
+
+    #[test]
+    fn the_table_denies_what_it_does_not_grant() {
+        let clerk = actor(Role::UnitClerk, Some(5));
+        assert!(authorize(&clerk, Permission::AddProgress, Party::OwnerUnit).is_ok());
+        assert!(authorize(&clerk, Permission::AddProgress, Party::Other).is_err());
+        assert!(authorize(&clerk, Permission::ManageUnits, Party::Other).is_err());
+        let staff = actor(Role::OfficeStaff, None);
+        assert!(authorize(&staff, Permission::ManageCampaigns, Party::Office).is_ok());
+        assert!(authorize(&staff, Permission::ManageAccounts, Party::Office).is_err());
+        let evaluator = actor(Role::Evaluator, None);
+        assert!(authorize(&evaluator, Permission::CreateProblem, Party::Other).is_err());
+    }
+}

@@ -1,0 +1,223 @@
+//! Typed errors of the domain. The HTTP edge maps each variant to one status and a problem+json
+//! body; nothing below the edge knows about HTTP.
+
+use serde::Serialize;
+use std::fmt;
+
+/// What is wrong with one input field. `issue` is machine-readable so the edge can word it in the
+/// caller's language; `field` is the JSON path (`deadline`, `measures[2].description`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub issue: Issue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Issue {
+    Required,
+    TooLong { max: usize },
+    TooMany { max: usize },
+    InvalidDate,
+    /// A value that is not one of the allowed words (`expected` lists them).
+    NotOneOf { expected: Vec<String> },
+    OutOfRange { min: i64, max: i64 },
+    /// Points at something that does not exist (or is archived).
+    UnknownReference { entity: Entity },
+    /// Structurally wrong: a malformed phone number, an id that is not an id.
+    Malformed { expected: String },
+    /// Dates in the wrong order (`ends_on` before `starts_on`).
+    BeforeOther { other: String },
+    Duplicate,
+    /// A field the API does not know (often a typo).
+    UnknownField,
+    /// A value of the wrong JSON type (a number where text was expected).
+    WrongType { expected: String },
+    /// Another decoding failure reported by the JSON decoder.
+    Decode { detail: String },
+    /// Business rules that hang on one field (e.g. a unit cannot be its own ancestor).
+    Rule { rule: Rule },
+}
+
+/// Named business rules, for errors that are not simple shape checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// A unit cannot be moved under itself or one of its descendants.
+    UnitCycle,
+    /// `verify` needs at least one evidence attachment on the problem's progress.
+    EvidenceRequired,
+    /// `verify` must be done by someone outside the owner unit.
+    VerifierInOwnerUnit,
+    /// `reject` and `reopen` need a reason in `note`.
+    ReasonRequired,
+    /// `report_done` while some measures are not done.
+    MeasuresOpen,
+    /// The batch does not belong to the given campaign.
+    BatchNotInCampaign,
+    /// The action cannot be taken from the current state.
+    NotAllowedFromState,
+    /// Progress cannot be added to a closed problem; reopen it first.
+    ProblemClosed,
+    /// An attachment is already used as evidence elsewhere.
+    AttachmentInUse,
+    /// The Idempotency-Key was used before for a different request.
+    IdempotencyKeyReused,
+    /// A unit with live children or problems cannot be archived.
+    UnitInUse,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Unit,
+    Person,
+    Campaign,
+    Batch,
+    Problem,
+    Measure,
+    Progress,
+    Attachment,
+    Account,
+    CalendarYear,
+    Settings,
+}
+
+impl Entity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Unit => "unit",
+            Entity::Person => "person",
+            Entity::Campaign => "campaign",
+            Entity::Batch => "batch",
+            Entity::Problem => "problem",
+            Entity::Measure => "measure",
+            Entity::Progress => "progress",
+            Entity::Attachment => "attachment",
+            Entity::Account => "account",
+            Entity::CalendarYear => "calendar_year",
+            Entity::Settings => "settings",
+        }
+    }
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every failure the domain and the store report to callers.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// Bad input; nothing was written.
+    #[error("invalid input: {}", summarize(.0))]
+    Invalid(Vec<FieldError>),
+    /// A business rule refused the request (the input had the right shape).
+    #[error("rule violated: {rule:?} on {field}")]
+    RuleViolated { rule: Rule, field: String },
+    #[error("{entity} {id} not found")]
+    NotFound { entity: Entity, id: String },
+    /// The caller is signed in but may not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The record changed since the caller read it.
+    #[error("stale version: the {entity} is at version {current}")]
+    StaleVersion { entity: Entity, current: i64 },
+    /// The action is not allowed from the current state.
+    #[error("cannot {action} from state {state}")]
+    StateConflict { action: String, state: String },
+}
+
+fn summarize(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.field.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl DomainError {
+    pub fn field(field: impl Into<String>, issue: Issue) -> Self {
+        DomainError::Invalid(vec![FieldError {
+            field: field.into(),
+            issue,
+        }])
+    }
+
+    pub fn unknown(field: impl Into<String>, entity: Entity) -> Self {
+        Self::field(field, Issue::UnknownReference { entity })
+    }
+
+    pub fn rule(rule: Rule, field: impl Into<String>) -> Self {
+        DomainError::RuleViolated {
+            rule,
+            field: field.into(),
+        }
+    }
+
+    pub fn not_found(entity: Entity, id: impl fmt::Display) -> Self {
+        DomainError::NotFound {
+            entity,
+            id: id.to_string(),
+        }
+    }
+}
+
+/// Collects field errors so that one response names every bad field, not just the first.
+#[derive(Debug, Default)]
+pub struct Problems {
+    errors: Vec<FieldError>,
+}
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, issue: Issue) {
+        self.errors.push(FieldError {
+            field: field.into(),
+            issue,
+        });
+    }
+
+    /// Keeps the value of a successful check, records the error of a failed one.
+    pub fn take<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    pub fn extend(&mut self, other: Vec<FieldError>) {
+        self.errors.extend(other);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn into_result(self) -> Result<(), DomainError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(self.errors))
+        }
+    }
+
+    /// The collected errors; for the `let … else` after a failed check.
+    pub fn into_error(self) -> DomainError {
+        DomainError::Invalid(self.errors)
+    }
+
+    /// Finishes a validation: the value when every check passed, all errors otherwise.
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, DomainError> {
+        self.into_result().map(|()| value())
+    }
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;

@@ -1,0 +1,21 @@
+//! The domain core of Rectify (整改通): the vocabulary, rules and arithmetic of rectification
+//! campaigns, with no I/O. The store persists these types; the edges show them.
+
+pub mod actor;
+pub mod attachment;
+pub mod calendar;
+pub mod campaign;
+pub mod error;
+pub mod figures;
+pub mod history;
+pub mod ids;
+pub mod immediate;
+pub mod light;
+pub mod patch;
+pub mod person;
+pub mod problem;
+pub mod text;
+pub mod time;
+pub mod unit;
+
+pub use error::{DomainError, DomainResult, Entity, FieldError, Issue, Rule};

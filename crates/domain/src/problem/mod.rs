@@ -1,0 +1,448 @@
+//! Problems in the rectification ledger (问题整改台账).
+
+mod measure;
+mod progress;
+mod state;
+
+pub use measure::{Measure, MeasureFields, MeasurePatch, NewMeasure};
+pub use progress::{NewProgress, Progress, ProgressFields, MAX_ATTACHMENTS_PER_PROGRESS};
+pub use state::{fire, ProblemAction, ProblemState, TransitionContext, TransitionRule, PROBLEM_TRANSITIONS};
+
+use crate::error::{DomainError, Issue, Problems};
+use crate::ids::{BatchId, CampaignId, PersonId, ProblemId, UnitId};
+use crate::light::Light;
+use crate::patch::Change;
+use crate::text;
+use crate::time::Timestamp;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Measures per problem; real ledgers list three to five.
+pub const MAX_MEASURES: usize = 50;
+
+/// Who the problem is about (问题层级).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// 班子: the leadership team as a whole.
+    #[serde(alias = "班子")]
+    LeadershipTeam,
+    /// 班子成员: one member of the leadership team.
+    #[serde(alias = "班子成员")]
+    TeamMember,
+    /// 单位: the unit.
+    #[serde(alias = "单位")]
+    Unit,
+    /// 个人: an individual cadre (个人整改计划书).
+    #[serde(alias = "个人")]
+    Individual,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [Level::LeadershipTeam, Level::TeamMember, Level::Unit, Level::Individual];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::LeadershipTeam => "leadership_team",
+            Level::TeamMember => "team_member",
+            Level::Unit => "unit",
+            Level::Individual => "individual",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// How the problem is to be fixed (整改类型).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemType {
+    /// 立行立改: fixed at once.
+    #[serde(alias = "立行立改")]
+    Immediate,
+    /// 限期整改: fixed by a deadline.
+    #[serde(alias = "限期整改")]
+    TimeLimited,
+    /// 长期坚持: kept up over time.
+    #[serde(alias = "长期坚持")]
+    LongTerm,
+    /// 建章立制: fixed by a new rule or institution.
+    #[serde(alias = "建章立制")]
+    Institutional,
+}
+
+impl ProblemType {
+    pub const ALL: [ProblemType; 4] =
+        [ProblemType::Immediate, ProblemType::TimeLimited, ProblemType::LongTerm, ProblemType::Institutional];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemType::Immediate => "immediate",
+            ProblemType::TimeLimited => "time_limited",
+            ProblemType::LongTerm => "long_term",
+            ProblemType::Institutional => "institutional",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ProblemType> {
+        ProblemType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// Where a problem was found (问题来源). Citizen cases and inspection findings are linked
+/// records too (their own issues); this says which channel the item came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// 自查自纠, 班子议/自己找.
+    SelfCheck,
+    /// 征求意见: opinions collected from the public and service users.
+    PublicOpinion,
+    /// 座谈会.
+    Forum,
+    /// 走访.
+    Visit,
+    /// 问卷.
+    Questionnaire,
+    /// A citizen case (诉求件).
+    Case,
+    /// 督查发现 / 明察暗访.
+    Inspection,
+    /// 上级交办, 督导组反馈.
+    Superior,
+    /// 民主评议.
+    Evaluation,
+    /// 媒体曝光.
+    Media,
+}
+
+impl SourceKind {
+    pub const ALL: [SourceKind; 10] = [
+        SourceKind::SelfCheck,
+        SourceKind::PublicOpinion,
+        SourceKind::Forum,
+        SourceKind::Visit,
+        SourceKind::Questionnaire,
+        SourceKind::Case,
+        SourceKind::Inspection,
+        SourceKind::Superior,
+        SourceKind::Evaluation,
+        SourceKind::Media,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::SelfCheck => "self_check",
+            SourceKind::PublicOpinion => "public_opinion",
+            SourceKind::Forum => "forum",
+            SourceKind::Visit => "visit",
+            SourceKind::Questionnaire => "questionnaire",
+            SourceKind::Case => "case",
+            SourceKind::Inspection => "inspection",
+            SourceKind::Superior => "superior",
+            SourceKind::Evaluation => "evaluation",
+            SourceKind::Media => "media",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A problem as read back from the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    pub id: ProblemId,
+    pub description: String,
+    pub unit_id: UnitId,
+    /// 责任人.
+    pub responsible_person_id: Option<PersonId>,
+    /// 分管领导.
+    pub leader_person_id: Option<PersonId>,
+    pub level: Level,
+    /// 四风, one of the six evaluation aspects, or a subject area.
+    pub category: Option<String>,
+    #[serde(rename = "type")]
+    pub problem_type: ProblemType,
+    /// 问题根源.
+    pub root_cause: Option<String>,
+    /// 整改时限.
+    pub deadline: Option<NaiveDate>,
+    /// The date the light is judged by: the earliest of `deadline` and the deadlines of
+    /// unfinished measures.
+    pub due_on: Option<NaiveDate>,
+    pub campaign_id: Option<CampaignId>,
+    pub batch_id: Option<BatchId>,
+    pub sources: Vec<SourceKind>,
+    /// On the public board (公开晾晒).
+    pub published: bool,
+    pub state: ProblemState,
+    pub light: Light,
+    pub archived: bool,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub reported_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    /// Filled in on single-problem reads; lists leave it empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measures: Option<Vec<Measure>>,
+}
+
+/// Body of `POST /api/v1/problems`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewProblem {
+    pub description: Option<String>,
+    pub unit_id: Option<UnitId>,
+    pub responsible_person_id: Option<PersonId>,
+    pub leader_person_id: Option<PersonId>,
+    /// Defaults to `unit`.
+    pub level: Option<Level>,
+    pub category: Option<String>,
+    /// Defaults to `time_limited`.
+    #[serde(rename = "type")]
+    pub problem_type: Option<ProblemType>,
+    pub root_cause: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub campaign_id: Option<CampaignId>,
+    pub batch_id: Option<BatchId>,
+    #[serde(default)]
+    pub sources: Vec<SourceKind>,
+    #[serde(default)]
+    pub published: bool,
+    #[serde(default)]
+    pub measures: Vec<NewMeasure>,
+}
+
+/// A problem's own fields, checked (references are checked by the store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProblemFields {
+    pub description: String,
+    pub unit_id: UnitId,
+    pub responsible_person_id: Option<PersonId>,
+    pub leader_person_id: Option<PersonId>,
+    pub level: Level,
+    pub category: Option<String>,
+    pub problem_type: ProblemType,
+    pub root_cause: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub campaign_id: Option<CampaignId>,
+    pub batch_id: Option<BatchId>,
+    pub sources: Vec<SourceKind>,
+    pub published: bool,
+}
+
+impl NewProblem {
+    pub fn validate(&self) -> Result<(ProblemFields, Vec<MeasureFields>), DomainError> {
+        let mut p = Problems::new();
+        let fields = check_fields(&mut p, self);
+        if self.measures.len() > MAX_MEASURES {
+            p.push("measures", Issue::TooMany { max: MAX_MEASURES });
+        }
+        let measures: Vec<_> = self
+            .measures
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| match m.validate_as(&format!("measures[{i}].")) {
+                Ok(f) => Some(f),
+                Err(DomainError::Invalid(errs)) => {
+                    p.extend(errs);
+                    None
+                }
+                Err(_) => None,
+            })
+            .collect();
+        match fields {
+            Some(f) if p.is_empty() => Ok((f, measures)),
+            _ => Err(p.into_error()),
+        }
+    }
+}
+
+fn check_fields(p: &mut Problems, input: &NewProblem) -> Option<ProblemFields> {
+    let description = p.take(text::required("description", input.description.as_deref(), text::TEXT_MAX));
+    let category = p.take(text::optional("category", input.category.as_deref(), text::NAME_MAX));
+    let root_cause = p.take(text::optional("root_cause", input.root_cause.as_deref(), text::TEXT_MAX));
+    if input.unit_id.is_none() {
+        p.push("unit_id", Issue::Required);
+    }
+    let mut sources = input.sources.clone();
+    sources.dedup();
+    Some(ProblemFields {
+        description: description?,
+        unit_id: input.unit_id?,
+        responsible_person_id: input.responsible_person_id,
+        leader_person_id: input.leader_person_id,
+        level: input.level.unwrap_or(Level::Unit),
+        category: category?,
+        problem_type: input.problem_type.unwrap_or(ProblemType::TimeLimited),
+        root_cause: root_cause?,
+        deadline: input.deadline,
+        campaign_id: input.campaign_id,
+        batch_id: input.batch_id,
+        sources,
+        published: input.published,
+    })
+}
+
+/// Body of `PATCH /api/v1/problems/{id}`. `version` is required: two clerks editing one ledger
+/// row must not silently overwrite each other.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProblemPatch {
+    pub version: Option<i64>,
+    pub description: Option<String>,
+    pub unit_id: Option<UnitId>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub responsible_person_id: Change<PersonId>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub leader_person_id: Change<PersonId>,
+    pub level: Option<Level>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub category: Change<String>,
+    #[serde(rename = "type")]
+    pub problem_type: Option<ProblemType>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub root_cause: Change<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
+    pub deadline: Change<NaiveDate>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub campaign_id: Change<CampaignId>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub batch_id: Change<BatchId>,
+    pub sources: Option<Vec<SourceKind>>,
+    pub published: Option<bool>,
+    pub archived: Option<bool>,
+}
+
+impl ProblemPatch {
+    pub fn apply(&self, pr: &Problem) -> Result<ProblemFields, DomainError> {
+        let mut p = Problems::new();
+        if self.version.is_none() {
+            p.push("version", Issue::Required);
+        }
+        let merged = NewProblem {
+            description: Some(self.description.clone().unwrap_or_else(|| pr.description.clone())),
+            unit_id: Some(self.unit_id.unwrap_or(pr.unit_id)),
+            responsible_person_id: self.responsible_person_id.clone().apply_to(pr.responsible_person_id),
+            leader_person_id: self.leader_person_id.clone().apply_to(pr.leader_person_id),
+            level: Some(self.level.unwrap_or(pr.level)),
+            category: self.category.clone().apply_to(pr.category.clone()),
+            problem_type: Some(self.problem_type.unwrap_or(pr.problem_type)),
+            root_cause: self.root_cause.clone().apply_to(pr.root_cause.clone()),
+            deadline: self.deadline.clone().apply_to(pr.deadline),
+            campaign_id: self.campaign_id.clone().apply_to(pr.campaign_id),
+            batch_id: self.batch_id.clone().apply_to(pr.batch_id),
+            sources: self.sources.clone().unwrap_or_else(|| pr.sources.clone()),
+            published: self.published.unwrap_or(pr.published),
+            measures: vec![],
+        };
+        let fields = check_fields(&mut p, &merged);
+        match fields {
+            Some(f) if p.is_empty() => Ok(f),
+            _ => Err(p.into_error()),
+        }
+    }
+}
+
+/// Body of `POST /api/v1/problems/{id}/transitions`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    pub action: Option<String>,
+    /// Required for `reject` and `reopen` (the reason).
+    pub note: Option<String>,
+    /// When given, the transition is refused with 409 if the problem changed since.
+    pub version: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_minimal_problem_takes_defaults() {
+        let input: NewProblem =
+            serde_json::from_str(r#"{"description":"开会使用一次性纸杯","unit_id":"7","deadline":"2026-03-31"}"#).unwrap();
+        let (f, m) = input.validate().unwrap();
+        assert_eq!(f.level, Level::Unit);
+        assert_eq!(f.problem_type, ProblemType::TimeLimited);
+        assert!(m.is_empty());
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let input = NewProblem {
+            description: Some("x".repeat(4001)),
+            measures: vec![NewMeasure::default()],
+            ..Default::default()
+        };
+        let DomainError::Invalid(errors) = input.validate().unwrap_err() else { panic!() };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["description", "unit_id", "measures[0].description"]);
+    }
+
+    #[test]
+    fn chinese_type_names_and_unknown_fields() {
+        let ok: NewProblem = serde_json::from_str(r#"{"type":"立行立改"}"#).unwrap();
+        assert_eq!(ok.problem_type, Some(ProblemType::Immediate));
+        assert!(serde_json::from_str::<NewProblem>(r#"{"colour":"red"}"#).is_err());
+    }
+
+    #[test]
+    fn patches_need_the_version() {
+        let patch = ProblemPatch { description: Some("新描述".into()), ..Default::default() };
+        let DomainError::Invalid(errors) = patch.apply(&sample()).unwrap_err() else { panic!() };
+        assert_eq!(errors[0].field, "version");
+        let patch = ProblemPatch { version: Some(1), deadline: Change::Clear, ..Default::default() };
+        assert_eq!(patch.apply(&sample()).unwrap().deadline, None);
+    }
+
+    pub(crate) fn sample() -> Problem {
+        let t = Timestamp::from_utc(chrono::Utc::now());
+        Problem {
+            id: ProblemId(1),
+            description: "花卉摆放".into(),
+            unit_id: UnitId(3),
+            responsible_person_id: None,
+            leader_person_id: None,
+            level: Level::Unit,
+            category: Some("奢靡之风".into()),
+            problem_type: ProblemType::Immediate,
+            root_cause: None,
+            deadline: NaiveDate::from_ymd_opt(2026, 3, 20),
+            due_on: NaiveDate::from_ymd_opt(2026, 3, 20),
+            campaign_id: None,
+            batch_id: None,
+            sources: vec![SourceKind::PublicOpinion],
+            published: true,
+            state: ProblemState::Open,
+            light: Light::Green,
+            archived: false,
+            version: 1,
+            created_at: t,
+            updated_at: t,
+            reported_at: None,
+            closed_at: None,
+            measures: None,
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Checks on free text shared by every input type. Lengths count characters, not bytes: a
+//! 4,000-character limit means 4,000 汉字.
+
+use crate::error::{FieldError, Issue};
+
+pub const NAME_MAX: usize = 100;
+pub const SHORT_MAX: usize = 200;
+pub const TEXT_MAX: usize = 4000;
+
+/// Trims the value, treating full-width spaces (U+3000) like ASCII ones, because text pasted from
+/// Word and web pages carries them.
+pub fn clean(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+}
+
+/// A required text field: present, non-blank after trimming, at most `max` characters.
+pub fn required(field: &str, value: Option<&str>, max: usize) -> Result<String, FieldError> {
+    match value.map(clean) {
+        None | Some("") => Err(FieldError {
+            field: field.into(),
+            issue: Issue::Required,
+        }),
+        Some(v) => within(field, v, max).map(str::to_owned),
+    }
+}
+
+/// An optional text field: blank becomes `None`.
+pub fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
+    match value.map(clean) {
+        None | Some("") => Ok(None),
+        Some(v) => within(field, v, max).map(|v| Some(v.to_owned())),
+    }
+}
+
+fn within<'a>(field: &str, v: &'a str, max: usize) -> Result<&'a str, FieldError> {
+    if v.chars().count() > max {
+        Err(FieldError {
+            field: field.into(),
+            issue: Issue::TooLong { max },
+        })
+    } else {
+        Ok(v)
+    }
+}
+
+/// A phone number as offices publish them: digits with optional `+`, `-`, spaces and brackets
+/// (`0931-7612345`, `(0931)7612345`, `13812345678`), 5–20 digits.
+pub fn phone(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(v) = optional(field, value, 40)? else {
+        return Ok(None);
+    };
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let allowed = v
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')' | '转'));
+    if allowed && (5..=20).contains(&digits) {
+        Ok(Some(v))
+    } else {
+        Err(FieldError {
+            field: field.into(),
+            issue: Issue::Malformed {
+                expected: "a phone number".into(),
+            },
+        })
+    }
+}
+
+/// An e-mail address or a web mailbox URL (offices publish both as 网络信箱).
+pub fn mailbox(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(v) = optional(field, value, SHORT_MAX)? else {
+        return Ok(None);
+    };
+    let is_email = v
+        .split_once('@')
+        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !v.contains(char::is_whitespace));
+    let is_url = (v.starts_with("http://") || v.starts_with("https://")) && !v.contains(' ');
+    if is_email || is_url {
+        Ok(Some(v))
+    } else {
+        Err(FieldError {
+            field: field.into(),
+            issue: Issue::Malformed {
+                expected: "an e-mail address or a web address".into(),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_spaces_are_trimmed() {
+        assert_eq!(clean("\u{3000}\n\t积水严重 "), "积水严重");
+        assert_eq!(required("x", Some("\u{3000}"), 5).unwrap_err().issue, Issue::Required);
+    }
+
+    #[test]
+    fn lengths_count_characters() {
+        let four = "噪音扰民";
+        assert!(required("x", Some(four), 4).is_ok());
+        assert_eq!(
+            required("x", Some(four), 3).unwrap_err().issue,
+            Issue::TooLong { max: 3 }
+        );
+    }
+
+    #[test]
+    fn phones_and_mailboxes() {
+        assert!(phone("p", Some("0931-7612345")).unwrap().is_some());
+        assert!(phone("p", Some("(0931)7612345")).unwrap().is_some());
+        assert!(phone("p", Some("12345678901234567890123")).is_err());
+        assert!(phone("p", Some("call me")).is_err());
+        assert!(mailbox("m", Some("zfb@anning.gov.cn")).is_ok());
+        assert!(mailbox("m", Some("https://xf.anning.gov.cn/box")).is_ok());
+        assert!(mailbox("m", Some("not an address")).is_err());
+    }
+}

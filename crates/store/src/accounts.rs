@@ -1,0 +1,424 @@
+//! Accounts, sign-in sessions and API tokens. Secrets are never stored: passwords as argon2id
+//! hashes, session and API tokens as SHA-256 digests of random values.
+
+use crate::db::{Conn, Q};
+use crate::error::{parse_stored, StoreError, StoreResult};
+use crate::history::{self, Change};
+use crate::units::require_live;
+use crate::Store;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, TimeDelta, Utc};
+use rand::RngCore;
+use rectify_domain::actor::{authorize, Actor, Party, Permission, Role};
+use rectify_domain::ids::{AccountId, TokenId, UnitId};
+use rectify_domain::time::Timestamp;
+use rectify_domain::error::Problems;
+use rectify_domain::{text, DomainError, Entity, Issue};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const SESSION_HOURS: i64 = 12;
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Account {
+    pub id: AccountId,
+    pub username: String,
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub unit_id: Option<UnitId>,
+    pub disabled: bool,
+    pub created_at: Timestamp,
+}
+
+impl Account {
+    pub fn actor(&self) -> Actor {
+        Actor { account_id: Some(self.id), username: self.username.clone(), role: self.role, unit_id: self.unit_id }
+    }
+}
+
+/// Body of `POST /api/v1/accounts`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub role: Option<Role>,
+    pub unit_id: Option<UnitId>,
+    pub display_name: Option<String>,
+}
+
+/// A signed-in session; `token` goes into the cookie and is shown nowhere else.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: String,
+    pub expires_at: Timestamp,
+    pub account: Account,
+}
+
+/// An API token as listed; the secret is only in [`CreatedToken`].
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiToken {
+    pub id: TokenId,
+    pub name: String,
+    pub role: Role,
+    pub unit_id: Option<UnitId>,
+    pub created_at: Timestamp,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedToken {
+    #[serde(flatten)]
+    pub info: ApiToken,
+    /// Shown once. Send as `Authorization: Bearer TOKEN`.
+    pub token: String,
+}
+
+/// Body of `POST /api/v1/tokens`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub unit_id: Option<UnitId>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: i64,
+    username: String,
+    display_name: Option<String>,
+    role: String,
+    unit_id: Option<i64>,
+    disabled_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, username, display_name, role, unit_id, disabled_at, created_at";
+
+impl AccountRow {
+    fn into_account(self) -> StoreResult<Account> {
+        Ok(Account {
+            id: AccountId(self.id),
+            username: self.username,
+            display_name: self.display_name,
+            role: parse_stored("role", &self.role, Role::parse)?,
+            unit_id: self.unit_id.map(UnitId),
+            disabled: self.disabled_at.is_some(),
+            created_at: Timestamp::from_utc(self.created_at),
+        })
+    }
+}
+
+pub fn random_secret(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+fn digest(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+async fn hash_password(password: String) -> StoreResult<String> {
+    // argon2 is deliberately slow: keep it off the async workers.
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| StoreError::Encode(e.to_string()))?;
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| StoreError::Encode(e.to_string()))
+    })
+    .await
+    .map_err(|e| StoreError::Io(e.to_string()))?
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn check_username(p: &mut Problems, u: Option<&str>) -> Option<String> {
+    let u = p.take(text::required("username", u, 64))?;
+    let ok = u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '@'));
+    if !ok {
+        p.push("username", Issue::Malformed { expected: "letters, digits and _ . - @".into() });
+        return None;
+    }
+    Some(u.to_lowercase())
+}
+
+fn check_role_unit(p: &mut Problems, role: Option<Role>, unit: Option<UnitId>) -> Option<Role> {
+    let Some(role) = role else {
+        p.push("role", Issue::Required);
+        return None;
+    };
+    if role.is_unit_bound() && unit.is_none() {
+        p.push("unit_id", Issue::Required);
+    }
+    Some(role)
+}
+
+async fn get(c: &mut Conn<'_>, id: AccountId) -> StoreResult<Option<Account>> {
+    let row: Option<AccountRow> =
+        c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM accounts WHERE id = $1")).bind(id)).await?;
+    row.map(AccountRow::into_account).transpose()
+}
+
+impl Store {
+    pub async fn create_account(&self, actor: &Actor, input: NewAccount) -> StoreResult<Account> {
+        authorize(actor, Permission::ManageAccounts, Party::Office)?;
+        let mut p = Problems::new();
+        let username = check_username(&mut p, input.username.as_deref());
+        let display_name = p.take(text::optional("display_name", input.display_name.as_deref(), text::NAME_MAX));
+        let role = check_role_unit(&mut p, input.role, input.unit_id);
+        let password = input.password.unwrap_or_default();
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            p.push("password", Issue::OutOfRange { min: MIN_PASSWORD_CHARS as i64, max: 1024 });
+        }
+        let (Some(username), Some(display_name), Some(role), true) = (username, display_name, role, p.is_empty()) else {
+            return Err(p.into_error().into());
+        };
+        let hash = hash_password(password).await?;
+        let now = self.now();
+        let actor = actor.clone();
+        let unit_id = input.unit_id;
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    if let Some(u) = unit_id {
+                        require_live(&mut c, u, "unit_id").await?;
+                    }
+                    let id: i64 = c
+                        .scalar(
+                            Q::new(
+                                "INSERT INTO accounts (username, display_name, password_hash, role, unit_id, version, \
+                                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
+                            )
+                            .bind(username.as_str())
+                            .bind(display_name)
+                            .bind(hash)
+                            .bind(role.as_str())
+                            .bind(unit_id)
+                            .bind(now),
+                        )
+                        .await
+                        .map_err(|e| if e.is_unique_violation() { DomainError::field("username", Issue::Duplicate).into() } else { e })?;
+                    let account = get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
+                    history::record(&mut c, &actor, now, Change {
+                        entity: Entity::Account,
+                        entity_id: id.to_string(),
+                        action: "create",
+                        note: None,
+                        before: None,
+                        after: Some(&account),
+                    })
+                    .await?;
+                    Ok(account)
+                })
+            })
+            .await
+    }
+
+    pub async fn list_accounts(&self, actor: &Actor) -> StoreResult<Vec<Account>> {
+        authorize(actor, Permission::ManageAccounts, Party::Office)?;
+        let mut r = self.db.read().await?;
+        let rows: Vec<AccountRow> = r.conn().fetch_all(Q::new(format!("SELECT {COLUMNS} FROM accounts ORDER BY id"))).await?;
+        rows.into_iter().map(AccountRow::into_account).collect()
+    }
+
+    /// First start: creates `admin` when there is no account yet. Returns the password when it
+    /// had to make one up (to be printed once).
+    pub async fn ensure_admin(&self, password: Option<String>) -> StoreResult<Option<String>> {
+        let count: i64 = {
+            let mut r = self.db.read().await?;
+            r.conn().scalar(Q::new("SELECT COUNT(*) FROM accounts")).await?
+        };
+        if count > 0 {
+            return Ok(None);
+        }
+        let generated = password.is_none();
+        let password = password.unwrap_or_else(|| random_secret("").chars().take(20).collect());
+        self.create_account(&Actor::system(), NewAccount {
+            username: Some("admin".into()),
+            password: Some(password.clone()),
+            role: Some(Role::OfficeAdmin),
+            unit_id: None,
+            display_name: Some("管理员".into()),
+        })
+        .await?;
+        Ok(generated.then_some(password))
+    }
+
+    /// Checks a password and opens a session. `None` for a wrong name or password (the caller
+    /// must not say which).
+    pub async fn login(&self, username: &str, password: &str) -> StoreResult<Option<Session>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            password_hash: String,
+            disabled_at: Option<DateTime<Utc>>,
+        }
+        let row: Option<Row> = {
+            let mut r = self.db.read().await?;
+            r.conn()
+                .fetch_optional(
+                    Q::new("SELECT id, password_hash, disabled_at FROM accounts WHERE username = $1")
+                        .bind(text::clean(username).to_lowercase()),
+                )
+                .await?
+        };
+        let Some(row) = row else {
+            // Spend the same time as a real check, so timing does not tell which names exist.
+            let _ = hash_password(password.to_owned()).await;
+            return Ok(None);
+        };
+        if !verify_password(password.to_owned(), row.password_hash).await || row.disabled_at.is_some() {
+            return Ok(None);
+        }
+        let id = row.id;
+        let token = random_secret("");
+        let now = self.now();
+        let expires = Timestamp::from_utc(now.utc() + TimeDelta::hours(SESSION_HOURS));
+        let token_hash = digest(&token);
+        let account = self
+            .db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    c.execute(
+                        Q::new("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                            .bind(token_hash)
+                            .bind(id)
+                            .bind(now)
+                            .bind(expires),
+                    )
+                    .await?;
+                    c.execute(Q::new("DELETE FROM sessions WHERE expires_at < $1").bind(now)).await?;
+                    get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id).into())
+                })
+            })
+            .await?;
+        Ok(Some(Session { token, expires_at: expires, account }))
+    }
+
+    /// The account behind a session cookie, if the session is live.
+    pub async fn session_account(&self, token: &str) -> StoreResult<Option<Account>> {
+        let mut r = self.db.read().await?;
+        let row: Option<AccountRow> = r
+            .conn()
+            .fetch_optional(
+                Q::new(
+                    "SELECT a.id, a.username, a.display_name, a.role, a.unit_id, a.disabled_at, a.created_at \
+                     FROM sessions s JOIN accounts a ON a.id = s.account_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL",
+                )
+                .bind(digest(token))
+                .bind(self.now()),
+            )
+            .await?;
+        row.map(AccountRow::into_account).transpose()
+    }
+
+    pub async fn logout(&self, token: &str) -> StoreResult<()> {
+        let hash = digest(token);
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    tx.conn().execute(Q::new("DELETE FROM sessions WHERE token_hash = $1").bind(hash)).await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    pub async fn create_token(&self, actor: &Actor, input: NewToken) -> StoreResult<CreatedToken> {
+        authorize(actor, Permission::ManageAccounts, Party::Office)?;
+        let mut p = Problems::new();
+        let name = p.take(text::required("name", input.name.as_deref(), text::NAME_MAX));
+        let role = check_role_unit(&mut p, input.role, input.unit_id);
+        let (Some(name), Some(role), true) = (name, role, p.is_empty()) else {
+            return Err(p.into_error().into());
+        };
+        let secret = random_secret("rtf_");
+        let hash = digest(&secret);
+        let now = self.now();
+        let actor = actor.clone();
+        let unit_id = input.unit_id;
+        let info = self
+            .db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    if let Some(u) = unit_id {
+                        require_live(&mut c, u, "unit_id").await?;
+                    }
+                    let id: i64 = c
+                        .scalar(
+                            Q::new(
+                                "INSERT INTO api_tokens (name, token_hash, role, unit_id, created_by, created_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                            )
+                            .bind(name.as_str())
+                            .bind(hash)
+                            .bind(role.as_str())
+                            .bind(unit_id)
+                            .bind(actor.account_id)
+                            .bind(now),
+                        )
+                        .await?;
+                    let info = ApiToken { id: TokenId(id), name, role, unit_id, created_at: now, revoked: false };
+                    history::record(&mut c, &actor, now, Change {
+                        entity: Entity::Account,
+                        entity_id: format!("token:{id}"),
+                        action: "create_token",
+                        note: None,
+                        before: None,
+                        after: Some(&info),
+                    })
+                    .await?;
+                    Ok(info)
+                })
+            })
+            .await?;
+        Ok(CreatedToken { info, token: secret })
+    }
+
+    /// The actor behind a bearer token, if the token is live.
+    pub async fn token_actor(&self, secret: &str) -> StoreResult<Option<Actor>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            name: String,
+            role: String,
+            unit_id: Option<i64>,
+        }
+        let mut r = self.db.read().await?;
+        let row: Option<Row> = r
+            .conn()
+            .fetch_optional(
+                Q::new("SELECT id, name, role, unit_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+                    .bind(digest(secret)),
+            )
+            .await?;
+        row.map(|r| {
+            Ok(Actor {
+                account_id: None,
+                username: format!("token:{}:{}", r.id, r.name),
+                role: parse_stored("role", &r.role, Role::parse)?,
+                unit_id: r.unit_id.map(UnitId),
+            })
+        })
+        .transpose()
+    }
+}

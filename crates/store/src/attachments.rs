@@ -1,0 +1,175 @@
+//! Evidence files, kept in the database (not on a local disk) so that several app instances over
+//! one PostgreSQL serve the same files, and one backup holds everything. Identical uploads share
+//! their bytes.
+
+use crate::db::{Conn, Q};
+use crate::error::StoreResult;
+use crate::problems::get_visible;
+use crate::idempotency::{Created, IdempotencyKey};
+use crate::Store;
+use chrono::{DateTime, Utc};
+use rectify_domain::actor::{authorize, Actor, Party, Permission};
+use rectify_domain::attachment::{check_upload, AttachmentMeta};
+use rectify_domain::ids::{AttachmentId, ProblemId, ProgressId};
+use rectify_domain::time::Timestamp;
+use rectify_domain::{DomainError, Entity, Rule};
+use sha2::{Digest, Sha256};
+
+#[derive(sqlx::FromRow)]
+struct MetaRow {
+    id: i64,
+    filename: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    created_at: DateTime<Utc>,
+}
+
+impl MetaRow {
+    fn into_meta(self) -> AttachmentMeta {
+        AttachmentMeta {
+            id: AttachmentId(self.id),
+            filename: self.filename,
+            content_type: self.content_type,
+            size: self.size,
+            sha256: self.sha256,
+            created_at: Timestamp::from_utc(self.created_at),
+        }
+    }
+}
+
+const COLUMNS: &str = "a.id, a.filename, a.content_type, a.size, a.sha256, a.created_at";
+
+pub(crate) async fn metas_of_progress(c: &mut Conn<'_>, progress: ProgressId) -> StoreResult<Vec<AttachmentMeta>> {
+    let rows: Vec<MetaRow> = c
+        .fetch_all(
+            Q::new(format!(
+                "SELECT {COLUMNS} FROM attachments a JOIN progress_attachments pa ON pa.attachment_id = a.id \
+                 WHERE pa.progress_id = $1 ORDER BY a.id"
+            ))
+            .bind(progress),
+        )
+        .await?;
+    Ok(rows.into_iter().map(MetaRow::into_meta).collect())
+}
+
+/// An uploaded attachment not yet used as evidence anywhere.
+pub(crate) async fn require_unused(c: &mut Conn<'_>, id: AttachmentId, field: &str) -> StoreResult<()> {
+    let row: Option<(i64, Option<i64>)> = c
+        .fetch_optional(
+            Q::new(
+                "SELECT a.id, pa.progress_id FROM attachments a \
+                 LEFT JOIN progress_attachments pa ON pa.attachment_id = a.id WHERE a.id = $1",
+            )
+            .bind(id),
+        )
+        .await?;
+    match row {
+        None => Err(DomainError::unknown(field, Entity::Attachment).into()),
+        Some((_, Some(_))) => Err(DomainError::rule(Rule::AttachmentInUse, field).into()),
+        Some((_, None)) => Ok(()),
+    }
+}
+
+/// A stored file: what it is and its bytes.
+pub struct AttachmentFile {
+    pub meta: AttachmentMeta,
+    pub bytes: Vec<u8>,
+}
+
+impl Store {
+    pub async fn upload_attachment(
+        &self,
+        actor: &Actor,
+        filename: &str,
+        bytes: Vec<u8>,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<AttachmentMeta>> {
+        authorize(actor, Permission::UploadAttachment, Party::Other)?;
+        let (name, mime) = check_upload(filename, &bytes)?;
+        let sha = hex::encode(Sha256::digest(&bytes));
+        let size = bytes.len() as i64;
+        let now = self.now();
+        let account = actor.account_id;
+        self.create_once(key, move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    c.execute(
+                        Q::new("INSERT INTO attachment_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
+                            .bind(sha.as_str())
+                            .bind(bytes),
+                    )
+                    .await?;
+                    let id: i64 = c
+                        .scalar(
+                            Q::new(
+                                "INSERT INTO attachments (sha256, filename, content_type, size, uploaded_by, created_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                            )
+                            .bind(sha.as_str())
+                            .bind(name.as_str())
+                            .bind(mime)
+                            .bind(size)
+                            .bind(account)
+                            .bind(now),
+                        )
+                        .await?;
+                    Ok(AttachmentMeta { id: AttachmentId(id), filename: name, content_type: mime.into(), size, sha256: sha, created_at: now })
+                })
+            })
+            .await
+    }
+
+    /// A file, for whoever may see the problem it is evidence of (or its uploader, or the
+    /// office, while it is not yet attached).
+    pub async fn get_attachment(&self, actor: &Actor, id: AttachmentId) -> StoreResult<AttachmentFile> {
+        let t = self.light_thresholds().await?.value;
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            filename: String,
+            content_type: String,
+            size: i64,
+            sha256: String,
+            created_at: DateTime<Utc>,
+            uploaded_by: Option<i64>,
+            problem_id: Option<i64>,
+        }
+        let row: Option<Row> = c
+            .fetch_optional(
+                Q::new(
+                    "SELECT a.id, a.filename, a.content_type, a.size, a.sha256, a.created_at, a.uploaded_by, p.problem_id \
+                     FROM attachments a LEFT JOIN progress_attachments pa ON pa.attachment_id = a.id \
+                     LEFT JOIN progress p ON p.id = pa.progress_id WHERE a.id = $1",
+                )
+                .bind(id),
+            )
+            .await?;
+        let row = row.ok_or_else(|| DomainError::not_found(Entity::Attachment, id))?;
+        match row.problem_id {
+            Some(p) => {
+                get_visible(&mut c, actor, ProblemId(p), &t).await.map_err(|_| DomainError::not_found(Entity::Attachment, id))?;
+            }
+            None => {
+                let own = actor.account_id.is_some() && row.uploaded_by == actor.account_id.map(|a| a.get());
+                if !own && !actor.role.is_office() {
+                    return Err(DomainError::not_found(Entity::Attachment, id).into());
+                }
+            }
+        }
+        let bytes: Vec<u8> =
+            c.scalar(Q::new("SELECT bytes FROM attachment_blobs WHERE sha256 = $1").bind(row.sha256.as_str())).await?;
+        let meta = MetaRow {
+            id: row.id,
+            filename: row.filename,
+            content_type: row.content_type,
+            size: row.size,
+            sha256: row.sha256,
+            created_at: row.created_at,
+        }
+        .into_meta();
+        Ok(AttachmentFile { meta, bytes })
+    }
+}

@@ -1,0 +1,40 @@
+use rectify_domain::DomainError;
+
+/// Failures of the store: the domain's own refusals, passed through untouched, and
+/// infrastructure failures, which the edge logs and reports as a 500 without details.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("encoding a value: {0}")]
+    Encode(String),
+    #[error("{0}")]
+    Io(String),
+    /// A stored value the code does not understand (an unknown state name, bad JSON).
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+
+    pub fn domain(&self) -> Option<&DomainError> {
+        match self {
+            StoreError::Domain(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Parses a stored enum name, reporting corruption instead of panicking.
+pub(crate) fn parse_stored<T>(what: &str, value: &str, parse: impl Fn(&str) -> Option<T>) -> StoreResult<T> {
+    parse(value).ok_or_else(|| StoreError::Corrupt(format!("unknown {what} {value:?}")))
+}

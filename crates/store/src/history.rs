@@ -1,0 +1,97 @@
+//! Appending to and reading the change history. Every use case that changes a record calls
+//! [`record`] inside its own transaction.
+
+use crate::db::{Conn, Q};
+use crate::error::{StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use rectify_domain::actor::Actor;
+use rectify_domain::history::HistoryEntry;
+use rectify_domain::ids::HistoryId;
+use rectify_domain::time::Timestamp;
+use rectify_domain::Entity;
+use serde::Serialize;
+
+/// One change to record.
+pub(crate) struct Change<'a, T: Serialize> {
+    pub entity: Entity,
+    pub entity_id: String,
+    pub action: &'a str,
+    pub note: Option<&'a str>,
+    pub before: Option<&'a T>,
+    pub after: Option<&'a T>,
+}
+
+pub(crate) async fn record<T: Serialize>(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    at: Timestamp,
+    change: Change<'_, T>,
+) -> StoreResult<()> {
+    let json = |v: Option<&T>| -> StoreResult<Option<String>> {
+        v.map(|v| serde_json::to_string(v).map_err(|e| StoreError::Encode(e.to_string()))).transpose()
+    };
+    c.execute(
+        Q::new(
+            "INSERT INTO history (at, account_id, actor, entity, entity_id, action, note, before, after) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(at)
+        .bind(actor.account_id)
+        .bind(actor.username.as_str())
+        .bind(change.entity.as_str())
+        .bind(change.entity_id)
+        .bind(change.action)
+        .bind(change.note)
+        .bind(json(change.before)?)
+        .bind(json(change.after)?),
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor: String,
+    entity: String,
+    entity_id: String,
+    action: String,
+    note: Option<String>,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+fn parse_json(s: Option<String>) -> StoreResult<Option<serde_json::Value>> {
+    s.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("history json: {e}")))).transpose()
+}
+
+/// The history of one record, oldest first.
+pub(crate) async fn of(c: &mut Conn<'_>, entity: Entity, entity_id: &str) -> StoreResult<Vec<HistoryEntry>> {
+    let rows: Vec<HistoryRow> = c
+        .fetch_all(
+            Q::new(
+                "SELECT id, at, actor, entity, entity_id, action, note, before, after FROM history \
+                 WHERE entity = $1 AND entity_id = $2 ORDER BY id",
+            )
+            .bind(entity.as_str())
+            .bind(entity_id),
+        )
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(HistoryEntry {
+                id: HistoryId(r.id),
+                at: Timestamp::from_utc(r.at),
+                actor: r.actor,
+                entity: serde_json::from_value(serde_json::Value::String(r.entity))
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                entity_id: r.entity_id,
+                action: r.action,
+                note: r.note,
+                before: parse_json(r.before)?,
+                after: parse_json(r.after)?,
+            })
+        })
+        .collect()
+}

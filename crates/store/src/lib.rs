@@ -1,0 +1,87 @@
+//! The store of Rectify: persistence of the domain on SQLite or PostgreSQL, and the use cases
+//! that change it. Every use case authorizes the actor, validates through the domain, writes in
+//! one transaction and appends its history rows in that same transaction.
+
+pub mod accounts;
+pub mod attachments;
+pub mod calendar;
+pub mod campaigns;
+pub mod clock;
+pub mod db;
+pub mod error;
+mod history;
+pub mod idempotency;
+pub mod page;
+pub mod people;
+pub mod problems;
+pub mod settings;
+pub mod stats;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod units;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use db::{Backend, Db};
+pub use error::{StoreError, StoreResult};
+pub use page::{Page, PageRequest};
+
+use chrono::NaiveDate;
+use rectify_domain::time::{china_date, Timestamp};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where the data lives.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// A data directory holding `rectify.db` (SQLite).
+    DataDir(PathBuf),
+    /// A PostgreSQL URL.
+    Postgres(String),
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    reference: Arc<calendar::ReferenceCache>,
+}
+
+impl Store {
+    /// Opens the database, runs migrations, and loads the shipped holiday calendars into a
+    /// database that has none.
+    pub async fn open(location: &Location, clock: Arc<dyn Clock>) -> StoreResult<Store> {
+        let db = match location {
+            Location::DataDir(dir) => Db::open_sqlite(dir).await?,
+            Location::Postgres(url) => Db::open_postgres(url).await?,
+        };
+        let store = Store { db, clock, reference: Arc::default() };
+        store.ensure_shipped_calendar().await?;
+        Ok(store)
+    }
+
+    /// The same store seen through another clock (the demo replays history at past dates).
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Store {
+        Store { db: self.db.clone(), clock, reference: self.reference.clone() }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    pub fn now(&self) -> Timestamp {
+        Timestamp::from_utc(self.clock.now())
+    }
+
+    /// Today in China: the date deadlines and lights are judged on.
+    pub fn today(&self) -> NaiveDate {
+        china_date(self.clock.now())
+    }
+
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+}

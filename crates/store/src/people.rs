@@ -1,0 +1,205 @@
+//! People: staff and appointed supervisors.
+
+use crate::db::{like_pattern, Conn, Q};
+use crate::error::{parse_stored, StoreResult};
+use crate::history::{self, Change};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::units::{archive_action, check_version, require_live, stale};
+use crate::idempotency::{Created, IdempotencyKey};
+use crate::Store;
+use chrono::{DateTime, Utc};
+use rectify_domain::actor::{authorize, Actor, Party, Permission};
+use rectify_domain::ids::{PersonId, UnitId};
+use rectify_domain::person::{NewPerson, Person, PersonFields, PersonKind, PersonPatch};
+use rectify_domain::time::Timestamp;
+use rectify_domain::{DomainError, Entity};
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: i64,
+    name: String,
+    kind: String,
+    unit_id: Option<i64>,
+    position: Option<String>,
+    affiliation: Option<String>,
+    phone: Option<String>,
+    archived_at: Option<DateTime<Utc>>,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str =
+    "id, name, kind, unit_id, position, affiliation, phone, archived_at, version, created_at, updated_at";
+
+impl PersonRow {
+    fn into_person(self) -> StoreResult<Person> {
+        Ok(Person {
+            id: PersonId(self.id),
+            name: self.name,
+            kind: parse_stored("person kind", &self.kind, PersonKind::parse)?,
+            unit_id: self.unit_id.map(UnitId),
+            position: self.position,
+            affiliation: self.affiliation,
+            phone: self.phone,
+            archived: self.archived_at.is_some(),
+            version: self.version,
+            created_at: Timestamp::from_utc(self.created_at),
+            updated_at: Timestamp::from_utc(self.updated_at),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    pub unit: Option<UnitId>,
+    pub kind: Option<PersonKind>,
+    pub q: Option<String>,
+    pub include_archived: bool,
+}
+
+pub(crate) async fn get(c: &mut Conn<'_>, id: PersonId) -> StoreResult<Option<Person>> {
+    let row: Option<PersonRow> =
+        c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM people WHERE id = $1")).bind(id)).await?;
+    row.map(PersonRow::into_person).transpose()
+}
+
+/// A live person, or a field error naming `field`.
+pub(crate) async fn require_live_person(c: &mut Conn<'_>, id: PersonId, field: &str) -> StoreResult<Person> {
+    match get(c, id).await? {
+        Some(p) if !p.archived => Ok(p),
+        _ => Err(DomainError::unknown(field, Entity::Person).into()),
+    }
+}
+
+async fn check_refs(c: &mut Conn<'_>, f: &PersonFields) -> StoreResult<()> {
+    if let Some(u) = f.unit_id {
+        require_live(c, u, "unit_id").await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn create_person(&self, actor: &Actor, input: NewPerson, key: Option<&IdempotencyKey>) -> StoreResult<Created<Person>> {
+        authorize(actor, Permission::ManagePeople, Party::Office)?;
+        let f = input.validate()?;
+        let now = self.now();
+        let actor = actor.clone();
+        self.create_once(key, move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    check_refs(&mut c, &f).await?;
+                    let id: i64 = c
+                        .scalar(
+                            Q::new(
+                                "INSERT INTO people (name, kind, unit_id, position, affiliation, phone, version, created_at, updated_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
+                            )
+                            .bind(&f.name)
+                            .bind(f.kind.as_str())
+                            .bind(f.unit_id)
+                            .bind(f.position.clone())
+                            .bind(f.affiliation.clone())
+                            .bind(f.phone.clone())
+                            .bind(now),
+                        )
+                        .await?;
+                    let person = get(&mut c, PersonId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
+                    history::record(&mut c, &actor, now, Change {
+                        entity: Entity::Person,
+                        entity_id: id.to_string(),
+                        action: "create",
+                        note: None,
+                        before: None,
+                        after: Some(&person),
+                    })
+                    .await?;
+                    Ok(person)
+                })
+            })
+            .await
+    }
+
+    pub async fn update_person(&self, actor: &Actor, id: PersonId, patch: PersonPatch) -> StoreResult<Person> {
+        authorize(actor, Permission::ManagePeople, Party::Office)?;
+        let now = self.now();
+        let actor = actor.clone();
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let before = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
+                    check_version(Entity::Person, patch.version, before.version)?;
+                    let f = patch.apply(&before)?;
+                    if f.unit_id != before.unit_id {
+                        check_refs(&mut c, &f).await?;
+                    }
+                    let archive = patch.archived.unwrap_or(before.archived);
+                    let n = c
+                        .execute(
+                            Q::new(
+                                "UPDATE people SET name = $1, kind = $2, unit_id = $3, position = $4, affiliation = $5, \
+                                 phone = $6, archived_at = CASE WHEN $7 THEN COALESCE(archived_at, $8) END, \
+                                 version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
+                            )
+                            .bind(&f.name)
+                            .bind(f.kind.as_str())
+                            .bind(f.unit_id)
+                            .bind(f.position.clone())
+                            .bind(f.affiliation.clone())
+                            .bind(f.phone.clone())
+                            .bind(archive)
+                            .bind(now)
+                            .bind(id)
+                            .bind(before.version),
+                        )
+                        .await?;
+                    if n == 0 {
+                        return Err(stale(Entity::Person, before.version + 1));
+                    }
+                    let after = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
+                    history::record(&mut c, &actor, now, Change {
+                        entity: Entity::Person,
+                        entity_id: id.to_string(),
+                        action: archive_action(before.archived, after.archived),
+                        note: None,
+                        before: Some(&before),
+                        after: Some(&after),
+                    })
+                    .await?;
+                    Ok(after)
+                })
+            })
+            .await
+    }
+
+    pub async fn get_person(&self, actor: &Actor, id: PersonId) -> StoreResult<Person> {
+        authorize(actor, Permission::ViewDirectory, Party::Other)?;
+        let mut r = self.db.read().await?;
+        get(&mut r.conn(), id).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id).into())
+    }
+
+    pub async fn list_people(&self, actor: &Actor, filter: &PersonFilter, page: &PageRequest) -> StoreResult<Page<Person>> {
+        authorize(actor, Permission::ViewDirectory, Party::Other)?;
+        let mut q = Q::new(format!("SELECT {COLUMNS} FROM people WHERE 1 = 1"));
+        if !filter.include_archived {
+            q.push(" AND archived_at IS NULL");
+        }
+        if let Some(u) = filter.unit {
+            q.push(" AND unit_id = ").push_bind(u);
+        }
+        if let Some(k) = filter.kind {
+            q.push(" AND kind = ").push_bind(k.as_str());
+        }
+        if let Some(text) = &filter.q {
+            q.push(" AND name LIKE ").push_bind(like_pattern(text)).push(" ESCAPE '\\'");
+        }
+        if let Some(after) = &page.after {
+            q.push(" AND id > ").push_bind(after.id);
+        }
+        q.push(" ORDER BY id LIMIT ").push_bind(i64::from(page.limit) + 1);
+        let mut r = self.db.read().await?;
+        let rows: Vec<PersonRow> = r.conn().fetch_all(q).await?;
+        page.finish(rows, |r| Cursor { key: None, id: r.id }, PersonRow::into_person)
+    }
+}

@@ -1,0 +1,413 @@
+//! The ledger: problems and their measures, progress and history.
+
+mod filter;
+mod measures;
+mod progress;
+mod transitions;
+
+pub use filter::{ProblemFilter, Scope};
+pub(crate) use filter::push_conditions;
+
+use crate::campaigns::{get_batch, require_live_campaign};
+use crate::db::{Conn, Q};
+use crate::error::{parse_stored, StoreError, StoreResult};
+use crate::history::{self, Change};
+use crate::idempotency::{Created, IdempotencyKey};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::people::require_live_person;
+use crate::units::{self, archive_action, require_live, stale};
+use crate::Store;
+use chrono::{DateTime, NaiveDate, Utc};
+use rectify_domain::actor::{authorize, Actor, Permission, Role};
+use rectify_domain::history::HistoryEntry;
+use rectify_domain::ids::{MeasureId, PersonId, ProblemId, UnitId};
+use rectify_domain::light::{effective_due, LightThresholds};
+use rectify_domain::problem::{
+    Level, MeasureFields, NewProblem, Problem, ProblemFields, ProblemPatch, ProblemState, ProblemType,
+    SourceKind,
+};
+use rectify_domain::time::Timestamp;
+use rectify_domain::{DomainError, Entity, Issue, Rule};
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ProblemRow {
+    id: i64,
+    unit_id: i64,
+    description: String,
+    responsible_person_id: Option<i64>,
+    leader_person_id: Option<i64>,
+    level: String,
+    category: Option<String>,
+    problem_type: String,
+    root_cause: Option<String>,
+    deadline: Option<NaiveDate>,
+    due_on: Option<NaiveDate>,
+    campaign_id: Option<i64>,
+    batch_id: Option<i64>,
+    sources: String,
+    published: bool,
+    state: String,
+    archived_at: Option<DateTime<Utc>>,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    reported_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+pub(crate) const COLUMNS: &str = "id, unit_id, description, responsible_person_id, leader_person_id, level, category, \
+    type AS problem_type, root_cause, deadline, due_on, campaign_id, batch_id, sources, published, state, archived_at, \
+    version, created_at, updated_at, reported_at, closed_at";
+
+impl ProblemRow {
+    pub(crate) fn into_problem(self, t: &LightThresholds) -> StoreResult<Problem> {
+        let state = parse_stored("problem state", &self.state, ProblemState::parse)?;
+        let sources: Vec<String> =
+            serde_json::from_str(&self.sources).map_err(|e| StoreError::Corrupt(format!("problem sources: {e}")))?;
+        Ok(Problem {
+            id: ProblemId(self.id),
+            description: self.description,
+            unit_id: UnitId(self.unit_id),
+            responsible_person_id: self.responsible_person_id.map(PersonId),
+            leader_person_id: self.leader_person_id.map(PersonId),
+            level: parse_stored("level", &self.level, Level::parse)?,
+            category: self.category,
+            problem_type: parse_stored("problem type", &self.problem_type, ProblemType::parse)?,
+            root_cause: self.root_cause,
+            deadline: self.deadline,
+            due_on: self.due_on,
+            campaign_id: self.campaign_id.map(rectify_domain::ids::CampaignId),
+            batch_id: self.batch_id.map(rectify_domain::ids::BatchId),
+            sources: sources.iter().map(|s| parse_stored("source", s, SourceKind::parse)).collect::<StoreResult<_>>()?,
+            published: self.published,
+            light: t.of_problem(state, self.due_on),
+            state,
+            archived: self.archived_at.is_some(),
+            version: self.version,
+            created_at: Timestamp::from_utc(self.created_at),
+            updated_at: Timestamp::from_utc(self.updated_at),
+            reported_at: self.reported_at.map(Timestamp::from_utc),
+            closed_at: self.closed_at.map(Timestamp::from_utc),
+            measures: None,
+        })
+    }
+}
+
+/// One problem with its measures, as the detail view and history show it.
+pub(crate) async fn get(c: &mut Conn<'_>, id: ProblemId, t: &LightThresholds) -> StoreResult<Option<Problem>> {
+    let row: Option<ProblemRow> =
+        c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM problems WHERE id = $1")).bind(id)).await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut p = row.into_problem(t)?;
+    p.measures = Some(measures::of_problem(c, id, t).await?);
+    Ok(Some(p))
+}
+
+/// What the actor may see of the ledger.
+pub(crate) async fn scope(c: &mut Conn<'_>, actor: &Actor) -> StoreResult<Scope> {
+    if authorize(actor, Permission::ViewAllProblems, rectify_domain::actor::Party::Other).is_ok() {
+        return Ok(Scope::All);
+    }
+    Ok(match (actor.role, actor.unit_id) {
+        (Role::UnitClerk, Some(u)) => Scope::Units(vec![u]),
+        (Role::UnitLeader, Some(u)) => Scope::Units(units::subtree(c, u).await?),
+        _ => Scope::PublishedOnly,
+    })
+}
+
+/// A problem the actor may see, or "not found" (a hidden problem does not admit it exists).
+pub(crate) async fn get_visible(c: &mut Conn<'_>, actor: &Actor, id: ProblemId, t: &LightThresholds) -> StoreResult<Problem> {
+    let p = get(c, id, t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
+    if scope(c, actor).await?.allows(p.unit_id, p.published) {
+        Ok(p)
+    } else {
+        Err(DomainError::not_found(Entity::Problem, id).into())
+    }
+}
+
+/// Checks every reference of a problem's fields; fills in the campaign from the batch.
+async fn check_refs(c: &mut Conn<'_>, f: &mut ProblemFields) -> StoreResult<()> {
+    require_live(c, f.unit_id, "unit_id").await?;
+    if let Some(p) = f.responsible_person_id {
+        require_live_person(c, p, "responsible_person_id").await?;
+    }
+    if let Some(p) = f.leader_person_id {
+        require_live_person(c, p, "leader_person_id").await?;
+    }
+    if let Some(b) = f.batch_id {
+        let batch = get_batch(c, b).await?.ok_or_else(|| DomainError::unknown("batch_id", Entity::Batch))?;
+        match f.campaign_id {
+            None => f.campaign_id = Some(batch.campaign_id),
+            Some(cid) if cid != batch.campaign_id => return Err(DomainError::rule(Rule::BatchNotInCampaign, "batch_id").into()),
+            Some(_) => {}
+        }
+    }
+    if let Some(cid) = f.campaign_id {
+        require_live_campaign(c, cid, "campaign_id").await?;
+    }
+    Ok(())
+}
+
+fn sources_json(s: &[SourceKind]) -> String {
+    serde_json::to_string(&s.iter().map(|k| k.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+}
+
+/// Recomputes a problem's effective due date from its deadline and unfinished measures.
+pub(crate) async fn refresh_due(c: &mut Conn<'_>, id: ProblemId) -> StoreResult<()> {
+    let deadline: Option<NaiveDate> = c.scalar(Q::new("SELECT deadline FROM problems WHERE id = $1").bind(id)).await?;
+    let open: Vec<(Option<NaiveDate>, bool)> = c
+        .fetch_all(Q::new("SELECT deadline, done FROM measures WHERE problem_id = $1 AND archived_at IS NULL").bind(id))
+        .await?;
+    let due = effective_due(deadline, open);
+    c.execute(Q::new("UPDATE problems SET due_on = $1 WHERE id = $2").bind(due).bind(id)).await?;
+    Ok(())
+}
+
+async fn insert_measure(c: &mut Conn<'_>, problem: ProblemId, position: i64, m: &MeasureFields, now: Timestamp) -> StoreResult<MeasureId> {
+    if let Some(p) = m.owner_person_id {
+        require_live_person(c, p, &format!("measures[{position}].owner_person_id")).await?;
+    }
+    let id: i64 = c
+        .scalar(
+            Q::new(
+                "INSERT INTO measures (problem_id, position, description, owner_person_id, deadline, done, done_at, \
+                 version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
+            )
+            .bind(problem)
+            .bind(position)
+            .bind(&m.description)
+            .bind(m.owner_person_id)
+            .bind(m.deadline)
+            .bind(m.done)
+            .bind(m.done.then_some(now))
+            .bind(now),
+        )
+        .await?;
+    Ok(MeasureId(id))
+}
+
+pub(crate) fn problem_change<'a>(p: &'a Problem, action: &'a str, note: Option<&'a str>, before: Option<&'a Problem>) -> Change<'a, Problem> {
+    Change { entity: Entity::Problem, entity_id: p.id.to_string(), action, note, before, after: Some(p) }
+}
+
+impl Store {
+    /// Writes a new problem (with its first measures) into the ledger.
+    pub async fn create_problem(&self, actor: &Actor, input: NewProblem, key: Option<&IdempotencyKey>) -> StoreResult<Created<Problem>> {
+        let (mut fields, measures) = input.validate()?;
+        let t = self.light_thresholds().await?.value;
+        let now = self.now();
+        let actor = actor.clone();
+        self.create_once(key, move |tx| {
+            Box::pin(async move {
+                let mut c = tx.conn();
+                check_refs(&mut c, &mut fields).await?;
+                let party = units::party(&mut c, &actor, fields.unit_id).await?;
+                authorize(&actor, Permission::CreateProblem, party)?;
+                let due = effective_due(fields.deadline, measures.iter().map(|m| (m.deadline, m.done)));
+                let id: i64 = c
+                    .scalar(
+                        Q::new(
+                            "INSERT INTO problems (unit_id, description, responsible_person_id, leader_person_id, level, \
+                             category, type, root_cause, deadline, due_on, campaign_id, batch_id, sources, published, \
+                             state, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+                             $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17) RETURNING id",
+                        )
+                        .bind(fields.unit_id)
+                        .bind(&fields.description)
+                        .bind(fields.responsible_person_id)
+                        .bind(fields.leader_person_id)
+                        .bind(fields.level.as_str())
+                        .bind(fields.category.clone())
+                        .bind(fields.problem_type.as_str())
+                        .bind(fields.root_cause.clone())
+                        .bind(fields.deadline)
+                        .bind(due)
+                        .bind(fields.campaign_id)
+                        .bind(fields.batch_id)
+                        .bind(sources_json(&fields.sources))
+                        .bind(fields.published)
+                        .bind(ProblemState::Open.as_str())
+                        .bind(actor.account_id)
+                        .bind(now),
+                    )
+                    .await?;
+                let id = ProblemId(id);
+                for (i, m) in measures.iter().enumerate() {
+                    insert_measure(&mut c, id, i as i64, m, now).await?;
+                }
+                let problem = get(&mut c, id, &t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
+                history::record(&mut c, &actor, now, problem_change(&problem, "create", None, None)).await?;
+                Ok(problem)
+            })
+        })
+        .await
+    }
+
+    pub async fn get_problem(&self, actor: &Actor, id: ProblemId) -> StoreResult<Problem> {
+        let t = self.light_thresholds().await?.value;
+        let mut r = self.db.read().await?;
+        get_visible(&mut r.conn(), actor, id, &t).await
+    }
+
+    pub async fn update_problem(&self, actor: &Actor, id: ProblemId, patch: ProblemPatch) -> StoreResult<Problem> {
+        let t = self.light_thresholds().await?.value;
+        let now = self.now();
+        let actor = actor.clone();
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let before = get_visible(&mut c, &actor, id, &t).await?;
+                    authorize(&actor, Permission::EditProblem, units::party(&mut c, &actor, before.unit_id).await?)?;
+                    let mut f = patch.apply(&before)?;
+                    if patch.version != Some(before.version) {
+                        return Err(DomainError::StaleVersion { entity: Entity::Problem, current: before.version }.into());
+                    }
+                    check_refs(&mut c, &mut f).await?;
+                    if f.unit_id != before.unit_id {
+                        // Handing a problem to another unit is the office's decision.
+                        authorize(&actor, Permission::EditProblem, units::party(&mut c, &actor, f.unit_id).await?)?;
+                        if !actor.role.is_office() {
+                            return Err(DomainError::Forbidden("only the office may move a problem to another unit".into()).into());
+                        }
+                    }
+                    let archive = patch.archived.unwrap_or(before.archived);
+                    let n = c
+                        .execute(
+                            Q::new(
+                                "UPDATE problems SET unit_id = $1, description = $2, responsible_person_id = $3, \
+                                 leader_person_id = $4, level = $5, category = $6, type = $7, root_cause = $8, \
+                                 deadline = $9, campaign_id = $10, batch_id = $11, sources = $12, published = $13, \
+                                 archived_at = CASE WHEN $14 THEN COALESCE(archived_at, $15) END, \
+                                 version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17",
+                            )
+                            .bind(f.unit_id)
+                            .bind(&f.description)
+                            .bind(f.responsible_person_id)
+                            .bind(f.leader_person_id)
+                            .bind(f.level.as_str())
+                            .bind(f.category.clone())
+                            .bind(f.problem_type.as_str())
+                            .bind(f.root_cause.clone())
+                            .bind(f.deadline)
+                            .bind(f.campaign_id)
+                            .bind(f.batch_id)
+                            .bind(sources_json(&f.sources))
+                            .bind(f.published)
+                            .bind(archive)
+                            .bind(now)
+                            .bind(id)
+                            .bind(before.version),
+                        )
+                        .await?;
+                    if n == 0 {
+                        return Err(stale(Entity::Problem, before.version + 1));
+                    }
+                    refresh_due(&mut c, id).await?;
+                    let after = get(&mut c, id, &t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
+                    let action = archive_action(before.archived, after.archived);
+                    history::record(&mut c, &actor, now, problem_change(&after, action, None, Some(&before))).await?;
+                    Ok(after)
+                })
+            })
+            .await
+    }
+
+    /// A page of the ledger, newest first unless sorted otherwise.
+    pub async fn list_problems(&self, actor: &Actor, f: &ProblemFilter, sort: ProblemSort, page: &PageRequest) -> StoreResult<Page<Problem>> {
+        let t = self.light_thresholds().await?.value;
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let scope = scope(&mut c, actor).await?;
+        let units = expand_units(&mut c, f).await?;
+        let mut q = Q::new(format!("SELECT {COLUMNS} FROM problems WHERE 1 = 1"));
+        push_conditions(&mut q, f, units.as_deref(), &scope, &t);
+        sort.push_keyset(&mut q, page.after.as_ref())?;
+        q.push(" LIMIT ").push_bind(i64::from(page.limit) + 1);
+        let rows: Vec<ProblemRow> = c.fetch_all(q).await?;
+        page.finish(rows, |r| sort.cursor(r), |r| r.into_problem(&t))
+    }
+
+    /// The change history of a problem (its own changes, transitions and progress).
+    pub async fn problem_history(&self, actor: &Actor, id: ProblemId) -> StoreResult<Vec<HistoryEntry>> {
+        let t = self.light_thresholds().await?.value;
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let p = get_visible(&mut c, actor, id, &t).await?;
+        let mut entries = history::of(&mut c, Entity::Problem, &id.to_string()).await?;
+        for m in p.measures.iter().flatten() {
+            entries.extend(history::of(&mut c, Entity::Measure, &m.id.to_string()).await?);
+        }
+        entries.sort_by_key(|e| e.id);
+        Ok(entries)
+    }
+}
+
+/// The unit filter as a list of units: the unit alone, or with its subtree.
+pub(crate) async fn expand_units(c: &mut Conn<'_>, f: &ProblemFilter) -> StoreResult<Option<Vec<UnitId>>> {
+    Ok(match f.unit {
+        None => None,
+        Some(u) if f.include_sub_units => Some(units::subtree(c, u).await?),
+        Some(u) => Some(vec![u]),
+    })
+}
+
+/// Orders of the ledger list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProblemSort {
+    #[default]
+    Newest,
+    Oldest,
+    /// Earliest effective due date first, undated last.
+    Due,
+}
+
+impl ProblemSort {
+    pub fn parse(s: &str) -> Option<ProblemSort> {
+        match s {
+            "newest" | "-created" => Some(ProblemSort::Newest),
+            "oldest" | "created" => Some(ProblemSort::Oldest),
+            "due" | "deadline" => Some(ProblemSort::Due),
+            _ => None,
+        }
+    }
+
+    fn cursor(self, r: &ProblemRow) -> Cursor {
+        match self {
+            ProblemSort::Due => Cursor { key: r.due_on.map(|d| d.to_string()), id: r.id },
+            _ => Cursor { key: None, id: r.id },
+        }
+    }
+
+    fn push_keyset(self, q: &mut Q, after: Option<&Cursor>) -> StoreResult<()> {
+        match (self, after) {
+            (ProblemSort::Newest, Some(a)) => {
+                q.push(" AND id < ").push_bind(a.id);
+            }
+            (ProblemSort::Oldest, Some(a)) => {
+                q.push(" AND id > ").push_bind(a.id);
+            }
+            (ProblemSort::Due, Some(a)) => match &a.key {
+                Some(k) => {
+                    let d = rectify_domain::time::parse_date(k).ok_or_else(|| {
+                        DomainError::field("cursor", Issue::Malformed { expected: "a cursor from a previous page".into() })
+                    })?;
+                    q.push(" AND ((due_on IS NOT NULL AND (due_on > ").push_bind(d);
+                    q.push(" OR (due_on = ").push_bind(d).push(" AND id > ").push_bind(a.id);
+                    q.push("))) OR due_on IS NULL)");
+                }
+                None => {
+                    q.push(" AND due_on IS NULL AND id > ").push_bind(a.id);
+                }
+            },
+            (_, None) => {}
+        }
+        q.push(match self {
+            ProblemSort::Newest => " ORDER BY id DESC",
+            ProblemSort::Oldest => " ORDER BY id",
+            ProblemSort::Due => " ORDER BY CASE WHEN due_on IS NULL THEN 1 ELSE 0 END, due_on, id",
+        });
+        Ok(())
+    }
+}
+

@@ -1,0 +1,98 @@
+//! Settings an administrator may change at run time (stored, so every instance sees them).
+
+use crate::db::{Conn, Q};
+use crate::error::{StoreError, StoreResult};
+use crate::history::{self, Change};
+use crate::Store;
+use rectify_domain::actor::{authorize, Actor, Party, Permission};
+use rectify_domain::light::LightRule;
+use rectify_domain::{DomainError, Entity, Issue};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Settings {
+    /// A deadline this many working days away or closer shows yellow.
+    pub yellow_working_days: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { yellow_working_days: LightRule::default().yellow_working_days }
+    }
+}
+
+impl Settings {
+    pub fn light_rule(&self) -> LightRule {
+        LightRule { yellow_working_days: self.yellow_working_days }
+    }
+}
+
+/// Body of `PUT /api/v1/settings`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SettingsInput {
+    pub yellow_working_days: Option<i64>,
+}
+
+const KEY: &str = "settings";
+
+pub(crate) async fn load(c: &mut Conn<'_>) -> StoreResult<Settings> {
+    let v: Option<String> = c.scalar_optional(Q::new("SELECT value FROM settings WHERE key = $1").bind(KEY)).await?;
+    match v {
+        None => Ok(Settings::default()),
+        Some(s) => serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("settings: {e}"))),
+    }
+}
+
+impl Store {
+    pub async fn settings(&self) -> StoreResult<Settings> {
+        self.reference.settings(&self.db).await
+    }
+
+    pub async fn update_settings(&self, actor: &Actor, input: SettingsInput) -> StoreResult<Settings> {
+        authorize(actor, Permission::ManageSettings, Party::Office)?;
+        let now = self.now();
+        let actor = actor.clone();
+        let saved = self
+            .db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let before = load(&mut c).await?;
+                    let mut after = before;
+                    if let Some(d) = input.yellow_working_days {
+                        if !(0..=30).contains(&d) {
+                            return Err(DomainError::field("yellow_working_days", Issue::OutOfRange { min: 0, max: 30 }).into());
+                        }
+                        after.yellow_working_days = d as u32;
+                    }
+                    let json = serde_json::to_string(&after).map_err(|e| StoreError::Encode(e.to_string()))?;
+                    c.execute(
+                        Q::new(
+                            "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
+                             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                        )
+                        .bind(KEY)
+                        .bind(json)
+                        .bind(now),
+                    )
+                    .await?;
+                    history::record(&mut c, &actor, now, Change {
+                        entity: Entity::Settings,
+                        entity_id: KEY.into(),
+                        action: "update",
+                        note: None,
+                        before: Some(&before),
+                        after: Some(&after),
+                    })
+                    .await?;
+                    Ok(after)
+                })
+            })
+            .await?;
+        self.reference.invalidate();
+        Ok(saved)
+    }
+}

@@ -1,0 +1,237 @@
+//! Figures over the ledger (`/api/v1/stats/problems`). The database counts rows with the same
+//! filter as the list; the domain says what the counts mean (rates, roll-up).
+
+use crate::campaigns::unit_names;
+use crate::db::Q;
+use crate::error::StoreResult;
+use crate::problems::{expand_units, push_conditions, ProblemFilter};
+use crate::Store;
+use rectify_domain::actor::{authorize, Actor, Party, Permission};
+use rectify_domain::figures::{roll_up, Tally};
+use rectify_domain::ids::UnitId;
+use rectify_domain::problem::{Level, ProblemState, ProblemType};
+use rectify_domain::time::Timestamp;
+use rectify_domain::{DomainError, Issue};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Unit,
+    Category,
+    State,
+    Campaign,
+    Batch,
+    Type,
+    Level,
+}
+
+impl GroupBy {
+    pub const ALL: [GroupBy; 7] =
+        [GroupBy::Unit, GroupBy::Category, GroupBy::State, GroupBy::Campaign, GroupBy::Batch, GroupBy::Type, GroupBy::Level];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Unit => "unit",
+            GroupBy::Category => "category",
+            GroupBy::State => "state",
+            GroupBy::Campaign => "campaign",
+            GroupBy::Batch => "batch",
+            GroupBy::Type => "type",
+            GroupBy::Level => "level",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<GroupBy, DomainError> {
+        GroupBy::ALL.into_iter().find(|g| g.as_str() == s).ok_or_else(|| {
+            DomainError::field("group_by", Issue::NotOneOf { expected: GroupBy::ALL.iter().map(|g| g.as_str().into()).collect() })
+        })
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            GroupBy::Unit => "unit_id",
+            GroupBy::Category => "category",
+            GroupBy::State => "state",
+            GroupBy::Campaign => "campaign_id",
+            GroupBy::Batch => "batch_id",
+            GroupBy::Type => "type",
+            GroupBy::Level => "level",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatsGroup {
+    /// The group's id or code; null for problems without one (no category, no batch).
+    pub key: Option<String>,
+    pub name: String,
+    pub total: u64,
+    pub closed: u64,
+    /// closed ÷ total, rounded half-up to 4 decimals.
+    pub rate: f64,
+    pub red: u64,
+    pub yellow: u64,
+    pub green: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProblemStats {
+    /// The moment the figures were counted.
+    pub as_of: Timestamp,
+    pub group_by: String,
+    /// Whether unit groups include their sub-units (then groups may overlap).
+    pub include_sub_units: bool,
+    pub total: u64,
+    pub closed: u64,
+    pub rate: f64,
+    pub red: u64,
+    pub yellow: u64,
+    pub green: u64,
+    /// Lights were computed with dates outside the loaded holiday calendars (weekends only).
+    pub calendar_approximate: bool,
+    pub groups: Vec<StatsGroup>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CountRow {
+    key: Option<String>,
+    total: i64,
+    closed: i64,
+    red: i64,
+    yellow: i64,
+}
+
+fn tally(r: &CountRow) -> Tally {
+    let (total, red, yellow) = (r.total as u64, r.red as u64, r.yellow as u64);
+    Tally { total, closed: r.closed as u64, red, yellow, green: total - red - yellow }
+}
+
+fn group(key: Option<String>, name: String, t: &Tally) -> StatsGroup {
+    StatsGroup { key, name, total: t.total, closed: t.closed, rate: t.rate(), red: t.red, yellow: t.yellow, green: t.green }
+}
+
+fn enum_label(by: GroupBy, key: &str) -> Option<&'static str> {
+    Some(match by {
+        GroupBy::State => match ProblemState::parse(key)? {
+            ProblemState::Open => "待整改",
+            ProblemState::InProgress => "整改中",
+            ProblemState::Reported => "已整改，待验收",
+            ProblemState::Closed => "已销号",
+        },
+        GroupBy::Type => match ProblemType::parse(key)? {
+            ProblemType::Immediate => "立行立改",
+            ProblemType::TimeLimited => "限期整改",
+            ProblemType::LongTerm => "长期坚持",
+            ProblemType::Institutional => "建章立制",
+        },
+        GroupBy::Level => match Level::parse(key)? {
+            Level::LeadershipTeam => "班子",
+            Level::TeamMember => "班子成员",
+            Level::Unit => "单位",
+            Level::Individual => "个人",
+        },
+        _ => return None,
+    })
+}
+
+impl Store {
+    /// Counts the problems selected by `filter`, grouped. With `group_by = unit` and
+    /// `include_sub_units`, each group is a child of `parent` (or a top-level unit) with all the
+    /// units below it.
+    pub async fn problem_stats(
+        &self,
+        actor: &Actor,
+        by: GroupBy,
+        filter: &ProblemFilter,
+        include_sub_units: bool,
+        parent: Option<UnitId>,
+    ) -> StoreResult<ProblemStats> {
+        authorize(actor, Permission::ViewStats, Party::Other)?;
+        let reckoned = self.light_thresholds().await?;
+        let t = reckoned.value;
+        let as_of = self.now();
+        let mut r = self.db.read().await?;
+        let mut c = r.conn();
+        let scope = crate::problems::scope(&mut c, actor).await?;
+        let units = expand_units(&mut c, filter).await?;
+        let col = by.column();
+        let mut q = Q::new(format!(
+            "SELECT CAST({col} AS TEXT) AS key, COUNT(*) AS total, \
+             COUNT(*) FILTER (WHERE state = 'closed') AS closed, \
+             COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on < $1) AS red, \
+             COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on >= $1 AND due_on < $2) AS yellow \
+             FROM problems WHERE 1 = 1"
+        ));
+        q = q.bind(t.today).bind(t.yellow_until);
+        push_conditions(&mut q, filter, units.as_deref(), &scope, &t);
+        q.push(&format!(" GROUP BY {col}"));
+        let rows: Vec<CountRow> = c.fetch_all(q).await?;
+
+        let mut overall = Tally::default();
+        for row in &rows {
+            overall.add(&tally(row));
+        }
+        let mut groups: Vec<StatsGroup> = match by {
+            GroupBy::Unit => {
+                let names = unit_names(&mut c).await?;
+                let direct: HashMap<UnitId, Tally> = rows
+                    .iter()
+                    .filter_map(|r| r.key.as_deref()?.parse().ok().map(|id| (UnitId(id), tally(r))))
+                    .collect();
+                if include_sub_units {
+                    let tree = crate::units::tree(&mut c).await?;
+                    let rolled = roll_up(&tree, &direct);
+                    names
+                        .iter()
+                        .filter(|(id, _)| tree.parent(**id) == parent && rolled.contains_key(id))
+                        .map(|(id, name)| group(Some(id.to_string()), name.clone(), &rolled[id]))
+                        .collect()
+                } else {
+                    direct
+                        .iter()
+                        .map(|(id, t)| group(Some(id.to_string()), names.get(id).cloned().unwrap_or_default(), t))
+                        .collect()
+                }
+            }
+            GroupBy::Campaign | GroupBy::Batch => {
+                let table = if by == GroupBy::Campaign { "campaigns" } else { "batches" };
+                let names: Vec<(i64, String)> = c.fetch_all(Q::new(format!("SELECT id, name FROM {table}"))).await?;
+                let names: HashMap<String, String> = names.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
+                rows.iter()
+                    .map(|r| {
+                        let name = r.key.as_ref().and_then(|k| names.get(k).cloned()).unwrap_or_else(|| "（无）".into());
+                        group(r.key.clone(), name, &tally(r))
+                    })
+                    .collect()
+            }
+            _ => rows
+                .iter()
+                .map(|r| {
+                    let name = match r.key.as_deref() {
+                        None => "（无）".to_owned(),
+                        Some(k) => enum_label(by, k).map(str::to_owned).unwrap_or_else(|| k.to_owned()),
+                    };
+                    group(r.key.clone(), name, &tally(r))
+                })
+                .collect(),
+        };
+        // Most problems first; ties by key so the order is stable.
+        groups.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));
+        Ok(ProblemStats {
+            as_of,
+            group_by: by.as_str().into(),
+            include_sub_units: by == GroupBy::Unit && include_sub_units,
+            total: overall.total,
+            closed: overall.closed,
+            rate: overall.rate(),
+            red: overall.red,
+            yellow: overall.yellow,
+            green: overall.green,
+            calendar_approximate: reckoned.approximate,
+            groups,
+        })
+    }
+}

@@ -1,0 +1,322 @@
+//! Request extractors that turn bad input into field-level errors instead of axum's plain-text
+//! rejections: JSON bodies, query parameters, path ids, the signed-in actor.
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use chrono::NaiveDate;
+use rectify_domain::actor::Actor;
+use rectify_domain::error::{FieldError, Problems};
+use rectify_domain::{DomainError, Issue};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use std::str::FromStr;
+
+pub const SESSION_COOKIE: &str = "rectify_session";
+/// Largest JSON body accepted.
+pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+
+/// A JSON body, decoded strictly (unknown fields refused), with a digest of its bytes for
+/// idempotency checks.
+pub struct JsonBody<T> {
+    pub value: T,
+    pub digest: String,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        let path = req.uri().path().to_owned();
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| ApiError::PayloadTooLarge)?;
+        if bytes.len() > MAX_JSON_BYTES {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        if !json && !bytes.is_empty() {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let digest = hex::encode(Sha256::digest([path.as_bytes(), b"\n", &bytes].concat()));
+        let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { Bytes::from_static(b"{}") } else { bytes };
+        let value = decode(&bytes)?;
+        Ok(JsonBody { value, digest })
+    }
+}
+
+/// Decodes JSON, mapping serde's failures to 400 (not JSON) or 422 (JSON of the wrong shape,
+/// naming the field).
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => ApiError::from(DomainError::Invalid(vec![data_error(&path, &inner)])),
+            _ => ApiError::MalformedBody(strip_position(&inner.to_string())),
+        }
+    })?;
+    de.end().map_err(|e| ApiError::MalformedBody(strip_position(&e.to_string())))?;
+    Ok(value)
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+fn backticked(msg: &str) -> Vec<String> {
+    msg.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() || path == "." { field.to_owned() } else { format!("{path}.{field}") }
+}
+
+/// Words serde's data errors as field issues.
+fn data_error(path: &str, err: &serde_json::Error) -> FieldError {
+    let msg = strip_position(&err.to_string());
+    let path = if path == "." { "" } else { path };
+    let (field, issue) = if msg.starts_with("unknown field") {
+        let name = backticked(&msg).into_iter().next().unwrap_or_default();
+        (join(path, &name), Issue::UnknownField)
+    } else if msg.starts_with("missing field") {
+        let name = backticked(&msg).into_iter().next().unwrap_or_default();
+        (join(path, &name), Issue::Required)
+    } else if msg.starts_with("unknown variant") {
+        (path.to_owned(), Issue::NotOneOf { expected: backticked(&msg).into_iter().skip(1).collect() })
+    } else if ["input contains invalid characters", "premature end of input", "input is out of range", "trailing input", "input is not enough"]
+        .iter()
+        .any(|m| msg.contains(m))
+    {
+        (path.to_owned(), Issue::InvalidDate)
+    } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let expected = rest.split_once(", expected ").map(|(_, e)| e.to_owned()).unwrap_or_default();
+        (path.to_owned(), Issue::WrongType { expected })
+    } else if let Some(rest) = msg.strip_prefix("invalid value: ") {
+        let expected = rest.split_once(", expected ").map(|(_, e)| e.to_owned()).unwrap_or_default();
+        (path.to_owned(), Issue::Malformed { expected })
+    } else {
+        (path.to_owned(), Issue::Decode { detail: msg })
+    };
+    FieldError { field: if field.is_empty() { "body".into() } else { field }, issue }
+}
+
+/// The signed-in actor: a bearer token, else the session cookie. Routes that take it refuse
+/// anonymous callers with 401.
+pub struct Auth(pub Actor);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(actor) = parts.extensions.get::<Actor>() {
+            return Ok(Auth(actor.clone()));
+        }
+        let actor = actor_of(&parts.headers, state).await?.ok_or(ApiError::Unauthenticated)?;
+        parts.extensions.insert(actor.clone());
+        Ok(Auth(actor))
+    }
+}
+
+/// The actor behind the request's credentials, if any.
+pub async fn actor_of(headers: &HeaderMap, state: &AppState) -> Result<Option<Actor>, ApiError> {
+    if let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        let token = auth.strip_prefix("Bearer ").or_else(|| auth.strip_prefix("bearer ")).ok_or(ApiError::Unauthenticated)?;
+        return Ok(Some(state.store.token_actor(token.trim()).await?.ok_or(ApiError::Unauthenticated)?));
+    }
+    match session_token(headers) {
+        Some(token) => Ok(state.store.session_account(&token).await?.map(|a| a.actor())),
+        None => Ok(None),
+    }
+}
+
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == SESSION_COOKIE && !v.is_empty()).then(|| v.to_owned())
+    })
+}
+
+/// The `Idempotency-Key` header, if sent.
+pub struct IdempotencyHeader(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyHeader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        match parts.headers.get("idempotency-key") {
+            None => Ok(IdempotencyHeader(None)),
+            Some(v) => v
+                .to_str()
+                .map(|s| IdempotencyHeader(Some(s.to_owned())))
+                .map_err(|_| DomainError::field("Idempotency-Key", Issue::Malformed { expected: "visible ASCII".into() }).into()),
+        }
+    }
+}
+
+/// An id in the path. A malformed id names nothing that exists: 404.
+pub struct PathId<T>(pub T);
+
+impl<S: Send + Sync, T: FromStr + Send> FromRequestParts<S> for PathId<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state).await.map_err(|_| ApiError::NotFound)?;
+        raw.parse().map(PathId).map_err(|_| ApiError::NotFound)
+    }
+}
+
+/// Two ids in the path (`/problems/{id}/measures/{mid}`).
+pub struct PathIds<A, B>(pub A, pub B);
+
+impl<S: Send + Sync, A: FromStr + Send, B: FromStr + Send> FromRequestParts<S> for PathIds<A, B> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let axum::extract::Path((a, b)) =
+            axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await.map_err(|_| ApiError::NotFound)?;
+        Ok(PathIds(a.parse().map_err(|_| ApiError::NotFound)?, b.parse().map_err(|_| ApiError::NotFound)?))
+    }
+}
+
+/// Query parameters, read one by one with field-level errors. Parameters a route does not
+/// know are refused, so a typo (`stat=open`) is not silently ignored.
+pub struct Params {
+    pairs: Vec<(String, String)>,
+    problems: Problems,
+    known: Vec<&'static str>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let pairs: Vec<(String, String)> = parts
+            .uri
+            .query()
+            .map(|q| serde_urlencoded::from_str(q).unwrap_or_default())
+            .unwrap_or_default();
+        Ok(Params { pairs, problems: Problems::new(), known: Vec::new() })
+    }
+}
+
+impl Params {
+    fn raw(&mut self, name: &'static str) -> Option<String> {
+        self.known.push(name);
+        self.pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty())
+    }
+
+    pub fn string(&mut self, name: &'static str) -> Option<String> {
+        self.raw(name)
+    }
+
+    pub fn parse<T>(&mut self, name: &'static str, parse: impl Fn(&str) -> Option<T>, expected: impl Fn() -> Issue) -> Option<T> {
+        let raw = self.raw(name)?;
+        let v = parse(&raw);
+        if v.is_none() {
+            self.problems.push(name, expected());
+        }
+        v
+    }
+
+    pub fn id<T: FromStr>(&mut self, name: &'static str) -> Option<T> {
+        self.parse(name, |s| s.parse().ok(), || Issue::Malformed { expected: "an id".into() })
+    }
+
+    pub fn int(&mut self, name: &'static str) -> Option<i64> {
+        self.parse(name, |s| s.parse().ok(), || Issue::Malformed { expected: "a whole number".into() })
+    }
+
+    pub fn bool(&mut self, name: &'static str) -> Option<bool> {
+        self.parse(
+            name,
+            |s| match s {
+                "true" | "1" | "yes" => Some(true),
+                "false" | "0" | "no" => Some(false),
+                _ => None,
+            },
+            || Issue::NotOneOf { expected: vec!["true".into(), "false".into()] },
+        )
+    }
+
+    pub fn date(&mut self, name: &'static str) -> Option<NaiveDate> {
+        self.parse(name, rectify_domain::time::parse_date, || Issue::InvalidDate)
+    }
+
+    /// A comma-separated list of words.
+    pub fn list<T>(&mut self, name: &'static str, parse: impl Fn(&str) -> Option<T>, words: &[&str]) -> Vec<T> {
+        let Some(raw) = self.raw(name) else { return Vec::new() };
+        let mut out = Vec::new();
+        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match parse(part) {
+                Some(v) => out.push(v),
+                None => {
+                    self.problems.push(name, Issue::NotOneOf { expected: words.iter().map(|w| (*w).to_owned()).collect() });
+                    return Vec::new();
+                }
+            }
+        }
+        out
+    }
+
+    pub fn record(&mut self, e: DomainError) {
+        if let DomainError::Invalid(errors) = e {
+            self.problems.extend(errors);
+        }
+    }
+
+    /// Ends parsing: every bad or unknown parameter at once, or nothing.
+    pub fn finish(mut self) -> Result<(), ApiError> {
+        for (k, _) in &self.pairs {
+            if !self.known.contains(&k.as_str()) {
+                self.problems.push(k.clone(), Issue::UnknownField);
+            }
+        }
+        self.problems.into_result().map_err(ApiError::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rectify_domain::problem::NewProblem;
+
+    fn fields(r: Result<NewProblem, ApiError>) -> Vec<(String, Issue)> {
+        match r {
+            Err(ApiError::Store(rectify_store::StoreError::Domain(DomainError::Invalid(e)))) => {
+                e.into_iter().map(|e| (e.field, e.issue)).collect()
+            }
+            Err(other) => panic!("{other:?}"),
+            Ok(_) => panic!("decoded"),
+        }
+    }
+
+    #[test]
+    fn decoding_errors_name_the_field() {
+        let f = fields(decode(br#"{"deadline":"2026-02-30"}"#));
+        assert_eq!(f, vec![("deadline".into(), Issue::InvalidDate)]);
+        let f = fields(decode(br#"{"colour":"red"}"#));
+        assert_eq!(f, vec![("colour".into(), Issue::UnknownField)]);
+        let f = fields(decode(br#"{"measures":[{"descripton":"x"}]}"#));
+        assert_eq!(f[0].0, "measures[0].descripton");
+        let f = fields(decode(br#"{"type":"soon"}"#));
+        assert_eq!(f[0].0, "type");
+        assert!(matches!(&f[0].1, Issue::NotOneOf { expected } if expected.contains(&"immediate".to_owned())));
+        let f = fields(decode(br#"{"description":5}"#));
+        assert!(matches!(&f[0].1, Issue::WrongType { .. }));
+        let f = fields(decode(br#"{"unit_id":"abc"}"#));
+        assert_eq!(f[0].0, "unit_id");
+        assert!(matches!(decode::<NewProblem>(b"{\"description\":"), Err(ApiError::MalformedBody(_))));
+        assert!(matches!(decode::<NewProblem>(b"{} x"), Err(ApiError::MalformedBody(_))));
+    }
+}

@@ -1,0 +1,120 @@
+//! The HTTP edge of Rectify: the JSON API under `/api/v1`, its OpenAPI document and viewer,
+//! and health checks. Handlers parse, call one store use case, and answer; errors become
+//! problem+json in one place ([`error`]).
+
+pub mod error;
+pub mod extract;
+pub mod i18n;
+mod openapi;
+mod routes;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{middleware, Json, Router};
+use rectify_store::Store;
+use rust_embed::RustEmbed;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Largest request body: a 10 MB attachment plus multipart framing. JSON bodies are held to
+/// [`extract::MAX_JSON_BYTES`].
+pub const MAX_BODY_BYTES: usize = 11 * 1024 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (when served over TLS, directly or behind a proxy).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+}
+
+#[derive(RustEmbed)]
+#[folder = "assets/"]
+struct Assets;
+
+/// The whole application as an axum router.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .nest("/api/v1", routes::api())
+        .split_for_parts();
+    let doc = Arc::new(doc);
+    Router::new()
+        .merge(api)
+        .route("/api/v1/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+        .route("/api/docs", get(|| async { asset("docs/index.html", DOCS_CSP) }))
+        .route("/api/docs/init.js", get(|| async { asset("docs/init.js", DOCS_CSP) }))
+        .route("/api/docs/vendor/{file}", get(vendor_asset))
+        .route("/healthz", get(healthz))
+        .route("/", get(|| async { asset("index.html", STRICT_CSP) }))
+        .fallback(|| async { error::ApiError::NotFound })
+        .layer(middleware::from_fn(error::render_errors))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_CSP)))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+const STRICT_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/// Swagger UI sets style attributes; scripts stay same-origin only.
+const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+fn asset(path: &str, csp: &'static str) -> Response {
+    match Assets::get(path) {
+        Some(file) => {
+            let mime = mime_guess::from_path(path).first_or_octet_stream();
+            let mut resp = file.data.into_owned().into_response();
+            let h = resp.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(mime.as_ref()) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+            resp
+        }
+        None => error::ApiError::NotFound.into_response(),
+    }
+}
+
+async fn vendor_asset(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    // Only names from the embedded folder resolve; no path is built from user input.
+    asset(&format!("vendor/swagger-ui/{file}"), DOCS_CSP)
+}
+
+async fn healthz(State(st): State<AppState>) -> Response {
+    let backend = match st.store.backend() {
+        rectify_store::Backend::Sqlite => "sqlite",
+        rectify_store::Backend::Postgres => "postgres",
+    };
+    match st.store.db().ping().await {
+        Ok(()) => Json(serde_json::json!({"status": "ok", "database": backend})).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "unavailable", "database": backend})))
+                .into_response()
+        }
+    }
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,92 @@
+//! The JSON API under `/api/v1`, one router per area.
+
+mod accounts;
+mod attachments;
+mod calendar;
+mod campaigns;
+mod people;
+mod problems;
+mod session;
+mod settings;
+mod stats;
+mod units;
+
+use crate::error::{ApiError, ProblemBody};
+use crate::extract::Params;
+use crate::AppState;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rectify_domain::actor::Actor;
+use rectify_store::idempotency::{Created, IdempotencyKey};
+use rectify_store::PageRequest;
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(session::router())
+        .merge(accounts::router())
+        .merge(units::router())
+        .merge(people::router())
+        .merge(campaigns::router())
+        .merge(problems::router())
+        .merge(attachments::router())
+        .merge(stats::router())
+        .merge(calendar::router())
+        .merge(settings::router())
+}
+
+/// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the
+/// answer to an earlier request with the same key.
+pub(crate) fn created<T: Serialize>(location: String, c: Created<T>) -> Response {
+    let mut resp = (StatusCode::CREATED, Json(c.value)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    if c.replayed {
+        resp.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    resp
+}
+
+/// The caller's idempotency key, scoped to the caller.
+pub(crate) fn idempotency(actor: &Actor, header: Option<String>, digest: &str) -> Result<Option<IdempotencyKey>, ApiError> {
+    let Some(key) = header else { return Ok(None) };
+    let scope = match actor.account_id {
+        Some(id) => format!("account:{id}"),
+        None => actor.username.clone(),
+    };
+    Ok(Some(IdempotencyKey::new(scope, &key, digest.to_owned())?))
+}
+
+/// `limit` and `cursor`.
+pub(crate) fn page(p: &mut Params) -> PageRequest {
+    let limit = p.int("limit");
+    let cursor = p.string("cursor");
+    match PageRequest::new(limit, cursor.as_deref()) {
+        Ok(page) => page,
+        Err(e) => {
+            p.record(e);
+            PageRequest::first(0)
+        }
+    }
+}
+
+/// Documented error answers shared by most routes.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(crate) enum Errors {
+    /// Bad input: the fields and why.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(#[to_schema] ProblemBody),
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthenticated(ProblemBody),
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(ProblemBody),
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(ProblemBody),
+    /// A stale `version`, or an action not allowed from the current state.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(ProblemBody),
+}

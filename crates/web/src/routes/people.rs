@@ -1,0 +1,67 @@
+use super::{created, idempotency, page, Errors};
+use crate::error::ApiResult;
+use crate::extract::{Auth, IdempotencyHeader, JsonBody, Params, PathId};
+use crate::AppState;
+use axum::extract::State;
+use axum::response::Response;
+use axum::Json;
+use rectify_domain::ids::PersonId;
+use rectify_domain::person::{NewPerson, Person, PersonKind, PersonPatch};
+use rectify_domain::Issue;
+use rectify_store::people::PersonFilter;
+use rectify_store::Page;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_people, create_person)).routes(routes!(get_person, update_person))
+}
+
+#[utoipa::path(get, path = "/people", tag = "people",
+    params(
+        ("unit" = Option<String>, Query), ("kind" = Option<PersonKind>, Query), ("q" = Option<String>, Query),
+        ("archived" = Option<bool>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query),
+    ),
+    responses((status = 200, body = Page<Person>), Errors))]
+async fn list_people(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<Person>>> {
+    let filter = PersonFilter {
+        unit: p.id("unit"),
+        kind: p.parse("kind", PersonKind::parse, || Issue::NotOneOf { expected: vec!["staff".into(), "supervisor".into()] }),
+        q: p.string("q"),
+        include_archived: p.bool("archived").unwrap_or(false),
+    };
+    let page = page(&mut p);
+    p.finish()?;
+    Ok(Json(st.store.list_people(&actor, &filter, &page).await?))
+}
+
+#[utoipa::path(post, path = "/people", tag = "people", request_body = NewPerson,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = Person), Errors))]
+async fn create_person(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    IdempotencyHeader(key): IdempotencyHeader,
+    body: JsonBody<NewPerson>,
+) -> ApiResult<Response> {
+    let key = idempotency(&actor, key, &body.digest)?;
+    let c = st.store.create_person(&actor, body.value, key.as_ref()).await?;
+    Ok(created(format!("/api/v1/people/{}", c.value.id), c))
+}
+
+#[utoipa::path(get, path = "/people/{id}", tag = "people", params(("id" = String, Path)),
+    responses((status = 200, body = Person), Errors))]
+async fn get_person(State(st): State<AppState>, Auth(actor): Auth, PathId(id): PathId<PersonId>) -> ApiResult<Json<Person>> {
+    Ok(Json(st.store.get_person(&actor, id).await?))
+}
+
+#[utoipa::path(patch, path = "/people/{id}", tag = "people", params(("id" = String, Path)), request_body = PersonPatch,
+    responses((status = 200, body = Person), Errors))]
+async fn update_person(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<PersonId>,
+    body: JsonBody<PersonPatch>,
+) -> ApiResult<Json<Person>> {
+    Ok(Json(st.store.update_person(&actor, id, body.value).await?))
+}

@@ -1,0 +1,72 @@
+use super::Errors;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{session_token, Auth, JsonBody, SESSION_COOKIE};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rectify_domain::actor::Actor;
+use rectify_store::accounts::{Account, SESSION_HOURS};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(login, whoami, logout))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct SessionInfo {
+    account: Account,
+    expires_at: rectify_domain::time::Timestamp,
+}
+
+fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Signs in with a password and sets the session cookie (HttpOnly, SameSite=Strict).
+#[utoipa::path(post, path = "/session", tag = "session", request_body = Credentials,
+    responses((status = 200, body = SessionInfo), Errors))]
+async fn login(State(st): State<AppState>, body: JsonBody<Credentials>) -> ApiResult<Response> {
+    let session = st.store.login(&body.value.username, &body.value.password).await?.ok_or(ApiError::BadCredentials)?;
+    let mut resp =
+        Json(SessionInfo { account: session.account, expires_at: session.expires_at }).into_response();
+    resp.headers_mut().insert(header::SET_COOKIE, cookie(&session.token, SESSION_HOURS * 3600, st.config.secure_cookies));
+    Ok(resp)
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct Me {
+    username: String,
+    role: rectify_domain::actor::Role,
+    unit_id: Option<rectify_domain::ids::UnitId>,
+}
+
+/// Who is signed in.
+#[utoipa::path(get, path = "/session", tag = "session", responses((status = 200, body = Me), Errors))]
+async fn whoami(Auth(actor): Auth) -> Json<Me> {
+    let Actor { username, role, unit_id, .. } = actor;
+    Json(Me { username, role, unit_id })
+}
+
+/// Signs out and clears the cookie.
+#[utoipa::path(delete, path = "/session", tag = "session", responses((status = 204)))]
+async fn logout(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(token) = session_token(&headers) {
+        st.store.logout(&token).await?;
+    }
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    resp.headers_mut().insert(header::SET_COOKIE, cookie("", 0, st.config.secure_cookies));
+    Ok(resp)
+}

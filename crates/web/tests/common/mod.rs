@@ -1,0 +1,200 @@
+//! A real `rectify` HTTP server on a fresh database per test, on SQLite or PostgreSQL, with a
+//! pinned clock, and a signed-in client.
+
+#![allow(dead_code)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use rectify_store::testing::{fresh, TestDb};
+use rectify_store::{Backend, FixedClock, Store};
+use rectify_web::{AppState, WebConfig};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+
+/// Runs each named test once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(rectify_store::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(rectify_store::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub clock: Arc<FixedClock>,
+    /// Signed in as `admin` (office administrator).
+    pub admin: Client,
+    _db: TestDb,
+}
+
+/// Monday 2 March 2026, 10:00 in China: a working week with no holidays nearby.
+pub fn monday() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap()
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The fields named in a problem+json answer.
+    pub fn fields(&self) -> Vec<String> {
+        self.body["errors"].as_array().map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    }
+
+    pub fn id(&self) -> String {
+        self.body["id"].as_str().unwrap_or_else(|| panic!("no id in {}", self.body)).to_owned()
+    }
+
+    #[track_caller]
+    pub fn ok(self) -> Value {
+        assert!(self.status.is_success(), "expected success, got {}: {}", self.status, self.body);
+        self.body
+    }
+
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(self.status.as_u16(), status, "unexpected answer: {}", self.body);
+        if status >= 400 {
+            let ct = self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+            assert_eq!(ct, "application/problem+json", "errors are problem+json");
+            assert_eq!(self.body["status"].as_u64(), Some(u64::from(status)));
+        }
+        self
+    }
+}
+
+impl TestApp {
+    /// `None` when PostgreSQL is not configured outside CI (the test is then not run).
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let Some(db) = fresh(backend).await else {
+            eprintln!("skipping: PostgreSQL not configured (set RECTIFY_TEST_DATABASE_URL)");
+            return None;
+        };
+        let clock = Arc::new(FixedClock::new(monday()));
+        let store = Store::open(&db.location, clock.clone()).await.expect("open store");
+        store.ensure_admin(Some(ADMIN_PASSWORD.into())).await.expect("admin");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = AppState { store: store.clone(), config: Arc::new(WebConfig::default()) };
+        tokio::spawn(rectify_web::serve(listener, state, std::future::pending()));
+        let admin = Client::builder().cookie_store(true).build().expect("client");
+        let app = TestApp { base, store, clock, admin, _db: db };
+        app.login(&app.admin, "admin", ADMIN_PASSWORD).await.expect(200);
+        Some(app)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn login(&self, client: &Client, username: &str, password: &str) -> Reply {
+        self.send(client, Method::POST, "/api/v1/session", Some(json!({"username": username, "password": password}))).await
+    }
+
+    /// A new signed-in client for a fresh account with `role` (and `unit` for unit roles).
+    pub async fn user(&self, username: &str, role: &str, unit: Option<&str>) -> Client {
+        let mut body = json!({"username": username, "password": "password-123", "role": role});
+        if let Some(u) = unit {
+            body["unit_id"] = json!(u);
+        }
+        self.post("/api/v1/accounts", body).await.expect(201);
+        let c = Client::builder().cookie_store(true).build().expect("client");
+        self.login(&c, username, "password-123").await.expect(200);
+        c
+    }
+
+    pub async fn send(&self, client: &Client, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let mut req = client.request(method, self.url(path));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        Self::reply(req.send().await.expect("request")).await
+    }
+
+    pub async fn reply(resp: reqwest::Response) -> Reply {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.expect("body");
+        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Reply { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(&self.admin, Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send(&self.admin, Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Reply {
+        self.send(&self.admin, Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Reply {
+        self.send(&self.admin, Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn unit(&self, name: &str, parent: Option<&str>) -> String {
+        self.post("/api/v1/units", json!({"name": name, "parent_id": parent, "kind": "department"})).await.expect(201).id()
+    }
+
+    pub async fn problem(&self, body: Value) -> Value {
+        self.post("/api/v1/problems", body).await.expect(201).body
+    }
+
+    /// Uploads a small PNG and returns its id.
+    pub async fn upload_png(&self, client: &Client) -> String {
+        let part = reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("现场照片.png");
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let resp = client.post(self.url("/api/v1/attachments")).multipart(form).send().await.expect("upload");
+        Self::reply(resp).await.expect(201).id()
+    }
+
+    /// Every item of a list, following cursors.
+    pub async fn all(&self, path: &str) -> Vec<Value> {
+        let mut out = Vec::new();
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let mut next: Option<String> = None;
+        loop {
+            let url = match &next {
+                Some(c) => format!("{path}{sep}cursor={c}"),
+                None => path.to_owned(),
+            };
+            let page = self.get(&url).await.ok();
+            out.extend(page["items"].as_array().cloned().unwrap_or_default());
+            match page["next_cursor"].as_str() {
+                Some(c) => next = Some(c.to_owned()),
+                None => return out,
+            }
+        }
+    }
+
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let mut r = self.store.db().read().await.expect("read");
+        r.conn().scalar(rectify_store::db::Q::new(format!("SELECT COUNT(*) FROM {table}"))).await.expect("count")
+    }
+}
+
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
