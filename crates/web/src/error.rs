@@ -21,6 +21,7 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// The route exists but not for this method, or there is no such route.
     NotFound,
+    MethodNotAllowed,
     PayloadTooLarge,
 }
 
@@ -118,6 +119,13 @@ impl ApiError {
                 vec![],
             ),
             ApiError::NotFound => body(StatusCode::NOT_FOUND, "not_found", pick("Not found", "未找到"), pick("no such resource", "资源不存在"), vec![]),
+            ApiError::MethodNotAllowed => body(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                pick("Method not allowed", "不支持的请求方法"),
+                pick("this route does not take that method", "该地址不支持此请求方法"),
+                vec![],
+            ),
             ApiError::PayloadTooLarge => body(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",

@@ -45,6 +45,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         }
         let digest = hex::encode(Sha256::digest([path.as_bytes(), b"\n", &bytes].concat()));
         let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { Bytes::from_static(b"{}") } else { bytes };
+        // Every body of this API is an object; serde would otherwise read an array positionally.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') && serde_json::from_slice::<serde_json::Value>(&bytes).is_ok() {
+            return Err(DomainError::field("body", Issue::WrongType { expected: "a JSON object".into() }).into());
+        }
         let value = decode(&bytes)?;
         Ok(JsonBody { value, digest })
     }
@@ -77,8 +81,15 @@ fn backticked(msg: &str) -> Vec<String> {
     msg.split('`').skip(1).step_by(2).map(str::to_owned).collect()
 }
 
+/// `path.field`, unless the decoder's path already ends at the field.
 fn join(path: &str, field: &str) -> String {
-    if path.is_empty() || path == "." { field.to_owned() } else { format!("{path}.{field}") }
+    if path.is_empty() || path == "." {
+        field.to_owned()
+    } else if path == field || path.ends_with(&format!(".{field}")) {
+        path.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
 }
 
 /// Words serde's data errors as field issues.

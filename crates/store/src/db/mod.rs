@@ -120,7 +120,7 @@ impl Db {
     /// Answers when the database does (for `/healthz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         let mut c = self.read().await?;
-        c.conn().scalar::<i64>(Q::new("SELECT 1")).await?;
+        c.conn().scalar::<i64>(Q::new("SELECT CAST(1 AS BIGINT)")).await?;
         Ok(())
     }
 

@@ -191,6 +191,10 @@ impl TestApp {
         }
     }
 
+    pub async fn all_owned(&self, path: String) -> Vec<Value> {
+        self.all(&path).await
+    }
+
     pub async fn count_rows(&self, table: &str) -> i64 {
         let mut r = self.store.db().read().await.expect("read");
         r.conn().scalar(rectify_store::db::Q::new(format!("SELECT COUNT(*) FROM {table}"))).await.expect("count")

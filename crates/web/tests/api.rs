@@ -1,0 +1,39 @@
+//! Health, the OpenAPI document and its viewer, and the edge's own behaviour.
+
+mod common;
+
+use common::TestApp;
+use rectify_store::Backend;
+
+async fn health_docs_and_headers(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let anonymous = reqwest::Client::new();
+    let h = anonymous.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(h.status(), 200);
+    let body: serde_json::Value = h.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+
+    let doc: serde_json::Value = anonymous.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/api/v1/problems", "/api/v1/problems/{id}/transitions", "/api/v1/stats/problems", "/api/v1/units", "/api/v1/session"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+    let docs = anonymous.get(app.url("/api/docs")).send().await.unwrap();
+    let csp = docs.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+    let html = docs.text().await.unwrap();
+    assert!(html.contains("/api/docs/vendor/swagger-ui-bundle.js"), "served from the binary, not a CDN");
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    let js = anonymous.get(app.url("/api/docs/vendor/swagger-ui-bundle.js")).send().await.unwrap();
+    assert_eq!(js.status(), 200);
+    assert!(js.bytes().await.unwrap().len() > 100_000);
+    anonymous.get(app.url("/api/docs/vendor/../../Cargo.toml")).send().await.map(|r| assert_ne!(r.status(), 200)).unwrap();
+
+    let nf = app.get("/api/v1/nothing-here").await.expect(404);
+    assert_eq!(nf.body["type"], "urn:rectify:error:not_found");
+    let r = anonymous.get(app.url("/api/v1/units")).send().await.unwrap();
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+}
+
+on_both!(health_docs_and_headers);

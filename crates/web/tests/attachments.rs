@@ -1,0 +1,57 @@
+//! Evidence files: typed by their bytes, size-limited, served back safely.
+
+mod common;
+
+use common::{TestApp, PNG};
+use reqwest::multipart::{Form, Part};
+use rectify_store::Backend;
+
+async fn upload(app: &TestApp, name: &str, bytes: Vec<u8>) -> common::Reply {
+    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    TestApp::reply(app.admin.post(app.url("/api/v1/attachments")).multipart(form).send().await.unwrap()).await
+}
+
+async fn uploads_are_checked_and_served(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let ok = upload(&app, "../../现场照片.png", PNG.to_vec()).await.expect(201).body;
+    assert_eq!(ok["content_type"], "image/png");
+    assert_eq!(ok["filename"], "现场照片.png", "only the last path component is kept");
+    let id = ok["id"].as_str().unwrap();
+    let resp = app.admin.get(app.url(&format!("/api/v1/attachments/{id}"))).send().await.unwrap();
+    assert_eq!(resp.headers()["content-type"], "image/png");
+    assert!(resp.headers()["content-security-policy"].to_str().unwrap().contains("sandbox"));
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), PNG);
+
+    // A program named like a photo, plain text, a PDF claiming to be a photo: refused.
+    assert_eq!(upload(&app, "photo.jpg", b"MZ\x90\0\x03\0\0\0 program".to_vec()).await.expect(422).fields(), ["file"]);
+    assert_eq!(upload(&app, "notes.txt", b"just some text".to_vec()).await.expect(422).fields(), ["file"]);
+    assert_eq!(upload(&app, "scan.png", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec()).await.expect(422).fields(), ["file"]);
+    assert_eq!(upload(&app, "empty.png", Vec::new()).await.expect(422).fields(), ["file"]);
+    // Over 10 MB.
+    let mut big = PNG.to_vec();
+    big.resize(10 * 1024 * 1024 + 1, 0);
+    let r = upload(&app, "big.png", big).await;
+    assert!(r.status == 413 || r.status == 422, "{}", r.status);
+    // No file part.
+    let form = Form::new().text("note", "x");
+    let r = TestApp::reply(app.admin.post(app.url("/api/v1/attachments")).multipart(form).send().await.unwrap()).await;
+    assert_eq!(r.expect(422).fields(), ["file"]);
+    assert_eq!(app.count_rows("attachments").await, 1, "nothing but the good upload was stored");
+    app.get("/api/v1/attachments/999").await.expect(404);
+}
+
+async fn evidence_is_seen_only_with_its_problem(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let water = app.unit("区水务局", None).await;
+    let tech = app.unit("区科技局", None).await;
+    let p = app.problem(serde_json::json!({"description": "内部问题", "unit_id": tech})).await;
+    let file = app.upload_png(&app.admin).await;
+    app.post(&format!("/api/v1/problems/{}/progress", p["id"].as_str().unwrap()), serde_json::json!({"attachment_ids": [file]}))
+        .await
+        .expect(201);
+    let clerk = app.user("clerk", "unit_clerk", Some(&water)).await;
+    let r = TestApp::reply(clerk.get(app.url(&format!("/api/v1/attachments/{file}"))).send().await.unwrap()).await;
+    r.expect(404);
+}
+
+on_both!(uploads_are_checked_and_served, evidence_is_seen_only_with_its_problem);

@@ -1,0 +1,145 @@
+//! Figures reconcile with the ledger: every count of `/api/v1/stats/problems` equals a recount
+//! of the rows from `/api/v1/problems`, for every grouping, with and without filters. The demo
+//! data reproduces the seeds' figures.
+
+mod common;
+
+use common::TestApp;
+use rectify_store::Backend;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+#[derive(Default, Debug, PartialEq)]
+struct Count {
+    total: u64,
+    closed: u64,
+    red: u64,
+    yellow: u64,
+    green: u64,
+}
+
+fn recount(items: &[Value], key: &str) -> BTreeMap<Option<String>, Count> {
+    let mut out: BTreeMap<Option<String>, Count> = BTreeMap::new();
+    for p in items {
+        let k = p[key].as_str().map(str::to_owned);
+        let c = out.entry(k).or_default();
+        c.total += 1;
+        c.closed += u64::from(p["state"] == "closed");
+        match p["light"].as_str() {
+            Some("red") => c.red += 1,
+            Some("yellow") => c.yellow += 1,
+            _ => c.green += 1,
+        }
+    }
+    out
+}
+
+fn from_stats(stats: &Value) -> BTreeMap<Option<String>, Count> {
+    stats["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let n = |f: &str| g[f].as_u64().unwrap();
+            (g["key"].as_str().map(str::to_owned), Count { total: n("total"), closed: n("closed"), red: n("red"), yellow: n("yellow"), green: n("green") })
+        })
+        .collect()
+}
+
+async fn stats_equal_a_recount(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let district = app.unit("区", None).await;
+    let units = [app.unit("甲局", Some(&district)).await, app.unit("乙局", Some(&district)).await, app.unit("丙街道", Some(&district)).await];
+    let camp = app.post("/api/v1/campaigns", json!({"name": "活动", "starts_on": "2026-01-01"})).await.expect(201).id();
+    let batch = app.post("/api/v1/batches", json!({"campaign_id": camp, "name": "第一批"})).await.expect(201).id();
+    let cats = ["形式主义", "官僚主义", "享乐主义"];
+    let deadlines = ["2026-02-10", "2026-03-02", "2026-03-04", "2026-03-20", ""];
+    let photo_needed = 6;
+    for i in 0..30usize {
+        let kind = ["immediate", "time_limited", "long_term"][i % 3];
+        let mut body = json!({"description": format!("问题{i}"), "unit_id": units[i % 3], "category": cats[i % 3],
+            "type": kind, "published": i % 2 == 0});
+        if !deadlines[i % 5].is_empty() {
+            body["deadline"] = json!(deadlines[i % 5]);
+        }
+        if i % 4 == 0 {
+            body["campaign_id"] = json!(camp);
+            body["batch_id"] = json!(batch);
+        }
+        let id = app.problem(body).await["id"].as_str().unwrap().to_owned();
+        let t = format!("/api/v1/problems/{id}/transitions");
+        if i % 3 != 0 {
+            app.post(&t, json!({"action": "start"})).await.expect(200);
+        }
+        if i % 3 == 2 && i % 2 == 0 {
+            app.post(&t, json!({"action": "report_done"})).await.expect(200);
+            if i < photo_needed * 3 {
+                let f = app.upload_png(&app.admin).await;
+                app.post(&format!("/api/v1/problems/{id}/progress"), json!({"attachment_ids": [f]})).await.expect(201);
+                app.post(&t, json!({"action": "verify"})).await.expect(200);
+            }
+        }
+    }
+    let items = app.all("/api/v1/problems?limit=7").await;
+    assert_eq!(items.len(), 30);
+    for (group_by, key) in [("unit", "unit_id"), ("category", "category"), ("state", "state"), ("campaign", "campaign_id"), ("batch", "batch_id"), ("type", "type")] {
+        let stats = app.get(&format!("/api/v1/stats/problems?group_by={group_by}")).await.ok();
+        assert_eq!(from_stats(&stats), recount(&items, key), "group_by={group_by}");
+        assert_eq!(stats["total"], 30);
+        let closed = items.iter().filter(|p| p["state"] == "closed").count() as u64;
+        assert_eq!(stats["closed"].as_u64(), Some(closed));
+        let rate = (closed as f64 / 30.0 * 10_000.0).round() / 10_000.0;
+        assert_eq!(stats["rate"].as_f64(), Some(rate));
+        let sum = stats["red"].as_u64().unwrap() + stats["yellow"].as_u64().unwrap() + stats["green"].as_u64().unwrap();
+        assert_eq!(sum, 30, "every problem has one light");
+    }
+    // With filters, the figure equals the list behind it.
+    for q in ["published=true", "light=red", "category=官僚主义", &format!("unit={}", units[1]), "state=in_progress,reported"] {
+        let filtered = app.all(&format!("/api/v1/problems?{q}")).await;
+        let stats = app.get(&format!("/api/v1/stats/problems?group_by=category&{q}")).await.ok();
+        assert_eq!(from_stats(&stats), recount(&filtered, "category"), "{q}");
+    }
+    // Units with their sub-units: the district's group adds up its three units.
+    let rolled = app.get("/api/v1/stats/problems?group_by=unit&include_sub_units=true").await.ok();
+    assert_eq!(rolled["groups"].as_array().unwrap().len(), 1);
+    assert_eq!(rolled["groups"][0]["key"].as_str(), Some(district.as_str()));
+    assert_eq!(rolled["groups"][0]["total"], 30);
+    let children = app.get(&format!("/api/v1/stats/problems?group_by=unit&include_sub_units=true&parent={district}")).await.ok();
+    assert_eq!(children["groups"].as_array().unwrap().len(), 3);
+    assert_eq!(app.get("/api/v1/stats/problems?group_by=colour").await.expect(422).fields(), ["group_by"]);
+}
+
+async fn demo_reproduces_the_seed_figures(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let summary = rectify_demo::load(&app.store).await.expect("demo loads");
+    assert!(summary.problems > 400);
+    assert!(matches!(rectify_demo::load(&app.store).await, Err(rectify_demo::DemoError::NotEmpty)), "only into an empty database");
+    // Seed 000: the first batch of 98 items, 80 fixed.
+    let by_batch = app.get("/api/v1/stats/problems?group_by=batch").await.ok();
+    let first = by_batch["groups"].as_array().unwrap().iter().find(|g| g["name"] == "第一批立改项目").expect("first batch").clone();
+    assert_eq!((first["total"].as_u64(), first["closed"].as_u64()), (Some(98), Some(80)));
+    let list = app.get(&format!("/api/v1/batches/{}/immediate-list", first["key"].as_str().unwrap())).await.ok();
+    assert_eq!(list["units"].as_array().unwrap().len(), 49);
+    assert!(list["units_owing"].as_array().unwrap().is_empty());
+    // Seed 003: 300 units in 46 systems take part in 蔡甸区's campaign.
+    let campaigns = app.all("/api/v1/campaigns").await;
+    let caidian = campaigns.iter().find(|c| c["name"].as_str().unwrap().contains("蔡甸")).unwrap();
+    let members: Vec<&str> = caidian["unit_ids"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
+    assert_eq!(members.len(), 300);
+    let units = app.all("/api/v1/units?limit=500").await;
+    let systems: std::collections::BTreeSet<&str> =
+        units.iter().filter(|u| members.contains(&u["id"].as_str().unwrap())).filter_map(|u| u["system"].as_str()).collect();
+    assert_eq!(systems.len(), 46);
+    // Seed 004: 8 streets and 45 departments with complaint phones; the rate near 61.59%.
+    let anning = units.iter().find(|u| u["name"] == "安宁区").unwrap()["id"].as_str().unwrap().to_owned();
+    let under: Vec<&Value> = units.iter().filter(|u| u["parent_id"].as_str() == Some(anning.as_str()) && u["kind"] != "office").collect();
+    assert_eq!(under.iter().filter(|u| u["kind"] == "street").count(), 8);
+    assert_eq!(under.iter().filter(|u| u["kind"] == "department").count(), 45);
+    assert!(under.iter().all(|u| u["complaint_phone"].is_string() && u["mailbox"].is_string()));
+    let camp = campaigns.iter().find(|c| c["name"].as_str().unwrap().contains("安宁")).unwrap()["id"].as_str().unwrap().to_owned();
+    let stats = app.get(&format!("/api/v1/stats/problems?group_by=state&campaign={camp}")).await.ok();
+    assert_eq!(stats["rate"], 0.6156);
+    assert!(stats["red"].as_u64().unwrap() > 0 && stats["yellow"].as_u64().unwrap() > 0, "lights are meaningful: {stats}");
+}
+
+on_both!(stats_equal_a_recount, demo_reproduces_the_seed_figures);
