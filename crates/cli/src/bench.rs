@@ -1,2 +1,299 @@
-pub async fn run(_a: Args) -> Result<(), crate::Failure> { Ok(()) }
-#[derive(clap::Args, Debug)] pub struct Args {}
+//! `rectify bench`: measures the product on this machine, over real HTTP against an in-process
+//! server. Numbers go to docs/BENCHMARKS.md; nothing here asserts a speed.
+
+use crate::Failure;
+use rectify_domain::actor::{Actor, Role};
+use rectify_domain::ids::UnitId;
+use rectify_domain::unit::{NewUnit, UnitKind};
+use rectify_store::accounts::NewToken;
+use rectify_store::{Location, Store, SystemClock};
+use rectify_web::{AppState, WebConfig};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Run on PostgreSQL: a fresh database is created on this server and dropped afterwards.
+    #[arg(long, env = "RECTIFY_BENCH_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
+    /// Problems in the ledger for the stats and list measurements.
+    #[arg(long, default_value_t = 1_000_000)]
+    problems: usize,
+    /// Units the problems are spread over.
+    #[arg(long, default_value_t = 1_000)]
+    units: usize,
+    /// Problems created over HTTP per concurrency level.
+    #[arg(long, default_value_t = 10_000)]
+    creates: usize,
+    /// Concurrent HTTP clients for the creation runs.
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 16])]
+    concurrency: Vec<usize>,
+    /// Repetitions of each read measurement.
+    #[arg(long, default_value_t = 200)]
+    reads: usize,
+    /// Keep the SQLite database in this new directory instead of a temporary one.
+    #[arg(long, value_name = "DIR")]
+    keep: Option<std::path::PathBuf>,
+}
+
+struct Target {
+    store: Store,
+    label: String,
+    cleanup: Option<(String, String)>,
+    _dir: Option<TempDir>,
+}
+
+/// A temporary directory removed on drop (the CLI has no tempfile dependency).
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn open(args: &Args) -> Result<Target, Failure> {
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    match &args.database_url {
+        None => {
+            let (dir, guard) = match &args.keep {
+                Some(d) => (d.clone(), None),
+                None => {
+                    let d = std::env::temp_dir().join(format!("rectify-bench-{stamp}-{}", std::process::id()));
+                    (d.clone(), Some(TempDir(d)))
+                }
+            };
+            let store = Store::open(&Location::DataDir(dir), Arc::new(SystemClock)).await?;
+            Ok(Target { store, label: "SQLite (WAL, synchronous=NORMAL)".into(), cleanup: None, _dir: guard })
+        }
+        Some(url) => {
+            use sqlx::Connection;
+            let name = format!("rectify_bench_{stamp}");
+            let mut admin = sqlx::PgConnection::connect(url).await.map_err(Failure::runtime)?;
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.map_err(Failure::runtime)?;
+            let (base, _) =
+                url.rsplit_once('/').ok_or_else(|| Failure::BadInput("--database-url needs a database path".into()))?;
+            let bench_url = format!("{base}/{name}");
+            let store = Store::open(&Location::Postgres(bench_url), Arc::new(SystemClock)).await?;
+            let version: String =
+                sqlx::query_scalar("SHOW server_version").fetch_one(&mut admin).await.map_err(Failure::runtime)?;
+            Ok(Target { store, label: format!("PostgreSQL {version}"), cleanup: Some((url.clone(), name)), _dir: None })
+        }
+    }
+}
+
+struct Latencies(Vec<Duration>);
+
+impl Latencies {
+    fn pct(&mut self, p: f64) -> Duration {
+        self.0.sort();
+        let i = ((self.0.len() as f64 - 1.0) * p).round() as usize;
+        self.0.get(i).copied().unwrap_or_default()
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+pub async fn run(args: Args) -> Result<(), Failure> {
+    let target = open(&args).await?;
+    let result = measure(&args, &target).await;
+    target.store.close().await;
+    if let Some((url, name)) = &target.cleanup {
+        use sqlx::Connection;
+        if let Ok(mut admin) = sqlx::PgConnection::connect(url).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
+        }
+    }
+    result
+}
+
+async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
+    let store = &target.store;
+    let system = Actor::system();
+    println!("# rectify bench — {}", target.label);
+    println!(
+        "machine: {} logical CPUs; client and server share them",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
+    );
+
+    // Units: ten top-level units with the rest below them.
+    let t = Instant::now();
+    let mut units: Vec<UnitId> = Vec::new();
+    let tops = 10.min(args.units.max(1));
+    for i in 0..args.units.max(1) {
+        let parent = if i < tops { None } else { Some(units[i % tops]) };
+        let input = NewUnit {
+            name: Some(format!("单位{i:04}")),
+            parent_id: parent,
+            kind: Some(UnitKind::Department),
+            ..Default::default()
+        };
+        units.push(store.create_unit(&system, input, None).await?.value.id);
+    }
+    println!("created {} units in {:.1} s", units.len(), t.elapsed().as_secs_f64());
+
+    let token = store
+        .create_token(&system, NewToken { name: Some("bench".into()), role: Some(Role::OfficeAdmin), unit_id: None })
+        .await?
+        .token;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(Failure::runtime)?;
+    let base = format!("http://{}", listener.local_addr().map_err(Failure::runtime)?);
+    let state = AppState { store: store.clone(), config: Arc::new(WebConfig::default()) };
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(rectify_web::serve(listener, state, async {
+        let _ = stop_rx.await;
+    }));
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().map_err(Failure::runtime)?;
+    let auth = format!("Bearer {token}");
+
+    println!("\n## Writes over HTTP\n");
+    println!("| request | clients | requests | per second | p50 | p99 |");
+    println!("|---|---|---|---|---|---|");
+    let units = Arc::new(units);
+    for &c in &args.concurrency {
+        // The ceiling: an authenticated request that touches the database once, no write.
+        let r = load(&client, &base, &auth, c, args.creates, |_| Req::Get("/api/v1/session".into())).await?;
+        println!(
+            "| GET /api/v1/session (baseline) | {c} | {} | {:.0} | {} | {} |",
+            args.creates,
+            r.0,
+            ms(r.1),
+            ms(r.2)
+        );
+        let u = units.clone();
+        let r = load(&client, &base, &auth, c, args.creates, move |n| {
+            Req::Post(
+                "/api/v1/problems".into(),
+                serde_json::json!({
+                    "description": format!("基准测试问题 {n}：窗口服务态度生硬"),
+                    "unit_id": u[n % u.len()],
+                    "deadline": "2030-06-30",
+                    "category": "服务效果",
+                }),
+            )
+        })
+        .await?;
+        println!("| POST /api/v1/problems | {c} | {} | {:.0} | {} | {} |", args.creates, r.0, ms(r.1), ms(r.2));
+    }
+    let units: Vec<UnitId> = units.to_vec();
+
+    let created = args.creates * args.concurrency.len();
+    let bulk = args.problems.saturating_sub(created);
+    let t = Instant::now();
+    store.insert_synthetic_problems(&units, bulk, 2026).await?;
+    store.analyze().await?;
+    let load = t.elapsed().as_secs_f64();
+    println!(
+        "\nbulk-loaded {bulk} more problems in {load:.1} s ({:.0} rows/s); ledger: {} problems, {} units",
+        bulk as f64 / load,
+        args.problems.max(created),
+        units.len()
+    );
+
+    println!("\n## Reads over HTTP at that size\n");
+    println!("| request | runs | p50 | p99 | max |");
+    println!("|---|---|---|---|---|");
+    let reads: Vec<(&str, PathOf)> = vec![
+        ("stats grouped by unit", Box::new(|_| "/api/v1/stats/problems?group_by=unit".into())),
+        (
+            "stats by unit with sub-units",
+            Box::new(|_| "/api/v1/stats/problems?group_by=unit&include_sub_units=true".into()),
+        ),
+        (
+            "list: unit + state",
+            Box::new({
+                let units = units.clone();
+                move |i| format!("/api/v1/problems?unit={}&state=in_progress", units[(i * 7919) % units.len()])
+            }),
+        ),
+        (
+            "list: state + light",
+            Box::new(|i| format!("/api/v1/problems?state={}&light=red", ["open", "in_progress"][i % 2])),
+        ),
+        ("list: category + overdue", Box::new(|_| "/api/v1/problems?category=履职效率&overdue=true".into())),
+    ];
+    for (name, path) in reads {
+        let runs = if name.starts_with("stats") { (args.reads / 10).max(5) } else { args.reads };
+        let mut lat = Vec::with_capacity(runs);
+        for i in 0..runs {
+            let t = Instant::now();
+            let r = client
+                .get(format!("{base}{}", path(i)))
+                .header("authorization", &auth)
+                .send()
+                .await
+                .map_err(Failure::runtime)?;
+            if !r.status().is_success() {
+                return Err(Failure::Runtime(format!("{name}: status {}", r.status())));
+            }
+            let _ = r.bytes().await;
+            lat.push(t.elapsed());
+        }
+        let mut l = Latencies(lat);
+        let max = l.pct(1.0);
+        println!("| {name} | {runs} | {} | {} | {} |", ms(l.pct(0.5)), ms(l.pct(0.99)), ms(max));
+    }
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    Ok(())
+}
+
+/// The path of the i-th request of a read measurement.
+type PathOf = Box<dyn Fn(usize) -> String>;
+
+enum Req {
+    Get(String),
+    Post(String, serde_json::Value),
+}
+
+/// Sends `total` requests from `clients` concurrent tasks; (per second, p50, p99).
+async fn load(
+    client: &reqwest::Client,
+    base: &str,
+    auth: &str,
+    clients: usize,
+    total: usize,
+    make: impl Fn(usize) -> Req + Send + Sync + 'static,
+) -> Result<(f64, Duration, Duration), Failure> {
+    let make = Arc::new(make);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients.max(1) {
+        let (client, base, auth, next, make) =
+            (client.clone(), base.to_owned(), auth.to_owned(), next.clone(), make.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= total {
+                    break;
+                }
+                let req = match make(n) {
+                    Req::Get(p) => client.get(format!("{base}{p}")),
+                    Req::Post(p, body) => client.post(format!("{base}{p}")).json(&body),
+                };
+                let t = Instant::now();
+                match req.header("authorization", &auth).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                    }
+                    Ok(r) => return Err(format!("status {}: {}", r.status(), r.text().await.unwrap_or_default())),
+                    Err(e) => return Err(e.to_string()),
+                }
+                lat.push(t.elapsed());
+            }
+            Ok(lat)
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.map_err(Failure::runtime)?.map_err(Failure::Runtime)?);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let mut lat = Latencies(all);
+    Ok((total as f64 / secs, lat.pct(0.5), lat.pct(0.99)))
+}

@@ -4,9 +4,9 @@
 //! 4,553 fixed (61.59%); the demo keeps that rate at a few hundred problems, across states and
 //! lights, with its 13 效能督查员 and 25 作风督查员.
 
-use crate::plan::{schedule, Life, Outcome};
-use crate::timeline::{days_after, days_before, Timeline};
-use crate::{names, rows, Demo, DemoError};
+use crate::plan::{Life, Outcome, schedule};
+use crate::timeline::{Timeline, days_after, days_before};
+use crate::{Demo, DemoError, names, rows};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -20,19 +20,72 @@ const UNITS: &str = include_str!("../data/anning.tsv");
 
 /// The six aspects and typical problems found in each.
 const ASPECTS: [(&str, [&str; 6]); 6] = [
-    ("廉政建设", ["公务接待超标准", "违规使用公车", "收受服务对象礼品", "办公用房超标", "为亲友办事打招呼", "违规发放津贴补贴"]),
-    ("依法办事", ["行政执法程序不规范", "执法文书填写不完整", "乱收费、乱罚款", "行政处罚自由裁量不统一", "执法人员未亮证执法", "重大决策未经合法性审查"]),
-    ("服务环境", ["办事指南未公开", "办事大厅环境脏乱", "无障碍设施缺失", "收费标准未公示", "服务承诺未上墙", "便民设施不全"]),
-    ("履职效率", ["审批超过承诺时限", "推诿扯皮、效率低下", "群众来电无人接听", "项目手续办理慢", "企业诉求回应迟缓", "会议多、落实少"]),
-    ("管理效能", ["制度执行不到位", "考勤管理松散", "投诉处理不及时", "内部监督不力", "工作台账不健全", "岗位职责不清"]),
-    ("服务效果", ["服务态度生硬", "一次性告知不到位", "群众多次往返", "服务方式单一", "主动服务意识不强", "群众满意度不高"]),
+    (
+        "廉政建设",
+        ["公务接待超标准", "违规使用公车", "收受服务对象礼品", "办公用房超标", "为亲友办事打招呼", "违规发放津贴补贴"],
+    ),
+    (
+        "依法办事",
+        [
+            "行政执法程序不规范",
+            "执法文书填写不完整",
+            "乱收费、乱罚款",
+            "行政处罚自由裁量不统一",
+            "执法人员未亮证执法",
+            "重大决策未经合法性审查",
+        ],
+    ),
+    (
+        "服务环境",
+        ["办事指南未公开", "办事大厅环境脏乱", "无障碍设施缺失", "收费标准未公示", "服务承诺未上墙", "便民设施不全"],
+    ),
+    (
+        "履职效率",
+        [
+            "审批超过承诺时限",
+            "推诿扯皮、效率低下",
+            "群众来电无人接听",
+            "项目手续办理慢",
+            "企业诉求回应迟缓",
+            "会议多、落实少",
+        ],
+    ),
+    (
+        "管理效能",
+        ["制度执行不到位", "考勤管理松散", "投诉处理不及时", "内部监督不力", "工作台账不健全", "岗位职责不清"],
+    ),
+    (
+        "服务效果",
+        ["服务态度生硬", "一次性告知不到位", "群众多次往返", "服务方式单一", "主动服务意识不强", "群众满意度不高"],
+    ),
 ];
 
 const LEADERS: [&str; 26] = [
-    "区委书记", "区委副书记、区长", "区人大常委会主任", "区政协主席", "区委副书记", "区委常委、常务副区长",
-    "区委常委、纪委书记", "区委常委、组织部部长", "区委常委、宣传部部长", "区委常委、政法委书记", "区委常委、统战部部长",
-    "区委常委、副区长", "区人大常委会副主任", "区人大常委会副主任", "区人大常委会副主任", "副区长", "副区长", "副区长",
-    "副区长", "区政协副主席", "区政协副主席", "区政协副主席", "区政协副主席", "区人民法院院长", "区人民检察院检察长",
+    "区委书记",
+    "区委副书记、区长",
+    "区人大常委会主任",
+    "区政协主席",
+    "区委副书记",
+    "区委常委、常务副区长",
+    "区委常委、纪委书记",
+    "区委常委、组织部部长",
+    "区委常委、宣传部部长",
+    "区委常委、政法委书记",
+    "区委常委、统战部部长",
+    "区委常委、副区长",
+    "区人大常委会副主任",
+    "区人大常委会副主任",
+    "区人大常委会副主任",
+    "副区长",
+    "副区长",
+    "副区长",
+    "副区长",
+    "区政协副主席",
+    "区政协副主席",
+    "区政协副主席",
+    "区政协副主席",
+    "区人民法院院长",
+    "区人民检察院检察长",
     "区政府党组成员",
 ];
 
@@ -41,7 +94,7 @@ const LEADERS: [&str; 26] = [
 const COUNTS: (usize, usize, usize, usize) = (20, 104, 300, 261);
 
 pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
-    let mut rng = StdRng::seed_from_u64(2018_08_15);
+    let mut rng = StdRng::seed_from_u64(20180815);
     let today = d.store.today();
     let now = d.store.now().utc();
     let district = d.unit("安宁区", None, UnitKind::District, None).await?;
@@ -154,9 +207,15 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
             root_cause: Some("宗旨意识不强，作风建设抓得不紧不实".into()),
             deadline: Some(deadline),
             campaign_id: Some(campaign.id),
-            sources: vec![[SourceKind::SelfCheck, SourceKind::PublicOpinion, SourceKind::Superior, SourceKind::Inspection][n % 4]],
+            sources: vec![
+                [SourceKind::SelfCheck, SourceKind::PublicOpinion, SourceKind::Superior, SourceKind::Inspection][n % 4],
+            ],
             published: n % 3 != 0,
-            measures: vec![NewMeasure { description: Some(format!("针对“{what}”制定整改措施，明确责任人和时限")), deadline: Some(deadline), ..Default::default() }],
+            measures: vec![NewMeasure {
+                description: Some(format!("针对“{what}”制定整改措施，明确责任人和时限")),
+                deadline: Some(deadline),
+                ..Default::default()
+            }],
             ..Default::default()
         };
         let life = Life {

@@ -1,9 +1,9 @@
 //! 蔡甸区 (seed 003): 300 units in 46 systems taking part in the 2010 campaign to create
 //! "群众满意基层站所", with the self-check problems of its 创建评议 phase.
 
-use crate::plan::{schedule, Life, Outcome};
-use crate::timeline::{days_after, days_before, Timeline};
-use crate::{names, rows, Demo, DemoError};
+use crate::plan::{Life, Outcome, schedule};
+use crate::timeline::{Timeline, days_after, days_before};
+use crate::{Demo, DemoError, names, rows};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rectify_domain::campaign::{NewCampaign, PhaseInput};
@@ -29,7 +29,7 @@ fn kind(s: &str) -> UnitKind {
 }
 
 pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
-    let mut rng = StdRng::seed_from_u64(2010_04_08);
+    let mut rng = StdRng::seed_from_u64(20100408);
     let today = d.store.today();
     let now = d.store.now().utc();
     let district = d.unit("蔡甸区", None, UnitKind::District, None).await?;
@@ -39,7 +39,9 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     for row in rows(UNITS) {
         let (system, parent_name, parent_kind) = (row[1], row[3], row[4]);
         let parent = d.unit(parent_name, Some(district), kind(parent_kind), Some(system)).await?;
-        let listed = |i: usize| row.get(i).map(|s| s.split('、').filter(|n| !n.is_empty()).collect::<Vec<_>>()).unwrap_or_default();
+        let listed = |i: usize| {
+            row.get(i).map(|s| s.split('、').filter(|n| !n.is_empty()).collect::<Vec<_>>()).unwrap_or_default()
+        };
         let mut members: Vec<(String, UnitKind)> = listed(5)
             .into_iter()
             .map(|n| (n.to_owned(), if n.ends_with("窗口") { UnitKind::Window } else { UnitKind::Station }))
@@ -105,7 +107,11 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
             campaign_id: Some(campaign.id),
             sources: vec![SourceKind::SelfCheck],
             published: n % 2 == 0,
-            measures: vec![NewMeasure { description: Some(measure.into()), deadline: Some(deadline), ..Default::default() }],
+            measures: vec![NewMeasure {
+                description: Some(measure.into()),
+                deadline: Some(deadline),
+                ..Default::default()
+            }],
             ..Default::default()
         };
         let started = days_after(created, 2);

@@ -1,9 +1,9 @@
 //! 金东区 (seed 000): 49 departments, the first batch of the immediate-rectification list
 //! (98 items, 80 fixed), published on the public board.
 
-use crate::plan::{schedule, Life, Outcome};
-use crate::timeline::{days_after, days_before, Timeline};
-use crate::{names, rows, Demo, DemoError};
+use crate::plan::{Life, Outcome, schedule};
+use crate::timeline::{Timeline, days_after, days_before};
+use crate::{Demo, DemoError, names, rows};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rectify_domain::campaign::{NewBatch, NewCampaign, PhaseInput};
@@ -49,7 +49,7 @@ fn item(fields: &[&str]) -> Item {
 }
 
 pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
-    let mut rng = StdRng::seed_from_u64(2014_04_27);
+    let mut rng = StdRng::seed_from_u64(20140427);
     let today = d.store.today();
     let now = d.store.now().utc();
     let district = d.unit("金东区", None, UnitKind::District, None).await?;
@@ -69,7 +69,12 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
         while own.len() < 2 {
             let c = &common[next_common % common.len()];
             next_common += 7; // walk the list with a stride so neighbours differ
-            own.push(Item { description: c.description.clone(), category: c.category.clone(), measure: c.measure.clone(), result: c.result.clone() });
+            own.push(Item {
+                description: c.description.clone(),
+                category: c.category.clone(),
+                measure: c.measure.clone(),
+                result: c.result.clone(),
+            });
         }
         items.extend(own.into_iter().map(|it| (i, it)));
     }
@@ -98,7 +103,16 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     d.summary.campaigns += 1;
     let batch = d
         .store
-        .create_batch(&d.actor, NewBatch { campaign_id: Some(campaign.id), name: Some("第一批立改项目".into()), items_per_unit: Some(2), due_on: Some(days_before(today, 45)) }, None)
+        .create_batch(
+            &d.actor,
+            NewBatch {
+                campaign_id: Some(campaign.id),
+                name: Some("第一批立改项目".into()),
+                items_per_unit: Some(2),
+                due_on: Some(days_before(today, 45)),
+            },
+            None,
+        )
         .await?
         .value;
 
@@ -111,7 +125,11 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
         let (outcome, deadline) = match open_slots.iter().position(|s| *s == n) {
             Some(k) => {
                 let (o, offset) = STILL_OPEN[k];
-                let dl = if offset < 0 { days_before(today, offset.unsigned_abs()) } else { days_after(today, offset as u64) };
+                let dl = if offset < 0 {
+                    days_before(today, offset.unsigned_abs())
+                } else {
+                    days_after(today, offset as u64)
+                };
                 (o, dl)
             }
             None => (Outcome::Closed, days_after(created, rng.random_range(12..30))),
@@ -132,7 +150,12 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
             batch_id: Some(batch.id),
             sources: vec![if n % 3 == 0 { SourceKind::Forum } else { SourceKind::PublicOpinion }],
             published: true,
-            measures: vec![NewMeasure { description: Some(it.measure), owner_person_id: Some(deputy), deadline: Some(deadline), done: false }],
+            measures: vec![NewMeasure {
+                description: Some(it.measure),
+                owner_person_id: Some(deputy),
+                deadline: Some(deadline),
+                done: false,
+            }],
             ..Default::default()
         };
         let life = Life {

@@ -44,7 +44,13 @@ pub struct Summary {
 
 /// Whether the database holds no units yet (accounts do not count).
 pub async fn is_empty(store: &Store) -> Result<bool, DemoError> {
-    let page = store.list_units(&Actor::system(), &UnitFilter { include_archived: true, ..Default::default() }, &PageRequest::first(1)).await?;
+    let page = store
+        .list_units(
+            &Actor::system(),
+            &UnitFilter { include_archived: true, ..Default::default() },
+            &PageRequest::first(1),
+        )
+        .await?;
     Ok(page.items.is_empty())
 }
 
@@ -53,7 +59,8 @@ pub async fn load(store: &Store) -> Result<Summary, DemoError> {
     if !is_empty(store).await? {
         return Err(DemoError::NotEmpty);
     }
-    let mut d = Demo { store, actor: Actor { username: "demo".into(), ..Actor::system() }, summary: Summary::default() };
+    let mut d =
+        Demo { store, actor: Actor { username: "demo".into(), ..Actor::system() }, summary: Summary::default() };
     jindong::load(&mut d).await?;
     caidian::load(&mut d).await?;
     anning::load(&mut d).await?;
@@ -67,8 +74,21 @@ pub(crate) struct Demo<'a> {
 }
 
 impl Demo<'_> {
-    pub async fn unit(&mut self, name: &str, parent: Option<UnitId>, kind: UnitKind, system: Option<&str>) -> Result<UnitId, DemoError> {
-        self.unit_with(NewUnit { name: Some(name.into()), parent_id: parent, kind: Some(kind), system: system.map(Into::into), ..Default::default() }).await
+    pub async fn unit(
+        &mut self,
+        name: &str,
+        parent: Option<UnitId>,
+        kind: UnitKind,
+        system: Option<&str>,
+    ) -> Result<UnitId, DemoError> {
+        self.unit_with(NewUnit {
+            name: Some(name.into()),
+            parent_id: parent,
+            kind: Some(kind),
+            system: system.map(Into::into),
+            ..Default::default()
+        })
+        .await
     }
 
     pub async fn unit_with(&mut self, input: NewUnit) -> Result<UnitId, DemoError> {
@@ -76,7 +96,14 @@ impl Demo<'_> {
         Ok(self.store.create_unit(&self.actor, input, None).await?.value.id)
     }
 
-    pub async fn person(&mut self, name: String, unit: Option<UnitId>, kind: PersonKind, position: &str, affiliation: Option<&str>) -> Result<PersonId, DemoError> {
+    pub async fn person(
+        &mut self,
+        name: String,
+        unit: Option<UnitId>,
+        kind: PersonKind,
+        position: &str,
+        affiliation: Option<&str>,
+    ) -> Result<PersonId, DemoError> {
         self.summary.people += 1;
         let input = NewPerson {
             name: Some(name),

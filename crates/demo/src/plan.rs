@@ -1,6 +1,6 @@
 //! The life of one demo problem, turned into timeline steps.
 
-use crate::timeline::{office_time, Action, Timeline};
+use crate::timeline::{Action, Timeline, office_time};
 use chrono::NaiveDate;
 use rectify_domain::problem::NewProblem;
 
@@ -29,10 +29,18 @@ pub fn schedule(t: &mut Timeline, input: NewProblem, life: &Life, minute: u32) {
     let p = t.create(office_time(life.created, minute), input);
     if life.outcome >= Outcome::InProgress {
         t.step(p, office_time(life.started, minute + 30), Action::Start);
-        t.step(p, office_time(life.started, minute + 90), Action::Progress { note: life.progress.clone(), evidence: false });
+        t.step(
+            p,
+            office_time(life.started, minute + 90),
+            Action::Progress { note: life.progress.clone(), evidence: false },
+        );
     }
     if life.outcome >= Outcome::Reported {
-        t.step(p, office_time(life.reported, minute + 10), Action::Progress { note: life.result.clone(), evidence: true });
+        t.step(
+            p,
+            office_time(life.reported, minute + 10),
+            Action::Progress { note: life.result.clone(), evidence: true },
+        );
         t.step(p, office_time(life.reported, minute + 11), Action::MeasuresDone);
         t.step(p, office_time(life.reported, minute + 12), Action::Report);
     }

@@ -84,14 +84,22 @@ impl Timeline {
                 Action::Progress { note, evidence: with_file } => {
                     let mut attachment_ids = Vec::new();
                     if with_file {
-                        attachment_ids.push(sim.upload_attachment(actor, "整改现场照片.png", evidence.clone(), None).await?.value.id);
+                        attachment_ids.push(
+                            sim.upload_attachment(actor, "整改现场照片.png", evidence.clone(), None).await?.value.id,
+                        );
                     }
-                    sim.add_progress(actor, id()?, NewProgress { note: Some(note), attachment_ids, on: None }, None).await?;
+                    sim.add_progress(actor, id()?, NewProgress { note: Some(note), attachment_ids, on: None }, None)
+                        .await?;
                 }
                 Action::MeasuresDone => {
                     let p = sim.get_problem(actor, id()?).await?;
-                    let open: Vec<(MeasureId, i64)> =
-                        p.measures.iter().flatten().filter(|m| !m.done && !m.archived).map(|m| (m.id, m.version)).collect();
+                    let open: Vec<(MeasureId, i64)> = p
+                        .measures
+                        .iter()
+                        .flatten()
+                        .filter(|m| !m.done && !m.archived)
+                        .map(|m| (m.id, m.version))
+                        .collect();
                     for (m, version) in open {
                         let patch = MeasurePatch { version: Some(version), done: Some(true), ..Default::default() };
                         sim.update_measure(actor, id()?, m, patch).await?;

@@ -25,14 +25,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::OfficeAdmin,
-        Role::OfficeStaff,
-        Role::UnitLeader,
-        Role::UnitClerk,
-        Role::Inspector,
-        Role::Evaluator,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::OfficeAdmin, Role::OfficeStaff, Role::UnitLeader, Role::UnitClerk, Role::Inspector, Role::Evaluator];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -140,11 +134,7 @@ pub fn authorize(actor: &Actor, permission: Permission, party: Party) -> Result<
     if allowed(actor.role, permission, party) {
         Ok(())
     } else {
-        Err(DomainError::Forbidden(format!(
-            "role {} may not {:?} here",
-            actor.role.as_str(),
-            permission
-        )))
+        Err(DomainError::Forbidden(format!("role {} may not {:?} here", actor.role.as_str(), permission)))
     }
 }
 

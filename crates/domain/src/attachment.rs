@@ -49,11 +49,13 @@ pub fn check_upload(filename: &str, bytes: &[u8]) -> Result<(String, &'static st
     };
     let name = clean_filename(filename);
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    let claims_other = ext.as_deref().is_some_and(|e| {
-        !exts.contains(&e) && ALLOWED.iter().any(|(_, others)| others.contains(&e))
-    });
+    let claims_other =
+        ext.as_deref().is_some_and(|e| !exts.contains(&e) && ALLOWED.iter().any(|(_, others)| others.contains(&e)));
     if claims_other || ext.as_deref().is_some_and(is_executable) {
-        return Err(DomainError::field("file", Issue::Malformed { expected: format!("a file whose name matches its content ({mime})") }));
+        return Err(DomainError::field(
+            "file",
+            Issue::Malformed { expected: format!("a file whose name matches its content ({mime})") },
+        ));
     }
     Ok((name, mime))
 }

@@ -138,9 +138,7 @@ impl CalendarYear {
             match d.kind {
                 DayKind::Workday => workdays.push(MakeupDay { name: d.name.clone(), date: d.date }),
                 DayKind::Holiday => match holidays.last_mut() {
-                    Some(last) if last.name == d.name && last.to.succ_opt() == Some(d.date) => {
-                        last.to = d.date
-                    }
+                    Some(last) if last.name == d.name && last.to.succ_opt() == Some(d.date) => last.to = d.date,
                     _ => holidays.push(HolidaySpan { name: d.name.clone(), from: d.date, to: d.date }),
                 },
             }
@@ -246,20 +244,15 @@ pub fn parse_calendar_file(name: &str, content: &str) -> Result<Vec<CalendarYear
         match serde_json::from_str::<OneOrMany>(content) {
             Ok(OneOrMany::One(y)) => Ok(vec![y]),
             Ok(OneOrMany::Many(ys)) => Ok(ys),
-            Err(e) => Err(FieldError {
-                field: "file".into(),
-                issue: Issue::Decode { detail: e.to_string() },
-            }),
+            Err(e) => Err(FieldError { field: "file".into(), issue: Issue::Decode { detail: e.to_string() } }),
         }
     }
 }
 
 fn parse_csv(content: &str) -> Result<Vec<CalendarYear>, FieldError> {
     let mut lines = content.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    let bad = |row: usize, detail: String| FieldError {
-        field: format!("row {}", row + 1),
-        issue: Issue::Decode { detail },
-    };
+    let bad =
+        |row: usize, detail: String| FieldError { field: format!("row {}", row + 1), issue: Issue::Decode { detail } };
     let (hrow, header) = lines.next().ok_or_else(|| bad(0, "empty file".into()))?;
     let cols: Vec<String> = header.split(',').map(|c| text::clean(c).to_lowercase()).collect();
     let col = |n: &str| cols.iter().position(|c| c == n);

@@ -92,10 +92,10 @@ impl NewCampaign {
         if self.starts_on.is_none() {
             p.push("starts_on", Issue::Required);
         }
-        if let (Some(s), Some(e)) = (self.starts_on, self.ends_on) {
-            if e < s {
-                p.push("ends_on", Issue::BeforeOther { other: "starts_on".into() });
-            }
+        if let (Some(s), Some(e)) = (self.starts_on, self.ends_on)
+            && e < s
+        {
+            p.push("ends_on", Issue::BeforeOther { other: "starts_on".into() });
         }
         if self.phases.len() > MAX_PHASES {
             p.push("phases", Issue::TooMany { max: MAX_PHASES });
@@ -211,7 +211,10 @@ mod tests {
 
     #[test]
     fn batches_default_to_two_items_per_unit() {
-        let b = NewBatch { campaign_id: Some(CampaignId(1)), name: Some("第一批立改项目".into()), ..Default::default() };
+        let b =
+            NewBatch {
+                campaign_id: Some(CampaignId(1)), name: Some("第一批立改项目".into()), ..Default::default()
+            };
         assert_eq!(b.validate().unwrap().items_per_unit, 2);
         let b = NewBatch { items_per_unit: Some(-1), ..b };
         assert!(b.validate().is_err());

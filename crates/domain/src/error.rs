@@ -16,27 +16,48 @@ pub struct FieldError {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Issue {
     Required,
-    TooLong { max: usize },
-    TooMany { max: usize },
+    TooLong {
+        max: usize,
+    },
+    TooMany {
+        max: usize,
+    },
     InvalidDate,
     /// A value that is not one of the allowed words (`expected` lists them).
-    NotOneOf { expected: Vec<String> },
-    OutOfRange { min: i64, max: i64 },
+    NotOneOf {
+        expected: Vec<String>,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     /// Points at something that does not exist (or is archived).
-    UnknownReference { entity: Entity },
+    UnknownReference {
+        entity: Entity,
+    },
     /// Structurally wrong: a malformed phone number, an id that is not an id.
-    Malformed { expected: String },
+    Malformed {
+        expected: String,
+    },
     /// Dates in the wrong order (`ends_on` before `starts_on`).
-    BeforeOther { other: String },
+    BeforeOther {
+        other: String,
+    },
     Duplicate,
     /// A field the API does not know (often a typo).
     UnknownField,
     /// A value of the wrong JSON type (a number where text was expected).
-    WrongType { expected: String },
+    WrongType {
+        expected: String,
+    },
     /// Another decoding failure reported by the JSON decoder.
-    Decode { detail: String },
+    Decode {
+        detail: String,
+    },
     /// Business rules that hang on one field (e.g. a unit cannot be its own ancestor).
-    Rule { rule: Rule },
+    Rule {
+        rule: Rule,
+    },
 }
 
 /// Named business rules, for errors that are not simple shape checks.
@@ -130,19 +151,12 @@ pub enum DomainError {
 }
 
 fn summarize(errors: &[FieldError]) -> String {
-    errors
-        .iter()
-        .map(|e| e.field.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 impl DomainError {
     pub fn field(field: impl Into<String>, issue: Issue) -> Self {
-        DomainError::Invalid(vec![FieldError {
-            field: field.into(),
-            issue,
-        }])
+        DomainError::Invalid(vec![FieldError { field: field.into(), issue }])
     }
 
     pub fn unknown(field: impl Into<String>, entity: Entity) -> Self {
@@ -150,17 +164,11 @@ impl DomainError {
     }
 
     pub fn rule(rule: Rule, field: impl Into<String>) -> Self {
-        DomainError::RuleViolated {
-            rule,
-            field: field.into(),
-        }
+        DomainError::RuleViolated { rule, field: field.into() }
     }
 
     pub fn not_found(entity: Entity, id: impl fmt::Display) -> Self {
-        DomainError::NotFound {
-            entity,
-            id: id.to_string(),
-        }
+        DomainError::NotFound { entity, id: id.to_string() }
     }
 }
 
@@ -176,10 +184,7 @@ impl Problems {
     }
 
     pub fn push(&mut self, field: impl Into<String>, issue: Issue) {
-        self.errors.push(FieldError {
-            field: field.into(),
-            issue,
-        });
+        self.errors.push(FieldError { field: field.into(), issue });
     }
 
     /// Keeps the value of a successful check, records the error of a failed one.
@@ -202,11 +207,7 @@ impl Problems {
     }
 
     pub fn into_result(self) -> Result<(), DomainError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(DomainError::Invalid(self.errors))
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(DomainError::Invalid(self.errors)) }
     }
 
     /// The collected errors; for the `let … else` after a failed check.

@@ -79,8 +79,7 @@ pub struct InvalidId;
 fn parse_id(s: &str) -> Result<i64, InvalidId> {
     let s = s.trim();
     // Only plain positive decimals: "+5", "05" or "1e3" are not ids we ever handed out.
-    if s.is_empty() || s.len() > 18 || !s.bytes().all(|b| b.is_ascii_digit()) || s.starts_with('0')
-    {
+    if s.is_empty() || s.len() > 18 || !s.bytes().all(|b| b.is_ascii_digit()) || s.starts_with('0') {
         return Err(InvalidId);
     }
     s.parse().map_err(|_| InvalidId)
@@ -108,11 +107,7 @@ impl serde::de::Visitor<'_> for IdVisitor {
     }
 
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
-        if v > 0 {
-            Ok(v)
-        } else {
-            Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self))
-        }
+        if v > 0 { Ok(v) } else { Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self)) }
     }
 }
 

@@ -32,7 +32,11 @@ pub struct ImmediateList {
 }
 
 /// `counts` maps a unit to (items proposed in the batch, of which closed).
-pub fn immediate_list(items_per_unit: u32, participants: &[UnitId], counts: &BTreeMap<UnitId, (u64, u64)>) -> ImmediateList {
+pub fn immediate_list(
+    items_per_unit: u32,
+    participants: &[UnitId],
+    counts: &BTreeMap<UnitId, (u64, u64)>,
+) -> ImmediateList {
     let quota = u64::from(items_per_unit);
     let mut units: Vec<QuotaLine> = participants
         .iter()

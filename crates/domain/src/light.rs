@@ -62,10 +62,7 @@ pub struct LightThresholds {
 impl LightRule {
     pub fn thresholds(&self, today: NaiveDate, calendar: &WorkCalendar) -> Reckoned<LightThresholds> {
         let r = calendar.add_working_days(today, self.yellow_working_days + 1);
-        Reckoned {
-            value: LightThresholds { today, yellow_until: r.value },
-            approximate: r.approximate,
-        }
+        Reckoned { value: LightThresholds { today, yellow_until: r.value }, approximate: r.approximate }
     }
 }
 
@@ -97,12 +94,7 @@ pub fn effective_due(
     deadline: Option<NaiveDate>,
     measures: impl IntoIterator<Item = (Option<NaiveDate>, bool)>,
 ) -> Option<NaiveDate> {
-    measures
-        .into_iter()
-        .filter(|(_, done)| !done)
-        .filter_map(|(d, _)| d)
-        .chain(deadline)
-        .min()
+    measures.into_iter().filter(|(_, done)| !done).filter_map(|(d, _)| d).chain(deadline).min()
 }
 
 #[cfg(test)]

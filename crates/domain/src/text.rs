@@ -16,10 +16,7 @@ pub fn clean(s: &str) -> &str {
 /// A required text field: present, non-blank after trimming, at most `max` characters.
 pub fn required(field: &str, value: Option<&str>, max: usize) -> Result<String, FieldError> {
     match value.map(clean) {
-        None | Some("") => Err(FieldError {
-            field: field.into(),
-            issue: Issue::Required,
-        }),
+        None | Some("") => Err(FieldError { field: field.into(), issue: Issue::Required }),
         Some(v) => within(field, v, max).map(str::to_owned),
     }
 }
@@ -33,14 +30,7 @@ pub fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<S
 }
 
 fn within<'a>(field: &str, v: &'a str, max: usize) -> Result<&'a str, FieldError> {
-    if v.chars().count() > max {
-        Err(FieldError {
-            field: field.into(),
-            issue: Issue::TooLong { max },
-        })
-    } else {
-        Ok(v)
-    }
+    if v.chars().count() > max { Err(FieldError { field: field.into(), issue: Issue::TooLong { max } }) } else { Ok(v) }
 }
 
 /// A phone number as offices publish them: digits with optional `+`, `-`, spaces and brackets
@@ -50,18 +40,11 @@ pub fn phone(field: &str, value: Option<&str>) -> Result<Option<String>, FieldEr
         return Ok(None);
     };
     let digits = v.chars().filter(char::is_ascii_digit).count();
-    let allowed = v
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')' | '转'));
+    let allowed = v.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')' | '转'));
     if allowed && (5..=20).contains(&digits) {
         Ok(Some(v))
     } else {
-        Err(FieldError {
-            field: field.into(),
-            issue: Issue::Malformed {
-                expected: "a phone number".into(),
-            },
-        })
+        Err(FieldError { field: field.into(), issue: Issue::Malformed { expected: "a phone number".into() } })
     }
 }
 
@@ -70,18 +53,15 @@ pub fn mailbox(field: &str, value: Option<&str>) -> Result<Option<String>, Field
     let Some(v) = optional(field, value, SHORT_MAX)? else {
         return Ok(None);
     };
-    let is_email = v
-        .split_once('@')
-        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !v.contains(char::is_whitespace));
+    let is_email =
+        v.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !v.contains(char::is_whitespace));
     let is_url = (v.starts_with("http://") || v.starts_with("https://")) && !v.contains(' ');
     if is_email || is_url {
         Ok(Some(v))
     } else {
         Err(FieldError {
             field: field.into(),
-            issue: Issue::Malformed {
-                expected: "an e-mail address or a web address".into(),
-            },
+            issue: Issue::Malformed { expected: "an e-mail address or a web address".into() },
         })
     }
 }
@@ -100,10 +80,7 @@ mod tests {
     fn lengths_count_characters() {
         let four = "噪音扰民";
         assert!(required("x", Some(four), 4).is_ok());
-        assert_eq!(
-            required("x", Some(four), 3).unwrap_err().issue,
-            Issue::TooLong { max: 3 }
-        );
+        assert_eq!(required("x", Some(four), 3).unwrap_err().issue, Issue::TooLong { max: 3 });
     }
 
     #[test]

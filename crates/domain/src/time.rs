@@ -33,9 +33,7 @@ impl Timestamp {
     }
 
     pub fn to_rfc3339(self) -> String {
-        self.0
-            .with_timezone(&china())
-            .to_rfc3339_opts(SecondsFormat::AutoSi, false)
+        self.0.with_timezone(&china()).to_rfc3339_opts(SecondsFormat::AutoSi, false)
     }
 }
 
@@ -59,9 +57,7 @@ impl utoipa::PartialSchema for Timestamp {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                utoipa::openapi::KnownFormat::DateTime,
-            )))
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::DateTime)))
             .into()
     }
 }

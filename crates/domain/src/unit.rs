@@ -133,8 +133,7 @@ impl NewUnit {
         let system = p.take(text::optional("system", self.system.as_deref(), text::NAME_MAX));
         let phone = p.take(text::phone("complaint_phone", self.complaint_phone.as_deref()));
         let mailbox = p.take(text::mailbox("mailbox", self.mailbox.as_deref()));
-        let (Some(name), Some(system), Some(complaint_phone), Some(mailbox)) = (name, system, phone, mailbox)
-        else {
+        let (Some(name), Some(system), Some(complaint_phone), Some(mailbox)) = (name, system, phone, mailbox) else {
             return Err(p.into_error());
         };
         Ok(UnitFields {

@@ -1,22 +1,22 @@
 //! Accounts, sign-in sessions and API tokens. Secrets are never stored: passwords as argon2id
 //! hashes, session and API tokens as SHA-256 digests of random values.
 
-use crate::db::{Conn, Q};
-use crate::error::{parse_stored, StoreError, StoreResult};
+use crate::Store;
+use crate::db::{Conn, Q, record};
+use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::history::{self, Change};
 use crate::units::require_live;
-use crate::Store;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::RngCore;
-use rectify_domain::actor::{authorize, Actor, Party, Permission, Role};
+use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
+use rectify_domain::error::Problems;
 use rectify_domain::ids::{AccountId, TokenId, UnitId};
 use rectify_domain::time::Timestamp;
-use rectify_domain::error::Problems;
-use rectify_domain::{text, DomainError, Entity, Issue};
+use rectify_domain::{DomainError, Entity, Issue, text};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -92,15 +92,16 @@ pub struct NewToken {
     pub unit_id: Option<UnitId>,
 }
 
-#[derive(sqlx::FromRow)]
-struct AccountRow {
-    id: i64,
-    username: String,
-    display_name: Option<String>,
-    role: String,
-    unit_id: Option<i64>,
-    disabled_at: Option<DateTime<Utc>>,
-    created_at: DateTime<Utc>,
+record! {
+    struct AccountRow {
+        id: i64,
+        username: String,
+        display_name: Option<String>,
+        role: String,
+        unit_id: Option<i64>,
+        disabled_at: Option<DateTime<Utc>>,
+        created_at: DateTime<Utc>,
+    }
 }
 
 const COLUMNS: &str = "id, username, display_name, role, unit_id, disabled_at, created_at";
@@ -132,8 +133,12 @@ fn digest(secret: &str) -> String {
 async fn hash_password(password: String) -> StoreResult<String> {
     // argon2 is deliberately slow: keep it off the async workers.
     tokio::task::spawn_blocking(move || {
-        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| StoreError::Encode(e.to_string()))?;
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| StoreError::Encode(e.to_string()))
+        let salt =
+            SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| StoreError::Encode(e.to_string()))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| StoreError::Encode(e.to_string()))
     })
     .await
     .map_err(|e| StoreError::Io(e.to_string()))?
@@ -185,7 +190,8 @@ impl Store {
         if password.chars().count() < MIN_PASSWORD_CHARS {
             p.push("password", Issue::OutOfRange { min: MIN_PASSWORD_CHARS as i64, max: 1024 });
         }
-        let (Some(username), Some(display_name), Some(role), true) = (username, display_name, role, p.is_empty()) else {
+        let (Some(username), Some(display_name), Some(role), true) = (username, display_name, role, p.is_empty())
+        else {
             return Err(p.into_error().into());
         };
         let hash = hash_password(password).await?;
@@ -213,16 +219,28 @@ impl Store {
                             .bind(now),
                         )
                         .await
-                        .map_err(|e| if e.is_unique_violation() { DomainError::field("username", Issue::Duplicate).into() } else { e })?;
-                    let account = get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
-                    history::record(&mut c, &actor, now, Change {
-                        entity: Entity::Account,
-                        entity_id: id.to_string(),
-                        action: "create",
-                        note: None,
-                        before: None,
-                        after: Some(&account),
-                    })
+                        .map_err(|e| {
+                            if e.is_unique_violation() {
+                                DomainError::field("username", Issue::Duplicate).into()
+                            } else {
+                                e
+                            }
+                        })?;
+                    let account =
+                        get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
+                    history::record(
+                        &mut c,
+                        &actor,
+                        now,
+                        Change {
+                            entity: Entity::Account,
+                            entity_id: id.to_string(),
+                            action: "create",
+                            note: None,
+                            before: None,
+                            after: Some(&account),
+                        },
+                    )
                     .await?;
                     Ok(account)
                 })
@@ -232,30 +250,30 @@ impl Store {
 
     pub async fn list_accounts(&self, actor: &Actor) -> StoreResult<Vec<Account>> {
         authorize(actor, Permission::ManageAccounts, Party::Office)?;
-        let mut r = self.db.read().await?;
-        let rows: Vec<AccountRow> = r.conn().fetch_all(Q::new(format!("SELECT {COLUMNS} FROM accounts ORDER BY id"))).await?;
+        let rows: Vec<AccountRow> =
+            self.db.fetch_all(Q::new(format!("SELECT {COLUMNS} FROM accounts ORDER BY id"))).await?;
         rows.into_iter().map(AccountRow::into_account).collect()
     }
 
     /// First start: creates `admin` when there is no account yet. Returns the password when it
     /// had to make one up (to be printed once).
     pub async fn ensure_admin(&self, password: Option<String>) -> StoreResult<Option<String>> {
-        let count: i64 = {
-            let mut r = self.db.read().await?;
-            r.conn().scalar(Q::new("SELECT COUNT(*) FROM accounts")).await?
-        };
+        let count: i64 = self.db.scalar(Q::new("SELECT COUNT(*) FROM accounts")).await?;
         if count > 0 {
             return Ok(None);
         }
         let generated = password.is_none();
         let password = password.unwrap_or_else(|| random_secret("").chars().take(20).collect());
-        self.create_account(&Actor::system(), NewAccount {
-            username: Some("admin".into()),
-            password: Some(password.clone()),
-            role: Some(Role::OfficeAdmin),
-            unit_id: None,
-            display_name: Some("管理员".into()),
-        })
+        self.create_account(
+            &Actor::system(),
+            NewAccount {
+                username: Some("admin".into()),
+                password: Some(password.clone()),
+                role: Some(Role::OfficeAdmin),
+                unit_id: None,
+                display_name: Some("管理员".into()),
+            },
+        )
         .await?;
         Ok(generated.then_some(password))
     }
@@ -263,21 +281,20 @@ impl Store {
     /// Checks a password and opens a session. `None` for a wrong name or password (the caller
     /// must not say which).
     pub async fn login(&self, username: &str, password: &str) -> StoreResult<Option<Session>> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            id: i64,
-            password_hash: String,
-            disabled_at: Option<DateTime<Utc>>,
+        record! {
+            struct Row {
+                id: i64,
+                password_hash: String,
+                disabled_at: Option<DateTime<Utc>>,
+            }
         }
-        let row: Option<Row> = {
-            let mut r = self.db.read().await?;
-            r.conn()
-                .fetch_optional(
-                    Q::new("SELECT id, password_hash, disabled_at FROM accounts WHERE username = $1")
-                        .bind(text::clean(username).to_lowercase()),
-                )
-                .await?
-        };
+        let row: Option<Row> = self
+            .db
+            .fetch_optional(
+                Q::new("SELECT id, password_hash, disabled_at FROM accounts WHERE username = $1")
+                    .bind(text::clean(username).to_lowercase()),
+            )
+            .await?;
         let Some(row) = row else {
             // Spend the same time as a real check, so timing does not tell which names exist.
             let _ = hash_password(password.to_owned()).await;
@@ -314,9 +331,8 @@ impl Store {
 
     /// The account behind a session cookie, if the session is live.
     pub async fn session_account(&self, token: &str) -> StoreResult<Option<Account>> {
-        let mut r = self.db.read().await?;
-        let row: Option<AccountRow> = r
-            .conn()
+        let row: Option<AccountRow> = self
+            .db
             .fetch_optional(
                 Q::new(
                     "SELECT a.id, a.username, a.display_name, a.role, a.unit_id, a.disabled_at, a.created_at \
@@ -378,14 +394,19 @@ impl Store {
                         )
                         .await?;
                     let info = ApiToken { id: TokenId(id), name, role, unit_id, created_at: now, revoked: false };
-                    history::record(&mut c, &actor, now, Change {
-                        entity: Entity::Account,
-                        entity_id: format!("token:{id}"),
-                        action: "create_token",
-                        note: None,
-                        before: None,
-                        after: Some(&info),
-                    })
+                    history::record(
+                        &mut c,
+                        &actor,
+                        now,
+                        Change {
+                            entity: Entity::Account,
+                            entity_id: format!("token:{id}"),
+                            action: "create_token",
+                            note: None,
+                            before: None,
+                            after: Some(&info),
+                        },
+                    )
                     .await?;
                     Ok(info)
                 })
@@ -396,16 +417,16 @@ impl Store {
 
     /// The actor behind a bearer token, if the token is live.
     pub async fn token_actor(&self, secret: &str) -> StoreResult<Option<Actor>> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            id: i64,
-            name: String,
-            role: String,
-            unit_id: Option<i64>,
+        record! {
+            struct Row {
+                id: i64,
+                name: String,
+                role: String,
+                unit_id: Option<i64>,
+            }
         }
-        let mut r = self.db.read().await?;
-        let row: Option<Row> = r
-            .conn()
+        let row: Option<Row> = self
+            .db
             .fetch_optional(
                 Q::new("SELECT id, name, role, unit_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
                     .bind(digest(secret)),

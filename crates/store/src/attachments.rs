@@ -2,27 +2,28 @@
 //! one PostgreSQL serve the same files, and one backup holds everything. Identical uploads share
 //! their bytes.
 
-use crate::db::{Conn, Q};
-use crate::error::StoreResult;
-use crate::problems::get_visible;
-use crate::idempotency::{Created, IdempotencyKey};
 use crate::Store;
+use crate::db::{Conn, Q, record};
+use crate::error::StoreResult;
+use crate::idempotency::{Created, IdempotencyKey};
+use crate::problems::get_visible;
 use chrono::{DateTime, Utc};
-use rectify_domain::actor::{authorize, Actor, Party, Permission};
-use rectify_domain::attachment::{check_upload, AttachmentMeta};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::attachment::{AttachmentMeta, check_upload};
 use rectify_domain::ids::{AttachmentId, ProblemId, ProgressId};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Rule};
 use sha2::{Digest, Sha256};
 
-#[derive(sqlx::FromRow)]
-struct MetaRow {
-    id: i64,
-    filename: String,
-    content_type: String,
-    size: i64,
-    sha256: String,
-    created_at: DateTime<Utc>,
+record! {
+    struct MetaRow {
+        id: i64,
+        filename: String,
+        content_type: String,
+        size: i64,
+        sha256: String,
+        created_at: DateTime<Utc>,
+    }
 }
 
 impl MetaRow {
@@ -92,41 +93,60 @@ impl Store {
         let now = self.now();
         let account = actor.account_id;
         self.create_once(key, move |tx| {
-                Box::pin(async move {
-                    let mut c = tx.conn();
-                    c.execute(
-                        Q::new("INSERT INTO attachment_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
-                            .bind(sha.as_str())
-                            .bind(bytes),
+            Box::pin(async move {
+                let mut c = tx.conn();
+                c.execute(
+                    Q::new(
+                        "INSERT INTO attachment_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
+                    )
+                    .bind(sha.as_str())
+                    .bind(bytes),
+                )
+                .await?;
+                let id: i64 = c
+                    .scalar(
+                        Q::new(
+                            "INSERT INTO attachments (sha256, filename, content_type, size, uploaded_by, created_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                        )
+                        .bind(sha.as_str())
+                        .bind(name.as_str())
+                        .bind(mime)
+                        .bind(size)
+                        .bind(account)
+                        .bind(now),
                     )
                     .await?;
-                    let id: i64 = c
-                        .scalar(
-                            Q::new(
-                                "INSERT INTO attachments (sha256, filename, content_type, size, uploaded_by, created_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                            )
-                            .bind(sha.as_str())
-                            .bind(name.as_str())
-                            .bind(mime)
-                            .bind(size)
-                            .bind(account)
-                            .bind(now),
-                        )
-                        .await?;
-                    Ok(AttachmentMeta { id: AttachmentId(id), filename: name, content_type: mime.into(), size, sha256: sha, created_at: now })
+                Ok(AttachmentMeta {
+                    id: AttachmentId(id),
+                    filename: name,
+                    content_type: mime.into(),
+                    size,
+                    sha256: sha,
+                    created_at: now,
                 })
             })
-            .await
+        })
+        .await
     }
 
     /// A file, for whoever may see the problem it is evidence of (or its uploader, or the
     /// office, while it is not yet attached).
     pub async fn get_attachment(&self, actor: &Actor, id: AttachmentId) -> StoreResult<AttachmentFile> {
         let t = self.light_thresholds().await?.value;
-        let mut r = self.db.read().await?;
-        let mut c = r.conn();
-        #[derive(sqlx::FromRow)]
+        let actor = actor.clone();
+        self.db.read(move |tx| Box::pin(async move { attachment_for(&mut tx.conn(), &actor, id, &t).await })).await
+    }
+}
+
+/// A file with its bytes, if `actor` may see it.
+async fn attachment_for(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    id: AttachmentId,
+    t: &rectify_domain::light::LightThresholds,
+) -> StoreResult<AttachmentFile> {
+    record! {
         struct Row {
             id: i64,
             filename: String,
@@ -137,39 +157,39 @@ impl Store {
             uploaded_by: Option<i64>,
             problem_id: Option<i64>,
         }
-        let row: Option<Row> = c
-            .fetch_optional(
-                Q::new(
-                    "SELECT a.id, a.filename, a.content_type, a.size, a.sha256, a.created_at, a.uploaded_by, p.problem_id \
-                     FROM attachments a LEFT JOIN progress_attachments pa ON pa.attachment_id = a.id \
-                     LEFT JOIN progress p ON p.id = pa.progress_id WHERE a.id = $1",
-                )
-                .bind(id),
-            )
-            .await?;
-        let row = row.ok_or_else(|| DomainError::not_found(Entity::Attachment, id))?;
-        match row.problem_id {
-            Some(p) => {
-                get_visible(&mut c, actor, ProblemId(p), &t).await.map_err(|_| DomainError::not_found(Entity::Attachment, id))?;
-            }
-            None => {
-                let own = actor.account_id.is_some() && row.uploaded_by == actor.account_id.map(|a| a.get());
-                if !own && !actor.role.is_office() {
-                    return Err(DomainError::not_found(Entity::Attachment, id).into());
-                }
-            }
-        }
-        let bytes: Vec<u8> =
-            c.scalar(Q::new("SELECT bytes FROM attachment_blobs WHERE sha256 = $1").bind(row.sha256.as_str())).await?;
-        let meta = MetaRow {
-            id: row.id,
-            filename: row.filename,
-            content_type: row.content_type,
-            size: row.size,
-            sha256: row.sha256,
-            created_at: row.created_at,
-        }
-        .into_meta();
-        Ok(AttachmentFile { meta, bytes })
     }
+    let row: Option<Row> = c
+        .fetch_optional(
+            Q::new(
+                "SELECT a.id, a.filename, a.content_type, a.size, a.sha256, a.created_at, a.uploaded_by, p.problem_id \
+                 FROM attachments a LEFT JOIN progress_attachments pa ON pa.attachment_id = a.id \
+                 LEFT JOIN progress p ON p.id = pa.progress_id WHERE a.id = $1",
+            )
+            .bind(id),
+        )
+        .await?;
+    let row = row.ok_or_else(|| DomainError::not_found(Entity::Attachment, id))?;
+    match row.problem_id {
+        Some(p) => {
+            get_visible(c, actor, ProblemId(p), t).await.map_err(|_| DomainError::not_found(Entity::Attachment, id))?;
+        }
+        None => {
+            let own = actor.account_id.is_some() && row.uploaded_by == actor.account_id.map(|a| a.get());
+            if !own && !actor.role.is_office() {
+                return Err(DomainError::not_found(Entity::Attachment, id).into());
+            }
+        }
+    }
+    let bytes: Vec<u8> =
+        c.scalar(Q::new("SELECT bytes FROM attachment_blobs WHERE sha256 = $1").bind(row.sha256.as_str())).await?;
+    let meta = MetaRow {
+        id: row.id,
+        filename: row.filename,
+        content_type: row.content_type,
+        size: row.size,
+        sha256: row.sha256,
+        created_at: row.created_at,
+    }
+    .into_meta();
+    Ok(AttachmentFile { meta, bytes })
 }

@@ -1,15 +1,15 @@
 //! The working-day calendar in the database, and a short-lived cache of the reference data every
 //! light needs (calendar and settings), so hot paths do not reread them per request.
 
-use crate::db::{Conn, Db, Q};
-use crate::error::{parse_stored, StoreResult};
+use crate::Store;
+use crate::db::{Conn, Db, Q, record};
+use crate::error::{StoreResult, parse_stored};
 use crate::history::{self, Change};
 use crate::settings::{self, Settings};
-use crate::Store;
 use chrono::{DateTime, NaiveDate, Utc};
-use rectify_domain::actor::{authorize, Actor, Party, Permission};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::calendar::{
-    parse_calendar_file, CalendarDay, CalendarYear, DayKind, Reckoned, WorkCalendar, SHIPPED_CALENDAR,
+    CalendarDay, CalendarYear, DayKind, Reckoned, SHIPPED_CALENDAR, WorkCalendar, parse_calendar_file,
 };
 use rectify_domain::light::LightThresholds;
 use rectify_domain::time::Timestamp;
@@ -28,15 +28,19 @@ pub(crate) struct ReferenceCache {
 
 impl ReferenceCache {
     async fn get(&self, db: &Db) -> StoreResult<(Arc<WorkCalendar>, Settings)> {
-        if let Some((at, cal, s)) = &*self.inner.read().unwrap_or_else(|e| e.into_inner()) {
-            if at.elapsed() < REFERENCE_TTL {
-                return Ok((cal.clone(), *s));
-            }
+        if let Some((at, cal, s)) = &*self.inner.read().unwrap_or_else(|e| e.into_inner())
+            && at.elapsed() < REFERENCE_TTL
+        {
+            return Ok((cal.clone(), *s));
         }
-        let mut r = db.read().await?;
-        let mut c = r.conn();
-        let cal = Arc::new(load_calendar(&mut c).await?);
-        let s = settings::load(&mut c).await?;
+        let (cal, s) = db
+            .read(|tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    Ok((Arc::new(load_calendar(&mut c).await?), settings::load(&mut c).await?))
+                })
+            })
+            .await?;
         *self.inner.write().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), cal.clone(), s));
         Ok((cal, s))
     }
@@ -50,11 +54,12 @@ impl ReferenceCache {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct DayRow {
-    day: NaiveDate,
-    kind: String,
-    name: String,
+record! {
+    struct DayRow {
+        day: NaiveDate,
+        kind: String,
+        name: String,
+    }
 }
 
 fn parse_kind(s: &str) -> Option<DayKind> {
@@ -94,14 +99,15 @@ pub struct LoadedYear {
     pub workdays: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct YearRow {
-    year: i64,
-    source: Option<String>,
-    loaded_at: DateTime<Utc>,
-    loaded_by: String,
-    holidays: i64,
-    workdays: i64,
+record! {
+    struct YearRow {
+        year: i64,
+        source: Option<String>,
+        loaded_at: DateTime<Utc>,
+        loaded_by: String,
+        holidays: i64,
+        workdays: i64,
+    }
 }
 
 impl Store {
@@ -190,21 +196,17 @@ impl Store {
     }
 
     pub async fn calendar_year(&self, year: i32) -> StoreResult<CalendarYear> {
-        let mut r = self.db.read().await?;
-        notice(&mut r.conn(), year).await?.ok_or_else(|| DomainError::not_found(Entity::CalendarYear, year).into())
+        let notice = self.db.read(move |tx| Box::pin(async move { notice(&mut tx.conn(), year).await })).await?;
+        notice.ok_or_else(|| DomainError::not_found(Entity::CalendarYear, year).into())
     }
 
     pub async fn loaded_years(&self) -> StoreResult<Vec<LoadedYear>> {
-        let mut r = self.db.read().await?;
-        loaded_years(&mut r.conn(), None).await
+        self.db.read(|tx| Box::pin(async move { loaded_years(&mut tx.conn(), None).await })).await
     }
 
     /// First start: load the official calendars shipped with Rectify.
     pub(crate) async fn ensure_shipped_calendar(&self) -> StoreResult<()> {
-        let any: i64 = {
-            let mut r = self.db.read().await?;
-            r.conn().scalar(Q::new("SELECT COUNT(*) FROM calendar_years")).await?
-        };
+        let any: i64 = self.db.scalar(Q::new("SELECT COUNT(*) FROM calendar_years")).await?;
         if any == 0 {
             self.import_calendar_file(&Actor::system(), "china.json", SHIPPED_CALENDAR).await?;
         }
@@ -216,8 +218,9 @@ async fn notice(c: &mut Conn<'_>, year: i32) -> StoreResult<Option<CalendarYear>
     let source: Option<(Option<String>,)> =
         c.fetch_optional(Q::new("SELECT source FROM calendar_years WHERE year = $1").bind(year)).await?;
     let Some((source,)) = source else { return Ok(None) };
-    let rows: Vec<DayRow> =
-        c.fetch_all(Q::new("SELECT day, kind, name FROM calendar_days WHERE year = $1 ORDER BY day").bind(year)).await?;
+    let rows: Vec<DayRow> = c
+        .fetch_all(Q::new("SELECT day, kind, name FROM calendar_days WHERE year = $1 ORDER BY day").bind(year))
+        .await?;
     let days = rows
         .into_iter()
         .map(|d| Ok(CalendarDay { date: d.day, kind: parse_stored("day kind", &d.kind, parse_kind)?, name: d.name }))

@@ -1,44 +1,48 @@
 //! Campaigns, their phases, participating units and batches; the immediate-rectification list
 //! of a batch.
 
-use crate::db::{Conn, Q};
+use crate::Store;
+use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::history::{self, Change};
+use crate::idempotency::{Created, IdempotencyKey};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::units::{archive_action, check_version, require_live, stale};
-use crate::idempotency::{Created, IdempotencyKey};
-use crate::Store;
 use chrono::{DateTime, NaiveDate, Utc};
-use rectify_domain::actor::{authorize, Actor, Party, Permission};
-use rectify_domain::campaign::{Batch, BatchFields, Campaign, CampaignFields, CampaignPatch, NewBatch, NewCampaign, Phase};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::campaign::{
+    Batch, BatchFields, Campaign, CampaignFields, CampaignPatch, NewBatch, NewCampaign, Phase,
+};
 use rectify_domain::ids::{BatchId, CampaignId, PhaseId, UnitId};
-use rectify_domain::immediate::{immediate_list, ImmediateList};
+use rectify_domain::immediate::{ImmediateList, immediate_list};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-#[derive(sqlx::FromRow)]
-struct CampaignRow {
-    id: i64,
-    name: String,
-    description: Option<String>,
-    starts_on: NaiveDate,
-    ends_on: Option<NaiveDate>,
-    archived_at: Option<DateTime<Utc>>,
-    version: i64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+record! {
+    struct CampaignRow {
+        id: i64,
+        name: String,
+        description: Option<String>,
+        starts_on: NaiveDate,
+        ends_on: Option<NaiveDate>,
+        archived_at: Option<DateTime<Utc>>,
+        version: i64,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-struct BatchRow {
-    id: i64,
-    campaign_id: i64,
-    name: String,
-    items_per_unit: i64,
-    due_on: Option<NaiveDate>,
-    created_at: DateTime<Utc>,
+record! {
+    struct BatchRow {
+        id: i64,
+        campaign_id: i64,
+        name: String,
+        items_per_unit: i64,
+        due_on: Option<NaiveDate>,
+        created_at: DateTime<Utc>,
+    }
 }
 
 impl BatchRow {
@@ -71,22 +75,26 @@ pub(crate) async fn get(c: &mut Conn<'_>, id: CampaignId) -> StoreResult<Option<
 }
 
 async fn assemble(c: &mut Conn<'_>, row: CampaignRow) -> StoreResult<Campaign> {
-    #[derive(sqlx::FromRow)]
-    struct PhaseRow {
-        id: i64,
-        name: String,
-        due_on: Option<NaiveDate>,
+    record! {
+        struct PhaseRow {
+            id: i64,
+            name: String,
+            due_on: Option<NaiveDate>,
+        }
     }
     let phases: Vec<PhaseRow> = c
         .fetch_all(
-            Q::new("SELECT id, name, due_on FROM campaign_phases WHERE campaign_id = $1 ORDER BY position").bind(row.id),
+            Q::new("SELECT id, name, due_on FROM campaign_phases WHERE campaign_id = $1 ORDER BY position")
+                .bind(row.id),
         )
         .await?;
     let units: Vec<(i64,)> = c
         .fetch_all(Q::new("SELECT unit_id FROM campaign_units WHERE campaign_id = $1 ORDER BY unit_id").bind(row.id))
         .await?;
     let batches: Vec<BatchRow> = c
-        .fetch_all(Q::new(format!("SELECT {BATCH_COLUMNS} FROM batches WHERE campaign_id = $1 ORDER BY id")).bind(row.id))
+        .fetch_all(
+            Q::new(format!("SELECT {BATCH_COLUMNS} FROM batches WHERE campaign_id = $1 ORDER BY id")).bind(row.id),
+        )
         .await?;
     Ok(Campaign {
         id: CampaignId(row.id),
@@ -138,7 +146,8 @@ async fn write_parts(c: &mut Conn<'_>, id: CampaignId, f: &CampaignFields) -> St
     }
     c.execute(Q::new("DELETE FROM campaign_units WHERE campaign_id = $1").bind(id)).await?;
     for u in &f.unit_ids {
-        c.execute(Q::new("INSERT INTO campaign_units (campaign_id, unit_id) VALUES ($1, $2)").bind(id).bind(*u)).await?;
+        c.execute(Q::new("INSERT INTO campaign_units (campaign_id, unit_id) VALUES ($1, $2)").bind(id).bind(*u))
+            .await?;
     }
     Ok(())
 }
@@ -171,7 +180,12 @@ pub struct ImmediateListReport {
 }
 
 impl Store {
-    pub async fn create_campaign(&self, actor: &Actor, input: NewCampaign, key: Option<&IdempotencyKey>) -> StoreResult<Created<Campaign>> {
+    pub async fn create_campaign(
+        &self,
+        actor: &Actor,
+        input: NewCampaign,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<Campaign>> {
         authorize(actor, Permission::ManageCampaigns, Party::Office)?;
         let f = input.validate()?;
         let now = self.now();
@@ -246,14 +260,19 @@ impl Store {
                         write_parts(&mut c, id, &f).await?;
                     }
                     let after = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Campaign, id))?;
-                    history::record(&mut c, &actor, now, Change {
-                        entity: Entity::Campaign,
-                        entity_id: id.to_string(),
-                        action: archive_action(before.archived, after.archived),
-                        note: None,
-                        before: Some(&before),
-                        after: Some(&after),
-                    })
+                    history::record(
+                        &mut c,
+                        &actor,
+                        now,
+                        Change {
+                            entity: Entity::Campaign,
+                            entity_id: id.to_string(),
+                            action: archive_action(before.archived, after.archived),
+                            note: None,
+                            before: Some(&before),
+                            after: Some(&after),
+                        },
+                    )
                     .await?;
                     Ok(after)
                 })
@@ -263,11 +282,16 @@ impl Store {
 
     pub async fn get_campaign(&self, actor: &Actor, id: CampaignId) -> StoreResult<Campaign> {
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
-        let mut r = self.db.read().await?;
-        get(&mut r.conn(), id).await?.ok_or_else(|| DomainError::not_found(Entity::Campaign, id).into())
+        let campaign = self.db.read(move |tx| Box::pin(async move { get(&mut tx.conn(), id).await })).await?;
+        campaign.ok_or_else(|| DomainError::not_found(Entity::Campaign, id).into())
     }
 
-    pub async fn list_campaigns(&self, actor: &Actor, include_archived: bool, page: &PageRequest) -> StoreResult<Page<Campaign>> {
+    pub async fn list_campaigns(
+        &self,
+        actor: &Actor,
+        include_archived: bool,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Campaign>> {
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
         let mut q = Q::new(
             "SELECT id, name, description, starts_on, ends_on, archived_at, version, created_at, updated_at \
@@ -280,60 +304,81 @@ impl Store {
             q.push(" AND id < ").push_bind(after.id);
         }
         q.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(page.limit) + 1);
-        let mut r = self.db.read().await?;
-        let mut c = r.conn();
-        let rows: Vec<CampaignRow> = c.fetch_all(q).await?;
-        let more = rows.len() > page.limit as usize;
-        let mut items = Vec::new();
-        for row in rows.into_iter().take(page.limit as usize) {
-            items.push(assemble(&mut c, row).await?);
-        }
-        let next_cursor = if more { items.last().map(|c: &Campaign| Cursor { key: None, id: c.id.get() }.encode()) } else { None };
+        let limit = page.limit as usize;
+        let (items, more) = self
+            .db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let rows: Vec<CampaignRow> = c.fetch_all(q).await?;
+                    let more = rows.len() > limit;
+                    let mut items = Vec::new();
+                    for row in rows.into_iter().take(limit) {
+                        items.push(assemble(&mut c, row).await?);
+                    }
+                    Ok((items, more))
+                })
+            })
+            .await?;
+        let next_cursor =
+            if more { items.last().map(|c: &Campaign| Cursor { key: None, id: c.id.get() }.encode()) } else { None };
         Ok(Page { items, next_cursor })
     }
 
-    pub async fn create_batch(&self, actor: &Actor, input: NewBatch, key: Option<&IdempotencyKey>) -> StoreResult<Created<Batch>> {
+    pub async fn create_batch(
+        &self,
+        actor: &Actor,
+        input: NewBatch,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<Batch>> {
         authorize(actor, Permission::ManageCampaigns, Party::Office)?;
         let f: BatchFields = input.validate()?;
         let now = self.now();
         let actor = actor.clone();
         self.create_once(key, move |tx| {
-                Box::pin(async move {
-                    let mut c = tx.conn();
-                    let before = require_live_campaign(&mut c, f.campaign_id, "campaign_id").await?;
-                    let id: i64 = c
-                        .scalar(
-                            Q::new(
-                                "INSERT INTO batches (campaign_id, name, items_per_unit, due_on, created_at) \
+            Box::pin(async move {
+                let mut c = tx.conn();
+                let before = require_live_campaign(&mut c, f.campaign_id, "campaign_id").await?;
+                let id: i64 = c
+                    .scalar(
+                        Q::new(
+                            "INSERT INTO batches (campaign_id, name, items_per_unit, due_on, created_at) \
                                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                            )
-                            .bind(f.campaign_id)
-                            .bind(&f.name)
-                            .bind(f.items_per_unit)
-                            .bind(f.due_on)
-                            .bind(now),
                         )
-                        .await?;
-                    let after = get(&mut c, f.campaign_id).await?.ok_or_else(|| DomainError::not_found(Entity::Campaign, f.campaign_id))?;
-                    history::record(&mut c, &actor, now, Change {
+                        .bind(f.campaign_id)
+                        .bind(&f.name)
+                        .bind(f.items_per_unit)
+                        .bind(f.due_on)
+                        .bind(now),
+                    )
+                    .await?;
+                let after = get(&mut c, f.campaign_id)
+                    .await?
+                    .ok_or_else(|| DomainError::not_found(Entity::Campaign, f.campaign_id))?;
+                history::record(
+                    &mut c,
+                    &actor,
+                    now,
+                    Change {
                         entity: Entity::Campaign,
                         entity_id: f.campaign_id.to_string(),
                         action: "add_batch",
                         note: Some(&f.name),
                         before: Some(&before),
                         after: Some(&after),
-                    })
-                    .await?;
-                    get_batch(&mut c, BatchId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Batch, id).into())
-                })
+                    },
+                )
+                .await?;
+                get_batch(&mut c, BatchId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Batch, id).into())
             })
-            .await
+        })
+        .await
     }
 
     pub async fn get_batch(&self, actor: &Actor, id: BatchId) -> StoreResult<Batch> {
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
-        let mut r = self.db.read().await?;
-        get_batch(&mut r.conn(), id).await?.ok_or_else(|| DomainError::not_found(Entity::Batch, id).into())
+        let batch = self.db.read(move |tx| Box::pin(async move { get_batch(&mut tx.conn(), id).await })).await?;
+        batch.ok_or_else(|| DomainError::not_found(Entity::Batch, id).into())
     }
 
     pub async fn list_batches(&self, actor: &Actor, campaign: Option<CampaignId>) -> StoreResult<Vec<Batch>> {
@@ -343,24 +388,29 @@ impl Store {
             q.push(" AND campaign_id = ").push_bind(c);
         }
         q.push(" ORDER BY id");
-        let mut r = self.db.read().await?;
-        let rows: Vec<BatchRow> = r.conn().fetch_all(q).await?;
+        let rows: Vec<BatchRow> = self.db.fetch_all(q).await?;
         Ok(rows.into_iter().map(BatchRow::into_batch).collect())
     }
 
     /// The 立改清单 of a batch: each participating unit's proposed and closed items.
     pub async fn immediate_list(&self, actor: &Actor, id: BatchId) -> StoreResult<ImmediateListReport> {
         authorize(actor, Permission::ViewStats, Party::Other)?;
-        let mut r = self.db.read().await?;
-        let mut c = r.conn();
-        let batch = get_batch(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Batch, id))?;
-        let campaign =
-            get(&mut c, batch.campaign_id).await?.ok_or_else(|| DomainError::not_found(Entity::Campaign, batch.campaign_id))?;
-        #[derive(sqlx::FromRow)]
-        struct CountRow {
-            unit_id: i64,
-            proposed: i64,
-            closed: i64,
+        self.db.read(move |tx| Box::pin(async move { immediate_list_of(&mut tx.conn(), id).await })).await
+    }
+}
+
+async fn immediate_list_of(c: &mut Conn<'_>, id: BatchId) -> StoreResult<ImmediateListReport> {
+    {
+        let batch = get_batch(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Batch, id))?;
+        let campaign = get(c, batch.campaign_id)
+            .await?
+            .ok_or_else(|| DomainError::not_found(Entity::Campaign, batch.campaign_id))?;
+        record! {
+            struct CountRow {
+                unit_id: i64,
+                proposed: i64,
+                closed: i64,
+            }
         }
         let rows: Vec<CountRow> = c
             .fetch_all(
@@ -374,7 +424,7 @@ impl Store {
         let counts: BTreeMap<UnitId, (u64, u64)> =
             rows.iter().map(|r| (UnitId(r.unit_id), (r.proposed as u64, r.closed as u64))).collect();
         let list: ImmediateList = immediate_list(batch.items_per_unit, &campaign.unit_ids, &counts);
-        let names = unit_names(&mut c).await?;
+        let names = unit_names(c).await?;
         let name_line = |l: &rectify_domain::immediate::QuotaLine| ImmediateListLine {
             unit_id: l.unit_id,
             unit_name: names.get(&l.unit_id).cloned().unwrap_or_default(),

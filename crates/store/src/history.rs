@@ -1,14 +1,14 @@
 //! Appending to and reading the change history. Every use case that changes a record calls
 //! [`record`] inside its own transaction.
 
-use crate::db::{Conn, Q};
+use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
+use rectify_domain::Entity;
 use rectify_domain::actor::Actor;
 use rectify_domain::history::HistoryEntry;
 use rectify_domain::ids::HistoryId;
 use rectify_domain::time::Timestamp;
-use rectify_domain::Entity;
 use serde::Serialize;
 
 /// One change to record.
@@ -49,17 +49,18 @@ pub(crate) async fn record<T: Serialize>(
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
-struct HistoryRow {
-    id: i64,
-    at: DateTime<Utc>,
-    actor: String,
-    entity: String,
-    entity_id: String,
-    action: String,
-    note: Option<String>,
-    before: Option<String>,
-    after: Option<String>,
+record! {
+    struct HistoryRow {
+        id: i64,
+        at: DateTime<Utc>,
+        actor: String,
+        entity: String,
+        entity_id: String,
+        action: String,
+        note: Option<String>,
+        before: Option<String>,
+        after: Option<String>,
+    }
 }
 
 fn parse_json(s: Option<String>) -> StoreResult<Option<serde_json::Value>> {

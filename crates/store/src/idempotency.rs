@@ -1,13 +1,13 @@
 //! `Idempotency-Key`: a create sent twice with the same key creates once and answers the same.
 //! The key is stored in the same transaction as what it created, so a crash cannot separate them.
 
-use crate::db::{Conn, Tx, Q};
-use crate::error::{StoreError, StoreResult};
 use crate::Store;
+use crate::db::{Conn, Q, Tx};
+use crate::error::{StoreError, StoreResult};
 use futures::future::BoxFuture;
 use rectify_domain::{DomainError, Issue, Rule};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 pub const MAX_KEY_LEN: usize = 200;
 
@@ -25,7 +25,10 @@ impl IdempotencyKey {
     pub fn new(scope: String, key: &str, request_hash: String) -> Result<Self, DomainError> {
         let key = key.trim();
         if key.is_empty() || key.len() > MAX_KEY_LEN || !key.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(DomainError::field("Idempotency-Key", Issue::Malformed { expected: "1–200 visible ASCII characters".into() }));
+            return Err(DomainError::field(
+                "Idempotency-Key",
+                Issue::Malformed { expected: "1–200 visible ASCII characters".into() },
+            ));
         }
         Ok(IdempotencyKey { scope, key: key.to_owned(), request_hash })
     }
@@ -48,7 +51,9 @@ async fn replay<T: DeserializeOwned>(c: &mut Conn<'_>, k: &IdempotencyKey) -> St
         .await?;
     match row {
         None => Ok(None),
-        Some((hash, _)) if hash != k.request_hash => Err(DomainError::rule(Rule::IdempotencyKeyReused, "Idempotency-Key").into()),
+        Some((hash, _)) if hash != k.request_hash => {
+            Err(DomainError::rule(Rule::IdempotencyKeyReused, "Idempotency-Key").into())
+        }
         Some((_, body)) => {
             serde_json::from_str(&body).map(Some).map_err(|e| StoreError::Corrupt(format!("idempotent response: {e}")))
         }
@@ -68,10 +73,10 @@ impl Store {
             .db
             .write(move |tx| {
                 Box::pin(async move {
-                    if let Some(k) = &k {
-                        if let Some(v) = replay(&mut tx.conn(), k).await? {
-                            return Ok(Created { value: v, replayed: true });
-                        }
+                    if let Some(k) = &k
+                        && let Some(v) = replay(&mut tx.conn(), k).await?
+                    {
+                        return Ok(Created { value: v, replayed: true });
                     }
                     let value = f(tx).await?;
                     if let Some(k) = &k {
@@ -97,8 +102,8 @@ impl Store {
         match (result, key) {
             // A concurrent request with the same key committed first: answer with its result.
             (Err(e), Some(k)) if e.is_unique_violation() => {
-                let mut r = self.db.read().await?;
-                match replay(&mut r.conn(), k).await? {
+                let k = k.clone();
+                match self.db.read(move |tx| Box::pin(async move { replay::<T>(&mut tx.conn(), &k).await })).await? {
                     Some(value) => Ok(Created { value, replayed: true }),
                     None => Err(e),
                 }

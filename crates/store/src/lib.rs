@@ -16,6 +16,7 @@ pub mod people;
 pub mod problems;
 pub mod settings;
 pub mod stats;
+pub mod synthetic;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod units;
@@ -26,7 +27,7 @@ pub use error::{StoreError, StoreResult};
 pub use page::{Page, PageRequest};
 
 use chrono::NaiveDate;
-use rectify_domain::time::{china_date, Timestamp};
+use rectify_domain::time::{Timestamp, china_date};
 use std::path::PathBuf;
 use std::sync::Arc;
 

@@ -46,14 +46,15 @@ impl PageRequest {
         let limit = match limit {
             None => DEFAULT_LIMIT,
             Some(n) if (1..=i64::from(MAX_LIMIT)).contains(&n) => n as u32,
-            Some(_) => return Err(DomainError::field("limit", Issue::OutOfRange { min: 1, max: i64::from(MAX_LIMIT) })),
+            Some(_) => {
+                return Err(DomainError::field("limit", Issue::OutOfRange { min: 1, max: i64::from(MAX_LIMIT) }));
+            }
         };
         let after = match cursor.filter(|c| !c.is_empty()) {
             None => None,
-            Some(c) => Some(
-                Cursor::decode(c)
-                    .ok_or_else(|| DomainError::field("cursor", Issue::Malformed { expected: "a cursor from a previous page".into() }))?,
-            ),
+            Some(c) => Some(Cursor::decode(c).ok_or_else(|| {
+                DomainError::field("cursor", Issue::Malformed { expected: "a cursor from a previous page".into() })
+            })?),
         };
         Ok(PageRequest { limit, after })
     }
@@ -63,7 +64,12 @@ impl PageRequest {
     }
 
     /// Turns `limit + 1` fetched rows into a page: the extra row only says there is more.
-    pub fn finish<R, T>(&self, mut rows: Vec<R>, cursor_of: impl Fn(&R) -> Cursor, map: impl FnMut(R) -> Result<T, crate::StoreError>) -> Result<Page<T>, crate::StoreError> {
+    pub fn finish<R, T>(
+        &self,
+        mut rows: Vec<R>,
+        cursor_of: impl Fn(&R) -> Cursor,
+        map: impl FnMut(R) -> Result<T, crate::StoreError>,
+    ) -> Result<Page<T>, crate::StoreError> {
         let more = rows.len() > self.limit as usize;
         rows.truncate(self.limit as usize);
         let next_cursor = if more { rows.last().map(|r| cursor_of(r).encode()) } else { None };

@@ -1,32 +1,33 @@
 //! People: staff and appointed supervisors.
 
-use crate::db::{like_pattern, Conn, Q};
-use crate::error::{parse_stored, StoreResult};
+use crate::Store;
+use crate::db::{Conn, Q, like_pattern, record};
+use crate::error::{StoreResult, parse_stored};
 use crate::history::{self, Change};
+use crate::idempotency::{Created, IdempotencyKey};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::units::{archive_action, check_version, require_live, stale};
-use crate::idempotency::{Created, IdempotencyKey};
-use crate::Store;
 use chrono::{DateTime, Utc};
-use rectify_domain::actor::{authorize, Actor, Party, Permission};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{PersonId, UnitId};
 use rectify_domain::person::{NewPerson, Person, PersonFields, PersonKind, PersonPatch};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity};
 
-#[derive(sqlx::FromRow)]
-struct PersonRow {
-    id: i64,
-    name: String,
-    kind: String,
-    unit_id: Option<i64>,
-    position: Option<String>,
-    affiliation: Option<String>,
-    phone: Option<String>,
-    archived_at: Option<DateTime<Utc>>,
-    version: i64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+record! {
+    struct PersonRow {
+        id: i64,
+        name: String,
+        kind: String,
+        unit_id: Option<i64>,
+        position: Option<String>,
+        affiliation: Option<String>,
+        phone: Option<String>,
+        archived_at: Option<DateTime<Utc>>,
+        version: i64,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    }
 }
 
 const COLUMNS: &str =
@@ -80,7 +81,12 @@ async fn check_refs(c: &mut Conn<'_>, f: &PersonFields) -> StoreResult<()> {
 }
 
 impl Store {
-    pub async fn create_person(&self, actor: &Actor, input: NewPerson, key: Option<&IdempotencyKey>) -> StoreResult<Created<Person>> {
+    pub async fn create_person(
+        &self,
+        actor: &Actor,
+        input: NewPerson,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<Person>> {
         authorize(actor, Permission::ManagePeople, Party::Office)?;
         let f = input.validate()?;
         let now = self.now();
@@ -175,11 +181,16 @@ impl Store {
 
     pub async fn get_person(&self, actor: &Actor, id: PersonId) -> StoreResult<Person> {
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
-        let mut r = self.db.read().await?;
-        get(&mut r.conn(), id).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id).into())
+        let person = self.db.read(move |tx| Box::pin(async move { get(&mut tx.conn(), id).await })).await?;
+        person.ok_or_else(|| DomainError::not_found(Entity::Person, id).into())
     }
 
-    pub async fn list_people(&self, actor: &Actor, filter: &PersonFilter, page: &PageRequest) -> StoreResult<Page<Person>> {
+    pub async fn list_people(
+        &self,
+        actor: &Actor,
+        filter: &PersonFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Person>> {
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
         let mut q = Q::new(format!("SELECT {COLUMNS} FROM people WHERE 1 = 1"));
         if !filter.include_archived {
@@ -198,8 +209,7 @@ impl Store {
             q.push(" AND id > ").push_bind(after.id);
         }
         q.push(" ORDER BY id LIMIT ").push_bind(i64::from(page.limit) + 1);
-        let mut r = self.db.read().await?;
-        let rows: Vec<PersonRow> = r.conn().fetch_all(q).await?;
+        let rows: Vec<PersonRow> = self.db.fetch_all(q).await?;
         page.finish(rows, |r| Cursor { key: None, id: r.id }, PersonRow::into_person)
     }
 }

@@ -1,10 +1,10 @@
 //! Settings an administrator may change at run time (stored, so every instance sees them).
 
+use crate::Store;
 use crate::db::{Conn, Q};
 use crate::error::{StoreError, StoreResult};
 use crate::history::{self, Change};
-use crate::Store;
-use rectify_domain::actor::{authorize, Actor, Party, Permission};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::light::LightRule;
 use rectify_domain::{DomainError, Entity, Issue};
 use serde::{Deserialize, Serialize};
@@ -64,7 +64,11 @@ impl Store {
                     let mut after = before;
                     if let Some(d) = input.yellow_working_days {
                         if !(0..=30).contains(&d) {
-                            return Err(DomainError::field("yellow_working_days", Issue::OutOfRange { min: 0, max: 30 }).into());
+                            return Err(DomainError::field(
+                                "yellow_working_days",
+                                Issue::OutOfRange { min: 0, max: 30 },
+                            )
+                            .into());
                         }
                         after.yellow_working_days = d as u32;
                     }
@@ -79,14 +83,19 @@ impl Store {
                         .bind(now),
                     )
                     .await?;
-                    history::record(&mut c, &actor, now, Change {
-                        entity: Entity::Settings,
-                        entity_id: KEY.into(),
-                        action: "update",
-                        note: None,
-                        before: Some(&before),
-                        after: Some(&after),
-                    })
+                    history::record(
+                        &mut c,
+                        &actor,
+                        now,
+                        Change {
+                            entity: Entity::Settings,
+                            entity_id: KEY.into(),
+                            action: "update",
+                            note: None,
+                            before: Some(&before),
+                            after: Some(&after),
+                        },
+                    )
                     .await?;
                     Ok(after)
                 })

@@ -1,13 +1,13 @@
 //! Figures over the ledger (`/api/v1/stats/problems`). The database counts rows with the same
 //! filter as the list; the domain says what the counts mean (rates, roll-up).
 
-use crate::campaigns::unit_names;
-use crate::db::Q;
-use crate::error::StoreResult;
-use crate::problems::{expand_units, push_conditions, ProblemFilter};
 use crate::Store;
-use rectify_domain::actor::{authorize, Actor, Party, Permission};
-use rectify_domain::figures::{roll_up, Tally};
+use crate::campaigns::unit_names;
+use crate::db::{Q, record};
+use crate::error::StoreResult;
+use crate::problems::{ProblemFilter, expand_units, push_conditions};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::figures::{Tally, roll_up};
 use rectify_domain::ids::UnitId;
 use rectify_domain::problem::{Level, ProblemState, ProblemType};
 use rectify_domain::time::Timestamp;
@@ -27,8 +27,15 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 7] =
-        [GroupBy::Unit, GroupBy::Category, GroupBy::State, GroupBy::Campaign, GroupBy::Batch, GroupBy::Type, GroupBy::Level];
+    pub const ALL: [GroupBy; 7] = [
+        GroupBy::Unit,
+        GroupBy::Category,
+        GroupBy::State,
+        GroupBy::Campaign,
+        GroupBy::Batch,
+        GroupBy::Type,
+        GroupBy::Level,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,7 +51,10 @@ impl GroupBy {
 
     pub fn parse(s: &str) -> Result<GroupBy, DomainError> {
         GroupBy::ALL.into_iter().find(|g| g.as_str() == s).ok_or_else(|| {
-            DomainError::field("group_by", Issue::NotOneOf { expected: GroupBy::ALL.iter().map(|g| g.as_str().into()).collect() })
+            DomainError::field(
+                "group_by",
+                Issue::NotOneOf { expected: GroupBy::ALL.iter().map(|g| g.as_str().into()).collect() },
+            )
         })
     }
 
@@ -95,13 +105,14 @@ pub struct ProblemStats {
     pub groups: Vec<StatsGroup>,
 }
 
-#[derive(sqlx::FromRow)]
-struct CountRow {
-    key: Option<String>,
-    total: i64,
-    closed: i64,
-    red: i64,
-    yellow: i64,
+record! {
+    struct CountRow {
+        key: Option<String>,
+        total: i64,
+        closed: i64,
+        red: i64,
+        yellow: i64,
+    }
 }
 
 fn tally(r: &CountRow) -> Tally {
@@ -110,7 +121,16 @@ fn tally(r: &CountRow) -> Tally {
 }
 
 fn group(key: Option<String>, name: String, t: &Tally) -> StatsGroup {
-    StatsGroup { key, name, total: t.total, closed: t.closed, rate: t.rate(), red: t.red, yellow: t.yellow, green: t.green }
+    StatsGroup {
+        key,
+        name,
+        total: t.total,
+        closed: t.closed,
+        rate: t.rate(),
+        red: t.red,
+        yellow: t.yellow,
+        green: t.green,
+    }
 }
 
 fn enum_label(by: GroupBy, key: &str) -> Option<&'static str> {
@@ -153,70 +173,69 @@ impl Store {
         let reckoned = self.light_thresholds().await?;
         let t = reckoned.value;
         let as_of = self.now();
-        let mut r = self.db.read().await?;
-        let mut c = r.conn();
-        let scope = crate::problems::scope(&mut c, actor).await?;
-        let units = expand_units(&mut c, filter).await?;
-        let col = by.column();
-        let mut q = Q::new(format!(
-            "SELECT CAST({col} AS TEXT) AS key, COUNT(*) AS total, \
-             COUNT(*) FILTER (WHERE state = 'closed') AS closed, \
-             COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on < $1) AS red, \
-             COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on >= $1 AND due_on < $2) AS yellow \
-             FROM problems WHERE 1 = 1"
-        ));
-        q = q.bind(t.today).bind(t.yellow_until);
-        push_conditions(&mut q, filter, units.as_deref(), &scope, &t);
-        q.push(&format!(" GROUP BY {col}"));
-        let rows: Vec<CountRow> = c.fetch_all(q).await?;
+        let (actor, filter) = (actor.clone(), filter.clone());
+        let (rows, names, tree) = self
+            .db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let scope = crate::problems::scope(&mut c, &actor).await?;
+                    let units = expand_units(&mut c, &filter).await?;
+                    let col = by.column();
+                    let mut q = Q::new(format!(
+                        "SELECT CAST({col} AS TEXT) AS key, COUNT(*) AS total, \
+                         COUNT(*) FILTER (WHERE state = 'closed') AS closed, \
+                         COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on < $1) AS red, \
+                         COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on >= $1 AND due_on < $2) AS yellow \
+                         FROM problems WHERE 1 = 1"
+                    ));
+                    q = q.bind(t.today).bind(t.yellow_until);
+                    push_conditions(&mut q, &filter, units.as_deref(), &scope, &t);
+                    q.push(&format!(" GROUP BY {col}"));
+                    let rows: Vec<CountRow> = c.fetch_all(q).await?;
+                    // Labels are read in the same snapshot as the counts.
+                    let names: HashMap<String, String> = match by {
+                        GroupBy::Unit => unit_names(&mut c).await?.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
+                        GroupBy::Campaign | GroupBy::Batch => {
+                            let table = if by == GroupBy::Campaign { "campaigns" } else { "batches" };
+                            let pairs: Vec<(i64, String)> = c.fetch_all(Q::new(format!("SELECT id, name FROM {table}"))).await?;
+                            pairs.into_iter().map(|(id, n)| (id.to_string(), n)).collect()
+                        }
+                        _ => HashMap::new(),
+                    };
+                    let tree = if by == GroupBy::Unit && include_sub_units { Some(crate::units::tree(&mut c).await?) } else { None };
+                    Ok((rows, names, tree))
+                })
+            })
+            .await?;
 
         let mut overall = Tally::default();
         for row in &rows {
             overall.add(&tally(row));
         }
-        let mut groups: Vec<StatsGroup> = match by {
-            GroupBy::Unit => {
-                let names = unit_names(&mut c).await?;
+        let label = |key: &Option<String>| match key {
+            None => "（无）".to_owned(),
+            Some(k) => {
+                names.get(k).cloned().or_else(|| enum_label(by, k).map(str::to_owned)).unwrap_or_else(|| k.clone())
+            }
+        };
+        let mut groups: Vec<StatsGroup> = match (by, tree) {
+            (GroupBy::Unit, Some(tree)) => {
                 let direct: HashMap<UnitId, Tally> = rows
                     .iter()
                     .filter_map(|r| r.key.as_deref()?.parse().ok().map(|id| (UnitId(id), tally(r))))
                     .collect();
-                if include_sub_units {
-                    let tree = crate::units::tree(&mut c).await?;
-                    let rolled = roll_up(&tree, &direct);
-                    names
-                        .iter()
-                        .filter(|(id, _)| tree.parent(**id) == parent && rolled.contains_key(id))
-                        .map(|(id, name)| group(Some(id.to_string()), name.clone(), &rolled[id]))
-                        .collect()
-                } else {
-                    direct
-                        .iter()
-                        .map(|(id, t)| group(Some(id.to_string()), names.get(id).cloned().unwrap_or_default(), t))
-                        .collect()
-                }
-            }
-            GroupBy::Campaign | GroupBy::Batch => {
-                let table = if by == GroupBy::Campaign { "campaigns" } else { "batches" };
-                let names: Vec<(i64, String)> = c.fetch_all(Q::new(format!("SELECT id, name FROM {table}"))).await?;
-                let names: HashMap<String, String> = names.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
-                rows.iter()
-                    .map(|r| {
-                        let name = r.key.as_ref().and_then(|k| names.get(k).cloned()).unwrap_or_else(|| "（无）".into());
-                        group(r.key.clone(), name, &tally(r))
+                let rolled = roll_up(&tree, &direct);
+                rolled
+                    .iter()
+                    .filter(|(id, _)| tree.parent(**id) == parent)
+                    .map(|(id, t)| {
+                        let key = Some(id.to_string());
+                        group(key.clone(), label(&key), t)
                     })
                     .collect()
             }
-            _ => rows
-                .iter()
-                .map(|r| {
-                    let name = match r.key.as_deref() {
-                        None => "（无）".to_owned(),
-                        Some(k) => enum_label(by, k).map(str::to_owned).unwrap_or_else(|| k.to_owned()),
-                    };
-                    group(r.key.clone(), name, &tally(r))
-                })
-                .collect(),
+            _ => rows.iter().map(|r| group(r.key.clone(), label(&r.key), &tally(r))).collect(),
         };
         // Most problems first; ties by key so the order is stable.
         groups.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));

@@ -54,11 +54,7 @@ pub async fn fresh(backend: Backend) -> Option<TestDb> {
         Backend::Postgres => {
             let url = postgres_url()?;
             let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-            let name = format!(
-                "rectify_t_{secs}_{}_{}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::Relaxed)
-            );
+            let name = format!("rectify_t_{secs}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
             let mut admin = connect(&url).await;
             sweep(&mut admin, secs).await;
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");

@@ -1,31 +1,32 @@
 //! Units: the tree of offices, departments, streets, stations and windows.
 
-use crate::db::{like_pattern, Conn, Q};
-use crate::error::{parse_stored, StoreError, StoreResult};
-use crate::history::{self, Change};
-use crate::page::{Cursor, Page, PageRequest};
-use crate::idempotency::{Created, IdempotencyKey};
 use crate::Store;
+use crate::db::{Conn, Q, like_pattern, record};
+use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::history::{self, Change};
+use crate::idempotency::{Created, IdempotencyKey};
+use crate::page::{Cursor, Page, PageRequest};
 use chrono::{DateTime, Utc};
-use rectify_domain::actor::{authorize, Actor, Party, Permission};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::UnitId;
 use rectify_domain::time::Timestamp;
 use rectify_domain::unit::{NewUnit, Unit, UnitFields, UnitKind, UnitPatch, UnitTree};
 use rectify_domain::{DomainError, Entity, Issue, Rule};
 
-#[derive(sqlx::FromRow)]
-struct UnitRow {
-    id: i64,
-    parent_id: Option<i64>,
-    name: String,
-    kind: String,
-    system: Option<String>,
-    complaint_phone: Option<String>,
-    mailbox: Option<String>,
-    archived_at: Option<DateTime<Utc>>,
-    version: i64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+record! {
+    struct UnitRow {
+        id: i64,
+        parent_id: Option<i64>,
+        name: String,
+        kind: String,
+        system: Option<String>,
+        complaint_phone: Option<String>,
+        mailbox: Option<String>,
+        archived_at: Option<DateTime<Utc>>,
+        version: i64,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    }
 }
 
 const COLUMNS: &str =
@@ -79,10 +80,11 @@ pub(crate) async fn require_live(c: &mut Conn<'_>, id: UnitId, field: &str) -> S
 
 /// The whole tree's shape (ids and parents, archived units included so old records resolve).
 pub(crate) async fn tree(c: &mut Conn<'_>) -> StoreResult<UnitTree> {
-    #[derive(sqlx::FromRow)]
-    struct Edge {
-        id: i64,
-        parent_id: Option<i64>,
+    record! {
+        struct Edge {
+            id: i64,
+            parent_id: Option<i64>,
+        }
     }
     let edges: Vec<Edge> = c.fetch_all(Q::new("SELECT id, parent_id FROM units")).await?;
     Ok(UnitTree::new(edges.into_iter().map(|e| (UnitId(e.id), e.parent_id.map(UnitId)))))
@@ -156,32 +158,42 @@ fn duplicate_name(e: StoreError) -> StoreError {
 }
 
 impl Store {
-    pub async fn create_unit(&self, actor: &Actor, input: NewUnit, key: Option<&IdempotencyKey>) -> StoreResult<Created<Unit>> {
+    pub async fn create_unit(
+        &self,
+        actor: &Actor,
+        input: NewUnit,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<Unit>> {
         authorize(actor, Permission::ManageUnits, Party::Office)?;
         let fields = input.validate()?;
         let now = self.now();
         let actor = actor.clone();
         self.create_once(key, move |tx| {
-                Box::pin(async move {
-                    let mut c = tx.conn();
-                    if let Some(p) = fields.parent_id {
-                        require_live(&mut c, p, "parent_id").await?;
-                    }
-                    let id = insert(&mut c, &fields, now).await?;
-                    let unit = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Unit, id))?;
-                    history::record(&mut c, &actor, now, Change {
+            Box::pin(async move {
+                let mut c = tx.conn();
+                if let Some(p) = fields.parent_id {
+                    require_live(&mut c, p, "parent_id").await?;
+                }
+                let id = insert(&mut c, &fields, now).await?;
+                let unit = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Unit, id))?;
+                history::record(
+                    &mut c,
+                    &actor,
+                    now,
+                    Change {
                         entity: Entity::Unit,
                         entity_id: id.to_string(),
                         action: "create",
                         note: None,
                         before: None,
                         after: Some(&unit),
-                    })
-                    .await?;
-                    Ok(unit)
-                })
+                    },
+                )
+                .await?;
+                Ok(unit)
             })
-            .await
+        })
+        .await
     }
 
     pub async fn update_unit(&self, actor: &Actor, id: UnitId, patch: UnitPatch) -> StoreResult<Unit> {
@@ -260,8 +272,8 @@ impl Store {
 
     pub async fn get_unit(&self, actor: &Actor, id: UnitId) -> StoreResult<Unit> {
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
-        let mut r = self.db.read().await?;
-        get(&mut r.conn(), id).await?.ok_or_else(|| DomainError::not_found(Entity::Unit, id).into())
+        let unit = self.db.read(move |tx| Box::pin(async move { get(&mut tx.conn(), id).await })).await?;
+        unit.ok_or_else(|| DomainError::not_found(Entity::Unit, id).into())
     }
 
     pub async fn list_units(&self, actor: &Actor, filter: &UnitFilter, page: &PageRequest) -> StoreResult<Page<Unit>> {
@@ -295,15 +307,13 @@ impl Store {
             q.push(" AND id > ").push_bind(after.id);
         }
         q.push(" ORDER BY id LIMIT ").push_bind(i64::from(page.limit) + 1);
-        let mut r = self.db.read().await?;
-        let rows: Vec<UnitRow> = r.conn().fetch_all(q).await?;
+        let rows: Vec<UnitRow> = self.db.fetch_all(q).await?;
         page.finish(rows, |r| Cursor { key: None, id: r.id }, UnitRow::into_unit)
     }
 
     /// The shape of the unit tree.
     pub async fn unit_tree(&self) -> StoreResult<UnitTree> {
-        let mut r = self.db.read().await?;
-        tree(&mut r.conn()).await
+        self.db.read(|tx| Box::pin(async move { tree(&mut tx.conn()).await })).await
     }
 }
 

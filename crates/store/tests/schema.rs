@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 async fn columns(location: &Location) -> BTreeSet<(String, String)> {
     let store = Store::open(location, Arc::new(SystemClock)).await.expect("open");
-    let mut r = store.db().read().await.expect("read");
     let sql = match store.backend() {
         Backend::Sqlite => {
             "SELECT m.name AS t, p.name AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p \
@@ -18,8 +17,7 @@ async fn columns(location: &Location) -> BTreeSet<(String, String)> {
              WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'"
         }
     };
-    let rows: Vec<(String, String)> =
-        r.conn().fetch_all(rectify_store::db::Q::new(sql)).await.expect("columns");
+    let rows: Vec<(String, String)> = store.db().fetch_all(rectify_store::db::Q::new(sql)).await.expect("columns");
     rows.into_iter().collect()
 }
 
@@ -35,5 +33,8 @@ async fn sqlite_and_postgres_have_the_same_tables_and_columns() {
     assert!(!a.is_empty());
     let only_sqlite: Vec<_> = a.difference(&b).collect();
     let only_pg: Vec<_> = b.difference(&a).collect();
-    assert!(only_sqlite.is_empty() && only_pg.is_empty(), "only in SQLite: {only_sqlite:?}; only in PostgreSQL: {only_pg:?}");
+    assert!(
+        only_sqlite.is_empty() && only_pg.is_empty(),
+        "only in SQLite: {only_sqlite:?}; only in PostgreSQL: {only_pg:?}"
+    );
 }

@@ -3,7 +3,7 @@
 //! "internal error" with a reference.
 
 use crate::i18n::{self, Lang};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rectify_domain::{DomainError, FieldError, Issue};
 use rectify_store::StoreError;
@@ -73,7 +73,9 @@ fn field_messages(errors: &[FieldError], lang: Lang) -> Vec<FieldMessage> {
         .map(|e| FieldMessage {
             field: e.field.clone(),
             code: match &e.issue {
-                Issue::Rule { rule } => serde_json::to_value(rule).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                Issue::Rule { rule } => {
+                    serde_json::to_value(rule).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                }
                 other => code_of(other),
             },
             message: i18n::issue(&e.issue, lang),
@@ -87,14 +89,27 @@ impl ApiError {
         let zh = lang == Lang::Zh;
         let pick = |en: &str, cn: &str| if zh { cn.to_owned() } else { en.to_owned() };
         let body = |status: StatusCode, kind: &str, title: String, detail: String, errors: Vec<FieldMessage>| {
-            (status, ProblemBody { kind: format!("urn:rectify:error:{kind}"), title, status: status.as_u16(), detail, errors, current_version: None })
+            (
+                status,
+                ProblemBody {
+                    kind: format!("urn:rectify:error:{kind}"),
+                    title,
+                    status: status.as_u16(),
+                    detail,
+                    errors,
+                    current_version: None,
+                },
+            )
         };
         match self {
             ApiError::Unauthenticated => body(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
                 pick("Sign-in required", "需要登录"),
-                pick("sign in with POST /api/v1/session or send a bearer token", "请通过 POST /api/v1/session 登录或提供令牌"),
+                pick(
+                    "sign in with POST /api/v1/session or send a bearer token",
+                    "请通过 POST /api/v1/session 登录或提供令牌",
+                ),
                 vec![],
             ),
             ApiError::BadCredentials => body(
@@ -118,7 +133,13 @@ impl ApiError {
                 pick("send the body as application/json", "请以 application/json 发送请求体"),
                 vec![],
             ),
-            ApiError::NotFound => body(StatusCode::NOT_FOUND, "not_found", pick("Not found", "未找到"), pick("no such resource", "资源不存在"), vec![]),
+            ApiError::NotFound => body(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                pick("Not found", "未找到"),
+                pick("no such resource", "资源不存在"),
+                vec![],
+            ),
             ApiError::MethodNotAllowed => body(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
@@ -137,11 +158,18 @@ impl ApiError {
                 DomainError::Invalid(errors) => {
                     let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
                     let detail = format!("{}: {}", pick("invalid fields", "以下字段有误"), fields.join(", "));
-                    body(StatusCode::UNPROCESSABLE_ENTITY, "validation", pick("Invalid input", "输入有误"), detail, field_messages(&errors, lang))
+                    body(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "validation",
+                        pick("Invalid input", "输入有误"),
+                        detail,
+                        field_messages(&errors, lang),
+                    )
                 }
                 DomainError::RuleViolated { rule, field } => {
                     let message = i18n::rule(rule, lang).to_owned();
-                    let code = serde_json::to_value(rule).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                    let code =
+                        serde_json::to_value(rule).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
                     body(
                         StatusCode::UNPROCESSABLE_ENTITY,
                         &code,
@@ -154,7 +182,11 @@ impl ApiError {
                     StatusCode::NOT_FOUND,
                     "not_found",
                     pick("Not found", "未找到"),
-                    if zh { format!("{} {} 不存在", i18n::entity(entity, lang), id) } else { format!("{entity} {id} not found") },
+                    if zh {
+                        format!("{} {} 不存在", i18n::entity(entity, lang), id)
+                    } else {
+                        format!("{entity} {id} not found")
+                    },
                     vec![],
                 ),
                 DomainError::Forbidden(reason) => {
@@ -170,7 +202,11 @@ impl ApiError {
                         } else {
                             format!("the {entity} is now at version {current}; reload and retry")
                         },
-                        vec![FieldMessage { field: "version".into(), code: "stale".into(), message: pick("stale version", "版本已过期") }],
+                        vec![FieldMessage {
+                            field: "version".into(),
+                            code: "stale".into(),
+                            message: pick("stale version", "版本已过期"),
+                        }],
                     );
                     b.current_version = Some(current);
                     (status, b)
@@ -197,7 +233,11 @@ impl ApiError {
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
                     pick("Internal error", "内部错误"),
-                    if zh { format!("服务器内部错误（编号 {reference}）") } else { format!("internal error (reference {reference})") },
+                    if zh {
+                        format!("服务器内部错误（编号 {reference}）")
+                    } else {
+                        format!("internal error (reference {reference})")
+                    },
                     vec![],
                 )
             }

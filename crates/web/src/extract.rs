@@ -1,12 +1,12 @@
 //! Request extractors that turn bad input into field-level errors instead of axum's plain-text
 //! rejections: JSON bodies, query parameters, path ids, the signed-in actor.
 
-use crate::error::ApiError;
 use crate::AppState;
+use crate::error::ApiError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use chrono::NaiveDate;
 use rectify_domain::actor::Actor;
 use rectify_domain::error::{FieldError, Problems};
@@ -30,11 +30,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        let json =
+            req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| {
+                ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
         let path = req.uri().path().to_owned();
         let bytes = Bytes::from_request(req, state).await.map_err(|_| ApiError::PayloadTooLarge)?;
         if bytes.len() > MAX_JSON_BYTES {
@@ -46,7 +45,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let digest = hex::encode(Sha256::digest([path.as_bytes(), b"\n", &bytes].concat()));
         let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { Bytes::from_static(b"{}") } else { bytes };
         // Every body of this API is an object; serde would otherwise read an array positionally.
-        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') && serde_json::from_slice::<serde_json::Value>(&bytes).is_ok() {
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{')
+            && serde_json::from_slice::<serde_json::Value>(&bytes).is_ok()
+        {
             return Err(DomainError::field("body", Issue::WrongType { expected: "a JSON object".into() }).into());
         }
         let value = decode(&bytes)?;
@@ -104,9 +105,15 @@ fn data_error(path: &str, err: &serde_json::Error) -> FieldError {
         (join(path, &name), Issue::Required)
     } else if msg.starts_with("unknown variant") {
         (path.to_owned(), Issue::NotOneOf { expected: backticked(&msg).into_iter().skip(1).collect() })
-    } else if ["input contains invalid characters", "premature end of input", "input is out of range", "trailing input", "input is not enough"]
-        .iter()
-        .any(|m| msg.contains(m))
+    } else if [
+        "input contains invalid characters",
+        "premature end of input",
+        "input is out of range",
+        "trailing input",
+        "input is not enough",
+    ]
+    .iter()
+    .any(|m| msg.contains(m))
     {
         (path.to_owned(), Issue::InvalidDate)
     } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
@@ -141,7 +148,8 @@ impl FromRequestParts<AppState> for Auth {
 /// The actor behind the request's credentials, if any.
 pub async fn actor_of(headers: &HeaderMap, state: &AppState) -> Result<Option<Actor>, ApiError> {
     if let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        let token = auth.strip_prefix("Bearer ").or_else(|| auth.strip_prefix("bearer ")).ok_or(ApiError::Unauthenticated)?;
+        let token =
+            auth.strip_prefix("Bearer ").or_else(|| auth.strip_prefix("bearer ")).ok_or(ApiError::Unauthenticated)?;
         return Ok(Some(state.store.token_actor(token.trim()).await?.ok_or(ApiError::Unauthenticated)?));
     }
     match session_token(headers) {
@@ -166,10 +174,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyHeader {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         match parts.headers.get("idempotency-key") {
             None => Ok(IdempotencyHeader(None)),
-            Some(v) => v
-                .to_str()
-                .map(|s| IdempotencyHeader(Some(s.to_owned())))
-                .map_err(|_| DomainError::field("Idempotency-Key", Issue::Malformed { expected: "visible ASCII".into() }).into()),
+            Some(v) => v.to_str().map(|s| IdempotencyHeader(Some(s.to_owned()))).map_err(|_| {
+                DomainError::field("Idempotency-Key", Issue::Malformed { expected: "visible ASCII".into() }).into()
+            }),
         }
     }
 }
@@ -194,8 +201,9 @@ impl<S: Send + Sync, A: FromStr + Send, B: FromStr + Send> FromRequestParts<S> f
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let axum::extract::Path((a, b)) =
-            axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await.map_err(|_| ApiError::NotFound)?;
+        let axum::extract::Path((a, b)) = axum::extract::Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound)?;
         Ok(PathIds(a.parse().map_err(|_| ApiError::NotFound)?, b.parse().map_err(|_| ApiError::NotFound)?))
     }
 }
@@ -212,11 +220,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let pairs: Vec<(String, String)> = parts
-            .uri
-            .query()
-            .map(|q| serde_urlencoded::from_str(q).unwrap_or_default())
-            .unwrap_or_default();
+        let pairs: Vec<(String, String)> =
+            parts.uri.query().map(|q| serde_urlencoded::from_str(q).unwrap_or_default()).unwrap_or_default();
         Ok(Params { pairs, problems: Problems::new(), known: Vec::new() })
     }
 }
@@ -231,7 +236,12 @@ impl Params {
         self.raw(name)
     }
 
-    pub fn parse<T>(&mut self, name: &'static str, parse: impl Fn(&str) -> Option<T>, expected: impl Fn() -> Issue) -> Option<T> {
+    pub fn parse<T>(
+        &mut self,
+        name: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: impl Fn() -> Issue,
+    ) -> Option<T> {
         let raw = self.raw(name)?;
         let v = parse(&raw);
         if v.is_none() {
@@ -272,7 +282,8 @@ impl Params {
             match parse(part) {
                 Some(v) => out.push(v),
                 None => {
-                    self.problems.push(name, Issue::NotOneOf { expected: words.iter().map(|w| (*w).to_owned()).collect() });
+                    self.problems
+                        .push(name, Issue::NotOneOf { expected: words.iter().map(|w| (*w).to_owned()).collect() });
                     return Vec::new();
                 }
             }

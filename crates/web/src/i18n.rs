@@ -20,9 +20,7 @@ impl Lang {
         for part in v.split(',') {
             let mut it = part.split(';');
             let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = it
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
-                .unwrap_or(1.0);
+            let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
             let lang = if tag.starts_with("zh") {
                 Lang::Zh
             } else if tag.starts_with("en") {

@@ -9,10 +9,10 @@ mod openapi;
 mod routes;
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{middleware, Json, Router};
+use axum::{Json, Router, middleware};
 use rectify_store::Store;
 use rust_embed::RustEmbed;
 use std::net::SocketAddr;
@@ -44,9 +44,8 @@ struct Assets;
 
 /// The whole application as an axum router.
 pub fn app(state: AppState) -> Router {
-    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .nest("/api/v1", routes::api())
-        .split_for_parts();
+    let (api, doc) =
+        OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", routes::api()).split_for_parts();
     let doc = Arc::new(doc);
     Router::new()
         .merge(api)
@@ -60,10 +59,16 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { error::ApiError::MethodNotAllowed })
         .layer(middleware::from_fn(error::render_errors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_CSP)))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(STRICT_CSP),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

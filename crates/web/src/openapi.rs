@@ -34,7 +34,10 @@ impl Modify for Security {
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::extract::SESSION_COOKIE))),
         );
-        components.add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
         openapi.security = Some(vec![
             utoipa::openapi::security::SecurityRequirement::new("session", Vec::<String>::new()),
             utoipa::openapi::security::SecurityRequirement::new("token", Vec::<String>::new()),

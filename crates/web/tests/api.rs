@@ -13,9 +13,16 @@ async fn health_docs_and_headers(backend: Backend) {
     let body: serde_json::Value = h.json().await.unwrap();
     assert_eq!(body["status"], "ok");
 
-    let doc: serde_json::Value = anonymous.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let doc: serde_json::Value =
+        anonymous.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/problems", "/api/v1/problems/{id}/transitions", "/api/v1/stats/problems", "/api/v1/units", "/api/v1/session"] {
+    for path in [
+        "/api/v1/problems",
+        "/api/v1/problems/{id}/transitions",
+        "/api/v1/stats/problems",
+        "/api/v1/units",
+        "/api/v1/session",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }
     let docs = anonymous.get(app.url("/api/docs")).send().await.unwrap();
@@ -27,7 +34,12 @@ async fn health_docs_and_headers(backend: Backend) {
     let js = anonymous.get(app.url("/api/docs/vendor/swagger-ui-bundle.js")).send().await.unwrap();
     assert_eq!(js.status(), 200);
     assert!(js.bytes().await.unwrap().len() > 100_000);
-    anonymous.get(app.url("/api/docs/vendor/../../Cargo.toml")).send().await.map(|r| assert_ne!(r.status(), 200)).unwrap();
+    anonymous
+        .get(app.url("/api/docs/vendor/../../Cargo.toml"))
+        .send()
+        .await
+        .map(|r| assert_ne!(r.status(), 200))
+        .unwrap();
 
     let nf = app.get("/api/v1/nothing-here").await.expect(404);
     assert_eq!(nf.body["type"], "urn:rectify:error:not_found");

@@ -2,9 +2,9 @@
 
 mod common;
 
-use common::{TestApp, PNG};
-use reqwest::multipart::{Form, Part};
+use common::{PNG, TestApp};
 use rectify_store::Backend;
+use reqwest::multipart::{Form, Part};
 
 async fn upload(app: &TestApp, name: &str, bytes: Vec<u8>) -> common::Reply {
     let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
@@ -25,7 +25,10 @@ async fn uploads_are_checked_and_served(backend: Backend) {
     // A program named like a photo, plain text, a PDF claiming to be a photo: refused.
     assert_eq!(upload(&app, "photo.jpg", b"MZ\x90\0\x03\0\0\0 program".to_vec()).await.expect(422).fields(), ["file"]);
     assert_eq!(upload(&app, "notes.txt", b"just some text".to_vec()).await.expect(422).fields(), ["file"]);
-    assert_eq!(upload(&app, "scan.png", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec()).await.expect(422).fields(), ["file"]);
+    assert_eq!(
+        upload(&app, "scan.png", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec()).await.expect(422).fields(),
+        ["file"]
+    );
     assert_eq!(upload(&app, "empty.png", Vec::new()).await.expect(422).fields(), ["file"]);
     // Over 10 MB.
     let mut big = PNG.to_vec();
@@ -46,9 +49,12 @@ async fn evidence_is_seen_only_with_its_problem(backend: Backend) {
     let tech = app.unit("区科技局", None).await;
     let p = app.problem(serde_json::json!({"description": "内部问题", "unit_id": tech})).await;
     let file = app.upload_png(&app.admin).await;
-    app.post(&format!("/api/v1/problems/{}/progress", p["id"].as_str().unwrap()), serde_json::json!({"attachment_ids": [file]}))
-        .await
-        .expect(201);
+    app.post(
+        &format!("/api/v1/problems/{}/progress", p["id"].as_str().unwrap()),
+        serde_json::json!({"attachment_ids": [file]}),
+    )
+    .await
+    .expect(201);
     let clerk = app.user("clerk", "unit_clerk", Some(&water)).await;
     let r = TestApp::reply(clerk.get(app.url(&format!("/api/v1/attachments/{file}"))).send().await.unwrap()).await;
     r.expect(404);

@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::TestApp;
 use chrono::TimeZone;
+use common::TestApp;
 use rectify_store::Backend;
 use serde_json::json;
 
@@ -15,7 +15,8 @@ async fn shipped_years_and_deadline_arithmetic(backend: Backend) {
     let y2026 = app.get("/api/v1/calendar/2026").await.ok();
     let spring = y2026["holidays"].as_array().unwrap().iter().find(|h| h["name"] == "春节").unwrap().clone();
     assert_eq!((spring["from"].as_str(), spring["to"].as_str()), (Some("2026-02-15"), Some("2026-02-23")));
-    let workdays: Vec<&str> = y2026["workdays"].as_array().unwrap().iter().map(|w| w["date"].as_str().unwrap()).collect();
+    let workdays: Vec<&str> =
+        y2026["workdays"].as_array().unwrap().iter().map(|w| w["date"].as_str().unwrap()).collect();
     for d in ["2026-02-14", "2026-02-28", "2026-09-20", "2026-10-10"] {
         assert!(workdays.contains(&d), "{d}");
     }
@@ -27,7 +28,11 @@ async fn shipped_years_and_deadline_arithmetic(backend: Backend) {
     // Outside the loaded years: weekends only, flagged.
     let far = app.get("/api/v1/calendar/deadline?from=2027-12-30&working_days=2").await.ok();
     assert_eq!((far["due"].as_str(), far["approximate"].as_bool()), (Some("2028-01-03"), Some(true)));
-    for (q, field) in [("from=2026-02-30&working_days=1", "from"), ("from=2026-02-01&working_days=-1", "working_days"), ("from=2026-02-01", "working_days")] {
+    for (q, field) in [
+        ("from=2026-02-30&working_days=1", "from"),
+        ("from=2026-02-01&working_days=-1", "working_days"),
+        ("from=2026-02-01", "working_days"),
+    ] {
         assert_eq!(app.get(&format!("/api/v1/calendar/deadline?{q}")).await.expect(422).fields(), [field], "{q}");
     }
     app.get("/api/v1/calendar/2031").await.expect(404);
@@ -41,10 +46,19 @@ async fn administrators_load_a_year(backend: Backend) {
         "workdays": [{"name": "春节", "date": "2027-02-20"}]
     });
     for (body, field) in [
-        (json!({"year": 2027, "holidays": [{"name": "春节", "from": "2027-02-12", "to": "2027-02-06"}]}), "holidays[0].to"),
+        (
+            json!({"year": 2027, "holidays": [{"name": "春节", "from": "2027-02-12", "to": "2027-02-06"}]}),
+            "holidays[0].to",
+        ),
         (json!({"year": 2027, "workdays": [{"name": "x", "date": "2027-02-17"}]}), "workdays[0].date"),
-        (json!({"year": 2027, "holidays": [{"name": "", "from": "2027-02-06", "to": "2027-02-06"}]}), "holidays[0].name"),
-        (json!({"year": 2027, "holidays": [{"name": "x", "from": "2029-02-06", "to": "2029-02-06"}]}), "holidays[0].from"),
+        (
+            json!({"year": 2027, "holidays": [{"name": "", "from": "2027-02-06", "to": "2027-02-06"}]}),
+            "holidays[0].name",
+        ),
+        (
+            json!({"year": 2027, "holidays": [{"name": "x", "from": "2029-02-06", "to": "2029-02-06"}]}),
+            "holidays[0].from",
+        ),
         (json!({"year": 2028}), "year"),
     ] {
         assert_eq!(app.put("/api/v1/calendar/2027", body.clone()).await.expect(422).fields(), [field], "{body}");
@@ -75,7 +89,10 @@ async fn lights_follow_the_calendar_and_settings(backend: Backend) {
     let s = app.put("/api/v1/settings", json!({"yellow_working_days": 1})).await.ok();
     assert_eq!(s["yellow_working_days"], 1);
     assert_eq!(app.get(&format!("/api/v1/problems/{}", p["id"].as_str().unwrap())).await.ok()["light"], "green");
-    assert_eq!(app.put("/api/v1/settings", json!({"yellow_working_days": 99})).await.expect(422).fields(), ["yellow_working_days"]);
+    assert_eq!(
+        app.put("/api/v1/settings", json!({"yellow_working_days": 99})).await.expect(422).fields(),
+        ["yellow_working_days"]
+    );
     // Time passes: after the deadline it is red.
     app.clock.set(chrono::Utc.with_ymd_and_hms(2026, 2, 26, 2, 0, 0).unwrap());
     assert_eq!(app.get(&format!("/api/v1/problems/{}", p["id"].as_str().unwrap())).await.ok()["light"], "red");

@@ -6,7 +6,7 @@ mod common;
 
 use common::TestApp;
 use rectify_store::Backend;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 #[derive(Default, Debug, PartialEq)]
@@ -41,7 +41,10 @@ fn from_stats(stats: &Value) -> BTreeMap<Option<String>, Count> {
         .iter()
         .map(|g| {
             let n = |f: &str| g[f].as_u64().unwrap();
-            (g["key"].as_str().map(str::to_owned), Count { total: n("total"), closed: n("closed"), red: n("red"), yellow: n("yellow"), green: n("green") })
+            (
+                g["key"].as_str().map(str::to_owned),
+                Count { total: n("total"), closed: n("closed"), red: n("red"), yellow: n("yellow"), green: n("green") },
+            )
         })
         .collect()
 }
@@ -49,7 +52,11 @@ fn from_stats(stats: &Value) -> BTreeMap<Option<String>, Count> {
 async fn stats_equal_a_recount(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else { return };
     let district = app.unit("区", None).await;
-    let units = [app.unit("甲局", Some(&district)).await, app.unit("乙局", Some(&district)).await, app.unit("丙街道", Some(&district)).await];
+    let units = [
+        app.unit("甲局", Some(&district)).await,
+        app.unit("乙局", Some(&district)).await,
+        app.unit("丙街道", Some(&district)).await,
+    ];
     let camp = app.post("/api/v1/campaigns", json!({"name": "活动", "starts_on": "2026-01-01"})).await.expect(201).id();
     let batch = app.post("/api/v1/batches", json!({"campaign_id": camp, "name": "第一批"})).await.expect(201).id();
     let cats = ["形式主义", "官僚主义", "享乐主义"];
@@ -82,7 +89,14 @@ async fn stats_equal_a_recount(backend: Backend) {
     }
     let items = app.all("/api/v1/problems?limit=7").await;
     assert_eq!(items.len(), 30);
-    for (group_by, key) in [("unit", "unit_id"), ("category", "category"), ("state", "state"), ("campaign", "campaign_id"), ("batch", "batch_id"), ("type", "type")] {
+    for (group_by, key) in [
+        ("unit", "unit_id"),
+        ("category", "category"),
+        ("state", "state"),
+        ("campaign", "campaign_id"),
+        ("batch", "batch_id"),
+        ("type", "type"),
+    ] {
         let stats = app.get(&format!("/api/v1/stats/problems?group_by={group_by}")).await.ok();
         assert_eq!(from_stats(&stats), recount(&items, key), "group_by={group_by}");
         assert_eq!(stats["total"], 30);
@@ -94,7 +108,13 @@ async fn stats_equal_a_recount(backend: Backend) {
         assert_eq!(sum, 30, "every problem has one light");
     }
     // With filters, the figure equals the list behind it.
-    for q in ["published=true", "light=red", "category=官僚主义", &format!("unit={}", units[1]), "state=in_progress,reported"] {
+    for q in [
+        "published=true",
+        "light=red",
+        "category=官僚主义",
+        &format!("unit={}", units[1]),
+        "state=in_progress,reported",
+    ] {
         let filtered = app.all(&format!("/api/v1/problems?{q}")).await;
         let stats = app.get(&format!("/api/v1/stats/problems?group_by=category&{q}")).await.ok();
         assert_eq!(from_stats(&stats), recount(&filtered, "category"), "{q}");
@@ -104,7 +124,8 @@ async fn stats_equal_a_recount(backend: Backend) {
     assert_eq!(rolled["groups"].as_array().unwrap().len(), 1);
     assert_eq!(rolled["groups"][0]["key"].as_str(), Some(district.as_str()));
     assert_eq!(rolled["groups"][0]["total"], 30);
-    let children = app.get(&format!("/api/v1/stats/problems?group_by=unit&include_sub_units=true&parent={district}")).await.ok();
+    let children =
+        app.get(&format!("/api/v1/stats/problems?group_by=unit&include_sub_units=true&parent={district}")).await.ok();
     assert_eq!(children["groups"].as_array().unwrap().len(), 3);
     assert_eq!(app.get("/api/v1/stats/problems?group_by=colour").await.expect(422).fields(), ["group_by"]);
 }
@@ -113,10 +134,19 @@ async fn demo_reproduces_the_seed_figures(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else { return };
     let summary = rectify_demo::load(&app.store).await.expect("demo loads");
     assert!(summary.problems > 400);
-    assert!(matches!(rectify_demo::load(&app.store).await, Err(rectify_demo::DemoError::NotEmpty)), "only into an empty database");
+    assert!(
+        matches!(rectify_demo::load(&app.store).await, Err(rectify_demo::DemoError::NotEmpty)),
+        "only into an empty database"
+    );
     // Seed 000: the first batch of 98 items, 80 fixed.
     let by_batch = app.get("/api/v1/stats/problems?group_by=batch").await.ok();
-    let first = by_batch["groups"].as_array().unwrap().iter().find(|g| g["name"] == "第一批立改项目").expect("first batch").clone();
+    let first = by_batch["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "第一批立改项目")
+        .expect("first batch")
+        .clone();
     assert_eq!((first["total"].as_u64(), first["closed"].as_u64()), (Some(98), Some(80)));
     let list = app.get(&format!("/api/v1/batches/{}/immediate-list", first["key"].as_str().unwrap())).await.ok();
     assert_eq!(list["units"].as_array().unwrap().len(), 49);
@@ -127,19 +157,29 @@ async fn demo_reproduces_the_seed_figures(backend: Backend) {
     let members: Vec<&str> = caidian["unit_ids"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
     assert_eq!(members.len(), 300);
     let units = app.all("/api/v1/units?limit=500").await;
-    let systems: std::collections::BTreeSet<&str> =
-        units.iter().filter(|u| members.contains(&u["id"].as_str().unwrap())).filter_map(|u| u["system"].as_str()).collect();
+    let systems: std::collections::BTreeSet<&str> = units
+        .iter()
+        .filter(|u| members.contains(&u["id"].as_str().unwrap()))
+        .filter_map(|u| u["system"].as_str())
+        .collect();
     assert_eq!(systems.len(), 46);
     // Seed 004: 8 streets and 45 departments with complaint phones; the rate near 61.59%.
     let anning = units.iter().find(|u| u["name"] == "安宁区").unwrap()["id"].as_str().unwrap().to_owned();
-    let under: Vec<&Value> = units.iter().filter(|u| u["parent_id"].as_str() == Some(anning.as_str()) && u["kind"] != "office").collect();
+    let under: Vec<&Value> =
+        units.iter().filter(|u| u["parent_id"].as_str() == Some(anning.as_str()) && u["kind"] != "office").collect();
     assert_eq!(under.iter().filter(|u| u["kind"] == "street").count(), 8);
     assert_eq!(under.iter().filter(|u| u["kind"] == "department").count(), 45);
     assert!(under.iter().all(|u| u["complaint_phone"].is_string() && u["mailbox"].is_string()));
-    let camp = campaigns.iter().find(|c| c["name"].as_str().unwrap().contains("安宁")).unwrap()["id"].as_str().unwrap().to_owned();
+    let camp = campaigns.iter().find(|c| c["name"].as_str().unwrap().contains("安宁")).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let stats = app.get(&format!("/api/v1/stats/problems?group_by=state&campaign={camp}")).await.ok();
     assert_eq!(stats["rate"], 0.6156);
-    assert!(stats["red"].as_u64().unwrap() > 0 && stats["yellow"].as_u64().unwrap() > 0, "lights are meaningful: {stats}");
+    assert!(
+        stats["red"].as_u64().unwrap() > 0 && stats["yellow"].as_u64().unwrap() > 0,
+        "lights are meaningful: {stats}"
+    );
 }
 
 on_both!(stats_equal_a_recount, demo_reproduces_the_seed_figures);

@@ -5,9 +5,9 @@
 mod common;
 
 use common::TestApp;
-use reqwest::Method;
 use rectify_store::Backend;
-use serde_json::{json, Value};
+use reqwest::Method;
+use serde_json::{Value, json};
 
 async fn setup(app: &TestApp) -> (String, String) {
     let district = app.unit("安宁区", None).await;
@@ -52,14 +52,35 @@ async fn bad_input_is_refused_and_writes_nothing(backend: Backend) {
         assert!(r.fields().iter().any(|f| f == field), "{body} should name {field}: {}", r.body);
     }
     // Not JSON at all: 400.
-    let raw = app.admin.post(app.url("/api/v1/problems")).header("content-type", "application/json").body("{\"description\":").send().await.unwrap();
+    let raw = app
+        .admin
+        .post(app.url("/api/v1/problems"))
+        .header("content-type", "application/json")
+        .body("{\"description\":")
+        .send()
+        .await
+        .unwrap();
     TestApp::reply(raw).await.expect(400);
-    let wrong_type = app.admin.post(app.url("/api/v1/problems")).header("content-type", "text/plain").body("hello").send().await.unwrap();
+    let wrong_type = app
+        .admin
+        .post(app.url("/api/v1/problems"))
+        .header("content-type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
     TestApp::reply(wrong_type).await.expect(415);
     assert_eq!(app.count_rows("problems").await, before, "no problem written");
     assert_eq!(app.count_rows("history").await, history_before, "no history written");
     // Chinese on request.
-    let zh = app.admin.post(app.url("/api/v1/problems")).header("accept-language", "zh-CN,zh;q=0.9").json(&json!({"unit_id": unit})).send().await.unwrap();
+    let zh = app
+        .admin
+        .post(app.url("/api/v1/problems"))
+        .header("accept-language", "zh-CN,zh;q=0.9")
+        .json(&json!({"unit_id": unit}))
+        .send()
+        .await
+        .unwrap();
     let zh = TestApp::reply(zh).await.expect(422);
     assert_eq!(zh.body["errors"][0]["message"], "必填");
 }
@@ -70,7 +91,10 @@ async fn a_batch_must_belong_to_the_campaign(backend: Backend) {
     let c1 = app.post("/api/v1/campaigns", json!({"name": "一", "starts_on": "2026-01-01"})).await.expect(201).id();
     let c2 = app.post("/api/v1/campaigns", json!({"name": "二", "starts_on": "2026-01-01"})).await.expect(201).id();
     let b1 = app.post(&format!("/api/v1/campaigns/{c1}/batches"), json!({"name": "第一批"})).await.expect(201).id();
-    let r = app.post("/api/v1/problems", json!({"description": "x", "unit_id": unit, "campaign_id": c2, "batch_id": b1})).await.expect(422);
+    let r = app
+        .post("/api/v1/problems", json!({"description": "x", "unit_id": unit, "campaign_id": c2, "batch_id": b1}))
+        .await
+        .expect(422);
     assert_eq!(r.fields(), ["batch_id"]);
     app.post(&format!("/api/v1/campaigns/{c1}/batches"), json!({"name": "错", "campaign_id": c2})).await.expect(422);
 }
@@ -98,9 +122,12 @@ async fn transitions_follow_the_table(backend: Backend) {
     assert_eq!(r.fields(), ["evidence"]);
     // Evidence arrives with a progress entry.
     let photo = app.upload_png(&app.admin).await;
-    app.post(&format!("/api/v1/problems/{id}/progress"), json!({"note": "已整改", "attachment_ids": [photo]})).await.expect(201);
+    app.post(&format!("/api/v1/problems/{id}/progress"), json!({"note": "已整改", "attachment_ids": [photo]}))
+        .await
+        .expect(201);
     // The same file cannot be evidence twice.
-    let again = app.post(&format!("/api/v1/problems/{id}/progress"), json!({"attachment_ids": [photo]})).await.expect(422);
+    let again =
+        app.post(&format!("/api/v1/problems/{id}/progress"), json!({"attachment_ids": [photo]})).await.expect(422);
     assert_eq!(again.fields(), ["attachment_ids[0]"]);
     // An office member who works in the owner unit may not verify it.
     let insider = app.user("insider", "office_staff", Some(&unit)).await;
@@ -150,13 +177,15 @@ async fn idempotency_keys_create_once(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else { return };
     let (_, unit) = setup(&app).await;
     let body = json!({"description": "网站留言回复不及时", "unit_id": unit});
-    let send = |b: Value| app.admin.post(app.url("/api/v1/problems")).header("Idempotency-Key", "k-123").json(&b).send();
+    let send =
+        |b: Value| app.admin.post(app.url("/api/v1/problems")).header("Idempotency-Key", "k-123").json(&b).send();
     let first = TestApp::reply(send(body.clone()).await.unwrap()).await.expect(201);
     let second = TestApp::reply(send(body.clone()).await.unwrap()).await.expect(201);
     assert_eq!(first.id(), second.id());
     assert_eq!(second.headers.get("idempotent-replayed").map(|v| v.to_str().unwrap()), Some("true"));
     assert_eq!(app.count_rows("problems").await, 1);
-    let other = TestApp::reply(send(json!({"description": "另一个", "unit_id": unit})).await.unwrap()).await.expect(422);
+    let other =
+        TestApp::reply(send(json!({"description": "另一个", "unit_id": unit})).await.unwrap()).await.expect(422);
     assert_eq!(other.fields(), ["Idempotency-Key"]);
     // Concurrent duplicates: still one row.
     let send2 = || app.admin.post(app.url("/api/v1/problems")).header("Idempotency-Key", "k-456").json(&body).send();
@@ -170,7 +199,13 @@ async fn idempotency_keys_create_once(backend: Backend) {
     assert_eq!(app.count_rows("problems").await, 2);
     // Keys belong to their caller: the same key from someone else creates its own.
     let other_user = app.user("other", "office_staff", None).await;
-    let r = other_user.post(app.url("/api/v1/problems")).header("Idempotency-Key", "k-123").json(&body).send().await.unwrap();
+    let r = other_user
+        .post(app.url("/api/v1/problems"))
+        .header("Idempotency-Key", "k-123")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     TestApp::reply(r).await.expect(201);
     assert_eq!(app.count_rows("problems").await, 3);
 }
@@ -226,7 +261,17 @@ async fn lists_filter_and_page(backend: Backend) {
     assert!(dues[5..].iter().all(Value::is_null));
     assert_eq!(due.len(), 12);
     // Bad parameters are named.
-    for (q, field) in [("limit=0", "limit"), ("limit=501", "limit"), ("light=purple", "light"), ("state=done", "state"), ("unit=x", "unit"), ("cursor=@@", "cursor"), ("sort=size", "sort"), ("overdue=maybe", "overdue"), ("stat=open", "stat")] {
+    for (q, field) in [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("light=purple", "light"),
+        ("state=done", "state"),
+        ("unit=x", "unit"),
+        ("cursor=@@", "cursor"),
+        ("sort=size", "sort"),
+        ("overdue=maybe", "overdue"),
+        ("stat=open", "stat"),
+    ] {
         let r = app.get(&format!("/api/v1/problems?{q}")).await.expect(422);
         assert_eq!(r.fields(), [field], "{q}");
     }
@@ -239,7 +284,14 @@ async fn measures_roll_up_and_change(backend: Backend) {
     assert_eq!(p["light"], "green");
     let id = p["id"].as_str().unwrap();
     // A measure due before the problem's deadline, already overdue, turns the problem red.
-    let m = app.post(&format!("/api/v1/problems/{id}/measures"), json!({"description": "公车统一停放", "deadline": "2026-02-26"})).await.expect(201).body;
+    let m = app
+        .post(
+            &format!("/api/v1/problems/{id}/measures"),
+            json!({"description": "公车统一停放", "deadline": "2026-02-26"}),
+        )
+        .await
+        .expect(201)
+        .body;
     assert_eq!(m["light"], "red");
     let p = app.get(&format!("/api/v1/problems/{id}")).await.ok();
     assert_eq!((p["light"].as_str(), p["due_on"].as_str()), (Some("red"), Some("2026-02-26")));
@@ -250,7 +302,13 @@ async fn measures_roll_up_and_change(backend: Backend) {
     let p = app.get(&format!("/api/v1/problems/{id}")).await.ok();
     assert_eq!((p["light"].as_str(), p["due_on"].as_str()), (Some("green"), Some("2026-04-30")));
     // Bad measure input.
-    assert_eq!(app.post(&format!("/api/v1/problems/{id}/measures"), json!({"deadline": "2026-01-01"})).await.expect(422).fields(), ["description"]);
+    assert_eq!(
+        app.post(&format!("/api/v1/problems/{id}/measures"), json!({"deadline": "2026-01-01"}))
+            .await
+            .expect(422)
+            .fields(),
+        ["description"]
+    );
     app.patch(&format!("/api/v1/problems/{id}/measures/999"), json!({"done": true})).await.expect(404);
     // Withdrawing a measure is archiving it, never deleting.
     let w = app.patch(&mpath, json!({"archived": true})).await.ok();

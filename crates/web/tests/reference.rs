@@ -14,10 +14,21 @@ async fn the_unit_tree(backend: Backend) {
         .expect(201);
     assert!(district.headers.get("location").is_some());
     let district = district.id();
-    let street = app.post("/api/v1/units", json!({"name": "培黎街道", "parent_id": district, "kind": "街道"})).await.expect(201).body;
+    let street = app
+        .post("/api/v1/units", json!({"name": "培黎街道", "parent_id": district, "kind": "街道"}))
+        .await
+        .expect(201)
+        .body;
     assert_eq!(street["kind"], "street");
     let street_id = street["id"].as_str().unwrap().to_owned();
-    let station = app.post("/api/v1/units", json!({"name": "社区服务站", "parent_id": street_id, "kind": "station", "system": "民政"})).await.expect(201).id();
+    let station = app
+        .post(
+            "/api/v1/units",
+            json!({"name": "社区服务站", "parent_id": street_id, "kind": "station", "system": "民政"}),
+        )
+        .await
+        .expect(201)
+        .id();
 
     // Bad input, each naming its field.
     for (body, field) in [
@@ -44,7 +55,8 @@ async fn the_unit_tree(backend: Backend) {
     let archived = app.patch(&format!("/api/v1/units/{station}"), json!({"archived": true})).await.ok();
     assert_eq!(archived["archived"], true);
     // Stale versions conflict.
-    let renamed = app.patch(&format!("/api/v1/units/{street_id}"), json!({"name": "培黎街道办事处", "version": 1})).await.ok();
+    let renamed =
+        app.patch(&format!("/api/v1/units/{street_id}"), json!({"name": "培黎街道办事处", "version": 1})).await.ok();
     assert_eq!(renamed["version"], 2);
     app.patch(&format!("/api/v1/units/{street_id}"), json!({"name": "x", "version": 1})).await.expect(409);
 
@@ -65,17 +77,30 @@ async fn the_unit_tree(backend: Backend) {
 async fn people(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else { return };
     let unit = app.unit("区财政局", None).await;
-    let staff = app.post("/api/v1/people", json!({"name": "李敏", "unit_id": unit, "position": "科员", "phone": "13812345678"})).await.expect(201).body;
+    let staff = app
+        .post("/api/v1/people", json!({"name": "李敏", "unit_id": unit, "position": "科员", "phone": "13812345678"}))
+        .await
+        .expect(201)
+        .body;
     assert_eq!(staff["kind"], "staff");
     let sup = app
-        .post("/api/v1/people", json!({"name": "赵强", "kind": "supervisor", "affiliation": "区人大代表", "position": "作风督查员"}))
+        .post(
+            "/api/v1/people",
+            json!({"name": "赵强", "kind": "supervisor", "affiliation": "区人大代表", "position": "作风督查员"}),
+        )
         .await
         .expect(201)
         .body;
     assert!(sup["unit_id"].is_null());
     assert_eq!(app.post("/api/v1/people", json!({"name": "无单位"})).await.expect(422).fields(), ["unit_id"]);
-    assert_eq!(app.post("/api/v1/people", json!({"name": "甲", "unit_id": "77"})).await.expect(422).fields(), ["unit_id"]);
-    assert_eq!(app.post("/api/v1/people", json!({"name": "甲", "unit_id": unit, "phone": "abc"})).await.expect(422).fields(), ["phone"]);
+    assert_eq!(
+        app.post("/api/v1/people", json!({"name": "甲", "unit_id": "77"})).await.expect(422).fields(),
+        ["unit_id"]
+    );
+    assert_eq!(
+        app.post("/api/v1/people", json!({"name": "甲", "unit_id": unit, "phone": "abc"})).await.expect(422).fields(),
+        ["phone"]
+    );
     assert_eq!(app.all("/api/v1/people?kind=supervisor").await.len(), 1);
     assert_eq!(app.all(&format!("/api/v1/people?unit={unit}")).await.len(), 1);
     let id = staff["id"].as_str().unwrap();
@@ -94,7 +119,10 @@ async fn campaigns_and_batches(backend: Backend) {
         (json!({"name": "活动", "starts_on": "2026-13-01"}), "starts_on"),
         (json!({"name": "活动", "starts_on": "2026-06-01", "ends_on": "2026-01-01"}), "ends_on"),
         (json!({"name": "活动", "starts_on": "2026-01-01", "phases": [{"name": ""}]}), "phases[0].name"),
-        (json!({"name": "活动", "starts_on": "2026-01-01", "phases": [{"name": "x", "due": "2026-01-01"}]}), "phases[0].due"),
+        (
+            json!({"name": "活动", "starts_on": "2026-01-01", "phases": [{"name": "x", "due": "2026-01-01"}]}),
+            "phases[0].due",
+        ),
         (json!({"name": "活动", "starts_on": "2026-01-01", "unit_ids": ["999"]}), "unit_ids[0]"),
     ] {
         assert_eq!(app.post("/api/v1/campaigns", body.clone()).await.expect(422).fields(), [field], "{body}");
@@ -121,15 +149,21 @@ async fn campaigns_and_batches(backend: Backend) {
     ] {
         assert_eq!(app.post("/api/v1/batches", body.clone()).await.expect(422).fields(), [field], "{body}");
     }
-    let batch = app.post("/api/v1/batches", json!({"campaign_id": id, "name": "第一批立改项目"})).await.expect(201).body;
+    let batch =
+        app.post("/api/v1/batches", json!({"campaign_id": id, "name": "第一批立改项目"})).await.expect(201).body;
     assert_eq!(batch["items_per_unit"], 2, "two items per unit by default");
-    app.post(&format!("/api/v1/campaigns/{id}/batches"), json!({"name": "第二批", "items_per_unit": 3})).await.expect(201);
+    app.post(&format!("/api/v1/campaigns/{id}/batches"), json!({"name": "第二批", "items_per_unit": 3}))
+        .await
+        .expect(201);
     assert_eq!(app.get(&format!("/api/v1/campaigns/{id}/batches")).await.ok().as_array().unwrap().len(), 2);
     assert_eq!(app.get(&format!("/api/v1/batches?campaign={id}")).await.ok().as_array().unwrap().len(), 2);
     let full = app.get(&format!("/api/v1/campaigns/{id}")).await.ok();
     assert_eq!(full["batches"].as_array().unwrap().len(), 2);
     // Replacing phases and participants in a patch.
-    let changed = app.patch(&format!("/api/v1/campaigns/{id}"), json!({"version": full["version"], "unit_ids": [b], "phases": []})).await.ok();
+    let changed = app
+        .patch(&format!("/api/v1/campaigns/{id}"), json!({"version": full["version"], "unit_ids": [b], "phases": []}))
+        .await
+        .ok();
     assert_eq!(changed["unit_ids"], json!([b]));
     assert!(changed["phases"].as_array().unwrap().is_empty());
     let list = app.get(&format!("/api/v1/batches/{}/immediate-list", batch["id"].as_str().unwrap())).await.ok();

@@ -5,8 +5,8 @@
 mod common;
 
 use common::TestApp;
-use reqwest::Method;
 use rectify_store::Backend;
+use reqwest::Method;
 use serde_json::json;
 
 async fn campaign_to_figures(backend: Backend) {
@@ -14,10 +14,18 @@ async fn campaign_to_figures(backend: Backend) {
 
     // The unit tree, the people, the campaign.
     let district = app.unit("金东区", None).await;
-    let office = app.post("/api/v1/units", json!({"name": "区群教办", "parent_id": district, "kind": "office"})).await.expect(201).id();
+    let office = app
+        .post("/api/v1/units", json!({"name": "区群教办", "parent_id": district, "kind": "office"}))
+        .await
+        .expect(201)
+        .id();
     let water = app.unit("区水务局", Some(&district)).await;
     let tech = app.unit("区科技局", Some(&district)).await;
-    let head = app.post("/api/v1/people", json!({"name": "王建国", "unit_id": water, "position": "局长"})).await.expect(201).id();
+    let head = app
+        .post("/api/v1/people", json!({"name": "王建国", "unit_id": water, "position": "局长"}))
+        .await
+        .expect(201)
+        .id();
     let campaign = app
         .post(
             "/api/v1/campaigns",
@@ -57,7 +65,9 @@ async fn campaign_to_figures(backend: Backend) {
     assert_eq!(lights["light"], "green");
     assert_eq!(lights["campaign_id"].as_str(), Some(campaign.as_str()), "the batch implies its campaign");
     let late = app
-        .problem(json!({"description": "办事指南未公示", "unit_id": water, "deadline": "2026-02-27", "batch_id": batch}))
+        .problem(
+            json!({"description": "办事指南未公示", "unit_id": water, "deadline": "2026-02-27", "batch_id": batch}),
+        )
         .await;
     assert_eq!(late["light"], "red");
 
@@ -73,7 +83,12 @@ async fn campaign_to_figures(backend: Backend) {
     assert_eq!(fire(&clerk, &cups_id, "start", None).await.expect(200).body["state"], "in_progress");
     let photo = app.upload_png(&clerk).await;
     let progress = app
-        .send(&clerk, Method::POST, &format!("/api/v1/problems/{cups_id}/progress"), Some(json!({"note": "已停用一次性纸杯", "attachment_ids": [photo]})))
+        .send(
+            &clerk,
+            Method::POST,
+            &format!("/api/v1/problems/{cups_id}/progress"),
+            Some(json!({"note": "已停用一次性纸杯", "attachment_ids": [photo]})),
+        )
         .await
         .expect(201)
         .body;
@@ -82,7 +97,8 @@ async fn campaign_to_figures(backend: Backend) {
     fire(&clerk, &cups_id, "report_done", None).await.expect(422);
     let measure = &app.get(&format!("/api/v1/problems/{cups_id}")).await.ok()["measures"][0];
     let mpath = format!("/api/v1/problems/{cups_id}/measures/{}", measure["id"].as_str().unwrap());
-    let done = app.send(&clerk, Method::PATCH, &mpath, Some(json!({"done": true, "version": measure["version"]}))).await.ok();
+    let done =
+        app.send(&clerk, Method::PATCH, &mpath, Some(json!({"done": true, "version": measure["version"]}))).await.ok();
     assert_eq!(done["done"], true);
     assert!(done["done_at"].is_string());
     assert_eq!(fire(&clerk, &cups_id, "report_done", None).await.expect(200).body["state"], "reported");
@@ -98,7 +114,10 @@ async fn campaign_to_figures(backend: Backend) {
     fire(&clerk, &lights_id, "start", None).await.expect(200);
     fire(&clerk, &lights_id, "report_done", None).await.expect(200);
     fire(&app.admin, &lights_id, "reject", None).await.expect(422);
-    assert_eq!(fire(&app.admin, &lights_id, "reject", Some("仍有长明灯")).await.expect(200).body["state"], "in_progress");
+    assert_eq!(
+        fire(&app.admin, &lights_id, "reject", Some("仍有长明灯")).await.expect(200).body["state"],
+        "in_progress"
+    );
 
     // Figures follow the ledger.
     let by_batch = app.get(&format!("/api/v1/stats/problems?group_by=batch&campaign={campaign}")).await.ok();
@@ -106,9 +125,13 @@ async fn campaign_to_figures(backend: Backend) {
     assert_eq!(by_batch["closed"], 1);
     assert_eq!(by_batch["rate"], 0.3333);
     assert_eq!(by_batch["groups"][0]["name"], "第一批立改项目");
-    assert_eq!((by_batch["red"].as_u64(), by_batch["yellow"].as_u64(), by_batch["green"].as_u64()), (Some(1), Some(0), Some(2)));
+    assert_eq!(
+        (by_batch["red"].as_u64(), by_batch["yellow"].as_u64(), by_batch["green"].as_u64()),
+        (Some(1), Some(0), Some(2))
+    );
     let by_state = app.get("/api/v1/stats/problems?group_by=state").await.ok();
-    let state_count = |s: &str| by_state["groups"].as_array().unwrap().iter().find(|g| g["key"] == s).map(|g| g["total"].clone());
+    let state_count =
+        |s: &str| by_state["groups"].as_array().unwrap().iter().find(|g| g["key"] == s).map(|g| g["total"].clone());
     assert_eq!(state_count("closed"), Some(json!(1)));
     assert_eq!(state_count("in_progress"), Some(json!(1)));
     assert_eq!(state_count("open"), Some(json!(1)));
@@ -117,12 +140,14 @@ async fn campaign_to_figures(backend: Backend) {
     let list = app.get(&format!("/api/v1/batches/{batch}/immediate-list")).await.ok();
     assert_eq!(list["total_proposed"], 3);
     assert_eq!(list["total_closed"], 1);
-    let owing: Vec<_> = list["units_owing"].as_array().unwrap().iter().map(|l| (l["unit_name"].clone(), l["owed"].clone())).collect();
+    let owing: Vec<_> =
+        list["units_owing"].as_array().unwrap().iter().map(|l| (l["unit_name"].clone(), l["owed"].clone())).collect();
     assert_eq!(owing, vec![(json!("区科技局"), json!(2))]);
 
     // The history tells who did what, with before and after.
     let history = app.get(&format!("/api/v1/problems/{cups_id}/history")).await.ok();
-    let actions: Vec<_> = history.as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap().to_owned()).collect();
+    let actions: Vec<_> =
+        history.as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap().to_owned()).collect();
     assert_eq!(actions, ["create", "start", "progress", "done", "report_done", "verify"]);
     let verify = history.as_array().unwrap().last().unwrap();
     assert_eq!(verify["actor"], "admin");

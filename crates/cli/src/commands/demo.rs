@@ -1,5 +1,5 @@
-use crate::location::StoreArgs;
 use crate::Failure;
+use crate::location::StoreArgs;
 use rectify_demo::DemoError;
 
 #[derive(clap::Args, Debug)]
@@ -14,7 +14,14 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         DemoError::NotEmpty => Failure::BadInput(e.to_string()),
         other => Failure::runtime(other),
     })?;
-    println!("Demo data loaded into {}: {} units, {} people, {} campaigns, {} problems.", args.store.describe(), s.units, s.people, s.campaigns, s.problems);
+    println!(
+        "Demo data loaded into {}: {} units, {} people, {} campaigns, {} problems.",
+        args.store.describe(),
+        s.units,
+        s.people,
+        s.campaigns,
+        s.problems
+    );
     store.close().await;
     Ok(())
 }

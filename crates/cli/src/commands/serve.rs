@@ -1,5 +1,5 @@
-use crate::location::StoreArgs;
 use crate::Failure;
+use crate::location::StoreArgs;
 use rectify_web::{AppState, WebConfig};
 use std::sync::Arc;
 
@@ -29,7 +29,10 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         if rectify_demo::is_empty(&store).await.map_err(Failure::runtime)? {
             println!("Loading demo data…");
             let s = rectify_demo::load(&store).await.map_err(Failure::runtime)?;
-            println!("Demo data loaded: {} units, {} people, {} campaigns, {} problems.", s.units, s.people, s.campaigns, s.problems);
+            println!(
+                "Demo data loaded: {} units, {} people, {} campaigns, {} problems.",
+                s.units, s.people, s.campaigns, s.problems
+            );
         } else {
             println!("The database is not empty; demo data not loaded.");
         }

@@ -1,8 +1,8 @@
-use crate::location::StoreArgs;
 use crate::Failure;
+use crate::location::StoreArgs;
 use rectify_domain::actor::{Actor, Role};
 use rectify_domain::ids::UnitId;
-use rectify_store::accounts::{random_secret, NewAccount};
+use rectify_store::accounts::{NewAccount, random_secret};
 use std::io::Read;
 
 #[derive(clap::Subcommand, Debug)]
@@ -34,7 +34,9 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
                 ))
             })?;
             let unit_id = match unit {
-                Some(u) => Some(u.parse::<UnitId>().map_err(|_| Failure::BadInput(format!("--unit {u:?} is not a unit id")))?),
+                Some(u) => {
+                    Some(u.parse::<UnitId>().map_err(|_| Failure::BadInput(format!("--unit {u:?} is not a unit id")))?)
+                }
                 None => None,
             };
             let (password, generated) = if password_stdin {
@@ -46,13 +48,16 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
             };
             let s = store.open().await?;
             let account = s
-                .create_account(&Actor::system(), NewAccount {
-                    username: Some(username),
-                    password: Some(password.clone()),
-                    role: Some(role),
-                    unit_id,
-                    display_name: None,
-                })
+                .create_account(
+                    &Actor::system(),
+                    NewAccount {
+                        username: Some(username),
+                        password: Some(password.clone()),
+                        role: Some(role),
+                        unit_id,
+                        display_name: None,
+                    },
+                )
                 .await?;
             println!("Created account {} ({}), id {}", account.username, account.role.as_str(), account.id);
             if generated {

@@ -5,8 +5,8 @@ mod progress;
 mod state;
 
 pub use measure::{Measure, MeasureFields, MeasurePatch, NewMeasure};
-pub use progress::{NewProgress, Progress, ProgressFields, MAX_ATTACHMENTS_PER_PROGRESS};
-pub use state::{fire, ProblemAction, ProblemState, TransitionContext, TransitionRule, PROBLEM_TRANSITIONS};
+pub use progress::{MAX_ATTACHMENTS_PER_PROGRESS, NewProgress, Progress, ProgressFields};
+pub use state::{PROBLEM_TRANSITIONS, ProblemAction, ProblemState, TransitionContext, TransitionRule, fire};
 
 use crate::error::{DomainError, Issue, Problems};
 use crate::ids::{BatchId, CampaignId, PersonId, ProblemId, UnitId};
@@ -381,7 +381,8 @@ mod tests {
     #[test]
     fn a_minimal_problem_takes_defaults() {
         let input: NewProblem =
-            serde_json::from_str(r#"{"description":"开会使用一次性纸杯","unit_id":"7","deadline":"2026-03-31"}"#).unwrap();
+            serde_json::from_str(r#"{"description":"开会使用一次性纸杯","unit_id":"7","deadline":"2026-03-31"}"#)
+                .unwrap();
         let (f, m) = input.validate().unwrap();
         assert_eq!(f.level, Level::Unit);
         assert_eq!(f.problem_type, ProblemType::TimeLimited);

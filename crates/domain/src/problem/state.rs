@@ -102,7 +102,13 @@ use ProblemState::*;
 
 pub const PROBLEM_TRANSITIONS: [TransitionRule; 5] = [
     TransitionRule { action: Start, from: Open, to: InProgress, by: &[Office, OwnerUnit], needs_reason: false },
-    TransitionRule { action: ReportDone, from: InProgress, to: Reported, by: &[Office, OwnerUnit], needs_reason: false },
+    TransitionRule {
+        action: ReportDone,
+        from: InProgress,
+        to: Reported,
+        by: &[Office, OwnerUnit],
+        needs_reason: false,
+    },
     TransitionRule { action: Verify, from: Reported, to: Closed, by: &[Office], needs_reason: false },
     TransitionRule { action: Reject, from: Reported, to: InProgress, by: &[Office], needs_reason: true },
     TransitionRule { action: Reopen, from: Closed, to: InProgress, by: &[Office], needs_reason: true },
@@ -122,7 +128,11 @@ pub struct TransitionContext<'a> {
 }
 
 /// Fires `action` on a problem in `state`: the new state, or why not.
-pub fn fire(state: ProblemState, action: ProblemAction, ctx: &TransitionContext<'_>) -> Result<ProblemState, DomainError> {
+pub fn fire(
+    state: ProblemState,
+    action: ProblemAction,
+    ctx: &TransitionContext<'_>,
+) -> Result<ProblemState, DomainError> {
     let rules = PROBLEM_TRANSITIONS.iter().filter(|r| r.action == action);
     // Permission before state: whether a problem is reported is itself not everyone's business.
     if !rules.clone().any(|r| r.by.contains(&ctx.party)) {

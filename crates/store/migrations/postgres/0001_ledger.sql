@@ -127,9 +127,12 @@ CREATE TABLE problems (
     reported_at TIMESTAMPTZ,
     closed_at TIMESTAMPTZ
 );
--- Figures by unit read this index alone; list pages filtered by unit and state walk it in id order.
-CREATE INDEX problems_unit_state ON problems(unit_id, state, due_on);
-CREATE INDEX problems_state_due ON problems(state, due_on);
+-- Figures by unit read this index alone (it holds every column they look at, archived_at
+-- included), and list pages filtered by unit and state search it.
+CREATE INDEX problems_unit_state ON problems(unit_id, state, due_on, archived_at);
+-- List pages filtered by state or light walk this in id order and test due_on without reading
+-- the rows, so a dense filter finds a page without sorting.
+CREATE INDEX problems_state_id ON problems(state, archived_at, id, due_on);
 CREATE INDEX problems_campaign ON problems(campaign_id, batch_id);
 CREATE INDEX problems_batch ON problems(batch_id, unit_id);
 CREATE INDEX problems_category ON problems(category);

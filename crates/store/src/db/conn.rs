@@ -1,66 +1,36 @@
 //! Connections and transactions over either database, running [`Q`] queries.
 
 use super::query::{Q, Value};
-use crate::error::StoreError;
-use chrono::SecondsFormat;
+use super::sqlite::{SqliteRecord, SqliteTx, sqlite_sql};
+use crate::error::{StoreError, StoreResult};
 use sqlx::postgres::{PgArguments, PgRow};
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{Arguments, FromRow, PgConnection, Postgres, Sqlite, SqliteConnection};
+use sqlx::{Arguments, FromRow, PgConnection, Postgres};
 
-/// A row type that decodes from both databases (derive `sqlx::FromRow` with portable field
-/// types: i64, f64, bool, String, NaiveDate, DateTime<Utc>, Vec<u8> and their Options).
-pub trait Record: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Record for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+/// A row type that decodes from both databases: define it with the crate's `record!` macro
+/// (fields of portable types: i64, f64, bool, String, NaiveDate, DateTime<Utc>, Vec<u8> and
+/// their Options), or use a tuple.
+pub trait Record: for<'r> FromRow<'r, PgRow> + SqliteRecord + Send + Unpin {}
+impl<T> Record for T where T: for<'r> FromRow<'r, PgRow> + SqliteRecord + Send + Unpin {}
 
 /// A single value that decodes from both databases.
 pub trait Scalar:
-    for<'r> sqlx::Decode<'r, Sqlite>
-    + sqlx::Type<Sqlite>
-    + for<'r> sqlx::Decode<'r, Postgres>
-    + sqlx::Type<Postgres>
-    + Send
-    + Unpin
+    for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + rusqlite::types::FromSql + Send + Unpin
 {
 }
 impl<T> Scalar for T where
-    T: for<'r> sqlx::Decode<'r, Sqlite>
-        + sqlx::Type<Sqlite>
-        + for<'r> sqlx::Decode<'r, Postgres>
-        + sqlx::Type<Postgres>
-        + Send
-        + Unpin
+    T: for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + rusqlite::types::FromSql + Send + Unpin
 {
 }
 
-/// A borrowed connection, inside a transaction or not.
+/// A borrowed connection, inside a transaction.
 pub enum Conn<'c> {
-    Sqlite(&'c mut SqliteConnection),
+    /// Runs statements synchronously: SQLite jobs run on the database's own threads.
+    /// (`&mut` because a connection may move between threads but not be shared.)
+    Sqlite(&'c mut rusqlite::Connection),
     Postgres(&'c mut PgConnection),
 }
 
-/// SQLite keeps times as text; one fixed format keeps text order equal to time order.
-fn sqlite_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-fn sqlite_args(values: Vec<Value>) -> Result<SqliteArguments<'static>, StoreError> {
-    let mut a = SqliteArguments::default();
-    for v in values {
-        match v {
-            Value::Bool(x) => a.add(x),
-            Value::Int(x) => a.add(x),
-            Value::Float(x) => a.add(x),
-            Value::Text(x) => a.add(x),
-            Value::Date(x) => a.add(x),
-            Value::Time(x) => a.add(x.map(sqlite_time)),
-            Value::Bytes(x) => a.add(x),
-        }
-        .map_err(|e| StoreError::Encode(e.to_string()))?;
-    }
-    Ok(a)
-}
-
-fn pg_args(values: Vec<Value>) -> Result<PgArguments, StoreError> {
+fn pg_args(values: Vec<Value>) -> StoreResult<PgArguments> {
     let mut a = PgArguments::default();
     for v in values {
         match v {
@@ -77,92 +47,95 @@ fn pg_args(values: Vec<Value>) -> Result<PgArguments, StoreError> {
     Ok(a)
 }
 
+/// Prepares (from the statement cache) and binds a query on SQLite.
+fn sqlite_statement<'c>(c: &'c rusqlite::Connection, q: &Q) -> StoreResult<rusqlite::CachedStatement<'c>> {
+    let mut stmt = c.prepare_cached(&sqlite_sql(&q.sql))?;
+    stmt.clear_bindings();
+    for (i, v) in q.args.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, v)?;
+    }
+    Ok(stmt)
+}
+
+fn sqlite_rows<T>(
+    c: &rusqlite::Connection,
+    q: Q,
+    limit: Option<usize>,
+    mut map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> StoreResult<Vec<T>> {
+    let mut stmt = sqlite_statement(c, &q)?;
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(map(row)?);
+        if limit.is_some_and(|l| out.len() >= l) {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn no_rows() -> StoreError {
+    StoreError::Database(sqlx::Error::RowNotFound)
+}
+
 impl Conn<'_> {
     pub fn is_postgres(&self) -> bool {
         matches!(self, Conn::Postgres(_))
     }
 
     /// Runs a statement; the number of rows it touched.
-    pub async fn execute(&mut self, q: Q) -> Result<u64, StoreError> {
+    pub async fn execute(&mut self, q: Q) -> StoreResult<u64> {
         Ok(match self {
-            Conn::Sqlite(c) => sqlx::query_with(&q.sql, sqlite_args(q.args)?).execute(&mut **c).await?.rows_affected(),
+            Conn::Sqlite(c) => sqlite_statement(c, &q)?.raw_execute()? as u64,
             Conn::Postgres(c) => sqlx::query_with(&q.sql, pg_args(q.args)?).execute(&mut **c).await?.rows_affected(),
         })
     }
 
-    pub async fn fetch_all<T: Record>(&mut self, q: Q) -> Result<Vec<T>, StoreError> {
-        Ok(match self {
-            Conn::Sqlite(c) => sqlx::query_as_with(&q.sql, sqlite_args(q.args)?).fetch_all(&mut **c).await?,
-            Conn::Postgres(c) => sqlx::query_as_with(&q.sql, pg_args(q.args)?).fetch_all(&mut **c).await?,
-        })
+    pub async fn fetch_all<T: Record>(&mut self, q: Q) -> StoreResult<Vec<T>> {
+        match self {
+            Conn::Sqlite(c) => sqlite_rows(c, q, None, T::from_sqlite),
+            Conn::Postgres(c) => Ok(sqlx::query_as_with(&q.sql, pg_args(q.args)?).fetch_all(&mut **c).await?),
+        }
     }
 
-    pub async fn fetch_optional<T: Record>(&mut self, q: Q) -> Result<Option<T>, StoreError> {
-        Ok(match self {
-            Conn::Sqlite(c) => sqlx::query_as_with(&q.sql, sqlite_args(q.args)?).fetch_optional(&mut **c).await?,
-            Conn::Postgres(c) => sqlx::query_as_with(&q.sql, pg_args(q.args)?).fetch_optional(&mut **c).await?,
-        })
+    pub async fn fetch_optional<T: Record>(&mut self, q: Q) -> StoreResult<Option<T>> {
+        match self {
+            Conn::Sqlite(c) => Ok(sqlite_rows(c, q, Some(1), T::from_sqlite)?.pop()),
+            Conn::Postgres(c) => Ok(sqlx::query_as_with(&q.sql, pg_args(q.args)?).fetch_optional(&mut **c).await?),
+        }
     }
 
-    pub async fn fetch_one<T: Record>(&mut self, q: Q) -> Result<T, StoreError> {
-        Ok(match self {
-            Conn::Sqlite(c) => sqlx::query_as_with(&q.sql, sqlite_args(q.args)?).fetch_one(&mut **c).await?,
-            Conn::Postgres(c) => sqlx::query_as_with(&q.sql, pg_args(q.args)?).fetch_one(&mut **c).await?,
-        })
+    pub async fn fetch_one<T: Record>(&mut self, q: Q) -> StoreResult<T> {
+        self.fetch_optional(q).await?.ok_or_else(no_rows)
     }
 
     /// The first column of the first row (e.g. `COUNT(*)`, `INSERT … RETURNING id`).
-    pub async fn scalar<T: Scalar>(&mut self, q: Q) -> Result<T, StoreError> {
-        Ok(match self {
-            Conn::Sqlite(c) => sqlx::query_scalar_with(&q.sql, sqlite_args(q.args)?).fetch_one(&mut **c).await?,
-            Conn::Postgres(c) => sqlx::query_scalar_with(&q.sql, pg_args(q.args)?).fetch_one(&mut **c).await?,
-        })
+    pub async fn scalar<T: Scalar>(&mut self, q: Q) -> StoreResult<T> {
+        self.scalar_optional(q).await?.ok_or_else(no_rows)
     }
 
-    pub async fn scalar_optional<T: Scalar>(&mut self, q: Q) -> Result<Option<T>, StoreError> {
-        Ok(match self {
-            Conn::Sqlite(c) => sqlx::query_scalar_with(&q.sql, sqlite_args(q.args)?).fetch_optional(&mut **c).await?,
-            Conn::Postgres(c) => {
-                sqlx::query_scalar_with(&q.sql, pg_args(q.args)?).fetch_optional(&mut **c).await?
-            }
-        })
+    pub async fn scalar_optional<T: Scalar>(&mut self, q: Q) -> StoreResult<Option<T>> {
+        match self {
+            Conn::Sqlite(c) => Ok(sqlite_rows(c, q, Some(1), |r| r.get::<_, T>(0))?.pop()),
+            Conn::Postgres(c) => Ok(sqlx::query_scalar_with(&q.sql, pg_args(q.args)?).fetch_optional(&mut **c).await?),
+        }
     }
 }
 
-/// A write transaction. Dropped without [`Tx::commit`], it rolls back.
+/// What a database job works on: a write transaction, or a connection for reading.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Sqlite(SqliteTx),
     Postgres(sqlx::Transaction<'static, Postgres>),
+    PostgresRead(sqlx::pool::PoolConnection<Postgres>),
 }
 
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(&mut *t),
+            Tx::Sqlite(s) => Conn::Sqlite(&mut s.conn),
             Tx::Postgres(t) => Conn::Postgres(&mut *t),
-        }
-    }
-
-    pub async fn commit(self) -> Result<(), StoreError> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
-        }
-        Ok(())
-    }
-}
-
-/// A pooled connection for reads.
-pub enum ReadConn {
-    Sqlite(sqlx::pool::PoolConnection<Sqlite>),
-    Postgres(sqlx::pool::PoolConnection<Postgres>),
-}
-
-impl ReadConn {
-    pub fn conn(&mut self) -> Conn<'_> {
-        match self {
-            ReadConn::Sqlite(c) => Conn::Sqlite(&mut *c),
-            ReadConn::Postgres(c) => Conn::Postgres(&mut *c),
+            Tx::PostgresRead(c) => Conn::Postgres(&mut *c),
         }
     }
 }

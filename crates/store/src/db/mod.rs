@@ -1,17 +1,26 @@
-//! The database: SQLite in WAL mode inside the data dir (one writer connection, several readers)
-//! or PostgreSQL, behind one interface. Migrations for both are embedded in the binary.
+//! The database: SQLite in WAL mode inside the data dir (one writer thread committing in groups,
+//! a few reader threads) or PostgreSQL (a connection pool), behind one interface. Migrations for
+//! both are embedded in the binary.
+//!
+//! All database work is a job: a closure given a [`Tx`] that runs its statements and returns a
+//! value. [`Db::write`] runs it in a transaction that commits only if the job succeeds;
+//! [`Db::read`] runs it on a consistent snapshot. Jobs must await nothing but their connection.
 
 mod conn;
 mod query;
+mod sqlite;
 
-pub use conn::{Conn, ReadConn, Record, Scalar, Tx};
-pub use query::{like_pattern, ToValue, Value, Q};
+pub use conn::{Conn, Record, Scalar, Tx};
+pub use query::{Q, ToValue, Value, like_pattern};
+pub use sqlite::SqliteRecord;
+pub(crate) use sqlite::record;
 
-use crate::error::StoreError;
+use crate::error::{StoreError, StoreResult};
 use futures::future::BoxFuture;
+use sqlite::{JobFn, Output, SqliteDb};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{ConnectOptions, PgPool};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -23,116 +32,137 @@ pub enum Backend {
     Postgres,
 }
 
-enum Pools {
-    /// SQLite allows one writer at a time: a single write connection queues writers in the
-    /// application instead of letting them fight over the lock with busy-waits.
-    Sqlite { writer: SqlitePool, readers: SqlitePool },
+enum Inner {
+    Sqlite(SqliteDb),
     Postgres(PgPool),
 }
 
 #[derive(Clone)]
 pub struct Db {
-    pools: Arc<Pools>,
+    inner: Arc<Inner>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+fn boxed<T, F>(f: F) -> JobFn
+where
+    T: Send + 'static,
+    F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, StoreResult<T>> + Send + 'static,
+{
+    Box::new(move |tx| {
+        let fut = f(tx);
+        Box::pin(async move { fut.await.map(|v| Box::new(v) as Output) })
+    })
+}
+
+fn unbox<T: 'static>(out: Output) -> StoreResult<T> {
+    out.downcast::<T>().map(|b| *b).map_err(|_| StoreError::Io("database job returned an unexpected type".into()))
+}
+
 impl Db {
     /// Opens (creating if needed) `rectify.db` in `data_dir` and brings its schema up to date.
-    pub async fn open_sqlite(data_dir: &Path) -> Result<Db, StoreError> {
+    pub async fn open_sqlite(data_dir: &Path) -> StoreResult<Db> {
         std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Io(format!("{}: {e}", data_dir.display())))?;
         let file = data_dir.join("rectify.db");
-        let base = SqliteConnectOptions::new()
+        // Migrations run through sqlx (its migration table is the same on both databases);
+        // serving then uses the connections of `sqlite`.
+        let opts = SqliteConnectOptions::new()
             .filename(&file)
+            .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            // WAL with NORMAL is durable against application crashes; an OS crash may lose the
-            // last transactions but never corrupts the file.
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("temp_store", "memory")
-            .pragma("cache_size", "-65536");
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .acquire_timeout(Duration::from_secs(60))
-            .connect_with(base.clone().create_if_missing(true))
-            .await?;
-        SQLITE_MIGRATIONS.run(&writer).await?;
-        let readers = SqlitePoolOptions::new()
-            .max_connections(8)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(base.read_only(true))
-            .await?;
-        Ok(Db { pools: Arc::new(Pools::Sqlite { writer, readers }) })
+            .disable_statement_logging();
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?;
+        SQLITE_MIGRATIONS.run(&pool).await?;
+        pool.close().await;
+        Ok(Db { inner: Arc::new(Inner::Sqlite(SqliteDb::start(file)?)) })
     }
 
     /// Connects to PostgreSQL and brings its schema up to date (migrations take an advisory
     /// lock, so several instances may start at once).
-    pub async fn open_postgres(url: &str) -> Result<Db, StoreError> {
-        let opts = PgConnectOptions::from_str(url)?;
+    pub async fn open_postgres(url: &str) -> StoreResult<Db> {
+        let opts = PgConnectOptions::from_str(url)?.disable_statement_logging();
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts)
             .await?;
         POSTGRES_MIGRATIONS.run(&pool).await?;
-        Ok(Db { pools: Arc::new(Pools::Postgres(pool)) })
+        Ok(Db { inner: Arc::new(Inner::Postgres(pool)) })
     }
 
     pub fn backend(&self) -> Backend {
-        match &*self.pools {
-            Pools::Sqlite { .. } => Backend::Sqlite,
-            Pools::Postgres(_) => Backend::Postgres,
+        match &*self.inner {
+            Inner::Sqlite(_) => Backend::Sqlite,
+            Inner::Postgres(_) => Backend::Postgres,
         }
-    }
-
-    pub async fn read(&self) -> Result<ReadConn, StoreError> {
-        Ok(match &*self.pools {
-            Pools::Sqlite { readers, .. } => ReadConn::Sqlite(readers.acquire().await?),
-            Pools::Postgres(p) => ReadConn::Postgres(p.acquire().await?),
-        })
-    }
-
-    pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(match &*self.pools {
-            Pools::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
-            Pools::Postgres(p) => Tx::Postgres(p.begin().await?),
-        })
     }
 
     /// Runs `f` in one transaction and commits when it succeeds; any error rolls everything
     /// back, so a request either changes all it meant to or nothing.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    pub async fn write<T, F>(&self, f: F) -> StoreResult<T>
     where
-        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, StoreError>>,
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, StoreResult<T>> + Send + 'static,
     {
-        let mut tx = self.begin().await?;
-        let value = f(&mut tx).await?;
-        tx.commit().await?;
-        Ok(value)
+        match &*self.inner {
+            Inner::Sqlite(db) => unbox(db.write(boxed(f)).await?),
+            Inner::Postgres(pool) => {
+                let mut tx = Tx::Postgres(pool.begin().await?);
+                let value = f(&mut tx).await?;
+                if let Tx::Postgres(t) = tx {
+                    t.commit().await?;
+                }
+                Ok(value)
+            }
+        }
+    }
+
+    /// Runs `f` for reading.
+    pub async fn read<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, StoreResult<T>> + Send + 'static,
+    {
+        match &*self.inner {
+            Inner::Sqlite(db) => unbox(db.read(boxed(f)).await?),
+            Inner::Postgres(pool) => {
+                let mut tx = Tx::PostgresRead(pool.acquire().await?);
+                f(&mut tx).await
+            }
+        }
+    }
+
+    /// One query's rows, as a read job.
+    pub async fn fetch_all<T: Record + 'static>(&self, q: Q) -> StoreResult<Vec<T>> {
+        self.read(move |tx| Box::pin(async move { tx.conn().fetch_all(q).await })).await
+    }
+
+    /// One query's first row, if any, as a read job.
+    pub async fn fetch_optional<T: Record + 'static>(&self, q: Q) -> StoreResult<Option<T>> {
+        self.read(move |tx| Box::pin(async move { tx.conn().fetch_optional(q).await })).await
+    }
+
+    /// One query's single value, as a read job.
+    pub async fn scalar<T: Scalar + 'static>(&self, q: Q) -> StoreResult<T> {
+        self.read(move |tx| Box::pin(async move { tx.conn().scalar(q).await })).await
     }
 
     /// Answers when the database does (for `/healthz`).
-    pub async fn ping(&self) -> Result<(), StoreError> {
-        let mut c = self.read().await?;
-        c.conn().scalar::<i64>(Q::new("SELECT CAST(1 AS BIGINT)")).await?;
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.read(|tx| Box::pin(async move { tx.conn().scalar::<i64>(Q::new("SELECT CAST(1 AS BIGINT)")).await }))
+            .await?;
         Ok(())
     }
 
-    /// Checkpoints and closes the pools (SQLite folds the WAL back into the main file).
+    /// Finishes queued work and closes (SQLite folds the WAL back into the main file).
     pub async fn close(&self) {
-        match &*self.pools {
-            Pools::Sqlite { writer, readers } => {
-                readers.close().await;
-                let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(writer).await;
-                writer.close().await;
-            }
-            Pools::Postgres(p) => p.close().await,
+        match &*self.inner {
+            Inner::Sqlite(db) => db.close().await,
+            Inner::Postgres(p) => p.close().await,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The problem filters of the ledger list, shared by the list and the figures so that a figure
 //! and the list behind it always select the same rows.
 
-use crate::db::{like_pattern, Q};
+use crate::db::{Q, like_pattern};
 use rectify_domain::ids::{BatchId, CampaignId, PersonId, UnitId};
 use rectify_domain::light::{Light, LightThresholds};
 use rectify_domain::problem::{Level, ProblemState, ProblemType};
@@ -53,7 +53,13 @@ fn push_lit(q: &mut Q) {
 
 /// Appends ` AND …` conditions for the filter and the scope. `units` is the expanded unit filter
 /// (the unit alone, or its subtree).
-pub(crate) fn push_conditions(q: &mut Q, f: &ProblemFilter, units: Option<&[UnitId]>, scope: &Scope, t: &LightThresholds) {
+pub(crate) fn push_conditions(
+    q: &mut Q,
+    f: &ProblemFilter,
+    units: Option<&[UnitId]>,
+    scope: &Scope,
+    t: &LightThresholds,
+) {
     if !f.include_archived {
         q.push(" AND archived_at IS NULL");
     }

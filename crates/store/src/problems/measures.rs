@@ -1,37 +1,37 @@
 //! Measures of a problem: added and changed one at a time, each change in the history.
 
 use super::{get_visible, refresh_due};
-use crate::db::{Conn, Q};
+use crate::Store;
+use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::history::{self, Change};
-use crate::units::{self, archive_action, check_version, stale};
 use crate::idempotency::{Created, IdempotencyKey};
-use crate::Store;
+use crate::units::{self, archive_action, check_version, stale};
 use chrono::{DateTime, NaiveDate, Utc};
-use rectify_domain::actor::{authorize, Actor, Permission};
+use rectify_domain::actor::{Actor, Permission, authorize};
 use rectify_domain::ids::{MeasureId, PersonId, ProblemId};
 use rectify_domain::light::LightThresholds;
-use rectify_domain::problem::{Measure, MeasurePatch, NewMeasure, Problem, ProblemState, MAX_MEASURES};
+use rectify_domain::problem::{MAX_MEASURES, Measure, MeasurePatch, NewMeasure, Problem, ProblemState};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue, Rule};
 
-#[derive(sqlx::FromRow)]
-struct MeasureRow {
-    id: i64,
-    problem_id: i64,
-    description: String,
-    owner_person_id: Option<i64>,
-    deadline: Option<NaiveDate>,
-    done: bool,
-    done_at: Option<DateTime<Utc>>,
-    archived_at: Option<DateTime<Utc>>,
-    version: i64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+record! {
+    struct MeasureRow {
+        id: i64,
+        problem_id: i64,
+        description: String,
+        owner_person_id: Option<i64>,
+        deadline: Option<NaiveDate>,
+        done: bool,
+        done_at: Option<DateTime<Utc>>,
+        archived_at: Option<DateTime<Utc>>,
+        version: i64,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    }
 }
 
-const COLUMNS: &str =
-    "id, problem_id, description, owner_person_id, deadline, done, done_at, archived_at, version, created_at, updated_at";
+const COLUMNS: &str = "id, problem_id, description, owner_person_id, deadline, done, done_at, archived_at, version, created_at, updated_at";
 
 impl MeasureRow {
     fn into_measure(self, t: &LightThresholds) -> Measure {
@@ -56,14 +56,18 @@ impl MeasureRow {
 /// A problem's measures in their order, withdrawn ones included (marked archived).
 pub(crate) async fn of_problem(c: &mut Conn<'_>, id: ProblemId, t: &LightThresholds) -> StoreResult<Vec<Measure>> {
     let rows: Vec<MeasureRow> = c
-        .fetch_all(Q::new(format!("SELECT {COLUMNS} FROM measures WHERE problem_id = $1 ORDER BY position, id")).bind(id))
+        .fetch_all(
+            Q::new(format!("SELECT {COLUMNS} FROM measures WHERE problem_id = $1 ORDER BY position, id")).bind(id),
+        )
         .await?;
     Ok(rows.into_iter().map(|r| r.into_measure(t)).collect())
 }
 
 async fn get(c: &mut Conn<'_>, problem: ProblemId, id: MeasureId, t: &LightThresholds) -> StoreResult<Measure> {
     let row: Option<MeasureRow> = c
-        .fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM measures WHERE id = $1 AND problem_id = $2")).bind(id).bind(problem))
+        .fetch_optional(
+            Q::new(format!("SELECT {COLUMNS} FROM measures WHERE id = $1 AND problem_id = $2")).bind(id).bind(problem),
+        )
         .await?;
     row.map(|r| r.into_measure(t)).ok_or_else(|| DomainError::not_found(Entity::Measure, id).into())
 }
@@ -95,28 +99,34 @@ impl Store {
         let now = self.now();
         let actor = actor.clone();
         self.create_once(key, move |tx| {
-                Box::pin(async move {
-                    let mut c = tx.conn();
-                    editable(&mut c, &actor, problem, &t).await?;
-                    let count: i64 =
-                        c.scalar(Q::new("SELECT COUNT(*) FROM measures WHERE problem_id = $1").bind(problem)).await?;
-                    if count >= MAX_MEASURES as i64 {
-                        return Err(DomainError::field("measures", Issue::TooMany { max: MAX_MEASURES }).into());
-                    }
-                    if let Some(p) = f.owner_person_id {
-                        crate::people::require_live_person(&mut c, p, "owner_person_id").await?;
-                    }
-                    let id = super::insert_measure(&mut c, problem, count, &f, now).await?;
-                    refresh_due(&mut c, problem).await?;
-                    let m = get(&mut c, problem, id, &t).await?;
-                    history::record(&mut c, &actor, now, measure_change(&m, "create", None)).await?;
-                    Ok(m)
-                })
+            Box::pin(async move {
+                let mut c = tx.conn();
+                editable(&mut c, &actor, problem, &t).await?;
+                let count: i64 =
+                    c.scalar(Q::new("SELECT COUNT(*) FROM measures WHERE problem_id = $1").bind(problem)).await?;
+                if count >= MAX_MEASURES as i64 {
+                    return Err(DomainError::field("measures", Issue::TooMany { max: MAX_MEASURES }).into());
+                }
+                if let Some(p) = f.owner_person_id {
+                    crate::people::require_live_person(&mut c, p, "owner_person_id").await?;
+                }
+                let id = super::insert_measure(&mut c, problem, count, &f, now).await?;
+                refresh_due(&mut c, problem).await?;
+                let m = get(&mut c, problem, id, &t).await?;
+                history::record(&mut c, &actor, now, measure_change(&m, "create", None)).await?;
+                Ok(m)
             })
-            .await
+        })
+        .await
     }
 
-    pub async fn update_measure(&self, actor: &Actor, problem: ProblemId, id: MeasureId, patch: MeasurePatch) -> StoreResult<Measure> {
+    pub async fn update_measure(
+        &self,
+        actor: &Actor,
+        problem: ProblemId,
+        id: MeasureId,
+        patch: MeasurePatch,
+    ) -> StoreResult<Measure> {
         let t = self.light_thresholds().await?.value;
         let now = self.now();
         let actor = actor.clone();
@@ -128,10 +138,10 @@ impl Store {
                     let before = get(&mut c, problem, id, &t).await?;
                     check_version(Entity::Measure, patch.version, before.version)?;
                     let f = patch.apply(&before)?;
-                    if f.owner_person_id != before.owner_person_id {
-                        if let Some(p) = f.owner_person_id {
-                            crate::people::require_live_person(&mut c, p, "owner_person_id").await?;
-                        }
+                    if f.owner_person_id != before.owner_person_id
+                        && let Some(p) = f.owner_person_id
+                    {
+                        crate::people::require_live_person(&mut c, p, "owner_person_id").await?;
                     }
                     let archive = patch.archived.unwrap_or(before.archived);
                     let n = c

@@ -5,54 +5,54 @@ mod measures;
 mod progress;
 mod transitions;
 
-pub use filter::{ProblemFilter, Scope};
 pub(crate) use filter::push_conditions;
+pub use filter::{ProblemFilter, Scope};
 
+use crate::Store;
 use crate::campaigns::{get_batch, require_live_campaign};
-use crate::db::{Conn, Q};
-use crate::error::{parse_stored, StoreError, StoreResult};
+use crate::db::{Conn, Q, record};
+use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::history::{self, Change};
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::people::require_live_person;
 use crate::units::{self, archive_action, require_live, stale};
-use crate::Store;
 use chrono::{DateTime, NaiveDate, Utc};
-use rectify_domain::actor::{authorize, Actor, Permission, Role};
+use rectify_domain::actor::{Actor, Permission, Role, authorize};
 use rectify_domain::history::HistoryEntry;
 use rectify_domain::ids::{MeasureId, PersonId, ProblemId, UnitId};
-use rectify_domain::light::{effective_due, LightThresholds};
+use rectify_domain::light::{LightThresholds, effective_due};
 use rectify_domain::problem::{
-    Level, MeasureFields, NewProblem, Problem, ProblemFields, ProblemPatch, ProblemState, ProblemType,
-    SourceKind,
+    Level, MeasureFields, NewProblem, Problem, ProblemFields, ProblemPatch, ProblemState, ProblemType, SourceKind,
 };
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue, Rule};
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct ProblemRow {
-    id: i64,
-    unit_id: i64,
-    description: String,
-    responsible_person_id: Option<i64>,
-    leader_person_id: Option<i64>,
-    level: String,
-    category: Option<String>,
-    problem_type: String,
-    root_cause: Option<String>,
-    deadline: Option<NaiveDate>,
-    due_on: Option<NaiveDate>,
-    campaign_id: Option<i64>,
-    batch_id: Option<i64>,
-    sources: String,
-    published: bool,
-    state: String,
-    archived_at: Option<DateTime<Utc>>,
-    version: i64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    reported_at: Option<DateTime<Utc>>,
-    closed_at: Option<DateTime<Utc>>,
+record! {
+    pub(crate) struct ProblemRow {
+        id: i64,
+        unit_id: i64,
+        description: String,
+        responsible_person_id: Option<i64>,
+        leader_person_id: Option<i64>,
+        level: String,
+        category: Option<String>,
+        problem_type: String,
+        root_cause: Option<String>,
+        deadline: Option<NaiveDate>,
+        due_on: Option<NaiveDate>,
+        campaign_id: Option<i64>,
+        batch_id: Option<i64>,
+        sources: String,
+        published: bool,
+        state: String,
+        archived_at: Option<DateTime<Utc>>,
+        version: i64,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+        reported_at: Option<DateTime<Utc>>,
+        closed_at: Option<DateTime<Utc>>,
+    }
 }
 
 pub(crate) const COLUMNS: &str = "id, unit_id, description, responsible_person_id, leader_person_id, level, category, \
@@ -78,7 +78,10 @@ impl ProblemRow {
             due_on: self.due_on,
             campaign_id: self.campaign_id.map(rectify_domain::ids::CampaignId),
             batch_id: self.batch_id.map(rectify_domain::ids::BatchId),
-            sources: sources.iter().map(|s| parse_stored("source", s, SourceKind::parse)).collect::<StoreResult<_>>()?,
+            sources: sources
+                .iter()
+                .map(|s| parse_stored("source", s, SourceKind::parse))
+                .collect::<StoreResult<_>>()?,
             published: self.published,
             light: t.of_problem(state, self.due_on),
             state,
@@ -116,7 +119,12 @@ pub(crate) async fn scope(c: &mut Conn<'_>, actor: &Actor) -> StoreResult<Scope>
 }
 
 /// A problem the actor may see, or "not found" (a hidden problem does not admit it exists).
-pub(crate) async fn get_visible(c: &mut Conn<'_>, actor: &Actor, id: ProblemId, t: &LightThresholds) -> StoreResult<Problem> {
+pub(crate) async fn get_visible(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    id: ProblemId,
+    t: &LightThresholds,
+) -> StoreResult<Problem> {
     let p = get(c, id, t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
     if scope(c, actor).await?.allows(p.unit_id, p.published) {
         Ok(p)
@@ -138,7 +146,9 @@ async fn check_refs(c: &mut Conn<'_>, f: &mut ProblemFields) -> StoreResult<()> 
         let batch = get_batch(c, b).await?.ok_or_else(|| DomainError::unknown("batch_id", Entity::Batch))?;
         match f.campaign_id {
             None => f.campaign_id = Some(batch.campaign_id),
-            Some(cid) if cid != batch.campaign_id => return Err(DomainError::rule(Rule::BatchNotInCampaign, "batch_id").into()),
+            Some(cid) if cid != batch.campaign_id => {
+                return Err(DomainError::rule(Rule::BatchNotInCampaign, "batch_id").into());
+            }
             Some(_) => {}
         }
     }
@@ -163,7 +173,13 @@ pub(crate) async fn refresh_due(c: &mut Conn<'_>, id: ProblemId) -> StoreResult<
     Ok(())
 }
 
-async fn insert_measure(c: &mut Conn<'_>, problem: ProblemId, position: i64, m: &MeasureFields, now: Timestamp) -> StoreResult<MeasureId> {
+async fn insert_measure(
+    c: &mut Conn<'_>,
+    problem: ProblemId,
+    position: i64,
+    m: &MeasureFields,
+    now: Timestamp,
+) -> StoreResult<MeasureId> {
     if let Some(p) = m.owner_person_id {
         require_live_person(c, p, &format!("measures[{position}].owner_person_id")).await?;
     }
@@ -186,13 +202,23 @@ async fn insert_measure(c: &mut Conn<'_>, problem: ProblemId, position: i64, m: 
     Ok(MeasureId(id))
 }
 
-pub(crate) fn problem_change<'a>(p: &'a Problem, action: &'a str, note: Option<&'a str>, before: Option<&'a Problem>) -> Change<'a, Problem> {
+pub(crate) fn problem_change<'a>(
+    p: &'a Problem,
+    action: &'a str,
+    note: Option<&'a str>,
+    before: Option<&'a Problem>,
+) -> Change<'a, Problem> {
     Change { entity: Entity::Problem, entity_id: p.id.to_string(), action, note, before, after: Some(p) }
 }
 
 impl Store {
     /// Writes a new problem (with its first measures) into the ledger.
-    pub async fn create_problem(&self, actor: &Actor, input: NewProblem, key: Option<&IdempotencyKey>) -> StoreResult<Created<Problem>> {
+    pub async fn create_problem(
+        &self,
+        actor: &Actor,
+        input: NewProblem,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<Problem>> {
         let (mut fields, measures) = input.validate()?;
         let t = self.light_thresholds().await?.value;
         let now = self.now();
@@ -204,14 +230,15 @@ impl Store {
                 let party = units::party(&mut c, &actor, fields.unit_id).await?;
                 authorize(&actor, Permission::CreateProblem, party)?;
                 let due = effective_due(fields.deadline, measures.iter().map(|m| (m.deadline, m.done)));
-                let id: i64 = c
-                    .scalar(
-                        Q::new(
+                // RETURNING gives the stored row back without another round trip.
+                let row: ProblemRow = c
+                    .fetch_one(
+                        Q::new(format!(
                             "INSERT INTO problems (unit_id, description, responsible_person_id, leader_person_id, level, \
                              category, type, root_cause, deadline, due_on, campaign_id, batch_id, sources, published, \
                              state, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-                             $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17) RETURNING id",
-                        )
+                             $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17) RETURNING {COLUMNS}"
+                        ))
                         .bind(fields.unit_id)
                         .bind(&fields.description)
                         .bind(fields.responsible_person_id)
@@ -231,11 +258,12 @@ impl Store {
                         .bind(now),
                     )
                     .await?;
-                let id = ProblemId(id);
+                let mut problem = row.into_problem(&t)?;
                 for (i, m) in measures.iter().enumerate() {
-                    insert_measure(&mut c, id, i as i64, m, now).await?;
+                    insert_measure(&mut c, problem.id, i as i64, m, now).await?;
                 }
-                let problem = get(&mut c, id, &t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
+                problem.measures =
+                    Some(if measures.is_empty() { Vec::new() } else { measures::of_problem(&mut c, problem.id, &t).await? });
                 history::record(&mut c, &actor, now, problem_change(&problem, "create", None, None)).await?;
                 Ok(problem)
             })
@@ -245,8 +273,8 @@ impl Store {
 
     pub async fn get_problem(&self, actor: &Actor, id: ProblemId) -> StoreResult<Problem> {
         let t = self.light_thresholds().await?.value;
-        let mut r = self.db.read().await?;
-        get_visible(&mut r.conn(), actor, id, &t).await
+        let actor = actor.clone();
+        self.db.read(move |tx| Box::pin(async move { get_visible(&mut tx.conn(), &actor, id, &t).await })).await
     }
 
     pub async fn update_problem(&self, actor: &Actor, id: ProblemId, patch: ProblemPatch) -> StoreResult<Problem> {
@@ -261,14 +289,19 @@ impl Store {
                     authorize(&actor, Permission::EditProblem, units::party(&mut c, &actor, before.unit_id).await?)?;
                     let mut f = patch.apply(&before)?;
                     if patch.version != Some(before.version) {
-                        return Err(DomainError::StaleVersion { entity: Entity::Problem, current: before.version }.into());
+                        return Err(
+                            DomainError::StaleVersion { entity: Entity::Problem, current: before.version }.into()
+                        );
                     }
                     check_refs(&mut c, &mut f).await?;
                     if f.unit_id != before.unit_id {
                         // Handing a problem to another unit is the office's decision.
                         authorize(&actor, Permission::EditProblem, units::party(&mut c, &actor, f.unit_id).await?)?;
                         if !actor.role.is_office() {
-                            return Err(DomainError::Forbidden("only the office may move a problem to another unit".into()).into());
+                            return Err(DomainError::Forbidden(
+                                "only the office may move a problem to another unit".into(),
+                            )
+                            .into());
                         }
                     }
                     let archive = patch.archived.unwrap_or(before.archived);
@@ -304,7 +337,8 @@ impl Store {
                         return Err(stale(Entity::Problem, before.version + 1));
                     }
                     refresh_due(&mut c, id).await?;
-                    let after = get(&mut c, id, &t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
+                    let after =
+                        get(&mut c, id, &t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
                     let action = archive_action(before.archived, after.archived);
                     history::record(&mut c, &actor, now, problem_change(&after, action, None, Some(&before))).await?;
                     Ok(after)
@@ -314,32 +348,51 @@ impl Store {
     }
 
     /// A page of the ledger, newest first unless sorted otherwise.
-    pub async fn list_problems(&self, actor: &Actor, f: &ProblemFilter, sort: ProblemSort, page: &PageRequest) -> StoreResult<Page<Problem>> {
+    pub async fn list_problems(
+        &self,
+        actor: &Actor,
+        f: &ProblemFilter,
+        sort: ProblemSort,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Problem>> {
         let t = self.light_thresholds().await?.value;
-        let mut r = self.db.read().await?;
-        let mut c = r.conn();
-        let scope = scope(&mut c, actor).await?;
-        let units = expand_units(&mut c, f).await?;
-        let mut q = Q::new(format!("SELECT {COLUMNS} FROM problems WHERE 1 = 1"));
-        push_conditions(&mut q, f, units.as_deref(), &scope, &t);
-        sort.push_keyset(&mut q, page.after.as_ref())?;
-        q.push(" LIMIT ").push_bind(i64::from(page.limit) + 1);
-        let rows: Vec<ProblemRow> = c.fetch_all(q).await?;
+        let (actor, f, after, limit) = (actor.clone(), f.clone(), page.after.clone(), page.limit);
+        let rows: Vec<ProblemRow> = self
+            .db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let scope = scope(&mut c, &actor).await?;
+                    let units = expand_units(&mut c, &f).await?;
+                    let mut q = Q::new(format!("SELECT {COLUMNS} FROM problems WHERE 1 = 1"));
+                    push_conditions(&mut q, &f, units.as_deref(), &scope, &t);
+                    sort.push_keyset(&mut q, after.as_ref())?;
+                    q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
+                    c.fetch_all(q).await
+                })
+            })
+            .await?;
         page.finish(rows, |r| sort.cursor(r), |r| r.into_problem(&t))
     }
 
     /// The change history of a problem (its own changes, transitions and progress).
     pub async fn problem_history(&self, actor: &Actor, id: ProblemId) -> StoreResult<Vec<HistoryEntry>> {
         let t = self.light_thresholds().await?.value;
-        let mut r = self.db.read().await?;
-        let mut c = r.conn();
-        let p = get_visible(&mut c, actor, id, &t).await?;
-        let mut entries = history::of(&mut c, Entity::Problem, &id.to_string()).await?;
-        for m in p.measures.iter().flatten() {
-            entries.extend(history::of(&mut c, Entity::Measure, &m.id.to_string()).await?);
-        }
-        entries.sort_by_key(|e| e.id);
-        Ok(entries)
+        let actor = actor.clone();
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let p = get_visible(&mut c, &actor, id, &t).await?;
+                    let mut entries = history::of(&mut c, Entity::Problem, &id.to_string()).await?;
+                    for m in p.measures.iter().flatten() {
+                        entries.extend(history::of(&mut c, Entity::Measure, &m.id.to_string()).await?);
+                    }
+                    entries.sort_by_key(|e| e.id);
+                    Ok(entries)
+                })
+            })
+            .await
     }
 }
 
@@ -390,7 +443,10 @@ impl ProblemSort {
             (ProblemSort::Due, Some(a)) => match &a.key {
                 Some(k) => {
                     let d = rectify_domain::time::parse_date(k).ok_or_else(|| {
-                        DomainError::field("cursor", Issue::Malformed { expected: "a cursor from a previous page".into() })
+                        DomainError::field(
+                            "cursor",
+                            Issue::Malformed { expected: "a cursor from a previous page".into() },
+                        )
                     })?;
                     q.push(" AND ((due_on IS NOT NULL AND (due_on > ").push_bind(d);
                     q.push(" OR (due_on = ").push_bind(d).push(" AND id > ").push_bind(a.id);
@@ -410,4 +466,3 @@ impl ProblemSort {
         Ok(())
     }
 }
-

@@ -1,28 +1,29 @@
 //! Progress entries with evidence attachments.
 
 use super::get_visible;
+use crate::Store;
 use crate::attachments::{metas_of_progress, require_unused};
-use crate::db::{Conn, Q};
+use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::history::{self, Change};
-use crate::units;
 use crate::idempotency::{Created, IdempotencyKey};
-use crate::Store;
+use crate::units;
 use chrono::{DateTime, NaiveDate, Utc};
-use rectify_domain::actor::{authorize, Actor, Permission};
+use rectify_domain::actor::{Actor, Permission, authorize};
 use rectify_domain::ids::{ProblemId, ProgressId};
-use rectify_domain::problem::{NewProgress, Progress, ProblemState};
+use rectify_domain::problem::{NewProgress, ProblemState, Progress};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Rule};
 
-#[derive(sqlx::FromRow)]
-struct ProgressRow {
-    id: i64,
-    problem_id: i64,
-    on_date: NaiveDate,
-    note: Option<String>,
-    author: String,
-    created_at: DateTime<Utc>,
+record! {
+    struct ProgressRow {
+        id: i64,
+        problem_id: i64,
+        on_date: NaiveDate,
+        note: Option<String>,
+        author: String,
+        created_at: DateTime<Utc>,
+    }
 }
 
 async fn load(c: &mut Conn<'_>, problem: ProblemId, only: Option<ProgressId>) -> StoreResult<Vec<Progress>> {
@@ -76,61 +77,75 @@ impl Store {
         let now = self.now();
         let actor = actor.clone();
         self.create_once(key, move |tx| {
-                Box::pin(async move {
-                    let mut c = tx.conn();
-                    let p = get_visible(&mut c, &actor, problem, &t).await?;
-                    authorize(&actor, Permission::AddProgress, units::party(&mut c, &actor, p.unit_id).await?)?;
-                    if p.state == ProblemState::Closed {
-                        return Err(DomainError::rule(Rule::ProblemClosed, "problem_id").into());
-                    }
-                    for (i, a) in f.attachment_ids.iter().enumerate() {
-                        require_unused(&mut c, *a, &format!("attachment_ids[{i}]")).await?;
-                    }
-                    let id: i64 = c
-                        .scalar(
-                            Q::new(
-                                "INSERT INTO progress (problem_id, on_date, note, account_id, author, created_at) \
+            Box::pin(async move {
+                let mut c = tx.conn();
+                let p = get_visible(&mut c, &actor, problem, &t).await?;
+                authorize(&actor, Permission::AddProgress, units::party(&mut c, &actor, p.unit_id).await?)?;
+                if p.state == ProblemState::Closed {
+                    return Err(DomainError::rule(Rule::ProblemClosed, "problem_id").into());
+                }
+                for (i, a) in f.attachment_ids.iter().enumerate() {
+                    require_unused(&mut c, *a, &format!("attachment_ids[{i}]")).await?;
+                }
+                let id: i64 = c
+                    .scalar(
+                        Q::new(
+                            "INSERT INTO progress (problem_id, on_date, note, account_id, author, created_at) \
                                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                            )
-                            .bind(problem)
-                            .bind(f.on)
-                            .bind(f.note.clone())
-                            .bind(actor.account_id)
-                            .bind(actor.username.as_str())
-                            .bind(now),
                         )
-                        .await?;
-                    for a in &f.attachment_ids {
-                        c.execute(
-                            Q::new("INSERT INTO progress_attachments (progress_id, attachment_id) VALUES ($1, $2)").bind(id).bind(*a),
-                        )
-                        .await?;
-                    }
-                    let entry = load(&mut c, problem, Some(ProgressId(id))).await?.pop().ok_or_else(|| {
-                        DomainError::not_found(Entity::Progress, id)
-                    })?;
-                    // Progress is a change to the problem: it goes into the problem's history.
-                    history::record(&mut c, &actor, now, Change {
+                        .bind(problem)
+                        .bind(f.on)
+                        .bind(f.note.clone())
+                        .bind(actor.account_id)
+                        .bind(actor.username.as_str())
+                        .bind(now),
+                    )
+                    .await?;
+                for a in &f.attachment_ids {
+                    c.execute(
+                        Q::new("INSERT INTO progress_attachments (progress_id, attachment_id) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(*a),
+                    )
+                    .await?;
+                }
+                let entry = load(&mut c, problem, Some(ProgressId(id)))
+                    .await?
+                    .pop()
+                    .ok_or_else(|| DomainError::not_found(Entity::Progress, id))?;
+                // Progress is a change to the problem: it goes into the problem's history.
+                history::record(
+                    &mut c,
+                    &actor,
+                    now,
+                    Change {
                         entity: Entity::Problem,
                         entity_id: problem.to_string(),
                         action: "progress",
                         note: entry.note.as_deref(),
                         before: None,
                         after: Some(&entry),
-                    })
-                    .await?;
-                    c.execute(Q::new("UPDATE problems SET updated_at = $1 WHERE id = $2").bind(now).bind(problem)).await?;
-                    Ok(entry)
-                })
+                    },
+                )
+                .await?;
+                c.execute(Q::new("UPDATE problems SET updated_at = $1 WHERE id = $2").bind(now).bind(problem)).await?;
+                Ok(entry)
             })
-            .await
+        })
+        .await
     }
 
     pub async fn list_progress(&self, actor: &Actor, problem: ProblemId) -> StoreResult<Vec<Progress>> {
         let t = self.light_thresholds().await?.value;
-        let mut r = self.db.read().await?;
-        let mut c = r.conn();
-        get_visible(&mut c, actor, problem, &t).await?;
-        load(&mut c, problem, None).await
+        let actor = actor.clone();
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    get_visible(&mut c, &actor, problem, &t).await?;
+                    load(&mut c, problem, None).await
+                })
+            })
+            .await
     }
 }

@@ -1,15 +1,15 @@
 //! Firing the problem state machine (`start`, `report_done`, `verify`, `reject`, `reopen`).
 
 use super::{get, get_visible, problem_change, progress::evidence_count};
+use crate::Store;
 use crate::db::Q;
 use crate::error::StoreResult;
 use crate::history;
 use crate::units::{self, stale};
-use crate::Store;
 use rectify_domain::actor::Actor;
 use rectify_domain::ids::ProblemId;
-use rectify_domain::problem::{fire, Problem, ProblemAction, ProblemState, TransitionContext, TransitionRequest};
-use rectify_domain::{text, DomainError, Entity, Issue};
+use rectify_domain::problem::{Problem, ProblemAction, ProblemState, TransitionContext, TransitionRequest, fire};
+use rectify_domain::{DomainError, Entity, Issue, text};
 
 fn parse_action(s: Option<&str>) -> Result<ProblemAction, DomainError> {
     match s.map(text::clean) {
@@ -24,9 +24,15 @@ fn parse_action(s: Option<&str>) -> Result<ProblemAction, DomainError> {
 }
 
 impl Store {
-    pub async fn transition_problem(&self, actor: &Actor, id: ProblemId, req: TransitionRequest) -> StoreResult<Problem> {
+    pub async fn transition_problem(
+        &self,
+        actor: &Actor,
+        id: ProblemId,
+        req: TransitionRequest,
+    ) -> StoreResult<Problem> {
         let action = parse_action(req.action.as_deref())?;
-        let note = text::optional("note", req.note.as_deref(), text::TEXT_MAX).map_err(|e| DomainError::Invalid(vec![e]))?;
+        let note =
+            text::optional("note", req.note.as_deref(), text::TEXT_MAX).map_err(|e| DomainError::Invalid(vec![e]))?;
         let t = self.light_thresholds().await?.value;
         let now = self.now();
         let actor = actor.clone();
@@ -35,10 +41,10 @@ impl Store {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let before = get_visible(&mut c, &actor, id, &t).await?;
-                    if let Some(v) = req.version {
-                        if v != before.version {
-                            return Err(DomainError::StaleVersion { entity: Entity::Problem, current: before.version }.into());
-                        }
+                    if let Some(v) = req.version
+                        && v != before.version
+                    {
+                        return Err(DomainError::StaleVersion { entity: Entity::Problem, current: before.version }.into());
                     }
                     let party = units::party(&mut c, &actor, before.unit_id).await?;
                     let actor_inside_owner = match actor.unit_id {

@@ -1,10 +1,10 @@
 use super::Errors;
+use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Auth, JsonBody};
-use crate::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use rectify_store::accounts::{Account, CreatedToken, NewAccount, NewToken};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

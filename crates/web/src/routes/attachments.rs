@@ -1,9 +1,9 @@
-use super::{created, idempotency, Errors};
+use super::{Errors, created, idempotency};
+use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, IdempotencyHeader, PathId};
-use crate::AppState;
 use axum::extract::{Multipart, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rectify_domain::attachment::{AttachmentMeta, MAX_ATTACHMENT_BYTES};
 use rectify_domain::ids::AttachmentId;
@@ -43,7 +43,11 @@ async fn upload(
         }
         let name = field.file_name().unwrap_or("file").to_owned();
         let bytes = field.bytes().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE { ApiError::PayloadTooLarge } else { ApiError::MalformedBody(e.body_text()) }
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::MalformedBody(e.body_text())
+            }
         })?;
         if bytes.len() > MAX_ATTACHMENT_BYTES {
             return Err(DomainError::field("file", Issue::TooLong { max: MAX_ATTACHMENT_BYTES }).into());
@@ -61,14 +65,20 @@ async fn upload(
 /// sandboxing policy so a crafted file cannot run script in the site's origin.
 #[utoipa::path(get, path = "/attachments/{id}", tag = "attachments", params(("id" = String, Path)),
     responses((status = 200, description = "the file's bytes"), Errors))]
-async fn download(State(st): State<AppState>, Auth(actor): Auth, PathId(id): PathId<AttachmentId>) -> ApiResult<Response> {
+async fn download(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<AttachmentId>,
+) -> ApiResult<Response> {
     let f = st.store.get_attachment(&actor, id).await?;
     let disposition = if f.meta.content_type.starts_with("image/") { "inline" } else { "attachment" };
     let encoded: String = f
         .meta
         .filename
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
         .collect();
     let mut resp = f.bytes.into_response();
     let h = resp.headers_mut();

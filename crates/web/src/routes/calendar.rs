@@ -1,9 +1,9 @@
 use super::Errors;
+use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, JsonBody, Params, PathId};
-use crate::AppState;
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use chrono::NaiveDate;
 use rectify_domain::calendar::{CalendarYear, MAX_WORKING_DAYS};
 use rectify_domain::{DomainError, Issue};
@@ -29,7 +29,11 @@ async fn loaded_years(State(st): State<AppState>, Auth(_actor): Auth) -> ApiResu
 /// One year's holidays and make-up working days.
 #[utoipa::path(get, path = "/calendar/{year}", tag = "calendar", params(("year" = i32, Path)),
     responses((status = 200, body = CalendarYear), Errors))]
-async fn get_year(State(st): State<AppState>, Auth(_actor): Auth, PathId(year): PathId<i32>) -> ApiResult<Json<CalendarYear>> {
+async fn get_year(
+    State(st): State<AppState>,
+    Auth(_actor): Auth,
+    PathId(year): PathId<i32>,
+) -> ApiResult<Json<CalendarYear>> {
     Ok(Json(st.store.calendar_year(year).await?))
 }
 
@@ -43,7 +47,9 @@ async fn put_year(
     body: JsonBody<CalendarYear>,
 ) -> ApiResult<Json<LoadedYear>> {
     if body.value.year != year {
-        return Err(DomainError::field("year", Issue::Malformed { expected: format!("{year}, the year in the path") }).into());
+        return Err(
+            DomainError::field("year", Issue::Malformed { expected: format!("{year}, the year in the path") }).into()
+        );
     }
     Ok(Json(st.store.load_calendar_year(&actor, body.value).await?))
 }
@@ -70,7 +76,11 @@ async fn deadline(State(st): State<AppState>, Auth(_actor): Auth, mut p: Params)
     let n = match n {
         None => return Err(DomainError::field("working_days", Issue::Required).into()),
         Some(n) if !(0..=i64::from(MAX_WORKING_DAYS)).contains(&n) => {
-            return Err(DomainError::field("working_days", Issue::OutOfRange { min: 0, max: i64::from(MAX_WORKING_DAYS) }).into());
+            return Err(DomainError::field(
+                "working_days",
+                Issue::OutOfRange { min: 0, max: i64::from(MAX_WORKING_DAYS) },
+            )
+            .into());
         }
         Some(n) => n as u32,
     };

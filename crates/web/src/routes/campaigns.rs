@@ -1,15 +1,15 @@
-use super::{created, idempotency, page, Errors};
+use super::{Errors, created, idempotency, page};
+use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, IdempotencyHeader, JsonBody, Params, PathId};
-use crate::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::Json;
 use rectify_domain::campaign::{Batch, Campaign, CampaignPatch, NewBatch, NewCampaign};
 use rectify_domain::ids::{BatchId, CampaignId};
 use rectify_domain::{DomainError, Entity};
-use rectify_store::campaigns::ImmediateListReport;
 use rectify_store::Page;
+use rectify_store::campaigns::ImmediateListReport;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,7 +26,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/campaigns", tag = "campaigns",
     params(("archived" = Option<bool>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = Page<Campaign>), Errors))]
-async fn list_campaigns(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<Campaign>>> {
+async fn list_campaigns(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    mut p: Params,
+) -> ApiResult<Json<Page<Campaign>>> {
     let archived = p.bool("archived").unwrap_or(false);
     let page = page(&mut p);
     p.finish()?;
@@ -50,7 +54,11 @@ async fn create_campaign(
 
 #[utoipa::path(get, path = "/campaigns/{id}", tag = "campaigns", params(("id" = String, Path)),
     responses((status = 200, body = Campaign), Errors))]
-async fn get_campaign(State(st): State<AppState>, Auth(actor): Auth, PathId(id): PathId<CampaignId>) -> ApiResult<Json<Campaign>> {
+async fn get_campaign(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<CampaignId>,
+) -> ApiResult<Json<Campaign>> {
     Ok(Json(st.store.get_campaign(&actor, id).await?))
 }
 
@@ -123,7 +131,11 @@ async fn create_batch(
 
 #[utoipa::path(get, path = "/batches/{id}", tag = "campaigns", params(("id" = String, Path)),
     responses((status = 200, body = Batch), Errors))]
-async fn get_batch(State(st): State<AppState>, Auth(actor): Auth, PathId(id): PathId<BatchId>) -> ApiResult<Json<Batch>> {
+async fn get_batch(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<BatchId>,
+) -> ApiResult<Json<Batch>> {
     Ok(Json(st.store.get_batch(&actor, id).await?))
 }
 

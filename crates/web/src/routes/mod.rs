@@ -11,15 +11,15 @@ mod settings;
 mod stats;
 mod units;
 
+use crate::AppState;
 use crate::error::{ApiError, ProblemBody};
 use crate::extract::Params;
-use crate::AppState;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use rectify_domain::actor::Actor;
-use rectify_store::idempotency::{Created, IdempotencyKey};
 use rectify_store::PageRequest;
+use rectify_store::idempotency::{Created, IdempotencyKey};
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -51,7 +51,11 @@ pub(crate) fn created<T: Serialize>(location: String, c: Created<T>) -> Response
 }
 
 /// The caller's idempotency key, scoped to the caller.
-pub(crate) fn idempotency(actor: &Actor, header: Option<String>, digest: &str) -> Result<Option<IdempotencyKey>, ApiError> {
+pub(crate) fn idempotency(
+    actor: &Actor,
+    header: Option<String>,
+    digest: &str,
+) -> Result<Option<IdempotencyKey>, ApiError> {
     let Some(key) = header else { return Ok(None) };
     let scope = match actor.account_id {
         Some(id) => format!("account:{id}"),

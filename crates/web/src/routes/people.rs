@@ -1,15 +1,15 @@
-use super::{created, idempotency, page, Errors};
+use super::{Errors, created, idempotency, page};
+use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Auth, IdempotencyHeader, JsonBody, Params, PathId};
-use crate::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::Json;
+use rectify_domain::Issue;
 use rectify_domain::ids::PersonId;
 use rectify_domain::person::{NewPerson, Person, PersonKind, PersonPatch};
-use rectify_domain::Issue;
-use rectify_store::people::PersonFilter;
 use rectify_store::Page;
+use rectify_store::people::PersonFilter;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,7 +26,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn list_people(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<Person>>> {
     let filter = PersonFilter {
         unit: p.id("unit"),
-        kind: p.parse("kind", PersonKind::parse, || Issue::NotOneOf { expected: vec!["staff".into(), "supervisor".into()] }),
+        kind: p.parse("kind", PersonKind::parse, || Issue::NotOneOf {
+            expected: vec!["staff".into(), "supervisor".into()],
+        }),
         q: p.string("q"),
         include_archived: p.bool("archived").unwrap_or(false),
     };
@@ -51,7 +53,11 @@ async fn create_person(
 
 #[utoipa::path(get, path = "/people/{id}", tag = "people", params(("id" = String, Path)),
     responses((status = 200, body = Person), Errors))]
-async fn get_person(State(st): State<AppState>, Auth(actor): Auth, PathId(id): PathId<PersonId>) -> ApiResult<Json<Person>> {
+async fn get_person(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<PersonId>,
+) -> ApiResult<Json<Person>> {
     Ok(Json(st.store.get_person(&actor, id).await?))
 }
 

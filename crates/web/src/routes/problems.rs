@@ -1,20 +1,20 @@
-use super::{created, idempotency, page, Errors};
+use super::{Errors, created, idempotency, page};
+use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Auth, IdempotencyHeader, JsonBody, Params, PathId, PathIds};
-use crate::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::Json;
+use rectify_domain::Issue;
 use rectify_domain::history::HistoryEntry;
 use rectify_domain::ids::{MeasureId, ProblemId};
 use rectify_domain::light::Light;
 use rectify_domain::problem::{
-    Level, Measure, MeasurePatch, NewMeasure, NewProblem, NewProgress, Problem, ProblemPatch, ProblemState, ProblemType,
-    Progress, TransitionRequest,
+    Level, Measure, MeasurePatch, NewMeasure, NewProblem, NewProgress, Problem, ProblemPatch, ProblemState,
+    ProblemType, Progress, TransitionRequest,
 };
-use rectify_domain::Issue;
-use rectify_store::problems::{ProblemFilter, ProblemSort};
 use rectify_store::Page;
+use rectify_store::problems::{ProblemFilter, ProblemSort};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -40,7 +40,9 @@ pub(crate) fn problem_filter(p: &mut Params) -> ProblemFilter {
         unit: p.id("unit"),
         include_sub_units: p.bool("include_sub_units").unwrap_or(false),
         states: p.list("state", ProblemState::parse, &states),
-        light: p.parse("light", Light::parse, || Issue::NotOneOf { expected: vec!["green".into(), "yellow".into(), "red".into()] }),
+        light: p.parse("light", Light::parse, || Issue::NotOneOf {
+            expected: vec!["green".into(), "yellow".into(), "red".into()],
+        }),
         overdue: p.bool("overdue"),
         campaign: p.id("campaign"),
         batch: p.id("batch"),
@@ -78,7 +80,9 @@ pub(crate) fn problem_filter(p: &mut Params) -> ProblemFilter {
 async fn list_problems(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<Problem>>> {
     let filter = problem_filter(&mut p);
     let sort = p
-        .parse("sort", ProblemSort::parse, || Issue::NotOneOf { expected: vec!["newest".into(), "oldest".into(), "due".into()] })
+        .parse("sort", ProblemSort::parse, || Issue::NotOneOf {
+            expected: vec!["newest".into(), "oldest".into(), "due".into()],
+        })
         .unwrap_or_default();
     let page = page(&mut p);
     p.finish()?;
@@ -103,7 +107,11 @@ async fn create_problem(
 /// One problem with its measures.
 #[utoipa::path(get, path = "/problems/{id}", tag = "problems", params(("id" = String, Path)),
     responses((status = 200, body = Problem), Errors))]
-async fn get_problem(State(st): State<AppState>, Auth(actor): Auth, PathId(id): PathId<ProblemId>) -> ApiResult<Json<Problem>> {
+async fn get_problem(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<ProblemId>,
+) -> ApiResult<Json<Problem>> {
     Ok(Json(st.store.get_problem(&actor, id).await?))
 }
 
@@ -136,7 +144,11 @@ async fn transition(
 
 #[utoipa::path(get, path = "/problems/{id}/progress", tag = "problems", params(("id" = String, Path)),
     responses((status = 200, body = Vec<Progress>), Errors))]
-async fn list_progress(State(st): State<AppState>, Auth(actor): Auth, PathId(id): PathId<ProblemId>) -> ApiResult<Json<Vec<Progress>>> {
+async fn list_progress(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<ProblemId>,
+) -> ApiResult<Json<Vec<Progress>>> {
     Ok(Json(st.store.list_progress(&actor, id).await?))
 }
 

@@ -1,11 +1,11 @@
 use super::Errors;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{session_token, Auth, JsonBody, SESSION_COOKIE};
 use crate::AppState;
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Auth, JsonBody, SESSION_COOKIE, session_token};
 use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use rectify_domain::actor::Actor;
 use rectify_store::accounts::{Account, SESSION_HOURS};
 use serde::{Deserialize, Serialize};
@@ -31,8 +31,10 @@ struct SessionInfo {
 
 fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// Signs in with a password and sets the session cookie (HttpOnly, SameSite=Strict).
@@ -40,9 +42,9 @@ fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
     responses((status = 200, body = SessionInfo), Errors))]
 async fn login(State(st): State<AppState>, body: JsonBody<Credentials>) -> ApiResult<Response> {
     let session = st.store.login(&body.value.username, &body.value.password).await?.ok_or(ApiError::BadCredentials)?;
-    let mut resp =
-        Json(SessionInfo { account: session.account, expires_at: session.expires_at }).into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, cookie(&session.token, SESSION_HOURS * 3600, st.config.secure_cookies));
+    let mut resp = Json(SessionInfo { account: session.account, expires_at: session.expires_at }).into_response();
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, cookie(&session.token, SESSION_HOURS * 3600, st.config.secure_cookies));
     Ok(resp)
 }
 

@@ -1,9 +1,9 @@
 use super::Errors;
+use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Auth, JsonBody};
-use crate::AppState;
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use rectify_store::settings::{Settings, SettingsInput};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,6 +20,10 @@ async fn get_settings(State(st): State<AppState>, Auth(_actor): Auth) -> ApiResu
 /// Changes settings (administrators): `yellow_working_days` (0–30, default 3).
 #[utoipa::path(put, path = "/settings", tag = "settings", request_body = SettingsInput,
     responses((status = 200, body = Settings), Errors))]
-async fn put_settings(State(st): State<AppState>, Auth(actor): Auth, body: JsonBody<SettingsInput>) -> ApiResult<Json<Settings>> {
+async fn put_settings(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    body: JsonBody<SettingsInput>,
+) -> ApiResult<Json<Settings>> {
     Ok(Json(st.store.update_settings(&actor, body.value).await?))
 }

@@ -1,10 +1,10 @@
-use super::problems::problem_filter;
 use super::Errors;
+use super::problems::problem_filter;
+use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
-use crate::AppState;
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use rectify_store::stats::{GroupBy, ProblemStats};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

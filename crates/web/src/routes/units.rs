@@ -1,14 +1,14 @@
-use super::{created, idempotency, page, Errors};
+use super::{Errors, created, idempotency, page};
+use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Auth, IdempotencyHeader, JsonBody, Params, PathId};
-use crate::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::Json;
 use rectify_domain::ids::UnitId;
-use rectify_domain::unit::{kind_issue, NewUnit, Unit, UnitKind, UnitPatch};
-use rectify_store::units::UnitFilter;
+use rectify_domain::unit::{NewUnit, Unit, UnitKind, UnitPatch, kind_issue};
 use rectify_store::Page;
+use rectify_store::units::UnitFilter;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -4,11 +4,11 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
-use rectify_store::testing::{fresh, TestDb};
+use rectify_store::testing::{TestDb, fresh};
 use rectify_store::{Backend, FixedClock, Store};
 use rectify_web::{AppState, WebConfig};
 use reqwest::{Client, Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::sync::Arc;
 
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
@@ -59,7 +59,10 @@ pub struct Reply {
 impl Reply {
     /// The fields named in a problem+json answer.
     pub fn fields(&self) -> Vec<String> {
-        self.body["errors"].as_array().map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect()).unwrap_or_default()
+        self.body["errors"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
     }
 
     pub fn id(&self) -> String {
@@ -109,7 +112,8 @@ impl TestApp {
     }
 
     pub async fn login(&self, client: &Client, username: &str, password: &str) -> Reply {
-        self.send(client, Method::POST, "/api/v1/session", Some(json!({"username": username, "password": password}))).await
+        self.send(client, Method::POST, "/api/v1/session", Some(json!({"username": username, "password": password})))
+            .await
     }
 
     /// A new signed-in client for a fresh account with `role` (and `unit` for unit roles).
@@ -136,7 +140,8 @@ impl TestApp {
         let status = resp.status();
         let headers = resp.headers().clone();
         let text = resp.text().await.expect("body");
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
         Reply { status, headers, body }
     }
 
@@ -157,7 +162,10 @@ impl TestApp {
     }
 
     pub async fn unit(&self, name: &str, parent: Option<&str>) -> String {
-        self.post("/api/v1/units", json!({"name": name, "parent_id": parent, "kind": "department"})).await.expect(201).id()
+        self.post("/api/v1/units", json!({"name": name, "parent_id": parent, "kind": "department"}))
+            .await
+            .expect(201)
+            .id()
     }
 
     pub async fn problem(&self, body: Value) -> Value {
@@ -196,8 +204,7 @@ impl TestApp {
     }
 
     pub async fn count_rows(&self, table: &str) -> i64 {
-        let mut r = self.store.db().read().await.expect("read");
-        r.conn().scalar(rectify_store::db::Q::new(format!("SELECT COUNT(*) FROM {table}"))).await.expect("count")
+        self.store.db().scalar(rectify_store::db::Q::new(format!("SELECT COUNT(*) FROM {table}"))).await.expect("count")
     }
 }
 
