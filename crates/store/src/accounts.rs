@@ -6,6 +6,7 @@ use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::history::{self, Change};
 use crate::units::require_live;
+use crate::versioned::created;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
@@ -228,21 +229,7 @@ impl Store {
                         })?;
                     let account =
                         get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
-                    history::record(
-                        &mut c,
-                        &actor,
-                        now,
-                        Change {
-                            entity: Entity::Account,
-                            entity_id: id.to_string(),
-                            action: "create",
-                            note: None,
-                            before: None,
-                            after: Some(&account),
-                        },
-                    )
-                    .await?;
-                    Ok(account)
+                    created(&mut c, &actor, now, Entity::Account, id, account).await
                 })
             })
             .await
@@ -314,11 +301,14 @@ impl Store {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     c.execute(
-                        Q::new("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-                            .bind(token_hash)
-                            .bind(id)
-                            .bind(now)
-                            .bind(expires),
+                        Q::new(
+                            "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) \
+                             VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(token_hash)
+                        .bind(id)
+                        .bind(now)
+                        .bind(expires),
                     )
                     .await?;
                     c.execute(Q::new("DELETE FROM sessions WHERE expires_at < $1").bind(now)).await?;

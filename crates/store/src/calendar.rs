@@ -138,7 +138,8 @@ impl Store {
                     c.execute(
                         Q::new(
                             "INSERT INTO calendar_years (year, source, loaded_at, loaded_by) VALUES ($1, $2, $3, $4) \
-                             ON CONFLICT (year) DO UPDATE SET source = excluded.source, loaded_at = excluded.loaded_at, \
+                             ON CONFLICT (year) DO UPDATE SET source = excluded.source, \
+                             loaded_at = excluded.loaded_at, \
                              loaded_by = excluded.loaded_by",
                         )
                         .bind(year.year)
@@ -152,7 +153,8 @@ impl Store {
                         c.execute(
                             Q::new(
                                 "INSERT INTO calendar_days (day, year, kind, name) VALUES ($1, $2, $3, $4) \
-                                 ON CONFLICT (day) DO UPDATE SET year = excluded.year, kind = excluded.kind, name = excluded.name",
+                                 ON CONFLICT (day) DO UPDATE SET year = excluded.year, kind = excluded.kind, \
+                                 name = excluded.name",
                             )
                             .bind(d.date)
                             .bind(year.year)
@@ -162,18 +164,24 @@ impl Store {
                         .await?;
                     }
                     let after = notice(&mut c, year.year).await?;
-                    history::record(&mut c, &actor, now, Change {
-                        entity: Entity::CalendarYear,
-                        entity_id: year.year.to_string(),
-                        action: if before.is_some() { "update" } else { "create" },
-                        note: None,
-                        before: before.as_ref(),
-                        after: after.as_ref(),
-                    })
+                    history::record(
+                        &mut c,
+                        &actor,
+                        now,
+                        Change {
+                            entity: Entity::CalendarYear,
+                            entity_id: year.year.to_string(),
+                            action: if before.is_some() { "update" } else { "create" },
+                            note: None,
+                            before: before.as_ref(),
+                            after: after.as_ref(),
+                        },
+                    )
                     .await?;
-                    loaded_years(&mut c, Some(year.year)).await?.pop().ok_or_else(|| {
-                        DomainError::not_found(Entity::CalendarYear, year.year).into()
-                    })
+                    loaded_years(&mut c, Some(year.year))
+                        .await?
+                        .pop()
+                        .ok_or_else(|| DomainError::not_found(Entity::CalendarYear, year.year).into())
                 })
             })
             .await?;

@@ -7,7 +7,8 @@ use crate::error::StoreResult;
 use crate::history::{self, Change};
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::units::{archive_action, check_version, require_live, stale};
+use crate::units::require_live;
+use crate::versioned::{self, archive_action, changed, check_version, created};
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::campaign::{
@@ -191,37 +192,29 @@ impl Store {
         let now = self.now();
         let actor = actor.clone();
         self.create_once(key, move |tx| {
-                Box::pin(async move {
-                    let mut c = tx.conn();
-                    let id: i64 = c
-                        .scalar(
-                            Q::new(
-                                "INSERT INTO campaigns (name, description, starts_on, ends_on, version, created_at, updated_at) \
+            Box::pin(async move {
+                let mut c = tx.conn();
+                let id: i64 = c
+                    .scalar(
+                        Q::new(
+                            "INSERT INTO campaigns (name, description, starts_on, ends_on, version, created_at, \
+                                 updated_at) \
                                  VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id",
-                            )
-                            .bind(&f.name)
-                            .bind(f.description.clone())
-                            .bind(f.starts_on)
-                            .bind(f.ends_on)
-                            .bind(now),
                         )
-                        .await?;
-                    let id = CampaignId(id);
-                    write_parts(&mut c, id, &f).await?;
-                    let campaign = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Campaign, id))?;
-                    history::record(&mut c, &actor, now, Change {
-                        entity: Entity::Campaign,
-                        entity_id: id.to_string(),
-                        action: "create",
-                        note: None,
-                        before: None,
-                        after: Some(&campaign),
-                    })
+                        .bind(&f.name)
+                        .bind(f.description.clone())
+                        .bind(f.starts_on)
+                        .bind(f.ends_on)
+                        .bind(now),
+                    )
                     .await?;
-                    Ok(campaign)
-                })
+                let id = CampaignId(id);
+                write_parts(&mut c, id, &f).await?;
+                let campaign = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Campaign, id))?;
+                created(&mut c, &actor, now, Entity::Campaign, id, campaign).await
             })
-            .await
+        })
+        .await
     }
 
     pub async fn update_campaign(&self, actor: &Actor, id: CampaignId, patch: CampaignPatch) -> StoreResult<Campaign> {
@@ -236,45 +229,31 @@ impl Store {
                     check_version(Entity::Campaign, patch.version, before.version)?;
                     let f = patch.apply(&before)?;
                     let archive = patch.archived.unwrap_or(before.archived);
-                    let n = c
-                        .execute(
-                            Q::new(
-                                "UPDATE campaigns SET name = $1, description = $2, starts_on = $3, ends_on = $4, \
+                    versioned::update(
+                        &mut c,
+                        Entity::Campaign,
+                        before.version,
+                        Q::new(
+                            "UPDATE campaigns SET name = $1, description = $2, starts_on = $3, ends_on = $4, \
                                  archived_at = CASE WHEN $5 THEN COALESCE(archived_at, $6) END, version = version + 1, \
                                  updated_at = $6 WHERE id = $7 AND version = $8",
-                            )
-                            .bind(&f.name)
-                            .bind(f.description.clone())
-                            .bind(f.starts_on)
-                            .bind(f.ends_on)
-                            .bind(archive)
-                            .bind(now)
-                            .bind(id)
-                            .bind(before.version),
                         )
-                        .await?;
-                    if n == 0 {
-                        return Err(stale(Entity::Campaign, before.version + 1));
-                    }
+                        .bind(&f.name)
+                        .bind(f.description.clone())
+                        .bind(f.starts_on)
+                        .bind(f.ends_on)
+                        .bind(archive)
+                        .bind(now)
+                        .bind(id)
+                        .bind(before.version),
+                    )
+                    .await?;
                     if patch.phases.is_some() || patch.unit_ids.is_some() {
                         write_parts(&mut c, id, &f).await?;
                     }
                     let after = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Campaign, id))?;
-                    history::record(
-                        &mut c,
-                        &actor,
-                        now,
-                        Change {
-                            entity: Entity::Campaign,
-                            entity_id: id.to_string(),
-                            action: archive_action(before.archived, after.archived),
-                            note: None,
-                            before: Some(&before),
-                            after: Some(&after),
-                        },
-                    )
-                    .await?;
-                    Ok(after)
+                    let action = archive_action(before.archived, after.archived);
+                    changed(&mut c, &actor, now, Entity::Campaign, id, action, None, &before, after).await
                 })
             })
             .await

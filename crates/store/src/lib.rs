@@ -20,6 +20,7 @@ pub mod synthetic;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod units;
+mod versioned;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use db::{Backend, Db};

@@ -3,10 +3,11 @@
 use crate::Store;
 use crate::db::{Conn, Q, like_pattern, record};
 use crate::error::{StoreResult, parse_stored};
-use crate::history::{self, Change};
+use crate::versioned::{self, archive_action, changed, check_version, created};
+
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::units::{archive_action, check_version, require_live, stale};
+use crate::units::require_live;
 use chrono::{DateTime, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{PersonId, UnitId};
@@ -92,38 +93,31 @@ impl Store {
         let now = self.now();
         let actor = actor.clone();
         self.create_once(key, move |tx| {
-                Box::pin(async move {
-                    let mut c = tx.conn();
-                    check_refs(&mut c, &f).await?;
-                    let id: i64 = c
-                        .scalar(
-                            Q::new(
-                                "INSERT INTO people (name, kind, unit_id, position, affiliation, phone, version, created_at, updated_at) \
+            Box::pin(async move {
+                let mut c = tx.conn();
+                check_refs(&mut c, &f).await?;
+                let id: i64 = c
+                    .scalar(
+                        Q::new(
+                            "INSERT INTO people (name, kind, unit_id, position, affiliation, phone, version, \
+                                 created_at, updated_at) \
                                  VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
-                            )
-                            .bind(&f.name)
-                            .bind(f.kind.as_str())
-                            .bind(f.unit_id)
-                            .bind(f.position.clone())
-                            .bind(f.affiliation.clone())
-                            .bind(f.phone.clone())
-                            .bind(now),
                         )
-                        .await?;
-                    let person = get(&mut c, PersonId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
-                    history::record(&mut c, &actor, now, Change {
-                        entity: Entity::Person,
-                        entity_id: id.to_string(),
-                        action: "create",
-                        note: None,
-                        before: None,
-                        after: Some(&person),
-                    })
+                        .bind(&f.name)
+                        .bind(f.kind.as_str())
+                        .bind(f.unit_id)
+                        .bind(f.position.clone())
+                        .bind(f.affiliation.clone())
+                        .bind(f.phone.clone())
+                        .bind(now),
+                    )
                     .await?;
-                    Ok(person)
-                })
+                let person =
+                    get(&mut c, PersonId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
+                created(&mut c, &actor, now, Entity::Person, id, person).await
             })
-            .await
+        })
+        .await
     }
 
     pub async fn update_person(&self, actor: &Actor, id: PersonId, patch: PersonPatch) -> StoreResult<Person> {
@@ -141,39 +135,30 @@ impl Store {
                         check_refs(&mut c, &f).await?;
                     }
                     let archive = patch.archived.unwrap_or(before.archived);
-                    let n = c
-                        .execute(
-                            Q::new(
-                                "UPDATE people SET name = $1, kind = $2, unit_id = $3, position = $4, affiliation = $5, \
+                    versioned::update(
+                        &mut c,
+                        Entity::Person,
+                        before.version,
+                        Q::new(
+                            "UPDATE people SET name = $1, kind = $2, unit_id = $3, position = $4, affiliation = $5, \
                                  phone = $6, archived_at = CASE WHEN $7 THEN COALESCE(archived_at, $8) END, \
                                  version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
-                            )
-                            .bind(&f.name)
-                            .bind(f.kind.as_str())
-                            .bind(f.unit_id)
-                            .bind(f.position.clone())
-                            .bind(f.affiliation.clone())
-                            .bind(f.phone.clone())
-                            .bind(archive)
-                            .bind(now)
-                            .bind(id)
-                            .bind(before.version),
                         )
-                        .await?;
-                    if n == 0 {
-                        return Err(stale(Entity::Person, before.version + 1));
-                    }
-                    let after = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
-                    history::record(&mut c, &actor, now, Change {
-                        entity: Entity::Person,
-                        entity_id: id.to_string(),
-                        action: archive_action(before.archived, after.archived),
-                        note: None,
-                        before: Some(&before),
-                        after: Some(&after),
-                    })
+                        .bind(&f.name)
+                        .bind(f.kind.as_str())
+                        .bind(f.unit_id)
+                        .bind(f.position.clone())
+                        .bind(f.affiliation.clone())
+                        .bind(f.phone.clone())
+                        .bind(archive)
+                        .bind(now)
+                        .bind(id)
+                        .bind(before.version),
+                    )
                     .await?;
-                    Ok(after)
+                    let after = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
+                    let action = archive_action(before.archived, after.archived);
+                    changed(&mut c, &actor, now, Entity::Person, id, action, None, &before, after).await
                 })
             })
             .await

@@ -3,7 +3,8 @@
 use crate::Store;
 use crate::db::{Conn, Q};
 use crate::error::{StoreError, StoreResult};
-use crate::history::{self, Change};
+use crate::versioned::changed;
+
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::light::LightRule;
 use rectify_domain::{DomainError, Entity, Issue};
@@ -83,21 +84,7 @@ impl Store {
                         .bind(now),
                     )
                     .await?;
-                    history::record(
-                        &mut c,
-                        &actor,
-                        now,
-                        Change {
-                            entity: Entity::Settings,
-                            entity_id: KEY.into(),
-                            action: "update",
-                            note: None,
-                            before: Some(&before),
-                            after: Some(&after),
-                        },
-                    )
-                    .await?;
-                    Ok(after)
+                    changed(&mut c, &actor, now, Entity::Settings, KEY, "update", None, &before, after).await
                 })
             })
             .await?;

@@ -186,7 +186,8 @@ impl Store {
                         "SELECT CAST({col} AS TEXT) AS key, COUNT(*) AS total, \
                          COUNT(*) FILTER (WHERE state = 'closed') AS closed, \
                          COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on < $1) AS red, \
-                         COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on >= $1 AND due_on < $2) AS yellow \
+                         COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on >= $1 \
+                           AND due_on < $2) AS yellow \
                          FROM problems WHERE 1 = 1"
                     ));
                     q = q.bind(t.today).bind(t.yellow_until);
@@ -195,15 +196,22 @@ impl Store {
                     let rows: Vec<CountRow> = c.fetch_all(q).await?;
                     // Labels are read in the same snapshot as the counts.
                     let names: HashMap<String, String> = match by {
-                        GroupBy::Unit => unit_names(&mut c).await?.into_iter().map(|(id, n)| (id.to_string(), n)).collect(),
+                        GroupBy::Unit => {
+                            unit_names(&mut c).await?.into_iter().map(|(id, n)| (id.to_string(), n)).collect()
+                        }
                         GroupBy::Campaign | GroupBy::Batch => {
                             let table = if by == GroupBy::Campaign { "campaigns" } else { "batches" };
-                            let pairs: Vec<(i64, String)> = c.fetch_all(Q::new(format!("SELECT id, name FROM {table}"))).await?;
+                            let pairs: Vec<(i64, String)> =
+                                c.fetch_all(Q::new(format!("SELECT id, name FROM {table}"))).await?;
                             pairs.into_iter().map(|(id, n)| (id.to_string(), n)).collect()
                         }
                         _ => HashMap::new(),
                     };
-                    let tree = if by == GroupBy::Unit && include_sub_units { Some(crate::units::tree(&mut c).await?) } else { None };
+                    let tree = if by == GroupBy::Unit && include_sub_units {
+                        Some(crate::units::tree(&mut c).await?)
+                    } else {
+                        None
+                    };
                     Ok((rows, names, tree))
                 })
             })

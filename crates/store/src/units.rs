@@ -3,7 +3,8 @@
 use crate::Store;
 use crate::db::{Conn, Q, like_pattern, record};
 use crate::error::{StoreError, StoreResult, parse_stored};
-use crate::history::{self, Change};
+use crate::versioned::{self, archive_action, changed, check_version, created};
+
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::page::{Cursor, Page, PageRequest};
 use chrono::{DateTime, Utc};
@@ -137,7 +138,8 @@ async fn insert(c: &mut Conn<'_>, f: &UnitFields, now: Timestamp) -> StoreResult
     let id: i64 = c
         .scalar(
             Q::new(
-                "INSERT INTO units (parent_id, name, kind, system, complaint_phone, mailbox, version, created_at, updated_at) \
+                "INSERT INTO units (parent_id, name, kind, system, complaint_phone, mailbox, version, \
+                 created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
             )
             .bind(f.parent_id)
@@ -176,21 +178,7 @@ impl Store {
                 }
                 let id = insert(&mut c, &fields, now).await?;
                 let unit = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Unit, id))?;
-                history::record(
-                    &mut c,
-                    &actor,
-                    now,
-                    Change {
-                        entity: Entity::Unit,
-                        entity_id: id.to_string(),
-                        action: "create",
-                        note: None,
-                        before: None,
-                        after: Some(&unit),
-                    },
-                )
-                .await?;
-                Ok(unit)
+                created(&mut c, &actor, now, Entity::Unit, id, unit).await
             })
         })
         .await
@@ -229,42 +217,32 @@ impl Store {
                             return Err(DomainError::rule(Rule::UnitInUse, "archived").into());
                         }
                     }
-                    let n = c
-                        .execute(
-                            Q::new(
-                                "UPDATE units SET parent_id = $1, name = $2, kind = $3, system = $4, complaint_phone = $5, \
+                    versioned::update(
+                        &mut c,
+                        Entity::Unit,
+                        before.version,
+                        Q::new(
+                            "UPDATE units SET parent_id = $1, name = $2, kind = $3, system = $4, complaint_phone = $5, \
                                  mailbox = $6, archived_at = CASE WHEN $7 THEN COALESCE(archived_at, $8) END, \
                                  version = version + 1, updated_at = $8 \
                                  WHERE id = $9 AND version = $10",
-                            )
-                            .bind(fields.parent_id)
-                            .bind(&fields.name)
-                            .bind(fields.kind.as_str())
-                            .bind(fields.system.clone())
-                            .bind(fields.complaint_phone.clone())
-                            .bind(fields.mailbox.clone())
-                            .bind(archive)
-                            .bind(now)
-                            .bind(id)
-                            .bind(before.version),
                         )
-                        .await
-                        .map_err(duplicate_name)?;
-                    if n == 0 {
-                        return Err(stale(Entity::Unit, before.version + 1));
-                    }
+                        .bind(fields.parent_id)
+                        .bind(&fields.name)
+                        .bind(fields.kind.as_str())
+                        .bind(fields.system.clone())
+                        .bind(fields.complaint_phone.clone())
+                        .bind(fields.mailbox.clone())
+                        .bind(archive)
+                        .bind(now)
+                        .bind(id)
+                        .bind(before.version),
+                    )
+                    .await
+                    .map_err(duplicate_name)?;
                     let after = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Unit, id))?;
                     let action = archive_action(before.archived, after.archived);
-                    history::record(&mut c, &actor, now, Change {
-                        entity: Entity::Unit,
-                        entity_id: id.to_string(),
-                        action,
-                        note: None,
-                        before: Some(&before),
-                        after: Some(&after),
-                    })
-                    .await?;
-                    Ok(after)
+                    changed(&mut c, &actor, now, Entity::Unit, id, action, None, &before, after).await
                 })
             })
             .await
@@ -314,27 +292,5 @@ impl Store {
     /// The shape of the unit tree.
     pub async fn unit_tree(&self) -> StoreResult<UnitTree> {
         self.db.read(|tx| Box::pin(async move { tree(&mut tx.conn()).await })).await
-    }
-}
-
-/// Refuses a write based on an old read: the client's version (when it sent one) must be the
-/// current one.
-pub(crate) fn check_version(entity: Entity, client: Option<i64>, current: i64) -> StoreResult<()> {
-    match client {
-        Some(v) if v != current => Err(DomainError::StaleVersion { entity, current }.into()),
-        _ => Ok(()),
-    }
-}
-
-/// The conditional UPDATE touched nothing: another writer got there first.
-pub(crate) fn stale(entity: Entity, current: i64) -> StoreError {
-    DomainError::StaleVersion { entity, current }.into()
-}
-
-pub(crate) fn archive_action(was: bool, is: bool) -> &'static str {
-    match (was, is) {
-        (false, true) => "archive",
-        (true, false) => "restore",
-        _ => "update",
     }
 }

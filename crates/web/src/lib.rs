@@ -73,9 +73,11 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-const STRICT_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const STRICT_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+    object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 /// Swagger UI sets style attributes; scripts stay same-origin only.
-const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+    script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 fn asset(path: &str, csp: &'static str) -> Response {
     match Assets::get(path) {

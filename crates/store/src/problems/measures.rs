@@ -6,7 +6,8 @@ use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::history::{self, Change};
 use crate::idempotency::{Created, IdempotencyKey};
-use crate::units::{self, archive_action, check_version, stale};
+use crate::units;
+use crate::versioned::{self, archive_action, check_version};
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Permission, authorize};
 use rectify_domain::ids::{MeasureId, PersonId, ProblemId};
@@ -31,7 +32,8 @@ record! {
     }
 }
 
-const COLUMNS: &str = "id, problem_id, description, owner_person_id, deadline, done, done_at, archived_at, version, created_at, updated_at";
+const COLUMNS: &str = "id, problem_id, description, owner_person_id, deadline, done, done_at, archived_at, version, \
+    created_at, updated_at";
 
 impl MeasureRow {
     fn into_measure(self, t: &LightThresholds) -> Measure {
@@ -144,27 +146,26 @@ impl Store {
                         crate::people::require_live_person(&mut c, p, "owner_person_id").await?;
                     }
                     let archive = patch.archived.unwrap_or(before.archived);
-                    let n = c
-                        .execute(
-                            Q::new(
-                                "UPDATE measures SET description = $1, owner_person_id = $2, deadline = $3, done = $4, \
+                    versioned::update(
+                        &mut c,
+                        Entity::Measure,
+                        before.version,
+                        Q::new(
+                            "UPDATE measures SET description = $1, owner_person_id = $2, deadline = $3, done = $4, \
                                  done_at = CASE WHEN $4 THEN COALESCE(done_at, $5) END, \
                                  archived_at = CASE WHEN $6 THEN COALESCE(archived_at, $5) END, \
                                  version = version + 1, updated_at = $5 WHERE id = $7 AND version = $8",
-                            )
-                            .bind(&f.description)
-                            .bind(f.owner_person_id)
-                            .bind(f.deadline)
-                            .bind(f.done)
-                            .bind(now)
-                            .bind(archive)
-                            .bind(id)
-                            .bind(before.version),
                         )
-                        .await?;
-                    if n == 0 {
-                        return Err(stale(Entity::Measure, before.version + 1));
-                    }
+                        .bind(&f.description)
+                        .bind(f.owner_person_id)
+                        .bind(f.deadline)
+                        .bind(f.done)
+                        .bind(now)
+                        .bind(archive)
+                        .bind(id)
+                        .bind(before.version),
+                    )
+                    .await?;
                     refresh_due(&mut c, problem).await?;
                     let after = get(&mut c, problem, id, &t).await?;
                     let action = match (before.done, after.done) {

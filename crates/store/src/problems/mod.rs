@@ -16,7 +16,8 @@ use crate::history::{self, Change};
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::people::require_live_person;
-use crate::units::{self, archive_action, require_live, stale};
+use crate::units::{self, require_live};
+use crate::versioned::{self, archive_action};
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Permission, Role, authorize};
 use rectify_domain::history::HistoryEntry;
@@ -234,7 +235,8 @@ impl Store {
                 let row: ProblemRow = c
                     .fetch_one(
                         Q::new(format!(
-                            "INSERT INTO problems (unit_id, description, responsible_person_id, leader_person_id, level, \
+                            "INSERT INTO problems (unit_id, description, responsible_person_id, leader_person_id, \
+                             level, \
                              category, type, root_cause, deadline, due_on, campaign_id, batch_id, sources, published, \
                              state, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
                              $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17) RETURNING {COLUMNS}"
@@ -262,8 +264,9 @@ impl Store {
                 for (i, m) in measures.iter().enumerate() {
                     insert_measure(&mut c, problem.id, i as i64, m, now).await?;
                 }
-                problem.measures =
-                    Some(if measures.is_empty() { Vec::new() } else { measures::of_problem(&mut c, problem.id, &t).await? });
+                let listed =
+                    if measures.is_empty() { Vec::new() } else { measures::of_problem(&mut c, problem.id, &t).await? };
+                problem.measures = Some(listed);
                 history::record(&mut c, &actor, now, problem_change(&problem, "create", None, None)).await?;
                 Ok(problem)
             })
@@ -305,37 +308,36 @@ impl Store {
                         }
                     }
                     let archive = patch.archived.unwrap_or(before.archived);
-                    let n = c
-                        .execute(
-                            Q::new(
-                                "UPDATE problems SET unit_id = $1, description = $2, responsible_person_id = $3, \
+                    versioned::update(
+                        &mut c,
+                        Entity::Problem,
+                        before.version,
+                        Q::new(
+                            "UPDATE problems SET unit_id = $1, description = $2, responsible_person_id = $3, \
                                  leader_person_id = $4, level = $5, category = $6, type = $7, root_cause = $8, \
                                  deadline = $9, campaign_id = $10, batch_id = $11, sources = $12, published = $13, \
                                  archived_at = CASE WHEN $14 THEN COALESCE(archived_at, $15) END, \
                                  version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17",
-                            )
-                            .bind(f.unit_id)
-                            .bind(&f.description)
-                            .bind(f.responsible_person_id)
-                            .bind(f.leader_person_id)
-                            .bind(f.level.as_str())
-                            .bind(f.category.clone())
-                            .bind(f.problem_type.as_str())
-                            .bind(f.root_cause.clone())
-                            .bind(f.deadline)
-                            .bind(f.campaign_id)
-                            .bind(f.batch_id)
-                            .bind(sources_json(&f.sources))
-                            .bind(f.published)
-                            .bind(archive)
-                            .bind(now)
-                            .bind(id)
-                            .bind(before.version),
                         )
-                        .await?;
-                    if n == 0 {
-                        return Err(stale(Entity::Problem, before.version + 1));
-                    }
+                        .bind(f.unit_id)
+                        .bind(&f.description)
+                        .bind(f.responsible_person_id)
+                        .bind(f.leader_person_id)
+                        .bind(f.level.as_str())
+                        .bind(f.category.clone())
+                        .bind(f.problem_type.as_str())
+                        .bind(f.root_cause.clone())
+                        .bind(f.deadline)
+                        .bind(f.campaign_id)
+                        .bind(f.batch_id)
+                        .bind(sources_json(&f.sources))
+                        .bind(f.published)
+                        .bind(archive)
+                        .bind(now)
+                        .bind(id)
+                        .bind(before.version),
+                    )
+                    .await?;
                     refresh_due(&mut c, id).await?;
                     let after =
                         get(&mut c, id, &t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;

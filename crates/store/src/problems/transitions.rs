@@ -5,7 +5,8 @@ use crate::Store;
 use crate::db::Q;
 use crate::error::StoreResult;
 use crate::history;
-use crate::units::{self, stale};
+use crate::units;
+use crate::versioned::{self};
 use rectify_domain::actor::Actor;
 use rectify_domain::ids::ProblemId;
 use rectify_domain::problem::{Problem, ProblemAction, ProblemState, TransitionContext, TransitionRequest, fire};
@@ -44,7 +45,9 @@ impl Store {
                     if let Some(v) = req.version
                         && v != before.version
                     {
-                        return Err(DomainError::StaleVersion { entity: Entity::Problem, current: before.version }.into());
+                        return Err(
+                            DomainError::StaleVersion { entity: Entity::Problem, current: before.version }.into()
+                        );
                     }
                     let party = units::party(&mut c, &actor, before.unit_id).await?;
                     let actor_inside_owner = match actor.unit_id {
@@ -54,7 +57,8 @@ impl Store {
                     let open_measures: i64 = c
                         .scalar(
                             Q::new(
-                                "SELECT COUNT(*) FROM measures WHERE problem_id = $1 AND archived_at IS NULL AND done = $2",
+                                "SELECT COUNT(*) FROM measures \
+                                 WHERE problem_id = $1 AND archived_at IS NULL AND done = $2",
                             )
                             .bind(id)
                             .bind(false),
@@ -68,29 +72,24 @@ impl Store {
                         note: note.as_deref(),
                     };
                     let to = fire(before.state, action, &ctx)?;
-                    let n = c
-                        .execute(
-                            Q::new(
-                                "UPDATE problems SET state = $1, version = version + 1, updated_at = $2, \
-                                 reported_at = CASE WHEN $3 THEN $2 ELSE reported_at END, \
-                                 closed_at = CASE WHEN $4 THEN $2 WHEN $5 THEN NULL ELSE closed_at END \
-                                 WHERE id = $6 AND version = $7",
-                            )
-                            .bind(to.as_str())
-                            .bind(now)
-                            .bind(to == ProblemState::Reported)
-                            .bind(to == ProblemState::Closed)
-                            .bind(before.state == ProblemState::Closed)
-                            .bind(id)
-                            .bind(before.version),
-                        )
-                        .await?;
-                    if n == 0 {
-                        return Err(stale(Entity::Problem, before.version + 1));
-                    }
-                    let after = get(&mut c, id, &t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
-                    history::record(&mut c, &actor, now, problem_change(&after, action.as_str(), note.as_deref(), Some(&before)))
-                        .await?;
+                    let update = Q::new(
+                        "UPDATE problems SET state = $1, version = version + 1, updated_at = $2, \
+                         reported_at = CASE WHEN $3 THEN $2 ELSE reported_at END, \
+                         closed_at = CASE WHEN $4 THEN $2 WHEN $5 THEN NULL ELSE closed_at END \
+                         WHERE id = $6 AND version = $7",
+                    )
+                    .bind(to.as_str())
+                    .bind(now)
+                    .bind(to == ProblemState::Reported)
+                    .bind(to == ProblemState::Closed)
+                    .bind(before.state == ProblemState::Closed)
+                    .bind(id)
+                    .bind(before.version);
+                    versioned::update(&mut c, Entity::Problem, before.version, update).await?;
+                    let after =
+                        get(&mut c, id, &t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
+                    let change = problem_change(&after, action.as_str(), note.as_deref(), Some(&before));
+                    history::record(&mut c, &actor, now, change).await?;
                     Ok(after)
                 })
             })
