@@ -44,8 +44,10 @@ struct Assets;
 
 /// The whole application as an axum router.
 pub fn app(state: AppState) -> Router {
-    let (api, doc) =
-        OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", routes::api()).split_for_parts();
+    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .nest("/api/v1", routes::api())
+        .routes(utoipa_axum::routes!(healthz))
+        .split_for_parts();
     let doc = Arc::new(doc);
     Router::new()
         .merge(api)
@@ -53,7 +55,6 @@ pub fn app(state: AppState) -> Router {
         .route("/api/docs", get(|| async { asset("docs/index.html", DOCS_CSP) }))
         .route("/api/docs/init.js", get(|| async { asset("docs/init.js", DOCS_CSP) }))
         .route("/api/docs/vendor/{file}", get(vendor_asset))
-        .route("/healthz", get(healthz))
         .route("/", get(|| async { asset("index.html", STRICT_CSP) }))
         .fallback(|| async { error::ApiError::NotFound })
         .method_not_allowed_fallback(|| async { error::ApiError::MethodNotAllowed })
@@ -101,6 +102,9 @@ async fn vendor_asset(axum::extract::Path(file): axum::extract::Path<String>) ->
     asset(&format!("vendor/swagger-ui/{file}"), DOCS_CSP)
 }
 
+/// 200 when the database answers, 503 when it does not. Needs no account.
+#[utoipa::path(get, path = "/healthz", tag = "health", security(()),
+    responses((status = 200, description = "the database answers"), (status = 503, description = "it does not")))]
 async fn healthz(State(st): State<AppState>) -> Response {
     let backend = match st.store.backend() {
         rectify_store::Backend::Sqlite => "sqlite",

@@ -85,6 +85,7 @@ async fn lights_follow_the_calendar_and_settings(backend: Backend) {
     assert_eq!(p["light"], "yellow", "three working days away across the holiday");
     let p2 = app.problem(json!({"description": "节后到期", "unit_id": unit, "deadline": "2026-02-26"})).await;
     assert_eq!(p2["light"], "green");
+    assert_eq!(app.get("/api/v1/settings").await.ok()["yellow_working_days"], 3, "three working days by default");
     // With one day of warning, the first turns green too.
     let s = app.put("/api/v1/settings", json!({"yellow_working_days": 1})).await.ok();
     assert_eq!(s["yellow_working_days"], 1);

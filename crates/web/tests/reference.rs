@@ -152,6 +152,9 @@ async fn campaigns_and_batches(backend: Backend) {
     let batch =
         app.post("/api/v1/batches", json!({"campaign_id": id, "name": "第一批立改项目"})).await.expect(201).body;
     assert_eq!(batch["items_per_unit"], 2, "two items per unit by default");
+    let batch_id = batch["id"].as_str().unwrap();
+    assert_eq!(app.get(&format!("/api/v1/batches/{batch_id}")).await.ok()["name"], "第一批立改项目");
+    app.get("/api/v1/batches/999").await.expect(404);
     app.post(&format!("/api/v1/campaigns/{id}/batches"), json!({"name": "第二批", "items_per_unit": 3}))
         .await
         .expect(201);

@@ -93,6 +93,10 @@ async fn campaign_to_figures(backend: Backend) {
         .expect(201)
         .body;
     assert_eq!(progress["attachments"][0]["content_type"], "image/png");
+    let listed = app.send(&clerk, Method::GET, &format!("/api/v1/problems/{cups_id}/progress"), None).await.ok();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["note"], "已停用一次性纸杯");
+    assert_eq!(listed[0]["author"], "shuiwu");
     // Reporting with a measure still open is refused.
     fire(&clerk, &cups_id, "report_done", None).await.expect(422);
     let measure = &app.get(&format!("/api/v1/problems/{cups_id}")).await.ok()["measures"][0];

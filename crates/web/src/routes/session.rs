@@ -38,7 +38,7 @@ fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
 }
 
 /// Signs in with a password and sets the session cookie (HttpOnly, SameSite=Strict).
-#[utoipa::path(post, path = "/session", tag = "session", request_body = Credentials,
+#[utoipa::path(post, path = "/session", tag = "session", request_body = Credentials, security(()),
     responses((status = 200, body = SessionInfo), Errors))]
 async fn login(State(st): State<AppState>, body: JsonBody<Credentials>) -> ApiResult<Response> {
     let session = st.store.login(&body.value.username, &body.value.password).await?.ok_or(ApiError::BadCredentials)?;
