@@ -141,7 +141,7 @@ async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
         .token;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(Failure::runtime)?;
     let base = format!("http://{}", listener.local_addr().map_err(Failure::runtime)?);
-    let state = AppState { store: store.clone(), config: Arc::new(WebConfig::default()) };
+    let state = AppState::new(store.clone(), WebConfig::default());
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(rectify_web::serve(listener, state, async {
         let _ = stop_rx.await;

@@ -114,7 +114,7 @@ impl Timeline {
 }
 
 async fn fire(store: &Store, actor: &Actor, id: ProblemId, action: &str, note: Option<&str>) -> Result<(), DemoError> {
-    let req = TransitionRequest { action: Some(action.into()), note: note.map(str::to_owned), version: None };
+    let req = TransitionRequest { action: Some(action.into()), note: note.map(str::to_owned), ..Default::default() };
     store.transition_problem(actor, id, req).await?;
     Ok(())
 }

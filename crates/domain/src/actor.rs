@@ -22,6 +22,8 @@ pub enum Role {
     Inspector,
     /// 评议代表: scores units in democratic evaluations.
     Evaluator,
+    /// The anonymous public (a citizen acting through a tracking code). Never an account's role.
+    Public,
 }
 
 impl Role {
@@ -36,9 +38,11 @@ impl Role {
             Role::UnitClerk => "unit_clerk",
             Role::Inspector => "inspector",
             Role::Evaluator => "evaluator",
+            Role::Public => "public",
         }
     }
 
+    /// An account role (the public is not one).
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
@@ -67,6 +71,11 @@ impl Actor {
     /// no account, recorded in history as `system`.
     pub fn system() -> Actor {
         Actor { account_id: None, username: "system".into(), role: Role::OfficeAdmin, unit_id: None }
+    }
+
+    /// A citizen using the public portal: may do nothing the permission table grants.
+    pub fn public() -> Actor {
+        Actor { account_id: None, username: "citizen".into(), role: Role::Public, unit_id: None }
     }
 }
 
@@ -113,6 +122,13 @@ pub enum Permission {
     EditProblem,
     AddProgress,
     UploadAttachment,
+    /// Register a case for a channel other than the public form.
+    RegisterCase,
+    /// See every case (others see the cases assigned to their units).
+    ViewAllCases,
+    /// Turn cases into problems, or attach them to one.
+    LinkCases,
+    ManageIntakeSessions,
 }
 
 /// The permission table. `party` is how the actor stands to the record, where there is one.
@@ -121,12 +137,17 @@ fn allowed(role: Role, permission: Permission, party: Party) -> bool {
     use Role::*;
     let office = role.is_office();
     let owner = party == Party::OwnerUnit;
+    if role == Public {
+        return false;
+    }
     match permission {
         ManageAccounts | ManageCalendar | ManageSettings => role == OfficeAdmin,
         ManageUnits | ManagePeople | ManageCampaigns => office,
         ViewDirectory | ViewStats | UploadAttachment => true,
         ViewAllProblems => office || role == Inspector,
         CreateProblem | EditProblem | AddProgress => office || (role.is_unit_bound() && owner),
+        RegisterCase | LinkCases | ManageIntakeSessions => office,
+        ViewAllCases => office || role == Inspector,
     }
 }
 
@@ -167,5 +188,10 @@ mod tests {
         assert!(authorize(&staff, Permission::ManageAccounts, Party::Office).is_err());
         let evaluator = actor(Role::Evaluator, None);
         assert!(authorize(&evaluator, Permission::CreateProblem, Party::Other).is_err());
+        let public = Actor::public();
+        assert!(
+            authorize(&public, Permission::ViewDirectory, Party::Other).is_err(),
+            "the public gets nothing by role"
+        );
     }
 }

@@ -50,6 +50,8 @@ pub enum Issue {
     WrongType {
         expected: String,
     },
+    /// A field only staff may set (the public form may not).
+    StaffOnly,
     /// Another decoding failure reported by the JSON decoder.
     Decode {
         detail: String,
@@ -86,6 +88,27 @@ pub enum Rule {
     IdempotencyKeyReused,
     /// A unit with live children or problems cannot be archived.
     UnitInUse,
+    /// An extension must be asked before the due date.
+    ExtensionAfterDue,
+    /// The new due date must be later than the current one.
+    ExtensionNotLater,
+    /// An extension is already waiting for the office.
+    ExtensionPending,
+    /// The office decided on an extension nobody asked for.
+    NoExtensionPending,
+    /// The citizen has already rated this case.
+    AlreadyRated,
+    /// Only a replied case can be rated or visited.
+    NotReplied,
+    /// Closing off a problem raised by citizens needs each reachable citizen's satisfaction or
+    /// a reason why it could not be obtained.
+    CitizenSatisfactionRequired,
+    /// Closing a case needs the citizen's satisfaction or a reason why it was not obtained.
+    SatisfactionOrReasonRequired,
+    /// The public may only submit through the web channel.
+    PublicChannelOnly,
+    /// A declined or closed case cannot be linked to a problem.
+    CaseNotOpen,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -102,6 +125,8 @@ pub enum Entity {
     Account,
     CalendarYear,
     Settings,
+    Case,
+    IntakeSession,
 }
 
 impl Entity {
@@ -118,6 +143,8 @@ impl Entity {
             Entity::Account => "account",
             Entity::CalendarYear => "calendar_year",
             Entity::Settings => "settings",
+            Entity::Case => "case",
+            Entity::IntakeSession => "intake_session",
         }
     }
 }

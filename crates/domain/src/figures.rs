@@ -77,3 +77,85 @@ mod tests {
         assert_eq!(all[&UnitId(2)], t(4, 1));
     }
 }
+
+/// Case counts for one group, from which the case KPIs are computed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseTally {
+    /// Cases registered.
+    pub received: u64,
+    /// Cases ever accepted (受理).
+    pub accepted: u64,
+    /// Cases declined (不予受理).
+    pub declined: u64,
+    /// Cases ever assigned to a unit (派单).
+    pub assigned: u64,
+    /// Assigned cases whose signing is settled: signed, or unsigned past the signing deadline.
+    pub sign_counted: u64,
+    /// Of those, signed by the deadline.
+    pub signed_on_time: u64,
+    /// Cases whose reply is settled: replied, or with a unit and past the due date.
+    pub reply_counted: u64,
+    /// Of those, replied by the due date.
+    pub replied_on_time: u64,
+    /// Cases ever replied (答复).
+    pub replied: u64,
+    /// Cases sent back by a unit at least once (退单).
+    pub sent_back: u64,
+    /// Cases reopened at least once (发回重办).
+    pub reopened: u64,
+    /// Replied cases with a return visit or a rating (unreachable attempts included).
+    pub visited: u64,
+    /// Visited cases where the citizen gave a satisfaction level.
+    pub answered: u64,
+    /// Of those, very satisfied, satisfied or basically satisfied.
+    pub satisfied: u64,
+}
+
+/// The case KPIs, each `part ÷ whole` rounded half-up to 4 decimals (0 when nothing to count).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseRates {
+    /// 按时签收率 = signed_on_time ÷ sign_counted.
+    pub signed_on_time_rate: f64,
+    /// 按时办结率 = replied_on_time ÷ reply_counted (overdue unreplied cases count against it).
+    pub replied_on_time_rate: f64,
+    /// 退单率 = sent_back ÷ assigned.
+    pub sent_back_rate: f64,
+    /// 发回重办率 = reopened ÷ replied.
+    pub reopened_rate: f64,
+    /// 回访率 = visited ÷ replied.
+    pub visited_rate: f64,
+    /// 满意率 = satisfied ÷ answered.
+    pub satisfied_rate: f64,
+}
+
+impl CaseTally {
+    pub fn rates(&self) -> CaseRates {
+        CaseRates {
+            signed_on_time_rate: rate(self.signed_on_time, self.sign_counted),
+            replied_on_time_rate: rate(self.replied_on_time, self.reply_counted),
+            sent_back_rate: rate(self.sent_back, self.assigned),
+            reopened_rate: rate(self.reopened, self.replied),
+            visited_rate: rate(self.visited, self.replied),
+            satisfied_rate: rate(self.satisfied, self.answered),
+        }
+    }
+
+    pub fn add(&mut self, o: &CaseTally) {
+        self.received += o.received;
+        self.accepted += o.accepted;
+        self.declined += o.declined;
+        self.assigned += o.assigned;
+        self.sign_counted += o.sign_counted;
+        self.signed_on_time += o.signed_on_time;
+        self.reply_counted += o.reply_counted;
+        self.replied_on_time += o.replied_on_time;
+        self.replied += o.replied;
+        self.sent_back += o.sent_back;
+        self.reopened += o.reopened;
+        self.visited += o.visited;
+        self.answered += o.answered;
+        self.satisfied += o.satisfied;
+    }
+}

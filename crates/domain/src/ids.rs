@@ -70,6 +70,8 @@ id_type!(
     AccountId,
     TokenId,
     HistoryId,
+    CaseId,
+    IntakeSessionId,
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -5,6 +5,7 @@ pub mod actor;
 pub mod attachment;
 pub mod calendar;
 pub mod campaign;
+pub mod case;
 pub mod error;
 pub mod figures;
 pub mod history;

@@ -10,7 +10,7 @@ use crate::problems::get_visible;
 use chrono::{DateTime, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::attachment::{AttachmentMeta, check_upload};
-use rectify_domain::ids::{AttachmentId, ProblemId, ProgressId};
+use rectify_domain::ids::{AttachmentId, CaseId, ProblemId, ProgressId};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Rule};
 use sha2::{Digest, Sha256};
@@ -54,22 +54,76 @@ pub(crate) async fn metas_of_progress(c: &mut Conn<'_>, progress: ProgressId) ->
     Ok(rows.into_iter().map(MetaRow::into_meta).collect())
 }
 
-/// An uploaded attachment not yet used as evidence anywhere.
+pub(crate) async fn metas_of_case(c: &mut Conn<'_>, case: CaseId) -> StoreResult<Vec<AttachmentMeta>> {
+    let rows: Vec<MetaRow> = c
+        .fetch_all(
+            Q::new(format!(
+                "SELECT {COLUMNS} FROM attachments a JOIN case_attachments ca ON ca.attachment_id = a.id \
+                 WHERE ca.case_id = $1 ORDER BY a.id"
+            ))
+            .bind(case),
+        )
+        .await?;
+    Ok(rows.into_iter().map(MetaRow::into_meta).collect())
+}
+
+/// An uploaded attachment not yet used anywhere (as evidence or with a case).
 pub(crate) async fn require_unused(c: &mut Conn<'_>, id: AttachmentId, field: &str) -> StoreResult<()> {
-    let row: Option<(i64, Option<i64>)> = c
+    let row: Option<(i64, i64)> = c
         .fetch_optional(
             Q::new(
-                "SELECT a.id, pa.progress_id FROM attachments a \
-                 LEFT JOIN progress_attachments pa ON pa.attachment_id = a.id WHERE a.id = $1",
+                "SELECT a.id, (SELECT COUNT(*) FROM progress_attachments WHERE attachment_id = a.id) \
+                 + (SELECT COUNT(*) FROM case_attachments WHERE attachment_id = a.id) FROM attachments a WHERE a.id = $1",
             )
             .bind(id),
         )
         .await?;
     match row {
         None => Err(DomainError::unknown(field, Entity::Attachment).into()),
-        Some((_, Some(_))) => Err(DomainError::rule(Rule::AttachmentInUse, field).into()),
-        Some((_, None)) => Ok(()),
+        Some((_, uses)) if uses > 0 => Err(DomainError::rule(Rule::AttachmentInUse, field).into()),
+        Some(_) => Ok(()),
     }
+}
+
+/// Stores checked bytes (shared with identical uploads) and returns the new attachment.
+pub(crate) async fn store_file(
+    c: &mut Conn<'_>,
+    name: &str,
+    mime: &str,
+    bytes: Vec<u8>,
+    uploaded_by: Option<rectify_domain::ids::AccountId>,
+    now: Timestamp,
+) -> StoreResult<AttachmentMeta> {
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let size = bytes.len() as i64;
+    c.execute(
+        Q::new("INSERT INTO attachment_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
+            .bind(sha.as_str())
+            .bind(bytes),
+    )
+    .await?;
+    let id: i64 = c
+        .scalar(
+            Q::new(
+                "INSERT INTO attachments (sha256, filename, content_type, size, uploaded_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(sha.as_str())
+            .bind(name)
+            .bind(mime)
+            .bind(size)
+            .bind(uploaded_by)
+            .bind(now),
+        )
+        .await?;
+    Ok(AttachmentMeta {
+        id: AttachmentId(id),
+        filename: name.to_owned(),
+        content_type: mime.into(),
+        size,
+        sha256: sha,
+        created_at: now,
+    })
 }
 
 /// A stored file: what it is and its bytes.
@@ -88,44 +142,10 @@ impl Store {
     ) -> StoreResult<Created<AttachmentMeta>> {
         authorize(actor, Permission::UploadAttachment, Party::Other)?;
         let (name, mime) = check_upload(filename, &bytes)?;
-        let sha = hex::encode(Sha256::digest(&bytes));
-        let size = bytes.len() as i64;
         let now = self.now();
         let account = actor.account_id;
         self.create_once(key, move |tx| {
-            Box::pin(async move {
-                let mut c = tx.conn();
-                c.execute(
-                    Q::new(
-                        "INSERT INTO attachment_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
-                    )
-                    .bind(sha.as_str())
-                    .bind(bytes),
-                )
-                .await?;
-                let id: i64 = c
-                    .scalar(
-                        Q::new(
-                            "INSERT INTO attachments (sha256, filename, content_type, size, uploaded_by, created_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                        )
-                        .bind(sha.as_str())
-                        .bind(name.as_str())
-                        .bind(mime)
-                        .bind(size)
-                        .bind(account)
-                        .bind(now),
-                    )
-                    .await?;
-                Ok(AttachmentMeta {
-                    id: AttachmentId(id),
-                    filename: name,
-                    content_type: mime.into(),
-                    size,
-                    sha256: sha,
-                    created_at: now,
-                })
-            })
+            Box::pin(async move { store_file(&mut tx.conn(), &name, mime, bytes, account, now).await })
         })
         .await
     }

@@ -67,6 +67,20 @@ impl Store {
         T: Serialize + DeserializeOwned + Send + 'static,
         F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, StoreResult<T>> + Send + 'static,
     {
+        self.create_once_or_find(key, move |tx| {
+            let fut = f(tx);
+            Box::pin(async move { Ok(Created { value: fut.await?, replayed: false }) })
+        })
+        .await
+    }
+
+    /// Like [`Store::create_once`], for creates that may themselves find the record already
+    /// exists (a citizen sending the same message twice) and answer with it.
+    pub async fn create_once_or_find<T, F>(&self, key: Option<&IdempotencyKey>, f: F) -> StoreResult<Created<T>>
+    where
+        T: Serialize + DeserializeOwned + Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, StoreResult<Created<T>>> + Send + 'static,
+    {
         let now = self.now();
         let k = key.cloned();
         let result = self
@@ -78,9 +92,10 @@ impl Store {
                     {
                         return Ok(Created { value: v, replayed: true });
                     }
-                    let value = f(tx).await?;
+                    let created = f(tx).await?;
                     if let Some(k) = &k {
-                        let body = serde_json::to_string(&value).map_err(|e| StoreError::Encode(e.to_string()))?;
+                        let body =
+                            serde_json::to_string(&created.value).map_err(|e| StoreError::Encode(e.to_string()))?;
                         tx.conn()
                             .execute(
                                 Q::new(
@@ -95,7 +110,7 @@ impl Store {
                             )
                             .await?;
                     }
-                    Ok(Created { value, replayed: false })
+                    Ok(created)
                 })
             })
             .await;

@@ -6,6 +6,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::versioned::changed;
 
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::case::CaseDueRule;
 use rectify_domain::light::LightRule;
 use rectify_domain::{DomainError, Entity, Issue};
 use serde::{Deserialize, Serialize};
@@ -15,11 +16,14 @@ use serde::{Deserialize, Serialize};
 pub struct Settings {
     /// A deadline this many working days away or closer shows yellow.
     pub yellow_working_days: u32,
+    /// Working days a unit has to reply to a case, by case type (urgent cases: the same day).
+    #[serde(default)]
+    pub case_due: CaseDueRule,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { yellow_working_days: LightRule::default().yellow_working_days }
+        Settings { yellow_working_days: LightRule::default().yellow_working_days, case_due: CaseDueRule::default() }
     }
 }
 
@@ -35,6 +39,8 @@ impl Settings {
 #[serde(deny_unknown_fields)]
 pub struct SettingsInput {
     pub yellow_working_days: Option<i64>,
+    /// Replaces the reply deadlines by case type (each 0–60 working days).
+    pub case_due: Option<CaseDueRule>,
 }
 
 const KEY: &str = "settings";
@@ -72,6 +78,12 @@ impl Store {
                             .into());
                         }
                         after.yellow_working_days = d as u32;
+                    }
+                    if let Some(rule) = input.case_due {
+                        if rule.values().iter().any(|d| *d > 60) {
+                            return Err(DomainError::field("case_due", Issue::OutOfRange { min: 0, max: 60 }).into());
+                        }
+                        after.case_due = rule;
                     }
                     let json = serde_json::to_string(&after).map_err(|e| StoreError::Encode(e.to_string()))?;
                     c.execute(

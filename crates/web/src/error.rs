@@ -23,6 +23,10 @@ pub enum ApiError {
     NotFound,
     MethodNotAllowed,
     PayloadTooLarge,
+    /// A client asked too often (public lookups, public submissions).
+    TooManyRequests {
+        retry_after_secs: u64,
+    },
 }
 
 impl From<StoreError> for ApiError {
@@ -145,6 +149,17 @@ impl ApiError {
                 "method_not_allowed",
                 pick("Method not allowed", "不支持的请求方法"),
                 pick("this route does not take that method", "该地址不支持此请求方法"),
+                vec![],
+            ),
+            ApiError::TooManyRequests { retry_after_secs } => body(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                pick("Too many requests", "请求过于频繁"),
+                if zh {
+                    format!("请 {retry_after_secs} 秒后再试")
+                } else {
+                    format!("try again in {retry_after_secs} seconds")
+                },
                 vec![],
             ),
             ApiError::PayloadTooLarge => body(
@@ -272,8 +287,18 @@ pub async fn render_errors(req: axum::extract::Request, next: axum::middleware::
     let pending = resp.extensions().get::<PendingError>().and_then(|p| p.0.lock().ok()?.take());
     match pending {
         Some(err) => {
+            let retry = match &err {
+                ApiError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+                _ => None,
+            };
             let (status, body) = err.into_problem(lang);
-            problem_response(status, &body)
+            let mut resp = problem_response(status, &body);
+            if let Some(secs) = retry
+                && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+            {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            resp
         }
         None => resp,
     }

@@ -308,6 +308,34 @@ impl Params {
     }
 }
 
+/// The actor when the request carries credentials, `None` for the public. Bad credentials are
+/// still refused (401): a broken token must not silently become an anonymous request.
+pub struct MaybeAuth(pub Option<Actor>);
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(MaybeAuth(actor_of(&parts.headers, state).await?))
+    }
+}
+
+/// The client's address, for per-client limits.
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        Ok(ClientIp(ip))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

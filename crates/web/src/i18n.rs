@@ -51,6 +51,8 @@ pub fn entity(e: Entity, lang: Lang) -> &'static str {
             Entity::Account => "账户",
             Entity::CalendarYear => "节假日年度",
             Entity::Settings => "设置",
+            Entity::Case => "诉求件",
+            Entity::IntakeSession => "座谈会/走访批次",
         },
     }
 }
@@ -79,6 +81,32 @@ pub fn rule(r: Rule, lang: Lang) -> &'static str {
         (Rule::IdempotencyKeyReused, Lang::Zh) => "该幂等键已用于另一个不同的请求",
         (Rule::UnitInUse, Lang::En) => "the unit still has live sub-units or open problems",
         (Rule::UnitInUse, Lang::Zh) => "该单位仍有下级单位或未销号的问题",
+        (Rule::ExtensionAfterDue, Lang::En) => "an extension must be asked before the due date",
+        (Rule::ExtensionAfterDue, Lang::Zh) => "延期须在办理期限届满前申请",
+        (Rule::ExtensionNotLater, Lang::En) => "the new due date must be later than the current one",
+        (Rule::ExtensionNotLater, Lang::Zh) => "申请的期限须晚于当前办理期限",
+        (Rule::ExtensionPending, Lang::En) => "an extension is already waiting for the office",
+        (Rule::ExtensionPending, Lang::Zh) => "已有待审批的延期申请",
+        (Rule::NoExtensionPending, Lang::En) => "no extension is waiting for a decision",
+        (Rule::NoExtensionPending, Lang::Zh) => "没有待审批的延期申请",
+        (Rule::AlreadyRated, Lang::En) => "this reply has already been rated",
+        (Rule::AlreadyRated, Lang::Zh) => "已对本次答复作过评价",
+        (Rule::NotReplied, Lang::En) => "the case has not been replied to yet",
+        (Rule::NotReplied, Lang::Zh) => "诉求尚未答复",
+        (Rule::CitizenSatisfactionRequired, Lang::En) => {
+            "each citizen who raised it must be found satisfied first, or a reason given in waivers"
+        }
+        (Rule::CitizenSatisfactionRequired, Lang::Zh) => {
+            "销号前须取得每位可联系群众的满意意见，或在 waivers 中说明未能取得的原因"
+        }
+        (Rule::SatisfactionOrReasonRequired, Lang::En) => {
+            "closing needs the citizen's satisfaction or a reason why it was not obtained"
+        }
+        (Rule::SatisfactionOrReasonRequired, Lang::Zh) => "办结须有群众满意意见，或说明未能取得的原因",
+        (Rule::PublicChannelOnly, Lang::En) => "the public form submits through the web channel only",
+        (Rule::PublicChannelOnly, Lang::Zh) => "公众只能通过网上渠道提交",
+        (Rule::CaseNotOpen, Lang::En) => "a declined or closed case cannot be turned into a problem",
+        (Rule::CaseNotOpen, Lang::Zh) => "不予受理或已办结的诉求不能转为问题",
     }
 }
 
@@ -104,6 +132,8 @@ pub fn issue(i: &Issue, lang: Lang) -> String {
         (Issue::BeforeOther { other }, Lang::Zh) => format!("不能早于 {other}"),
         (Issue::Duplicate, Lang::En) => "already exists".into(),
         (Issue::Duplicate, Lang::Zh) => "已存在".into(),
+        (Issue::StaffOnly, Lang::En) => "can only be set by staff".into(),
+        (Issue::StaffOnly, Lang::Zh) => "仅工作人员可填写".into(),
         (Issue::UnknownField, Lang::En) => "is not a known field".into(),
         (Issue::UnknownField, Lang::Zh) => "不是可识别的字段".into(),
         (Issue::WrongType { expected }, Lang::En) => format!("has the wrong type (expected {expected})"),

@@ -5,6 +5,7 @@
 pub mod error;
 pub mod extract;
 pub mod i18n;
+pub mod limit;
 mod openapi;
 mod routes;
 
@@ -26,16 +27,44 @@ use utoipa_axum::router::OpenApiRouter;
 /// [`extract::MAX_JSON_BYTES`].
 pub const MAX_BODY_BYTES: usize = 11 * 1024 * 1024;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WebConfig {
     /// Mark cookies `Secure` (when served over TLS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// Tracking lookups and ratings a client may make per minute.
+    pub track_per_minute: u32,
+    /// Public case submissions a client may make per minute.
+    pub submit_per_minute: u32,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig { secure_cookies: false, track_per_minute: 20, submit_per_minute: 10 }
+    }
 }
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
+    pub limits: Arc<Limits>,
+}
+
+/// The per-client limits of the public routes.
+pub struct Limits {
+    pub track: limit::RateLimiter,
+    pub submit: limit::RateLimiter,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        let minute = std::time::Duration::from_secs(60);
+        let limits = Limits {
+            track: limit::RateLimiter::new(config.track_per_minute, minute),
+            submit: limit::RateLimiter::new(config.submit_per_minute, minute),
+        };
+        AppState { store, config: Arc::new(config), limits: Arc::new(limits) }
+    }
 }
 
 #[derive(RustEmbed)]

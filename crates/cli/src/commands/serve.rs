@@ -1,7 +1,6 @@
 use crate::Failure;
 use crate::location::StoreArgs;
 use rectify_web::{AppState, WebConfig};
-use std::sync::Arc;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -42,7 +41,7 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         .map_err(|e| Failure::Runtime(format!("cannot listen on {}: {e}", args.addr)))?;
     let addr = listener.local_addr().map_err(Failure::runtime)?;
     println!("Rectify listening on http://{addr} ({})", args.store.describe());
-    let state = AppState { store: store.clone(), config: Arc::new(WebConfig { secure_cookies: args.secure_cookies }) };
+    let state = AppState::new(store.clone(), WebConfig { secure_cookies: args.secure_cookies, ..WebConfig::default() });
     rectify_web::serve(listener, state, shutdown()).await.map_err(Failure::runtime)?;
     store.close().await;
     Ok(())

@@ -9,7 +9,7 @@ pub use progress::{MAX_ATTACHMENTS_PER_PROGRESS, NewProgress, Progress, Progress
 pub use state::{PROBLEM_TRANSITIONS, ProblemAction, ProblemState, TransitionContext, TransitionRule, fire};
 
 use crate::error::{DomainError, Issue, Problems};
-use crate::ids::{BatchId, CampaignId, PersonId, ProblemId, UnitId};
+use crate::ids::{BatchId, CampaignId, CaseId, PersonId, ProblemId, UnitId};
 use crate::light::Light;
 use crate::patch::Change;
 use crate::text;
@@ -194,6 +194,9 @@ pub struct Problem {
     /// Filled in on single-problem reads; lists leave it empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measures: Option<Vec<Measure>>,
+    /// The citizen cases behind the problem (single-problem reads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_ids: Option<Vec<CaseId>>,
 }
 
 /// Body of `POST /api/v1/problems`.
@@ -221,6 +224,9 @@ pub struct NewProblem {
     pub published: bool,
     #[serde(default)]
     pub measures: Vec<NewMeasure>,
+    /// Citizen cases this problem is made from (梳理归纳).
+    #[serde(default)]
+    pub case_ids: Vec<CaseId>,
 }
 
 /// A problem's own fields, checked (references are checked by the store).
@@ -276,6 +282,9 @@ fn check_fields(p: &mut Problems, input: &NewProblem) -> Option<ProblemFields> {
         p.push("unit_id", Issue::Required);
     }
     let mut sources = input.sources.clone();
+    if !input.case_ids.is_empty() && !sources.contains(&SourceKind::Case) {
+        sources.push(SourceKind::Case);
+    }
     sources.dedup();
     Some(ProblemFields {
         description: description?,
@@ -353,6 +362,7 @@ impl ProblemPatch {
             sources: self.sources.clone().unwrap_or_else(|| pr.sources.clone()),
             published: self.published.unwrap_or(pr.published),
             measures: vec![],
+            case_ids: vec![],
         };
         let fields = check_fields(&mut p, &merged);
         match fields {
@@ -368,10 +378,23 @@ impl ProblemPatch {
 #[serde(deny_unknown_fields)]
 pub struct TransitionRequest {
     pub action: Option<String>,
-    /// Required for `reject` and `reopen` (the reason).
+    /// Required for `reject` and `reopen` (the reason). For `verify` of a problem raised by
+    /// citizens, also the answer each citizen receives.
     pub note: Option<String>,
     /// When given, the transition is refused with 409 if the problem changed since.
     pub version: Option<i64>,
+    /// `verify`: for source cases whose citizen's satisfaction could not be obtained, why.
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
+}
+
+/// Why a citizen's satisfaction was not obtained before a close-off.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub case_id: Option<CaseId>,
+    pub reason: Option<String>,
 }
 
 #[cfg(test)]
@@ -444,6 +467,7 @@ mod tests {
             reported_at: None,
             closed_at: None,
             measures: None,
+            case_ids: None,
         }
     }
 }

@@ -124,6 +124,9 @@ pub struct TransitionContext<'a> {
     pub evidence: u64,
     /// Measures not yet done.
     pub open_measures: u64,
+    /// Source cases whose reachable citizen has neither been found satisfied since the report
+    /// nor waived with a reason.
+    pub citizens_pending: u64,
     pub note: Option<&'a str>,
 }
 
@@ -148,6 +151,7 @@ pub fn fire(
         ReportDone if ctx.open_measures > 0 => Err(DomainError::rule(Rule::MeasuresOpen, "measures")),
         Verify if ctx.actor_inside_owner => Err(DomainError::rule(Rule::VerifierInOwnerUnit, "action")),
         Verify if ctx.evidence == 0 => Err(DomainError::rule(Rule::EvidenceRequired, "evidence")),
+        Verify if ctx.citizens_pending > 0 => Err(DomainError::rule(Rule::CitizenSatisfactionRequired, "waivers")),
         _ => Ok(rule.to),
     }
 }
@@ -157,7 +161,14 @@ mod tests {
     use super::*;
 
     fn ctx(party: Party) -> TransitionContext<'static> {
-        TransitionContext { party, actor_inside_owner: false, evidence: 1, open_measures: 0, note: Some("原因") }
+        TransitionContext {
+            party,
+            actor_inside_owner: false,
+            evidence: 1,
+            open_measures: 0,
+            citizens_pending: 0,
+            note: Some("原因"),
+        }
     }
 
     #[test]
@@ -200,6 +211,11 @@ mod tests {
         let no_reason = TransitionContext { note: Some("  "), ..ctx(Office) };
         assert!(fire(Reported, Reject, &no_reason).is_err());
         assert!(fire(Closed, Reopen, &no_reason).is_err());
+        let citizens = TransitionContext { citizens_pending: 1, ..ctx(Office) };
+        assert_eq!(
+            fire(Reported, Verify, &citizens),
+            Err(DomainError::rule(Rule::CitizenSatisfactionRequired, "waivers"))
+        );
         let open = TransitionContext { open_measures: 2, ..ctx(OwnerUnit) };
         assert_eq!(fire(InProgress, ReportDone, &open), Err(DomainError::rule(Rule::MeasuresOpen, "measures")));
     }

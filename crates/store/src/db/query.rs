@@ -115,7 +115,9 @@ id_to_value!(
     AttachmentId,
     AccountId,
     TokenId,
-    HistoryId
+    HistoryId,
+    CaseId,
+    IntakeSessionId
 );
 
 /// A query: SQL text and its values in placeholder order.

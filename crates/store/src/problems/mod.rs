@@ -5,6 +5,8 @@ mod measures;
 mod progress;
 mod transitions;
 
+pub(crate) use transitions::{Move, fire_in};
+
 pub(crate) use filter::push_conditions;
 pub use filter::{ProblemFilter, Scope};
 
@@ -93,6 +95,7 @@ impl ProblemRow {
             reported_at: self.reported_at.map(Timestamp::from_utc),
             closed_at: self.closed_at.map(Timestamp::from_utc),
             measures: None,
+            case_ids: None,
         })
     }
 }
@@ -104,6 +107,10 @@ pub(crate) async fn get(c: &mut Conn<'_>, id: ProblemId, t: &LightThresholds) ->
     let Some(row) = row else { return Ok(None) };
     let mut p = row.into_problem(t)?;
     p.measures = Some(measures::of_problem(c, id, t).await?);
+    let cases: Vec<(i64,)> = c
+        .fetch_all(Q::new("SELECT case_id FROM problem_cases WHERE problem_id = $1 ORDER BY case_id").bind(id))
+        .await?;
+    p.case_ids = Some(cases.into_iter().map(|(c,)| rectify_domain::ids::CaseId(c)).collect());
     Ok(Some(p))
 }
 
@@ -220,6 +227,10 @@ impl Store {
         input: NewProblem,
         key: Option<&IdempotencyKey>,
     ) -> StoreResult<Created<Problem>> {
+        let case_ids = input.case_ids.clone();
+        if !case_ids.is_empty() {
+            authorize(actor, Permission::LinkCases, rectify_domain::actor::Party::Office)?;
+        }
         let (mut fields, measures) = input.validate()?;
         let t = self.light_thresholds().await?.value;
         let now = self.now();
@@ -264,6 +275,8 @@ impl Store {
                 for (i, m) in measures.iter().enumerate() {
                     insert_measure(&mut c, problem.id, i as i64, m, now).await?;
                 }
+                crate::cases::link_cases(&mut c, &actor, problem.id, &case_ids, now).await?;
+                problem.case_ids = Some(case_ids.clone());
                 let listed =
                     if measures.is_empty() { Vec::new() } else { measures::of_problem(&mut c, problem.id, &t).await? };
                 problem.measures = Some(listed);

@@ -1,15 +1,20 @@
 //! Firing the problem state machine (`start`, `report_done`, `verify`, `reject`, `reopen`).
+//! A problem made from citizen cases is closed off only with each reachable citizen's
+//! satisfaction (or a recorded reason), and its close-off answers those citizens.
 
 use super::{get, get_visible, problem_change, progress::evidence_count};
 use crate::Store;
-use crate::db::Q;
+use crate::cases::{citizens_pending, reply_to_source_cases};
+use crate::db::{Conn, Q};
 use crate::error::StoreResult;
 use crate::history;
 use crate::units;
-use crate::versioned::{self};
+use crate::versioned;
 use rectify_domain::actor::Actor;
-use rectify_domain::ids::ProblemId;
+use rectify_domain::ids::{CaseId, ProblemId};
+use rectify_domain::light::LightThresholds;
 use rectify_domain::problem::{Problem, ProblemAction, ProblemState, TransitionContext, TransitionRequest, fire};
+use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue, text};
 
 fn parse_action(s: Option<&str>) -> Result<ProblemAction, DomainError> {
@@ -24,6 +29,100 @@ fn parse_action(s: Option<&str>) -> Result<ProblemAction, DomainError> {
     }
 }
 
+/// A checked transition request.
+pub(crate) struct Move {
+    pub action: ProblemAction,
+    pub note: Option<String>,
+    pub version: Option<i64>,
+    /// Source cases whose citizen could not be asked, with the reason.
+    pub waivers: Vec<(CaseId, String)>,
+}
+
+impl Move {
+    pub(crate) fn parse(req: TransitionRequest) -> Result<Move, DomainError> {
+        let action = parse_action(req.action.as_deref())?;
+        let note =
+            text::optional("note", req.note.as_deref(), text::TEXT_MAX).map_err(|e| DomainError::Invalid(vec![e]))?;
+        let mut waivers = Vec::new();
+        for (i, w) in req.waivers.into_iter().enumerate() {
+            let Some(case) = w.case_id else {
+                return Err(DomainError::field(format!("waivers[{i}].case_id"), Issue::Required));
+            };
+            let reason = text::required(&format!("waivers[{i}].reason"), w.reason.as_deref(), text::SHORT_MAX)
+                .map_err(|e| DomainError::Invalid(vec![e]))?;
+            waivers.push((case, reason));
+        }
+        Ok(Move { action, note, version: req.version, waivers })
+    }
+}
+
+/// Fires a transition inside the caller's transaction.
+pub(crate) async fn fire_in(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    id: ProblemId,
+    m: &Move,
+    t: &LightThresholds,
+    now: Timestamp,
+) -> StoreResult<Problem> {
+    let before = get_visible(c, actor, id, t).await?;
+    if let Some(v) = m.version
+        && v != before.version
+    {
+        return Err(DomainError::StaleVersion { entity: Entity::Problem, current: before.version }.into());
+    }
+    let party = units::party(c, actor, before.unit_id).await?;
+    let actor_inside_owner = match actor.unit_id {
+        Some(u) => units::line_up(c, u).await?.contains(&before.unit_id),
+        None => false,
+    };
+    let open_measures: i64 = c
+        .scalar(
+            Q::new(
+                "SELECT COUNT(*) FROM measures \
+                 WHERE problem_id = $1 AND archived_at IS NULL AND done = $2",
+            )
+            .bind(id)
+            .bind(false),
+        )
+        .await?;
+    let pending = if m.action == ProblemAction::Verify {
+        citizens_pending(c, id, before.reported_at, &m.waivers).await?
+    } else {
+        0
+    };
+    let ctx = TransitionContext {
+        party,
+        actor_inside_owner,
+        evidence: evidence_count(c, id).await?,
+        open_measures: open_measures as u64,
+        citizens_pending: pending,
+        note: m.note.as_deref(),
+    };
+    let to = fire(before.state, m.action, &ctx)?;
+    let update = Q::new(
+        "UPDATE problems SET state = $1, version = version + 1, updated_at = $2, \
+         reported_at = CASE WHEN $3 THEN $2 ELSE reported_at END, \
+         closed_at = CASE WHEN $4 THEN $2 WHEN $5 THEN NULL ELSE closed_at END \
+         WHERE id = $6 AND version = $7",
+    )
+    .bind(to.as_str())
+    .bind(now)
+    .bind(to == ProblemState::Reported)
+    .bind(to == ProblemState::Closed)
+    .bind(before.state == ProblemState::Closed)
+    .bind(id)
+    .bind(before.version);
+    versioned::update(c, Entity::Problem, before.version, update).await?;
+    if to == ProblemState::Closed {
+        reply_to_source_cases(c, actor, id, m.note.as_deref(), &m.waivers, now).await?;
+    }
+    let after = get(c, id, t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
+    let change = problem_change(&after, m.action.as_str(), m.note.as_deref(), Some(&before));
+    history::record(c, actor, now, change).await?;
+    Ok(after)
+}
+
 impl Store {
     pub async fn transition_problem(
         &self,
@@ -31,68 +130,10 @@ impl Store {
         id: ProblemId,
         req: TransitionRequest,
     ) -> StoreResult<Problem> {
-        let action = parse_action(req.action.as_deref())?;
-        let note =
-            text::optional("note", req.note.as_deref(), text::TEXT_MAX).map_err(|e| DomainError::Invalid(vec![e]))?;
+        let m = Move::parse(req)?;
         let t = self.light_thresholds().await?.value;
         let now = self.now();
         let actor = actor.clone();
-        self.db
-            .write(move |tx| {
-                Box::pin(async move {
-                    let mut c = tx.conn();
-                    let before = get_visible(&mut c, &actor, id, &t).await?;
-                    if let Some(v) = req.version
-                        && v != before.version
-                    {
-                        return Err(
-                            DomainError::StaleVersion { entity: Entity::Problem, current: before.version }.into()
-                        );
-                    }
-                    let party = units::party(&mut c, &actor, before.unit_id).await?;
-                    let actor_inside_owner = match actor.unit_id {
-                        Some(u) => units::line_up(&mut c, u).await?.contains(&before.unit_id),
-                        None => false,
-                    };
-                    let open_measures: i64 = c
-                        .scalar(
-                            Q::new(
-                                "SELECT COUNT(*) FROM measures \
-                                 WHERE problem_id = $1 AND archived_at IS NULL AND done = $2",
-                            )
-                            .bind(id)
-                            .bind(false),
-                        )
-                        .await?;
-                    let ctx = TransitionContext {
-                        party,
-                        actor_inside_owner,
-                        evidence: evidence_count(&mut c, id).await?,
-                        open_measures: open_measures as u64,
-                        note: note.as_deref(),
-                    };
-                    let to = fire(before.state, action, &ctx)?;
-                    let update = Q::new(
-                        "UPDATE problems SET state = $1, version = version + 1, updated_at = $2, \
-                         reported_at = CASE WHEN $3 THEN $2 ELSE reported_at END, \
-                         closed_at = CASE WHEN $4 THEN $2 WHEN $5 THEN NULL ELSE closed_at END \
-                         WHERE id = $6 AND version = $7",
-                    )
-                    .bind(to.as_str())
-                    .bind(now)
-                    .bind(to == ProblemState::Reported)
-                    .bind(to == ProblemState::Closed)
-                    .bind(before.state == ProblemState::Closed)
-                    .bind(id)
-                    .bind(before.version);
-                    versioned::update(&mut c, Entity::Problem, before.version, update).await?;
-                    let after =
-                        get(&mut c, id, &t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
-                    let change = problem_change(&after, action.as_str(), note.as_deref(), Some(&before));
-                    history::record(&mut c, &actor, now, change).await?;
-                    Ok(after)
-                })
-            })
-            .await
+        self.db.write(move |tx| Box::pin(async move { fire_in(&mut tx.conn(), &actor, id, &m, &t, now).await })).await
     }
 }

@@ -4,6 +4,7 @@ mod accounts;
 mod attachments;
 mod calendar;
 mod campaigns;
+mod cases;
 mod people;
 mod problems;
 mod session;
@@ -35,6 +36,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(stats::router())
         .merge(calendar::router())
         .merge(settings::router())
+        .merge(cases::router())
 }
 
 /// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the

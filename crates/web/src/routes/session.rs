@@ -63,7 +63,7 @@ async fn whoami(Auth(actor): Auth) -> Json<Me> {
 }
 
 /// Signs out and clears the cookie.
-#[utoipa::path(delete, path = "/session", tag = "session", responses((status = 204)))]
+#[utoipa::path(delete, path = "/session", tag = "session", security(()), responses((status = 204)))]
 async fn logout(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = session_token(&headers) {
         st.store.logout(&token).await?;

@@ -99,12 +99,25 @@ impl TestApp {
         store.ensure_admin(Some(ADMIN_PASSWORD.into())).await.expect("admin");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = AppState { store: store.clone(), config: Arc::new(WebConfig::default()) };
+        // Tests submit many public cases from one address; tracking keeps its real limit.
+        let config = WebConfig { submit_per_minute: 10_000, ..WebConfig::default() };
+        let state = AppState::new(store.clone(), config);
         tokio::spawn(rectify_web::serve(listener, state, std::future::pending()));
         let admin = Client::builder().cookie_store(true).build().expect("client");
         let app = TestApp { base, store, clock, admin, _db: db };
         app.login(&app.admin, "admin", ADMIN_PASSWORD).await.expect(200);
         Some(app)
+    }
+
+    /// Moves the clock, and signs `admin` in again (sessions last twelve hours).
+    pub async fn travel(&self, to: DateTime<Utc>) {
+        self.clock.set(to);
+        self.login(&self.admin, "admin", ADMIN_PASSWORD).await.expect(200);
+    }
+
+    /// Signs in again an account made by [`TestApp::user`].
+    pub async fn relogin(&self, client: &Client, username: &str) {
+        self.login(client, username, "password-123").await.expect(200);
     }
 
     pub fn url(&self, path: &str) -> String {

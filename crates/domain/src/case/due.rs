@@ -1,0 +1,140 @@
+//! When a case is due: the reply deadline by case type in working days (configurable), the
+//! one-working-day signing deadline, and the flags lists show (overdue, pending, escalated).
+
+use super::{CaseState, CaseType, ExtensionStatus};
+use crate::calendar::{Reckoned, WorkCalendar};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Cases reopened, or sent back, this many times go up to the office (提级督办).
+pub const ESCALATE_AFTER: i64 = 3;
+/// A unit signs for an assigned case within this many working days.
+pub const SIGN_WITHIN_WORKING_DAYS: u32 = 1;
+
+/// Working days a unit has to reply, by case type. Urgent cases are due the same day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseDueRule {
+    pub consult: u32,
+    pub help: u32,
+    pub complaint: u32,
+    pub report: u32,
+    pub suggestion: u32,
+    pub praise: u32,
+}
+
+impl Default for CaseDueRule {
+    /// 咨询/求助 3 working days; 投诉/举报/建议 13; praise is answered like a suggestion.
+    fn default() -> Self {
+        CaseDueRule { consult: 3, help: 3, complaint: 13, report: 13, suggestion: 13, praise: 13 }
+    }
+}
+
+impl CaseDueRule {
+    pub fn working_days(&self, t: CaseType, urgent: bool) -> u32 {
+        if urgent {
+            return 0;
+        }
+        match t {
+            CaseType::Consult => self.consult,
+            CaseType::Help => self.help,
+            CaseType::Complaint => self.complaint,
+            CaseType::Report => self.report,
+            CaseType::Suggestion => self.suggestion,
+            CaseType::Praise => self.praise,
+        }
+    }
+
+    /// The reply deadline of a case assigned on `assigned`.
+    pub fn due(&self, t: CaseType, urgent: bool, assigned: NaiveDate, cal: &WorkCalendar) -> Reckoned<NaiveDate> {
+        cal.add_working_days(assigned, self.working_days(t, urgent))
+    }
+
+    pub fn values(&self) -> [u32; 6] {
+        [self.consult, self.help, self.complaint, self.report, self.suggestion, self.praise]
+    }
+}
+
+/// The signing deadline of a case assigned on `assigned`.
+pub fn sign_due(assigned: NaiveDate, cal: &WorkCalendar) -> NaiveDate {
+    cal.add_working_days(assigned, SIGN_WITHIN_WORKING_DAYS).value
+}
+
+/// What lists and the case page flag.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseFlags {
+    /// Assigned and not signed for by the signing deadline.
+    pub sign_overdue: bool,
+    /// With a unit and not replied to by the due date.
+    pub reply_overdue: bool,
+    /// A unit asked for more time and the office has not decided.
+    pub pending_extension: bool,
+    /// Reopened or sent back three times: the office handles it (提级督办).
+    pub escalated: bool,
+    /// Replied to and waiting for a return visit.
+    pub visit_due: bool,
+}
+
+impl CaseFlags {
+    #[allow(clippy::too_many_arguments)]
+    pub fn of(
+        state: CaseState,
+        today: NaiveDate,
+        sign_due_on: Option<NaiveDate>,
+        due_on: Option<NaiveDate>,
+        extension: Option<ExtensionStatus>,
+        reopen_count: i64,
+        send_back_count: i64,
+        visited_since_reply: bool,
+    ) -> CaseFlags {
+        CaseFlags {
+            sign_overdue: state == CaseState::Assigned && sign_due_on.is_some_and(|d| today > d),
+            reply_overdue: state.with_unit() && due_on.is_some_and(|d| today > d),
+            pending_extension: state.with_unit() && extension == Some(ExtensionStatus::Pending),
+            escalated: reopen_count >= ESCALATE_AFTER || send_back_count >= ESCALATE_AFTER,
+            visit_due: state == CaseState::Replied && !visited_since_reply,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn due_dates_by_type() {
+        let cal = WorkCalendar::weekends_only();
+        let rule = CaseDueRule::default();
+        // Monday 2 March 2026.
+        assert_eq!(rule.due(CaseType::Consult, false, d(2026, 3, 2), &cal).value, d(2026, 3, 5));
+        assert_eq!(rule.due(CaseType::Complaint, false, d(2026, 3, 2), &cal).value, d(2026, 3, 19));
+        assert_eq!(rule.due(CaseType::Complaint, true, d(2026, 3, 2), &cal).value, d(2026, 3, 2));
+        // Friday: signing is due Monday.
+        assert_eq!(sign_due(d(2026, 3, 6), &cal), d(2026, 3, 9));
+    }
+
+    #[test]
+    fn flags() {
+        let today = d(2026, 3, 10);
+        let f = CaseFlags::of(CaseState::Assigned, today, Some(d(2026, 3, 9)), Some(d(2026, 3, 20)), None, 0, 3, false);
+        assert!(f.sign_overdue && !f.reply_overdue && f.escalated);
+        let f = CaseFlags::of(
+            CaseState::InProgress,
+            today,
+            Some(d(2026, 3, 9)),
+            Some(d(2026, 3, 9)),
+            Some(ExtensionStatus::Pending),
+            0,
+            0,
+            false,
+        );
+        assert!(!f.sign_overdue && f.reply_overdue && f.pending_extension);
+        let f = CaseFlags::of(CaseState::Replied, today, None, Some(d(2026, 3, 9)), None, 0, 0, false);
+        assert!(!f.reply_overdue && f.visit_due);
+    }
+}

@@ -1,0 +1,361 @@
+//! Registering cases: the public form (no account), staff for the other channels, and intake
+//! sessions (a 座谈会 or a round of visits that yields many cases).
+
+use super::{Step, assemble, record_event, row};
+use crate::Store;
+use crate::attachments::{require_unused, store_file};
+use crate::db::{Conn, Q, record};
+use crate::error::{StoreResult, parse_stored};
+use crate::idempotency::{Created, IdempotencyKey};
+use crate::notices::{self, to_citizen};
+use crate::units::require_live;
+use crate::versioned::created;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use rand::RngCore;
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::attachment::check_upload;
+use rectify_domain::case::{
+    Case, CaseFields, Channel, MAX_CASE_ATTACHMENTS, NewCase, NewIntakeSession, PUBLIC_ATTACHMENT_TYPES, TrackingCode,
+};
+use rectify_domain::ids::{CaseId, IntakeSessionId, UnitId};
+use rectify_domain::time::Timestamp;
+use rectify_domain::{DomainError, Entity, Issue};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// What the public form answers: the case and the code to follow it with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseReceipt {
+    pub id: CaseId,
+    /// Read it back to the citizen; they follow the case with it at `/track`.
+    pub tracking_code: String,
+}
+
+/// A file sent with the public form.
+#[derive(Debug, Clone)]
+pub struct UploadedFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The same phone sending the same text within this window gets the first case back.
+const DUPLICATE_WINDOW_MINUTES: i64 = 10;
+
+fn content_hash(content: &str) -> String {
+    hex::encode(Sha256::digest(content.trim().as_bytes()))
+}
+
+fn fresh_code() -> TrackingCode {
+    let mut rng = rand::rng();
+    TrackingCode::generate(|| {
+        let mut b = [0u8; 1];
+        rng.fill_bytes(&mut b);
+        b[0]
+    })
+}
+
+/// A file that passed the checks.
+struct CheckedFile {
+    name: String,
+    mime: &'static str,
+    bytes: Vec<u8>,
+}
+
+/// Checks the files of a public submission: photos or PDF, at most five, 10 MB each.
+fn check_files(files: Vec<UploadedFile>) -> Result<Vec<CheckedFile>, DomainError> {
+    if files.len() > MAX_CASE_ATTACHMENTS {
+        return Err(DomainError::field("files", Issue::TooMany { max: MAX_CASE_ATTACHMENTS }));
+    }
+    let mut out = Vec::new();
+    for (i, f) in files.into_iter().enumerate() {
+        let field = format!("files[{i}]");
+        let (name, mime) = check_upload(&f.name, &f.bytes).map_err(|e| match e {
+            DomainError::Invalid(mut errs) => {
+                for er in &mut errs {
+                    er.field = field.clone();
+                }
+                DomainError::Invalid(errs)
+            }
+            other => other,
+        })?;
+        if !PUBLIC_ATTACHMENT_TYPES.contains(&mime) {
+            return Err(DomainError::field(
+                field,
+                Issue::NotOneOf { expected: PUBLIC_ATTACHMENT_TYPES.iter().map(|m| (*m).to_owned()).collect() },
+            ));
+        }
+        out.push(CheckedFile { name, mime, bytes: f.bytes });
+    }
+    Ok(out)
+}
+
+/// The first case from the same phone with the same text in the last ten minutes.
+async fn recent_duplicate(c: &mut Conn<'_>, f: &CaseFields, now: Timestamp) -> StoreResult<Option<CaseId>> {
+    let Some(phone) = &f.phone else { return Ok(None) };
+    let since = Timestamp::from_utc(now.utc() - TimeDelta::minutes(DUPLICATE_WINDOW_MINUTES));
+    let id: Option<i64> = c
+        .scalar_optional(
+            Q::new(
+                "SELECT id FROM cases WHERE phone = $1 AND content_hash = $2 AND created_at >= $3 ORDER BY id LIMIT 1",
+            )
+            .bind(phone.as_str())
+            .bind(content_hash(&f.content))
+            .bind(since),
+        )
+        .await?;
+    Ok(id.map(CaseId))
+}
+
+/// Writes a new case with its files, its first event, history and the citizen's notice.
+async fn insert_case(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    f: &CaseFields,
+    files: Vec<CheckedFile>,
+    now: Timestamp,
+) -> StoreResult<(CaseId, String)> {
+    if let Some(u) = f.target_unit_id {
+        require_live(c, u, "unit_id").await?;
+    }
+    if let Some(s) = f.session_id {
+        let exists: Option<i64> =
+            c.scalar_optional(Q::new("SELECT id FROM intake_sessions WHERE id = $1").bind(s)).await?;
+        if exists.is_none() {
+            return Err(DomainError::unknown("session_id", Entity::IntakeSession).into());
+        }
+    }
+    for (i, a) in f.attachment_ids.iter().enumerate() {
+        require_unused(c, *a, &format!("attachment_ids[{i}]")).await?;
+    }
+    let mut code = fresh_code();
+    // 31^10 codes: a clash is astronomically rare, but never reuse one.
+    loop {
+        let taken: Option<i64> =
+            c.scalar_optional(Q::new("SELECT id FROM cases WHERE tracking_code = $1").bind(code.as_str())).await?;
+        if taken.is_none() {
+            break;
+        }
+        code = fresh_code();
+    }
+    let received_month = f.received_at.china_date().format("%Y-%m").to_string();
+    let id: i64 = c
+        .scalar(
+            Q::new(
+                "INSERT INTO cases (tracking_code, channel, type, title, content, content_hash, urgent, citizen_name, \
+                 phone, email, location, latitude, longitude, target_unit_id, session_id, state, received_at, \
+                 received_month, registered_by, visit_count, reopen_count, send_back_count, version, created_at, \
+                 updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'received', \
+                 $16, $17, $18, 0, 0, 0, 1, $19, $19) RETURNING id",
+            )
+            .bind(code.as_str())
+            .bind(f.channel.as_str())
+            .bind(f.case_type.as_str())
+            .bind(f.title.clone())
+            .bind(&f.content)
+            .bind(content_hash(&f.content))
+            .bind(f.urgent)
+            .bind(f.name.clone())
+            .bind(f.phone.clone())
+            .bind(f.email.clone())
+            .bind(f.location.clone())
+            .bind(f.latitude)
+            .bind(f.longitude)
+            .bind(f.target_unit_id)
+            .bind(f.session_id)
+            .bind(f.received_at)
+            .bind(received_month)
+            .bind(actor.account_id)
+            .bind(now),
+        )
+        .await?;
+    let id = CaseId(id);
+    for f in files {
+        let meta = store_file(c, &f.name, f.mime, f.bytes, actor.account_id, now).await?;
+        c.execute(
+            Q::new("INSERT INTO case_attachments (case_id, attachment_id) VALUES ($1, $2)").bind(id).bind(meta.id),
+        )
+        .await?;
+    }
+    for a in &f.attachment_ids {
+        c.execute(Q::new("INSERT INTO case_attachments (case_id, attachment_id) VALUES ($1, $2)").bind(id).bind(*a))
+            .await?;
+    }
+    record_event(c, id, actor, now, Step::of("received")).await?;
+    let shown = code.to_string();
+    let body = format!("您的诉求已登记，查询码 {shown}，凭查询码（及手机尾号）可随时查询办理进度。");
+    notices::enqueue(c, now, to_citizen(f.phone.as_deref(), f.email.as_deref(), id, "诉求已登记", &body)).await?;
+    Ok((id, shown))
+}
+
+/// The case as stored, for the history row and the staff answer.
+async fn stored(c: &mut Conn<'_>, id: CaseId, today: NaiveDate) -> StoreResult<Case> {
+    let r = row(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Case, id))?;
+    assemble(c, r, today).await
+}
+
+impl Store {
+    /// A case from the public form (no account). The same message from the same phone within
+    /// ten minutes, or the same `Idempotency-Key`, answers with the first case.
+    pub async fn submit_public_case(
+        &self,
+        input: NewCase,
+        files: Vec<UploadedFile>,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<CaseReceipt>> {
+        let now = self.now();
+        let today = self.today();
+        let fields = input.validate(true, now)?;
+        let files = check_files(files)?;
+        let actor = Actor::public();
+        self.create_once_or_find(key, move |tx| {
+            Box::pin(async move {
+                let mut c = tx.conn();
+                if let Some(first) = recent_duplicate(&mut c, &fields, now).await? {
+                    let r = row(&mut c, first).await?.ok_or_else(|| DomainError::not_found(Entity::Case, first))?;
+                    let code = TrackingCode::parse(&r.tracking_code).map(|t| t.to_string()).unwrap_or(r.tracking_code);
+                    return Ok(Created { value: CaseReceipt { id: first, tracking_code: code }, replayed: true });
+                }
+                let (id, code) = insert_case(&mut c, &actor, &fields, files, now).await?;
+                let case = stored(&mut c, id, today).await?;
+                created(&mut c, &actor, now, Entity::Case, id, case).await?;
+                Ok(Created { value: CaseReceipt { id, tracking_code: code }, replayed: false })
+            })
+        })
+        .await
+    }
+
+    /// A case registered by staff for any channel (hotline, letter, forum, referral …).
+    pub async fn register_case(
+        &self,
+        actor: &Actor,
+        input: NewCase,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<Case>> {
+        authorize(actor, Permission::RegisterCase, Party::Office)?;
+        let now = self.now();
+        let today = self.today();
+        let fields = input.validate(false, now)?;
+        let actor = actor.clone();
+        self.create_once_or_find(key, move |tx| {
+            Box::pin(async move {
+                let mut c = tx.conn();
+                if let Some(first) = recent_duplicate(&mut c, &fields, now).await? {
+                    return Ok(Created { value: stored(&mut c, first, today).await?, replayed: true });
+                }
+                let (id, _) = insert_case(&mut c, &actor, &fields, Vec::new(), now).await?;
+                let case = stored(&mut c, id, today).await?;
+                let case = created(&mut c, &actor, now, Entity::Case, id, case).await?;
+                Ok(Created { value: case, replayed: false })
+            })
+        })
+        .await
+    }
+}
+
+/// An intake session as read back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntakeSession {
+    pub id: IntakeSessionId,
+    pub title: String,
+    pub channel: Channel,
+    pub held_on: NaiveDate,
+    pub place: Option<String>,
+    pub unit_id: Option<UnitId>,
+    pub participants: Option<i64>,
+    pub note: Option<String>,
+    /// Cases registered from it.
+    pub cases: i64,
+    pub created_at: Timestamp,
+}
+
+record! {
+    struct SessionRow {
+        id: i64,
+        title: String,
+        channel: String,
+        held_on: NaiveDate,
+        place: Option<String>,
+        unit_id: Option<i64>,
+        participants: Option<i64>,
+        note: Option<String>,
+        cases: i64,
+        created_at: DateTime<Utc>,
+    }
+}
+
+const SESSION_SELECT: &str = "SELECT s.id, s.title, s.channel, s.held_on, s.place, s.unit_id, s.participants, s.note, \
+    (SELECT COUNT(*) FROM cases c WHERE c.session_id = s.id) AS cases, s.created_at FROM intake_sessions s";
+
+impl SessionRow {
+    fn into_session(self) -> StoreResult<IntakeSession> {
+        Ok(IntakeSession {
+            id: IntakeSessionId(self.id),
+            title: self.title,
+            channel: parse_stored("channel", &self.channel, Channel::parse)?,
+            held_on: self.held_on,
+            place: self.place,
+            unit_id: self.unit_id.map(UnitId),
+            participants: self.participants,
+            note: self.note,
+            cases: self.cases,
+            created_at: Timestamp::from_utc(self.created_at),
+        })
+    }
+}
+
+impl Store {
+    pub async fn create_intake_session(
+        &self,
+        actor: &Actor,
+        input: NewIntakeSession,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<IntakeSession>> {
+        authorize(actor, Permission::ManageIntakeSessions, Party::Office)?;
+        let f = input.validate(self.today())?;
+        let now = self.now();
+        let actor = actor.clone();
+        self.create_once(key, move |tx| {
+            Box::pin(async move {
+                let mut c = tx.conn();
+                if let Some(u) = f.unit_id {
+                    require_live(&mut c, u, "unit_id").await?;
+                }
+                let id: i64 = c
+                    .scalar(
+                        Q::new(
+                            "INSERT INTO intake_sessions (title, channel, held_on, place, unit_id, participants, note, \
+                             created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                        )
+                        .bind(&f.title)
+                        .bind(f.channel.as_str())
+                        .bind(f.held_on)
+                        .bind(f.place.clone())
+                        .bind(f.unit_id)
+                        .bind(f.participants)
+                        .bind(f.note.clone())
+                        .bind(actor.account_id)
+                        .bind(now),
+                    )
+                    .await?;
+                let row: SessionRow = c.fetch_one(Q::new(format!("{SESSION_SELECT} WHERE s.id = $1")).bind(id)).await?;
+                created(&mut c, &actor, now, Entity::IntakeSession, id, row.into_session()?).await
+            })
+        })
+        .await
+    }
+
+    pub async fn list_intake_sessions(&self, actor: &Actor) -> StoreResult<Vec<IntakeSession>> {
+        authorize(actor, Permission::RegisterCase, Party::Office)?;
+        let rows: Vec<SessionRow> = self.db.fetch_all(Q::new(format!("{SESSION_SELECT} ORDER BY s.id DESC"))).await?;
+        rows.into_iter().map(SessionRow::into_session).collect()
+    }
+
+    pub async fn get_intake_session(&self, actor: &Actor, id: IntakeSessionId) -> StoreResult<IntakeSession> {
+        authorize(actor, Permission::RegisterCase, Party::Office)?;
+        let row: Option<SessionRow> =
+            self.db.fetch_optional(Q::new(format!("{SESSION_SELECT} WHERE s.id = $1")).bind(id)).await?;
+        row.ok_or_else(|| DomainError::not_found(Entity::IntakeSession, id))?.into_session()
+    }
+}

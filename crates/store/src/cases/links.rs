@@ -1,0 +1,217 @@
+//! Cases turned into problems (梳理归纳): the link, the citizens' say in the close-off, and the
+//! answer each citizen receives when the problem is closed off.
+
+use super::{CaseRow, Step, record_event, row};
+use crate::Store;
+use crate::db::{Conn, Q};
+use crate::error::StoreResult;
+use crate::notices::{self, to_citizen};
+use crate::problems::{Move, fire_in};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::case::{CaseState, Satisfaction};
+use rectify_domain::ids::{CaseId, ProblemId};
+use rectify_domain::light::LightThresholds;
+use rectify_domain::problem::{Problem, ProblemAction, ProblemState};
+use rectify_domain::time::Timestamp;
+use rectify_domain::{DomainError, Entity, Rule};
+
+/// What a citizen reads when the problem made from their case is closed off without a note.
+const DEFAULT_ANSWER: &str = "您反映的问题已整改到位，经核查予以销号。感谢您的监督。";
+
+/// Links cases to a problem (in the caller's transaction).
+pub(crate) async fn link_cases(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    problem: ProblemId,
+    cases: &[CaseId],
+    now: Timestamp,
+) -> StoreResult<()> {
+    for (i, id) in cases.iter().enumerate() {
+        let field = format!("case_ids[{i}]");
+        let r = row(c, *id).await?.ok_or_else(|| DomainError::unknown(&field, Entity::Case))?;
+        if r.state()?.is_final() {
+            return Err(DomainError::rule(Rule::CaseNotOpen, field).into());
+        }
+        let n = c
+            .execute(
+                Q::new(
+                    "INSERT INTO problem_cases (problem_id, case_id, linked_at, linked_by) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (problem_id, case_id) DO NOTHING",
+                )
+                .bind(problem)
+                .bind(*id)
+                .bind(now)
+                .bind(actor.username.as_str()),
+            )
+            .await?;
+        if n > 0 {
+            let note = format!("转为问题 {problem}");
+            record_event(c, *id, actor, now, Step::of("linked").note(Some(&note))).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn linked_rows(c: &mut Conn<'_>, problem: ProblemId) -> StoreResult<Vec<CaseRow>> {
+    c.fetch_all(
+        Q::new(format!(
+            "SELECT {} FROM cases WHERE id IN (SELECT case_id FROM problem_cases WHERE problem_id = $1) ORDER BY id",
+            super::COLUMNS
+        ))
+        .bind(problem),
+    )
+    .await
+}
+
+/// A citizen who can be asked: they left a phone or an e-mail.
+fn reachable(r: &CaseRow) -> bool {
+    r.phone.is_some() || r.email.is_some()
+}
+
+/// How many of a problem's source cases still lack the citizen's satisfaction (obtained after
+/// the problem was reported fixed) and carry no waiver. Anonymous citizens cannot be asked.
+pub(crate) async fn citizens_pending(
+    c: &mut Conn<'_>,
+    problem: ProblemId,
+    reported_at: Option<Timestamp>,
+    waivers: &[(CaseId, String)],
+) -> StoreResult<u64> {
+    let rows = linked_rows(c, problem).await?;
+    for (i, (case, _)) in waivers.iter().enumerate() {
+        if !rows.iter().any(|r| r.id == case.get()) {
+            return Err(DomainError::unknown(format!("waivers[{i}].case_id"), Entity::Case).into());
+        }
+    }
+    let mut pending = 0;
+    for r in rows {
+        if r.state()? == CaseState::Declined || !reachable(&r) || waivers.iter().any(|(w, _)| w.get() == r.id) {
+            continue;
+        }
+        let since_report = match (r.satisfaction_at, reported_at) {
+            (Some(s), Some(rep)) => Timestamp::from_utc(s) >= rep,
+            _ => false,
+        };
+        let satisfied = r.satisfaction.as_deref().and_then(Satisfaction::parse).is_some_and(Satisfaction::is_satisfied);
+        if !(since_report && satisfied) {
+            pending += 1;
+        }
+    }
+    Ok(pending)
+}
+
+/// On close-off, each open source case is answered (and so waits for a return visit).
+pub(crate) async fn reply_to_source_cases(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    problem: ProblemId,
+    note: Option<&str>,
+    waivers: &[(CaseId, String)],
+    now: Timestamp,
+) -> StoreResult<()> {
+    let answer = note.unwrap_or(DEFAULT_ANSWER);
+    for r in linked_rows(c, problem).await? {
+        let id = CaseId(r.id);
+        if let Some((_, reason)) = waivers.iter().find(|(w, _)| *w == id) {
+            let note = format!("未取得群众满意意见：{reason}");
+            record_event(c, id, actor, now, Step::of("waived").note(Some(&note))).await?;
+        }
+        if r.state()?.is_final() {
+            continue;
+        }
+        c.execute(
+            Q::new(
+                "UPDATE cases SET state = 'replied', replied_at = $1, replied_on = $2, answer = $3, visited_at = NULL, \
+                 satisfaction = NULL, satisfaction_at = NULL, visit_method = NULL, rated_at = NULL, \
+                 version = version + 1, updated_at = $1 WHERE id = $4",
+            )
+            .bind(now)
+            .bind(now.china_date())
+            .bind(answer)
+            .bind(id),
+        )
+        .await?;
+        let note = format!("问题 {problem} 已销号");
+        record_event(c, id, actor, now, Step { public_text: Some(answer), ..Step::of("reply").note(Some(&note)) })
+            .await?;
+        let mut out =
+            to_citizen(r.phone.as_deref(), r.email.as_deref(), id, "诉求已答复", &format!("您的诉求已答复：{answer}"));
+        out.extend(to_citizen(
+            r.phone.as_deref(),
+            r.email.as_deref(),
+            id,
+            "请评价",
+            "请凭查询码对办理结果进行满意度评价。",
+        ));
+        notices::enqueue(c, now, out).await?;
+    }
+    Ok(())
+}
+
+/// A source case found the citizen unsatisfied: problems already closed off come back (反弹).
+pub(crate) async fn rebound(
+    c: &mut Conn<'_>,
+    case: CaseId,
+    reason: &str,
+    t: &LightThresholds,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let problems: Vec<(i64, String)> = c
+        .fetch_all(
+            Q::new(
+                "SELECT p.id, p.state FROM problems p JOIN problem_cases pc ON pc.problem_id = p.id WHERE pc.case_id = $1",
+            )
+            .bind(case),
+        )
+        .await?;
+    for (id, state) in problems {
+        if ProblemState::parse(&state) == Some(ProblemState::Closed) {
+            let m = Move {
+                action: ProblemAction::Reopen,
+                note: Some(format!("群众回访不满意（诉求 {case}）：{reason}")),
+                version: None,
+                waivers: Vec::new(),
+            };
+            fire_in(c, &Actor::system(), ProblemId(id), &m, t, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a problem made from the case waits for the citizens' verdict (reported fixed).
+pub(crate) async fn awaiting_check(c: &mut Conn<'_>, case: CaseId) -> StoreResult<bool> {
+    let n: i64 = c
+        .scalar(
+            Q::new(
+                "SELECT COUNT(*) FROM problems p JOIN problem_cases pc ON pc.problem_id = p.id \
+                 WHERE pc.case_id = $1 AND p.state = 'reported'",
+            )
+            .bind(case),
+        )
+        .await?;
+    Ok(n > 0)
+}
+
+impl Store {
+    /// Attaches cases to an existing problem.
+    pub async fn attach_cases(&self, actor: &Actor, problem: ProblemId, cases: Vec<CaseId>) -> StoreResult<Problem> {
+        authorize(actor, Permission::LinkCases, Party::Office)?;
+        let t = self.light_thresholds().await?.value;
+        let now = self.now();
+        let actor = actor.clone();
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let p = crate::problems::get_visible(&mut c, &actor, problem, &t).await?;
+                    if p.state == ProblemState::Closed {
+                        return Err(DomainError::rule(Rule::ProblemClosed, "problem_id").into());
+                    }
+                    link_cases(&mut c, &actor, problem, &cases, now).await?;
+                    crate::problems::get(&mut c, problem, &t)
+                        .await?
+                        .ok_or_else(|| DomainError::not_found(Entity::Problem, problem).into())
+                })
+            })
+            .await
+    }
+}

@@ -1,0 +1,489 @@
+//! Citizen cases: registration on every channel, the loop through a unit's reply to the
+//! citizen's satisfaction, tracking by the citizen, links into the ledger, and figures.
+
+mod flow;
+mod intake;
+mod links;
+mod stats;
+mod track;
+
+pub use intake::{CaseReceipt, IntakeSession, UploadedFile};
+pub(crate) use links::{citizens_pending, link_cases, reply_to_source_cases};
+pub use stats::{CaseGroupBy, CaseStats, CaseStatsFilter, CaseStatsGroup};
+pub use track::TrackView;
+
+use crate::Store;
+use crate::attachments::metas_of_case;
+use crate::db::{Conn, Q, like_pattern, record};
+use crate::error::{StoreResult, parse_stored};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::units;
+use chrono::{DateTime, NaiveDate, Utc};
+use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
+use rectify_domain::case::{
+    Case, CaseEvent, CaseFlags, CaseParty, CaseState, CaseType, Channel, Citizen, ESCALATE_AFTER, Extension,
+    ExtensionStatus, Satisfaction, VisitMethod,
+};
+use rectify_domain::ids::{AccountId, CaseId, IntakeSessionId, ProblemId, UnitId};
+use rectify_domain::time::Timestamp;
+use rectify_domain::{DomainError, Entity};
+
+record! {
+    #[derive(Clone)]
+    pub(crate) struct CaseRow {
+        id: i64,
+        tracking_code: String,
+        channel: String,
+        case_type: String,
+        title: Option<String>,
+        content: String,
+        urgent: bool,
+        citizen_name: Option<String>,
+        phone: Option<String>,
+        email: Option<String>,
+        location: Option<String>,
+        latitude: Option<f64>,
+        longitude: Option<f64>,
+        target_unit_id: Option<i64>,
+        unit_id: Option<i64>,
+        session_id: Option<i64>,
+        state: String,
+        received_at: DateTime<Utc>,
+        registered_by: Option<i64>,
+        accepted_at: Option<DateTime<Utc>>,
+        assigned_at: Option<DateTime<Utc>>,
+        sign_due_on: Option<NaiveDate>,
+        signed_at: Option<DateTime<Utc>>,
+        due_on: Option<NaiveDate>,
+        replied_at: Option<DateTime<Utc>>,
+        answer: Option<String>,
+        decline_reason: Option<String>,
+        extension_due: Option<NaiveDate>,
+        extension_reason: Option<String>,
+        extension_requested_at: Option<DateTime<Utc>>,
+        extension_status: Option<String>,
+        satisfaction: Option<String>,
+        satisfaction_at: Option<DateTime<Utc>>,
+        visit_method: Option<String>,
+        visit_count: i64,
+        visited_at: Option<DateTime<Utc>>,
+        rated_at: Option<DateTime<Utc>>,
+        rating_comment: Option<String>,
+        reopen_count: i64,
+        send_back_count: i64,
+        closed_at: Option<DateTime<Utc>>,
+        version: i64,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    }
+}
+
+pub(crate) const COLUMNS: &str = "id, tracking_code, channel, type AS case_type, title, content, urgent, citizen_name, phone, \
+    email, location, latitude, longitude, target_unit_id, unit_id, session_id, state, received_at, registered_by, accepted_at, \
+    assigned_at, sign_due_on, signed_at, due_on, replied_at, answer, decline_reason, extension_due, extension_reason, \
+    extension_requested_at, extension_status, satisfaction, satisfaction_at, visit_method, visit_count, visited_at, \
+    rated_at, rating_comment, reopen_count, send_back_count, closed_at, version, created_at, updated_at";
+
+fn ts(t: Option<DateTime<Utc>>) -> Option<Timestamp> {
+    t.map(Timestamp::from_utc)
+}
+
+impl CaseRow {
+    pub(crate) fn state(&self) -> StoreResult<CaseState> {
+        parse_stored("case state", &self.state, CaseState::parse)
+    }
+
+    pub(crate) fn extension_status(&self) -> StoreResult<Option<ExtensionStatus>> {
+        self.extension_status
+            .as_deref()
+            .map(|s| parse_stored("extension status", s, ExtensionStatus::parse))
+            .transpose()
+    }
+
+    /// The satisfaction obtained for the latest reply (a new reply clears the previous one).
+    pub(crate) fn satisfaction_since_reply(&self) -> StoreResult<Option<Satisfaction>> {
+        self.satisfaction.as_deref().map(|s| parse_stored("satisfaction", s, Satisfaction::parse)).transpose()
+    }
+
+    pub(crate) fn into_case(
+        self,
+        today: NaiveDate,
+        problem_ids: Vec<ProblemId>,
+        attachments: Vec<rectify_domain::attachment::AttachmentMeta>,
+    ) -> StoreResult<Case> {
+        let state = self.state()?;
+        let extension_status = self.extension_status()?;
+        let visited_since_reply = self.visited_at.is_some();
+        let flags = CaseFlags::of(
+            state,
+            today,
+            self.sign_due_on,
+            self.due_on,
+            extension_status,
+            self.reopen_count,
+            self.send_back_count,
+            visited_since_reply,
+        );
+        let extension = match (self.extension_due, extension_status, self.extension_requested_at) {
+            (Some(due), Some(status), Some(at)) => Some(Extension {
+                due,
+                reason: self.extension_reason.clone().unwrap_or_default(),
+                requested_at: Timestamp::from_utc(at),
+                status,
+            }),
+            _ => None,
+        };
+        Ok(Case {
+            id: CaseId(self.id),
+            tracking_code: rectify_domain::case::TrackingCode::parse(&self.tracking_code)
+                .map(|c| c.to_string())
+                .unwrap_or(self.tracking_code),
+            channel: parse_stored("channel", &self.channel, Channel::parse)?,
+            case_type: parse_stored("case type", &self.case_type, CaseType::parse)?,
+            title: self.title,
+            content: self.content,
+            urgent: self.urgent,
+            citizen: Citizen { name: self.citizen_name, phone: self.phone, email: self.email },
+            location: self.location,
+            latitude: self.latitude,
+            longitude: self.longitude,
+            target_unit_id: self.target_unit_id.map(UnitId),
+            unit_id: self.unit_id.map(UnitId),
+            session_id: self.session_id.map(IntakeSessionId),
+            state,
+            received_at: Timestamp::from_utc(self.received_at),
+            registered_by: self.registered_by.map(AccountId),
+            accepted_at: ts(self.accepted_at),
+            assigned_at: ts(self.assigned_at),
+            sign_due_on: self.sign_due_on,
+            signed_at: ts(self.signed_at),
+            due_on: self.due_on,
+            replied_at: ts(self.replied_at),
+            answer: self.answer,
+            decline_reason: self.decline_reason,
+            extension,
+            satisfaction: self
+                .satisfaction
+                .as_deref()
+                .map(|s| parse_stored("satisfaction", s, Satisfaction::parse))
+                .transpose()?,
+            satisfaction_at: ts(self.satisfaction_at),
+            visit_method: self
+                .visit_method
+                .as_deref()
+                .map(|s| parse_stored("visit method", s, VisitMethod::parse))
+                .transpose()?,
+            rated: self.rated_at.is_some(),
+            reopen_count: self.reopen_count,
+            send_back_count: self.send_back_count,
+            closed_at: ts(self.closed_at),
+            problem_ids,
+            attachments,
+            flags,
+            version: self.version,
+            created_at: Timestamp::from_utc(self.created_at),
+            updated_at: Timestamp::from_utc(self.updated_at),
+        })
+    }
+}
+
+pub(crate) async fn row(c: &mut Conn<'_>, id: CaseId) -> StoreResult<Option<CaseRow>> {
+    c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM cases WHERE id = $1")).bind(id)).await
+}
+
+/// The problems a case was turned into.
+pub(crate) async fn problems_of(c: &mut Conn<'_>, id: CaseId) -> StoreResult<Vec<ProblemId>> {
+    let rows: Vec<(i64,)> = c
+        .fetch_all(Q::new("SELECT problem_id FROM problem_cases WHERE case_id = $1 ORDER BY problem_id").bind(id))
+        .await?;
+    Ok(rows.into_iter().map(|(p,)| ProblemId(p)).collect())
+}
+
+/// A full case, as staff see it.
+pub(crate) async fn assemble(c: &mut Conn<'_>, r: CaseRow, today: NaiveDate) -> StoreResult<Case> {
+    let id = CaseId(r.id);
+    let problems = problems_of(c, id).await?;
+    let files = metas_of_case(c, id).await?;
+    r.into_case(today, problems, files)
+}
+
+/// The units whose cases `actor` handles, or `None` for all (the office).
+pub(crate) async fn case_scope(c: &mut Conn<'_>, actor: &Actor) -> StoreResult<Option<Vec<UnitId>>> {
+    if authorize(actor, Permission::ViewAllCases, Party::Other).is_ok() {
+        return Ok(None);
+    }
+    Ok(Some(match (actor.role, actor.unit_id) {
+        (Role::UnitClerk, Some(u)) => vec![u],
+        (Role::UnitLeader, Some(u)) => units::subtree(c, u).await?,
+        _ => Vec::new(),
+    }))
+}
+
+/// How `actor` stands to a case.
+pub(crate) async fn case_party(c: &mut Conn<'_>, actor: &Actor, unit: Option<UnitId>) -> StoreResult<CaseParty> {
+    if actor.role.is_office() {
+        return Ok(CaseParty::Office);
+    }
+    let Some(unit) = unit else { return Ok(CaseParty::Other) };
+    Ok(match units::party(c, actor, unit).await? {
+        Party::OwnerUnit => CaseParty::AssignedUnit,
+        _ => CaseParty::Other,
+    })
+}
+
+/// A case row the actor may see, or "not found".
+pub(crate) async fn visible_row(c: &mut Conn<'_>, actor: &Actor, id: CaseId) -> StoreResult<CaseRow> {
+    let r = row(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Case, id))?;
+    match case_scope(c, actor).await? {
+        None => Ok(r),
+        Some(units) if r.unit_id.is_some_and(|u| units.contains(&UnitId(u))) => Ok(r),
+        Some(_) => Err(DomainError::not_found(Entity::Case, id).into()),
+    }
+}
+
+/// One step of a case, as recorded in its events.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Step<'a> {
+    pub action: &'a str,
+    /// Staff note (never shown to the citizen).
+    pub note: Option<&'a str>,
+    /// What the citizen may read.
+    pub public_text: Option<&'a str>,
+    pub unit: Option<UnitId>,
+}
+
+impl<'a> Step<'a> {
+    pub(crate) fn of(action: &'a str) -> Self {
+        Step { action, note: None, public_text: None, unit: None }
+    }
+
+    pub(crate) fn note(self, note: Option<&'a str>) -> Self {
+        Step { note, ..self }
+    }
+}
+
+pub(crate) async fn record_event(
+    c: &mut Conn<'_>,
+    case: CaseId,
+    actor: &Actor,
+    at: Timestamp,
+    step: Step<'_>,
+) -> StoreResult<()> {
+    let Step { action, note, public_text, unit } = step;
+    c.execute(
+        Q::new(
+            "INSERT INTO case_events (case_id, at, action, account_id, actor, note, public_text, unit_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(case)
+        .bind(at)
+        .bind(action)
+        .bind(actor.account_id)
+        .bind(actor.username.as_str())
+        .bind(note)
+        .bind(public_text)
+        .bind(unit),
+    )
+    .await?;
+    Ok(())
+}
+
+record! {
+    struct EventRow {
+        id: i64,
+        at: DateTime<Utc>,
+        action: String,
+        actor: String,
+        note: Option<String>,
+        public_text: Option<String>,
+        unit_id: Option<i64>,
+        unit_name: Option<String>,
+    }
+}
+
+/// One step of a case as staff see it (with notes).
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffEvent {
+    pub id: i64,
+    pub at: Timestamp,
+    pub action: String,
+    pub actor: String,
+    pub note: Option<String>,
+    pub public_text: Option<String>,
+    pub unit_id: Option<UnitId>,
+    pub unit_name: Option<String>,
+}
+
+async fn events(c: &mut Conn<'_>, id: CaseId) -> StoreResult<Vec<StaffEvent>> {
+    let rows: Vec<EventRow> = c
+        .fetch_all(
+            Q::new(
+                "SELECT e.id, e.at, e.action, e.actor, e.note, e.public_text, e.unit_id, u.name AS unit_name \
+                 FROM case_events e LEFT JOIN units u ON u.id = e.unit_id WHERE e.case_id = $1 ORDER BY e.id",
+            )
+            .bind(id),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StaffEvent {
+            id: r.id,
+            at: Timestamp::from_utc(r.at),
+            action: r.action,
+            actor: r.actor,
+            note: r.note,
+            public_text: r.public_text,
+            unit_id: r.unit_id.map(UnitId),
+            unit_name: r.unit_name,
+        })
+        .collect())
+}
+
+pub(crate) fn public_events(events: &[StaffEvent]) -> Vec<CaseEvent> {
+    events
+        .iter()
+        .map(|e| CaseEvent {
+            at: e.at,
+            event: e.action.clone(),
+            public_text: e.public_text.clone(),
+            unit_name: e.unit_name.clone(),
+        })
+        .collect()
+}
+
+/// Filters of `GET /api/v1/cases`.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub states: Vec<CaseState>,
+    pub unit: Option<UnitId>,
+    pub channel: Option<Channel>,
+    pub case_type: Option<CaseType>,
+    pub session: Option<IntakeSessionId>,
+    /// Text in the title or content.
+    pub q: Option<String>,
+    pub sign_overdue: Option<bool>,
+    pub reply_overdue: Option<bool>,
+    pub pending_extension: Option<bool>,
+    pub escalated: Option<bool>,
+    pub visit_due: Option<bool>,
+    /// Cases sent back at least once.
+    pub sent_back: Option<bool>,
+}
+
+/// ` AND (condition)` or ` AND NOT (condition)`; conditions never yield NULL, so NOT is exact.
+fn push_flag(q: &mut Q, flag: Option<bool>, condition: impl FnOnce(&mut Q)) {
+    let Some(on) = flag else { return };
+    q.push(if on { " AND (" } else { " AND NOT (" });
+    condition(q);
+    q.push(")");
+}
+
+impl Store {
+    pub async fn get_case(&self, actor: &Actor, id: CaseId) -> StoreResult<Case> {
+        let today = self.today();
+        let actor = actor.clone();
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let r = visible_row(&mut c, &actor, id).await?;
+                    assemble(&mut c, r, today).await
+                })
+            })
+            .await
+    }
+
+    /// Every recorded step of a case, with staff notes.
+    pub async fn case_events(&self, actor: &Actor, id: CaseId) -> StoreResult<Vec<StaffEvent>> {
+        let actor = actor.clone();
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    visible_row(&mut c, &actor, id).await?;
+                    events(&mut c, id).await
+                })
+            })
+            .await
+    }
+
+    /// A unit's inbox or the office's list, newest first.
+    pub async fn list_cases(&self, actor: &Actor, f: &CaseFilter, page: &PageRequest) -> StoreResult<Page<Case>> {
+        let today = self.today();
+        let (actor, f, after, limit) = (actor.clone(), f.clone(), page.after.clone(), page.limit);
+        let (rows, problems) = self
+            .db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let scope = case_scope(&mut c, &actor).await?;
+                    let mut q = Q::new(format!("SELECT {COLUMNS} FROM cases WHERE 1 = 1"));
+                    if let Some(units) = scope {
+                        q.push(" AND ");
+                        q.push_in("unit_id", units);
+                    }
+                    if !f.states.is_empty() {
+                        q.push(" AND ");
+                        q.push_in("state", f.states.iter().map(|s| s.as_str()));
+                    }
+                    if let Some(u) = f.unit {
+                        q.push(" AND unit_id = ").push_bind(u);
+                    }
+                    if let Some(ch) = f.channel {
+                        q.push(" AND channel = ").push_bind(ch.as_str());
+                    }
+                    if let Some(t) = f.case_type {
+                        q.push(" AND type = ").push_bind(t.as_str());
+                    }
+                    if let Some(s) = f.session {
+                        q.push(" AND session_id = ").push_bind(s);
+                    }
+                    if let Some(text) = &f.q {
+                        let pattern = like_pattern(text);
+                        q.push(" AND (content LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\' OR title LIKE ");
+                        q.push_bind(pattern).push(" ESCAPE '\\')");
+                    }
+                    push_flag(&mut q, f.sign_overdue, |q| {
+                        q.push("state = 'assigned' AND sign_due_on IS NOT NULL AND sign_due_on < ").push_bind(today);
+                    });
+                    push_flag(&mut q, f.reply_overdue, |q| {
+                        q.push("state IN ('assigned', 'in_progress') AND due_on IS NOT NULL AND due_on < ")
+                            .push_bind(today);
+                    });
+                    push_flag(&mut q, f.pending_extension, |q| {
+                        q.push("state IN ('assigned', 'in_progress') AND COALESCE(extension_status, '') = 'pending'");
+                    });
+                    push_flag(&mut q, f.escalated, |q| {
+                        q.push("reopen_count >= ")
+                            .push_bind(ESCALATE_AFTER)
+                            .push(" OR send_back_count >= ")
+                            .push_bind(ESCALATE_AFTER);
+                    });
+                    push_flag(&mut q, f.visit_due, |q| {
+                        q.push("state = 'replied' AND visited_at IS NULL");
+                    });
+                    push_flag(&mut q, f.sent_back, |q| {
+                        q.push("send_back_count > 0");
+                    });
+                    if let Some(after) = &after {
+                        q.push(" AND id < ").push_bind(after.id);
+                    }
+                    q.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit) + 1);
+                    let rows: Vec<CaseRow> = c.fetch_all(q).await?;
+                    let mut problems = Vec::with_capacity(rows.len());
+                    for r in rows.iter().take(limit as usize) {
+                        problems.push(problems_of(&mut c, CaseId(r.id)).await?);
+                    }
+                    Ok((rows, problems))
+                })
+            })
+            .await?;
+        let mut problems = problems.into_iter();
+        page.finish(
+            rows,
+            |r| Cursor { key: None, id: r.id },
+            |r| r.into_case(today, problems.next().unwrap_or_default(), Vec::new()),
+        )
+    }
+}

@@ -1,0 +1,231 @@
+//! Figures of cases (`/api/v1/stats/cases`): counts and KPIs by unit, channel, type and month.
+//! What each figure means is defined once, in `rectify_domain::figures::CaseTally`.
+
+use crate::Store;
+use crate::db::{Q, record};
+use crate::error::StoreResult;
+use chrono::{NaiveDate, TimeZone};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::case::{CaseType, Channel};
+use rectify_domain::figures::{CaseRates, CaseTally};
+use rectify_domain::ids::UnitId;
+use rectify_domain::time::{Timestamp, china};
+use rectify_domain::{DomainError, Issue};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseGroupBy {
+    Unit,
+    Channel,
+    Type,
+    Month,
+}
+
+impl CaseGroupBy {
+    pub const ALL: [CaseGroupBy; 4] = [CaseGroupBy::Unit, CaseGroupBy::Channel, CaseGroupBy::Type, CaseGroupBy::Month];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseGroupBy::Unit => "unit",
+            CaseGroupBy::Channel => "channel",
+            CaseGroupBy::Type => "type",
+            CaseGroupBy::Month => "month",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<CaseGroupBy, DomainError> {
+        CaseGroupBy::ALL.into_iter().find(|g| g.as_str() == s).ok_or_else(|| {
+            DomainError::field(
+                "group_by",
+                Issue::NotOneOf { expected: CaseGroupBy::ALL.iter().map(|g| g.as_str().into()).collect() },
+            )
+        })
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            CaseGroupBy::Unit => "unit_id",
+            CaseGroupBy::Channel => "channel",
+            CaseGroupBy::Type => "type",
+            CaseGroupBy::Month => "received_month",
+        }
+    }
+}
+
+/// Which cases the figures count.
+#[derive(Debug, Clone, Default)]
+pub struct CaseStatsFilter {
+    pub unit: Option<UnitId>,
+    pub channel: Option<Channel>,
+    pub case_type: Option<CaseType>,
+    /// Received on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Received on or before this day.
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseStatsGroup {
+    /// The unit id, channel, type or `YYYY-MM`; null for cases not assigned to a unit.
+    pub key: Option<String>,
+    pub name: String,
+    #[serde(flatten)]
+    pub counts: CaseTally,
+    #[serde(flatten)]
+    pub rates: CaseRates,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseStats {
+    pub as_of: Timestamp,
+    pub group_by: String,
+    #[serde(flatten)]
+    pub counts: CaseTally,
+    #[serde(flatten)]
+    pub rates: CaseRates,
+    pub groups: Vec<CaseStatsGroup>,
+}
+
+record! {
+    struct Row {
+        key: Option<String>,
+        received: i64,
+        accepted: i64,
+        declined: i64,
+        assigned: i64,
+        sign_counted: i64,
+        signed_on_time: i64,
+        reply_counted: i64,
+        replied_on_time: i64,
+        replied: i64,
+        sent_back: i64,
+        reopened: i64,
+        visited: i64,
+        answered: i64,
+        satisfied: i64,
+    }
+}
+
+impl Row {
+    fn tally(&self) -> CaseTally {
+        let n = |v: i64| v.max(0) as u64;
+        CaseTally {
+            received: n(self.received),
+            accepted: n(self.accepted),
+            declined: n(self.declined),
+            assigned: n(self.assigned),
+            sign_counted: n(self.sign_counted),
+            signed_on_time: n(self.signed_on_time),
+            reply_counted: n(self.reply_counted),
+            replied_on_time: n(self.replied_on_time),
+            replied: n(self.replied),
+            sent_back: n(self.sent_back),
+            reopened: n(self.reopened),
+            visited: n(self.visited),
+            answered: n(self.answered),
+            satisfied: n(self.satisfied),
+        }
+    }
+}
+
+/// Midnight in China at the start of `day`.
+fn day_start(day: NaiveDate) -> Timestamp {
+    let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Timestamp::from_utc(china().from_local_datetime(&local).single().map(|t| t.to_utc()).unwrap_or_default())
+}
+
+impl Store {
+    pub async fn case_stats(&self, actor: &Actor, by: CaseGroupBy, f: &CaseStatsFilter) -> StoreResult<CaseStats> {
+        authorize(actor, Permission::ViewStats, Party::Other)?;
+        let today = self.today();
+        let as_of = self.now();
+        let f = f.clone();
+        let (rows, names) = self
+            .db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let col = by.column();
+                    let mut q = Q::new(format!(
+                        "SELECT CAST({col} AS TEXT) AS key, COUNT(*) AS received, \
+                         COUNT(*) FILTER (WHERE accepted_at IS NOT NULL) AS accepted, \
+                         COUNT(*) FILTER (WHERE state = 'declined') AS declined, \
+                         COUNT(*) FILTER (WHERE assigned_at IS NOT NULL) AS assigned, \
+                         COUNT(*) FILTER (WHERE sign_due_on IS NOT NULL AND (signed_on IS NOT NULL \
+                           OR (state = 'assigned' AND sign_due_on < $1))) AS sign_counted, \
+                         COUNT(*) FILTER (WHERE signed_on IS NOT NULL AND sign_due_on IS NOT NULL \
+                           AND signed_on <= sign_due_on) AS signed_on_time, \
+                         COUNT(*) FILTER (WHERE due_on IS NOT NULL AND (replied_on IS NOT NULL \
+                           OR (state IN ('assigned', 'in_progress') AND due_on < $1))) AS reply_counted, \
+                         COUNT(*) FILTER (WHERE replied_on IS NOT NULL AND due_on IS NOT NULL \
+                           AND replied_on <= due_on) AS replied_on_time, \
+                         COUNT(*) FILTER (WHERE replied_at IS NOT NULL) AS replied, \
+                         COUNT(*) FILTER (WHERE send_back_count > 0) AS sent_back, \
+                         COUNT(*) FILTER (WHERE reopen_count > 0) AS reopened, \
+                         COUNT(*) FILTER (WHERE replied_at IS NOT NULL AND visit_count > 0) AS visited, \
+                         COUNT(*) FILTER (WHERE replied_at IS NOT NULL AND satisfaction IS NOT NULL) AS answered, \
+                         COUNT(*) FILTER (WHERE replied_at IS NOT NULL \
+                           AND satisfaction IN ('very_satisfied', 'satisfied', 'basically_satisfied')) AS satisfied \
+                         FROM cases WHERE 1 = 1"
+                    ))
+                    .bind(today);
+                    if let Some(u) = f.unit {
+                        q.push(" AND unit_id = ").push_bind(u);
+                    }
+                    if let Some(ch) = f.channel {
+                        q.push(" AND channel = ").push_bind(ch.as_str());
+                    }
+                    if let Some(t) = f.case_type {
+                        q.push(" AND type = ").push_bind(t.as_str());
+                    }
+                    if let Some(d) = f.from {
+                        q.push(" AND received_at >= ").push_bind(day_start(d));
+                    }
+                    if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
+                        q.push(" AND received_at < ").push_bind(day_start(d));
+                    }
+                    q.push(&format!(" GROUP BY {col}"));
+                    let rows: Vec<Row> = c.fetch_all(q).await?;
+                    let names: HashMap<String, String> = if by == CaseGroupBy::Unit {
+                        crate::campaigns::unit_names(&mut c)
+                            .await?
+                            .into_iter()
+                            .map(|(id, n)| (id.to_string(), n))
+                            .collect()
+                    } else {
+                        HashMap::new()
+                    };
+                    Ok((rows, names))
+                })
+            })
+            .await?;
+        let mut total = CaseTally::default();
+        let mut groups: Vec<CaseStatsGroup> = rows
+            .iter()
+            .map(|r| {
+                let counts = r.tally();
+                total.add(&counts);
+                let name = match (by, r.key.as_deref()) {
+                    (CaseGroupBy::Unit, None) => "（未派单）".to_owned(),
+                    (CaseGroupBy::Unit, Some(k)) => names.get(k).cloned().unwrap_or_else(|| k.to_owned()),
+                    (CaseGroupBy::Channel, Some(k)) => {
+                        Channel::parse(k).map(|c| c.label_zh().to_owned()).unwrap_or_else(|| k.to_owned())
+                    }
+                    (CaseGroupBy::Type, Some(k)) => {
+                        CaseType::parse(k).map(|t| t.label_zh().to_owned()).unwrap_or_else(|| k.to_owned())
+                    }
+                    (_, k) => k.unwrap_or_default().to_owned(),
+                };
+                CaseStatsGroup { key: r.key.clone(), name, counts, rates: counts.rates() }
+            })
+            .collect();
+        groups.sort_by(|a, b| match by {
+            CaseGroupBy::Month => a.key.cmp(&b.key),
+            _ => b.counts.received.cmp(&a.counts.received).then_with(|| a.key.cmp(&b.key)),
+        });
+        Ok(CaseStats { as_of, group_by: by.as_str().into(), counts: total, rates: total.rates(), groups })
+    }
+}

@@ -1,0 +1,121 @@
+//! What the citizen sees: `/api/v1/track/{code}` and their one rating per reply. A wrong code and
+//! a wrong phone tail get the same "not found"; the edge limits how often a client may try.
+
+use super::flow::fire_case;
+use super::{COLUMNS, CaseRow, public_events, row};
+use crate::Store;
+use crate::db::{Conn, Q};
+use crate::error::StoreResult;
+use rectify_domain::actor::Actor;
+use rectify_domain::case::{
+    CaseAction, CaseParty, CaseState, CaseTransitionRequest, PublicEvent, RatingRequest, TrackingCode, VisitMethod,
+    public_timeline,
+};
+use rectify_domain::ids::CaseId;
+use rectify_domain::{DomainError, Entity, Issue, Rule, text};
+use serde::Serialize;
+
+/// The public view of a case: no names, phones, notes or internal steps.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrackView {
+    pub tracking_code: String,
+    pub state: CaseState,
+    pub timeline: Vec<PublicEvent>,
+    /// The unit's (or the office's) answer, once replied.
+    pub answer: Option<String>,
+    /// The citizen may rate the latest reply now.
+    pub can_rate: bool,
+}
+
+fn not_found() -> DomainError {
+    DomainError::not_found(Entity::Case, "with this tracking code")
+}
+
+/// The case behind a code and phone tail, or the one "not found" for every mismatch.
+async fn find(c: &mut Conn<'_>, code: &str, phone_tail: Option<&str>) -> StoreResult<CaseRow> {
+    let code = TrackingCode::parse(code).ok_or_else(not_found)?;
+    let r: Option<CaseRow> = c
+        .fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM cases WHERE tracking_code = $1")).bind(code.as_str()))
+        .await?;
+    let r = r.ok_or_else(not_found)?;
+    match r.phone.as_deref().map(tail_of) {
+        // Anonymous cases are found by the code alone.
+        None => Ok(r),
+        Some(t) if phone_tail.map(str::trim) == Some(t.as_str()) => Ok(r),
+        Some(_) => Err(not_found().into()),
+    }
+}
+
+/// The last four digits of a phone: what the citizen gives with the code.
+fn tail_of(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    digits[digits.len().saturating_sub(4)..].iter().collect()
+}
+
+/// Once per reply: a new reply clears the previous rating.
+fn can_rate(r: &CaseRow) -> StoreResult<bool> {
+    Ok(r.state()? == CaseState::Replied && r.rated_at.is_none())
+}
+
+async fn view(c: &mut Conn<'_>, r: CaseRow) -> StoreResult<TrackView> {
+    let id = CaseId(r.id);
+    let events = super::events(c, id).await?;
+    Ok(TrackView {
+        tracking_code: TrackingCode::parse(&r.tracking_code).map(|t| t.to_string()).unwrap_or_default(),
+        state: r.state()?,
+        timeline: public_timeline(&public_events(&events)),
+        answer: if r.replied_at.is_some() { r.answer.clone() } else { None },
+        can_rate: can_rate(&r)?,
+    })
+}
+
+impl Store {
+    pub async fn track_case(&self, code: &str, phone_tail: Option<&str>) -> StoreResult<TrackView> {
+        let (code, tail) = (code.to_owned(), phone_tail.map(str::to_owned));
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let r = find(&mut c, &code, tail.as_deref()).await?;
+                    view(&mut c, r).await
+                })
+            })
+            .await
+    }
+
+    /// The citizen's rating of the latest reply (five levels, once per reply). Unsatisfied, it
+    /// sends the case back to its unit, and a problem made from it comes back (反弹).
+    pub async fn rate_case(&self, code: &str, req: RatingRequest) -> StoreResult<TrackView> {
+        let satisfaction = req.satisfaction.ok_or_else(|| DomainError::field("satisfaction", Issue::Required))?;
+        let comment = text::optional("comment", req.comment.as_deref(), text::SHORT_MAX * 5)
+            .map_err(|e| DomainError::Invalid(vec![e]))?;
+        let ctx = self.case_context().await?;
+        let (code, tail) = (code.to_owned(), req.phone_tail);
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let r = find(&mut c, &code, tail.as_deref()).await?;
+                    if r.state()? != CaseState::Replied {
+                        return Err(DomainError::rule(Rule::NotReplied, "satisfaction").into());
+                    }
+                    if !can_rate(&r)? {
+                        return Err(DomainError::rule(Rule::AlreadyRated, "satisfaction").into());
+                    }
+                    let id = CaseId(r.id);
+                    let req = CaseTransitionRequest {
+                        action: Some("visit".into()),
+                        satisfaction: Some(satisfaction),
+                        method: Some(VisitMethod::SelfRated),
+                        note: comment,
+                        ..Default::default()
+                    };
+                    fire_case(&mut c, &Actor::public(), r, CaseParty::Citizen, CaseAction::Visit, &req, &ctx).await?;
+                    let r = row(&mut c, id).await?.ok_or_else(not_found)?;
+                    view(&mut c, r).await
+                })
+            })
+            .await
+    }
+}

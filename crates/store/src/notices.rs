@@ -1,0 +1,309 @@
+//! Notifications (通知): written to the outbox in the same transaction as the change they report,
+//! so a crash cannot lose one, and delivered later by the worker in `rectify-notify`.
+//! Citizens hear of: registration (with the tracking code), acceptance or decline, the reply, and
+//! a request to rate. Units hear of: a new assignment, a due date coming, an overdue case.
+
+use crate::db::{Conn, Q};
+use crate::error::StoreResult;
+use chrono::TimeDelta;
+use rectify_domain::ids::CaseId;
+use rectify_domain::time::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeChannel {
+    Email,
+    Sms,
+}
+
+impl NoticeChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeChannel::Email => "email",
+            NoticeChannel::Sms => "sms",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NoticeChannel> {
+        match s {
+            "email" => Some(NoticeChannel::Email),
+            "sms" => Some(NoticeChannel::Sms),
+            _ => None,
+        }
+    }
+}
+
+/// One message to send.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub channel: NoticeChannel,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub case_id: Option<CaseId>,
+    /// Notices that must go out at most once (a reminder for one due date) carry a key.
+    pub dedupe_key: Option<String>,
+}
+
+/// Queues notices in the caller's transaction. A notice whose key was already queued is dropped.
+pub(crate) async fn enqueue(c: &mut Conn<'_>, now: Timestamp, notices: Vec<Notice>) -> StoreResult<()> {
+    for n in notices {
+        c.execute(
+            Q::new(
+                "INSERT INTO outbox (channel, recipient, subject, body, case_id, dedupe_key, status, attempts, \
+                 next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) \
+                 ON CONFLICT (dedupe_key) DO NOTHING",
+            )
+            .bind(n.channel.as_str())
+            .bind(n.recipient)
+            .bind(n.subject)
+            .bind(n.body)
+            .bind(n.case_id)
+            .bind(n.dedupe_key)
+            .bind(now),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Where a citizen can be told: SMS to their phone if it is a mobile, e-mail if they gave one.
+pub(crate) fn to_citizen(
+    phone: Option<&str>,
+    email: Option<&str>,
+    case: CaseId,
+    subject: &str,
+    body: &str,
+) -> Vec<Notice> {
+    let mut out = Vec::new();
+    if let Some(p) = phone.filter(|p| p.len() == 11 && p.starts_with('1')) {
+        out.push(Notice {
+            channel: NoticeChannel::Sms,
+            recipient: p.to_owned(),
+            subject: subject.to_owned(),
+            body: format!("【整改通】{body}"),
+            case_id: Some(case),
+            dedupe_key: None,
+        });
+    }
+    if let Some(e) = email {
+        out.push(Notice {
+            channel: NoticeChannel::Email,
+            recipient: e.to_owned(),
+            subject: format!("整改通：{subject}"),
+            body: body.to_owned(),
+            case_id: Some(case),
+            dedupe_key: None,
+        });
+    }
+    out
+}
+
+/// Units are told by e-mail at their published mailbox, when it is an e-mail address.
+pub(crate) fn to_unit(
+    mailbox: Option<&str>,
+    case: CaseId,
+    subject: &str,
+    body: &str,
+    dedupe_key: Option<String>,
+) -> Vec<Notice> {
+    match mailbox.filter(|m| m.contains('@') && !m.starts_with("http")) {
+        Some(m) => vec![Notice {
+            channel: NoticeChannel::Email,
+            recipient: m.to_owned(),
+            subject: format!("整改通：{subject}"),
+            body: body.to_owned(),
+            case_id: Some(case),
+            dedupe_key,
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// A queued notice as the worker sees it.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub id: i64,
+    pub channel: NoticeChannel,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// Delivery gives up after this many attempts.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// The wait before attempt `n + 1`: 30 s, 1 min, 2 min, … capped at one hour.
+pub fn backoff(attempts: i64) -> TimeDelta {
+    let secs = 30i64.saturating_mul(1i64 << attempts.clamp(0, 7));
+    TimeDelta::seconds(secs.min(3600))
+}
+
+use crate::Store;
+use crate::db::record;
+use crate::error::StoreError;
+use chrono::{DateTime, Utc};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
+
+record! {
+    struct OutgoingRow {
+        id: i64,
+        channel: String,
+        recipient: String,
+        subject: Option<String>,
+        body: String,
+        attempts: i64,
+    }
+}
+
+/// A notice as listed for administrators.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+    pub sent_at: Option<Timestamp>,
+}
+
+record! {
+    struct OutboxRow {
+        id: i64,
+        channel: String,
+        recipient: String,
+        subject: Option<String>,
+        status: String,
+        attempts: i64,
+        last_error: Option<String>,
+        created_at: DateTime<Utc>,
+        sent_at: Option<DateTime<Utc>>,
+    }
+}
+
+impl Store {
+    /// Takes up to `limit` notices due for sending and leases them for `lease`, so that another
+    /// worker (another instance) does not send them too.
+    pub async fn claim_notices(&self, limit: u32, lease: TimeDelta) -> StoreResult<Vec<Outgoing>> {
+        let now = self.now();
+        let until = Timestamp::from_utc(now.utc() + lease);
+        let rows: Vec<OutgoingRow> = self
+            .db
+            .write(move |tx| {
+                Box::pin(async move {
+                    tx.conn()
+                        .fetch_all(
+                            Q::new(
+                                "UPDATE outbox SET locked_until = $1 WHERE id IN (SELECT id FROM outbox \
+                                 WHERE status = 'pending' AND next_attempt_at <= $2 \
+                                 AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT $3) \
+                                 AND (locked_until IS NULL OR locked_until < $2) \
+                                 RETURNING id, channel, recipient, subject, body, attempts",
+                            )
+                            .bind(until)
+                            .bind(now)
+                            .bind(i64::from(limit)),
+                        )
+                        .await
+                })
+            })
+            .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Outgoing {
+                    id: r.id,
+                    channel: NoticeChannel::parse(&r.channel)
+                        .ok_or_else(|| StoreError::Corrupt(format!("notice channel {}", r.channel)))?,
+                    recipient: r.recipient,
+                    subject: r.subject.unwrap_or_default(),
+                    body: r.body,
+                    attempts: r.attempts,
+                })
+            })
+            .collect()
+    }
+
+    /// Records the outcome of one delivery attempt: sent, skipped (no way to send it, with the
+    /// reason), or failed (retried later with backoff, given up after [`MAX_ATTEMPTS`]).
+    pub async fn record_delivery(&self, id: i64, outcome: Delivery) -> StoreResult<()> {
+        let now = self.now();
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let q = match outcome {
+                        Delivery::Sent => Q::new(
+                            "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, locked_until = NULL, \
+                             last_error = NULL WHERE id = $2",
+                        )
+                        .bind(now)
+                        .bind(id),
+                        Delivery::Skipped(reason) => Q::new(
+                            "UPDATE outbox SET status = 'skipped', last_error = $1, locked_until = NULL WHERE id = $2",
+                        )
+                        .bind(reason)
+                        .bind(id),
+                        Delivery::Failed { error, attempts } => {
+                            let gave_up = attempts + 1 >= MAX_ATTEMPTS;
+                            let next = Timestamp::from_utc(now.utc() + backoff(attempts));
+                            Q::new(
+                                "UPDATE outbox SET status = $1, attempts = attempts + 1, last_error = $2, \
+                                 next_attempt_at = $3, locked_until = NULL WHERE id = $4",
+                            )
+                            .bind(if gave_up { "failed" } else { "pending" })
+                            .bind(error)
+                            .bind(next)
+                            .bind(id)
+                        }
+                    };
+                    c.execute(q).await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    /// The outbox for administrators, newest first.
+    pub async fn list_outbox(
+        &self,
+        actor: &Actor,
+        status: Option<String>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxEntry>> {
+        authorize(actor, Permission::ManageSettings, Party::Office)?;
+        let mut q = Q::new(
+            "SELECT id, channel, recipient, subject, status, attempts, last_error, created_at, sent_at FROM outbox WHERE 1 = 1",
+        );
+        if let Some(s) = status {
+            q.push(" AND status = ").push_bind(s);
+        }
+        q.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit));
+        let rows: Vec<OutboxRow> = self.db.fetch_all(q).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| OutboxEntry {
+                id: r.id,
+                channel: r.channel,
+                recipient: r.recipient,
+                subject: r.subject,
+                status: r.status,
+                attempts: r.attempts,
+                last_error: r.last_error,
+                created_at: Timestamp::from_utc(r.created_at),
+                sent_at: r.sent_at.map(Timestamp::from_utc),
+            })
+            .collect())
+    }
+}
+
+/// The outcome of one delivery attempt.
+#[derive(Debug, Clone)]
+pub enum Delivery {
+    Sent,
+    Skipped(String),
+    Failed { error: String, attempts: i64 },
+}

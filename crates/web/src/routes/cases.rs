@@ -1,0 +1,347 @@
+//! Citizen cases: the public form and tracking (no account), and the staff loop.
+
+use super::{Errors, created, idempotency, page};
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Auth, ClientIp, IdempotencyHeader, JsonBody, MaybeAuth, Params, PathId, decode};
+use axum::Json;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::header;
+use axum::response::Response;
+use rectify_domain::case::{
+    Case, CaseState, CaseTransitionRequest, CaseType, Channel, NewCase, NewIntakeSession, RatingRequest,
+};
+use rectify_domain::ids::{CaseId, IntakeSessionId, ProblemId};
+use rectify_domain::problem::Problem;
+use rectify_domain::{DomainError, Issue};
+use rectify_store::Page;
+use rectify_store::cases::{
+    CaseFilter, CaseGroupBy, CaseReceipt, CaseStats, CaseStatsFilter, IntakeSession, StaffEvent, TrackView,
+    UploadedFile,
+};
+use rectify_store::idempotency::{Created, IdempotencyKey};
+use rectify_store::notices::OutboxEntry;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_cases, submit_case))
+        .routes(routes!(get_case))
+        .routes(routes!(case_events))
+        .routes(routes!(transition_case))
+        .routes(routes!(attach_cases))
+        .routes(routes!(track))
+        .routes(routes!(rate))
+        .routes(routes!(case_stats))
+        .routes(routes!(list_sessions, create_session))
+        .routes(routes!(get_session))
+        .routes(routes!(outbox))
+}
+
+/// The text fields of the public form sent as multipart, and its files.
+async fn read_multipart(mut form: Multipart) -> Result<(NewCase, Vec<UploadedFile>, String), ApiError> {
+    let mut fields = serde_json::Map::new();
+    let mut files = Vec::new();
+    let mut hasher = Sha256::new();
+    while let Some(field) = form.next_field().await.map_err(|e| ApiError::MalformedBody(e.body_text()))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "files" || name == "file" {
+            let file_name = field.file_name().unwrap_or("file").to_owned();
+            let bytes = field.bytes().await.map_err(|_| ApiError::PayloadTooLarge)?;
+            hasher.update(file_name.as_bytes());
+            hasher.update(&bytes);
+            files.push(UploadedFile { name: file_name, bytes: bytes.to_vec() });
+            continue;
+        }
+        let text = field.text().await.map_err(|e| ApiError::MalformedBody(e.body_text()))?;
+        hasher.update(name.as_bytes());
+        hasher.update(text.as_bytes());
+        let value = match name.as_str() {
+            // Numbers arrive as text in a form.
+            "latitude" | "longitude" => match text.trim() {
+                "" => serde_json::Value::Null,
+                t => t
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(serde_json::Value::Number)
+                    .ok_or_else(|| {
+                        ApiError::from(DomainError::field(
+                            name.clone(),
+                            Issue::WrongType { expected: "a number".into() },
+                        ))
+                    })?,
+            },
+            _ if text.trim().is_empty() => serde_json::Value::Null,
+            _ => serde_json::Value::String(text),
+        };
+        fields.insert(name, value);
+    }
+    let body = serde_json::to_vec(&serde_json::Value::Object(fields)).unwrap_or_default();
+    let input: NewCase = decode(&body)?;
+    Ok((input, files, hex::encode(hasher.finalize())))
+}
+
+/// Submits a case. Without an account (the public form, an app, a kiosk): JSON, or
+/// `multipart/form-data` with the same fields and up to five `files` (photos or PDF, 10 MB each);
+/// answers `{id, tracking_code}`. With an account: registers a case for any channel and answers
+/// the whole case. The same `Idempotency-Key`, or the same phone with the same text within ten
+/// minutes, answers with the first case and creates nothing.
+#[utoipa::path(post, path = "/cases", tag = "cases", request_body = NewCase, security((), ("session" = []), ("token" = [])),
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = CaseReceipt, description = "public form: the case and its tracking code; staff: the whole case"), Errors))]
+async fn submit_case(
+    State(st): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ClientIp(ip): ClientIp,
+    IdempotencyHeader(key): IdempotencyHeader,
+    req: Request,
+) -> ApiResult<Response> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    match actor {
+        Some(actor) => {
+            if multipart {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let body = JsonBody::<NewCase>::from_request(req, &st).await?;
+            let key = idempotency(&actor, key, &body.digest)?;
+            let c = st.store.register_case(&actor, body.value, key.as_ref()).await?;
+            Ok(created(format!("/api/v1/cases/{}", c.value.id), c))
+        }
+        None => {
+            st.limits.submit.check(ip)?;
+            let (input, files, digest) = if multipart {
+                read_multipart(
+                    Multipart::from_request(req, &st).await.map_err(|e| ApiError::MalformedBody(e.body_text()))?,
+                )
+                .await?
+            } else {
+                let body = JsonBody::<NewCase>::from_request(req, &st).await?;
+                (body.value, Vec::new(), body.digest)
+            };
+            let key = match key {
+                Some(k) => Some(IdempotencyKey::new(format!("public:{ip}"), &k, digest)?),
+                None => None,
+            };
+            let c: Created<CaseReceipt> = st.store.submit_public_case(input, files, key.as_ref()).await?;
+            let location = format!("/api/v1/track/{}", c.value.tracking_code);
+            Ok(created(location, c))
+        }
+    }
+}
+
+fn case_filter(p: &mut Params) -> CaseFilter {
+    let states: Vec<&str> = CaseState::ALL.iter().map(|s| s.as_str()).collect();
+    CaseFilter {
+        states: p.list("state", CaseState::parse, &states),
+        unit: p.id("unit"),
+        channel: p.parse("channel", Channel::parse, || Issue::NotOneOf {
+            expected: Channel::ALL.iter().map(|c| c.as_str().into()).collect(),
+        }),
+        case_type: p.parse("type", CaseType::parse, || Issue::NotOneOf {
+            expected: CaseType::ALL.iter().map(|t| t.as_str().into()).collect(),
+        }),
+        session: p.id("session"),
+        q: p.string("q"),
+        sign_overdue: p.bool("sign_overdue"),
+        reply_overdue: p.bool("reply_overdue"),
+        pending_extension: p.bool("pending_extension"),
+        escalated: p.bool("escalated"),
+        visit_due: p.bool("visit_due"),
+        sent_back: p.bool("sent_back"),
+    }
+}
+
+/// Cases: the office sees all, a unit the cases assigned to it (its inbox). Filters for the
+/// inbox views: `state=assigned` (to sign), `state=in_progress` (to reply), `sign_overdue`,
+/// `reply_overdue`, `pending_extension`, `escalated` (提级督办), `visit_due`, `sent_back`.
+#[utoipa::path(get, path = "/cases", tag = "cases",
+    params(
+        ("state" = Option<String>, Query, description = "comma-separated states"), ("unit" = Option<String>, Query),
+        ("channel" = Option<Channel>, Query), ("type" = Option<CaseType>, Query), ("session" = Option<String>, Query),
+        ("q" = Option<String>, Query), ("sign_overdue" = Option<bool>, Query), ("reply_overdue" = Option<bool>, Query),
+        ("pending_extension" = Option<bool>, Query), ("escalated" = Option<bool>, Query), ("visit_due" = Option<bool>, Query),
+        ("sent_back" = Option<bool>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query),
+    ),
+    responses((status = 200, body = Page<Case>), Errors))]
+async fn list_cases(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<Case>>> {
+    let filter = case_filter(&mut p);
+    let page = page(&mut p);
+    p.finish()?;
+    Ok(Json(st.store.list_cases(&actor, &filter, &page).await?))
+}
+
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = String, Path)), responses((status = 200, body = Case), Errors))]
+async fn get_case(State(st): State<AppState>, Auth(actor): Auth, PathId(id): PathId<CaseId>) -> ApiResult<Json<Case>> {
+    Ok(Json(st.store.get_case(&actor, id).await?))
+}
+
+/// Every step of the case with who did it, when, and staff notes.
+#[utoipa::path(get, path = "/cases/{id}/events", tag = "cases", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<StaffEvent>), Errors))]
+async fn case_events(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<CaseId>,
+) -> ApiResult<Json<Vec<StaffEvent>>> {
+    Ok(Json(st.store.case_events(&actor, id).await?))
+}
+
+/// Moves a case along: `accept`, `decline` (`reason`), `assign` (`unit_id`; the due date follows
+/// from the case type in working days), `sign` (the unit, within one working day), `send_back`
+/// (the unit, `reason`), `extend` (the unit: `due` and `reason`, before the due date; the office:
+/// `approve`), `reply` (`answer`), `visit` (`satisfaction`, `method`; unsatisfied sends the case
+/// back to its unit), `close` (needs the citizen's satisfaction or a `reason`), `reopen` (`reason`).
+/// A case reopened or sent back three times is escalated (提级督办).
+#[utoipa::path(post, path = "/cases/{id}/transitions", tag = "cases", params(("id" = String, Path)),
+    request_body = CaseTransitionRequest, responses((status = 200, body = Case), Errors))]
+async fn transition_case(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<CaseId>,
+    body: JsonBody<CaseTransitionRequest>,
+) -> ApiResult<Json<Case>> {
+    Ok(Json(st.store.transition_case(&actor, id, body.value).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CaseIds {
+    case_ids: Option<Vec<CaseId>>,
+}
+
+/// Attaches cases to an existing problem (similar complaints merged into one ledger item).
+#[utoipa::path(post, path = "/problems/{id}/cases", tag = "cases", params(("id" = String, Path)),
+    request_body = CaseIds, responses((status = 200, body = Problem), Errors))]
+async fn attach_cases(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<ProblemId>,
+    body: JsonBody<CaseIds>,
+) -> ApiResult<Json<Problem>> {
+    let ids = body
+        .value
+        .case_ids
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiError::from(DomainError::field("case_ids", Issue::Required)))?;
+    Ok(Json(st.store.attach_cases(&actor, id, ids).await?))
+}
+
+/// What the citizen may see of their case: the public timeline and the answer. Cases with a
+/// phone need its last four digits (`phone_tail`); anonymous ones the code alone. A wrong code
+/// and a wrong phone tail answer the same 404; lookups are limited per client.
+#[utoipa::path(get, path = "/track/{tracking_code}", tag = "tracking", security(()),
+    params(("tracking_code" = String, Path), ("phone_tail" = Option<String>, Query)),
+    responses((status = 200, body = TrackView), Errors))]
+async fn track(
+    State(st): State<AppState>,
+    ClientIp(ip): ClientIp,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    mut p: Params,
+) -> ApiResult<Json<TrackView>> {
+    st.limits.track.check(ip)?;
+    let tail = p.string("phone_tail");
+    p.finish()?;
+    Ok(Json(st.store.track_case(&code, tail.as_deref()).await?))
+}
+
+/// The citizen's satisfaction with the reply (five levels, once per reply). Unsatisfied, the case
+/// goes back to its unit.
+#[utoipa::path(post, path = "/track/{tracking_code}/rating", tag = "tracking", security(()),
+    params(("tracking_code" = String, Path)), request_body = RatingRequest,
+    responses((status = 200, body = TrackView), Errors))]
+async fn rate(
+    State(st): State<AppState>,
+    ClientIp(ip): ClientIp,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    body: JsonBody<RatingRequest>,
+) -> ApiResult<Json<TrackView>> {
+    st.limits.track.check(ip)?;
+    Ok(Json(st.store.rate_case(&code, body.value).await?))
+}
+
+/// Case figures by `unit`, `channel`, `type` or `month`. Definitions (each rate is part ÷ whole,
+/// rounded half-up to 4 decimals; 0 when the whole is 0):
+/// `received` registered; `accepted` ever accepted; `declined`; `assigned` ever assigned;
+/// `signed_on_time_rate` (按时签收率) = signed by the signing deadline ÷ assigned cases whose
+/// signing is settled (signed, or past the deadline unsigned); `replied_on_time_rate` (按时办结率)
+/// = replied by the due date ÷ cases whose reply is settled (replied, or with a unit past the due
+/// date); `sent_back_rate` (退单率) = cases sent back at least once ÷ assigned; `reopened_rate`
+/// (发回重办率) = cases reopened at least once ÷ replied; `visited_rate` (回访率) = replied cases with
+/// a return visit or rating ÷ replied; `satisfied_rate` (满意率) = very satisfied + satisfied +
+/// basically satisfied ÷ visited cases where the citizen gave a level.
+#[utoipa::path(get, path = "/stats/cases", tag = "stats",
+    params(("group_by" = Option<String>, Query, description = "unit (default), channel, type, month"),
+        ("unit" = Option<String>, Query), ("channel" = Option<Channel>, Query), ("type" = Option<CaseType>, Query),
+        ("from" = Option<String>, Query, description = "received on or after (YYYY-MM-DD)"),
+        ("to" = Option<String>, Query, description = "received on or before (YYYY-MM-DD)")),
+    responses((status = 200, body = CaseStats), Errors))]
+async fn case_stats(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<CaseStats>> {
+    let by = match p.string("group_by") {
+        None => Some(CaseGroupBy::Unit),
+        Some(s) => CaseGroupBy::parse(&s).map_err(|e| p.record(e)).ok(),
+    };
+    let f = CaseStatsFilter {
+        unit: p.id("unit"),
+        channel: p.parse("channel", Channel::parse, || Issue::NotOneOf {
+            expected: Channel::ALL.iter().map(|c| c.as_str().into()).collect(),
+        }),
+        case_type: p.parse("type", CaseType::parse, || Issue::NotOneOf {
+            expected: CaseType::ALL.iter().map(|t| t.as_str().into()).collect(),
+        }),
+        from: p.date("from"),
+        to: p.date("to"),
+    };
+    p.finish()?;
+    Ok(Json(st.store.case_stats(&actor, by.unwrap_or(CaseGroupBy::Unit), &f).await?))
+}
+
+#[utoipa::path(get, path = "/intake-sessions", tag = "cases", responses((status = 200, body = Vec<IntakeSession>), Errors))]
+async fn list_sessions(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<IntakeSession>>> {
+    Ok(Json(st.store.list_intake_sessions(&actor).await?))
+}
+
+/// Records a 座谈会, a round of visits or a questionnaire; register its cases with `session_id`.
+#[utoipa::path(post, path = "/intake-sessions", tag = "cases", request_body = NewIntakeSession,
+    params(("Idempotency-Key" = Option<String>, Header)), responses((status = 201, body = IntakeSession), Errors))]
+async fn create_session(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    IdempotencyHeader(key): IdempotencyHeader,
+    body: JsonBody<NewIntakeSession>,
+) -> ApiResult<Response> {
+    let key = idempotency(&actor, key, &body.digest)?;
+    let c = st.store.create_intake_session(&actor, body.value, key.as_ref()).await?;
+    Ok(created(format!("/api/v1/intake-sessions/{}", c.value.id), c))
+}
+
+#[utoipa::path(get, path = "/intake-sessions/{id}", tag = "cases", params(("id" = String, Path)),
+    responses((status = 200, body = IntakeSession), Errors))]
+async fn get_session(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<IntakeSessionId>,
+) -> ApiResult<Json<IntakeSession>> {
+    Ok(Json(st.store.get_intake_session(&actor, id).await?))
+}
+
+/// Notifications queued and sent (administrators): `status` pending, sent, failed or skipped.
+#[utoipa::path(get, path = "/outbox", tag = "cases", params(("status" = Option<String>, Query), ("limit" = Option<i64>, Query)),
+    responses((status = 200, body = Vec<OutboxEntry>), Errors))]
+async fn outbox(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Vec<OutboxEntry>>> {
+    let status = p.parse(
+        "status",
+        |s| ["pending", "sent", "failed", "skipped"].contains(&s).then(|| s.to_owned()),
+        || Issue::NotOneOf { expected: vec!["pending".into(), "sent".into(), "failed".into(), "skipped".into()] },
+    );
+    let limit = p.int("limit").unwrap_or(100).clamp(1, 500) as u32;
+    p.finish()?;
+    Ok(Json(st.store.list_outbox(&actor, status, limit).await?))
+}
