@@ -1,13 +1,15 @@
 //! Demo data built from the seed documents, so a newcomer sees a living system:
 //! 金东区 with its departments and the first-batch immediate list of seed 000 (98 items, 80
 //! fixed); 蔡甸区's 300 units in 46 systems from seed 003 with their 2010 campaign; and a
-//! 安宁区-style campaign (seed 004) with a few hundred problems across states and lights.
+//! 安宁区-style campaign (seed 004) with a few hundred problems across states and lights; and
+//! 宁海县教育局's hotline and mailbox (seed 001) replayed as 110 citizen cases.
 //! Dates are relative to today so the warning lights mean something.
 
 mod anning;
 mod caidian;
 mod jindong;
 mod names;
+mod ninghai;
 mod plan;
 mod timeline;
 
@@ -40,6 +42,17 @@ pub struct Summary {
     pub people: usize,
     pub campaigns: usize,
     pub problems: usize,
+    pub cases: usize,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} units, {} people, {} campaigns, {} problems, {} citizen cases",
+            self.units, self.people, self.campaigns, self.problems, self.cases
+        )
+    }
 }
 
 /// Whether the database holds no units yet (accounts do not count).
@@ -64,6 +77,7 @@ pub async fn load(store: &Store) -> Result<Summary, DemoError> {
     jindong::load(&mut d).await?;
     caidian::load(&mut d).await?;
     anning::load(&mut d).await?;
+    ninghai::load(&mut d).await?;
     Ok(d.summary)
 }
 

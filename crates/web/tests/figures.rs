@@ -180,6 +180,21 @@ async fn demo_reproduces_the_seed_figures(backend: Backend) {
         stats["red"].as_u64().unwrap() > 0 && stats["yellow"].as_u64().unwrap() > 0,
         "lights are meaningful: {stats}"
     );
+    // Seed 001: 宁海县教育局 took 70 calls and 40 e-mails, accepted 24 reports, sent people out 37
+    // times, and verified and dealt with 3 reports.
+    assert_eq!(summary.cases, 110);
+    let by_channel = app.get("/api/v1/stats/cases?group_by=channel").await.ok();
+    let count = |stats: &Value, key: &str, field: &str| {
+        stats["groups"].as_array().unwrap().iter().find(|g| g["key"] == key).map(|g| g[field].clone())
+    };
+    assert_eq!(count(&by_channel, "hotline", "received"), Some(json!(70)));
+    assert_eq!(count(&by_channel, "email", "received"), Some(json!(40)));
+    let by_type = app.get("/api/v1/stats/cases?group_by=type").await.ok();
+    assert_eq!(count(&by_type, "report", "accepted"), Some(json!(24)));
+    assert_eq!(by_type["assigned"], 37);
+    let closed = app.all("/api/v1/cases?type=report&state=closed").await;
+    let verified = closed.iter().filter(|c| c["answer"].as_str().is_some_and(|a| a.contains("属实"))).count();
+    assert_eq!(verified, 3, "three reports found true and dealt with");
 }
 
 on_both!(stats_equal_a_recount, demo_reproduces_the_seed_figures);

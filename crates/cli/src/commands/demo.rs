@@ -14,14 +14,7 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         DemoError::NotEmpty => Failure::BadInput(e.to_string()),
         other => Failure::runtime(other),
     })?;
-    println!(
-        "Demo data loaded into {}: {} units, {} people, {} campaigns, {} problems.",
-        args.store.describe(),
-        s.units,
-        s.people,
-        s.campaigns,
-        s.problems
-    );
+    println!("Demo data loaded into {}: {s}.", args.store.describe());
     store.close().await;
     Ok(())
 }

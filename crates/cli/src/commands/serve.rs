@@ -15,6 +15,40 @@ pub struct Args {
     /// Mark cookies Secure (set when users reach Rectify over HTTPS).
     #[arg(long, env = "RECTIFY_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// SMTP server for e-mail notices: smtp://host:port (add ?tls=required for STARTTLS),
+    /// smtps://host:port; user:password@ in the URL when needed.
+    #[arg(long, env = "RECTIFY_SMTP_URL", value_name = "URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of e-mail notices.
+    #[arg(long, env = "RECTIFY_SMTP_FROM", default_value = "整改通 <noreply@localhost>")]
+    pub smtp_from: String,
+    /// HTTP endpoint of the SMS gateway: receives POST {"to", "text"}.
+    #[arg(long, env = "RECTIFY_SMS_WEBHOOK", value_name = "URL")]
+    pub sms_webhook: Option<String>,
+    /// Bearer token for the SMS gateway.
+    #[arg(long, env = "RECTIFY_SMS_TOKEN", hide_env_values = true)]
+    pub sms_token: Option<String>,
+    /// Do not run the notification worker in this instance (another one does).
+    #[arg(long)]
+    pub no_notify: bool,
+}
+
+impl Args {
+    fn notify(&self) -> rectify_notify::NotifyConfig {
+        rectify_notify::NotifyConfig {
+            smtp: self
+                .smtp_url
+                .clone()
+                .filter(|u| !u.is_empty())
+                .map(|url| rectify_notify::SmtpConfig { url, from: self.smtp_from.clone() }),
+            sms: self
+                .sms_webhook
+                .clone()
+                .filter(|u| !u.is_empty())
+                .map(|webhook| rectify_notify::SmsConfig { webhook, token: self.sms_token.clone() }),
+            ..rectify_notify::NotifyConfig::default()
+        }
+    }
 }
 
 pub async fn run(args: Args) -> Result<(), Failure> {
@@ -28,10 +62,7 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         if rectify_demo::is_empty(&store).await.map_err(Failure::runtime)? {
             println!("Loading demo data…");
             let s = rectify_demo::load(&store).await.map_err(Failure::runtime)?;
-            println!(
-                "Demo data loaded: {} units, {} people, {} campaigns, {} problems.",
-                s.units, s.people, s.campaigns, s.problems
-            );
+            println!("Demo data loaded: {s}.");
         } else {
             println!("The database is not empty; demo data not loaded.");
         }
@@ -42,9 +73,28 @@ pub async fn run(args: Args) -> Result<(), Failure> {
     let addr = listener.local_addr().map_err(Failure::runtime)?;
     println!("Rectify listening on http://{addr} ({})", args.store.describe());
     let state = AppState::new(store.clone(), WebConfig { secure_cookies: args.secure_cookies, ..WebConfig::default() });
-    rectify_web::serve(listener, state, shutdown()).await.map_err(Failure::runtime)?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = if args.no_notify {
+        None
+    } else {
+        let config = args.notify();
+        // Checked before serving: a bad SMTP URL is a startup error, not a silent failure.
+        rectify_notify::Notifier::new(&config).map_err(|e| Failure::BadInput(e.to_string()))?;
+        if config.smtp.is_none() && config.sms.is_none() {
+            println!("Notifications are queued but not sent: set --smtp-url and/or --sms-webhook.");
+        }
+        let mut rx = stopped;
+        Some(tokio::spawn(rectify_notify::run(store.clone(), config, async move {
+            let _ = rx.wait_for(|s| *s).await;
+        })))
+    };
+    let result = rectify_web::serve(listener, state, shutdown()).await.map_err(Failure::runtime);
+    let _ = stop.send(true);
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
     store.close().await;
-    Ok(())
+    result
 }
 
 async fn shutdown() {

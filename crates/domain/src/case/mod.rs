@@ -342,6 +342,8 @@ pub struct Case {
     pub satisfaction: Option<Satisfaction>,
     pub satisfaction_at: Option<Timestamp>,
     pub visit_method: Option<VisitMethod>,
+    /// Return visits and ratings so far (over every reply).
+    pub visit_count: i64,
     pub rated: bool,
     pub reopen_count: i64,
     pub send_back_count: i64,

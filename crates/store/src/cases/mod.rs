@@ -4,6 +4,7 @@
 mod flow;
 mod intake;
 mod links;
+mod reminders;
 mod stats;
 mod track;
 
@@ -173,6 +174,7 @@ impl CaseRow {
                 .as_deref()
                 .map(|s| parse_stored("visit method", s, VisitMethod::parse))
                 .transpose()?,
+            visit_count: self.visit_count,
             rated: self.rated_at.is_some(),
             reopen_count: self.reopen_count,
             send_back_count: self.send_back_count,

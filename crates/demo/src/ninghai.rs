@@ -1,0 +1,157 @@
+//! 宁海县教育局's hotline (seed 001, 县教育局“三听”): through the 清风曝光台 hotline and mailbox
+//! it took 70 calls and 40 e-mails, accepted 24 reports, sent investigators out 37 times, and
+//! verified and dealt with 3 cases. Replayed as cases on a simulated clock.
+
+use crate::timeline::{days_before, office_time};
+use crate::{Demo, DemoError, names};
+use chrono::{DateTime, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rectify_domain::actor::{Actor, Role};
+use rectify_domain::case::{CaseTransitionRequest, CaseType, Channel, NewCase, Satisfaction, VisitMethod};
+use rectify_domain::ids::CaseId;
+use rectify_domain::unit::{NewUnit, UnitKind};
+use rectify_store::FixedClock;
+use std::sync::Arc;
+
+/// (type, how many, what citizens say).
+const MIX: [(CaseType, usize, &[&str]); 5] = [
+    (CaseType::Report, 24, &["举报教师有偿家教", "举报学校违规收费", "举报教师体罚学生", "举报学校违规补课"]),
+    (CaseType::Complaint, 13, &["投诉学校食堂卫生差", "投诉校车超载", "投诉作业量过大"]),
+    (CaseType::Consult, 45, &["咨询义务教育段招生政策", "咨询转学手续", "咨询技校搬迁后的报名", "咨询教师资格认定"]),
+    (CaseType::Suggestion, 18, &["建议增设校门口护学岗", "建议农村学校改建校舍", "建议减轻学生课业负担"]),
+    (CaseType::Help, 10, &["求助孩子入学困难", "求助贫困学生资助"]),
+];
+
+enum Step {
+    Register(usize, Box<NewCase>),
+    Office(usize, CaseTransitionRequest),
+    Unit(usize, CaseTransitionRequest),
+}
+
+fn act(action: &str) -> CaseTransitionRequest {
+    CaseTransitionRequest { action: Some(action.into()), ..Default::default() }
+}
+
+pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
+    let mut rng = StdRng::seed_from_u64(20140301);
+    let today = d.store.today();
+    let now = d.store.now().utc();
+    let county = d.unit("宁海县", None, UnitKind::District, None).await?;
+    let bureau = d
+        .unit_with(NewUnit {
+            name: Some("县教育局".into()),
+            parent_id: Some(county),
+            kind: Some(UnitKind::Department),
+            system: Some("教育".into()),
+            complaint_phone: Some("0574-65512345".into()),
+            mailbox: Some("qingfeng@nhedu.example.gov.cn".into()),
+        })
+        .await?;
+    for section in ["监察室", "人事科", "基础教育科", "职成教科"] {
+        d.unit(section, Some(bureau), UnitKind::Section, Some("教育")).await?;
+    }
+    let clerk =
+        Actor {
+            account_id: None, username: "县教育局联络员".into(), role: Role::UnitClerk, unit_id: Some(bureau)
+        };
+
+    // 70 calls and 40 e-mails, spread over the last seven weeks.
+    let mut steps: Vec<(DateTime<Utc>, usize, Step)> = Vec::new();
+    let mut push = |at: DateTime<Utc>, step: Step| {
+        let n = steps.len();
+        steps.push((at, n, step));
+    };
+    let mut n = 0usize;
+    let mut verified = 0;
+    for (case_type, count, texts) in MIX {
+        for k in 0..count {
+            let channel = if n % 11 < 7 { Channel::Hotline } else { Channel::Email };
+            let day = days_before(today, rng.random_range(5..50));
+            let minute = rng.random_range(0..400);
+            let received = office_time(day, minute);
+            let who = names::person(&mut rng);
+            let input = NewCase {
+                content: Some(format!("{}。{}反映，请尽快调查处理。", texts[k % texts.len()], who)),
+                channel: Some(channel),
+                case_type: Some(case_type),
+                name: Some(who),
+                phone: (channel == Channel::Hotline)
+                    .then(|| format!("1{}", rng.random_range(3_500_000_000u64..3_999_999_999))),
+                email: (channel == Channel::Email).then(|| format!("parent{n:03}@example.com")),
+                received_at: Some(rectify_domain::time::Timestamp::from_utc(received)),
+                ..Default::default()
+            };
+            push(received, Step::Register(n, Box::new(input)));
+            let later = |days: i64, m: u32| office_time(day + chrono::Days::new(days as u64), minute + m);
+            let investigated = matches!(case_type, CaseType::Report | CaseType::Complaint);
+            if investigated {
+                // Reports and complaints are accepted and sent to the bureau to investigate.
+                push(later(0, 30), Step::Office(n, act("accept")));
+                push(later(0, 40), Step::Office(n, CaseTransitionRequest { unit_id: Some(bureau), ..act("assign") }));
+                push(later(1, 0), Step::Unit(n, act("sign")));
+                let verdict = case_type == CaseType::Report && verified < 3;
+                if verdict || k % 3 != 0 {
+                    let answer = if verdict {
+                        verified += 1;
+                        "经调查核实，反映情况属实，已对相关人员通报处理。".to_owned()
+                    } else {
+                        "经派员调查，已责成学校整改并向您反馈处理情况。".to_owned()
+                    };
+                    push(later(4, 0), Step::Unit(n, CaseTransitionRequest { answer: Some(answer), ..act("reply") }));
+                    let satisfaction =
+                        if k % 7 == 1 { Satisfaction::BasicallySatisfied } else { Satisfaction::Satisfied };
+                    let visit = CaseTransitionRequest {
+                        satisfaction: Some(satisfaction),
+                        method: Some(VisitMethod::Phone),
+                        ..act("visit")
+                    };
+                    push(later(5, 0), Step::Office(n, visit));
+                    if verdict || k % 2 == 0 {
+                        push(later(5, 30), Step::Office(n, act("close")));
+                    }
+                }
+            } else if k % 5 != 0 {
+                // Questions and suggestions the office answers itself.
+                push(received + chrono::TimeDelta::minutes(20), Step::Office(n, act("accept")));
+                let answer = "您好，您的问题已按政策解答，详情可登录宁海教育网查询。".to_owned();
+                push(
+                    received + chrono::TimeDelta::hours(3),
+                    Step::Office(n, CaseTransitionRequest { answer: Some(answer), ..act("reply") }),
+                );
+                if k % 2 == 0 {
+                    let visit = CaseTransitionRequest {
+                        satisfaction: Some(Satisfaction::VerySatisfied),
+                        method: Some(VisitMethod::Phone),
+                        ..act("visit")
+                    };
+                    push(received + chrono::TimeDelta::days(1), Step::Office(n, visit));
+                    push(
+                        received + chrono::TimeDelta::days(1) + chrono::TimeDelta::minutes(5),
+                        Step::Office(n, act("close")),
+                    );
+                }
+            }
+            n += 1;
+        }
+    }
+
+    steps.sort_by_key(|s| (s.0, s.1));
+    let clock = Arc::new(FixedClock::new(now));
+    let sim = d.store.with_clock(clock.clone());
+    let mut ids: Vec<Option<CaseId>> = vec![None; n];
+    for (at, _, step) in steps {
+        clock.set(at.min(now));
+        match step {
+            Step::Register(i, input) => ids[i] = Some(sim.register_case(&d.actor, *input, None).await?.value.id),
+            Step::Office(i, req) => {
+                sim.transition_case(&d.actor, ids[i].ok_or(DemoError::Order)?, req).await?;
+            }
+            Step::Unit(i, req) => {
+                sim.transition_case(&clerk, ids[i].ok_or(DemoError::Order)?, req).await?;
+            }
+        }
+    }
+    d.summary.cases += n;
+    Ok(())
+}

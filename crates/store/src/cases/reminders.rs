@@ -1,0 +1,88 @@
+//! Reminders to units: a case due within a working day, and a case overdue (to sign or to
+//! reply). Each goes out once per due date: the outbox refuses a second notice with the same key.
+
+use crate::Store;
+use crate::db::{Q, record};
+use crate::error::StoreResult;
+use crate::notices::{self, to_unit};
+use chrono::NaiveDate;
+use rectify_domain::ids::CaseId;
+
+record! {
+    struct Due {
+        id: i64,
+        state: String,
+        sign_due_on: Option<NaiveDate>,
+        due_on: Option<NaiveDate>,
+        mailbox: Option<String>,
+    }
+}
+
+impl Store {
+    /// Queues the reminders due now; returns how many new notices were queued.
+    pub async fn queue_case_reminders(&self) -> StoreResult<u64> {
+        let now = self.now();
+        let today = self.today();
+        let soon = self.calendar().await?.add_working_days(today, 1).value;
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let rows: Vec<Due> = c
+                        .fetch_all(
+                            Q::new(
+                                "SELECT c.id, c.state, c.sign_due_on, c.due_on, u.mailbox FROM cases c \
+                                 JOIN units u ON u.id = c.unit_id WHERE c.state IN ('assigned', 'in_progress') \
+                                 AND (c.due_on <= $1 OR (c.state = 'assigned' AND c.sign_due_on < $2))",
+                            )
+                            .bind(soon)
+                            .bind(today),
+                        )
+                        .await?;
+                    let before: i64 = c.scalar(Q::new("SELECT COUNT(*) FROM outbox")).await?;
+                    for r in rows {
+                        let id = CaseId(r.id);
+                        let mut out = Vec::new();
+                        if r.state == "assigned" && r.sign_due_on.is_some_and(|d| d < today) {
+                            let d = r.sign_due_on.unwrap_or(today);
+                            let body = format!("诉求件 {id} 应于 {d} 前签收，已逾期，请立即签收办理。");
+                            out.extend(to_unit(
+                                r.mailbox.as_deref(),
+                                id,
+                                "签收逾期",
+                                &body,
+                                Some(format!("sign_overdue:{id}:{d}")),
+                            ));
+                        }
+                        match r.due_on {
+                            Some(d) if d < today => {
+                                let body = format!("诉求件 {id} 应于 {d} 前答复，已逾期，请尽快办理答复。");
+                                out.extend(to_unit(
+                                    r.mailbox.as_deref(),
+                                    id,
+                                    "办理逾期",
+                                    &body,
+                                    Some(format!("overdue:{id}:{d}")),
+                                ));
+                            }
+                            Some(d) => {
+                                let body = format!("诉求件 {id} 将于 {d} 到期，请按时答复。");
+                                out.extend(to_unit(
+                                    r.mailbox.as_deref(),
+                                    id,
+                                    "即将到期",
+                                    &body,
+                                    Some(format!("due_soon:{id}:{d}")),
+                                ));
+                            }
+                            None => {}
+                        }
+                        notices::enqueue(&mut c, now, out).await?;
+                    }
+                    let after: i64 = c.scalar(Q::new("SELECT COUNT(*) FROM outbox")).await?;
+                    Ok((after - before).max(0) as u64)
+                })
+            })
+            .await
+    }
+}
