@@ -141,7 +141,9 @@ async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
         .token;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(Failure::runtime)?;
     let base = format!("http://{}", listener.local_addr().map_err(Failure::runtime)?);
-    let state = AppState::new(store.clone(), WebConfig::default());
+    // The per-client limits on public routes would stop a one-client benchmark at once.
+    let config = WebConfig { submit_per_minute: u32::MAX, track_per_minute: u32::MAX, ..WebConfig::default() };
+    let state = AppState::new(store.clone(), config);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(rectify_web::serve(listener, state, async {
         let _ = stop_rx.await;
@@ -177,7 +179,21 @@ async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
         })
         .await?;
         println!("| POST /api/v1/problems | {c} | {} | {:.0} | {} | {} |", args.creates, r.0, ms(r.1), ms(r.2));
+        // A citizen's case from the public form: duplicate check, tracking code, outbox notice.
+        let r = load(&client, &base, &auth, c, args.creates, move |n| {
+            Req::Public(
+                "/api/v1/cases".into(),
+                serde_json::json!({
+                    "content": format!("基准测试诉求 {c}-{n}：办事窗口中午无人值守"),
+                    "type": "complaint",
+                    "phone": format!("139{:08}", n),
+                }),
+            )
+        })
+        .await?;
+        println!("| POST /api/v1/cases (public) | {c} | {} | {:.0} | {} | {} |", args.creates, r.0, ms(r.1), ms(r.2));
     }
+    let cases = args.creates * args.concurrency.len();
     let units: Vec<UnitId> = units.to_vec();
 
     let created = args.creates * args.concurrency.len();
@@ -193,7 +209,7 @@ async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
         units.len()
     );
 
-    println!("\n## Reads over HTTP at that size\n");
+    println!("\n## Reads over HTTP at that size (and over the {cases} cases submitted above)\n");
     println!("| request | runs | p50 | p99 | max |");
     println!("|---|---|---|---|---|");
     let reads: Vec<(&str, PathOf)> = vec![
@@ -214,9 +230,11 @@ async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
             Box::new(|i| format!("/api/v1/problems?state={}&light=red", ["open", "in_progress"][i % 2])),
         ),
         ("list: category + overdue", Box::new(|_| "/api/v1/problems?category=履职效率&overdue=true".into())),
+        ("case stats by month", Box::new(|_| "/api/v1/stats/cases?group_by=month".into())),
+        ("case list: state", Box::new(|_| "/api/v1/cases?state=received".into())),
     ];
     for (name, path) in reads {
-        let runs = if name.starts_with("stats") { (args.reads / 10).max(5) } else { args.reads };
+        let runs = if name.contains("stats") { (args.reads / 10).max(5) } else { args.reads };
         let mut lat = Vec::with_capacity(runs);
         for i in 0..runs {
             let t = Instant::now();
@@ -247,6 +265,8 @@ type PathOf = Box<dyn Fn(usize) -> String>;
 enum Req {
     Get(String),
     Post(String, serde_json::Value),
+    /// Without credentials, as the public sends it.
+    Public(String, serde_json::Value),
 }
 
 /// Sends `total` requests from `clients` concurrent tasks; (per second, p50, p99).
@@ -273,11 +293,12 @@ async fn load(
                     break;
                 }
                 let req = match make(n) {
-                    Req::Get(p) => client.get(format!("{base}{p}")),
-                    Req::Post(p, body) => client.post(format!("{base}{p}")).json(&body),
+                    Req::Get(p) => client.get(format!("{base}{p}")).header("authorization", &auth),
+                    Req::Post(p, body) => client.post(format!("{base}{p}")).json(&body).header("authorization", &auth),
+                    Req::Public(p, body) => client.post(format!("{base}{p}")).json(&body),
                 };
                 let t = Instant::now();
-                match req.header("authorization", &auth).send().await {
+                match req.send().await {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;
                     }

@@ -72,6 +72,7 @@ id_type!(
     HistoryId,
     CaseId,
     IntakeSessionId,
+    NoticeId,
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -131,7 +131,7 @@ async fn citizens_get_their_code_by_email_and_sms(backend: Backend) {
     assert!(texts[0]["text"].as_str().unwrap().contains(&code));
     // Nothing is sent twice.
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 0);
-    let sent = store.list_outbox(&Actor::system(), Some("sent".into()), 10).await.unwrap();
+    let sent = store.list_outbox(&Actor::system(), Some("sent".into()), None, 10).await.unwrap();
     assert_eq!(sent.len(), 2);
 }
 
@@ -148,17 +148,17 @@ async fn failures_are_retried_with_backoff(backend: Backend) {
     };
     let notifier = Notifier::new(&config).unwrap();
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 2);
-    let pending = store.list_outbox(&Actor::system(), Some("pending".into()), 10).await.unwrap();
+    let pending = store.list_outbox(&Actor::system(), Some("pending".into()), None, 10).await.unwrap();
     assert_eq!(pending.len(), 1, "the e-mail waits for a retry");
     assert_eq!(pending[0].attempts, 1);
     assert!(pending[0].last_error.is_some());
-    let skipped = store.list_outbox(&Actor::system(), Some("skipped".into()), 10).await.unwrap();
+    let skipped = store.list_outbox(&Actor::system(), Some("skipped".into()), None, 10).await.unwrap();
     assert_eq!(skipped.len(), 1, "no SMS gateway: the SMS is skipped, with the reason");
     // Not before the backoff has passed.
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 0);
     clock.set(monday() + chrono::TimeDelta::minutes(1));
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 1);
-    let pending = store.list_outbox(&Actor::system(), Some("pending".into()), 10).await.unwrap();
+    let pending = store.list_outbox(&Actor::system(), Some("pending".into()), None, 10).await.unwrap();
     assert_eq!(pending[0].attempts, 2);
 }
 

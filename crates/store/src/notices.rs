@@ -6,7 +6,7 @@
 use crate::db::{Conn, Q};
 use crate::error::StoreResult;
 use chrono::TimeDelta;
-use rectify_domain::ids::CaseId;
+use rectify_domain::ids::{CaseId, NoticeId};
 use rectify_domain::time::Timestamp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,25 +45,28 @@ pub struct Notice {
 }
 
 /// Queues notices in the caller's transaction. A notice whose key was already queued is dropped.
-pub(crate) async fn enqueue(c: &mut Conn<'_>, now: Timestamp, notices: Vec<Notice>) -> StoreResult<()> {
+/// Returns how many were queued.
+pub(crate) async fn enqueue(c: &mut Conn<'_>, now: Timestamp, notices: Vec<Notice>) -> StoreResult<u64> {
+    let mut queued = 0;
     for n in notices {
-        c.execute(
-            Q::new(
-                "INSERT INTO outbox (channel, recipient, subject, body, case_id, dedupe_key, status, attempts, \
+        queued += c
+            .execute(
+                Q::new(
+                    "INSERT INTO outbox (channel, recipient, subject, body, case_id, dedupe_key, status, attempts, \
                  next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) \
                  ON CONFLICT (dedupe_key) DO NOTHING",
+                )
+                .bind(n.channel.as_str())
+                .bind(n.recipient)
+                .bind(n.subject)
+                .bind(n.body)
+                .bind(n.case_id)
+                .bind(n.dedupe_key)
+                .bind(now),
             )
-            .bind(n.channel.as_str())
-            .bind(n.recipient)
-            .bind(n.subject)
-            .bind(n.body)
-            .bind(n.case_id)
-            .bind(n.dedupe_key)
-            .bind(now),
-        )
-        .await?;
+            .await?;
     }
-    Ok(())
+    Ok(queued)
 }
 
 /// Where a citizen can be told: SMS to their phone if it is a mobile, e-mail if they gave one.
@@ -160,7 +163,9 @@ record! {
 #[derive(Debug, Clone, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutboxEntry {
-    pub id: i64,
+    pub id: NoticeId,
+    /// The case the notice is about.
+    pub case_id: Option<CaseId>,
     pub channel: String,
     pub recipient: String,
     pub subject: Option<String>,
@@ -174,6 +179,7 @@ pub struct OutboxEntry {
 record! {
     struct OutboxRow {
         id: i64,
+        case_id: Option<i64>,
         channel: String,
         recipient: String,
         subject: Option<String>,
@@ -272,21 +278,27 @@ impl Store {
         &self,
         actor: &Actor,
         status: Option<String>,
+        case: Option<CaseId>,
         limit: u32,
     ) -> StoreResult<Vec<OutboxEntry>> {
         authorize(actor, Permission::ManageSettings, Party::Office)?;
         let mut q = Q::new(
-            "SELECT id, channel, recipient, subject, status, attempts, last_error, created_at, sent_at FROM outbox WHERE 1 = 1",
+            "SELECT id, case_id, channel, recipient, subject, status, attempts, last_error, created_at, sent_at \
+             FROM outbox WHERE 1 = 1",
         );
         if let Some(s) = status {
             q.push(" AND status = ").push_bind(s);
+        }
+        if let Some(c) = case {
+            q.push(" AND case_id = ").push_bind(c);
         }
         q.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit));
         let rows: Vec<OutboxRow> = self.db.fetch_all(q).await?;
         Ok(rows
             .into_iter()
             .map(|r| OutboxEntry {
-                id: r.id,
+                id: NoticeId(r.id),
+                case_id: r.case_id.map(CaseId),
                 channel: r.channel,
                 recipient: r.recipient,
                 subject: r.subject,

@@ -279,15 +279,16 @@ async fn the_loop(backend: Backend) {
     assert_eq!(t["timeline"][2]["text"], "已转交区城管局办理");
 
     // Notices went into the outbox: the citizen's SMS and the unit's e-mail.
-    let outbox = app.get("/api/v1/outbox").await.ok();
-    let sent: Vec<(String, String)> = outbox
+    let outbox = app.get(&format!("/api/v1/outbox?case={id}")).await.ok();
+    let sent: Vec<(&str, &str, &str)> = outbox
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| (n["channel"].as_str().unwrap().to_owned(), n["recipient"].as_str().unwrap().to_owned()))
+        .map(|n| (n["case_id"].as_str().unwrap(), n["channel"].as_str().unwrap(), n["recipient"].as_str().unwrap()))
         .collect();
-    assert!(sent.contains(&("sms".into(), "13812345678".into())));
-    assert!(sent.contains(&("email".into(), "cgj@example.gov.cn".into())));
+    assert!(sent.contains(&(id.as_str(), "sms", "13812345678")));
+    assert!(sent.contains(&(id.as_str(), "email", "cgj@example.gov.cn")));
+    assert!(sent.iter().all(|n| n.0 == id));
 }
 
 async fn due_dates_by_type_and_urgency(backend: Backend) {

@@ -81,7 +81,7 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         // Checked before serving: a bad SMTP URL is a startup error, not a silent failure.
         rectify_notify::Notifier::new(&config).map_err(|e| Failure::BadInput(e.to_string()))?;
         if config.smtp.is_none() && config.sms.is_none() {
-            println!("Notifications are queued but not sent: set --smtp-url and/or --sms-webhook.");
+            println!("No --smtp-url or --sms-webhook: notices are recorded in the outbox as skipped, not sent.");
         }
         let mut rx = stopped;
         Some(tokio::spawn(rectify_notify::run(store.clone(), config, async move {

@@ -67,7 +67,8 @@ async fn notify_assigned(c: &mut Conn<'_>, next: &CaseRow, now: Timestamp) -> St
     let (_, mailbox) = unit_mailbox(c, UnitId(unit)).await?;
     let due = next.due_on.map(|d| d.to_string()).unwrap_or_default();
     let body = format!("收到新的诉求件（编号 {}），请于 1 个工作日内签收，{due} 前答复。", next.id);
-    notices::enqueue(c, now, to_unit(mailbox.as_deref(), CaseId(next.id), "新派单", &body, None)).await
+    notices::enqueue(c, now, to_unit(mailbox.as_deref(), CaseId(next.id), "新派单", &body, None)).await?;
+    Ok(())
 }
 
 /// Sends a case (back) to a unit: the dates of a fresh assignment.

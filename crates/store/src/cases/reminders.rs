@@ -39,7 +39,7 @@ impl Store {
                             .bind(today),
                         )
                         .await?;
-                    let before: i64 = c.scalar(Q::new("SELECT COUNT(*) FROM outbox")).await?;
+                    let mut queued = 0;
                     for r in rows {
                         let id = CaseId(r.id);
                         let mut out = Vec::new();
@@ -77,10 +77,9 @@ impl Store {
                             }
                             None => {}
                         }
-                        notices::enqueue(&mut c, now, out).await?;
+                        queued += notices::enqueue(&mut c, now, out).await?;
                     }
-                    let after: i64 = c.scalar(Q::new("SELECT COUNT(*) FROM outbox")).await?;
-                    Ok((after - before).max(0) as u64)
+                    Ok(queued)
                 })
             })
             .await

@@ -332,8 +332,10 @@ async fn get_session(
     Ok(Json(st.store.get_intake_session(&actor, id).await?))
 }
 
-/// Notifications queued and sent (administrators): `status` pending, sent, failed or skipped.
-#[utoipa::path(get, path = "/outbox", tag = "cases", params(("status" = Option<String>, Query), ("limit" = Option<i64>, Query)),
+/// Notifications queued and sent (administrators), newest first: `status` pending, sent, failed or
+/// skipped; `case` those about one case.
+#[utoipa::path(get, path = "/outbox", tag = "cases",
+    params(("status" = Option<String>, Query), ("case" = Option<String>, Query), ("limit" = Option<i64>, Query)),
     responses((status = 200, body = Vec<OutboxEntry>), Errors))]
 async fn outbox(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Vec<OutboxEntry>>> {
     let status = p.parse(
@@ -341,7 +343,8 @@ async fn outbox(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) ->
         |s| ["pending", "sent", "failed", "skipped"].contains(&s).then(|| s.to_owned()),
         || Issue::NotOneOf { expected: vec!["pending".into(), "sent".into(), "failed".into(), "skipped".into()] },
     );
+    let case = p.id("case");
     let limit = p.int("limit").unwrap_or(100).clamp(1, 500) as u32;
     p.finish()?;
-    Ok(Json(st.store.list_outbox(&actor, status, limit).await?))
+    Ok(Json(st.store.list_outbox(&actor, status, case, limit).await?))
 }
