@@ -70,6 +70,20 @@ fn help_for_every_command() {
 }
 
 #[test]
+fn serve_refuses_a_bad_mail_server_before_touching_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let r = run({
+        let mut c = rectify();
+        c.args(["serve", "--addr", "127.0.0.1:0", "--smtp-url", "ftp://mail.example"]).arg("--data").arg(&data);
+        c
+    });
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--smtp-url"), "{}", r.stderr);
+    assert!(!data.exists(), "nothing created");
+}
+
+#[test]
 fn calendar_import_loads_or_names_the_problem() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

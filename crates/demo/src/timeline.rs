@@ -2,11 +2,11 @@
 //! creation and close-off dates spread over weeks, and deadlines around today.
 
 use crate::DemoError;
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use rectify_domain::actor::Actor;
 use rectify_domain::ids::{MeasureId, ProblemId};
 use rectify_domain::problem::{MeasurePatch, NewProblem, NewProgress, TransitionRequest};
-use rectify_domain::time::china;
+use rectify_domain::time::from_china_local;
 use rectify_store::{FixedClock, Store};
 use std::sync::Arc;
 
@@ -35,8 +35,7 @@ pub struct Timeline {
 /// 09:00–17:00 China time on `day`, `minute` minutes in.
 pub fn office_time(day: NaiveDate, minute: u32) -> DateTime<Utc> {
     let m = minute % (8 * 60);
-    let local = day.and_hms_opt(9 + m / 60, m % 60, 0).unwrap_or_default();
-    china().from_local_datetime(&local).single().map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+    from_china_local(day.and_hms_opt(9 + m / 60, m % 60, 0).unwrap_or_default())
 }
 
 pub fn days_before(today: NaiveDate, n: u64) -> NaiveDate {

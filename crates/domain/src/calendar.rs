@@ -76,16 +76,17 @@ impl CalendarYear {
     /// days on weekends, no date both a holiday and a working day.
     pub fn validate(&self) -> Result<Vec<CalendarDay>, crate::DomainError> {
         let mut p = Problems::new();
-        if !(1949..=2200).contains(&self.year) {
+        // A notice may reach into the neighbouring years (元旦 spans, 2018-12-29 on the 2019 notice).
+        let window = (1949..=2200)
+            .contains(&self.year)
+            .then(|| (NaiveDate::from_ymd_opt(self.year - 1, 12, 1), NaiveDate::from_ymd_opt(self.year + 1, 1, 31)));
+        let Some((Some(first), Some(last))) = window else {
             p.push("year", Issue::OutOfRange { min: 1949, max: 2200 });
             return p.finish(Vec::new);
-        }
+        };
         if let Some(s) = &self.source {
             p.take(text::optional("source", Some(s), text::SHORT_MAX));
         }
-        // A notice may reach into the neighbouring years (元旦 spans, 2018-12-29 on the 2019 notice).
-        let first = NaiveDate::from_ymd_opt(self.year - 1, 12, 1).expect("valid");
-        let last = NaiveDate::from_ymd_opt(self.year + 1, 1, 31).expect("valid");
         let in_range = |d: NaiveDate| d >= first && d <= last;
         let mut days: BTreeMap<NaiveDate, CalendarDay> = BTreeMap::new();
 

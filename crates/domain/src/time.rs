@@ -1,11 +1,27 @@
 //! Time as offices see it: China Standard Time (UTC+8, no daylight saving), dates by the
 //! Shanghai wall clock.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeDelta, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// UTC+8, checked when compiling: an invalid offset would fail the build, not a request.
+const CHINA: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
 pub fn china() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+    CHINA
+}
+
+/// The instant of a China wall-clock time (a fixed offset: every local time is one instant).
+pub fn from_china_local(local: NaiveDateTime) -> DateTime<Utc> {
+    (local - TimeDelta::hours(8)).and_utc()
+}
+
+/// Midnight in China at the start of `day`.
+pub fn start_of_china_day(day: NaiveDate) -> Timestamp {
+    Timestamp::from_utc(from_china_local(day.and_time(NaiveTime::MIN)))
 }
 
 /// The calendar date in China at an instant: the date that decides deadlines and lights.
@@ -81,6 +97,7 @@ mod tests {
         let next = Utc.with_ymd_and_hms(2026, 3, 1, 16, 0, 0).unwrap();
         assert_eq!(china_date(late), NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
         assert_eq!(china_date(next), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+        assert_eq!(start_of_china_day(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()).utc(), next);
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub struct Notifier {
     mailer: Option<(AsyncSmtpTransport<Tokio1Executor>, Mailbox)>,
     sms: Option<SmsConfig>,
     http: reqwest::Client,
+    poll: Duration,
+    reminders: Duration,
 }
 
 #[derive(Debug)]
@@ -85,7 +87,7 @@ impl Notifier {
             .timeout(Duration::from_secs(20))
             .build()
             .map_err(|e| ConfigError(format!("HTTP client: {e}")))?;
-        Ok(Notifier { mailer, sms: config.sms.clone(), http })
+        Ok(Notifier { mailer, sms: config.sms.clone(), http, poll: config.poll, reminders: config.reminders })
     }
 
     async fn send_email(&self, n: &Outgoing) -> Delivery {
@@ -151,30 +153,25 @@ impl Notifier {
             }
         }
     }
-}
 
-/// Runs until `shutdown` resolves: delivers the outbox every `poll`, queues reminders every
-/// `reminders`. Errors are logged and retried on the next round.
-pub async fn run(
-    store: Store,
-    config: NotifyConfig,
-    shutdown: impl std::future::Future<Output = ()>,
-) -> Result<(), ConfigError> {
-    let notifier = Notifier::new(&config)?;
-    let mut poll = tokio::time::interval(config.poll);
-    let mut remind = tokio::time::interval(config.reminders);
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            () = &mut shutdown => return Ok(()),
-            _ = remind.tick() => {
-                if let Err(e) = store.queue_case_reminders().await {
-                    tracing::error!(error = %e, "queueing reminders failed");
+    /// Runs until `shutdown` resolves: delivers the outbox every `poll`, queues reminders every
+    /// `reminders`. Errors are logged and retried on the next round.
+    pub async fn run(self, store: Store, shutdown: impl std::future::Future<Output = ()>) {
+        let mut poll = tokio::time::interval(self.poll);
+        let mut remind = tokio::time::interval(self.reminders);
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                () = &mut shutdown => return,
+                _ = remind.tick() => {
+                    if let Err(e) = store.queue_case_reminders().await {
+                        tracing::error!(error = %e, "queueing reminders failed");
+                    }
                 }
-            }
-            _ = poll.tick() => {
-                if let Err(e) = notifier.deliver_pending(&store).await {
-                    tracing::error!(error = %e, "delivering notices failed");
+                _ = poll.tick() => {
+                    if let Err(e) = self.deliver_pending(&store).await {
+                        tracing::error!(error = %e, "delivering notices failed");
+                    }
                 }
             }
         }

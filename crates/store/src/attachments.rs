@@ -42,26 +42,27 @@ impl MetaRow {
 const COLUMNS: &str = "a.id, a.filename, a.content_type, a.size, a.sha256, a.created_at";
 
 pub(crate) async fn metas_of_progress(c: &mut Conn<'_>, progress: ProgressId) -> StoreResult<Vec<AttachmentMeta>> {
-    let rows: Vec<MetaRow> = c
-        .fetch_all(
-            Q::new(format!(
-                "SELECT {COLUMNS} FROM attachments a JOIN progress_attachments pa ON pa.attachment_id = a.id \
-                 WHERE pa.progress_id = $1 ORDER BY a.id"
-            ))
-            .bind(progress),
-        )
-        .await?;
-    Ok(rows.into_iter().map(MetaRow::into_meta).collect())
+    metas_linked(c, "progress_attachments", "progress_id", progress.0).await
 }
 
 pub(crate) async fn metas_of_case(c: &mut Conn<'_>, case: CaseId) -> StoreResult<Vec<AttachmentMeta>> {
+    metas_linked(c, "case_attachments", "case_id", case.0).await
+}
+
+/// The attachments `link` ties to the record `owner = id` (table and column are constants).
+async fn metas_linked(
+    c: &mut Conn<'_>,
+    link: &'static str,
+    owner: &'static str,
+    id: i64,
+) -> StoreResult<Vec<AttachmentMeta>> {
     let rows: Vec<MetaRow> = c
         .fetch_all(
             Q::new(format!(
-                "SELECT {COLUMNS} FROM attachments a JOIN case_attachments ca ON ca.attachment_id = a.id \
-                 WHERE ca.case_id = $1 ORDER BY a.id"
+                "SELECT {COLUMNS} FROM attachments a JOIN {link} l ON l.attachment_id = a.id \
+                 WHERE l.{owner} = $1 ORDER BY a.id"
             ))
-            .bind(case),
+            .bind(id),
         )
         .await?;
     Ok(rows.into_iter().map(MetaRow::into_meta).collect())

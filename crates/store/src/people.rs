@@ -74,6 +74,16 @@ pub(crate) async fn require_live_person(c: &mut Conn<'_>, id: PersonId, field: &
     }
 }
 
+/// Binds a person's fields as $1..$6 (name, kind, unit, position, affiliation, phone).
+fn bind_fields(q: Q, f: &PersonFields) -> Q {
+    q.bind(&f.name)
+        .bind(f.kind.as_str())
+        .bind(f.unit_id)
+        .bind(f.position.clone())
+        .bind(f.affiliation.clone())
+        .bind(f.phone.clone())
+}
+
 async fn check_refs(c: &mut Conn<'_>, f: &PersonFields) -> StoreResult<()> {
     if let Some(u) = f.unit_id {
         require_live(c, u, "unit_id").await?;
@@ -98,17 +108,14 @@ impl Store {
                 check_refs(&mut c, &f).await?;
                 let id: i64 = c
                     .scalar(
-                        Q::new(
-                            "INSERT INTO people (name, kind, unit_id, position, affiliation, phone, version, \
+                        bind_fields(
+                            Q::new(
+                                "INSERT INTO people (name, kind, unit_id, position, affiliation, phone, version, \
                                  created_at, updated_at) \
                                  VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
+                            ),
+                            &f,
                         )
-                        .bind(&f.name)
-                        .bind(f.kind.as_str())
-                        .bind(f.unit_id)
-                        .bind(f.position.clone())
-                        .bind(f.affiliation.clone())
-                        .bind(f.phone.clone())
                         .bind(now),
                     )
                     .await?;
@@ -139,17 +146,14 @@ impl Store {
                         &mut c,
                         Entity::Person,
                         before.version,
-                        Q::new(
-                            "UPDATE people SET name = $1, kind = $2, unit_id = $3, position = $4, affiliation = $5, \
+                        bind_fields(
+                            Q::new(
+                                "UPDATE people SET name = $1, kind = $2, unit_id = $3, position = $4, affiliation = $5, \
                                  phone = $6, archived_at = CASE WHEN $7 THEN COALESCE(archived_at, $8) END, \
                                  version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
+                            ),
+                            &f,
                         )
-                        .bind(&f.name)
-                        .bind(f.kind.as_str())
-                        .bind(f.unit_id)
-                        .bind(f.position.clone())
-                        .bind(f.affiliation.clone())
-                        .bind(f.phone.clone())
                         .bind(archive)
                         .bind(now)
                         .bind(id)

@@ -25,6 +25,18 @@ async fn health_docs_and_headers(backend: Backend) {
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }
+    // The case figures take every filter of the case list, and both document them.
+    let names = |path: &str| -> Vec<String> {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (list, stats) = (names("/api/v1/cases"), names("/api/v1/stats/cases"));
+    assert!(list.iter().filter(|n| !["limit", "cursor"].contains(&n.as_str())).all(|n| stats.contains(n)), "{stats:?}");
+    assert!(["type", "sign_overdue", "from", "to"].iter().all(|n| list.iter().any(|l| l == n)), "{list:?}");
     let docs = anonymous.get(app.url("/api/docs")).send().await.unwrap();
     let csp = docs.headers()["content-security-policy"].to_str().unwrap().to_owned();
     assert!(csp.contains("script-src 'self'") && !csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");

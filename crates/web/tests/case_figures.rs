@@ -182,6 +182,27 @@ async fn case_figures_equal_a_recount(backend: Backend) {
     assert_eq!(march["received"], 16);
     let feb = app.get("/api/v1/stats/cases?to=2026-02-28").await.ok();
     assert_eq!(feb["received"], 0);
+    // The figures count the list behind them: every list filter, and a unit's own scope.
+    for filter in ["reply_overdue=true", "sign_overdue=false&state=assigned,in_progress", "sent_back=true", "q=诉求1"]
+    {
+        let listed = app.all(&format!("/api/v1/cases?{filter}")).await;
+        let mut units: Vec<Option<String>> = listed.iter().map(|c| c["unit_id"].as_str().map(str::to_owned)).collect();
+        units.sort();
+        units.dedup();
+        let stats = app.get(&format!("/api/v1/stats/cases?group_by=unit&{filter}")).await.ok();
+        assert_eq!(stats["received"].as_u64(), Some(listed.len() as u64), "{filter}");
+        assert_eq!(
+            from_stats(&stats),
+            recount(&listed, |c| c["unit_id"].as_str().map(str::to_owned), today),
+            "{filter}"
+        );
+    }
+    let own = app.send(&clerks[1], Method::GET, "/api/v1/cases?limit=500", None).await.ok();
+    let own = own["items"].as_array().unwrap().clone();
+    assert!(!own.is_empty() && own.len() < 16);
+    let stats = app.send(&clerks[1], Method::GET, "/api/v1/stats/cases?group_by=channel", None).await.ok();
+    assert_eq!(stats["received"].as_u64(), Some(own.len() as u64), "a unit's figures cover its own cases");
+    assert_eq!(from_stats(&stats), recount(&own, |c| c["channel"].as_str().map(str::to_owned), today));
 }
 
 on_both!(case_figures_equal_a_recount);

@@ -52,6 +52,16 @@ impl Args {
 }
 
 pub async fn run(args: Args) -> Result<(), Failure> {
+    // Built first: a bad SMTP URL is a startup error, not a silent failure.
+    let notifier = if args.no_notify {
+        None
+    } else {
+        let config = args.notify();
+        if config.smtp.is_none() && config.sms.is_none() {
+            println!("No --smtp-url or --sms-webhook: notices are recorded in the outbox as skipped, not sent.");
+        }
+        Some(rectify_notify::Notifier::new(&config).map_err(|e| Failure::BadInput(e.to_string()))?)
+    };
     let store = args.store.open().await?;
     let password = std::env::var("RECTIFY_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
     if let Some(generated) = store.ensure_admin(password).await? {
@@ -73,21 +83,12 @@ pub async fn run(args: Args) -> Result<(), Failure> {
     let addr = listener.local_addr().map_err(Failure::runtime)?;
     println!("Rectify listening on http://{addr} ({})", args.store.describe());
     let state = AppState::new(store.clone(), WebConfig { secure_cookies: args.secure_cookies, ..WebConfig::default() });
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = if args.no_notify {
-        None
-    } else {
-        let config = args.notify();
-        // Checked before serving: a bad SMTP URL is a startup error, not a silent failure.
-        rectify_notify::Notifier::new(&config).map_err(|e| Failure::BadInput(e.to_string()))?;
-        if config.smtp.is_none() && config.sms.is_none() {
-            println!("No --smtp-url or --sms-webhook: notices are recorded in the outbox as skipped, not sent.");
-        }
-        let mut rx = stopped;
-        Some(tokio::spawn(rectify_notify::run(store.clone(), config, async move {
-            let _ = rx.wait_for(|s| *s).await;
-        })))
-    };
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let worker = notifier.map(|n| {
+        tokio::spawn(n.run(store.clone(), async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        }))
+    });
     let result = rectify_web::serve(listener, state, shutdown()).await.map_err(Failure::runtime);
     let _ = stop.send(true);
     if let Some(w) = worker {

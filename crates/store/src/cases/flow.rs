@@ -55,16 +55,16 @@ pub(crate) struct Context {
     pub thresholds: LightThresholds,
 }
 
-async fn unit_mailbox(c: &mut Conn<'_>, unit: UnitId) -> StoreResult<(String, Option<String>)> {
-    let r: Option<(String, Option<String>)> =
-        c.fetch_optional(Q::new("SELECT name, mailbox FROM units WHERE id = $1").bind(unit)).await?;
-    Ok(r.unwrap_or_default())
+async fn unit_mailbox(c: &mut Conn<'_>, unit: UnitId) -> StoreResult<Option<String>> {
+    let r: Option<(Option<String>,)> =
+        c.fetch_optional(Q::new("SELECT mailbox FROM units WHERE id = $1").bind(unit)).await?;
+    Ok(r.and_then(|(m,)| m))
 }
 
 /// Tells the unit it has a case to handle.
 async fn notify_assigned(c: &mut Conn<'_>, next: &CaseRow, now: Timestamp) -> StoreResult<()> {
     let Some(unit) = next.unit_id else { return Ok(()) };
-    let (_, mailbox) = unit_mailbox(c, UnitId(unit)).await?;
+    let mailbox = unit_mailbox(c, UnitId(unit)).await?;
     let due = next.due_on.map(|d| d.to_string()).unwrap_or_default();
     let body = format!("收到新的诉求件（编号 {}），请于 1 个工作日内签收，{due} 前答复。", next.id);
     notices::enqueue(c, now, to_unit(mailbox.as_deref(), CaseId(next.id), "新派单", &body, None)).await?;
@@ -163,7 +163,7 @@ pub(crate) async fn fire_case(
         today: ctx.today,
     };
     let fired = fire(&facts, action, party, req)?;
-    let case_type = rectify_domain::case::CaseType::parse(&r.case_type).unwrap_or(CaseType::Complaint);
+    let case_type = r.case_type()?;
     let before = assemble(c, r.clone(), ctx.today).await?;
     let now = ctx.now.utc();
     let mut next = r.clone();

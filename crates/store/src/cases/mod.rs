@@ -10,7 +10,7 @@ mod track;
 
 pub use intake::{CaseReceipt, IntakeSession, UploadedFile};
 pub(crate) use links::{citizens_pending, link_cases, reply_to_source_cases};
-pub use stats::{CaseGroupBy, CaseStats, CaseStatsFilter, CaseStatsGroup};
+pub use stats::{CaseGroupBy, CaseStats, CaseStatsGroup};
 pub use track::TrackView;
 
 use crate::Store;
@@ -26,8 +26,9 @@ use rectify_domain::case::{
     ExtensionStatus, Satisfaction, VisitMethod,
 };
 use rectify_domain::ids::{AccountId, CaseId, IntakeSessionId, ProblemId, UnitId};
-use rectify_domain::time::Timestamp;
+use rectify_domain::time::{Timestamp, start_of_china_day};
 use rectify_domain::{DomainError, Entity};
+use std::collections::HashMap;
 
 record! {
     #[derive(Clone)]
@@ -94,6 +95,10 @@ impl CaseRow {
         parse_stored("case state", &self.state, CaseState::parse)
     }
 
+    pub(crate) fn case_type(&self) -> StoreResult<CaseType> {
+        parse_stored("case type", &self.case_type, CaseType::parse)
+    }
+
     pub(crate) fn extension_status(&self) -> StoreResult<Option<ExtensionStatus>> {
         self.extension_status
             .as_deref()
@@ -134,13 +139,14 @@ impl CaseRow {
             }),
             _ => None,
         };
+        let case_type = self.case_type()?;
         Ok(Case {
             id: CaseId(self.id),
             tracking_code: rectify_domain::case::TrackingCode::parse(&self.tracking_code)
                 .map(|c| c.to_string())
                 .unwrap_or(self.tracking_code),
             channel: parse_stored("channel", &self.channel, Channel::parse)?,
-            case_type: parse_stored("case type", &self.case_type, CaseType::parse)?,
+            case_type,
             title: self.title,
             content: self.content,
             urgent: self.urgent,
@@ -199,6 +205,22 @@ pub(crate) async fn problems_of(c: &mut Conn<'_>, id: CaseId) -> StoreResult<Vec
         .fetch_all(Q::new("SELECT problem_id FROM problem_cases WHERE case_id = $1 ORDER BY problem_id").bind(id))
         .await?;
     Ok(rows.into_iter().map(|(p,)| ProblemId(p)).collect())
+}
+
+/// The problems linked to each of `cases`, in one query.
+async fn problems_of_many(c: &mut Conn<'_>, cases: &[i64]) -> StoreResult<HashMap<i64, Vec<ProblemId>>> {
+    let mut out: HashMap<i64, Vec<ProblemId>> = HashMap::new();
+    if cases.is_empty() {
+        return Ok(out);
+    }
+    let mut q = Q::new("SELECT case_id, problem_id FROM problem_cases WHERE ");
+    q.push_in("case_id", cases.iter().copied());
+    q.push(" ORDER BY case_id, problem_id");
+    let rows: Vec<(i64, i64)> = c.fetch_all(q).await?;
+    for (case, problem) in rows {
+        out.entry(case).or_default().push(ProblemId(problem));
+    }
+    Ok(out)
 }
 
 /// A full case, as staff see it.
@@ -371,6 +393,10 @@ pub struct CaseFilter {
     pub visit_due: Option<bool>,
     /// Cases sent back at least once.
     pub sent_back: Option<bool>,
+    /// Received on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Received on or before this day.
+    pub to: Option<NaiveDate>,
 }
 
 /// ` AND (condition)` or ` AND NOT (condition)`; conditions never yield NULL, so NOT is exact.
@@ -379,6 +405,60 @@ fn push_flag(q: &mut Q, flag: Option<bool>, condition: impl FnOnce(&mut Q)) {
     q.push(if on { " AND (" } else { " AND NOT (" });
     condition(q);
     q.push(")");
+}
+
+/// The conditions of `f` and of the actor's scope (`None`: every case), shared by the case list
+/// and the case figures so that a figure always counts the list behind it.
+pub(crate) fn push_conditions(q: &mut Q, f: &CaseFilter, scope: Option<&[UnitId]>, today: NaiveDate) {
+    if let Some(units) = scope {
+        q.push(" AND ");
+        q.push_in("unit_id", units.iter().copied());
+    }
+    if !f.states.is_empty() {
+        q.push(" AND ");
+        q.push_in("state", f.states.iter().map(|s| s.as_str()));
+    }
+    if let Some(u) = f.unit {
+        q.push(" AND unit_id = ").push_bind(u);
+    }
+    if let Some(ch) = f.channel {
+        q.push(" AND channel = ").push_bind(ch.as_str());
+    }
+    if let Some(t) = f.case_type {
+        q.push(" AND type = ").push_bind(t.as_str());
+    }
+    if let Some(s) = f.session {
+        q.push(" AND session_id = ").push_bind(s);
+    }
+    if let Some(d) = f.from {
+        q.push(" AND received_at >= ").push_bind(start_of_china_day(d));
+    }
+    if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
+        q.push(" AND received_at < ").push_bind(start_of_china_day(d));
+    }
+    if let Some(text) = &f.q {
+        let pattern = like_pattern(text);
+        q.push(" AND (content LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\' OR title LIKE ");
+        q.push_bind(pattern).push(" ESCAPE '\\')");
+    }
+    push_flag(q, f.sign_overdue, |q| {
+        q.push("state = 'assigned' AND sign_due_on IS NOT NULL AND sign_due_on < ").push_bind(today);
+    });
+    push_flag(q, f.reply_overdue, |q| {
+        q.push("state IN ('assigned', 'in_progress') AND due_on IS NOT NULL AND due_on < ").push_bind(today);
+    });
+    push_flag(q, f.pending_extension, |q| {
+        q.push("state IN ('assigned', 'in_progress') AND COALESCE(extension_status, '') = 'pending'");
+    });
+    push_flag(q, f.escalated, |q| {
+        q.push("reopen_count >= ").push_bind(ESCALATE_AFTER).push(" OR send_back_count >= ").push_bind(ESCALATE_AFTER);
+    });
+    push_flag(q, f.visit_due, |q| {
+        q.push("state = 'replied' AND visited_at IS NULL");
+    });
+    push_flag(q, f.sent_back, |q| {
+        q.push("send_back_count > 0");
+    });
 }
 
 impl Store {
@@ -421,71 +501,25 @@ impl Store {
                     let mut c = tx.conn();
                     let scope = case_scope(&mut c, &actor).await?;
                     let mut q = Q::new(format!("SELECT {COLUMNS} FROM cases WHERE 1 = 1"));
-                    if let Some(units) = scope {
-                        q.push(" AND ");
-                        q.push_in("unit_id", units);
-                    }
-                    if !f.states.is_empty() {
-                        q.push(" AND ");
-                        q.push_in("state", f.states.iter().map(|s| s.as_str()));
-                    }
-                    if let Some(u) = f.unit {
-                        q.push(" AND unit_id = ").push_bind(u);
-                    }
-                    if let Some(ch) = f.channel {
-                        q.push(" AND channel = ").push_bind(ch.as_str());
-                    }
-                    if let Some(t) = f.case_type {
-                        q.push(" AND type = ").push_bind(t.as_str());
-                    }
-                    if let Some(s) = f.session {
-                        q.push(" AND session_id = ").push_bind(s);
-                    }
-                    if let Some(text) = &f.q {
-                        let pattern = like_pattern(text);
-                        q.push(" AND (content LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\' OR title LIKE ");
-                        q.push_bind(pattern).push(" ESCAPE '\\')");
-                    }
-                    push_flag(&mut q, f.sign_overdue, |q| {
-                        q.push("state = 'assigned' AND sign_due_on IS NOT NULL AND sign_due_on < ").push_bind(today);
-                    });
-                    push_flag(&mut q, f.reply_overdue, |q| {
-                        q.push("state IN ('assigned', 'in_progress') AND due_on IS NOT NULL AND due_on < ")
-                            .push_bind(today);
-                    });
-                    push_flag(&mut q, f.pending_extension, |q| {
-                        q.push("state IN ('assigned', 'in_progress') AND COALESCE(extension_status, '') = 'pending'");
-                    });
-                    push_flag(&mut q, f.escalated, |q| {
-                        q.push("reopen_count >= ")
-                            .push_bind(ESCALATE_AFTER)
-                            .push(" OR send_back_count >= ")
-                            .push_bind(ESCALATE_AFTER);
-                    });
-                    push_flag(&mut q, f.visit_due, |q| {
-                        q.push("state = 'replied' AND visited_at IS NULL");
-                    });
-                    push_flag(&mut q, f.sent_back, |q| {
-                        q.push("send_back_count > 0");
-                    });
+                    push_conditions(&mut q, &f, scope.as_deref(), today);
                     if let Some(after) = &after {
                         q.push(" AND id < ").push_bind(after.id);
                     }
                     q.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit) + 1);
                     let rows: Vec<CaseRow> = c.fetch_all(q).await?;
-                    let mut problems = Vec::with_capacity(rows.len());
-                    for r in rows.iter().take(limit as usize) {
-                        problems.push(problems_of(&mut c, CaseId(r.id)).await?);
-                    }
+                    let ids: Vec<i64> = rows.iter().take(limit as usize).map(|r| r.id).collect();
+                    let problems = problems_of_many(&mut c, &ids).await?;
                     Ok((rows, problems))
                 })
             })
             .await?;
-        let mut problems = problems.into_iter();
         page.finish(
             rows,
             |r| Cursor { key: None, id: r.id },
-            |r| r.into_case(today, problems.next().unwrap_or_default(), Vec::new()),
+            |r| {
+                let linked = problems.get(&r.id).cloned().unwrap_or_default();
+                r.into_case(today, linked, Vec::new())
+            },
         )
     }
 }

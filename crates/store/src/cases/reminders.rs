@@ -42,41 +42,28 @@ impl Store {
                     let mut queued = 0;
                     for r in rows {
                         let id = CaseId(r.id);
-                        let mut out = Vec::new();
-                        if r.state == "assigned" && r.sign_due_on.is_some_and(|d| d < today) {
-                            let d = r.sign_due_on.unwrap_or(today);
+                        let mut due: Vec<(&str, String, String)> = Vec::new();
+                        if let Some(d) = r.sign_due_on.filter(|d| r.state == "assigned" && *d < today) {
                             let body = format!("诉求件 {id} 应于 {d} 前签收，已逾期，请立即签收办理。");
-                            out.extend(to_unit(
-                                r.mailbox.as_deref(),
-                                id,
-                                "签收逾期",
-                                &body,
-                                Some(format!("sign_overdue:{id}:{d}")),
-                            ));
+                            due.push(("签收逾期", body, format!("sign_overdue:{id}:{d}")));
                         }
                         match r.due_on {
                             Some(d) if d < today => {
                                 let body = format!("诉求件 {id} 应于 {d} 前答复，已逾期，请尽快办理答复。");
-                                out.extend(to_unit(
-                                    r.mailbox.as_deref(),
-                                    id,
-                                    "办理逾期",
-                                    &body,
-                                    Some(format!("overdue:{id}:{d}")),
-                                ));
+                                due.push(("办理逾期", body, format!("overdue:{id}:{d}")));
                             }
                             Some(d) => {
                                 let body = format!("诉求件 {id} 将于 {d} 到期，请按时答复。");
-                                out.extend(to_unit(
-                                    r.mailbox.as_deref(),
-                                    id,
-                                    "即将到期",
-                                    &body,
-                                    Some(format!("due_soon:{id}:{d}")),
-                                ));
+                                due.push(("即将到期", body, format!("due_soon:{id}:{d}")));
                             }
                             None => {}
                         }
+                        let out = due
+                            .into_iter()
+                            .flat_map(|(subject, body, key)| {
+                                to_unit(r.mailbox.as_deref(), id, subject, &body, Some(key))
+                            })
+                            .collect();
                         queued += notices::enqueue(&mut c, now, out).await?;
                     }
                     Ok(queued)

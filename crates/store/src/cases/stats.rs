@@ -1,15 +1,14 @@
 //! Figures of cases (`/api/v1/stats/cases`): counts and KPIs by unit, channel, type and month.
 //! What each figure means is defined once, in `rectify_domain::figures::CaseTally`.
 
+use super::{CaseFilter, case_scope, push_conditions};
 use crate::Store;
 use crate::db::{Q, record};
 use crate::error::StoreResult;
-use chrono::{NaiveDate, TimeZone};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::{CaseType, Channel};
 use rectify_domain::figures::{CaseRates, CaseTally};
-use rectify_domain::ids::UnitId;
-use rectify_domain::time::{Timestamp, china};
+use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Issue};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -51,18 +50,6 @@ impl CaseGroupBy {
             CaseGroupBy::Month => "received_month",
         }
     }
-}
-
-/// Which cases the figures count.
-#[derive(Debug, Clone, Default)]
-pub struct CaseStatsFilter {
-    pub unit: Option<UnitId>,
-    pub channel: Option<Channel>,
-    pub case_type: Option<CaseType>,
-    /// Received on or after this day.
-    pub from: Option<NaiveDate>,
-    /// Received on or before this day.
-    pub to: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,18 +118,13 @@ impl Row {
     }
 }
 
-/// Midnight in China at the start of `day`.
-fn day_start(day: NaiveDate) -> Timestamp {
-    let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Timestamp::from_utc(china().from_local_datetime(&local).single().map(|t| t.to_utc()).unwrap_or_default())
-}
-
 impl Store {
-    pub async fn case_stats(&self, actor: &Actor, by: CaseGroupBy, f: &CaseStatsFilter) -> StoreResult<CaseStats> {
+    /// Figures over the cases `f` lists for `actor` (a unit sees figures of its own cases).
+    pub async fn case_stats(&self, actor: &Actor, by: CaseGroupBy, f: &CaseFilter) -> StoreResult<CaseStats> {
         authorize(actor, Permission::ViewStats, Party::Other)?;
         let today = self.today();
         let as_of = self.now();
-        let f = f.clone();
+        let (actor, f) = (actor.clone(), f.clone());
         let (rows, names) = self
             .db
             .read(move |tx| {
@@ -172,21 +154,8 @@ impl Store {
                          FROM cases WHERE 1 = 1"
                     ))
                     .bind(today);
-                    if let Some(u) = f.unit {
-                        q.push(" AND unit_id = ").push_bind(u);
-                    }
-                    if let Some(ch) = f.channel {
-                        q.push(" AND channel = ").push_bind(ch.as_str());
-                    }
-                    if let Some(t) = f.case_type {
-                        q.push(" AND type = ").push_bind(t.as_str());
-                    }
-                    if let Some(d) = f.from {
-                        q.push(" AND received_at >= ").push_bind(day_start(d));
-                    }
-                    if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
-                        q.push(" AND received_at < ").push_bind(day_start(d));
-                    }
+                    let scope = case_scope(&mut c, &actor).await?;
+                    push_conditions(&mut q, &f, scope.as_deref(), today);
                     q.push(&format!(" GROUP BY {col}"));
                     let rows: Vec<Row> = c.fetch_all(q).await?;
                     let names: HashMap<String, String> = if by == CaseGroupBy::Unit {

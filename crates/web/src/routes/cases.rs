@@ -16,8 +16,7 @@ use rectify_domain::problem::Problem;
 use rectify_domain::{DomainError, Issue};
 use rectify_store::Page;
 use rectify_store::cases::{
-    CaseFilter, CaseGroupBy, CaseReceipt, CaseStats, CaseStatsFilter, IntakeSession, StaffEvent, TrackView,
-    UploadedFile,
+    CaseFilter, CaseGroupBy, CaseReceipt, CaseStats, IntakeSession, StaffEvent, TrackView, UploadedFile,
 };
 use rectify_store::idempotency::{Created, IdempotencyKey};
 use rectify_store::notices::OutboxEntry;
@@ -156,20 +155,46 @@ fn case_filter(p: &mut Params) -> CaseFilter {
         escalated: p.bool("escalated"),
         visit_due: p.bool("visit_due"),
         sent_back: p.bool("sent_back"),
+        from: p.date("from"),
+        to: p.date("to"),
     }
+}
+
+/// The case filters, as documented: read by `case_filter`, shared by the list and the figures.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct CaseFilterParams {
+    /// Comma-separated states.
+    state: Option<String>,
+    /// The assigned unit.
+    unit: Option<String>,
+    channel: Option<Channel>,
+    r#type: Option<CaseType>,
+    /// The intake session (座谈会 etc.).
+    session: Option<String>,
+    /// Text in the title or content.
+    q: Option<String>,
+    sign_overdue: Option<bool>,
+    reply_overdue: Option<bool>,
+    pending_extension: Option<bool>,
+    /// Reopened or sent back 3 times or more (提级督办).
+    escalated: Option<bool>,
+    /// Replied, awaiting the return visit.
+    visit_due: Option<bool>,
+    /// Sent back at least once.
+    sent_back: Option<bool>,
+    /// Received on or after this day (YYYY-MM-DD).
+    from: Option<String>,
+    /// Received on or before this day (YYYY-MM-DD).
+    to: Option<String>,
 }
 
 /// Cases: the office sees all, a unit the cases assigned to it (its inbox). Filters for the
 /// inbox views: `state=assigned` (to sign), `state=in_progress` (to reply), `sign_overdue`,
 /// `reply_overdue`, `pending_extension`, `escalated` (提级督办), `visit_due`, `sent_back`.
 #[utoipa::path(get, path = "/cases", tag = "cases",
-    params(
-        ("state" = Option<String>, Query, description = "comma-separated states"), ("unit" = Option<String>, Query),
-        ("channel" = Option<Channel>, Query), ("type" = Option<CaseType>, Query), ("session" = Option<String>, Query),
-        ("q" = Option<String>, Query), ("sign_overdue" = Option<bool>, Query), ("reply_overdue" = Option<bool>, Query),
-        ("pending_extension" = Option<bool>, Query), ("escalated" = Option<bool>, Query), ("visit_due" = Option<bool>, Query),
-        ("sent_back" = Option<bool>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query),
-    ),
+    params(CaseFilterParams, ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = Page<Case>), Errors))]
 async fn list_cases(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<Case>>> {
     let filter = case_filter(&mut p);
@@ -267,7 +292,8 @@ async fn rate(
     Ok(Json(st.store.rate_case(&code, body.value).await?))
 }
 
-/// Case figures by `unit`, `channel`, `type` or `month`. Definitions (each rate is part ÷ whole,
+/// Case figures by `unit`, `channel`, `type` or `month`, over the cases the same filters list
+/// (a unit sees figures of its own cases). Definitions (each rate is part ÷ whole,
 /// rounded half-up to 4 decimals; 0 when the whole is 0):
 /// `received` registered; `accepted` ever accepted; `declined`; `assigned` ever assigned;
 /// `signed_on_time_rate` (按时签收率) = signed by the signing deadline ÷ assigned cases whose
@@ -278,27 +304,14 @@ async fn rate(
 /// a return visit or rating ÷ replied; `satisfied_rate` (满意率) = very satisfied + satisfied +
 /// basically satisfied ÷ visited cases where the citizen gave a level.
 #[utoipa::path(get, path = "/stats/cases", tag = "stats",
-    params(("group_by" = Option<String>, Query, description = "unit (default), channel, type, month"),
-        ("unit" = Option<String>, Query), ("channel" = Option<Channel>, Query), ("type" = Option<CaseType>, Query),
-        ("from" = Option<String>, Query, description = "received on or after (YYYY-MM-DD)"),
-        ("to" = Option<String>, Query, description = "received on or before (YYYY-MM-DD)")),
+    params(("group_by" = Option<String>, Query, description = "unit (default), channel, type, month"), CaseFilterParams),
     responses((status = 200, body = CaseStats), Errors))]
 async fn case_stats(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<CaseStats>> {
     let by = match p.string("group_by") {
         None => Some(CaseGroupBy::Unit),
         Some(s) => CaseGroupBy::parse(&s).map_err(|e| p.record(e)).ok(),
     };
-    let f = CaseStatsFilter {
-        unit: p.id("unit"),
-        channel: p.parse("channel", Channel::parse, || Issue::NotOneOf {
-            expected: Channel::ALL.iter().map(|c| c.as_str().into()).collect(),
-        }),
-        case_type: p.parse("type", CaseType::parse, || Issue::NotOneOf {
-            expected: CaseType::ALL.iter().map(|t| t.as_str().into()).collect(),
-        }),
-        from: p.date("from"),
-        to: p.date("to"),
-    };
+    let f = case_filter(&mut p);
     p.finish()?;
     Ok(Json(st.store.case_stats(&actor, by.unwrap_or(CaseGroupBy::Unit), &f).await?))
 }
