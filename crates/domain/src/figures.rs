@@ -159,3 +159,77 @@ impl CaseTally {
         self.satisfied += o.satisfied;
     }
 }
+
+/// Problems found and closed in one week (Monday to Sunday, China dates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WeekPoint {
+    pub week_start: chrono::NaiveDate,
+    pub found: u64,
+    pub closed: u64,
+}
+
+/// The Monday of `day`'s week.
+pub fn week_start(day: chrono::NaiveDate) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))
+}
+
+/// `weeks` weekly points ending with the week of `today`: how many problems were written into
+/// the ledger (`found`, by creation date) and closed off (`closed`, by close date) each week.
+/// Dates before the first week are not counted.
+pub fn weekly_series(
+    found: impl IntoIterator<Item = chrono::NaiveDate>,
+    closed: impl IntoIterator<Item = chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+    weeks: u32,
+) -> Vec<WeekPoint> {
+    let last = week_start(today);
+    let first = last - chrono::Days::new(7 * u64::from(weeks.saturating_sub(1)));
+    let mut points: Vec<WeekPoint> = (0..weeks)
+        .map(|i| WeekPoint { week_start: first + chrono::Days::new(7 * u64::from(i)), found: 0, closed: 0 })
+        .collect();
+    let slot = |d: chrono::NaiveDate| -> Option<usize> {
+        if d < first || d > today {
+            return None;
+        }
+        usize::try_from((week_start(d) - first).num_days() / 7).ok()
+    };
+    for d in found {
+        if let Some(p) = slot(d).and_then(|i| points.get_mut(i)) {
+            p.found += 1;
+        }
+    }
+    for d in closed {
+        if let Some(p) = slot(d).and_then(|i| points.get_mut(i)) {
+            p.closed += 1;
+        }
+    }
+    points
+}
+
+#[cfg(test)]
+mod weekly_tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn weeks_run_monday_to_sunday_and_end_with_this_week() {
+        // 2026-11-23 is a Monday.
+        let s = weekly_series(
+            [d("2026-11-22"), d("2026-11-23"), d("2026-11-16"), d("2026-01-01")],
+            [d("2026-11-24")],
+            d("2026-11-25"),
+            3,
+        );
+        assert_eq!(
+            s.iter().map(|p| p.week_start).collect::<Vec<_>>(),
+            [d("2026-11-09"), d("2026-11-16"), d("2026-11-23")]
+        );
+        assert_eq!(s.iter().map(|p| (p.found, p.closed)).collect::<Vec<_>>(), [(0, 0), (2, 0), (1, 1)]);
+    }
+}

@@ -3,6 +3,7 @@
 //! one transaction and appends its history rows in that same transaction.
 
 pub mod accounts;
+mod actions;
 pub mod attachments;
 pub mod calendar;
 pub mod campaigns;
@@ -15,6 +16,7 @@ pub mod idempotency;
 pub mod notices;
 pub mod page;
 pub mod people;
+pub mod portal;
 pub mod problems;
 pub mod settings;
 pub mod stats;

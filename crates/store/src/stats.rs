@@ -7,7 +7,7 @@ use crate::db::{Q, record};
 use crate::error::StoreResult;
 use crate::problems::{ProblemFilter, expand_units, push_conditions};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
-use rectify_domain::figures::{Tally, roll_up};
+use rectify_domain::figures::{Tally, WeekPoint, roll_up, week_start, weekly_series};
 use rectify_domain::ids::UnitId;
 use rectify_domain::problem::{Level, ProblemState, ProblemType};
 use rectify_domain::time::Timestamp;
@@ -260,5 +260,53 @@ impl Store {
             calendar_approximate: reckoned.approximate,
             groups,
         })
+    }
+}
+
+record! {
+    struct DatesRow {
+        created_at: chrono::DateTime<chrono::Utc>,
+        closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+}
+
+impl Store {
+    /// Problems found and closed per week over the last `weeks` weeks, for the problems selected
+    /// by `filter` within the actor's scope (the dashboard's line chart).
+    pub async fn problem_weeks(
+        &self,
+        actor: &Actor,
+        filter: &ProblemFilter,
+        weeks: u32,
+    ) -> StoreResult<Vec<WeekPoint>> {
+        authorize(actor, Permission::ViewStats, Party::Other)?;
+        let t = self.light_thresholds().await?.value;
+        let today = self.today();
+        let first = rectify_domain::time::start_of_china_day(
+            week_start(today) - chrono::Days::new(7 * u64::from(weeks.saturating_sub(1))),
+        );
+        let (actor, filter) = (actor.clone(), filter.clone());
+        let rows: Vec<DatesRow> = self
+            .db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let scope = crate::problems::scope(&mut c, &actor).await?;
+                    let units = expand_units(&mut c, &filter).await?;
+                    let mut q = Q::new(
+                        "SELECT created_at, closed_at FROM problems WHERE (created_at >= $1 OR closed_at >= $1)",
+                    )
+                    .bind(first);
+                    push_conditions(&mut q, &filter, units.as_deref(), &scope, &t);
+                    c.fetch_all(q).await
+                })
+            })
+            .await?;
+        Ok(weekly_series(
+            rows.iter().map(|r| rectify_domain::time::china_date(r.created_at)),
+            rows.iter().filter_map(|r| r.closed_at.map(rectify_domain::time::china_date)),
+            today,
+            weeks,
+        ))
     }
 }

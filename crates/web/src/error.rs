@@ -27,6 +27,9 @@ pub enum ApiError {
     TooManyRequests {
         retry_after_secs: u64,
     },
+    /// A failure of the program itself (a template that does not render): logged, shown as
+    /// "internal error" with a reference.
+    Internal(String),
 }
 
 impl From<StoreError> for ApiError {
@@ -241,9 +244,9 @@ impl ApiError {
                     )
                 }
             },
-            ApiError::Store(e) => {
+            e @ (ApiError::Store(_) | ApiError::Internal(_)) => {
                 let reference = rectify_store::accounts::random_secret("").chars().take(12).collect::<String>();
-                tracing::error!(error = %e, reference, "internal error");
+                tracing::error!(error = ?e, reference, "internal error");
                 body(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",

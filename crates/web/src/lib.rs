@@ -4,9 +4,11 @@
 
 pub mod error;
 pub mod extract;
+pub mod form;
 pub mod i18n;
 pub mod limit;
 mod openapi;
+pub mod pages;
 mod routes;
 
 use axum::extract::{DefaultBodyLimit, State};
@@ -48,6 +50,9 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub limits: Arc<Limits>,
+    pub view: Arc<pages::view::View>,
+    /// The portal's headline figures, counted at most every few seconds however many visit.
+    pub portal_cache: Arc<pages::PortalCache>,
 }
 
 /// The per-client limits of the public routes.
@@ -63,7 +68,13 @@ impl AppState {
             track: limit::RateLimiter::new(config.track_per_minute, minute),
             submit: limit::RateLimiter::new(config.submit_per_minute, minute),
         };
-        AppState { store, config: Arc::new(config), limits: Arc::new(limits) }
+        AppState {
+            store,
+            config: Arc::new(config),
+            limits: Arc::new(limits),
+            view: Arc::new(pages::view::View::new()),
+            portal_cache: Arc::default(),
+        }
     }
 }
 
@@ -84,8 +95,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/docs", get(|| async { asset("docs/index.html", DOCS_CSP) }))
         .route("/api/docs/init.js", get(|| async { asset("docs/init.js", DOCS_CSP) }))
         .route("/api/docs/vendor/{file}", get(vendor_asset))
-        .route("/", get(|| async { asset("index.html", STRICT_CSP) }))
-        .fallback(|| async { error::ApiError::NotFound })
+        .merge(pages::router(state.clone()))
+        .fallback(not_found)
         .method_not_allowed_fallback(|| async { error::ApiError::MethodNotAllowed })
         .layer(middleware::from_fn(error::render_errors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -103,13 +114,22 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-const STRICT_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+/// An unknown address: problem+json under `/api`, an HTML page elsewhere.
+async fn not_found(State(st): State<AppState>, req: axum::extract::Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return error::ApiError::NotFound.into_response();
+    }
+    let (lang, _) = pages::request_lang(req.headers(), &[]);
+    pages::error_page(&st, lang, pages::PageError::Api(error::ApiError::NotFound))
+}
+
+pub(crate) const STRICT_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
     object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 /// Swagger UI sets style attributes; scripts stay same-origin only.
 const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
     script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-fn asset(path: &str, csp: &'static str) -> Response {
+pub(crate) fn asset(path: &str, csp: &'static str) -> Response {
     match Assets::get(path) {
         Some(file) => {
             let mime = mime_guess::from_path(path).first_or_octet_stream();

@@ -12,7 +12,9 @@ pub use intake::{
     CaseFields, IntakeSessionFields, MAX_CASE_ATTACHMENTS, NewCase, NewIntakeSession, PUBLIC_ATTACHMENT_TYPES,
     citizen_phone,
 };
-pub use state::{CASE_TRANSITIONS, CaseAction, CaseFacts, CaseParty, CaseState, CaseTransition, Fired, fire};
+pub use state::{
+    CASE_TRANSITIONS, CaseAction, CaseFacts, CaseParty, CaseState, CaseTransition, Fired, available_actions, fire,
+};
 pub use timeline::{CaseEvent, PublicEvent, is_public, public_timeline};
 pub use tracking::{TRACKING_ALPHABET, TrackingCode};
 

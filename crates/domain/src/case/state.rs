@@ -170,6 +170,18 @@ pub const CASE_TRANSITIONS: [CaseTransition; 13] = [
     CaseTransition { action: Visit, from: &[Replied], to: None, by: Citizen },
 ];
 
+/// The actions `party` may fire from `state`, each once, in table order: what a page offers.
+/// Guards (due dates, pending extensions) still decide when one is fired.
+pub fn available_actions(state: CaseState, party: CaseParty) -> Vec<CaseAction> {
+    let mut out: Vec<CaseAction> = Vec::new();
+    for t in CASE_TRANSITIONS.iter().filter(|t| t.by == party && t.from.contains(&state)) {
+        if !out.contains(&t.action) {
+            out.push(t.action);
+        }
+    }
+    out
+}
+
 /// What the guards need to know about the case.
 #[derive(Debug, Clone, Copy)]
 pub struct CaseFacts {

@@ -24,7 +24,15 @@ pub struct PublicEvent {
     pub at: Timestamp,
     /// `received`, `accepted`, `declined`, `assigned`, `replied`, `rated`, `reopened`, `closed`.
     pub event: String,
+    /// The step in a sentence (Chinese).
     pub text: String,
+    /// The unit a case was assigned to (`assigned`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// What the office or unit wrote for the citizen: the reason (`declined`), the answer
+    /// (`replied`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// The citizen's view of the recorded steps.
@@ -45,7 +53,9 @@ pub fn public_timeline(events: &[CaseEvent]) -> Vec<PublicEvent> {
                 "close" => ("closed", "已办结".to_owned()),
                 _ => return None,
             };
-            Some(PublicEvent { at: e.at, event: event.into(), text })
+            let unit = if event == "assigned" { e.unit_name.clone() } else { None };
+            let detail = if matches!(event, "declined" | "replied") { e.public_text.clone() } else { None };
+            Some(PublicEvent { at: e.at, event: event.into(), text, unit, detail })
         })
         .collect()
 }

@@ -6,7 +6,9 @@ mod state;
 
 pub use measure::{Measure, MeasureFields, MeasurePatch, NewMeasure};
 pub use progress::{MAX_ATTACHMENTS_PER_PROGRESS, NewProgress, Progress, ProgressFields};
-pub use state::{PROBLEM_TRANSITIONS, ProblemAction, ProblemState, TransitionContext, TransitionRule, fire};
+pub use state::{
+    PROBLEM_TRANSITIONS, ProblemAction, ProblemState, TransitionContext, TransitionRule, available_actions, fire,
+};
 
 use crate::error::{DomainError, Issue, Problems};
 use crate::ids::{BatchId, CampaignId, CaseId, PersonId, ProblemId, UnitId};

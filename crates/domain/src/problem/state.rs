@@ -114,6 +114,12 @@ pub const PROBLEM_TRANSITIONS: [TransitionRule; 5] = [
     TransitionRule { action: Reopen, from: Closed, to: InProgress, by: &[Office], needs_reason: true },
 ];
 
+/// The actions `party` may fire from `state`, in table order: what a page offers as buttons.
+/// Guards (evidence, measures, reasons) still decide when one is fired.
+pub fn available_actions(state: ProblemState, party: Party) -> Vec<ProblemAction> {
+    PROBLEM_TRANSITIONS.iter().filter(|r| r.from == state && r.by.contains(&party)).map(|r| r.action).collect()
+}
+
 /// The facts the guards need, gathered by the caller inside the same transaction.
 #[derive(Debug, Clone, Copy)]
 pub struct TransitionContext<'a> {

@@ -3,9 +3,10 @@
 use super::{Errors, created, idempotency, page};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, ClientIp, IdempotencyHeader, JsonBody, MaybeAuth, Params, PathId, decode};
+use crate::extract::{Auth, ClientIp, IdempotencyHeader, JsonBody, MaybeAuth, Params, PathId};
+use crate::form::{FormData, Kind};
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::header;
 use axum::response::Response;
 use rectify_domain::case::{
@@ -15,13 +16,10 @@ use rectify_domain::ids::{CaseId, IntakeSessionId, ProblemId};
 use rectify_domain::problem::Problem;
 use rectify_domain::{DomainError, Issue};
 use rectify_store::Page;
-use rectify_store::cases::{
-    CaseFilter, CaseGroupBy, CaseReceipt, CaseStats, IntakeSession, StaffEvent, TrackView, UploadedFile,
-};
+use rectify_store::cases::{CaseFilter, CaseGroupBy, CaseReceipt, CaseStats, IntakeSession, StaffEvent, TrackView};
 use rectify_store::idempotency::{Created, IdempotencyKey};
 use rectify_store::notices::OutboxEntry;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -38,50 +36,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_sessions, create_session))
         .routes(routes!(get_session))
         .routes(routes!(outbox))
-}
-
-/// The text fields of the public form sent as multipart, and its files.
-async fn read_multipart(mut form: Multipart) -> Result<(NewCase, Vec<UploadedFile>, String), ApiError> {
-    let mut fields = serde_json::Map::new();
-    let mut files = Vec::new();
-    let mut hasher = Sha256::new();
-    while let Some(field) = form.next_field().await.map_err(|e| ApiError::MalformedBody(e.body_text()))? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "files" || name == "file" {
-            let file_name = field.file_name().unwrap_or("file").to_owned();
-            let bytes = field.bytes().await.map_err(|_| ApiError::PayloadTooLarge)?;
-            hasher.update(file_name.as_bytes());
-            hasher.update(&bytes);
-            files.push(UploadedFile { name: file_name, bytes: bytes.to_vec() });
-            continue;
-        }
-        let text = field.text().await.map_err(|e| ApiError::MalformedBody(e.body_text()))?;
-        hasher.update(name.as_bytes());
-        hasher.update(text.as_bytes());
-        let value = match name.as_str() {
-            // Numbers arrive as text in a form.
-            "latitude" | "longitude" => match text.trim() {
-                "" => serde_json::Value::Null,
-                t => t
-                    .parse::<f64>()
-                    .ok()
-                    .and_then(serde_json::Number::from_f64)
-                    .map(serde_json::Value::Number)
-                    .ok_or_else(|| {
-                        ApiError::from(DomainError::field(
-                            name.clone(),
-                            Issue::WrongType { expected: "a number".into() },
-                        ))
-                    })?,
-            },
-            _ if text.trim().is_empty() => serde_json::Value::Null,
-            _ => serde_json::Value::String(text),
-        };
-        fields.insert(name, value);
-    }
-    let body = serde_json::to_vec(&serde_json::Value::Object(fields)).unwrap_or_default();
-    let input: NewCase = decode(&body)?;
-    Ok((input, files, hex::encode(hasher.finalize())))
 }
 
 /// Submits a case. Without an account (the public form, an app, a kiosk): JSON, or
@@ -117,10 +71,9 @@ async fn submit_case(
         None => {
             st.limits.submit.check(ip)?;
             let (input, files, digest) = if multipart {
-                read_multipart(
-                    Multipart::from_request(req, &st).await.map_err(|e| ApiError::MalformedBody(e.body_text()))?,
-                )
-                .await?
+                let form = FormData::from_request(req, &st).await?;
+                let input = form.decode(&[("latitude", Kind::Number), ("longitude", Kind::Number)], &[])?;
+                (input, form.files, form.digest)
             } else {
                 let body = JsonBody::<NewCase>::from_request(req, &st).await?;
                 (body.value, Vec::new(), body.digest)

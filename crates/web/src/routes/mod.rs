@@ -8,6 +8,7 @@ mod cases;
 mod people;
 mod problems;
 mod session;
+pub(crate) use session::session_cookie;
 mod settings;
 mod stats;
 mod units;

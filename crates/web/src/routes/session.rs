@@ -29,6 +29,11 @@ struct SessionInfo {
     expires_at: rectify_domain::time::Timestamp,
 }
 
+/// The session cookie carrying `token`; an empty token clears it.
+pub(crate) fn session_cookie(token: &str, secure: bool) -> HeaderValue {
+    cookie(token, if token.is_empty() { 0 } else { SESSION_HOURS * 3600 }, secure)
+}
+
 fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(

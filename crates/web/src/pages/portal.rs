@@ -1,0 +1,215 @@
+//! The public portal: headline figures, the case form, tracking, the public board (公开晾晒)
+//! and the unit directory. No account; nothing here can show a citizen's name or phone.
+
+use super::{Ctx, FormErrors, PageError, form_values, see_other};
+use crate::AppState;
+use crate::extract::ClientIp;
+use crate::form::FormData;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Router, extract::Path};
+use minijinja::context;
+use rectify_domain::actor::Actor;
+use rectify_domain::case::{CaseType, NewCase, RatingRequest, Satisfaction};
+use rectify_domain::ids::{ProblemId, UnitId};
+use rectify_domain::light::Light;
+use rectify_domain::problem::ProblemState;
+use rectify_store::PageRequest;
+use rectify_store::idempotency::IdempotencyKey;
+use rectify_store::portal::PortalFigures;
+use rectify_store::problems::{ProblemFilter, ProblemSort};
+use rectify_store::units::UnitFilter;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/submit", get(submit_form).post(submit))
+        .route("/track", get(track))
+        .route("/track/rating", axum::routing::post(rate))
+        .route("/board", get(board))
+        .route("/board/{id}", get(board_problem))
+        .route("/directory", get(directory))
+}
+
+/// How long the portal's figures are reused before they are counted again.
+const PORTAL_FIGURES_TTL: Duration = Duration::from_secs(5);
+
+#[derive(Default)]
+pub struct PortalCache(Mutex<Option<(Instant, PortalFigures)>>);
+
+async fn figures(st: &AppState) -> Result<PortalFigures, PageError> {
+    if let Ok(guard) = st.portal_cache.0.lock()
+        && let Some((at, f)) = guard.as_ref()
+        && at.elapsed() < PORTAL_FIGURES_TTL
+    {
+        return Ok(f.clone());
+    }
+    let f = st.store.portal_figures().await?;
+    if let Ok(mut guard) = st.portal_cache.0.lock() {
+        *guard = Some((Instant::now(), f.clone()));
+    }
+    Ok(f)
+}
+
+async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let figures = figures(&st).await?;
+    ctx.render(&st, "index.html", context! { figures })
+}
+
+fn case_types() -> Vec<&'static str> {
+    CaseType::ALL.iter().map(|t| t.as_str()).collect()
+}
+
+/// A fresh token per form, used as the idempotency key so a resent form makes no second case.
+fn nonce() -> String {
+    rectify_store::accounts::random_secret("")
+}
+
+async fn submit_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    ctx.render(
+        &st,
+        "submit.html",
+        context! { types => case_types(), nonce => nonce(), values => context!{ type => "complaint" } },
+    )
+}
+
+async fn submit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    form: FormData,
+) -> Result<Response, PageError> {
+    st.limits.submit.check(ip)?;
+    let attempt = async {
+        let mut input: NewCase = form.decode(&[], &["nonce"])?;
+        // The portal form is the web channel whatever the body says.
+        input.channel = Some(rectify_domain::case::Channel::Web);
+        let key = match form.get("nonce") {
+            Some(n) => Some(IdempotencyKey::new(format!("public:{ip}"), n, form.digest.clone())?),
+            None => None,
+        };
+        let files = form.files.clone();
+        Ok::<_, crate::error::ApiError>(st.store.submit_public_case(input, files, key.as_ref()).await?)
+    };
+    match attempt.await {
+        Ok(c) => ctx.render(&st, "submitted.html", context! { receipt => c.value }),
+        Err(e) => {
+            let errors = FormErrors::from_error(e, ctx.lang)?;
+            ctx.render_status(
+                &st,
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "submit.html",
+                context! { types => case_types(), nonce => nonce(), values => form_values(&form), errors },
+            )
+        }
+    }
+}
+
+async fn track(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp) -> Result<Response, PageError> {
+    let satisfactions: Vec<&str> = Satisfaction::ALL.iter().map(|s| s.as_str()).collect();
+    let (code, tail) = (ctx.query("code").map(str::to_owned), ctx.query("phone_tail").map(str::to_owned));
+    let Some(code) = code else {
+        return ctx.render(&st, "track.html", context! { satisfactions });
+    };
+    st.limits.track.check(ip)?;
+    match st.store.track_case(&code, tail.as_deref()).await {
+        Ok(case) => ctx.render(&st, "track.html", context! { case, code, tail, satisfactions }),
+        Err(e) => {
+            let errors = FormErrors::from_error(e.into(), ctx.lang).or_else(|e| match e {
+                // One answer for a wrong code and a wrong phone tail, shown on the form.
+                PageError::Api(crate::error::ApiError::Store(rectify_store::StoreError::Domain(
+                    rectify_domain::DomainError::NotFound { .. },
+                ))) => Ok(FormErrors { summary: Some(ctx.t(&st, "track.not_found")), ..FormErrors::default() }),
+                other => Err(other),
+            })?;
+            ctx.render_status(
+                &st,
+                axum::http::StatusCode::NOT_FOUND,
+                "track.html",
+                context! { code, tail, errors, satisfactions },
+            )
+        }
+    }
+}
+
+async fn rate(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    form: FormData,
+) -> Result<Response, PageError> {
+    st.limits.track.check(ip)?;
+    let code = form.get("code").unwrap_or_default().to_owned();
+    let req: RatingRequest = form.decode(&[], &["code"])?;
+    let tail = req.phone_tail.clone().unwrap_or_default();
+    let back = |done: &str| {
+        let q = serde_urlencoded::to_string([("code", code.as_str()), ("phone_tail", tail.as_str()), ("done", done)])
+            .unwrap_or_default();
+        format!("/track?{q}")
+    };
+    match st.store.rate_case(&code, req).await {
+        Ok(_) => Ok(see_other(&back("rated"))),
+        Err(e) => {
+            let errors = FormErrors::from_error(e.into(), ctx.lang)?;
+            let case = st.store.track_case(&code, Some(&tail)).await?;
+            let satisfactions: Vec<&str> = Satisfaction::ALL.iter().map(|s| s.as_str()).collect();
+            ctx.render_status(
+                &st,
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "track.html",
+                context! { case, code, tail, errors, satisfactions, values => form_values(&form) },
+            )
+        }
+    }
+}
+
+/// Unit names by id as strings, for templates.
+pub(super) async fn unit_names(st: &AppState) -> Result<HashMap<String, String>, PageError> {
+    Ok(st.store.unit_names().await?.into_iter().map(|(id, n)| (id.to_string(), n)).collect())
+}
+
+async fn board(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let mut errors = FormErrors::default();
+    let filter = ProblemFilter {
+        unit: ctx.query("unit").and_then(|u| u.parse::<UnitId>().ok()),
+        states: ctx.query_all("state").into_iter().filter_map(ProblemState::parse).collect(),
+        light: ctx.query("light").and_then(Light::parse),
+        category: ctx.query("category").map(str::to_owned),
+        q: ctx.query("q").map(str::to_owned),
+        published: Some(true),
+        ..ProblemFilter::default()
+    };
+    let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|e| {
+        errors.summary = Some(format!("{e}"));
+        PageRequest::first(50)
+    });
+    let problems = st.store.list_problems(&Actor::public(), &filter, ProblemSort::Due, &page).await?;
+    let units = unit_names(&st).await?;
+    let states: Vec<&str> = ProblemState::ALL.iter().map(|s| s.as_str()).collect();
+    ctx.render(
+        &st,
+        "board.html",
+        context! { problems, units, states, lights => ["red", "yellow", "green"], filters => ctx.query_map() },
+    )
+}
+
+async fn board_problem(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+    let id: ProblemId = id.parse().map_err(|_| crate::error::ApiError::NotFound)?;
+    let public = Actor::public();
+    let problem = st.store.get_problem(&public, id).await?;
+    let progress = st.store.list_progress(&public, id).await?;
+    let units = unit_names(&st).await?;
+    ctx.render(&st, "board_problem.html", context! { problem, progress, units })
+}
+
+async fn directory(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let filter = UnitFilter { q: ctx.query("q").map(str::to_owned), ..UnitFilter::default() };
+    let page = PageRequest::new(Some(500), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(500));
+    let units = st.store.list_units_unchecked(&filter, &page).await?;
+    let names = unit_names(&st).await?;
+    ctx.render(&st, "directory.html", context! { units, names, filters => ctx.query_map() })
+}

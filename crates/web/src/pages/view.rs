@@ -1,0 +1,166 @@
+//! Templates and message catalogs. Templates (`templates/`) hold no wording: every text goes
+//! through `t("key")`, looked up in the catalogs (`i18n/*.json`, one per area, each key with its
+//! `zh` and `en` text side by side so a missing translation is easy to see).
+
+use crate::i18n::Lang;
+use chrono::{DateTime, NaiveDate};
+use minijinja::value::Kwargs;
+use minijinja::{Environment, Error, ErrorKind, State, Value};
+use rust_embed::RustEmbed;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+pub(crate) struct Templates;
+
+#[derive(RustEmbed)]
+#[folder = "i18n/"]
+pub(crate) struct Catalogs;
+
+/// Every message in both languages.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    messages: HashMap<String, (String, String)>,
+}
+
+#[derive(serde::Deserialize)]
+struct Entry {
+    zh: String,
+    en: String,
+}
+
+impl Catalog {
+    /// Reads every embedded catalog file, with what was wrong in them (a malformed file, a key
+    /// defined twice): build mistakes the catalog test keeps out of CI; at run time a broken file
+    /// is skipped and its keys show as themselves.
+    pub fn load() -> (Catalog, Vec<String>) {
+        let mut messages = HashMap::new();
+        let mut faults = Vec::new();
+        for name in Catalogs::iter() {
+            let Some(file) = Catalogs::get(&name) else { continue };
+            let entries: HashMap<String, Entry> = match serde_json::from_slice(&file.data) {
+                Ok(e) => e,
+                Err(e) => {
+                    tracing::error!(catalog = %name, error = %e, "message catalog does not parse");
+                    faults.push(format!("{name}: {e}"));
+                    continue;
+                }
+            };
+            for (k, e) in entries {
+                if messages.contains_key(&k) {
+                    faults.push(format!("{name}: key {k} is defined in another file too"));
+                    continue;
+                }
+                messages.insert(k, (e.zh, e.en));
+            }
+        }
+        (Catalog { messages }, faults)
+    }
+
+    pub fn get(&self, key: &str, lang: Lang) -> Option<&str> {
+        self.messages.get(key).map(|(zh, en)| if lang == Lang::En { en.as_str() } else { zh.as_str() })
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.messages.iter().map(|(k, (zh, en))| (k.as_str(), zh.as_str(), en.as_str()))
+    }
+
+    /// `key` in `lang` with `{name}` placeholders filled; the key itself when missing, so a
+    /// gap shows on the page instead of failing it (the catalog test keeps gaps out of CI).
+    pub fn text(&self, key: &str, lang: Lang, args: &[(&str, String)]) -> String {
+        let Some(text) = self.get(key, lang) else {
+            tracing::warn!(key, "message missing from the catalog");
+            return key.to_owned();
+        };
+        let mut out = text.to_owned();
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
+    }
+}
+
+/// The template environment with the catalog.
+pub struct View {
+    env: Environment<'static>,
+    pub catalog: Arc<Catalog>,
+}
+
+impl View {
+    pub fn new() -> View {
+        let catalog = Arc::new(Catalog::load().0);
+        let mut env = Environment::new();
+        env.set_loader(|name| Ok(Templates::get(name).map(|f| String::from_utf8_lossy(&f.data).into_owned())));
+        let cat = catalog.clone();
+        env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
+            let args: Vec<(&str, String)> =
+                kwargs.args().map(|k| (k, kwargs.get::<Value>(k).map(|v| v.to_string()).unwrap_or_default())).collect();
+            kwargs.assert_all_used()?;
+            Ok(cat.text(key, lang_of(state), &args))
+        });
+        env.add_filter("date", date);
+        env.add_filter("datetime", datetime);
+        env.add_filter("percent", percent);
+        env.add_filter("mask_phone", mask_phone);
+        env.add_filter("truncate", truncate);
+        View { env, catalog }
+    }
+
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String, Error> {
+        self.env.get_template(name)?.render(ctx)
+    }
+}
+
+fn lang_of(state: &State) -> Lang {
+    match state.lookup("lang").as_ref().and_then(|v| v.as_str()) {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    }
+}
+
+/// RFC 3339 (already in +08:00) or a plain date → `2026-11-23`.
+fn date(v: Value) -> String {
+    let s = v.as_str().map(str::to_owned).unwrap_or_else(|| if v.is_none() { String::new() } else { v.to_string() });
+    if let Ok(t) = DateTime::parse_from_rfc3339(&s) {
+        return rectify_domain::time::china_date(t.to_utc()).to_string();
+    }
+    s.parse::<NaiveDate>().map(|d| d.to_string()).unwrap_or(s)
+}
+
+/// RFC 3339 → `2026-11-23 09:30` in Asia/Shanghai.
+fn datetime(v: Value) -> String {
+    let Some(s) = v.as_str() else { return String::new() };
+    match DateTime::parse_from_rfc3339(s) {
+        Ok(t) => t.with_timezone(&rectify_domain::time::china()).format("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => s.to_owned(),
+    }
+}
+
+/// A rate 0..1 → `61.6%`.
+fn percent(v: Value) -> Result<String, Error> {
+    let x = f64::try_from(v).map_err(|_| Error::new(ErrorKind::InvalidOperation, "percent needs a number"))?;
+    Ok(format!("{:.1}%", x * 100.0))
+}
+
+/// The first `n` characters (not bytes: Chinese text), with an ellipsis when cut.
+fn truncate(s: String, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s;
+    }
+    let mut out: String = s.chars().take(n).collect();
+    out.push('…');
+    out
+}
+
+/// `13812345678` → `138****5678`: staff lists never show a full number.
+pub fn mask_phone(v: Value) -> String {
+    let s = v.as_str().unwrap_or_default();
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() < 7 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}****{tail}")
+}
