@@ -1,28 +1,22 @@
-//! Which state changes an actor may offer on a record: the domain's transition tables applied
-//! to how the actor stands to the record (pages show only these buttons).
+//! How an actor stands to a record, for pages that offer only the actions the domain's tables
+//! allow that party (the use cases still check everything when an action is fired).
 
 use crate::Store;
 use crate::error::StoreResult;
-use rectify_domain::actor::Actor;
-use rectify_domain::case::{Case, CaseAction};
-use rectify_domain::problem::{Problem, ProblemAction};
+use rectify_domain::actor::{Actor, Party};
+use rectify_domain::case::{Case, CaseParty};
+use rectify_domain::problem::Problem;
 
 impl Store {
-    pub async fn problem_actions(&self, actor: &Actor, p: &Problem) -> StoreResult<Vec<ProblemAction>> {
-        let (actor, unit, state) = (actor.clone(), p.unit_id, p.state);
-        let party = self
-            .db
-            .read(move |tx| Box::pin(async move { crate::units::party(&mut tx.conn(), &actor, unit).await }))
-            .await?;
-        Ok(rectify_domain::problem::available_actions(state, party))
+    pub async fn problem_party(&self, actor: &Actor, p: &Problem) -> StoreResult<Party> {
+        let (actor, unit) = (actor.clone(), p.unit_id);
+        self.db.read(move |tx| Box::pin(async move { crate::units::party(&mut tx.conn(), &actor, unit).await })).await
     }
 
-    pub async fn case_actions(&self, actor: &Actor, case: &Case) -> StoreResult<Vec<CaseAction>> {
-        let (actor, unit, state) = (actor.clone(), case.unit_id, case.state);
-        let party = self
-            .db
+    pub async fn case_party(&self, actor: &Actor, case: &Case) -> StoreResult<CaseParty> {
+        let (actor, unit) = (actor.clone(), case.unit_id);
+        self.db
             .read(move |tx| Box::pin(async move { crate::cases::case_party(&mut tx.conn(), &actor, unit).await }))
-            .await?;
-        Ok(rectify_domain::case::available_actions(state, party))
+            .await
     }
 }

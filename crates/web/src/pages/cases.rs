@@ -1,6 +1,156 @@
+//! Case pages for staff: the inbox (boxes by what needs doing), registering a case from another
+//! channel, and a case's page with its timeline and the actions the user's party may take.
+
+use super::{Ctx, FormErrors, PageError, form_values, portal::unit_names, see_other};
 use crate::AppState;
+use crate::error::ApiError;
+use crate::form::{FormData, Kind};
 use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use minijinja::{Value, context};
+use rectify_domain::actor::{Party, Permission, authorize};
+use rectify_domain::case::{CaseState, CaseTransitionRequest, CaseType, Channel, NewCase, Satisfaction, VisitMethod};
+use rectify_domain::ids::CaseId;
+use rectify_store::PageRequest;
+use rectify_store::cases::CaseFilter;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/app/cases", get(inbox))
+        .route("/app/cases/new", get(new_form).post(register))
+        .route("/app/cases/{id}", get(show))
+        .route("/app/cases/{id}/transitions", post(transition))
+}
+
+/// The inbox's boxes, each a filter over the cases the user may see.
+pub(super) const BOXES: [&str; 8] =
+    ["to_accept", "to_assign", "to_sign", "to_reply", "overdue", "sent_back", "replied", "all"];
+
+fn box_filter(name: &str) -> CaseFilter {
+    let states = |s: &[CaseState]| CaseFilter { states: s.to_vec(), ..CaseFilter::default() };
+    match name {
+        "to_accept" => states(&[CaseState::Received]),
+        "to_assign" => states(&[CaseState::Accepted]),
+        "to_sign" => states(&[CaseState::Assigned]),
+        "to_reply" => states(&[CaseState::InProgress]),
+        "overdue" => CaseFilter { reply_overdue: Some(true), ..CaseFilter::default() },
+        "sent_back" => CaseFilter { sent_back: Some(true), ..CaseFilter::default() },
+        "replied" => states(&[CaseState::Replied]),
+        _ => CaseFilter::default(),
+    }
+}
+
+fn id_of(raw: &str) -> Result<CaseId, PageError> {
+    raw.parse().map_err(|_| PageError::Api(ApiError::NotFound))
+}
+
+async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    // The office starts with what it must accept; a unit with what it must sign for.
+    let default = if actor.role.is_office() { "to_accept" } else { "to_sign" };
+    let chosen = ctx.query("box").filter(|b| BOXES.contains(b)).unwrap_or(default);
+    let mut filter = box_filter(chosen);
+    filter.q = ctx.query("q").map(str::to_owned);
+    let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(50));
+    let cases = st.store.list_cases(actor, &filter, &page).await?;
+    let units = unit_names(&st).await?;
+    ctx.render(&st, "app/cases.html", context! { cases, units, boxes => BOXES, chosen, filters => ctx.query_map() })
+}
+
+fn intake_choices() -> Value {
+    context! {
+        types => CaseType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+        channels => Channel::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+    }
+}
+
+async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    authorize(actor, Permission::RegisterCase, Party::Office)?;
+    let values = context! { type => "complaint", channel => "hotline" };
+    ctx.render(&st, "app/case_new.html", context! { choices => intake_choices(), values })
+}
+
+async fn register(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    ctx.check_csrf(&form)?;
+    let attempt = async {
+        let input: NewCase = form.decode(&[("urgent", Kind::Bool)], &[])?;
+        Ok::<_, ApiError>(st.store.register_case(actor, input, None).await?)
+    };
+    match attempt.await {
+        Ok(c) => Ok(see_other(&format!("/app/cases/{}?done=created", c.value.id))),
+        Err(e) => {
+            let errors = FormErrors::from_error(e, ctx.lang)?;
+            ctx.render_status(
+                &st,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "app/case_new.html",
+                context! { choices => intake_choices(), values => form_values(&form), errors },
+            )
+        }
+    }
+}
+
+async fn page(
+    st: &AppState,
+    ctx: &Ctx,
+    id: CaseId,
+    failed: Option<(String, FormErrors, &FormData)>,
+) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    let case = st.store.get_case(actor, id).await?;
+    let events = st.store.case_events(actor, id).await?;
+    let party = st.store.case_party(actor, &case).await?;
+    let actions: Vec<&str> =
+        rectify_domain::case::available_actions(case.state, party).iter().map(|a| a.as_str()).collect();
+    let units = unit_names(st).await?;
+    let mut unit_options: Vec<(String, String)> = units.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    unit_options.sort_by(|a, b| a.1.cmp(&b.1));
+    let (form_name, errors, values) = match failed {
+        Some((name, errors, form)) => (Some(name), Some(errors), Some(form_values(form))),
+        None => (None, None, None),
+    };
+    let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    ctx.render_status(
+        st,
+        status,
+        "app/case.html",
+        context! {
+            case, events, actions, units, unit_options, form_name, errors, values,
+            office => party == rectify_domain::case::CaseParty::Office,
+            satisfactions => Satisfaction::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            methods => VisitMethod::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        },
+    )
+}
+
+async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+    page(&st, &ctx, id_of(&id)?, None).await
+}
+
+async fn transition(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    ctx.check_csrf(&form)?;
+    let id = id_of(&id)?;
+    let result = async {
+        let req: CaseTransitionRequest = form.decode(&[("version", Kind::Number), ("approve", Kind::Bool)], &[])?;
+        Ok::<_, ApiError>(st.store.transition_case(actor, id, req).await?)
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/app/cases/{id}?done=action"))),
+        Err(e) => {
+            let name = form.get("action").unwrap_or("transition").to_owned();
+            page(&st, &ctx, id, Some((name, FormErrors::from_error(e, ctx.lang)?, &form))).await
+        }
+    }
 }

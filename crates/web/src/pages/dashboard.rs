@@ -1,6 +1,104 @@
+//! The workbench's first page: the figures of a campaign (the newest by default) with charts,
+//! each figure and bar a link to the list behind it. Figures come from the same store use cases
+//! as `/api/v1/stats/*`, within the user's scope.
+
+use super::chart::{self, LightBar, RateBar, WeekCounts};
+use super::{Ctx, PageError};
 use crate::AppState;
 use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use minijinja::context;
+use rectify_domain::ids::CampaignId;
+use rectify_store::PageRequest;
+use rectify_store::cases::{CaseFilter, CaseGroupBy};
+use rectify_store::problems::ProblemFilter;
+use rectify_store::stats::GroupBy;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
+    Router::new().route("/app", get(dashboard))
+}
+
+/// Weeks shown on the found/closed line.
+const WEEKS: u32 = 12;
+/// Units shown per bar chart (the worst first); the full list is one click away.
+const BARS: usize = 20;
+
+async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    let campaigns = st.store.list_campaigns(actor, false, &PageRequest::first(100)).await?;
+    // `?campaign=` picks one, `?campaign=all` the whole ledger; the newest campaign otherwise.
+    let chosen: Option<CampaignId> = match ctx.query("campaign") {
+        Some("all") => None,
+        Some(id) => id.parse().ok(),
+        None => campaigns.items.first().map(|c| c.id),
+    };
+    let filter = ProblemFilter { campaign: chosen, ..ProblemFilter::default() };
+    let stats = st.store.problem_stats(actor, GroupBy::Unit, &filter, false, None).await?;
+    let cases = st.store.case_stats(actor, CaseGroupBy::Unit, &CaseFilter::default()).await?;
+    let weeks = st.store.problem_weeks(actor, &filter, WEEKS).await?;
+
+    // The ledger list behind a figure: the campaign chosen here plus `extra` conditions.
+    let campaign = chosen.map(|c| format!("campaign={c}"));
+    let link = |extra: &str| {
+        let query: Vec<&str> = campaign.iter().map(String::as_str).chain([extra]).filter(|q| !q.is_empty()).collect();
+        if query.is_empty() { "/app/problems".to_owned() } else { format!("/app/problems?{}", query.join("&")) }
+    };
+
+    let mut by_rate = stats.groups.clone();
+    by_rate.sort_by(|a, b| a.rate.total_cmp(&b.rate).then(b.total.cmp(&a.total)));
+    let rate_rows: Vec<RateBar> = by_rate
+        .iter()
+        .take(BARS)
+        .map(|g| RateBar {
+            label: g.name.clone(),
+            value: g.rate,
+            text: format!("{:.1}% ({}/{})", g.rate * 100.0, g.closed, g.total),
+            href: link(&format!("unit={}", g.key.clone().unwrap_or_default())),
+        })
+        .collect();
+    let mut by_red = stats.groups.clone();
+    by_red.sort_by(|a, b| (b.red, b.yellow).cmp(&(a.red, a.yellow)));
+    let light_rows: Vec<LightBar> = by_red
+        .iter()
+        .filter(|g| g.red + g.yellow + g.green > 0)
+        .take(BARS)
+        .map(|g| {
+            let unit = g.key.clone().unwrap_or_default();
+            LightBar {
+                label: g.name.clone(),
+                red: g.red,
+                yellow: g.yellow,
+                green: g.green,
+                hrefs: ["red", "yellow", "green"].map(|l| link(&format!("unit={unit}&light={l}"))),
+            }
+        })
+        .collect();
+    let week_rows: Vec<WeekCounts> = weeks
+        .iter()
+        .map(|w| WeekCounts { label: w.week_start.format("%m-%d").to_string(), found: w.found, closed: w.closed })
+        .collect();
+    let charts = context! {
+        rates => chart::rate_bars(&ctx.t(&st, "dash.chart_rates"), &ctx.t(&st, "dash.chart_rates_desc"), &rate_rows),
+        lights => chart::light_bars(&ctx.t(&st, "dash.chart_lights"), &ctx.t(&st, "dash.chart_lights_desc"), &light_rows),
+        weeks => chart::week_lines(&ctx.t(&st, "dash.chart_weeks"), &ctx.t(&st, "dash.chart_weeks_desc"), &week_rows),
+    };
+    let links = context! {
+        all => link(""),
+        closed => link("state=closed"),
+        red => link("light=red"),
+        yellow => link("light=yellow"),
+        green => link("light=green"),
+    };
+    ctx.render(
+        &st,
+        "app/dashboard.html",
+        context! {
+            campaigns => campaigns.items,
+            chosen => chosen.map(|c| c.to_string()).unwrap_or_else(|| "all".into()),
+            stats, cases, charts, links,
+            units_shown => BARS,
+        },
+    )
 }

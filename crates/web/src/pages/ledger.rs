@@ -1,6 +1,240 @@
+//! The ledger (问题整改台账) pages: the filtered list, writing a problem, and a problem's page
+//! with measures, progress with evidence, source cases, history and the transitions the user
+//! may fire.
+
+use super::{Ctx, FormErrors, PageError, form_values, portal::unit_names, see_other};
 use crate::AppState;
+use crate::error::ApiError;
+use crate::form::{FormData, Kind};
 use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use minijinja::{Value, context};
+use rectify_domain::actor::{Actor, Permission, authorize};
+use rectify_domain::ids::{MeasureId, ProblemId, UnitId};
+use rectify_domain::light::Light;
+use rectify_domain::problem::{
+    MeasurePatch, NewMeasure, NewProblem, NewProgress, ProblemState, ProblemType, TransitionRequest,
+};
+use rectify_store::PageRequest;
+use rectify_store::problems::{ProblemFilter, ProblemSort};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/app/problems", get(list))
+        .route("/app/problems/new", get(new_form).post(create))
+        .route("/app/problems/{id}", get(show))
+        .route("/app/problems/{id}/transitions", post(transition))
+        .route("/app/problems/{id}/progress", post(progress))
+        .route("/app/problems/{id}/measures", post(add_measure))
+        .route("/app/problems/{id}/measures/{mid}/done", post(measure_done))
+}
+
+/// The ledger filters from the query string. Pages are lenient where the API is strict: a
+/// value that does not parse is ignored rather than refused (the form only offers valid ones).
+pub(super) fn filter_from(ctx: &Ctx) -> ProblemFilter {
+    ProblemFilter {
+        unit: ctx.query("unit").and_then(|u| u.parse::<UnitId>().ok()),
+        include_sub_units: ctx.query("include_sub_units").is_some(),
+        states: ctx.query_all("state").into_iter().filter_map(ProblemState::parse).collect(),
+        light: ctx.query("light").and_then(Light::parse),
+        overdue: ctx.query("overdue").map(|v| v == "true"),
+        campaign: ctx.query("campaign").and_then(|c| c.parse().ok()),
+        batch: ctx.query("batch").and_then(|b| b.parse().ok()),
+        category: ctx.query("category").map(str::to_owned),
+        problem_type: ctx.query("type").and_then(ProblemType::parse),
+        q: ctx.query("q").map(str::to_owned),
+        ..ProblemFilter::default()
+    }
+}
+
+fn id_of<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
+    raw.parse().map_err(|_| PageError::Api(ApiError::NotFound))
+}
+
+/// Choices every ledger form offers.
+async fn choices(st: &AppState, actor: &Actor) -> Result<Value, PageError> {
+    let units = unit_names(st).await?;
+    let mut unit_options: Vec<(String, String)> = units.into_iter().collect();
+    unit_options.sort_by(|a, b| a.1.cmp(&b.1));
+    let campaigns = st.store.list_campaigns(actor, false, &PageRequest::first(100)).await?;
+    let batches: Vec<(String, String)> = campaigns
+        .items
+        .iter()
+        .flat_map(|c| c.batches.iter().map(move |b| (b.id.to_string(), format!("{} · {}", c.name, b.name))))
+        .collect();
+    let campaign_options: Vec<(String, String)> =
+        campaigns.items.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
+    Ok(context! {
+        unit_options, campaign_options, batch_options => batches,
+        states => ProblemState::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        types => ProblemType::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        lights => ["red", "yellow", "green"],
+    })
+}
+
+async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    let filter = filter_from(&ctx);
+    let sort = ctx.query("sort").and_then(ProblemSort::parse).unwrap_or_default();
+    let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(50));
+    let problems = st.store.list_problems(actor, &filter, sort, &page).await?;
+    let units = unit_names(&st).await?;
+    let choices = choices(&st, actor).await?;
+    ctx.render(&st, "app/problems.html", context! { problems, units, choices, filters => ctx.query_map() })
+}
+
+async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    let choices = choices(&st, actor).await?;
+    let values = context! { type => "time_limited", unit_id => ctx.query("unit") };
+    ctx.render(&st, "app/problem_new.html", context! { choices, values })
+}
+
+async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    ctx.check_csrf(&form)?;
+    let attempt = async {
+        let input: NewProblem = form.decode(&[("published", Kind::Bool)], &[])?;
+        Ok::<_, ApiError>(st.store.create_problem(actor, input, None).await?)
+    };
+    match attempt.await {
+        Ok(c) => Ok(see_other(&format!("/app/problems/{}?done=created", c.value.id))),
+        Err(e) => {
+            let errors = FormErrors::from_error(e, ctx.lang)?;
+            let choices = choices(&st, actor).await?;
+            ctx.render_status(
+                &st,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "app/problem_new.html",
+                context! { choices, values => form_values(&form), errors },
+            )
+        }
+    }
+}
+
+/// The problem page, optionally with the errors of a form sent from it.
+async fn page(
+    st: &AppState,
+    ctx: &Ctx,
+    id: ProblemId,
+    failed: Option<(&str, FormErrors, &FormData)>,
+) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    let problem = st.store.get_problem(actor, id).await?;
+    let progress = st.store.list_progress(actor, id).await?;
+    let history = st.store.problem_history(actor, id).await?;
+    let party = st.store.problem_party(actor, &problem).await?;
+    let actions: Vec<&str> =
+        rectify_domain::problem::available_actions(problem.state, party).iter().map(|a| a.as_str()).collect();
+    let may_edit = problem.state != ProblemState::Closed && authorize(actor, Permission::AddProgress, party).is_ok();
+    let units = unit_names(st).await?;
+    let (form_name, errors, values) = match failed {
+        Some((name, errors, form)) => (Some(name), Some(errors), Some(form_values(form))),
+        None => (None, None, None),
+    };
+    let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    ctx.render_status(
+        st,
+        status,
+        "app/problem.html",
+        context! { problem, progress, history, actions, units, may_edit, form_name, errors, values, today => st.store.today().to_string() },
+    )
+}
+
+async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+    page(&st, &ctx, id_of(&id)?, None).await
+}
+
+/// Runs a form's use case: on success back to the problem page with a notice, on a fixable
+/// error the page again with the form's errors next to its fields.
+async fn outcome<T>(
+    st: &AppState,
+    ctx: &Ctx,
+    id: ProblemId,
+    form_name: &str,
+    form: &FormData,
+    result: Result<T, ApiError>,
+    done: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(_) => Ok(see_other(&format!("/app/problems/{id}?done={done}"))),
+        Err(e) => page(st, ctx, id, Some((form_name, FormErrors::from_error(e, ctx.lang)?, form))).await,
+    }
+}
+
+async fn transition(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    ctx.check_csrf(&form)?;
+    let id: ProblemId = id_of(&id)?;
+    let result = async {
+        let req: TransitionRequest = form.decode(&[("version", Kind::Number)], &[])?;
+        Ok(st.store.transition_problem(actor, id, req).await?)
+    }
+    .await;
+    let name = form.get("action").unwrap_or("transition").to_owned();
+    outcome(&st, &ctx, id, &name, &form, result, "action").await
+}
+
+async fn progress(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    ctx.check_csrf(&form)?;
+    let id: ProblemId = id_of(&id)?;
+    let result = async {
+        let mut input: NewProgress = form.decode(&[], &[])?;
+        // Files first; each becomes evidence of this entry.
+        for file in &form.files {
+            let meta = st.store.upload_attachment(actor, &file.name, file.bytes.clone(), None).await?;
+            input.attachment_ids.push(meta.value.id);
+        }
+        Ok(st.store.add_progress(actor, id, input, None).await?)
+    }
+    .await;
+    outcome(&st, &ctx, id, "progress", &form, result, "uploaded").await
+}
+
+async fn add_measure(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    ctx.check_csrf(&form)?;
+    let id: ProblemId = id_of(&id)?;
+    let result = async {
+        let input: NewMeasure = form.decode(&[], &[])?;
+        Ok(st.store.add_measure(actor, id, input, None).await?)
+    }
+    .await;
+    outcome(&st, &ctx, id, "measure", &form, result, "saved").await
+}
+
+async fn measure_done(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, mid)): Path<(String, String)>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    ctx.check_csrf(&form)?;
+    let (id, mid): (ProblemId, MeasureId) = (id_of(&id)?, id_of(&mid)?);
+    let result = async {
+        let patch: MeasurePatch = form.decode(&[("version", Kind::Number), ("done", Kind::Bool)], &[])?;
+        Ok(st.store.update_measure(actor, id, mid, patch).await?)
+    }
+    .await;
+    outcome(&st, &ctx, id, "measure_done", &form, result, "saved").await
 }

@@ -12,8 +12,7 @@ use axum::{Router, extract::Path};
 use minijinja::context;
 use rectify_domain::actor::Actor;
 use rectify_domain::case::{CaseType, NewCase, RatingRequest, Satisfaction};
-use rectify_domain::ids::{ProblemId, UnitId};
-use rectify_domain::light::Light;
+use rectify_domain::ids::ProblemId;
 use rectify_domain::problem::ProblemState;
 use rectify_store::PageRequest;
 use rectify_store::idempotency::IdempotencyKey;
@@ -174,15 +173,8 @@ pub(super) async fn unit_names(st: &AppState) -> Result<HashMap<String, String>,
 
 async fn board(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let mut errors = FormErrors::default();
-    let filter = ProblemFilter {
-        unit: ctx.query("unit").and_then(|u| u.parse::<UnitId>().ok()),
-        states: ctx.query_all("state").into_iter().filter_map(ProblemState::parse).collect(),
-        light: ctx.query("light").and_then(Light::parse),
-        category: ctx.query("category").map(str::to_owned),
-        q: ctx.query("q").map(str::to_owned),
-        published: Some(true),
-        ..ProblemFilter::default()
-    };
+    // The board offers the ledger's filters over published problems only.
+    let filter = ProblemFilter { published: Some(true), ..super::ledger::filter_from(&ctx) };
     let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|e| {
         errors.summary = Some(format!("{e}"));
         PageRequest::first(50)

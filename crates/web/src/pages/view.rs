@@ -164,3 +164,90 @@ pub fn mask_phone(v: Value) -> String {
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{head}****{tail}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rectify_domain::actor::Role;
+    use rectify_domain::case::{CaseAction, CaseState, CaseType, Channel, Satisfaction, VisitMethod};
+    use rectify_domain::problem::{ProblemAction, ProblemState, ProblemType};
+
+    fn is_cjk(c: char) -> bool {
+        ('\u{3400}'..='\u{9fff}').contains(&c)
+            || ('\u{3000}'..='\u{303f}').contains(&c)
+            || ('\u{ff00}'..='\u{ffef}').contains(&c)
+    }
+
+    /// Every `t("literal")` in the templates.
+    fn literal_keys() -> Vec<(String, String)> {
+        let mut keys = Vec::new();
+        for name in Templates::iter() {
+            let Some(file) = Templates::get(&name) else { continue };
+            let text = String::from_utf8_lossy(&file.data).into_owned();
+            for quote in ['"', '\''] {
+                let open = format!("t({quote}");
+                let mut rest = text.as_str();
+                while let Some(i) = rest.find(&open) {
+                    rest = &rest[i + open.len()..];
+                    let Some(end) = rest.find(quote) else { break };
+                    let key = &rest[..end];
+                    // `t("light." ~ l)`: a prefix, checked against the enums below.
+                    if !rest[end + 1..].trim_start().starts_with('~') {
+                        keys.push((name.to_string(), key.to_owned()));
+                    }
+                }
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn the_catalogs_load_and_every_message_has_both_languages() {
+        let (catalog, faults) = Catalog::load();
+        assert!(faults.is_empty(), "catalog faults: {faults:?}");
+        for (key, zh, en) in catalog.keys() {
+            assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{key} lacks a text");
+            // The language switch names the other language in itself (中文 on English pages).
+            if key != "nav.other_lang" {
+                assert!(!en.chars().any(is_cjk), "the English text of {key} has Chinese in it: {en}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_the_templates_use_exists() {
+        let (catalog, _) = Catalog::load();
+        let missing: Vec<_> = literal_keys().into_iter().filter(|(_, k)| catalog.get(k, Lang::En).is_none()).collect();
+        assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
+        // Keys the templates build from domain values.
+        let mut built: Vec<String> = Vec::new();
+        built.extend(ProblemState::ALL.iter().map(|s| format!("problem_state.{}", s.as_str())));
+        built.extend(ProblemType::ALL.iter().map(|s| format!("problem_type.{}", s.as_str())));
+        built.extend(ProblemAction::ALL.iter().map(|s| format!("problem_action.{}", s.as_str())));
+        built.extend(["red", "yellow", "green"].iter().map(|s| format!("light.{s}")));
+        built.extend(CaseState::ALL.iter().map(|s| format!("case_state.{}", s.as_str())));
+        built.extend(CaseType::ALL.iter().map(|s| format!("case_type.{}", s.as_str())));
+        built.extend(Channel::ALL.iter().map(|s| format!("channel.{}", s.as_str())));
+        built.extend(Satisfaction::ALL.iter().map(|s| format!("satisfaction.{}", s.as_str())));
+        built.extend(VisitMethod::ALL.iter().map(|s| format!("visit_method.{}", s.as_str())));
+        built.extend(CaseAction::ALL.iter().map(|s| format!("case_action.{}", s.as_str())));
+        built.extend(["received", "rated", "linked", "waived"].iter().map(|s| format!("case_action.{s}")));
+        built.extend(Role::ALL.iter().map(|r| format!("role.{}", r.as_str())));
+        built.extend(
+            ["received", "accepted", "declined", "assigned", "replied", "rated", "reopened", "closed"]
+                .iter()
+                .map(|s| format!("case_event.{s}")),
+        );
+        built.extend(super::super::cases::BOXES.iter().map(|b| format!("inbox.box_{b}")));
+        built.extend(["pending", "granted", "refused"].iter().map(|s| format!("case.extension_{s}")));
+        let missing: Vec<_> = built.into_iter().filter(|k| catalog.get(k, Lang::En).is_none()).collect();
+        assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
+    }
+
+    #[test]
+    fn phones_are_masked_and_text_is_cut_by_characters() {
+        assert_eq!(mask_phone(Value::from("13812345678")), "138****5678");
+        assert_eq!(mask_phone(Value::from("12345")), "*****");
+        assert_eq!(truncate("小区门口路灯坏了".into(), 4), "小区门口…");
+    }
+}
