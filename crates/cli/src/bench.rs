@@ -5,7 +5,7 @@ use crate::Failure;
 use rectify_domain::actor::{Actor, Role};
 use rectify_domain::ids::UnitId;
 use rectify_domain::unit::{NewUnit, UnitKind};
-use rectify_store::accounts::NewToken;
+use rectify_store::accounts::{NewAccount, NewToken};
 use rectify_store::{Location, Store, SystemClock};
 use rectify_web::{AppState, WebConfig};
 use std::sync::Arc;
@@ -150,6 +150,17 @@ async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
     }));
     let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().map_err(Failure::runtime)?;
     let auth = format!("Bearer {token}");
+    // Pages take the session cookie, as a browser sends it.
+    let password = rectify_store::accounts::random_secret("");
+    let account = NewAccount {
+        username: Some("bench".into()),
+        password: Some(password.clone()),
+        role: Some(Role::OfficeAdmin),
+        ..NewAccount::default()
+    };
+    store.create_account(&system, account).await?;
+    let session = store.login("bench", &password).await?.ok_or_else(|| Failure::Runtime("bench sign-in".into()))?;
+    let cookie = format!("rectify_session={}", session.token);
 
     println!("\n## Writes over HTTP\n");
     println!("| request | clients | requests | per second | p50 | p99 |");
@@ -232,15 +243,27 @@ async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
         ("list: category + overdue", Box::new(|_| "/api/v1/problems?category=履职效率&overdue=true".into())),
         ("case stats by month", Box::new(|_| "/api/v1/stats/cases?group_by=month".into())),
         ("case list: state", Box::new(|_| "/api/v1/cases?state=received".into())),
+        ("page: dashboard, whole ledger", Box::new(|_| "/app?campaign=all".into())),
+        (
+            "page: ledger, unit + light",
+            Box::new({
+                let units = units.clone();
+                move |i| format!("/app/problems?unit={}&light=red", units[(i * 7919) % units.len()])
+            }),
+        ),
+        ("page: public board", Box::new(|_| "/board".into())),
+        ("page: portal home", Box::new(|_| "/".into())),
     ];
     for (name, path) in reads {
-        let runs = if name.contains("stats") { (args.reads / 10).max(5) } else { args.reads };
+        let runs =
+            if name.contains("stats") || name.contains("dashboard") { (args.reads / 10).max(5) } else { args.reads };
         let mut lat = Vec::with_capacity(runs);
         for i in 0..runs {
             let t = Instant::now();
             let r = client
                 .get(format!("{base}{}", path(i)))
                 .header("authorization", &auth)
+                .header("cookie", &cookie)
                 .send()
                 .await
                 .map_err(Failure::runtime)?;

@@ -175,37 +175,11 @@ pub fn week_start(day: chrono::NaiveDate) -> chrono::NaiveDate {
     day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))
 }
 
-/// `weeks` weekly points ending with the week of `today`: how many problems were written into
-/// the ledger (`found`, by creation date) and closed off (`closed`, by close date) each week.
-/// Dates before the first week are not counted.
-pub fn weekly_series(
-    found: impl IntoIterator<Item = chrono::NaiveDate>,
-    closed: impl IntoIterator<Item = chrono::NaiveDate>,
-    today: chrono::NaiveDate,
-    weeks: u32,
-) -> Vec<WeekPoint> {
+/// The Mondays of the `weeks` weeks ending with the week of `today`, oldest first: the buckets of
+/// the found/closed series (a week runs Monday to Sunday by China dates).
+pub fn week_starts(today: chrono::NaiveDate, weeks: u32) -> Vec<chrono::NaiveDate> {
     let last = week_start(today);
-    let first = last - chrono::Days::new(7 * u64::from(weeks.saturating_sub(1)));
-    let mut points: Vec<WeekPoint> = (0..weeks)
-        .map(|i| WeekPoint { week_start: first + chrono::Days::new(7 * u64::from(i)), found: 0, closed: 0 })
-        .collect();
-    let slot = |d: chrono::NaiveDate| -> Option<usize> {
-        if d < first || d > today {
-            return None;
-        }
-        usize::try_from((week_start(d) - first).num_days() / 7).ok()
-    };
-    for d in found {
-        if let Some(p) = slot(d).and_then(|i| points.get_mut(i)) {
-            p.found += 1;
-        }
-    }
-    for d in closed {
-        if let Some(p) = slot(d).and_then(|i| points.get_mut(i)) {
-            p.closed += 1;
-        }
-    }
-    points
+    (0..weeks).rev().map(|back| last - chrono::Days::new(7 * u64::from(back))).collect()
 }
 
 #[cfg(test)]
@@ -219,17 +193,9 @@ mod weekly_tests {
 
     #[test]
     fn weeks_run_monday_to_sunday_and_end_with_this_week() {
-        // 2026-11-23 is a Monday.
-        let s = weekly_series(
-            [d("2026-11-22"), d("2026-11-23"), d("2026-11-16"), d("2026-01-01")],
-            [d("2026-11-24")],
-            d("2026-11-25"),
-            3,
-        );
-        assert_eq!(
-            s.iter().map(|p| p.week_start).collect::<Vec<_>>(),
-            [d("2026-11-09"), d("2026-11-16"), d("2026-11-23")]
-        );
-        assert_eq!(s.iter().map(|p| (p.found, p.closed)).collect::<Vec<_>>(), [(0, 0), (2, 0), (1, 1)]);
+        // 2026-11-25 is a Wednesday; its week starts on Monday the 23rd.
+        assert_eq!(week_starts(d("2026-11-25"), 3), [d("2026-11-09"), d("2026-11-16"), d("2026-11-23")]);
+        assert_eq!(week_starts(d("2026-11-23"), 1), [d("2026-11-23")]);
+        assert_eq!(week_start(d("2026-11-22")), d("2026-11-16"), "Sunday ends the week");
     }
 }

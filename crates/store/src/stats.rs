@@ -7,10 +7,11 @@ use crate::db::{Q, record};
 use crate::error::StoreResult;
 use crate::problems::{ProblemFilter, expand_units, push_conditions};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
-use rectify_domain::figures::{Tally, WeekPoint, roll_up, week_start, weekly_series};
+use rectify_domain::figures::{Tally, WeekPoint, roll_up, week_starts};
 use rectify_domain::ids::UnitId;
 use rectify_domain::problem::{Level, ProblemState, ProblemType};
 use rectify_domain::time::Timestamp;
+use rectify_domain::time::start_of_china_day;
 use rectify_domain::{DomainError, Issue};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -263,16 +264,10 @@ impl Store {
     }
 }
 
-record! {
-    struct DatesRow {
-        created_at: chrono::DateTime<chrono::Utc>,
-        closed_at: Option<chrono::DateTime<chrono::Utc>>,
-    }
-}
-
 impl Store {
     /// Problems found and closed per week over the last `weeks` weeks, for the problems selected
-    /// by `filter` within the actor's scope (the dashboard's line chart).
+    /// by `filter` within the actor's scope (the dashboard's line chart). One scan: a count per
+    /// week bucket, with the buckets' bounds bound as instants (China midnights).
     pub async fn problem_weeks(
         &self,
         actor: &Actor,
@@ -281,32 +276,49 @@ impl Store {
     ) -> StoreResult<Vec<WeekPoint>> {
         authorize(actor, Permission::ViewStats, Party::Other)?;
         let t = self.light_thresholds().await?.value;
-        let today = self.today();
-        let first = rectify_domain::time::start_of_china_day(
-            week_start(today) - chrono::Days::new(7 * u64::from(weeks.saturating_sub(1))),
-        );
+        let starts = week_starts(self.today(), weeks.max(1));
+        let mut bounds: Vec<Timestamp> = starts.iter().map(|d| start_of_china_day(*d)).collect();
+        let end = starts.last().map(|d| *d + chrono::Days::new(7)).unwrap_or_default();
+        bounds.push(start_of_china_day(end));
         let (actor, filter) = (actor.clone(), filter.clone());
-        let rows: Vec<DatesRow> = self
+        let (found, closed) = self
             .db
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let scope = crate::problems::scope(&mut c, &actor).await?;
                     let units = expand_units(&mut c, &filter).await?;
-                    let mut q = Q::new(
-                        "SELECT created_at, closed_at FROM problems WHERE (created_at >= $1 OR closed_at >= $1)",
-                    )
-                    .bind(first);
-                    push_conditions(&mut q, &filter, units.as_deref(), &scope, &t);
-                    c.fetch_all(q).await
+                    let mut per_week = Vec::new();
+                    for col in ["created_at", "closed_at"] {
+                        // The week index of each row, from the bound week limits.
+                        let arms: String = (0..bounds.len() - 1)
+                            .map(|i| format!(" WHEN {col} >= ${} AND {col} < ${} THEN {i}", i + 1, i + 2))
+                            .collect();
+                        let mut q = Q::new(format!(
+                            "SELECT CAST(CASE{arms} END AS BIGINT) AS week, COUNT(*) AS n FROM problems WHERE {col} >= $1 AND {col} < ${}",
+                            bounds.len()
+                        ));
+                        for at in &bounds {
+                            q = q.bind(*at);
+                        }
+                        push_conditions(&mut q, &filter, units.as_deref(), &scope, &t);
+                        q.push(" GROUP BY week");
+                        let rows: Vec<(Option<i64>, i64)> = c.fetch_all(q).await?;
+                        per_week.push(rows);
+                    }
+                    let closed = per_week.pop().unwrap_or_default();
+                    let found = per_week.pop().unwrap_or_default();
+                    Ok((found, closed))
                 })
             })
             .await?;
-        Ok(weekly_series(
-            rows.iter().map(|r| rectify_domain::time::china_date(r.created_at)),
-            rows.iter().filter_map(|r| r.closed_at.map(rectify_domain::time::china_date)),
-            today,
-            weeks,
-        ))
+        let count = |rows: &[(Option<i64>, i64)], i: usize| -> u64 {
+            rows.iter().find(|(w, _)| *w == Some(i as i64)).map(|(_, n)| (*n).max(0) as u64).unwrap_or(0)
+        };
+        Ok(starts
+            .into_iter()
+            .enumerate()
+            .map(|(i, week_start)| WeekPoint { week_start, found: count(&found, i), closed: count(&closed, i) })
+            .collect())
     }
 }

@@ -120,10 +120,14 @@ impl FormData {
 
     /// Decodes the fields into `T` exactly as the API decodes a JSON body.
     pub fn decode<T: DeserializeOwned>(&self, kinds: &[(&str, Kind)], skip: &[&str]) -> Result<T, ApiError> {
-        let body =
-            serde_json::to_vec(&self.to_json(kinds, skip)?).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
-        decode(&body)
+        decode_value(&self.to_json(kinds, skip)?)
     }
+}
+
+/// Decodes a JSON value built from a form (after a page adjusted it) as the API decodes a body.
+pub fn decode_value<T: DeserializeOwned>(body: &serde_json::Value) -> Result<T, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    decode(&bytes)
 }
 
 impl<S: Send + Sync> FromRequest<S> for FormData {

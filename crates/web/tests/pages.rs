@@ -74,6 +74,13 @@ async fn a_citizen_uses_the_portal_and_staff_the_case_pages(backend: Backend) {
     let unit = app.unit("区城管局", None).await;
     let citizen = Client::builder().cookie_store(true).build().unwrap();
 
+    let form_page = get(&app, &citizen, "/submit").await;
+    assert!(
+        form_page.html.contains("<option value=\"complaint\" selected>投诉</option>"),
+        "types offered, complaint first"
+    );
+    assert!(form_page.html.contains("<option value=\"consult\">咨询</option>"));
+
     // A form without its text comes back with the error next to the field and the rest kept.
     let form = Form::new().text("type", "complaint").text("name", "王女士").text("content", "  ");
     let p = page(citizen.post(app.url("/submit")).multipart(form).send().await.unwrap()).await;
@@ -314,7 +321,39 @@ async fn english_pages_have_no_chinese_in_their_chrome(backend: Backend) {
     assert!(zh.html.contains("<html lang=\"zh-CN\">") && zh.html.contains("整改"));
 }
 
+/// Closes a problem off through the API: start, evidence, report, verify.
+async fn close_off(app: &TestApp, id: &str) {
+    let act = format!("/api/v1/problems/{id}/transitions");
+    app.post(&act, json!({"action": "start"})).await.ok();
+    let file = app.upload_png(&app.admin).await;
+    app.post(&format!("/api/v1/problems/{id}/progress"), json!({"note": "整改完成", "attachment_ids": [file]}))
+        .await
+        .ok();
+    app.post(&act, json!({"action": "report_done"})).await.ok();
+    app.post(&act, json!({"action": "verify", "note": "验收合格"})).await.ok();
+}
+
+async fn the_dashboard_line_counts_each_week(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("区交通局", None).await;
+    // Week of Monday 2 March: two found. Week of 9 March: one found, one of the first closed.
+    let first = app.problem(json!({"description": "一", "unit_id": unit})).await;
+    app.problem(json!({"description": "二", "unit_id": unit})).await;
+    app.travel(common::monday() + chrono::Duration::days(8)).await;
+    app.problem(json!({"description": "三", "unit_id": unit})).await;
+    close_off(&app, first["id"].as_str().unwrap()).await;
+    let admin = rectify_domain::actor::Actor::system();
+    let weeks = app.store.problem_weeks(&admin, &Default::default(), 3).await.unwrap();
+    let got: Vec<(String, u64, u64)> = weeks.iter().map(|w| (w.week_start.to_string(), w.found, w.closed)).collect();
+    assert_eq!(
+        got,
+        [("2026-02-23".into(), 0, 0), ("2026-03-02".into(), 2, 0), ("2026-03-09".into(), 1, 1)],
+        "weeks run Monday to Sunday in China time"
+    );
+}
+
 on_both!(
+    the_dashboard_line_counts_each_week,
     a_citizen_uses_the_portal_and_staff_the_case_pages,
     a_problem_is_closed_off_through_the_pages,
     forms_need_a_session_and_its_csrf_token,

@@ -1,7 +1,8 @@
 //! Case pages for staff: the inbox (boxes by what needs doing), registering a case from another
 //! channel, and a case's page with its timeline and the actions the user's party may take.
 
-use super::{Ctx, FormErrors, PageError, form_values, portal::unit_names, see_other};
+use super::portal::{unit_names, unit_options};
+use super::{Ctx, FormErrors, PageError, form_values, path_id, see_other};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
@@ -41,10 +42,6 @@ fn box_filter(name: &str) -> CaseFilter {
         "replied" => states(&[CaseState::Replied]),
         _ => CaseFilter::default(),
     }
-}
-
-fn id_of(raw: &str) -> Result<CaseId, PageError> {
-    raw.parse().map_err(|_| PageError::Api(ApiError::NotFound))
 }
 
 async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
@@ -108,8 +105,7 @@ async fn page(
     let actions: Vec<&str> =
         rectify_domain::case::available_actions(case.state, party).iter().map(|a| a.as_str()).collect();
     let units = unit_names(st).await?;
-    let mut unit_options: Vec<(String, String)> = units.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    unit_options.sort_by(|a, b| a.1.cmp(&b.1));
+    let unit_options = unit_options(&units);
     let (form_name, errors, values) = match failed {
         Some((name, errors, form)) => (Some(name), Some(errors), Some(form_values(form))),
         None => (None, None, None),
@@ -129,7 +125,7 @@ async fn page(
 }
 
 async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
-    page(&st, &ctx, id_of(&id)?, None).await
+    page(&st, &ctx, path_id(&id)?, None).await
 }
 
 async fn transition(
@@ -140,7 +136,7 @@ async fn transition(
 ) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
     ctx.check_csrf(&form)?;
-    let id = id_of(&id)?;
+    let id: CaseId = path_id(&id)?;
     let result = async {
         let req: CaseTransitionRequest = form.decode(&[("version", Kind::Number), ("approve", Kind::Bool)], &[])?;
         Ok::<_, ApiError>(st.store.transition_case(actor, id, req).await?)

@@ -30,10 +30,12 @@ fn short(s: &str, n: usize) -> String {
     if s.chars().count() <= n { s.to_owned() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
 }
 
+/// A group, not an image: the bars inside are links, and an image's children would be hidden
+/// from screen readers.
 fn open(svg: &mut String, height: f64, title: &str, desc: &str) {
     let _ = write!(
         svg,
-        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="t-{id} d-{id}" xmlns="http://www.w3.org/2000/svg"><title id="t-{id}">{t}</title><desc id="d-{id}">{d}</desc>"#,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="group" aria-labelledby="t-{id} d-{id}" xmlns="http://www.w3.org/2000/svg"><title id="t-{id}">{t}</title><desc id="d-{id}">{d}</desc>"#,
         id = id_of(title),
         t = esc(title),
         d = esc(desc)

@@ -59,7 +59,7 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Pag
         })
         .collect();
     let mut by_red = stats.groups.clone();
-    by_red.sort_by(|a, b| (b.red, b.yellow).cmp(&(a.red, a.yellow)));
+    by_red.sort_by_key(|g| std::cmp::Reverse((g.red, g.yellow)));
     let light_rows: Vec<LightBar> = by_red
         .iter()
         .filter(|g| g.red + g.yellow + g.green > 0)

@@ -2,7 +2,8 @@
 //! with measures, progress with evidence, source cases, history and the transitions the user
 //! may fire.
 
-use super::{Ctx, FormErrors, PageError, form_values, portal::unit_names, see_other};
+use super::portal::{unit_names, unit_options};
+use super::{Ctx, FormErrors, PageError, form_values, path_id, see_other};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
@@ -50,15 +51,9 @@ pub(super) fn filter_from(ctx: &Ctx) -> ProblemFilter {
     }
 }
 
-fn id_of<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
-    raw.parse().map_err(|_| PageError::Api(ApiError::NotFound))
-}
-
 /// Choices every ledger form offers.
 async fn choices(st: &AppState, actor: &Actor) -> Result<Value, PageError> {
-    let units = unit_names(st).await?;
-    let mut unit_options: Vec<(String, String)> = units.into_iter().collect();
-    unit_options.sort_by(|a, b| a.1.cmp(&b.1));
+    let unit_options = unit_options(&unit_names(st).await?);
     let campaigns = st.store.list_campaigns(actor, false, &PageRequest::first(100)).await?;
     let batches: Vec<(String, String)> = campaigns
         .items
@@ -145,7 +140,7 @@ async fn page(
 }
 
 async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
-    page(&st, &ctx, id_of(&id)?, None).await
+    page(&st, &ctx, path_id(&id)?, None).await
 }
 
 /// Runs a form's use case: on success back to the problem page with a notice, on a fixable
@@ -173,7 +168,7 @@ async fn transition(
 ) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
     ctx.check_csrf(&form)?;
-    let id: ProblemId = id_of(&id)?;
+    let id: ProblemId = path_id(&id)?;
     let result = async {
         let req: TransitionRequest = form.decode(&[("version", Kind::Number)], &[])?;
         Ok(st.store.transition_problem(actor, id, req).await?)
@@ -191,7 +186,7 @@ async fn progress(
 ) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
     ctx.check_csrf(&form)?;
-    let id: ProblemId = id_of(&id)?;
+    let id: ProblemId = path_id(&id)?;
     let result = async {
         let mut input: NewProgress = form.decode(&[], &[])?;
         // Files first; each becomes evidence of this entry.
@@ -213,7 +208,7 @@ async fn add_measure(
 ) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
     ctx.check_csrf(&form)?;
-    let id: ProblemId = id_of(&id)?;
+    let id: ProblemId = path_id(&id)?;
     let result = async {
         let input: NewMeasure = form.decode(&[], &[])?;
         Ok(st.store.add_measure(actor, id, input, None).await?)
@@ -230,7 +225,7 @@ async fn measure_done(
 ) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
     ctx.check_csrf(&form)?;
-    let (id, mid): (ProblemId, MeasureId) = (id_of(&id)?, id_of(&mid)?);
+    let (id, mid): (ProblemId, MeasureId) = (path_id(&id)?, path_id(&mid)?);
     let result = async {
         let patch: MeasurePatch = form.decode(&[("version", Kind::Number), ("done", Kind::Bool)], &[])?;
         Ok(st.store.update_measure(actor, id, mid, patch).await?)

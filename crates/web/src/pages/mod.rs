@@ -232,6 +232,11 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// An id from the path; one that does not parse names a page that does not exist.
+pub(super) fn path_id<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
+    raw.parse().map_err(|_| PageError::Api(ApiError::NotFound))
+}
+
 /// `303 See Other`: after a form is handled, the browser loads the result with a GET.
 pub fn see_other(location: &str) -> Response {
     let mut resp = StatusCode::SEE_OTHER.into_response();

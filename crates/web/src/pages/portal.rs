@@ -171,6 +171,13 @@ pub(super) async fn unit_names(st: &AppState) -> Result<HashMap<String, String>,
     Ok(st.store.unit_names().await?.into_iter().map(|(id, n)| (id.to_string(), n)).collect())
 }
 
+/// Units as `[id, name]` pairs sorted by name, for unit selects.
+pub(super) fn unit_options(names: &HashMap<String, String>) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = names.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    options.sort_by(|a, b| a.1.cmp(&b.1));
+    options
+}
+
 async fn board(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let mut errors = FormErrors::default();
     // The board offers the ledger's filters over published problems only.
@@ -185,12 +192,15 @@ async fn board(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErr
     ctx.render(
         &st,
         "board.html",
-        context! { problems, units, states, lights => ["red", "yellow", "green"], filters => ctx.query_map() },
+        context! {
+            problems, unit_options => unit_options(&units), units, states,
+            lights => ["red", "yellow", "green"], filters => ctx.query_map(),
+        },
     )
 }
 
 async fn board_problem(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
-    let id: ProblemId = id.parse().map_err(|_| crate::error::ApiError::NotFound)?;
+    let id: ProblemId = super::path_id(&id)?;
     let public = Actor::public();
     let problem = st.store.get_problem(&public, id).await?;
     let progress = st.store.list_progress(&public, id).await?;

@@ -87,6 +87,12 @@ pub struct View {
     pub catalog: Arc<Catalog>,
 }
 
+impl Default for View {
+    fn default() -> Self {
+        View::new()
+    }
+}
+
 impl View {
     pub fn new() -> View {
         let catalog = Arc::new(Catalog::load().0);
@@ -98,6 +104,24 @@ impl View {
                 kwargs.args().map(|k| (k, kwargs.get::<Value>(k).map(|v| v.to_string()).unwrap_or_default())).collect();
             kwargs.assert_all_used()?;
             Ok(cat.text(key, lang_of(state), &args))
+        });
+        let cat = catalog.clone();
+        // `t_or("key", fallback)`: for open-ended codes (history actions) that may have no text.
+        env.add_function("t_or", move |state: &State, key: &str, fallback: String| -> String {
+            cat.get(key, lang_of(state)).map(str::to_owned).unwrap_or(fallback)
+        });
+        let cat = catalog.clone();
+        // `options(values, "prefix.")`: `[value, label]` pairs for a select, each label the
+        // catalog's text for `prefix.value` (Jinja's `set` inside a loop cannot build a list).
+        env.add_function("options", move |state: &State, values: Vec<String>, prefix: &str| -> Vec<Vec<String>> {
+            let lang = lang_of(state);
+            values
+                .into_iter()
+                .map(|v| {
+                    let label = cat.text(&format!("{prefix}{v}"), lang, &[]);
+                    vec![v, label]
+                })
+                .collect()
         });
         env.add_filter("date", date);
         env.add_filter("datetime", datetime);

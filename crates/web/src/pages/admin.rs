@@ -1,6 +1,0 @@
-use crate::AppState;
-use axum::Router;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-}

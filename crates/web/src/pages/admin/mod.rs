@@ -1,0 +1,132 @@
+//! The administration pages of the workbench: the unit tree, people, campaigns with their
+//! batches and 立改清单, the holiday calendar and accounts. Every page reads and writes through
+//! the store's use cases as the signed-in user, so the permission table decides who may see and
+//! change what; the templates only hide the forms a user could not send anyway.
+
+mod accounts;
+mod calendar;
+mod campaigns;
+mod people;
+mod units;
+
+use super::{Ctx, PageError, path_id};
+use crate::AppState;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use minijinja::context;
+use rectify_domain::actor::Actor;
+use rectify_domain::ids::UnitId;
+use rectify_domain::unit::Unit;
+use rectify_store::PageRequest;
+use rectify_store::units::UnitFilter;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/app/admin", get(index))
+        .merge(units::router())
+        .merge(people::router())
+        .merge(campaigns::router())
+        .merge(calendar::router())
+        .merge(accounts::router())
+}
+
+async fn index(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    ctx.staff()?;
+    ctx.render(&st, "app/admin/index.html", context! {})
+}
+
+/// Units fetched per page while reading the whole tree (the store's largest page).
+const UNIT_PAGE: u32 = 500;
+
+/// Every unit the actor may see, following the store's pages: the tree and the unit pickers need
+/// them all, and a district has a few hundred.
+async fn all_units(st: &AppState, actor: &Actor, include_archived: bool) -> Result<Vec<Unit>, PageError> {
+    let filter = UnitFilter { include_archived, ..UnitFilter::default() };
+    let mut units = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = PageRequest::new(Some(i64::from(UNIT_PAGE)), cursor.as_deref())?;
+        let got = st.store.list_units(actor, &filter, &page).await?;
+        units.extend(got.items);
+        match got.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(units),
+        }
+    }
+}
+
+/// A unit with the units below it, for the nested list.
+#[derive(Serialize)]
+struct TreeNode<'a> {
+    unit: &'a Unit,
+    children: Vec<TreeNode<'a>>,
+}
+
+/// The units as a forest. A unit whose parent is not in `units` (archived and not shown) is
+/// shown at the top so that nothing goes missing.
+fn build_tree(units: &[Unit]) -> Vec<TreeNode<'_>> {
+    let present: HashSet<UnitId> = units.iter().map(|u| u.id).collect();
+    let mut children: HashMap<UnitId, Vec<&Unit>> = HashMap::new();
+    let mut roots = Vec::new();
+    for u in units {
+        match u.parent_id.filter(|p| present.contains(p)) {
+            Some(p) => children.entry(p).or_default().push(u),
+            None => roots.push(u),
+        }
+    }
+    let mut seen = HashSet::new();
+    roots.into_iter().filter_map(|u| grow(u, &children, &mut seen)).collect()
+}
+
+/// `seen` guards against a cycle in stored data (the store refuses to make one).
+fn grow<'a>(
+    unit: &'a Unit,
+    children: &HashMap<UnitId, Vec<&'a Unit>>,
+    seen: &mut HashSet<UnitId>,
+) -> Option<TreeNode<'a>> {
+    if !seen.insert(unit.id) {
+        return None;
+    }
+    let kids = children.get(&unit.id).map(Vec::as_slice).unwrap_or_default();
+    Some(TreeNode { unit, children: kids.iter().filter_map(|k| grow(k, children, seen)).collect() })
+}
+
+/// `[id, name]` pairs for a unit picker in tree order, each name indented by its depth (with
+/// no-break spaces, which browsers keep inside options). Units in `except` are left out.
+fn unit_options(units: &[Unit], except: &HashSet<UnitId>) -> Vec<[String; 2]> {
+    fn walk(nodes: &[TreeNode<'_>], depth: usize, except: &HashSet<UnitId>, out: &mut Vec<[String; 2]>) {
+        for n in nodes {
+            if except.contains(&n.unit.id) {
+                continue;
+            }
+            out.push([n.unit.id.to_string(), format!("{}{}", "\u{a0}\u{a0}".repeat(depth), n.unit.name)]);
+            walk(&n.children, depth + 1, except, out);
+        }
+    }
+    let live: Vec<Unit> = units.iter().filter(|u| !u.archived).cloned().collect();
+    let mut out = Vec::new();
+    walk(&build_tree(&live), 0, except, &mut out);
+    out
+}
+
+/// Unit names by id for tables (archived units included, so old records still show a name).
+fn names_of(units: &[Unit]) -> HashMap<String, String> {
+    units.iter().map(|u| (u.id.to_string(), u.name.clone())).collect()
+}
+
+/// `[value, label]` pairs for a select of fixed choices, labelled from the catalog
+/// (`{prefix}.{value}`). Built here because a template loop cannot collect into a list.
+fn choices(ctx: &Ctx, st: &AppState, prefix: &str, values: &[&str]) -> Vec<[String; 2]> {
+    values.iter().map(|v| [(*v).to_owned(), ctx.t(st, &format!("{prefix}.{v}"))]).collect()
+}
+
+/// The language of a name typed in by staff, so a page can mark it where it differs from the
+/// page's own (a Chinese unit name on an English page is then read with a Chinese voice).
+fn data_lang(text: &str) -> &'static str {
+    let cjk = |c: char| matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{3000}'..='\u{303f}');
+    if text.chars().any(cjk) { "zh-CN" } else { "en" }
+}

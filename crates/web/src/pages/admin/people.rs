@@ -1,0 +1,81 @@
+//! People: staff of the units and the appointed outside supervisors.
+
+use super::{all_units, choices, names_of, unit_options};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::form::FormData;
+use crate::pages::{Ctx, FormErrors, PageError, form_values, see_other};
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use minijinja::context;
+use rectify_domain::actor::Actor;
+use rectify_domain::ids::UnitId;
+use rectify_domain::person::{NewPerson, PersonKind};
+use rectify_store::PageRequest;
+use rectify_store::people::PersonFilter;
+use std::collections::{BTreeMap, HashSet};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/app/admin/people", get(people_page).post(create_person))
+}
+
+/// People per page.
+const PAGE: i64 = 50;
+
+async fn people_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    // New people default to the unit being looked at.
+    let values = ctx.query("unit").map(|u| BTreeMap::from([("unit_id".to_owned(), u.to_owned())])).unwrap_or_default();
+    people_view(&st, &ctx, actor, StatusCode::OK, values, None).await
+}
+
+async fn people_view(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    status: StatusCode,
+    values: BTreeMap<String, String>,
+    errors: Option<FormErrors>,
+) -> Result<Response, PageError> {
+    let filter = PersonFilter {
+        unit: ctx.query("unit").and_then(|u| u.parse::<UnitId>().ok()),
+        q: ctx.query("q").map(str::to_owned),
+        ..PersonFilter::default()
+    };
+    // A cursor that does not decode (edited by hand) starts again from the first page.
+    let page = PageRequest::new(Some(PAGE), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(PAGE as u32));
+    let people = st.store.list_people(actor, &filter, &page).await?;
+    let units = all_units(st, actor, true).await?;
+    let names = names_of(&units);
+    let unit_options = unit_options(&units, &HashSet::new());
+    let kinds = choices(ctx, st, "admin.person_kind", &[PersonKind::Staff.as_str(), PersonKind::Supervisor.as_str()]);
+    ctx.render_status(
+        st,
+        status,
+        "app/admin/people.html",
+        context! { people, names, unit_options, kinds, values, errors, filters => ctx.query_map() },
+    )
+}
+
+async fn create_person(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+    ctx.check_csrf(&form)?;
+    let actor = ctx.staff()?;
+    let attempt = async {
+        let input: NewPerson = form.decode(&[], &[])?;
+        Ok::<_, ApiError>(st.store.create_person(actor, input, None).await?)
+    };
+    match attempt.await {
+        Ok(c) => {
+            // Back to the list of the new person's unit, where they now show.
+            let q = c.value.unit_id.map(|u| format!("unit={u}&")).unwrap_or_default();
+            Ok(see_other(&format!("/app/admin/people?{q}done=created")))
+        }
+        Err(e) => {
+            let errors = FormErrors::from_error(e, ctx.lang)?;
+            people_view(&st, &ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(&form), Some(errors)).await
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! The unit tree: everyone with an account may read it; office staff add and change units.
+
+use super::{all_units, build_tree, choices, data_lang, names_of, path_id, unit_options};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::form::{FormData, Kind};
+use crate::pages::{Ctx, FormErrors, PageError, form_values, see_other};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use minijinja::context;
+use rectify_domain::DomainError;
+use rectify_domain::actor::Actor;
+use rectify_domain::ids::UnitId;
+use rectify_domain::unit::{NewUnit, Unit, UnitKind, UnitPatch, UnitTree};
+use rectify_store::StoreError;
+use std::collections::{BTreeMap, HashSet};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/app/admin/units", get(units_page).post(create_unit))
+        .route("/app/admin/units/{id}", get(unit_page).post(update_unit))
+}
+
+fn kinds(ctx: &Ctx, st: &AppState) -> Vec<[String; 2]> {
+    let kinds: Vec<&str> = UnitKind::ALL.iter().map(|k| k.as_str()).collect();
+    choices(ctx, st, "admin.kind", &kinds)
+}
+
+async fn units_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    units_view(&st, &ctx, actor, StatusCode::OK, BTreeMap::new(), None).await
+}
+
+/// The tree and the add form (`values` and `errors` refill it after a refused form).
+async fn units_view(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    status: StatusCode,
+    values: BTreeMap<String, String>,
+    errors: Option<FormErrors>,
+) -> Result<Response, PageError> {
+    let show_archived = ctx.query("archived").is_some();
+    let units = all_units(st, actor, show_archived).await?;
+    let tree = build_tree(&units);
+    let parent_options = unit_options(&units, &HashSet::new());
+    ctx.render_status(
+        st,
+        status,
+        "app/admin/units.html",
+        context! {
+            tree, count => units.len(), parent_options, kinds => kinds(ctx, st), values, errors,
+            filters => ctx.query_map(),
+        },
+    )
+}
+
+async fn create_unit(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+    ctx.check_csrf(&form)?;
+    let actor = ctx.staff()?;
+    let attempt = async {
+        let input: NewUnit = form.decode(&[], &[])?;
+        Ok::<_, ApiError>(st.store.create_unit(actor, input, None).await?)
+    };
+    match attempt.await {
+        Ok(_) => Ok(see_other("/app/admin/units?done=created")),
+        Err(e) => {
+            let errors = FormErrors::from_error(e, ctx.lang)?;
+            units_view(&st, &ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(&form), Some(errors)).await
+        }
+    }
+}
+
+/// The form's values for a stored unit.
+fn values_of(u: &Unit) -> BTreeMap<String, String> {
+    let mut v = BTreeMap::from([
+        ("name".to_owned(), u.name.clone()),
+        ("kind".to_owned(), u.kind.as_str().to_owned()),
+        ("version".to_owned(), u.version.to_string()),
+    ]);
+    let optional = [
+        ("parent_id", u.parent_id.map(|p| p.to_string())),
+        ("system", u.system.clone()),
+        ("complaint_phone", u.complaint_phone.clone()),
+        ("mailbox", u.mailbox.clone()),
+    ];
+    v.extend(optional.into_iter().filter_map(|(k, x)| Some((k.to_owned(), x?))));
+    if u.archived {
+        v.insert("archived".to_owned(), "true".to_owned());
+    }
+    v
+}
+
+async fn unit_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    let id: UnitId = path_id(&id)?;
+    let unit = st.store.get_unit(actor, id).await?;
+    let values = values_of(&unit);
+    unit_view(&st, &ctx, actor, unit, StatusCode::OK, values, None).await
+}
+
+/// One unit: its facts, its sub-units, and (for those who may) the edit form.
+async fn unit_view(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    unit: Unit,
+    status: StatusCode,
+    values: BTreeMap<String, String>,
+    errors: Option<FormErrors>,
+) -> Result<Response, PageError> {
+    let units = all_units(st, actor, true).await?;
+    let names = names_of(&units);
+    let children: Vec<&Unit> = units.iter().filter(|u| u.parent_id == Some(unit.id) && !u.archived).collect();
+    // A unit cannot move under itself or below itself: leave those out of the picker.
+    let tree = UnitTree::new(units.iter().map(|u| (u.id, u.parent_id)));
+    let below: HashSet<UnitId> = tree.subtree(unit.id).into_iter().collect();
+    let parent_options = unit_options(&units, &below);
+    ctx.render_status(
+        st,
+        status,
+        "app/admin/unit.html",
+        context! {
+            name_lang => data_lang(&unit.name), unit, names, children, parent_options, kinds => kinds(ctx, st),
+            values, errors,
+        },
+    )
+}
+
+/// Optional text fields: sent blank, they are cleared (`null`); not sent, they are kept.
+const CLEARABLE: [&str; 4] = ["parent_id", "system", "complaint_phone", "mailbox"];
+
+/// The edit form as a PATCH body: the fields present change, blank optional fields are
+/// cleared, a blanked name is sent as blank (so it is refused as required rather than kept),
+/// and the archive box is part of the form, so its absence means "not archived".
+fn patch_of(form: &FormData) -> Result<UnitPatch, ApiError> {
+    let mut body = form.to_json(&[("version", Kind::Number)], &["archived"])?;
+    if let Some(obj) = body.as_object_mut() {
+        let sent = |name: &str| form.fields.iter().any(|(k, _)| k == name);
+        for name in CLEARABLE {
+            if sent(name) && !obj.contains_key(name) {
+                obj.insert(name.to_owned(), serde_json::Value::Null);
+            }
+        }
+        if sent("name") && !obj.contains_key("name") {
+            obj.insert("name".to_owned(), serde_json::Value::String(String::new()));
+        }
+        obj.insert("archived".to_owned(), serde_json::Value::Bool(form.get("archived").is_some()));
+    }
+    crate::form::decode_value(&body)
+}
+
+async fn update_unit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form)?;
+    let actor = ctx.staff()?;
+    let id: UnitId = path_id(&id)?;
+    let attempt = async {
+        let patch = patch_of(&form)?;
+        Ok::<_, ApiError>(st.store.update_unit(actor, id, patch).await?)
+    };
+    match attempt.await {
+        Ok(_) => Ok(see_other(&format!("/app/admin/units/{id}?done=saved"))),
+        Err(e) => {
+            let stale = matches!(&e, ApiError::Store(StoreError::Domain(DomainError::StaleVersion { .. })));
+            let errors = FormErrors::from_error(e, ctx.lang)?;
+            let unit = st.store.get_unit(actor, id).await?;
+            let mut values = form_values(&form);
+            if stale {
+                // The page now shows the saved unit; sending the form again replaces it knowingly.
+                values.insert("version".to_owned(), unit.version.to_string());
+            }
+            unit_view(&st, &ctx, actor, unit, StatusCode::UNPROCESSABLE_ENTITY, values, Some(errors)).await
+        }
+    }
+}

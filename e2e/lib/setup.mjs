@@ -1,0 +1,93 @@
+// Creates what the tests need on a fresh server, through the JSON API and the `rectify user add`
+// command, and writes it as JSON to $E2E_FIXTURES.
+//
+//   units      A (东城街道) and B (西城街道)
+//   accounts   clerk_a (unit_clerk of A), clerk_b (unit_clerk of B)
+//   problems   aPrivate (A, unpublished), bPrivate (B, unpublished), published (A, published)
+//   cases      a (accepted, assigned to A; also the tracking example), b (accepted, assigned to B)
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+
+const BASE_URL = process.env.BASE_URL;
+const BIN = process.env.RECTIFY_BIN;
+const DATA = process.env.RECTIFY_DATA_DIR;
+const ADMIN_PASSWORD = process.env.RECTIFY_ADMIN_PASSWORD;
+const OUT = process.env.E2E_FIXTURES;
+for (const [k, v] of Object.entries({ BASE_URL, RECTIFY_BIN: BIN, RECTIFY_DATA_DIR: DATA, RECTIFY_ADMIN_PASSWORD: ADMIN_PASSWORD, E2E_FIXTURES: OUT })) {
+  if (!v) throw new Error(`${k} is not set`);
+}
+
+let cookie = '';
+
+async function api(method, path, body, { auth = true } = {}) {
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (auth && cookie) headers.cookie = cookie;
+  const resp = await fetch(`${BASE_URL}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await resp.text();
+  if (!resp.ok) throw new Error(`${method} ${path} ${JSON.stringify(body)}: HTTP ${resp.status}\n${text}`);
+  if (path === '/session') {
+    const set = resp.headers.get('set-cookie') || '';
+    cookie = set.split(';')[0];
+    if (!cookie) throw new Error('POST /session set no cookie');
+  }
+  return text ? JSON.parse(text) : null;
+}
+
+function addAccount(username, role, unitId, password) {
+  const args = ['user', 'add', username, '--role', role, '--password-stdin', '--data', DATA];
+  if (unitId) args.splice(5, 0, '--unit', unitId);
+  execFileSync(BIN, args, { input: `${password}\n`, stdio: ['pipe', 'pipe', 'inherit'] });
+}
+
+function dateIn(days) {
+  return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const run = Date.now().toString(36).toUpperCase();
+
+await api('POST', '/session', { username: 'admin', password: ADMIN_PASSWORD });
+
+const unitA = await api('POST', '/units', { name: '东城街道办事处' });
+const unitB = await api('POST', '/units', { name: '西城街道办事处' });
+
+const password = 'e2e-Clerk-pass-2024';
+addAccount('clerk_a', 'unit_clerk', unitA.id, password);
+addAccount('clerk_b', 'unit_clerk', unitB.id, password);
+
+const problem = async (description, unit, published) => {
+  const p = await api('POST', '/problems', { description, unit_id: unit.id, deadline: dateIn(40), published });
+  return { id: String(p.id), description };
+};
+const problems = {
+  aPrivate: await problem(`东城内部问题 A-PRIVATE-${run}：老旧小区楼道堆物未清理`, unitA, false),
+  bPrivate: await problem(`西城内部问题 B-PRIVATE-${run}：菜市场周边占道经营`, unitB, false),
+  published: await problem(`公开问题 PUBLIC-${run}：公交站台雨棚破损`, unitA, true),
+};
+
+const publicCase = async (content, title, phone, unit) => {
+  const r = await api(
+    'POST',
+    '/cases',
+    { content, title, type: 'complaint', channel: 'web', name: '测试群众', phone },
+    { auth: false },
+  );
+  await api('POST', `/cases/${r.id}/transitions`, { action: 'accept' });
+  await api('POST', `/cases/${r.id}/transitions`, { action: 'assign', unit_id: unit.id });
+  return { id: String(r.id), tracking_code: r.tracking_code, content, title, phone, phone_tail: phone.slice(-4) };
+};
+const cases = {
+  a: await publicCase(`东城诉求 CASE-A-${run}：小区路灯不亮`, `东城路灯 CASE-A-TITLE-${run}`, '13800000101', unitA),
+  b: await publicCase(`西城诉求 CASE-B-${run}：夜间施工噪音扰民`, `西城噪音 CASE-B-TITLE-${run}`, '13800000202', unitB),
+};
+
+const fixtures = {
+  admin: { username: 'admin', password: ADMIN_PASSWORD },
+  clerkA: { username: 'clerk_a', password },
+  clerkB: { username: 'clerk_b', password },
+  units: { a: { id: String(unitA.id), name: unitA.name }, b: { id: String(unitB.id), name: unitB.name } },
+  problems,
+  cases,
+};
+writeFileSync(OUT, JSON.stringify(fixtures, null, 2));
+console.log(`fixtures: 2 units, 2 clerks, ${Object.keys(problems).length} problems, ${Object.keys(cases).length} cases`);

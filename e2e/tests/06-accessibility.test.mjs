@@ -1,0 +1,87 @@
+// 6. axe-core on every main page: no violation of impact "serious" or "critical". Each page is
+//    also checked for Content-Security-Policy violations (an inline style or script the policy
+//    blocks is a page that does not look or work as written).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, newPage, open, submitForm, login, shot, axeViolations, formatViolations, fixtures } from '../lib/harness.mjs';
+
+const fx = fixtures();
+let browser;
+let visitor;
+let staff;
+const cspErrors = new Map();
+
+function watchCsp(page) {
+  cspErrors.set(page, []);
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspErrors.get(page).push(msg.text());
+  });
+}
+
+before(async () => {
+  browser = await launch();
+  visitor = await newPage(browser);
+  staff = await newPage(browser);
+  watchCsp(visitor);
+  watchCsp(staff);
+  await login(staff, fx.admin.username, fx.admin.password);
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Checks the page as it is now; `name` saves a screenshot first. */
+async function check(page, label, name) {
+  if (name) await shot(page, name);
+  const csp = cspErrors.get(page).splice(0);
+  const violations = await axeViolations(page);
+  const problems = [];
+  if (violations.length) problems.push(formatViolations(label, violations));
+  if (csp.length) problems.push(`${label}: Content-Security-Policy violations:\n  ${csp.join('\n  ')}`);
+  assert.ok(problems.length === 0, problems.join('\n'));
+}
+
+async function openAndCheck(page, path, name) {
+  cspErrors.get(page).splice(0);
+  await open(page, path);
+  await check(page, path, name);
+}
+
+const c = fx.cases.a;
+const publicPages = [
+  ['/', 'portal-home.png'],
+  ['/submit'],
+  [`/track?code=${encodeURIComponent(c.tracking_code)}&phone_tail=${c.phone_tail}`],
+  ['/board'],
+  [`/board/${fx.problems.published.id}`],
+  ['/directory'],
+  ['/login'],
+];
+for (const [path, name] of publicPages) {
+  test(`axe ${path}`, async () => openAndCheck(visitor, path, name));
+}
+
+test('axe the submitted page (tracking code)', async () => {
+  cspErrors.get(visitor).splice(0);
+  await open(visitor, '/submit');
+  const form = visitor.locator('form:has([name=content])');
+  await form.locator('textarea[name=content]').fill('无障碍检查：建设路 5 号垃圾桶满溢。');
+  await form.locator('input[name=phone]').fill('13500001111');
+  const resp = await submitForm(visitor, form);
+  assert.equal(resp.status(), 200, `POST /submit answered ${resp.status()}`);
+  await visitor.locator('#tracking-code').waitFor();
+  await check(visitor, 'POST /submit (submitted)');
+});
+
+const staffPages = [
+  ['/app', 'dashboard.png'],
+  ['/app/problems', 'ledger.png'],
+  [`/app/problems/${fx.problems.aPrivate.id}`],
+  ['/app/cases', 'case-inbox.png'],
+  [`/app/cases/${c.id}`],
+  ['/app/admin'],
+  ['/app/admin/units', 'admin-units.png'],
+];
+for (const [path, name] of staffPages) {
+  test(`axe ${path} (office)`, async () => openAndCheck(staff, path, name));
+}
