@@ -8,6 +8,7 @@ use crate::error::StoreResult;
 use chrono::{Days, NaiveDate};
 use rectify_domain::ids::UnitId;
 use rectify_domain::problem::ProblemState;
+use rectify_domain::time::Timestamp;
 
 /// Rows per INSERT statement: 13 values each, under PostgreSQL's 65,535-parameter limit.
 const ROWS_PER_STATEMENT: usize = 2000;
@@ -34,7 +35,8 @@ const CATEGORIES: [&str; 6] = ["廉政建设", "依法办事", "服务环境", "
 
 impl Store {
     /// Inserts `count` problems spread over `units`, with states and deadlines around `today`
-    /// (40% closed, the rest open, in progress or reported; deadlines ±60 days).
+    /// (40% closed, the rest open, in progress or reported; deadlines ±60 days; written over the
+    /// past year).
     pub async fn insert_synthetic_problems(&self, units: &[UnitId], count: usize, seed: u64) -> StoreResult<()> {
         let today = self.today();
         let now = self.now();
@@ -50,7 +52,7 @@ impl Store {
                 left -= n;
                 let mut q = Q::new(
                     "INSERT INTO problems (unit_id, description, level, category, type, deadline, due_on, sources, \
-                     published, state, version, created_at, updated_at) VALUES ",
+                     published, state, version, created_at, updated_at, closed_at) VALUES ",
                 );
                 for i in 0..n {
                     if i > 0 {
@@ -72,7 +74,19 @@ impl Store {
                     q.push("(").push_bind(unit).push(", ").push_bind("合成的基准测试问题描述").push(", 'unit', ");
                     q.push_bind(CATEGORIES[g.below(6) as usize]).push(", 'time_limited', ").push_bind(due).push(", ");
                     q.push_bind(due).push(", '[]', ").push_bind(g.below(2) == 0).push(", ").push_bind(state.as_str());
-                    q.push(", 1, ").push_bind(now).push(", ").push_bind(now).push(")");
+                    // Written into the ledger over the past year; closed ones within a month of that.
+                    let age = g.below(365) as i64;
+                    let created = Timestamp::from_utc(now.utc() - chrono::Duration::days(age));
+                    let closed = (state == ProblemState::Closed).then(|| {
+                        Timestamp::from_utc(created.utc() + chrono::Duration::days(g.below(age.max(1) as u64) as i64))
+                    });
+                    q.push(", 1, ")
+                        .push_bind(created)
+                        .push(", ")
+                        .push_bind(created)
+                        .push(", ")
+                        .push_bind(closed)
+                        .push(")");
                 }
                 statements.push(q);
             }

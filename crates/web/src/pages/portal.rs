@@ -186,7 +186,9 @@ async fn board(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErr
         errors.summary = Some(format!("{e}"));
         PageRequest::first(50)
     });
-    let problems = st.store.list_problems(&Actor::public(), &filter, ProblemSort::Due, &page).await?;
+    // Newest first unless asked otherwise: it reads the fewest rows of a large ledger.
+    let sort = ctx.query("sort").and_then(ProblemSort::parse).unwrap_or_default();
+    let problems = st.store.list_problems(&Actor::public(), &filter, sort, &page).await?;
     let units = unit_names(&st).await?;
     let states: Vec<&str> = ProblemState::ALL.iter().map(|s| s.as_str()).collect();
     ctx.render(
