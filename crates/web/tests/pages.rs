@@ -124,6 +124,15 @@ async fn a_citizen_uses_the_portal_and_staff_the_case_pages(backend: Backend) {
     let inbox = get(&app, &clerk, "/app/cases").await;
     assert!(inbox.html.contains(&format!("href=\"/app/cases/{case}\"")), "the case waits in the unit's inbox");
     post_form(&app, &clerk, &case_page, &act, &[("action", "sign")]).await;
+    // The office decides extensions only once a unit asks for one.
+    assert!(!get(&app, &app.admin, &case_page).await.html.contains("data-action=\"extend\""));
+    let extend = [("action", "extend"), ("due", "2026-04-30"), ("reason", "需协调多个部门")];
+    post_form(&app, &clerk, &case_page, &act, &extend).await;
+    let p = get(&app, &app.admin, &case_page).await;
+    assert!(p.html.contains("data-action=\"extend\"") && p.html.contains("name=\"approve\""));
+    post_form(&app, &app.admin, &case_page, &act, &[("action", "extend"), ("approve", "true")]).await;
+    let granted = app.get(&format!("/api/v1/cases/{case}")).await.ok();
+    assert_eq!(granted["due_on"], "2026-04-30");
     let p = post_form(&app, &clerk, &case_page, &act, &[("action", "reply"), ("answer", "已修复路灯")]).await;
     assert!(p.html.contains("data-state=\"replied\""));
 

@@ -13,7 +13,10 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use minijinja::{Value, context};
 use rectify_domain::actor::{Party, Permission, authorize};
-use rectify_domain::case::{CaseState, CaseTransitionRequest, CaseType, Channel, NewCase, Satisfaction, VisitMethod};
+use rectify_domain::case::{
+    CaseAction, CaseParty, CaseState, CaseTransitionRequest, CaseType, Channel, ExtensionStatus, NewCase, Satisfaction,
+    VisitMethod,
+};
 use rectify_domain::ids::CaseId;
 use rectify_store::PageRequest;
 use rectify_store::cases::CaseFilter;
@@ -102,8 +105,14 @@ async fn page(
     let case = st.store.get_case(actor, id).await?;
     let events = st.store.case_events(actor, id).await?;
     let party = st.store.case_party(actor, &case).await?;
-    let actions: Vec<&str> =
-        rectify_domain::case::available_actions(case.state, party).iter().map(|a| a.as_str()).collect();
+    let office = party == CaseParty::Office;
+    let pending = case.extension.as_ref().is_some_and(|e| e.status == ExtensionStatus::Pending);
+    let actions: Vec<&str> = rectify_domain::case::available_actions(case.state, party)
+        .into_iter()
+        // The office's `extend` decides a unit's request: with none pending there is nothing to offer.
+        .filter(|a| !(office && *a == CaseAction::Extend && !pending))
+        .map(|a| a.as_str())
+        .collect();
     let units = unit_names(st).await?;
     let unit_options = unit_options(&units);
     let (form_name, errors, values) = match failed {
@@ -117,7 +126,7 @@ async fn page(
         "app/case.html",
         context! {
             case, events, actions, units, unit_options, form_name, errors, values,
-            office => party == rectify_domain::case::CaseParty::Office,
+            office,
             satisfactions => Satisfaction::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             methods => VisitMethod::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         },
