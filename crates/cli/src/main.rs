@@ -26,6 +26,13 @@ enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(commands::user::Command),
+    /// Write a consistent backup of the store to FILE while the server runs (SQLite).
+    Backup(commands::backup::Args),
+    /// Restore a backup FILE into an empty data directory (SQLite).
+    Restore(commands::backup::Args),
+    /// The tamper-evident audit chain.
+    #[command(subcommand)]
+    Audit(commands::audit::Command),
     /// Measure throughput and latency on this machine (see docs/BENCHMARKS.md).
     Bench(bench::Args),
 }
@@ -74,6 +81,9 @@ fn main() -> ExitCode {
             Command::Demo(a) => commands::demo::run(a).await,
             Command::Calendar(c) => commands::calendar::run(c).await,
             Command::User(c) => commands::user::run(c).await,
+            Command::Audit(c) => commands::audit::run(c).await,
+            Command::Backup(a) => commands::backup::backup(a).await,
+            Command::Restore(a) => commands::backup::restore(a).await,
             Command::Bench(a) => bench::run(a).await,
         }
     });

@@ -247,3 +247,303 @@ async fn serve_and_demo_on_sqlite() {
 async fn serve_and_demo_on_postgres() {
     serve_and_demo(Backend::Postgres).await;
 }
+
+/// Runs raw SQL against the store, as someone with database access would.
+async fn tamper(location: &Location, sql: &'static [&'static str]) {
+    let store = rectify_store::Store::open(location, std::sync::Arc::new(rectify_store::SystemClock)).await.unwrap();
+    store
+        .db()
+        .write(move |tx| {
+            Box::pin(async move {
+                for s in sql {
+                    tx.conn().execute(rectify_store::db::Q::new(*s)).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+        .unwrap();
+    store.close().await;
+}
+
+fn audit(loc: &Location, args: &[&str]) -> Run {
+    run(with_location(
+        {
+            let mut c = rectify();
+            c.arg("audit").args(args);
+            c
+        },
+        loc,
+    ))
+}
+
+async fn audit_verify_names_the_first_broken_entry(backend: Backend) {
+    let Some(db) = fresh(backend).await else { return };
+    let loc = &db.location;
+    // Changes: the shipped holiday calendar loaded on first open, then three accounts.
+    for name in ["staff1", "staff2", "staff3"] {
+        let mut c = with_location(
+            {
+                let mut c = rectify();
+                c.args(["user", "add", name, "--role", "office_staff", "--password-stdin"]);
+                c
+            },
+            loc,
+        );
+        let mut child = c.stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(b"a-long-password\n").unwrap();
+        assert!(child.wait().unwrap().success());
+    }
+    let ok = audit(loc, &["verify"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let head = audit(loc, &["head"]);
+    let n: usize = head.stdout.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(n >= 3, "every account is in the chain: {}", head.stdout);
+    assert!(ok.stdout.contains(&format!("intact: {n} entries")), "{}", ok.stdout);
+    assert_eq!(head.stdout.split_whitespace().nth(1).map(str::len), Some(64));
+    let dir = tempfile::tempdir().unwrap();
+    let heads = dir.path().join("heads.txt");
+    std::fs::write(&heads, &head.stdout).unwrap();
+    let heads = heads.to_str().unwrap();
+    assert_eq!(audit(loc, &["verify", "--heads", heads]).code, 0);
+
+    // Edited: found at the entry, and undoing the edit mends it.
+    tamper(loc, &["UPDATE audit_log SET actor = 'nobody' WHERE seq = 2"]).await;
+    let r = audit(loc, &["verify"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("entry 2") && r.stderr.contains("altered"), "{}", r.stderr);
+    tamper(loc, &["UPDATE audit_log SET actor = 'system' WHERE seq = 2"]).await;
+    assert_eq!(audit(loc, &["verify"]).code, 0, "the original content verifies again");
+
+    // Reordered: entries 2 and 3 swapped (their numbers too).
+    tamper(
+        loc,
+        &[
+            "UPDATE audit_log SET seq = -2 WHERE seq = 2",
+            "UPDATE audit_log SET seq = 2 WHERE seq = 3",
+            "UPDATE audit_log SET seq = 3 WHERE seq = -2",
+        ],
+    )
+    .await;
+    let r = audit(loc, &["verify"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("entry 2") && r.stderr.contains("reordered"), "{}", r.stderr);
+
+    // Removed: the gap is named.
+    tamper(loc, &["DELETE FROM audit_log WHERE seq = 2"]).await;
+    let r = audit(loc, &["verify"]);
+    assert!(r.code == 1 && r.stderr.contains("entry 2: missing"), "{}", r.stderr);
+
+    // Entries cut off after a published head.
+    tamper(loc, &["DELETE FROM audit_log WHERE seq >= 3"]).await;
+    let r = audit(loc, &["verify", "--heads", heads]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("published head"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_verify_on_sqlite() {
+    audit_verify_names_the_first_broken_entry(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_verify_on_postgres() {
+    audit_verify_names_the_first_broken_entry(Backend::Postgres).await;
+}
+
+/// A `rectify serve` on a SQLite data folder, with its URL.
+struct Server {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(data: &std::path::Path) -> Server {
+    let mut c = rectify();
+    c.args(["serve", "--no-notify", "--submit-per-minute", "100000", "--addr", "127.0.0.1:0", "--data"]).arg(data);
+    let child = c
+        .env("RECTIFY_ADMIN_PASSWORD", "admin-password-1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Owned at once, so Drop stops the process on every path.
+    let mut server = Server { child, url: String::new() };
+    let lines = BufReader::new(server.child.stdout.take().unwrap()).lines();
+    for line in lines {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("Rectify listening on ") {
+            server.url = rest.split_whitespace().next().unwrap().to_owned();
+            return server;
+        }
+    }
+    panic!("serve printed no URL");
+}
+
+/// Submits a public case; its tracking code when the server answered 2xx.
+async fn submit(client: &reqwest::Client, url: &str, i: usize) -> Option<String> {
+    let body = serde_json::json!({"content": format!("第{i}号诉求：路灯不亮"), "type": "help", "channel": "web"});
+    let r = client.post(format!("{url}/api/v1/cases")).json(&body).send().await.ok()?;
+    if !r.status().is_success() {
+        return None;
+    }
+    let v: serde_json::Value = r.json().await.ok()?;
+    v["tracking_code"].as_str().map(str::to_owned)
+}
+
+/// Every row of every table, in rowid order.
+fn dump(db: &std::path::Path) -> Vec<(String, Vec<String>)> {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    tables
+        .into_iter()
+        .map(|t| {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid")).unwrap();
+            let n = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            (t, rows)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_while_serving_and_restore_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, restored) = (dir.path().join("data"), dir.path().join("restored"));
+    let server = serve(&data);
+    let client = reqwest::Client::new();
+    // A backup taken in the middle of a stream of submissions is consistent on its own.
+    let during = dir.path().join("during.db");
+    let load = futures::future::join_all((0..40).map(|i| submit(&client, &server.url, i)));
+    let backup = {
+        let mut c = rectify();
+        c.arg("backup").arg(&during).arg("--data").arg(&data);
+        tokio::task::spawn_blocking(move || run(c))
+    };
+    let (codes, backup) = tokio::join!(load, backup);
+    let backup = backup.unwrap();
+    assert_eq!(backup.code, 0, "{}", backup.stderr);
+    assert!(codes.iter().all(Option::is_some));
+    let r = run({
+        let mut c = rectify();
+        c.arg("restore").arg(&during).arg("--data").arg(dir.path().join("during-restored"));
+        c
+    });
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("audit chain intact"));
+
+    // Idle now: the restored copy equals the live database row for row.
+    let after = dir.path().join("after.db");
+    let b = run({
+        let mut c = rectify();
+        c.arg("backup").arg(&after).arg("--data").arg(&data);
+        c
+    });
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    assert!(b.stdout.contains("40 cases"), "{}", b.stdout);
+    let r = run({
+        let mut c = rectify();
+        c.arg("restore").arg(&after).arg("--data").arg(&restored);
+        c
+    });
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (live, copy) = (dump(&data.join("rectify.db")), dump(&restored.join("rectify.db")));
+    assert_eq!(live.len(), copy.len());
+    for ((t, rows), (t2, rows2)) in live.iter().zip(&copy) {
+        assert_eq!(t, t2);
+        assert_eq!(rows, rows2, "table {t} differs after restore");
+    }
+    assert!(live.iter().any(|(t, rows)| t == "cases" && rows.len() == 40));
+
+    // Never over an existing database, never onto an existing file.
+    let again = run({
+        let mut c = rectify();
+        c.arg("restore").arg(&after).arg("--data").arg(&restored);
+        c
+    });
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already here"));
+    let over = run({
+        let mut c = rectify();
+        c.arg("backup").arg(&after).arg("--data").arg(&data);
+        c
+    });
+    assert_eq!(over.code, 2);
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_loses_no_acknowledged_submission() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = serve(&data);
+    let url = server.url.clone();
+    let client = reqwest::Client::new();
+    // Eight clients submit until the server dies under them.
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let tasks: Vec<_> = (0..8)
+        .map(|t| {
+            let (client, url, acknowledged) = (client.clone(), url.clone(), acknowledged.clone());
+            tokio::spawn(async move {
+                for i in 0.. {
+                    match submit(&client, &url, t * 100_000 + i).await {
+                        Some(code) => acknowledged.lock().unwrap().push(code),
+                        None => break,
+                    }
+                }
+            })
+        })
+        .collect();
+    // kill -9 once a few hundred are in.
+    let started = std::time::Instant::now();
+    while acknowledged.lock().unwrap().len() < 300 {
+        assert!(started.elapsed().as_secs() < 120, "submissions stalled");
+        assert!(!tasks.iter().all(|t| t.is_finished()), "every client stopped before the crash");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+
+    let store =
+        rectify_store::Store::open(&Location::DataDir(data.clone()), std::sync::Arc::new(rectify_store::SystemClock))
+            .await
+            .unwrap();
+    let stored: Vec<(String,)> =
+        store.db().fetch_all(rectify_store::db::Q::new("SELECT tracking_code FROM cases")).await.unwrap();
+    let stored: std::collections::HashSet<String> = stored.into_iter().map(|(c,)| c).collect();
+    let lost: Vec<_> = acknowledged
+        .iter()
+        .filter(|c| !stored.contains(c.replace('-', "").as_str()) && !stored.contains(c.as_str()))
+        .collect();
+    assert!(lost.is_empty(), "{} of {} acknowledged submissions lost: {lost:?}", lost.len(), acknowledged.len());
+    let report = store.verify_audit(Vec::new()).await.unwrap();
+    assert_eq!(report.broken, None, "the chain verifies after the crash");
+    store.close().await;
+    // And the server starts again on it.
+    drop(serve(&data));
+}

@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod attachment;
+pub mod audit;
 pub mod calendar;
 pub mod campaign;
 pub mod case;

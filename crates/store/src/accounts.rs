@@ -316,7 +316,17 @@ impl Store {
                     )
                     .await?;
                     c.execute(Q::new("DELETE FROM sessions WHERE expires_at < $1").bind(now)).await?;
-                    get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id).into())
+                    let account =
+                        get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
+                    let event = crate::audit::Event {
+                        actor: &account.username,
+                        kind: "login",
+                        subject: format!("account:{id}"),
+                        action: "login",
+                        payload: serde_json::json!({ "expires_at": expires }),
+                    };
+                    crate::audit::append(&mut c, now, event).await?;
+                    Ok(account)
                 })
             })
             .await?;

@@ -27,9 +27,11 @@ pub(crate) async fn record<T: Serialize>(
     at: Timestamp,
     change: Change<'_, T>,
 ) -> StoreResult<()> {
-    let json = |v: Option<&T>| -> StoreResult<Option<String>> {
-        v.map(|v| serde_json::to_string(v).map_err(|e| StoreError::Encode(e.to_string()))).transpose()
+    let value = |v: Option<&T>| -> StoreResult<Option<serde_json::Value>> {
+        v.map(|v| serde_json::to_value(v).map_err(|e| StoreError::Encode(e.to_string()))).transpose()
     };
+    let (before, after) = (value(change.before)?, value(change.after)?);
+    let text = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string());
     c.execute(
         Q::new(
             "INSERT INTO history (at, account_id, actor, entity, entity_id, action, note, before, after) \
@@ -39,14 +41,22 @@ pub(crate) async fn record<T: Serialize>(
         .bind(actor.account_id)
         .bind(actor.username.as_str())
         .bind(change.entity.as_str())
-        .bind(change.entity_id)
+        .bind(change.entity_id.as_str())
         .bind(change.action)
         .bind(change.note)
-        .bind(json(change.before)?)
-        .bind(json(change.after)?),
+        .bind(text(&before))
+        .bind(text(&after)),
     )
     .await?;
-    Ok(())
+    // The same change, chained: history is what the pages show, the chain what proves it.
+    let event = crate::audit::Event {
+        actor: &actor.username,
+        kind: "change",
+        subject: format!("{}:{}", change.entity.as_str(), change.entity_id),
+        action: change.action,
+        payload: serde_json::json!({ "note": change.note, "before": before, "after": after }),
+    };
+    crate::audit::append(c, at, event).await
 }
 
 record! {

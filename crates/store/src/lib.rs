@@ -5,6 +5,8 @@
 pub mod accounts;
 mod actions;
 pub mod attachments;
+pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod campaigns;
 pub mod cases;

@@ -1,3 +1,5 @@
+pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod demo;
 pub mod serve;

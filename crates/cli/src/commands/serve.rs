@@ -31,6 +31,12 @@ pub struct Args {
     /// Do not run the notification worker in this instance (another one does).
     #[arg(long)]
     pub no_notify: bool,
+    /// Public case submissions one client address may make per minute.
+    #[arg(long, env = "RECTIFY_SUBMIT_PER_MINUTE", default_value_t = WebConfig::default().submit_per_minute)]
+    pub submit_per_minute: u32,
+    /// Tracking lookups and ratings one client address may make per minute.
+    #[arg(long, env = "RECTIFY_TRACK_PER_MINUTE", default_value_t = WebConfig::default().track_per_minute)]
+    pub track_per_minute: u32,
 }
 
 impl Args {
@@ -82,7 +88,12 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         .map_err(|e| Failure::Runtime(format!("cannot listen on {}: {e}", args.addr)))?;
     let addr = listener.local_addr().map_err(Failure::runtime)?;
     println!("Rectify listening on http://{addr} ({})", args.store.describe());
-    let state = AppState::new(store.clone(), WebConfig { secure_cookies: args.secure_cookies, ..WebConfig::default() });
+    let config = WebConfig {
+        secure_cookies: args.secure_cookies,
+        submit_per_minute: args.submit_per_minute,
+        track_per_minute: args.track_per_minute,
+    };
+    let state = AppState::new(store.clone(), config);
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let worker = notifier.map(|n| {
         tokio::spawn(n.run(store.clone(), async move {

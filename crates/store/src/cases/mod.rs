@@ -309,7 +309,14 @@ pub(crate) async fn record_event(
         .bind(unit),
     )
     .await?;
-    Ok(())
+    let event = crate::audit::Event {
+        actor: &actor.username,
+        kind: "change",
+        subject: format!("case:{case}"),
+        action,
+        payload: serde_json::json!({ "note": note, "public_text": public_text, "unit_id": unit }),
+    };
+    crate::audit::append(c, at, event).await
 }
 
 record! {
