@@ -159,7 +159,8 @@ async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
         ..NewAccount::default()
     };
     store.create_account(&system, account).await?;
-    let session = store.login("bench", &password).await?.ok_or_else(|| Failure::Runtime("bench sign-in".into()))?;
+    let session =
+        store.login("bench", &password, None).await?.ok_or_else(|| Failure::Runtime("bench sign-in".into()))?;
     let cookie = format!("rectify_session={}", session.token);
 
     println!("\n## Writes over HTTP\n");

@@ -43,7 +43,7 @@ fn help_for_every_command() {
         c
     });
     assert_eq!(top.code, 0);
-    for cmd in ["serve", "demo", "calendar", "user", "bench"] {
+    for cmd in ["serve", "demo", "calendar", "user", "audit", "backup", "restore", "bench"] {
         assert!(top.stdout.contains(cmd), "{cmd} listed");
     }
     for args in [
@@ -546,4 +546,64 @@ async fn a_crash_loses_no_acknowledged_submission() {
     store.close().await;
     // And the server starts again on it.
     drop(serve(&data));
+}
+
+fn user_cmd(data: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut c = rectify();
+    c.arg("user").args(args).arg("--data").arg(data);
+    match stdin {
+        Some(input) => {
+            let mut child = c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+            child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+            let out = child.wait_with_output().unwrap();
+            Run {
+                code: out.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            }
+        }
+        None => run(c),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_disable_and_reset_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert_eq!(
+        user_cmd(&data, &["add", "staff1", "--role", "office_staff", "--password-stdin"], Some("first-password\n"))
+            .code,
+        0
+    );
+    let r = user_cmd(&data, &["reset-password", "staff1", "--password-stdin"], Some("second-password\n"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("second-password"), "a password typed in is not echoed");
+    let generated = user_cmd(&data, &["reset-password", "staff1"], None);
+    let new = generated
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Password: "))
+        .expect("a generated password is printed")
+        .to_owned();
+
+    let open = || async {
+        rectify_store::Store::open(&Location::DataDir(data.clone()), std::sync::Arc::new(rectify_store::SystemClock))
+            .await
+            .unwrap()
+    };
+    let store = open().await;
+    assert!(store.login("staff1", "second-password", None).await.unwrap().is_none(), "the old password is gone");
+    assert!(store.login("staff1", &new, None).await.unwrap().is_some());
+    store.close().await;
+
+    assert_eq!(user_cmd(&data, &["disable", "staff1"], None).code, 0);
+    let store = open().await;
+    assert!(store.login("staff1", &new, None).await.unwrap().is_none(), "a disabled account cannot sign in");
+    assert_eq!(store.verify_audit(Vec::new()).await.unwrap().broken, None);
+    store.close().await;
+    let missing = user_cmd(&data, &["disable", "nobody"], None);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("nobody"), "{}", missing.stderr);
+    let short = user_cmd(&data, &["reset-password", "staff1", "--password-stdin"], Some("short\n"));
+    assert_eq!(short.code, 2);
 }

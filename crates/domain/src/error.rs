@@ -175,6 +175,9 @@ pub enum DomainError {
     /// The action is not allowed from the current state.
     #[error("cannot {action} from state {state}")]
     StateConflict { action: String, state: String },
+    /// Too many failed attempts (sign-in): try again after this many seconds.
+    #[error("too many attempts; retry in {retry_after_secs} s")]
+    Throttled { retry_after_secs: u64 },
 }
 
 fn summarize(errors: &[FieldError]) -> String {

@@ -13,6 +13,7 @@ pub mod history;
 pub mod ids;
 pub mod immediate;
 pub mod light;
+pub mod login;
 pub mod patch;
 pub mod person;
 pub mod problem;

@@ -16,6 +16,7 @@ use rand::RngCore;
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
 use rectify_domain::error::Problems;
 use rectify_domain::ids::{AccountId, TokenId, UnitId};
+use rectify_domain::login::{Failures, LOGIN_THROTTLE};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue, text};
 use serde::{Deserialize, Serialize};
@@ -271,7 +272,15 @@ impl Store {
 
     /// Checks a password and opens a session. `None` for a wrong name or password (the caller
     /// must not say which).
-    pub async fn login(&self, username: &str, password: &str) -> StoreResult<Option<Session>> {
+    /// Signs in. Failed attempts are counted per account name and per client address (every
+    /// instance sees the same counts); past the limits of [`LOGIN_THROTTLE`] attempts are refused
+    /// with `Throttled` before the password is even checked.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client: Option<std::net::IpAddr>,
+    ) -> StoreResult<Option<Session>> {
         record! {
             struct Row {
                 id: i64,
@@ -279,19 +288,23 @@ impl Store {
                 disabled_at: Option<DateTime<Utc>>,
             }
         }
+        let name = text::clean(username).to_lowercase();
+        let keys = (format!("account:{name}"), client.map(|ip| format!("client:{ip}")));
+        self.check_throttle(&keys).await?;
         let row: Option<Row> = self
             .db
             .fetch_optional(
-                Q::new("SELECT id, password_hash, disabled_at FROM accounts WHERE username = $1")
-                    .bind(text::clean(username).to_lowercase()),
+                Q::new("SELECT id, password_hash, disabled_at FROM accounts WHERE username = $1").bind(name.as_str()),
             )
             .await?;
         let Some(row) = row else {
             // Spend the same time as a real check, so timing does not tell which names exist.
             let _ = hash_password(password.to_owned()).await;
+            self.record_failure(keys).await?;
             return Ok(None);
         };
         if !verify_password(password.to_owned(), row.password_hash).await || row.disabled_at.is_some() {
+            self.record_failure(keys).await?;
             return Ok(None);
         }
         let id = row.id;
@@ -299,6 +312,7 @@ impl Store {
         let now = self.now();
         let expires = Timestamp::from_utc(now.utc() + TimeDelta::hours(SESSION_HOURS));
         let token_hash = digest(&token);
+        let account_key = keys.0;
         let account = self
             .db
             .write(move |tx| {
@@ -316,6 +330,7 @@ impl Store {
                     )
                     .await?;
                     c.execute(Q::new("DELETE FROM sessions WHERE expires_at < $1").bind(now)).await?;
+                    c.execute(Q::new("DELETE FROM login_failures WHERE key = $1").bind(account_key)).await?;
                     let account =
                         get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
                     let event = crate::audit::Event {
@@ -445,5 +460,137 @@ impl Store {
             })
         })
         .transpose()
+    }
+}
+
+record! {
+    struct FailureRow {
+        key: String,
+        n: i64,
+        oldest: DateTime<Utc>,
+    }
+}
+
+impl Store {
+    /// Refuses the attempt when the account name or the client address is over its limit.
+    async fn check_throttle(&self, keys: &(String, Option<String>)) -> StoreResult<()> {
+        let now = self.now().utc();
+        let since = Timestamp::from_utc(now - LOGIN_THROTTLE.window);
+        let client = keys.1.as_deref().unwrap_or(keys.0.as_str());
+        let q = Q::new(
+            "SELECT key, COUNT(*) AS n, MIN(at) AS oldest FROM login_failures \
+             WHERE at > $1 AND key IN ($2, $3) GROUP BY key",
+        )
+        .bind(since)
+        .bind(keys.0.as_str())
+        .bind(client);
+        let rows: Vec<FailureRow> = self.db.fetch_all(q).await?;
+        let of = |key: Option<&str>| {
+            rows.iter()
+                .find(|r| Some(r.key.as_str()) == key)
+                .map(|r| Failures { count: r.n.max(0) as u64, oldest: r.oldest })
+        };
+        LOGIN_THROTTLE.check(of(Some(&keys.0)), of(keys.1.as_deref()), now)?;
+        Ok(())
+    }
+
+    async fn record_failure(&self, keys: (String, Option<String>)) -> StoreResult<()> {
+        let now = self.now();
+        let since = Timestamp::from_utc(now.utc() - LOGIN_THROTTLE.window);
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    for key in std::iter::once(keys.0).chain(keys.1) {
+                        c.execute(Q::new("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(key).bind(now))
+                            .await?;
+                    }
+                    // Failures older than the window no longer count: drop them as we go.
+                    c.execute(Q::new("DELETE FROM login_failures WHERE at <= $1").bind(since)).await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+}
+
+/// What an administrator changes about an account's access.
+#[derive(Debug, Clone)]
+pub enum AccessChange {
+    /// No more sign-ins; every session of the account ends. (API tokens belong to integrations,
+    /// not accounts, and are revoked on their own.)
+    Disable,
+    /// A new password (hashed here); every session ends, so whoever knew the old one is out.
+    ResetPassword(String),
+}
+
+impl Store {
+    /// Disables an account or resets its password, ending its sessions, in one transaction with
+    /// its history (the new password is never recorded).
+    pub async fn change_access(&self, actor: &Actor, username: &str, change: AccessChange) -> StoreResult<Account> {
+        authorize(actor, Permission::ManageAccounts, Party::Office)?;
+        let hash = match &change {
+            AccessChange::ResetPassword(p) if p.chars().count() < MIN_PASSWORD_CHARS => {
+                return Err(DomainError::field(
+                    "password",
+                    Issue::OutOfRange { min: MIN_PASSWORD_CHARS as i64, max: 1024 },
+                )
+                .into());
+            }
+            AccessChange::ResetPassword(p) => Some(hash_password(p.clone()).await?),
+            AccessChange::Disable => None,
+        };
+        let name = text::clean(username).to_lowercase();
+        let now = self.now();
+        let actor = actor.clone();
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let id: Option<i64> = c
+                        .scalar_optional(Q::new("SELECT id FROM accounts WHERE username = $1").bind(name.as_str()))
+                        .await?;
+                    let id = id.ok_or_else(|| DomainError::not_found(Entity::Account, name.as_str()))?;
+                    let before = get(&mut c, AccountId(id)).await?;
+                    let action = match hash {
+                        Some(h) => {
+                            c.execute(
+                                Q::new("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                                    .bind(h)
+                                    .bind(now)
+                                    .bind(id),
+                            )
+                            .await?;
+                            "reset_password"
+                        }
+                        None => {
+                            c.execute(
+                                Q::new(
+                                    "UPDATE accounts SET disabled_at = COALESCE(disabled_at, $1), updated_at = $1 \
+                                     WHERE id = $2",
+                                )
+                                .bind(now)
+                                .bind(id),
+                            )
+                            .await?;
+                            "disable"
+                        }
+                    };
+                    c.execute(Q::new("DELETE FROM sessions WHERE account_id = $1").bind(id)).await?;
+                    let after =
+                        get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
+                    let change = Change {
+                        entity: Entity::Account,
+                        entity_id: id.to_string(),
+                        action,
+                        note: None,
+                        before: before.as_ref(),
+                        after: Some(&after),
+                    };
+                    history::record(&mut c, &actor, now, change).await?;
+                    Ok(after)
+                })
+            })
+            .await
     }
 }

@@ -34,13 +34,20 @@ pub enum ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        ApiError::Store(e)
+        match e {
+            StoreError::Domain(d) => d.into(),
+            other => ApiError::Store(other),
+        }
     }
 }
 
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
-        ApiError::Store(StoreError::Domain(e))
+        match e {
+            // Throttling is answered like every other "too many": 429 with Retry-After.
+            DomainError::Throttled { retry_after_secs } => ApiError::TooManyRequests { retry_after_secs },
+            other => ApiError::Store(StoreError::Domain(other)),
+        }
     }
 }
 
@@ -242,6 +249,9 @@ impl ApiError {
                         message.clone(),
                         vec![FieldMessage { field: "action".into(), code: "not_allowed_from_state".into(), message }],
                     )
+                }
+                DomainError::Throttled { retry_after_secs } => {
+                    ApiError::TooManyRequests { retry_after_secs }.into_problem(lang)
                 }
             },
             e @ (ApiError::Store(_) | ApiError::Internal(_)) => {

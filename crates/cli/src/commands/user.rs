@@ -2,7 +2,7 @@ use crate::Failure;
 use crate::location::StoreArgs;
 use rectify_domain::actor::{Actor, Role};
 use rectify_domain::ids::UnitId;
-use rectify_store::accounts::{NewAccount, random_secret};
+use rectify_store::accounts::{AccessChange, NewAccount, random_secret};
 use std::io::Read;
 
 #[derive(clap::Subcommand, Debug)]
@@ -22,6 +22,31 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Disable an account: no more sign-ins, its sessions end (history keeps it).
+    Disable {
+        username: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Set a new password (generated and printed, or read from standard input); sessions end.
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// The password from standard input, or a generated one (and whether it was generated).
+fn password(from_stdin: bool) -> Result<(String, bool), Failure> {
+    if from_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(Failure::runtime)?;
+        Ok((s.trim_end_matches(['\n', '\r']).to_owned(), false))
+    } else {
+        Ok((random_secret("").chars().take(20).collect(), true))
+    }
 }
 
 pub async fn run(cmd: Command) -> Result<(), Failure> {
@@ -39,13 +64,7 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
                 }
                 None => None,
             };
-            let (password, generated) = if password_stdin {
-                let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).map_err(Failure::runtime)?;
-                (s.trim_end_matches(['\n', '\r']).to_owned(), false)
-            } else {
-                (random_secret("").chars().take(20).collect(), true)
-            };
+            let (password, generated) = password(password_stdin)?;
             let s = store.open().await?;
             let account = s
                 .create_account(
@@ -64,6 +83,27 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
                 println!("Password: {password}");
             }
             s.close().await;
+            Ok(())
+        }
+        Command::Disable { username, store } => {
+            let s = store.open().await?;
+            let result = s.change_access(&Actor::system(), &username, AccessChange::Disable).await;
+            s.close().await;
+            let account = result?;
+            println!("Disabled account {}; its sessions have ended", account.username);
+            Ok(())
+        }
+        Command::ResetPassword { username, password_stdin, store } => {
+            let (password, generated) = password(password_stdin)?;
+            let s = store.open().await?;
+            let result =
+                s.change_access(&Actor::system(), &username, AccessChange::ResetPassword(password.clone())).await;
+            s.close().await;
+            let account = result?;
+            println!("New password set for {}; its sessions have ended", account.username);
+            if generated {
+                println!("Password: {password}");
+            }
             Ok(())
         }
     }

@@ -31,10 +31,15 @@ async fn login_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Pa
     ctx.render(&st, "login.html", context! { next => safe_next(ctx.query("next")) })
 }
 
-async fn login(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn login(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    crate::extract::ClientIp(ip): crate::extract::ClientIp,
+    form: FormData,
+) -> Result<Response, PageError> {
     let next = safe_next(form.get("next"));
     let (username, password) = (form.get("username").unwrap_or_default(), form.get("password").unwrap_or_default());
-    match st.store.login(username, password).await? {
+    match st.store.login(username, password, Some(ip)).await? {
         Some(session) => {
             let mut resp = see_other(&next);
             let cookie = crate::routes::session_cookie(&session.token, st.config.secure_cookies);

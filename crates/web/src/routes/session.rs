@@ -1,7 +1,7 @@
 use super::Errors;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, JsonBody, SESSION_COOKIE, session_token};
+use crate::extract::{Auth, ClientIp, JsonBody, SESSION_COOKIE, session_token};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -42,11 +42,14 @@ fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// Signs in with a password and sets the session cookie (HttpOnly, SameSite=Strict).
+/// Signs in with a password and sets the session cookie (HttpOnly, SameSite=Strict). After 5
+/// failed attempts for one account name (30 from one client address) within 15 minutes, further
+/// attempts answer 429 with `Retry-After` until the oldest failure is 15 minutes old.
 #[utoipa::path(post, path = "/session", tag = "session", request_body = Credentials, security(()),
     responses((status = 200, body = SessionInfo), Errors))]
-async fn login(State(st): State<AppState>, body: JsonBody<Credentials>) -> ApiResult<Response> {
-    let session = st.store.login(&body.value.username, &body.value.password).await?.ok_or(ApiError::BadCredentials)?;
+async fn login(State(st): State<AppState>, ClientIp(ip): ClientIp, body: JsonBody<Credentials>) -> ApiResult<Response> {
+    let session =
+        st.store.login(&body.value.username, &body.value.password, Some(ip)).await?.ok_or(ApiError::BadCredentials)?;
     let mut resp = Json(SessionInfo { account: session.account, expires_at: session.expires_at }).into_response();
     resp.headers_mut()
         .insert(header::SET_COOKIE, cookie(&session.token, SESSION_HOURS * 3600, st.config.secure_cookies));
