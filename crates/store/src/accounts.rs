@@ -594,3 +594,95 @@ impl Store {
             .await
     }
 }
+
+record! {
+    struct TokenRow {
+        id: i64,
+        name: String,
+        role: String,
+        unit_id: Option<i64>,
+        created_at: DateTime<Utc>,
+        revoked_at: Option<DateTime<Utc>>,
+    }
+}
+
+impl TokenRow {
+    fn into_token(self) -> StoreResult<ApiToken> {
+        Ok(ApiToken {
+            id: TokenId(self.id),
+            name: self.name,
+            role: parse_stored("role", &self.role, Role::parse)?,
+            unit_id: self.unit_id.map(UnitId),
+            created_at: Timestamp::from_utc(self.created_at),
+            revoked: self.revoked_at.is_some(),
+        })
+    }
+}
+
+const TOKEN_COLUMNS: &str = "id, name, role, unit_id, created_at, revoked_at";
+
+impl Store {
+    /// Every API token, revoked ones too (never their secrets: only hashes are stored).
+    pub async fn list_tokens(&self, actor: &Actor) -> StoreResult<Vec<ApiToken>> {
+        authorize(actor, Permission::ManageAccounts, Party::Office)?;
+        let rows: Vec<TokenRow> =
+            self.db.fetch_all(Q::new(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id"))).await?;
+        rows.into_iter().map(TokenRow::into_token).collect()
+    }
+
+    /// Revokes a token at once for every instance (each request looks the token up). Revoking
+    /// twice is harmless; the token row stays for the record.
+    pub async fn revoke_token(&self, actor: &Actor, id: TokenId) -> StoreResult<ApiToken> {
+        authorize(actor, Permission::ManageAccounts, Party::Office)?;
+        let now = self.now();
+        let actor = actor.clone();
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let q = || Q::new(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1")).bind(id);
+                    let before: TokenRow =
+                        c.fetch_optional(q()).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
+                    let before = before.into_token()?;
+                    c.execute(
+                        Q::new("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
+                            .bind(now)
+                            .bind(id),
+                    )
+                    .await?;
+                    let after: TokenRow =
+                        c.fetch_optional(q()).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
+                    let after = after.into_token()?;
+                    let change = Change {
+                        entity: Entity::Account,
+                        entity_id: format!("token:{id}"),
+                        action: "revoke_token",
+                        note: None,
+                        before: Some(&before),
+                        after: Some(&after),
+                    };
+                    history::record(&mut c, &actor, now, change).await?;
+                    Ok(after)
+                })
+            })
+            .await
+    }
+
+    /// Ends every session of the account signed in with `token` (a lost phone, a shared
+    /// computer): all instances, since sessions live in the database.
+    pub async fn logout_everywhere(&self, token: &str) -> StoreResult<u64> {
+        let hash = digest(token);
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let account: Option<i64> = c
+                        .scalar_optional(Q::new("SELECT account_id FROM sessions WHERE token_hash = $1").bind(hash))
+                        .await?;
+                    let Some(account) = account else { return Ok(0) };
+                    c.execute(Q::new("DELETE FROM sessions WHERE account_id = $1").bind(account)).await
+                })
+            })
+            .await
+    }
+}

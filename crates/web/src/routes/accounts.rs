@@ -1,16 +1,20 @@
 use super::Errors;
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::{Auth, JsonBody};
+use crate::extract::{Auth, JsonBody, PathId};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use rectify_store::accounts::{Account, CreatedToken, NewAccount, NewToken};
+use rectify_domain::ids::TokenId;
+use rectify_store::accounts::{Account, ApiToken, CreatedToken, NewAccount, NewToken};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_accounts, create_account)).routes(routes!(create_token))
+    OpenApiRouter::new()
+        .routes(routes!(list_accounts, create_account))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
 }
 
 #[utoipa::path(get, path = "/accounts", tag = "accounts", responses((status = 200, body = Vec<Account>), Errors))]
@@ -38,4 +42,22 @@ async fn create_token(
     body: JsonBody<NewToken>,
 ) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
     Ok((StatusCode::CREATED, Json(st.store.create_token(&actor, body.value).await?)))
+}
+
+/// Every API token (administrators): name, role, unit, when made, whether revoked. Never the
+/// secret.
+#[utoipa::path(get, path = "/tokens", tag = "accounts", responses((status = 200, body = Vec<ApiToken>), Errors))]
+async fn list_tokens(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<ApiToken>>> {
+    Ok(Json(st.store.list_tokens(&actor).await?))
+}
+
+/// Revokes a token (administrators): every instance refuses it from the next request on.
+#[utoipa::path(delete, path = "/tokens/{id}", tag = "accounts", params(("id" = String, Path)),
+    responses((status = 200, body = ApiToken), Errors))]
+async fn revoke_token(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<TokenId>,
+) -> ApiResult<Json<ApiToken>> {
+    Ok(Json(st.store.revoke_token(&actor, id).await?))
 }

@@ -1,7 +1,7 @@
 use super::Errors;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, ClientIp, JsonBody, SESSION_COOKIE, session_token};
+use crate::extract::{Auth, ClientIp, JsonBody, Params, SESSION_COOKIE, session_token};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -70,11 +70,20 @@ async fn whoami(Auth(actor): Auth) -> Json<Me> {
     Json(Me { username, role, unit_id })
 }
 
-/// Signs out and clears the cookie.
-#[utoipa::path(delete, path = "/session", tag = "session", security(()), responses((status = 204)))]
-async fn logout(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+/// Signs out and clears the cookie; with `everywhere=true`, ends every session of the account
+/// (on every device and every instance).
+#[utoipa::path(delete, path = "/session", tag = "session", security(()),
+    params(("everywhere" = Option<bool>, Query, description = "end every session of the account")),
+    responses((status = 204)))]
+async fn logout(State(st): State<AppState>, headers: HeaderMap, mut p: Params) -> ApiResult<Response> {
+    let everywhere = p.bool("everywhere").unwrap_or(false);
+    p.finish()?;
     if let Some(token) = session_token(&headers) {
-        st.store.logout(&token).await?;
+        if everywhere {
+            st.store.logout_everywhere(&token).await?;
+        } else {
+            st.store.logout(&token).await?;
+        }
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();
     resp.headers_mut().insert(header::SET_COOKIE, cookie("", 0, st.config.secure_cookies));
