@@ -217,6 +217,18 @@ async fn a_problem_is_closed_off_through_the_pages(backend: Backend) {
 async fn forms_need_a_session_and_its_csrf_token(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else { return };
     let anonymous = Client::new();
+    // Every page: a CSP that allows no inline script or style and no framing.
+    let home = anonymous.get(app.url("/")).send().await.unwrap();
+    let csp = home.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    for part in ["script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "object-src 'none'"] {
+        assert!(csp.contains(part), "{csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(home.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(home.headers()["referrer-policy"], "no-referrer");
+    let missing = get(&app, &anonymous, "/no-such-page").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.html.starts_with("<!doctype html>"), "pages answer a missing page in HTML");
     let p = get(&app, &anonymous, "/app/problems").await;
     assert!(p.url.ends_with("/login?next=%2Fapp%2Fproblems"), "{}", p.url);
 
