@@ -159,9 +159,14 @@ pub async fn actor_of(headers: &HeaderMap, state: &AppState) -> Result<Option<Ac
 }
 
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `name`, if sent and not empty.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
         let (k, v) = kv.trim().split_once('=')?;
-        (k == SESSION_COOKIE && !v.is_empty()).then(|| v.to_owned())
+        (k == name && !v.is_empty()).then(|| v.to_owned())
     })
 }
 
@@ -227,6 +232,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 }
 
 impl Params {
+    /// Parameters from elsewhere than the request line (a page's query, read leniently).
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Params {
+        Params { pairs, problems: Problems::new(), known: Vec::new() }
+    }
+
     fn raw(&mut self, name: &'static str) -> Option<String> {
         self.known.push(name);
         self.pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty())

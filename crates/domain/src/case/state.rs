@@ -171,10 +171,12 @@ pub const CASE_TRANSITIONS: [CaseTransition; 13] = [
 ];
 
 /// The actions `party` may fire from `state`, each once, in table order: what a page offers.
-/// Guards (due dates, pending extensions) still decide when one is fired.
-pub fn available_actions(state: CaseState, party: CaseParty) -> Vec<CaseAction> {
+/// The office's `extend` decides a unit's request, so it is offered only while one is pending.
+/// Other guards (due dates) still decide when an action is fired.
+pub fn available_actions(state: CaseState, party: CaseParty, extension_pending: bool) -> Vec<CaseAction> {
     let mut out: Vec<CaseAction> = Vec::new();
-    for t in CASE_TRANSITIONS.iter().filter(|t| t.by == party && t.from.contains(&state)) {
+    let offered = |t: &&CaseTransition| !(t.action == Extend && t.by == Office && !extension_pending);
+    for t in CASE_TRANSITIONS.iter().filter(|t| t.by == party && t.from.contains(&state)).filter(offered) {
         if !out.contains(&t.action) {
             out.push(t.action);
         }
@@ -291,6 +293,14 @@ pub fn fire(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_offer_the_office_an_extension_decision_only_while_one_is_pending() {
+        assert_eq!(available_actions(Assigned, Office, false), [Assign]);
+        assert_eq!(available_actions(Assigned, Office, true), [Assign, Extend]);
+        assert_eq!(available_actions(InProgress, AssignedUnit, false), [SendBack, Extend, Reply]);
+        assert_eq!(available_actions(Received, AssignedUnit, false), []);
+    }
 
     fn facts(state: CaseState) -> CaseFacts {
         CaseFacts {

@@ -2,7 +2,7 @@
 //! channel, and a case's page with its timeline and the actions the user's party may take.
 
 use super::portal::{unit_names, unit_options};
-use super::{Ctx, FormErrors, PageError, form_values, path_id, see_other};
+use super::{Ctx, FormErrors, PageError, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
@@ -14,8 +14,7 @@ use axum::routing::{get, post};
 use minijinja::{Value, context};
 use rectify_domain::actor::{Party, Permission, authorize};
 use rectify_domain::case::{
-    CaseAction, CaseParty, CaseState, CaseTransitionRequest, CaseType, Channel, ExtensionStatus, NewCase, Satisfaction,
-    VisitMethod,
+    CaseParty, CaseState, CaseTransitionRequest, CaseType, Channel, ExtensionStatus, NewCase, Satisfaction, VisitMethod,
 };
 use rectify_domain::ids::CaseId;
 use rectify_store::PageRequest;
@@ -81,18 +80,15 @@ async fn register(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Resul
         let input: NewCase = form.decode(&[("urgent", Kind::Bool)], &[])?;
         Ok::<_, ApiError>(st.store.register_case(actor, input, None).await?)
     };
-    match attempt.await {
-        Ok(c) => Ok(see_other(&format!("/app/cases/{}?done=created", c.value.id))),
-        Err(e) => {
-            let errors = FormErrors::from_error(e, ctx.lang)?;
-            ctx.render_status(
-                &st,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "app/case_new.html",
-                context! { choices => intake_choices(), values => form_values(&form), errors },
-            )
-        }
-    }
+    let done = |c: rectify_store::idempotency::Created<rectify_domain::case::Case>| {
+        format!("/app/cases/{}?done=created", c.value.id)
+    };
+    let (st, ctx, form) = (&st, &ctx, &form);
+    settle(ctx.lang, attempt.await, done, |errors| async move {
+        let page = context! { choices => intake_choices(), values => form_values(form), errors };
+        ctx.render_status(st, StatusCode::UNPROCESSABLE_ENTITY, "app/case_new.html", page)
+    })
+    .await
 }
 
 async fn page(
@@ -107,12 +103,8 @@ async fn page(
     let party = st.store.case_party(actor, &case).await?;
     let office = party == CaseParty::Office;
     let pending = case.extension.as_ref().is_some_and(|e| e.status == ExtensionStatus::Pending);
-    let actions: Vec<&str> = rectify_domain::case::available_actions(case.state, party)
-        .into_iter()
-        // The office's `extend` decides a unit's request: with none pending there is nothing to offer.
-        .filter(|a| !(office && *a == CaseAction::Extend && !pending))
-        .map(|a| a.as_str())
-        .collect();
+    let actions: Vec<&str> =
+        rectify_domain::case::available_actions(case.state, party, pending).iter().map(|a| a.as_str()).collect();
     let units = unit_names(st).await?;
     let unit_options = unit_options(&units);
     let (form_name, errors, values) = match failed {
@@ -151,11 +143,12 @@ async fn transition(
         Ok::<_, ApiError>(st.store.transition_case(actor, id, req).await?)
     }
     .await;
-    match result {
-        Ok(_) => Ok(see_other(&format!("/app/cases/{id}?done=action"))),
-        Err(e) => {
-            let name = form.get("action").unwrap_or("transition").to_owned();
-            page(&st, &ctx, id, Some((name, FormErrors::from_error(e, ctx.lang)?, &form))).await
-        }
-    }
+    let name = form.get("action").unwrap_or("transition").to_owned();
+    settle(
+        ctx.lang,
+        result,
+        |_| format!("/app/cases/{id}?done=action"),
+        |errors| page(&st, &ctx, id, Some((name, errors, &form))),
+    )
+    .await
 }

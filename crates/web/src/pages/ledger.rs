@@ -3,7 +3,7 @@
 //! may fire.
 
 use super::portal::{unit_names, unit_options};
-use super::{Ctx, FormErrors, PageError, form_values, path_id, see_other};
+use super::{Ctx, FormErrors, PageError, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
@@ -14,8 +14,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use minijinja::{Value, context};
 use rectify_domain::actor::{Actor, Permission, authorize};
-use rectify_domain::ids::{MeasureId, ProblemId, UnitId};
-use rectify_domain::light::Light;
+use rectify_domain::ids::{MeasureId, ProblemId};
 use rectify_domain::problem::{
     MeasurePatch, NewMeasure, NewProblem, NewProgress, ProblemState, ProblemType, TransitionRequest,
 };
@@ -33,22 +32,11 @@ pub fn router() -> Router<AppState> {
         .route("/app/problems/{id}/measures/{mid}/done", post(measure_done))
 }
 
-/// The ledger filters from the query string. Pages are lenient where the API is strict: a
-/// value that does not parse is ignored rather than refused (the form only offers valid ones).
+/// The ledger filters from the query string, read by the API's own parser. Pages are lenient
+/// where the API is strict: a value that does not parse is left out rather than refused (the
+/// forms only offer valid ones).
 pub(super) fn filter_from(ctx: &Ctx) -> ProblemFilter {
-    ProblemFilter {
-        unit: ctx.query("unit").and_then(|u| u.parse::<UnitId>().ok()),
-        include_sub_units: ctx.query("include_sub_units").is_some(),
-        states: ctx.query_all("state").into_iter().filter_map(ProblemState::parse).collect(),
-        light: ctx.query("light").and_then(Light::parse),
-        overdue: ctx.query("overdue").map(|v| v == "true"),
-        campaign: ctx.query("campaign").and_then(|c| c.parse().ok()),
-        batch: ctx.query("batch").and_then(|b| b.parse().ok()),
-        category: ctx.query("category").map(str::to_owned),
-        problem_type: ctx.query("type").and_then(ProblemType::parse),
-        q: ctx.query("q").map(str::to_owned),
-        ..ProblemFilter::default()
-    }
+    crate::routes::problems::problem_filter(&mut ctx.params())
 }
 
 /// Choices every ledger form offers.
@@ -95,19 +83,16 @@ async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
         let input: NewProblem = form.decode(&[("published", Kind::Bool)], &[])?;
         Ok::<_, ApiError>(st.store.create_problem(actor, input, None).await?)
     };
-    match attempt.await {
-        Ok(c) => Ok(see_other(&format!("/app/problems/{}?done=created", c.value.id))),
-        Err(e) => {
-            let errors = FormErrors::from_error(e, ctx.lang)?;
-            let choices = choices(&st, actor).await?;
-            ctx.render_status(
-                &st,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "app/problem_new.html",
-                context! { choices, values => form_values(&form), errors },
-            )
-        }
-    }
+    let done = |c: rectify_store::idempotency::Created<rectify_domain::problem::Problem>| {
+        format!("/app/problems/{}?done=created", c.value.id)
+    };
+    let (st, ctx, form) = (&st, &ctx, &form);
+    settle(ctx.lang, attempt.await, done, |errors| async move {
+        let choices = choices(st, actor).await?;
+        let page = context! { choices, values => form_values(form), errors };
+        ctx.render_status(st, StatusCode::UNPROCESSABLE_ENTITY, "app/problem_new.html", page)
+    })
+    .await
 }
 
 /// The problem page, optionally with the errors of a form sent from it.
@@ -154,10 +139,13 @@ async fn outcome<T>(
     result: Result<T, ApiError>,
     done: &str,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(_) => Ok(see_other(&format!("/app/problems/{id}?done={done}"))),
-        Err(e) => page(st, ctx, id, Some((form_name, FormErrors::from_error(e, ctx.lang)?, form))).await,
-    }
+    settle(
+        ctx.lang,
+        result,
+        |_| format!("/app/problems/{id}?done={done}"),
+        |errors| page(st, ctx, id, Some((form_name, errors, form))),
+    )
+    .await
 }
 
 async fn transition(

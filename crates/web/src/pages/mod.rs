@@ -83,15 +83,8 @@ pub(crate) fn request_lang(headers: &HeaderMap, query: &[(String, String)]) -> (
     if let Some((_, v)) = query.iter().find(|(k, _)| k == "lang") {
         return (if v == "en" { Lang::En } else { Lang::Zh }, true);
     }
-    let cookie = cookie_value(headers, LANG_COOKIE);
+    let cookie = crate::extract::cookie(headers, LANG_COOKIE);
     (if cookie.as_deref() == Some("en") { Lang::En } else { Lang::Zh }, false)
-}
-
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_owned())
-    })
 }
 
 /// The CSRF token of a session: derived from the session secret, so it needs no storage and
@@ -161,6 +154,11 @@ impl Ctx {
 
     pub fn query_all(&self, name: &str) -> Vec<&str> {
         self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).collect()
+    }
+
+    /// The query as API parameters (for the API's own filter parsers).
+    pub fn params(&self) -> crate::extract::Params {
+        crate::extract::Params::from_pairs(self.query.iter().filter(|(k, _)| k != "lang").cloned().collect())
     }
 
     /// The query as given (without `lang`), for re-rendering filter forms.
@@ -282,6 +280,24 @@ impl FormErrors {
     }
 }
 
+/// A form's outcome: on success, `303` to the address `done` gives; on an error the user can fix,
+/// `again` renders the form's page with the messages next to the fields; any other error becomes
+/// an error page.
+pub async fn settle<T, Fut>(
+    lang: Lang,
+    result: Result<T, ApiError>,
+    done: impl FnOnce(T) -> String,
+    again: impl FnOnce(FormErrors) -> Fut,
+) -> Result<Response, PageError>
+where
+    Fut: std::future::Future<Output = Result<Response, PageError>>,
+{
+    match result {
+        Ok(value) => Ok(see_other(&done(value))),
+        Err(e) => again(FormErrors::from_error(e, lang)?).await,
+    }
+}
+
 /// The values a form was sent with, to fill it again after an error.
 pub fn form_values(form: &FormData) -> BTreeMap<String, String> {
     let mut values = BTreeMap::new();
@@ -326,11 +342,16 @@ impl From<DomainError> for PageError {
 #[derive(Clone)]
 struct PendingPageError(std::sync::Arc<std::sync::Mutex<Option<PageError>>>);
 
+/// To the sign-in page, coming back to `next` afterwards.
+fn login_redirect(next: &str) -> Response {
+    let q = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+    see_other(&format!("/login?{q}"))
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         if let PageError::Login { next } = &self {
-            let q = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
-            return see_other(&format!("/login?{q}"));
+            return login_redirect(next);
         }
         let mut resp = StatusCode::INTERNAL_SERVER_ERROR.into_response();
         resp.extensions_mut().insert(PendingPageError(std::sync::Arc::new(std::sync::Mutex::new(Some(self)))));
@@ -366,7 +387,7 @@ pub(crate) fn error_page(st: &AppState, lang: Lang, err: PageError) -> Response 
             st.view.catalog.text("error.csrf_title", lang, &[]),
             st.view.catalog.text("error.csrf_detail", lang, &[]),
         ),
-        PageError::Login { next } => return see_other(&format!("/login?next={next}")),
+        PageError::Login { next } => return login_redirect(&next),
     };
     let ctx = context! {
         lang => if lang == Lang::En { "en" } else { "zh" },

@@ -181,7 +181,7 @@ pub(super) fn unit_options(names: &HashMap<String, String>) -> Vec<(String, Stri
 async fn board(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let mut errors = FormErrors::default();
     // The board offers the ledger's filters over published problems only.
-    let filter = ProblemFilter { published: Some(true), ..super::ledger::filter_from(&ctx) };
+    let filter = ProblemFilter { published: Some(true), include_archived: false, ..super::ledger::filter_from(&ctx) };
     let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|e| {
         errors.summary = Some(format!("{e}"));
         PageRequest::first(50)

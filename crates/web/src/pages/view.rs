@@ -62,6 +62,15 @@ impl Catalog {
         self.messages.get(key).map(|(zh, en)| if lang == Lang::En { en.as_str() } else { zh.as_str() })
     }
 
+    /// `[value, label]` pairs for a select of fixed choices, each label the text of
+    /// `{prefix}{value}` (templates call it as `options(values, "prefix.")`).
+    pub fn options<S: AsRef<str>>(&self, prefix: &str, values: &[S], lang: Lang) -> Vec<[String; 2]> {
+        values
+            .iter()
+            .map(|v| [v.as_ref().to_owned(), self.text(&format!("{prefix}{}", v.as_ref()), lang, &[])])
+            .collect()
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = (&str, &str, &str)> {
         self.messages.iter().map(|(k, (zh, en))| (k.as_str(), zh.as_str(), en.as_str()))
     }
@@ -113,15 +122,8 @@ impl View {
         let cat = catalog.clone();
         // `options(values, "prefix.")`: `[value, label]` pairs for a select, each label the
         // catalog's text for `prefix.value` (Jinja's `set` inside a loop cannot build a list).
-        env.add_function("options", move |state: &State, values: Vec<String>, prefix: &str| -> Vec<Vec<String>> {
-            let lang = lang_of(state);
-            values
-                .into_iter()
-                .map(|v| {
-                    let label = cat.text(&format!("{prefix}{v}"), lang, &[]);
-                    vec![v, label]
-                })
-                .collect()
+        env.add_function("options", move |state: &State, values: Vec<String>, prefix: &str| -> Vec<[String; 2]> {
+            cat.options(prefix, &values, lang_of(state))
         });
         env.add_filter("date", date);
         env.add_filter("datetime", datetime);

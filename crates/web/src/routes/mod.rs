@@ -6,7 +6,7 @@ mod calendar;
 mod campaigns;
 mod cases;
 mod people;
-mod problems;
+pub(crate) mod problems;
 mod session;
 pub(crate) use session::session_cookie;
 mod settings;

@@ -5,7 +5,7 @@ use super::{all_units, choices, names_of, unit_options};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
-use crate::pages::{Ctx, FormErrors, PageError, form_values, see_other};
+use crate::pages::{Ctx, FormErrors, PageError, form_values, settle};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -54,14 +54,17 @@ async fn create_account(State(st): State<AppState>, ctx: Ctx, form: FormData) ->
         let input: NewAccount = form.decode(&[], &[])?;
         Ok::<_, ApiError>(st.store.create_account(actor, input).await?)
     };
-    match attempt.await {
-        Ok(_) => Ok(see_other("/app/admin/accounts?done=created")),
-        Err(e) => {
-            let errors = FormErrors::from_error(e, ctx.lang)?;
+    let (st, ctx) = (&st, &ctx);
+    settle(
+        ctx.lang,
+        attempt.await,
+        |_| "/app/admin/accounts?done=created".into(),
+        |errors| async move {
             let mut values = form_values(&form);
             // A refused form is shown again without the password in the page.
             values.remove("password");
-            accounts_view(&st, &ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, values, Some(errors)).await
-        }
-    }
+            accounts_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, values, Some(errors)).await
+        },
+    )
+    .await
 }

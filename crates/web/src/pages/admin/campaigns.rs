@@ -5,7 +5,7 @@ use super::{all_units, data_lang, names_of, path_id, unit_options};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
-use crate::pages::{Ctx, FormErrors, PageError, form_values, see_other};
+use crate::pages::{Ctx, FormErrors, PageError, form_values, settle};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -63,24 +63,17 @@ async fn create_campaign(State(st): State<AppState>, ctx: Ctx, form: FormData) -
         let input: NewCampaign = form.decode(&[("unit_ids", Kind::List)], &[])?;
         Ok::<_, ApiError>(st.store.create_campaign(actor, input, None).await?)
     };
-    match attempt.await {
-        Ok(c) => Ok(see_other(&format!("/app/admin/campaigns/{}?done=created", c.value.id))),
-        Err(e) => {
-            let errors = FormErrors::from_error(e, ctx.lang)?;
-            let selected =
-                form.fields.iter().filter(|(k, v)| k == "unit_ids" && !v.is_empty()).map(|(_, v)| v.clone()).collect();
-            campaigns_view(
-                &st,
-                &ctx,
-                actor,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form_values(&form),
-                selected,
-                Some(errors),
-            )
-            .await
-        }
-    }
+    let done = |c: rectify_store::idempotency::Created<rectify_domain::campaign::Campaign>| {
+        format!("/app/admin/campaigns/{}?done=created", c.value.id)
+    };
+    let (st, ctx, form) = (&st, &ctx, &form);
+    settle(ctx.lang, attempt.await, done, |errors| async move {
+        let selected =
+            form.fields.iter().filter(|(k, v)| k == "unit_ids" && !v.is_empty()).map(|(_, v)| v.clone()).collect();
+        let values = form_values(form);
+        campaigns_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, values, selected, Some(errors)).await
+    })
+    .await
 }
 
 async fn campaign_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -146,12 +139,12 @@ async fn create_batch(
         let input: NewBatch = crate::form::decode_value(&body)?;
         Ok::<_, ApiError>(st.store.create_batch(actor, input, None).await?)
     };
-    match attempt.await {
-        Ok(b) => Ok(see_other(&format!("/app/admin/campaigns/{id}?batch={}&done=created", b.value.id))),
-        Err(e) => {
-            let errors = FormErrors::from_error(e, ctx.lang)?;
-            campaign_view(&st, &ctx, actor, id, StatusCode::UNPROCESSABLE_ENTITY, form_values(&form), Some(errors))
-                .await
-        }
-    }
+    let done = |b: rectify_store::idempotency::Created<rectify_domain::campaign::Batch>| {
+        format!("/app/admin/campaigns/{id}?batch={}&done=created", b.value.id)
+    };
+    let (st, ctx, form) = (&st, &ctx, &form);
+    settle(ctx.lang, attempt.await, done, |errors| async move {
+        campaign_view(st, ctx, actor, id, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
+    })
+    .await
 }

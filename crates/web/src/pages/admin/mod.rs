@@ -119,9 +119,9 @@ fn names_of(units: &[Unit]) -> HashMap<String, String> {
 }
 
 /// `[value, label]` pairs for a select of fixed choices, labelled from the catalog
-/// (`{prefix}.{value}`). Built here because a template loop cannot collect into a list.
+/// (`{prefix}.{value}`).
 fn choices(ctx: &Ctx, st: &AppState, prefix: &str, values: &[&str]) -> Vec<[String; 2]> {
-    values.iter().map(|v| [(*v).to_owned(), ctx.t(st, &format!("{prefix}.{v}"))]).collect()
+    st.view.catalog.options(&format!("{prefix}."), values, ctx.lang)
 }
 
 /// The language of a name typed in by staff, so a page can mark it where it differs from the

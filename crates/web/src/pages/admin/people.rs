@@ -4,7 +4,7 @@ use super::{all_units, choices, names_of, unit_options};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
-use crate::pages::{Ctx, FormErrors, PageError, form_values, see_other};
+use crate::pages::{Ctx, FormErrors, PageError, form_values, settle};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -67,15 +67,14 @@ async fn create_person(State(st): State<AppState>, ctx: Ctx, form: FormData) -> 
         let input: NewPerson = form.decode(&[], &[])?;
         Ok::<_, ApiError>(st.store.create_person(actor, input, None).await?)
     };
-    match attempt.await {
-        Ok(c) => {
-            // Back to the list of the new person's unit, where they now show.
-            let q = c.value.unit_id.map(|u| format!("unit={u}&")).unwrap_or_default();
-            Ok(see_other(&format!("/app/admin/people?{q}done=created")))
-        }
-        Err(e) => {
-            let errors = FormErrors::from_error(e, ctx.lang)?;
-            people_view(&st, &ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(&form), Some(errors)).await
-        }
-    }
+    // Back to the list of the new person's unit, where they now show.
+    let done = |c: rectify_store::idempotency::Created<rectify_domain::person::Person>| {
+        let q = c.value.unit_id.map(|u| format!("unit={u}&")).unwrap_or_default();
+        format!("/app/admin/people?{q}done=created")
+    };
+    let (st, ctx, form) = (&st, &ctx, &form);
+    settle(ctx.lang, attempt.await, done, |errors| async move {
+        people_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
+    })
+    .await
 }

@@ -4,7 +4,7 @@ use super::{all_units, build_tree, choices, data_lang, names_of, path_id, unit_o
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
-use crate::pages::{Ctx, FormErrors, PageError, form_values, see_other};
+use crate::pages::{Ctx, FormErrors, PageError, form_values, see_other, settle};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -65,13 +65,16 @@ async fn create_unit(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Re
         let input: NewUnit = form.decode(&[], &[])?;
         Ok::<_, ApiError>(st.store.create_unit(actor, input, None).await?)
     };
-    match attempt.await {
-        Ok(_) => Ok(see_other("/app/admin/units?done=created")),
-        Err(e) => {
-            let errors = FormErrors::from_error(e, ctx.lang)?;
-            units_view(&st, &ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(&form), Some(errors)).await
-        }
-    }
+    let (st, ctx, form) = (&st, &ctx, &form);
+    settle(
+        ctx.lang,
+        attempt.await,
+        |_| "/app/admin/units?done=created".into(),
+        |errors| async move {
+            units_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
+        },
+    )
+    .await
 }
 
 /// The form's values for a stored unit.
