@@ -64,7 +64,10 @@ async fn open(args: &Args) -> Result<Target, Failure> {
                     (d.clone(), Some(TempDir(d)))
                 }
             };
-            let store = Store::open(&Location::DataDir(dir), Arc::new(SystemClock)).await?;
+            // A kept directory is measured again later: its key file stays with it.
+            let (keyring, _) = rectify_store::Keyring::load_or_create(&dir.join("pii.key"))
+                .map_err(|e| Failure::BadInput(e.to_string()))?;
+            let store = Store::open(&Location::DataDir(dir), Arc::new(SystemClock), Arc::new(keyring)).await?;
             Ok(Target { store, label: "SQLite (WAL, synchronous=NORMAL)".into(), cleanup: None, _dir: guard })
         }
         Some(url) => {
@@ -75,7 +78,8 @@ async fn open(args: &Args) -> Result<Target, Failure> {
             let (base, _) =
                 url.rsplit_once('/').ok_or_else(|| Failure::BadInput("--database-url needs a database path".into()))?;
             let bench_url = format!("{base}/{name}");
-            let store = Store::open(&Location::Postgres(bench_url), Arc::new(SystemClock)).await?;
+            let keyring = Arc::new(rectify_store::Keyring::generate());
+            let store = Store::open(&Location::Postgres(bench_url), Arc::new(SystemClock), keyring).await?;
             let version: String =
                 sqlx::query_scalar("SHOW server_version").fetch_one(&mut admin).await.map_err(Failure::runtime)?;
             Ok(Target { store, label: format!("PostgreSQL {version}"), cleanup: Some((url.clone(), name)), _dir: None })

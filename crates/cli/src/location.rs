@@ -1,7 +1,7 @@
 //! `--data DIR` / `--database-url URL`, shared by every command that touches the store.
 
 use crate::Failure;
-use rectify_store::{Location, Store, SystemClock};
+use rectify_store::{Keyring, Location, Store, SystemClock};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -13,7 +13,15 @@ pub struct StoreArgs {
     /// Use PostgreSQL instead of SQLite (postgres://user@host:5432/db).
     #[arg(long, env = "RECTIFY_DATABASE_URL", value_name = "URL")]
     pub database_url: Option<String>,
+    /// Key file sealing citizens' names, phones, e-mails and addresses [default: pii.key in the
+    /// data directory, created on first start]. Every instance over one database needs the same
+    /// keys; RECTIFY_PII_KEY may hold the file's text instead.
+    #[arg(long, env = "RECTIFY_PII_KEY_FILE", value_name = "FILE")]
+    pub pii_key_file: Option<PathBuf>,
 }
+
+/// The environment variable that may hold the key file's text (for containers and secret stores).
+const KEY_VARIABLE: &str = "RECTIFY_PII_KEY";
 
 impl StoreArgs {
     pub fn location(&self) -> Location {
@@ -30,8 +38,44 @@ impl StoreArgs {
         }
     }
 
+    /// The key file in use (none when the keys come from the environment).
+    pub fn key_file(&self) -> Option<PathBuf> {
+        if std::env::var(KEY_VARIABLE).is_ok_and(|v| !v.trim().is_empty()) {
+            return None;
+        }
+        Some(self.pii_key_file.clone().unwrap_or_else(|| self.data.join("pii.key")))
+    }
+
+    /// The keyring: from RECTIFY_PII_KEY, or the key file, which is created with a fresh key
+    /// when missing and `create` is set (a first start; never for a restore, which needs the key
+    /// that sealed the backup).
+    pub fn keyring(&self, create: bool) -> Result<Arc<Keyring>, Failure> {
+        let Some(path) = self.key_file() else {
+            let text = std::env::var(KEY_VARIABLE).unwrap_or_default();
+            return Keyring::parse(&text).map(Arc::new).map_err(|e| Failure::BadInput(format!("{KEY_VARIABLE}: {e}")));
+        };
+        if !create && !path.exists() {
+            return Err(Failure::BadInput(format!(
+                "no key file at {}: give the key file of the data that is restored (--pii-key-file or {KEY_VARIABLE})",
+                path.display()
+            )));
+        }
+        let (ring, created) = Keyring::load_or_create(&path).map_err(|e| Failure::BadInput(e.to_string()))?;
+        if created {
+            println!(
+                "Created the key file {} sealing citizens' contact details: back it up apart from the database.",
+                path.display()
+            );
+        }
+        Ok(Arc::new(ring))
+    }
+
     pub async fn open(&self) -> Result<Store, Failure> {
-        Store::open(&self.location(), Arc::new(SystemClock))
+        self.open_with(self.keyring(true)?).await
+    }
+
+    pub async fn open_with(&self, keyring: Arc<Keyring>) -> Result<Store, Failure> {
+        Store::open(&self.location(), Arc::new(SystemClock), keyring)
             .await
             .map_err(|e| Failure::Runtime(format!("cannot open the database ({}): {e}", self.describe())))
     }

@@ -30,6 +30,9 @@ enum Command {
     Backup(commands::backup::Args),
     /// Restore a backup FILE into an empty data directory (SQLite).
     Restore(commands::backup::Args),
+    /// The keys sealing citizens' contact details: status, rotate, reseal, prune.
+    #[command(subcommand)]
+    Keys(commands::keys::Command),
     /// The tamper-evident audit chain.
     #[command(subcommand)]
     Audit(commands::audit::Command),
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
             Command::Calendar(c) => commands::calendar::run(c).await,
             Command::User(c) => commands::user::run(c).await,
             Command::Audit(c) => commands::audit::run(c).await,
+            Command::Keys(c) => commands::keys::run(c).await,
             Command::Backup(a) => commands::backup::backup(a).await,
             Command::Restore(a) => commands::backup::restore(a).await,
             Command::Bench(a) => bench::run(a).await,

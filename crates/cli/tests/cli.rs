@@ -15,9 +15,30 @@ fn rectify() -> Command {
 fn with_location(mut c: Command, loc: &Location) -> Command {
     match loc {
         Location::DataDir(d) => c.arg("--data").arg(d),
-        Location::Postgres(url) => c.arg("--database-url").arg(url),
+        Location::Postgres(url) => c.arg("--database-url").arg(url).arg("--pii-key-file").arg(key_file(loc)),
     };
     c
+}
+
+/// Where the commands of a test keep the keys of its database: the data dir for SQLite, a file
+/// named after the test database for PostgreSQL.
+fn key_file(loc: &Location) -> std::path::PathBuf {
+    match loc {
+        Location::DataDir(d) => d.join("pii.key"),
+        Location::Postgres(url) => {
+            let name: String =
+                url.rsplit('/').next().unwrap_or("db").chars().filter(|c| c.is_alphanumeric() || *c == '_').collect();
+            std::env::temp_dir().join("rectify-test-keys").join(format!("{name}.key"))
+        }
+    }
+}
+
+/// The store as the commands left it, opened with their key file.
+async fn open_store(loc: &Location) -> rectify_store::Store {
+    let (keys, _) = rectify_store::Keyring::load_or_create(&key_file(loc)).unwrap();
+    rectify_store::Store::open(loc, std::sync::Arc::new(rectify_store::SystemClock), std::sync::Arc::new(keys))
+        .await
+        .unwrap()
 }
 
 struct Run {
@@ -250,7 +271,7 @@ async fn serve_and_demo_on_postgres() {
 
 /// Runs raw SQL against the store, as someone with database access would.
 async fn tamper(location: &Location, sql: &'static [&'static str]) {
-    let store = rectify_store::Store::open(location, std::sync::Arc::new(rectify_store::SystemClock)).await.unwrap();
+    let store = open_store(location).await;
     store
         .db()
         .write(move |tx| {
@@ -365,14 +386,22 @@ impl Drop for Server {
 }
 
 fn serve(data: &std::path::Path) -> Server {
+    serve_logging(data, None)
+}
+
+/// `serve`, with its log (at debug level) written to `log` when given.
+fn serve_logging(data: &std::path::Path, log: Option<&std::path::Path>) -> Server {
     let mut c = rectify();
     c.args(["serve", "--no-notify", "--submit-per-minute", "100000", "--addr", "127.0.0.1:0", "--data"]).arg(data);
-    let child = c
-        .env("RECTIFY_ADMIN_PASSWORD", "admin-password-1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let stderr = match log {
+        Some(path) => {
+            c.env("RECTIFY_LOG", "debug");
+            Stdio::from(std::fs::File::create(path).unwrap())
+        }
+        None => Stdio::null(),
+    };
+    let child =
+        c.env("RECTIFY_ADMIN_PASSWORD", "admin-password-1").stdout(Stdio::piped()).stderr(stderr).spawn().unwrap();
     // Owned at once, so Drop stops the process on every path.
     let mut server = Server { child, url: String::new() };
     let lines = BufReader::new(server.child.stdout.take().unwrap()).lines();
@@ -445,9 +474,19 @@ async fn backup_while_serving_and_restore_every_row() {
     let backup = backup.unwrap();
     assert_eq!(backup.code, 0, "{}", backup.stderr);
     assert!(codes.iter().all(Option::is_some));
+    assert!(backup.stdout.contains("pii.key is not in the backup"), "{}", backup.stdout);
+    // The backup holds sealed values only: restoring it needs the key file, kept apart.
+    let keyless = run({
+        let mut c = rectify();
+        c.arg("restore").arg(&during).arg("--data").arg(dir.path().join("during-restored"));
+        c
+    });
+    assert_eq!(keyless.code, 2, "{}", keyless.stderr);
+    assert!(keyless.stderr.contains("no key file"), "{}", keyless.stderr);
     let r = run({
         let mut c = rectify();
         c.arg("restore").arg(&during).arg("--data").arg(dir.path().join("during-restored"));
+        c.arg("--pii-key-file").arg(data.join("pii.key"));
         c
     });
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -465,6 +504,7 @@ async fn backup_while_serving_and_restore_every_row() {
     let r = run({
         let mut c = rectify();
         c.arg("restore").arg(&after).arg("--data").arg(&restored);
+        c.arg("--pii-key-file").arg(data.join("pii.key"));
         c
     });
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -480,6 +520,7 @@ async fn backup_while_serving_and_restore_every_row() {
     let again = run({
         let mut c = rectify();
         c.arg("restore").arg(&after).arg("--data").arg(&restored);
+        c.arg("--pii-key-file").arg(data.join("pii.key"));
         c
     });
     assert_eq!(again.code, 2);
@@ -529,10 +570,7 @@ async fn a_crash_loses_no_acknowledged_submission() {
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
 
-    let store =
-        rectify_store::Store::open(&Location::DataDir(data.clone()), std::sync::Arc::new(rectify_store::SystemClock))
-            .await
-            .unwrap();
+    let store = open_store(&Location::DataDir(data.clone())).await;
     let stored: Vec<(String,)> =
         store.db().fetch_all(rectify_store::db::Q::new("SELECT tracking_code FROM cases")).await.unwrap();
     let stored: std::collections::HashSet<String> = stored.into_iter().map(|(c,)| c).collect();
@@ -586,11 +624,7 @@ async fn user_disable_and_reset_password() {
         .expect("a generated password is printed")
         .to_owned();
 
-    let open = || async {
-        rectify_store::Store::open(&Location::DataDir(data.clone()), std::sync::Arc::new(rectify_store::SystemClock))
-            .await
-            .unwrap()
-    };
+    let open = || async { open_store(&Location::DataDir(data.clone())).await };
     let store = open().await;
     assert!(store.login("staff1", "second-password", None).await.unwrap().is_none(), "the old password is gone");
     assert!(store.login("staff1", &new, None).await.unwrap().is_some());
@@ -606,4 +640,94 @@ async fn user_disable_and_reset_password() {
     assert!(missing.stderr.contains("nobody"), "{}", missing.stderr);
     let short = user_cmd(&data, &["reset-password", "staff1", "--password-stdin"], Some("short\n"));
     assert_eq!(short.code, 2);
+}
+
+fn keys(data: &std::path::Path, args: &[&str]) -> Run {
+    let mut c = rectify();
+    c.arg("keys").args(args).arg("--data").arg(data);
+    run(c)
+}
+
+/// Citizens' details through a rotation done while the server runs, and never in the log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_rotate_while_serving_and_the_log_holds_no_personal_details() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, log) = (dir.path().join("data"), dir.path().join("server.log"));
+    let server = serve_logging(&data, Some(&log));
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let url = server.url.clone();
+    let submit_pii = |phone: &'static str| {
+        let (client, url) = (client.clone(), url.clone());
+        async move {
+            let body = serde_json::json!({"content": "反映某窗口推诿扯皮", "name": "欧阳秘密", "phone": phone,
+                "email": "whistle.blower@example.com", "location": "宁海县跃龙街道秘密小区7幢302室"});
+            let r = client.post(format!("{url}/api/v1/cases")).json(&body).send().await.unwrap();
+            assert_eq!(r.status(), 201);
+            let v: serde_json::Value = r.json().await.unwrap();
+            (v["id"].as_str().unwrap().to_owned(), v["tracking_code"].as_str().unwrap().to_owned())
+        }
+    };
+    let (first, code1) = submit_pii("13912345678").await;
+    // A refused submission, a sign-in, a reveal and the pages: everything that could log.
+    let bad = client
+        .post(format!("{url}/api/v1/cases"))
+        .json(&serde_json::json!({"content": "x", "phone": "13912345678", "email": "whistle.blower@", "name": "欧阳秘密"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let login = serde_json::json!({"username": "admin", "password": "admin-password-1"});
+    assert_eq!(client.post(format!("{url}/api/v1/session")).json(&login).send().await.unwrap().status(), 200);
+    let reveal = serde_json::json!({"reason": "电话回访"});
+    let r = client.post(format!("{url}/api/v1/cases/{first}/contact")).json(&reveal).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    for path in [
+        format!("/app/cases/{first}"),
+        format!("/api/v1/cases/{first}"),
+        format!("/track?code={code1}&phone_tail=5678"),
+    ] {
+        assert_eq!(client.get(format!("{url}{path}")).send().await.unwrap().status(), 200, "{path}");
+    }
+
+    // Rotate while serving: the running server picks the new key up from the file.
+    let r = keys(&data, &["rotate"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("re-sealed with key") && r.stdout.contains("1 cases"), "{}", r.stdout);
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    let (_, code2) = submit_pii("13800001111").await;
+    let status = keys(&data, &["status"]);
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert!(status.stdout.contains("primary") && status.stdout.contains("opens only"), "{}", status.stdout);
+    let r = keys(&data, &["prune"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("removed key"), "{}", r.stdout);
+    // Both citizens still track their cases by phone tail, on this server and after a restart.
+    let track = |code: String, tail: &'static str| {
+        let url = url.clone();
+        async move { reqwest::get(format!("{url}/api/v1/track/{code}?phone_tail={tail}")).await.unwrap().status() }
+    };
+    assert_eq!(track(code1.clone(), "5678").await, 200);
+    assert_eq!(track(code2.clone(), "1111").await, 200);
+    drop(server);
+    let again = serve(&data);
+    for (code, tail) in [(code1, "5678"), (code2, "1111")] {
+        let r = reqwest::get(format!("{}/api/v1/track/{code}?phone_tail={tail}", again.url)).await.unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    drop(again);
+
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("DEBUG") || text.contains("INFO"), "the log was written");
+    for needle in ["欧阳秘密", "13912345678", "13800001111", "whistle.blower", "秘密小区"] {
+        assert!(!text.contains(needle), "the server log holds {needle}");
+    }
+
+    // A database does not open with keys that did not seal it.
+    let other = dir.path().join("other.key");
+    let r = keys(&data, &["status", "--pii-key-file", other.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    rectify_store::Keyring::load_or_create(&other).unwrap();
+    let r = keys(&data, &["status", "--pii-key-file", other.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("sealed with key"), "{}", r.stderr);
 }

@@ -129,6 +129,9 @@ pub enum Permission {
     /// Turn cases into problems, or attach them to one.
     LinkCases,
     ManageIntakeSessions,
+    /// See a citizen's name, phone, e-mail and address in full (with a reason, recorded). Only the
+    /// office: units answer through Rectify, and a complaint may be about the unit itself.
+    RevealContact,
 }
 
 /// The permission table. `party` is how the actor stands to the record, where there is one.
@@ -146,7 +149,7 @@ fn allowed(role: Role, permission: Permission, party: Party) -> bool {
         ViewDirectory | ViewStats | UploadAttachment => true,
         ViewAllProblems => office || role == Inspector,
         CreateProblem | EditProblem | AddProgress => office || (role.is_unit_bound() && owner),
-        RegisterCase | LinkCases | ManageIntakeSessions => office,
+        RegisterCase | LinkCases | ManageIntakeSessions | RevealContact => office,
         ViewAllCases => office || role == Inspector,
     }
 }

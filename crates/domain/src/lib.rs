@@ -16,6 +16,7 @@ pub mod light;
 pub mod login;
 pub mod patch;
 pub mod person;
+pub mod privacy;
 pub mod problem;
 pub mod text;
 pub mod time;

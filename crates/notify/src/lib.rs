@@ -95,7 +95,8 @@ impl Notifier {
             return Delivery::Skipped("no SMTP server configured".into());
         };
         let Ok(to) = n.recipient.parse::<Mailbox>() else {
-            return Delivery::Skipped(format!("not an e-mail address: {}", n.recipient));
+            // The reason is stored and listed: name the problem, never the address.
+            return Delivery::Skipped("the recipient is not an e-mail address".into());
         };
         // Quoted-printable keeps Chinese text intact and ASCII (codes, numbers) readable.
         let body = SinglePart::builder()
@@ -139,7 +140,8 @@ impl Notifier {
                 let outcome = match n.channel {
                     NoticeChannel::Email => self.send_email(&n).await,
                     NoticeChannel::Sms => self.send_sms(&n).await,
-                };
+                }
+                .scrubbed(&n.recipient);
                 if let Delivery::Failed { error, .. } = &outcome {
                     tracing::warn!(
                         notice = n.id,

@@ -90,7 +90,7 @@ fn monday() -> chrono::DateTime<chrono::Utc> {
 }
 
 async fn open(db: &TestDb, clock: Arc<FixedClock>) -> Store {
-    Store::open(&db.location, clock).await.expect("open")
+    db.open(clock).await.expect("open")
 }
 
 /// A citizen submits with a phone and an e-mail; returns the tracking code.

@@ -16,6 +16,9 @@ pub enum StoreError {
     Encode(String),
     #[error("{0}")]
     Io(String),
+    /// The keyring cannot open a sealed value (a missing or wrong key).
+    #[error("citizens' details: {0}")]
+    Vault(#[from] rectify_vault::VaultError),
     /// A stored value the code does not understand (an unknown state name, bad JSON).
     #[error("corrupt data: {0}")]
     Corrupt(String),

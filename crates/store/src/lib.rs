@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod notices;
 pub mod page;
 pub mod people;
+pub mod pii;
 pub mod portal;
 pub mod problems;
 pub mod settings;
@@ -32,6 +33,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use db::{Backend, Db};
 pub use error::{StoreError, StoreResult};
 pub use page::{Page, PageRequest};
+pub use rectify_vault::{self as vault, Keyring};
 
 use chrono::NaiveDate;
 use rectify_domain::time::{Timestamp, china_date};
@@ -52,28 +54,36 @@ pub struct Store {
     db: Db,
     clock: Arc<dyn Clock>,
     reference: Arc<calendar::ReferenceCache>,
+    /// Seals and opens citizens' contact details (see [`pii`]).
+    vault: Arc<Keyring>,
 }
 
 impl Store {
-    /// Opens the database, runs migrations, and loads the shipped holiday calendars into a
-    /// database that has none.
-    pub async fn open(location: &Location, clock: Arc<dyn Clock>) -> StoreResult<Store> {
+    /// Opens the database, runs migrations, loads the shipped holiday calendars into a database
+    /// that has none, and checks that `vault` holds the keys the citizens' details were sealed
+    /// with (sealing any written before encryption existed).
+    pub async fn open(location: &Location, clock: Arc<dyn Clock>, vault: Arc<Keyring>) -> StoreResult<Store> {
         let db = match location {
             Location::DataDir(dir) => Db::open_sqlite(dir).await?,
             Location::Postgres(url) => Db::open_postgres(url).await?,
         };
-        let store = Store { db, clock, reference: Arc::default() };
+        let store = Store { db, clock, reference: Arc::default(), vault };
         store.ensure_shipped_calendar().await?;
+        store.check_keys().await?;
         Ok(store)
     }
 
     /// The same store seen through another clock (the demo replays history at past dates).
     pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Store {
-        Store { db: self.db.clone(), clock, reference: self.reference.clone() }
+        Store { db: self.db.clone(), clock, reference: self.reference.clone(), vault: self.vault.clone() }
     }
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    pub fn vault(&self) -> &Arc<Keyring> {
+        &self.vault
     }
 
     pub fn backend(&self) -> Backend {

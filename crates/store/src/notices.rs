@@ -8,6 +8,7 @@ use crate::error::StoreResult;
 use chrono::TimeDelta;
 use rectify_domain::ids::{CaseId, NoticeId};
 use rectify_domain::time::Timestamp;
+use rectify_vault::Keyring;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeChannel {
@@ -46,7 +47,13 @@ pub struct Notice {
 
 /// Queues notices in the caller's transaction. A notice whose key was already queued is dropped.
 /// Returns how many were queued.
-pub(crate) async fn enqueue(c: &mut Conn<'_>, now: Timestamp, notices: Vec<Notice>) -> StoreResult<u64> {
+/// Recipients are sealed: a citizen's phone or e-mail is their personal data.
+pub(crate) async fn enqueue(
+    c: &mut Conn<'_>,
+    vault: &Keyring,
+    now: Timestamp,
+    notices: Vec<Notice>,
+) -> StoreResult<u64> {
     let mut queued = 0;
     for n in notices {
         queued += c
@@ -57,7 +64,7 @@ pub(crate) async fn enqueue(c: &mut Conn<'_>, now: Timestamp, notices: Vec<Notic
                  ON CONFLICT (dedupe_key) DO NOTHING",
                 )
                 .bind(n.channel.as_str())
-                .bind(n.recipient)
+                .bind(vault.seal(crate::pii::RECIPIENT, &n.recipient))
                 .bind(n.subject)
                 .bind(n.body)
                 .bind(n.case_id)
@@ -147,6 +154,7 @@ use crate::db::record;
 use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::privacy::{mask_email, mask_phone};
 
 record! {
     struct OutgoingRow {
@@ -224,7 +232,7 @@ impl Store {
                     id: r.id,
                     channel: NoticeChannel::parse(&r.channel)
                         .ok_or_else(|| StoreError::Corrupt(format!("notice channel {}", r.channel)))?,
-                    recipient: r.recipient,
+                    recipient: self.vault.open(crate::pii::RECIPIENT, &r.recipient)?,
                     subject: r.subject.unwrap_or_default(),
                     body: r.body,
                     attempts: r.attempts,
@@ -273,7 +281,8 @@ impl Store {
             .await
     }
 
-    /// The outbox for administrators, newest first.
+    /// The outbox for administrators, newest first, recipients masked (they are citizens' phones
+    /// and e-mails as often as units' mailboxes).
     pub async fn list_outbox(
         &self,
         actor: &Actor,
@@ -294,21 +303,27 @@ impl Store {
         }
         q.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit));
         let rows: Vec<OutboxRow> = self.db.fetch_all(q).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| OutboxEntry {
-                id: NoticeId(r.id),
-                case_id: r.case_id.map(CaseId),
-                channel: r.channel,
-                recipient: r.recipient,
-                subject: r.subject,
-                status: r.status,
-                attempts: r.attempts,
-                last_error: r.last_error,
-                created_at: Timestamp::from_utc(r.created_at),
-                sent_at: r.sent_at.map(Timestamp::from_utc),
+        rows.into_iter()
+            .map(|r| {
+                let recipient = self.vault.open(crate::pii::RECIPIENT, &r.recipient)?;
+                let recipient = match NoticeChannel::parse(&r.channel) {
+                    Some(NoticeChannel::Sms) => mask_phone(&recipient),
+                    _ => mask_email(&recipient),
+                };
+                Ok(OutboxEntry {
+                    id: NoticeId(r.id),
+                    case_id: r.case_id.map(CaseId),
+                    channel: r.channel,
+                    recipient,
+                    subject: r.subject,
+                    status: r.status,
+                    attempts: r.attempts,
+                    last_error: r.last_error,
+                    created_at: Timestamp::from_utc(r.created_at),
+                    sent_at: r.sent_at.map(Timestamp::from_utc),
+                })
             })
-            .collect())
+            .collect()
     }
 }
 
@@ -318,4 +333,20 @@ pub enum Delivery {
     Sent,
     Skipped(String),
     Failed { error: String, attempts: i64 },
+}
+
+impl Delivery {
+    /// The outcome with the recipient's address masked in its text: a mail server's refusal
+    /// often quotes the address, and the text is stored, listed and logged.
+    pub fn scrubbed(self, recipient: &str) -> Delivery {
+        if recipient.is_empty() {
+            return self;
+        }
+        let hide = |text: String| text.replace(recipient, &mask_email(recipient));
+        match self {
+            Delivery::Sent => Delivery::Sent,
+            Delivery::Skipped(reason) => Delivery::Skipped(hide(reason)),
+            Delivery::Failed { error, attempts } => Delivery::Failed { error: hide(error), attempts },
+        }
+    }
 }

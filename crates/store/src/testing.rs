@@ -1,7 +1,8 @@
 //! Test support: a fresh, empty database per test on either backend (a database per test, so
 //! tests run in parallel without seeing each other's rows).
 
-use crate::{Backend, Location};
+use crate::{Backend, Clock, Keyring, Location, Store, StoreResult};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -23,7 +24,20 @@ pub fn postgres_url() -> Option<String> {
 /// dropped by [`sweep`] on a later run (a test cannot run async code on drop).
 pub struct TestDb {
     pub location: Location,
+    /// The keys of this database, kept so a test can reopen it.
+    pub keyring: Arc<Keyring>,
     _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// Opens (or reopens) the store on this database.
+    pub async fn open(&self, clock: Arc<dyn Clock>) -> StoreResult<Store> {
+        Store::open(&self.location, clock, self.keyring.clone()).await
+    }
+}
+
+fn fresh_keyring() -> Arc<Keyring> {
+    Arc::new(Keyring::generate())
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -49,7 +63,11 @@ pub async fn fresh(backend: Backend) -> Option<TestDb> {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
-            Some(TestDb { location: Location::DataDir(dir.path().to_path_buf()), _dir: Some(dir) })
+            Some(TestDb {
+                location: Location::DataDir(dir.path().to_path_buf()),
+                keyring: fresh_keyring(),
+                _dir: Some(dir),
+            })
         }
         Backend::Postgres => {
             let url = postgres_url()?;
@@ -58,7 +76,11 @@ pub async fn fresh(backend: Backend) -> Option<TestDb> {
             let mut admin = connect(&url).await;
             sweep(&mut admin, secs).await;
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
-            Some(TestDb { location: Location::Postgres(with_database(&url, &name)), _dir: None })
+            Some(TestDb {
+                location: Location::Postgres(with_database(&url, &name)),
+                keyring: fresh_keyring(),
+                _dir: None,
+            })
         }
     }
 }

@@ -1,12 +1,12 @@
 //! The SQLite and PostgreSQL migrations describe the same schema.
 
-use rectify_store::testing::fresh;
-use rectify_store::{Backend, Location, Store, SystemClock};
+use rectify_store::testing::{TestDb, fresh};
+use rectify_store::{Backend, SystemClock};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-async fn columns(location: &Location) -> BTreeSet<(String, String)> {
-    let store = Store::open(location, Arc::new(SystemClock)).await.expect("open");
+async fn columns(db: &TestDb) -> BTreeSet<(String, String)> {
+    let store = db.open(Arc::new(SystemClock)).await.expect("open");
     let sql = match store.backend() {
         Backend::Sqlite => {
             "SELECT m.name AS t, p.name AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p \
@@ -28,8 +28,8 @@ async fn sqlite_and_postgres_have_the_same_tables_and_columns() {
         eprintln!("PostgreSQL not configured: set RECTIFY_TEST_DATABASE_URL to compare schemas");
         return;
     };
-    let a = columns(&sqlite.location).await;
-    let b = columns(&pg.location).await;
+    let a = columns(&sqlite).await;
+    let b = columns(&pg).await;
     assert!(!a.is_empty());
     let only_sqlite: Vec<_> = a.difference(&b).collect();
     let only_pg: Vec<_> = b.difference(&a).collect();

@@ -29,16 +29,15 @@ pub struct JsonBody<T> {
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
         let json =
             req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| {
                 ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
             });
         let path = req.uri().path().to_owned();
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| ApiError::PayloadTooLarge)?;
-        if bytes.len() > MAX_JSON_BYTES {
-            return Err(ApiError::PayloadTooLarge);
-        }
+        // Read no further than the JSON limit: a body past it is refused without being buffered.
+        let bytes =
+            axum::body::to_bytes(req.into_body(), MAX_JSON_BYTES).await.map_err(|_| ApiError::PayloadTooLarge)?;
         if !json && !bytes.is_empty() {
             return Err(ApiError::UnsupportedMediaType);
         }

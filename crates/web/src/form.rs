@@ -139,7 +139,10 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
             let m = Multipart::from_request(req, state).await.map_err(|e| ApiError::MalformedBody(e.body_text()))?;
             FormData::from_multipart(m).await
         } else if ct.starts_with("application/x-www-form-urlencoded") {
-            let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| ApiError::PayloadTooLarge)?;
+            // A form without files is text: held to the JSON limit, not the upload one.
+            let bytes = axum::body::to_bytes(req.into_body(), crate::extract::MAX_JSON_BYTES)
+                .await
+                .map_err(|_| ApiError::PayloadTooLarge)?;
             FormData::from_urlencoded(&bytes)
         } else {
             Err(ApiError::UnsupportedMediaType)

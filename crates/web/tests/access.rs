@@ -61,4 +61,27 @@ async fn tokens_are_revoked_and_sessions_end_everywhere(backend: Backend) {
     app.get("/api/v1/session").await.expect(200);
 }
 
-on_both!(failed_sign_ins_hold_the_account_for_a_while, tokens_are_revoked_and_sessions_end_everywhere);
+/// Text bodies (JSON, forms without files) stop at 1 MiB; uploads keep their 10 MB.
+async fn text_bodies_are_held_to_a_megabyte(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("宁海县教育局", None).await;
+    let huge = "很".repeat(700_000); // 2.1 MB of UTF-8
+    let r = app.post("/api/v1/problems", serde_json::json!({"description": huge, "unit_id": unit})).await;
+    assert_eq!(r.status, 413);
+    assert_eq!(app.count_rows("problems").await, 0, "nothing written");
+    let form =
+        app.admin.post(app.url("/login")).form(&[("username", "admin"), ("password", huge.as_str())]).send().await;
+    assert_eq!(form.unwrap().status(), 413);
+    let mut photo = common::PNG.to_vec();
+    photo.resize(3 * 1024 * 1024, 0);
+    let part = reqwest::multipart::Part::bytes(photo).file_name("现场.png");
+    let resp =
+        app.admin.post(app.url("/api/v1/attachments")).multipart(reqwest::multipart::Form::new().part("file", part));
+    assert_eq!(resp.send().await.unwrap().status(), 201, "a 3 MB photo is still taken");
+}
+
+on_both!(
+    failed_sign_ins_hold_the_account_for_a_while,
+    tokens_are_revoked_and_sessions_end_everywhere,
+    text_bodies_are_held_to_a_megabyte
+);

@@ -152,7 +152,8 @@ async fn staff_register_other_channels(backend: Backend) {
     assert_eq!(app.get(&format!("/api/v1/intake-sessions/{session}")).await.ok()["cases"], 2);
     assert_eq!(app.all(&format!("/api/v1/cases?session={session}")).await.len(), 2);
     let hotline = app.post("/api/v1/cases", json!({"content": "咨询招生政策", "channel": "hotline", "type": "consult", "name": "李女士", "phone": "0574-65512345", "urgent": true})).await.expect(201).body;
-    assert_eq!(hotline["citizen"]["phone"], "0574-65512345");
+    assert_eq!(hotline["citizen"]["phone"], "057****2345", "masked for everyday display");
+    assert_eq!(hotline["citizen"]["name"], "李**");
     assert_eq!(hotline["urgent"], true);
     // Bad staff input.
     assert_eq!(
@@ -286,8 +287,8 @@ async fn the_loop(backend: Backend) {
         .iter()
         .map(|n| (n["case_id"].as_str().unwrap(), n["channel"].as_str().unwrap(), n["recipient"].as_str().unwrap()))
         .collect();
-    assert!(sent.contains(&(id.as_str(), "sms", "13812345678")));
-    assert!(sent.contains(&(id.as_str(), "email", "cgj@example.gov.cn")));
+    assert!(sent.contains(&(id.as_str(), "sms", "138****5678")), "recipients are masked: {sent:?}");
+    assert!(sent.contains(&(id.as_str(), "email", "c***@example.gov.cn")));
     assert!(sent.iter().all(|n| n.0 == id));
 }
 

@@ -32,18 +32,23 @@ pub async fn backup(args: Args) -> Result<(), Failure> {
         .map_err(Failure::runtime)?
         .map_err(|e| Failure::BadInput(e.to_string()))?;
     println!("backup written to {}: {}", args.file.display(), describe(&report));
+    if let Some(key) = args.store.key_file() {
+        println!("The key file {} is not in the backup: keep a copy of it apart; a restore needs it.", key.display());
+    }
     Ok(())
 }
 
 pub async fn restore(args: Args) -> Result<(), Failure> {
     let Location::DataDir(dir) = args.store.location() else { return Err(Failure::BadInput(ON_POSTGRES.into())) };
+    // Checked first: restoring data nobody can open is no restore.
+    let keyring = args.store.keyring(false)?;
     let (file, target) = (args.file.clone(), dir.clone());
     let report = tokio::task::spawn_blocking(move || restore_sqlite(&file, &target))
         .await
         .map_err(Failure::runtime)?
         .map_err(|e| Failure::BadInput(e.to_string()))?;
     // Opening brings an older backup's schema up to date; the chain must still verify.
-    let store = args.store.open().await?;
+    let store = args.store.open_with(keyring).await?;
     let audit = store.verify_audit(Vec::new()).await;
     store.close().await;
     if let Some(broken) = audit?.broken {

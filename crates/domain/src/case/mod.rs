@@ -293,7 +293,8 @@ pub struct Extension {
     pub status: ExtensionStatus,
 }
 
-/// The citizen, as staff see them. Never shown on public routes.
+/// The citizen, as staff see them every day: masked (`张*`, `138****5678`); the full details only
+/// through a recorded reveal. Never shown on public routes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Citizen {
@@ -316,6 +317,7 @@ pub struct Case {
     /// Urgent cases are due the day they are assigned.
     pub urgent: bool,
     pub citizen: Citizen,
+    /// Masked like the citizen's details (an address can name the reporter).
     pub location: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,

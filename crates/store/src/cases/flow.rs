@@ -18,8 +18,10 @@ use rectify_domain::case::{
 };
 use rectify_domain::ids::{CaseId, UnitId};
 use rectify_domain::light::LightThresholds;
+use rectify_domain::privacy::Contact;
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, FieldError, Issue, text};
+use rectify_vault::Keyring;
 
 fn parse_action(s: Option<&str>) -> Result<CaseAction, DomainError> {
     match s.map(text::clean) {
@@ -53,6 +55,7 @@ pub(crate) struct Context {
     pub calendar: std::sync::Arc<WorkCalendar>,
     pub due_rule: CaseDueRule,
     pub thresholds: LightThresholds,
+    pub vault: std::sync::Arc<rectify_vault::Keyring>,
 }
 
 async fn unit_mailbox(c: &mut Conn<'_>, unit: UnitId) -> StoreResult<Option<String>> {
@@ -62,12 +65,12 @@ async fn unit_mailbox(c: &mut Conn<'_>, unit: UnitId) -> StoreResult<Option<Stri
 }
 
 /// Tells the unit it has a case to handle.
-async fn notify_assigned(c: &mut Conn<'_>, next: &CaseRow, now: Timestamp) -> StoreResult<()> {
+async fn notify_assigned(c: &mut Conn<'_>, vault: &Keyring, next: &CaseRow, now: Timestamp) -> StoreResult<()> {
     let Some(unit) = next.unit_id else { return Ok(()) };
     let mailbox = unit_mailbox(c, UnitId(unit)).await?;
     let due = next.due_on.map(|d| d.to_string()).unwrap_or_default();
     let body = format!("收到新的诉求件（编号 {}），请于 1 个工作日内签收，{due} 前答复。", next.id);
-    notices::enqueue(c, now, to_unit(mailbox.as_deref(), CaseId(next.id), "新派单", &body, None)).await?;
+    notices::enqueue(c, vault, now, to_unit(mailbox.as_deref(), CaseId(next.id), "新派单", &body, None)).await?;
     Ok(())
 }
 
@@ -164,14 +167,14 @@ pub(crate) async fn fire_case(
     };
     let fired = fire(&facts, action, party, req)?;
     let case_type = r.case_type()?;
-    let before = assemble(c, r.clone(), ctx.today).await?;
+    let before = assemble(c, &ctx.vault, r.clone(), ctx.today).await?;
     let now = ctx.now.utc();
     let mut next = r.clone();
     next.state = fired.to.as_str().to_owned();
     let mut public_text: Option<String> = None;
     let mut event_unit: Option<UnitId> = None;
     let mut notes: Vec<notices::Notice> = Vec::new();
-    let (phone, email) = (r.phone.clone(), r.email.clone());
+    let Contact { phone, email, .. } = r.contact(&ctx.vault)?;
     let tell = |subject: &str, body: &str| to_citizen(phone.as_deref(), email.as_deref(), id, subject, body);
     match action {
         CaseAction::Accept => {
@@ -267,13 +270,13 @@ pub(crate) async fn fire_case(
     if fired.reopened {
         record_event(c, id, actor, ctx.now, Step { unit: next.unit_id.map(UnitId), ..Step::of("reopen") }).await?;
         let reason = req.reason.clone().or_else(|| req.note.clone()).unwrap_or_else(|| "群众不满意".into());
-        rebound(c, id, &reason, &ctx.thresholds, ctx.now).await?;
+        rebound(c, id, &reason, &ctx.thresholds, &ctx.vault, ctx.now).await?;
     }
     if matches!(action, CaseAction::Assign) || fired.reopened {
-        notify_assigned(c, &next, ctx.now).await?;
+        notify_assigned(c, &ctx.vault, &next, ctx.now).await?;
     }
-    notices::enqueue(c, ctx.now, notes).await?;
-    let after = assemble(c, next, ctx.today).await?;
+    notices::enqueue(c, &ctx.vault, ctx.now, notes).await?;
+    let after = assemble(c, &ctx.vault, next, ctx.today).await?;
     changed(c, actor, ctx.now, Entity::Case, id, name, note.as_deref(), &before, after).await
 }
 
@@ -285,6 +288,7 @@ impl Store {
             calendar: self.calendar().await?,
             due_rule: self.settings().await?.case_due,
             thresholds: self.light_thresholds().await?.value,
+            vault: self.vault.clone(),
         })
     }
 

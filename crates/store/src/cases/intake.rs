@@ -8,6 +8,7 @@ use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::notices::{self, to_citizen};
+use crate::pii::{self, SealedContact};
 use crate::units::require_live;
 use crate::versioned::created;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
@@ -18,8 +19,10 @@ use rectify_domain::case::{
     Case, CaseFields, Channel, MAX_CASE_ATTACHMENTS, NewCase, NewIntakeSession, PUBLIC_ATTACHMENT_TYPES, TrackingCode,
 };
 use rectify_domain::ids::{CaseId, IntakeSessionId, UnitId};
+use rectify_domain::privacy::Contact;
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue};
+use rectify_vault::Keyring;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -91,25 +94,27 @@ fn check_files(files: Vec<UploadedFile>) -> Result<Vec<CheckedFile>, DomainError
 }
 
 /// The first case from the same phone with the same text in the last ten minutes.
-async fn recent_duplicate(c: &mut Conn<'_>, f: &CaseFields, now: Timestamp) -> StoreResult<Option<CaseId>> {
+/// The phone is sealed, so the lookup goes through its blind index.
+async fn recent_duplicate(
+    c: &mut Conn<'_>,
+    vault: &Keyring,
+    f: &CaseFields,
+    now: Timestamp,
+) -> StoreResult<Option<CaseId>> {
     let Some(phone) = &f.phone else { return Ok(None) };
     let since = Timestamp::from_utc(now.utc() - TimeDelta::minutes(DUPLICATE_WINDOW_MINUTES));
-    let id: Option<i64> = c
-        .scalar_optional(
-            Q::new(
-                "SELECT id FROM cases WHERE phone = $1 AND content_hash = $2 AND created_at >= $3 ORDER BY id LIMIT 1",
-            )
-            .bind(phone.as_str())
-            .bind(content_hash(&f.content))
-            .bind(since),
-        )
-        .await?;
+    let mut q = Q::new("SELECT id FROM cases WHERE ");
+    q.push_in("phone_index", pii::phone_indexes(vault, phone));
+    q.push(" AND content_hash = ").push_bind(content_hash(&f.content));
+    q.push(" AND created_at >= ").push_bind(since).push(" ORDER BY id LIMIT 1");
+    let id: Option<i64> = c.scalar_optional(q).await?;
     Ok(id.map(CaseId))
 }
 
 /// Writes a new case with its files, its first event, history and the citizen's notice.
 async fn insert_case(
     c: &mut Conn<'_>,
+    vault: &Keyring,
     actor: &Actor,
     f: &CaseFields,
     files: Vec<CheckedFile>,
@@ -139,14 +144,17 @@ async fn insert_case(
         code = fresh_code();
     }
     let received_month = f.received_at.china_date().format("%Y-%m").to_string();
+    let contact =
+        Contact { name: f.name.clone(), phone: f.phone.clone(), email: f.email.clone(), location: f.location.clone() };
+    let sealed = SealedContact::seal(vault, &contact);
     let id: i64 = c
         .scalar(
             Q::new(
                 "INSERT INTO cases (tracking_code, channel, type, title, content, content_hash, urgent, citizen_name, \
                  phone, email, location, latitude, longitude, target_unit_id, session_id, state, received_at, \
                  received_month, registered_by, visit_count, reopen_count, send_back_count, version, created_at, \
-                 updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'received', \
-                 $16, $17, $18, 0, 0, 0, 1, $19, $19) RETURNING id",
+                 updated_at, phone_index) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+                 'received', $16, $17, $18, 0, 0, 0, 1, $19, $19, $20) RETURNING id",
             )
             .bind(code.as_str())
             .bind(f.channel.as_str())
@@ -155,10 +163,10 @@ async fn insert_case(
             .bind(&f.content)
             .bind(content_hash(&f.content))
             .bind(f.urgent)
-            .bind(f.name.clone())
-            .bind(f.phone.clone())
-            .bind(f.email.clone())
-            .bind(f.location.clone())
+            .bind(sealed.name)
+            .bind(sealed.phone)
+            .bind(sealed.email)
+            .bind(sealed.location)
             .bind(f.latitude)
             .bind(f.longitude)
             .bind(f.target_unit_id)
@@ -166,7 +174,8 @@ async fn insert_case(
             .bind(f.received_at)
             .bind(received_month)
             .bind(actor.account_id)
-            .bind(now),
+            .bind(now)
+            .bind(sealed.phone_index),
         )
         .await?;
     let id = CaseId(id);
@@ -184,14 +193,15 @@ async fn insert_case(
     record_event(c, id, actor, now, Step::of("received")).await?;
     let shown = code.to_string();
     let body = format!("您的诉求已登记，查询码 {shown}，凭查询码（及手机尾号）可随时查询办理进度。");
-    notices::enqueue(c, now, to_citizen(f.phone.as_deref(), f.email.as_deref(), id, "诉求已登记", &body)).await?;
+    notices::enqueue(c, vault, now, to_citizen(f.phone.as_deref(), f.email.as_deref(), id, "诉求已登记", &body))
+        .await?;
     Ok((id, shown))
 }
 
 /// The case as stored, for the history row and the staff answer.
-async fn stored(c: &mut Conn<'_>, id: CaseId, today: NaiveDate) -> StoreResult<Case> {
+async fn stored(c: &mut Conn<'_>, vault: &Keyring, id: CaseId, today: NaiveDate) -> StoreResult<Case> {
     let r = row(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Case, id))?;
-    assemble(c, r, today).await
+    assemble(c, vault, r, today).await
 }
 
 impl Store {
@@ -207,17 +217,17 @@ impl Store {
         let today = self.today();
         let fields = input.validate(true, now)?;
         let files = check_files(files)?;
-        let actor = Actor::public();
+        let (actor, vault) = (Actor::public(), self.vault.clone());
         self.create_once_or_find(key, move |tx| {
             Box::pin(async move {
                 let mut c = tx.conn();
-                if let Some(first) = recent_duplicate(&mut c, &fields, now).await? {
+                if let Some(first) = recent_duplicate(&mut c, &vault, &fields, now).await? {
                     let r = row(&mut c, first).await?.ok_or_else(|| DomainError::not_found(Entity::Case, first))?;
                     let code = TrackingCode::parse(&r.tracking_code).map(|t| t.to_string()).unwrap_or(r.tracking_code);
                     return Ok(Created { value: CaseReceipt { id: first, tracking_code: code }, replayed: true });
                 }
-                let (id, code) = insert_case(&mut c, &actor, &fields, files, now).await?;
-                let case = stored(&mut c, id, today).await?;
+                let (id, code) = insert_case(&mut c, &vault, &actor, &fields, files, now).await?;
+                let case = stored(&mut c, &vault, id, today).await?;
                 created(&mut c, &actor, now, Entity::Case, id, case).await?;
                 Ok(Created { value: CaseReceipt { id, tracking_code: code }, replayed: false })
             })
@@ -236,15 +246,15 @@ impl Store {
         let now = self.now();
         let today = self.today();
         let fields = input.validate(false, now)?;
-        let actor = actor.clone();
+        let (actor, vault) = (actor.clone(), self.vault.clone());
         self.create_once_or_find(key, move |tx| {
             Box::pin(async move {
                 let mut c = tx.conn();
-                if let Some(first) = recent_duplicate(&mut c, &fields, now).await? {
-                    return Ok(Created { value: stored(&mut c, first, today).await?, replayed: true });
+                if let Some(first) = recent_duplicate(&mut c, &vault, &fields, now).await? {
+                    return Ok(Created { value: stored(&mut c, &vault, first, today).await?, replayed: true });
                 }
-                let (id, _) = insert_case(&mut c, &actor, &fields, Vec::new(), now).await?;
-                let case = stored(&mut c, id, today).await?;
+                let (id, _) = insert_case(&mut c, &vault, &actor, &fields, Vec::new(), now).await?;
+                let case = stored(&mut c, &vault, id, today).await?;
                 let case = created(&mut c, &actor, now, Entity::Case, id, case).await?;
                 Ok(Created { value: case, replayed: false })
             })

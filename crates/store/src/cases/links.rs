@@ -11,9 +11,11 @@ use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::{CaseState, Satisfaction};
 use rectify_domain::ids::{CaseId, ProblemId};
 use rectify_domain::light::LightThresholds;
+use rectify_domain::privacy::Contact;
 use rectify_domain::problem::{Problem, ProblemAction, ProblemState};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Rule};
+use rectify_vault::Keyring;
 
 /// What a citizen reads when the problem made from their case is closed off without a note.
 const DEFAULT_ANSWER: &str = "您反映的问题已整改到位，经核查予以销号。感谢您的监督。";
@@ -63,11 +65,6 @@ async fn linked_rows(c: &mut Conn<'_>, problem: ProblemId) -> StoreResult<Vec<Ca
     .await
 }
 
-/// A citizen who can be asked: they left a phone or an e-mail.
-fn reachable(r: &CaseRow) -> bool {
-    r.phone.is_some() || r.email.is_some()
-}
-
 /// How many of a problem's source cases still lack the citizen's satisfaction (obtained after
 /// the problem was reported fixed) and carry no waiver. Anonymous citizens cannot be asked.
 pub(crate) async fn citizens_pending(
@@ -84,7 +81,7 @@ pub(crate) async fn citizens_pending(
     }
     let mut pending = 0;
     for r in rows {
-        if r.state()? == CaseState::Declined || !reachable(&r) || waivers.iter().any(|(w, _)| w.get() == r.id) {
+        if r.state()? == CaseState::Declined || !r.reachable() || waivers.iter().any(|(w, _)| w.get() == r.id) {
             continue;
         }
         let since_report = match (r.satisfaction_at, reported_at) {
@@ -102,6 +99,7 @@ pub(crate) async fn citizens_pending(
 /// On close-off, each open source case is answered (and so waits for a return visit).
 pub(crate) async fn reply_to_source_cases(
     c: &mut Conn<'_>,
+    vault: &Keyring,
     actor: &Actor,
     problem: ProblemId,
     note: Option<&str>,
@@ -133,16 +131,11 @@ pub(crate) async fn reply_to_source_cases(
         let note = format!("问题 {problem} 已销号");
         record_event(c, id, actor, now, Step { public_text: Some(answer), ..Step::of("reply").note(Some(&note)) })
             .await?;
-        let mut out =
-            to_citizen(r.phone.as_deref(), r.email.as_deref(), id, "诉求已答复", &format!("您的诉求已答复：{answer}"));
-        out.extend(to_citizen(
-            r.phone.as_deref(),
-            r.email.as_deref(),
-            id,
-            "请评价",
-            "请凭查询码对办理结果进行满意度评价。",
-        ));
-        notices::enqueue(c, now, out).await?;
+        let Contact { phone, email, .. } = r.contact(vault)?;
+        let (phone, email) = (phone.as_deref(), email.as_deref());
+        let mut out = to_citizen(phone, email, id, "诉求已答复", &format!("您的诉求已答复：{answer}"));
+        out.extend(to_citizen(phone, email, id, "请评价", "请凭查询码对办理结果进行满意度评价。"));
+        notices::enqueue(c, vault, now, out).await?;
     }
     Ok(())
 }
@@ -153,6 +146,7 @@ pub(crate) async fn rebound(
     case: CaseId,
     reason: &str,
     t: &LightThresholds,
+    vault: &Keyring,
     now: Timestamp,
 ) -> StoreResult<()> {
     let problems: Vec<(i64, String)> = c
@@ -171,7 +165,7 @@ pub(crate) async fn rebound(
                 version: None,
                 waivers: Vec::new(),
             };
-            fire_in(c, &Actor::system(), ProblemId(id), &m, t, now).await?;
+            fire_in(c, &Actor::system(), ProblemId(id), &m, t, vault, now).await?;
         }
     }
     Ok(())

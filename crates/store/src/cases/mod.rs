@@ -18,6 +18,7 @@ use crate::attachments::metas_of_case;
 use crate::db::{Conn, Q, like_pattern, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::page::{Cursor, Page, PageRequest};
+use crate::pii::SealedContact;
 use crate::units;
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
@@ -26,8 +27,10 @@ use rectify_domain::case::{
     ExtensionStatus, Satisfaction, VisitMethod,
 };
 use rectify_domain::ids::{AccountId, CaseId, IntakeSessionId, ProblemId, UnitId};
+use rectify_domain::privacy::Contact;
 use rectify_domain::time::{Timestamp, start_of_china_day};
 use rectify_domain::{DomainError, Entity};
+use rectify_vault::Keyring;
 use std::collections::HashMap;
 
 record! {
@@ -40,10 +43,11 @@ record! {
         title: Option<String>,
         content: String,
         urgent: bool,
-        citizen_name: Option<String>,
-        phone: Option<String>,
-        email: Option<String>,
-        location: Option<String>,
+        // Sealed (see `pii`): opened only through `sealed_contact`.
+        sealed_name: Option<String>,
+        sealed_phone: Option<String>,
+        sealed_email: Option<String>,
+        sealed_location: Option<String>,
         latitude: Option<f64>,
         longitude: Option<f64>,
         target_unit_id: Option<i64>,
@@ -80,8 +84,8 @@ record! {
     }
 }
 
-pub(crate) const COLUMNS: &str = "id, tracking_code, channel, type AS case_type, title, content, urgent, citizen_name, phone, \
-    email, location, latitude, longitude, target_unit_id, unit_id, session_id, state, received_at, registered_by, accepted_at, \
+pub(crate) const COLUMNS: &str = "id, tracking_code, channel, type AS case_type, title, content, urgent, \
+    citizen_name AS sealed_name, phone AS sealed_phone, email AS sealed_email, location AS sealed_location, latitude, longitude, target_unit_id, unit_id, session_id, state, received_at, registered_by, accepted_at, \
     assigned_at, sign_due_on, signed_at, due_on, replied_at, answer, decline_reason, extension_due, extension_reason, \
     extension_requested_at, extension_status, satisfaction, satisfaction_at, visit_method, visit_count, visited_at, \
     rated_at, rating_comment, reopen_count, send_back_count, closed_at, version, created_at, updated_at";
@@ -111,8 +115,31 @@ impl CaseRow {
         self.satisfaction.as_deref().map(|s| parse_stored("satisfaction", s, Satisfaction::parse)).transpose()
     }
 
+    pub(crate) fn sealed_contact(&self) -> SealedContact {
+        SealedContact {
+            name: self.sealed_name.clone(),
+            phone: self.sealed_phone.clone(),
+            email: self.sealed_email.clone(),
+            location: self.sealed_location.clone(),
+            phone_index: None,
+        }
+    }
+
+    /// The citizen's contact details opened (for notices and tracking checks; never shown whole
+    /// except through a reveal).
+    pub(crate) fn contact(&self, vault: &Keyring) -> StoreResult<Contact> {
+        self.sealed_contact().open(vault)
+    }
+
+    /// Whether the citizen can be reached at all (without opening anything).
+    pub(crate) fn reachable(&self) -> bool {
+        self.sealed_phone.is_some() || self.sealed_email.is_some()
+    }
+
+    /// The case as staff see it, with the citizen's details masked.
     pub(crate) fn into_case(
         self,
+        vault: &Keyring,
         today: NaiveDate,
         problem_ids: Vec<ProblemId>,
         attachments: Vec<rectify_domain::attachment::AttachmentMeta>,
@@ -140,6 +167,7 @@ impl CaseRow {
             _ => None,
         };
         let case_type = self.case_type()?;
+        let shown = self.contact(vault)?.masked();
         Ok(Case {
             id: CaseId(self.id),
             tracking_code: rectify_domain::case::TrackingCode::parse(&self.tracking_code)
@@ -150,8 +178,8 @@ impl CaseRow {
             title: self.title,
             content: self.content,
             urgent: self.urgent,
-            citizen: Citizen { name: self.citizen_name, phone: self.phone, email: self.email },
-            location: self.location,
+            citizen: Citizen { name: shown.name, phone: shown.phone, email: shown.email },
+            location: shown.location,
             latitude: self.latitude,
             longitude: self.longitude,
             target_unit_id: self.target_unit_id.map(UnitId),
@@ -224,11 +252,11 @@ async fn problems_of_many(c: &mut Conn<'_>, cases: &[i64]) -> StoreResult<HashMa
 }
 
 /// A full case, as staff see it.
-pub(crate) async fn assemble(c: &mut Conn<'_>, r: CaseRow, today: NaiveDate) -> StoreResult<Case> {
+pub(crate) async fn assemble(c: &mut Conn<'_>, vault: &Keyring, r: CaseRow, today: NaiveDate) -> StoreResult<Case> {
     let id = CaseId(r.id);
     let problems = problems_of(c, id).await?;
     let files = metas_of_case(c, id).await?;
-    r.into_case(today, problems, files)
+    r.into_case(vault, today, problems, files)
 }
 
 /// The units whose cases `actor` handles, or `None` for all (the office).
@@ -470,14 +498,13 @@ pub(crate) fn push_conditions(q: &mut Q, f: &CaseFilter, scope: Option<&[UnitId]
 
 impl Store {
     pub async fn get_case(&self, actor: &Actor, id: CaseId) -> StoreResult<Case> {
-        let today = self.today();
-        let actor = actor.clone();
+        let (today, actor, vault) = (self.today(), actor.clone(), self.vault.clone());
         self.db
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let r = visible_row(&mut c, &actor, id).await?;
-                    assemble(&mut c, r, today).await
+                    assemble(&mut c, &vault, r, today).await
                 })
             })
             .await
@@ -525,7 +552,7 @@ impl Store {
             |r| Cursor { key: None, id: r.id },
             |r| {
                 let linked = problems.get(&r.id).cloned().unwrap_or_default();
-                r.into_case(today, linked, Vec::new())
+                r.into_case(&self.vault, today, linked, Vec::new())
             },
         )
     }

@@ -21,7 +21,7 @@ record! {
 impl Store {
     /// Queues the reminders due now; returns how many new notices were queued.
     pub async fn queue_case_reminders(&self) -> StoreResult<u64> {
-        let now = self.now();
+        let (now, vault) = (self.now(), self.vault.clone());
         let today = self.today();
         let soon = self.calendar().await?.add_working_days(today, 1).value;
         self.db
@@ -64,7 +64,7 @@ impl Store {
                                 to_unit(r.mailbox.as_deref(), id, subject, &body, Some(key))
                             })
                             .collect();
-                        queued += notices::enqueue(&mut c, now, out).await?;
+                        queued += notices::enqueue(&mut c, &vault, now, out).await?;
                     }
                     Ok(queued)
                 })

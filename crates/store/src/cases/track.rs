@@ -13,6 +13,7 @@ use rectify_domain::case::{
 };
 use rectify_domain::ids::CaseId;
 use rectify_domain::{DomainError, Entity, Issue, Rule, text};
+use rectify_vault::Keyring;
 use serde::Serialize;
 
 /// The public view of a case: no names, phones, notes or internal steps.
@@ -33,13 +34,14 @@ fn not_found() -> DomainError {
 }
 
 /// The case behind a code and phone tail, or the one "not found" for every mismatch.
-async fn find(c: &mut Conn<'_>, code: &str, phone_tail: Option<&str>) -> StoreResult<CaseRow> {
+async fn find(c: &mut Conn<'_>, vault: &Keyring, code: &str, phone_tail: Option<&str>) -> StoreResult<CaseRow> {
     let code = TrackingCode::parse(code).ok_or_else(not_found)?;
     let r: Option<CaseRow> = c
         .fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM cases WHERE tracking_code = $1")).bind(code.as_str()))
         .await?;
     let r = r.ok_or_else(not_found)?;
-    match r.phone.as_deref().map(tail_of) {
+    let phone = crate::pii::open(vault, crate::pii::PHONE, r.sealed_phone.as_deref())?;
+    match phone.as_deref().map(tail_of) {
         // Anonymous cases are found by the code alone.
         None => Ok(r),
         Some(t) if phone_tail.map(str::trim) == Some(t.as_str()) => Ok(r),
@@ -72,12 +74,12 @@ async fn view(c: &mut Conn<'_>, r: CaseRow) -> StoreResult<TrackView> {
 
 impl Store {
     pub async fn track_case(&self, code: &str, phone_tail: Option<&str>) -> StoreResult<TrackView> {
-        let (code, tail) = (code.to_owned(), phone_tail.map(str::to_owned));
+        let (code, tail, vault) = (code.to_owned(), phone_tail.map(str::to_owned), self.vault.clone());
         self.db
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let r = find(&mut c, &code, tail.as_deref()).await?;
+                    let r = find(&mut c, &vault, &code, tail.as_deref()).await?;
                     view(&mut c, r).await
                 })
             })
@@ -96,7 +98,7 @@ impl Store {
             .write(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let r = find(&mut c, &code, tail.as_deref()).await?;
+                    let r = find(&mut c, &ctx.vault, &code, tail.as_deref()).await?;
                     if r.state()? != CaseState::Replied {
                         return Err(DomainError::rule(Rule::NotReplied, "satisfaction").into());
                     }

@@ -16,6 +16,7 @@ use rectify_domain::light::LightThresholds;
 use rectify_domain::problem::{Problem, ProblemAction, ProblemState, TransitionContext, TransitionRequest, fire};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue, text};
+use rectify_vault::Keyring;
 
 fn parse_action(s: Option<&str>) -> Result<ProblemAction, DomainError> {
     match s.map(text::clean) {
@@ -63,6 +64,7 @@ pub(crate) async fn fire_in(
     id: ProblemId,
     m: &Move,
     t: &LightThresholds,
+    vault: &Keyring,
     now: Timestamp,
 ) -> StoreResult<Problem> {
     let before = get_visible(c, actor, id, t).await?;
@@ -115,7 +117,7 @@ pub(crate) async fn fire_in(
     .bind(before.version);
     versioned::update(c, Entity::Problem, before.version, update).await?;
     if to == ProblemState::Closed {
-        reply_to_source_cases(c, actor, id, m.note.as_deref(), &m.waivers, now).await?;
+        reply_to_source_cases(c, vault, actor, id, m.note.as_deref(), &m.waivers, now).await?;
     }
     let after = get(c, id, t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
     let change = problem_change(&after, m.action.as_str(), m.note.as_deref(), Some(&before));
@@ -133,7 +135,9 @@ impl Store {
         let m = Move::parse(req)?;
         let t = self.light_thresholds().await?.value;
         let now = self.now();
-        let actor = actor.clone();
-        self.db.write(move |tx| Box::pin(async move { fire_in(&mut tx.conn(), &actor, id, &m, &t, now).await })).await
+        let (actor, vault) = (actor.clone(), self.vault.clone());
+        self.db
+            .write(move |tx| Box::pin(async move { fire_in(&mut tx.conn(), &actor, id, &m, &t, &vault, now).await }))
+            .await
     }
 }

@@ -17,6 +17,7 @@ use rectify_domain::case::{
     CaseParty, CaseState, CaseTransitionRequest, CaseType, Channel, ExtensionStatus, NewCase, Satisfaction, VisitMethod,
 };
 use rectify_domain::ids::CaseId;
+use rectify_domain::privacy::{Contact, RevealRequest};
 use rectify_store::PageRequest;
 use rectify_store::cases::CaseFilter;
 
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/cases/new", get(new_form).post(register))
         .route("/app/cases/{id}", get(show))
         .route("/app/cases/{id}/transitions", post(transition))
+        .route("/app/cases/{id}/contact", post(reveal))
 }
 
 /// The inbox's boxes, each a filter over the cases the user may see.
@@ -96,8 +98,10 @@ async fn page(
     ctx: &Ctx,
     id: CaseId,
     failed: Option<(String, FormErrors, &FormData)>,
+    revealed: Option<Contact>,
 ) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
+    let may_reveal = authorize(actor, Permission::RevealContact, Party::Other).is_ok();
     let case = st.store.get_case(actor, id).await?;
     let events = st.store.case_events(actor, id).await?;
     let party = st.store.case_party(actor, &case).await?;
@@ -118,7 +122,7 @@ async fn page(
         "app/case.html",
         context! {
             case, events, actions, units, unit_options, form_name, errors, values,
-            office,
+            office, may_reveal, revealed,
             satisfactions => Satisfaction::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             methods => VisitMethod::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         },
@@ -126,7 +130,32 @@ async fn page(
 }
 
 async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
-    page(&st, &ctx, path_id(&id)?, None).await
+    page(&st, &ctx, path_id(&id)?, None, None).await
+}
+
+/// Shows the citizen's details in full on this answer only (never in a URL or a redirect), after
+/// the store has recorded the reveal and its reason in the audit chain.
+async fn reveal(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    ctx.check_csrf(&form)?;
+    let id: CaseId = path_id(&id)?;
+    let result = async {
+        let req: RevealRequest = form.decode(&[], &[])?;
+        Ok::<_, ApiError>(st.store.reveal_contact(actor, id, &req).await?)
+    }
+    .await;
+    match result {
+        Ok(contact) => page(&st, &ctx, id, None, Some(contact)).await,
+        Err(e) => {
+            let errors = FormErrors::from_error(e, ctx.lang)?;
+            page(&st, &ctx, id, Some(("reveal".into(), errors, &form)), None).await
+        }
+    }
 }
 
 async fn transition(
@@ -148,7 +177,7 @@ async fn transition(
         ctx.lang,
         result,
         |_| format!("/app/cases/{id}?done=action"),
-        |errors| page(&st, &ctx, id, Some((name, errors, &form))),
+        |errors| page(&st, &ctx, id, Some((name, errors, &form)), None),
     )
     .await
 }

@@ -8,11 +8,12 @@ use crate::form::{FormData, Kind};
 use axum::Json;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::header;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use rectify_domain::case::{
     Case, CaseState, CaseTransitionRequest, CaseType, Channel, NewCase, NewIntakeSession, RatingRequest,
 };
 use rectify_domain::ids::{CaseId, IntakeSessionId, ProblemId};
+use rectify_domain::privacy::{Contact, RevealRequest};
 use rectify_domain::problem::Problem;
 use rectify_domain::{DomainError, Issue};
 use rectify_store::Page;
@@ -29,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_case))
         .routes(routes!(case_events))
         .routes(routes!(transition_case))
+        .routes(routes!(reveal_contact))
         .routes(routes!(attach_cases))
         .routes(routes!(track))
         .routes(routes!(rate))
@@ -187,6 +189,21 @@ async fn transition_case(
     body: JsonBody<CaseTransitionRequest>,
 ) -> ApiResult<Json<Case>> {
     Ok(Json(st.store.transition_case(&actor, id, body.value).await?))
+}
+
+/// The citizen's name, phone, e-mail and address in full, for the office, with the reason they
+/// are needed (a return call, say). Every reveal is recorded in the audit chain with the reason;
+/// everywhere else these details are masked (`张*`, `138****5678`). The answer is not cached.
+#[utoipa::path(post, path = "/cases/{id}/contact", tag = "cases", params(("id" = String, Path)),
+    request_body = RevealRequest, responses((status = 200, body = Contact), Errors))]
+async fn reveal_contact(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<CaseId>,
+    body: JsonBody<RevealRequest>,
+) -> ApiResult<Response> {
+    let contact = st.store.reveal_contact(&actor, id, &body.value).await?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(contact)).into_response())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

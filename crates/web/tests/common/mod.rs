@@ -95,7 +95,7 @@ impl TestApp {
             return None;
         };
         let clock = Arc::new(FixedClock::new(monday()));
-        let store = Store::open(&db.location, clock.clone()).await.expect("open store");
+        let store = db.open(clock.clone()).await.expect("open store");
         store.ensure_admin(Some(ADMIN_PASSWORD.into())).await.expect("admin");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -118,6 +118,11 @@ impl TestApp {
     /// Signs in again an account made by [`TestApp::user`].
     pub async fn relogin(&self, client: &Client, username: &str) {
         self.login(client, username, "password-123").await.expect(200);
+    }
+
+    /// Where this test's data lives.
+    pub fn location(&self) -> &rectify_store::Location {
+        &self._db.location
     }
 
     pub fn url(&self, path: &str) -> String {

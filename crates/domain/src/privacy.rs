@@ -1,0 +1,132 @@
+//! Reporter protection: how citizens' contact details are shown (masked), and what a request to
+//! see them in full (a reveal) must carry. Who may reveal is the permission table's
+//! `RevealContact`; the store records every reveal in the audit chain.
+
+use crate::error::{DomainError, FieldError};
+use serde::{Deserialize, Serialize};
+
+/// A citizen's contact details in full: only ever the answer to a recorded reveal.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contact {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Where it happened or where the citizen lives, as they wrote it.
+    pub location: Option<String>,
+}
+
+impl Contact {
+    /// The same details masked for everyday display: `张*`, `138****5678`, `z***@qq.com`,
+    /// `宁波市宁海县****`.
+    pub fn masked(&self) -> Contact {
+        Contact {
+            name: self.name.as_deref().map(mask_name),
+            phone: self.phone.as_deref().map(mask_phone),
+            email: self.email.as_deref().map(mask_email),
+            location: self.location.as_deref().map(mask_location),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.phone.is_none() && self.email.is_none() && self.location.is_none()
+    }
+}
+
+/// Keeps the family name: `张三` → `张*`, `欧阳娜娜` → `欧***`.
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    match chars.next() {
+        Some(first) if chars.clone().next().is_some() => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        _ => "*".into(),
+    }
+}
+
+/// Keeps the carrier prefix and the last four digits: `13812345678` → `138****5678`; anything
+/// too short to hide part of is hidden whole.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.trim().chars().collect();
+    if chars.len() < 8 {
+        return "*".repeat(chars.len().max(1));
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}****{tail}")
+}
+
+/// Keeps the first letter and the domain: `zhangsan@qq.com` → `z***@qq.com`.
+pub fn mask_email(email: &str) -> String {
+    match email.trim().split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
+}
+
+/// Keeps the start of an address (the county, the street) and hides the rest, where the house is.
+pub fn mask_location(location: &str) -> String {
+    let chars: Vec<char> = location.trim().chars().collect();
+    let keep = (chars.len() / 2).min(6);
+    let head: String = chars[..keep].iter().collect();
+    format!("{head}****")
+}
+
+/// Body of a reveal: why the details are needed (recorded in the audit chain).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RevealRequest {
+    /// Why the full contact details are needed, e.g. "电话回访".
+    pub reason: Option<String>,
+}
+
+impl RevealRequest {
+    /// The stated reason, required.
+    pub fn reason(&self) -> Result<String, DomainError> {
+        crate::text::required("reason", self.reason.as_deref(), crate::text::SHORT_MAX)
+            .map_err(|e: FieldError| DomainError::Invalid(vec![e]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_enough_to_recognise_and_hide_the_rest() {
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name("欧阳娜娜"), "欧***");
+        assert_eq!(mask_name("王"), "*");
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("0574-65512345"), "057****2345");
+        assert_eq!(mask_phone("12345"), "*****");
+        assert_eq!(mask_email("zhangsan@qq.com"), "z***@qq.com");
+        assert_eq!(mask_email("nonsense"), "***");
+        assert_eq!(mask_location("宁波市宁海县跃龙街道桃源小区3幢201室"), "宁波市宁海县****");
+        assert_eq!(mask_location("东门"), "东****");
+    }
+
+    #[test]
+    fn a_masked_contact_contains_no_full_value() {
+        let c = Contact {
+            name: Some("李四".into()),
+            phone: Some("13900001111".into()),
+            email: Some("lisi@example.com".into()),
+            location: Some("宁海县桃源街道金水路88号".into()),
+        };
+        let m = c.masked();
+        for (full, shown) in
+            [(&c.name, &m.name), (&c.phone, &m.phone), (&c.email, &m.email), (&c.location, &m.location)]
+        {
+            assert_ne!(full, shown);
+        }
+    }
+
+    #[test]
+    fn a_reveal_needs_a_reason() {
+        assert!(RevealRequest { reason: Some("  ".into()) }.reason().is_err());
+        assert_eq!(RevealRequest { reason: Some(" 电话回访 ".into()) }.reason().unwrap(), "电话回访");
+    }
+}

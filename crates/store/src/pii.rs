@@ -1,0 +1,390 @@
+//! Citizens' contact details at rest (reporter protection). Names, phones, e-mails and addresses
+//! of cases, and the recipients of queued notices, are sealed by the store's keyring before they
+//! are written and opened only where needed: to send a notice, to check a tracking request's
+//! phone tail, to mask them for display, and for a reveal, which the office asks for with a
+//! reason and the audit chain records.
+
+use crate::Store;
+use crate::cases::visible_row;
+use crate::db::{Conn, Q, record};
+use crate::error::{StoreError, StoreResult};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::ids::CaseId;
+use rectify_domain::privacy::{Contact, RevealRequest};
+use rectify_vault::{Keyring, is_sealed, key_id_of};
+
+pub(crate) const NAME: &str = "cases.citizen_name";
+pub(crate) const PHONE: &str = "cases.phone";
+pub(crate) const EMAIL: &str = "cases.email";
+pub(crate) const LOCATION: &str = "cases.location";
+pub(crate) const RECIPIENT: &str = "outbox.recipient";
+const CANARY_FIELD: &str = "pii_keys.canary";
+const CANARY: &str = "rectify-key-check";
+/// Rows re-sealed per transaction: short transactions, so serving goes on during a rotation.
+const RESEAL_BATCH: i64 = 500;
+
+/// A contact as the `cases` columns hold it.
+pub(crate) struct SealedContact {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub location: Option<String>,
+    pub phone_index: Option<String>,
+}
+
+impl SealedContact {
+    pub(crate) fn seal(vault: &Keyring, c: &Contact) -> SealedContact {
+        let seal = |field, v: &Option<String>| v.as_deref().map(|v| vault.seal(field, v));
+        SealedContact {
+            name: seal(NAME, &c.name),
+            phone: seal(PHONE, &c.phone),
+            email: seal(EMAIL, &c.email),
+            location: seal(LOCATION, &c.location),
+            phone_index: c.phone.as_deref().map(|p| vault.blind_index(PHONE, &phone_key(p))),
+        }
+    }
+
+    pub(crate) fn open(&self, vault: &Keyring) -> StoreResult<Contact> {
+        Ok(Contact {
+            name: open(vault, NAME, self.name.as_deref())?,
+            phone: open(vault, PHONE, self.phone.as_deref())?,
+            email: open(vault, EMAIL, self.email.as_deref())?,
+            location: open(vault, LOCATION, self.location.as_deref())?,
+        })
+    }
+}
+
+/// Opens an optional sealed value.
+pub(crate) fn open(vault: &Keyring, field: &str, stored: Option<&str>) -> StoreResult<Option<String>> {
+    Ok(stored.map(|s| vault.open(field, s)).transpose()?)
+}
+
+/// The blind indexes a lookup of `phone` asks for: one per key, so rows not yet re-sealed after a
+/// rotation are still found.
+pub(crate) fn phone_indexes(vault: &Keyring, phone: &str) -> Vec<String> {
+    vault.blind_indexes(PHONE, &phone_key(phone))
+}
+
+/// The same number written with or without spaces and dashes is the same phone.
+fn phone_key(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Values re-sealed by [`Store::reseal`].
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ResealReport {
+    /// The key everything is sealed with now.
+    pub key: String,
+    pub cases: u64,
+    pub notices: u64,
+}
+
+/// How many stored values a key seals.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeyUse {
+    pub key_id: String,
+    pub values: u64,
+    /// Whether the keyring holds it (a key the database uses but the keyring lacks is lost data).
+    pub in_keyring: bool,
+    pub primary: bool,
+}
+
+record! {
+    struct CaseContactRow {
+        id: i64,
+        citizen_name: Option<String>,
+        phone: Option<String>,
+        email: Option<String>,
+        location: Option<String>,
+    }
+}
+
+/// `LIKE` pattern of values sealed by `key`.
+fn sealed_by(key: &str) -> String {
+    format!("pii1.{key}.%")
+}
+
+/// Opens a stored value whether sealed or written before encryption existed, for re-sealing.
+fn plain(vault: &Keyring, field: &str, stored: Option<String>) -> StoreResult<Option<String>> {
+    match stored {
+        Some(s) if is_sealed(&s) => Ok(Some(vault.open(field, &s)?)),
+        other => Ok(other),
+    }
+}
+
+async fn reseal_cases(c: &mut Conn<'_>, vault: &Keyring, after: i64) -> StoreResult<(u64, Option<i64>)> {
+    let pattern = sealed_by(&vault.primary_id());
+    let mut q = Q::new("SELECT id, citizen_name, phone, email, location FROM cases WHERE id > ");
+    q.push_bind(after).push(" AND (");
+    for (i, col) in ["citizen_name", "phone", "email", "location"].iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
+        }
+        q.push(&format!("({col} IS NOT NULL AND {col} NOT LIKE ")).push_bind(pattern.clone()).push(")");
+    }
+    q.push(") ORDER BY id LIMIT ").push_bind(RESEAL_BATCH);
+    let rows: Vec<CaseContactRow> = c.fetch_all(q).await?;
+    let last = rows.last().map(|r| r.id);
+    for r in &rows {
+        let contact = Contact {
+            name: plain(vault, NAME, r.citizen_name.clone())?,
+            phone: plain(vault, PHONE, r.phone.clone())?,
+            email: plain(vault, EMAIL, r.email.clone())?,
+            location: plain(vault, LOCATION, r.location.clone())?,
+        };
+        let s = SealedContact::seal(vault, &contact);
+        c.execute(
+            Q::new(
+                "UPDATE cases SET citizen_name = $1, phone = $2, email = $3, location = $4, phone_index = $5 \
+                 WHERE id = $6",
+            )
+            .bind(s.name)
+            .bind(s.phone)
+            .bind(s.email)
+            .bind(s.location)
+            .bind(s.phone_index)
+            .bind(r.id),
+        )
+        .await?;
+    }
+    Ok((rows.len() as u64, last))
+}
+
+async fn reseal_notices(c: &mut Conn<'_>, vault: &Keyring, after: i64) -> StoreResult<(u64, Option<i64>)> {
+    let rows: Vec<(i64, String)> = c
+        .fetch_all(
+            Q::new("SELECT id, recipient FROM outbox WHERE id > $1 AND recipient NOT LIKE $2 ORDER BY id LIMIT $3")
+                .bind(after)
+                .bind(sealed_by(&vault.primary_id()))
+                .bind(RESEAL_BATCH),
+        )
+        .await?;
+    let last = rows.last().map(|r| r.0);
+    for (id, recipient) in &rows {
+        let value = plain(vault, RECIPIENT, Some(recipient.clone()))?.unwrap_or_default();
+        c.execute(
+            Q::new("UPDATE outbox SET recipient = $1 WHERE id = $2").bind(vault.seal(RECIPIENT, &value)).bind(*id),
+        )
+        .await?;
+    }
+    Ok((rows.len() as u64, last))
+}
+
+impl Store {
+    /// Refuses to serve with a keyring that cannot open this database's sealed values, records
+    /// the primary key's check value, and seals values written before encryption existed.
+    pub(crate) async fn check_keys(&self) -> StoreResult<()> {
+        let vault = self.vault.clone();
+        let first = self
+            .db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let rows: Vec<(String, String)> =
+                        c.fetch_all(Q::new("SELECT key_id, canary FROM pii_keys ORDER BY key_id")).await?;
+                    let ids = vault.key_ids();
+                    for (id, canary) in rows.iter().filter(|(id, _)| ids.contains(id)) {
+                        if vault.open(CANARY_FIELD, canary).ok().as_deref() != Some(CANARY) {
+                            return Err(StoreError::Io(format!(
+                                "key {id} of the keyring is not the key {id} that sealed this database's citizen details"
+                            )));
+                        }
+                    }
+                    if !rows.is_empty() && !rows.iter().any(|(id, _)| ids.contains(id)) {
+                        let used: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+                        return Err(StoreError::Io(format!(
+                            "citizens' details here are sealed with key(s) {}, but the keyring{} holds {}: \
+                             start with the key file that sealed them",
+                            used.join(", "),
+                            vault.file().map(|f| format!(" ({})", f.display())).unwrap_or_default(),
+                            ids.join(", ")
+                        )));
+                    }
+                    let primary = vault.primary_id();
+                    if !rows.iter().any(|(id, _)| *id == primary) {
+                        c.execute(
+                            Q::new(
+                                "INSERT INTO pii_keys (key_id, canary, created_at) VALUES ($1, $2, $3) \
+                                 ON CONFLICT (key_id) DO NOTHING",
+                            )
+                            .bind(primary.as_str())
+                            .bind(vault.seal(CANARY_FIELD, CANARY))
+                            .bind(rectify_domain::time::Timestamp::from_utc(chrono::Utc::now())),
+                        )
+                        .await?;
+                    }
+                    Ok(rows.is_empty())
+                })
+            })
+            .await?;
+        if first {
+            // Values written before encryption existed; recorded only if there were any.
+            let report = self.reseal_all().await?;
+            if report.cases + report.notices > 0 {
+                self.record_reseal(&report).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Re-seals every value not sealed with the primary key (after a rotation), a batch per
+    /// transaction. Recorded in the audit chain.
+    pub async fn reseal(&self) -> StoreResult<ResealReport> {
+        let report = self.reseal_all().await?;
+        self.record_reseal(&report).await?;
+        Ok(report)
+    }
+
+    async fn reseal_all(&self) -> StoreResult<ResealReport> {
+        let mut report = ResealReport { key: self.vault.primary_id(), ..ResealReport::default() };
+        let mut after = 0;
+        loop {
+            let vault = self.vault.clone();
+            let (n, last) = self
+                .db
+                .write(move |tx| Box::pin(async move { reseal_cases(&mut tx.conn(), &vault, after).await }))
+                .await?;
+            report.cases += n;
+            match last {
+                Some(id) => after = id,
+                None => break,
+            }
+        }
+        after = 0;
+        loop {
+            let vault = self.vault.clone();
+            let (n, last) = self
+                .db
+                .write(move |tx| Box::pin(async move { reseal_notices(&mut tx.conn(), &vault, after).await }))
+                .await?;
+            report.notices += n;
+            match last {
+                Some(id) => after = id,
+                None => break,
+            }
+        }
+        Ok(report)
+    }
+
+    async fn record_reseal(&self, report: &ResealReport) -> StoreResult<()> {
+        let (now, payload) = (self.now(), serde_json::to_value(report).unwrap_or_default());
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let event = crate::audit::Event {
+                        actor: "system",
+                        kind: "keys",
+                        subject: "pii".into(),
+                        action: "reseal",
+                        payload,
+                    };
+                    crate::audit::append(&mut tx.conn(), now, event).await
+                })
+            })
+            .await
+    }
+
+    /// Every key the database or the keyring knows, with the number of values each seals.
+    pub async fn key_usage(&self) -> StoreResult<Vec<KeyUse>> {
+        let mut ids: Vec<String> = self
+            .db
+            .fetch_all::<(String,)>(Q::new("SELECT key_id FROM pii_keys"))
+            .await?
+            .into_iter()
+            .map(|(id,)| id)
+            .collect();
+        for id in self.vault.key_ids() {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let (primary, held) = (self.vault.primary_id(), self.vault.key_ids());
+        let mut out = Vec::new();
+        for id in ids {
+            let values = self.values_sealed_by(&id).await?;
+            out.push(KeyUse { in_keyring: held.contains(&id), primary: id == primary, key_id: id, values });
+        }
+        Ok(out)
+    }
+
+    async fn values_sealed_by(&self, key: &str) -> StoreResult<u64> {
+        let p = sealed_by(key);
+        let mut total = 0i64;
+        for col in ["citizen_name", "phone", "email", "location"] {
+            total += self
+                .db
+                .scalar::<i64>(Q::new(format!("SELECT COUNT(*) FROM cases WHERE {col} LIKE $1")).bind(p.clone()))
+                .await?;
+        }
+        total += self.db.scalar::<i64>(Q::new("SELECT COUNT(*) FROM outbox WHERE recipient LIKE $1").bind(p)).await?;
+        Ok(total.max(0) as u64)
+    }
+
+    /// Forgets keys no stored value uses any more (after a rotation and a re-seal), so they can
+    /// be removed from the key file. Refuses a key that still seals something, or the primary.
+    pub async fn forget_keys(&self, ids: &[String]) -> StoreResult<()> {
+        for id in ids {
+            if *id == self.vault.primary_id() {
+                return Err(StoreError::Io(format!("key {id} is the primary key")));
+            }
+            let n = self.values_sealed_by(id).await?;
+            if n > 0 {
+                return Err(StoreError::Io(format!(
+                    "key {id} still seals {n} values: run `rectify keys reseal` first"
+                )));
+            }
+        }
+        let ids = ids.to_vec();
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    for id in &ids {
+                        c.execute(Q::new("DELETE FROM pii_keys WHERE key_id = $1").bind(id.as_str())).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    /// A case's contact details in full, for the office, with the stated reason recorded in the
+    /// audit chain in the same transaction (no record, no reveal).
+    pub async fn reveal_contact(&self, actor: &Actor, id: CaseId, req: &RevealRequest) -> StoreResult<Contact> {
+        let reason = req.reason()?;
+        authorize(actor, Permission::RevealContact, Party::Other)?;
+        let (actor, now, vault) = (actor.clone(), self.now(), self.vault.clone());
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let r = visible_row(&mut c, &actor, id).await?;
+                    let contact = r.sealed_contact().open(&vault)?;
+                    let shown: Vec<&str> = [
+                        ("name", contact.name.is_some()),
+                        ("phone", contact.phone.is_some()),
+                        ("email", contact.email.is_some()),
+                        ("location", contact.location.is_some()),
+                    ]
+                    .into_iter()
+                    .filter_map(|(f, present)| present.then_some(f))
+                    .collect();
+                    let event = crate::audit::Event {
+                        actor: &actor.username,
+                        kind: "reveal",
+                        subject: format!("case:{id}"),
+                        action: "reveal_contact",
+                        payload: serde_json::json!({ "reason": reason, "fields": shown }),
+                    };
+                    crate::audit::append(&mut c, now, event).await?;
+                    Ok(contact)
+                })
+            })
+            .await
+    }
+}
+
+/// Whether a stored value is sealed with `key` (for tests and reports).
+pub fn sealed_with(stored: &str, key: &str) -> bool {
+    key_id_of(stored) == Some(key)
+}
