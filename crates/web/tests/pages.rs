@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{PNG, TestApp};
+use common::{PNG, TestApp, hidden};
 use rectify_store::Backend;
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, StatusCode};
@@ -28,11 +28,6 @@ async fn get(app: &TestApp, client: &Client, path: &str) -> Page {
 }
 
 /// The value of the first hidden `name` input.
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} in the page")) + marker.len();
-    html[start..].split('"').next().unwrap_or_default().to_owned()
-}
 
 /// Posts a urlencoded form with the page's CSRF token.
 async fn post_form(app: &TestApp, client: &Client, from: &str, action: &str, fields: &[(&str, &str)]) -> Page {
@@ -298,8 +293,9 @@ async fn a_clerk_sees_only_their_units_records(backend: Backend) {
     let ledger = get(&app, &clerk, "/app/problems").await;
     assert!(!ledger.html.contains("卫健委内部问题不公开"));
     assert!(ledger.html.contains("卫健委公开问题"), "published problems are everyone's");
-    let p = get(&app, &clerk, &format!("/app/problems/{}", public_problem["id"].as_str().unwrap())).await;
-    assert!(!p.html.contains("data-action="), "no actions on another unit's problem");
+    let public_id = public_problem["id"].as_str().unwrap();
+    let p = get(&app, &clerk, &format!("/app/problems/{public_id}")).await;
+    assert!(!p.html.contains(&format!("action=\"/app/problems/{public_id}/")), "no actions on another unit's problem");
     let inbox = get(&app, &clerk, "/app/cases?box=all").await;
     assert!(!inbox.html.contains("卫健委的诉求"));
 }

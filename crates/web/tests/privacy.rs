@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, hidden};
 use rectify_store::{Backend, Location};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
@@ -228,13 +228,6 @@ async fn dump_database(app: &TestApp) -> String {
         }
     }
     out
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let at = html.find(&format!("name=\"{name}\"")).expect("hidden field");
-    let rest = &html[at..];
-    let v = rest.find("value=\"").expect("value") + 7;
-    rest[v..v + rest[v..].find('"').expect("end")].to_owned()
 }
 
 /// A duplicate is still found by the sealed phone (through its blind index).

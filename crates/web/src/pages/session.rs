@@ -57,7 +57,12 @@ async fn login(
 async fn logout(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
     if let Some(token) = ctx.session_token() {
         ctx.check_csrf(&form)?;
-        st.store.logout(token).await?;
+        // "Sign out everywhere": every session of the account, on every device and instance.
+        if form.get("everywhere") == Some("true") {
+            st.store.logout_everywhere(token).await?;
+        } else {
+            st.store.logout(token).await?;
+        }
     }
     let mut resp = see_other("/");
     resp.headers_mut().insert(header::SET_COOKIE, crate::routes::session_cookie("", st.config.secure_cookies));
