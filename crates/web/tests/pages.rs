@@ -27,8 +27,6 @@ async fn get(app: &TestApp, client: &Client, path: &str) -> Page {
     page(client.get(app.url(path)).send().await.expect("get")).await
 }
 
-/// The value of the first hidden `name` input.
-
 /// Posts a urlencoded form with the page's CSRF token.
 async fn post_form(app: &TestApp, client: &Client, from: &str, action: &str, fields: &[(&str, &str)]) -> Page {
     let csrf = hidden(&get(app, client, from).await.html, "_csrf");
