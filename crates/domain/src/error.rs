@@ -109,6 +109,9 @@ pub enum Rule {
     PublicChannelOnly,
     /// A declined or closed case cannot be linked to a problem.
     CaseNotOpen,
+    /// No draw can satisfy the rules with this pool (every inspector conflicted, too few left
+    /// after recusal and recent pairs).
+    DrawImpossible,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -191,6 +194,14 @@ impl DomainError {
 
     pub fn unknown(field: impl Into<String>, entity: Entity) -> Self {
         Self::field(field, Issue::UnknownReference { entity })
+    }
+
+    /// The fields an `Invalid` error names (empty for other errors).
+    pub fn fields(&self) -> Vec<String> {
+        match self {
+            DomainError::Invalid(errors) => errors.iter().map(|e| e.field.clone()).collect(),
+            _ => Vec::new(),
+        }
     }
 
     pub fn rule(rule: Rule, field: impl Into<String>) -> Self {

@@ -73,6 +73,10 @@ id_type!(
     CaseId,
     IntakeSessionId,
     NoticeId,
+    PlanId,
+    RoundId,
+    FindingId,
+    ActionRecordId,
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -12,6 +12,7 @@ pub mod figures;
 pub mod history;
 pub mod ids;
 pub mod immediate;
+pub mod inspection;
 pub mod light;
 pub mod login;
 pub mod patch;

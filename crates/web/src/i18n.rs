@@ -59,6 +59,12 @@ pub fn entity(e: Entity, lang: Lang) -> &'static str {
 
 pub fn rule(r: Rule, lang: Lang) -> &'static str {
     match (r, lang) {
+        (Rule::DrawImpossible, Lang::En) => {
+            "no draw can satisfy these rules with this pool: after recusal and recent pairs too few inspectors are left for the units; add inspectors or units, or lower the group sizes"
+        }
+        (Rule::DrawImpossible, Lang::Zh) => {
+            "按当前规则无法抽取：回避和近期配对排除后，可派督查人员不足；请增加督查人员或被查单位，或减少每组人数"
+        }
         (Rule::UnitCycle, Lang::En) => "a unit cannot be placed under itself or one of its sub-units",
         (Rule::UnitCycle, Lang::Zh) => "单位不能移到自身或其下级单位之下",
         (Rule::EvidenceRequired, Lang::En) => "closing off needs at least one evidence file in the progress entries",
