@@ -6,18 +6,17 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
 use crate::pages::{Ctx, FormErrors, PageError, form_values, settle};
-use axum::Router;
+use crate::site::Site;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
 use minijinja::context;
 use rectify_domain::actor::{Actor, Role};
 use rectify_store::accounts::NewAccount;
 use std::collections::{BTreeMap, HashSet};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/app/admin/accounts", get(accounts_page).post(create_account))
+pub fn site() -> Site {
+    Site::new().get("/app/admin/accounts", accounts_page).post("/app/admin/accounts", create_account)
 }
 
 async fn accounts_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
