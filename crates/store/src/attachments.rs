@@ -68,18 +68,30 @@ async fn metas_linked(
     Ok(rows.into_iter().map(MetaRow::into_meta).collect())
 }
 
-/// An uploaded attachment not yet used anywhere (as evidence or with a case).
-pub(crate) async fn require_unused(c: &mut Conn<'_>, id: AttachmentId, field: &str) -> StoreResult<()> {
-    let row: Option<(i64, i64)> = c
+/// An uploaded attachment `actor` may use (as evidence or with a case): not yet used anywhere,
+/// and one they may read while it is pending, i.e. their own upload, or any for the office.
+/// Someone else's upload is answered as unknown, so that an id cannot be guessed into reach:
+/// attaching it to one's own problem would make it readable. Uploads made without an account
+/// (API tokens) are not tied to a token, so they stay open to other account-less actors.
+pub(crate) async fn require_attachable(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    id: AttachmentId,
+    field: &str,
+) -> StoreResult<()> {
+    let row: Option<(Option<i64>, i64)> = c
         .fetch_optional(
             Q::new(
-                "SELECT a.id, (SELECT COUNT(*) FROM progress_attachments WHERE attachment_id = a.id) \
+                "SELECT a.uploaded_by, (SELECT COUNT(*) FROM progress_attachments WHERE attachment_id = a.id) \
                  + (SELECT COUNT(*) FROM case_attachments WHERE attachment_id = a.id) FROM attachments a WHERE a.id = $1",
             )
             .bind(id),
         )
         .await?;
     match row {
+        Some((uploader, _)) if !actor.role.is_office() && uploader != actor.account_id.map(|a| a.get()) => {
+            Err(DomainError::unknown(field, Entity::Attachment).into())
+        }
         None => Err(DomainError::unknown(field, Entity::Attachment).into()),
         Some((_, uses)) if uses > 0 => Err(DomainError::rule(Rule::AttachmentInUse, field).into()),
         Some(_) => Ok(()),

@@ -111,9 +111,16 @@ record! {
 }
 
 impl Store {
-    /// The working-day calendar (cached briefly).
+    /// The working-day calendar (cached briefly), for the use cases that count with it.
     pub async fn calendar(&self) -> StoreResult<Arc<WorkCalendar>> {
         Ok(self.reference.get(&self.db).await?.0)
+    }
+
+    /// The working-day calendar for someone reading it (deadline arithmetic): part of the
+    /// directory, so it asks the same permission as the rest of it.
+    pub async fn working_calendar(&self, actor: &Actor) -> StoreResult<Arc<WorkCalendar>> {
+        authorize(actor, Permission::ViewDirectory, Party::Other)?;
+        self.calendar().await
     }
 
     /// The dates that decide today's lights.
@@ -203,12 +210,14 @@ impl Store {
         Ok(out)
     }
 
-    pub async fn calendar_year(&self, year: i32) -> StoreResult<CalendarYear> {
+    pub async fn calendar_year(&self, actor: &Actor, year: i32) -> StoreResult<CalendarYear> {
+        authorize(actor, Permission::ViewDirectory, Party::Other)?;
         let notice = self.db.read(move |tx| Box::pin(async move { notice(&mut tx.conn(), year).await })).await?;
         notice.ok_or_else(|| DomainError::not_found(Entity::CalendarYear, year).into())
     }
 
-    pub async fn loaded_years(&self) -> StoreResult<Vec<LoadedYear>> {
+    pub async fn loaded_years(&self, actor: &Actor) -> StoreResult<Vec<LoadedYear>> {
+        authorize(actor, Permission::ViewDirectory, Party::Other)?;
         self.db.read(|tx| Box::pin(async move { loaded_years(&mut tx.conn(), None).await })).await
     }
 

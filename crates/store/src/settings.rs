@@ -54,8 +54,15 @@ pub(crate) async fn load(c: &mut Conn<'_>) -> StoreResult<Settings> {
 }
 
 impl Store {
+    /// The settings, for the use cases that apply them.
     pub async fn settings(&self) -> StoreResult<Settings> {
         self.reference.settings(&self.db).await
+    }
+
+    /// The settings for someone reading them: every account may (forms show the rules).
+    pub async fn view_settings(&self, actor: &Actor) -> StoreResult<Settings> {
+        authorize(actor, Permission::ViewDirectory, Party::Other)?;
+        self.settings().await
     }
 
     pub async fn update_settings(&self, actor: &Actor, input: SettingsInput) -> StoreResult<Settings> {

@@ -10,14 +10,15 @@ pub mod limit;
 mod openapi;
 pub mod pages;
 mod routes;
+pub mod site;
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router, middleware};
 use rectify_store::Store;
 use rust_embed::RustEmbed;
+use site::Site;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -82,20 +83,56 @@ impl AppState {
 #[folder = "assets/"]
 struct Assets;
 
-/// The whole application as an axum router.
-pub fn app(state: AppState) -> Router {
-    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+/// The JSON API, registered through utoipa so that its OpenAPI document lists every route.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", routes::api())
         .routes(utoipa_axum::routes!(healthz))
-        .split_for_parts();
+        .split_for_parts()
+}
+
+/// Everything the OpenAPI document does not list: the document and its viewer, and the pages.
+fn site(doc: utoipa::openapi::OpenApi) -> Site {
     let doc = Arc::new(doc);
+    Site::new()
+        .get("/api/v1/openapi.json", move || async move { Json(doc.as_ref().clone()) })
+        .get("/api/docs", || async { asset("docs/index.html", DOCS_CSP) })
+        .get("/api/docs/init.js", || async { asset("docs/init.js", DOCS_CSP) })
+        .get("/api/docs/vendor/{file}", vendor_asset)
+        .merge(pages::site())
+}
+
+/// Every (method, path template) the application serves: the OpenAPI document's operations and
+/// the [`Site`] routes, sorted. Paths are in axum's form (`/api/v1/problems/{id}`).
+pub fn route_table() -> Vec<(Method, String)> {
+    let (_, doc) = api();
+    let mut out: Vec<(Method, String)> = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let operations = [
+            (Method::GET, &item.get),
+            (Method::POST, &item.post),
+            (Method::PUT, &item.put),
+            (Method::PATCH, &item.patch),
+            (Method::DELETE, &item.delete),
+            (Method::HEAD, &item.head),
+            (Method::OPTIONS, &item.options),
+            (Method::TRACE, &item.trace),
+        ];
+        out.extend(operations.into_iter().filter(|(_, op)| op.is_some()).map(|(m, _)| (m, path.clone())));
+    }
+    out.extend(site(doc).routes().iter().map(|(m, p)| (m.clone(), (*p).to_owned())));
+    out.sort_by(|a, b| (&a.1, a.0.as_str()).cmp(&(&b.1, b.0.as_str())));
+    out
+}
+
+/// The whole application as an axum router.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = api();
+    // Page errors become HTML pages; the API's own routes answer problem+json.
+    let site = site(doc).layer(middleware::from_fn_with_state(state.clone(), pages::render_page_errors));
     Router::new()
         .merge(api)
-        .route("/api/v1/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
-        .route("/api/docs", get(|| async { asset("docs/index.html", DOCS_CSP) }))
-        .route("/api/docs/init.js", get(|| async { asset("docs/init.js", DOCS_CSP) }))
-        .route("/api/docs/vendor/{file}", get(vendor_asset))
-        .merge(pages::router(state.clone()))
+        .merge(site.into_router())
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { error::ApiError::MethodNotAllowed })
         .layer(middleware::from_fn(error::render_errors))

@@ -451,7 +451,39 @@ fn the_admin_pages_have_their_words() {
     }
 }
 
+/// The administrator makes an API token on the accounts page (its secret shown that once),
+/// uses it, and revokes it there.
+async fn tokens_are_made_shown_once_and_revoked(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let a = admin(&app).await;
+    let html = ok(page(&app, &a, "/app/admin/accounts").await);
+    let token = csrf(&html);
+    let (status, _, body) =
+        post(&app, &a, "/app/admin/tokens", &[("_csrf", &token), ("name", "12345热线对接"), ("role", "office_staff")])
+            .await;
+    assert_eq!(status, 200, "{body}");
+    let start = body.find(r#"<code class="token">"#).expect("the secret, shown once") + r#"<code class="token">"#.len();
+    let secret = body[start..].split('<').next().unwrap().to_owned();
+    let api = Client::new();
+    let me = api.get(app.url("/api/v1/session")).bearer_auth(&secret).send().await.unwrap();
+    assert_eq!(me.status(), 200);
+    let again = ok(page(&app, &a, "/app/admin/accounts").await);
+    assert!(again.contains("12345热线对接") && !again.contains(&secret), "listed, never shown again");
+    let at = again.find("/app/admin/tokens/").unwrap() + "/app/admin/tokens/".len();
+    let id = again[at..].split('/').next().unwrap().to_owned();
+    let (status, location, _) =
+        post(&app, &a, &format!("/app/admin/tokens/{id}/revoke"), &[("_csrf", &csrf(&again))]).await;
+    assert_eq!((status, location.as_str()), (303, "/app/admin/accounts?done=revoked"));
+    let me = api.get(app.url("/api/v1/session")).bearer_auth(&secret).send().await.unwrap();
+    assert_eq!(me.status(), 401, "refused once revoked");
+    // A bad form names the field and keeps the name typed.
+    let (status, _, body) = post(&app, &a, "/app/admin/tokens", &[("_csrf", &token), ("name", "数据平台")]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("数据平台") && body.contains("err-token-role"), "{body}");
+}
+
 on_both!(
+    tokens_are_made_shown_once_and_revoked,
     adding_a_unit_shows_it_in_the_tree,
     a_bad_form_keeps_what_was_typed,
     a_form_without_its_token_changes_nothing,

@@ -60,4 +60,22 @@ async fn evidence_is_seen_only_with_its_problem(backend: Backend) {
     r.expect(404);
 }
 
-on_both!(uploads_are_checked_and_served, evidence_is_seen_only_with_its_problem);
+/// Evidence is one's own upload (the office may use any pending one): someone else's pending
+/// upload, attached to a problem of one's own, would become readable.
+async fn evidence_is_ones_own_upload(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("区水务局", None).await;
+    let clerk = app.user("clerk", "unit_clerk", Some(&unit)).await;
+    let p = app.problem(serde_json::json!({"description": "河道保洁不到位", "unit_id": unit})).await;
+    let path = format!("/api/v1/problems/{}/progress", p["id"].as_str().unwrap());
+    let attach = |id: &str| Some(serde_json::json!({"note": "已整改", "attachment_ids": [id]}));
+    let theirs = app.upload_png(&app.admin).await;
+    let r = app.send(&clerk, reqwest::Method::POST, &path, attach(&theirs)).await.expect(422);
+    assert_eq!(r.fields(), ["attachment_ids[0]"], "another's upload is unknown to the clerk");
+    app.send(&clerk, reqwest::Method::GET, &format!("/api/v1/attachments/{theirs}"), None).await.expect(404);
+    let mine = app.upload_png(&clerk).await;
+    app.send(&clerk, reqwest::Method::POST, &path, attach(&mine)).await.expect(201);
+    app.send(&app.admin, reqwest::Method::POST, &path, attach(&theirs)).await.expect(201);
+}
+
+on_both!(uploads_are_checked_and_served, evidence_is_seen_only_with_its_problem, evidence_is_ones_own_upload);

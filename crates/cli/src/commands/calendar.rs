@@ -39,7 +39,7 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
         }
         Command::List { store } => {
             let s = store.open().await?;
-            for y in s.loaded_years().await? {
+            for y in s.loaded_years(&Actor::system()).await? {
                 println!(
                     "{}\t{} holidays\t{} make-up working days\t{}",
                     y.year,

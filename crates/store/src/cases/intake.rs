@@ -3,7 +3,7 @@
 
 use super::{Step, assemble, record_event, row};
 use crate::Store;
-use crate::attachments::{require_unused, store_file};
+use crate::attachments::{require_attachable, store_file};
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
@@ -131,7 +131,7 @@ async fn insert_case(
         }
     }
     for (i, a) in f.attachment_ids.iter().enumerate() {
-        require_unused(c, *a, &format!("attachment_ids[{i}]")).await?;
+        require_attachable(c, actor, *a, &format!("attachment_ids[{i}]")).await?;
     }
     let mut code = fresh_code();
     // 31^10 codes: a clash is astronomically rare, but never reuse one.

@@ -2,7 +2,7 @@
 
 use super::get_visible;
 use crate::Store;
-use crate::attachments::{metas_of_progress, require_unused};
+use crate::attachments::{metas_of_progress, require_attachable};
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::history::{self, Change};
@@ -85,7 +85,7 @@ impl Store {
                     return Err(DomainError::rule(Rule::ProblemClosed, "problem_id").into());
                 }
                 for (i, a) in f.attachment_ids.iter().enumerate() {
-                    require_unused(&mut c, *a, &format!("attachment_ids[{i}]")).await?;
+                    require_attachable(&mut c, &actor, *a, &format!("attachment_ids[{i}]")).await?;
                 }
                 let id: i64 = c
                     .scalar(

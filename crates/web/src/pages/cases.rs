@@ -6,11 +6,10 @@ use super::{Ctx, FormErrors, PageError, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
-use axum::Router;
+use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 use minijinja::{Value, context};
 use rectify_domain::actor::{Party, Permission, authorize};
 use rectify_domain::case::{
@@ -21,13 +20,14 @@ use rectify_domain::privacy::{Contact, RevealRequest};
 use rectify_store::PageRequest;
 use rectify_store::cases::CaseFilter;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/app/cases", get(inbox))
-        .route("/app/cases/new", get(new_form).post(register))
-        .route("/app/cases/{id}", get(show))
-        .route("/app/cases/{id}/transitions", post(transition))
-        .route("/app/cases/{id}/contact", post(reveal))
+pub fn site() -> Site {
+    Site::new()
+        .get("/app/cases", inbox)
+        .get("/app/cases/new", new_form)
+        .post("/app/cases/new", register)
+        .get("/app/cases/{id}", show)
+        .post("/app/cases/{id}/transitions", transition)
+        .post("/app/cases/{id}/contact", reveal)
 }
 
 /// The inbox's boxes, each a filter over the cases the user may see.

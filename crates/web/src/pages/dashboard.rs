@@ -5,10 +5,9 @@
 use super::chart::{self, LightBar, RateBar, WeekCounts};
 use super::{Ctx, PageError};
 use crate::AppState;
-use axum::Router;
+use crate::site::Site;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
 use minijinja::context;
 use rectify_domain::ids::CampaignId;
 use rectify_store::PageRequest;
@@ -16,8 +15,8 @@ use rectify_store::cases::{CaseFilter, CaseGroupBy};
 use rectify_store::problems::ProblemFilter;
 use rectify_store::stats::GroupBy;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/app", get(dashboard))
+pub fn site() -> Site {
+    Site::new().get("/app", dashboard)
 }
 
 /// Weeks shown on the found/closed line.

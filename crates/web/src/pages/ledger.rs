@@ -7,11 +7,10 @@ use super::{Ctx, FormErrors, PageError, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
-use axum::Router;
+use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 use minijinja::{Value, context};
 use rectify_domain::actor::{Actor, Permission, authorize};
 use rectify_domain::ids::{MeasureId, ProblemId};
@@ -21,15 +20,16 @@ use rectify_domain::problem::{
 use rectify_store::PageRequest;
 use rectify_store::problems::{ProblemFilter, ProblemSort};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/app/problems", get(list))
-        .route("/app/problems/new", get(new_form).post(create))
-        .route("/app/problems/{id}", get(show))
-        .route("/app/problems/{id}/transitions", post(transition))
-        .route("/app/problems/{id}/progress", post(progress))
-        .route("/app/problems/{id}/measures", post(add_measure))
-        .route("/app/problems/{id}/measures/{mid}/done", post(measure_done))
+pub fn site() -> Site {
+    Site::new()
+        .get("/app/problems", list)
+        .get("/app/problems/new", new_form)
+        .post("/app/problems/new", create)
+        .get("/app/problems/{id}", show)
+        .post("/app/problems/{id}/transitions", transition)
+        .post("/app/problems/{id}/progress", progress)
+        .post("/app/problems/{id}/measures", add_measure)
+        .post("/app/problems/{id}/measures/{mid}/done", measure_done)
 }
 
 /// The ledger filters from the query string, read by the API's own parser. Pages are lenient
@@ -71,6 +71,10 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErro
 
 async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
+    // Deny by default: the form is shown only to those who could send it for some unit.
+    if !super::may_create_problem(actor) {
+        return Err(rectify_domain::DomainError::Forbidden("you may not write problems".into()).into());
+    }
     let choices = choices(&st, actor).await?;
     let values = context! { type => "time_limited", unit_id => ctx.query("unit") };
     ctx.render(&st, "app/problem_new.html", context! { choices, values })

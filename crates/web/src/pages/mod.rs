@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
 use crate::i18n::Lang;
-use axum::Router;
+use crate::site::Site;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -32,16 +32,17 @@ use std::collections::BTreeMap;
 
 pub const LANG_COOKIE: &str = "rectify_lang";
 
-pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .merge(portal::router())
-        .merge(session::router())
-        .merge(dashboard::router())
-        .merge(ledger::router())
-        .merge(cases::router())
-        .merge(admin::router())
-        .route("/static/{file}", axum::routing::get(static_file))
-        .layer(axum::middleware::from_fn_with_state(state, render_page_errors))
+/// Every page, and the static files they load. Errors become HTML pages through
+/// [`render_page_errors`], which the application wraps around them.
+pub fn site() -> Site {
+    Site::new()
+        .merge(portal::site())
+        .merge(session::site())
+        .merge(dashboard::site())
+        .merge(ledger::site())
+        .merge(cases::site())
+        .merge(admin::site())
+        .get("/static/{file}", static_file)
 }
 
 async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
@@ -93,6 +94,19 @@ fn csrf_of(session: &str) -> String {
     hex::encode(Sha256::digest(format!("rectify-csrf\n{session}").as_bytes()))[..32].to_owned()
 }
 
+/// Whether the actor may write a problem anywhere: the office for any unit, a unit's staff for
+/// their own. The new-problem form is for them only.
+pub(crate) fn may_create_problem(actor: &Actor) -> bool {
+    let party = if actor.role.is_office() {
+        Party::Office
+    } else if actor.role.is_unit_bound() {
+        Party::OwnerUnit
+    } else {
+        Party::Other
+    };
+    authorize(actor, Permission::CreateProblem, party).is_ok()
+}
+
 /// The signed-in user as pages show it, with what the permission table lets them open.
 #[derive(Serialize)]
 struct UserView<'a> {
@@ -112,7 +126,7 @@ fn user_view(actor: &Actor) -> UserView<'_> {
         ("manage_calendar", office(Permission::ManageCalendar)),
         ("manage_accounts", office(Permission::ManageAccounts)),
         ("register_case", office(Permission::RegisterCase)),
-        ("create_problem", office(Permission::CreateProblem)),
+        ("create_problem", may_create_problem(actor)),
         ("view_all_cases", anywhere(Permission::ViewAllCases)),
         ("view_directory", anywhere(Permission::ViewDirectory)),
     ]);
@@ -361,7 +375,7 @@ impl IntoResponse for PageError {
 
 /// Middleware: renders a page error as an HTML page in the request's language, with the same
 /// status and wording as the API's problem+json.
-async fn render_page_errors(
+pub(crate) async fn render_page_errors(
     State(st): State<AppState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,

@@ -5,10 +5,10 @@ use super::{Ctx, FormErrors, PageError, form_values, see_other};
 use crate::AppState;
 use crate::extract::ClientIp;
 use crate::form::FormData;
+use crate::site::Site;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Router, extract::Path};
 use minijinja::context;
 use rectify_domain::actor::Actor;
 use rectify_domain::case::{CaseType, NewCase, RatingRequest, Satisfaction};
@@ -23,15 +23,16 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/submit", get(submit_form).post(submit))
-        .route("/track", get(track))
-        .route("/track/rating", axum::routing::post(rate))
-        .route("/board", get(board))
-        .route("/board/{id}", get(board_problem))
-        .route("/directory", get(directory))
+pub fn site() -> Site {
+    Site::new()
+        .get("/", home)
+        .get("/submit", submit_form)
+        .post("/submit", submit)
+        .get("/track", track)
+        .post("/track/rating", rate)
+        .get("/board", board)
+        .get("/board/{id}", board_problem)
+        .get("/directory", directory)
 }
 
 /// How long the portal's figures are reused before they are counted again.

@@ -4,16 +4,15 @@
 use super::{Ctx, FormErrors, PageError, see_other};
 use crate::AppState;
 use crate::form::FormData;
-use axum::Router;
+use crate::site::Site;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
-use axum::routing::{get, post};
 use minijinja::context;
 use std::collections::BTreeMap;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/login", get(login_form).post(login)).route("/logout", post(logout))
+pub fn site() -> Site {
+    Site::new().get("/login", login_form).post("/login", login).post("/logout", logout)
 }
 
 /// Where to go after signing in: only a path on this site.

@@ -22,8 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The loaded years of the working-day calendar.
 #[utoipa::path(get, path = "/calendar", tag = "calendar", responses((status = 200, body = Vec<LoadedYear>), Errors))]
-async fn loaded_years(State(st): State<AppState>, Auth(_actor): Auth) -> ApiResult<Json<Vec<LoadedYear>>> {
-    Ok(Json(st.store.loaded_years().await?))
+async fn loaded_years(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<LoadedYear>>> {
+    Ok(Json(st.store.loaded_years(&actor).await?))
 }
 
 /// One year's holidays and make-up working days.
@@ -31,10 +31,10 @@ async fn loaded_years(State(st): State<AppState>, Auth(_actor): Auth) -> ApiResu
     responses((status = 200, body = CalendarYear), Errors))]
 async fn get_year(
     State(st): State<AppState>,
-    Auth(_actor): Auth,
+    Auth(actor): Auth,
     PathId(year): PathId<i32>,
 ) -> ApiResult<Json<CalendarYear>> {
-    Ok(Json(st.store.calendar_year(year).await?))
+    Ok(Json(st.store.calendar_year(&actor, year).await?))
 }
 
 /// Loads or replaces one year from the State Council notice (administrators).
@@ -68,7 +68,7 @@ struct Deadline {
 #[utoipa::path(get, path = "/calendar/deadline", tag = "calendar",
     params(("from" = NaiveDate, Query), ("working_days" = u32, Query)),
     responses((status = 200, body = Deadline), Errors))]
-async fn deadline(State(st): State<AppState>, Auth(_actor): Auth, mut p: Params) -> ApiResult<Json<Deadline>> {
+async fn deadline(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Deadline>> {
     let from = p.date("from");
     let n = p.int("working_days");
     p.finish()?;
@@ -84,7 +84,7 @@ async fn deadline(State(st): State<AppState>, Auth(_actor): Auth, mut p: Params)
         }
         Some(n) => n as u32,
     };
-    let r = st.store.calendar().await?.add_working_days(from, n);
+    let r = st.store.working_calendar(&actor).await?.add_working_days(from, n);
     Ok(Json(Deadline { from, working_days: n, due: r.value, approximate: r.approximate }))
 }
 
@@ -101,7 +101,7 @@ struct WorkingDays {
 #[utoipa::path(get, path = "/calendar/working-days", tag = "calendar",
     params(("from" = NaiveDate, Query), ("to" = NaiveDate, Query)),
     responses((status = 200, body = WorkingDays), Errors))]
-async fn working_days(State(st): State<AppState>, Auth(_actor): Auth, mut p: Params) -> ApiResult<Json<WorkingDays>> {
+async fn working_days(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<WorkingDays>> {
     let from = p.date("from");
     let to = p.date("to");
     p.finish()?;
@@ -112,6 +112,6 @@ async fn working_days(State(st): State<AppState>, Auth(_actor): Auth, mut p: Par
     if (to - from).num_days().abs() > 20 * 366 {
         return Err(DomainError::field("to", Issue::OutOfRange { min: 0, max: 20 * 366 }).into());
     }
-    let r = st.store.calendar().await?.working_days_between(from, to);
+    let r = st.store.working_calendar(&actor).await?.working_days_between(from, to);
     Ok(Json(WorkingDays { from, to, working_days: r.value, approximate: r.approximate }))
 }

@@ -13,8 +13,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[utoipa::path(get, path = "/settings", tag = "settings", responses((status = 200, body = Settings), Errors))]
-async fn get_settings(State(st): State<AppState>, Auth(_actor): Auth) -> ApiResult<Json<Settings>> {
-    Ok(Json(st.store.settings().await?))
+async fn get_settings(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Settings>> {
+    Ok(Json(st.store.view_settings(&actor).await?))
 }
 
 /// Changes settings (administrators): `yellow_working_days` (0–30, default 3).

@@ -90,6 +90,12 @@ impl Reply {
 impl TestApp {
     /// `None` when PostgreSQL is not configured outside CI (the test is then not run).
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        // Tests submit many public cases from one address; tracking keeps its real limit.
+        Self::spawn_with(backend, WebConfig { submit_per_minute: 10_000, ..WebConfig::default() }).await
+    }
+
+    /// [`TestApp::spawn`] with the given per-client limits and cookie settings.
+    pub async fn spawn_with(backend: Backend, config: WebConfig) -> Option<TestApp> {
         let Some(db) = fresh(backend).await else {
             eprintln!("skipping: PostgreSQL not configured (set RECTIFY_TEST_DATABASE_URL)");
             return None;
@@ -99,8 +105,6 @@ impl TestApp {
         store.ensure_admin(Some(ADMIN_PASSWORD.into())).await.expect("admin");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        // Tests submit many public cases from one address; tracking keeps its real limit.
-        let config = WebConfig { submit_per_minute: 10_000, ..WebConfig::default() };
         let state = AppState::new(store.clone(), config);
         tokio::spawn(rectify_web::serve(listener, state, std::future::pending()));
         let admin = Client::builder().cookie_store(true).build().expect("client");

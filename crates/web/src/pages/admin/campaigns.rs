@@ -6,11 +6,10 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
 use crate::pages::{Ctx, FormErrors, PageError, form_values, settle};
-use axum::Router;
+use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 use minijinja::context;
 use rectify_domain::actor::Actor;
 use rectify_domain::campaign::{Campaign, DEFAULT_ITEMS_PER_UNIT, NewBatch, NewCampaign};
@@ -18,11 +17,12 @@ use rectify_domain::ids::{BatchId, CampaignId};
 use rectify_store::PageRequest;
 use std::collections::{BTreeMap, HashSet};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/app/admin/campaigns", get(campaigns_page).post(create_campaign))
-        .route("/app/admin/campaigns/{id}", get(campaign_page))
-        .route("/app/admin/campaigns/{id}/batches", post(create_batch))
+pub fn site() -> Site {
+    Site::new()
+        .get("/app/admin/campaigns", campaigns_page)
+        .post("/app/admin/campaigns", create_campaign)
+        .get("/app/admin/campaigns/{id}", campaign_page)
+        .post("/app/admin/campaigns/{id}/batches", create_batch)
 }
 
 /// Campaigns per page.

@@ -11,12 +11,11 @@ mod units;
 
 use super::{Ctx, PageError, path_id};
 use crate::AppState;
-use axum::Router;
+use crate::site::Site;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
 use minijinja::context;
-use rectify_domain::actor::Actor;
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::UnitId;
 use rectify_domain::unit::Unit;
 use rectify_store::PageRequest;
@@ -24,18 +23,19 @@ use rectify_store::units::UnitFilter;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/app/admin", get(index))
-        .merge(units::router())
-        .merge(people::router())
-        .merge(campaigns::router())
-        .merge(calendar::router())
-        .merge(accounts::router())
+pub fn site() -> Site {
+    Site::new()
+        .get("/app/admin", index)
+        .merge(units::site())
+        .merge(people::site())
+        .merge(campaigns::site())
+        .merge(calendar::site())
+        .merge(accounts::site())
 }
 
 async fn index(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    ctx.staff()?;
+    // The menu of the directory pages: asks what they ask (deny by default).
+    authorize(ctx.staff()?, Permission::ViewDirectory, Party::Other)?;
     ctx.render(&st, "app/admin/index.html", context! {})
 }
 

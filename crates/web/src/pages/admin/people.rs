@@ -5,11 +5,10 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
 use crate::pages::{Ctx, FormErrors, PageError, form_values, settle};
-use axum::Router;
+use crate::site::Site;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
 use minijinja::context;
 use rectify_domain::actor::Actor;
 use rectify_domain::ids::UnitId;
@@ -18,8 +17,8 @@ use rectify_store::PageRequest;
 use rectify_store::people::PersonFilter;
 use std::collections::{BTreeMap, HashSet};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/app/admin/people", get(people_page).post(create_person))
+pub fn site() -> Site {
+    Site::new().get("/app/admin/people", people_page).post("/app/admin/people", create_person)
 }
 
 /// People per page.

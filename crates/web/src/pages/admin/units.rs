@@ -5,11 +5,10 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
 use crate::pages::{Ctx, FormErrors, PageError, form_values, see_other, settle};
-use axum::Router;
+use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
 use minijinja::context;
 use rectify_domain::DomainError;
 use rectify_domain::actor::Actor;
@@ -18,10 +17,12 @@ use rectify_domain::unit::{NewUnit, Unit, UnitKind, UnitPatch, UnitTree};
 use rectify_store::StoreError;
 use std::collections::{BTreeMap, HashSet};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/app/admin/units", get(units_page).post(create_unit))
-        .route("/app/admin/units/{id}", get(unit_page).post(update_unit))
+pub fn site() -> Site {
+    Site::new()
+        .get("/app/admin/units", units_page)
+        .post("/app/admin/units", create_unit)
+        .get("/app/admin/units/{id}", unit_page)
+        .post("/app/admin/units/{id}", update_unit)
 }
 
 fn kinds(ctx: &Ctx, st: &AppState) -> Vec<[String; 2]> {

@@ -1,0 +1,1094 @@
+//! The authorization matrix, on both databases: every route of the application (the OpenAPI
+//! document's operations and the pages, as `rectify_web::route_table` lists them) × every kind
+//! of caller × a record of the caller's own unit and one of another unit, with the outcome the
+//! rules give. A route without an entry here fails the test, so a new route is refused until
+//! someone decides who may use it.
+//!
+//! Outcomes: `A` the request got past authorization (2xx, a redirect other than to the sign-in
+//! page, or 409/422 from the use case), `D` it was refused: 401 for the anonymous on the API, a
+//! redirect to `/login` for the anonymous on staff pages, 403 or 404 (a record outside the
+//! caller's scope is hidden as "not found") for everyone else. On list routes the caller asks
+//! for one record by its text: `A` it is listed, `D` it is refused or left out. Anything else
+//! (400, 429, 500 …) fails the test: the request itself is wrong.
+//!
+//! Every state-changing request carries a valid body (and the session's CSRF token on pages),
+//! so that a refusal comes from authorization, not from validation. Requests that use up a
+//! record's state (transitions, edits with a version) get a fresh record per caller.
+
+mod common;
+
+use common::{ADMIN_PASSWORD, PNG, TestApp};
+use rectify_store::Backend;
+use rectify_web::WebConfig;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{Client, Method};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Caller {
+    Anonymous,
+    OfficeAdmin,
+    OfficeStaff,
+    UnitLeader,
+    UnitClerk,
+    Inspector,
+    Evaluator,
+}
+
+/// The column order of the expectations.
+const CALLERS: [Caller; 7] = [
+    Caller::Anonymous,
+    Caller::OfficeAdmin,
+    Caller::OfficeStaff,
+    Caller::UnitLeader,
+    Caller::UnitClerk,
+    Caller::Inspector,
+    Caller::Evaluator,
+];
+
+impl Caller {
+    fn index(self) -> usize {
+        CALLERS.iter().position(|c| *c == self).unwrap()
+    }
+
+    /// The account's name and password (`admin` is the first account).
+    fn credentials(self) -> (String, String) {
+        match self {
+            Caller::Anonymous | Caller::OfficeAdmin => ("admin".into(), ADMIN_PASSWORD.into()),
+            other => (format!("mx-{}", other.role()), "password-123".into()),
+        }
+    }
+
+    fn role(self) -> &'static str {
+        match self {
+            Caller::Anonymous => "anonymous",
+            Caller::OfficeAdmin => "office_admin",
+            Caller::OfficeStaff => "office_staff",
+            Caller::UnitLeader => "unit_leader",
+            Caller::UnitClerk => "unit_clerk",
+            Caller::Inspector => "inspector",
+            Caller::Evaluator => "evaluator",
+        }
+    }
+
+    fn is_office(self) -> bool {
+        matches!(self, Caller::OfficeAdmin | Caller::OfficeStaff)
+    }
+}
+
+/// Which record a request is about: for ownership fixtures, the caller's own unit's (for the
+/// leader, a sub-unit of theirs) or another unit's; otherwise the one record there is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Scope {
+    Only,
+    Own,
+    Other,
+}
+
+/// What a request needs before it is sent.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Fix {
+    None,
+    StaticFile,
+    VendorFile,
+    /// A loaded calendar year.
+    Year,
+    /// A year to load.
+    NewYear,
+    Campaign,
+    Batch,
+    IntakeSession,
+    FreshToken,
+    /// A replied case's tracking code and phone tail.
+    Track,
+    FreshTrack,
+    /// A published problem (the public board).
+    Published,
+    /// The caller's own credentials.
+    Login,
+    /// A second session of the caller, to end.
+    SpareSession,
+    // With ownership: the records of the own and the other unit.
+    /// A unit named by the body (a parent, an owner).
+    InUnit,
+    Unit,
+    Person,
+    Problem,
+    FreshProblem,
+    /// A fresh problem with one measure.
+    FreshMeasure,
+    /// Evidence on a problem.
+    Attachment,
+    /// A problem, and a fresh case to attach to it.
+    ProblemAndCase,
+    /// A case assigned to the unit.
+    Case,
+    FreshCase,
+    /// The problem list, asked for one problem by its text.
+    ProblemList,
+    CaseList,
+}
+
+impl Fix {
+    fn owned(self) -> bool {
+        matches!(
+            self,
+            Fix::InUnit
+                | Fix::Unit
+                | Fix::Person
+                | Fix::Problem
+                | Fix::FreshProblem
+                | Fix::FreshMeasure
+                | Fix::Attachment
+                | Fix::ProblemAndCase
+                | Fix::Case
+                | Fix::FreshCase
+                | Fix::ProblemList
+                | Fix::CaseList
+        )
+    }
+}
+
+/// A prepared request's parameters.
+#[derive(Debug, Clone, Default)]
+struct P {
+    /// `{id}`, `{year}`, `{file}`, `{tracking_code}`.
+    id: String,
+    /// `{measure_id}`, `{mid}`.
+    sub: String,
+    /// The unit a body names.
+    unit: String,
+    /// More query parameters.
+    query: String,
+    /// List routes: the record asked for by its text, as (text, id, its page's address).
+    listed: Option<(String, String, &'static str)>,
+    /// A second id (a case to attach), a phone tail, a name.
+    extra: String,
+    /// A password.
+    secret: String,
+    /// Sent with this session instead of the caller's (`Some(None)`: with none).
+    session: Option<Option<String>>,
+    /// A number unique to this request, for names that must not repeat.
+    n: usize,
+}
+
+enum Body {
+    None,
+    Json(Value),
+    Form(Vec<(&'static str, String)>),
+    Upload,
+}
+
+type BodyFn = fn(&P, Caller) -> Body;
+
+struct Entry {
+    method: Method,
+    path: &'static str,
+    /// A fixed query string.
+    query: &'static str,
+    fix: Fix,
+    body: BodyFn,
+    /// Per caller (in [`CALLERS`] order), `A` or `D`; two letters (own, other) for ownership
+    /// fixtures.
+    expect: &'static str,
+}
+
+// Expectations used by many routes.
+/// Everyone, signed in or not.
+const PUBLIC: &str = "A A A A A A A";
+/// Any account.
+const SIGNED: &str = "D A A A A A A";
+/// The supervising office.
+const OFFICE: &str = "D A A D D D D";
+/// The office administrator.
+const ADMIN: &str = "D A D D D D D";
+/// Reference data (directory), with a record of the own and another unit: any account.
+const DIRECTORY: &str = "DD AA AA AA AA AA AA";
+/// Managing reference data with a record of the own and another unit: the office only.
+const MANAGE: &str = "DD AA AA DD DD DD DD";
+/// Reading the ledger or a case: the office and inspectors everything, a unit's staff their
+/// own (a leader's sub-units included), evaluators only what is published.
+const READ: &str = "DD AA AA AD AD AA DD";
+/// Acting on a problem or case: the office anything, a unit's staff their own.
+const WRITE: &str = "DD AA AA AD AD DD DD";
+
+fn row(method: Method, path: &'static str, query: &'static str, fix: Fix, body: BodyFn, expect: &'static str) -> Entry {
+    Entry { method, path, query, fix, body, expect }
+}
+
+const GET: Method = Method::GET;
+const POST: Method = Method::POST;
+const PUT: Method = Method::PUT;
+const PATCH: Method = Method::PATCH;
+const DELETE: Method = Method::DELETE;
+
+/// The authorization matrix: one line per route.
+#[rustfmt::skip]
+fn entries() -> Vec<Entry> {
+    use Fix as F;
+    vec![
+        // Health, the API's document and its viewer, static files.
+        row(GET,    "/healthz",                                    "", F::None,           none,            PUBLIC),
+        row(GET,    "/api/v1/openapi.json",                        "", F::None,           none,            PUBLIC),
+        row(GET,    "/api/docs",                                   "", F::None,           none,            PUBLIC),
+        row(GET,    "/api/docs/init.js",                           "", F::None,           none,            PUBLIC),
+        row(GET,    "/api/docs/vendor/{file}",                     "", F::VendorFile,     none,            PUBLIC),
+        row(GET,    "/static/{file}",                              "", F::StaticFile,     none,            PUBLIC),
+        // Sessions: signing in and out needs no account; asking who is signed in does.
+        row(POST,   "/api/v1/session",                             "", F::Login,          credentials,     PUBLIC),
+        row(GET,    "/api/v1/session",                             "", F::None,           none,            SIGNED),
+        row(DELETE, "/api/v1/session",                             "", F::SpareSession,   none,            PUBLIC),
+        // Accounts and tokens: the administrator.
+        row(GET,    "/api/v1/accounts",                            "", F::None,           none,            ADMIN),
+        row(POST,   "/api/v1/accounts",                            "", F::None,           new_account,     ADMIN),
+        row(GET,    "/api/v1/tokens",                              "", F::None,           none,            ADMIN),
+        row(POST,   "/api/v1/tokens",                              "", F::None,           new_token,       ADMIN),
+        row(DELETE, "/api/v1/tokens/{id}",                         "", F::FreshToken,     none,            ADMIN),
+        // The unit tree and people: every account reads them, the office changes them.
+        row(GET,    "/api/v1/units",                               "", F::None,           none,            SIGNED),
+        row(POST,   "/api/v1/units",                               "", F::InUnit,         new_unit,        MANAGE),
+        row(GET,    "/api/v1/units/{id}",                          "", F::Unit,           none,            DIRECTORY),
+        row(PATCH,  "/api/v1/units/{id}",                          "", F::Unit,           unit_patch,      MANAGE),
+        row(GET,    "/api/v1/people",                              "", F::None,           none,            SIGNED),
+        row(POST,   "/api/v1/people",                              "", F::InUnit,         new_person,      MANAGE),
+        row(GET,    "/api/v1/people/{id}",                         "", F::Person,         none,            DIRECTORY),
+        row(PATCH,  "/api/v1/people/{id}",                         "", F::Person,         person_patch,    MANAGE),
+        // Campaigns and batches: every account reads them, the office runs them.
+        row(GET,    "/api/v1/campaigns",                           "", F::None,           none,            SIGNED),
+        row(POST,   "/api/v1/campaigns",                           "", F::InUnit,         new_campaign,    MANAGE),
+        row(GET,    "/api/v1/campaigns/{id}",                      "", F::Campaign,       none,            SIGNED),
+        row(PATCH,  "/api/v1/campaigns/{id}",                      "", F::Campaign,       campaign_patch,  OFFICE),
+        row(GET,    "/api/v1/campaigns/{id}/batches",              "", F::Campaign,       none,            SIGNED),
+        row(POST,   "/api/v1/campaigns/{id}/batches",              "", F::Campaign,       new_batch,       OFFICE),
+        row(GET,    "/api/v1/batches",                             "", F::None,           none,            SIGNED),
+        row(POST,   "/api/v1/batches",                             "", F::Campaign,       new_batch,       OFFICE),
+        row(GET,    "/api/v1/batches/{id}",                        "", F::Batch,          none,            SIGNED),
+        row(GET,    "/api/v1/batches/{id}/immediate-list",         "", F::Batch,          none,            SIGNED),
+        // The ledger.
+        row(GET,    "/api/v1/problems",                            "", F::ProblemList,    none,            READ),
+        row(POST,   "/api/v1/problems",                            "", F::InUnit,         new_problem,     WRITE),
+        row(GET,    "/api/v1/problems/{id}",                       "", F::Problem,        none,            READ),
+        row(PATCH,  "/api/v1/problems/{id}",                       "", F::FreshProblem,   problem_patch,   WRITE),
+        row(POST,   "/api/v1/problems/{id}/transitions",           "", F::FreshProblem,   start,           WRITE),
+        row(GET,    "/api/v1/problems/{id}/progress",              "", F::Problem,        none,            READ),
+        row(POST,   "/api/v1/problems/{id}/progress",              "", F::Problem,        progress,        WRITE),
+        row(POST,   "/api/v1/problems/{id}/measures",              "", F::Problem,        new_measure,     WRITE),
+        row(PATCH,  "/api/v1/problems/{id}/measures/{measure_id}", "", F::FreshMeasure,   measure_done,    WRITE),
+        row(GET,    "/api/v1/problems/{id}/history",               "", F::Problem,        none,            READ),
+        row(POST,   "/api/v1/problems/{id}/cases",                 "", F::ProblemAndCase, attach_case,     MANAGE),
+        row(POST,   "/api/v1/attachments",                         "", F::None,           |_, _| Body::Upload, SIGNED),
+        row(GET,    "/api/v1/attachments/{id}",                    "", F::Attachment,     none,            READ),
+        row(GET,    "/api/v1/stats/problems",                      "", F::None,           none,            SIGNED),
+        // The working-day calendar and settings: every account reads them, the administrator
+        // sets them.
+        row(GET,    "/api/v1/calendar",                            "", F::None,           none,            SIGNED),
+        row(GET,    "/api/v1/calendar/{year}",                     "", F::Year,           none,            SIGNED),
+        row(PUT,    "/api/v1/calendar/{year}",                     "", F::NewYear,        calendar_year,   ADMIN),
+        row(GET,    "/api/v1/calendar/deadline", "from=2026-03-02&working_days=3", F::None, none,          SIGNED),
+        row(GET,    "/api/v1/calendar/working-days", "from=2026-03-02&to=2026-03-20", F::None, none,       SIGNED),
+        row(GET,    "/api/v1/settings",                            "", F::None,           none,            SIGNED),
+        row(PUT,    "/api/v1/settings",                            "", F::None,           settings,        ADMIN),
+        // Citizen cases. Without an account `POST /cases` is the public form; with one it
+        // registers a case from another channel, which is the office's job.
+        row(GET,    "/api/v1/cases",                               "", F::CaseList,       none,            READ),
+        row(POST,   "/api/v1/cases",                               "", F::None,           new_case,        "A A A D D D D"),
+        row(GET,    "/api/v1/cases/{id}",                          "", F::Case,           none,            READ),
+        row(GET,    "/api/v1/cases/{id}/events",                   "", F::Case,           none,            READ),
+        row(POST,   "/api/v1/cases/{id}/transitions",              "", F::FreshCase,      case_action,     WRITE),
+        // A citizen's contact details in full: the office only, with a reason.
+        row(POST,   "/api/v1/cases/{id}/contact",                  "", F::Case,           reveal,          MANAGE),
+        row(GET,    "/api/v1/track/{tracking_code}",               "", F::Track,          none,            PUBLIC),
+        row(POST,   "/api/v1/track/{tracking_code}/rating",        "", F::FreshTrack,     rating,          PUBLIC),
+        row(GET,    "/api/v1/stats/cases",                         "", F::None,           none,            SIGNED),
+        row(GET,    "/api/v1/intake-sessions",                     "", F::None,           none,            OFFICE),
+        row(POST,   "/api/v1/intake-sessions",                     "", F::None,           intake_session,  OFFICE),
+        row(GET,    "/api/v1/intake-sessions/{id}",                "", F::IntakeSession,  none,            OFFICE),
+        row(GET,    "/api/v1/outbox",                              "", F::None,           none,            ADMIN),
+        // The public portal.
+        row(GET,    "/",                                           "", F::None,           none,            PUBLIC),
+        row(GET,    "/submit",                                     "", F::None,           none,            PUBLIC),
+        row(POST,   "/submit",                                     "", F::None,           portal_case,     PUBLIC),
+        row(GET,    "/track",                                      "", F::None,           none,            PUBLIC),
+        row(POST,   "/track/rating",                               "", F::FreshTrack,     rating_form,     PUBLIC),
+        row(GET,    "/board",                                      "", F::None,           none,            PUBLIC),
+        row(GET,    "/board/{id}",                                 "", F::Published,      none,            PUBLIC),
+        row(GET,    "/directory",                                  "", F::None,           none,            PUBLIC),
+        row(GET,    "/login",                                      "", F::None,           none,            PUBLIC),
+        row(POST,   "/login",                                      "", F::Login,          login_form,      PUBLIC),
+        row(POST,   "/logout",                                     "", F::SpareSession,   |_, _| form(&[]), PUBLIC),
+        // The workbench.
+        row(GET,    "/app",                                        "", F::None,           none,            SIGNED),
+        row(GET,    "/app/problems",                               "", F::ProblemList,    none,            READ),
+        // The form is for those who may write a problem for some unit.
+        row(GET,    "/app/problems/new",                           "", F::None,           none,            "D A A A A D D"),
+        row(POST,   "/app/problems/new",                           "", F::InUnit,         problem_form,    WRITE),
+        row(GET,    "/app/problems/{id}",                          "", F::Problem,        none,            READ),
+        row(POST,   "/app/problems/{id}/transitions",              "", F::FreshProblem,   start_form,      WRITE),
+        row(POST,   "/app/problems/{id}/progress",                 "", F::Problem,        progress_form,   WRITE),
+        row(POST,   "/app/problems/{id}/measures",                 "", F::Problem,        measure_form,    WRITE),
+        row(POST,   "/app/problems/{id}/measures/{mid}/done",      "", F::FreshMeasure,   done_form,       WRITE),
+        row(GET,    "/app/cases",                                  "box=all", F::CaseList, none,           READ),
+        row(GET,    "/app/cases/new",                              "", F::None,           none,            OFFICE),
+        row(POST,   "/app/cases/new",                              "", F::None,           case_form,       OFFICE),
+        row(GET,    "/app/cases/{id}",                             "", F::Case,           none,            READ),
+        row(POST,   "/app/cases/{id}/transitions",                 "", F::FreshCase,      case_action_form, WRITE),
+        row(POST,   "/app/cases/{id}/contact",                     "", F::Case,           reveal_form,     MANAGE),
+        // Administration: the directory for every account, changes for the office, accounts
+        // for the administrator.
+        row(GET,    "/app/admin",                                  "", F::None,           none,            SIGNED),
+        row(GET,    "/app/admin/units",                            "", F::None,           none,            SIGNED),
+        row(POST,   "/app/admin/units",                            "", F::InUnit,         unit_form,       MANAGE),
+        row(GET,    "/app/admin/units/{id}",                       "", F::Unit,           none,            DIRECTORY),
+        row(POST,   "/app/admin/units/{id}",                       "", F::Unit,           unit_edit_form,  MANAGE),
+        row(GET,    "/app/admin/people",                           "", F::None,           none,            SIGNED),
+        row(POST,   "/app/admin/people",                           "", F::InUnit,         person_form,     MANAGE),
+        row(GET,    "/app/admin/campaigns",                        "", F::None,           none,            SIGNED),
+        row(POST,   "/app/admin/campaigns",                        "", F::InUnit,         campaign_form,   MANAGE),
+        row(GET,    "/app/admin/campaigns/{id}",                   "", F::Campaign,       none,            SIGNED),
+        row(POST,   "/app/admin/campaigns/{id}/batches",           "", F::Campaign,       batch_form,      OFFICE),
+        row(GET,    "/app/admin/calendar",                         "", F::None,           none,            SIGNED),
+        row(GET,    "/app/admin/accounts",                         "", F::None,           none,            ADMIN),
+        row(POST,   "/app/admin/accounts",                         "", F::None,           account_form,    ADMIN),
+        row(POST,   "/app/admin/tokens",                           "", F::None,           token_form,      ADMIN),
+        row(POST,   "/app/admin/tokens/{id}/revoke",               "", F::FreshToken,     none,            ADMIN),
+    ]
+}
+
+// Bodies: valid, so that a refusal comes from authorization. `p.n` keeps names unique.
+
+fn none(_: &P, _: Caller) -> Body {
+    Body::None
+}
+
+fn form(fields: &[(&'static str, String)]) -> Body {
+    Body::Form(fields.to_vec())
+}
+
+fn phone(n: usize) -> String {
+    format!("139{n:08}")
+}
+
+fn credentials(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"username": p.extra, "password": p.secret}))
+}
+
+fn login_form(p: &P, _: Caller) -> Body {
+    form(&[("username", p.extra.clone()), ("password", p.secret.clone()), ("next", "/app".into())])
+}
+
+fn new_account(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"username": format!("mx-new-{}", p.n), "password": "password-123", "role": "evaluator"}))
+}
+
+fn account_form(p: &P, _: Caller) -> Body {
+    form(&[("username", format!("mx-page-{}", p.n)), ("password", "password-123".into()), ("role", "evaluator".into())])
+}
+
+fn token_form(p: &P, _: Caller) -> Body {
+    form(&[("name", format!("mx page token {}", p.n)), ("role", "office_staff".into())])
+}
+
+fn new_token(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"name": format!("mx token {}", p.n), "role": "office_staff"}))
+}
+
+fn new_unit(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"name": format!("mx unit {}", p.n), "parent_id": p.unit, "kind": "department"}))
+}
+
+fn unit_form(p: &P, _: Caller) -> Body {
+    form(&[("name", format!("mx page unit {}", p.n)), ("parent_id", p.unit.clone()), ("kind", "department".into())])
+}
+
+fn unit_patch(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"system": "mx"}))
+}
+
+/// The unit's edit form, sent back with its own name.
+fn unit_edit_form(p: &P, _: Caller) -> Body {
+    form(&[("name", p.extra.clone())])
+}
+
+fn new_person(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"name": format!("mx person {}", p.n), "unit_id": p.unit}))
+}
+
+fn person_form(p: &P, _: Caller) -> Body {
+    form(&[("name", format!("mx page person {}", p.n)), ("unit_id", p.unit.clone())])
+}
+
+fn person_patch(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"position": "mx"}))
+}
+
+fn new_campaign(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"name": format!("mx campaign {}", p.n), "starts_on": "2026-03-01", "unit_ids": [p.unit]}))
+}
+
+fn campaign_form(p: &P, _: Caller) -> Body {
+    form(&[
+        ("name", format!("mx page campaign {}", p.n)),
+        ("starts_on", "2026-03-01".into()),
+        ("unit_ids", p.unit.clone()),
+    ])
+}
+
+fn campaign_patch(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"description": "mx"}))
+}
+
+/// A batch of the campaign in the path (or, for `/batches`, named in the body).
+fn new_batch(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"campaign_id": p.id, "name": format!("mx batch {}", p.n)}))
+}
+
+fn batch_form(p: &P, _: Caller) -> Body {
+    form(&[("name", format!("mx page batch {}", p.n))])
+}
+
+fn new_problem(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"description": format!("mx new problem {}", p.n), "unit_id": p.unit, "deadline": "2026-04-30"}))
+}
+
+fn problem_form(p: &P, _: Caller) -> Body {
+    form(&[
+        ("description", format!("mx page problem {}", p.n)),
+        ("unit_id", p.unit.clone()),
+        ("deadline", "2026-04-30".into()),
+        ("type", "time_limited".into()),
+    ])
+}
+
+/// A fresh problem is at version 1.
+fn problem_patch(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"version": 1, "description": "mx edited"}))
+}
+
+/// The first step, which the office and the owner unit may both take.
+fn start(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"action": "start"}))
+}
+
+fn start_form(_: &P, _: Caller) -> Body {
+    form(&[("action", "start".into())])
+}
+
+fn progress(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"note": "mx progress"}))
+}
+
+fn progress_form(_: &P, _: Caller) -> Body {
+    form(&[("note", "mx page progress".into())])
+}
+
+fn new_measure(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"description": format!("mx measure {}", p.n)}))
+}
+
+fn measure_form(p: &P, _: Caller) -> Body {
+    form(&[("description", format!("mx page measure {}", p.n))])
+}
+
+fn measure_done(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"done": true}))
+}
+
+fn done_form(_: &P, _: Caller) -> Body {
+    form(&[("done", "true".into())])
+}
+
+fn attach_case(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"case_ids": [p.extra]}))
+}
+
+fn calendar_year(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"year": p.id.parse::<i32>().unwrap(), "holidays": []}))
+}
+
+fn settings(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"yellow_working_days": 3}))
+}
+
+/// The public form without an account; a registration from the hotline with one.
+fn new_case(p: &P, c: Caller) -> Body {
+    Body::Json(match c {
+        Caller::Anonymous => {
+            json!({"content": format!("mx public case {}", p.n), "type": "complaint", "phone": phone(p.n)})
+        }
+        _ => json!({"content": format!("mx hotline case {}", p.n), "type": "complaint", "channel": "hotline"}),
+    })
+}
+
+fn case_form(p: &P, _: Caller) -> Body {
+    form(&[("content", format!("mx page case {}", p.n)), ("channel", "hotline".into()), ("type", "complaint".into())])
+}
+
+fn portal_case(p: &P, _: Caller) -> Body {
+    form(&[
+        ("content", format!("mx portal case {}", p.n)),
+        ("type", "complaint".into()),
+        ("phone", phone(p.n)),
+        ("nonce", format!("mx-nonce-{}", p.n)),
+    ])
+}
+
+/// What each party would do with an assigned case: the office reassigns it, a unit signs for it.
+fn case_action(p: &P, c: Caller) -> Body {
+    Body::Json(if c.is_office() { json!({"action": "assign", "unit_id": p.unit}) } else { json!({"action": "sign"}) })
+}
+
+fn case_action_form(p: &P, c: Caller) -> Body {
+    if c.is_office() {
+        form(&[("action", "assign".into()), ("unit_id", p.unit.clone())])
+    } else {
+        form(&[("action", "sign".into())])
+    }
+}
+
+fn reveal(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"reason": "电话回访"}))
+}
+
+fn reveal_form(_: &P, _: Caller) -> Body {
+    form(&[("reason", "电话回访".into())])
+}
+
+fn intake_session(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"title": format!("mx session {}", p.n), "held_on": "2026-02-27"}))
+}
+
+fn rating(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"phone_tail": p.extra, "satisfaction": "satisfied"}))
+}
+
+fn rating_form(p: &P, _: Caller) -> Body {
+    form(&[("code", p.id.clone()), ("phone_tail", p.extra.clone()), ("satisfaction", "satisfied".into())])
+}
+
+/// The expected outcome of `entry` for `caller` on the `scope` record.
+fn expected(entry: &Entry, caller: Caller, scope: Scope) -> bool {
+    let token = entry.expect.split_whitespace().nth(caller.index()).unwrap();
+    let letter = match scope {
+        Scope::Only | Scope::Own => token.as_bytes()[0],
+        Scope::Other => token.as_bytes()[1],
+    };
+    letter == b'A'
+}
+
+fn check_expectations(entries: &[Entry]) {
+    for e in entries {
+        let tokens: Vec<&str> = e.expect.split_whitespace().collect();
+        let width = if e.fix.owned() { 2 } else { 1 };
+        assert!(
+            tokens.len() == CALLERS.len()
+                && tokens.iter().all(|t| t.len() == width && t.bytes().all(|b| b == b'A' || b == b'D')),
+            "{} {}: expectations need {} tokens of {width} letters (A or D): {:?}",
+            e.method,
+            e.path,
+            CALLERS.len(),
+            e.expect
+        );
+    }
+}
+
+/// Every route of the application has exactly one entry, and every entry names a route.
+fn check_routes_match(entries: &[Entry]) {
+    let served: BTreeSet<(String, String)> =
+        rectify_web::route_table().into_iter().map(|(m, p)| (m.as_str().to_owned(), p)).collect();
+    let mut listed: BTreeSet<(String, String)> = BTreeSet::new();
+    for e in entries {
+        let key = (e.method.as_str().to_owned(), e.path.to_owned());
+        assert!(listed.insert(key), "{} {} is in the authorization matrix twice", e.method, e.path);
+    }
+    let mut problems = Vec::new();
+    for (m, p) in served.difference(&listed) {
+        problems
+            .push(format!("route {m} {p} has no entry: add it to the authorization matrix (tests/authz_matrix.rs)"));
+    }
+    for (m, p) in listed.difference(&served) {
+        problems.push(format!("the authorization matrix names {m} {p}, which the application does not serve"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_route_has_an_entry_in_the_matrix() {
+    let entries = entries();
+    check_expectations(&entries);
+    check_routes_match(&entries);
+}
+
+/// The route table is only complete if nothing routes around it: API routes go through
+/// utoipa-axum's `routes!` (into the OpenAPI document), everything else through `Site`.
+#[test]
+fn nothing_is_routed_around_the_registry() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("site.rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, line) in text.lines().enumerate() {
+                    if [".route(", "_service(", "axum::routing::"].iter().any(|p| line.contains(p)) {
+                        out.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+    assert!(found.is_empty(), "register routes with utoipa_axum::routes! or site::Site:\n{}", found.join("\n"));
+}
+
+/// The records the matrix asks about.
+struct World {
+    /// Unit A, its sub-unit (the leader's own records live there), and unit B elsewhere.
+    unit_a: String,
+    unit_sub: String,
+    unit_b: String,
+    names: [(String, String); 3],
+    people: [String; 3],
+    problems: [(String, String); 3],
+    cases: [(String, String); 3],
+    attachments: [String; 3],
+    published: String,
+    campaign: String,
+    batch: String,
+    intake_session: String,
+    track: (String, String),
+    /// Each caller's session.
+    sessions: Vec<Option<String>>,
+    /// Further sessions of each caller, from the sign-in routes, to be ended by the sign-out
+    /// routes.
+    spare: Vec<Vec<String>>,
+    n: usize,
+}
+
+/// Requests without a cookie jar or redirects: each carries its caller's session itself, and a
+/// redirect is an answer to look at.
+fn http() -> Client {
+    Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+fn session_of(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers.get_all(SET_COOKIE).iter().find_map(|v| {
+        let v = v.to_str().ok()?.strip_prefix("rectify_session=")?;
+        Some(v.split(';').next()?.to_owned()).filter(|s| !s.is_empty())
+    })
+}
+
+async fn sign_in(app: &TestApp, username: &str, password: &str) -> String {
+    let resp = http()
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{username} signs in");
+    session_of(resp.headers()).expect("a session cookie")
+}
+
+/// The session's CSRF token, as its pages carry it.
+async fn csrf(app: &TestApp, session: &str) -> String {
+    let html = http()
+        .get(app.url("/app"))
+        .header(COOKIE, format!("rectify_session={session}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("a CSRF token in the page") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+impl World {
+    async fn build(app: &TestApp) -> World {
+        let unit_a = app.unit("mx 甲单位", None).await;
+        let unit_sub = app.unit("mx 甲单位下属科室", Some(&unit_a)).await;
+        let unit_b = app.unit("mx 乙单位", None).await;
+        let units = [unit_a.clone(), unit_sub.clone(), unit_b.clone()];
+        let names = [
+            (unit_a.clone(), "mx 甲单位".to_owned()),
+            (unit_sub.clone(), "mx 甲单位下属科室".to_owned()),
+            (unit_b.clone(), "mx 乙单位".to_owned()),
+        ];
+        // The accounts: leader and clerk of unit A, the others without a unit. Made and signed
+        // in together: password hashing is most of the set-up's time.
+        let make = CALLERS.iter().filter(|c| !matches!(c, Caller::Anonymous | Caller::OfficeAdmin)).map(|c| {
+            let unit = matches!(c, Caller::UnitLeader | Caller::UnitClerk).then(|| unit_a.clone());
+            let (username, password) = c.credentials();
+            let mut body = json!({"username": username, "password": password, "role": c.role()});
+            if let Some(u) = unit {
+                body["unit_id"] = json!(u);
+            }
+            async move { app.post("/api/v1/accounts", body).await.expect(201) }
+        });
+        futures::future::join_all(make).await;
+        let sign = CALLERS.iter().map(|c| async move {
+            match c {
+                Caller::Anonymous => None,
+                _ => {
+                    let (u, p) = c.credentials();
+                    Some(sign_in(app, &u, &p).await)
+                }
+            }
+        });
+        let sessions = futures::future::join_all(sign).await;
+
+        let mut people = Vec::new();
+        let mut problems = Vec::new();
+        let mut cases = Vec::new();
+        let mut attachments = Vec::new();
+        for (u, tag) in units.iter().zip(["alpha", "sub", "beta"]) {
+            people.push(
+                app.post("/api/v1/people", json!({"name": format!("mx {tag}"), "unit_id": u})).await.expect(201).id(),
+            );
+            // Markers that are not part of one another, so that a text search finds one only.
+            let marker = format!("mx-problem-{tag}");
+            let p = app.problem(json!({"description": marker, "unit_id": u, "deadline": "2026-04-30"})).await;
+            let pid = p["id"].as_str().unwrap().to_owned();
+            let photo = app.upload_png(&app.admin).await;
+            app.post(
+                &format!("/api/v1/problems/{pid}/progress"),
+                json!({"note": "mx evidence", "attachment_ids": [photo]}),
+            )
+            .await
+            .expect(201);
+            attachments.push(photo);
+            problems.push((pid, marker));
+            let marker = format!("mx-case-{tag}");
+            let case = assigned_case(app, u, &marker).await;
+            cases.push((case, marker));
+        }
+        let published =
+            app.problem(json!({"description": "mx published", "unit_id": &unit_b, "published": true})).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        let campaign = app
+            .post(
+                "/api/v1/campaigns",
+                json!({"name": "mx campaign", "starts_on": "2026-03-01", "unit_ids": [&unit_a, &unit_b]}),
+            )
+            .await
+            .expect(201)
+            .id();
+        let batch = app
+            .post(&format!("/api/v1/campaigns/{campaign}/batches"), json!({"name": "mx batch"}))
+            .await
+            .expect(201)
+            .id();
+        let intake_session = app
+            .post("/api/v1/intake-sessions", json!({"title": "mx session", "held_on": "2026-02-27"}))
+            .await
+            .expect(201)
+            .id();
+        let track = replied_case(app, 0).await;
+        World {
+            unit_a,
+            unit_sub,
+            unit_b,
+            names,
+            people: people.try_into().unwrap(),
+            problems: problems.try_into().unwrap(),
+            cases: cases.try_into().unwrap(),
+            attachments: attachments.try_into().unwrap(),
+            published,
+            campaign,
+            batch,
+            intake_session,
+            track,
+            sessions,
+            spare: vec![Vec::new(); CALLERS.len()],
+            n: 1,
+        }
+    }
+
+    /// Which of the three units a request is about: the caller's own (the leader's sub-unit,
+    /// so that the subtree rule is exercised), or unit B.
+    fn slot(&self, caller: Caller, scope: Scope) -> usize {
+        match (scope, caller) {
+            (Scope::Other, _) => 2,
+            (_, Caller::UnitLeader) => 1,
+            _ => 0,
+        }
+    }
+
+    fn unit(&self, slot: usize) -> String {
+        [&self.unit_a, &self.unit_sub, &self.unit_b][slot].clone()
+    }
+
+    async fn prepare(&mut self, app: &TestApp, fix: Fix, caller: Caller, scope: Scope) -> P {
+        self.n += 1;
+        let slot = self.slot(caller, scope);
+        let unit = self.unit(slot);
+        let mut p = P { n: self.n, unit: unit.clone(), ..P::default() };
+        match fix {
+            Fix::None | Fix::InUnit => {}
+            Fix::StaticFile => p.id = "app.css".into(),
+            Fix::VendorFile => p.id = "swagger-ui.css".into(),
+            Fix::Year => p.id = "2026".into(),
+            Fix::NewYear => p.id = "2030".into(),
+            Fix::Campaign => p.id = self.campaign.clone(),
+            Fix::Batch => p.id = self.batch.clone(),
+            Fix::IntakeSession => p.id = self.intake_session.clone(),
+            Fix::FreshToken => {
+                p.id = app
+                    .post("/api/v1/tokens", json!({"name": format!("mx fixture {}", p.n), "role": "office_staff"}))
+                    .await
+                    .expect(201)
+                    .id()
+            }
+            Fix::Track => {
+                (p.id, p.extra) = self.track.clone();
+                p.query = format!("phone_tail={}", p.extra);
+            }
+            Fix::FreshTrack => (p.id, p.extra) = replied_case(app, p.n).await,
+            Fix::Published => p.id = self.published.clone(),
+            Fix::Login => (p.extra, p.secret) = caller.credentials(),
+            Fix::SpareSession => {
+                p.session = Some(match caller {
+                    Caller::Anonymous => None,
+                    _ => Some(match self.spare[caller.index()].pop() {
+                        Some(s) => s,
+                        None => {
+                            let (u, pw) = caller.credentials();
+                            sign_in(app, &u, &pw).await
+                        }
+                    }),
+                })
+            }
+            Fix::Unit => {
+                p.id = unit;
+                p.extra = self.names[slot].1.clone();
+            }
+            Fix::Person => p.id = self.people[slot].clone(),
+            Fix::Problem => p.id = self.problems[slot].0.clone(),
+            Fix::FreshProblem => {
+                p.id = app
+                    .problem(
+                        json!({"description": format!("mx fresh {}", p.n), "unit_id": unit, "deadline": "2026-04-30"}),
+                    )
+                    .await["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            }
+            Fix::FreshMeasure => {
+                let made = app
+                    .problem(json!({"description": format!("mx fresh {}", p.n), "unit_id": unit,
+                        "measures": [{"description": "mx measure", "deadline": "2026-04-15"}]}))
+                    .await;
+                p.id = made["id"].as_str().unwrap().to_owned();
+                p.sub = made["measures"][0]["id"].as_str().unwrap().to_owned();
+            }
+            Fix::Attachment => p.id = self.attachments[slot].clone(),
+            Fix::ProblemAndCase => {
+                p.id = self.problems[slot].0.clone();
+                p.extra = app
+                    .post(
+                        "/api/v1/cases",
+                        json!({"content": format!("mx to attach {}", p.n), "channel": "hotline", "type": "complaint"}),
+                    )
+                    .await
+                    .expect(201)
+                    .id();
+            }
+            Fix::Case => p.id = self.cases[slot].0.clone(),
+            Fix::FreshCase => p.id = assigned_case(app, &unit, &format!("mx fresh case {}", p.n)).await,
+            Fix::ProblemList => {
+                let (id, text) = self.problems[slot].clone();
+                p.query = format!("q={text}");
+                p.listed = Some((text, id, "/app/problems/"));
+            }
+            Fix::CaseList => {
+                let (id, text) = self.cases[slot].clone();
+                p.query = format!("q={text}");
+                p.listed = Some((text, id, "/app/cases/"));
+            }
+        }
+        p
+    }
+}
+
+/// A case registered by the office and assigned to `unit`; `text` is its title and content.
+async fn assigned_case(app: &TestApp, unit: &str, text: &str) -> String {
+    let id = app
+        .post("/api/v1/cases", json!({"content": text, "title": text, "channel": "hotline", "type": "complaint"}))
+        .await
+        .expect(201)
+        .id();
+    let path = format!("/api/v1/cases/{id}/transitions");
+    app.post(&path, json!({"action": "accept"})).await.expect(200);
+    app.post(&path, json!({"action": "assign", "unit_id": unit})).await.expect(200);
+    id
+}
+
+/// A case from the public form that the office has answered: its tracking code and phone tail.
+async fn replied_case(app: &TestApp, n: usize) -> (String, String) {
+    let phone = format!("137{n:08}");
+    let receipt = TestApp::reply(
+        http()
+            .post(app.url("/api/v1/cases"))
+            .json(&json!({"content": format!("mx tracked case {n}"), "type": "consult", "phone": phone}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .expect(201)
+    .body;
+    let path = format!("/api/v1/cases/{}/transitions", receipt["id"].as_str().unwrap());
+    app.post(&path, json!({"action": "accept"})).await.expect(200);
+    app.post(&path, json!({"action": "reply", "answer": "mx answer"})).await.expect(200);
+    (receipt["tracking_code"].as_str().unwrap().to_owned(), phone[phone.len() - 4..].to_owned())
+}
+
+/// What the application did with a request.
+#[derive(Debug)]
+enum Seen {
+    Allowed,
+    Refused,
+    /// Neither: the request or the application is wrong.
+    Odd(String),
+}
+
+/// An answer in a line: a page's title, or the start of anything else.
+fn summary(text: &str) -> String {
+    match (text.find("<title>"), text.find("</title>")) {
+        (Some(a), Some(b)) if a < b => text[a + 7..b].to_owned(),
+        _ => text.chars().take(200).collect(),
+    }
+}
+
+fn is_page(path: &str) -> bool {
+    !path.starts_with("/api/") && path != "/healthz"
+}
+
+fn judge(path: &str, caller: Caller, status: u16, location: &str, text: &str, marker: Option<&str>) -> Seen {
+    let to_login = (300..400).contains(&status) && location.starts_with("/login");
+    let anonymous = caller == Caller::Anonymous;
+    match status {
+        401 if !is_page(path) && anonymous => Seen::Refused,
+        403 | 404 if !anonymous || is_page(path) => Seen::Refused,
+        _ if to_login && anonymous && is_page(path) => Seen::Refused,
+        _ if to_login || status == 401 => Seen::Odd(format!("{status} {location}: treated as not signed in")),
+        200..=299 => match marker {
+            Some(m) if !text.contains(m) => Seen::Refused,
+            _ => Seen::Allowed,
+        },
+        300..=399 | 409 | 422 if marker.is_none() => Seen::Allowed,
+        _ => Seen::Odd(format!("{status} {location}")),
+    }
+}
+
+async fn send(app: &TestApp, world: &mut World, entry: &Entry, caller: Caller, scope: Scope) -> Result<(), String> {
+    let p = world.prepare(app, entry.fix, caller, scope).await;
+    let mut path = entry.path.to_owned();
+    for (name, value) in [
+        ("{id}", &p.id),
+        ("{year}", &p.id),
+        ("{file}", &p.id),
+        ("{tracking_code}", &p.id),
+        ("{measure_id}", &p.sub),
+        ("{mid}", &p.sub),
+    ] {
+        path = path.replace(name, value);
+    }
+    let query: Vec<&str> = [entry.query, p.query.as_str()].into_iter().filter(|q| !q.is_empty()).collect();
+    if !query.is_empty() {
+        path = format!("{path}?{}", query.join("&"));
+    }
+    let session = p.session.clone().unwrap_or_else(|| world.sessions[caller.index()].clone());
+    let mut req = http().request(entry.method.clone(), app.url(&path));
+    if let Some(s) = &session {
+        req = req.header(COOKIE, format!("rectify_session={s}"));
+    }
+    req = match (entry.body)(&p, caller) {
+        Body::None => req,
+        Body::Json(v) => req.json(&v),
+        Body::Form(mut fields) => {
+            if let Some(s) = &session {
+                fields.push(("_csrf", csrf(app, s).await));
+            }
+            req.form(&fields)
+        }
+        Body::Upload => {
+            let part = reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("mx.png");
+            req.multipart(reqwest::multipart::Form::new().part("file", part))
+        }
+    };
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let location = resp.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    if entry.fix == Fix::Login
+        && caller != Caller::Anonymous
+        && let Some(s) = session_of(resp.headers())
+    {
+        world.spare[caller.index()].push(s);
+    }
+    let text = resp.text().await.unwrap_or_default();
+    // A listed record: its id in the API's items, a link to its page on pages (the search text
+    // itself is on the page anyway, in the filter form).
+    let needle = p.listed.as_ref().map(|(_, id, page)| {
+        if is_page(entry.path) { format!("href=\"{page}{id}\"") } else { format!("\"id\":\"{id}\"") }
+    });
+    let seen = judge(entry.path, caller, status, &location, &text, needle.as_deref());
+    let want = expected(entry, caller, scope);
+    if std::env::var_os("MATRIX_VERBOSE").is_some() {
+        eprintln!("{} {path} as {} ({scope:?}): {status} {location} {}", entry.method, caller.role(), summary(&text));
+    }
+    let what = |s: bool| if s { "allowed" } else { "refused" };
+    match seen {
+        Seen::Allowed if want => Ok(()),
+        Seen::Refused if !want => Ok(()),
+        Seen::Odd(why) => Err(format!("{why}: {}", summary(&text))),
+        _ => Err(format!("expected {}, was {} ({status} {location}): {}", what(want), what(!want), summary(&text))),
+    }
+    .map_err(|e| format!("{} {} as {} on the {:?} record: {e}", entry.method, path, caller.role(), scope))
+}
+
+async fn the_matrix_holds(backend: Backend) {
+    let entries = entries();
+    check_expectations(&entries);
+    check_routes_match(&entries);
+    // Every caller looks up tracking codes from this one address.
+    let config = WebConfig { submit_per_minute: 10_000, track_per_minute: 10_000, ..WebConfig::default() };
+    let Some(app) = TestApp::spawn_with(backend, config).await else { return };
+    let started = Instant::now();
+    let mut world = World::build(&app).await;
+    let built = started.elapsed();
+    let mut failures = Vec::new();
+    let mut requests = 0;
+    for entry in &entries {
+        let scopes: &[Scope] = if entry.fix.owned() { &[Scope::Own, Scope::Other] } else { &[Scope::Only] };
+        for caller in CALLERS {
+            for scope in scopes {
+                requests += 1;
+                if let Err(e) = send(&app, &mut world, entry, caller, *scope).await {
+                    failures.push(e);
+                }
+            }
+        }
+    }
+    eprintln!(
+        "authorization matrix on {backend:?}: {} routes, {requests} requests, set-up {built:?}, total {:?}",
+        entries.len(),
+        started.elapsed()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {requests} outcomes differ from the matrix:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+on_both!(the_matrix_holds);
