@@ -352,7 +352,7 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/app/admin/accounts",                         "", F::None,           none,            ADMIN),
         row(POST,   "/app/admin/accounts",                         "", F::None,           account_form,    ADMIN),
         row(POST,   "/app/admin/tokens",                           "", F::None,           token_form,      ADMIN),
-        row(POST,   "/app/admin/tokens/{id}/revoke",               "", F::FreshToken,     none,            ADMIN),
+        row(POST,   "/app/admin/tokens/{id}/revoke",               "", F::FreshToken,     |_, _| form(&[]), ADMIN),
     ]
 }
 
