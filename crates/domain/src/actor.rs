@@ -132,6 +132,18 @@ pub enum Permission {
     /// See a citizen's name, phone, e-mail and address in full (with a reason, recorded). Only the
     /// office: units answer through Rectify, and a complaint may be about the unit itself.
     RevealContact,
+    /// Plan inspections, draw rounds, sample closed problems for re-inspection.
+    ManageInspections,
+    /// See plans, rounds and findings (covert targets stay hidden from all but the round's
+    /// inspectors until the round ends; the store enforces that).
+    ViewInspections,
+    /// Record a finding during a visit: the office, or an inspector of the round (the store
+    /// checks membership).
+    RecordFindings,
+    /// Record, confirm and dismiss accountability actions and praise; deduct points.
+    ManageAccountability,
+    /// See actions and points: the office everything, a unit's staff their own unit's.
+    ViewAccountability,
 }
 
 /// The permission table. `party` is how the actor stands to the record, where there is one.
@@ -151,6 +163,9 @@ fn allowed(role: Role, permission: Permission, party: Party) -> bool {
         CreateProblem | EditProblem | AddProgress => office || (role.is_unit_bound() && owner),
         RegisterCase | LinkCases | ManageIntakeSessions | RevealContact => office,
         ViewAllCases => office || role == Inspector,
+        ManageInspections | ManageAccountability => office,
+        ViewInspections | RecordFindings => office || role == Inspector,
+        ViewAccountability => office || (role.is_unit_bound() && owner),
     }
 }
 

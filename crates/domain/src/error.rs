@@ -130,6 +130,13 @@ pub enum Entity {
     Settings,
     Case,
     IntakeSession,
+    InspectionPlan,
+    Round,
+    Finding,
+    Reinspection,
+    ActionRecord,
+    Deduction,
+    InspectionBulletin,
 }
 
 impl Entity {
@@ -148,6 +155,13 @@ impl Entity {
             Entity::Settings => "settings",
             Entity::Case => "case",
             Entity::IntakeSession => "intake_session",
+            Entity::InspectionPlan => "inspection_plan",
+            Entity::Round => "round",
+            Entity::Finding => "finding",
+            Entity::Reinspection => "reinspection",
+            Entity::ActionRecord => "action_record",
+            Entity::Deduction => "deduction",
+            Entity::InspectionBulletin => "inspection_bulletin",
         }
     }
 }

@@ -77,6 +77,9 @@ id_type!(
     RoundId,
     FindingId,
     ActionRecordId,
+    ReinspectionId,
+    DeductionId,
+    InspectionBulletinId,
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

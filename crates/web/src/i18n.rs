@@ -53,6 +53,13 @@ pub fn entity(e: Entity, lang: Lang) -> &'static str {
             Entity::Settings => "设置",
             Entity::Case => "诉求件",
             Entity::IntakeSession => "座谈会/走访批次",
+            Entity::InspectionPlan => "督查计划",
+            Entity::Round => "督查轮次",
+            Entity::Finding => "督查发现",
+            Entity::Reinspection => "整改回头看",
+            Entity::ActionRecord => "问责与表扬记录",
+            Entity::Deduction => "扣分记录",
+            Entity::InspectionBulletin => "督查通报",
         },
     }
 }

@@ -117,7 +117,14 @@ id_to_value!(
     TokenId,
     HistoryId,
     CaseId,
-    IntakeSessionId
+    IntakeSessionId,
+    PlanId,
+    RoundId,
+    FindingId,
+    ActionRecordId,
+    ReinspectionId,
+    DeductionId,
+    InspectionBulletinId
 );
 
 /// A query: SQL text and its values in placeholder order.
