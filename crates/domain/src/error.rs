@@ -112,6 +112,8 @@ pub enum Rule {
     /// No draw can satisfy the rules with this pool (every inspector conflicted, too few left
     /// after recusal and recent pairs).
     DrawImpossible,
+    /// A re-inspection over a period in which no problem was closed.
+    NothingToSample,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]

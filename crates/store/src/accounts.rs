@@ -6,7 +6,7 @@ use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::history::{self, Change};
 use crate::units::require_live;
-use crate::versioned::created;
+use crate::versioned::{changed, created};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
@@ -15,7 +15,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rand::RngCore;
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
 use rectify_domain::error::Problems;
-use rectify_domain::ids::{AccountId, TokenId, UnitId};
+use rectify_domain::ids::{AccountId, PersonId, TokenId, UnitId};
 use rectify_domain::login::{Failures, LOGIN_THROTTLE};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue, text};
@@ -33,6 +33,8 @@ pub struct Account {
     pub display_name: Option<String>,
     pub role: Role,
     pub unit_id: Option<UnitId>,
+    /// The person of the directory this account stands for (an inspector's own record).
+    pub person_id: Option<PersonId>,
     pub disabled: bool,
     pub created_at: Timestamp,
 }
@@ -53,6 +55,8 @@ pub struct NewAccount {
     pub role: Option<Role>,
     pub unit_id: Option<UnitId>,
     pub display_name: Option<String>,
+    /// The person of the directory the account stands for.
+    pub person_id: Option<PersonId>,
 }
 
 /// A signed-in session; `token` goes into the cookie and is shown nowhere else.
@@ -101,12 +105,13 @@ record! {
         display_name: Option<String>,
         role: String,
         unit_id: Option<i64>,
+        person_id: Option<i64>,
         disabled_at: Option<DateTime<Utc>>,
         created_at: DateTime<Utc>,
     }
 }
 
-const COLUMNS: &str = "id, username, display_name, role, unit_id, disabled_at, created_at";
+const COLUMNS: &str = "id, username, display_name, role, unit_id, person_id, disabled_at, created_at";
 
 impl AccountRow {
     fn into_account(self) -> StoreResult<Account> {
@@ -116,6 +121,7 @@ impl AccountRow {
             display_name: self.display_name,
             role: parse_stored("role", &self.role, Role::parse)?,
             unit_id: self.unit_id.map(UnitId),
+            person_id: self.person_id.map(PersonId),
             disabled: self.disabled_at.is_some(),
             created_at: Timestamp::from_utc(self.created_at),
         })
@@ -203,7 +209,7 @@ impl Store {
         let hash = hash_password(password).await?;
         let now = self.now();
         let actor = actor.clone();
-        let unit_id = input.unit_id;
+        let (unit_id, person_id) = (input.unit_id, input.person_id);
         self.db
             .write(move |tx| {
                 Box::pin(async move {
@@ -211,17 +217,21 @@ impl Store {
                     if let Some(u) = unit_id {
                         require_live(&mut c, u, "unit_id").await?;
                     }
+                    if let Some(p) = person_id {
+                        crate::people::require_live_person(&mut c, p, "person_id").await?;
+                    }
                     let id: i64 = c
                         .scalar(
                             Q::new(
-                                "INSERT INTO accounts (username, display_name, password_hash, role, unit_id, version, \
-                                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
+                                "INSERT INTO accounts (username, display_name, password_hash, role, unit_id, person_id, \
+                                 version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
                             )
                             .bind(username.as_str())
                             .bind(display_name)
                             .bind(hash)
                             .bind(role.as_str())
                             .bind(unit_id)
+                            .bind(person_id)
                             .bind(now),
                         )
                         .await
@@ -235,6 +245,38 @@ impl Store {
                     let account =
                         get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
                     created(&mut c, &actor, now, Entity::Account, id, account).await
+                })
+            })
+            .await
+    }
+
+    /// Ties an account to the person it stands for (or unties it), recorded in history.
+    pub async fn set_account_person(
+        &self,
+        actor: &Actor,
+        id: AccountId,
+        person: Option<PersonId>,
+    ) -> StoreResult<Account> {
+        authorize(actor, Permission::ManageAccounts, Party::Office)?;
+        let now = self.now();
+        let actor = actor.clone();
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let before = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
+                    if let Some(p) = person {
+                        crate::people::require_live_person(&mut c, p, "person_id").await?;
+                    }
+                    c.execute(
+                        Q::new("UPDATE accounts SET person_id = $1, updated_at = $2 WHERE id = $3")
+                            .bind(person)
+                            .bind(now)
+                            .bind(id),
+                    )
+                    .await?;
+                    let after = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
+                    changed(&mut c, &actor, now, Entity::Account, id, "link_person", None, &before, after).await
                 })
             })
             .await
@@ -264,6 +306,7 @@ impl Store {
                 role: Some(Role::OfficeAdmin),
                 unit_id: None,
                 display_name: Some("管理员".into()),
+                person_id: None,
             },
         )
         .await?;
@@ -354,7 +397,7 @@ impl Store {
             .db
             .fetch_optional(
                 Q::new(
-                    "SELECT a.id, a.username, a.display_name, a.role, a.unit_id, a.disabled_at, a.created_at \
+                    "SELECT a.id, a.username, a.display_name, a.role, a.unit_id, a.person_id, a.disabled_at, a.created_at \
                      FROM sessions s JOIN accounts a ON a.id = s.account_id \
                      WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL",
                 )

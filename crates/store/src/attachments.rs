@@ -83,7 +83,8 @@ pub(crate) async fn require_attachable(
         .fetch_optional(
             Q::new(
                 "SELECT a.uploaded_by, (SELECT COUNT(*) FROM progress_attachments WHERE attachment_id = a.id) \
-                 + (SELECT COUNT(*) FROM case_attachments WHERE attachment_id = a.id) FROM attachments a WHERE a.id = $1",
+                 + (SELECT COUNT(*) FROM case_attachments WHERE attachment_id = a.id) \
+                 + (SELECT COUNT(*) FROM finding_attachments WHERE attachment_id = a.id) FROM attachments a WHERE a.id = $1",
             )
             .bind(id),
         )
@@ -163,7 +164,7 @@ impl Store {
         .await
     }
 
-    /// A file, for whoever may see the problem it is evidence of (or its uploader, or the
+    /// A file, for whoever may see the problem it is evidence of or was found with (or its uploader, or the
     /// office, while it is not yet attached).
     pub async fn get_attachment(&self, actor: &Actor, id: AttachmentId) -> StoreResult<AttachmentFile> {
         let t = self.light_thresholds().await?.value;
@@ -194,9 +195,12 @@ async fn attachment_for(
     let row: Option<Row> = c
         .fetch_optional(
             Q::new(
-                "SELECT a.id, a.filename, a.content_type, a.size, a.sha256, a.created_at, a.uploaded_by, p.problem_id \
+                "SELECT a.id, a.filename, a.content_type, a.size, a.sha256, a.created_at, a.uploaded_by, \
+                 COALESCE(p.problem_id, f.problem_id) AS problem_id \
                  FROM attachments a LEFT JOIN progress_attachments pa ON pa.attachment_id = a.id \
-                 LEFT JOIN progress p ON p.id = pa.progress_id WHERE a.id = $1",
+                 LEFT JOIN progress p ON p.id = pa.progress_id \
+                 LEFT JOIN finding_attachments fa ON fa.attachment_id = a.id \
+                 LEFT JOIN findings f ON f.id = fa.finding_id WHERE a.id = $1",
             )
             .bind(id),
         )

@@ -15,6 +15,7 @@ pub mod db;
 pub mod error;
 mod history;
 pub mod idempotency;
+pub mod inspections;
 pub mod notices;
 pub mod page;
 pub mod people;

@@ -72,6 +72,8 @@ pub fn rule(r: Rule, lang: Lang) -> &'static str {
         (Rule::DrawImpossible, Lang::Zh) => {
             "按当前规则无法抽取：回避和近期配对排除后，可派督查人员不足；请增加督查人员或被查单位，或减少每组人数"
         }
+        (Rule::NothingToSample, Lang::En) => "no problem was closed in this period: there is nothing to re-inspect",
+        (Rule::NothingToSample, Lang::Zh) => "该期间内没有已销号的问题，无可抽查",
         (Rule::UnitCycle, Lang::En) => "a unit cannot be placed under itself or one of its sub-units",
         (Rule::UnitCycle, Lang::Zh) => "单位不能移到自身或其下级单位之下",
         (Rule::EvidenceRequired, Lang::En) => "closing off needs at least one evidence file in the progress entries",

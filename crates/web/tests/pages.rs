@@ -336,18 +336,6 @@ async fn english_pages_have_no_chinese_in_their_chrome(backend: Backend) {
     assert!(zh.html.contains("<html lang=\"zh-CN\">") && zh.html.contains("整改"));
 }
 
-/// Closes a problem off through the API: start, evidence, report, verify.
-async fn close_off(app: &TestApp, id: &str) {
-    let act = format!("/api/v1/problems/{id}/transitions");
-    app.post(&act, json!({"action": "start"})).await.ok();
-    let file = app.upload_png(&app.admin).await;
-    app.post(&format!("/api/v1/problems/{id}/progress"), json!({"note": "整改完成", "attachment_ids": [file]}))
-        .await
-        .ok();
-    app.post(&act, json!({"action": "report_done"})).await.ok();
-    app.post(&act, json!({"action": "verify", "note": "验收合格"})).await.ok();
-}
-
 async fn the_dashboard_line_counts_each_week(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else { return };
     let unit = app.unit("区交通局", None).await;
@@ -356,7 +344,7 @@ async fn the_dashboard_line_counts_each_week(backend: Backend) {
     app.problem(json!({"description": "二", "unit_id": unit})).await;
     app.travel(common::monday() + chrono::Duration::days(8)).await;
     app.problem(json!({"description": "三", "unit_id": unit})).await;
-    close_off(&app, first["id"].as_str().unwrap()).await;
+    app.close_off(first["id"].as_str().unwrap()).await;
     let admin = rectify_domain::actor::Actor::system();
     let weeks = app.store.problem_weeks(&admin, &Default::default(), 3).await.unwrap();
     let got: Vec<(String, u64, u64)> = weeks.iter().map(|w| (w.week_start.to_string(), w.found, w.closed)).collect();

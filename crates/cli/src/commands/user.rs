@@ -1,7 +1,7 @@
 use crate::Failure;
 use crate::location::StoreArgs;
 use rectify_domain::actor::{Actor, Role};
-use rectify_domain::ids::UnitId;
+use rectify_domain::ids::{PersonId, UnitId};
 use rectify_store::accounts::{AccessChange, NewAccount, random_secret};
 use std::io::Read;
 
@@ -16,6 +16,9 @@ pub enum Command {
         /// The unit (required for unit_leader and unit_clerk).
         #[arg(long, value_name = "UNIT_ID")]
         unit: Option<String>,
+        /// The person of the directory the account stands for (an inspector's own record).
+        #[arg(long, value_name = "PERSON_ID")]
+        person: Option<String>,
         /// Read the password from standard input (otherwise one is generated and printed).
         #[arg(long)]
         password_stdin: bool,
@@ -51,7 +54,7 @@ fn password(from_stdin: bool) -> Result<(String, bool), Failure> {
 
 pub async fn run(cmd: Command) -> Result<(), Failure> {
     match cmd {
-        Command::Add { username, role, unit, password_stdin, store } => {
+        Command::Add { username, role, unit, person, password_stdin, store } => {
             let role = Role::parse(&role).ok_or_else(|| {
                 Failure::BadInput(format!(
                     "--role {role:?} is not one of: {}",
@@ -62,6 +65,13 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
                 Some(u) => {
                     Some(u.parse::<UnitId>().map_err(|_| Failure::BadInput(format!("--unit {u:?} is not a unit id")))?)
                 }
+                None => None,
+            };
+            let person_id = match person {
+                Some(p) => Some(
+                    p.parse::<PersonId>()
+                        .map_err(|_| Failure::BadInput(format!("--person {p:?} is not a person id")))?,
+                ),
                 None => None,
             };
             let (password, generated) = password(password_stdin)?;
@@ -75,6 +85,7 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
                         role: Some(role),
                         unit_id,
                         display_name: None,
+                        person_id,
                     },
                 )
                 .await?;

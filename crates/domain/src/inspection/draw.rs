@@ -154,7 +154,13 @@ pub fn draw(input: &DrawInput, seed: &[u8]) -> Result<Draw, DomainError> {
     let mut rng = DrawRng::new(seed, &digest);
     let recent: HashSet<(PersonId, UnitId)> = c.recent_pairs.iter().copied().collect();
     for _ in 0..ATTEMPTS {
-        if let Some(groups) = attempt(&c, &recent, &mut rng) {
+        if let Some(mut groups) = attempt(&c, &recent, &mut rng) {
+            // Members in id order: the draw decides who goes together, not a listing order, and
+            // a stored draw read back must compare equal.
+            for g in &mut groups {
+                g.inspectors.sort();
+                g.targets.sort();
+            }
             return Ok(Draw { groups, snapshot_digest: hex::encode(digest) });
         }
     }
@@ -215,6 +221,18 @@ pub enum VerifyError {
     DifferentGroups,
     #[error("the draw cannot be made again: {0}")]
     Impossible(String),
+}
+
+impl VerifyError {
+    /// A stable word for answers and exit messages.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VerifyError::SeedMismatch => "seed_mismatch",
+            VerifyError::SnapshotChanged => "snapshot_changed",
+            VerifyError::DifferentGroups => "different_groups",
+            VerifyError::Impossible(_) => "impossible",
+        }
+    }
 }
 
 /// Checks a recorded draw: the seed matches its commitment, the snapshot its digest, and drawing

@@ -1,8 +1,19 @@
-//! Inspections (督查 / 明察暗访): the verifiable random draw of inspectors and units (两个不固定).
+//! Inspections (督查 / 明察暗访): plans and rounds, the verifiable random draw of inspectors and
+//! units (两个不固定), findings that become problems, and re-inspections of closed problems.
 
 pub mod draw;
+pub mod finding;
+pub mod plan;
 mod rng;
 
 pub use draw::{
     Draw, DrawGroup, DrawInput, DrawRules, PoolInspector, PoolTarget, VerifyError, commitment, draw, sample, verify,
+};
+pub use finding::{
+    CheckOutcome, ChecklistAnswer, Finding, FindingFields, NewFinding, NewReinspection, OutcomeRequest, Reinspection,
+    ReinspectionFields, ReinspectionItem, sample_size,
+};
+pub use plan::{
+    DrawEvidence, DrawRequest, NewPlan, NewRound, Plan, PlanFields, Rhythm, Round, RoundGroup, RoundStatus,
+    TargetFilter, Verification,
 };

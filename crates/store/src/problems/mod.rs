@@ -142,7 +142,7 @@ pub(crate) async fn get_visible(
 }
 
 /// Checks every reference of a problem's fields; fills in the campaign from the batch.
-async fn check_refs(c: &mut Conn<'_>, f: &mut ProblemFields) -> StoreResult<()> {
+pub(crate) async fn check_refs(c: &mut Conn<'_>, f: &mut ProblemFields) -> StoreResult<()> {
     require_live(c, f.unit_id, "unit_id").await?;
     if let Some(p) = f.responsible_person_id {
         require_live_person(c, p, "responsible_person_id").await?;
@@ -210,6 +210,60 @@ async fn insert_measure(
     Ok(MeasureId(id))
 }
 
+/// Writes a checked new problem inside the caller's transaction (the caller has checked the
+/// references and authorized the actor): the problem, its first measures and linked cases, and
+/// the history row.
+pub(crate) async fn insert_new(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    fields: &ProblemFields,
+    measures: &[MeasureFields],
+    case_ids: &[rectify_domain::ids::CaseId],
+    t: &LightThresholds,
+    now: Timestamp,
+) -> StoreResult<Problem> {
+    let due = effective_due(fields.deadline, measures.iter().map(|m| (m.deadline, m.done)));
+    // RETURNING gives the stored row back without another round trip.
+    let row: ProblemRow = c
+        .fetch_one(
+            Q::new(format!(
+                "INSERT INTO problems (unit_id, description, responsible_person_id, leader_person_id, \
+                     level, \
+                     category, type, root_cause, deadline, due_on, campaign_id, batch_id, sources, published, \
+                     state, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+                     $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17) RETURNING {COLUMNS}"
+            ))
+            .bind(fields.unit_id)
+            .bind(&fields.description)
+            .bind(fields.responsible_person_id)
+            .bind(fields.leader_person_id)
+            .bind(fields.level.as_str())
+            .bind(fields.category.clone())
+            .bind(fields.problem_type.as_str())
+            .bind(fields.root_cause.clone())
+            .bind(fields.deadline)
+            .bind(due)
+            .bind(fields.campaign_id)
+            .bind(fields.batch_id)
+            .bind(sources_json(&fields.sources))
+            .bind(fields.published)
+            .bind(ProblemState::Open.as_str())
+            .bind(actor.account_id)
+            .bind(now),
+        )
+        .await?;
+    let mut problem = row.into_problem(t)?;
+    for (i, m) in measures.iter().enumerate() {
+        insert_measure(c, problem.id, i as i64, m, now).await?;
+    }
+    crate::cases::link_cases(c, actor, problem.id, case_ids, now).await?;
+    problem.case_ids = Some(case_ids.to_vec());
+    let listed = if measures.is_empty() { Vec::new() } else { measures::of_problem(c, problem.id, t).await? };
+    problem.measures = Some(listed);
+    history::record(c, actor, now, problem_change(&problem, "create", None, None)).await?;
+    Ok(problem)
+}
+
 pub(crate) fn problem_change<'a>(
     p: &'a Problem,
     action: &'a str,
@@ -241,47 +295,7 @@ impl Store {
                 check_refs(&mut c, &mut fields).await?;
                 let party = units::party(&mut c, &actor, fields.unit_id).await?;
                 authorize(&actor, Permission::CreateProblem, party)?;
-                let due = effective_due(fields.deadline, measures.iter().map(|m| (m.deadline, m.done)));
-                // RETURNING gives the stored row back without another round trip.
-                let row: ProblemRow = c
-                    .fetch_one(
-                        Q::new(format!(
-                            "INSERT INTO problems (unit_id, description, responsible_person_id, leader_person_id, \
-                             level, \
-                             category, type, root_cause, deadline, due_on, campaign_id, batch_id, sources, published, \
-                             state, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-                             $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17) RETURNING {COLUMNS}"
-                        ))
-                        .bind(fields.unit_id)
-                        .bind(&fields.description)
-                        .bind(fields.responsible_person_id)
-                        .bind(fields.leader_person_id)
-                        .bind(fields.level.as_str())
-                        .bind(fields.category.clone())
-                        .bind(fields.problem_type.as_str())
-                        .bind(fields.root_cause.clone())
-                        .bind(fields.deadline)
-                        .bind(due)
-                        .bind(fields.campaign_id)
-                        .bind(fields.batch_id)
-                        .bind(sources_json(&fields.sources))
-                        .bind(fields.published)
-                        .bind(ProblemState::Open.as_str())
-                        .bind(actor.account_id)
-                        .bind(now),
-                    )
-                    .await?;
-                let mut problem = row.into_problem(&t)?;
-                for (i, m) in measures.iter().enumerate() {
-                    insert_measure(&mut c, problem.id, i as i64, m, now).await?;
-                }
-                crate::cases::link_cases(&mut c, &actor, problem.id, &case_ids, now).await?;
-                problem.case_ids = Some(case_ids.clone());
-                let listed =
-                    if measures.is_empty() { Vec::new() } else { measures::of_problem(&mut c, problem.id, &t).await? };
-                problem.measures = Some(listed);
-                history::record(&mut c, &actor, now, problem_change(&problem, "create", None, None)).await?;
-                Ok(problem)
+                insert_new(&mut c, &actor, &fields, &measures, &case_ids, &t, now).await
             })
         })
         .await

@@ -5,7 +5,7 @@ use crate::extract::{Auth, JsonBody, PathId};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use rectify_domain::ids::TokenId;
+use rectify_domain::ids::{AccountId, PersonId, TokenId};
 use rectify_store::accounts::{Account, ApiToken, CreatedToken, NewAccount, NewToken};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -15,6 +15,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_accounts, create_account))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
+        .routes(routes!(set_account_person))
 }
 
 #[utoipa::path(get, path = "/accounts", tag = "accounts", responses((status = 200, body = Vec<Account>), Errors))]
@@ -60,4 +61,25 @@ async fn revoke_token(
     PathId(id): PathId<TokenId>,
 ) -> ApiResult<Json<ApiToken>> {
     Ok(Json(st.store.revoke_token(&actor, id).await?))
+}
+
+/// Body of `PUT /api/v1/accounts/{id}/person`.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPerson {
+    /// The person of the directory the account stands for; null unties it.
+    pub person_id: Option<PersonId>,
+}
+
+/// Ties an account to the person it stands for (administrators): how an inspector's account
+/// knows which rounds are its own.
+#[utoipa::path(put, path = "/accounts/{id}/person", tag = "accounts", params(("id" = String, Path)),
+    request_body = AccountPerson, responses((status = 200, body = Account), Errors))]
+async fn set_account_person(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<AccountId>,
+    body: JsonBody<AccountPerson>,
+) -> ApiResult<Json<Account>> {
+    Ok(Json(st.store.set_account_person(&actor, id, body.value.person_id).await?))
 }

@@ -5,6 +5,7 @@ mod attachments;
 mod calendar;
 mod campaigns;
 mod cases;
+mod inspections;
 mod people;
 pub(crate) mod problems;
 mod session;
@@ -38,6 +39,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(calendar::router())
         .merge(settings::router())
         .merge(cases::router())
+        .merge(inspections::router())
 }
 
 /// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the

@@ -96,6 +96,7 @@ impl TestApp {
 
     /// [`TestApp::spawn`] with the given per-client limits and cookie settings.
     pub async fn spawn_with(backend: Backend, config: WebConfig) -> Option<TestApp> {
+        let _ = tracing_subscriber::fmt().with_test_writer().try_init();
         let Some(db) = fresh(backend).await else {
             eprintln!("skipping: PostgreSQL not configured (set RECTIFY_TEST_DATABASE_URL)");
             return None;
@@ -223,6 +224,18 @@ impl TestApp {
 
     pub async fn all_owned(&self, path: String) -> Vec<Value> {
         self.all(&path).await
+    }
+
+    /// Closes a problem off through the API: start, evidence, report, verify.
+    pub async fn close_off(&self, id: &str) {
+        let act = format!("/api/v1/problems/{id}/transitions");
+        self.post(&act, json!({"action": "start"})).await.ok();
+        let file = self.upload_png(&self.admin).await;
+        self.post(&format!("/api/v1/problems/{id}/progress"), json!({"note": "整改完成", "attachment_ids": [file]}))
+            .await
+            .ok();
+        self.post(&act, json!({"action": "report_done"})).await.ok();
+        self.post(&act, json!({"action": "verify", "note": "验收合格"})).await.ok();
     }
 
     pub async fn count_rows(&self, table: &str) -> i64 {

@@ -1,0 +1,230 @@
+//! Findings: what an inspection group found at a unit, written into the ledger as a problem of
+//! that unit with a link back to the round.
+
+use super::rounds::{self, groups, own_group, targets_visible};
+use super::{actor_person, from_json, plans, to_json};
+use crate::Store;
+use crate::attachments::require_attachable;
+use crate::db::{Conn, Q, record};
+use crate::error::StoreResult;
+use crate::idempotency::{Created, IdempotencyKey};
+use crate::problems::{check_refs, insert_new};
+use crate::versioned::created;
+use chrono::{DateTime, Utc};
+use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
+use rectify_domain::ids::{AttachmentId, FindingId, PersonId, PlanId, ProblemId, RoundId, UnitId};
+use rectify_domain::inspection::{Finding, NewFinding, RoundStatus};
+use rectify_domain::problem::{NewProblem, ProblemType, SourceKind};
+use rectify_domain::time::{Timestamp, china_date};
+use rectify_domain::{DomainError, Entity};
+
+record! {
+    struct FindingRow {
+        id: i64,
+        round_id: i64,
+        unit_id: i64,
+        inspector_person_id: Option<i64>,
+        answers: String,
+        note: Option<String>,
+        aspect: String,
+        found_at: DateTime<Utc>,
+        problem_id: i64,
+        created_at: DateTime<Utc>,
+    }
+}
+
+const COLUMNS: &str =
+    "id, round_id, unit_id, inspector_person_id, answers, note, aspect, found_at, problem_id, created_at";
+
+async fn assemble(c: &mut Conn<'_>, r: FindingRow) -> StoreResult<Finding> {
+    let files: Vec<(i64,)> = c
+        .fetch_all(
+            Q::new("SELECT attachment_id FROM finding_attachments WHERE finding_id = $1 ORDER BY attachment_id")
+                .bind(r.id),
+        )
+        .await?;
+    Ok(Finding {
+        id: FindingId(r.id),
+        round_id: RoundId(r.round_id),
+        unit_id: UnitId(r.unit_id),
+        inspector_person_id: r.inspector_person_id.map(PersonId),
+        answers: from_json(&r.answers, "finding answers")?,
+        note: r.note,
+        aspect: r.aspect,
+        found_at: Timestamp::from_utc(r.found_at),
+        problem_id: ProblemId(r.problem_id),
+        attachment_ids: files.into_iter().map(|(a,)| AttachmentId(a)).collect(),
+        created_at: Timestamp::from_utc(r.created_at),
+    })
+}
+
+/// Refuses a reader who may not see this round's targets (a covert round before its end).
+async fn require_visible(c: &mut Conn<'_>, actor: &Actor, round: RoundId) -> StoreResult<()> {
+    let r = rounds::row(c, round).await?;
+    let plan = plans::require(c, PlanId(r.plan_id)).await?;
+    let drawn = groups(c, round).await?;
+    if targets_visible(c, actor, plan.covert, r.status()?, &drawn).await? {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden("a covert round's findings are shown to its inspectors until it ends".into()).into())
+    }
+}
+
+impl Store {
+    /// Records a finding and writes its problem (source 督查发现, deadline from the plan's
+    /// default) in the same transaction. An inspector records for the units of their own group;
+    /// the office for any unit of an overt round.
+    pub async fn record_finding(
+        &self,
+        actor: &Actor,
+        round_id: RoundId,
+        input: NewFinding,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<Finding>> {
+        authorize(actor, Permission::RecordFindings, Party::Other)?;
+        let t = self.light_thresholds().await?.value;
+        let calendar = self.calendar().await?;
+        let now = self.now();
+        let actor = actor.clone();
+        self.create_once(key, move |tx| {
+            Box::pin(async move {
+                let mut c = tx.conn();
+                let r = rounds::row(&mut c, round_id).await?;
+                let status = r.status()?;
+                if status != RoundStatus::Drawn {
+                    return Err(DomainError::StateConflict {
+                        action: "record_finding".into(),
+                        state: status.as_str().into(),
+                    }
+                    .into());
+                }
+                let plan = plans::require(&mut c, PlanId(r.plan_id)).await?;
+                let drawn = groups(&mut c, round_id).await?;
+                let mine = own_group(&mut c, &actor, &drawn).await?;
+                let reachable: Vec<UnitId> = match (mine, actor.role) {
+                    (Some(g), _) => drawn[g].targets.clone(),
+                    (None, Role::Inspector) => {
+                        return Err(DomainError::Forbidden("not an inspector of this round".into()).into());
+                    }
+                    (None, _) if plan.covert => {
+                        return Err(DomainError::Forbidden(
+                            "a covert round's findings are recorded by its inspectors".into(),
+                        )
+                        .into());
+                    }
+                    (None, _) => drawn.iter().flat_map(|g| g.targets.iter().copied()).collect(),
+                };
+                let f = input.validate(&plan.checklist)?;
+                if !reachable.contains(&f.unit_id) {
+                    return Err(DomainError::unknown("unit_id", Entity::Unit).into());
+                }
+                for (i, a) in f.attachment_ids.iter().enumerate() {
+                    require_attachable(&mut c, &actor, *a, &format!("attachment_ids[{i}]")).await?;
+                }
+                let found_at = f.found_at.unwrap_or(now);
+                let deadline = calendar.add_working_days(china_date(found_at.utc()), plan.deadline_working_days).value;
+                let aspect = f.aspect.clone().or(plan.category.clone()).unwrap_or(plan.theme.clone());
+                let (mut fields, measures) = NewProblem {
+                    description: Some(f.description(&plan.theme)),
+                    unit_id: Some(f.unit_id),
+                    category: Some(aspect.clone()),
+                    problem_type: Some(ProblemType::TimeLimited),
+                    deadline: Some(deadline),
+                    campaign_id: plan.campaign_id,
+                    sources: vec![SourceKind::Inspection],
+                    ..Default::default()
+                }
+                .validate()?;
+                check_refs(&mut c, &mut fields).await?;
+                let problem = insert_new(&mut c, &actor, &fields, &measures, &[], &t, now).await?;
+                let person = actor_person(&mut c, &actor).await?;
+                let id: i64 = c
+                    .scalar(
+                        Q::new(
+                            "INSERT INTO findings (round_id, unit_id, inspector_person_id, answers, note, aspect, \
+                             found_at, problem_id, recorded_by, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                        )
+                        .bind(round_id)
+                        .bind(f.unit_id)
+                        .bind(person)
+                        .bind(to_json(&f.answers)?)
+                        .bind(f.note.clone())
+                        .bind(aspect)
+                        .bind(found_at)
+                        .bind(problem.id)
+                        .bind(actor.account_id)
+                        .bind(now),
+                    )
+                    .await?;
+                for a in &f.attachment_ids {
+                    c.execute(
+                        Q::new("INSERT INTO finding_attachments (finding_id, attachment_id) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(*a),
+                    )
+                    .await?;
+                }
+                let finding = read(&mut c, FindingId(id)).await?;
+                created(&mut c, &actor, now, Entity::Finding, id, finding).await
+            })
+        })
+        .await
+    }
+
+    /// A round's findings, for those who may see its targets.
+    pub async fn list_findings(&self, actor: &Actor, round: RoundId) -> StoreResult<Vec<Finding>> {
+        authorize(actor, Permission::ViewInspections, Party::Other)?;
+        let actor = actor.clone();
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    require_visible(&mut c, &actor, round).await?;
+                    let rows: Vec<FindingRow> = c
+                        .fetch_all(
+                            Q::new(format!("SELECT {COLUMNS} FROM findings WHERE round_id = $1 ORDER BY id"))
+                                .bind(round),
+                        )
+                        .await?;
+                    let mut out = Vec::with_capacity(rows.len());
+                    for r in rows {
+                        out.push(assemble(&mut c, r).await?);
+                    }
+                    Ok(out)
+                })
+            })
+            .await
+    }
+
+    pub async fn get_finding(&self, actor: &Actor, id: FindingId) -> StoreResult<Finding> {
+        authorize(actor, Permission::ViewInspections, Party::Other)?;
+        let actor = actor.clone();
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let f = read(&mut c, id).await?;
+                    require_visible(&mut c, &actor, f.round_id).await?;
+                    Ok(f)
+                })
+            })
+            .await
+    }
+
+    /// The finding a problem was made from, if any (shown on the problem's page).
+    pub async fn finding_of_problem(&self, problem: ProblemId) -> StoreResult<Option<(FindingId, RoundId)>> {
+        let row: Option<(i64, i64)> = self
+            .db
+            .fetch_optional(Q::new("SELECT id, round_id FROM findings WHERE problem_id = $1").bind(problem))
+            .await?;
+        Ok(row.map(|(f, r)| (FindingId(f), RoundId(r))))
+    }
+}
+
+async fn read(c: &mut Conn<'_>, id: FindingId) -> StoreResult<Finding> {
+    let r: Option<FindingRow> =
+        c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM findings WHERE id = $1")).bind(id)).await?;
+    let r = r.ok_or_else(|| DomainError::not_found(Entity::Finding, id))?;
+    assemble(c, r).await
+}

@@ -1,0 +1,65 @@
+//! Inspections: plans and their pools, rounds drawn verifiably from a committed snapshot,
+//! findings written into the ledger, and re-inspections of closed problems.
+//!
+//! Secrecy of covert rounds (暗访) is decided in one place, [`rounds::targets_visible`]: until
+//! a covert round ends, its targets (and so its findings) are shown only to its inspectors.
+
+mod findings;
+mod plans;
+mod reinspections;
+mod rounds;
+
+use crate::db::{Conn, Q};
+use crate::error::{StoreError, StoreResult};
+use rand::RngCore;
+use rectify_domain::actor::Actor;
+use rectify_domain::ids::PersonId;
+use rectify_domain::inspection::commitment;
+use rectify_domain::{DomainError, Issue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The person of the directory the actor's account stands for (inspectors are people).
+pub(crate) async fn actor_person(c: &mut Conn<'_>, actor: &Actor) -> StoreResult<Option<PersonId>> {
+    let Some(account) = actor.account_id else { return Ok(None) };
+    let id: Option<Option<i64>> =
+        c.scalar_optional(Q::new("SELECT person_id FROM accounts WHERE id = $1").bind(account)).await?;
+    Ok(id.flatten().map(PersonId))
+}
+
+/// The seed and its commitment: Rectify's own seed (256 random bits, hex) unless the office
+/// committed to one it keeps.
+pub(crate) fn seed_and_commitment(office_commitment: Option<String>) -> (Option<String>, String) {
+    match office_commitment {
+        Some(c) => (None, c),
+        None => {
+            let mut bytes = [0u8; 32];
+            rand::rng().fill_bytes(&mut bytes);
+            let seed = hex::encode(bytes);
+            let c = commitment(seed.as_bytes());
+            (Some(seed), c)
+        }
+    }
+}
+
+/// The seed a draw uses: the stored one, or the office's, which must match its commitment.
+pub(crate) fn draw_seed(stored: Option<String>, given: Option<&str>, committed: &str) -> StoreResult<String> {
+    match (stored, given.map(str::trim).filter(|s| !s.is_empty())) {
+        (Some(s), _) => Ok(s),
+        (None, Some(g)) if commitment(g.as_bytes()) == committed => Ok(g.to_owned()),
+        (None, Some(_)) => Err(DomainError::field(
+            "seed",
+            Issue::Malformed { expected: "the seed whose SHA-256 was committed to".into() },
+        )
+        .into()),
+        (None, None) => Err(DomainError::field("seed", Issue::Required).into()),
+    }
+}
+
+pub(crate) fn to_json<T: Serialize>(v: &T) -> StoreResult<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Encode(e.to_string()))
+}
+
+pub(crate) fn from_json<T: DeserializeOwned>(s: &str, what: &str) -> StoreResult<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}

@@ -1,0 +1,359 @@
+//! Re-inspection of closed problems (整改回头看): a share of the problems closed in a period,
+//! sampled the same verifiable way as a round; a failed check reopens the problem (反弹).
+
+use super::{draw_seed, from_json, seed_and_commitment, to_json};
+use crate::Store;
+use crate::db::{Conn, Q, record};
+use crate::error::{StoreResult, parse_stored};
+use crate::idempotency::{Created, IdempotencyKey};
+use crate::problems::{Move, fire_in};
+use crate::versioned::{self, created};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::ids::{ProblemId, ReinspectionId, UnitId};
+use rectify_domain::inspection::{
+    CheckOutcome, DrawRequest, NewReinspection, OutcomeRequest, Reinspection, ReinspectionItem, RoundStatus,
+    Verification, commitment, sample, sample_size,
+};
+use rectify_domain::problem::{ProblemAction, ProblemState};
+use rectify_domain::time::{Timestamp, start_of_china_day};
+use rectify_domain::{DomainError, Entity, Rule};
+use sha2::{Digest, Sha256};
+
+record! {
+    struct Row {
+        id: i64,
+        name: String,
+        closed_from: NaiveDate,
+        closed_to: NaiveDate,
+        share_percent: i64,
+        status: String,
+        seed_commitment: String,
+        seed: Option<String>,
+        office_seed: bool,
+        population: String,
+        population_digest: String,
+        created_at: DateTime<Utc>,
+    }
+}
+
+const COLUMNS: &str = "id, name, closed_from, closed_to, share_percent, status, seed_commitment, seed, office_seed, \
+    population, population_digest, created_at";
+
+fn digest(population: &[ProblemId]) -> StoreResult<String> {
+    Ok(hex::encode(Sha256::digest(to_json(&population)?)))
+}
+
+async fn read(c: &mut Conn<'_>, id: ReinspectionId) -> StoreResult<Reinspection> {
+    let r: Option<Row> =
+        c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM reinspections WHERE id = $1")).bind(id)).await?;
+    let r = r.ok_or_else(|| DomainError::not_found(Entity::Reinspection, id))?;
+    record! {
+        struct ItemRow {
+            problem_id: i64,
+            unit_id: i64,
+            outcome: Option<String>,
+            note: Option<String>,
+            checked_at: Option<DateTime<Utc>>,
+        }
+    }
+    let items: Vec<ItemRow> = c
+        .fetch_all(
+            Q::new(
+                "SELECT problem_id, unit_id, outcome, note, checked_at FROM reinspection_items \
+                 WHERE reinspection_id = $1 ORDER BY problem_id",
+            )
+            .bind(id),
+        )
+        .await?;
+    let status = parse_stored("reinspection status", &r.status, RoundStatus::parse)?;
+    let mut out = Vec::with_capacity(items.len());
+    for i in items {
+        let outcome = i.outcome.as_deref().map(|o| parse_stored("outcome", o, CheckOutcome::parse)).transpose()?;
+        out.push(ReinspectionItem {
+            problem_id: ProblemId(i.problem_id),
+            unit_id: UnitId(i.unit_id),
+            outcome,
+            note: i.note,
+            checked_at: i.checked_at.map(Timestamp::from_utc),
+        });
+    }
+    Ok(Reinspection {
+        id: ReinspectionId(r.id),
+        name: r.name,
+        closed_from: r.closed_from,
+        closed_to: r.closed_to,
+        share_percent: r.share_percent.clamp(0, 100) as u32,
+        status,
+        seed_commitment: r.seed_commitment,
+        office_seed: r.office_seed,
+        population: from_json(&r.population, "reinspection population")?,
+        population_digest: r.population_digest,
+        seed: if status == RoundStatus::Ended { r.seed } else { None },
+        items: out,
+        created_at: Timestamp::from_utc(r.created_at),
+    })
+}
+
+async fn stored_seed(c: &mut Conn<'_>, id: ReinspectionId) -> StoreResult<(Option<String>, i64)> {
+    c.fetch_one(Q::new("SELECT seed, version FROM reinspections WHERE id = $1").bind(id)).await
+}
+
+fn record_change<'a>(
+    r: &'a Reinspection,
+    action: &'a str,
+    note: Option<&'a str>,
+) -> crate::history::Change<'a, Reinspection> {
+    crate::history::Change {
+        entity: Entity::Reinspection,
+        entity_id: r.id.to_string(),
+        action,
+        note,
+        before: None,
+        after: Some(r),
+    }
+}
+
+impl Store {
+    /// Fixes the population (problems closed in the period) and publishes the seed's commitment.
+    pub async fn create_reinspection(
+        &self,
+        actor: &Actor,
+        input: NewReinspection,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<Reinspection>> {
+        authorize(actor, Permission::ManageInspections, Party::Office)?;
+        let f = input.validate()?;
+        let office =
+            rectify_domain::inspection::NewRound { seed_commitment: input.seed_commitment, scheduled_on: None }
+                .commitment()?;
+        let now = self.now();
+        let actor = actor.clone();
+        self.create_once(key, move |tx| {
+            Box::pin(async move {
+                let mut c = tx.conn();
+                let after = f.closed_to.checked_add_days(Days::new(1)).unwrap_or(f.closed_to);
+                let ids: Vec<(i64,)> = c
+                    .fetch_all(
+                        Q::new(
+                            "SELECT id FROM problems WHERE state = $1 AND archived_at IS NULL \
+                             AND closed_at >= $2 AND closed_at < $3 ORDER BY id",
+                        )
+                        .bind(ProblemState::Closed.as_str())
+                        .bind(start_of_china_day(f.closed_from))
+                        .bind(start_of_china_day(after)),
+                    )
+                    .await?;
+                let population: Vec<ProblemId> = ids.into_iter().map(|(i,)| ProblemId(i)).collect();
+                if population.is_empty() {
+                    return Err(DomainError::rule(Rule::NothingToSample, "closed_from").into());
+                }
+                let office_seed = office.is_some();
+                let (seed, committed) = seed_and_commitment(office);
+                let id: i64 = c
+                    .scalar(
+                        Q::new(
+                            "INSERT INTO reinspections (name, closed_from, closed_to, share_percent, status, \
+                             seed_commitment, seed, office_seed, population, population_digest, version, \
+                             created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12) \
+                             RETURNING id",
+                        )
+                        .bind(f.name.as_str())
+                        .bind(f.closed_from)
+                        .bind(f.closed_to)
+                        .bind(f.share_percent)
+                        .bind(RoundStatus::Committed.as_str())
+                        .bind(committed)
+                        .bind(seed)
+                        .bind(office_seed)
+                        .bind(to_json(&population)?)
+                        .bind(digest(&population)?)
+                        .bind(actor.account_id)
+                        .bind(now),
+                    )
+                    .await?;
+                let r = read(&mut c, ReinspectionId(id)).await?;
+                created(&mut c, &actor, now, Entity::Reinspection, id, r).await
+            })
+        })
+        .await
+    }
+
+    /// Draws the sample.
+    pub async fn draw_reinspection(
+        &self,
+        actor: &Actor,
+        id: ReinspectionId,
+        req: DrawRequest,
+    ) -> StoreResult<Reinspection> {
+        authorize(actor, Permission::ManageInspections, Party::Office)?;
+        let now = self.now();
+        let actor = actor.clone();
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let r = read(&mut c, id).await?;
+                    let to = r.status.step("draw")?;
+                    let (stored, version) = stored_seed(&mut c, id).await?;
+                    let seed = draw_seed(stored, req.seed.as_deref(), &r.seed_commitment)?;
+                    let n = sample_size(r.population.len(), r.share_percent);
+                    let (picked, _) = sample(&r.population, n, seed.as_bytes());
+                    for p in &picked {
+                        c.execute(
+                            Q::new(
+                                "INSERT INTO reinspection_items (reinspection_id, problem_id, unit_id) \
+                                 SELECT $1, id, unit_id FROM problems WHERE id = $2",
+                            )
+                            .bind(id)
+                            .bind(*p),
+                        )
+                        .await?;
+                    }
+                    let q = Q::new(
+                        "UPDATE reinspections SET status = $1, seed = $2, drawn_at = $3, version = version + 1 \
+                         WHERE id = $4 AND version = $5",
+                    )
+                    .bind(to.as_str())
+                    .bind(seed)
+                    .bind(now)
+                    .bind(id)
+                    .bind(version);
+                    versioned::update(&mut c, Entity::Reinspection, version, q).await?;
+                    let after = read(&mut c, id).await?;
+                    crate::history::record(&mut c, &actor, now, record_change(&after, "draw", None)).await?;
+                    Ok(after)
+                })
+            })
+            .await
+    }
+
+    /// Records a check. A failed one reopens the problem with the reason; the last check ends
+    /// the re-inspection and reveals the seed.
+    pub async fn record_check(
+        &self,
+        actor: &Actor,
+        id: ReinspectionId,
+        req: OutcomeRequest,
+    ) -> StoreResult<Reinspection> {
+        authorize(actor, Permission::ManageInspections, Party::Office)?;
+        let (problem, outcome, note) = req.validate()?;
+        let t = self.light_thresholds().await?.value;
+        let now = self.now();
+        let (actor, vault) = (actor.clone(), self.vault.clone());
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let r = read(&mut c, id).await?;
+                    if r.status != RoundStatus::Drawn {
+                        let state = r.status.as_str().into();
+                        return Err(DomainError::StateConflict { action: "record_check".into(), state }.into());
+                    }
+                    let Some(item) = r.items.iter().find(|i| i.problem_id == problem) else {
+                        return Err(DomainError::unknown("problem_id", Entity::Problem).into());
+                    };
+                    if item.outcome.is_some() {
+                        return Err(DomainError::StateConflict {
+                            action: "record_check".into(),
+                            state: "checked".into(),
+                        }
+                        .into());
+                    }
+                    c.execute(
+                        Q::new(
+                            "UPDATE reinspection_items SET outcome = $1, note = $2, checked_by = $3, checked_at = $4 \
+                             WHERE reinspection_id = $5 AND problem_id = $6",
+                        )
+                        .bind(outcome.as_str())
+                        .bind(note.clone())
+                        .bind(actor.account_id)
+                        .bind(now)
+                        .bind(id)
+                        .bind(problem),
+                    )
+                    .await?;
+                    if outcome == CheckOutcome::Failed {
+                        let state: String =
+                            c.scalar(Q::new("SELECT state FROM problems WHERE id = $1").bind(problem)).await?;
+                        // A problem reopened since the sample was drawn is already back in the work.
+                        if ProblemState::parse(&state) == Some(ProblemState::Closed) {
+                            let m = Move {
+                                action: ProblemAction::Reopen,
+                                note: Some(format!("整改回头看未通过（{}）：{}", r.name, note.clone().unwrap_or_default())),
+                                version: None,
+                                waivers: Vec::new(),
+                            };
+                            fire_in(&mut c, &actor, problem, &m, &t, &vault, now).await?;
+                        }
+                    }
+                    let open: i64 = c
+                        .scalar(
+                            Q::new(
+                                "SELECT COUNT(*) FROM reinspection_items WHERE reinspection_id = $1 AND outcome IS NULL",
+                            )
+                            .bind(id),
+                        )
+                        .await?;
+                    if open == 0 {
+                        c.execute(
+                            Q::new("UPDATE reinspections SET status = $1, version = version + 1 WHERE id = $2")
+                                .bind(RoundStatus::Ended.as_str())
+                                .bind(id),
+                        )
+                        .await?;
+                    }
+                    let after = read(&mut c, id).await?;
+                    let change = record_change(&after, outcome.as_str(), note.as_deref());
+                    crate::history::record(&mut c, &actor, now, change).await?;
+                    Ok(after)
+                })
+            })
+            .await
+    }
+
+    pub async fn get_reinspection(&self, actor: &Actor, id: ReinspectionId) -> StoreResult<Reinspection> {
+        authorize(actor, Permission::ViewInspections, Party::Other)?;
+        self.db.read(move |tx| Box::pin(async move { read(&mut tx.conn(), id).await })).await
+    }
+
+    pub async fn list_reinspections(&self, actor: &Actor) -> StoreResult<Vec<Reinspection>> {
+        authorize(actor, Permission::ViewInspections, Party::Other)?;
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let ids: Vec<(i64,)> =
+                        c.fetch_all(Q::new("SELECT id FROM reinspections ORDER BY id DESC LIMIT 200")).await?;
+                    let mut out = Vec::with_capacity(ids.len());
+                    for (i,) in ids {
+                        out.push(read(&mut c, ReinspectionId(i)).await?);
+                    }
+                    Ok(out)
+                })
+            })
+            .await
+    }
+
+    /// Draws the sample again from the published population and the revealed seed.
+    pub async fn verify_reinspection(&self, actor: &Actor, id: ReinspectionId) -> StoreResult<Verification> {
+        let r = self.get_reinspection(actor, id).await?;
+        let problem = match &r.seed {
+            None => Some("not_revealed"),
+            Some(_) if digest(&r.population)? != r.population_digest => Some("snapshot_changed"),
+            Some(seed) if commitment(seed.as_bytes()) != r.seed_commitment => Some("seed_mismatch"),
+            Some(seed) => {
+                let n = sample_size(r.population.len(), r.share_percent);
+                let (again, _) = sample(&r.population, n, seed.as_bytes());
+                let recorded: Vec<ProblemId> = r.items.iter().map(|i| i.problem_id).collect();
+                (again != recorded).then_some("different_groups")
+            }
+        };
+        Ok(Verification {
+            verified: problem.is_none(),
+            problem: problem.map(str::to_owned),
+            seed_commitment: r.seed_commitment,
+            snapshot_digest: r.population_digest,
+        })
+    }
+}

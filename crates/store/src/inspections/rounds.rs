@@ -1,0 +1,432 @@
+//! Rounds: committed with a pool snapshot and a seed's commitment, drawn, ended (the seed is
+//! revealed), verified by anyone from the published evidence.
+
+use super::{actor_person, draw_seed, from_json, plans, seed_and_commitment, to_json};
+use crate::Store;
+use crate::db::{Conn, Q, record};
+use crate::error::{StoreResult, parse_stored};
+use crate::idempotency::{Created, IdempotencyKey};
+use crate::units::line_up;
+use crate::versioned::{self, created};
+use chrono::{DateTime, NaiveDate, Utc};
+use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
+use rectify_domain::ids::{PersonId, PlanId, RoundId, UnitId};
+use rectify_domain::inspection::{
+    Draw, DrawEvidence, DrawGroup, DrawInput, DrawRequest, NewRound, Plan, PoolInspector, PoolTarget, Round,
+    RoundGroup, RoundStatus, Verification, draw,
+};
+use rectify_domain::time::Timestamp;
+use rectify_domain::{DomainError, Entity};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+record! {
+    pub(crate) struct RoundRow {
+        pub(crate) id: i64,
+        pub(crate) plan_id: i64,
+        number: i64,
+        scheduled_on: NaiveDate,
+        status: String,
+        seed_commitment: String,
+        seed: Option<String>,
+        office_seed: bool,
+        snapshot: String,
+        snapshot_digest: String,
+        drawn_at: Option<DateTime<Utc>>,
+        ended_at: Option<DateTime<Utc>>,
+        version: i64,
+        created_at: DateTime<Utc>,
+    }
+}
+
+const COLUMNS: &str = "id, plan_id, number, scheduled_on, status, seed_commitment, seed, office_seed, snapshot, \
+    snapshot_digest, drawn_at, ended_at, version, created_at";
+
+impl RoundRow {
+    pub(crate) fn status(&self) -> StoreResult<RoundStatus> {
+        parse_stored("round status", &self.status, RoundStatus::parse)
+    }
+}
+
+pub(crate) async fn row(c: &mut Conn<'_>, id: RoundId) -> StoreResult<RoundRow> {
+    let r: Option<RoundRow> =
+        c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM inspection_rounds WHERE id = $1")).bind(id)).await?;
+    r.ok_or_else(|| DomainError::not_found(Entity::Round, id).into())
+}
+
+/// The drawn groups of a round, by group number.
+pub(crate) async fn groups(c: &mut Conn<'_>, id: RoundId) -> StoreResult<Vec<DrawGroup>> {
+    let mut by_no: BTreeMap<i64, DrawGroup> = BTreeMap::new();
+    let people: Vec<(i64, i64)> = c
+        .fetch_all(
+            Q::new("SELECT group_no, person_id FROM round_inspectors WHERE round_id = $1 ORDER BY group_no, person_id")
+                .bind(id),
+        )
+        .await?;
+    for (g, p) in people {
+        by_no
+            .entry(g)
+            .or_insert_with(|| DrawGroup { inspectors: vec![], targets: vec![] })
+            .inspectors
+            .push(PersonId(p));
+    }
+    let units: Vec<(i64, i64)> = c
+        .fetch_all(
+            Q::new("SELECT group_no, unit_id FROM round_targets WHERE round_id = $1 ORDER BY group_no, unit_id")
+                .bind(id),
+        )
+        .await?;
+    for (g, u) in units {
+        by_no.entry(g).or_insert_with(|| DrawGroup { inspectors: vec![], targets: vec![] }).targets.push(UnitId(u));
+    }
+    Ok(by_no.into_values().collect())
+}
+
+/// Whether `actor` may see the round's targets (and findings): always for an overt or ended
+/// round; for a covert one before its end, only its own inspectors. This is the one rule that
+/// keeps 暗访 secret; every route asks it.
+pub(crate) async fn targets_visible(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    covert: bool,
+    status: RoundStatus,
+    groups: &[DrawGroup],
+) -> StoreResult<bool> {
+    if !covert || status == RoundStatus::Ended {
+        return Ok(true);
+    }
+    let me = actor_person(c, actor).await?;
+    Ok(me.is_some_and(|p| groups.iter().any(|g| g.inspectors.contains(&p))))
+}
+
+/// The group the actor's person belongs to in a round, if any.
+pub(crate) async fn own_group(c: &mut Conn<'_>, actor: &Actor, groups: &[DrawGroup]) -> StoreResult<Option<usize>> {
+    let me = actor_person(c, actor).await?;
+    Ok(me.and_then(|p| groups.iter().position(|g| g.inspectors.contains(&p))))
+}
+
+async fn view(c: &mut Conn<'_>, actor: &Actor, r: RoundRow, plan: &Plan) -> StoreResult<Round> {
+    let status = r.status()?;
+    let drawn = groups(c, RoundId(r.id)).await?;
+    let visible = targets_visible(c, actor, plan.covert, status, &drawn).await?;
+    let snapshot: DrawInput = from_json(&r.snapshot, "round snapshot")?;
+    Ok(Round {
+        id: RoundId(r.id),
+        plan_id: plan.id,
+        plan_name: plan.name.clone(),
+        theme: plan.theme.clone(),
+        number: r.number.clamp(0, i64::from(u32::MAX)) as u32,
+        scheduled_on: r.scheduled_on,
+        covert: plan.covert,
+        status,
+        seed_commitment: r.seed_commitment,
+        office_seed: r.office_seed,
+        snapshot_digest: r.snapshot_digest,
+        inspector_pool: snapshot.inspectors.len(),
+        target_pool: snapshot.targets.len(),
+        seed: if status == RoundStatus::Ended { r.seed } else { None },
+        groups: drawn
+            .into_iter()
+            .enumerate()
+            .map(|(i, g)| RoundGroup {
+                number: i as u32 + 1,
+                inspectors: g.inspectors,
+                targets: if visible { g.targets } else { Vec::new() },
+            })
+            .collect(),
+        targets_hidden: !visible,
+        drawn_at: r.drawn_at.map(Timestamp::from_utc),
+        ended_at: r.ended_at.map(Timestamp::from_utc),
+        created_at: Timestamp::from_utc(r.created_at),
+    })
+}
+
+/// The pools as they stand now, with each unit's visits in the plan so far and the
+/// inspector–unit pairs of the last `no_repeat_rounds` drawn rounds of any plan.
+pub(crate) async fn snapshot(c: &mut Conn<'_>, plan: &Plan) -> StoreResult<DrawInput> {
+    let live_people: Vec<(i64, Option<i64>)> = c
+        .fetch_all(
+            Q::new(
+                "SELECT p.id, p.unit_id FROM plan_inspectors pi JOIN people p ON p.id = pi.person_id \
+                 WHERE pi.plan_id = $1 AND p.archived_at IS NULL ORDER BY p.id",
+            )
+            .bind(plan.id),
+        )
+        .await?;
+    let mut inspectors = Vec::with_capacity(live_people.len());
+    for (id, unit) in live_people {
+        let unit_line = match unit {
+            Some(u) => line_up(c, UnitId(u)).await?,
+            None => Vec::new(),
+        };
+        inspectors.push(PoolInspector { id: PersonId(id), unit_line });
+    }
+    let live_units: Vec<(i64, i64)> = c
+        .fetch_all(
+            Q::new(
+                "SELECT u.id, (SELECT COUNT(*) FROM round_targets rt JOIN inspection_rounds r ON r.id = rt.round_id \
+                   WHERE rt.unit_id = u.id AND r.plan_id = $1) \
+                 FROM plan_targets pt JOIN units u ON u.id = pt.unit_id \
+                 WHERE pt.plan_id = $1 AND u.archived_at IS NULL ORDER BY u.id",
+            )
+            .bind(plan.id),
+        )
+        .await?;
+    let mut targets = Vec::with_capacity(live_units.len());
+    for (id, visits) in live_units {
+        let line = line_up(c, UnitId(id)).await?;
+        targets.push(PoolTarget { unit: UnitId(id), line, visits: visits.clamp(0, i64::from(u32::MAX)) as u32 });
+    }
+    let recent: Vec<(i64, i64)> = c
+        .fetch_all(
+            Q::new(
+                "SELECT ri.person_id, rt.unit_id FROM round_inspectors ri \
+                 JOIN round_targets rt ON rt.round_id = ri.round_id AND rt.group_no = ri.group_no \
+                 WHERE ri.round_id IN (SELECT id FROM inspection_rounds WHERE drawn_at IS NOT NULL \
+                   ORDER BY drawn_at DESC, id DESC LIMIT $1)",
+            )
+            .bind(i64::from(plan.rules.no_repeat_rounds)),
+        )
+        .await?;
+    let input = DrawInput {
+        inspectors,
+        targets,
+        rules: plan.rules,
+        recent_pairs: recent.into_iter().map(|(p, u)| (PersonId(p), UnitId(u))).collect(),
+    };
+    Ok(input.canonical())
+}
+
+async fn read_round(c: &mut Conn<'_>, actor: &Actor, id: RoundId) -> StoreResult<Round> {
+    let r = row(c, id).await?;
+    let plan = plans::require(c, PlanId(r.plan_id)).await?;
+    view(c, actor, r, &plan).await
+}
+
+/// What history keeps of a round: never its targets (a covert round's history must not tell).
+fn summary(r: &Round) -> serde_json::Value {
+    json!({
+        "plan_id": r.plan_id, "number": r.number, "status": r.status, "covert": r.covert,
+        "seed_commitment": r.seed_commitment, "snapshot_digest": r.snapshot_digest,
+    })
+}
+
+async fn step(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    id: RoundId,
+    action: &str,
+    now: Timestamp,
+    seed: Option<&str>,
+) -> StoreResult<Round> {
+    let r = row(c, id).await?;
+    let to = r.status()?.step(action)?;
+    if to == RoundStatus::Drawn {
+        let seed = draw_seed(r.seed.clone(), seed, &r.seed_commitment)?;
+        let input: DrawInput = from_json(&r.snapshot, "round snapshot")?;
+        let d = draw(&input, seed.as_bytes())?;
+        for (g, group) in d.groups.iter().enumerate() {
+            for p in &group.inspectors {
+                c.execute(
+                    Q::new("INSERT INTO round_inspectors (round_id, group_no, person_id) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(g as i64)
+                        .bind(*p),
+                )
+                .await?;
+            }
+            for u in &group.targets {
+                c.execute(
+                    Q::new("INSERT INTO round_targets (round_id, group_no, unit_id) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(g as i64)
+                        .bind(*u),
+                )
+                .await?;
+            }
+        }
+        let q = Q::new(
+            "UPDATE inspection_rounds SET status = $1, seed = $2, drawn_at = $3, version = version + 1 \
+             WHERE id = $4 AND version = $5",
+        )
+        .bind(to.as_str())
+        .bind(seed)
+        .bind(now)
+        .bind(id)
+        .bind(r.version);
+        versioned::update(c, Entity::Round, r.version, q).await?;
+    } else {
+        let q = Q::new(
+            "UPDATE inspection_rounds SET status = $1, ended_at = $2, version = version + 1 \
+             WHERE id = $3 AND version = $4",
+        )
+        .bind(to.as_str())
+        .bind(now)
+        .bind(id)
+        .bind(r.version);
+        versioned::update(c, Entity::Round, r.version, q).await?;
+    }
+    let after = read_round(c, actor, id).await?;
+    let s = summary(&after);
+    let change = crate::history::Change {
+        entity: Entity::Round,
+        entity_id: id.to_string(),
+        action,
+        note: None,
+        before: None,
+        after: Some(&s),
+    };
+    crate::history::record(c, actor, now, change).await?;
+    Ok(after)
+}
+
+/// The published evidence of an ended round.
+async fn evidence(c: &mut Conn<'_>, id: RoundId) -> StoreResult<DrawEvidence> {
+    let r = row(c, id).await?;
+    let status = r.status()?;
+    if status != RoundStatus::Ended {
+        // Before the end the seed is secret, and a covert round's draw names its targets.
+        return Err(DomainError::StateConflict { action: "verify".into(), state: status.as_str().into() }.into());
+    }
+    let groups = groups(c, id).await?;
+    Ok(DrawEvidence {
+        round_id: id,
+        snapshot: from_json(&r.snapshot, "round snapshot")?,
+        seed_commitment: r.seed_commitment,
+        seed: r.seed,
+        draw: Draw { groups, snapshot_digest: r.snapshot_digest },
+    })
+}
+
+impl Store {
+    /// Commits a round: fixes the pool snapshot and publishes the seed's commitment. Rules the
+    /// pools cannot satisfy are refused here, before anything is drawn.
+    pub async fn create_round(
+        &self,
+        actor: &Actor,
+        plan_id: PlanId,
+        input: NewRound,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<Round>> {
+        authorize(actor, Permission::ManageInspections, Party::Office)?;
+        let office_commitment = input.commitment()?;
+        let now = self.now();
+        let scheduled_on = input.scheduled_on.unwrap_or_else(|| self.today());
+        let actor = actor.clone();
+        self.create_once(key, move |tx| {
+            Box::pin(async move {
+                let mut c = tx.conn();
+                let plan = plans::require(&mut c, plan_id).await?;
+                let input = snapshot(&mut c, &plan).await?;
+                let office_seed = office_commitment.is_some();
+                let (seed, commitment) = seed_and_commitment(office_commitment);
+                match &seed {
+                    // Rectify's seed is known now: a draw that cannot be made is refused now.
+                    Some(s) => drop(draw(&input, s.as_bytes())?),
+                    None => input.check()?,
+                }
+                let number: i64 = c
+                    .scalar(
+                        Q::new("SELECT COALESCE(MAX(number), 0) + 1 FROM inspection_rounds WHERE plan_id = $1")
+                            .bind(plan_id),
+                    )
+                    .await?;
+                // The draw itself is stored only at `draw`; the seed stays unreadable until the end.
+                let id: i64 = c
+                    .scalar(
+                        Q::new(
+                            "INSERT INTO inspection_rounds (plan_id, number, scheduled_on, status, seed_commitment, \
+                             seed, office_seed, snapshot, snapshot_digest, version, created_by, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11) RETURNING id",
+                        )
+                        .bind(plan_id)
+                        .bind(number)
+                        .bind(scheduled_on)
+                        .bind(RoundStatus::Committed.as_str())
+                        .bind(commitment)
+                        .bind(seed)
+                        .bind(office_seed)
+                        .bind(to_json(&input)?)
+                        .bind(hex::encode(input.digest()))
+                        .bind(actor.account_id)
+                        .bind(now),
+                    )
+                    .await?;
+                let round = read_round(&mut c, &actor, RoundId(id)).await?;
+                let s = summary(&round);
+                created(&mut c, &actor, now, Entity::Round, id, s).await?;
+                Ok(round)
+            })
+        })
+        .await
+    }
+
+    /// Draws a committed round (with the office's seed when it kept its own).
+    pub async fn draw_round(&self, actor: &Actor, id: RoundId, req: DrawRequest) -> StoreResult<Round> {
+        authorize(actor, Permission::ManageInspections, Party::Office)?;
+        let now = self.now();
+        let actor = actor.clone();
+        self.db
+            .write(move |tx| {
+                Box::pin(async move { step(&mut tx.conn(), &actor, id, "draw", now, req.seed.as_deref()).await })
+            })
+            .await
+    }
+
+    /// Ends a drawn round: covert targets become visible and the seed is revealed.
+    pub async fn end_round(&self, actor: &Actor, id: RoundId) -> StoreResult<Round> {
+        authorize(actor, Permission::ManageInspections, Party::Office)?;
+        let now = self.now();
+        let actor = actor.clone();
+        self.db.write(move |tx| Box::pin(async move { step(&mut tx.conn(), &actor, id, "end", now, None).await })).await
+    }
+
+    pub async fn get_round(&self, actor: &Actor, id: RoundId) -> StoreResult<Round> {
+        authorize(actor, Permission::ViewInspections, Party::Other)?;
+        let actor = actor.clone();
+        self.db.read(move |tx| Box::pin(async move { read_round(&mut tx.conn(), &actor, id).await })).await
+    }
+
+    /// Rounds, newest first; of one plan, or (for an inspector) those they are drawn into.
+    pub async fn list_rounds(&self, actor: &Actor, plan: Option<PlanId>, mine: bool) -> StoreResult<Vec<Round>> {
+        authorize(actor, Permission::ViewInspections, Party::Other)?;
+        let actor = actor.clone();
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let me = actor_person(&mut c, &actor).await?;
+                    let mut q = Q::new(format!("SELECT {COLUMNS} FROM inspection_rounds WHERE 1 = 1"));
+                    if let Some(p) = plan {
+                        q.push(" AND plan_id = ").push_bind(p);
+                    }
+                    if mine || actor.role == Role::Inspector {
+                        q.push(" AND id IN (SELECT round_id FROM round_inspectors WHERE person_id = ")
+                            .push_bind(me.map(|p| p.get()).unwrap_or(0))
+                            .push(")");
+                    }
+                    q.push(" ORDER BY id DESC LIMIT 500");
+                    let rows: Vec<RoundRow> = c.fetch_all(q).await?;
+                    let mut out = Vec::with_capacity(rows.len());
+                    for r in rows {
+                        let plan = plans::require(&mut c, PlanId(r.plan_id)).await?;
+                        out.push(view(&mut c, &actor, r, &plan).await?);
+                    }
+                    Ok(out)
+                })
+            })
+            .await
+    }
+
+    /// Everything needed to rerun an ended round's draw elsewhere (`rectify draw verify
+    /// --evidence FILE`).
+    pub async fn round_evidence(&self, actor: &Actor, id: RoundId) -> StoreResult<DrawEvidence> {
+        authorize(actor, Permission::ViewInspections, Party::Other)?;
+        self.db.read(move |tx| Box::pin(async move { evidence(&mut tx.conn(), id).await })).await
+    }
+
+    /// Reruns an ended round's draw from its stored snapshot and revealed seed.
+    pub async fn verify_round(&self, actor: &Actor, id: RoundId) -> StoreResult<Verification> {
+        Ok(self.round_evidence(actor, id).await?.verify())
+    }
+}

@@ -1,0 +1,443 @@
+//! Inspections over HTTP, on both databases: plans and their pools, the verifiable draw
+//! (commit → draw → end → verify, tampering detected), findings that become problems, covert
+//! rounds that keep their targets from everyone but their inspectors, re-inspections of closed
+//! problems that reopen what failed, and impossible rules refused before any draw.
+
+mod common;
+
+use common::TestApp;
+use rectify_domain::inspection::DrawEvidence;
+use rectify_store::Backend;
+use rectify_store::db::Q;
+use reqwest::{Client, Method};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+struct Pools {
+    district: String,
+    targets: Vec<String>,
+    /// (person id, username of the inspector's account)
+    inspectors: Vec<(String, String)>,
+}
+
+/// A district with eight units; six inspectors: four attached to the office, two working in
+/// target units (recusal must keep them away from their own unit).
+async fn pools(app: &TestApp) -> Pools {
+    let district = app.unit("安宁区", None).await;
+    let office = app.unit("区作风办", Some(&district)).await;
+    let mut targets = Vec::new();
+    for name in ["区财政局", "区教育局", "区卫健局", "区民政局", "区住建局", "区交通局", "区市场监管局", "区医保局"]
+    {
+        targets.push(app.unit(name, Some(&district)).await);
+    }
+    let mut inspectors = Vec::new();
+    for (i, unit) in [&office, &office, &office, &office, &targets[0], &targets[1]].into_iter().enumerate() {
+        let person = app
+            .post("/api/v1/people", json!({"name": format!("督查员{i}"), "kind": "supervisor", "unit_id": unit}))
+            .await
+            .expect(201)
+            .id();
+        let username = format!("inspector{i}");
+        app.post(
+            "/api/v1/accounts",
+            json!({"username": username, "password": "password-123", "role": "inspector", "person_id": person}),
+        )
+        .await
+        .expect(201);
+        inspectors.push((person, username));
+    }
+    Pools { district, targets, inspectors }
+}
+
+fn plan_body(p: &Pools, covert: bool) -> Value {
+    json!({
+        "name": "十月上下班纪律检查", "rhythm": "weekly", "theme": "上下班纪律",
+        "checklist": ["是否按时到岗", "是否擅离岗位", "工作时间是否上网聊天"],
+        "starts_on": "2026-03-01", "ends_on": "2026-03-31",
+        "groups": 2, "inspectors_per_group": 2, "targets_per_group": 2, "no_repeat_rounds": 2,
+        "covert": covert,
+        "inspector_ids": p.inspectors.iter().map(|i| i.0.clone()).collect::<Vec<_>>(),
+        "target_filter": {"under_unit_id": p.district},
+    })
+}
+
+async fn signed_in(app: &TestApp, username: &str) -> Client {
+    let c = Client::builder().cookie_store(true).build().expect("client");
+    app.login(&c, username, "password-123").await.expect(200);
+    c
+}
+
+fn ids(v: &Value) -> Vec<String> {
+    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+}
+
+/// The username of an inspector in group `g` of a drawn round, and one in no group.
+fn members(p: &Pools, round: &Value, g: usize) -> (String, Option<String>) {
+    let group = ids(&round["groups"][g]["inspectors"]);
+    let all: Vec<String> = round["groups"].as_array().unwrap().iter().flat_map(|g| ids(&g["inspectors"])).collect();
+    let member = p.inspectors.iter().find(|(id, _)| group.contains(id)).map(|i| i.1.clone()).unwrap();
+    let outsider = p.inspectors.iter().find(|(id, _)| !all.contains(id)).map(|i| i.1.clone());
+    (member, outsider)
+}
+
+async fn a_round_is_drawn_verifiably_and_findings_become_problems(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let p = pools(&app).await;
+    let plan = app.post("/api/v1/inspection-plans", plan_body(&p, false)).await.expect(201).body;
+    assert_eq!(ids(&plan["target_unit_ids"]).len(), 9, "the office and eight units under the district");
+    let plan_id = plan["id"].as_str().unwrap();
+
+    let round = app.post(&format!("/api/v1/inspection-plans/{plan_id}/rounds"), json!({})).await.expect(201).body;
+    let rid = round["id"].as_str().unwrap().to_owned();
+    assert_eq!(round["status"], "committed");
+    assert!(round["seed"].is_null(), "the seed stays secret until the end");
+    let commitment = round["seed_commitment"].as_str().unwrap().to_owned();
+    assert_eq!(commitment.len(), 64);
+    app.get(&format!("/api/v1/rounds/{rid}/verify")).await.expect(409);
+
+    let drawn = app.post(&format!("/api/v1/rounds/{rid}/draw"), json!({})).await.expect(200).body;
+    assert_eq!(drawn["status"], "drawn");
+    assert_eq!(drawn["seed_commitment"], commitment.as_str(), "the commitment does not move");
+    let groups = drawn["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    for g in groups {
+        assert_eq!(ids(&g["inspectors"]).len(), 2);
+        assert_eq!(ids(&g["targets"]).len(), 2);
+        // 回避: the inspectors working in 区财政局 and 区教育局 never visit their own unit.
+        for (k, own) in [(4, &p.targets[0]), (5, &p.targets[1])] {
+            if ids(&g["inspectors"]).contains(&p.inspectors[k].0) {
+                assert!(!ids(&g["targets"]).contains(own), "an inspector drawn to their own unit");
+            }
+        }
+    }
+    app.post(&format!("/api/v1/rounds/{rid}/draw"), json!({})).await.expect(409);
+
+    // A finding by an inspector of group 1 at one of the group's units becomes a problem.
+    let (member, outsider) = members(&p, &drawn, 0);
+    let inspector = signed_in(&app, &member).await;
+    let own_target = ids(&groups[0]["targets"])[0].clone();
+    let other_target = ids(&groups[1]["targets"])[0].clone();
+    let photo = app.upload_png(&inspector).await;
+    let finding = app
+        .send(
+            &inspector,
+            Method::POST,
+            &format!("/api/v1/rounds/{rid}/findings"),
+            Some(json!({
+                "unit_id": own_target,
+                "answers": [{"item": "是否按时到岗", "ok": false, "note": "9:10 办事窗口无人"}, {"item": "是否擅离岗位", "ok": true}],
+                "note": "两名工作人员迟到",
+                "attachment_ids": [photo],
+            })),
+        )
+        .await
+        .expect(201)
+        .body;
+    let problem_id = finding["problem_id"].as_str().unwrap();
+    let problem = app.get(&format!("/api/v1/problems/{problem_id}")).await.ok();
+    assert_eq!(problem["unit_id"], own_target.as_str());
+    assert_eq!(problem["sources"], json!(["inspection"]));
+    assert_eq!(problem["category"], "上下班纪律");
+    assert_eq!(problem["deadline"], "2026-03-16", "ten working days after Monday 2 March");
+    assert!(problem["description"].as_str().unwrap().contains("9:10 办事窗口无人"));
+    assert_eq!(app.get(&format!("/api/v1/findings/{}", finding["id"].as_str().unwrap())).await.ok()["round_id"], rid);
+    // The photo is readable by whoever sees the problem.
+    assert_eq!(app.get(&format!("/api/v1/attachments/{photo}")).await.status, 200);
+
+    let other = app
+        .send(
+            &inspector,
+            Method::POST,
+            &format!("/api/v1/rounds/{rid}/findings"),
+            Some(json!({"unit_id": other_target, "note": "x"})),
+        )
+        .await
+        .expect(422);
+    assert_eq!(other.fields(), ["unit_id"], "another group's unit is not this inspector's to record");
+    if let Some(outsider) = outsider {
+        let c = signed_in(&app, &outsider).await;
+        let path = format!("/api/v1/rounds/{rid}/findings");
+        app.send(&c, Method::POST, &path, Some(json!({"unit_id": own_target, "note": "x"}))).await.expect(403);
+    }
+
+    // End: the seed is revealed, matches the commitment, and the draw verifies.
+    let ended = app.post(&format!("/api/v1/rounds/{rid}/end"), json!({})).await.expect(200).body;
+    let seed = ended["seed"].as_str().unwrap();
+    assert_eq!(hex::encode(Sha256::digest(seed.as_bytes())), commitment);
+    let v = app.get(&format!("/api/v1/rounds/{rid}/verify")).await.ok();
+    assert_eq!(v["verified"], true, "{v}");
+    // The evidence alone reproduces the draw, without Rectify's database.
+    let evidence: DrawEvidence =
+        serde_json::from_value(app.get(&format!("/api/v1/rounds/{rid}/evidence")).await.ok()).unwrap();
+    assert!(evidence.verify().verified);
+    app.send(
+        &inspector,
+        Method::POST,
+        &format!("/api/v1/rounds/{rid}/findings"),
+        Some(json!({"unit_id": own_target, "note": "x"})),
+    )
+    .await
+    .expect(409);
+
+    // Tampering: a pool changed after the fact, then a seed changed after the fact.
+    let db = app.store.db();
+    let original: String = db
+        .scalar(Q::new("SELECT snapshot FROM inspection_rounds WHERE id = $1").bind(rid.parse::<i64>().unwrap()))
+        .await
+        .unwrap();
+    let first_target = format!("\"unit\":\"{}\"", p.targets[0]);
+    let forged = original.replacen(&first_target, "\"unit\":\"999999\"", 1);
+    assert_ne!(forged, original, "the snapshot names the targets");
+    let set = |col: &str, v: String| {
+        Q::new(format!("UPDATE inspection_rounds SET {col} = $1 WHERE id = $2"))
+            .bind(v)
+            .bind(rid.parse::<i64>().unwrap())
+    };
+    db.write({
+        let q = set("snapshot", forged);
+        move |tx| Box::pin(async move { tx.conn().execute(q).await })
+    })
+    .await
+    .unwrap();
+    let v = app.get(&format!("/api/v1/rounds/{rid}/verify")).await.ok();
+    assert_eq!((v["verified"].clone(), v["problem"].clone()), (json!(false), json!("snapshot_changed")));
+    db.write({
+        let (a, b) = (set("snapshot", original), set("seed", "another seed".into()));
+        move |tx| {
+            Box::pin(async move {
+                tx.conn().execute(a).await?;
+                tx.conn().execute(b).await
+            })
+        }
+    })
+    .await
+    .unwrap();
+    let v = app.get(&format!("/api/v1/rounds/{rid}/verify")).await.ok();
+    assert_eq!(v["problem"], "seed_mismatch");
+
+    // A seed the office keeps itself: committed by its hash, handed over at the draw.
+    let own = "2026年3月9日 督查办公室抽签：3-14-15-92-65";
+    let c = hex::encode(Sha256::digest(own.as_bytes()));
+    let r2 = app
+        .post(&format!("/api/v1/inspection-plans/{plan_id}/rounds"), json!({"seed_commitment": c}))
+        .await
+        .expect(201)
+        .id();
+    let draw = format!("/api/v1/rounds/{r2}/draw");
+    assert_eq!(app.post(&draw, json!({})).await.expect(422).fields(), ["seed"]);
+    assert_eq!(app.post(&draw, json!({"seed": "guess"})).await.expect(422).fields(), ["seed"]);
+    let r2d = app.post(&draw, json!({"seed": own})).await.expect(200).body;
+    // No inspector–unit pair of the last round again (no_repeat_rounds = 2).
+    let pairs = |r: &Value| -> Vec<(String, String)> {
+        r["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| {
+                let t = ids(&g["targets"]);
+                ids(&g["inspectors"]).into_iter().flat_map(move |i| t.clone().into_iter().map(move |u| (i.clone(), u)))
+            })
+            .collect()
+    };
+    let before = pairs(&ended);
+    assert!(pairs(&r2d).iter().all(|pr| !before.contains(pr)), "a recent pair drawn again");
+    app.post(&format!("/api/v1/rounds/{r2}/end"), json!({})).await.expect(200);
+    assert_eq!(app.get(&format!("/api/v1/rounds/{r2}/verify")).await.ok()["verified"], true);
+}
+
+async fn impossible_rules_are_refused_before_any_draw(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let p = pools(&app).await;
+    let mut too_big = plan_body(&p, false);
+    too_big["groups"] = json!(2);
+    too_big["inspectors_per_group"] = json!(4);
+    let r = app.post("/api/v1/inspection-plans", too_big).await.expect(422);
+    assert_eq!(r.fields(), ["inspectors_per_group"], "{}", r.body);
+
+    // Every inspector works in the district's own office or above the targets: all conflicted.
+    let head = app
+        .post("/api/v1/people", json!({"name": "区领导", "kind": "staff", "unit_id": p.district}))
+        .await
+        .expect(201)
+        .id();
+    let head2 = app
+        .post("/api/v1/people", json!({"name": "区领导二", "kind": "staff", "unit_id": p.district}))
+        .await
+        .expect(201)
+        .id();
+    let mut conflicted = plan_body(&p, false);
+    conflicted["inspector_ids"] = json!([head, head2]);
+    conflicted["groups"] = json!(1);
+    let r = app.post("/api/v1/inspection-plans", conflicted).await.expect(422);
+    assert_eq!(r.body["errors"][0]["code"], "draw_impossible", "{}", r.body);
+    assert!(r.body["detail"].as_str().is_some_and(|d| d.contains("回避") || d.contains("recusal")), "{}", r.body);
+    assert_eq!(app.count_rows("inspection_plans").await, 0, "nothing written");
+    assert_eq!(app.count_rows("inspection_rounds").await, 0);
+
+    let mut bad = plan_body(&p, false);
+    bad["rhythm"] = json!("hourly");
+    bad["checklist"] = json!([""]);
+    bad["inspector_ids"] = json!(["424242"]);
+    let r = app.post("/api/v1/inspection-plans", bad).await.expect(422);
+    let mut f = r.fields();
+    f.sort();
+    assert_eq!(f, ["checklist[0]", "rhythm"]);
+    let mut unknown = plan_body(&p, false);
+    unknown["inspector_ids"] = json!(["424242"]);
+    assert_eq!(app.post("/api/v1/inspection-plans", unknown).await.expect(422).fields(), ["inspector_ids[0]"]);
+    let clerk_unit = p.targets[2].clone();
+    let clerk = app.user("clerk", "unit_clerk", Some(&clerk_unit)).await;
+    app.send(&clerk, Method::POST, "/api/v1/inspection-plans", Some(plan_body(&p, false))).await.expect(403);
+    app.send(&clerk, Method::GET, "/api/v1/inspection-plans", None).await.expect(403);
+}
+
+async fn covert_targets_reach_only_their_inspectors_until_the_end(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let p = pools(&app).await;
+    let plan = app.post("/api/v1/inspection-plans", plan_body(&p, true)).await.expect(201).id();
+    let rid = app.post(&format!("/api/v1/inspection-plans/{plan}/rounds"), json!({})).await.expect(201).id();
+    let drawn = app.post(&format!("/api/v1/rounds/{rid}/draw"), json!({})).await.expect(200).body;
+    assert_eq!(drawn["targets_hidden"], true, "not even the office that drew it sees the targets");
+    assert!(drawn["groups"].as_array().unwrap().iter().all(|g| ids(&g["targets"]).is_empty()));
+    assert!(drawn["seed"].is_null());
+
+    let (member, outsider) = members(&p, &drawn, 0);
+    let inspector = signed_in(&app, &member).await;
+    let mine = app.send(&inspector, Method::GET, &format!("/api/v1/rounds/{rid}"), None).await.ok();
+    assert_eq!(mine["targets_hidden"], false);
+    let targets: Vec<String> = mine["groups"].as_array().unwrap().iter().flat_map(|g| ids(&g["targets"])).collect();
+    assert_eq!(targets.len(), 4);
+    let finding = app
+        .send(
+            &inspector,
+            Method::POST,
+            &format!("/api/v1/rounds/{rid}/findings"),
+            Some(json!({"unit_id": ids(&mine["groups"][0]["targets"])[0], "note": "午餐时间提前离岗"})),
+        )
+        .await
+        .expect(201)
+        .id();
+
+    // Everyone else: the office, another inspector, a unit's clerk, the public.
+    let clerk = app.user("clerk", "unit_clerk", Some(&p.targets[3])).await;
+    let staff = app.user("staff", "office_staff", None).await;
+    let public = Client::new();
+    let mut others: Vec<(&str, Client)> = vec![("admin", app.admin.clone()), ("staff", staff), ("clerk", clerk)];
+    if let Some(o) = outsider {
+        others.push(("outsider", signed_in(&app, &o).await));
+    }
+    others.push(("public", public));
+    let paths = [
+        format!("/api/v1/rounds/{rid}"),
+        "/api/v1/rounds".into(),
+        format!("/api/v1/rounds?plan={plan}"),
+        format!("/api/v1/inspection-plans/{plan}/rounds"),
+        format!("/api/v1/rounds/{rid}/findings"),
+        format!("/api/v1/findings/{finding}"),
+        format!("/api/v1/rounds/{rid}/evidence"),
+        format!("/api/v1/rounds/{rid}/verify"),
+        format!("/app/rounds/{rid}"),
+        "/app/inspections".into(),
+    ];
+    for (who, c) in &others {
+        for path in &paths {
+            let r = app.send(c, Method::GET, path, None).await;
+            let text = r.body.to_string();
+            if r.status.is_success() {
+                // Round answers may name the inspectors but never a target.
+                for round in r.body.as_array().cloned().unwrap_or_else(|| vec![r.body.clone()]) {
+                    for g in round["groups"].as_array().cloned().unwrap_or_default() {
+                        assert!(ids(&g["targets"]).is_empty(), "{who} saw targets at {path}: {text}");
+                    }
+                }
+                if path.starts_with("/app/") {
+                    for t in &targets {
+                        assert!(!text.contains(&format!("/app/units/{t}\"")), "{who} saw a target on {path}");
+                    }
+                    for name in [
+                        "区财政局",
+                        "区教育局",
+                        "区卫健局",
+                        "区民政局",
+                        "区住建局",
+                        "区交通局",
+                        "区市场监管局",
+                        "区医保局",
+                    ] {
+                        assert!(!text.contains(name), "{who} saw {name} on {path}");
+                    }
+                }
+            } else {
+                assert!([401, 403, 404, 409].contains(&r.status.as_u16()), "{who} {path}: {}", r.status);
+            }
+        }
+    }
+    // Once ended, the office sees where the group went and what it found.
+    app.post(&format!("/api/v1/rounds/{rid}/end"), json!({})).await.expect(200);
+    let after = app.get(&format!("/api/v1/rounds/{rid}")).await.ok();
+    assert_eq!(after["targets_hidden"], false);
+    assert_eq!(app.get(&format!("/api/v1/rounds/{rid}/findings")).await.ok().as_array().unwrap().len(), 1);
+}
+
+async fn reinspection_samples_closed_problems_and_a_failure_reopens(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("区财政局", None).await;
+    let mut closed = Vec::new();
+    for i in 0..5 {
+        let id = app.problem(json!({"description": format!("问题{i}"), "unit_id": unit})).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.close_off(&id).await;
+        closed.push(id);
+    }
+    let r = app
+        .post(
+            "/api/v1/reinspections",
+            json!({"name": "三月整改回头看", "closed_from": "2026-03-01", "closed_to": "2026-03-31", "share_percent": 40}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let id = r["id"].as_str().unwrap();
+    assert_eq!(ids(&r["population"]).len(), 5);
+    let drawn = app.post(&format!("/api/v1/reinspections/{id}/draw"), json!({})).await.expect(200).body;
+    let items = drawn["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2, "40% of five");
+    let failed = items[0]["problem_id"].as_str().unwrap();
+    let passed = items[1]["problem_id"].as_str().unwrap();
+    let checks = format!("/api/v1/reinspections/{id}/checks");
+    assert_eq!(
+        app.post(&checks, json!({"problem_id": failed, "outcome": "failed"})).await.expect(422).fields(),
+        ["note"]
+    );
+    let outside = closed.iter().find(|c| c.as_str() != failed && c.as_str() != passed).unwrap();
+    assert_eq!(
+        app.post(&checks, json!({"problem_id": outside, "outcome": "passed"})).await.expect(422).fields(),
+        ["problem_id"]
+    );
+    app.post(&checks, json!({"problem_id": failed, "outcome": "failed", "note": "窗口仍无人值守"})).await.expect(200);
+    let p = app.get(&format!("/api/v1/problems/{failed}")).await.ok();
+    assert_eq!(p["state"], "in_progress", "a failed check reopens the problem (反弹)");
+    let history = app.get(&format!("/api/v1/problems/{failed}/history")).await.ok();
+    assert!(history.to_string().contains("窗口仍无人值守"));
+    app.get(&format!("/api/v1/reinspections/{id}/verify")).await.ok()["problem"].as_str().map(|p| {
+        assert_eq!(p, "not_revealed");
+    });
+    let done = app.post(&checks, json!({"problem_id": passed, "outcome": "passed"})).await.expect(200).body;
+    assert_eq!(done["status"], "ended", "the last check ends it and reveals the seed");
+    assert!(done["seed"].is_string());
+    assert_eq!(app.get(&format!("/api/v1/reinspections/{id}/verify")).await.ok()["verified"], true);
+    let nothing = app
+        .post("/api/v1/reinspections", json!({"name": "空", "closed_from": "2025-01-01", "closed_to": "2025-01-31"}))
+        .await
+        .expect(422);
+    assert_eq!(nothing.body["errors"][0]["code"], "nothing_to_sample", "{}", nothing.body);
+}
+
+on_both!(
+    a_round_is_drawn_verifiably_and_findings_become_problems,
+    impossible_rules_are_refused_before_any_draw,
+    covert_targets_reach_only_their_inspectors_until_the_end,
+    reinspection_samples_closed_problems_and_a_failure_reopens,
+);
