@@ -129,6 +129,21 @@ enum Fix {
     /// The problem list, asked for one problem by its text.
     ProblemList,
     CaseList,
+    // Inspections (no ownership: the office and inspectors).
+    Plan,
+    /// A drawn overt round (with a finding), its plan's target named by the body.
+    DrawnRound,
+    EndedRound,
+    FreshRound,
+    FreshDrawnRound,
+    Finding,
+    Reinspection,
+    FreshReinspection,
+    /// A drawn re-inspection, a sampled problem named by the body.
+    FreshDrawnReinspection,
+    /// The inspector's account, to tie to a person (one in no plan's pool, so that the
+    /// inspector stays outside every round).
+    Account,
 }
 
 impl Fix {
@@ -213,6 +228,8 @@ const MANAGE: &str = "DD AA AA DD DD DD DD";
 const READ: &str = "DD AA AA AD AD AA DD";
 /// Acting on a problem or case: the office anything, a unit's staff their own.
 const WRITE: &str = "DD AA AA AD AD DD DD";
+/// Inspections: the office and inspectors read them.
+const INSPECT: &str = "D A A D D A D";
 
 fn row(method: Method, path: &'static str, query: &'static str, fix: Fix, body: BodyFn, expect: &'static str) -> Entry {
     Entry { method, path, query, fix, body, expect }
@@ -306,6 +323,35 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/api/v1/intake-sessions",                     "", F::None,           intake_session,  OFFICE),
         row(GET,    "/api/v1/intake-sessions/{id}",                "", F::IntakeSession,  none,            OFFICE),
         row(GET,    "/api/v1/outbox",                              "", F::None,           none,            ADMIN),
+        // Inspections: the office runs them, inspectors read them and record findings in the
+        // rounds they are drawn into (the matrix's inspector is in none).
+        row(GET,    "/api/v1/inspection-plans",                    "", F::None,           none,            INSPECT),
+        row(POST,   "/api/v1/inspection-plans",                    "", F::Plan,           new_plan,        OFFICE),
+        row(GET,    "/api/v1/inspection-plans/{id}",               "", F::Plan,           none,            INSPECT),
+        row(GET,    "/api/v1/inspection-plans/{id}/rounds",        "", F::Plan,           none,            INSPECT),
+        row(POST,   "/api/v1/inspection-plans/{id}/rounds",        "", F::Plan,           empty,           OFFICE),
+        row(GET,    "/api/v1/rounds",                              "", F::None,           none,            INSPECT),
+        row(GET,    "/api/v1/rounds/{id}",                         "", F::DrawnRound,     none,            INSPECT),
+        row(POST,   "/api/v1/rounds/{id}/draw",                    "", F::FreshRound,     empty,           OFFICE),
+        row(POST,   "/api/v1/rounds/{id}/end",                     "", F::FreshDrawnRound, empty,          OFFICE),
+        row(GET,    "/api/v1/rounds/{id}/evidence",                "", F::EndedRound,     none,            INSPECT),
+        row(GET,    "/api/v1/rounds/{id}/verify",                  "", F::EndedRound,     none,            INSPECT),
+        row(GET,    "/api/v1/rounds/{id}/findings",                "", F::DrawnRound,     none,            INSPECT),
+        row(POST,   "/api/v1/rounds/{id}/findings",                "", F::DrawnRound,     new_finding,     OFFICE),
+        row(GET,    "/api/v1/findings/{id}",                       "", F::Finding,        none,            INSPECT),
+        row(GET,    "/api/v1/reinspections",                       "", F::None,           none,            INSPECT),
+        row(POST,   "/api/v1/reinspections",                       "", F::None,           new_reinspection, OFFICE),
+        row(GET,    "/api/v1/reinspections/{id}",                  "", F::Reinspection,   none,            INSPECT),
+        row(POST,   "/api/v1/reinspections/{id}/draw",             "", F::FreshReinspection, empty,        OFFICE),
+        row(POST,   "/api/v1/reinspections/{id}/checks",           "", F::FreshDrawnReinspection, check_passed, OFFICE),
+        row(GET,    "/api/v1/reinspections/{id}/verify",           "", F::Reinspection,   none,            INSPECT),
+        row(PUT,    "/api/v1/accounts/{id}/person",                "", F::Account,        account_person,  ADMIN),
+        row(GET,    "/app/inspections",                            "", F::None,           none,            INSPECT),
+        row(POST,   "/app/inspection-plans/{id}/rounds",           "", F::Plan,           |_, _| form(&[]), OFFICE),
+        row(GET,    "/app/rounds/{id}",                            "", F::DrawnRound,     none,            INSPECT),
+        row(POST,   "/app/rounds/{id}/draw",                       "", F::FreshRound,     |_, _| form(&[]), OFFICE),
+        row(POST,   "/app/rounds/{id}/end",                        "", F::FreshDrawnRound, |_, _| form(&[]), OFFICE),
+        row(POST,   "/app/rounds/{id}/findings",                   "", F::DrawnRound,     finding_form,    OFFICE),
         // The public portal.
         row(GET,    "/",                                           "", F::None,           none,            PUBLIC),
         row(GET,    "/submit",                                     "", F::None,           none,            PUBLIC),
@@ -567,6 +613,39 @@ fn rating_form(p: &P, _: Caller) -> Body {
     form(&[("code", p.id.clone()), ("phone_tail", p.extra.clone()), ("satisfaction", "satisfied".into())])
 }
 
+fn empty(_: &P, _: Caller) -> Body {
+    Body::Json(json!({}))
+}
+
+fn new_plan(p: &P, _: Caller) -> Body {
+    Body::Json(json!({
+        "name": format!("mx plan {}", p.n), "theme": "上下班纪律", "checklist": ["是否按时到岗"],
+        "starts_on": "2026-03-01", "ends_on": "2026-03-31",
+        "groups": 1, "inspectors_per_group": 2, "targets_per_group": 1, "no_repeat_rounds": 0,
+        "inspector_ids": p.extra.split(',').collect::<Vec<_>>(), "target_unit_ids": [p.unit],
+    }))
+}
+
+fn new_finding(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"unit_id": p.extra, "answers": [{"item": "是否按时到岗", "ok": false}]}))
+}
+
+fn finding_form(p: &P, _: Caller) -> Body {
+    form(&[("unit_id", p.extra.clone()), ("failed", "是否按时到岗".into())])
+}
+
+fn new_reinspection(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"name": format!("mx re {}", p.n), "closed_from": "2026-03-01", "closed_to": "2026-03-31"}))
+}
+
+fn check_passed(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"problem_id": p.extra, "outcome": "passed"}))
+}
+
+fn account_person(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"person_id": p.extra}))
+}
+
 /// The expected outcome of `entry` for `caller` on the `scope` record.
 fn expected(entry: &Entry, caller: Caller, scope: Scope) -> bool {
     let token = entry.expect.split_whitespace().nth(caller.index()).unwrap();
@@ -660,6 +739,7 @@ struct World {
     batch: String,
     intake_session: String,
     track: (String, String),
+    inspection: InspectionWorld,
     /// Each caller's session.
     sessions: Vec<Option<String>>,
     /// Further sessions of each caller, from the sign-in routes, to be ended by the sign-out
@@ -791,6 +871,7 @@ impl World {
             .expect(201)
             .id();
         let track = replied_case(app, 0).await;
+        let inspection = InspectionWorld::build(app, &unit_a, &unit_b).await;
         World {
             unit_a,
             unit_sub,
@@ -805,6 +886,7 @@ impl World {
             batch,
             intake_session,
             track,
+            inspection,
             sessions,
             spare: vec![Vec::new(); CALLERS.len()],
             n: 1,
@@ -903,6 +985,25 @@ impl World {
             }
             Fix::Case => p.id = self.cases[slot].0.clone(),
             Fix::FreshCase => p.id = assigned_case(app, &unit, &format!("mx fresh case {}", p.n)).await,
+            Fix::Plan => {
+                p.id = self.inspection.plan.clone();
+                p.extra = self.inspection.inspectors.join(",");
+            }
+            Fix::DrawnRound => {
+                p.id = self.inspection.drawn.clone();
+                p.extra = self.inspection.target.clone();
+            }
+            Fix::EndedRound => p.id = self.inspection.ended.clone(),
+            Fix::FreshRound => p.id = self.inspection.round(app, false).await.0,
+            Fix::FreshDrawnRound => p.id = self.inspection.round(app, true).await.0,
+            Fix::Finding => p.id = self.inspection.finding.clone(),
+            Fix::Reinspection => p.id = self.inspection.reinspection.clone(),
+            Fix::FreshReinspection => p.id = InspectionWorld::reinspection(app, p.n, false).await.0,
+            Fix::FreshDrawnReinspection => (p.id, p.extra) = InspectionWorld::reinspection(app, p.n, true).await,
+            Fix::Account => {
+                p.id = self.inspection.account.clone();
+                p.extra = self.people[0].clone();
+            }
             Fix::ProblemList => {
                 let (id, text) = self.problems[slot].clone();
                 p.query = format!("q={text}");
@@ -915,6 +1016,96 @@ impl World {
             }
         }
         p
+    }
+}
+
+/// The inspection records the matrix asks about: a plan over units A and B with four
+/// inspectors of a unit of their own, a drawn round with a finding, an ended round, closed
+/// problems to re-inspect.
+struct InspectionWorld {
+    plan: String,
+    inspectors: Vec<String>,
+    drawn: String,
+    target: String,
+    ended: String,
+    finding: String,
+    reinspection: String,
+    account: String,
+}
+
+impl InspectionWorld {
+    async fn build(app: &TestApp, unit_a: &str, unit_b: &str) -> InspectionWorld {
+        let office = app.unit("mx 督查室", None).await;
+        let mut inspectors = Vec::new();
+        for i in 0..4 {
+            let body = json!({"name": format!("mx 督查员{i}"), "kind": "supervisor", "unit_id": office});
+            inspectors.push(app.post("/api/v1/people", body).await.expect(201).id());
+        }
+        let plan = app
+            .post(
+                "/api/v1/inspection-plans",
+                json!({
+                    "name": "mx plan", "theme": "上下班纪律", "checklist": ["是否按时到岗"],
+                    "starts_on": "2026-03-01", "ends_on": "2026-03-31",
+                    "groups": 1, "inspectors_per_group": 2, "targets_per_group": 1, "no_repeat_rounds": 0,
+                    "inspector_ids": inspectors, "target_unit_ids": [unit_a, unit_b],
+                }),
+            )
+            .await
+            .expect(201)
+            .id();
+        let accounts = app.get("/api/v1/accounts").await.ok();
+        let account = accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["username"] == "mx-inspector")
+            .and_then(|a| a["id"].as_str())
+            .unwrap()
+            .to_owned();
+        let mut w = InspectionWorld {
+            plan,
+            inspectors,
+            drawn: String::new(),
+            target: String::new(),
+            ended: String::new(),
+            finding: String::new(),
+            reinspection: String::new(),
+            account,
+        };
+        (w.drawn, w.target) = w.round(app, true).await;
+        let body = json!({"unit_id": w.target, "note": "mx finding"});
+        w.finding = app.post(&format!("/api/v1/rounds/{}/findings", w.drawn), body).await.expect(201).id();
+        w.ended = w.round(app, true).await.0;
+        app.post(&format!("/api/v1/rounds/{}/end", w.ended), json!({})).await.expect(200);
+        for n in 0..2 {
+            let made = app.problem(json!({"description": format!("mx closed {n}"), "unit_id": unit_b})).await;
+            app.close_off(made["id"].as_str().unwrap()).await;
+        }
+        w.reinspection = Self::reinspection(app, 0, false).await.0;
+        w
+    }
+
+    /// A fresh round of the plan (drawn or not), and a unit it visits.
+    async fn round(&self, app: &TestApp, drawn: bool) -> (String, String) {
+        let id = app.post(&format!("/api/v1/inspection-plans/{}/rounds", self.plan), json!({})).await.expect(201).id();
+        if !drawn {
+            return (id, String::new());
+        }
+        let r = app.post(&format!("/api/v1/rounds/{id}/draw"), json!({})).await.expect(200).body;
+        let target = r["groups"][0]["targets"][0].as_str().unwrap().to_owned();
+        (id, target)
+    }
+
+    /// A fresh re-inspection of everything closed in March (drawn or not), and a sampled problem.
+    async fn reinspection(app: &TestApp, n: usize, drawn: bool) -> (String, String) {
+        let body = json!({"name": format!("mx re fixture {n}"), "closed_from": "2026-03-01", "closed_to": "2026-03-31", "share_percent": 100});
+        let id = app.post("/api/v1/reinspections", body).await.expect(201).id();
+        if !drawn {
+            return (id, String::new());
+        }
+        let r = app.post(&format!("/api/v1/reinspections/{id}/draw"), json!({})).await.expect(200).body;
+        (id, r["items"][0]["problem_id"].as_str().unwrap().to_owned())
     }
 }
 

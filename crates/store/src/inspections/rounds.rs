@@ -418,6 +418,20 @@ impl Store {
             .await
     }
 
+    /// The group (0-based) the actor's own person was drawn into, if any.
+    pub async fn own_group(&self, actor: &Actor, id: RoundId) -> StoreResult<Option<usize>> {
+        let actor = actor.clone();
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let drawn = groups(&mut c, id).await?;
+                    own_group(&mut c, &actor, &drawn).await
+                })
+            })
+            .await
+    }
+
     /// Everything needed to rerun an ended round's draw elsewhere (`rectify draw verify
     /// --evidence FILE`).
     pub async fn round_evidence(&self, actor: &Actor, id: RoundId) -> StoreResult<DrawEvidence> {

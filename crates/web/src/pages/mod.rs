@@ -3,10 +3,11 @@
 //! JavaScript; `static/app.js` only adds conveniences (copy button, auto-submitting filters).
 //! Handlers call the same store use cases as the API, with the same validation.
 
-mod admin;
+pub(crate) mod admin;
 mod cases;
 mod chart;
 mod dashboard;
+mod inspections;
 mod ledger;
 mod portal;
 pub use portal::PortalCache;
@@ -42,6 +43,7 @@ pub fn site() -> Site {
         .merge(ledger::site())
         .merge(cases::site())
         .merge(admin::site())
+        .merge(inspections::site())
         .get("/static/{file}", static_file)
 }
 
@@ -129,6 +131,7 @@ fn user_view(actor: &Actor) -> UserView<'_> {
         ("create_problem", may_create_problem(actor)),
         ("view_all_cases", anywhere(Permission::ViewAllCases)),
         ("view_directory", anywhere(Permission::ViewDirectory)),
+        ("view_inspections", anywhere(Permission::ViewInspections)),
     ]);
     UserView {
         username: &actor.username,

@@ -196,6 +196,7 @@ mod tests {
     use super::*;
     use rectify_domain::actor::Role;
     use rectify_domain::case::{CaseAction, CaseState, CaseType, Channel, Satisfaction, VisitMethod};
+    use rectify_domain::inspection::Rhythm;
     use rectify_domain::problem::{ProblemAction, ProblemState, ProblemType};
 
     fn is_cjk(c: char) -> bool {
@@ -266,6 +267,9 @@ mod tests {
         );
         built.extend(super::super::cases::BOXES.iter().map(|b| format!("inbox.box_{b}")));
         built.extend(["pending", "granted", "refused"].iter().map(|s| format!("case.extension_{s}")));
+        built.extend(Rhythm::ALL.iter().map(|r| format!("inspect.rhythm.{}", r.as_str())));
+        built.extend(["committed", "drawn", "ended"].iter().map(|s| format!("inspect.status.{s}")));
+        built.extend(["committed", "drawn", "ended", "finding"].iter().map(|s| format!("inspect.done.{s}")));
         let missing: Vec<_> = built.into_iter().filter(|k| catalog.get(k, Lang::En).is_none()).collect();
         assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
     }

@@ -44,7 +44,7 @@ const UNIT_PAGE: u32 = 500;
 
 /// Every unit the actor may see, following the store's pages: the tree and the unit pickers need
 /// them all, and a district has a few hundred.
-async fn all_units(st: &AppState, actor: &Actor, include_archived: bool) -> Result<Vec<Unit>, PageError> {
+pub(crate) async fn all_units(st: &AppState, actor: &Actor, include_archived: bool) -> Result<Vec<Unit>, PageError> {
     let filter = UnitFilter { include_archived, ..UnitFilter::default() };
     let mut units = Vec::new();
     let mut cursor: Option<String> = None;
@@ -114,7 +114,7 @@ fn unit_options(units: &[Unit], except: &HashSet<UnitId>) -> Vec<[String; 2]> {
 }
 
 /// Unit names by id for tables (archived units included, so old records still show a name).
-fn names_of(units: &[Unit]) -> HashMap<String, String> {
+pub(crate) fn names_of(units: &[Unit]) -> HashMap<String, String> {
     units.iter().map(|u| (u.id.to_string(), u.name.clone())).collect()
 }
 
@@ -126,7 +126,7 @@ fn choices(ctx: &Ctx, st: &AppState, prefix: &str, values: &[&str]) -> Vec<[Stri
 
 /// The language of a name typed in by staff, so a page can mark it where it differs from the
 /// page's own (a Chinese unit name on an English page is then read with a Chinese voice).
-fn data_lang(text: &str) -> &'static str {
+pub(crate) fn data_lang(text: &str) -> &'static str {
     let cjk = |c: char| matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{3000}'..='\u{303f}');
     if text.chars().any(cjk) { "zh-CN" } else { "en" }
 }

@@ -1,0 +1,206 @@
+//! Inspection pages: plans and rounds (`/app/inspections`), a round with its draw, verification
+//! and findings (`/app/rounds/{id}`), and the phone-sized finding form on that page. What a
+//! reader sees of a covert round is what the store's `get_round` gives them: its targets only
+//! for its own inspectors until it ends.
+
+use super::admin::{all_units, names_of};
+use super::{Ctx, FormErrors, PageError, form_values, path_id, settle};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::form::{FormData, decode_value};
+use crate::site::Site;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use minijinja::context;
+use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
+use rectify_domain::ids::{PlanId, RoundId};
+use rectify_domain::inspection::{DrawRequest, NewFinding, NewRound, Round, RoundStatus};
+use rectify_store::PageRequest;
+use rectify_store::people::PersonFilter;
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+
+pub fn site() -> Site {
+    Site::new()
+        .get("/app/inspections", inspections_page)
+        .post("/app/inspection-plans/{id}/rounds", commit_round)
+        .get("/app/rounds/{id}", round_page)
+        .post("/app/rounds/{id}/draw", draw_round)
+        .post("/app/rounds/{id}/end", end_round)
+        .post("/app/rounds/{id}/findings", record_finding)
+}
+
+fn manages(actor: &Actor) -> bool {
+    authorize(actor, Permission::ManageInspections, Party::Office).is_ok()
+}
+
+async fn inspections_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    let plans = st.store.list_plans(actor).await?;
+    let rounds = st.store.list_rounds(actor, None, false).await?;
+    let reinspections = st.store.list_reinspections(actor).await?;
+    ctx.render(&st, "app/inspections.html", context! { plans, rounds, reinspections, manage => manages(actor) })
+}
+
+async fn commit_round(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form)?;
+    let actor = ctx.staff()?;
+    let plan: PlanId = path_id(&id)?;
+    let input: NewRound = form.decode(&[], &[])?;
+    let round = st.store.create_round(actor, plan, input, None).await?;
+    Ok(super::see_other(&format!("/app/rounds/{}?done=committed", round.value.id)))
+}
+
+/// Names of the people of the directory, by id (inspectors are people).
+async fn people_names(st: &AppState, actor: &Actor) -> Result<HashMap<String, String>, PageError> {
+    let mut names = HashMap::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = PageRequest::new(Some(500), cursor.as_deref())?;
+        let got = st.store.list_people(actor, &PersonFilter::default(), &page).await?;
+        names.extend(got.items.into_iter().map(|p| (p.id.to_string(), p.name)));
+        match got.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return Ok(names),
+        }
+    }
+}
+
+/// The units the actor may record a finding for in this round: their own group's, or (the
+/// office, overt rounds) every group's. Empty when there is no form to show.
+fn recordable(actor: &Actor, round: &Round, me: Option<usize>) -> Vec<String> {
+    if round.status != RoundStatus::Drawn || round.targets_hidden {
+        return Vec::new();
+    }
+    match me {
+        Some(g) => round.groups[g].targets.iter().map(ToString::to_string).collect(),
+        None if actor.role.is_office() && !round.covert => {
+            round.groups.iter().flat_map(|g| g.targets.iter().map(ToString::to_string)).collect()
+        }
+        None => Vec::new(),
+    }
+}
+
+async fn round_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    let id: RoundId = path_id(&id)?;
+    round_view(&st, &ctx, actor, id, StatusCode::OK, BTreeMap::new(), None).await
+}
+
+async fn round_view(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: RoundId,
+    status: StatusCode,
+    values: BTreeMap<String, String>,
+    errors: Option<FormErrors>,
+) -> Result<Response, PageError> {
+    let round = st.store.get_round(actor, id).await?;
+    let plan = st.store.get_plan(actor, round.plan_id).await?;
+    let findings = if round.targets_hidden { None } else { Some(st.store.list_findings(actor, id).await?) };
+    let verification = match round.status {
+        RoundStatus::Ended => Some(st.store.verify_round(actor, id).await?),
+        _ => None,
+    };
+    let me = st.store.own_group(actor, id).await?;
+    let targets = recordable(actor, &round, me);
+    let units = all_units(st, actor, true).await?;
+    let unit_names = names_of(&units);
+    let target_options: Vec<[String; 2]> =
+        targets.iter().map(|u| [u.clone(), unit_names.get(u).cloned().unwrap_or_else(|| u.clone())]).collect();
+    let people = people_names(st, actor).await?;
+    ctx.render_status(
+        st,
+        status,
+        "app/round.html",
+        context! {
+            round, plan, findings, verification, unit_names, people, target_options, values, errors,
+            my_group => me.map(|g| g + 1),
+            manage => manages(actor),
+            inspector => actor.role == Role::Inspector,
+        },
+    )
+}
+
+async fn draw_round(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form)?;
+    let actor = ctx.staff()?;
+    let id: RoundId = path_id(&id)?;
+    let req: DrawRequest = form.decode(&[], &[])?;
+    let result = st.store.draw_round(actor, id, req).await.map_err(ApiError::from);
+    let (st, ctx) = (&st, &ctx);
+    settle(
+        ctx.lang,
+        result,
+        |r| format!("/app/rounds/{}?done=drawn", r.id),
+        |errors| async move {
+            round_view(st, ctx, actor, id, StatusCode::UNPROCESSABLE_ENTITY, BTreeMap::new(), Some(errors)).await
+        },
+    )
+    .await
+}
+
+async fn end_round(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form)?;
+    let actor = ctx.staff()?;
+    let id: RoundId = path_id(&id)?;
+    let r = st.store.end_round(actor, id).await?;
+    Ok(super::see_other(&format!("/app/rounds/{}?done=ended", r.id)))
+}
+
+/// The finding form: checklist items ticked as found wanting (`failed`), a note, photos.
+async fn record_finding(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form)?;
+    let actor = ctx.staff()?;
+    let id: RoundId = path_id(&id)?;
+    let attempt = async {
+        let round = st.store.get_round(actor, id).await?;
+        let plan = st.store.get_plan(actor, round.plan_id).await?;
+        let failed: Vec<&str> = form.fields.iter().filter(|(k, _)| k == "failed").map(|(_, v)| v.as_str()).collect();
+        let answers: Vec<serde_json::Value> =
+            plan.checklist.iter().map(|item| json!({"item": item, "ok": !failed.contains(&item.as_str())})).collect();
+        let body = json!({
+            "unit_id": form.get("unit_id").filter(|v| !v.is_empty()),
+            "note": form.get("note").filter(|v| !v.trim().is_empty()),
+            "answers": answers,
+        });
+        let mut input: NewFinding = decode_value(&body)?;
+        for file in &form.files {
+            let meta = st.store.upload_attachment(actor, &file.name, file.bytes.clone(), None).await?;
+            input.attachment_ids.push(meta.value.id);
+        }
+        Ok::<_, ApiError>(st.store.record_finding(actor, id, input, None).await?)
+    };
+    let (st, ctx, form) = (&st, &ctx, &form);
+    settle(
+        ctx.lang,
+        attempt.await,
+        |_| format!("/app/rounds/{id}?done=finding#findings"),
+        |errors| async move {
+            round_view(st, ctx, actor, id, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
+        },
+    )
+    .await
+}
