@@ -36,6 +36,9 @@ enum Command {
     /// The tamper-evident audit chain.
     #[command(subcommand)]
     Audit(commands::audit::Command),
+    /// Check inspection draws (两个不固定) and re-inspection samples.
+    #[command(subcommand)]
+    Draw(commands::draw::Command),
     /// Measure throughput and latency on this machine (see docs/BENCHMARKS.md).
     Bench(bench::Args),
 }
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
             Command::Calendar(c) => commands::calendar::run(c).await,
             Command::User(c) => commands::user::run(c).await,
             Command::Audit(c) => commands::audit::run(c).await,
+            Command::Draw(c) => commands::draw::run(c).await,
             Command::Keys(c) => commands::keys::run(c).await,
             Command::Backup(a) => commands::backup::backup(a).await,
             Command::Restore(a) => commands::backup::restore(a).await,

@@ -4,6 +4,7 @@
 //! 4,553 fixed (61.59%); the demo keeps that rate at a few hundred problems, across states and
 //! lights, with its 13 效能督查员 and 25 作风督查员.
 
+use crate::inspections::{self, Pools};
 use crate::plan::{Life, Outcome, schedule};
 use crate::timeline::{Timeline, days_after, days_before};
 use crate::{Demo, DemoError, names, rows};
@@ -127,10 +128,14 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     for position in LEADERS {
         leaders.push(d.person(names::person(&mut rng), Some(district), PersonKind::Staff, position, None).await?);
     }
+    let mut pools = Pools { district, efficiency: Vec::new(), conduct: Vec::new() };
     for (count, title) in [(13, "效能督查员"), (25, "作风督查员")] {
         for _ in 0..count {
             let affiliation = ["区人大代表", "区政协委员", "企业代表", "社区群众代表"][rng.random_range(0..4)];
-            d.person(names::person(&mut rng), Some(office), PersonKind::Supervisor, title, Some(affiliation)).await?;
+            let p = d
+                .person(names::person(&mut rng), Some(office), PersonKind::Supervisor, title, Some(affiliation))
+                .await?;
+            if count == 13 { pools.efficiency.push(p) } else { pools.conduct.push(p) }
         }
     }
 
@@ -230,5 +235,7 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
         schedule(&mut t, input, &life, (n as u32 * 7) % 400);
     }
     d.summary.problems += t.run(d.store, &d.actor, now).await?.len();
+    let found = inspections::anning(d, &pools, start).await?;
+    d.summary.rounds += found.discipline_rounds.len() + found.special_rounds.len();
     Ok(())
 }

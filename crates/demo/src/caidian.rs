@@ -127,5 +127,5 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
         schedule(&mut t, input, &life, n as u32 * 5);
     }
     d.summary.problems += t.run(d.store, &d.actor, now).await?.len();
-    Ok(())
+    crate::inspections::reinspect(d, campaign.id).await
 }

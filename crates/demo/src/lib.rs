@@ -7,6 +7,7 @@
 
 mod anning;
 mod caidian;
+mod inspections;
 mod jindong;
 mod names;
 mod ninghai;
@@ -43,14 +44,15 @@ pub struct Summary {
     pub campaigns: usize,
     pub problems: usize,
     pub cases: usize,
+    pub rounds: usize,
 }
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} units, {} people, {} campaigns, {} problems, {} citizen cases",
-            self.units, self.people, self.campaigns, self.problems, self.cases
+            "{} units, {} people, {} campaigns, {} problems, {} citizen cases, {} inspection rounds",
+            self.units, self.people, self.campaigns, self.problems, self.cases, self.rounds
         )
     }
 }

@@ -195,6 +195,59 @@ async fn demo_reproduces_the_seed_figures(backend: Backend) {
     let closed = app.all("/api/v1/cases?type=report&state=closed").await;
     let verified = closed.iter().filter(|c| c["answer"].as_str().is_some_and(|a| a.contains("属实"))).count();
     assert_eq!(verified, 3, "three reports found true and dealt with");
+    // Seed 004's inspections: 3 groups of the 13 效能督查员 in 4 rounds of 作风纪律督查 found 38
+    // problems; 2 rounds of 专项督查 visited 70-odd units (家次) and found problems at 24 units
+    // in 8 aspects and 15 types. Every draw verifies.
+    let rounds = app.get("/api/v1/rounds").await.ok();
+    let rounds = rounds.as_array().unwrap();
+    let of = |name: &str| rounds.iter().filter(|r| r["plan_name"] == name).cloned().collect::<Vec<_>>();
+    let (discipline, special) = (of("作风纪律督查"), of("作风建设年活动专项督查"));
+    assert_eq!((discipline.len(), special.len()), (4, 2));
+    let mut inspectors = std::collections::BTreeSet::new();
+    let mut found = 0;
+    for r in &discipline {
+        assert_eq!(r["groups"].as_array().unwrap().len(), 3);
+        for g in r["groups"].as_array().unwrap() {
+            inspectors.extend(g["inspectors"].as_array().unwrap().iter().map(|i| i.to_string()));
+        }
+        found += app
+            .get(&format!("/api/v1/rounds/{}/findings", r["id"].as_str().unwrap()))
+            .await
+            .ok()
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(
+            app.get(&format!("/api/v1/rounds/{}/verify", r["id"].as_str().unwrap())).await.ok()["verified"],
+            true
+        );
+    }
+    assert_eq!((inspectors.len(), found), (13, 38), "all 13 went out over the four rounds");
+    let visits: usize = special
+        .iter()
+        .map(|r| r["groups"].as_array().unwrap().iter().map(|g| g["targets"].as_array().unwrap().len()).sum::<usize>())
+        .sum();
+    assert_eq!(visits, 72);
+    let mut units = std::collections::BTreeSet::new();
+    let (mut aspects, mut types) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+    for r in &special {
+        for f in
+            app.get(&format!("/api/v1/rounds/{}/findings", r["id"].as_str().unwrap())).await.ok().as_array().unwrap()
+        {
+            units.insert(f["unit_id"].to_string());
+            aspects.insert(f["aspect"].to_string());
+            types.insert(f["answers"][0]["item"].to_string());
+        }
+    }
+    assert_eq!((units.len(), aspects.len(), types.len()), (24, 8, 15));
+    let re = app.get("/api/v1/reinspections").await.ok();
+    let re = &re.as_array().unwrap()[0];
+    assert_eq!(re["status"], "ended");
+    assert_eq!(re["items"].as_array().unwrap().iter().filter(|i| i["outcome"] == "failed").count(), 1);
+    assert_eq!(
+        app.get(&format!("/api/v1/reinspections/{}/verify", re["id"].as_str().unwrap())).await.ok()["verified"],
+        true
+    );
 }
 
 on_both!(stats_equal_a_recount, demo_reproduces_the_seed_figures);

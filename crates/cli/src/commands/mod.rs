@@ -2,6 +2,7 @@ pub mod audit;
 pub mod backup;
 pub mod calendar;
 pub mod demo;
+pub mod draw;
 pub mod keys;
 pub mod serve;
 pub mod user;

@@ -1,7 +1,7 @@
 //! Findings recorded during a visit, and the re-inspection (整改回头看) of closed problems.
 
 use crate::error::{DomainError, Issue, Problems};
-use crate::ids::{AttachmentId, FindingId, PersonId, ProblemId, ReinspectionId, RoundId, UnitId};
+use crate::ids::{AttachmentId, CampaignId, FindingId, PersonId, ProblemId, ReinspectionId, RoundId, UnitId};
 use crate::text;
 use crate::time::Timestamp;
 use chrono::NaiveDate;
@@ -138,6 +138,8 @@ pub struct NewReinspection {
     pub closed_to: Option<NaiveDate>,
     /// Share of the closed problems to check, in percent (1–100).
     pub share_percent: Option<u32>,
+    /// Only the problems of this campaign.
+    pub campaign_id: Option<CampaignId>,
     pub seed_commitment: Option<String>,
 }
 
@@ -147,6 +149,7 @@ pub struct ReinspectionFields {
     pub closed_from: NaiveDate,
     pub closed_to: NaiveDate,
     pub share_percent: u32,
+    pub campaign_id: Option<CampaignId>,
 }
 
 impl NewReinspection {
@@ -172,7 +175,7 @@ impl NewReinspection {
         else {
             return Err(p.into_error());
         };
-        Ok(ReinspectionFields { name, closed_from, closed_to, share_percent: share })
+        Ok(ReinspectionFields { name, closed_from, closed_to, share_percent: share, campaign_id: self.campaign_id })
     }
 }
 
@@ -225,6 +228,7 @@ pub struct Reinspection {
     pub closed_from: NaiveDate,
     pub closed_to: NaiveDate,
     pub share_percent: u32,
+    pub campaign_id: Option<CampaignId>,
     pub status: super::RoundStatus,
     pub seed_commitment: String,
     pub office_seed: bool,

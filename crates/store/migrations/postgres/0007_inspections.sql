@@ -106,6 +106,7 @@ CREATE TABLE reinspections (
     closed_from DATE NOT NULL,
     closed_to DATE NOT NULL,
     share_percent BIGINT NOT NULL,
+    campaign_id BIGINT REFERENCES campaigns(id),
     status TEXT NOT NULL,
     seed_commitment TEXT NOT NULL,
     seed TEXT,

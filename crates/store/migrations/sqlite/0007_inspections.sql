@@ -106,6 +106,7 @@ CREATE TABLE reinspections (
     closed_from TEXT NOT NULL,
     closed_to TEXT NOT NULL,
     share_percent INTEGER NOT NULL,
+    campaign_id INTEGER REFERENCES campaigns(id),
     status TEXT NOT NULL,
     seed_commitment TEXT NOT NULL,
     seed TEXT,

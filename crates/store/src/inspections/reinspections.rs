@@ -10,7 +10,7 @@ use crate::problems::{Move, fire_in};
 use crate::versioned::{self, created};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
-use rectify_domain::ids::{ProblemId, ReinspectionId, UnitId};
+use rectify_domain::ids::{CampaignId, ProblemId, ReinspectionId, UnitId};
 use rectify_domain::inspection::{
     CheckOutcome, DrawRequest, NewReinspection, OutcomeRequest, Reinspection, ReinspectionItem, RoundStatus,
     Verification, commitment, sample, sample_size,
@@ -27,6 +27,7 @@ record! {
         closed_from: NaiveDate,
         closed_to: NaiveDate,
         share_percent: i64,
+        campaign_id: Option<i64>,
         status: String,
         seed_commitment: String,
         seed: Option<String>,
@@ -37,7 +38,7 @@ record! {
     }
 }
 
-const COLUMNS: &str = "id, name, closed_from, closed_to, share_percent, status, seed_commitment, seed, office_seed, \
+const COLUMNS: &str = "id, name, closed_from, closed_to, share_percent, campaign_id, status, seed_commitment, seed, office_seed, \
     population, population_digest, created_at";
 
 fn digest(population: &[ProblemId]) -> StoreResult<String> {
@@ -84,6 +85,7 @@ async fn read(c: &mut Conn<'_>, id: ReinspectionId) -> StoreResult<Reinspection>
         closed_from: r.closed_from,
         closed_to: r.closed_to,
         share_percent: r.share_percent.clamp(0, 100) as u32,
+        campaign_id: r.campaign_id.map(CampaignId),
         status,
         seed_commitment: r.seed_commitment,
         office_seed: r.office_seed,
@@ -133,17 +135,21 @@ impl Store {
             Box::pin(async move {
                 let mut c = tx.conn();
                 let after = f.closed_to.checked_add_days(Days::new(1)).unwrap_or(f.closed_to);
-                let ids: Vec<(i64,)> = c
-                    .fetch_all(
-                        Q::new(
-                            "SELECT id FROM problems WHERE state = $1 AND archived_at IS NULL \
-                             AND closed_at >= $2 AND closed_at < $3 ORDER BY id",
-                        )
-                        .bind(ProblemState::Closed.as_str())
-                        .bind(start_of_china_day(f.closed_from))
-                        .bind(start_of_china_day(after)),
-                    )
-                    .await?;
+                if let Some(camp) = f.campaign_id {
+                    crate::campaigns::require_live_campaign(&mut c, camp, "campaign_id").await?;
+                }
+                let mut q = Q::new(
+                    "SELECT id FROM problems WHERE state = $1 AND archived_at IS NULL \
+                     AND closed_at >= $2 AND closed_at < $3",
+                )
+                .bind(ProblemState::Closed.as_str())
+                .bind(start_of_china_day(f.closed_from))
+                .bind(start_of_china_day(after));
+                if let Some(camp) = f.campaign_id {
+                    q.push(" AND campaign_id = ").push_bind(camp);
+                }
+                q.push(" ORDER BY id");
+                let ids: Vec<(i64,)> = c.fetch_all(q).await?;
                 let population: Vec<ProblemId> = ids.into_iter().map(|(i,)| ProblemId(i)).collect();
                 if population.is_empty() {
                     return Err(DomainError::rule(Rule::NothingToSample, "closed_from").into());
@@ -153,10 +159,10 @@ impl Store {
                 let id: i64 = c
                     .scalar(
                         Q::new(
-                            "INSERT INTO reinspections (name, closed_from, closed_to, share_percent, status, \
-                             seed_commitment, seed, office_seed, population, population_digest, version, \
-                             created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12) \
-                             RETURNING id",
+                            "INSERT INTO reinspections (name, closed_from, closed_to, share_percent, campaign_id, \
+                             status, seed_commitment, seed, office_seed, population, population_digest, version, \
+                             created_by, created_at) VALUES ($1, $2, $3, $4, $13, $5, $6, $7, $8, $9, $10, 1, $11, \
+                             $12) RETURNING id",
                         )
                         .bind(f.name.as_str())
                         .bind(f.closed_from)
@@ -169,7 +175,8 @@ impl Store {
                         .bind(to_json(&population)?)
                         .bind(digest(&population)?)
                         .bind(actor.account_id)
-                        .bind(now),
+                        .bind(now)
+                        .bind(f.campaign_id),
                     )
                     .await?;
                 let r = read(&mut c, ReinspectionId(id)).await?;
