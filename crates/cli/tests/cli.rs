@@ -64,7 +64,7 @@ fn help_for_every_command() {
         c
     });
     assert_eq!(top.code, 0);
-    for cmd in ["serve", "demo", "calendar", "user", "audit", "backup", "restore", "bench"] {
+    for cmd in ["serve", "demo", "calendar", "user", "audit", "draw", "backup", "restore", "bench"] {
         assert!(top.stdout.contains(cmd), "{cmd} listed");
     }
     for args in [
@@ -217,6 +217,7 @@ async fn serve_and_demo(backend: Backend) {
     ));
     assert_eq!(again.code, 2, "only into an empty database");
     assert!(again.stderr.contains("not empty"));
+    draw_verify(&db.location);
 
     let mut cmd = with_location(
         {
@@ -257,6 +258,49 @@ async fn serve_and_demo(backend: Backend) {
     assert_eq!((first["total"].as_u64(), first["closed"].as_u64()), (Some(98), Some(80)));
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// The demo's first round verifies from the database and from its evidence alone; evidence with
+/// another seed does not; a round that does not exist is named.
+fn draw_verify(loc: &Location) {
+    let draw = |args: &[&str]| {
+        run(with_location(
+            {
+                let mut c = rectify();
+                c.arg("draw").arg("verify").args(args);
+                c
+            },
+            loc,
+        ))
+    };
+    let ok = draw(&["1", "--print-evidence"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(ok.stdout.contains("round 1: verified"), "{}", ok.stdout);
+    let json_end = ok.stdout.rfind('}').unwrap() + 1;
+    let evidence: serde_json::Value = serde_json::from_str(&ok.stdout[..json_end]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("round-1.json");
+    std::fs::write(&file, serde_json::to_string(&evidence).unwrap()).unwrap();
+    let offline = run({
+        let mut c = rectify();
+        c.args(["draw", "verify", "--evidence"]).arg(&file);
+        c
+    });
+    assert_eq!(offline.code, 0, "{}", offline.stderr);
+    let mut forged = evidence.clone();
+    forged["seed"] = serde_json::json!("a seed chosen afterwards");
+    std::fs::write(&file, serde_json::to_string(&forged).unwrap()).unwrap();
+    let bad = run({
+        let mut c = rectify();
+        c.args(["draw", "verify", "--evidence"]).arg(&file);
+        c
+    });
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("seed_mismatch"), "{}", bad.stderr);
+    assert_eq!(draw(&["1", "--reinspection"]).code, 0, "the demo's re-inspection verifies");
+    let missing = draw(&["999"]);
+    assert_eq!(missing.code, 2, "an unknown round is bad input");
+    assert!(missing.stderr.contains("not found"), "{}", missing.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
