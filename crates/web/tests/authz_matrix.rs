@@ -141,6 +141,8 @@ enum Fix {
     FreshReinspection,
     /// A drawn re-inspection, a sampled problem named by the body.
     FreshDrawnReinspection,
+    /// A published inspection bulletin.
+    Bulletin,
     /// The inspector's account, to tie to a person (one in no plan's pool, so that the
     /// inspector stays outside every round).
     Account,
@@ -352,6 +354,11 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/app/rounds/{id}/draw",                       "", F::FreshRound,     |_, _| form(&[]), OFFICE),
         row(POST,   "/app/rounds/{id}/end",                        "", F::FreshDrawnRound, |_, _| form(&[]), OFFICE),
         row(POST,   "/app/rounds/{id}/findings",                   "", F::DrawnRound,     finding_form,    OFFICE),
+        row(GET,    "/api/v1/inspection-bulletins",                "", F::None,           none,            INSPECT),
+        row(POST,   "/api/v1/inspection-bulletins",                "", F::None,           new_bulletin,    OFFICE),
+        row(GET,    "/api/v1/inspection-bulletins/{id}",           "", F::Bulletin,       none,            INSPECT),
+        row(POST,   "/app/inspection-bulletins",                   "", F::None,           bulletin_form,   OFFICE),
+        row(GET,    "/app/inspection-bulletins/{id}",              "", F::Bulletin,       none,            INSPECT),
         // The public portal.
         row(GET,    "/",                                           "", F::None,           none,            PUBLIC),
         row(GET,    "/submit",                                     "", F::None,           none,            PUBLIC),
@@ -640,6 +647,14 @@ fn new_reinspection(p: &P, _: Caller) -> Body {
 
 fn check_passed(p: &P, _: Caller) -> Body {
     Body::Json(json!({"problem_id": p.extra, "outcome": "passed"}))
+}
+
+fn new_bulletin(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"period_from": "2026-03-01", "period_to": "2026-03-31"}))
+}
+
+fn bulletin_form(_: &P, _: Caller) -> Body {
+    form(&[("period_from", "2026-03-01".into()), ("period_to", "2026-03-31".into())])
 }
 
 fn account_person(p: &P, _: Caller) -> Body {
@@ -998,6 +1013,7 @@ impl World {
             Fix::FreshDrawnRound => p.id = self.inspection.round(app, true).await.0,
             Fix::Finding => p.id = self.inspection.finding.clone(),
             Fix::Reinspection => p.id = self.inspection.reinspection.clone(),
+            Fix::Bulletin => p.id = self.inspection.bulletin.clone(),
             Fix::FreshReinspection => p.id = InspectionWorld::reinspection(app, p.n, false).await.0,
             Fix::FreshDrawnReinspection => (p.id, p.extra) = InspectionWorld::reinspection(app, p.n, true).await,
             Fix::Account => {
@@ -1030,6 +1046,7 @@ struct InspectionWorld {
     ended: String,
     finding: String,
     reinspection: String,
+    bulletin: String,
     account: String,
 }
 
@@ -1071,6 +1088,7 @@ impl InspectionWorld {
             ended: String::new(),
             finding: String::new(),
             reinspection: String::new(),
+            bulletin: String::new(),
             account,
         };
         (w.drawn, w.target) = w.round(app, true).await;
@@ -1083,6 +1101,8 @@ impl InspectionWorld {
             app.close_off(made["id"].as_str().unwrap()).await;
         }
         w.reinspection = Self::reinspection(app, 0, false).await.0;
+        let body = json!({"period_from": "2026-03-01", "period_to": "2026-03-31"});
+        w.bulletin = app.post("/api/v1/inspection-bulletins", body).await.expect(201).id();
         w
     }
 

@@ -1,11 +1,16 @@
 //! Inspections (督查 / 明察暗访): plans and rounds, the verifiable random draw of inspectors and
 //! units (两个不固定), findings that become problems, and re-inspections of closed problems.
 
+pub mod bulletin;
 pub mod draw;
 pub mod finding;
 pub mod plan;
 mod rng;
 
+pub use bulletin::{
+    ActionFact, BulletinAction, BulletinFields, BulletinFinding, BulletinUnit, FindingFact, InspectionBulletin,
+    InspectionFigures, NewInspectionBulletin, RoundFact, Tally, inspection_figures,
+};
 pub use draw::{
     Draw, DrawGroup, DrawInput, DrawRules, PoolInspector, PoolTarget, VerifyError, commitment, draw, sample, verify,
 };

@@ -129,3 +129,19 @@ CREATE TABLE reinspection_items (
     checked_at TEXT,
     PRIMARY KEY (reinspection_id, problem_id)
 );
+
+-- Published inspection bulletins (督查通报): numbered per year, their content frozen as JSON.
+CREATE TABLE inspection_bulletins (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    issuer TEXT NOT NULL,
+    period_from TEXT NOT NULL,
+    period_to TEXT NOT NULL,
+    round_id INTEGER REFERENCES inspection_rounds(id),
+    body TEXT NOT NULL,
+    published_by INTEGER REFERENCES accounts(id),
+    published_at TEXT NOT NULL,
+    UNIQUE (year, number)
+);

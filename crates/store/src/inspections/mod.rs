@@ -4,6 +4,7 @@
 //! Secrecy of covert rounds (暗访) is decided in one place, [`rounds::targets_visible`]: until
 //! a covert round ends, its targets (and so its findings) are shown only to its inspectors.
 
+mod bulletins;
 mod findings;
 mod plans;
 mod reinspections;

@@ -14,8 +14,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
-use rectify_domain::ids::{PlanId, RoundId};
-use rectify_domain::inspection::{DrawRequest, NewFinding, NewRound, Round, RoundStatus};
+use rectify_domain::ids::{InspectionBulletinId, PlanId, RoundId};
+use rectify_domain::inspection::{DrawRequest, NewFinding, NewInspectionBulletin, NewRound, Round, RoundStatus};
 use rectify_store::PageRequest;
 use rectify_store::people::PersonFilter;
 use serde_json::json;
@@ -29,6 +29,8 @@ pub fn site() -> Site {
         .post("/app/rounds/{id}/draw", draw_round)
         .post("/app/rounds/{id}/end", end_round)
         .post("/app/rounds/{id}/findings", record_finding)
+        .post("/app/inspection-bulletins", publish_bulletin)
+        .get("/app/inspection-bulletins/{id}", bulletin_page)
 }
 
 fn manages(actor: &Actor) -> bool {
@@ -37,10 +39,60 @@ fn manages(actor: &Actor) -> bool {
 
 async fn inspections_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
+    inspections_view(&st, &ctx, actor, StatusCode::OK, BTreeMap::new(), None).await
+}
+
+async fn inspections_view(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    status: StatusCode,
+    values: BTreeMap<String, String>,
+    errors: Option<FormErrors>,
+) -> Result<Response, PageError> {
     let plans = st.store.list_plans(actor).await?;
     let rounds = st.store.list_rounds(actor, None, false).await?;
     let reinspections = st.store.list_reinspections(actor).await?;
-    ctx.render(&st, "app/inspections.html", context! { plans, rounds, reinspections, manage => manages(actor) })
+    let bulletins = st.store.list_inspection_bulletins(actor).await?;
+    let ended: Vec<[String; 2]> = rounds
+        .iter()
+        .filter(|r| r.status == RoundStatus::Ended)
+        .map(|r| [r.id.to_string(), format!("{} #{}", r.plan_name, r.number)])
+        .collect();
+    ctx.render_status(
+        st,
+        status,
+        "app/inspections.html",
+        context! { plans, rounds, reinspections, bulletins, ended, values, errors, manage => manages(actor) },
+    )
+}
+
+/// The compose form: a period (or one ended round), a title, the issuer, an editor's note.
+async fn publish_bulletin(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+    ctx.check_csrf(&form)?;
+    let actor = ctx.staff()?;
+    let attempt = async {
+        let input: NewInspectionBulletin = form.decode(&[], &[])?;
+        Ok::<_, ApiError>(st.store.publish_inspection_bulletin(actor, input).await?)
+    };
+    let (st, ctx, form) = (&st, &ctx, &form);
+    settle(
+        ctx.lang,
+        attempt.await,
+        |b| format!("/app/inspection-bulletins/{}", b.id),
+        |errors| async move {
+            inspections_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
+        },
+    )
+    .await
+}
+
+/// A bulletin as printed.
+async fn bulletin_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    let id: InspectionBulletinId = path_id(&id)?;
+    let bulletin = st.store.get_inspection_bulletin(actor, id).await?;
+    ctx.render(&st, "app/inspection_bulletin.html", context! { b => bulletin })
 }
 
 async fn commit_round(

@@ -194,6 +194,7 @@ pub fn mask_phone(v: Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rectify_domain::accountability::ActionKind;
     use rectify_domain::actor::Role;
     use rectify_domain::case::{CaseAction, CaseState, CaseType, Channel, Satisfaction, VisitMethod};
     use rectify_domain::inspection::Rhythm;
@@ -267,6 +268,7 @@ mod tests {
         );
         built.extend(super::super::cases::BOXES.iter().map(|b| format!("inbox.box_{b}")));
         built.extend(["pending", "granted", "refused"].iter().map(|s| format!("case.extension_{s}")));
+        built.extend(ActionKind::ALL.iter().map(|k| format!("inspect.action.{}", k.as_str())));
         built.extend(Rhythm::ALL.iter().map(|r| format!("inspect.rhythm.{}", r.as_str())));
         built.extend(["committed", "drawn", "ended"].iter().map(|s| format!("inspect.status.{s}")));
         built.extend(["committed", "drawn", "ended", "finding"].iter().map(|s| format!("inspect.done.{s}")));

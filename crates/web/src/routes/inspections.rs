@@ -6,11 +6,12 @@ use crate::error::ApiResult;
 use crate::extract::{Auth, IdempotencyHeader, JsonBody, Params, PathId};
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
-use rectify_domain::ids::{FindingId, PlanId, ReinspectionId, RoundId};
+use rectify_domain::ids::{FindingId, InspectionBulletinId, PlanId, ReinspectionId, RoundId};
 use rectify_domain::inspection::{
-    DrawEvidence, DrawRequest, Finding, NewFinding, NewPlan, NewReinspection, NewRound, OutcomeRequest, Plan,
-    Reinspection, Round, Verification,
+    DrawEvidence, DrawRequest, Finding, InspectionBulletin, NewFinding, NewInspectionBulletin, NewPlan,
+    NewReinspection, NewRound, OutcomeRequest, Plan, Reinspection, Round, Verification,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -33,6 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(draw_reinspection))
         .routes(routes!(record_check))
         .routes(routes!(verify_reinspection))
+        .routes(routes!(list_inspection_bulletins, publish_inspection_bulletin))
+        .routes(routes!(get_inspection_bulletin))
 }
 
 #[utoipa::path(get, path = "/inspection-plans", tag = "inspections", responses((status = 200, body = Vec<Plan>), Errors))]
@@ -257,4 +260,35 @@ async fn verify_reinspection(
     PathId(id): PathId<ReinspectionId>,
 ) -> ApiResult<Json<Verification>> {
     Ok(Json(st.store.verify_reinspection(&actor, id).await?))
+}
+
+#[utoipa::path(get, path = "/inspection-bulletins", tag = "inspections",
+    responses((status = 200, body = Vec<InspectionBulletin>), Errors))]
+async fn list_inspection_bulletins(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+) -> ApiResult<Json<Vec<InspectionBulletin>>> {
+    Ok(Json(st.store.list_inspection_bulletins(&actor).await?))
+}
+
+/// Publishes the year's next numbered bulletin (督查通报) for a period or one ended round:
+/// figures, findings by unit, actions and praise, frozen from now on.
+#[utoipa::path(post, path = "/inspection-bulletins", tag = "inspections", request_body = NewInspectionBulletin,
+    responses((status = 201, body = InspectionBulletin), Errors))]
+async fn publish_inspection_bulletin(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    body: JsonBody<NewInspectionBulletin>,
+) -> ApiResult<(StatusCode, Json<InspectionBulletin>)> {
+    Ok((StatusCode::CREATED, Json(st.store.publish_inspection_bulletin(&actor, body.value).await?)))
+}
+
+#[utoipa::path(get, path = "/inspection-bulletins/{id}", tag = "inspections", params(("id" = String, Path)),
+    responses((status = 200, body = InspectionBulletin), Errors))]
+async fn get_inspection_bulletin(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<InspectionBulletinId>,
+) -> ApiResult<Json<InspectionBulletin>> {
+    Ok(Json(st.store.get_inspection_bulletin(&actor, id).await?))
 }
