@@ -224,3 +224,95 @@ pub(crate) async fn reinspect(d: &mut Demo<'_>, campaign: CampaignId) -> Result<
     }
     Ok(())
 }
+
+/// 金东区 (seed 000): "建立“月计划、周行动、日巡查”制度，累计开展上下班纪律、公车停放、值班纪律、
+/// 机关效能、中午就餐、周一夜学等专项检查行动13次 … 实行监督检查“两个不固定”". Thirteen rounds
+/// over six plans by the district discipline commission's inspectors; the covert weekly round of
+/// this week is drawn and still secret. Returns the units found wanting, most recent last.
+pub(crate) async fn jindong(
+    d: &mut Demo<'_>,
+    district: UnitId,
+    commission: UnitId,
+    inspectors: Vec<PersonId>,
+) -> Result<Vec<(UnitId, NaiveDate)>, DemoError> {
+    let today = d.store.today();
+    let start = days_before(today, 150);
+    // (name, rhythm, theme, covert, rounds, checklist)
+    let plans: [(&str, &str, &str, bool, u64, [&str; 3]); 6] = [
+        (
+            "机关效能月度检查",
+            "monthly",
+            "机关效能",
+            false,
+            3,
+            ["办事是否超时限", "首问负责是否落实", "窗口是否有人值守"],
+        ),
+        ("上下班纪律周行动", "weekly", "上下班纪律", false, 2, ["是否按时到岗", "是否提前离岗", "是否代打卡"]),
+        ("公车停放日巡查", "daily", "公车停放", false, 2, ["公车是否入库停放", "节假日公车是否封存", "是否公车私用"]),
+        (
+            "值班纪律周行动",
+            "weekly",
+            "值班纪律",
+            false,
+            2,
+            ["值班人员是否在岗", "值班记录是否完整", "电话是否有人接听"],
+        ),
+        ("中午就餐日巡查", "daily", "中午就餐", false, 2, ["是否提前就餐", "是否午间饮酒", "是否超时就餐"]),
+        ("周一夜学周行动", "weekly", "周一夜学", true, 2, ["是否按时参加", "是否请假手续齐全", "学习记录是否真实"]),
+    ];
+    let mut found = Vec::new();
+    let mut k = 0u64;
+    for (name, rhythm, theme, covert, rounds, checklist) in plans {
+        let id = plan(
+            d,
+            NewPlan {
+                name: Some(name.into()),
+                rhythm: Some(rhythm.into()),
+                theme: Some(theme.into()),
+                checklist: checklist.iter().map(|s| (*s).to_owned()).collect(),
+                starts_on: Some(start),
+                ends_on: Some(days_after(today, 30)),
+                groups: Some(2),
+                inspectors_per_group: Some(2),
+                targets_per_group: Some(3),
+                no_repeat_rounds: Some(3),
+                covert,
+                inspector_ids: inspectors.clone(),
+                target_filter: Some(TargetFilter {
+                    kinds: vec![UnitKind::Department],
+                    under_unit_id: Some(district),
+                    system: None,
+                }),
+                ..Default::default()
+            },
+        )
+        .await?;
+        for r in 0..rounds {
+            // The last round of the covert plan is this week's: drawn, not yet ended.
+            let running = covert && r + 1 == rounds;
+            let day = if running { days_before(today, 1) } else { days_before(today, 140 - 10 * k) };
+            k += 1;
+            let round = drawn(d, id, day).await?;
+            if running {
+                continue;
+            }
+            let targets: Vec<UnitId> = round.groups.iter().flat_map(|g| g.targets.iter().copied()).collect();
+            // Roughly one unit in three visited is found wanting.
+            for (i, unit) in targets.iter().enumerate().filter(|(i, _)| (i + k as usize) % 3 == 0) {
+                let item = checklist[i % checklist.len()];
+                let input = NewFinding {
+                    unit_id: Some(*unit),
+                    answers: vec![ChecklistAnswer { item: item.into(), ok: false, note: None }],
+                    note: Some(format!("{theme}检查：{}", item.trim_start_matches("是否"))),
+                    ..Default::default()
+                };
+                finding(d, round.id, day, i as u32, input).await?;
+                found.push((*unit, day));
+            }
+            end(d, round.id, day).await?;
+        }
+    }
+    let _ = commission;
+    d.summary.rounds += k as usize;
+    Ok(found)
+}

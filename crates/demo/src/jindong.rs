@@ -54,6 +54,16 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     let now = d.store.now().utc();
     let district = d.unit("金东区", None, UnitKind::District, None).await?;
     d.unit("金东区委群众路线教育实践活动领导小组办公室", Some(district), UnitKind::Office, None).await?;
+    let commission = d.unit("金东区纪委监督检查室", Some(district), UnitKind::Office, None).await?;
+    let mut inspectors = Vec::new();
+    for i in 0..8 {
+        let (kind, position) = if i < 5 {
+            (PersonKind::Staff, "监督检查员")
+        } else {
+            (PersonKind::Supervisor, "特邀廉政监察员")
+        };
+        inspectors.push(d.person(names::person(&mut rng), Some(commission), kind, position, None).await?);
+    }
 
     let common: Vec<Item> = rows(COMMON).map(|r| item(&r)).collect();
     let mut units = Vec::new();
@@ -170,5 +180,6 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
         schedule(&mut t, input, &life, (n as u32) * 3);
     }
     d.summary.problems += t.run(d.store, &d.actor, now).await?.len();
+    crate::inspections::jindong(d, district, commission, inspectors).await?;
     Ok(())
 }
