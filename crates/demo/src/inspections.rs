@@ -225,6 +225,9 @@ pub(crate) async fn reinspect(d: &mut Demo<'_>, campaign: CampaignId) -> Result<
     Ok(())
 }
 
+/// (name, rhythm, theme, covert, rounds, checklist)
+type JindongPlan = (&'static str, &'static str, &'static str, bool, u64, [&'static str; 3]);
+
 /// 金东区 (seed 000): "建立“月计划、周行动、日巡查”制度，累计开展上下班纪律、公车停放、值班纪律、
 /// 机关效能、中午就餐、周一夜学等专项检查行动13次 … 实行监督检查“两个不固定”". Thirteen rounds
 /// over six plans by the district discipline commission's inspectors; the covert weekly round of
@@ -237,8 +240,7 @@ pub(crate) async fn jindong(
 ) -> Result<Vec<(UnitId, NaiveDate)>, DemoError> {
     let today = d.store.today();
     let start = days_before(today, 150);
-    // (name, rhythm, theme, covert, rounds, checklist)
-    let plans: [(&str, &str, &str, bool, u64, [&str; 3]); 6] = [
+    let plans: [JindongPlan; 6] = [
         (
             "机关效能月度检查",
             "monthly",
@@ -298,7 +300,7 @@ pub(crate) async fn jindong(
             }
             let targets: Vec<UnitId> = round.groups.iter().flat_map(|g| g.targets.iter().copied()).collect();
             // Roughly one unit in three visited is found wanting.
-            for (i, unit) in targets.iter().enumerate().filter(|(i, _)| (i + k as usize) % 3 == 0) {
+            for (i, unit) in targets.iter().enumerate().filter(|(i, _)| (i + k as usize).is_multiple_of(3)) {
                 let item = checklist[i % checklist.len()];
                 let input = NewFinding {
                     unit_id: Some(*unit),

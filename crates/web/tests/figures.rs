@@ -198,8 +198,7 @@ async fn demo_reproduces_the_seed_figures(backend: Backend) {
     // Seed 004's inspections: 3 groups of the 13 效能督查员 in 4 rounds of 作风纪律督查 found 38
     // problems; 2 rounds of 专项督查 visited 70-odd units (家次) and found problems at 24 units
     // in 8 aspects and 15 types. Every draw verifies.
-    let rounds = app.get("/api/v1/rounds").await.ok();
-    let rounds = rounds.as_array().unwrap();
+    let rounds = app.all("/api/v1/rounds").await;
     let of = |name: &str| rounds.iter().filter(|r| r["plan_name"] == name).cloned().collect::<Vec<_>>();
     let (discipline, special) = (of("作风纪律督查"), of("作风建设年活动专项督查"));
     assert_eq!((discipline.len(), special.len()), (4, 2));
@@ -240,8 +239,8 @@ async fn demo_reproduces_the_seed_figures(backend: Backend) {
         }
     }
     assert_eq!((units.len(), aspects.len(), types.len()), (24, 8, 15));
-    let re = app.get("/api/v1/reinspections").await.ok();
-    let re = &re.as_array().unwrap()[0];
+    let re = app.all("/api/v1/reinspections").await;
+    let re = &re[0];
     assert_eq!(re["status"], "ended");
     assert_eq!(re["items"].as_array().unwrap().iter().filter(|i| i["outcome"] == "failed").count(), 1);
     assert_eq!(

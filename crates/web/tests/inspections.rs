@@ -345,7 +345,8 @@ async fn covert_targets_reach_only_their_inspectors_until_the_end(backend: Backe
             let text = r.body.to_string();
             if r.status.is_success() {
                 // Round answers may name the inspectors but never a target.
-                for round in r.body.as_array().cloned().unwrap_or_else(|| vec![r.body.clone()]) {
+                let listed = r.body["items"].as_array().cloned();
+                for round in listed.unwrap_or_else(|| vec![r.body.clone()]) {
                     for g in round["groups"].as_array().cloned().unwrap_or_default() {
                         assert!(ids(&g["targets"]).is_empty(), "{who} saw targets at {path}: {text}");
                     }
@@ -376,7 +377,7 @@ async fn covert_targets_reach_only_their_inspectors_until_the_end(backend: Backe
     app.post(&format!("/api/v1/rounds/{rid}/end"), json!({})).await.expect(200);
     let after = app.get(&format!("/api/v1/rounds/{rid}")).await.ok();
     assert_eq!(after["targets_hidden"], false);
-    assert_eq!(app.get(&format!("/api/v1/rounds/{rid}/findings")).await.ok().as_array().unwrap().len(), 1);
+    assert_eq!(app.get(&format!("/api/v1/rounds/{rid}/findings")).await.ok()["items"].as_array().unwrap().len(), 1);
 }
 
 async fn reinspection_samples_closed_problems_and_a_failure_reopens(backend: Backend) {
@@ -434,9 +435,121 @@ async fn reinspection_samples_closed_problems_and_a_failure_reopens(backend: Bac
     assert_eq!(nothing.body["errors"][0]["code"], "nothing_to_sample", "{}", nothing.body);
 }
 
+async fn a_bulletin_counts_what_happened_and_then_never_changes(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let p = pools(&app).await;
+    let plan = app.post("/api/v1/inspection-plans", plan_body(&p, false)).await.expect(201).id();
+    // Two rounds; the office types up three findings from the groups' paper forms.
+    let mut found_units = Vec::new();
+    for (k, n) in [2usize, 1].into_iter().enumerate() {
+        let rid = app.post(&format!("/api/v1/inspection-plans/{plan}/rounds"), json!({})).await.expect(201).id();
+        let r = app.post(&format!("/api/v1/rounds/{rid}/draw"), json!({})).await.expect(200).body;
+        let targets: Vec<String> = r["groups"].as_array().unwrap().iter().flat_map(|g| ids(&g["targets"])).collect();
+        for (i, unit) in targets.iter().take(n).enumerate() {
+            let item = ["是否按时到岗", "工作时间是否上网聊天"][(k + i) % 2];
+            let aspect = ["工作纪律", "服务态度"][k];
+            let body = json!({"unit_id": unit, "answers": [{"item": item, "ok": false}], "aspect": aspect});
+            app.post(&format!("/api/v1/rounds/{rid}/findings"), body).await.expect(201);
+            found_units.push(unit.clone());
+        }
+        app.post(&format!("/api/v1/rounds/{rid}/end"), json!({})).await.expect(200);
+    }
+    // Accountability in the period: a unit named, two sanctions on one person, praise; a
+    // proposal not yet confirmed does not count.
+    let staff = app
+        .post("/api/v1/people", json!({"name": "张某", "kind": "staff", "unit_id": found_units[0]}))
+        .await
+        .expect(201)
+        .id();
+    for body in [
+        json!({"kind": "named_criticism", "unit_id": found_units[0], "reason": "上班时间脱岗"}),
+        json!({"kind": "criticism_bulletin", "person_id": staff, "reason": "工作时间上网聊天"}),
+        json!({"kind": "bonus_withheld", "person_id": staff, "reason": "工作时间上网聊天"}),
+        json!({"kind": "praise", "unit_id": p.targets[7], "reason": "窗口服务规范，群众满意"}),
+    ] {
+        app.post("/api/v1/actions", body).await.expect(201);
+    }
+    let b = app
+        .post(
+            "/api/v1/inspection-bulletins",
+            json!({"period_from": "2026-03-01", "period_to": "2026-03-31", "issuer": "区作风办", "note": "现将三月督查情况通报如下。"}),
+        )
+        .await
+        .expect(201)
+        .body;
+    assert_eq!((b["year"].as_i64(), b["number"].as_i64()), (Some(2026), Some(1)));
+    let x = &b["figures"];
+    // Recount from the rounds and findings the API lists.
+    let rounds: Vec<Value> = app.all("/api/v1/rounds").await;
+    let visits: usize = rounds
+        .iter()
+        .map(|r| r["groups"].as_array().unwrap().iter().map(|g| ids(&g["targets"]).len()).sum::<usize>())
+        .sum();
+    let mut inspectors: Vec<String> = rounds
+        .iter()
+        .flat_map(|r| r["groups"].as_array().unwrap().iter().flat_map(|g| ids(&g["inspectors"])))
+        .collect();
+    inspectors.sort();
+    inspectors.dedup();
+    let mut findings = Vec::new();
+    for r in &rounds {
+        findings.extend(app.all_owned(format!("/api/v1/rounds/{}/findings", r["id"].as_str().unwrap())).await);
+    }
+    assert_eq!(x["rounds"], rounds.len());
+    assert_eq!(x["groups"], 2);
+    assert_eq!(x["unit_visits"], visits);
+    assert_eq!(x["inspectors"], inspectors.len());
+    assert_eq!(x["problems_found"], findings.len());
+    assert_eq!(x["problems_found"], 3);
+    assert_eq!(x["by_aspect"], json!([{"name": "工作纪律", "count": 2}, {"name": "服务态度", "count": 1}]));
+    assert_eq!(x["by_type"].as_array().unwrap().len(), 2);
+    assert_eq!((x["units_named"].as_i64(), x["people_sanctioned"].as_i64()), (Some(1), Some(1)));
+    assert_eq!((x["praise"].as_i64(), x["bulletins_issued"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        b["units"].as_array().unwrap().iter().map(|u| u["findings"].as_array().unwrap().len()).sum::<usize>(),
+        3
+    );
+    assert_eq!(b["actions"].as_array().unwrap().len(), 3);
+    assert_eq!(b["praise"][0]["unit_name"], "区医保局");
+
+    // Published means frozen: later findings and actions change the next bulletin, not this one.
+    let id = b["id"].as_str().unwrap();
+    app.post("/api/v1/actions", json!({"kind": "named_criticism", "unit_id": found_units[1], "reason": "又一次"}))
+        .await
+        .expect(201);
+    assert_eq!(app.get(&format!("/api/v1/inspection-bulletins/{id}")).await.ok(), b);
+    let second = app
+        .post("/api/v1/inspection-bulletins", json!({"period_from": "2026-03-01", "period_to": "2026-03-31"}))
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(second["number"], 2);
+    assert_eq!(second["figures"]["bulletins_issued"], 2);
+    assert_eq!(second["figures"]["units_named"], 2);
+    // The printable page says the same.
+    let html =
+        app.admin.get(app.url(&format!("/app/inspection-bulletins/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("2026年第1期") && html.contains("区作风办") && html.contains("现将三月督查情况通报如下"),
+        "{html}"
+    );
+    assert!(html.contains("发现2个方面2个类型的问题3个"), "the summary sentence carries the figures");
+    // Bad input names the field; a round still running cannot be bulletined.
+    let r = app
+        .post("/api/v1/inspection-bulletins", json!({"period_from": "2026-03-31", "period_to": "2026-03-01"}))
+        .await
+        .expect(422);
+    assert_eq!(r.fields(), ["period_to"]);
+    let running = app.post(&format!("/api/v1/inspection-plans/{plan}/rounds"), json!({})).await.expect(201).id();
+    app.post(&format!("/api/v1/rounds/{running}/draw"), json!({})).await.expect(200);
+    let body = json!({"period_from": "2026-03-01", "period_to": "2026-03-31", "round_id": running});
+    app.post("/api/v1/inspection-bulletins", body).await.expect(409);
+}
+
 on_both!(
     a_round_is_drawn_verifiably_and_findings_become_problems,
     impossible_rules_are_refused_before_any_draw,
     covert_targets_reach_only_their_inspectors_until_the_end,
     reinspection_samples_closed_problems_and_a_failure_reopens,
+    a_bulletin_counts_what_happened_and_then_never_changes,
 );

@@ -2,10 +2,11 @@
 //! and the confirmed actions of the period, numbered per year and frozen when published.
 
 use super::rounds::{self, groups};
-use super::{from_json, to_json};
+use super::{from_json, newest_first, to_json};
 use crate::Store;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
+use crate::page::{Page, PageRequest};
 use crate::versioned::created;
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use rectify_domain::accountability::ActionKind;
@@ -281,12 +282,15 @@ impl Store {
     }
 
     /// Bulletins, newest first.
-    pub async fn list_inspection_bulletins(&self, actor: &Actor) -> StoreResult<Vec<InspectionBulletin>> {
+    pub async fn list_inspection_bulletins(
+        &self,
+        actor: &Actor,
+        page: &PageRequest,
+    ) -> StoreResult<Page<InspectionBulletin>> {
         authorize(actor, Permission::ViewInspections, Party::Other)?;
-        let rows: Vec<BulletinRow> = self
-            .db
-            .fetch_all(Q::new(format!("SELECT {COLUMNS} FROM inspection_bulletins ORDER BY year DESC, number DESC")))
-            .await?;
-        rows.into_iter().map(BulletinRow::into_bulletin).collect()
+        let q = newest_first(Q::new(format!("SELECT {COLUMNS} FROM inspection_bulletins WHERE 1 = 1")), page);
+        let rows: Vec<BulletinRow> = self.db.fetch_all(q).await?;
+        let rows = rows.into_iter().map(|r| (r.id, r)).collect();
+        page.finish(rows, |(id, _)| crate::page::Cursor { key: None, id: *id }, |(_, r)| r.into_bulletin())
     }
 }

@@ -2,12 +2,13 @@
 //! that unit with a link back to the round.
 
 use super::rounds::{self, groups, own_group, targets_visible};
-use super::{actor_person, from_json, plans, to_json};
+use super::{actor_person, from_json, page_of, plans, to_json};
 use crate::Store;
 use crate::attachments::require_attachable;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::idempotency::{Created, IdempotencyKey};
+use crate::page::{Page, PageRequest};
 use crate::problems::{check_refs, insert_new};
 use crate::versioned::created;
 use chrono::{DateTime, Utc};
@@ -173,25 +174,26 @@ impl Store {
     }
 
     /// A round's findings, for those who may see its targets.
-    pub async fn list_findings(&self, actor: &Actor, round: RoundId) -> StoreResult<Vec<Finding>> {
+    /// A round's findings in the order they were recorded.
+    pub async fn list_findings(&self, actor: &Actor, round: RoundId, page: &PageRequest) -> StoreResult<Page<Finding>> {
         authorize(actor, Permission::ViewInspections, Party::Other)?;
-        let actor = actor.clone();
+        let (actor, page) = (actor.clone(), page.clone());
         self.db
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     require_visible(&mut c, &actor, round).await?;
-                    let rows: Vec<FindingRow> = c
-                        .fetch_all(
-                            Q::new(format!("SELECT {COLUMNS} FROM findings WHERE round_id = $1 ORDER BY id"))
-                                .bind(round),
-                        )
-                        .await?;
+                    let mut q = Q::new(format!("SELECT {COLUMNS} FROM findings WHERE round_id = $1")).bind(round);
+                    if let Some(after) = &page.after {
+                        q.push(" AND id > ").push_bind(after.id);
+                    }
+                    q.push(" ORDER BY id LIMIT ").push_bind(i64::from(page.limit) + 1);
+                    let rows: Vec<FindingRow> = c.fetch_all(q).await?;
                     let mut out = Vec::with_capacity(rows.len());
                     for r in rows {
-                        out.push(assemble(&mut c, r).await?);
+                        out.push((r.id, assemble(&mut c, r).await?));
                     }
-                    Ok(out)
+                    page_of(&page, out)
                 })
             })
             .await

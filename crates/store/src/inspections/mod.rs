@@ -12,6 +12,7 @@ mod rounds;
 
 use crate::db::{Conn, Q};
 use crate::error::{StoreError, StoreResult};
+use crate::page::{Cursor, Page, PageRequest};
 use rand::RngCore;
 use rectify_domain::actor::Actor;
 use rectify_domain::ids::PersonId;
@@ -63,4 +64,18 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> StoreResult<String> {
 
 pub(crate) fn from_json<T: DeserializeOwned>(s: &str, what: &str) -> StoreResult<T> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+/// Ends a list query (whose `WHERE` is open) newest first, after the page's cursor.
+pub(crate) fn newest_first(mut q: Q, page: &PageRequest) -> Q {
+    if let Some(after) = &page.after {
+        q.push(" AND id < ").push_bind(after.id);
+    }
+    q.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(page.limit) + 1);
+    q
+}
+
+/// Items read for the `limit + 1` ids a [`newest_first`] query gave, as a page.
+pub(crate) fn page_of<T>(page: &PageRequest, rows: Vec<(i64, T)>) -> StoreResult<Page<T>> {
+    page.finish(rows, |(id, _)| Cursor { key: None, id: *id }, |(_, t)| Ok(t))
 }

@@ -1,10 +1,11 @@
 //! Inspection plans and their two pools (一单两库).
 
-use super::{from_json, to_json};
+use super::{from_json, newest_first, page_of, to_json};
 use crate::Store;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
+use crate::page::{Page, PageRequest};
 use crate::people::require_live_person;
 use crate::units::{require_live, subtree};
 use crate::versioned::created;
@@ -197,19 +198,20 @@ impl Store {
     }
 
     /// Plans, newest first.
-    pub async fn list_plans(&self, actor: &Actor) -> StoreResult<Vec<Plan>> {
+    pub async fn list_plans(&self, actor: &Actor, page: &PageRequest) -> StoreResult<Page<Plan>> {
         authorize(actor, Permission::ViewInspections, Party::Other)?;
+        let page = page.clone();
         self.db
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let ids: Vec<(i64,)> =
-                        c.fetch_all(Q::new("SELECT id FROM inspection_plans ORDER BY id DESC LIMIT 500")).await?;
+                    let q = newest_first(Q::new("SELECT id FROM inspection_plans WHERE 1 = 1"), &page);
+                    let ids: Vec<(i64,)> = c.fetch_all(q).await?;
                     let mut plans = Vec::with_capacity(ids.len());
                     for (id,) in ids {
-                        plans.push(require(&mut c, PlanId(id)).await?);
+                        plans.push((id, require(&mut c, PlanId(id)).await?));
                     }
-                    Ok(plans)
+                    page_of(&page, plans)
                 })
             })
             .await

@@ -1,11 +1,12 @@
 //! Re-inspection of closed problems (整改回头看): a share of the problems closed in a period,
 //! sampled the same verifiable way as a round; a failed check reopens the problem (反弹).
 
-use super::{draw_seed, from_json, seed_and_commitment, to_json};
+use super::{draw_seed, from_json, newest_first, page_of, seed_and_commitment, to_json};
 use crate::Store;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
+use crate::page::{Page, PageRequest};
 use crate::problems::{Move, fire_in};
 use crate::versioned::{self, created};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -324,19 +325,21 @@ impl Store {
         self.db.read(move |tx| Box::pin(async move { read(&mut tx.conn(), id).await })).await
     }
 
-    pub async fn list_reinspections(&self, actor: &Actor) -> StoreResult<Vec<Reinspection>> {
+    /// Re-inspections, newest first.
+    pub async fn list_reinspections(&self, actor: &Actor, page: &PageRequest) -> StoreResult<Page<Reinspection>> {
         authorize(actor, Permission::ViewInspections, Party::Other)?;
+        let page = page.clone();
         self.db
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let ids: Vec<(i64,)> =
-                        c.fetch_all(Q::new("SELECT id FROM reinspections ORDER BY id DESC LIMIT 200")).await?;
+                    let q = newest_first(Q::new("SELECT id FROM reinspections WHERE 1 = 1"), &page);
+                    let ids: Vec<(i64,)> = c.fetch_all(q).await?;
                     let mut out = Vec::with_capacity(ids.len());
                     for (i,) in ids {
-                        out.push(read(&mut c, ReinspectionId(i)).await?);
+                        out.push((i, read(&mut c, ReinspectionId(i)).await?));
                     }
-                    Ok(out)
+                    page_of(&page, out)
                 })
             })
             .await

@@ -1,11 +1,12 @@
 //! Rounds: committed with a pool snapshot and a seed's commitment, drawn, ended (the seed is
 //! revealed), verified by anyone from the published evidence.
 
-use super::{actor_person, draw_seed, from_json, plans, seed_and_commitment, to_json};
+use super::{actor_person, draw_seed, from_json, newest_first, page_of, plans, seed_and_commitment, to_json};
 use crate::Store;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
+use crate::page::{Page, PageRequest};
 use crate::units::line_up;
 use crate::versioned::{self, created};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -388,9 +389,15 @@ impl Store {
     }
 
     /// Rounds, newest first; of one plan, or (for an inspector) those they are drawn into.
-    pub async fn list_rounds(&self, actor: &Actor, plan: Option<PlanId>, mine: bool) -> StoreResult<Vec<Round>> {
+    pub async fn list_rounds(
+        &self,
+        actor: &Actor,
+        plan: Option<PlanId>,
+        mine: bool,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Round>> {
         authorize(actor, Permission::ViewInspections, Party::Other)?;
-        let actor = actor.clone();
+        let (actor, page) = (actor.clone(), page.clone());
         self.db
             .read(move |tx| {
                 Box::pin(async move {
@@ -405,14 +412,13 @@ impl Store {
                             .push_bind(me.map(|p| p.get()).unwrap_or(0))
                             .push(")");
                     }
-                    q.push(" ORDER BY id DESC LIMIT 500");
-                    let rows: Vec<RoundRow> = c.fetch_all(q).await?;
+                    let rows: Vec<RoundRow> = c.fetch_all(newest_first(q, &page)).await?;
                     let mut out = Vec::with_capacity(rows.len());
                     for r in rows {
                         let plan = plans::require(&mut c, PlanId(r.plan_id)).await?;
-                        out.push(view(&mut c, &actor, r, &plan).await?);
+                        out.push((r.id, view(&mut c, &actor, r, &plan).await?));
                     }
-                    Ok(out)
+                    page_of(&page, out)
                 })
             })
             .await

@@ -50,10 +50,12 @@ async fn inspections_view(
     values: BTreeMap<String, String>,
     errors: Option<FormErrors>,
 ) -> Result<Response, PageError> {
-    let plans = st.store.list_plans(actor).await?;
-    let rounds = st.store.list_rounds(actor, None, false).await?;
-    let reinspections = st.store.list_reinspections(actor).await?;
-    let bulletins = st.store.list_inspection_bulletins(actor).await?;
+    // The newest of each; the API pages further back.
+    let newest = PageRequest::first(100);
+    let plans = st.store.list_plans(actor, &newest).await?.items;
+    let rounds = st.store.list_rounds(actor, None, false, &newest).await?.items;
+    let reinspections = st.store.list_reinspections(actor, &newest).await?.items;
+    let bulletins = st.store.list_inspection_bulletins(actor, &newest).await?.items;
     let ended: Vec<[String; 2]> = rounds
         .iter()
         .filter(|r| r.status == RoundStatus::Ended)
@@ -156,7 +158,11 @@ async fn round_view(
 ) -> Result<Response, PageError> {
     let round = st.store.get_round(actor, id).await?;
     let plan = st.store.get_plan(actor, round.plan_id).await?;
-    let findings = if round.targets_hidden { None } else { Some(st.store.list_findings(actor, id).await?) };
+    let findings = if round.targets_hidden {
+        None
+    } else {
+        Some(st.store.list_findings(actor, id, &PageRequest::first(500)).await?.items)
+    };
     let verification = match round.status {
         RoundStatus::Ended => Some(st.store.verify_round(actor, id).await?),
         _ => None,

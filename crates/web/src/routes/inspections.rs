@@ -1,6 +1,6 @@
 //! Inspections: plans, rounds and their verifiable draws, findings, re-inspections.
 
-use super::{Errors, created, idempotency};
+use super::{Errors, created, idempotency, page};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Auth, IdempotencyHeader, JsonBody, Params, PathId};
@@ -13,6 +13,7 @@ use rectify_domain::inspection::{
     DrawEvidence, DrawRequest, Finding, InspectionBulletin, NewFinding, NewInspectionBulletin, NewPlan,
     NewReinspection, NewRound, OutcomeRequest, Plan, Reinspection, Round, Verification,
 };
+use rectify_store::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -38,9 +39,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_inspection_bulletin))
 }
 
-#[utoipa::path(get, path = "/inspection-plans", tag = "inspections", responses((status = 200, body = Vec<Plan>), Errors))]
-async fn list_plans(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<Plan>>> {
-    Ok(Json(st.store.list_plans(&actor).await?))
+#[utoipa::path(get, path = "/inspection-plans", tag = "inspections",
+    params(("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = Page<Plan>), Errors))]
+async fn list_plans(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<Plan>>> {
+    let page = page(&mut p);
+    p.finish()?;
+    Ok(Json(st.store.list_plans(&actor, &page).await?))
 }
 
 /// Creates a plan (月计划 / 周行动 / 日巡查): theme, checklist, period, the draw's rules, overt or
@@ -64,15 +69,19 @@ async fn get_plan(State(st): State<AppState>, Auth(actor): Auth, PathId(id): Pat
     Ok(Json(st.store.get_plan(&actor, id).await?))
 }
 
-#[utoipa::path(get, path = "/inspection-plans/{id}/rounds", tag = "inspections", params(("id" = String, Path)),
-    responses((status = 200, body = Vec<Round>), Errors))]
+#[utoipa::path(get, path = "/inspection-plans/{id}/rounds", tag = "inspections", params(("id" = String, Path),
+    ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = Page<Round>), Errors))]
 async fn list_plan_rounds(
     State(st): State<AppState>,
     Auth(actor): Auth,
     PathId(id): PathId<PlanId>,
-) -> ApiResult<Json<Vec<Round>>> {
+    mut p: Params,
+) -> ApiResult<Json<Page<Round>>> {
+    let page = page(&mut p);
+    p.finish()?;
     st.store.get_plan(&actor, id).await?;
-    Ok(Json(st.store.list_rounds(&actor, Some(id), false).await?))
+    Ok(Json(st.store.list_rounds(&actor, Some(id), false, &page).await?))
 }
 
 /// Commits a round: the pools are snapshotted and the seed's commitment (SHA-256) is published
@@ -95,13 +104,15 @@ async fn create_round(
 /// Rounds, newest first (`plan`, `mine=true` for the caller's own). Inspectors see the rounds
 /// they are drawn into.
 #[utoipa::path(get, path = "/rounds", tag = "inspections",
-    params(("plan" = Option<String>, Query), ("mine" = Option<bool>, Query)),
-    responses((status = 200, body = Vec<Round>), Errors))]
-async fn list_rounds(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Vec<Round>>> {
+    params(("plan" = Option<String>, Query), ("mine" = Option<bool>, Query), ("limit" = Option<i64>, Query),
+        ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = Page<Round>), Errors))]
+async fn list_rounds(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<Round>>> {
     let plan = p.id("plan");
     let mine = p.bool("mine").unwrap_or(false);
+    let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_rounds(&actor, plan, mine).await?))
+    Ok(Json(st.store.list_rounds(&actor, plan, mine, &page).await?))
 }
 
 /// A round. A covert round's targets are empty (`targets_hidden`) for all but its inspectors
@@ -162,14 +173,18 @@ async fn verify_round(
     Ok(Json(st.store.verify_round(&actor, id).await?))
 }
 
-#[utoipa::path(get, path = "/rounds/{id}/findings", tag = "inspections", params(("id" = String, Path)),
-    responses((status = 200, body = Vec<Finding>), Errors))]
+#[utoipa::path(get, path = "/rounds/{id}/findings", tag = "inspections", params(("id" = String, Path),
+    ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = Page<Finding>), Errors))]
 async fn list_findings(
     State(st): State<AppState>,
     Auth(actor): Auth,
     PathId(id): PathId<RoundId>,
-) -> ApiResult<Json<Vec<Finding>>> {
-    Ok(Json(st.store.list_findings(&actor, id).await?))
+    mut p: Params,
+) -> ApiResult<Json<Page<Finding>>> {
+    let page = page(&mut p);
+    p.finish()?;
+    Ok(Json(st.store.list_findings(&actor, id, &page).await?))
 }
 
 /// Records a finding; it becomes a problem of the inspected unit linked to the round.
@@ -199,9 +214,16 @@ async fn get_finding(
 }
 
 #[utoipa::path(get, path = "/reinspections", tag = "inspections",
-    responses((status = 200, body = Vec<Reinspection>), Errors))]
-async fn list_reinspections(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<Reinspection>>> {
-    Ok(Json(st.store.list_reinspections(&actor).await?))
+    params(("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = Page<Reinspection>), Errors))]
+async fn list_reinspections(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    mut p: Params,
+) -> ApiResult<Json<Page<Reinspection>>> {
+    let page = page(&mut p);
+    p.finish()?;
+    Ok(Json(st.store.list_reinspections(&actor, &page).await?))
 }
 
 /// Commits a re-inspection (整改回头看) of the problems closed in a period: the population and
@@ -263,12 +285,16 @@ async fn verify_reinspection(
 }
 
 #[utoipa::path(get, path = "/inspection-bulletins", tag = "inspections",
-    responses((status = 200, body = Vec<InspectionBulletin>), Errors))]
+    params(("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = Page<InspectionBulletin>), Errors))]
 async fn list_inspection_bulletins(
     State(st): State<AppState>,
     Auth(actor): Auth,
-) -> ApiResult<Json<Vec<InspectionBulletin>>> {
-    Ok(Json(st.store.list_inspection_bulletins(&actor).await?))
+    mut p: Params,
+) -> ApiResult<Json<Page<InspectionBulletin>>> {
+    let page = page(&mut p);
+    p.finish()?;
+    Ok(Json(st.store.list_inspection_bulletins(&actor, &page).await?))
 }
 
 /// Publishes the year's next numbered bulletin (督查通报) for a period or one ended round:
