@@ -5,6 +5,8 @@
 //   accounts   clerk_a (unit_clerk of A), clerk_b (unit_clerk of B)
 //   problems   aPrivate (A, unpublished), bPrivate (B, unpublished), published (A, published)
 //   cases      a (accepted, assigned to A; also the tracking example), b (accepted, assigned to B)
+//   inspection an overt plan over A and B with two inspectors (one of them the account
+//              inspector_1), a drawn round
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 
@@ -34,9 +36,10 @@ async function api(method, path, body, { auth = true } = {}) {
   return text ? JSON.parse(text) : null;
 }
 
-function addAccount(username, role, unitId, password) {
+function addAccount(username, role, unitId, password, personId) {
   const args = ['user', 'add', username, '--role', role, '--password-stdin', '--data', DATA];
   if (unitId) args.splice(5, 0, '--unit', unitId);
+  if (personId) args.splice(5, 0, '--person', personId);
   execFileSync(BIN, args, { input: `${password}\n`, stdio: ['pipe', 'pipe', 'inherit'] });
 }
 
@@ -81,6 +84,21 @@ const cases = {
   b: await publicCase(`西城诉求 CASE-B-${run}：夜间施工噪音扰民`, `西城噪音 CASE-B-TITLE-${run}`, '13800000202', unitB),
 };
 
+// Inspections: two inspectors of the office, a plan over A and B, one round drawn.
+const office = await api('POST', '/units', { name: '区督查室', kind: 'office' });
+const inspectors = [];
+for (const name of ['督查员甲', '督查员乙']) {
+  inspectors.push(await api('POST', '/people', { name, kind: 'supervisor', unit_id: office.id }));
+}
+addAccount('inspector_1', 'inspector', null, password, inspectors[0].id);
+const plan = await api('POST', '/inspection-plans', {
+  name: '午间纪律日巡查', rhythm: 'daily', theme: '中午就餐', checklist: ['是否提前就餐', '是否午间饮酒'],
+  starts_on: dateIn(-10), ends_on: dateIn(30), groups: 1, inspectors_per_group: 2, targets_per_group: 1,
+  inspector_ids: inspectors.map((i) => i.id), target_unit_ids: [unitA.id, unitB.id],
+});
+const round = await api('POST', `/inspection-plans/${plan.id}/rounds`, {});
+const drawn = await api('POST', `/rounds/${round.id}/draw`, {});
+
 const fixtures = {
   admin: { username: 'admin', password: ADMIN_PASSWORD },
   clerkA: { username: 'clerk_a', password },
@@ -88,6 +106,8 @@ const fixtures = {
   units: { a: { id: String(unitA.id), name: unitA.name }, b: { id: String(unitB.id), name: unitB.name } },
   problems,
   cases,
+  inspector: { username: 'inspector_1', password },
+  round: { id: String(drawn.id), target: String(drawn.groups[0].targets[0]) },
 };
 writeFileSync(OUT, JSON.stringify(fixtures, null, 2));
 console.log(`fixtures: 2 units, 2 clerks, ${Object.keys(problems).length} problems, ${Object.keys(cases).length} cases`);

@@ -81,6 +81,8 @@ const staffPages = [
   [`/app/cases/${c.id}`],
   ['/app/admin'],
   ['/app/admin/units', 'admin-units.png'],
+  ['/app/inspections', 'inspections.png'],
+  [`/app/rounds/${fx.round.id}`, 'round.png'],
 ];
 for (const [path, name] of staffPages) {
   test(`axe ${path} (office)`, async () => openAndCheck(staff, path, name));
