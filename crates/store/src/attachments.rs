@@ -190,13 +190,14 @@ async fn attachment_for(
             created_at: DateTime<Utc>,
             uploaded_by: Option<i64>,
             problem_id: Option<i64>,
+            finding_id: Option<i64>,
         }
     }
     let row: Option<Row> = c
         .fetch_optional(
             Q::new(
                 "SELECT a.id, a.filename, a.content_type, a.size, a.sha256, a.created_at, a.uploaded_by, \
-                 COALESCE(p.problem_id, f.problem_id) AS problem_id \
+                 COALESCE(p.problem_id, f.problem_id) AS problem_id, fa.finding_id \
                  FROM attachments a LEFT JOIN progress_attachments pa ON pa.attachment_id = a.id \
                  LEFT JOIN progress p ON p.id = pa.progress_id \
                  LEFT JOIN finding_attachments fa ON fa.attachment_id = a.id \
@@ -212,7 +213,9 @@ async fn attachment_for(
         }
         None => {
             let own = actor.account_id.is_some() && row.uploaded_by == actor.account_id.map(|a| a.get());
-            if !own && !actor.role.is_office() {
+            // A photo of a covert round's finding (no problem yet) is its uploader's alone.
+            let held = row.finding_id.is_some();
+            if !own && (held || !actor.role.is_office()) {
                 return Err(DomainError::not_found(Entity::Attachment, id).into());
             }
         }

@@ -307,7 +307,7 @@ async fn covert_targets_reach_only_their_inspectors_until_the_end(backend: Backe
     assert_eq!(mine["targets_hidden"], false);
     let targets: Vec<String> = mine["groups"].as_array().unwrap().iter().flat_map(|g| ids(&g["targets"])).collect();
     assert_eq!(targets.len(), 4);
-    let finding = app
+    let held = app
         .send(
             &inspector,
             Method::POST,
@@ -316,7 +316,13 @@ async fn covert_targets_reach_only_their_inspectors_until_the_end(backend: Backe
         )
         .await
         .expect(201)
-        .id();
+        .body;
+    let finding = held["id"].as_str().unwrap().to_owned();
+    // Its problem waits for the end of the round: a problem in the ledger now would tell the
+    // office and the unit where the round went.
+    assert!(held["problem_id"].is_null());
+    let search = "/api/v1/problems?q=午餐时间提前离岗";
+    assert!(app.get(search).await.ok()["items"].as_array().unwrap().is_empty());
 
     // Everyone else: the office, another inspector, a unit's clerk, the public.
     let clerk = app.user("clerk", "unit_clerk", Some(&p.targets[3])).await;
@@ -377,7 +383,11 @@ async fn covert_targets_reach_only_their_inspectors_until_the_end(backend: Backe
     app.post(&format!("/api/v1/rounds/{rid}/end"), json!({})).await.expect(200);
     let after = app.get(&format!("/api/v1/rounds/{rid}")).await.ok();
     assert_eq!(after["targets_hidden"], false);
-    assert_eq!(app.get(&format!("/api/v1/rounds/{rid}/findings")).await.ok()["items"].as_array().unwrap().len(), 1);
+    let listed = app.get(&format!("/api/v1/rounds/{rid}/findings")).await.ok();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    let problems = app.get(search).await.ok();
+    assert_eq!(problems["items"].as_array().unwrap().len(), 1, "written into the ledger at the end");
+    assert_eq!(listed["items"][0]["problem_id"], problems["items"][0]["id"]);
 }
 
 async fn reinspection_samples_closed_problems_and_a_failure_reopens(backend: Backend) {

@@ -122,8 +122,9 @@ pub struct Finding {
     pub note: Option<String>,
     pub aspect: String,
     pub found_at: Timestamp,
-    /// The problem written into the ledger for the inspected unit.
-    pub problem_id: ProblemId,
+    /// The problem written into the ledger for the inspected unit; for a covert round, written
+    /// when the round ends (until then nobody but its inspectors may learn where it went).
+    pub problem_id: Option<ProblemId>,
     pub attachment_ids: Vec<AttachmentId>,
     pub created_at: Timestamp,
 }

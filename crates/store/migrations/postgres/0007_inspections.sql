@@ -88,7 +88,8 @@ CREATE TABLE findings (
     note TEXT,
     aspect TEXT NOT NULL,
     found_at TIMESTAMPTZ NOT NULL,
-    problem_id BIGINT NOT NULL REFERENCES problems(id),
+    -- NULL while a covert round runs: its problems are written when it ends.
+    problem_id BIGINT REFERENCES problems(id),
     recorded_by BIGINT REFERENCES accounts(id),
     created_at TIMESTAMPTZ NOT NULL
 );

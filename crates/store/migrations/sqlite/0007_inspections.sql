@@ -88,7 +88,8 @@ CREATE TABLE findings (
     note TEXT,
     aspect TEXT NOT NULL,
     found_at TEXT NOT NULL,
-    problem_id INTEGER NOT NULL REFERENCES problems(id),
+    -- NULL while a covert round runs: its problems are written when it ends.
+    problem_id INTEGER REFERENCES problems(id),
     recorded_by INTEGER REFERENCES accounts(id),
     created_at TEXT NOT NULL
 );

@@ -13,8 +13,10 @@ use crate::problems::{check_refs, insert_new};
 use crate::versioned::created;
 use chrono::{DateTime, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
+use rectify_domain::calendar::WorkCalendar;
 use rectify_domain::ids::{AttachmentId, FindingId, PersonId, PlanId, ProblemId, RoundId, UnitId};
-use rectify_domain::inspection::{Finding, NewFinding, RoundStatus};
+use rectify_domain::inspection::{Finding, FindingFields, NewFinding, Plan, RoundStatus};
+use rectify_domain::light::LightThresholds;
 use rectify_domain::problem::{NewProblem, ProblemType, SourceKind};
 use rectify_domain::time::{Timestamp, china_date};
 use rectify_domain::{DomainError, Entity};
@@ -29,7 +31,7 @@ record! {
         note: Option<String>,
         aspect: String,
         found_at: DateTime<Utc>,
-        problem_id: i64,
+        problem_id: Option<i64>,
         created_at: DateTime<Utc>,
     }
 }
@@ -53,10 +55,69 @@ async fn assemble(c: &mut Conn<'_>, r: FindingRow) -> StoreResult<Finding> {
         note: r.note,
         aspect: r.aspect,
         found_at: Timestamp::from_utc(r.found_at),
-        problem_id: ProblemId(r.problem_id),
+        problem_id: r.problem_id.map(ProblemId),
         attachment_ids: files.into_iter().map(|(a,)| AttachmentId(a)).collect(),
         created_at: Timestamp::from_utc(r.created_at),
     })
+}
+
+/// Writes the problem a finding makes: the inspected unit's, source 督查发现, category the
+/// aspect, deadline the plan's working days after the visit.
+async fn file_problem(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    plan: &Plan,
+    f: &FindingFields,
+    calendar: &WorkCalendar,
+    t: &LightThresholds,
+    now: Timestamp,
+) -> StoreResult<ProblemId> {
+    let found_at = f.found_at.unwrap_or(now);
+    let deadline = calendar.add_working_days(china_date(found_at.utc()), plan.deadline_working_days).value;
+    let (mut fields, measures) = NewProblem {
+        description: Some(f.description(&plan.theme)),
+        unit_id: Some(f.unit_id),
+        category: f.aspect.clone(),
+        problem_type: Some(ProblemType::TimeLimited),
+        deadline: Some(deadline),
+        campaign_id: plan.campaign_id,
+        sources: vec![SourceKind::Inspection],
+        ..Default::default()
+    }
+    .validate()?;
+    check_refs(c, &mut fields).await?;
+    Ok(insert_new(c, actor, &fields, &measures, &[], t, now).await?.id)
+}
+
+/// Writes the problems of a covert round's findings once the round has ended.
+pub(crate) async fn file_held_findings(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    round: RoundId,
+    plan: &Plan,
+    calendar: &WorkCalendar,
+    t: &LightThresholds,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let held: Vec<FindingRow> = c
+        .fetch_all(
+            Q::new(format!("SELECT {COLUMNS} FROM findings WHERE round_id = $1 AND problem_id IS NULL ORDER BY id"))
+                .bind(round),
+        )
+        .await?;
+    for r in held {
+        let f = FindingFields {
+            unit_id: UnitId(r.unit_id),
+            answers: from_json(&r.answers, "finding answers")?,
+            note: r.note,
+            aspect: Some(r.aspect),
+            found_at: Some(Timestamp::from_utc(r.found_at)),
+            attachment_ids: Vec::new(),
+        };
+        let problem = file_problem(c, actor, plan, &f, calendar, t, now).await?;
+        c.execute(Q::new("UPDATE findings SET problem_id = $1 WHERE id = $2").bind(problem).bind(r.id)).await?;
+    }
+    Ok(())
 }
 
 /// Refuses a reader who may not see this round's targets (a covert round before its end).
@@ -123,21 +184,15 @@ impl Store {
                     require_attachable(&mut c, &actor, *a, &format!("attachment_ids[{i}]")).await?;
                 }
                 let found_at = f.found_at.unwrap_or(now);
-                let deadline = calendar.add_working_days(china_date(found_at.utc()), plan.deadline_working_days).value;
                 let aspect = f.aspect.clone().or(plan.category.clone()).unwrap_or(plan.theme.clone());
-                let (mut fields, measures) = NewProblem {
-                    description: Some(f.description(&plan.theme)),
-                    unit_id: Some(f.unit_id),
-                    category: Some(aspect.clone()),
-                    problem_type: Some(ProblemType::TimeLimited),
-                    deadline: Some(deadline),
-                    campaign_id: plan.campaign_id,
-                    sources: vec![SourceKind::Inspection],
-                    ..Default::default()
-                }
-                .validate()?;
-                check_refs(&mut c, &mut fields).await?;
-                let problem = insert_new(&mut c, &actor, &fields, &measures, &[], &t, now).await?;
+                // A covert round's findings reach the ledger when it ends: a problem written now
+                // would tell the office and the unit where the round went.
+                let problem = if plan.covert {
+                    None
+                } else {
+                    let f = FindingFields { aspect: Some(aspect.clone()), found_at: Some(found_at), ..f.clone() };
+                    Some(file_problem(&mut c, &actor, &plan, &f, &calendar, &t, now).await?)
+                };
                 let person = actor_person(&mut c, &actor).await?;
                 let id: i64 = c
                     .scalar(
@@ -153,7 +208,7 @@ impl Store {
                         .bind(f.note.clone())
                         .bind(aspect)
                         .bind(found_at)
-                        .bind(problem.id)
+                        .bind(problem)
                         .bind(actor.account_id)
                         .bind(now),
                     )
@@ -212,15 +267,6 @@ impl Store {
                 })
             })
             .await
-    }
-
-    /// The finding a problem was made from, if any (shown on the problem's page).
-    pub async fn finding_of_problem(&self, problem: ProblemId) -> StoreResult<Option<(FindingId, RoundId)>> {
-        let row: Option<(i64, i64)> = self
-            .db
-            .fetch_optional(Q::new("SELECT id, round_id FROM findings WHERE problem_id = $1").bind(problem))
-            .await?;
-        Ok(row.map(|(f, r)| (FindingId(f), RoundId(r))))
     }
 }
 

@@ -374,12 +374,25 @@ impl Store {
             .await
     }
 
-    /// Ends a drawn round: covert targets become visible and the seed is revealed.
+    /// Ends a drawn round: covert targets become visible, the seed is revealed, and a covert
+    /// round's findings are written into the ledger.
     pub async fn end_round(&self, actor: &Actor, id: RoundId) -> StoreResult<Round> {
         authorize(actor, Permission::ManageInspections, Party::Office)?;
+        let t = self.light_thresholds().await?.value;
+        let calendar = self.calendar().await?;
         let now = self.now();
         let actor = actor.clone();
-        self.db.write(move |tx| Box::pin(async move { step(&mut tx.conn(), &actor, id, "end", now, None).await })).await
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let ended = step(&mut c, &actor, id, "end", now, None).await?;
+                    let plan = plans::require(&mut c, ended.plan_id).await?;
+                    super::findings::file_held_findings(&mut c, &actor, id, &plan, &calendar, &t, now).await?;
+                    Ok(ended)
+                })
+            })
+            .await
     }
 
     pub async fn get_round(&self, actor: &Actor, id: RoundId) -> StoreResult<Round> {
