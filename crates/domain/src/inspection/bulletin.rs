@@ -5,7 +5,7 @@
 
 use crate::accountability::ActionKind;
 use crate::error::{DomainError, Issue, Problems};
-use crate::ids::{FindingId, InspectionBulletinId, PersonId, ProblemId, RoundId, UnitId};
+use crate::ids::{FindingId, InspectionBulletinId, PersonId, PlanId, ProblemId, RoundId, UnitId};
 use crate::text;
 use crate::time::Timestamp;
 use chrono::NaiveDate;
@@ -144,6 +144,11 @@ pub struct NewInspectionBulletin {
     pub period_to: Option<NaiveDate>,
     /// One round only (its findings); the period still bounds actions and praise.
     pub round_id: Option<RoundId>,
+    /// The rounds of one plan only.
+    pub plan_id: Option<PlanId>,
+    /// An area (a district, a system): only rounds that visited units under it, and actions on
+    /// its units and their people.
+    pub area_unit_id: Option<UnitId>,
     /// An editor's note printed above the figures.
     pub note: Option<String>,
 }
@@ -155,6 +160,8 @@ pub struct BulletinFields {
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
     pub round_id: Option<RoundId>,
+    pub plan_id: Option<PlanId>,
+    pub area_unit_id: Option<UnitId>,
     pub note: Option<String>,
 }
 
@@ -183,6 +190,8 @@ impl NewInspectionBulletin {
             period_from,
             period_to,
             round_id: self.round_id,
+            plan_id: self.plan_id,
+            area_unit_id: self.area_unit_id,
             note,
         })
     }
@@ -224,13 +233,15 @@ pub struct BulletinAction {
 pub struct InspectionBulletin {
     pub id: InspectionBulletinId,
     pub year: i32,
-    /// 第N期, counted per year.
+    /// 第N期, counted per issuer and year.
     pub number: u32,
     pub title: String,
     pub issuer: String,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
     pub round_id: Option<RoundId>,
+    pub plan_id: Option<PlanId>,
+    pub area_unit_id: Option<UnitId>,
     pub note: Option<String>,
     pub figures: InspectionFigures,
     pub units: Vec<BulletinUnit>,

@@ -131,7 +131,8 @@ CREATE TABLE reinspection_items (
     PRIMARY KEY (reinspection_id, problem_id)
 );
 
--- Published inspection bulletins (督查通报): numbered per year, their content frozen as JSON.
+-- Published inspection bulletins (督查通报): numbered per issuer and year, their content frozen
+-- as JSON.
 CREATE TABLE inspection_bulletins (
     id INTEGER PRIMARY KEY,
     year INTEGER NOT NULL,
@@ -141,8 +142,10 @@ CREATE TABLE inspection_bulletins (
     period_from TEXT NOT NULL,
     period_to TEXT NOT NULL,
     round_id INTEGER REFERENCES inspection_rounds(id),
+    plan_id INTEGER REFERENCES inspection_plans(id),
+    area_unit_id INTEGER REFERENCES units(id),
     body TEXT NOT NULL,
     published_by INTEGER REFERENCES accounts(id),
     published_at TEXT NOT NULL,
-    UNIQUE (year, number)
+    UNIQUE (issuer, year, number)
 );

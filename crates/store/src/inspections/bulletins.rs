@@ -7,21 +7,27 @@ use crate::Store;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::page::{Page, PageRequest};
+use crate::units::{require_live, subtree};
 use crate::versioned::created;
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use rectify_domain::accountability::ActionKind;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
-use rectify_domain::ids::{FindingId, InspectionBulletinId, PersonId, ProblemId, RoundId, UnitId};
+use rectify_domain::ids::{FindingId, InspectionBulletinId, PersonId, PlanId, ProblemId, RoundId, UnitId};
 use rectify_domain::inspection::{
     ActionFact, BulletinAction, BulletinFields, BulletinFinding, BulletinUnit, FindingFact, InspectionBulletin,
     NewInspectionBulletin, RoundFact, RoundStatus, inspection_figures,
 };
 use rectify_domain::time::{Timestamp, china_date, start_of_china_day};
 use rectify_domain::{DomainError, Entity};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// The ended rounds a bulletin covers: the one named, or those held in the period.
-async fn covered_rounds(c: &mut Conn<'_>, f: &BulletinFields) -> StoreResult<Vec<RoundId>> {
+/// The ended rounds a bulletin covers: the one named, or those held in the period (of the
+/// plan, in the area when given).
+async fn covered_rounds(
+    c: &mut Conn<'_>,
+    f: &BulletinFields,
+    area: Option<&HashSet<i64>>,
+) -> StoreResult<Vec<RoundId>> {
     if let Some(id) = f.round_id {
         let r = rounds::row(c, id).await?;
         let status = r.status()?;
@@ -31,18 +37,29 @@ async fn covered_rounds(c: &mut Conn<'_>, f: &BulletinFields) -> StoreResult<Vec
         }
         return Ok(vec![id]);
     }
-    let ids: Vec<(i64,)> = c
-        .fetch_all(
-            Q::new(
-                "SELECT id FROM inspection_rounds WHERE status = $1 AND scheduled_on >= $2 AND scheduled_on <= $3 \
-                 ORDER BY scheduled_on, id",
-            )
+    let mut q =
+        Q::new("SELECT id FROM inspection_rounds WHERE status = $1 AND scheduled_on >= $2 AND scheduled_on <= $3")
             .bind(RoundStatus::Ended.as_str())
             .bind(f.period_from)
-            .bind(f.period_to),
-        )
-        .await?;
-    Ok(ids.into_iter().map(|(i,)| RoundId(i)).collect())
+            .bind(f.period_to);
+    if let Some(plan) = f.plan_id {
+        q.push(" AND plan_id = ").push_bind(plan);
+    }
+    q.push(" ORDER BY scheduled_on, id");
+    let ids: Vec<(i64,)> = c.fetch_all(q).await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for (id,) in ids {
+        let visited_here = match area {
+            None => true,
+            Some(units) => {
+                groups(c, RoundId(id)).await?.iter().flat_map(|g| &g.targets).any(|u| units.contains(&u.get()))
+            }
+        };
+        if visited_here {
+            out.push(RoundId(id));
+        }
+    }
+    Ok(out)
 }
 
 record! {
@@ -64,6 +81,7 @@ record! {
         person_id: Option<i64>,
         reason: String,
         decided_on: NaiveDate,
+        person_unit_id: Option<i64>,
     }
 }
 
@@ -73,7 +91,17 @@ async fn names(c: &mut Conn<'_>, table: &str) -> StoreResult<HashMap<i64, String
 }
 
 async fn compose(c: &mut Conn<'_>, f: &BulletinFields, issued_before: u32) -> StoreResult<InspectionBulletinDraft> {
-    let round_ids = covered_rounds(c, f).await?;
+    let area: Option<HashSet<i64>> = match f.area_unit_id {
+        Some(u) => {
+            require_live(c, u, "area_unit_id").await?;
+            Some(subtree(c, u).await?.into_iter().map(|u| u.get()).collect())
+        }
+        None => None,
+    };
+    if let Some(plan) = f.plan_id {
+        super::plans::get(c, plan).await?.ok_or_else(|| DomainError::unknown("plan_id", Entity::InspectionPlan))?;
+    }
+    let round_ids = covered_rounds(c, f, area.as_ref()).await?;
     let mut round_facts = Vec::with_capacity(round_ids.len());
     let mut finding_rows: Vec<FindingRow> = Vec::new();
     for id in &round_ids {
@@ -92,14 +120,26 @@ async fn compose(c: &mut Conn<'_>, f: &BulletinFields, issued_before: u32) -> St
     let actions: Vec<ActionRow> = c
         .fetch_all(
             Q::new(
-                "SELECT kind, unit_id, person_id, reason, decided_on FROM action_records \
-                 WHERE status = $1 AND decided_on >= $2 AND decided_on <= $3 ORDER BY decided_on, id",
+                "SELECT a.kind, a.unit_id, a.person_id, a.reason, a.decided_on, p.unit_id AS person_unit_id \
+                 FROM action_records a LEFT JOIN people p ON p.id = a.person_id \
+                 WHERE a.status = $1 AND a.decided_on >= $2 AND a.decided_on <= $3 ORDER BY a.decided_on, a.id",
             )
             .bind("confirmed")
             .bind(f.period_from)
             .bind(f.period_to),
         )
         .await?;
+    // In an area: actions on its units, or on people working in them.
+    let actions: Vec<ActionRow> = match &area {
+        None => actions,
+        Some(units) => {
+            actions.into_iter().filter(|a| a.unit_id.or(a.person_unit_id).is_some_and(|u| units.contains(&u))).collect()
+        }
+    };
+    let finding_rows: Vec<FindingRow> = match &area {
+        None => finding_rows,
+        Some(units) => finding_rows.into_iter().filter(|r| units.contains(&r.unit_id)).collect(),
+    };
     let units = names(c, "units").await?;
     let people = names(c, "people").await?;
     let mut finding_facts = Vec::with_capacity(finding_rows.len());
@@ -168,12 +208,15 @@ record! {
         period_from: NaiveDate,
         period_to: NaiveDate,
         round_id: Option<i64>,
+        plan_id: Option<i64>,
+        area_unit_id: Option<i64>,
         body: String,
         published_at: DateTime<Utc>,
     }
 }
 
-const COLUMNS: &str = "id, year, number, title, issuer, period_from, period_to, round_id, body, published_at";
+const COLUMNS: &str =
+    "id, year, number, title, issuer, period_from, period_to, round_id, plan_id, area_unit_id, body, published_at";
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Body {
@@ -194,6 +237,8 @@ impl BulletinRow {
             period_from: self.period_from,
             period_to: self.period_to,
             round_id: self.round_id.map(RoundId),
+            plan_id: self.plan_id.map(PlanId),
+            area_unit_id: self.area_unit_id.map(UnitId),
             note: body.note,
             figures: body.draft.figures,
             units: body.draft.units,
@@ -231,9 +276,10 @@ impl Store {
                     let before: i64 = c
                         .scalar(
                             Q::new(
-                                "SELECT COUNT(*) FROM inspection_bulletins WHERE published_at >= $1 \
-                                 AND published_at < $2",
+                                "SELECT COUNT(*) FROM inspection_bulletins WHERE issuer = $1 AND published_at >= $2 \
+                                 AND published_at < $3",
                             )
+                            .bind(f.issuer.as_str())
                             .bind(start_of_china_day(f.period_from))
                             .bind(start_of_china_day(after)),
                         )
@@ -241,8 +287,12 @@ impl Store {
                     let draft = compose(&mut c, &f, before.clamp(0, i64::from(u32::MAX)) as u32).await?;
                     let number: i64 = c
                         .scalar(
-                            Q::new("SELECT COALESCE(MAX(number), 0) + 1 FROM inspection_bulletins WHERE year = $1")
-                                .bind(i64::from(year)),
+                            Q::new(
+                                "SELECT COALESCE(MAX(number), 0) + 1 FROM inspection_bulletins \
+                                 WHERE issuer = $1 AND year = $2",
+                            )
+                            .bind(f.issuer.as_str())
+                            .bind(i64::from(year)),
                         )
                         .await?;
                     let body = to_json(&Body { note: f.note.clone(), draft })?;
@@ -250,8 +300,8 @@ impl Store {
                         .scalar(
                             Q::new(
                                 "INSERT INTO inspection_bulletins (year, number, title, issuer, period_from, \
-                                 period_to, round_id, body, published_by, published_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                 period_to, round_id, plan_id, area_unit_id, body, published_by, published_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $11, $12, $8, $9, $10) RETURNING id",
                             )
                             .bind(i64::from(year))
                             .bind(number)
@@ -262,7 +312,9 @@ impl Store {
                             .bind(f.round_id)
                             .bind(body)
                             .bind(actor.account_id)
-                            .bind(now),
+                            .bind(now)
+                            .bind(f.plan_id)
+                            .bind(f.area_unit_id),
                         )
                         .await?;
                     let b = read(&mut c, InspectionBulletinId(id)).await?;
