@@ -129,6 +129,8 @@ enum Fix {
     /// The problem list, asked for one problem by its text.
     ProblemList,
     CaseList,
+    /// An accountability action recorded (so confirmed) about the unit.
+    Action,
 }
 
 impl Fix {
@@ -147,6 +149,7 @@ impl Fix {
                 | Fix::FreshCase
                 | Fix::ProblemList
                 | Fix::CaseList
+                | Fix::Action
         )
     }
 }
@@ -213,6 +216,10 @@ const MANAGE: &str = "DD AA AA DD DD DD DD";
 const READ: &str = "DD AA AA AD AD AA DD";
 /// Acting on a problem or case: the office anything, a unit's staff their own.
 const WRITE: &str = "DD AA AA AD AD DD DD";
+/// Accountability records and points: the office all, a unit's staff their own, nobody else.
+const ACCOUNTABLE: &str = "DD AA AA AD AD DD DD";
+/// Lists of accountability records and points: the office and unit staff (their own rows).
+const ACCOUNTABLE_LIST: &str = "D A A A A D D";
 
 fn row(method: Method, path: &'static str, query: &'static str, fix: Fix, body: BodyFn, expect: &'static str) -> Entry {
     Entry { method, path, query, fix, body, expect }
@@ -306,6 +313,17 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/api/v1/intake-sessions",                     "", F::None,           intake_session,  OFFICE),
         row(GET,    "/api/v1/intake-sessions/{id}",                "", F::IntakeSession,  none,            OFFICE),
         row(GET,    "/api/v1/outbox",                              "", F::None,           none,            ADMIN),
+        // Accountability: the office decides; a unit's staff read their own. Confirming or
+        // dismissing a recorded (already confirmed) action is a 409 for the office.
+        row(GET,    "/api/v1/actions",                             "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(POST,   "/api/v1/actions",                             "", F::InUnit,         new_action,      MANAGE),
+        row(GET,    "/api/v1/actions/{id}",                        "", F::Action,         none,            ACCOUNTABLE),
+        row(POST,   "/api/v1/actions/{id}/confirm",                "", F::Action,         none,            MANAGE),
+        row(POST,   "/api/v1/actions/{id}/dismiss",                "", F::Action,         dismissal,       MANAGE),
+        row(POST,   "/api/v1/actions/proposals/run",               "", F::None,           none,            OFFICE),
+        row(GET,    "/api/v1/points",                              "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(POST,   "/api/v1/points/deductions",                   "", F::Person,         deduction,       MANAGE),
+        row(GET,    "/api/v1/people/{id}/points",                  "", F::Person,         none,            ACCOUNTABLE),
         // The public portal.
         row(GET,    "/",                                           "", F::None,           none,            PUBLIC),
         row(GET,    "/submit",                                     "", F::None,           none,            PUBLIC),
@@ -409,6 +427,18 @@ fn unit_patch(_: &P, _: Caller) -> Body {
 /// The unit's edit form, sent back with its own name.
 fn unit_edit_form(p: &P, _: Caller) -> Body {
     form(&[("name", p.extra.clone())])
+}
+
+fn new_action(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"kind": "bulletin", "unit_id": p.unit, "reason": format!("mx action {}", p.n)}))
+}
+
+fn dismissal(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"reason": "mx dismissed"}))
+}
+
+fn deduction(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"person_id": p.id, "kind": "verified_complaint", "reason": "mx complaint"}))
 }
 
 fn new_person(p: &P, _: Caller) -> Body {
@@ -655,6 +685,7 @@ struct World {
     problems: [(String, String); 3],
     cases: [(String, String); 3],
     attachments: [String; 3],
+    actions: [String; 3],
     published: String,
     campaign: String,
     batch: String,
@@ -746,6 +777,7 @@ impl World {
         let mut problems = Vec::new();
         let mut cases = Vec::new();
         let mut attachments = Vec::new();
+        let mut actions = Vec::new();
         for (u, tag) in units.iter().zip(["alpha", "sub", "beta"]) {
             people.push(
                 app.post("/api/v1/people", json!({"name": format!("mx {tag}"), "unit_id": u})).await.expect(201).id(),
@@ -766,6 +798,15 @@ impl World {
             let marker = format!("mx-case-{tag}");
             let case = assigned_case(app, u, &marker).await;
             cases.push((case, marker));
+            actions.push(
+                app.post(
+                    "/api/v1/actions",
+                    json!({"kind": "bulletin", "unit_id": u, "reason": format!("mx-action-{tag}")}),
+                )
+                .await
+                .expect(201)
+                .id(),
+            );
         }
         let published =
             app.problem(json!({"description": "mx published", "unit_id": &unit_b, "published": true})).await["id"]
@@ -800,6 +841,7 @@ impl World {
             problems: problems.try_into().unwrap(),
             cases: cases.try_into().unwrap(),
             attachments: attachments.try_into().unwrap(),
+            actions: actions.try_into().unwrap(),
             published,
             campaign,
             batch,
@@ -902,6 +944,7 @@ impl World {
                     .id();
             }
             Fix::Case => p.id = self.cases[slot].0.clone(),
+            Fix::Action => p.id = self.actions[slot].clone(),
             Fix::FreshCase => p.id = assigned_case(app, &unit, &format!("mx fresh case {}", p.n)).await,
             Fix::ProblemList => {
                 let (id, text) = self.problems[slot].clone();
