@@ -237,5 +237,6 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     d.summary.problems += t.run(d.store, &d.actor, now).await?.len();
     let found = inspections::anning(d, &pools, start).await?;
     d.summary.rounds += found.discipline_rounds.len() + found.special_rounds.len();
-    Ok(())
+    let praised: Vec<UnitId> = units.iter().map(|u| u.0).filter(|u| !found.named_units.contains(u)).collect();
+    crate::accountability::anning(d, district, &found, &praised, start).await
 }

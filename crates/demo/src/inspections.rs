@@ -27,8 +27,11 @@ pub(crate) struct Pools {
 
 /// The units found wanting in the special rounds (named in bulletins later).
 pub(crate) struct Found {
-    pub discipline_rounds: Vec<RoundId>,
-    pub special_rounds: Vec<RoundId>,
+    pub discipline_plan: PlanId,
+    pub special_plan: PlanId,
+    /// Each round and its day.
+    pub discipline_rounds: Vec<(RoundId, NaiveDate)>,
+    pub special_rounds: Vec<(RoundId, NaiveDate)>,
     pub named_units: Vec<UnitId>,
 }
 
@@ -118,7 +121,13 @@ pub(crate) async fn anning(d: &mut Demo<'_>, pools: &Pools, start: NaiveDate) ->
         },
     )
     .await?;
-    let mut found = Found { discipline_rounds: Vec::new(), special_rounds: Vec::new(), named_units: Vec::new() };
+    let mut found = Found {
+        discipline_plan: discipline,
+        special_plan: discipline,
+        discipline_rounds: Vec::new(),
+        special_rounds: Vec::new(),
+        named_units: Vec::new(),
+    };
     let mut n = 0u32;
     for (k, count) in [10u32, 10, 9, 9].into_iter().enumerate() {
         let day = days_before(today, 100 - 21 * k as u64);
@@ -137,7 +146,7 @@ pub(crate) async fn anning(d: &mut Demo<'_>, pools: &Pools, start: NaiveDate) ->
             n += 1;
         }
         end(d, round.id, day).await?;
-        found.discipline_rounds.push(round.id);
+        found.discipline_rounds.push((round.id, day));
     }
 
     // 专项督查: two rounds by 3 groups of the 作风督查员, 36 units each (72 家次); 24 units
@@ -161,6 +170,7 @@ pub(crate) async fn anning(d: &mut Demo<'_>, pools: &Pools, start: NaiveDate) ->
         },
     )
     .await?;
+    found.special_plan = special;
     let mut t = 0usize;
     for k in 0..2u64 {
         let day = days_before(today, 60 - 25 * k);
@@ -186,7 +196,7 @@ pub(crate) async fn anning(d: &mut Demo<'_>, pools: &Pools, start: NaiveDate) ->
             t += 1;
         }
         end(d, round.id, day).await?;
-        found.special_rounds.push(round.id);
+        found.special_rounds.push((round.id, day));
     }
 
     Ok(found)

@@ -5,6 +5,7 @@
 //! 宁海县教育局's hotline and mailbox (seed 001) replayed as 110 citizen cases.
 //! Dates are relative to today so the warning lights mean something.
 
+mod accountability;
 mod anning;
 mod caidian;
 mod inspections;

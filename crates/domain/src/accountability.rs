@@ -1,8 +1,15 @@
 //! Accountability (问责) and praise, the rules that propose an action, and the yearly points of
 //! staff members (seed 003: 12 points a year, a verified complaint costs 4, 诫勉谈话 at zero).
 
-use crate::error::{DomainError, Issue};
+use crate::error::{DomainError, Issue, Problems};
+use crate::ids::{ActionRecordId, CaseId, DeductionId, FindingId, PersonId, ProblemId, UnitId};
+use crate::text;
+use crate::time::Timestamp;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+/// Links per kind on one action; a bulletin of seed 000 names 14 units, so this is generous.
+pub const MAX_LINKS: usize = 100;
 
 /// What is done to a unit or a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -160,6 +167,291 @@ pub fn balance(scheme: &PointsScheme, year: i32, costs: &[u32]) -> PointsBalance
     PointsBalance { year, remaining, deducted: deducted.min(scheme.yearly), reached_zero: remaining == 0 }
 }
 
+/// Why the system proposed an action (none: recorded by a person).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalRule {
+    /// A problem red for longer than [`ProposalRules::red_working_days`].
+    RedProblem,
+    /// A case still overdue long after its overdue reminder (催办).
+    OverdueAfterReminder,
+    /// A person's points for the year reached zero.
+    PointsExhausted,
+}
+
+impl ProposalRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalRule::RedProblem => "red_problem",
+            ProposalRule::OverdueAfterReminder => "overdue_after_reminder",
+            ProposalRule::PointsExhausted => "points_exhausted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ProposalRule> {
+        [ProposalRule::RedProblem, ProposalRule::OverdueAfterReminder, ProposalRule::PointsExhausted]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// An accountability action or praise, recorded by a person or proposed by a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionRecord {
+    pub id: ActionRecordId,
+    pub kind: ActionKind,
+    pub status: ActionStatus,
+    pub unit_id: Option<UnitId>,
+    pub unit_name: Option<String>,
+    pub person_id: Option<PersonId>,
+    pub person_name: Option<String>,
+    pub reason: String,
+    /// The day of the decision (for a proposal: the day it was proposed, then the day confirmed).
+    pub decided_on: NaiveDate,
+    /// Who decided (e.g. 区纪委).
+    pub deciding_body: Option<String>,
+    pub rule: Option<ProposalRule>,
+    pub problem_ids: Vec<ProblemId>,
+    pub case_ids: Vec<CaseId>,
+    /// Inspection findings (plain ids: findings live in their own module).
+    pub finding_ids: Vec<FindingId>,
+    pub confirmed_by: Option<String>,
+    pub confirmed_at: Option<Timestamp>,
+    pub dismissed_by: Option<String>,
+    pub dismissed_at: Option<Timestamp>,
+    pub dismissed_reason: Option<String>,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// Body of `POST /api/v1/actions`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAction {
+    /// One of [`ActionKind`]'s names (`bulletin`, `admonishing_talk`, …).
+    pub kind: Option<String>,
+    /// The unit acted on; at least one of `unit_id` and `person_id`.
+    pub unit_id: Option<UnitId>,
+    pub person_id: Option<PersonId>,
+    pub reason: Option<String>,
+    /// Defaults to today.
+    pub decided_on: Option<NaiveDate>,
+    pub deciding_body: Option<String>,
+    #[serde(default)]
+    pub problem_ids: Vec<ProblemId>,
+    #[serde(default)]
+    pub case_ids: Vec<CaseId>,
+    #[serde(default)]
+    pub finding_ids: Vec<FindingId>,
+}
+
+/// A valid [`NewAction`] (references still to be checked by the store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionFields {
+    pub kind: ActionKind,
+    pub unit_id: Option<UnitId>,
+    pub person_id: Option<PersonId>,
+    pub reason: String,
+    pub decided_on: NaiveDate,
+    pub deciding_body: Option<String>,
+    pub problem_ids: Vec<ProblemId>,
+    pub case_ids: Vec<CaseId>,
+    pub finding_ids: Vec<FindingId>,
+}
+
+/// Sorted, without repeats, at most [`MAX_LINKS`].
+fn links<T: Ord + Copy>(p: &mut Problems, field: &str, ids: &[T]) -> Vec<T> {
+    if ids.len() > MAX_LINKS {
+        p.push(field, Issue::TooMany { max: MAX_LINKS });
+    }
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+fn kind_of(p: &mut Problems, kind: Option<&str>) -> Option<ActionKind> {
+    match kind.map(text::clean) {
+        None | Some("") => {
+            p.push("kind", Issue::Required);
+            None
+        }
+        Some(k) => ActionKind::parse(k).or_else(|| {
+            let expected = ActionKind::ALL.iter().map(|k| k.as_str().to_owned()).collect();
+            p.push("kind", Issue::NotOneOf { expected });
+            None
+        }),
+    }
+}
+
+impl NewAction {
+    /// `today` is the default decision date; a decision cannot be dated in the future.
+    pub fn validate(&self, today: NaiveDate) -> Result<ActionFields, DomainError> {
+        let mut p = Problems::new();
+        let kind = kind_of(&mut p, self.kind.as_deref());
+        if self.unit_id.is_none() && self.person_id.is_none() {
+            p.push("unit_id", Issue::Required);
+        }
+        let reason = p.take(text::required("reason", self.reason.as_deref(), text::TEXT_MAX));
+        let deciding_body = p.take(text::optional("deciding_body", self.deciding_body.as_deref(), text::NAME_MAX));
+        let decided_on = self.decided_on.unwrap_or(today);
+        if decided_on > today {
+            p.push("decided_on", Issue::OutOfRange { min: 0, max: 0 });
+        }
+        let problem_ids = links(&mut p, "problem_ids", &self.problem_ids);
+        let case_ids = links(&mut p, "case_ids", &self.case_ids);
+        let finding_ids = links(&mut p, "finding_ids", &self.finding_ids);
+        let (Some(kind), Some(reason), Some(deciding_body), true) = (kind, reason, deciding_body, p.is_empty()) else {
+            return Err(p.into_error());
+        };
+        Ok(ActionFields {
+            kind,
+            unit_id: self.unit_id,
+            person_id: self.person_id,
+            reason,
+            decided_on,
+            deciding_body,
+            problem_ids,
+            case_ids,
+            finding_ids,
+        })
+    }
+}
+
+/// Body of `POST /api/v1/actions/{id}/dismiss`: a proposal is only set aside with a reason.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DismissRequest {
+    pub reason: Option<String>,
+    /// The version read, to refuse a decision on a record that changed since.
+    pub version: Option<i64>,
+}
+
+impl DismissRequest {
+    pub fn validate(&self) -> Result<String, DomainError> {
+        text::required("reason", self.reason.as_deref(), text::TEXT_MAX).map_err(|e| DomainError::Invalid(vec![e]))
+    }
+}
+
+/// Body of `POST /api/v1/points/deductions`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewDeduction {
+    pub person_id: Option<PersonId>,
+    /// A deduction type of the points scheme (`verified_complaint`, …).
+    pub kind: Option<String>,
+    pub reason: Option<String>,
+    /// The day of the offence; its year is the year charged. Defaults to today.
+    pub date: Option<NaiveDate>,
+    pub case_id: Option<CaseId>,
+    pub problem_id: Option<ProblemId>,
+    pub finding_id: Option<FindingId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeductionFields {
+    pub person_id: PersonId,
+    pub kind: String,
+    pub points: u32,
+    pub reason: String,
+    pub date: NaiveDate,
+    pub year: i32,
+    pub case_id: Option<CaseId>,
+    pub problem_id: Option<ProblemId>,
+    pub finding_id: Option<FindingId>,
+}
+
+impl NewDeduction {
+    pub fn validate(&self, scheme: &PointsScheme, today: NaiveDate) -> Result<DeductionFields, DomainError> {
+        let mut p = Problems::new();
+        if self.person_id.is_none() {
+            p.push("person_id", Issue::Required);
+        }
+        let kind = match self.kind.as_deref().map(text::clean) {
+            None | Some("") => {
+                p.push("kind", Issue::Required);
+                None
+            }
+            Some(k) => match scheme.cost(k) {
+                Ok(cost) => Some((k.to_owned(), cost)),
+                Err(DomainError::Invalid(errors)) => {
+                    p.extend(errors);
+                    None
+                }
+                Err(other) => return Err(other),
+            },
+        };
+        let reason = p.take(text::required("reason", self.reason.as_deref(), text::TEXT_MAX));
+        let date = self.date.unwrap_or(today);
+        if date > today {
+            p.push("date", Issue::OutOfRange { min: 0, max: 0 });
+        }
+        let (Some(person_id), Some((kind, points)), Some(reason), true) = (self.person_id, kind, reason, p.is_empty())
+        else {
+            return Err(p.into_error());
+        };
+        Ok(DeductionFields {
+            person_id,
+            kind,
+            points,
+            reason,
+            date,
+            year: date.year(),
+            case_id: self.case_id,
+            problem_id: self.problem_id,
+            finding_id: self.finding_id,
+        })
+    }
+}
+
+/// One deduction of points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Deduction {
+    pub id: DeductionId,
+    pub person_id: PersonId,
+    pub year: i32,
+    pub kind: String,
+    /// What the scheme charged when it was recorded (the balance never goes below zero).
+    pub points: u32,
+    pub reason: String,
+    pub date: NaiveDate,
+    pub case_id: Option<CaseId>,
+    pub problem_id: Option<ProblemId>,
+    pub finding_id: Option<FindingId>,
+    pub created_by: String,
+    pub created_at: Timestamp,
+}
+
+/// A person's points in a year: a line of the points table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonPoints {
+    pub person_id: PersonId,
+    pub name: String,
+    pub unit_id: Option<UnitId>,
+    pub unit_name: Option<String>,
+    pub year: i32,
+    pub yearly: u32,
+    pub remaining: u32,
+    pub deducted: u32,
+    pub reached_zero: bool,
+}
+
+/// `GET /api/v1/people/{id}/points`: the balance and the deductions behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PointsStatement {
+    pub points: PersonPoints,
+    pub deductions: Vec<Deduction>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +475,45 @@ mod tests {
         assert_eq!(r.for_red_problem(11), Some(ActionKind::Interview));
         assert_eq!(r.for_overdue_case(4), None);
         assert_eq!(r.for_overdue_case(5), Some(ActionKind::CriticismBulletin));
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn an_action_names_its_bad_fields() {
+        let today = day(2026, 3, 2);
+        let a = NewAction { kind: Some("scolding".into()), decided_on: Some(day(2026, 3, 3)), ..Default::default() };
+        assert_eq!(a.validate(today).unwrap_err().fields(), ["kind", "unit_id", "reason", "decided_on"]);
+        let a = NewAction {
+            kind: Some("admonishing_talk".into()),
+            person_id: Some(PersonId(7)),
+            reason: Some(" 工作时间上网聊天 ".into()),
+            problem_ids: vec![ProblemId(3), ProblemId(1), ProblemId(3)],
+            ..Default::default()
+        };
+        let f = a.validate(today).unwrap();
+        assert_eq!((f.kind, f.decided_on, f.reason.as_str()), (ActionKind::AdmonishingTalk, today, "工作时间上网聊天"));
+        assert_eq!(f.problem_ids, [ProblemId(1), ProblemId(3)]);
+        assert_eq!(DismissRequest::default().validate().unwrap_err().fields(), ["reason"]);
+    }
+
+    #[test]
+    fn a_deduction_is_charged_to_the_year_of_its_date() {
+        let s = PointsScheme::default();
+        let today = day(2027, 1, 5);
+        let d = NewDeduction {
+            person_id: Some(PersonId(1)),
+            kind: Some("verified_complaint".into()),
+            reason: Some("有效投诉".into()),
+            date: Some(day(2026, 12, 30)),
+            ..Default::default()
+        };
+        let f = d.validate(&s, today).unwrap();
+        assert_eq!((f.year, f.points), (2026, 4));
+        let bad = NewDeduction { kind: Some("late".into()), ..Default::default() };
+        assert_eq!(bad.validate(&s, today).unwrap_err().fields(), ["person_id", "kind", "reason"]);
     }
 
     proptest! {

@@ -157,7 +157,7 @@ impl Notifier {
     }
 
     /// Runs until `shutdown` resolves: delivers the outbox every `poll`, queues reminders every
-    /// `reminders`. Errors are logged and retried on the next round.
+    /// `reminders` (and runs the accountability rules then). Errors are logged and retried on the next round.
     pub async fn run(self, store: Store, shutdown: impl std::future::Future<Output = ()>) {
         let mut poll = tokio::time::interval(self.poll);
         let mut remind = tokio::time::interval(self.reminders);
@@ -168,6 +168,10 @@ impl Notifier {
                 _ = remind.tick() => {
                     if let Err(e) = store.queue_case_reminders().await {
                         tracing::error!(error = %e, "queueing reminders failed");
+                    }
+                    // After the reminders, so that a reminder queued this round is counted.
+                    if let Err(e) = store.propose_actions().await {
+                        tracing::error!(error = %e, "proposing accountability actions failed");
                     }
                 }
                 _ = poll.tick() => {

@@ -31,7 +31,7 @@ impl ReferenceCache {
         if let Some((at, cal, s)) = &*self.inner.read().unwrap_or_else(|e| e.into_inner())
             && at.elapsed() < REFERENCE_TTL
         {
-            return Ok((cal.clone(), *s));
+            return Ok((cal.clone(), s.clone()));
         }
         let (cal, s) = db
             .read(|tx| {
@@ -41,7 +41,7 @@ impl ReferenceCache {
                 })
             })
             .await?;
-        *self.inner.write().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), cal.clone(), s));
+        *self.inner.write().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), cal.clone(), s.clone()));
         Ok((cal, s))
     }
 

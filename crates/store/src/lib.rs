@@ -2,6 +2,7 @@
 //! that change it. Every use case authorizes the actor, validates through the domain, writes in
 //! one transaction and appends its history rows in that same transaction.
 
+pub mod accountability;
 pub mod accounts;
 mod actions;
 pub mod attachments;

@@ -5,13 +5,14 @@ use crate::db::{Conn, Q};
 use crate::error::{StoreError, StoreResult};
 use crate::versioned::changed;
 
+use rectify_domain::accountability::{PointsScheme, ProposalRules};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::CaseDueRule;
 use rectify_domain::light::LightRule;
 use rectify_domain::{DomainError, Entity, Issue};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settings {
     /// A deadline this many working days away or closer shows yellow.
@@ -19,11 +20,22 @@ pub struct Settings {
     /// Working days a unit has to reply to a case, by case type (urgent cases: the same day).
     #[serde(default)]
     pub case_due: CaseDueRule,
+    /// When the system proposes accountability actions.
+    #[serde(default)]
+    pub proposal_rules: ProposalRules,
+    /// Staff members' yearly points and what each deduction costs.
+    #[serde(default)]
+    pub points: PointsScheme,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { yellow_working_days: LightRule::default().yellow_working_days, case_due: CaseDueRule::default() }
+        Settings {
+            yellow_working_days: LightRule::default().yellow_working_days,
+            case_due: CaseDueRule::default(),
+            proposal_rules: ProposalRules::default(),
+            points: PointsScheme::default(),
+        }
     }
 }
 
@@ -41,9 +53,42 @@ pub struct SettingsInput {
     pub yellow_working_days: Option<i64>,
     /// Replaces the reply deadlines by case type (each 0–60 working days).
     pub case_due: Option<CaseDueRule>,
+    /// Replaces the thresholds of the proposing rules (each 0–250 working days).
+    pub proposal_rules: Option<ProposalRules>,
+    /// Replaces the points scheme (yearly 1–100; 1–20 deduction types costing 1–100 each).
+    pub points: Option<PointsScheme>,
 }
 
 const KEY: &str = "settings";
+
+/// About a year of working days: a threshold beyond it would never fire.
+const MAX_RULE_DAYS: u32 = 250;
+
+/// A points scheme an office can run: a sensible yearly allowance and named, priced deductions.
+fn check_points(s: &PointsScheme) -> StoreResult<()> {
+    let bad = |field: &str, issue| Err(DomainError::field(field, issue).into());
+    if !(1..=100).contains(&s.yearly) {
+        return bad("points.yearly", Issue::OutOfRange { min: 1, max: 100 });
+    }
+    if s.deductions.is_empty() || s.deductions.len() > 20 {
+        return bad("points.deductions", Issue::OutOfRange { min: 1, max: 20 });
+    }
+    for (i, (name, cost)) in s.deductions.iter().enumerate() {
+        let well_formed = !name.is_empty()
+            && name.len() <= 40
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !well_formed {
+            return bad(&format!("points.deductions[{i}]"), Issue::Malformed { expected: "snake_case name".into() });
+        }
+        if !(1..=100).contains(cost) {
+            return bad(&format!("points.deductions[{i}]"), Issue::OutOfRange { min: 1, max: 100 });
+        }
+    }
+    if s.deductions.iter().enumerate().any(|(i, (n, _))| s.deductions[..i].iter().any(|(m, _)| m == n)) {
+        return bad("points.deductions", Issue::Duplicate);
+    }
+    Ok(())
+}
 
 pub(crate) async fn load(c: &mut Conn<'_>) -> StoreResult<Settings> {
     let v: Option<String> = c.scalar_optional(Q::new("SELECT value FROM settings WHERE key = $1").bind(KEY)).await?;
@@ -75,7 +120,7 @@ impl Store {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let before = load(&mut c).await?;
-                    let mut after = before;
+                    let mut after = before.clone();
                     if let Some(d) = input.yellow_working_days {
                         if !(0..=30).contains(&d) {
                             return Err(DomainError::field(
@@ -91,6 +136,18 @@ impl Store {
                             return Err(DomainError::field("case_due", Issue::OutOfRange { min: 0, max: 60 }).into());
                         }
                         after.case_due = rule;
+                    }
+                    if let Some(rules) = input.proposal_rules {
+                        let limit = |d: u32| d > MAX_RULE_DAYS;
+                        if limit(rules.red_working_days) || limit(rules.overdue_after_reminder_working_days) {
+                            let range = Issue::OutOfRange { min: 0, max: i64::from(MAX_RULE_DAYS) };
+                            return Err(DomainError::field("proposal_rules", range).into());
+                        }
+                        after.proposal_rules = rules;
+                    }
+                    if let Some(points) = input.points {
+                        check_points(&points)?;
+                        after.points = points;
                     }
                     let json = serde_json::to_string(&after).map_err(|e| StoreError::Encode(e.to_string()))?;
                     c.execute(

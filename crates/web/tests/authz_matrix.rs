@@ -146,6 +146,8 @@ enum Fix {
     /// The inspector's account, to tie to a person (one in no plan's pool, so that the
     /// inspector stays outside every round).
     Account,
+    /// An accountability action recorded (so confirmed) about the unit.
+    Action,
 }
 
 impl Fix {
@@ -164,6 +166,7 @@ impl Fix {
                 | Fix::FreshCase
                 | Fix::ProblemList
                 | Fix::CaseList
+                | Fix::Action
         )
     }
 }
@@ -232,6 +235,10 @@ const READ: &str = "DD AA AA AD AD AA DD";
 const WRITE: &str = "DD AA AA AD AD DD DD";
 /// Inspections: the office and inspectors read them.
 const INSPECT: &str = "D A A D D A D";
+/// Accountability records and points: the office all, a unit's staff their own, nobody else.
+const ACCOUNTABLE: &str = "DD AA AA AD AD DD DD";
+/// Lists of accountability records and points: the office and unit staff (their own rows).
+const ACCOUNTABLE_LIST: &str = "D A A A A D D";
 
 fn row(method: Method, path: &'static str, query: &'static str, fix: Fix, body: BodyFn, expect: &'static str) -> Entry {
     Entry { method, path, query, fix, body, expect }
@@ -359,6 +366,17 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/api/v1/inspection-bulletins/{id}",           "", F::Bulletin,       none,            INSPECT),
         row(POST,   "/app/inspection-bulletins",                   "", F::None,           bulletin_form,   OFFICE),
         row(GET,    "/app/inspection-bulletins/{id}",              "", F::Bulletin,       none,            INSPECT),
+        // Accountability: the office decides; a unit's staff read their own. Confirming or
+        // dismissing a recorded (already confirmed) action is a 409 for the office.
+        row(GET,    "/api/v1/actions",                             "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(POST,   "/api/v1/actions",                             "", F::InUnit,         new_action,      MANAGE),
+        row(GET,    "/api/v1/actions/{id}",                        "", F::Action,         none,            ACCOUNTABLE),
+        row(POST,   "/api/v1/actions/{id}/confirm",                "", F::Action,         none,            MANAGE),
+        row(POST,   "/api/v1/actions/{id}/dismiss",                "", F::Action,         dismissal,       MANAGE),
+        row(POST,   "/api/v1/actions/proposals/run",               "", F::None,           none,            OFFICE),
+        row(GET,    "/api/v1/points",                              "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(POST,   "/api/v1/points/deductions",                   "", F::Person,         deduction,       MANAGE),
+        row(GET,    "/api/v1/people/{id}/points",                  "", F::Person,         none,            ACCOUNTABLE),
         // The public portal.
         row(GET,    "/",                                           "", F::None,           none,            PUBLIC),
         row(GET,    "/submit",                                     "", F::None,           none,            PUBLIC),
@@ -462,6 +480,18 @@ fn unit_patch(_: &P, _: Caller) -> Body {
 /// The unit's edit form, sent back with its own name.
 fn unit_edit_form(p: &P, _: Caller) -> Body {
     form(&[("name", p.extra.clone())])
+}
+
+fn new_action(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"kind": "bulletin", "unit_id": p.unit, "reason": format!("mx action {}", p.n)}))
+}
+
+fn dismissal(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"reason": "mx dismissed"}))
+}
+
+fn deduction(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"person_id": p.id, "kind": "verified_complaint", "reason": "mx complaint"}))
 }
 
 fn new_person(p: &P, _: Caller) -> Body {
@@ -749,6 +779,7 @@ struct World {
     problems: [(String, String); 3],
     cases: [(String, String); 3],
     attachments: [String; 3],
+    actions: [String; 3],
     published: String,
     campaign: String,
     batch: String,
@@ -841,6 +872,7 @@ impl World {
         let mut problems = Vec::new();
         let mut cases = Vec::new();
         let mut attachments = Vec::new();
+        let mut actions = Vec::new();
         for (u, tag) in units.iter().zip(["alpha", "sub", "beta"]) {
             people.push(
                 app.post("/api/v1/people", json!({"name": format!("mx {tag}"), "unit_id": u})).await.expect(201).id(),
@@ -861,6 +893,15 @@ impl World {
             let marker = format!("mx-case-{tag}");
             let case = assigned_case(app, u, &marker).await;
             cases.push((case, marker));
+            actions.push(
+                app.post(
+                    "/api/v1/actions",
+                    json!({"kind": "bulletin", "unit_id": u, "reason": format!("mx-action-{tag}")}),
+                )
+                .await
+                .expect(201)
+                .id(),
+            );
         }
         let published =
             app.problem(json!({"description": "mx published", "unit_id": &unit_b, "published": true})).await["id"]
@@ -896,6 +937,7 @@ impl World {
             problems: problems.try_into().unwrap(),
             cases: cases.try_into().unwrap(),
             attachments: attachments.try_into().unwrap(),
+            actions: actions.try_into().unwrap(),
             published,
             campaign,
             batch,
@@ -999,6 +1041,7 @@ impl World {
                     .id();
             }
             Fix::Case => p.id = self.cases[slot].0.clone(),
+            Fix::Action => p.id = self.actions[slot].clone(),
             Fix::FreshCase => p.id = assigned_case(app, &unit, &format!("mx fresh case {}", p.n)).await,
             Fix::Plan => {
                 p.id = self.inspection.plan.clone();

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, one router per area.
 
+pub(crate) mod accountability;
 mod accounts;
 mod attachments;
 mod calendar;
@@ -40,6 +41,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(settings::router())
         .merge(cases::router())
         .merge(inspections::router())
+        .merge(accountability::router())
 }
 
 /// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the

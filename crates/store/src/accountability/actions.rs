@@ -1,0 +1,222 @@
+//! Recording, listing, confirming and dismissing actions.
+
+use super::{Origin, SELECT, authorize_view, get, get_row, insert, require_row, visible_units};
+use crate::Store;
+use crate::db::{Conn, Q};
+use crate::error::StoreResult;
+use crate::idempotency::{Created, IdempotencyKey};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::people::require_live_person;
+use crate::units::require_live;
+use crate::versioned::{self, changed, check_version, created};
+use chrono::NaiveDate;
+use rectify_domain::accountability::{ActionFields, ActionKind, ActionRecord, ActionStatus, DismissRequest, NewAction};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::ids::{ActionRecordId, PersonId, UnitId};
+use rectify_domain::{DomainError, Entity};
+
+/// Filters of `GET /api/v1/actions`.
+#[derive(Debug, Clone, Default)]
+pub struct ActionFilter {
+    /// Records about this unit (or about a person of it).
+    pub unit: Option<UnitId>,
+    pub person: Option<PersonId>,
+    pub kind: Option<ActionKind>,
+    pub status: Option<ActionStatus>,
+    /// Decided on or after.
+    pub from: Option<NaiveDate>,
+    /// Decided on or before.
+    pub to: Option<NaiveDate>,
+}
+
+/// Checks what the fields point at; returns the unit whose staff will see the record.
+async fn check_refs(c: &mut Conn<'_>, f: &ActionFields) -> StoreResult<Option<UnitId>> {
+    if let Some(u) = f.unit_id {
+        require_live(c, u, "unit_id").await?;
+    }
+    let person = match f.person_id {
+        Some(p) => Some(require_live_person(c, p, "person_id").await?),
+        None => None,
+    };
+    for (i, p) in f.problem_ids.iter().enumerate() {
+        require_row(c, "problems", p.get(), &format!("problem_ids[{i}]"), Entity::Problem).await?;
+    }
+    for (i, k) in f.case_ids.iter().enumerate() {
+        require_row(c, "cases", k.get(), &format!("case_ids[{i}]"), Entity::Case).await?;
+    }
+    Ok(f.unit_id.or(person.and_then(|p| p.unit_id)))
+}
+
+/// What a person decides about a proposal.
+enum Decision {
+    Confirm,
+    Dismiss { reason: String },
+}
+
+impl Store {
+    /// Records an action decided by a person: confirmed at once.
+    pub async fn record_action(
+        &self,
+        actor: &Actor,
+        input: NewAction,
+        key: Option<&IdempotencyKey>,
+    ) -> StoreResult<Created<ActionRecord>> {
+        authorize(actor, Permission::ManageAccountability, Party::Office)?;
+        let f = input.validate(self.today())?;
+        let now = self.now();
+        let actor = actor.clone();
+        self.create_once(key, move |tx| {
+            Box::pin(async move {
+                let mut c = tx.conn();
+                let owner = check_refs(&mut c, &f).await?;
+                let id = insert(&mut c, &f, owner, Origin::Recorded { by: &actor.username }, now)
+                    .await?
+                    .ok_or_else(|| DomainError::not_found(Entity::ActionRecord, "new"))?;
+                let record = get(&mut c, id).await?;
+                created(&mut c, &actor, now, Entity::ActionRecord, id, record).await
+            })
+        })
+        .await
+    }
+
+    pub async fn get_action(&self, actor: &Actor, id: ActionRecordId) -> StoreResult<ActionRecord> {
+        let actor = actor.clone();
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let row =
+                        get_row(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::ActionRecord, id))?;
+                    authorize_view(&mut c, &actor, row.owner()).await?;
+                    row.into_record()
+                })
+            })
+            .await
+    }
+
+    /// Newest first; unit staff see their own units' records only.
+    pub async fn list_actions(
+        &self,
+        actor: &Actor,
+        filter: &ActionFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<ActionRecord>> {
+        let (actor, f, page) = (actor.clone(), filter.clone(), page.clone());
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let visible = visible_units(&mut c, &actor).await?;
+                    let mut q = Q::new(format!("{SELECT} WHERE 1 = 1"));
+                    if let Some(units) = &visible {
+                        q.push(" AND ");
+                        q.push_in("a.owner_unit_id", units.iter().copied());
+                    }
+                    if let Some(u) = f.unit {
+                        q.push(" AND a.owner_unit_id = ").push_bind(u);
+                    }
+                    if let Some(p) = f.person {
+                        q.push(" AND a.person_id = ").push_bind(p);
+                    }
+                    if let Some(k) = f.kind {
+                        q.push(" AND a.kind = ").push_bind(k.as_str());
+                    }
+                    if let Some(s) = f.status {
+                        q.push(" AND a.status = ").push_bind(s.as_str());
+                    }
+                    if let Some(d) = f.from {
+                        q.push(" AND a.decided_on >= ").push_bind(d);
+                    }
+                    if let Some(d) = f.to {
+                        q.push(" AND a.decided_on <= ").push_bind(d);
+                    }
+                    if let Some(after) = &page.after {
+                        q.push(" AND a.id < ").push_bind(after.id);
+                    }
+                    q.push(" ORDER BY a.id DESC LIMIT ").push_bind(i64::from(page.limit) + 1);
+                    let rows: Vec<super::ActionRow> = c.fetch_all(q).await?;
+                    page.finish(rows, |r| Cursor { key: None, id: r.id }, super::ActionRow::into_record)
+                })
+            })
+            .await
+    }
+
+    /// Confirms a proposal: from now on it counts.
+    pub async fn confirm_action(
+        &self,
+        actor: &Actor,
+        id: ActionRecordId,
+        version: Option<i64>,
+    ) -> StoreResult<ActionRecord> {
+        self.decide(actor, id, version, Decision::Confirm).await
+    }
+
+    /// Sets a proposal aside, with the reason; the rule will not propose it again.
+    pub async fn dismiss_action(
+        &self,
+        actor: &Actor,
+        id: ActionRecordId,
+        input: DismissRequest,
+    ) -> StoreResult<ActionRecord> {
+        authorize(actor, Permission::ManageAccountability, Party::Office)?;
+        let reason = input.validate()?;
+        self.decide(actor, id, input.version, Decision::Dismiss { reason }).await
+    }
+
+    async fn decide(
+        &self,
+        actor: &Actor,
+        id: ActionRecordId,
+        version: Option<i64>,
+        decision: Decision,
+    ) -> StoreResult<ActionRecord> {
+        authorize(actor, Permission::ManageAccountability, Party::Office)?;
+        let (now, today) = (self.now(), self.today());
+        let actor = actor.clone();
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let before = get(&mut c, id).await?;
+                    check_version(Entity::ActionRecord, version, before.version)?;
+                    let action = match decision {
+                        Decision::Confirm => "confirm",
+                        Decision::Dismiss { .. } => "dismiss",
+                    };
+                    if before.status != ActionStatus::Proposed {
+                        return Err(DomainError::StateConflict {
+                            action: action.into(),
+                            state: before.status.as_str().into(),
+                        }
+                        .into());
+                    }
+                    let q = match &decision {
+                        // The decision is taken the day it is confirmed.
+                        Decision::Confirm => Q::new(
+                            "UPDATE action_records SET status = 'confirmed', decided_on = $1, confirmed_by = $2, \
+                             confirmed_at = $3, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5",
+                        )
+                        .bind(today)
+                        .bind(actor.username.as_str())
+                        .bind(now),
+                        Decision::Dismiss { reason } => Q::new(
+                            "UPDATE action_records SET status = 'dismissed', dismissed_reason = $1, dismissed_by = $2, \
+                             dismissed_at = $3, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5",
+                        )
+                        .bind(reason.as_str())
+                        .bind(actor.username.as_str())
+                        .bind(now),
+                    };
+                    versioned::update(&mut c, Entity::ActionRecord, before.version, q.bind(id).bind(before.version))
+                        .await?;
+                    let after = get(&mut c, id).await?;
+                    let note = match &decision {
+                        Decision::Dismiss { reason } => Some(reason.as_str()),
+                        Decision::Confirm => None,
+                    };
+                    changed(&mut c, &actor, now, Entity::ActionRecord, id, action, note, &before, after).await
+                })
+            })
+            .await
+    }
+}
