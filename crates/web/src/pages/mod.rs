@@ -3,7 +3,8 @@
 //! JavaScript; `static/app.js` only adds conveniences (copy button, auto-submitting filters).
 //! Handlers call the same store use cases as the API, with the same validation.
 
-mod admin;
+mod accountability;
+pub(crate) mod admin;
 mod cases;
 mod chart;
 mod dashboard;
@@ -42,6 +43,7 @@ pub fn site() -> Site {
         .merge(ledger::site())
         .merge(cases::site())
         .merge(admin::site())
+        .merge(accountability::site())
         .get("/static/{file}", static_file)
 }
 
@@ -129,6 +131,8 @@ fn user_view(actor: &Actor) -> UserView<'_> {
         ("create_problem", may_create_problem(actor)),
         ("view_all_cases", anywhere(Permission::ViewAllCases)),
         ("view_directory", anywhere(Permission::ViewDirectory)),
+        // Office roles, and unit staff for their own unit's records.
+        ("view_accountability", office(Permission::ViewAccountability) || actor.role.is_unit_bound()),
     ]);
     UserView {
         username: &actor.username,

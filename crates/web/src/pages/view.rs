@@ -194,6 +194,7 @@ pub fn mask_phone(v: Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rectify_domain::accountability::ActionKind;
     use rectify_domain::actor::Role;
     use rectify_domain::case::{CaseAction, CaseState, CaseType, Channel, Satisfaction, VisitMethod};
     use rectify_domain::problem::{ProblemAction, ProblemState, ProblemType};
@@ -266,6 +267,14 @@ mod tests {
         );
         built.extend(super::super::cases::BOXES.iter().map(|b| format!("inbox.box_{b}")));
         built.extend(["pending", "granted", "refused"].iter().map(|s| format!("case.extension_{s}")));
+        built.extend(ActionKind::ALL.iter().map(|k| format!("acct.kind.{}", k.as_str())));
+        built.extend(["proposed", "confirmed", "dismissed"].iter().map(|s| format!("acct.status.{s}")));
+        built.extend(
+            ["red_problem", "overdue_after_reminder", "points_exhausted", "none"]
+                .iter()
+                .map(|r| format!("acct.rule.{r}")),
+        );
+        built.extend(["recorded", "confirmed", "dismissed", "deducted"].iter().map(|d| format!("done.{d}")));
         let missing: Vec<_> = built.into_iter().filter(|k| catalog.get(k, Lang::En).is_none()).collect();
         assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
     }

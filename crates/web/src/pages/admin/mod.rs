@@ -44,7 +44,7 @@ const UNIT_PAGE: u32 = 500;
 
 /// Every unit the actor may see, following the store's pages: the tree and the unit pickers need
 /// them all, and a district has a few hundred.
-async fn all_units(st: &AppState, actor: &Actor, include_archived: bool) -> Result<Vec<Unit>, PageError> {
+pub(crate) async fn all_units(st: &AppState, actor: &Actor, include_archived: bool) -> Result<Vec<Unit>, PageError> {
     let filter = UnitFilter { include_archived, ..UnitFilter::default() };
     let mut units = Vec::new();
     let mut cursor: Option<String> = None;
@@ -97,7 +97,7 @@ fn grow<'a>(
 
 /// `[id, name]` pairs for a unit picker in tree order, each name indented by its depth (with
 /// no-break spaces, which browsers keep inside options). Units in `except` are left out.
-fn unit_options(units: &[Unit], except: &HashSet<UnitId>) -> Vec<[String; 2]> {
+pub(crate) fn unit_options(units: &[Unit], except: &HashSet<UnitId>) -> Vec<[String; 2]> {
     fn walk(nodes: &[TreeNode<'_>], depth: usize, except: &HashSet<UnitId>, out: &mut Vec<[String; 2]>) {
         for n in nodes {
             if except.contains(&n.unit.id) {
