@@ -122,6 +122,7 @@ async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
         "machine: {} logical CPUs; client and server share them",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
     );
+    draws();
 
     // Units: ten top-level units with the rest below them.
     let t = Instant::now();
@@ -345,4 +346,60 @@ async fn load(
     let secs = started.elapsed().as_secs_f64();
     let mut lat = Latencies(all);
     Ok((total as f64 / secs, lat.pct(0.5), lat.pct(0.99)))
+}
+
+/// The inspection draw and the re-inspection sample, in the domain alone (no database): a
+/// district-sized pool and a large one, drawn and verified many times.
+fn draws() {
+    use rectify_domain::ids::PersonId;
+    use rectify_domain::inspection::{DrawInput, DrawRules, PoolInspector, PoolTarget, draw, sample, verify};
+    println!("\n## Inspection draws (domain only)\n");
+    println!("| pool | rules | draws | p50 | p99 |");
+    println!("|---|---|---|---|---|");
+    for (units, inspectors, rules) in [
+        (53usize, 13usize, DrawRules { groups: 3, inspectors_per_group: 4, targets_per_group: 4, no_repeat_rounds: 2 }),
+        (300, 60, DrawRules { groups: 10, inspectors_per_group: 4, targets_per_group: 12, no_repeat_rounds: 5 }),
+    ] {
+        // Units under 10 areas; inspectors spread over the first few areas and the office (0).
+        let area = |i: usize| UnitId(1 + (i % 10) as i64);
+        let targets: Vec<PoolTarget> = (0..units)
+            .map(|i| PoolTarget {
+                unit: UnitId(100 + i as i64),
+                line: vec![UnitId(100 + i as i64), area(i)],
+                visits: (i % 3) as u32,
+            })
+            .collect();
+        let pool: Vec<PoolInspector> = (0..inspectors)
+            .map(|i| PoolInspector {
+                id: PersonId(1 + i as i64),
+                unit_line: if i % 4 == 0 { vec![area(i)] } else { vec![UnitId(0)] },
+            })
+            .collect();
+        let recent = (0..inspectors).map(|i| (PersonId(1 + i as i64), UnitId(100 + (i * 7 % units) as i64))).collect();
+        let input = DrawInput { inspectors: pool, targets, rules, recent_pairs: recent };
+        let runs = 300;
+        let mut l = Latencies(Vec::with_capacity(runs));
+        for n in 0..runs {
+            let seed = format!("bench seed {n}");
+            let t = Instant::now();
+            let d = draw(&input, seed.as_bytes());
+            l.0.push(t.elapsed());
+            if let Ok(d) = d {
+                let c = rectify_domain::inspection::commitment(seed.as_bytes());
+                debug_assert!(verify(&input, seed.as_bytes(), &c, &d).is_ok());
+            }
+        }
+        println!(
+            "| {units} units, {inspectors} inspectors | {} groups × {} inspectors × {} units | {runs} | {} | {} |",
+            rules.groups,
+            rules.inspectors_per_group,
+            rules.targets_per_group,
+            ms(l.pct(0.5)),
+            ms(l.pct(0.99))
+        );
+    }
+    let population: Vec<i64> = (1..=100_000).collect();
+    let t = Instant::now();
+    let (picked, _) = sample(&population, 10_000, b"bench");
+    println!("\nSampling 10% of 100,000 closed problems for re-inspection: {} in {}", picked.len(), ms(t.elapsed()));
 }

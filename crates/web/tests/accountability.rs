@@ -347,7 +347,65 @@ async fn unit_staff_see_their_own(backend: Backend) {
     get(&inspector, "/api/v1/points".into()).await.expect(403);
 }
 
+/// A page's HTML as the admin sees it.
+async fn page(app: &TestApp, path: &str) -> String {
+    let r = app.admin.get(app.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.text().await.unwrap()
+}
+
+/// Sends a form with the page's CSRF token; follows the redirect. The status and the page.
+async fn submit(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let token = common::hidden(&page(app, "/app/accountability").await, "_csrf");
+    let mut fields = fields.to_vec();
+    fields.push(("_csrf", &token));
+    let r = app.admin.post(app.url(path)).form(&fields).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn the_pages(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("区农林局", None).await;
+    let staff = person(&app, "农友书屋值班员", &unit).await;
+    let html = page(&app, "/app/accountability?lang=en").await;
+    assert!(html.contains("href=\"/app/accountability\""), "the nav link");
+    assert!(html.contains("No proposals are waiting."));
+    page(&app, "/app/accountability?lang=zh").await;
+
+    // Recording: a bad form names the field, a good one lands on the list.
+    let (status, html) = submit(&app, "/app/accountability", &[("kind", "bulletin"), ("unit_id", &unit)]).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("id=\"err-reason\""), "the reason is marked");
+    assert_eq!(app.count_rows("action_records").await, 0);
+    let (status, html) =
+        submit(&app, "/app/accountability", &[("kind", "bulletin"), ("unit_id", &unit), ("reason", "上班迟到")]).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("已记录。") && html.contains("上班迟到"));
+
+    // Points: three deductions use up the year and a proposal waits on the list.
+    for _ in 0..3 {
+        let fields = [("person_id", staff.as_str()), ("kind", "verified_complaint"), ("reason", "有效投诉")];
+        let (status, html) = submit(&app, "/app/points", &fields).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("已扣分。"));
+    }
+    let html = page(&app, "/app/points").await;
+    assert!(html.contains("农友书屋值班员") && html.contains("已扣完"));
+    let html = page(&app, "/app/accountability").await;
+    assert!(html.contains("诫勉谈话") && html.contains("年度积分扣完"));
+    let id = app.all("/api/v1/actions?status=proposed").await[0]["id"].as_str().unwrap().to_owned();
+    let (status, html) = submit(&app, &format!("/app/accountability/{id}/dismiss"), &[]).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("err-reason"));
+    let (status, html) = submit(&app, &format!("/app/accountability/{id}/confirm"), &[]).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("已确认。") && html.contains("暂无待确认的建议。"));
+    let (status, _) = submit(&app, &format!("/app/accountability/{id}/confirm"), &[]).await;
+    assert_eq!(status, 409, "a decided proposal cannot be decided again");
+}
+
 on_both!(
+    the_pages,
     recording_confirming_and_dismissing,
     a_problem_red_too_long_proposes_an_interview,
     a_case_overdue_after_its_reminder_proposes_a_criticism_bulletin,

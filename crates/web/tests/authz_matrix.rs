@@ -424,6 +424,13 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/app/admin/accounts",                         "", F::None,           account_form,    ADMIN),
         row(POST,   "/app/admin/tokens",                           "", F::None,           token_form,      ADMIN),
         row(POST,   "/app/admin/tokens/{id}/revoke",               "", F::FreshToken,     |_, _| form(&[]), ADMIN),
+        // Accountability pages: as the API.
+        row(GET,    "/app/accountability",                         "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(POST,   "/app/accountability",                         "", F::InUnit,         action_form,     MANAGE),
+        row(POST,   "/app/accountability/{id}/confirm",            "", F::Action,         |_, _| form(&[]), MANAGE),
+        row(POST,   "/app/accountability/{id}/dismiss",            "", F::Action,         |_, _| form(&[("reason", "mx".into())]), MANAGE),
+        row(GET,    "/app/points",                                 "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(POST,   "/app/points",                                 "", F::Person,         deduction_form,  MANAGE),
     ]
 }
 
@@ -484,6 +491,14 @@ fn unit_edit_form(p: &P, _: Caller) -> Body {
 
 fn new_action(p: &P, _: Caller) -> Body {
     Body::Json(json!({"kind": "bulletin", "unit_id": p.unit, "reason": format!("mx action {}", p.n)}))
+}
+
+fn action_form(p: &P, _: Caller) -> Body {
+    form(&[("kind", "bulletin".into()), ("unit_id", p.unit.clone()), ("reason", format!("mx page action {}", p.n))])
+}
+
+fn deduction_form(p: &P, _: Caller) -> Body {
+    form(&[("person_id", p.id.clone()), ("kind", "verified_complaint".into()), ("reason", "mx page complaint".into())])
 }
 
 fn dismissal(_: &P, _: Caller) -> Body {

@@ -3,6 +3,7 @@
 //! JavaScript; `static/app.js` only adds conveniences (copy button, auto-submitting filters).
 //! Handlers call the same store use cases as the API, with the same validation.
 
+mod accountability;
 pub(crate) mod admin;
 mod cases;
 mod chart;
@@ -44,6 +45,7 @@ pub fn site() -> Site {
         .merge(cases::site())
         .merge(admin::site())
         .merge(inspections::site())
+        .merge(accountability::site())
         .get("/static/{file}", static_file)
 }
 
@@ -132,6 +134,8 @@ fn user_view(actor: &Actor) -> UserView<'_> {
         ("view_all_cases", anywhere(Permission::ViewAllCases)),
         ("view_directory", anywhere(Permission::ViewDirectory)),
         ("view_inspections", anywhere(Permission::ViewInspections)),
+        // Office roles, and unit staff for their own unit's records.
+        ("view_accountability", office(Permission::ViewAccountability) || actor.role.is_unit_bound()),
     ]);
     UserView {
         username: &actor.username,

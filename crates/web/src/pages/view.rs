@@ -268,10 +268,17 @@ mod tests {
         );
         built.extend(super::super::cases::BOXES.iter().map(|b| format!("inbox.box_{b}")));
         built.extend(["pending", "granted", "refused"].iter().map(|s| format!("case.extension_{s}")));
-        built.extend(ActionKind::ALL.iter().map(|k| format!("inspect.action.{}", k.as_str())));
         built.extend(Rhythm::ALL.iter().map(|r| format!("inspect.rhythm.{}", r.as_str())));
         built.extend(["committed", "drawn", "ended"].iter().map(|s| format!("inspect.status.{s}")));
         built.extend(["committed", "drawn", "ended", "finding"].iter().map(|s| format!("inspect.done.{s}")));
+        built.extend(ActionKind::ALL.iter().map(|k| format!("acct.kind.{}", k.as_str())));
+        built.extend(["proposed", "confirmed", "dismissed"].iter().map(|s| format!("acct.status.{s}")));
+        built.extend(
+            ["red_problem", "overdue_after_reminder", "points_exhausted", "none"]
+                .iter()
+                .map(|r| format!("acct.rule.{r}")),
+        );
+        built.extend(["recorded", "confirmed", "dismissed", "deducted"].iter().map(|d| format!("done.{d}")));
         let missing: Vec<_> = built.into_iter().filter(|k| catalog.get(k, Lang::En).is_none()).collect();
         assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
     }

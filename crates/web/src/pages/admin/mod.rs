@@ -97,7 +97,7 @@ fn grow<'a>(
 
 /// `[id, name]` pairs for a unit picker in tree order, each name indented by its depth (with
 /// no-break spaces, which browsers keep inside options). Units in `except` are left out.
-fn unit_options(units: &[Unit], except: &HashSet<UnitId>) -> Vec<[String; 2]> {
+pub(crate) fn unit_options(units: &[Unit], except: &HashSet<UnitId>) -> Vec<[String; 2]> {
     fn walk(nodes: &[TreeNode<'_>], depth: usize, except: &HashSet<UnitId>, out: &mut Vec<[String; 2]>) {
         for n in nodes {
             if except.contains(&n.unit.id) {

@@ -1,0 +1,124 @@
+//! `/app/accountability`: the proposals waiting for a decision, the list of actions with its
+//! filters, and the form to record an action.
+
+use super::{decides, pickers};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::form::{FormData, Kind};
+use crate::pages::{Ctx, FormErrors, PageError, form_values, path_id, settle};
+use crate::routes::accountability::action_filter;
+use crate::site::Site;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use minijinja::context;
+use rectify_domain::accountability::{ActionKind, ActionStatus, DismissRequest, NewAction};
+use rectify_domain::ids::ActionRecordId;
+use rectify_store::PageRequest;
+use rectify_store::accountability::ActionFilter;
+use std::collections::BTreeMap;
+
+pub fn site() -> Site {
+    Site::new()
+        .get("/app/accountability", list)
+        .post("/app/accountability", record)
+        .post("/app/accountability/{id}/confirm", confirm)
+        .post("/app/accountability/{id}/dismiss", dismiss)
+}
+
+/// Actions per page, and proposals shown at once.
+const PAGE: u32 = 50;
+
+async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    view(&st, &ctx, StatusCode::OK, BTreeMap::new(), None).await
+}
+
+async fn view(
+    st: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    values: BTreeMap<String, String>,
+    errors: Option<FormErrors>,
+) -> Result<Response, PageError> {
+    let actor = ctx.staff()?;
+    // Filters read leniently: a bad value is ignored here (the API names it).
+    let mut params = ctx.params();
+    let filter = action_filter(&mut params);
+    let page =
+        PageRequest::new(Some(i64::from(PAGE)), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(PAGE));
+    let actions = st.store.list_actions(actor, &filter, &page).await?;
+    let waiting = ActionFilter { status: Some(ActionStatus::Proposed), ..ActionFilter::default() };
+    let proposals = st.store.list_actions(actor, &waiting, &PageRequest::first(PAGE)).await?;
+    let (unit_options, people) = pickers(st, actor).await?;
+    let kinds: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
+    let statuses = ["proposed", "confirmed", "dismissed"];
+    ctx.render_status(
+        st,
+        status,
+        "app/accountability.html",
+        context! {
+            actions, proposals, unit_options, people, kinds, statuses, values, errors,
+            decides => decides(ctx), filters => ctx.query_map(),
+        },
+    )
+}
+
+async fn record(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+    ctx.check_csrf(&form)?;
+    let actor = ctx.staff()?;
+    let attempt = async {
+        let input: NewAction = form.decode(&[("problem_ids", Kind::List), ("case_ids", Kind::List)], &[])?;
+        Ok::<_, ApiError>(st.store.record_action(actor, input, None).await?)
+    };
+    let (st, ctx, form) = (&st, &ctx, &form);
+    settle(
+        ctx.lang,
+        attempt.await,
+        |_| "/app/accountability?done=recorded".into(),
+        |errors| async move { view(st, ctx, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await },
+    )
+    .await
+}
+
+async fn confirm(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form)?;
+    let actor = ctx.staff()?;
+    let id: ActionRecordId = path_id(&id)?;
+    let result = st.store.confirm_action(actor, id, None).await.map_err(ApiError::from);
+    let (st, ctx) = (&st, &ctx);
+    settle(
+        ctx.lang,
+        result,
+        |_| "/app/accountability?done=confirmed".into(),
+        |errors| async move { view(st, ctx, StatusCode::CONFLICT, BTreeMap::new(), Some(errors)).await },
+    )
+    .await
+}
+
+async fn dismiss(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form)?;
+    let actor = ctx.staff()?;
+    let id: ActionRecordId = path_id(&id)?;
+    let attempt = async {
+        let input: DismissRequest = form.decode(&[("version", Kind::Number)], &[])?;
+        Ok::<_, ApiError>(st.store.dismiss_action(actor, id, input).await?)
+    };
+    let (st, ctx) = (&st, &ctx);
+    settle(
+        ctx.lang,
+        attempt.await,
+        |_| "/app/accountability?done=dismissed".into(),
+        |errors| async move { view(st, ctx, StatusCode::UNPROCESSABLE_ENTITY, BTreeMap::new(), Some(errors)).await },
+    )
+    .await
+}
