@@ -356,6 +356,7 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/api/v1/reinspections/{id}/verify",           "", F::Reinspection,   none,            INSPECT),
         row(PUT,    "/api/v1/accounts/{id}/person",                "", F::Account,        account_person,  ADMIN),
         row(GET,    "/app/inspections",                            "", F::None,           none,            INSPECT),
+        row(POST,   "/app/inspection-plans",                       "", F::Plan,           plan_form,       OFFICE),
         row(POST,   "/app/inspection-plans/{id}/rounds",           "", F::Plan,           |_, _| form(&[]), OFFICE),
         row(GET,    "/app/rounds/{id}",                            "", F::DrawnRound,     none,            INSPECT),
         row(POST,   "/app/rounds/{id}/draw",                       "", F::FreshRound,     |_, _| form(&[]), OFFICE),
@@ -676,6 +677,22 @@ fn new_plan(p: &P, _: Caller) -> Body {
         "groups": 1, "inspectors_per_group": 2, "targets_per_group": 1, "no_repeat_rounds": 0,
         "inspector_ids": p.extra.split(',').collect::<Vec<_>>(), "target_unit_ids": [p.unit],
     }))
+}
+
+fn plan_form(p: &P, _: Caller) -> Body {
+    let mut fields = vec![
+        ("name", format!("mx page plan {}", p.n)),
+        ("theme", "公车停放".into()),
+        ("checklist", "公车是否入库\n节假日是否封存".into()),
+        ("starts_on", "2026-03-01".into()),
+        ("ends_on", "2026-03-31".into()),
+        ("groups", "1".into()),
+        ("inspectors_per_group", "2".into()),
+        ("targets_per_group", "1".into()),
+        ("target_unit_ids", p.unit.clone()),
+    ];
+    fields.extend(p.extra.split(',').map(|i| ("inspector_ids", i.to_owned())));
+    form(&fields)
 }
 
 fn new_finding(p: &P, _: Caller) -> Body {

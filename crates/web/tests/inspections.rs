@@ -357,7 +357,9 @@ async fn covert_targets_reach_only_their_inspectors_until_the_end(backend: Backe
                         assert!(ids(&g["targets"]).is_empty(), "{who} saw targets at {path}: {text}");
                     }
                 }
-                if path.starts_with("/app/") {
+                // The round's page must not name a target; the list page lists the whole unit
+                // directory in its plan form, which is no secret, and no round's targets.
+                if path.starts_with("/app/rounds/") {
                     for t in &targets {
                         assert!(!text.contains(&format!("/app/units/{t}\"")), "{who} saw a target on {path}");
                     }
@@ -529,11 +531,14 @@ async fn a_bulletin_counts_what_happened_and_then_never_changes(backend: Backend
         .expect(201);
     assert_eq!(app.get(&format!("/api/v1/inspection-bulletins/{id}")).await.ok(), b);
     let second = app
-        .post("/api/v1/inspection-bulletins", json!({"period_from": "2026-03-01", "period_to": "2026-03-31"}))
+        .post(
+            "/api/v1/inspection-bulletins",
+            json!({"period_from": "2026-03-01", "period_to": "2026-03-31", "issuer": "区作风办"}),
+        )
         .await
         .expect(201)
         .body;
-    assert_eq!(second["number"], 2);
+    assert_eq!(second["number"], 2, "numbered per issuer");
     assert_eq!(second["figures"]["bulletins_issued"], 2);
     assert_eq!(second["figures"]["units_named"], 2);
     // The printable page says the same.
@@ -556,10 +561,84 @@ async fn a_bulletin_counts_what_happened_and_then_never_changes(backend: Backend
     app.post("/api/v1/inspection-bulletins", body).await.expect(409);
 }
 
+/// The plan form on `/app/inspections`: a refused form keeps what was typed and names the field;
+/// a good one makes the plan, whose round is then committed and drawn from the round's page.
+async fn the_office_plans_and_draws_from_the_pages(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let p = pools(&app).await;
+    let html = app.admin.get(app.url("/app/inspections")).send().await.unwrap().text().await.unwrap();
+    let csrf = common::hidden(&html, "_csrf");
+    let mut fields: Vec<(&str, String)> = vec![
+        ("_csrf", csrf.clone()),
+        ("name", "公车停放日巡查".into()),
+        ("rhythm", "daily".into()),
+        ("theme", "公车停放".into()),
+        ("checklist", "公车是否入库停放\n节假日公车是否封存\n".into()),
+        ("starts_on", "2026-03-01".into()),
+        ("ends_on", "2026-03-31".into()),
+        ("groups", "2".into()),
+        ("inspectors_per_group", "1".into()),
+        ("targets_per_group", "2".into()),
+        ("covert", "true".into()),
+        ("under_unit_id", p.district.clone()),
+    ];
+    fields.extend(p.inspectors.iter().map(|i| ("inspector_ids", i.0.clone())));
+    let post = |f: Vec<(&'static str, String)>| {
+        let c = app.admin.clone();
+        let url = app.url("/app/inspection-plans");
+        async move { c.post(url).form(&f).send().await.unwrap() }
+    };
+    let refused = post(fields.clone()).await;
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("id=\"err-inspectors_per_group\""), "the error sits by its field");
+    assert!(html.contains("公车停放日巡查"), "what was typed is kept");
+    assert_eq!(app.count_rows("inspection_plans").await, 0);
+    for f in fields.iter_mut() {
+        if f.0 == "inspectors_per_group" {
+            f.1 = "2".into();
+        }
+    }
+    let made = post(fields).await;
+    assert_eq!(made.status(), 200, "followed to the list");
+    let plans = app.all("/api/v1/inspection-plans").await;
+    assert_eq!(plans.len(), 1);
+    assert_eq!(plans[0]["checklist"], json!(["公车是否入库停放", "节假日公车是否封存"]));
+    assert_eq!((plans[0]["covert"].clone(), plans[0]["rhythm"].clone()), (json!(true), json!("daily")));
+    assert_eq!(ids(&plans[0]["inspector_ids"]).len(), 6);
+    assert_eq!(ids(&plans[0]["target_unit_ids"]).len(), 9, "every unit under the district");
+    let plan = plans[0]["id"].as_str().unwrap();
+    let commit = app
+        .admin
+        .post(app.url(&format!("/app/inspection-plans/{plan}/rounds")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let round_url = commit.url().to_string();
+    assert!(round_url.contains("/app/rounds/"), "{round_url}");
+    let html = commit.text().await.unwrap();
+    assert!(html.contains("id=\"commitment\""));
+    let rid = round_url.split("/app/rounds/").nth(1).unwrap().split('?').next().unwrap().to_owned();
+    let drawn = app
+        .admin
+        .post(app.url(&format!("/app/rounds/{rid}/draw")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(drawn.contains("id=\"groups\""));
+    assert!(!drawn.contains("区财政局"), "a covert round's units are not on the office's page");
+}
+
 on_both!(
     a_round_is_drawn_verifiably_and_findings_become_problems,
     impossible_rules_are_refused_before_any_draw,
     covert_targets_reach_only_their_inspectors_until_the_end,
     reinspection_samples_closed_problems_and_a_failure_reopens,
     a_bulletin_counts_what_happened_and_then_never_changes,
+    the_office_plans_and_draws_from_the_pages,
 );

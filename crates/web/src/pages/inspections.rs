@@ -3,11 +3,11 @@
 //! reader sees of a covert round is what the store's `get_round` gives them: its targets only
 //! for its own inspectors until it ends.
 
-use super::admin::{all_units, names_of};
+use super::admin::{all_units, names_of, unit_options};
 use super::{Ctx, FormErrors, PageError, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::form::{FormData, decode_value};
+use crate::form::{FormData, Kind, decode_value};
 use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,15 +15,18 @@ use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
 use rectify_domain::ids::{InspectionBulletinId, PlanId, RoundId};
-use rectify_domain::inspection::{DrawRequest, NewFinding, NewInspectionBulletin, NewRound, Round, RoundStatus};
+use rectify_domain::inspection::{
+    DrawRequest, NewFinding, NewInspectionBulletin, NewPlan, NewRound, Rhythm, Round, RoundStatus,
+};
 use rectify_store::PageRequest;
 use rectify_store::people::PersonFilter;
 use serde_json::json;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub fn site() -> Site {
     Site::new()
         .get("/app/inspections", inspections_page)
+        .post("/app/inspection-plans", create_plan)
         .post("/app/inspection-plans/{id}/rounds", commit_round)
         .get("/app/rounds/{id}", round_page)
         .post("/app/rounds/{id}/draw", draw_round)
@@ -56,6 +59,33 @@ async fn inspections_view(
     let rounds = st.store.list_rounds(actor, None, false, &newest).await?.items;
     let reinspections = st.store.list_reinspections(actor, &newest).await?.items;
     let bulletins = st.store.list_inspection_bulletins(actor, &newest).await?.items;
+    // The plan form's pickers: the people who may inspect, the units that may be inspected.
+    let (people_options, unit_options) = if manages(actor) {
+        let units = all_units(st, actor, false).await?;
+        let names = names_of(&units);
+        let mut people = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = PageRequest::new(Some(500), cursor.as_deref())?;
+            let got = st.store.list_people(actor, &PersonFilter::default(), &page).await?;
+            for p in got.items {
+                let unit = p.unit_id.and_then(|u| names.get(&u.to_string()).cloned()).unwrap_or_default();
+                let position = p.position.unwrap_or_default();
+                people.push([p.id.to_string(), format!("{}（{} {}）", p.name, unit, position)]);
+            }
+            match got.next_cursor {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        (people, unit_options(&units, &HashSet::new()))
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let rhythms: Vec<[String; 2]> = Rhythm::ALL
+        .iter()
+        .map(|r| [r.as_str().to_owned(), ctx.t(st, &format!("inspect.rhythm.{}", r.as_str()))])
+        .collect();
     let ended: Vec<[String; 2]> = rounds
         .iter()
         .filter(|r| r.status == RoundStatus::Ended)
@@ -65,8 +95,55 @@ async fn inspections_view(
         st,
         status,
         "app/inspections.html",
-        context! { plans, rounds, reinspections, bulletins, ended, values, errors, manage => manages(actor) },
+        context! {
+            plans, rounds, reinspections, bulletins, ended, values, errors, people_options, unit_options, rhythms,
+            manage => manages(actor),
+        },
     )
+}
+
+/// The plan form: the checklist one item per line, the two pools picked from lists, or the
+/// target pool as every unit under an area.
+async fn create_plan(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+    ctx.check_csrf(&form)?;
+    let actor = ctx.staff()?;
+    let attempt = async {
+        let kinds = [
+            ("groups", Kind::Number),
+            ("inspectors_per_group", Kind::Number),
+            ("targets_per_group", Kind::Number),
+            ("no_repeat_rounds", Kind::Number),
+            ("deadline_working_days", Kind::Number),
+            ("covert", Kind::Bool),
+            ("inspector_ids", Kind::List),
+            ("target_unit_ids", Kind::List),
+        ];
+        let mut body = form.to_json(&kinds, &["checklist", "under_unit_id"])?;
+        let checklist: Vec<String> = form
+            .get("checklist")
+            .unwrap_or("")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(Into::into)
+            .collect();
+        body["checklist"] = json!(checklist);
+        if let Some(area) = form.get("under_unit_id") {
+            body["target_filter"] = json!({ "under_unit_id": area });
+        }
+        let input: NewPlan = decode_value(&body)?;
+        Ok::<_, ApiError>(st.store.create_plan(actor, input, None).await?)
+    };
+    let (st, ctx, form) = (&st, &ctx, &form);
+    settle(
+        ctx.lang,
+        attempt.await,
+        |_| "/app/inspections?done=plan".to_owned(),
+        |errors| async move {
+            inspections_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
+        },
+    )
+    .await
 }
 
 /// The compose form: a period (or one ended round), a title, the issuer, an editor's note.
