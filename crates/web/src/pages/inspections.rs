@@ -18,6 +18,7 @@ use rectify_domain::ids::{InspectionBulletinId, PlanId, RoundId};
 use rectify_domain::inspection::{
     DrawRequest, NewFinding, NewInspectionBulletin, NewPlan, NewRound, Rhythm, Round, RoundStatus,
 };
+use rectify_domain::person::Person;
 use rectify_store::PageRequest;
 use rectify_store::people::PersonFilter;
 use serde_json::json;
@@ -63,21 +64,14 @@ async fn inspections_view(
     let (people_options, unit_options) = if manages(actor) {
         let units = all_units(st, actor, false).await?;
         let names = names_of(&units);
-        let mut people = Vec::new();
-        let mut cursor: Option<String> = None;
-        loop {
-            let page = PageRequest::new(Some(500), cursor.as_deref())?;
-            let got = st.store.list_people(actor, &PersonFilter::default(), &page).await?;
-            for p in got.items {
+        let people: Vec<[String; 2]> = all_people(st, actor)
+            .await?
+            .into_iter()
+            .map(|p| {
                 let unit = p.unit_id.and_then(|u| names.get(&u.to_string()).cloned()).unwrap_or_default();
-                let position = p.position.unwrap_or_default();
-                people.push([p.id.to_string(), format!("{}（{} {}）", p.name, unit, position)]);
-            }
-            match got.next_cursor {
-                Some(c) => cursor = Some(c),
-                None => break,
-            }
-        }
+                [p.id.to_string(), format!("{}（{} {}）", p.name, unit, p.position.unwrap_or_default())]
+            })
+            .collect();
         (people, unit_options(&units, &HashSet::new()))
     } else {
         (Vec::new(), Vec::new())
@@ -188,17 +182,17 @@ async fn commit_round(
     Ok(super::see_other(&format!("/app/rounds/{}?done=committed", round.value.id)))
 }
 
-/// Names of the people of the directory, by id (inspectors are people).
-async fn people_names(st: &AppState, actor: &Actor) -> Result<HashMap<String, String>, PageError> {
-    let mut names = HashMap::new();
+/// Every person of the directory (inspectors are people), following the store's pages.
+async fn all_people(st: &AppState, actor: &Actor) -> Result<Vec<Person>, PageError> {
+    let mut people = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
         let page = PageRequest::new(Some(500), cursor.as_deref())?;
         let got = st.store.list_people(actor, &PersonFilter::default(), &page).await?;
-        names.extend(got.items.into_iter().map(|p| (p.id.to_string(), p.name)));
+        people.extend(got.items);
         match got.next_cursor {
             Some(c) => cursor = Some(c),
-            None => return Ok(names),
+            None => return Ok(people),
         }
     }
 }
@@ -250,7 +244,8 @@ async fn round_view(
     let unit_names = names_of(&units);
     let target_options: Vec<[String; 2]> =
         targets.iter().map(|u| [u.clone(), unit_names.get(u).cloned().unwrap_or_else(|| u.clone())]).collect();
-    let people = people_names(st, actor).await?;
+    let people: HashMap<String, String> =
+        all_people(st, actor).await?.into_iter().map(|p| (p.id.to_string(), p.name)).collect();
     ctx.render_status(
         st,
         status,
