@@ -593,6 +593,9 @@ async fn the_office_plans_and_draws_from_the_pages(backend: Backend) {
     let html = refused.text().await.unwrap();
     assert!(html.contains("id=\"err-inspectors_per_group\""), "the error sits by its field");
     assert!(html.contains("公车停放日巡查"), "what was typed is kept");
+    let title = html.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap();
+    assert!(!title.contains('<'), "the page title is text only: {title}");
+    assert_eq!(html.matches("class=\"error-summary\"").count(), 1, "only the refused form shows the summary");
     assert_eq!(app.count_rows("inspection_plans").await, 0);
     for f in fields.iter_mut() {
         if f.0 == "inspectors_per_group" {

@@ -43,7 +43,14 @@ fn manages(actor: &Actor) -> bool {
 
 async fn inspections_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
-    inspections_view(&st, &ctx, actor, StatusCode::OK, BTreeMap::new(), None).await
+    inspections_view(&st, &ctx, actor, StatusCode::OK, None).await
+}
+
+/// A form of the list page sent back with its messages: which form, what was typed, why.
+struct Refused {
+    form: &'static str,
+    values: BTreeMap<String, String>,
+    errors: FormErrors,
 }
 
 async fn inspections_view(
@@ -51,8 +58,7 @@ async fn inspections_view(
     ctx: &Ctx,
     actor: &Actor,
     status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
+    refused: Option<Refused>,
 ) -> Result<Response, PageError> {
     // The newest of each; the API pages further back.
     let newest = PageRequest::first(100);
@@ -90,10 +96,20 @@ async fn inspections_view(
         status,
         "app/inspections.html",
         context! {
-            plans, rounds, reinspections, bulletins, ended, values, errors, people_options, unit_options, rhythms,
+            plans, rounds, reinspections, bulletins, ended, people_options, unit_options, rhythms,
+            // Each form shows only its own messages and values.
+            plan_form => form_state(refused.as_ref(), "plan"),
+            bulletin_form => form_state(refused.as_ref(), "bulletin"),
             manage => manages(actor),
         },
     )
+}
+
+fn form_state(refused: Option<&Refused>, form: &str) -> minijinja::Value {
+    match refused {
+        Some(r) if r.form == form => context! { values => r.values, errors => r.errors },
+        _ => context! { values => BTreeMap::<String, String>::new() },
+    }
 }
 
 /// The plan form: the checklist one item per line, the two pools picked from lists, or the
@@ -134,7 +150,8 @@ async fn create_plan(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Re
         attempt.await,
         |_| "/app/inspections?done=plan".to_owned(),
         |errors| async move {
-            inspections_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
+            let refused = Refused { form: "plan", values: form_values(form), errors };
+            inspections_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, Some(refused)).await
         },
     )
     .await
@@ -154,7 +171,8 @@ async fn publish_bulletin(State(st): State<AppState>, ctx: Ctx, form: FormData) 
         attempt.await,
         |b| format!("/app/inspection-bulletins/{}", b.id),
         |errors| async move {
-            inspections_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
+            let refused = Refused { form: "bulletin", values: form_values(form), errors };
+            inspections_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, Some(refused)).await
         },
     )
     .await
