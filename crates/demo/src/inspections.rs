@@ -245,7 +245,6 @@ type JindongPlan = (&'static str, &'static str, &'static str, bool, u64, [&'stat
 pub(crate) async fn jindong(
     d: &mut Demo<'_>,
     district: UnitId,
-    commission: UnitId,
     inspectors: Vec<PersonId>,
 ) -> Result<Vec<(UnitId, NaiveDate)>, DemoError> {
     let today = d.store.today();
@@ -324,7 +323,6 @@ pub(crate) async fn jindong(
             end(d, round.id, day).await?;
         }
     }
-    let _ = commission;
     d.summary.rounds += k as usize;
     Ok(found)
 }

@@ -180,6 +180,6 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
         schedule(&mut t, input, &life, (n as u32) * 3);
     }
     d.summary.problems += t.run(d.store, &d.actor, now).await?.len();
-    let found = crate::inspections::jindong(d, district, commission, inspectors).await?;
+    let found = crate::inspections::jindong(d, district, inspectors).await?;
     crate::accountability::jindong(d, district, &found, &mut rng).await
 }

@@ -14,20 +14,20 @@ use rectify_domain::accountability::ActionKind;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{FindingId, InspectionBulletinId, PersonId, PlanId, ProblemId, RoundId, UnitId};
 use rectify_domain::inspection::{
-    ActionFact, BulletinAction, BulletinFields, BulletinFinding, BulletinUnit, FindingFact, InspectionBulletin,
-    NewInspectionBulletin, RoundFact, RoundStatus, inspection_figures,
+    ActionFact, BulletinAction, BulletinFields, BulletinFinding, BulletinUnit, DrawGroup, FindingFact,
+    InspectionBulletin, NewInspectionBulletin, RoundFact, RoundStatus, inspection_figures,
 };
 use rectify_domain::time::{Timestamp, china_date, start_of_china_day};
 use rectify_domain::{DomainError, Entity};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// The ended rounds a bulletin covers: the one named, or those held in the period (of the
-/// plan, in the area when given).
+/// The ended rounds a bulletin covers, with their groups: the one named, or those held in the
+/// period (of the plan, in the area when given).
 async fn covered_rounds(
     c: &mut Conn<'_>,
     f: &BulletinFields,
     area: Option<&HashSet<i64>>,
-) -> StoreResult<Vec<RoundId>> {
+) -> StoreResult<Vec<(RoundId, Vec<DrawGroup>)>> {
     if let Some(id) = f.round_id {
         let r = rounds::row(c, id).await?;
         let status = r.status()?;
@@ -35,7 +35,7 @@ async fn covered_rounds(
             // A covert round's targets are secret until it ends; a bulletin reports what is over.
             return Err(DomainError::StateConflict { action: "publish".into(), state: status.as_str().into() }.into());
         }
-        return Ok(vec![id]);
+        return Ok(vec![(id, groups(c, id).await?)]);
     }
     let mut q =
         Q::new("SELECT id FROM inspection_rounds WHERE status = $1 AND scheduled_on >= $2 AND scheduled_on <= $3")
@@ -49,14 +49,11 @@ async fn covered_rounds(
     let ids: Vec<(i64,)> = c.fetch_all(q).await?;
     let mut out = Vec::with_capacity(ids.len());
     for (id,) in ids {
-        let visited_here = match area {
-            None => true,
-            Some(units) => {
-                groups(c, RoundId(id)).await?.iter().flat_map(|g| &g.targets).any(|u| units.contains(&u.get()))
-            }
-        };
+        let drawn = groups(c, RoundId(id)).await?;
+        let visited_here =
+            area.is_none_or(|units| drawn.iter().flat_map(|g| &g.targets).any(|u| units.contains(&u.get())));
         if visited_here {
-            out.push(RoundId(id));
+            out.push((RoundId(id), drawn));
         }
     }
     Ok(out)
@@ -101,18 +98,18 @@ async fn compose(c: &mut Conn<'_>, f: &BulletinFields, issued_before: u32) -> St
     if let Some(plan) = f.plan_id {
         super::plans::get(c, plan).await?.ok_or_else(|| DomainError::unknown("plan_id", Entity::InspectionPlan))?;
     }
-    let round_ids = covered_rounds(c, f, area.as_ref()).await?;
-    let mut round_facts = Vec::with_capacity(round_ids.len());
+    let covered = covered_rounds(c, f, area.as_ref()).await?;
+    let mut round_facts = Vec::with_capacity(covered.len());
     let mut finding_rows: Vec<FindingRow> = Vec::new();
-    for id in &round_ids {
-        round_facts.push(RoundFact { groups: groups(c, *id).await? });
+    for (id, drawn) in covered {
+        round_facts.push(RoundFact { groups: drawn });
         finding_rows.extend(
             c.fetch_all::<FindingRow>(
                 Q::new(
                     "SELECT f.id, f.unit_id, f.aspect, f.answers, f.found_at, f.problem_id, p.description \
                      FROM findings f JOIN problems p ON p.id = f.problem_id WHERE f.round_id = $1 ORDER BY f.id",
                 )
-                .bind(*id),
+                .bind(id),
             )
             .await?,
         );

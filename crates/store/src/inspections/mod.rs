@@ -16,8 +16,9 @@ use crate::page::{Cursor, Page, PageRequest};
 use rand::RngCore;
 use rectify_domain::actor::Actor;
 use rectify_domain::ids::PersonId;
-use rectify_domain::inspection::commitment;
-use rectify_domain::{DomainError, Issue};
+use rectify_domain::inspection::{RoundStatus, commitment};
+use rectify_domain::time::Timestamp;
+use rectify_domain::{DomainError, Entity, Issue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -56,6 +57,28 @@ pub(crate) fn draw_seed(stored: Option<String>, given: Option<&str>, committed: 
         .into()),
         (None, None) => Err(DomainError::field("seed", Issue::Required).into()),
     }
+}
+
+/// Records the draw of a committed round or re-inspection (`table` is one of theirs): drawn now,
+/// with the seed kept unreadable until the end, against the version read.
+pub(crate) async fn mark_drawn(
+    c: &mut Conn<'_>,
+    table: &'static str,
+    entity: Entity,
+    id: i64,
+    read_version: i64,
+    seed: String,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let q = Q::new(format!(
+        "UPDATE {table} SET status = $1, seed = $2, drawn_at = $3, version = version + 1 WHERE id = $4 AND version = $5"
+    ))
+    .bind(RoundStatus::Drawn.as_str())
+    .bind(seed)
+    .bind(now)
+    .bind(id)
+    .bind(read_version);
+    crate::versioned::update(c, entity, read_version, q).await
 }
 
 pub(crate) fn to_json<T: Serialize>(v: &T) -> StoreResult<String> {

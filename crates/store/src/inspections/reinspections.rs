@@ -1,14 +1,14 @@
 //! Re-inspection of closed problems (整改回头看): a share of the problems closed in a period,
 //! sampled the same verifiable way as a round; a failed check reopens the problem (反弹).
 
-use super::{draw_seed, from_json, newest_first, page_of, seed_and_commitment, to_json};
+use super::{draw_seed, from_json, mark_drawn, newest_first, page_of, seed_and_commitment, to_json};
 use crate::Store;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::page::{Page, PageRequest};
 use crate::problems::{Move, fire_in};
-use crate::versioned::{self, created};
+use crate::versioned::created;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{CampaignId, ProblemId, ReinspectionId, UnitId};
@@ -202,7 +202,7 @@ impl Store {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let r = read(&mut c, id).await?;
-                    let to = r.status.step("draw")?;
+                    r.status.step("draw")?;
                     let (stored, version) = stored_seed(&mut c, id).await?;
                     let seed = draw_seed(stored, req.seed.as_deref(), &r.seed_commitment)?;
                     let n = sample_size(r.population.len(), r.share_percent);
@@ -218,16 +218,7 @@ impl Store {
                         )
                         .await?;
                     }
-                    let q = Q::new(
-                        "UPDATE reinspections SET status = $1, seed = $2, drawn_at = $3, version = version + 1 \
-                         WHERE id = $4 AND version = $5",
-                    )
-                    .bind(to.as_str())
-                    .bind(seed)
-                    .bind(now)
-                    .bind(id)
-                    .bind(version);
-                    versioned::update(&mut c, Entity::Reinspection, version, q).await?;
+                    mark_drawn(&mut c, "reinspections", Entity::Reinspection, id.get(), version, seed, now).await?;
                     let after = read(&mut c, id).await?;
                     crate::history::record(&mut c, &actor, now, record_change(&after, "draw", None)).await?;
                     Ok(after)

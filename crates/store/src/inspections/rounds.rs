@@ -1,13 +1,15 @@
 //! Rounds: committed with a pool snapshot and a seed's commitment, drawn, ended (the seed is
 //! revealed), verified by anyone from the published evidence.
 
-use super::{actor_person, draw_seed, from_json, newest_first, page_of, plans, seed_and_commitment, to_json};
+use super::{
+    actor_person, draw_seed, from_json, mark_drawn, newest_first, page_of, plans, seed_and_commitment, to_json,
+};
 use crate::Store;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::page::{Page, PageRequest};
-use crate::units::line_up;
+use crate::units::tree;
 use crate::versioned::{self, created};
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
@@ -154,14 +156,15 @@ pub(crate) async fn snapshot(c: &mut Conn<'_>, plan: &Plan) -> StoreResult<DrawI
             .bind(plan.id),
         )
         .await?;
-    let mut inspectors = Vec::with_capacity(live_people.len());
-    for (id, unit) in live_people {
-        let unit_line = match unit {
-            Some(u) => line_up(c, UnitId(u)).await?,
-            None => Vec::new(),
-        };
-        inspectors.push(PoolInspector { id: PersonId(id), unit_line });
-    }
+    // The unit tree once, for every member's line (a pool holds hundreds of units).
+    let units = tree(c).await?;
+    let inspectors: Vec<PoolInspector> = live_people
+        .into_iter()
+        .map(|(id, unit)| PoolInspector {
+            id: PersonId(id),
+            unit_line: unit.map(|u| units.line_up(UnitId(u))).unwrap_or_default(),
+        })
+        .collect();
     let live_units: Vec<(i64, i64)> = c
         .fetch_all(
             Q::new(
@@ -173,11 +176,14 @@ pub(crate) async fn snapshot(c: &mut Conn<'_>, plan: &Plan) -> StoreResult<DrawI
             .bind(plan.id),
         )
         .await?;
-    let mut targets = Vec::with_capacity(live_units.len());
-    for (id, visits) in live_units {
-        let line = line_up(c, UnitId(id)).await?;
-        targets.push(PoolTarget { unit: UnitId(id), line, visits: visits.clamp(0, i64::from(u32::MAX)) as u32 });
-    }
+    let targets: Vec<PoolTarget> = live_units
+        .into_iter()
+        .map(|(id, visits)| PoolTarget {
+            unit: UnitId(id),
+            line: units.line_up(UnitId(id)),
+            visits: visits.clamp(0, i64::from(u32::MAX)) as u32,
+        })
+        .collect();
     let recent: Vec<(i64, i64)> = c
         .fetch_all(
             Q::new(
@@ -246,16 +252,7 @@ async fn step(
                 .await?;
             }
         }
-        let q = Q::new(
-            "UPDATE inspection_rounds SET status = $1, seed = $2, drawn_at = $3, version = version + 1 \
-             WHERE id = $4 AND version = $5",
-        )
-        .bind(to.as_str())
-        .bind(seed)
-        .bind(now)
-        .bind(id)
-        .bind(r.version);
-        versioned::update(c, Entity::Round, r.version, q).await?;
+        mark_drawn(c, "inspection_rounds", Entity::Round, r.id, r.version, seed, now).await?;
     } else {
         let q = Q::new(
             "UPDATE inspection_rounds SET status = $1, ended_at = $2, version = version + 1 \
