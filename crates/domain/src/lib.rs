@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod campaign;
 pub mod case;
 pub mod error;
+pub mod exchange;
 pub mod figures;
 pub mod history;
 pub mod ids;
