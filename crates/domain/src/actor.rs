@@ -144,6 +144,10 @@ pub enum Permission {
     ManageAccountability,
     /// See actions and points: the office everything, a unit's staff their own unit's.
     ViewAccountability,
+    /// Take spreadsheets of units, people, problems and cases into the store (all or nothing).
+    ImportFiles,
+    /// Compose, see and publish bulletins (简报); published ones are public.
+    ManageBulletins,
 }
 
 /// The permission table. `party` is how the actor stands to the record, where there is one.
@@ -156,14 +160,14 @@ fn allowed(role: Role, permission: Permission, party: Party) -> bool {
         return false;
     }
     match permission {
-        ManageAccounts | ManageCalendar | ManageSettings => role == OfficeAdmin,
+        ManageAccounts | ManageCalendar | ManageSettings | ImportFiles => role == OfficeAdmin,
         ManageUnits | ManagePeople | ManageCampaigns => office,
         ViewDirectory | ViewStats | UploadAttachment => true,
         ViewAllProblems => office || role == Inspector,
         CreateProblem | EditProblem | AddProgress => office || (role.is_unit_bound() && owner),
         RegisterCase | LinkCases | ManageIntakeSessions | RevealContact => office,
         ViewAllCases => office || role == Inspector,
-        ManageInspections | ManageAccountability => office,
+        ManageInspections | ManageAccountability | ManageBulletins => office,
         ViewInspections | RecordFindings => office || role == Inspector,
         ViewAccountability => office || (role.is_unit_bound() && owner),
     }

@@ -139,6 +139,7 @@ pub enum Entity {
     ActionRecord,
     Deduction,
     InspectionBulletin,
+    Bulletin,
 }
 
 impl Entity {
@@ -164,6 +165,7 @@ impl Entity {
             Entity::ActionRecord => "action_record",
             Entity::Deduction => "deduction",
             Entity::InspectionBulletin => "inspection_bulletin",
+            Entity::Bulletin => "bulletin",
         }
     }
 }

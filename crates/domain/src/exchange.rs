@@ -256,6 +256,16 @@ pub struct ImportOptions {
     pub case_type: Option<CaseType>,
     /// A name for the history rows and the audit trail (the file's name).
     pub source: String,
+    /// The file's header of each field (`unit` → `责任单位`), so that errors found while writing
+    /// name the column as the file does.
+    pub headers: std::collections::BTreeMap<String, String>,
+}
+
+impl ImportOptions {
+    /// The file's header for `field` (the field's own name when the file did not say).
+    pub fn header(&self, field: &str) -> String {
+        self.headers.get(field).cloned().unwrap_or_else(|| field.to_owned())
+    }
 }
 
 /// What an import did, or — on a dry run, or when any row is wrong — would do. A real import

@@ -80,6 +80,7 @@ id_type!(
     ReinspectionId,
     DeductionId,
     InspectionBulletinId,
+    BulletinId,
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -5,6 +5,7 @@ pub mod accountability;
 pub mod actor;
 pub mod attachment;
 pub mod audit;
+pub mod bulletin;
 pub mod calendar;
 pub mod campaign;
 pub mod case;

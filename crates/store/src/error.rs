@@ -22,6 +22,10 @@ pub enum StoreError {
     /// A stored value the code does not understand (an unknown state name, bad JSON).
     #[error("corrupt data: {0}")]
     Corrupt(String),
+    /// An import that was checked and rolled back (a dry run, or rows in error): the job fails
+    /// so that nothing it wrote is kept, and carries its report out.
+    #[error("the import was checked and nothing was written")]
+    ImportDiscarded(Box<rectify_domain::exchange::ImportReport>),
 }
 
 impl StoreError {

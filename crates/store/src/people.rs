@@ -91,6 +91,62 @@ async fn check_refs(c: &mut Conn<'_>, f: &PersonFields) -> StoreResult<()> {
     Ok(())
 }
 
+/// Creates a person (their unit must be live) and records it.
+pub(crate) async fn create(c: &mut Conn<'_>, actor: &Actor, f: &PersonFields, now: Timestamp) -> StoreResult<Person> {
+    check_refs(c, f).await?;
+    let id: i64 = c
+        .scalar(
+            bind_fields(
+                Q::new(
+                    "INSERT INTO people (name, kind, unit_id, position, affiliation, phone, version, \
+                     created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
+                ),
+                f,
+            )
+            .bind(now),
+        )
+        .await?;
+    let person = get(c, PersonId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
+    created(c, actor, now, Entity::Person, id, person).await
+}
+
+/// Writes checked fields over `before` and records the change.
+pub(crate) async fn write_update(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    before: &Person,
+    f: &PersonFields,
+    archive: bool,
+    note: Option<&str>,
+    now: Timestamp,
+) -> StoreResult<Person> {
+    if f.unit_id != before.unit_id {
+        check_refs(c, f).await?;
+    }
+    versioned::update(
+        c,
+        Entity::Person,
+        before.version,
+        bind_fields(
+            Q::new(
+                "UPDATE people SET name = $1, kind = $2, unit_id = $3, position = $4, affiliation = $5, \
+                 phone = $6, archived_at = CASE WHEN $7 THEN COALESCE(archived_at, $8) END, \
+                 version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
+            ),
+            f,
+        )
+        .bind(archive)
+        .bind(now)
+        .bind(before.id)
+        .bind(before.version),
+    )
+    .await?;
+    let after = get(c, before.id).await?.ok_or_else(|| DomainError::not_found(Entity::Person, before.id))?;
+    let action = archive_action(before.archived, after.archived);
+    changed(c, actor, now, Entity::Person, before.id, action, note, before, after).await
+}
+
 impl Store {
     pub async fn create_person(
         &self,
@@ -102,29 +158,7 @@ impl Store {
         let f = input.validate()?;
         let now = self.now();
         let actor = actor.clone();
-        self.create_once(key, move |tx| {
-            Box::pin(async move {
-                let mut c = tx.conn();
-                check_refs(&mut c, &f).await?;
-                let id: i64 = c
-                    .scalar(
-                        bind_fields(
-                            Q::new(
-                                "INSERT INTO people (name, kind, unit_id, position, affiliation, phone, version, \
-                                 created_at, updated_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
-                            ),
-                            &f,
-                        )
-                        .bind(now),
-                    )
-                    .await?;
-                let person =
-                    get(&mut c, PersonId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
-                created(&mut c, &actor, now, Entity::Person, id, person).await
-            })
-        })
-        .await
+        self.create_once(key, move |tx| Box::pin(async move { create(&mut tx.conn(), &actor, &f, now).await })).await
     }
 
     pub async fn update_person(&self, actor: &Actor, id: PersonId, patch: PersonPatch) -> StoreResult<Person> {
@@ -138,31 +172,8 @@ impl Store {
                     let before = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
                     check_version(Entity::Person, patch.version, before.version)?;
                     let f = patch.apply(&before)?;
-                    if f.unit_id != before.unit_id {
-                        check_refs(&mut c, &f).await?;
-                    }
                     let archive = patch.archived.unwrap_or(before.archived);
-                    versioned::update(
-                        &mut c,
-                        Entity::Person,
-                        before.version,
-                        bind_fields(
-                            Q::new(
-                                "UPDATE people SET name = $1, kind = $2, unit_id = $3, position = $4, affiliation = $5, \
-                                 phone = $6, archived_at = CASE WHEN $7 THEN COALESCE(archived_at, $8) END, \
-                                 version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
-                            ),
-                            &f,
-                        )
-                        .bind(archive)
-                        .bind(now)
-                        .bind(id)
-                        .bind(before.version),
-                    )
-                    .await?;
-                    let after = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
-                    let action = archive_action(before.archived, after.archived);
-                    changed(&mut c, &actor, now, Entity::Person, id, action, None, &before, after).await
+                    write_update(&mut c, &actor, &before, &f, archive, None, now).await
                 })
             })
             .await

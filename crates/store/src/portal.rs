@@ -34,9 +34,9 @@ impl Store {
         let cases = self.case_stats(&system, CaseGroupBy::Channel, &CaseFilter::default()).await?;
         Ok(PortalFigures {
             as_of: problems.as_of,
-            problems: problems.total,
-            closed: problems.closed,
-            rate: problems.rate,
+            problems: problems.counts.total,
+            closed: problems.counts.closed,
+            rate: problems.rates.rate,
             cases: cases.counts,
             case_rates: cases.rates,
         })

@@ -26,6 +26,21 @@ pub struct Settings {
     /// Staff members' yearly points and what each deduction costs.
     #[serde(default)]
     pub points: PointsScheme,
+    /// The issuing office printed on bulletins (简报) unless a bulletin names another.
+    #[serde(default = "default_office_name")]
+    pub office_name: String,
+    /// Units with fewer problems than this are not ranked (a unit with one closed item is not
+    /// ahead of one that closed 40 of 42); they are listed apart.
+    #[serde(default = "default_ranking_min_items")]
+    pub ranking_min_items: u32,
+}
+
+fn default_office_name() -> String {
+    "作风建设领导小组办公室".into()
+}
+
+fn default_ranking_min_items() -> u32 {
+    5
 }
 
 impl Default for Settings {
@@ -35,6 +50,8 @@ impl Default for Settings {
             case_due: CaseDueRule::default(),
             proposal_rules: ProposalRules::default(),
             points: PointsScheme::default(),
+            office_name: default_office_name(),
+            ranking_min_items: default_ranking_min_items(),
         }
     }
 }
@@ -57,6 +74,10 @@ pub struct SettingsInput {
     pub proposal_rules: Option<ProposalRules>,
     /// Replaces the points scheme (yearly 1–100; 1–20 deduction types costing 1–100 each).
     pub points: Option<PointsScheme>,
+    /// The issuing office on bulletins (1–100 characters).
+    pub office_name: Option<String>,
+    /// The fewest problems a unit needs to be ranked (1–1000).
+    pub ranking_min_items: Option<i64>,
 }
 
 const KEY: &str = "settings";
@@ -148,6 +169,18 @@ impl Store {
                     if let Some(points) = input.points {
                         check_points(&points)?;
                         after.points = points;
+                    }
+                    if input.office_name.is_some() {
+                        after.office_name =
+                            rectify_domain::text::required("office_name", input.office_name.as_deref(), 100)
+                                .map_err(|e| DomainError::Invalid(vec![e]))?;
+                    }
+                    if let Some(n) = input.ranking_min_items {
+                        if !(1..=1000).contains(&n) {
+                            let range = Issue::OutOfRange { min: 1, max: 1000 };
+                            return Err(DomainError::field("ranking_min_items", range).into());
+                        }
+                        after.ranking_min_items = n as u32;
                     }
                     let json = serde_json::to_string(&after).map_err(|e| StoreError::Encode(e.to_string()))?;
                     c.execute(

@@ -7,7 +7,7 @@ use crate::db::{Q, record};
 use crate::error::StoreResult;
 use crate::problems::{ProblemFilter, expand_units, push_conditions};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
-use rectify_domain::figures::{Tally, WeekPoint, roll_up, week_starts};
+use rectify_domain::figures::{LedgerRates, LedgerTally, WeekPoint, roll_up, week_starts};
 use rectify_domain::ids::UnitId;
 use rectify_domain::problem::{Level, ProblemState, ProblemType};
 use rectify_domain::time::Timestamp;
@@ -78,13 +78,13 @@ pub struct StatsGroup {
     /// The group's id or code; null for problems without one (no category, no batch).
     pub key: Option<String>,
     pub name: String,
-    pub total: u64,
-    pub closed: u64,
-    /// closed ÷ total, rounded half-up to 4 decimals.
-    pub rate: f64,
-    pub red: u64,
-    pub yellow: u64,
-    pub green: u64,
+    /// The counts, defined in `rectify_domain::figures::LedgerTally`.
+    #[serde(flatten)]
+    pub counts: LedgerTally,
+    /// `rate` = closed ÷ total, `verified_rate` = verified ÷ total, `on_time_rate` = on_time ÷
+    /// settled; each rounded half-up to 4 decimals.
+    #[serde(flatten)]
+    pub rates: LedgerRates,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -95,12 +95,10 @@ pub struct ProblemStats {
     pub group_by: String,
     /// Whether unit groups include their sub-units (then groups may overlap).
     pub include_sub_units: bool,
-    pub total: u64,
-    pub closed: u64,
-    pub rate: f64,
-    pub red: u64,
-    pub yellow: u64,
-    pub green: u64,
+    #[serde(flatten)]
+    pub counts: LedgerTally,
+    #[serde(flatten)]
+    pub rates: LedgerRates,
     /// Lights were computed with dates outside the loaded holiday calendars (weekends only).
     pub calendar_approximate: bool,
     pub groups: Vec<StatsGroup>,
@@ -110,28 +108,55 @@ record! {
     struct CountRow {
         key: Option<String>,
         total: i64,
+        open: i64,
+        in_progress: i64,
+        reported: i64,
         closed: i64,
+        verified: i64,
         red: i64,
         yellow: i64,
+        closed_settled: i64,
+        on_time: i64,
+        rebounded: i64,
     }
 }
 
-fn tally(r: &CountRow) -> Tally {
-    let (total, red, yellow) = (r.total as u64, r.red as u64, r.yellow as u64);
-    Tally { total, closed: r.closed as u64, red, yellow, green: total - red - yellow }
+/// The counts of `LedgerTally` in SQL, over the rows the list's own filter chooses. `$1` is
+/// today and `$2` the first day that is not yet yellow (`LightThresholds`); the definitions
+/// are the domain's (`LedgerTally::count`), and `web/tests/figures.rs` holds the two together.
+const COUNTS: &str = "COUNT(*) AS total, \
+    COUNT(*) FILTER (WHERE state = 'open') AS open, \
+    COUNT(*) FILTER (WHERE state = 'in_progress') AS in_progress, \
+    COUNT(*) FILTER (WHERE state = 'reported') AS reported, \
+    COUNT(*) FILTER (WHERE state = 'closed') AS closed, \
+    COUNT(*) FILTER (WHERE state = 'closed' AND close_basis = 'verified') AS verified, \
+    COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on < $1) AS red, \
+    COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on >= $1 AND due_on < $2) AS yellow, \
+    COUNT(*) FILTER (WHERE state = 'closed' AND (deadline IS NULL OR done_on IS NOT NULL)) AS closed_settled, \
+    COUNT(*) FILTER (WHERE state = 'closed' AND (deadline IS NULL OR done_on <= deadline)) AS on_time, \
+    COUNT(*) FILTER (WHERE reopen_count > 0) AS rebounded";
+
+fn tally(r: &CountRow) -> LedgerTally {
+    let n = |v: i64| v.max(0) as u64;
+    let (total, red, yellow, closed) = (n(r.total), n(r.red), n(r.yellow), n(r.closed));
+    LedgerTally {
+        total,
+        open: n(r.open),
+        in_progress: n(r.in_progress),
+        reported: n(r.reported),
+        closed,
+        verified: n(r.verified),
+        red,
+        yellow,
+        green: total.saturating_sub(red + yellow),
+        settled: n(r.closed_settled) + red,
+        on_time: n(r.on_time),
+        rebounded: n(r.rebounded),
+    }
 }
 
-fn group(key: Option<String>, name: String, t: &Tally) -> StatsGroup {
-    StatsGroup {
-        key,
-        name,
-        total: t.total,
-        closed: t.closed,
-        rate: t.rate(),
-        red: t.red,
-        yellow: t.yellow,
-        green: t.green,
-    }
+fn group(key: Option<String>, name: String, t: &LedgerTally) -> StatsGroup {
+    StatsGroup { key, name, counts: *t, rates: t.rates() }
 }
 
 fn enum_label(by: GroupBy, key: &str) -> Option<&'static str> {
@@ -183,14 +208,8 @@ impl Store {
                     let scope = crate::problems::scope(&mut c, &actor).await?;
                     let units = expand_units(&mut c, &filter).await?;
                     let col = by.column();
-                    let mut q = Q::new(format!(
-                        "SELECT CAST({col} AS TEXT) AS key, COUNT(*) AS total, \
-                         COUNT(*) FILTER (WHERE state = 'closed') AS closed, \
-                         COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on < $1) AS red, \
-                         COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on >= $1 \
-                           AND due_on < $2) AS yellow \
-                         FROM problems WHERE 1 = 1"
-                    ));
+                    let mut q =
+                        Q::new(format!("SELECT CAST({col} AS TEXT) AS key, {COUNTS} FROM problems WHERE 1 = 1"));
                     q = q.bind(t.today).bind(t.yellow_until);
                     push_conditions(&mut q, &filter, units.as_deref(), &scope, &t);
                     q.push(&format!(" GROUP BY {col}"));
@@ -218,7 +237,7 @@ impl Store {
             })
             .await?;
 
-        let mut overall = Tally::default();
+        let mut overall = LedgerTally::default();
         for row in &rows {
             overall.add(&tally(row));
         }
@@ -230,7 +249,7 @@ impl Store {
         };
         let mut groups: Vec<StatsGroup> = match (by, tree) {
             (GroupBy::Unit, Some(tree)) => {
-                let direct: HashMap<UnitId, Tally> = rows
+                let direct: HashMap<UnitId, LedgerTally> = rows
                     .iter()
                     .filter_map(|r| r.key.as_deref()?.parse().ok().map(|id| (UnitId(id), tally(r))))
                     .collect();
@@ -247,17 +266,13 @@ impl Store {
             _ => rows.iter().map(|r| group(r.key.clone(), label(&r.key), &tally(r))).collect(),
         };
         // Most problems first; ties by key so the order is stable.
-        groups.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));
+        groups.sort_by(|a, b| b.counts.total.cmp(&a.counts.total).then_with(|| a.key.cmp(&b.key)));
         Ok(ProblemStats {
             as_of,
             group_by: by.as_str().into(),
             include_sub_units: by == GroupBy::Unit && include_sub_units,
-            total: overall.total,
-            closed: overall.closed,
-            rate: overall.rate(),
-            red: overall.red,
-            yellow: overall.yellow,
-            green: overall.green,
+            counts: overall,
+            rates: overall.rates(),
             calendar_approximate: reckoned.approximate,
             groups,
         })

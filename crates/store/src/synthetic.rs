@@ -52,7 +52,7 @@ impl Store {
                 left -= n;
                 let mut q = Q::new(
                     "INSERT INTO problems (unit_id, description, level, category, type, deadline, due_on, sources, \
-                     published, state, version, created_at, updated_at, closed_at) VALUES ",
+                     published, state, version, created_at, updated_at, closed_at, done_on, close_basis) VALUES ",
                 );
                 for i in 0..n {
                     if i > 0 {
@@ -86,6 +86,10 @@ impl Store {
                         .push_bind(created)
                         .push(", ")
                         .push_bind(closed)
+                        .push(", ")
+                        .push_bind(closed.map(|c| c.china_date()))
+                        .push(", ")
+                        .push_bind(closed.map(|_| "verified"))
                         .push(")");
                 }
                 statements.push(q);

@@ -159,6 +159,76 @@ fn duplicate_name(e: StoreError) -> StoreError {
     if e.is_unique_violation() { DomainError::field("name", Issue::Duplicate).into() } else { e }
 }
 
+/// Creates a unit (its parent must be live) and records it.
+pub(crate) async fn create(c: &mut Conn<'_>, actor: &Actor, fields: &UnitFields, now: Timestamp) -> StoreResult<Unit> {
+    if let Some(p) = fields.parent_id {
+        require_live(c, p, "parent_id").await?;
+    }
+    let id = insert(c, fields, now).await?;
+    let unit = get(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Unit, id))?;
+    created(c, actor, now, Entity::Unit, id, unit).await
+}
+
+/// Writes checked fields over `before` (moving it only where the tree allows, archiving only a
+/// unit nothing live hangs on) and records the change.
+pub(crate) async fn write_update(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    before: &Unit,
+    fields: &UnitFields,
+    archive: bool,
+    note: Option<&str>,
+    now: Timestamp,
+) -> StoreResult<Unit> {
+    if fields.parent_id != before.parent_id {
+        if let Some(p) = fields.parent_id {
+            require_live(c, p, "parent_id").await?;
+        }
+        tree(c).await?.check_move(before.id, fields.parent_id)?;
+    }
+    if archive && !before.archived {
+        let in_use: i64 = c
+            .scalar(
+                Q::new(
+                    "SELECT (SELECT COUNT(*) FROM units WHERE parent_id = $1 AND archived_at IS NULL) \
+                     + (SELECT COUNT(*) FROM problems WHERE unit_id = $1 AND archived_at IS NULL \
+                        AND state <> 'closed')",
+                )
+                .bind(before.id),
+            )
+            .await?;
+        if in_use > 0 {
+            return Err(DomainError::rule(Rule::UnitInUse, "archived").into());
+        }
+    }
+    versioned::update(
+        c,
+        Entity::Unit,
+        before.version,
+        Q::new(
+            "UPDATE units SET parent_id = $1, name = $2, kind = $3, system = $4, complaint_phone = $5, \
+                 mailbox = $6, archived_at = CASE WHEN $7 THEN COALESCE(archived_at, $8) END, \
+                 version = version + 1, updated_at = $8 \
+                 WHERE id = $9 AND version = $10",
+        )
+        .bind(fields.parent_id)
+        .bind(&fields.name)
+        .bind(fields.kind.as_str())
+        .bind(fields.system.clone())
+        .bind(fields.complaint_phone.clone())
+        .bind(fields.mailbox.clone())
+        .bind(archive)
+        .bind(now)
+        .bind(before.id)
+        .bind(before.version),
+    )
+    .await
+    .map_err(duplicate_name)?;
+    let after = get(c, before.id).await?.ok_or_else(|| DomainError::not_found(Entity::Unit, before.id))?;
+    let action = archive_action(before.archived, after.archived);
+    changed(c, actor, now, Entity::Unit, before.id, action, note, before, after).await
+}
+
 impl Store {
     pub async fn create_unit(
         &self,
@@ -170,18 +240,8 @@ impl Store {
         let fields = input.validate()?;
         let now = self.now();
         let actor = actor.clone();
-        self.create_once(key, move |tx| {
-            Box::pin(async move {
-                let mut c = tx.conn();
-                if let Some(p) = fields.parent_id {
-                    require_live(&mut c, p, "parent_id").await?;
-                }
-                let id = insert(&mut c, &fields, now).await?;
-                let unit = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Unit, id))?;
-                created(&mut c, &actor, now, Entity::Unit, id, unit).await
-            })
-        })
-        .await
+        self.create_once(key, move |tx| Box::pin(async move { create(&mut tx.conn(), &actor, &fields, now).await }))
+            .await
     }
 
     pub async fn update_unit(&self, actor: &Actor, id: UnitId, patch: UnitPatch) -> StoreResult<Unit> {
@@ -195,54 +255,8 @@ impl Store {
                     let before = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Unit, id))?;
                     check_version(Entity::Unit, patch.version, before.version)?;
                     let fields = patch.apply(&before)?;
-                    if fields.parent_id != before.parent_id {
-                        if let Some(p) = fields.parent_id {
-                            require_live(&mut c, p, "parent_id").await?;
-                        }
-                        tree(&mut c).await?.check_move(id, fields.parent_id)?;
-                    }
                     let archive = patch.archived.unwrap_or(before.archived);
-                    if archive && !before.archived {
-                        let in_use: i64 = c
-                            .scalar(
-                                Q::new(
-                                    "SELECT (SELECT COUNT(*) FROM units WHERE parent_id = $1 AND archived_at IS NULL) \
-                                     + (SELECT COUNT(*) FROM problems WHERE unit_id = $1 AND archived_at IS NULL \
-                                        AND state <> 'closed')",
-                                )
-                                .bind(id),
-                            )
-                            .await?;
-                        if in_use > 0 {
-                            return Err(DomainError::rule(Rule::UnitInUse, "archived").into());
-                        }
-                    }
-                    versioned::update(
-                        &mut c,
-                        Entity::Unit,
-                        before.version,
-                        Q::new(
-                            "UPDATE units SET parent_id = $1, name = $2, kind = $3, system = $4, complaint_phone = $5, \
-                                 mailbox = $6, archived_at = CASE WHEN $7 THEN COALESCE(archived_at, $8) END, \
-                                 version = version + 1, updated_at = $8 \
-                                 WHERE id = $9 AND version = $10",
-                        )
-                        .bind(fields.parent_id)
-                        .bind(&fields.name)
-                        .bind(fields.kind.as_str())
-                        .bind(fields.system.clone())
-                        .bind(fields.complaint_phone.clone())
-                        .bind(fields.mailbox.clone())
-                        .bind(archive)
-                        .bind(now)
-                        .bind(id)
-                        .bind(before.version),
-                    )
-                    .await
-                    .map_err(duplicate_name)?;
-                    let after = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Unit, id))?;
-                    let action = archive_action(before.archived, after.archived);
-                    changed(&mut c, &actor, now, Entity::Unit, id, action, None, &before, after).await
+                    write_update(&mut c, &actor, &before, &fields, archive, None, now).await
                 })
             })
             .await

@@ -60,6 +60,7 @@ pub fn entity(e: Entity, lang: Lang) -> &'static str {
             Entity::ActionRecord => "问责与表扬记录",
             Entity::Deduction => "扣分记录",
             Entity::InspectionBulletin => "督查通报",
+            Entity::Bulletin => "简报",
         },
     }
 }

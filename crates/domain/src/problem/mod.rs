@@ -11,6 +11,7 @@ pub use state::{
 };
 
 use crate::error::{DomainError, Issue, Problems};
+use crate::figures::CloseBasis;
 use crate::ids::{BatchId, CampaignId, CaseId, PersonId, ProblemId, UnitId};
 use crate::light::Light;
 use crate::patch::Change;
@@ -162,6 +163,8 @@ impl SourceKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     pub id: ProblemId,
+    /// 编号: the office's own number of the item (from its spreadsheet), unique in the campaign.
+    pub reference: Option<String>,
     pub description: String,
     pub unit_id: UnitId,
     /// 责任人.
@@ -193,6 +196,13 @@ pub struct Problem {
     pub updated_at: Timestamp,
     pub reported_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,
+    /// The China date the unit finished (its last report of the work done): what the on-time
+    /// figures judge.
+    pub done_on: Option<NaiveDate>,
+    /// How it was closed off (`verified`, `waived`, `imported`); none while not closed.
+    pub close_basis: Option<CloseBasis>,
+    /// Times it was reopened after a close-off (反弹).
+    pub reopen_count: i64,
     /// Filled in on single-problem reads; lists leave it empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measures: Option<Vec<Measure>>,
@@ -206,6 +216,8 @@ pub struct Problem {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewProblem {
+    /// 编号: the office's own number of the item, unique within the campaign.
+    pub reference: Option<String>,
     pub description: Option<String>,
     pub unit_id: Option<UnitId>,
     pub responsible_person_id: Option<PersonId>,
@@ -234,6 +246,7 @@ pub struct NewProblem {
 /// A problem's own fields, checked (references are checked by the store).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProblemFields {
+    pub reference: Option<String>,
     pub description: String,
     pub unit_id: UnitId,
     pub responsible_person_id: Option<PersonId>,
@@ -277,6 +290,7 @@ impl NewProblem {
 }
 
 fn check_fields(p: &mut Problems, input: &NewProblem) -> Option<ProblemFields> {
+    let reference = p.take(text::optional("reference", input.reference.as_deref(), text::NAME_MAX));
     let description = p.take(text::required("description", input.description.as_deref(), text::TEXT_MAX));
     let category = p.take(text::optional("category", input.category.as_deref(), text::NAME_MAX));
     let root_cause = p.take(text::optional("root_cause", input.root_cause.as_deref(), text::TEXT_MAX));
@@ -289,6 +303,7 @@ fn check_fields(p: &mut Problems, input: &NewProblem) -> Option<ProblemFields> {
     }
     sources.dedup();
     Some(ProblemFields {
+        reference: reference?,
         description: description?,
         unit_id: input.unit_id?,
         responsible_person_id: input.responsible_person_id,
@@ -312,6 +327,9 @@ fn check_fields(p: &mut Problems, input: &NewProblem) -> Option<ProblemFields> {
 #[serde(deny_unknown_fields)]
 pub struct ProblemPatch {
     pub version: Option<i64>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub reference: Change<String>,
     pub description: Option<String>,
     pub unit_id: Option<UnitId>,
     #[serde(default)]
@@ -350,6 +368,7 @@ impl ProblemPatch {
             p.push("version", Issue::Required);
         }
         let merged = NewProblem {
+            reference: self.reference.clone().apply_to(pr.reference.clone()),
             description: Some(self.description.clone().unwrap_or_else(|| pr.description.clone())),
             unit_id: Some(self.unit_id.unwrap_or(pr.unit_id)),
             responsible_person_id: self.responsible_person_id.clone().apply_to(pr.responsible_person_id),
@@ -446,6 +465,7 @@ mod tests {
         let t = Timestamp::from_utc(chrono::Utc::now());
         Problem {
             id: ProblemId(1),
+            reference: None,
             description: "花卉摆放".into(),
             unit_id: UnitId(3),
             responsible_person_id: None,
@@ -468,6 +488,9 @@ mod tests {
             updated_at: t,
             reported_at: None,
             closed_at: None,
+            done_on: None,
+            close_basis: None,
+            reopen_count: 0,
             measures: None,
             case_ids: None,
         }

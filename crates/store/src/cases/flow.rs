@@ -139,6 +139,86 @@ async fn write_row(c: &mut Conn<'_>, n: &CaseRow, read_version: i64, now: Timest
     versioned::update(c, Entity::Case, read_version, q).await
 }
 
+/// What an imported record says happened to a case after it was received.
+pub(crate) struct ImportedCourse {
+    /// The unit that answered (承办单位), if the file says.
+    pub unit: Option<UnitId>,
+    pub answer: Option<String>,
+    pub replied_at: Option<Timestamp>,
+    pub satisfaction: Option<rectify_domain::case::Satisfaction>,
+    /// Where it came from, for the staff record of each step.
+    pub note: String,
+}
+
+/// Writes an imported case's course with the file's own times, so that its figures count like a
+/// native case's: a message board publishes what it took, so the case was accepted (and, with a
+/// unit, assigned and signed for) when it was received; its due date is the case rule's from
+/// that day; the reply, when there is one, was given at the recorded time; a satisfaction
+/// given in the file is a return visit. No notice goes to the citizen: this is history.
+pub(crate) async fn record_imported_course(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    r: CaseRow,
+    course: &ImportedCourse,
+    ctx: &Context,
+) -> StoreResult<()> {
+    use rectify_domain::case::CaseState;
+    let case_type = r.case_type()?;
+    let received = Timestamp::from_utc(r.received_at);
+    let received_on = received.china_date();
+    let mut next = r.clone();
+    // (when, action, unit, what the citizen may read)
+    let mut steps: Vec<(Timestamp, &str, Option<UnitId>, Option<String>)> = Vec::new();
+    if next.accepted_at.is_none() && r.state()? == CaseState::Received {
+        next.accepted_at = Some(r.received_at);
+        next.state = CaseState::Accepted.as_str().into();
+        steps.push((received, "accept", None, None));
+    }
+    if next.accepted_at.is_some() && next.due_on.is_none() && next.replied_at.is_none() {
+        next.due_on = Some(ctx.due_rule.due(case_type, next.urgent, received_on, &ctx.calendar).value);
+    }
+    if let (Some(unit), None, true) = (course.unit, next.unit_id, next.accepted_at.is_some()) {
+        next.unit_id = Some(unit.get());
+        next.assigned_at = Some(r.received_at);
+        next.sign_due_on = Some(sign_due(received_on, &ctx.calendar));
+        next.signed_at = Some(r.received_at);
+        next.state = CaseState::InProgress.as_str().into();
+        steps.push((received, "assign", Some(unit), None));
+        steps.push((received, "sign", None, None));
+    }
+    if let (Some(answer), Some(at), None, true) =
+        (&course.answer, course.replied_at, next.replied_at, next.accepted_at.is_some())
+    {
+        next.replied_at = Some(at.utc());
+        next.answer = Some(answer.clone());
+        next.state = CaseState::Replied.as_str().into();
+        steps.push((at, "reply", None, Some(answer.clone())));
+    }
+    if let (Some(s), Some(at), None) = (course.satisfaction, next.replied_at, &next.satisfaction) {
+        let at = Timestamp::from_utc(at);
+        next.visit_method = Some(VisitMethod::Phone.as_str().into());
+        next.visit_count += 1;
+        next.visited_at = Some(at.utc());
+        next.satisfaction = Some(s.as_str().into());
+        next.satisfaction_at = Some(at.utc());
+        steps.push((at, "visit", None, None));
+    }
+    if steps.is_empty() {
+        return Ok(());
+    }
+    let id = CaseId(r.id);
+    let note = Some(course.note.as_str());
+    for (at, action, unit, public_text) in &steps {
+        let step = Step { action, note, public_text: public_text.as_deref(), unit: *unit };
+        record_event(c, id, actor, *at, step).await?;
+    }
+    let before = assemble(c, &ctx.vault, r.clone(), ctx.today).await?;
+    write_row(c, &next, r.version, ctx.now).await?;
+    let after = assemble(c, &ctx.vault, next, ctx.today).await?;
+    changed(c, actor, ctx.now, Entity::Case, r.id, "import", note, &before, after).await?;
+    Ok(())
+}
+
 /// Fires `action` by `actor` (the citizen when `party` says so) in the caller's transaction.
 pub(crate) async fn fire_case(
     c: &mut Conn<'_>,

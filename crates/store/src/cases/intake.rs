@@ -59,7 +59,7 @@ fn fresh_code() -> TrackingCode {
 }
 
 /// A file that passed the checks.
-struct CheckedFile {
+pub(crate) struct CheckedFile {
     name: String,
     mime: &'static str,
     bytes: Vec<u8>,
@@ -111,13 +111,17 @@ async fn recent_duplicate(
     Ok(id.map(CaseId))
 }
 
-/// Writes a new case with its files, its first event, history and the citizen's notice.
-async fn insert_case(
+/// Writes a new case with its files and its first event (no notice: an import writes history,
+/// and tells no one).
+/// `event_at` is when the first event is dated: now, or the recorded time of an imported case.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_row(
     c: &mut Conn<'_>,
     vault: &Keyring,
     actor: &Actor,
     f: &CaseFields,
     files: Vec<CheckedFile>,
+    event_at: Timestamp,
     now: Timestamp,
 ) -> StoreResult<(CaseId, String)> {
     if let Some(u) = f.target_unit_id {
@@ -190,8 +194,20 @@ async fn insert_case(
         c.execute(Q::new("INSERT INTO case_attachments (case_id, attachment_id) VALUES ($1, $2)").bind(id).bind(*a))
             .await?;
     }
-    record_event(c, id, actor, now, Step::of("received")).await?;
-    let shown = code.to_string();
+    record_event(c, id, actor, event_at, Step::of("received")).await?;
+    Ok((id, code.to_string()))
+}
+
+/// Writes a new case and tells the citizen its tracking code.
+async fn insert_case(
+    c: &mut Conn<'_>,
+    vault: &Keyring,
+    actor: &Actor,
+    f: &CaseFields,
+    files: Vec<CheckedFile>,
+    now: Timestamp,
+) -> StoreResult<(CaseId, String)> {
+    let (id, shown) = insert_row(c, vault, actor, f, files, now, now).await?;
     let body = format!("您的诉求已登记，查询码 {shown}，凭查询码（及手机尾号）可随时查询办理进度。");
     notices::enqueue(c, vault, now, to_citizen(f.phone.as_deref(), f.email.as_deref(), id, "诉求已登记", &body))
         .await?;

@@ -1,8 +1,8 @@
 //! Citizen cases: registration on every channel, the loop through a unit's reply to the
 //! citizen's satisfaction, tracking by the citizen, links into the ledger, and figures.
 
-mod flow;
-mod intake;
+pub(crate) mod flow;
+pub(crate) mod intake;
 mod links;
 mod reminders;
 mod stats;

@@ -124,7 +124,8 @@ id_to_value!(
     ActionRecordId,
     ReinspectionId,
     DeductionId,
-    InspectionBulletinId
+    InspectionBulletinId,
+    BulletinId
 );
 
 /// A query: SQL text and its values in placeholder order.

@@ -86,7 +86,7 @@ async fn file_problem(
     }
     .validate()?;
     check_refs(c, &mut fields).await?;
-    Ok(insert_new(c, actor, &fields, &measures, &[], t, now).await?.id)
+    Ok(insert_new(c, actor, &fields, &measures, &[], None, t, now).await?.id)
 }
 
 /// Writes the problems of a covert round's findings once the round has ended.

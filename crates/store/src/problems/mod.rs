@@ -5,7 +5,8 @@ mod measures;
 mod progress;
 mod transitions;
 
-pub(crate) use transitions::{Move, fire_in};
+pub(crate) use progress::append as append_progress;
+pub(crate) use transitions::{Move, fire_in, record_imported_state};
 
 pub(crate) use filter::push_conditions;
 pub use filter::{ProblemFilter, Scope};
@@ -22,6 +23,7 @@ use crate::units::{self, require_live};
 use crate::versioned::{self, archive_action};
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Permission, Role, authorize};
+use rectify_domain::figures::CloseBasis;
 use rectify_domain::history::HistoryEntry;
 use rectify_domain::ids::{MeasureId, PersonId, ProblemId, UnitId};
 use rectify_domain::light::{LightThresholds, effective_due};
@@ -55,20 +57,27 @@ record! {
         updated_at: DateTime<Utc>,
         reported_at: Option<DateTime<Utc>>,
         closed_at: Option<DateTime<Utc>>,
+        reference: Option<String>,
+        done_on: Option<NaiveDate>,
+        close_basis: Option<String>,
+        reopen_count: i64,
     }
 }
 
 pub(crate) const COLUMNS: &str = "id, unit_id, description, responsible_person_id, leader_person_id, level, category, \
     type AS problem_type, root_cause, deadline, due_on, campaign_id, batch_id, sources, published, state, archived_at, \
-    version, created_at, updated_at, reported_at, closed_at";
+    version, created_at, updated_at, reported_at, closed_at, ref AS reference, done_on, close_basis, reopen_count";
 
 impl ProblemRow {
     pub(crate) fn into_problem(self, t: &LightThresholds) -> StoreResult<Problem> {
         let state = parse_stored("problem state", &self.state, ProblemState::parse)?;
         let sources: Vec<String> =
             serde_json::from_str(&self.sources).map_err(|e| StoreError::Corrupt(format!("problem sources: {e}")))?;
+        let close_basis =
+            self.close_basis.as_deref().map(|b| parse_stored("close basis", b, CloseBasis::parse)).transpose()?;
         Ok(Problem {
             id: ProblemId(self.id),
+            reference: self.reference,
             description: self.description,
             unit_id: UnitId(self.unit_id),
             responsible_person_id: self.responsible_person_id.map(PersonId),
@@ -94,6 +103,9 @@ impl ProblemRow {
             updated_at: Timestamp::from_utc(self.updated_at),
             reported_at: self.reported_at.map(Timestamp::from_utc),
             closed_at: self.closed_at.map(Timestamp::from_utc),
+            done_on: self.done_on,
+            close_basis,
+            reopen_count: self.reopen_count,
             measures: None,
             case_ids: None,
         })
@@ -166,6 +178,11 @@ pub(crate) async fn check_refs(c: &mut Conn<'_>, f: &mut ProblemFields) -> Store
     Ok(())
 }
 
+/// Two items of one campaign cannot share a number (编号).
+pub(crate) fn duplicate_reference(e: StoreError) -> StoreError {
+    if e.is_unique_violation() { DomainError::field("reference", Issue::Duplicate).into() } else { e }
+}
+
 fn sources_json(s: &[SourceKind]) -> String {
     serde_json::to_string(&s.iter().map(|k| k.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
 }
@@ -181,7 +198,7 @@ pub(crate) async fn refresh_due(c: &mut Conn<'_>, id: ProblemId) -> StoreResult<
     Ok(())
 }
 
-async fn insert_measure(
+pub(crate) async fn insert_measure(
     c: &mut Conn<'_>,
     problem: ProblemId,
     position: i64,
@@ -213,12 +230,14 @@ async fn insert_measure(
 /// Writes a checked new problem inside the caller's transaction (the caller has checked the
 /// references and authorized the actor): the problem, its first measures and linked cases, and
 /// the history row.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_new(
     c: &mut Conn<'_>,
     actor: &Actor,
     fields: &ProblemFields,
     measures: &[MeasureFields],
     case_ids: &[rectify_domain::ids::CaseId],
+    note: Option<&str>,
     t: &LightThresholds,
     now: Timestamp,
 ) -> StoreResult<Problem> {
@@ -230,8 +249,8 @@ pub(crate) async fn insert_new(
                 "INSERT INTO problems (unit_id, description, responsible_person_id, leader_person_id, \
                      level, \
                      category, type, root_cause, deadline, due_on, campaign_id, batch_id, sources, published, \
-                     state, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-                     $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17) RETURNING {COLUMNS}"
+                     state, version, created_by, created_at, updated_at, ref) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+                     $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17, $18) RETURNING {COLUMNS}"
             ))
             .bind(fields.unit_id)
             .bind(&fields.description)
@@ -249,9 +268,11 @@ pub(crate) async fn insert_new(
             .bind(fields.published)
             .bind(ProblemState::Open.as_str())
             .bind(actor.account_id)
-            .bind(now),
+            .bind(now)
+            .bind(fields.reference.clone()),
         )
-        .await?;
+        .await
+        .map_err(duplicate_reference)?;
     let mut problem = row.into_problem(t)?;
     for (i, m) in measures.iter().enumerate() {
         insert_measure(c, problem.id, i as i64, m, now).await?;
@@ -260,7 +281,7 @@ pub(crate) async fn insert_new(
     problem.case_ids = Some(case_ids.to_vec());
     let listed = if measures.is_empty() { Vec::new() } else { measures::of_problem(c, problem.id, t).await? };
     problem.measures = Some(listed);
-    history::record(c, actor, now, problem_change(&problem, "create", None, None)).await?;
+    history::record(c, actor, now, problem_change(&problem, "create", note, None)).await?;
     Ok(problem)
 }
 
@@ -271,6 +292,66 @@ pub(crate) fn problem_change<'a>(
     before: Option<&'a Problem>,
 ) -> Change<'a, Problem> {
     Change { entity: Entity::Problem, entity_id: p.id.to_string(), action, note, before, after: Some(p) }
+}
+
+/// Writes checked fields over `before` and records the change. Handing a problem to another
+/// unit is the office's decision.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn write_update(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    before: &Problem,
+    mut f: ProblemFields,
+    archive: bool,
+    note: Option<&str>,
+    t: &LightThresholds,
+    now: Timestamp,
+) -> StoreResult<Problem> {
+    check_refs(c, &mut f).await?;
+    if f.unit_id != before.unit_id {
+        // Handing a problem to another unit is the office's decision.
+        authorize(actor, Permission::EditProblem, units::party(c, actor, f.unit_id).await?)?;
+        if !actor.role.is_office() {
+            return Err(DomainError::Forbidden("only the office may move a problem to another unit".into()).into());
+        }
+    }
+    versioned::update(
+        c,
+        Entity::Problem,
+        before.version,
+        Q::new(
+            "UPDATE problems SET unit_id = $1, description = $2, responsible_person_id = $3, \
+                 leader_person_id = $4, level = $5, category = $6, type = $7, root_cause = $8, \
+                 deadline = $9, campaign_id = $10, batch_id = $11, sources = $12, published = $13, \
+                 archived_at = CASE WHEN $14 THEN COALESCE(archived_at, $15) END, \
+                 ref = $18, version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17",
+        )
+        .bind(f.unit_id)
+        .bind(&f.description)
+        .bind(f.responsible_person_id)
+        .bind(f.leader_person_id)
+        .bind(f.level.as_str())
+        .bind(f.category.clone())
+        .bind(f.problem_type.as_str())
+        .bind(f.root_cause.clone())
+        .bind(f.deadline)
+        .bind(f.campaign_id)
+        .bind(f.batch_id)
+        .bind(sources_json(&f.sources))
+        .bind(f.published)
+        .bind(archive)
+        .bind(now)
+        .bind(before.id)
+        .bind(before.version)
+        .bind(f.reference.clone()),
+    )
+    .await
+    .map_err(duplicate_reference)?;
+    refresh_due(c, before.id).await?;
+    let after = get(c, before.id, t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, before.id))?;
+    let action = archive_action(before.archived, after.archived);
+    history::record(c, actor, now, problem_change(&after, action, note, Some(before))).await?;
+    Ok(after)
 }
 
 impl Store {
@@ -295,7 +376,7 @@ impl Store {
                 check_refs(&mut c, &mut fields).await?;
                 let party = units::party(&mut c, &actor, fields.unit_id).await?;
                 authorize(&actor, Permission::CreateProblem, party)?;
-                insert_new(&mut c, &actor, &fields, &measures, &case_ids, &t, now).await
+                insert_new(&mut c, &actor, &fields, &measures, &case_ids, None, &t, now).await
             })
         })
         .await
@@ -317,60 +398,14 @@ impl Store {
                     let mut c = tx.conn();
                     let before = get_visible(&mut c, &actor, id, &t).await?;
                     authorize(&actor, Permission::EditProblem, units::party(&mut c, &actor, before.unit_id).await?)?;
-                    let mut f = patch.apply(&before)?;
+                    let f = patch.apply(&before)?;
                     if patch.version != Some(before.version) {
                         return Err(
                             DomainError::StaleVersion { entity: Entity::Problem, current: before.version }.into()
                         );
                     }
-                    check_refs(&mut c, &mut f).await?;
-                    if f.unit_id != before.unit_id {
-                        // Handing a problem to another unit is the office's decision.
-                        authorize(&actor, Permission::EditProblem, units::party(&mut c, &actor, f.unit_id).await?)?;
-                        if !actor.role.is_office() {
-                            return Err(DomainError::Forbidden(
-                                "only the office may move a problem to another unit".into(),
-                            )
-                            .into());
-                        }
-                    }
                     let archive = patch.archived.unwrap_or(before.archived);
-                    versioned::update(
-                        &mut c,
-                        Entity::Problem,
-                        before.version,
-                        Q::new(
-                            "UPDATE problems SET unit_id = $1, description = $2, responsible_person_id = $3, \
-                                 leader_person_id = $4, level = $5, category = $6, type = $7, root_cause = $8, \
-                                 deadline = $9, campaign_id = $10, batch_id = $11, sources = $12, published = $13, \
-                                 archived_at = CASE WHEN $14 THEN COALESCE(archived_at, $15) END, \
-                                 version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17",
-                        )
-                        .bind(f.unit_id)
-                        .bind(&f.description)
-                        .bind(f.responsible_person_id)
-                        .bind(f.leader_person_id)
-                        .bind(f.level.as_str())
-                        .bind(f.category.clone())
-                        .bind(f.problem_type.as_str())
-                        .bind(f.root_cause.clone())
-                        .bind(f.deadline)
-                        .bind(f.campaign_id)
-                        .bind(f.batch_id)
-                        .bind(sources_json(&f.sources))
-                        .bind(f.published)
-                        .bind(archive)
-                        .bind(now)
-                        .bind(id)
-                        .bind(before.version),
-                    )
-                    .await?;
-                    refresh_due(&mut c, id).await?;
-                    let after =
-                        get(&mut c, id, &t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
-                    let action = archive_action(before.archived, after.archived);
-                    history::record(&mut c, &actor, now, problem_change(&after, action, None, Some(&before))).await?;
-                    Ok(after)
+                    write_update(&mut c, &actor, &before, f, archive, None, &t, now).await
                 })
             })
             .await

@@ -11,7 +11,7 @@ use crate::units;
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Permission, authorize};
 use rectify_domain::ids::{ProblemId, ProgressId};
-use rectify_domain::problem::{NewProgress, ProblemState, Progress};
+use rectify_domain::problem::{NewProgress, ProblemState, Progress, ProgressFields};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Rule};
 
@@ -64,6 +64,58 @@ pub(crate) async fn evidence_count(c: &mut Conn<'_>, problem: ProblemId) -> Stor
     Ok(n as u64)
 }
 
+/// Writes a progress entry with its evidence and records it in the problem's history (the
+/// caller has checked the problem may take it).
+pub(crate) async fn append(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    problem: ProblemId,
+    f: &ProgressFields,
+    now: Timestamp,
+) -> StoreResult<Progress> {
+    let id: i64 = c
+        .scalar(
+            Q::new(
+                "INSERT INTO progress (problem_id, on_date, note, account_id, author, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(problem)
+            .bind(f.on)
+            .bind(f.note.clone())
+            .bind(actor.account_id)
+            .bind(actor.username.as_str())
+            .bind(now),
+        )
+        .await?;
+    for a in &f.attachment_ids {
+        c.execute(
+            Q::new("INSERT INTO progress_attachments (progress_id, attachment_id) VALUES ($1, $2)").bind(id).bind(*a),
+        )
+        .await?;
+    }
+    let entry = load(c, problem, Some(ProgressId(id)))
+        .await?
+        .pop()
+        .ok_or_else(|| DomainError::not_found(Entity::Progress, id))?;
+    // Progress is a change to the problem: it goes into the problem's history.
+    history::record(
+        c,
+        actor,
+        now,
+        Change {
+            entity: Entity::Problem,
+            entity_id: problem.to_string(),
+            action: "progress",
+            note: entry.note.as_deref(),
+            before: None,
+            after: Some(&entry),
+        },
+    )
+    .await?;
+    c.execute(Q::new("UPDATE problems SET updated_at = $1 WHERE id = $2").bind(now).bind(problem)).await?;
+    Ok(entry)
+}
+
 impl Store {
     pub async fn add_progress(
         &self,
@@ -87,49 +139,7 @@ impl Store {
                 for (i, a) in f.attachment_ids.iter().enumerate() {
                     require_attachable(&mut c, &actor, *a, &format!("attachment_ids[{i}]")).await?;
                 }
-                let id: i64 = c
-                    .scalar(
-                        Q::new(
-                            "INSERT INTO progress (problem_id, on_date, note, account_id, author, created_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                        )
-                        .bind(problem)
-                        .bind(f.on)
-                        .bind(f.note.clone())
-                        .bind(actor.account_id)
-                        .bind(actor.username.as_str())
-                        .bind(now),
-                    )
-                    .await?;
-                for a in &f.attachment_ids {
-                    c.execute(
-                        Q::new("INSERT INTO progress_attachments (progress_id, attachment_id) VALUES ($1, $2)")
-                            .bind(id)
-                            .bind(*a),
-                    )
-                    .await?;
-                }
-                let entry = load(&mut c, problem, Some(ProgressId(id)))
-                    .await?
-                    .pop()
-                    .ok_or_else(|| DomainError::not_found(Entity::Progress, id))?;
-                // Progress is a change to the problem: it goes into the problem's history.
-                history::record(
-                    &mut c,
-                    &actor,
-                    now,
-                    Change {
-                        entity: Entity::Problem,
-                        entity_id: problem.to_string(),
-                        action: "progress",
-                        note: entry.note.as_deref(),
-                        before: None,
-                        after: Some(&entry),
-                    },
-                )
-                .await?;
-                c.execute(Q::new("UPDATE problems SET updated_at = $1 WHERE id = $2").bind(now).bind(problem)).await?;
-                Ok(entry)
+                append(&mut c, &actor, problem, &f, now).await
             })
         })
         .await

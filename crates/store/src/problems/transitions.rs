@@ -11,11 +11,12 @@ use crate::history;
 use crate::units;
 use crate::versioned;
 use rectify_domain::actor::Actor;
+use rectify_domain::figures::CloseBasis;
 use rectify_domain::ids::{CaseId, ProblemId};
 use rectify_domain::light::LightThresholds;
 use rectify_domain::problem::{Problem, ProblemAction, ProblemState, TransitionContext, TransitionRequest, fire};
 use rectify_domain::time::Timestamp;
-use rectify_domain::{DomainError, Entity, Issue, text};
+use rectify_domain::{DomainError, Entity, Issue, Rule, text};
 use rectify_vault::Keyring;
 
 fn parse_action(s: Option<&str>) -> Result<ProblemAction, DomainError> {
@@ -102,10 +103,15 @@ pub(crate) async fn fire_in(
         note: m.note.as_deref(),
     };
     let to = fire(before.state, m.action, &ctx)?;
+    // A close-off with some citizen's satisfaction waived is closed, but not verified fixed.
+    let basis = if m.waivers.is_empty() { CloseBasis::Verified } else { CloseBasis::Waived };
     let update = Q::new(
         "UPDATE problems SET state = $1, version = version + 1, updated_at = $2, \
          reported_at = CASE WHEN $3 THEN $2 ELSE reported_at END, \
-         closed_at = CASE WHEN $4 THEN $2 WHEN $5 THEN NULL ELSE closed_at END \
+         closed_at = CASE WHEN $4 THEN $2 WHEN $5 THEN NULL ELSE closed_at END, \
+         done_on = CASE WHEN $3 THEN $8 WHEN $9 THEN NULL ELSE done_on END, \
+         close_basis = CASE WHEN $4 THEN $10 WHEN $5 THEN NULL ELSE close_basis END, \
+         reopen_count = reopen_count + CASE WHEN $5 THEN 1 ELSE 0 END \
          WHERE id = $6 AND version = $7",
     )
     .bind(to.as_str())
@@ -114,7 +120,10 @@ pub(crate) async fn fire_in(
     .bind(to == ProblemState::Closed)
     .bind(before.state == ProblemState::Closed)
     .bind(id)
-    .bind(before.version);
+    .bind(before.version)
+    .bind(now.china_date())
+    .bind(to.is_lit())
+    .bind(basis.as_str());
     versioned::update(c, Entity::Problem, before.version, update).await?;
     if to == ProblemState::Closed {
         reply_to_source_cases(c, vault, actor, id, m.note.as_deref(), &m.waivers, now).await?;
@@ -122,6 +131,47 @@ pub(crate) async fn fire_in(
     let after = get(c, id, t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
     let change = problem_change(&after, m.action.as_str(), m.note.as_deref(), Some(&before));
     history::record(c, actor, now, change).await?;
+    Ok(after)
+}
+
+/// Records the state an imported ledger gives a problem: the office's statement of record, not
+/// a verification made here. States only move forward (an import never reopens: that is
+/// `reopen`, with its reason); a close-off recorded this way has the basis `imported`, and the
+/// day the work was finished is unknown, so the on-time figures leave it out.
+pub(crate) async fn record_imported_state(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    before: &Problem,
+    to: ProblemState,
+    note: &str,
+    t: &LightThresholds,
+    now: Timestamp,
+) -> StoreResult<Problem> {
+    let rank = |s: ProblemState| ProblemState::ALL.iter().position(|x| *x == s);
+    if rank(to) < rank(before.state) {
+        return Err(DomainError::rule(Rule::NotAllowedFromState, "state").into());
+    }
+    if to == before.state {
+        return Ok(before.clone());
+    }
+    let done = matches!(to, ProblemState::Reported | ProblemState::Closed);
+    let update = Q::new(
+        "UPDATE problems SET state = $1, version = version + 1, updated_at = $2, \
+         reported_at = CASE WHEN $3 THEN COALESCE(reported_at, $2) ELSE reported_at END, \
+         closed_at = CASE WHEN $4 THEN $2 ELSE closed_at END, \
+         close_basis = CASE WHEN $4 THEN $5 ELSE close_basis END \
+         WHERE id = $6 AND version = $7",
+    )
+    .bind(to.as_str())
+    .bind(now)
+    .bind(done)
+    .bind(to == ProblemState::Closed)
+    .bind(CloseBasis::Imported.as_str())
+    .bind(before.id)
+    .bind(before.version);
+    versioned::update(c, Entity::Problem, before.version, update).await?;
+    let after = get(c, before.id, t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, before.id))?;
+    history::record(c, actor, now, problem_change(&after, "import_state", Some(note), Some(before))).await?;
     Ok(after)
 }
 

@@ -46,30 +46,30 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Pag
     };
 
     let mut by_rate = stats.groups.clone();
-    by_rate.sort_by(|a, b| a.rate.total_cmp(&b.rate).then(b.total.cmp(&a.total)));
+    by_rate.sort_by(|a, b| a.rates.rate.total_cmp(&b.rates.rate).then(b.counts.total.cmp(&a.counts.total)));
     let rate_rows: Vec<RateBar> = by_rate
         .iter()
         .take(BARS)
         .map(|g| RateBar {
             label: g.name.clone(),
-            value: g.rate,
-            text: format!("{:.1}% ({}/{})", g.rate * 100.0, g.closed, g.total),
+            value: g.rates.rate,
+            text: format!("{:.1}% ({}/{})", g.rates.rate * 100.0, g.counts.closed, g.counts.total),
             href: link(&format!("unit={}", g.key.clone().unwrap_or_default())),
         })
         .collect();
     let mut by_red = stats.groups.clone();
-    by_red.sort_by_key(|g| std::cmp::Reverse((g.red, g.yellow)));
+    by_red.sort_by_key(|g| std::cmp::Reverse((g.counts.red, g.counts.yellow)));
     let light_rows: Vec<LightBar> = by_red
         .iter()
-        .filter(|g| g.red + g.yellow + g.green > 0)
+        .filter(|g| g.counts.total > 0)
         .take(BARS)
         .map(|g| {
             let unit = g.key.clone().unwrap_or_default();
             LightBar {
                 label: g.name.clone(),
-                red: g.red,
-                yellow: g.yellow,
-                green: g.green,
+                red: g.counts.red,
+                yellow: g.counts.yellow,
+                green: g.counts.green,
                 hrefs: ["red", "yellow", "green"].map(|l| link(&format!("unit={unit}&light={l}"))),
             }
         })

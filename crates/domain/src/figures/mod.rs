@@ -42,9 +42,26 @@ pub fn rate(part: u64, whole: u64) -> f64 {
     basis_points as f64 / 10_000.0
 }
 
+/// Counts that add up group by group.
+pub trait Counts: Default {
+    fn add(&mut self, other: &Self);
+}
+
+impl Counts for Tally {
+    fn add(&mut self, other: &Self) {
+        Tally::add(self, other)
+    }
+}
+
+impl Counts for LedgerTally {
+    fn add(&mut self, other: &Self) {
+        LedgerTally::add(self, other)
+    }
+}
+
 /// Per-unit counts including every unit below (the "with sub-units" view).
-pub fn roll_up(tree: &UnitTree, direct: &HashMap<UnitId, Tally>) -> HashMap<UnitId, Tally> {
-    let mut out: HashMap<UnitId, Tally> = HashMap::new();
+pub fn roll_up<T: Counts>(tree: &UnitTree, direct: &HashMap<UnitId, T>) -> HashMap<UnitId, T> {
+    let mut out: HashMap<UnitId, T> = HashMap::new();
     for (unit, tally) in direct {
         for up in tree.line_up(*unit) {
             out.entry(up).or_default().add(tally);
@@ -199,3 +216,8 @@ mod weekly_tests {
         assert_eq!(week_start(d("2026-11-22")), d("2026-11-16"), "Sunday ends the week");
     }
 }
+
+mod ledger;
+pub use ledger::{
+    CloseBasis, GroupTally, LedgerRates, LedgerTally, ProblemFact, Ranked, Ranking, on_time, rank, tally, tally_by,
+};
