@@ -287,7 +287,7 @@ fn parse_csv(content: &str) -> Result<Vec<CalendarYear>, FieldError> {
     Ok(years.into_values().collect())
 }
 
-/// The official calendars shipped with Rectify (2024–2026), loaded on first start.
+/// The official calendars shipped with Rectify (2004–2026), loaded on first start.
 pub const SHIPPED_CALENDAR: &str = include_str!("../../../data/calendar/china.json");
 
 #[cfg(test)]
@@ -328,7 +328,7 @@ mod tests {
     fn shipped_calendar_agrees_with_chinese_holiday_crate() {
         let cal = shipped();
         // The crate's data is correct for 2004–2026 but asserts outside it; stop at Dec 25.
-        let mut day = d(2024, 1, 1);
+        let mut day = d(2004, 1, 1);
         while day <= d(2026, 12, 25) {
             let theirs = chinese_holiday::chinese_holiday(&day).is_workday();
             assert_eq!(cal.is_working_day(day), theirs, "{day}");
