@@ -222,10 +222,16 @@ impl Store {
     }
 
     /// First start: load the official calendars shipped with Rectify.
+    /// Loads the shipped years the database lacks (a new database, or one made before a release
+    /// shipped more years); a year already loaded, perhaps corrected by an administrator, is
+    /// left as it is.
     pub(crate) async fn ensure_shipped_calendar(&self) -> StoreResult<()> {
-        let any: i64 = self.db.scalar(Q::new("SELECT COUNT(*) FROM calendar_years")).await?;
-        if any == 0 {
-            self.import_calendar_file(&Actor::system(), "china.json", SHIPPED_CALENDAR).await?;
+        let loaded: Vec<(i64,)> = self.db.fetch_all(Q::new("SELECT year FROM calendar_years")).await?;
+        let shipped = parse_calendar_file("china.json", SHIPPED_CALENDAR).map_err(|e| DomainError::Invalid(vec![e]))?;
+        for year in shipped {
+            if !loaded.iter().any(|(y,)| *y == i64::from(year.year)) {
+                self.load_calendar_year(&Actor::system(), year).await?;
+            }
         }
         Ok(())
     }

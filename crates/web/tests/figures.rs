@@ -9,13 +9,44 @@ use rectify_store::Backend;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
+/// Every count of `LedgerTally`, recounted here from the rows with the definitions written out
+/// again (independently of the domain code).
 #[derive(Default, Debug, PartialEq)]
 struct Count {
     total: u64,
+    open: u64,
+    in_progress: u64,
+    reported: u64,
     closed: u64,
+    verified: u64,
     red: u64,
     yellow: u64,
     green: u64,
+    settled: u64,
+    on_time: u64,
+    rebounded: u64,
+}
+
+const FIELDS: [&str; 12] =
+    ["total", "open", "in_progress", "reported", "closed", "verified", "red", "yellow", "green", "settled", "on_time", "rebounded"];
+
+impl Count {
+    fn fields(&mut self) -> [&mut u64; 12] {
+        [
+            &mut self.total,
+            &mut self.open,
+            &mut self.in_progress,
+            &mut self.reported,
+            &mut self.closed,
+            &mut self.verified,
+            &mut self.red,
+            &mut self.yellow,
+            &mut self.green,
+            &mut self.settled,
+            &mut self.on_time,
+            &mut self.rebounded,
+        ]
+    }
 }
 
 fn recount(items: &[Value], key: &str) -> BTreeMap<Option<String>, Count> {
@@ -24,12 +55,36 @@ fn recount(items: &[Value], key: &str) -> BTreeMap<Option<String>, Count> {
         let k = p[key].as_str().map(str::to_owned);
         let c = out.entry(k).or_default();
         c.total += 1;
-        c.closed += u64::from(p["state"] == "closed");
+        let state = p["state"].as_str().unwrap();
+        match state {
+            "open" => c.open += 1,
+            "in_progress" => c.in_progress += 1,
+            "reported" => c.reported += 1,
+            _ => c.closed += 1,
+        }
+        let red = p["light"] == "red";
         match p["light"].as_str() {
             Some("red") => c.red += 1,
             Some("yellow") => c.yellow += 1,
             _ => c.green += 1,
         }
+        if state == "closed" {
+            c.verified += u64::from(p["close_basis"] == "verified");
+            let (deadline, done) = (p["deadline"].as_str(), p["done_on"].as_str());
+            match (deadline, done) {
+                (None, _) => {
+                    c.settled += 1;
+                    c.on_time += 1;
+                }
+                (Some(d), Some(f)) => {
+                    c.settled += 1;
+                    c.on_time += u64::from(f <= d);
+                }
+                (Some(_), None) => {}
+            }
+        }
+        c.settled += u64::from(red);
+        c.rebounded += u64::from(p["reopen_count"].as_i64().unwrap() > 0);
     }
     out
 }
@@ -40,11 +95,11 @@ fn from_stats(stats: &Value) -> BTreeMap<Option<String>, Count> {
         .unwrap()
         .iter()
         .map(|g| {
-            let n = |f: &str| g[f].as_u64().unwrap();
-            (
-                g["key"].as_str().map(str::to_owned),
-                Count { total: n("total"), closed: n("closed"), red: n("red"), yellow: n("yellow"), green: n("green") },
-            )
+            let mut c = Count::default();
+            for (f, slot) in FIELDS.iter().zip(c.fields()) {
+                *slot = g[*f].as_u64().unwrap_or_else(|| panic!("{f} in {g}"));
+            }
+            (g["key"].as_str().map(str::to_owned), c)
         })
         .collect()
 }
@@ -87,8 +142,18 @@ async fn stats_equal_a_recount(backend: Backend) {
             }
         }
     }
+    // One close-off comes back (反弹): reopened, fixed again and verified again.
+    let closed_one = app.all("/api/v1/problems?state=closed").await[0]["id"].as_str().unwrap().to_owned();
+    let t = format!("/api/v1/problems/{closed_one}/transitions");
+    let reopened = app.post(&t, json!({"action": "reopen", "note": "回头看发现反弹"})).await.ok();
+    if reopened["state"] == "open" {
+        app.post(&t, json!({"action": "start"})).await.expect(200);
+    }
+    app.post(&t, json!({"action": "report_done"})).await.expect(200);
+    app.post(&t, json!({"action": "verify"})).await.expect(200);
     let items = app.all("/api/v1/problems?limit=7").await;
     assert_eq!(items.len(), 30);
+    assert!(items.iter().any(|p| p["reopen_count"] == 1 && p["state"] == "closed"));
     for (group_by, key) in [
         ("unit", "unit_id"),
         ("category", "category"),

@@ -3,8 +3,8 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, IdempotencyHeader, PathId};
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use rectify_domain::attachment::{AttachmentMeta, MAX_ATTACHMENT_BYTES};
 use rectify_domain::ids::AttachmentId;
 use rectify_domain::{DomainError, Issue};
@@ -72,23 +72,5 @@ async fn download(
 ) -> ApiResult<Response> {
     let f = st.store.get_attachment(&actor, id).await?;
     let disposition = if f.meta.content_type.starts_with("image/") { "inline" } else { "attachment" };
-    let encoded: String = f
-        .meta
-        .filename
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect();
-    let mut resp = f.bytes.into_response();
-    let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&f.meta.content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename=\"file\"; filename*=UTF-8''{encoded}")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));
-    Ok(resp)
+    Ok(super::file_response(f.bytes, &f.meta.filename, &f.meta.content_type, disposition))
 }
