@@ -1,0 +1,102 @@
+//! What the caller says about a file: its format (from its name), the text encoding of a CSV,
+//! and the columns it names itself (`--map`).
+
+use crate::error::FileError;
+
+/// A file's format. Workbooks (`.xlsx`, `.xlsm`, `.xls`) are all `Xlsx`: the reader tells
+/// them apart by their bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Csv,
+}
+
+impl Format {
+    /// The format of a file by its name's extension (`台账.XLSX`, `留言.csv`, `导出.txt`).
+    pub fn from_file_name(name: &str) -> Option<Format> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "xlsx" | "xlsm" | "xls" => Some(Format::Xlsx),
+            // Excel saves "Unicode text" as .txt: UTF-16 with tabs, which the CSV reader takes.
+            "csv" | "txt" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    /// The extension a written file gets.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// The text encoding of a CSV file (`--encoding utf-8|gbk|gb18030`); workbooks ignore it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// A byte-order mark decides; else UTF-8 when the bytes are valid UTF-8; else GB18030.
+    #[default]
+    Auto,
+    Utf8,
+    /// GB18030, a superset of GBK and GB2312 (what Excel on Chinese Windows writes).
+    Gb18030,
+}
+
+impl Encoding {
+    pub fn parse(s: &str) -> Option<Encoding> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "auto" => Some(Encoding::Auto),
+            "utf-8" | "utf8" => Some(Encoding::Utf8),
+            "gbk" | "gb18030" | "gb2312" | "cp936" => Some(Encoding::Gb18030),
+            _ => None,
+        }
+    }
+}
+
+/// Columns the caller names (`--map 问题内容=description`): a header of the file → a field,
+/// by its key (`description`) or any of its headers (`问题描述`); `-` skips the column. A
+/// mapped column wins over one that matches the field by a synonym.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mapping(pub Vec<(String, String)>);
+
+impl Mapping {
+    /// From `--map` arguments, each `列名=field` (the last `=` splits, so a header may hold one).
+    pub fn from_args<S: AsRef<str>>(args: impl IntoIterator<Item = S>) -> Result<Mapping, FileError> {
+        let pairs = args.into_iter().map(|arg| {
+            let arg = arg.as_ref();
+            match arg.rsplit_once('=') {
+                Some((h, f)) if !h.trim().is_empty() && !f.trim().is_empty() => {
+                    Ok((h.trim().to_owned(), f.trim().to_owned()))
+                }
+                _ => Err(FileError::BadMapping(arg.to_owned())),
+            }
+        });
+        pairs.collect::<Result<_, _>>().map(Mapping)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::from_file_name("台账.XLSX"), Some(Format::Xlsx));
+        assert_eq!(Format::from_file_name("a.b.xls"), Some(Format::Xlsx));
+        assert_eq!(Format::from_file_name("留言.csv"), Some(Format::Csv));
+        assert_eq!(Format::from_file_name("导出.txt"), Some(Format::Csv));
+        assert_eq!(Format::from_file_name("报告.docx"), None);
+        assert_eq!(Format::from_file_name("xlsx"), None);
+    }
+
+    #[test]
+    fn encodings_and_maps() {
+        assert_eq!(Encoding::parse("GBK"), Some(Encoding::Gb18030));
+        assert_eq!(Encoding::parse("utf_8"), Some(Encoding::Utf8));
+        assert_eq!(Encoding::parse("latin1"), None);
+        let m = Mapping::from_args(["问题内容=description", " 序号 = - "]).unwrap();
+        assert_eq!(m.0, vec![("问题内容".into(), "description".into()), ("序号".into(), "-".into())]);
+        assert_eq!(Mapping::from_args(["问题内容"]), Err(FileError::BadMapping("问题内容".into())));
+    }
+}

@@ -1,0 +1,235 @@
+//! From bytes to a grid of cells: CSV decoded (UTF-8, UTF-16 or GB18030) and split, or the
+//! sheets of a workbook. Rows keep the numbers a spreadsheet shows them under.
+
+use crate::error::FileError;
+use crate::format::Encoding;
+use calamine::{Data, Range, Reader, SheetType, SheetVisible, Sheets};
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use std::borrow::Cow;
+use std::io::Cursor;
+
+/// One cell as the file holds it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Cell<'a> {
+    Empty,
+    Text(&'a str),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// A workbook cell formatted as a date or time (local time).
+    When(NaiveDateTime),
+    /// `#N/A`, `#REF!` …
+    Error,
+}
+
+/// A CSV record and its row number as a spreadsheet shows it.
+pub(crate) type NumberedRecord = (usize, csv::StringRecord);
+
+/// The rows of one sheet, each with its number as a spreadsheet shows it (1-based, title rows
+/// and blank rows counted).
+pub(crate) enum Grid<'a> {
+    Csv(&'a [NumberedRecord]),
+    Book { first_row: usize, rows: Vec<&'a [Data]> },
+}
+
+impl<'a> Grid<'a> {
+    pub(crate) fn book(range: &'a Range<Data>) -> Grid<'a> {
+        let first_row = range.start().map_or(0, |(r, _)| r as usize);
+        Grid::Book { first_row, rows: range.rows().collect() }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Grid::Csv(rows) => rows.len(),
+            Grid::Book { rows, .. } => rows.len(),
+        }
+    }
+
+    /// Row `i` of the grid: its spreadsheet number and its cells (into `cells`).
+    pub(crate) fn row(&self, i: usize, cells: &mut Vec<Cell<'a>>) -> usize {
+        cells.clear();
+        match self {
+            Grid::Csv(rows) => {
+                let (number, record) = &rows[i];
+                cells.extend(
+                    record.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(crate::text::unguard(s)) }),
+                );
+                *number
+            }
+            Grid::Book { first_row, rows } => {
+                cells.extend(rows[i].iter().map(cell));
+                first_row + i + 1
+            }
+        }
+    }
+}
+
+fn cell(data: &Data) -> Cell<'_> {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s),
+        Data::Int(i) => Cell::Int(*i),
+        Data::Float(f) => Cell::Float(*f),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, day, h, mi, s, ms) = d.to_ymd_hms_milli();
+            NaiveDate::from_ymd_opt(y.into(), mo.into(), day.into())
+                .and_then(|date| date.and_hms_opt(h.into(), mi.into(), s.into()))
+                // Whole seconds, as everywhere else.
+                .map(|t| if ms >= 500 { t + TimeDelta::seconds(1) } else { t })
+                .map_or(Cell::Float(d.as_f64()), Cell::When)
+        }
+        Data::DateTime(d) => Cell::Float(d.as_f64()),
+        Data::Error(_) => Cell::Error,
+    }
+}
+
+/// Whether the bytes are a workbook (a zip, as `.xlsx`, or an OLE file, as `.xls`), whatever
+/// the file was called.
+pub(crate) fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+}
+
+/// An open workbook and the sheets worth looking at (visible worksheets, in order).
+pub(crate) struct Book<'b> {
+    sheets: Sheets<Cursor<&'b [u8]>>,
+    pub names: Vec<String>,
+}
+
+impl<'b> Book<'b> {
+    pub(crate) fn open(bytes: &'b [u8]) -> Result<Book<'b>, FileError> {
+        let sheets = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+            .map_err(|e| FileError::NotASpreadsheet(e.to_string()))?;
+        let meta = sheets.sheets_metadata();
+        let visible: Vec<String> = meta
+            .iter()
+            .filter(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
+            .map(|s| s.name.clone())
+            .collect();
+        // A workbook whose every sheet is hidden is still read.
+        let names = if visible.is_empty() { meta.iter().map(|s| s.name.clone()).collect() } else { visible };
+        Ok(Book { sheets, names })
+    }
+
+    pub(crate) fn range(&mut self, name: &str) -> Result<Range<Data>, FileError> {
+        self.sheets.worksheet_range(name).map_err(|e| FileError::Unreadable(format!("sheet {name}: {e}")))
+    }
+}
+
+/// A CSV file's rows, numbered as a spreadsheet shows them, and the encoding it was read in.
+pub(crate) fn csv_rows(bytes: &[u8], encoding: Encoding) -> Result<(Vec<NumberedRecord>, &'static str), FileError> {
+    let (text, used) = decode(bytes, encoding)?;
+    if text.trim().is_empty() {
+        return Err(FileError::Empty);
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter(&text))
+        .from_reader(text.as_bytes());
+    // A spreadsheet numbers records (a quoted cell with line breaks is one row) and counts
+    // blank lines, which the csv reader skips: count the line breaks before each record's
+    // first byte, less those inside earlier cells.
+    let bytes = text.as_bytes();
+    let (mut rows, mut scanned, mut breaks, mut inside) = (Vec::new(), 0usize, 0usize, 0usize);
+    loop {
+        let mut start = reader.position().byte() as usize;
+        let mut record = csv::StringRecord::new();
+        if !reader.read_record(&mut record).map_err(|e| FileError::Unreadable(e.to_string()))? {
+            break;
+        }
+        start += bytes[start.min(bytes.len())..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        breaks += bytes[scanned..start].iter().filter(|b| **b == b'\n').count();
+        scanned = start;
+        rows.push((breaks + 1 - inside.min(breaks), record));
+        inside += rows.last().map_or(0, |(_, r)| r.iter().map(|f| f.matches('\n').count()).sum());
+    }
+    Ok((rows, used))
+}
+
+/// `,`, unless the first line with any separator (the header, or a title row Excel padded
+/// with separators) has no comma: then a tab, else `;`.
+fn delimiter(text: &str) -> u8 {
+    let line = text.lines().take(20).find(|l| l.contains([',', '\t', ';'])).unwrap_or("");
+    if line.contains(',') {
+        b','
+    } else if line.contains('\t') {
+        b'\t'
+    } else if line.contains(';') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// The text of a CSV file. A byte-order mark always decides (it cannot be mistaken); without
+/// one, the caller's encoding, or UTF-8 when the bytes are valid UTF-8 and GB18030 otherwise.
+fn decode(bytes: &[u8], encoding: Encoding) -> Result<(Cow<'_, str>, &'static str), FileError> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, bad) = enc.decode_without_bom_handling(&bytes[bom..]);
+        let name = if enc == encoding_rs::UTF_8 { "utf-8" } else { "utf-16" };
+        return if bad { Err(not_in(name)) } else { Ok((text, name)) };
+    }
+    if bytes.iter().take(4096).any(|b| *b == 0) {
+        return Err(FileError::NotASpreadsheet("binary data, neither a workbook nor text".into()));
+    }
+    let utf8 = std::str::from_utf8(bytes);
+    match (encoding, utf8) {
+        (Encoding::Auto | Encoding::Utf8, Ok(text)) => Ok((Cow::Borrowed(text), "utf-8")),
+        (Encoding::Utf8, Err(_)) => Err(FileError::Unreadable("the file is not UTF-8 (try --encoding gbk)".into())),
+        (Encoding::Auto | Encoding::Gb18030, _) => {
+            let (text, bad) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            if bad { Err(not_in("gb18030")) } else { Ok((text, "gb18030")) }
+        }
+    }
+}
+
+fn not_in(encoding: &str) -> FileError {
+    FileError::Unreadable(format!("the text is not valid {encoding}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(bytes: &[u8]) -> Vec<(usize, Vec<String>)> {
+        let (rows, _) = csv_rows(bytes, Encoding::Auto).unwrap();
+        rows.into_iter().map(|(n, r)| (n, r.iter().map(str::to_owned).collect())).collect()
+    }
+
+    #[test]
+    fn csv_rows_are_numbered_as_a_spreadsheet_shows_them() {
+        let text = "标题\r\n\r\n编号,问题描述\r\n1,\"两行\n文字\"\r\n\r\n2,三\r\n";
+        let got: Vec<usize> = rows(text.as_bytes()).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(got, vec![1, 3, 4, 6]);
+    }
+
+    #[test]
+    fn encodings_are_detected() {
+        let text = "编号,问题描述\n1,窗口服务态度差\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        for (bytes, want) in [
+            (text.as_bytes().to_vec(), "utf-8"),
+            ([b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(), "utf-8"),
+            (gbk.into_owned(), "gb18030"),
+        ] {
+            let (rows, used) = csv_rows(&bytes, Encoding::Auto).unwrap();
+            assert_eq!(used, want);
+            assert_eq!(&rows[1].1[1], "窗口服务态度差");
+            assert_eq!(&rows[0].1[0], "编号");
+        }
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(csv_rows(&utf16, Encoding::Auto).unwrap().1, "utf-16");
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert!(matches!(csv_rows(&gbk, Encoding::Utf8), Err(FileError::Unreadable(_))));
+        assert_eq!(csv_rows(&gbk, Encoding::Gb18030).unwrap().1, "gb18030");
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(rows("a;b\n1;2\n".as_bytes())[1].1, vec!["1", "2"]);
+        assert_eq!(rows("a\tb\n1\t2,5\n".as_bytes())[1].1, vec!["1", "2,5"]);
+        assert_eq!(rows("a,b\n1\t2,5\n".as_bytes())[1].1, vec!["1\t2", "5"]);
+        assert_eq!(rows("a\tb\n1\t2\n".as_bytes())[1].1, vec!["1", "2"]);
+    }
+}

@@ -1,0 +1,73 @@
+//! Real message-board exports (Teddy Cup 2020, problem C; see the data set's README). They are
+//! read from the shared data folder, never copied into the repository.
+
+use rectify_domain::error::Issue;
+use rectify_domain::exchange::{CaseRecord, ImportKind, Records};
+use rectify_exchange::{Encoding, FileError, Format, Mapping, Parsed, read};
+
+const DIR: &str = "/work/shared/data/teddycup2020c";
+
+fn read_cases(file: &str) -> Result<Parsed, FileError> {
+    let bytes = std::fs::read(format!("{DIR}/{file}")).unwrap();
+    read(&bytes, Format::Xlsx, Encoding::Auto, ImportKind::Cases, &Mapping::default())
+}
+
+fn records(p: &Parsed) -> Vec<&CaseRecord> {
+    let Records::Cases(rows) = &p.records else { panic!("not cases") };
+    rows.iter().map(|r| &r.record).collect()
+}
+
+/// Cells start with scraped blanks in the source; none survive.
+fn clean(r: &CaseRecord) -> bool {
+    let trimmed = |s: &Option<String>| {
+        s.as_deref().is_none_or(|s| s.lines().all(|l| l == l.trim_matches(|c: char| c.is_whitespace())))
+    };
+    trimmed(&r.content) && trimmed(&r.title) && trimmed(&r.answer) && trimmed(&r.citizen_name)
+}
+
+#[test]
+fn hot_messages() {
+    let p = read_cases("messages_hot_附件3.xlsx").unwrap();
+    assert_eq!((p.records.len(), p.header_row, p.sheet.as_deref()), (4326, 1, Some("Sheet1")));
+    assert_eq!(p.ignored_columns, vec!["反对数", "点赞数"]);
+    let all = records(&p);
+    assert!(all.iter().all(|r| r.reference.is_some() && r.received_at.is_some() && clean(r)));
+    // Five messages are longer than the domain's 4,000 characters.
+    assert_eq!(p.errors.len(), 5);
+    assert!(
+        p.errors.iter().all(|e| e.issue == Issue::TooLong { max: 4000 } && e.column.as_deref() == Some("留言详情"))
+    );
+    assert_eq!(p.errors.iter().map(|e| e.row).collect::<Vec<_>>(), vec![1364, 1689, 1980, 1984, 3545]);
+}
+
+#[test]
+fn labelled_messages() {
+    let p = read_cases("messages_labeled_附件2_sample.xlsx").unwrap();
+    assert_eq!((p.records.len(), p.header_row), (495, 1));
+    assert_eq!(p.ignored_columns, vec!["一级分类"]);
+    assert!(records(&p).iter().all(|r| r.content.is_some() && r.received_at.is_some() && clean(r)));
+    // The sample holds one message twice.
+    assert_eq!(p.errors.len(), 1);
+    assert_eq!((p.errors[0].row, &p.errors[0].issue), (312, &Issue::Duplicate));
+    assert_eq!(p.errors[0].value.as_deref(), Some("37042"));
+}
+
+#[test]
+fn replied_messages() {
+    let p = read_cases("messages_replied_附件4_sample.xlsx").unwrap();
+    assert_eq!((p.records.len(), p.header_row, p.errors.len()), (120, 1, 0));
+    assert!(p.ignored_columns.is_empty());
+    let all = records(&p);
+    assert!(all.iter().all(|r| r.answer.is_some() && r.replied_at.is_some() && clean(r)));
+    // The first row, `2019/4/25 9:32:09` in the file, is China time.
+    assert_eq!(all[0].reference.as_deref(), Some("2549"));
+    assert_eq!(all[0].received_at.unwrap().to_rfc3339(), "2019-04-25T09:32:09+08:00");
+    assert!(all.iter().all(|r| r.replied_at >= r.received_at));
+}
+
+#[test]
+fn the_taxonomy_is_no_case_file() {
+    let err = read_cases("taxonomy_附件1.xlsx").unwrap_err();
+    let FileError::NoHeaderRow { seen, .. } = &err else { panic!("{err}") };
+    assert_eq!(seen, &vec!["一级分类", "二级分类", "三级分类"]);
+}
