@@ -6,6 +6,8 @@ use crate::error::{FieldError, Issue};
 pub const NAME_MAX: usize = 100;
 pub const SHORT_MAX: usize = 200;
 pub const TEXT_MAX: usize = 4000;
+/// A citizen's message or letter: real message boards hold ones of 7,000 characters.
+pub const MESSAGE_MAX: usize = 20_000;
 
 /// Trims the value, treating full-width spaces (U+3000) like ASCII ones, because text pasted from
 /// Word and web pages carries them.

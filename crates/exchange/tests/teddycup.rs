@@ -1,7 +1,6 @@
 //! Real message-board exports (Teddy Cup 2020, problem C; see the data set's README). They are
 //! read from the shared data folder, never copied into the repository.
 
-use rectify_domain::error::Issue;
 use rectify_domain::exchange::{CaseRecord, ImportKind, Records};
 use rectify_exchange::{Encoding, FileError, Format, Mapping, Parsed, read};
 
@@ -32,24 +31,19 @@ fn hot_messages() {
     assert_eq!(p.ignored_columns, vec!["反对数", "点赞数"]);
     let all = records(&p);
     assert!(all.iter().all(|r| r.reference.is_some() && r.received_at.is_some() && clean(r)));
-    // Five messages are longer than the domain's 4,000 characters.
-    assert_eq!(p.errors.len(), 5);
-    assert!(
-        p.errors.iter().all(|e| e.issue == Issue::TooLong { max: 4000 } && e.column.as_deref() == Some("留言详情"))
-    );
-    assert_eq!(p.errors.iter().map(|e| e.row).collect::<Vec<_>>(), vec![1364, 1689, 1980, 1984, 3545]);
+    // Five messages run past 4,000 characters (one to 7,028): a citizen's message may be that long.
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert!(all.iter().any(|r| r.content.as_ref().is_some_and(|c| c.chars().count() > 6000)));
 }
 
 #[test]
 fn labelled_messages() {
     let p = read_cases("messages_labeled_附件2_sample.xlsx").unwrap();
-    assert_eq!((p.records.len(), p.header_row), (495, 1));
+    // Message 37042 is listed twice, under two categories (a column not imported): one case.
+    assert_eq!((p.records.len(), p.header_row), (494, 1));
     assert_eq!(p.ignored_columns, vec!["一级分类"]);
     assert!(records(&p).iter().all(|r| r.content.is_some() && r.received_at.is_some() && clean(r)));
-    // The sample holds one message twice.
-    assert_eq!(p.errors.len(), 1);
-    assert_eq!((p.errors[0].row, &p.errors[0].issue), (312, &Issue::Duplicate));
-    assert_eq!(p.errors[0].value.as_deref(), Some("37042"));
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
 }
 
 #[test]

@@ -121,7 +121,7 @@ impl NewCase {
     /// and the channel is `web`.
     pub fn validate(&self, public: bool, now: Timestamp) -> Result<CaseFields, DomainError> {
         let mut p = Problems::new();
-        let content = p.take(text::required("content", self.content.as_deref(), text::TEXT_MAX));
+        let content = p.take(text::required("content", self.content.as_deref(), text::MESSAGE_MAX));
         let title = p.take(text::optional("title", self.title.as_deref(), text::SHORT_MAX));
         let name = p.take(text::optional("name", self.name.as_deref(), text::NAME_MAX));
         let phone = p.take(citizen_phone("phone", self.phone.as_deref()));

@@ -15,9 +15,9 @@ use rectify_domain::exchange::{
 use rectify_domain::ids::{CaseId, PersonId, ProblemId, UnitId};
 use rectify_domain::person::PersonKind;
 use rectify_domain::problem::{Level, MAX_MEASURES, ProblemState, ProblemType};
-use rectify_domain::text::{NAME_MAX, SHORT_MAX, TEXT_MAX, mailbox, phone};
+use rectify_domain::text::{MESSAGE_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, mailbox, phone};
 use rectify_domain::unit::UnitKind;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 pub(crate) fn build(kind: ImportKind, grid: &Grid<'_>, layout: &Layout) -> (Records, Vec<RowError>) {
     let mut errors = Vec::new();
@@ -40,16 +40,17 @@ trait Keyed {
 
 /// Every non-blank row after the header, built; rows with errors are kept (their bad fields
 /// empty) so a dry run counts them.
-fn rows<R: Keyed>(
+fn rows<R: Keyed + PartialEq>(
     grid: &Grid<'_>,
     layout: &Layout,
     errors: &mut Vec<RowError>,
     build: fn(&mut RowCtx<'_, '_>) -> R,
 ) -> Vec<Row<R>> {
-    let mut out = Vec::new();
+    let mut out: Vec<Row<R>> = Vec::new();
     let mut cells = Vec::new();
-    let mut ids: HashSet<i64> = HashSet::new();
-    let mut references: HashSet<String> = HashSet::new();
+    // Keys seen, with the index in `out` of the row that has them.
+    let mut ids: HashMap<i64, usize> = HashMap::new();
+    let mut references: HashMap<String, usize> = HashMap::new();
     for i in layout.header_index + 1..grid.len() {
         let row = grid.row(i, &mut cells);
         if layout.columns.iter().all(|b| cells.get(b.col).is_none_or(blank)) {
@@ -58,15 +59,27 @@ fn rows<R: Keyed>(
         let first_error = errors.len();
         let mut ctx = RowCtx { row, cells: &cells, columns: &layout.columns, errors };
         let record = build(&mut ctx);
-        if let Some(id) = record.id()
-            && !ids.insert(id)
-        {
-            ctx.fail(Key::Id, Some(&id.to_string()), Issue::Duplicate);
+        // The same record listed twice (a message board lists a message under each of its
+        // categories) is one record; the same key with different content is an error.
+        let earlier = record
+            .id()
+            .and_then(|id| ids.get(&id))
+            .or_else(|| record.reference().and_then(|r| references.get(r)))
+            .copied();
+        if let Some(i) = earlier {
+            if out[i].record == record && ctx.errors.len() == first_error {
+                continue;
+            }
+            match record.id() {
+                Some(id) if ids.contains_key(&id) => ctx.fail(Key::Id, Some(&id.to_string()), Issue::Duplicate),
+                _ => ctx.fail(Key::Reference, record.reference(), Issue::Duplicate),
+            }
         }
-        if let Some(reference) = record.reference()
-            && !references.insert(reference.to_owned())
-        {
-            ctx.fail(Key::Reference, Some(reference), Issue::Duplicate);
+        if let Some(id) = record.id() {
+            ids.entry(id).or_insert(out.len());
+        }
+        if let Some(reference) = record.reference() {
+            references.entry(reference.to_owned()).or_insert(out.len());
         }
         // A row's errors in the order of its columns, whatever order the fields were read in.
         let col = |e: &RowError| layout.columns.iter().find(|b| e.column.as_ref() == Some(&b.header)).map(|b| b.col);
@@ -221,8 +234,8 @@ fn case(r: &mut RowCtx<'_, '_>) -> CaseRecord {
         phone: r.checked(Key::Phone, citizen_phone),
         title: r.short(Key::Title, SHORT_MAX),
         received_at: r.time(Key::ReceivedAt),
-        content: r.long(Key::Content, TEXT_MAX),
-        answer: r.long(Key::Answer, TEXT_MAX),
+        content: r.long(Key::Content, MESSAGE_MAX),
+        answer: r.long(Key::Answer, MESSAGE_MAX),
         replied_at: r.time(Key::RepliedAt),
         channel: r.word::<Channel>(Key::Channel),
         case_type: r.word::<CaseType>(Key::CaseType),

@@ -43,7 +43,7 @@ fn clean_request(mut req: CaseTransitionRequest) -> Result<CaseTransitionRequest
         Err(e) => errors.push(e),
     };
     fix("note", &mut req.note, text::TEXT_MAX);
-    fix("answer", &mut req.answer, text::TEXT_MAX);
+    fix("answer", &mut req.answer, text::MESSAGE_MAX);
     fix("reason", &mut req.reason, text::SHORT_MAX * 5);
     if errors.is_empty() { Ok(req) } else { Err(DomainError::Invalid(errors)) }
 }
