@@ -23,6 +23,19 @@ impl Format {
         }
     }
 
+    /// The media type of a written file.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Csv => "text/csv; charset=utf-8",
+        }
+    }
+
+    /// `xlsx` or `csv`, as a request names it.
+    pub fn parse(s: &str) -> Option<Format> {
+        Format::from_file_name(&format!("f.{s}")).filter(|_| matches!(s, "xlsx" | "csv"))
+    }
+
     /// The extension a written file gets.
     pub fn extension(self) -> &'static str {
         match self {

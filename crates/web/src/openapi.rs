@@ -21,6 +21,8 @@ Creates honour `Idempotency-Key`.",
         (name = "problems", description = "The ledger (问题整改台账)"),
         (name = "stats", description = "Figures (统计)"),
         (name = "calendar", description = "Working-day calendar (工作日)"),
+        (name = "files", description = "Spreadsheets in and out (台账导入导出)"),
+        (name = "bulletins", description = "Bulletins of a campaign (简报), drafts and frozen published issues"),
     )
 )]
 pub struct ApiDoc;

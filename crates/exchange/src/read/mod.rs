@@ -29,6 +29,9 @@ pub struct Parsed {
     /// The text encoding a CSV file was read in (`utf-8`, `utf-16`, `gb18030`); empty for a
     /// workbook.
     pub encoding: &'static str,
+    /// Each field read, by its name (`unit`, `deadline`), with its header as the file writes it:
+    /// errors found later, by the store, name the column as the file does.
+    pub headers: std::collections::BTreeMap<String, String>,
 }
 
 /// Reads a file of one kind. `format` comes from the file's name, but the bytes have the last
@@ -84,5 +87,6 @@ fn parsed(
     encoding: &'static str,
 ) -> Parsed {
     let (records, errors) = records::build(kind, grid, &layout);
-    Parsed { records, errors, ignored_columns: layout.ignored, header_row: layout.header_row, sheet, encoding }
+    let headers = layout.columns.iter().map(|b| (b.key.as_str().to_owned(), b.header.clone())).collect();
+    Parsed { records, errors, ignored_columns: layout.ignored, header_row: layout.header_row, sheet, encoding, headers }
 }

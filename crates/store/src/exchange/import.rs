@@ -96,7 +96,6 @@ fn import_field(api_field: &str) -> String {
         "parent_id" => "parent",
         "responsible_person_id" => "responsible",
         "leader_person_id" => "leader",
-        "type" => "problem_type",
         other => other,
     }
     .to_owned()

@@ -91,7 +91,7 @@ async fn submit_case(
     }
 }
 
-fn case_filter(p: &mut Params) -> CaseFilter {
+pub(crate) fn case_filter(p: &mut Params) -> CaseFilter {
     let states: Vec<&str> = CaseState::ALL.iter().map(|s| s.as_str()).collect();
     CaseFilter {
         states: p.list("state", CaseState::parse, &states),
@@ -119,7 +119,7 @@ fn case_filter(p: &mut Params) -> CaseFilter {
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
-struct CaseFilterParams {
+pub(crate) struct CaseFilterParams {
     /// Comma-separated states.
     state: Option<String>,
     /// The assigned unit.

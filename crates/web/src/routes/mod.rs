@@ -3,9 +3,11 @@
 pub(crate) mod accountability;
 mod accounts;
 mod attachments;
+pub(crate) mod bulletins;
 mod calendar;
 mod campaigns;
-mod cases;
+pub(crate) mod cases;
+pub(crate) mod exchange;
 mod inspections;
 mod people;
 pub(crate) mod problems;
@@ -42,6 +44,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(cases::router())
         .merge(inspections::router())
         .merge(accountability::router())
+        .merge(exchange::router())
+        .merge(bulletins::router())
 }
 
 /// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the

@@ -1,0 +1,300 @@
+//! Files in and out: `POST /imports/{kind}` takes a spreadsheet (dry run, or all or nothing),
+//! `GET /exports/{kind}` gives one back with the same headers, filtered like the list it comes
+//! from.
+
+use super::cases::case_filter;
+use super::problems::problem_filter;
+use super::{Errors, file_response};
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Auth, Params};
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rectify_domain::case::{CaseType, Channel};
+use rectify_domain::exchange::{ImportKind, ImportOptions, ImportReport, RowError};
+use rectify_domain::privacy::RevealRequest;
+use rectify_domain::{DomainError, FieldError, Issue};
+use rectify_exchange::{Encoding, FileError, Format, Mapping};
+use rectify_store::exchange::ExportRequest;
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Largest spreadsheet taken in (100,000 ledger rows in `.xlsx` is about 10 MB).
+pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(import_file)).routes(routes!(export_file))
+}
+
+fn kind(s: &str) -> Result<ImportKind, ApiError> {
+    // An unknown kind is an unknown address.
+    ImportKind::parse(s).ok_or(ApiError::NotFound)
+}
+
+/// A file-level refusal as a field error of `file`.
+pub(crate) fn file_error(e: FileError) -> DomainError {
+    DomainError::field("file", Issue::Malformed { expected: e.to_string() })
+}
+
+/// Row errors as field errors named `rows[12].责任单位`, for a refused import.
+pub(crate) fn row_errors(errors: &[RowError]) -> DomainError {
+    DomainError::Invalid(
+        errors
+            .iter()
+            .map(|e| FieldError {
+                field: match &e.column {
+                    Some(c) => format!("rows[{}].{c}", e.row),
+                    None => format!("rows[{}]", e.row),
+                },
+                issue: e.issue.clone(),
+            })
+            .collect(),
+    )
+}
+
+/// What the import read from the file besides the rows.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportAnswer {
+    #[serde(flatten)]
+    pub report: ImportReport,
+    /// The header's row as the spreadsheet numbers it.
+    pub header_row: usize,
+    pub sheet: Option<String>,
+    /// The text encoding a CSV file was read in.
+    pub encoding: String,
+}
+
+/// A file and its settings, as an upload form or the command line gives them.
+pub struct ImportRequest {
+    pub kind: ImportKind,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub encoding: Encoding,
+    pub mapping: Mapping,
+    pub options: ImportOptions,
+}
+
+/// Reads the file and imports its rows: the one path the API, the upload page and the command
+/// line share. File-level problems are a field error of `file`.
+pub async fn run_import(
+    st: &rectify_store::Store,
+    actor: &rectify_domain::actor::Actor,
+    req: ImportRequest,
+    progress: Option<rectify_store::exchange::Progress>,
+) -> ApiResult<ImportAnswer> {
+    let format = Format::from_file_name(&req.file_name).ok_or_else(|| {
+        DomainError::field("file", Issue::NotOneOf { expected: vec![".xlsx".into(), ".csv".into()] })
+    })?;
+    let (kind, encoding, mapping, bytes) = (req.kind, req.encoding, req.mapping, req.bytes);
+    // Reading a large workbook takes a second or two of CPU: off the async threads.
+    let parsed = tokio::task::spawn_blocking(move || rectify_exchange::read(&bytes, format, encoding, kind, &mapping))
+        .await
+        .map_err(|e| ApiError::Internal(format!("reading a file: {e}")))?
+        .map_err(file_error)?;
+    let mut options = req.options;
+    options.headers = parsed.headers.clone();
+    let report =
+        st.import(actor, parsed.records, options, parsed.errors, parsed.ignored_columns, progress).await?;
+    Ok(ImportAnswer {
+        report,
+        header_row: parsed.header_row,
+        sheet: parsed.sheet,
+        encoding: parsed.encoding.to_owned(),
+    })
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ImportUpload {
+    /// The spreadsheet: `.xlsx` or `.csv` (UTF-8 with or without BOM, or GB18030/GBK), at most
+    /// 10 MB. Title rows above the header are skipped; headers are matched in Chinese or English.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// `true`: check every row and write nothing.
+    dry_run: Option<bool>,
+    /// CSV only: `auto` (default), `utf-8`, `gbk` or `gb18030`.
+    encoding: Option<String>,
+    /// Columns the file names its own way, one `列名=field` per part (repeatable).
+    map: Option<String>,
+    /// Problems: the campaign (and batch) the rows belong to.
+    campaign_id: Option<String>,
+    batch_id: Option<String>,
+    /// Cases: the channel and type of rows that do not say (default `web`, `complaint`).
+    channel: Option<Channel>,
+    r#type: Option<CaseType>,
+}
+
+/// Reads the multipart form of an import: the file and its settings.
+pub(crate) async fn read_import_form(kind: ImportKind, mut form: Multipart) -> ApiResult<ImportRequest> {
+    let mut req = ImportRequest {
+        kind,
+        file_name: String::new(),
+        bytes: Vec::new(),
+        encoding: Encoding::Auto,
+        mapping: Mapping::default(),
+        options: ImportOptions::default(),
+    };
+    let mut maps: Vec<String> = Vec::new();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut bad = |field: &str, issue: Issue| errors.push(FieldError { field: field.into(), issue });
+    let too_large = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { ApiError::PayloadTooLarge } else { ApiError::MalformedBody(e.body_text()) }
+    };
+    while let Some(field) = form.next_field().await.map_err(too_large)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            req.file_name = field.file_name().unwrap_or("file").to_owned();
+            let bytes = field.bytes().await.map_err(too_large)?;
+            if bytes.len() > MAX_IMPORT_BYTES {
+                return Err(DomainError::field("file", Issue::TooLong { max: MAX_IMPORT_BYTES }).into());
+            }
+            req.bytes = bytes.to_vec();
+            continue;
+        }
+        let value = field.text().await.map_err(too_large)?;
+        let value = value.trim().to_owned();
+        if value.is_empty() {
+            continue;
+        }
+        match name.as_str() {
+            "dry_run" => req.options.dry_run = matches!(value.as_str(), "true" | "on" | "1" | "yes"),
+            "encoding" => match Encoding::parse(&value) {
+                Some(e) => req.encoding = e,
+                None => bad("encoding", Issue::NotOneOf { expected: vec!["auto".into(), "utf-8".into(), "gbk".into(), "gb18030".into()] }),
+            },
+            "map" => maps.extend(value.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned)),
+            "campaign_id" => match value.parse() {
+                Ok(id) => req.options.campaign_id = Some(id),
+                Err(_) => bad("campaign_id", Issue::UnknownReference { entity: rectify_domain::Entity::Campaign }),
+            },
+            "batch_id" => match value.parse() {
+                Ok(id) => req.options.batch_id = Some(id),
+                Err(_) => bad("batch_id", Issue::UnknownReference { entity: rectify_domain::Entity::Batch }),
+            },
+            "channel" => match Channel::parse(&value) {
+                Some(c) => req.options.channel = Some(c),
+                None => bad("channel", Issue::NotOneOf { expected: Channel::ALL.iter().map(|c| c.as_str().into()).collect() }),
+            },
+            "type" => match CaseType::parse(&value) {
+                Some(t) => req.options.case_type = Some(t),
+                None => bad("type", Issue::NotOneOf { expected: CaseType::ALL.iter().map(|t| t.as_str().into()).collect() }),
+            },
+            // The page's CSRF token and submit button are not settings.
+            "csrf" | "submit" => {}
+            _ => bad(&name, Issue::UnknownField),
+        }
+    }
+    if req.bytes.is_empty() {
+        bad("file", Issue::Required);
+    }
+    match Mapping::from_args(&maps) {
+        Ok(m) => req.mapping = m,
+        Err(e) => bad("map", Issue::Malformed { expected: e.to_string() }),
+    }
+    if !errors.is_empty() {
+        return Err(DomainError::Invalid(errors).into());
+    }
+    req.options.source = req.file_name.clone();
+    Ok(req)
+}
+
+/// Imports a spreadsheet of `units`, `people`, `problems` or `cases` (administrators). With
+/// `dry_run` every row is checked and nothing is written: 200 with what would happen. Otherwise
+/// all rows are written in one transaction, or — when any row is wrong — none, and the answer
+/// is 422 naming each bad cell as `rows[N].列名`. Rows are matched by 系统编号, by the office's
+/// own number (编号/序号, within the campaign) or a unit's path, so importing a file twice
+/// changes nothing the second time.
+#[utoipa::path(post, path = "/imports/{kind}", tag = "files",
+    params(("kind" = String, Path, description = "units, people, problems or cases")),
+    request_body(content = ImportUpload, content_type = "multipart/form-data"),
+    responses((status = 200, body = ImportAnswer), Errors))]
+async fn import_file(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    Path(kind_name): Path<String>,
+    form: Multipart,
+) -> ApiResult<Json<ImportAnswer>> {
+    let kind = kind(&kind_name)?;
+    // Refuse before reading a 10 MB body.
+    rectify_domain::actor::authorize(&actor, rectify_domain::actor::Permission::ImportFiles, rectify_domain::actor::Party::Office)?;
+    let req = read_import_form(kind, form).await?;
+    let dry_run = req.options.dry_run;
+    let answer = run_import(&st.store, &actor, req, None).await?;
+    if !dry_run && !answer.report.errors.is_empty() {
+        return Err(row_errors(&answer.report.errors).into());
+    }
+    Ok(Json(answer))
+}
+
+/// The export's file name: `问题整改台账-2026-12-03.xlsx`.
+pub(crate) fn export_name(kind: ImportKind, format: Format, today: chrono::NaiveDate) -> String {
+    let name = match kind {
+        ImportKind::Units => "单位",
+        ImportKind::People => "人员",
+        ImportKind::Problems => "问题整改台账",
+        ImportKind::Cases => "诉求件",
+    };
+    format!("{name}-{today}.{}", format.extension())
+}
+
+/// Reads an export's parameters: the format, the list's filters, and the reveal reason.
+pub(crate) fn export_request(kind: ImportKind, p: &mut Params) -> (Option<Format>, ExportRequest) {
+    let format = p.parse("format", Format::parse, || Issue::NotOneOf { expected: vec!["xlsx".into(), "csv".into()] });
+    let req = match kind {
+        ImportKind::Units => ExportRequest::Units,
+        ImportKind::People => ExportRequest::People,
+        ImportKind::Problems => {
+            // The ledger page's sort and paging make no difference to a whole-list file.
+            let _ = (p.string("sort"), p.string("cursor"), p.string("limit"));
+            ExportRequest::Problems(problem_filter(p))
+        }
+        ImportKind::Cases => {
+            let filter = case_filter(p);
+            let reveal = p.string("reveal_reason").map(|r| RevealRequest { reason: Some(r) });
+            let _ = (p.string("box"), p.string("cursor"), p.string("limit"));
+            ExportRequest::Cases { filter, reveal }
+        }
+    };
+    (format, req)
+}
+
+/// Writes the lines `actor` may export as a file.
+pub(crate) async fn export_response(
+    st: &AppState,
+    actor: &rectify_domain::actor::Actor,
+    kind: ImportKind,
+    format: Format,
+    req: ExportRequest,
+) -> ApiResult<Response> {
+    let lines = st.store.export(actor, req).await?;
+    let bytes = tokio::task::spawn_blocking(move || rectify_exchange::write(&lines, format))
+        .await
+        .map_err(|e| ApiError::Internal(format!("writing a file: {e}")))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let name = export_name(kind, format, st.store.today());
+    Ok(file_response(bytes, &name, format.content_type(), "attachment").into_response())
+}
+
+/// A list as a spreadsheet (`format=xlsx`, the default, or `csv` in UTF-8 with a BOM), with the
+/// headers an import reads back. Takes the filters of the list it comes from (`/problems`,
+/// `/cases`) and holds exactly what that list shows the caller. Cases carry the citizens'
+/// names and phones only for the office with a `reveal_reason`, recorded like every reveal.
+#[utoipa::path(get, path = "/exports/{kind}", tag = "files",
+    params(("kind" = String, Path, description = "units, people, problems or cases"),
+        ("format" = Option<String>, Query, description = "xlsx (default) or csv"),
+        ("reveal_reason" = Option<String>, Query, description = "cases: why the citizens' contact details are needed")),
+    responses((status = 200, description = "the file"), Errors))]
+async fn export_file(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    Path(kind_name): Path<String>,
+    mut p: Params,
+) -> ApiResult<Response> {
+    let kind = kind(&kind_name)?;
+    let (format, req) = export_request(kind, &mut p);
+    p.finish()?;
+    export_response(&st, &actor, kind, format.unwrap_or(Format::Xlsx), req).await
+}
