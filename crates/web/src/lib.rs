@@ -2,6 +2,7 @@
 //! and health checks. Handlers parse, call one store use case, and answer; errors become
 //! problem+json in one place ([`error`]).
 
+pub mod documents;
 pub mod error;
 pub mod extract;
 pub mod form;

@@ -27,8 +27,20 @@ struct Count {
     rebounded: u64,
 }
 
-const FIELDS: [&str; 12] =
-    ["total", "open", "in_progress", "reported", "closed", "verified", "red", "yellow", "green", "settled", "on_time", "rebounded"];
+const FIELDS: [&str; 12] = [
+    "total",
+    "open",
+    "in_progress",
+    "reported",
+    "closed",
+    "verified",
+    "red",
+    "yellow",
+    "green",
+    "settled",
+    "on_time",
+    "rebounded",
+];
 
 impl Count {
     fn fields(&mut self) -> [&mut u64; 12] {

@@ -2,7 +2,6 @@
 //! each figure and bar a link to the list behind it. Figures come from the same store use cases
 //! as `/api/v1/stats/*`, within the user's scope.
 
-use super::chart::{self, LightBar, RateBar, WeekCounts};
 use super::{Ctx, PageError};
 use crate::AppState;
 use crate::site::Site;
@@ -10,6 +9,7 @@ use axum::extract::State;
 use axum::response::Response;
 use minijinja::context;
 use rectify_domain::ids::CampaignId;
+use rectify_reports::chart::{self, LightBar, RateBar, WeekCounts};
 use rectify_store::PageRequest;
 use rectify_store::cases::{CaseFilter, CaseGroupBy};
 use rectify_store::problems::ProblemFilter;

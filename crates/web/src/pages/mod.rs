@@ -6,7 +6,6 @@
 mod accountability;
 pub(crate) mod admin;
 mod cases;
-mod chart;
 mod dashboard;
 mod inspections;
 mod ledger;

@@ -85,9 +85,8 @@ pub async fn run_import(
     req: ImportRequest,
     progress: Option<rectify_store::exchange::Progress>,
 ) -> ApiResult<ImportAnswer> {
-    let format = Format::from_file_name(&req.file_name).ok_or_else(|| {
-        DomainError::field("file", Issue::NotOneOf { expected: vec![".xlsx".into(), ".csv".into()] })
-    })?;
+    let format = Format::from_file_name(&req.file_name)
+        .ok_or_else(|| DomainError::field("file", Issue::NotOneOf { expected: vec![".xlsx".into(), ".csv".into()] }))?;
     let (kind, encoding, mapping, bytes) = (req.kind, req.encoding, req.mapping, req.bytes);
     // Reading a large workbook takes a second or two of CPU: off the async threads.
     let parsed = tokio::task::spawn_blocking(move || rectify_exchange::read(&bytes, format, encoding, kind, &mapping))
@@ -96,8 +95,7 @@ pub async fn run_import(
         .map_err(file_error)?;
     let mut options = req.options;
     options.headers = parsed.headers.clone();
-    let report =
-        st.import(actor, parsed.records, options, parsed.errors, parsed.ignored_columns, progress).await?;
+    let report = st.import(actor, parsed.records, options, parsed.errors, parsed.ignored_columns, progress).await?;
     Ok(ImportAnswer {
         report,
         header_row: parsed.header_row,
@@ -141,7 +139,11 @@ pub(crate) async fn read_import_form(kind: ImportKind, mut form: Multipart) -> A
     let mut errors: Vec<FieldError> = Vec::new();
     let mut bad = |field: &str, issue: Issue| errors.push(FieldError { field: field.into(), issue });
     let too_large = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { ApiError::PayloadTooLarge } else { ApiError::MalformedBody(e.body_text()) }
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::MalformedBody(e.body_text())
+        }
     };
     while let Some(field) = form.next_field().await.map_err(too_large)? {
         let name = field.name().unwrap_or_default().to_owned();
@@ -163,7 +165,10 @@ pub(crate) async fn read_import_form(kind: ImportKind, mut form: Multipart) -> A
             "dry_run" => req.options.dry_run = matches!(value.as_str(), "true" | "on" | "1" | "yes"),
             "encoding" => match Encoding::parse(&value) {
                 Some(e) => req.encoding = e,
-                None => bad("encoding", Issue::NotOneOf { expected: vec!["auto".into(), "utf-8".into(), "gbk".into(), "gb18030".into()] }),
+                None => bad(
+                    "encoding",
+                    Issue::NotOneOf { expected: vec!["auto".into(), "utf-8".into(), "gbk".into(), "gb18030".into()] },
+                ),
             },
             "map" => maps.extend(value.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned)),
             "campaign_id" => match value.parse() {
@@ -176,11 +181,16 @@ pub(crate) async fn read_import_form(kind: ImportKind, mut form: Multipart) -> A
             },
             "channel" => match Channel::parse(&value) {
                 Some(c) => req.options.channel = Some(c),
-                None => bad("channel", Issue::NotOneOf { expected: Channel::ALL.iter().map(|c| c.as_str().into()).collect() }),
+                None => bad(
+                    "channel",
+                    Issue::NotOneOf { expected: Channel::ALL.iter().map(|c| c.as_str().into()).collect() },
+                ),
             },
             "type" => match CaseType::parse(&value) {
                 Some(t) => req.options.case_type = Some(t),
-                None => bad("type", Issue::NotOneOf { expected: CaseType::ALL.iter().map(|t| t.as_str().into()).collect() }),
+                None => {
+                    bad("type", Issue::NotOneOf { expected: CaseType::ALL.iter().map(|t| t.as_str().into()).collect() })
+                }
             },
             // The page's CSRF token and submit button are not settings.
             "csrf" | "submit" => {}
@@ -219,7 +229,11 @@ async fn import_file(
 ) -> ApiResult<Json<ImportAnswer>> {
     let kind = kind(&kind_name)?;
     // Refuse before reading a 10 MB body.
-    rectify_domain::actor::authorize(&actor, rectify_domain::actor::Permission::ImportFiles, rectify_domain::actor::Party::Office)?;
+    rectify_domain::actor::authorize(
+        &actor,
+        rectify_domain::actor::Permission::ImportFiles,
+        rectify_domain::actor::Party::Office,
+    )?;
     let req = read_import_form(kind, form).await?;
     let dry_run = req.options.dry_run;
     let answer = run_import(&st.store, &actor, req, None).await?;

@@ -1,0 +1,207 @@
+//! A campaign bulletin (简报) as a document, laid out like seed 000's 《简报》第8期: the masthead,
+//! the headline, the 【编者按】 with the figures in sentences, then the tables, charts, overdue
+//! items and the items chosen by staff. Every number comes from the bulletin's content, which
+//! the domain counted (`rectify_domain::bulletin::compose`).
+
+use crate::{Align, Block, Chart, Column, Document, LightRow, Masthead, RateRow, Table, Tone};
+use rectify_domain::bulletin::{BulletinContent, chinese_date, percent};
+use rectify_domain::figures::{GroupTally, LedgerTally};
+
+/// Units drawn in a chart (the rest are in the tables).
+const CHART_UNITS: usize = 15;
+
+fn col(header: &str, align: Align, weight: f32) -> Column {
+    Column { header: header.into(), align, weight }
+}
+
+/// The columns of a figures table, after its first (the unit's or category's name).
+fn figure_columns(first: &str) -> Vec<Column> {
+    vec![
+        col(first, Align::Left, 3.0),
+        col("问题数", Align::Right, 1.0),
+        col("已销号", Align::Right, 1.0),
+        col("整改到位", Align::Right, 1.1),
+        col("待验收", Align::Right, 1.0),
+        col("整改中", Align::Right, 1.0),
+        col("逾期", Align::Right, 0.9),
+        col("整改率", Align::Right, 1.2),
+        col("按期整改率", Align::Right, 1.4),
+    ]
+}
+
+fn figure_cells(t: &LedgerTally) -> Vec<String> {
+    vec![
+        t.total.to_string(),
+        t.closed.to_string(),
+        t.verified.to_string(),
+        t.reported.to_string(),
+        t.unfinished().to_string(),
+        t.red.to_string(),
+        percent(t.rate()),
+        if t.settled == 0 { "—".into() } else { percent(t.on_time_rate()) },
+    ]
+}
+
+fn tone(t: &LedgerTally) -> Option<Tone> {
+    (t.red > 0).then_some(Tone::Red)
+}
+
+/// The ranking table: ranked units with their place, then the units under the minimum.
+fn units_table(c: &BulletinContent) -> Table {
+    let mut columns = vec![col("名次", Align::Center, 0.8)];
+    columns.extend(figure_columns("单位"));
+    let mut rows = Vec::new();
+    let mut tones = Vec::new();
+    for r in &c.ranking.ranked {
+        let mut row = vec![r.rank.to_string(), r.group.name.clone()];
+        row.extend(figure_cells(&r.group.tally));
+        rows.push(row);
+        tones.push(tone(&r.group.tally));
+    }
+    for g in &c.ranking.unranked {
+        let mut row = vec!["—".into(), g.name.clone()];
+        row.extend(figure_cells(&g.tally));
+        rows.push(row);
+        tones.push(tone(&g.tally));
+    }
+    let mut total = vec![String::new(), "合计".into()];
+    total.extend(figure_cells(&c.figures));
+    rows.push(total);
+    tones.push(None);
+    Table { caption: Some("表1 各单位整改情况（按整改率排名）".into()), columns, rows, tones }
+}
+
+fn categories_table(c: &BulletinContent) -> Table {
+    let rows: Vec<Vec<String>> = c
+        .categories
+        .iter()
+        .map(|g: &GroupTally| {
+            let mut row = vec![g.name.clone()];
+            row.extend(figure_cells(&g.tally));
+            row
+        })
+        .collect();
+    let tones = c.categories.iter().map(|g| tone(&g.tally)).collect();
+    Table {
+        caption: Some("表2 各类问题整改情况".into()), columns: figure_columns("问题类别"), rows, tones
+    }
+}
+
+fn overdue_table(c: &BulletinContent) -> Table {
+    let columns = vec![
+        col("序号", Align::Center, 0.7),
+        col("责任单位", Align::Left, 2.2),
+        col("问题", Align::Left, 5.0),
+        col("整改时限", Align::Center, 1.6),
+        col("逾期（工作日）", Align::Right, 1.4),
+    ];
+    let rows: Vec<Vec<String>> = c
+        .overdue
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            vec![
+                (i + 1).to_string(),
+                o.unit.clone(),
+                o.description.clone(),
+                o.due_on.format("%Y-%m-%d").to_string(),
+                o.days_overdue.to_string(),
+            ]
+        })
+        .collect();
+    let tones = vec![Some(Tone::Red); rows.len()];
+    Table { caption: Some("表3 逾期未整改问题".into()), columns, rows, tones }
+}
+
+/// The bulletin as a document.
+pub fn document(c: &BulletinContent) -> Document {
+    let issue = match c.number {
+        Some(n) => format!("第{n}期"),
+        None => "（未发布稿）".into(),
+    };
+    let mut blocks = vec![Block::Heading { level: 1, text: c.headline.clone() }];
+    let note = match &c.editor_note {
+        Some(n) => format!("{n}{}", c.summary),
+        None => c.summary.clone(),
+    };
+    blocks.push(Block::Paragraph { lead: Some("【编者按】".into()), text: note });
+    blocks.extend(c.body.iter().map(|p| Block::Paragraph { lead: None, text: p.clone() }));
+    let s = c.sections;
+    let has_units = !c.ranking.ranked.is_empty() || !c.ranking.unranked.is_empty();
+    if s.units && has_units {
+        blocks.push(Block::Heading { level: 2, text: "一、各单位整改情况".into() });
+        blocks.push(Block::Table(units_table(c)));
+        blocks.push(Block::Note {
+            text: format!(
+                "注：整改率＝已销号÷问题数；整改到位指经验收销号（不含导入的历史销号和未取得群众满意的销号）；按期整改率＝按期销号÷（已销号＋逾期未整改）；问题数少于{}个的单位不参与排名。",
+                c.ranking.min_items
+            ),
+        });
+    }
+    if s.charts && has_units {
+        let units: Vec<&GroupTally> =
+            c.ranking.ranked.iter().map(|r| &r.group).chain(c.ranking.unranked.iter()).take(CHART_UNITS).collect();
+        blocks.push(Block::Chart(Chart::Rates {
+            title: "各单位整改率".into(),
+            rows: units
+                .iter()
+                .map(|g| RateRow { label: g.name.clone(), value: g.tally.rate(), text: percent(g.tally.rate()) })
+                .collect(),
+        }));
+        let mut lit: Vec<&GroupTally> = units.clone();
+        lit.sort_by_key(|g| std::cmp::Reverse((g.tally.red, g.tally.yellow)));
+        blocks.push(Block::Chart(Chart::Lights {
+            title: "各单位预警情况（红灯逾期、黄灯临期、绿灯正常）".into(),
+            rows: lit
+                .iter()
+                .map(|g| LightRow {
+                    label: g.name.clone(),
+                    red: g.tally.red,
+                    yellow: g.tally.yellow,
+                    green: g.tally.green,
+                })
+                .collect(),
+        }));
+    }
+    if s.categories && !c.categories.is_empty() {
+        blocks.push(Block::Heading { level: 2, text: "二、各类问题整改情况".into() });
+        blocks.push(Block::Table(categories_table(c)));
+    }
+    if s.overdue && !c.overdue.is_empty() {
+        blocks.push(Block::Heading { level: 2, text: "三、逾期未整改问题".into() });
+        blocks.push(Block::Table(overdue_table(c)));
+        if c.overdue_unlisted > 0 {
+            blocks.push(Block::Note { text: format!("另有{}个逾期问题未列出。", c.overdue_unlisted) });
+        }
+    }
+    if !c.selected.is_empty() {
+        blocks.push(Block::Heading { level: 2, text: "四、整改工作选登".into() });
+        for item in &c.selected {
+            let lead = match &item.unit {
+                Some(u) => format!("{u}：{}。", item.title),
+                None => format!("{}。", item.title),
+            };
+            let mut text = item.text.clone();
+            if let Some(o) = &item.outcome {
+                text.push_str(&format!("整改情况：{o}"));
+            }
+            blocks.push(Block::Paragraph { lead: Some(lead), text });
+            if let Some(comment) = &item.comment {
+                blocks.push(Block::Paragraph { lead: None, text: comment.clone() });
+            }
+        }
+    }
+    blocks.push(Block::Note {
+        text: format!("本期数据截至{}，据问题整改台账统计。", chinese_date(c.as_of.china_date())),
+    });
+    Document {
+        title: format!("{}简报{issue}", c.campaign),
+        masthead: Some(Masthead {
+            name: "简报".into(),
+            issue,
+            issuer: c.issuer.clone(),
+            date: chinese_date(c.issued_on),
+        }),
+        blocks,
+    }
+}

@@ -1,0 +1,90 @@
+//! Documents rendered from the domain's content: bulletins as DOCX or PDF. Rendering is CPU work
+//! (tens of milliseconds), so it runs off the async threads; the CJK fonts are read from disk
+//! once per process.
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Params;
+use axum::response::Response;
+use rectify_domain::Issue;
+use rectify_domain::bulletin::BulletinContent;
+use rectify_reports::Fonts;
+use std::sync::{Arc, OnceLock};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DocFormat {
+    #[default]
+    Docx,
+    Pdf,
+}
+
+impl DocFormat {
+    pub fn parse(s: &str) -> Option<DocFormat> {
+        match s {
+            "docx" => Some(DocFormat::Docx),
+            "pdf" => Some(DocFormat::Pdf),
+            _ => None,
+        }
+    }
+
+    /// From a file name's extension (`简报.pdf`).
+    pub fn of_file(name: &str) -> Option<DocFormat> {
+        DocFormat::parse(&name.rsplit_once('.')?.1.to_ascii_lowercase())
+    }
+
+    /// `format=docx|pdf`.
+    pub(crate) fn read(p: &mut Params) -> Option<DocFormat> {
+        p.parse("format", DocFormat::parse, || Issue::NotOneOf { expected: vec!["docx".into(), "pdf".into()] })
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            DocFormat::Docx => "docx",
+            DocFormat::Pdf => "pdf",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            DocFormat::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            DocFormat::Pdf => "application/pdf",
+        }
+    }
+}
+
+static FONTS: OnceLock<Result<Arc<Fonts>, String>> = OnceLock::new();
+
+/// The CJK fonts (`RECTIFY_CJK_FONT`, else Debian's fonts-noto-cjk), found once.
+pub fn fonts() -> Result<Arc<Fonts>, String> {
+    FONTS.get_or_init(|| Fonts::discover().map(Arc::new).map_err(|e| e.to_string())).clone()
+}
+
+/// The bytes of a bulletin's document.
+pub async fn render_bulletin(content: BulletinContent, format: DocFormat) -> Result<Vec<u8>, String> {
+    tokio::task::spawn_blocking(move || {
+        let fonts = fonts()?;
+        let doc = rectify_reports::bulletin::document(&content);
+        match format {
+            DocFormat::Docx => rectify_reports::docx(&doc, &fonts),
+            DocFormat::Pdf => rectify_reports::pdf(&doc, &fonts),
+        }
+        .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| format!("rendering a bulletin: {e}"))?
+}
+
+/// A bulletin's file name: `简报第3期.pdf`, or `简报（未发布稿）.docx` for a draft.
+pub fn bulletin_file_name(content: &BulletinContent, format: DocFormat) -> String {
+    match content.number {
+        Some(n) => format!("{}简报第{n}期.{}", content.campaign, format.extension()),
+        None => format!("{}简报（未发布稿）.{}", content.campaign, format.extension()),
+    }
+}
+
+/// A bulletin's document as a download.
+pub async fn bulletin(_st: &AppState, content: BulletinContent, format: DocFormat) -> ApiResult<Response> {
+    let name = bulletin_file_name(&content, format);
+    let bytes = render_bulletin(content, format).await.map_err(ApiError::Internal)?;
+    Ok(crate::routes::file_response(bytes, &name, format.content_type(), "attachment"))
+}
