@@ -511,6 +511,54 @@ impl Store {
             .await
     }
 
+    /// What a bulletin with `input` would say now, without keeping a draft (the command line's
+    /// preview).
+    pub async fn bulletin_preview(&self, actor: &Actor, input: NewBulletin) -> StoreResult<BulletinContent> {
+        authorize(actor, Permission::ManageBulletins, Party::Office)?;
+        let f = input.validate()?;
+        let office_name = self.settings().await?.office_name;
+        let (r, today) = (self.reckoning().await?, self.today());
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let (headline, issuer, issued_on) = settle_fields(&mut c, &f, &office_name, today).await?;
+                    let draft = Bulletin {
+                        id: BulletinId(0),
+                        campaign_id: f.campaign_id,
+                        batch_id: f.batch_id,
+                        number: None,
+                        status: BulletinStatus::Draft,
+                        headline,
+                        issuer,
+                        issued_on,
+                        composition: f.composition,
+                        published_at: None,
+                        version: 0,
+                        created_at: r.now,
+                        updated_at: r.now,
+                        content: None,
+                    };
+                    live_content(&mut c, &draft, &r).await
+                })
+            })
+            .await
+    }
+
+    /// The published issue `number` of a campaign.
+    pub async fn bulletin_by_number(&self, actor: &Actor, campaign: CampaignId, number: u32) -> StoreResult<Bulletin> {
+        let row: Option<(i64,)> = self
+            .db
+            .fetch_optional(
+                Q::new("SELECT id FROM bulletins WHERE campaign_id = $1 AND number = $2")
+                    .bind(campaign)
+                    .bind(i64::from(number)),
+            )
+            .await?;
+        let (id,) = row.ok_or_else(|| DomainError::not_found(Entity::Bulletin, format!("{campaign}/{number}")))?;
+        self.get_bulletin(actor, BulletinId(id)).await
+    }
+
     /// Bulletins, newest first: published issues for everyone, drafts too for the office.
     pub async fn list_bulletins(
         &self,

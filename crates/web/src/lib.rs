@@ -11,6 +11,7 @@ pub mod limit;
 mod openapi;
 pub mod pages;
 mod routes;
+pub use routes::exchange::{ImportAnswer, ImportRequest, export_name, run_import};
 pub mod site;
 
 use axum::extract::{DefaultBodyLimit, State};

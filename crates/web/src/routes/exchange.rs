@@ -244,7 +244,7 @@ async fn import_file(
 }
 
 /// The export's file name: `问题整改台账-2026-12-03.xlsx`.
-pub(crate) fn export_name(kind: ImportKind, format: Format, today: chrono::NaiveDate) -> String {
+pub fn export_name(kind: ImportKind, format: Format, today: chrono::NaiveDate) -> String {
     let name = match kind {
         ImportKind::Units => "单位",
         ImportKind::People => "人员",
