@@ -17,15 +17,15 @@ fn col(header: &str, align: Align, weight: f32) -> Column {
 /// The columns of a figures table, after its first (the unit's or category's name).
 fn figure_columns(first: &str) -> Vec<Column> {
     vec![
-        col(first, Align::Left, 3.0),
+        col(first, Align::Left, 2.2),
         col("问题数", Align::Right, 1.0),
         col("已销号", Align::Right, 1.0),
-        col("整改到位", Align::Right, 1.1),
+        col("整改到位", Align::Right, 1.0),
         col("待验收", Align::Right, 1.0),
         col("整改中", Align::Right, 1.0),
-        col("逾期", Align::Right, 0.9),
-        col("整改率", Align::Right, 1.2),
-        col("按期整改率", Align::Right, 1.4),
+        col("逾期", Align::Right, 0.8),
+        col("整改率", Align::Right, 1.5),
+        col("按期整改率", Align::Right, 1.5),
     ]
 }
 
@@ -48,7 +48,7 @@ fn tone(t: &LedgerTally) -> Option<Tone> {
 
 /// The ranking table: ranked units with their place, then the units under the minimum.
 fn units_table(c: &BulletinContent) -> Table {
-    let mut columns = vec![col("名次", Align::Center, 0.8)];
+    let mut columns = vec![col("名次", Align::Center, 0.7)];
     columns.extend(figure_columns("单位"));
     let mut rows = Vec::new();
     let mut tones = Vec::new();
