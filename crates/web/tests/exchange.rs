@@ -1,0 +1,245 @@
+//! Files in and out over HTTP, on both databases: an office's ledger and a message board's
+//! export come in (dry run first, all or nothing, idempotent), the lists go out as files that
+//! read back the same, and a replied-message file counts in the case figures like native cases.
+
+mod common;
+
+use common::TestApp;
+use rectify_domain::exchange::{ImportKind, Records};
+use rectify_exchange::{Encoding, Format, Mapping};
+use rectify_store::Backend;
+use reqwest::{Client, Method};
+use serde_json::{Value, json};
+
+const TEDDY: &str = "/work/shared/data/teddycup2020c";
+
+async fn upload(
+    app: &TestApp,
+    client: &Client,
+    kind: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    fields: &[(&str, &str)],
+) -> common::Reply {
+    let mut form =
+        reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    let resp = client.post(app.url(&format!("/api/v1/imports/{kind}"))).multipart(form).send().await.expect("upload");
+    TestApp::reply(resp).await
+}
+
+/// A ledger as an office keeps it: a title row, then the header, in GBK as Excel on Chinese
+/// Windows saves CSV.
+fn ledger_csv(bad_unit: bool) -> Vec<u8> {
+    let unit = if bad_unit { "区不存在局" } else { "金东区/区水务局" };
+    let text = format!(
+        "金东区第一批立改项目台账,,,,,,\r\n\
+         序号,存在问题,责任单位,责任人,整改措施,整改时限,是否销号\r\n\
+         1,开会使用一次性纸杯,金东区/区水务局,王五,\"1.开会禁用一次性纸杯\n2.干部自带水杯\",2026年2月底,是\r\n\
+         2,办公场所摆放花卉,区科技局,赵六,撤销花卉租赁合同,2026-03-20,否\r\n\
+         3,群众办事进错门,{unit},孙七,设立便民查询岗,长期坚持,\r\n"
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    gbk.into_owned()
+}
+
+async fn a_ledger_comes_in_and_goes_out(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let district = app.unit("金东区", None).await;
+    let water = app.unit("区水务局", Some(&district)).await;
+    app.unit("区科技局", Some(&district)).await;
+    let camp = app
+        .post("/api/v1/campaigns", json!({"name": "教育实践活动", "starts_on": "2026-01-01"}))
+        .await
+        .expect(201)
+        .id();
+    let camp_field = [("campaign_id", camp.as_str())];
+
+    // A dry run names every bad cell by row and column and writes nothing.
+    let dry = upload(&app, &app.admin, "problems", "台账.csv", ledger_csv(true), &[("dry_run", "true"), camp_field[0]])
+        .await
+        .ok();
+    assert_eq!(
+        (dry["applied"].as_bool(), dry["encoding"].as_str(), dry["header_row"].as_u64()),
+        (Some(false), Some("gb18030"), Some(2))
+    );
+    let errors = dry["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{dry}");
+    assert_eq!(
+        (errors[0]["row"].as_u64(), errors[0]["column"].as_str(), errors[0]["value"].as_str()),
+        (Some(5), Some("责任单位"), Some("区不存在局"))
+    );
+    // A real import of the same file is refused, naming the cell, and nothing is written.
+    let refused = upload(&app, &app.admin, "problems", "台账.csv", ledger_csv(true), &camp_field).await.expect(422);
+    assert_eq!(refused.fields(), ["rows[5].责任单位"]);
+    assert_eq!(app.count_rows("problems").await, 0);
+
+    let done = upload(&app, &app.admin, "problems", "台账.csv", ledger_csv(false), &camp_field).await.ok();
+    assert_eq!(
+        (done["applied"].as_bool(), done["created"].as_u64(), done["people_created"].as_u64()),
+        (Some(true), Some(3), Some(3))
+    );
+    let items = app.all(&format!("/api/v1/problems?campaign={camp}")).await;
+    let cups = items.iter().find(|p| p["reference"] == "1").unwrap();
+    assert_eq!(
+        (cups["state"].as_str(), cups["close_basis"].as_str(), cups["deadline"].as_str()),
+        (Some("closed"), Some("imported"), Some("2026-02-28"))
+    );
+    let detail = app.get(&format!("/api/v1/problems/{}", cups["id"].as_str().unwrap())).await.ok();
+    assert_eq!(detail["measures"].as_array().unwrap().len(), 2);
+    let long = items.iter().find(|p| p["reference"] == "3").unwrap();
+    assert_eq!((long["type"].as_str(), long["deadline"].as_str()), (Some("long_term"), None));
+    // Imported close-offs are closed, not verified here.
+    let stats = app.get(&format!("/api/v1/stats/problems?campaign={camp}&group_by=state")).await.ok();
+    assert_eq!((stats["closed"].as_u64(), stats["verified"].as_u64()), (Some(1), Some(0)));
+    // The same file again changes nothing.
+    let again = upload(&app, &app.admin, "problems", "台账.csv", ledger_csv(false), &camp_field).await.ok();
+    assert_eq!(
+        (again["created"].as_u64(), again["updated"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(0), Some(3))
+    );
+
+    // Out as .xlsx and .csv, and back in unchanged.
+    for format in ["xlsx", "csv"] {
+        let resp = app
+            .admin
+            .get(app.url(&format!("/api/v1/exports/problems?format={format}&campaign={camp}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let disposition = resp.headers()["content-disposition"].to_str().unwrap().to_owned();
+        assert!(disposition.contains(&format!(".{format}")), "{disposition}");
+        let bytes = resp.bytes().await.unwrap().to_vec();
+        if format == "csv" {
+            assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "CSV carries a BOM so Excel reads UTF-8");
+        }
+        let parsed = rectify_exchange::read(
+            &bytes,
+            Format::parse(format).unwrap(),
+            Encoding::Auto,
+            ImportKind::Problems,
+            &Mapping::default(),
+        )
+        .unwrap();
+        let Records::Problems(rows) = &parsed.records else { panic!("problems") };
+        assert_eq!(rows.len(), 3);
+        assert!(
+            parsed.errors.is_empty() && parsed.ignored_columns.is_empty(),
+            "{:?} {:?}",
+            parsed.errors,
+            parsed.ignored_columns
+        );
+        let back = upload(&app, &app.admin, "problems", &format!("导出.{format}"), bytes, &[]).await.ok();
+        assert_eq!(
+            (back["created"].as_u64(), back["updated"].as_u64(), back["unchanged"].as_u64()),
+            (Some(0), Some(0), Some(3)),
+            "{format}"
+        );
+    }
+
+    // A clerk exports what the clerk's list shows: their unit's, and may not import.
+    let clerk = app.user("clerk", "unit_clerk", Some(&water)).await;
+    let bytes = clerk.get(app.url("/api/v1/exports/problems?format=csv")).send().await.unwrap().bytes().await.unwrap();
+    let parsed =
+        rectify_exchange::read(&bytes, Format::Csv, Encoding::Auto, ImportKind::Problems, &Mapping::default()).unwrap();
+    assert_eq!(parsed.records.len(), 2, "items 1 and 3 are 区水务局's; item 2 is another unit's");
+    assert_eq!(upload(&app, &clerk, "problems", "台账.csv", ledger_csv(false), &[]).await.status, 403);
+    // Bad requests name the field.
+    assert_eq!(app.get("/api/v1/exports/problems?format=pdf").await.expect(422).fields(), ["format"]);
+    assert_eq!(app.get("/api/v1/exports/problems?colour=red").await.expect(422).fields(), ["colour"]);
+    assert_eq!(app.get("/api/v1/exports/widgets").await.status, 404);
+    let r = upload(&app, &app.admin, "problems", "台账.pdf", b"%PDF-1.4".to_vec(), &[]).await.expect(422);
+    assert_eq!(r.fields(), ["file"]);
+    let r = upload(&app, &app.admin, "problems", "空.csv", b"\xEF\xBB\xBF".to_vec(), &[]).await.expect(422);
+    assert_eq!(r.fields(), ["file"]);
+}
+
+async fn units_and_people_from_paths(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let units = "单位名称,上级单位,单位类型,系统,投诉电话\n蔡甸区,,区,,\n公安,蔡甸区,部门,公安,027-84941234\n新农派出所,蔡甸区/公安,站所,公安,\n";
+    let r = upload(&app, &app.admin, "units", "单位.csv", units.as_bytes().to_vec(), &[]).await.ok();
+    assert_eq!(r["created"], 3, "{r}");
+    let people = "姓名,所在单位,职务\n李明,蔡甸区/公安/新农派出所,所长\n";
+    let r = upload(&app, &app.admin, "people", "人员.csv", people.as_bytes().to_vec(), &[]).await.ok();
+    assert_eq!(r["created"], 1, "{r}");
+    let found = app.all("/api/v1/units?q=新农").await;
+    assert_eq!(found[0]["kind"], "station");
+    for kind in ["units", "people"] {
+        let bytes = app
+            .admin
+            .get(app.url(&format!("/api/v1/exports/{kind}")))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec();
+        let back = upload(&app, &app.admin, kind, &format!("{kind}.xlsx"), bytes, &[]).await.ok();
+        assert_eq!((back["created"].as_u64(), back["updated"].as_u64()), (Some(0), Some(0)), "{kind}: {back}");
+    }
+}
+
+/// The on-time figure recounted for each imported message with the calendar API: due 13
+/// working days (a complaint) after the day it was received, replied by then.
+async fn replied_messages_count_like_native_cases(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let bytes = std::fs::read(format!("{TEDDY}/messages_replied_附件4_sample.xlsx")).expect("the Teddy Cup files");
+    let r =
+        upload(&app, &app.admin, "cases", "附件4.xlsx", bytes.clone(), &[("channel", "web"), ("type", "complaint")])
+            .await
+            .ok();
+    assert_eq!((r["applied"].as_bool(), r["created"].as_u64()), (Some(true), Some(120)), "{r}");
+    let again = upload(&app, &app.admin, "cases", "附件4.xlsx", bytes, &[]).await.ok();
+    assert_eq!(again["unchanged"], 120);
+
+    let cases = app.all("/api/v1/cases?limit=500").await;
+    assert_eq!(cases.len(), 120);
+    let mut on_time = 0;
+    for c in &cases {
+        let received = &c["received_at"].as_str().unwrap()[..10];
+        let due = app.get(&format!("/api/v1/calendar/deadline?from={received}&working_days=13")).await.ok();
+        assert_eq!(c["due_on"], due["due"], "case {}", c["id"]);
+        let replied = &c["replied_at"].as_str().unwrap()[..10];
+        on_time += u64::from(replied <= due["due"].as_str().unwrap());
+        assert_eq!(c["state"], "replied");
+    }
+    let stats = app.get("/api/v1/stats/cases?group_by=channel").await.ok();
+    assert_eq!(
+        (stats["received"].as_u64(), stats["replied"].as_u64(), stats["reply_counted"].as_u64()),
+        (Some(120), Some(120), Some(120))
+    );
+    assert_eq!(stats["replied_on_time"].as_u64(), Some(on_time));
+    assert!(on_time > 0 && on_time < 120, "the sample has both: {on_time}");
+    // The citizen's timeline shows the recorded reply.
+    let one = &cases[0];
+    let detail = app.get(&format!("/api/v1/cases/{}", one["id"].as_str().unwrap())).await.ok();
+    assert!(detail["answer"].as_str().is_some_and(|a| !a.is_empty()));
+
+    // Names go out only to the office, with a reason, and the reveal is recorded.
+    let plain = app.admin.get(app.url("/api/v1/exports/cases?format=csv")).send().await.unwrap().text().await.unwrap();
+    // (Answers quote the board's user names themselves; the column of names is what a reveal adds.)
+    assert!(!plain.contains("留言用户"), "no citizen names without a reveal");
+    let audit_before = app.count_rows("audit_log").await;
+    let named = app
+        .admin
+        .get(app.url("/api/v1/exports/cases?format=csv&reveal_reason=回访核实"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(named.lines().next().unwrap().contains("留言用户"));
+    assert_eq!(app.count_rows("audit_log").await, audit_before + 1);
+    let inspector = app.user("insp", "inspector", None).await;
+    let r = app.send(&inspector, Method::GET, "/api/v1/exports/cases?reveal_reason=x", None).await;
+    assert_eq!(r.status, 403);
+    let body: Value = r.body;
+    assert_eq!(body["status"], 403);
+}
+
+on_both!(a_ledger_comes_in_and_goes_out, units_and_people_from_paths, replied_messages_count_like_native_cases);
