@@ -179,7 +179,57 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
         };
         schedule(&mut t, input, &life, (n as u32) * 3);
     }
-    d.summary.problems += t.run(d.store, &d.actor, now).await?.len();
+    let problems = t.run(d.store, &d.actor, now).await?;
+    d.summary.problems += problems.len();
     let found = crate::inspections::jindong(d, district, inspectors).await?;
-    crate::accountability::jindong(d, district, &found, &mut rng).await
+    crate::accountability::jindong(d, district, &found, &mut rng).await?;
+    bulletin(d, campaign.id, batch.id, &problems).await
+}
+
+/// Seed 000: 《简报》第8期 of the office, whose note counts the first batch (98 items, 80 fixed)
+/// and which prints the practice of the units named in it. The seven issues before it were on
+/// paper, so the count continues at 8; the figures are the ledger's.
+async fn bulletin(
+    d: &mut Demo<'_>,
+    campaign: rectify_domain::ids::CampaignId,
+    batch: rectify_domain::ids::BatchId,
+    problems: &[rectify_domain::ids::ProblemId],
+) -> Result<(), DemoError> {
+    use rectify_domain::bulletin::{NewBulletin, Selection};
+    let comments = [
+        "建立明查暗访跟踪整改制度，严格组织检查，严厉问责处理。",
+        "让干警“微笑服务”，让群众“开心办事”。",
+        "在得到群众的反映以及省委督导组的反馈意见后，次日即到现场勘察，一步整改到位，体现了立行立改的要求。",
+        "多方面为农户提供技术指导。",
+        "从小处着手立即整改，培养务实节俭会风。",
+        "撤销办公场所花卉摆放，每年可节省经费支出7000余元。",
+        "坚持立行立改，切实解决群众反映强烈的问题。",
+    ];
+    let selected = problems
+        .iter()
+        .zip(comments)
+        .map(|(p, c)| Selection { problem_id: Some(*p), case_id: None, comment: Some(c.into()) })
+        .collect();
+    let draft = d
+        .store
+        .create_bulletin(
+            &d.actor,
+            NewBulletin {
+                campaign_id: Some(campaign),
+                batch_id: Some(batch),
+                headline: Some("各单位坚持问题导向立查立改 确保教育实践活动不走过场".into()),
+                issuer: Some("金东区委党的群众路线教育实践活动领导小组办公室".into()),
+                editor_note: Some(
+                    "自群众路线教育实践活动开展以来，我区不等不靠，坚持抓早抓小抓具体，建立“立改清单”制度，每个机关部门（单位）提出2项立即整改且见效较快的整改事项，公开晾晒，对已整改的及时进行销号，未整改到位的实行定期跟踪检查。".into(),
+                ),
+                body: Some("现择优刊登部分单位做法，供学习参考。".into()),
+                selected,
+                ..Default::default()
+            },
+            None,
+        )
+        .await?
+        .value;
+    d.store.publish_bulletin(&d.actor, draft.id, None, Some(8)).await?;
+    Ok(())
 }

@@ -388,6 +388,8 @@ pub fn chinese_date(d: NaiveDate) -> String {
 /// what is still being fixed and what is overdue. Every number is a count of `figures`.
 pub fn summary(as_of: NaiveDate, batch: Option<&str>, f: &LedgerTally) -> String {
     let items = match batch {
+        // A batch is usually named for what it holds (第一批立改项目); say 项目 once.
+        Some(b) if b.ends_with("项目") || b.ends_with("事项") => format!("{}个{b}", f.total),
         Some(b) => format!("{}个{b}项目", f.total),
         None => format!("{}个问题", f.total),
     };
@@ -447,7 +449,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            summary(d("2014-04-27"), Some("第一批立改"), &f),
+            summary(d("2014-04-27"), Some("第一批立改项目"), &f),
             "截至2014年4月27日，各单位上报的98个第一批立改项目中，已销号80个（均经验收整改到位），整改率81.63%；正在整改18个；按期整改率100.00%。"
         );
     }
@@ -466,6 +468,7 @@ mod tests {
             rebounded: 1,
             ..Default::default()
         };
+        assert!(summary(d("2026-12-03"), Some("第一批立改"), &f).contains("10个第一批立改项目中"));
         let s = summary(d("2026-12-03"), None, &f);
         assert!(s.contains("已销号6个，其中经验收整改到位4个，整改率60.00%、整改到位率40.00%"), "{s}");
         assert!(

@@ -25,7 +25,7 @@ use rectify_domain::ids::{BatchId, BulletinId, CampaignId, CaseId, ProblemId, Un
 use rectify_domain::light::LightThresholds;
 use rectify_domain::problem::ProblemState;
 use rectify_domain::time::Timestamp;
-use rectify_domain::{DomainError, Entity, Rule};
+use rectify_domain::{DomainError, Entity, Issue, Rule};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -415,8 +415,16 @@ impl Store {
             .await
     }
 
-    /// Publishes a draft as the campaign's next issue (第N期) and freezes what it says.
-    pub async fn publish_bulletin(&self, actor: &Actor, id: BulletinId, version: Option<i64>) -> StoreResult<Bulletin> {
+    /// Publishes a draft as the campaign's next issue (第N期) and freezes what it says. An office
+    /// that printed earlier issues on paper continues their count with `number`, which must come
+    /// after every issue published here.
+    pub async fn publish_bulletin(
+        &self,
+        actor: &Actor,
+        id: BulletinId,
+        version: Option<i64>,
+        number: Option<u32>,
+    ) -> StoreResult<Bulletin> {
         authorize(actor, Permission::ManageBulletins, Party::Office)?;
         let r = self.reckoning().await?;
         let now = r.now;
@@ -434,12 +442,20 @@ impl Store {
                     versioned::check_version(Entity::Bulletin, version, before.version)?;
                     // The number is taken inside the transaction; a unique index refuses a second
                     // instance publishing the same number at once.
-                    let number: i64 = c
+                    let next: i64 = c
                         .scalar(
                             Q::new("SELECT COALESCE(MAX(number), 0) + 1 FROM bulletins WHERE campaign_id = $1")
                                 .bind(before.campaign_id),
                         )
                         .await?;
+                    let number = match number.map(i64::from) {
+                        None => next,
+                        Some(n) if n >= next => n,
+                        Some(_) => {
+                            let range = Issue::OutOfRange { min: next, max: i64::from(u32::MAX) };
+                            return Err(DomainError::field("number", range).into());
+                        }
+                    };
                     let mut numbered = before.clone();
                     numbered.number = Some(number.clamp(0, i64::from(u32::MAX)) as u32);
                     let content = live_content(&mut c, &numbered, &r).await?;

@@ -191,6 +191,13 @@ async fn issues_are_numbered_frozen_and_say_the_apis_figures(backend: Backend) {
     let listed = app.send(&anonymous, reqwest::Method::GET, "/api/v1/bulletins", None).await.ok();
     let numbers: Vec<u64> = listed["items"].as_array().unwrap().iter().map(|b| b["number"].as_u64().unwrap()).collect();
     assert_eq!(numbers, [2, 1]);
+
+    // An office that printed issues on paper continues their count, never going back.
+    let third = app.post("/api/v1/bulletins", json!({"campaign_id": camp})).await.expect(201).id();
+    let r = app.post(&format!("/api/v1/bulletins/{third}/publish?number=2"), json!({})).await.expect(422);
+    assert_eq!(r.fields(), ["number"]);
+    let r = app.post(&format!("/api/v1/bulletins/{third}/publish?number=8"), json!({})).await.ok();
+    assert_eq!(r["number"], 8);
 }
 
 async fn drafts_are_checked(backend: Backend) {

@@ -225,6 +225,13 @@ async fn demo_reproduces_the_seed_figures(backend: Backend) {
         .expect("first batch")
         .clone();
     assert_eq!((first["total"].as_u64(), first["closed"].as_u64()), (Some(98), Some(80)));
+    // Its bulletin, 《简报》第8期, says so in the seed's words, from the ledger.
+    let bulletins = app.all("/api/v1/bulletins").await;
+    let eighth = bulletins.iter().find(|b| b["number"] == 8).expect("第8期");
+    let content = app.get(&format!("/api/v1/bulletins/{}/content", eighth["id"].as_str().unwrap())).await.ok();
+    let note = content["summary"].as_str().unwrap();
+    assert!(note.contains("各单位上报的98个第一批立改项目中，已销号80个"), "{note}");
+    assert_eq!(content["selected"].as_array().unwrap().len(), 7);
     let list = app.get(&format!("/api/v1/batches/{}/immediate-list", first["key"].as_str().unwrap())).await.ok();
     assert_eq!(list["units"].as_array().unwrap().len(), 49);
     assert!(list["units_owing"].as_array().unwrap().is_empty());

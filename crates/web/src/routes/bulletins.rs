@@ -83,9 +83,10 @@ async fn update_bulletin(
 }
 
 /// Publishes a draft as the campaign's next issue (第N期): its figures are counted now and
-/// never change afterwards.
+/// never change afterwards. `number` continues a count begun on paper (it must come after
+/// every issue published here).
 #[utoipa::path(post, path = "/bulletins/{id}/publish", tag = "bulletins",
-    params(("id" = String, Path), ("version" = Option<i64>, Query)),
+    params(("id" = String, Path), ("version" = Option<i64>, Query), ("number" = Option<i64>, Query)),
     responses((status = 200, body = Bulletin), Errors))]
 async fn publish_bulletin(
     State(st): State<AppState>,
@@ -94,8 +95,9 @@ async fn publish_bulletin(
     mut p: Params,
 ) -> ApiResult<Json<Bulletin>> {
     let version = p.int("version");
+    let number = p.int("number").map(|n| u32::try_from(n).unwrap_or(0));
     p.finish()?;
-    Ok(Json(st.store.publish_bulletin(&actor, id, version).await?))
+    Ok(Json(st.store.publish_bulletin(&actor, id, version, number).await?))
 }
 
 /// What the bulletin says: a published issue's frozen content, or a draft's with the ledger's
