@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn content_and_coordinates() {
-        let long = NewCase { content: Some("字".repeat(4001)), ..Default::default() };
+        let long = NewCase { content: Some("字".repeat(20_001)), ..Default::default() };
         assert!(long.validate(true, now()).is_err());
         let half = NewCase { content: Some("x".into()), latitude: Some(36.0), ..Default::default() };
         let DomainError::Invalid(errors) = half.validate(true, now()).unwrap_err() else { panic!() };
