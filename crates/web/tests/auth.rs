@@ -19,6 +19,7 @@ async fn operations(app: &TestApp) -> Vec<(Method, String, bool)> {
                 .replace("{id}", "1")
                 .replace("{measure_id}", "1")
                 .replace("{year}", "2026")
+                .replace("{kind}", "problems")
                 .replace("{tracking_code}", "ABCDE-FGHJK");
             let public = op["security"]
                 .as_array()
@@ -41,6 +42,11 @@ async fn nothing_answers_without_signing_in(backend: Backend) {
         sorted,
         [
             "DELETE /api/v1/session",
+            // Published bulletins are public (drafts answer 404 to the public).
+            "GET /api/v1/bulletins",
+            "GET /api/v1/bulletins/1",
+            "GET /api/v1/bulletins/1/content",
+            "GET /api/v1/bulletins/1/document",
             "GET /api/v1/track/ABCDE-FGHJK",
             "GET /healthz",
             "POST /api/v1/cases",
