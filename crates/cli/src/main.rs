@@ -39,6 +39,13 @@ enum Command {
     /// Check inspection draws (两个不固定) and re-inspection samples.
     #[command(subcommand)]
     Draw(commands::draw::Command),
+    /// Read units, people, problems or cases from a spreadsheet (.xlsx, .csv): all or nothing.
+    Import(commands::import::Args),
+    /// Write units, people, problems or cases to a spreadsheet that imports back unchanged.
+    Export(commands::export::Args),
+    /// Write a campaign's bulletin (简报) as .docx or .pdf: today's figures, a published issue,
+    /// or a new issue published on the spot.
+    Bulletin(commands::bulletin::Args),
     /// Measure throughput and latency on this machine (see docs/BENCHMARKS.md).
     Bench(bench::Args),
 }
@@ -61,6 +68,17 @@ impl From<rectify_store::StoreError> for Failure {
         match e.domain() {
             Some(d) => Failure::BadInput(commands::describe(d)),
             None => Failure::Runtime(e.to_string()),
+        }
+    }
+}
+
+impl From<rectify_web::error::ApiError> for Failure {
+    fn from(e: rectify_web::error::ApiError) -> Self {
+        use rectify_web::error::ApiError;
+        match e {
+            ApiError::Store(s) => s.into(),
+            ApiError::Internal(m) => Failure::Runtime(m),
+            other => Failure::BadInput(format!("{other:?}")),
         }
     }
 }
@@ -92,6 +110,9 @@ fn main() -> ExitCode {
             Command::Keys(c) => commands::keys::run(c).await,
             Command::Backup(a) => commands::backup::backup(a).await,
             Command::Restore(a) => commands::backup::restore(a).await,
+            Command::Import(a) => commands::import::run(a).await,
+            Command::Export(a) => commands::export::run(a).await,
+            Command::Bulletin(a) => commands::bulletin::run(a).await,
             Command::Bench(a) => bench::run(a).await,
         }
     });

@@ -64,7 +64,10 @@ fn help_for_every_command() {
         c
     });
     assert_eq!(top.code, 0);
-    for cmd in ["serve", "demo", "calendar", "user", "audit", "draw", "backup", "restore", "bench"] {
+    for cmd in [
+        "serve", "demo", "calendar", "user", "audit", "draw", "backup", "restore", "import", "export", "bulletin",
+        "bench",
+    ] {
         assert!(top.stdout.contains(cmd), "{cmd} listed");
     }
     for args in [
@@ -774,4 +777,111 @@ async fn keys_rotate_while_serving_and_the_log_holds_no_personal_details() {
     let r = keys(&data, &["status", "--pii-key-file", other.to_str().unwrap()]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("sealed with key"), "{}", r.stderr);
+}
+
+/// `rectify` with `args` on the test's database.
+fn on(loc: &Location, args: &[&str]) -> Run {
+    run(with_location(
+        {
+            let mut c = rectify();
+            c.args(args);
+            c
+        },
+        loc,
+    ))
+}
+
+/// The demo's campaign, as the commands name it.
+async fn demo_campaign(loc: &Location) -> String {
+    let store = open_store(loc).await;
+    let page = store
+        .list_campaigns(&rectify_domain::actor::Actor::system(), false, &rectify_store::PageRequest::first(50))
+        .await
+        .unwrap();
+    store.close().await;
+    page.items.iter().find(|c| c.name.contains("金东")).or(page.items.first()).unwrap().id.to_string()
+}
+
+/// Files in and out from the command line: the demo ledger out as .xlsx and .csv and back in
+/// unchanged; a GBK ledger with a bad unit refused by row and column, all or nothing; the
+/// bulletin as the demo's published 第8期, as today's preview, and published as 第9期.
+async fn files_in_and_out(backend: Backend) {
+    let Some(db) = fresh(backend).await else { return };
+    let loc = &db.location;
+    assert_eq!(on(loc, &["demo"]).code, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let path = |n: &str| dir.path().join(n).to_string_lossy().into_owned();
+
+    for name in ["台账.xlsx", "台账.csv"] {
+        let out = on(loc, &["export", "problems", "-o", &path(name)]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let bytes = std::fs::read(path(name)).unwrap();
+        if name.ends_with(".csv") {
+            assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM, so that Excel reads UTF-8");
+        } else {
+            assert!(bytes.starts_with(b"PK"), "an .xlsx is a zip");
+        }
+        for args in [&["--dry-run"][..], &[]] {
+            let back = on(loc, &[&["import", "problems", &path(name), "--quiet"][..], args].concat());
+            assert_eq!(back.code, 0, "{name} {args:?}: {}{}", back.stdout, back.stderr);
+            assert!(back.stdout.contains(" 0 new, 0 updated, "), "{name} re-imports unchanged: {}", back.stdout);
+        }
+    }
+    let filtered = on(loc, &["export", "problems", "-o", &path("红灯.csv"), "--filter", "light=red"]);
+    assert_eq!(filtered.code, 0, "{}", filtered.stderr);
+    let typo = on(loc, &["export", "problems", "-o", &path("x.csv"), "--filter", "stat=open"]);
+    assert_eq!(typo.code, 2);
+    assert!(typo.stderr.contains("stat"), "the unknown filter is named: {}", typo.stderr);
+    assert_eq!(on(loc, &["export", "problems", "-o", &path("x.txt")]).code, 2);
+
+    // A ledger as an office keeps it: GBK, a title row, one row naming a unit that does not exist.
+    let campaign = demo_campaign(loc).await;
+    let ledger = "金东区立改项目台账,,,,\r\n序号,存在问题,责任单位,整改措施,整改时限\r\n\
+                  CLI-1,会议室空调常年开启,金东区/区水务局,人走关空调,2026-12-31\r\n\
+                  CLI-2,窗口人员脱岗,区不存在局,设立AB岗,2026-12-31\r\n";
+    std::fs::write(path("台账gbk.csv"), encoding_rs::GBK.encode(ledger).0).unwrap();
+    let before = on(loc, &["export", "problems", "-o", &path("before.csv")]);
+    assert_eq!(before.code, 0);
+    let refused = on(loc, &["import", "problems", &path("台账gbk.csv"), "--campaign", &campaign]);
+    assert_eq!(refused.code, 2, "{}{}", refused.stdout, refused.stderr);
+    assert!(refused.stdout.contains("row 4, 责任单位 \"区不存在局\""), "{}", refused.stdout);
+    assert!(refused.stdout.contains("gb18030"), "the encoding was detected: {}", refused.stdout);
+    assert!(refused.stderr.contains("nothing was written"));
+    let after = on(loc, &["export", "problems", "-o", &path("after.csv")]);
+    assert_eq!(after.code, 0);
+    assert_eq!(std::fs::read(path("before.csv")).unwrap(), std::fs::read(path("after.csv")).unwrap(), "all or nothing");
+    std::fs::write(path("台账gbk.csv"), encoding_rs::GBK.encode(&ledger.replace("区不存在局", "金东区/区审计局")).0)
+        .unwrap();
+    for expected in [" 2 new, 0 updated, 0 unchanged", " 0 new, 0 updated, 2 unchanged"] {
+        let done = on(loc, &["import", "problems", &path("台账gbk.csv"), "--campaign", &campaign]);
+        assert_eq!(done.code, 0, "{}{}", done.stdout, done.stderr);
+        assert!(done.stdout.contains(expected), "{expected}: {}", done.stdout);
+    }
+    let unknown = on(loc, &["import", "widgets", &path("台账gbk.csv")]);
+    assert_eq!(unknown.code, 2);
+
+    // The bulletin: the demo published 第8期; a preview is not kept; --publish adds 第9期.
+    let issue8 = on(loc, &["bulletin", "--campaign", &campaign, "--number", "8", "-o", &path("第8期.docx")]);
+    assert_eq!(issue8.code, 0, "{}", issue8.stderr);
+    assert!(std::fs::read(path("第8期.docx")).unwrap().starts_with(b"PK"));
+    let preview = on(loc, &["bulletin", "--campaign", &campaign, "-o", &path("预览.pdf")]);
+    assert_eq!(preview.code, 0, "{}", preview.stderr);
+    assert!(preview.stdout.contains("not published"));
+    assert!(std::fs::read(path("预览.pdf")).unwrap().starts_with(b"%PDF"));
+    let published = on(loc, &["bulletin", "--campaign", &campaign, "--publish", "-o", &path("第9期.pdf")]);
+    assert_eq!(published.code, 0, "{}", published.stderr);
+    assert!(published.stdout.contains("第9期"), "{}", published.stdout);
+    let missing = on(loc, &["bulletin", "--campaign", &campaign, "--number", "42", "-o", &path("x.pdf")]);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert_eq!(on(loc, &["bulletin", "--campaign", &campaign, "-o", &path("x.txt")]).code, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_in_and_out_on_sqlite() {
+    files_in_and_out(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_in_and_out_on_postgres() {
+    files_in_and_out(Backend::Postgres).await;
 }

@@ -11,7 +11,9 @@ pub mod limit;
 mod openapi;
 pub mod pages;
 mod routes;
-pub use routes::exchange::{ImportAnswer, ImportRequest, export_name, run_import};
+pub use routes::exchange::{
+    ImportAnswer, ImportRequest, export_bytes, export_name, parse_export_request, row_errors, run_import,
+};
 pub mod site;
 
 use axum::extract::{DefaultBodyLimit, State};

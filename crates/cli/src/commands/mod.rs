@@ -1,8 +1,11 @@
 pub mod audit;
 pub mod backup;
+pub mod bulletin;
 pub mod calendar;
 pub mod demo;
 pub mod draw;
+pub mod export;
+pub mod import;
 pub mod keys;
 pub mod serve;
 pub mod user;

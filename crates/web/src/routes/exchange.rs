@@ -40,7 +40,7 @@ pub(crate) fn file_error(e: FileError) -> DomainError {
 }
 
 /// Row errors as field errors named `rows[12].责任单位`, for a refused import.
-pub(crate) fn row_errors(errors: &[RowError]) -> DomainError {
+pub fn row_errors(errors: &[RowError]) -> DomainError {
     DomainError::Invalid(
         errors
             .iter()
@@ -275,6 +275,33 @@ pub(crate) fn export_request(kind: ImportKind, p: &mut Params) -> (Option<Format
     (format, req)
 }
 
+/// An export's parameters given as name/value pairs (the command line's `--filter`), read
+/// exactly as the API reads its query: unknown names and bad values are refused.
+pub fn parse_export_request(
+    kind: ImportKind,
+    pairs: Vec<(String, String)>,
+) -> ApiResult<(Option<Format>, ExportRequest)> {
+    let mut p = Params::from_pairs(pairs);
+    let parsed = export_request(kind, &mut p);
+    p.finish()?;
+    Ok(parsed)
+}
+
+/// The file of the lines `actor` may export: the one path the API, the pages and the command
+/// line share.
+pub async fn export_bytes(
+    st: &rectify_store::Store,
+    actor: &rectify_domain::actor::Actor,
+    format: Format,
+    req: ExportRequest,
+) -> ApiResult<Vec<u8>> {
+    let lines = st.export(actor, req).await?;
+    tokio::task::spawn_blocking(move || rectify_exchange::write(&lines, format))
+        .await
+        .map_err(|e| ApiError::Internal(format!("writing a file: {e}")))?
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
 /// Writes the lines `actor` may export as a file.
 pub(crate) async fn export_response(
     st: &AppState,
@@ -283,11 +310,7 @@ pub(crate) async fn export_response(
     format: Format,
     req: ExportRequest,
 ) -> ApiResult<Response> {
-    let lines = st.store.export(actor, req).await?;
-    let bytes = tokio::task::spawn_blocking(move || rectify_exchange::write(&lines, format))
-        .await
-        .map_err(|e| ApiError::Internal(format!("writing a file: {e}")))?
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let bytes = export_bytes(&st.store, actor, format, req).await?;
     let name = export_name(kind, format, st.store.today());
     Ok(file_response(bytes, &name, format.content_type(), "attachment").into_response())
 }

@@ -1,6 +1,8 @@
 //! `rectify bench`: measures the product on this machine, over real HTTP against an in-process
 //! server. Numbers go to docs/BENCHMARKS.md; nothing here asserts a speed.
 
+mod files;
+
 use crate::Failure;
 use rectify_domain::actor::{Actor, Role};
 use rectify_domain::ids::UnitId;
@@ -32,6 +34,13 @@ pub struct Args {
     /// Repetitions of each read measurement.
     #[arg(long, default_value_t = 200)]
     reads: usize,
+    /// Problem rows in the ledger file imported and exported by the files section.
+    #[arg(long, default_value_t = 100_000)]
+    import_rows: usize,
+    /// Measure one section only: `http` (writes and reads over HTTP) or `files` (imports and
+    /// exports).
+    #[arg(long, value_parser = ["http", "files"])]
+    only: Option<String>,
     /// Keep the SQLite database in this new directory instead of a temporary one.
     #[arg(long, value_name = "DIR")]
     keep: Option<std::path::PathBuf>,
@@ -139,6 +148,13 @@ async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
         units.push(store.create_unit(&system, input, None).await?.value.id);
     }
     println!("created {} units in {:.1} s", units.len(), t.elapsed().as_secs_f64());
+    if args.only.as_deref() != Some("http") {
+        let names: Vec<String> = (0..units.len()).map(|i| format!("单位{i:04}")).collect();
+        files::measure(store, &names, args.import_rows).await?;
+    }
+    if args.only.as_deref() == Some("files") {
+        return Ok(());
+    }
 
     let token = store
         .create_token(&system, NewToken { name: Some("bench".into()), role: Some(Role::OfficeAdmin), unit_id: None })
