@@ -360,7 +360,12 @@ async fn the_dashboard_line_counts_each_week(backend: Backend) {
 
 /// An attribute value as a browser reads it (the templates escape `&`, quotes and `/`).
 fn unescape(s: &str) -> String {
-    s.replace("&#x2f;", "/").replace("&#x27;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// The `href` of the first link whose address starts with `prefix`, as a browser follows it.
@@ -417,14 +422,21 @@ async fn spreadsheets_are_imported_through_the_upload_page(backend: Backend) {
     assert!(home.html.contains("href=\"/app/imports\""), "the administrator's nav offers imports");
     let form = get(&app, &app.admin, "/app/imports").await;
     assert_eq!(form.status, 200);
-    assert!(form.html.contains("enctype=\"multipart/form-data\"") && form.html.contains("name=\"dry_run\" type=\"checkbox\" value=\"true\" checked"));
+    assert!(
+        form.html.contains("enctype=\"multipart/form-data\"")
+            && form.html.contains("name=\"dry_run\" type=\"checkbox\" value=\"true\" checked")
+    );
 
     // Units from a GBK file (as Excel saves CSV on a Chinese Windows), checked then imported.
     let units = "单位名称,上级单位,单位类型\n蔡甸区,,区\n公安,蔡甸区,部门\n";
     let (gbk, _, _) = encoding_rs::GBK.encode(units);
     let p = upload(&app, &[("kind", "units"), ("dry_run", "true")], Some(("单位.csv", gbk.to_vec()))).await;
     assert_eq!(p.status, 200, "{}", p.html);
-    assert!(p.html.contains("data-dry-run=\"true\" data-applied=\"false\" data-passed=\"true\""), "{}", &p.html[p.html.find("import-report").unwrap_or(0)..][..600]);
+    assert!(
+        p.html.contains("data-dry-run=\"true\" data-applied=\"false\" data-passed=\"true\""),
+        "{}",
+        &p.html[p.html.find("import-report").unwrap_or(0)..][..600]
+    );
     assert_eq!((count(&p.html, "rows"), count(&p.html, "created")), (2, 2));
     assert_eq!(app.all("/api/v1/units").await.len(), 0, "a dry run writes nothing");
     // The file rides along in the page: "import now" sends it again with the same settings.
@@ -494,8 +506,14 @@ async fn lists_link_their_exports_with_their_filters(backend: Backend) {
 
     // The inbox's box is the API's own filter.
     let p = get(&app, &app.admin, "/app/cases?box=to_accept&q=路灯").await;
-    assert_eq!(link(&p.html, "/api/v1/exports/cases?"), "/api/v1/exports/cases?state=received&q=%E8%B7%AF%E7%81%AF&format=xlsx");
-    assert!(p.html.contains("data-action=\"export-contacts\""), "the office may export the citizens' details, with a reason");
+    assert_eq!(
+        link(&p.html, "/api/v1/exports/cases?"),
+        "/api/v1/exports/cases?state=received&q=%E8%B7%AF%E7%81%AF&format=xlsx"
+    );
+    assert!(
+        p.html.contains("data-action=\"export-contacts\""),
+        "the office may export the citizens' details, with a reason"
+    );
     for (path, kind) in [("/app/admin/units", "units"), ("/app/admin/people", "people")] {
         let p = get(&app, &app.admin, path).await;
         assert_eq!(link(&p.html, &format!("/api/v1/exports/{kind}?")), format!("/api/v1/exports/{kind}?format=xlsx"));
@@ -505,7 +523,8 @@ async fn lists_link_their_exports_with_their_filters(backend: Backend) {
     let p = get(&app, &clerk, "/app/cases?box=all").await;
     assert!(p.html.contains("data-export=\"cases\"") && !p.html.contains("data-action=\"export-contacts\""));
     let p = get(&app, &clerk, "/app/problems").await;
-    let csv = clerk.get(app.url(&link(&p.html, "/api/v1/exports/problems?").replace("xlsx", "csv"))).send().await.unwrap();
+    let csv =
+        clerk.get(app.url(&link(&p.html, "/api/v1/exports/problems?").replace("xlsx", "csv"))).send().await.unwrap();
     let text = csv.text().await.unwrap();
     assert!(text.contains("占道经营无人管") && !text.contains("校门口拥堵"), "{text}");
 }
@@ -574,7 +593,11 @@ async fn a_bulletin_is_composed_previewed_and_published_through_the_pages(backen
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let p = post_form(&app, &app.admin, &draft_page, &draft_page, &good).await;
     assert!(p.url.contains("done=saved"), "{} {}", p.url, p.html);
-    assert!(p.html.contains("id=\"bulletin-selected\"") && p.html.contains("路灯损坏") && p.html.contains("当天修复，群众满意。"));
+    assert!(
+        p.html.contains("id=\"bulletin-selected\"")
+            && p.html.contains("路灯损坏")
+            && p.html.contains("当天修复，群众满意。")
+    );
     assert!(p.html.contains("下一步，继续抓好整改落实。"));
 
     // A draft is the office's: not on the portal, not for a unit's clerk.
@@ -585,7 +608,14 @@ async fn a_bulletin_is_composed_previewed_and_published_through_the_pages(backen
     assert_eq!(get(&app, &clerk, &draft_page).await.status, 404);
 
     // Published as issue 8 (seven came out on paper), then frozen.
-    let p = post_form(&app, &app.admin, &draft_page, &format!("{draft_page}/publish"), &[("version", &hidden(&get(&app, &app.admin, &draft_page).await.html, "version")), ("number", "8")]).await;
+    let p = post_form(
+        &app,
+        &app.admin,
+        &draft_page,
+        &format!("{draft_page}/publish"),
+        &[("version", &hidden(&get(&app, &app.admin, &draft_page).await.html, "version")), ("number", "8")],
+    )
+    .await;
     assert!(p.url.contains("done=published"), "{} {}", p.url, p.html);
     assert!(p.html.contains("data-status=\"published\"") && p.html.contains("id=\"frozen\""));
     assert!(p.html.contains("第8期") && !p.html.contains("data-action=\"save-draft\""), "read-only");
@@ -626,7 +656,10 @@ async fn the_dashboard_shows_the_fair_figures_and_the_ranking(backend: Backend) 
         assert!(p.html.contains(&format!("data-figure=\"{figure}\"")), "{figure}");
     }
     let verified = &p.html[p.html.find("data-figure=\"verified\"").unwrap()..];
-    assert!(verified[..verified.find("</a>").unwrap()].ends_with(">2"), "both closed off with evidence: {verified:.200}");
+    assert!(
+        verified[..verified.find("</a>").unwrap()].ends_with(">2"),
+        "both closed off with evidence: {verified:.200}"
+    );
     let ranking = &p.html[p.html.find("id=\"ranking\"").expect("the ranking")..];
     assert!(ranking.contains("<tr data-rank=\"1\"><td>1</td><td>区城管局</td><td>5</td><td>2</td>"), "{ranking}");
     assert!(ranking.contains("data-min-items=\"5\"") && ranking.contains("区档案馆 (1)"), "too few items to rank");

@@ -41,8 +41,12 @@ const PAGE: u32 = 30;
 /// Empty rows the draft form offers for choosing more items.
 const BLANK_ROWS: usize = 3;
 /// The sections' check boxes, by the name of the section they show.
-const SECTIONS: [(&str, &str); 4] =
-    [("show_units", "units"), ("show_categories", "categories"), ("show_overdue", "overdue"), ("show_charts", "charts")];
+const SECTIONS: [(&str, &str); 4] = [
+    ("show_units", "units"),
+    ("show_categories", "categories"),
+    ("show_overdue", "overdue"),
+    ("show_charts", "charts"),
+];
 /// The draft's optional texts: blanked on the form, they are cleared.
 const CLEARABLE: [&str; 3] = ["batch_id", "editor_note", "body"];
 
@@ -60,7 +64,8 @@ async fn campaigns(st: &AppState, actor: &Actor) -> Result<Vec<Campaign>, PageEr
 
 /// `[id, name]` of the campaigns, and `[id, campaign · batch]` of their batches.
 fn choices(campaigns: &[Campaign]) -> minijinja::Value {
-    let campaign_options: Vec<(String, String)> = campaigns.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
+    let campaign_options: Vec<(String, String)> =
+        campaigns.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
     let batch_options: Vec<(String, String)> = campaigns
         .iter()
         .flat_map(|c| c.batches.iter().map(move |b| (b.id.to_string(), format!("{} · {}", c.name, b.name))))
@@ -123,7 +128,8 @@ fn draft_body(form: &FormData) -> Result<Map<String, Json>, ApiError> {
 /// The chosen items' rows (`sel_kind_N`, `sel_id_N`, `sel_comment_N`, `sel_remove_N`) in order:
 /// a row without a number or comment is an unused blank one, a ticked "remove" drops its item.
 fn selected_rows(form: &FormData) -> Vec<Json> {
-    let mut rows: Vec<usize> = form.fields.iter().filter_map(|(k, _)| k.strip_prefix("sel_id_")?.parse().ok()).collect();
+    let mut rows: Vec<usize> =
+        form.fields.iter().filter_map(|(k, _)| k.strip_prefix("sel_id_")?.parse().ok()).collect();
     rows.sort_unstable();
     rows.dedup();
     let mut out = Vec::new();

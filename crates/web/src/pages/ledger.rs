@@ -67,7 +67,11 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErro
     let units = unit_names(&st).await?;
     let choices = choices(&st, actor).await?;
     let export_query = super::files::export_query(&ctx.query_pairs());
-    ctx.render(&st, "app/problems.html", context! { problems, units, choices, export_query, filters => ctx.query_map() })
+    ctx.render(
+        &st,
+        "app/problems.html",
+        context! { problems, units, choices, export_query, filters => ctx.query_map() },
+    )
 }
 
 async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {

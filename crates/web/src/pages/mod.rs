@@ -5,8 +5,8 @@
 
 mod accountability;
 pub(crate) mod admin;
-mod cases;
 mod bulletins;
+mod cases;
 mod dashboard;
 mod files;
 mod inspections;
