@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, newPage, open, submitForm, login, shot, dateIn, fixtures } from '../lib/harness.mjs';
+import { launch, newPage, open, submitForm, login, shot, dateIn, fixtures, axeViolations, formatViolations } from '../lib/harness.mjs';
 
 const fx = fixtures();
 const run = Date.now().toString(36).toUpperCase();
@@ -18,6 +18,12 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
+
+/** No axe-core violation of impact "serious" or "critical" on the page as it is now. */
+async function axe(page, label) {
+  const violations = await axeViolations(page);
+  assert.ok(violations.length === 0, formatViolations(label, violations));
+}
 
 async function noFormErrors(page, what) {
   const summary = page.locator('.error-summary');
@@ -57,6 +63,7 @@ test('a ledger file is imported, exported, and a bulletin published to the porta
   assert.equal(await report.getAttribute('data-applied'), 'false');
   assert.equal((await page.locator('[data-count=created]').textContent()).trim(), '2');
   await shot(page, 'import-dry-run.png');
+  await axe(page, 'the import report');
   await submitForm(page, page.locator('form[data-action=import-now]'));
   await noFormErrors(page, 'import');
   assert.equal(await page.locator('#import-report').getAttribute('data-applied'), 'true');
@@ -89,6 +96,7 @@ test('a ledger file is imported, exported, and a bulletin published to the porta
   await noFormErrors(page, 'save the draft');
   assert.match((await page.locator('#bulletin-content').textContent()) || '', /下一步，继续抓好整改落实。/);
   await shot(page, 'bulletin-draft.png');
+  await axe(page, 'the bulletin draft');
   const url = new URL(page.url());
   const id = url.pathname.split('/').pop();
   // The draft is not public.
@@ -111,6 +119,7 @@ test('a ledger file is imported, exported, and a bulletin published to the porta
   const width = await citizen.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `the bulletin is ${width}px wide on a 360px phone`);
   await shot(citizen, 'bulletin-phone.png');
+  await axe(citizen, 'the published bulletin');
   await citizen.context().close();
   await page.context().close();
 });
