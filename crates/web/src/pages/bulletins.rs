@@ -207,7 +207,12 @@ fn draft_values(b: &Bulletin) -> BTreeMap<String, String> {
 /// How many item rows the draft form shows: every row sent or stored, and blank ones to add
 /// more (up to the most a bulletin may choose).
 fn row_count(values: &BTreeMap<String, String>) -> usize {
-    let used = values.keys().filter_map(|k| k.strip_prefix("sel_id_")?.parse::<usize>().ok()).map(|i| i + 1).max();
+    let used = values
+        .iter()
+        .filter(|(k, v)| !v.is_empty() && (k.starts_with("sel_id_") || k.starts_with("sel_comment_")))
+        .filter_map(|(k, _)| k.rsplit('_').next()?.parse::<usize>().ok())
+        .map(|i| i + 1)
+        .max();
     (used.unwrap_or(0) + BLANK_ROWS).min(MAX_SELECTED.max(used.unwrap_or(0)))
 }
 
