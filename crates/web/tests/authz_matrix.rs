@@ -148,6 +148,14 @@ enum Fix {
     Account,
     /// An accountability action recorded (so confirmed) about the unit.
     Action,
+    /// The kind of file (`{kind}`) imported or exported.
+    Kind,
+    /// A published campaign bulletin (简报).
+    Issue,
+    /// The campaign bulletins, asked for a draft (the office's only).
+    Drafts,
+    /// A fresh draft of a campaign bulletin (version 1), to edit or publish.
+    FreshDraft,
 }
 
 impl Fix {
@@ -199,6 +207,8 @@ enum Body {
     Json(Value),
     Form(Vec<(&'static str, String)>),
     Upload,
+    /// A spreadsheet to import (a dry run), with these form fields.
+    Spreadsheet(Vec<(&'static str, String)>),
 }
 
 type BodyFn = fn(&P, Caller) -> Body;
@@ -376,6 +386,18 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/api/v1/actions/{id}/dismiss",                "", F::Action,         dismissal,       MANAGE),
         row(POST,   "/api/v1/actions/proposals/run",               "", F::None,           none,            OFFICE),
         row(GET,    "/api/v1/points",                              "", F::None,           none,            ACCOUNTABLE_LIST),
+        // Files in and out: the administrator imports; every account exports what its lists
+        // show it (the store scopes the rows and keeps citizens' details to the office).
+        row(POST,   "/api/v1/imports/{kind}",                      "", F::Kind,           |_, _| Body::Spreadsheet(vec![("dry_run", "true".into())]), ADMIN),
+        row(GET,    "/api/v1/exports/{kind}",                      "format=csv", F::Kind, none,            SIGNED),
+        // Campaign bulletins: published issues are everyone's, drafts and writing the office's.
+        row(GET,    "/api/v1/bulletins",                           "", F::Drafts,         none,            OFFICE),
+        row(POST,   "/api/v1/bulletins",                           "", F::Campaign,       new_campaign_bulletin, OFFICE),
+        row(GET,    "/api/v1/bulletins/{id}",                      "", F::Issue,          none,            PUBLIC),
+        row(PATCH,  "/api/v1/bulletins/{id}",                      "", F::FreshDraft,     draft_patch,     OFFICE),
+        row(POST,   "/api/v1/bulletins/{id}/publish",              "version=1", F::FreshDraft, none,       OFFICE),
+        row(GET,    "/api/v1/bulletins/{id}/content",              "", F::Issue,          none,            PUBLIC),
+        row(GET,    "/api/v1/bulletins/{id}/document",             "format=docx", F::Issue, none,          PUBLIC),
         row(POST,   "/api/v1/points/deductions",                   "", F::Person,         deduction,       MANAGE),
         row(GET,    "/api/v1/people/{id}/points",                  "", F::Person,         none,            ACCOUNTABLE),
         // The public portal.
@@ -387,6 +409,8 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/board",                                      "", F::None,           none,            PUBLIC),
         row(GET,    "/board/{id}",                                 "", F::Published,      none,            PUBLIC),
         row(GET,    "/directory",                                  "", F::None,           none,            PUBLIC),
+        row(GET,    "/bulletins",                                  "", F::None,           none,            PUBLIC),
+        row(GET,    "/bulletins/{id}",                             "", F::Issue,          none,            PUBLIC),
         row(GET,    "/login",                                      "", F::None,           none,            PUBLIC),
         row(POST,   "/login",                                      "", F::Login,          login_form,      PUBLIC),
         row(POST,   "/logout",                                     "", F::SpareSession,   |_, _| form(&[]), PUBLIC),
@@ -432,6 +456,16 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/app/accountability/{id}/dismiss",            "", F::Action,         |_, _| form(&[("reason", "mx".into())]), MANAGE),
         row(GET,    "/app/points",                                 "", F::None,           none,            ACCOUNTABLE_LIST),
         row(POST,   "/app/points",                                 "", F::Person,         deduction_form,  MANAGE),
+        // Files and bulletins pages: as the API.
+        row(GET,    "/app/imports",                                "", F::None,           none,            ADMIN),
+        row(POST,   "/app/imports",                                "", F::None,           |_, _| Body::Spreadsheet(vec![("kind", "units".into()), ("dry_run", "true".into())]), ADMIN),
+        row(GET,    "/app/bulletins",                              "", F::Drafts,         none,            OFFICE),
+        row(POST,   "/app/bulletins",                              "", F::Campaign,       campaign_bulletin_form, OFFICE),
+        // A published issue for every account; a draft only for the office (its page is
+        // asked for by the list above and the editing routes below).
+        row(GET,    "/app/bulletins/{id}",                         "", F::Issue,          none,            SIGNED),
+        row(POST,   "/app/bulletins/{id}",                         "", F::FreshDraft,     draft_form,      OFFICE),
+        row(POST,   "/app/bulletins/{id}/publish",                 "", F::FreshDraft,     |_, _| form(&[("version", "1".into())]), OFFICE),
     ]
 }
 
@@ -719,6 +753,28 @@ fn bulletin_form(_: &P, _: Caller) -> Body {
     form(&[("period_from", "2026-03-01".into()), ("period_to", "2026-03-31".into())])
 }
 
+fn new_campaign_bulletin(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"campaign_id": p.id, "headline": format!("mx bulletin {}", p.n), "sections": {"charts": false}}))
+}
+
+fn campaign_bulletin_form(p: &P, _: Caller) -> Body {
+    form(&[("campaign_id", p.id.clone()), ("headline", format!("mx page bulletin {}", p.n))])
+}
+
+fn draft_patch(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"version": 1, "editor_note": "mx note"}))
+}
+
+fn draft_form(p: &P, _: Caller) -> Body {
+    form(&[
+        ("version", "1".into()),
+        ("headline", format!("mx edited bulletin {}", p.n)),
+        ("issuer", "mx office".into()),
+        ("issued_on", "2026-03-02".into()),
+        ("editor_note", "mx note".into()),
+    ])
+}
+
 fn account_person(p: &P, _: Caller) -> Body {
     Body::Json(json!({"person_id": p.extra}))
 }
@@ -814,6 +870,11 @@ struct World {
     actions: [String; 3],
     published: String,
     campaign: String,
+    /// The bulletins' own campaign (so that the fresh drafts of other requests stay out of
+    /// its list), with a published issue and a draft.
+    bulletin_campaign: String,
+    issue: String,
+    draft: String,
     batch: String,
     intake_session: String,
     track: (String, String),
@@ -958,6 +1019,18 @@ impl World {
             .await
             .expect(201)
             .id();
+        let bulletin_campaign = app
+            .post("/api/v1/campaigns", json!({"name": "mx bulletin campaign", "starts_on": "2026-03-01"}))
+            .await
+            .expect(201)
+            .id();
+        let bulletin = |headline: &'static str| {
+            let body = json!({"campaign_id": &bulletin_campaign, "headline": headline, "sections": {"charts": false}});
+            async move { app.post("/api/v1/bulletins", body).await.expect(201).id() }
+        };
+        let issue = bulletin("mx issue").await;
+        app.post(&format!("/api/v1/bulletins/{issue}/publish"), json!({})).await.expect(200);
+        let draft = bulletin("mx-draft-bulletin").await;
         let track = replied_case(app, 0).await;
         let inspection = InspectionWorld::build(app, &unit_a, &unit_b).await;
         World {
@@ -972,6 +1045,9 @@ impl World {
             actions: actions.try_into().unwrap(),
             published,
             campaign,
+            bulletin_campaign,
+            issue,
+            draft,
             batch,
             intake_session,
             track,
@@ -1099,6 +1175,17 @@ impl World {
                 let (id, text) = self.problems[slot].clone();
                 p.query = format!("q={text}");
                 p.listed = Some((text, id, "/app/problems/"));
+            }
+            Fix::Kind => p.id = "units".into(),
+            Fix::Issue => p.id = self.issue.clone(),
+            Fix::Drafts => {
+                p.query = format!("campaign={}", self.bulletin_campaign);
+                p.listed = Some(("mx-draft-bulletin".into(), self.draft.clone(), "/app/bulletins/"));
+            }
+            Fix::FreshDraft => {
+                let body = json!({"campaign_id": self.campaign, "headline": format!("mx fresh draft {}", p.n),
+                    "sections": {"charts": false}});
+                p.id = app.post("/api/v1/bulletins", body).await.expect(201).id();
             }
             Fix::CaseList => {
                 let (id, text) = self.cases[slot].clone();
@@ -1283,6 +1370,7 @@ async fn send(app: &TestApp, world: &mut World, entry: &Entry, caller: Caller, s
         ("{year}", &p.id),
         ("{file}", &p.id),
         ("{tracking_code}", &p.id),
+        ("{kind}", &p.id),
         ("{measure_id}", &p.sub),
         ("{mid}", &p.sub),
     ] {
@@ -1309,6 +1397,17 @@ async fn send(app: &TestApp, world: &mut World, entry: &Entry, caller: Caller, s
         Body::Upload => {
             let part = reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("mx.png");
             req.multipart(reqwest::multipart::Form::new().part("file", part))
+        }
+        Body::Spreadsheet(mut fields) => {
+            if let Some(s) = &session
+                && is_page(entry.path)
+            {
+                fields.push(("_csrf", csrf(app, s).await));
+            }
+            let csv = format!("单位名称,上级单位,单位类型\nmx imported unit {},,部门\n", p.n);
+            let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("mx.csv");
+            let form = fields.into_iter().fold(reqwest::multipart::Form::new(), |f, (k, v)| f.text(k, v));
+            req.multipart(form.part("file", part))
         }
     };
     let resp = req.send().await.unwrap();

@@ -319,6 +319,9 @@ async fn english_pages_have_no_chinese_in_their_chrome(backend: Backend) {
         "/app/problems/new",
         "/app/cases",
         "/app/cases/new",
+        "/app/imports",
+        "/app/bulletins",
+        "/bulletins",
     ] {
         let p = get(&app, &c, path).await;
         assert_eq!(p.status, 200, "{path}");
@@ -355,7 +358,318 @@ async fn the_dashboard_line_counts_each_week(backend: Backend) {
     );
 }
 
+/// An attribute value as a browser reads it (the templates escape `&`, quotes and `/`).
+fn unescape(s: &str) -> String {
+    s.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The `href` of the first link whose address starts with `prefix`, as a browser follows it.
+fn link(html: &str, prefix: &str) -> String {
+    let escaped = prefix.replace('/', "&#x2f;");
+    let at = html
+        .find(&format!("href=\"{prefix}"))
+        .or_else(|| html.find(&format!("href=\"{escaped}")))
+        .unwrap_or_else(|| panic!("no link to {prefix}"))
+        + "href=\"".len();
+    unescape(html[at..].split('"').next().unwrap())
+}
+
+/// The fields of the form marked `data-action="{action}"`: its hidden inputs, as a browser
+/// sends them.
+fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+    let start = html.find(&format!("data-action=\"{action}\"")).unwrap_or_else(|| panic!("no {action} form"));
+    let form = &html[start..start + html[start..].find("</form>").unwrap()];
+    let mut out = Vec::new();
+    for input in form.split("<input").skip(1) {
+        let attr = |name: &str| {
+            let marker = format!(" {name}=\"");
+            input.find(&marker).map(|i| unescape(input[i + marker.len()..].split('"').next().unwrap()))
+        };
+        if let (Some(name), Some(value)) = (attr("name"), attr("value")) {
+            out.push((name, value));
+        }
+    }
+    out
+}
+
+/// Sends the import page's form as a browser does (multipart, with the page's CSRF token).
+async fn upload(app: &TestApp, fields: &[(&str, &str)], file: Option<(&str, Vec<u8>)>) -> Page {
+    let csrf = hidden(&get(app, &app.admin, "/app/imports").await.html, "_csrf");
+    let mut form = Form::new().text("_csrf", csrf);
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    if let Some((name, bytes)) = file {
+        form = form.part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    }
+    page(app.admin.post(app.url("/app/imports")).multipart(form).send().await.unwrap()).await
+}
+
+fn count(html: &str, name: &str) -> u64 {
+    let marker = format!("data-count=\"{name}\">");
+    let at = html.find(&marker).unwrap_or_else(|| panic!("no count {name}")) + marker.len();
+    html[at..].split('<').next().unwrap().parse().unwrap()
+}
+
+async fn spreadsheets_are_imported_through_the_upload_page(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let home = get(&app, &app.admin, "/app").await;
+    assert!(home.html.contains("href=\"/app/imports\""), "the administrator's nav offers imports");
+    let form = get(&app, &app.admin, "/app/imports").await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.html.contains("enctype=\"multipart/form-data\"")
+            && form.html.contains("name=\"dry_run\" type=\"checkbox\" value=\"true\" checked")
+    );
+
+    // Units from a GBK file (as Excel saves CSV on a Chinese Windows), checked then imported.
+    let units = "单位名称,上级单位,单位类型\n蔡甸区,,区\n公安,蔡甸区,部门\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(units);
+    let p = upload(&app, &[("kind", "units"), ("dry_run", "true")], Some(("单位.csv", gbk.to_vec()))).await;
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(
+        p.html.contains("data-dry-run=\"true\" data-applied=\"false\" data-passed=\"true\""),
+        "{}",
+        &p.html[p.html.find("import-report").unwrap_or(0)..][..600]
+    );
+    assert_eq!((count(&p.html, "rows"), count(&p.html, "created")), (2, 2));
+    assert_eq!(app.all("/api/v1/units").await.len(), 0, "a dry run writes nothing");
+    // The file rides along in the page: "import now" sends it again with the same settings.
+    let carried = form_fields(&p.html, "import-now");
+    assert!(carried.iter().any(|(k, v)| k == "kind" && v == "units"));
+    assert!(!carried.iter().any(|(k, _)| k == "dry_run"), "the real import");
+    let mut form = Form::new();
+    for (k, v) in carried {
+        form = form.text(k, v);
+    }
+    let p = page(app.admin.post(app.url("/app/imports")).multipart(form).send().await.unwrap()).await;
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(p.html.contains("data-applied=\"true\""), "imported");
+    assert_eq!(app.all("/api/v1/units").await.len(), 2);
+
+    // Problems with a unit that does not exist: the row, the column, the value and why.
+    let ledger = "序号,问题描述,责任单位,整改时限\n1,路灯损坏,公安,2026-04-30\n2,窗口态度差,不存在的单位,2026-05-31\n";
+    let fields = [("kind", "problems"), ("dry_run", "true")];
+    let p = upload(&app, &fields, Some(("台账.csv", ledger.as_bytes().to_vec()))).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    let row = &p.html[p.html.find("<tr data-row=\"3\">").expect("row 3 is named")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("<td>责任单位</td>") && row.contains("<td>不存在的单位</td>"), "{row}");
+    assert!(!p.html.contains("data-action=\"import-now\""), "nothing to import");
+    // The real import of the same file is refused whole.
+    let p = upload(&app, &[("kind", "problems")], Some(("台账.csv", ledger.as_bytes().to_vec()))).await;
+    assert_eq!(p.status, 422);
+    assert!(p.html.contains("data-applied=\"false\"") && p.html.contains("<tr data-row=\"3\">"));
+    assert_eq!(app.all("/api/v1/problems").await.len(), 0, "all or nothing");
+    // Corrected and sent for real straight away (the box unticked).
+    let fixed = ledger.replace("不存在的单位", "蔡甸区");
+    let p = upload(&app, &[("kind", "problems")], Some(("台账.csv", fixed.as_bytes().to_vec()))).await;
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert_eq!((count(&p.html, "created"), count(&p.html, "errors")), (2, 0));
+    assert_eq!(app.all("/api/v1/problems").await.len(), 2);
+    // Again: nothing changes.
+    let p = upload(&app, &[("kind", "problems")], Some(("台账.csv", fixed.as_bytes().to_vec()))).await;
+    assert_eq!((count(&p.html, "created"), count(&p.html, "unchanged")), (0, 2));
+
+    // Without a file the form says so next to the field; an unknown mapping too.
+    let p = upload(&app, &[("kind", "units"), ("map", "没有等号")], None).await;
+    assert_eq!(p.status, 422);
+    assert!(p.html.contains("id=\"err-file\"") && p.html.contains("id=\"err-map\""), "{}", p.html);
+
+    // Only the administrator imports.
+    let staff = app.user("staff", "office_staff", None).await;
+    assert!(!get(&app, &staff, "/app").await.html.contains("href=\"/app/imports\""));
+    assert_eq!(get(&app, &staff, "/app/imports").await.status, 403);
+}
+
+async fn lists_link_their_exports_with_their_filters(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("区城管局", None).await;
+    let other = app.unit("区教育局", None).await;
+    app.problem(json!({"description": "占道经营无人管", "unit_id": unit})).await;
+    app.problem(json!({"description": "校门口拥堵", "unit_id": other})).await;
+
+    let p = get(&app, &app.admin, &format!("/app/problems?unit={unit}&state=open&cursor=x")).await;
+    let xlsx = link(&p.html, "/api/v1/exports/problems?");
+    assert_eq!(xlsx, format!("/api/v1/exports/problems?unit={unit}&state=open&format=xlsx"), "filters, not paging");
+    let resp = app.admin.get(app.url(&xlsx)).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    let csv = app.admin.get(app.url(&xlsx.replace("format=xlsx", "format=csv"))).send().await.unwrap();
+    let text = csv.text().await.unwrap();
+    assert!(text.contains("占道经营无人管") && !text.contains("校门口拥堵"), "the list's rows only: {text}");
+
+    // The inbox's box is the API's own filter.
+    let p = get(&app, &app.admin, "/app/cases?box=to_accept&q=路灯").await;
+    assert_eq!(
+        link(&p.html, "/api/v1/exports/cases?"),
+        "/api/v1/exports/cases?state=received&q=%E8%B7%AF%E7%81%AF&format=xlsx"
+    );
+    assert!(
+        p.html.contains("data-action=\"export-contacts\""),
+        "the office may export the citizens' details, with a reason"
+    );
+    for (path, kind) in [("/app/admin/units", "units"), ("/app/admin/people", "people")] {
+        let p = get(&app, &app.admin, path).await;
+        assert_eq!(link(&p.html, &format!("/api/v1/exports/{kind}?")), format!("/api/v1/exports/{kind}?format=xlsx"));
+    }
+    // A unit's clerk gets the links too, and the files hold their own unit's rows only.
+    let clerk = app.user("clerk", "unit_clerk", Some(&unit)).await;
+    let p = get(&app, &clerk, "/app/cases?box=all").await;
+    assert!(p.html.contains("data-export=\"cases\"") && !p.html.contains("data-action=\"export-contacts\""));
+    let p = get(&app, &clerk, "/app/problems").await;
+    let csv =
+        clerk.get(app.url(&link(&p.html, "/api/v1/exports/problems?").replace("xlsx", "csv"))).send().await.unwrap();
+    let text = csv.text().await.unwrap();
+    assert!(text.contains("占道经营无人管") && !text.contains("校门口拥堵"), "{text}");
+}
+
+async fn a_bulletin_is_composed_previewed_and_published_through_the_pages(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("区城管局", None).await;
+    let campaign = app
+        .post("/api/v1/campaigns", json!({"name": "作风建设年", "starts_on": "2026-03-01", "unit_ids": [unit]}))
+        .await
+        .expect(201)
+        .id();
+    let lamp = app.problem(json!({"description": "路灯损坏", "unit_id": unit, "campaign_id": campaign})).await;
+    let lamp = lamp["id"].as_str().unwrap().to_owned();
+    app.problem(json!({"description": "占道经营", "unit_id": unit, "campaign_id": campaign})).await;
+    app.close_off(&lamp).await;
+
+    let list = get(&app, &app.admin, "/app/bulletins").await;
+    assert!(list.html.contains("data-action=\"new-bulletin\""));
+    let fields = [
+        ("campaign_id", campaign.as_str()),
+        ("headline", "作风建设简报"),
+        ("issuer", "区作风办"),
+        ("editor_note", "各单位高度重视。"),
+        ("show_units", "true"),
+        ("show_overdue", "true"),
+    ];
+    let p = post_form(&app, &app.admin, "/app/bulletins", "/app/bulletins", &fields).await;
+    assert!(p.url.contains("done=created"), "{}", p.url);
+    let id = p.url.rsplit('/').next().unwrap().split('?').next().unwrap().to_owned();
+    let draft_page = format!("/app/bulletins/{id}");
+    // The preview counts the ledger now: two problems, one closed off.
+    assert!(p.html.contains("data-status=\"draft\""));
+    assert!(p.html.contains("data-figure=\"total\">2<") && p.html.contains("data-figure=\"closed\">1<"), "{}", p.html);
+    assert!(p.html.contains("【编者按】</strong>各单位高度重视。截至2026年3月"));
+    assert!(!p.html.contains("id=\"h-b-categories\""), "the categories were left out");
+    assert!(p.html.contains("/api/v1/bulletins/") && p.html.contains("document?format=pdf"));
+
+    // An item chosen by its number, with the editor's words; a number that is no problem is refused.
+    let save = |sel: &str| {
+        vec![
+            ("version".to_owned(), String::new()),
+            ("headline".to_owned(), "作风建设简报".to_owned()),
+            ("issuer".to_owned(), "区作风办".to_owned()),
+            ("issued_on".to_owned(), "2026-03-02".to_owned()),
+            ("editor_note".to_owned(), "各单位高度重视。".to_owned()),
+            ("body".to_owned(), "下一步，继续抓好整改落实。".to_owned()),
+            ("show_units".to_owned(), "true".to_owned()),
+            ("sel_kind_0".to_owned(), "problem".to_owned()),
+            ("sel_id_0".to_owned(), sel.to_owned()),
+            ("sel_comment_0".to_owned(), "当天修复，群众满意。".to_owned()),
+            ("sel_id_1".to_owned(), String::new()),
+        ]
+    };
+    let version = hidden(&get(&app, &app.admin, &draft_page).await.html, "version");
+    let with_version = |mut f: Vec<(String, String)>| {
+        f[0].1 = version.clone();
+        f
+    };
+    let bad = with_version(save("999999"));
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let p = post_form(&app, &app.admin, &draft_page, &draft_page, &bad).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    assert!(p.html.contains("id=\"err-selected\"") && p.html.contains("value=\"999999\""), "kept, with the error");
+    let good = with_version(save(&lamp));
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let p = post_form(&app, &app.admin, &draft_page, &draft_page, &good).await;
+    assert!(p.url.contains("done=saved"), "{} {}", p.url, p.html);
+    assert!(
+        p.html.contains("id=\"bulletin-selected\"")
+            && p.html.contains("路灯损坏")
+            && p.html.contains("当天修复，群众满意。")
+    );
+    assert!(p.html.contains("下一步，继续抓好整改落实。"));
+
+    // A draft is the office's: not on the portal, not for a unit's clerk.
+    let public = Client::new();
+    assert_eq!(get(&app, &public, &format!("/bulletins/{id}")).await.status, 404);
+    assert!(!get(&app, &public, "/bulletins").await.html.contains("作风建设简报"));
+    let clerk = app.user("clerk", "unit_clerk", Some(&unit)).await;
+    assert_eq!(get(&app, &clerk, &draft_page).await.status, 404);
+
+    // Published as issue 8 (seven came out on paper), then frozen.
+    let p = post_form(
+        &app,
+        &app.admin,
+        &draft_page,
+        &format!("{draft_page}/publish"),
+        &[("version", &hidden(&get(&app, &app.admin, &draft_page).await.html, "version")), ("number", "8")],
+    )
+    .await;
+    assert!(p.url.contains("done=published"), "{} {}", p.url, p.html);
+    assert!(p.html.contains("data-status=\"published\"") && p.html.contains("id=\"frozen\""));
+    assert!(p.html.contains("第8期") && !p.html.contains("data-action=\"save-draft\""), "read-only");
+    // The ledger moves on; the issue does not.
+    app.problem(json!({"description": "新问题", "unit_id": unit, "campaign_id": campaign})).await;
+    let p = get(&app, &app.admin, &draft_page).await;
+    assert!(p.html.contains("data-figure=\"total\">2<"), "frozen");
+
+    // On the portal, for everyone, with its documents.
+    let index = get(&app, &public, "/").await;
+    assert!(index.html.contains("href=\"/bulletins\""));
+    let list = get(&app, &public, "/bulletins").await;
+    assert!(list.html.contains(&format!("href=\"/bulletins/{id}\"")) && list.html.contains("第8期"));
+    let issue = get(&app, &public, &format!("/bulletins/{id}")).await;
+    assert_eq!(issue.status, 200);
+    assert!(issue.html.contains("作风建设简报") && issue.html.contains("当天修复，群众满意。"));
+    assert!(issue.html.contains(&format!("/api/v1/bulletins/{id}/document?format=docx")));
+    let clerk_view = get(&app, &clerk, &draft_page).await;
+    assert_eq!(clerk_view.status, 200, "a published issue is every account's");
+    // Published is final: an edit sent anyway is refused.
+    let p = post_form(&app, &app.admin, "/app/bulletins", &draft_page, &good).await;
+    assert_eq!(p.status, 422);
+}
+
+async fn the_dashboard_shows_the_fair_figures_and_the_ranking(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let big = app.unit("区城管局", None).await;
+    let small = app.unit("区档案馆", None).await;
+    for n in 0..5 {
+        let p = app.problem(json!({"description": format!("问题{n}"), "unit_id": big, "deadline": "2026-04-30"})).await;
+        if n < 2 {
+            app.close_off(p["id"].as_str().unwrap()).await;
+        }
+    }
+    app.problem(json!({"description": "档案", "unit_id": small})).await;
+    let p = get(&app, &app.admin, "/app?campaign=all").await;
+    for figure in ["verified", "verified_rate", "on_time_rate", "rebounded"] {
+        assert!(p.html.contains(&format!("data-figure=\"{figure}\"")), "{figure}");
+    }
+    let verified = &p.html[p.html.find("data-figure=\"verified\"").unwrap()..];
+    assert!(
+        verified[..verified.find("</a>").unwrap()].ends_with(">2"),
+        "both closed off with evidence: {verified:.200}"
+    );
+    let ranking = &p.html[p.html.find("id=\"ranking\"").expect("the ranking")..];
+    assert!(ranking.contains("<tr data-rank=\"1\"><td>1</td><td>区城管局</td><td>5</td><td>2</td>"), "{ranking}");
+    assert!(ranking.contains("data-min-items=\"5\"") && ranking.contains("区档案馆 (1)"), "too few items to rank");
+}
+
 on_both!(
+    spreadsheets_are_imported_through_the_upload_page,
+    lists_link_their_exports_with_their_filters,
+    a_bulletin_is_composed_previewed_and_published_through_the_pages,
+    the_dashboard_shows_the_fair_figures_and_the_ranking,
     the_dashboard_line_counts_each_week,
     a_citizen_uses_the_portal_and_staff_the_case_pages,
     a_problem_is_closed_off_through_the_pages,

@@ -13,12 +13,11 @@ use axum::response::Response;
 use minijinja::{Value, context};
 use rectify_domain::actor::{Party, Permission, authorize};
 use rectify_domain::case::{
-    CaseParty, CaseState, CaseTransitionRequest, CaseType, Channel, ExtensionStatus, NewCase, Satisfaction, VisitMethod,
+    CaseParty, CaseTransitionRequest, CaseType, Channel, ExtensionStatus, NewCase, Satisfaction, VisitMethod,
 };
 use rectify_domain::ids::CaseId;
 use rectify_domain::privacy::{Contact, RevealRequest};
 use rectify_store::PageRequest;
-use rectify_store::cases::CaseFilter;
 
 pub fn site() -> Site {
     Site::new()
@@ -34,18 +33,24 @@ pub fn site() -> Site {
 pub(super) const BOXES: [&str; 8] =
     ["to_accept", "to_assign", "to_sign", "to_reply", "overdue", "sent_back", "replied", "all"];
 
-fn box_filter(name: &str) -> CaseFilter {
-    let states = |s: &[CaseState]| CaseFilter { states: s.to_vec(), ..CaseFilter::default() };
+/// A box as the case list's own filter parameters, so that the box and its export (which takes
+/// the API's parameters) are the same list.
+fn box_params(name: &str) -> &'static [(&'static str, &'static str)] {
     match name {
-        "to_accept" => states(&[CaseState::Received]),
-        "to_assign" => states(&[CaseState::Accepted]),
-        "to_sign" => states(&[CaseState::Assigned]),
-        "to_reply" => states(&[CaseState::InProgress]),
-        "overdue" => CaseFilter { reply_overdue: Some(true), ..CaseFilter::default() },
-        "sent_back" => CaseFilter { sent_back: Some(true), ..CaseFilter::default() },
-        "replied" => states(&[CaseState::Replied]),
-        _ => CaseFilter::default(),
+        "to_accept" => &[("state", "received")],
+        "to_assign" => &[("state", "accepted")],
+        "to_sign" => &[("state", "assigned")],
+        "to_reply" => &[("state", "in_progress")],
+        "overdue" => &[("reply_overdue", "true")],
+        "sent_back" => &[("sent_back", "true")],
+        "replied" => &[("state", "replied")],
+        _ => &[],
     }
+}
+
+/// The box's parameters and the search text.
+fn inbox_params<'a>(chosen: &'a str, q: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+    box_params(chosen).iter().copied().chain(q.map(|q| ("q", q))).collect()
 }
 
 async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
@@ -53,12 +58,18 @@ async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErr
     // The office starts with what it must accept; a unit with what it must sign for.
     let default = if actor.role.is_office() { "to_accept" } else { "to_sign" };
     let chosen = ctx.query("box").filter(|b| BOXES.contains(b)).unwrap_or(default);
-    let mut filter = box_filter(chosen);
-    filter.q = ctx.query("q").map(str::to_owned);
+    let params = inbox_params(chosen, ctx.query("q"));
+    let owned = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let filter = crate::routes::cases::case_filter(&mut crate::extract::Params::from_pairs(owned));
+    let export_query = super::files::export_query(&params);
     let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(50));
     let cases = st.store.list_cases(actor, &filter, &page).await?;
     let units = unit_names(&st).await?;
-    ctx.render(&st, "app/cases.html", context! { cases, units, boxes => BOXES, chosen, filters => ctx.query_map() })
+    ctx.render(
+        &st,
+        "app/cases.html",
+        context! { cases, units, boxes => BOXES, chosen, export_query, export_pairs => params, filters => ctx.query_map() },
+    )
 }
 
 fn intake_choices() -> Value {

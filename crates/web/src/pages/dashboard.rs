@@ -8,6 +8,7 @@ use crate::site::Site;
 use axum::extract::State;
 use axum::response::Response;
 use minijinja::context;
+use rectify_domain::figures::{GroupTally, rank};
 use rectify_domain::ids::CampaignId;
 use rectify_reports::chart::{self, LightBar, RateBar, WeekCounts};
 use rectify_store::PageRequest;
@@ -23,6 +24,8 @@ pub fn site() -> Site {
 const WEEKS: u32 = 12;
 /// Units shown per bar chart (the worst first); the full list is one click away.
 const BARS: usize = 20;
+/// Places of the ranking shown (the bulletins print it whole).
+const PLACES: usize = 10;
 
 async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
@@ -37,6 +40,16 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Pag
     let stats = st.store.problem_stats(actor, GroupBy::Unit, &filter, false, None).await?;
     let cases = st.store.case_stats(actor, CaseGroupBy::Unit, &CaseFilter::default()).await?;
     let weeks = st.store.problem_weeks(actor, &filter, WEEKS).await?;
+    // The bulletins' ranking, over the same counts as the figures above.
+    let min_items = st.store.settings().await?.ranking_min_items;
+    let groups = stats.groups.iter().map(|g| GroupTally {
+        key: g.key.clone().unwrap_or_default(),
+        name: g.name.clone(),
+        tally: g.counts,
+    });
+    let mut ranking = rank(groups.collect(), min_items);
+    let ranked_units = ranking.ranked.len();
+    ranking.ranked.truncate(PLACES);
 
     // The ledger list behind a figure: the campaign chosen here plus `extra` conditions.
     let campaign = chosen.map(|c| format!("campaign={c}"));
@@ -96,7 +109,7 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Pag
         context! {
             campaigns => campaigns.items,
             chosen => chosen.map(|c| c.to_string()).unwrap_or_else(|| "all".into()),
-            stats, cases, charts, links,
+            stats, cases, charts, links, ranking, ranked_units,
             units_shown => BARS,
         },
     )

@@ -66,7 +66,12 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErro
     let problems = st.store.list_problems(actor, &filter, sort, &page).await?;
     let units = unit_names(&st).await?;
     let choices = choices(&st, actor).await?;
-    ctx.render(&st, "app/problems.html", context! { problems, units, choices, filters => ctx.query_map() })
+    let export_query = super::files::export_query(&ctx.query_pairs());
+    ctx.render(
+        &st,
+        "app/problems.html",
+        context! { problems, units, choices, export_query, filters => ctx.query_map() },
+    )
 }
 
 async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {

@@ -5,8 +5,10 @@
 
 mod accountability;
 pub(crate) mod admin;
+mod bulletins;
 mod cases;
 mod dashboard;
+mod files;
 mod inspections;
 mod ledger;
 mod portal;
@@ -45,6 +47,8 @@ pub fn site() -> Site {
         .merge(admin::site())
         .merge(inspections::site())
         .merge(accountability::site())
+        .merge(files::site())
+        .merge(bulletins::site())
         .get("/static/{file}", static_file)
 }
 
@@ -133,6 +137,9 @@ fn user_view(actor: &Actor) -> UserView<'_> {
         ("view_all_cases", anywhere(Permission::ViewAllCases)),
         ("view_directory", anywhere(Permission::ViewDirectory)),
         ("view_inspections", anywhere(Permission::ViewInspections)),
+        ("import_files", office(Permission::ImportFiles)),
+        ("manage_bulletins", office(Permission::ManageBulletins)),
+        ("reveal_contact", office(Permission::RevealContact)),
         // Office roles, and unit staff for their own unit's records.
         ("view_accountability", office(Permission::ViewAccountability) || actor.role.is_unit_bound()),
     ]);
@@ -174,6 +181,11 @@ impl Ctx {
 
     pub fn query_all(&self, name: &str) -> Vec<&str> {
         self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).collect()
+    }
+
+    /// The query's pairs as given, blanks and all.
+    pub fn query_pairs(&self) -> Vec<(&str, &str)> {
+        self.query.iter().map(|(k, v)| (k.as_str(), v.trim())).collect()
     }
 
     /// The query as API parameters (for the API's own filter parsers).

@@ -279,6 +279,10 @@ mod tests {
                 .map(|r| format!("acct.rule.{r}")),
         );
         built.extend(["recorded", "confirmed", "dismissed", "deducted"].iter().map(|d| format!("done.{d}")));
+        built.extend(rectify_domain::exchange::ImportKind::ALL.iter().map(|k| format!("files.kind.{}", k.as_str())));
+        built.extend(["auto", "utf-8", "gbk", "gb18030"].iter().map(|e| format!("files.encoding.{e}")));
+        built.extend(["draft", "published"].iter().map(|s| format!("bulletin.status.{s}")));
+        built.extend(["created", "saved", "published"].iter().map(|d| format!("done.{d}")));
         let missing: Vec<_> = built.into_iter().filter(|k| catalog.get(k, Lang::En).is_none()).collect();
         assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
     }

@@ -127,6 +127,39 @@ struct ImportUpload {
 
 /// Reads the multipart form of an import: the file and its settings.
 pub(crate) async fn read_import_form(kind: ImportKind, mut form: Multipart) -> ApiResult<ImportRequest> {
+    let too_large = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::MalformedBody(e.body_text())
+        }
+    };
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    while let Some(field) = form.next_field().await.map_err(too_large)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("file").to_owned();
+            let bytes = field.bytes().await.map_err(too_large)?;
+            if bytes.len() > MAX_IMPORT_BYTES {
+                return Err(DomainError::field("file", Issue::TooLong { max: MAX_IMPORT_BYTES }).into());
+            }
+            file = Some((file_name, bytes.to_vec()));
+            continue;
+        }
+        fields.push((name, field.text().await.map_err(too_large)?));
+    }
+    import_request(kind, file, &fields)
+}
+
+/// An import's file and its settings from a form's fields (the API's multipart body or the
+/// upload page's): one reading, so both refuse the same things with the same field names.
+/// Fields starting with `_` (a page's CSRF token) and `submit` are form plumbing.
+pub(crate) fn import_request(
+    kind: ImportKind,
+    file: Option<(String, Vec<u8>)>,
+    fields: &[(String, String)],
+) -> ApiResult<ImportRequest> {
     let mut req = ImportRequest {
         kind,
         file_name: String::new(),
@@ -138,32 +171,20 @@ pub(crate) async fn read_import_form(kind: ImportKind, mut form: Multipart) -> A
     let mut maps: Vec<String> = Vec::new();
     let mut errors: Vec<FieldError> = Vec::new();
     let mut bad = |field: &str, issue: Issue| errors.push(FieldError { field: field.into(), issue });
-    let too_large = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge
-        } else {
-            ApiError::MalformedBody(e.body_text())
-        }
-    };
-    while let Some(field) = form.next_field().await.map_err(too_large)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            req.file_name = field.file_name().unwrap_or("file").to_owned();
-            let bytes = field.bytes().await.map_err(too_large)?;
-            if bytes.len() > MAX_IMPORT_BYTES {
-                return Err(DomainError::field("file", Issue::TooLong { max: MAX_IMPORT_BYTES }).into());
-            }
-            req.bytes = bytes.to_vec();
-            continue;
-        }
-        let value = field.text().await.map_err(too_large)?;
-        let value = value.trim().to_owned();
-        if value.is_empty() {
+    let too_large = file.as_ref().is_some_and(|(_, bytes)| bytes.len() > MAX_IMPORT_BYTES);
+    match file {
+        Some(_) if too_large => bad("file", Issue::TooLong { max: MAX_IMPORT_BYTES }),
+        Some((name, bytes)) => (req.file_name, req.bytes) = (name, bytes),
+        None => {}
+    }
+    for (name, value) in fields {
+        let value = value.trim();
+        if value.is_empty() || name.starts_with('_') || matches!(name.as_str(), "submit" | "csrf") {
             continue;
         }
         match name.as_str() {
-            "dry_run" => req.options.dry_run = matches!(value.as_str(), "true" | "on" | "1" | "yes"),
-            "encoding" => match Encoding::parse(&value) {
+            "dry_run" => req.options.dry_run = matches!(value, "true" | "on" | "1" | "yes"),
+            "encoding" => match Encoding::parse(value) {
                 Some(e) => req.encoding = e,
                 None => bad(
                     "encoding",
@@ -179,25 +200,23 @@ pub(crate) async fn read_import_form(kind: ImportKind, mut form: Multipart) -> A
                 Ok(id) => req.options.batch_id = Some(id),
                 Err(_) => bad("batch_id", Issue::UnknownReference { entity: rectify_domain::Entity::Batch }),
             },
-            "channel" => match Channel::parse(&value) {
+            "channel" => match Channel::parse(value) {
                 Some(c) => req.options.channel = Some(c),
                 None => bad(
                     "channel",
                     Issue::NotOneOf { expected: Channel::ALL.iter().map(|c| c.as_str().into()).collect() },
                 ),
             },
-            "type" => match CaseType::parse(&value) {
+            "type" => match CaseType::parse(value) {
                 Some(t) => req.options.case_type = Some(t),
                 None => {
                     bad("type", Issue::NotOneOf { expected: CaseType::ALL.iter().map(|t| t.as_str().into()).collect() })
                 }
             },
-            // The page's CSRF token and submit button are not settings.
-            "csrf" | "submit" => {}
-            _ => bad(&name, Issue::UnknownField),
+            _ => bad(name, Issue::UnknownField),
         }
     }
-    if req.bytes.is_empty() {
+    if req.bytes.is_empty() && !too_large {
         bad("file", Issue::Required);
     }
     match Mapping::from_args(&maps) {
