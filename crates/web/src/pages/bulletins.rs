@@ -58,18 +58,9 @@ fn page_request(ctx: &Ctx) -> PageRequest {
     PageRequest::new(Some(i64::from(PAGE)), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(PAGE))
 }
 
-async fn campaigns(st: &AppState, actor: &Actor) -> Result<Vec<Campaign>, PageError> {
-    Ok(st.store.list_campaigns(actor, false, &PageRequest::first(100)).await?.items)
-}
-
 /// `[id, name]` of the campaigns, and `[id, campaign · batch]` of their batches.
 fn choices(campaigns: &[Campaign]) -> minijinja::Value {
-    let campaign_options: Vec<(String, String)> =
-        campaigns.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
-    let batch_options: Vec<(String, String)> = campaigns
-        .iter()
-        .flat_map(|c| c.batches.iter().map(move |b| (b.id.to_string(), format!("{} · {}", c.name, b.name))))
-        .collect();
+    let (campaign_options, batch_options) = super::campaign_options(campaigns);
     let names: BTreeMap<String, String> = campaigns.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
     context! { campaign_options, batch_options, names }
 }
@@ -96,7 +87,7 @@ async fn list_view(
 ) -> Result<Response, PageError> {
     let campaign: Option<CampaignId> = ctx.query("campaign").and_then(|c| c.parse().ok());
     let bulletins = st.store.list_bulletins(actor, campaign, &page_request(ctx)).await?;
-    let campaigns = campaigns(st, actor).await?;
+    let campaigns = super::live_campaigns(st, actor).await?;
     let office_name = st.store.settings().await?.office_name;
     ctx.render_status(
         st,
@@ -229,7 +220,7 @@ async fn page(st: &AppState, ctx: &Ctx, id: BulletinId, failed: Option<Failed>) 
         None => st.store.bulletin_content(actor, id).await?,
     };
     let draft = bulletin.status == BulletinStatus::Draft;
-    let campaigns = campaigns(st, actor).await?;
+    let campaigns = super::live_campaigns(st, actor).await?;
     let batch_options: Vec<(String, String)> = campaigns
         .iter()
         .filter(|c| c.id == bulletin.campaign_id)
@@ -313,18 +304,20 @@ async fn publish(
         let p: PublishForm = form.decode(&[("version", Kind::Number), ("number", Kind::Number)], &[])?;
         Ok::<_, ApiError>(st.store.publish_bulletin(actor, id, p.version, p.number).await?)
     };
-    let (st, ctx) = (&st, &ctx);
-    match attempt.await {
-        Ok(_) => Ok(super::see_other(&format!("/app/bulletins/{id}?done=published"))),
-        Err(e) => {
-            let errors = FormErrors::from_error(e, ctx.lang)?;
+    let (st, ctx, form) = (&st, &ctx, &form);
+    settle(
+        ctx.lang,
+        attempt.await,
+        |_| format!("/app/bulletins/{id}?done=published"),
+        |errors| async move {
             // The draft form keeps the stored draft; the publish form what was typed.
             let bulletin = st.store.get_bulletin(actor, id).await?;
             let mut values = draft_values(&bulletin);
             values.extend(form.get("number").map(|n| ("number".to_owned(), n.to_owned())));
             page(st, ctx, id, Some(("publish", errors, values))).await
-        }
-    }
+        },
+    )
+    .await
 }
 
 // The portal: published issues only, whoever asks.

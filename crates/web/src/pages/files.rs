@@ -19,7 +19,6 @@ use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::{CaseType, Channel};
 use rectify_domain::exchange::ImportKind;
 use rectify_domain::{DomainError, Issue};
-use rectify_store::PageRequest;
 use std::collections::BTreeMap;
 
 pub fn site() -> Site {
@@ -56,14 +55,7 @@ async fn render(
     outcome: Option<Value>,
     errors: Option<FormErrors>,
 ) -> Result<Response, PageError> {
-    let campaigns = st.store.list_campaigns(actor, false, &PageRequest::first(100)).await?;
-    let campaign_options: Vec<(String, String)> =
-        campaigns.items.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
-    let batch_options: Vec<(String, String)> = campaigns
-        .items
-        .iter()
-        .flat_map(|c| c.batches.iter().map(move |b| (b.id.to_string(), format!("{} · {}", c.name, b.name))))
-        .collect();
+    let (campaign_options, batch_options) = super::campaign_options(&super::live_campaigns(st, actor).await?);
     let choices = context! {
         kinds => ImportKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
         encodings => ["auto", "utf-8", "gbk", "gb18030"],

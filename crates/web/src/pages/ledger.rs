@@ -42,16 +42,9 @@ pub(super) fn filter_from(ctx: &Ctx) -> ProblemFilter {
 /// Choices every ledger form offers.
 async fn choices(st: &AppState, actor: &Actor) -> Result<Value, PageError> {
     let unit_options = unit_options(&unit_names(st).await?);
-    let campaigns = st.store.list_campaigns(actor, false, &PageRequest::first(100)).await?;
-    let batches: Vec<(String, String)> = campaigns
-        .items
-        .iter()
-        .flat_map(|c| c.batches.iter().map(move |b| (b.id.to_string(), format!("{} · {}", c.name, b.name))))
-        .collect();
-    let campaign_options: Vec<(String, String)> =
-        campaigns.items.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
+    let (campaign_options, batch_options) = super::campaign_options(&super::live_campaigns(st, actor).await?);
     Ok(context! {
-        unit_options, campaign_options, batch_options => batches,
+        unit_options, campaign_options, batch_options,
         states => ProblemState::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         types => ProblemType::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         lights => ["red", "yellow", "green"],

@@ -330,6 +330,28 @@ where
     }
 }
 
+/// The live campaigns (at most 100, newest first) a page offers to pick from.
+pub(crate) async fn live_campaigns(
+    st: &AppState,
+    actor: &Actor,
+) -> Result<Vec<rectify_domain::campaign::Campaign>, PageError> {
+    Ok(st.store.list_campaigns(actor, false, &rectify_store::PageRequest::first(100)).await?.items)
+}
+
+/// A picker's options: `(value, label)`.
+pub(crate) type Options = Vec<(String, String)>;
+
+/// Pickers' options: `(id, name)` of the campaigns and `(id, "campaign · batch")` of their
+/// batches.
+pub(crate) fn campaign_options(campaigns: &[rectify_domain::campaign::Campaign]) -> (Options, Options) {
+    let campaign_options = campaigns.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
+    let batch_options = campaigns
+        .iter()
+        .flat_map(|c| c.batches.iter().map(move |b| (b.id.to_string(), format!("{} · {}", c.name, b.name))))
+        .collect();
+    (campaign_options, batch_options)
+}
+
 /// The values a form was sent with, to fill it again after an error.
 pub fn form_values(form: &FormData) -> BTreeMap<String, String> {
     let mut values = BTreeMap::new();
