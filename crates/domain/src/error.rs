@@ -1,6 +1,7 @@
 //! Typed errors of the domain. The HTTP edge maps each variant to one status and a problem+json
 //! body; nothing below the edge knows about HTTP.
 
+use crate::wire::WireName;
 use serde::Serialize;
 use std::fmt;
 
@@ -193,9 +194,12 @@ pub enum DomainError {
     /// The record changed since the caller read it.
     #[error("stale version: the {entity} is at version {current}")]
     StaleVersion { entity: Entity, current: i64 },
-    /// The action is not allowed from the current state.
-    #[error("cannot {action} from state {state}")]
-    StateConflict { action: String, state: String },
+    /// The action is not allowed from the record's current state.
+    #[error("cannot {action} a {entity} in state {state}")]
+    StateConflict { entity: Entity, action: WireName, state: WireName },
+    /// The caller's part in the record never lets them fire this action.
+    #[error("you may not {action} this {entity}")]
+    NotPermitted { entity: Entity, action: WireName },
     /// Too many failed attempts (sign-in): try again after this many seconds.
     #[error("too many attempts; retry in {retry_after_secs} s")]
     Throttled { retry_after_secs: u64 },

@@ -18,6 +18,8 @@ pub mod immediate;
 pub mod inspection;
 pub mod light;
 pub mod login;
+pub mod machine;
+pub mod notice;
 pub mod patch;
 pub mod person;
 pub mod privacy;
@@ -25,5 +27,6 @@ pub mod problem;
 pub mod text;
 pub mod time;
 pub mod unit;
+pub mod wire;
 
 pub use error::{DomainError, DomainResult, Entity, FieldError, Issue, Rule};

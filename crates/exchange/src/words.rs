@@ -261,7 +261,15 @@ impl Word for CaseState {
         self.as_str()
     }
     fn label(self) -> &'static str {
-        self.label_zh()
+        match self {
+            CaseState::Received => "已登记",
+            CaseState::Accepted => "已受理",
+            CaseState::Declined => "不予受理",
+            CaseState::Assigned => "已派单",
+            CaseState::InProgress => "办理中",
+            CaseState::Replied => "已答复",
+            CaseState::Closed => "已办结",
+        }
     }
 }
 

@@ -383,9 +383,12 @@ impl Store {
                     let mut c = tx.conn();
                     let before = read(&mut c, id).await?;
                     if before.status == BulletinStatus::Published {
-                        return Err(
-                            DomainError::StateConflict { action: "edit".into(), state: "published".into() }.into()
-                        );
+                        return Err(DomainError::StateConflict {
+                            entity: Entity::Bulletin,
+                            action: rectify_domain::wire::WireName { kind: "bulletin_action", name: "edit" },
+                            state: rectify_domain::wire::WireName { kind: "bulletin.status", name: "published" },
+                        }
+                        .into());
                     }
                     let f = patch.apply(&before)?;
                     versioned::check_version(Entity::Bulletin, patch.version, before.version)?;
@@ -435,9 +438,12 @@ impl Store {
                     let mut c = tx.conn();
                     let mut before = read(&mut c, id).await?;
                     if before.status == BulletinStatus::Published {
-                        return Err(
-                            DomainError::StateConflict { action: "publish".into(), state: "published".into() }.into()
-                        );
+                        return Err(DomainError::StateConflict {
+                            entity: Entity::Bulletin,
+                            action: rectify_domain::wire::WireName { kind: "bulletin_action", name: "publish" },
+                            state: rectify_domain::wire::WireName { kind: "bulletin.status", name: "published" },
+                        }
+                        .into());
                     }
                     versioned::check_version(Entity::Bulletin, version, before.version)?;
                     // The number is taken inside the transaction; a unique index refuses a second

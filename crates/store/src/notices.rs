@@ -1,12 +1,15 @@
 //! Notifications (通知): written to the outbox in the same transaction as the change they report,
 //! so a crash cannot lose one, and delivered later by the worker in `rectify-notify`.
-//! Citizens hear of: registration (with the tracking code), acceptance or decline, the reply, and
-//! a request to rate. Units hear of: a new assignment, a due date coming, an overdue case.
+//! What is sent to whom is the domain's decision (`rectify_domain::notice`); the words are the
+//! catalog's (`rectify-i18n`); here notices find their addresses and wait in the outbox.
 
 use crate::db::{Conn, Q};
 use crate::error::StoreResult;
+use crate::pii::SealedContact;
 use chrono::TimeDelta;
 use rectify_domain::ids::{CaseId, NoticeId};
+use rectify_domain::notice::Recipient;
+use rectify_domain::privacy::Contact;
 use rectify_domain::time::Timestamp;
 use rectify_vault::Keyring;
 
@@ -76,21 +79,66 @@ pub(crate) async fn enqueue(
     Ok(queued)
 }
 
-/// Where a citizen can be told: SMS to their phone if it is a mobile, e-mail if they gave one.
-pub(crate) fn to_citizen(
-    phone: Option<&str>,
-    email: Option<&str>,
+/// Queues the domain's notices about `case` in the caller's transaction: a citizen's by SMS to
+/// their mobile and by e-mail if they gave one, a unit's at its published mailbox. The words
+/// come from the catalog. Returns how many were queued.
+pub(crate) async fn queue(
+    c: &mut Conn<'_>,
+    vault: &Keyring,
+    now: Timestamp,
     case: CaseId,
-    subject: &str,
-    body: &str,
-) -> Vec<Notice> {
+    citizen: &impl CitizenAddress,
+    notices: Vec<rectify_domain::notice::Notice>,
+) -> StoreResult<u64> {
+    let mut out = Vec::new();
+    let mut contact: Option<Contact> = None;
+    for n in notices {
+        let (subject, body) = rectify_i18n::notice(n.template, &n.params);
+        match n.to {
+            Recipient::Citizen => {
+                let contact = match &mut contact {
+                    Some(c) => c,
+                    None => contact.insert(citizen.contact(vault)?),
+                };
+                out.extend(to_citizen(contact.phone.as_deref(), contact.email.as_deref(), case, &subject, &body));
+            }
+            Recipient::Unit(unit) => {
+                let mailbox: Option<(Option<String>,)> =
+                    c.fetch_optional(Q::new("SELECT mailbox FROM units WHERE id = $1").bind(unit)).await?;
+                let mailbox = mailbox.and_then(|(m,)| m);
+                out.extend(to_unit(mailbox.as_deref(), case, &subject, &body, n.once_key));
+            }
+        }
+    }
+    enqueue(c, vault, now, out).await
+}
+
+/// A citizen's contact details, sealed (a stored case) or just given (a case being registered).
+pub(crate) trait CitizenAddress {
+    fn contact(&self, vault: &Keyring) -> StoreResult<Contact>;
+}
+
+impl CitizenAddress for SealedContact {
+    fn contact(&self, vault: &Keyring) -> StoreResult<Contact> {
+        self.open(vault)
+    }
+}
+
+impl CitizenAddress for Contact {
+    fn contact(&self, _: &Keyring) -> StoreResult<Contact> {
+        Ok(self.clone())
+    }
+}
+
+/// Where a citizen can be told: SMS to their phone if it is a mobile, e-mail if they gave one.
+fn to_citizen(phone: Option<&str>, email: Option<&str>, case: CaseId, subject: &str, body: &str) -> Vec<Notice> {
     let mut out = Vec::new();
     if let Some(p) = phone.filter(|p| p.len() == 11 && p.starts_with('1')) {
         out.push(Notice {
             channel: NoticeChannel::Sms,
             recipient: p.to_owned(),
             subject: subject.to_owned(),
-            body: format!("【整改通】{body}"),
+            body: rectify_i18n::sms_text(body),
             case_id: Some(case),
             dedupe_key: None,
         });
@@ -99,7 +147,7 @@ pub(crate) fn to_citizen(
         out.push(Notice {
             channel: NoticeChannel::Email,
             recipient: e.to_owned(),
-            subject: format!("整改通：{subject}"),
+            subject: rectify_i18n::email_subject(subject),
             body: body.to_owned(),
             case_id: Some(case),
             dedupe_key: None,
@@ -109,18 +157,12 @@ pub(crate) fn to_citizen(
 }
 
 /// Units are told by e-mail at their published mailbox, when it is an e-mail address.
-pub(crate) fn to_unit(
-    mailbox: Option<&str>,
-    case: CaseId,
-    subject: &str,
-    body: &str,
-    dedupe_key: Option<String>,
-) -> Vec<Notice> {
+fn to_unit(mailbox: Option<&str>, case: CaseId, subject: &str, body: &str, dedupe_key: Option<String>) -> Vec<Notice> {
     match mailbox.filter(|m| m.contains('@') && !m.starts_with("http")) {
         Some(m) => vec![Notice {
             channel: NoticeChannel::Email,
             recipient: m.to_owned(),
-            subject: format!("整改通：{subject}"),
+            subject: rectify_i18n::email_subject(subject),
             body: body.to_owned(),
             case_id: Some(case),
             dedupe_key,

@@ -236,12 +236,8 @@ impl ApiError {
                     b.current_version = Some(current);
                     (status, b)
                 }
-                DomainError::StateConflict { action, state } => {
-                    let message = if zh {
-                        format!("当前状态 {state} 下不能执行 {action}")
-                    } else {
-                        format!("cannot {action} a problem in state {state}")
-                    };
+                DomainError::StateConflict { entity, action, state } => {
+                    let message = i18n::state_conflict(entity, action, state, lang);
                     body(
                         StatusCode::CONFLICT,
                         "invalid_transition",
@@ -250,6 +246,13 @@ impl ApiError {
                         vec![FieldMessage { field: "action".into(), code: "not_allowed_from_state".into(), message }],
                     )
                 }
+                DomainError::NotPermitted { entity, action } => body(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    pick("Forbidden", "无权操作"),
+                    i18n::not_permitted(entity, action, lang),
+                    vec![],
+                ),
                 DomainError::Throttled { retry_after_secs } => {
                     ApiError::TooManyRequests { retry_after_secs }.into_problem(lang)
                 }
@@ -295,7 +298,7 @@ impl IntoResponse for ApiError {
 
 /// Middleware: renders a pending [`ApiError`] as problem+json in the caller's language.
 pub async fn render_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let lang = Lang::from_headers(req.headers());
+    let lang = crate::i18n::lang_from_headers(req.headers());
     let resp = next.run(req).await;
     let pending = resp.extensions().get::<PendingError>().and_then(|p| p.0.lock().ok()?.take());
     match pending {

@@ -98,6 +98,36 @@ impl CaseFlags {
     }
 }
 
+/// The reminders a unit is owed about one case today (each once per due date: the key says
+/// which): signing overdue, reply overdue, or the reply due by `soon` (the next working day).
+pub fn reminders(
+    case: crate::ids::CaseId,
+    unit: crate::ids::UnitId,
+    state: CaseState,
+    sign_due_on: Option<NaiveDate>,
+    due_on: Option<NaiveDate>,
+    today: NaiveDate,
+    soon: NaiveDate,
+) -> Vec<crate::notice::Notice> {
+    use crate::notice::{Notice, NoticeTemplate, Recipient};
+    let remind = |t: NoticeTemplate, due: NaiveDate, key: &str| {
+        Notice::new(Recipient::Unit(unit), t).with("case", case).with("due", due).once(format!("{key}:{case}:{due}"))
+    };
+    let mut out = Vec::new();
+    if !state.with_unit() {
+        return out;
+    }
+    if let Some(d) = sign_due_on.filter(|d| state == CaseState::Assigned && *d < today) {
+        out.push(remind(NoticeTemplate::CaseSignOverdue, d, "sign_overdue"));
+    }
+    match due_on {
+        Some(d) if d < today => out.push(remind(NoticeTemplate::CaseOverdue, d, "overdue")),
+        Some(d) if d <= soon => out.push(remind(NoticeTemplate::CaseDueSoon, d, "due_soon")),
+        _ => {}
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +146,24 @@ mod tests {
         assert_eq!(rule.due(CaseType::Complaint, true, d(2026, 3, 2), &cal).value, d(2026, 3, 2));
         // Friday: signing is due Monday.
         assert_eq!(sign_due(d(2026, 3, 6), &cal), d(2026, 3, 9));
+    }
+
+    #[test]
+    fn reminders_once_per_due_date() {
+        use crate::ids::{CaseId, UnitId};
+        use crate::notice::NoticeTemplate;
+        let (today, soon) = (d(2026, 3, 10), d(2026, 3, 11));
+        let r = |state, sign, due| reminders(CaseId(5), UnitId(2), state, sign, due, today, soon);
+        let late = r(CaseState::Assigned, Some(d(2026, 3, 9)), Some(d(2026, 3, 9)));
+        assert_eq!(
+            late.iter().map(|n| n.template).collect::<Vec<_>>(),
+            [NoticeTemplate::CaseSignOverdue, NoticeTemplate::CaseOverdue]
+        );
+        assert_eq!(late[1].once_key.as_deref(), Some("overdue:5:2026-03-09"));
+        let soon_due = r(CaseState::InProgress, Some(d(2026, 3, 9)), Some(d(2026, 3, 11)));
+        assert_eq!(soon_due.iter().map(|n| n.template).collect::<Vec<_>>(), [NoticeTemplate::CaseDueSoon]);
+        assert!(r(CaseState::InProgress, None, Some(d(2026, 3, 20))).is_empty());
+        assert!(r(CaseState::Replied, None, Some(d(2026, 3, 1))).is_empty());
     }
 
     #[test]

@@ -312,3 +312,9 @@ mod tests {
         assert!(far.validate(true, now()).is_err());
     }
 }
+
+/// The citizen is told their case is registered, with its tracking code.
+pub fn registered(code: &str) -> crate::notice::Notice {
+    use crate::notice::{Notice, NoticeTemplate, Recipient};
+    Notice::new(Recipient::Citizen, NoticeTemplate::CaseRegistered).with("code", code)
+}

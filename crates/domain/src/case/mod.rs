@@ -7,13 +7,14 @@ mod state;
 mod timeline;
 mod tracking;
 
-pub use due::{CaseDueRule, CaseFlags, ESCALATE_AFTER, SIGN_WITHIN_WORKING_DAYS, sign_due};
+pub use due::{CaseDueRule, CaseFlags, ESCALATE_AFTER, SIGN_WITHIN_WORKING_DAYS, reminders, sign_due};
 pub use intake::{
     CaseFields, IntakeSessionFields, MAX_CASE_ATTACHMENTS, NewCase, NewIntakeSession, PUBLIC_ATTACHMENT_TYPES,
-    citizen_phone,
+    citizen_phone, registered,
 };
 pub use state::{
-    CASE_TRANSITIONS, CaseAction, CaseFacts, CaseParty, CaseState, CaseTransition, Fired, available_actions, fire,
+    CLOSE_OFF_ANSWER, CaseAction, CaseCourse, CaseDecision, CaseEnv, CaseMachine, CaseParty, CaseState, CaseStep,
+    ImportedCourse, answer_from_problem, available_actions, fire, import_course,
 };
 pub use timeline::{CaseEvent, PublicEvent, is_public, public_timeline};
 pub use tracking::{TRACKING_ALPHABET, TrackingCode};

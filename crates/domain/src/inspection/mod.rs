@@ -19,6 +19,6 @@ pub use finding::{
     ReinspectionFields, ReinspectionItem, sample_size,
 };
 pub use plan::{
-    DrawEvidence, DrawRequest, NewPlan, NewRound, Plan, PlanFields, Rhythm, Round, RoundGroup, RoundStatus,
-    TargetFilter, Verification,
+    DrawEvidence, DrawRequest, NewPlan, NewRound, Plan, PlanFields, Rhythm, Round, RoundAction, RoundGroup,
+    RoundMachine, RoundStatus, TargetFilter, Verification,
 };

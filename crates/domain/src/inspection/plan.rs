@@ -3,8 +3,10 @@
 //! (committed → drawn → ended).
 
 use super::draw::{Draw, DrawRules};
-use crate::error::{DomainError, Issue, Problems};
+use crate::actor::Party;
+use crate::error::{DomainError, Entity, Issue, Problems};
 use crate::ids::{CampaignId, PersonId, PlanId, RoundId, UnitId};
+use crate::machine::{self, Machine, Transition};
 use crate::text;
 use crate::time::Timestamp;
 use crate::unit::UnitKind;
@@ -232,37 +234,53 @@ impl NewPlan {
     }
 }
 
-/// committed (the pool snapshot and the seed's commitment are fixed and shown) → drawn (groups
-/// known to their inspectors; to all if overt) → ended (the seed is revealed; anyone can verify).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RoundStatus {
-    Committed,
-    Drawn,
-    Ended,
+crate::wire_enum! {
+    /// committed (the pool snapshot and the seed's commitment are fixed and shown) → drawn (groups
+    /// known to their inspectors; to all if overt) → ended (the seed is revealed; anyone can verify).
+    pub enum RoundStatus: "round_status" {
+        Committed = "committed",
+        Drawn = "drawn",
+        Ended = "ended",
+    }
+}
+
+crate::wire_enum! {
+    /// What is done to a round (and to a re-inspection, which is drawn the same way).
+    pub enum RoundAction: "round_action" {
+        Draw = "draw",
+        End = "end",
+    }
+}
+
+/// A draw's life: committed → drawn → ended; the office fires each step.
+pub struct RoundMachine;
+
+impl Machine for RoundMachine {
+    type State = RoundStatus;
+    type Action = RoundAction;
+    type Party = Party;
+    const ENTITY: Entity = Entity::Round;
+    const TABLE: &'static [Transition<RoundStatus, RoundAction, Party>] = &[
+        Transition {
+            action: RoundAction::Draw,
+            from: &[RoundStatus::Committed],
+            to: Some(RoundStatus::Drawn),
+            by: &[Party::Office],
+        },
+        Transition {
+            action: RoundAction::End,
+            from: &[RoundStatus::Drawn],
+            to: Some(RoundStatus::Ended),
+            by: &[Party::Office],
+        },
+    ];
 }
 
 impl RoundStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoundStatus::Committed => "committed",
-            RoundStatus::Drawn => "drawn",
-            RoundStatus::Ended => "ended",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RoundStatus> {
-        [RoundStatus::Committed, RoundStatus::Drawn, RoundStatus::Ended].into_iter().find(|r| r.as_str() == s)
-    }
-
     /// The one step each status allows: `draw` from committed, `end` from drawn.
-    pub fn step(self, action: &str) -> Result<RoundStatus, DomainError> {
-        match (self, action) {
-            (RoundStatus::Committed, "draw") => Ok(RoundStatus::Drawn),
-            (RoundStatus::Drawn, "end") => Ok(RoundStatus::Ended),
-            _ => Err(DomainError::StateConflict { action: action.into(), state: self.as_str().into() }),
-        }
+    pub fn step(self, action: RoundAction) -> Result<RoundStatus, DomainError> {
+        let row = machine::permit::<RoundMachine>(self, action, Party::Office)?;
+        Ok(machine::target::<RoundMachine>(row, self))
     }
 }
 
@@ -418,10 +436,10 @@ mod tests {
 
     #[test]
     fn a_round_draws_once_and_ends_once() {
-        assert_eq!(RoundStatus::Committed.step("draw").unwrap(), RoundStatus::Drawn);
-        assert!(RoundStatus::Drawn.step("draw").is_err());
-        assert!(RoundStatus::Committed.step("end").is_err());
-        assert_eq!(RoundStatus::Drawn.step("end").unwrap(), RoundStatus::Ended);
+        assert_eq!(RoundStatus::Committed.step(RoundAction::Draw).unwrap(), RoundStatus::Drawn);
+        assert!(RoundStatus::Drawn.step(RoundAction::Draw).is_err());
+        assert!(RoundStatus::Committed.step(RoundAction::End).is_err());
+        assert_eq!(RoundStatus::Drawn.step(RoundAction::End).unwrap(), RoundStatus::Ended);
         let bad = NewRound { seed_commitment: Some("abc".into()), ..Default::default() };
         assert_eq!(bad.commitment().unwrap_err().fields(), ["seed_commitment"]);
     }

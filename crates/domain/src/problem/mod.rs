@@ -7,7 +7,8 @@ mod state;
 pub use measure::{Measure, MeasureFields, MeasurePatch, NewMeasure};
 pub use progress::{MAX_ATTACHMENTS_PER_PROGRESS, NewProgress, Progress, ProgressFields};
 pub use state::{
-    PROBLEM_TRANSITIONS, ProblemAction, ProblemState, TransitionContext, TransitionRule, available_actions, fire,
+    ProblemAction, ProblemDecision, ProblemMachine, ProblemState, TransitionContext, available_actions, fire,
+    needs_reason, rebound_note,
 };
 
 use crate::error::{DomainError, Issue, Problems};

@@ -3,40 +3,26 @@
 //! measures, a reason) are checked in [`fire`] from a [`TransitionContext`] the caller fills in.
 
 use crate::actor::Party;
-use crate::error::{DomainError, Issue, Rule};
-use serde::{Deserialize, Serialize};
+use crate::error::{DomainError, Entity, Issue, Rule};
+use crate::figures::CloseBasis;
+use crate::machine::{self, Machine, Transition};
+use crate::patch::Change;
+use chrono::NaiveDate;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ProblemState {
-    /// 待整改.
-    Open,
-    /// 整改中.
-    InProgress,
-    /// 已整改，待验收.
-    Reported,
-    /// 已销号.
-    Closed,
+crate::wire_enum! {
+    pub enum ProblemState: "problem_state" {
+        /// 待整改.
+        Open = "open",
+        /// 整改中.
+        InProgress = "in_progress",
+        /// 已整改，待验收.
+        Reported = "reported",
+        /// 已销号.
+        Closed = "closed",
+    }
 }
 
 impl ProblemState {
-    pub const ALL: [ProblemState; 4] =
-        [ProblemState::Open, ProblemState::InProgress, ProblemState::Reported, ProblemState::Closed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProblemState::Open => "open",
-            ProblemState::InProgress => "in_progress",
-            ProblemState::Reported => "reported",
-            ProblemState::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ProblemState> {
-        ProblemState::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-
     /// States in which the unit still owes work, and so the deadline lights up.
     pub fn is_lit(self) -> bool {
         matches!(self, ProblemState::Open | ProblemState::InProgress)
@@ -46,78 +32,51 @@ impl ProblemState {
     pub const LIT: [ProblemState; 2] = [ProblemState::Open, ProblemState::InProgress];
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ProblemAction {
-    /// The unit starts work (开始整改).
-    Start,
-    /// The unit reports the problem fixed (报告整改完成).
-    ReportDone,
-    /// The office checks and closes it off (验收销号).
-    Verify,
-    /// The office finds it not fixed (验收不通过).
-    Reject,
-    /// A closed problem came back (反弹).
-    Reopen,
-}
-
-impl ProblemAction {
-    pub const ALL: [ProblemAction; 5] = [
-        ProblemAction::Start,
-        ProblemAction::ReportDone,
-        ProblemAction::Verify,
-        ProblemAction::Reject,
-        ProblemAction::Reopen,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProblemAction::Start => "start",
-            ProblemAction::ReportDone => "report_done",
-            ProblemAction::Verify => "verify",
-            ProblemAction::Reject => "reject",
-            ProblemAction::Reopen => "reopen",
-        }
+crate::wire_enum! {
+    pub enum ProblemAction: "problem_action" {
+        /// The unit starts work (开始整改).
+        Start = "start",
+        /// The unit reports the problem fixed (报告整改完成).
+        ReportDone = "report_done",
+        /// The office checks and closes it off (验收销号).
+        Verify = "verify",
+        /// The office finds it not fixed (验收不通过).
+        Reject = "reject",
+        /// A closed problem came back (反弹).
+        Reopen = "reopen",
     }
-
-    pub fn parse(s: &str) -> Option<ProblemAction> {
-        ProblemAction::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-}
-
-pub struct TransitionRule {
-    pub action: ProblemAction,
-    pub from: ProblemState,
-    pub to: ProblemState,
-    /// Who may fire it.
-    pub by: &'static [Party],
-    /// The note must give a reason.
-    pub needs_reason: bool,
 }
 
 use Party::{Office, OwnerUnit};
 use ProblemAction::*;
 use ProblemState::*;
 
-pub const PROBLEM_TRANSITIONS: [TransitionRule; 5] = [
-    TransitionRule { action: Start, from: Open, to: InProgress, by: &[Office, OwnerUnit], needs_reason: false },
-    TransitionRule {
-        action: ReportDone,
-        from: InProgress,
-        to: Reported,
-        by: &[Office, OwnerUnit],
-        needs_reason: false,
-    },
-    TransitionRule { action: Verify, from: Reported, to: Closed, by: &[Office], needs_reason: false },
-    TransitionRule { action: Reject, from: Reported, to: InProgress, by: &[Office], needs_reason: true },
-    TransitionRule { action: Reopen, from: Closed, to: InProgress, by: &[Office], needs_reason: true },
-];
+/// The ledger's state machine.
+pub struct ProblemMachine;
+
+impl Machine for ProblemMachine {
+    type State = ProblemState;
+    type Action = ProblemAction;
+    type Party = Party;
+    const ENTITY: Entity = Entity::Problem;
+    const TABLE: &'static [Transition<ProblemState, ProblemAction, Party>] = &[
+        Transition { action: Start, from: &[Open], to: Some(InProgress), by: &[Office, OwnerUnit] },
+        Transition { action: ReportDone, from: &[InProgress], to: Some(Reported), by: &[Office, OwnerUnit] },
+        Transition { action: Verify, from: &[Reported], to: Some(Closed), by: &[Office] },
+        Transition { action: Reject, from: &[Reported], to: Some(InProgress), by: &[Office] },
+        Transition { action: Reopen, from: &[Closed], to: Some(InProgress), by: &[Office] },
+    ];
+}
+
+/// Actions whose note must give a reason.
+pub fn needs_reason(action: ProblemAction) -> bool {
+    matches!(action, Reject | Reopen)
+}
 
 /// The actions `party` may fire from `state`, in table order: what a page offers as buttons.
 /// Guards (evidence, measures, reasons) still decide when one is fired.
 pub fn available_actions(state: ProblemState, party: Party) -> Vec<ProblemAction> {
-    PROBLEM_TRANSITIONS.iter().filter(|r| r.from == state && r.by.contains(&party)).map(|r| r.action).collect()
+    machine::available::<ProblemMachine>(state, party)
 }
 
 /// The facts the guards need, gathered by the caller inside the same transaction.
@@ -133,38 +92,87 @@ pub struct TransitionContext<'a> {
     /// Source cases whose reachable citizen has neither been found satisfied since the report
     /// nor waived with a reason.
     pub citizens_pending: u64,
+    /// Some source case's citizen was waived (could not be asked) in this request.
+    pub waived: bool,
     pub note: Option<&'a str>,
+    /// The China date of the transition (the day a unit's report counts as done).
+    pub today: NaiveDate,
 }
 
-/// Fires `action` on a problem in `state`: the new state, or why not.
+/// Everything a transition changes on a problem. Times marked `Set(())` take the moment of the
+/// transition; the store writes the decision as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProblemDecision {
+    pub action: ProblemAction,
+    pub from: ProblemState,
+    pub to: ProblemState,
+    /// When the unit reported the work done.
+    pub reported_at: Change<()>,
+    pub closed_at: Change<()>,
+    /// The China date the unit finished (the on-time figures judge it against the deadline).
+    pub done_on: Change<NaiveDate>,
+    pub close_basis: Change<CloseBasis>,
+    /// A close-off came back (反弹): counted against the unit.
+    pub reopened: bool,
+    /// The close-off answers every open source case and asks its citizen for a rating.
+    pub answer_source_cases: bool,
+}
+
+fn keep_or_clear<T>(clear: bool) -> Change<T> {
+    if clear { Change::Clear } else { Change::Keep }
+}
+
+/// The note of a reopening caused by a source case whose citizen was found unsatisfied.
+pub fn rebound_note(case: crate::ids::CaseId, reason: &str) -> String {
+    format!("群众回访不满意（诉求 {case}）：{reason}")
+}
+
+/// Fires `action` on a problem in `state`: the decision, or why not.
 pub fn fire(
     state: ProblemState,
     action: ProblemAction,
     ctx: &TransitionContext<'_>,
-) -> Result<ProblemState, DomainError> {
-    let rules = PROBLEM_TRANSITIONS.iter().filter(|r| r.action == action);
-    // Permission before state: whether a problem is reported is itself not everyone's business.
-    if !rules.clone().any(|r| r.by.contains(&ctx.party)) {
-        return Err(DomainError::Forbidden(format!("you may not {} this problem", action.as_str())));
-    }
-    let Some(rule) = rules.into_iter().find(|r| r.from == state) else {
-        return Err(DomainError::StateConflict { action: action.as_str().into(), state: state.as_str().into() });
-    };
-    if rule.needs_reason && ctx.note.map(crate::text::clean).unwrap_or("").is_empty() {
+) -> Result<ProblemDecision, DomainError> {
+    let row = machine::permit::<ProblemMachine>(state, action, ctx.party)?;
+    let to = machine::target::<ProblemMachine>(row, state);
+    if needs_reason(action) && ctx.note.map(crate::text::clean).unwrap_or("").is_empty() {
         return Err(DomainError::field("note", Issue::Required));
     }
     match action {
-        ReportDone if ctx.open_measures > 0 => Err(DomainError::rule(Rule::MeasuresOpen, "measures")),
-        Verify if ctx.actor_inside_owner => Err(DomainError::rule(Rule::VerifierInOwnerUnit, "action")),
-        Verify if ctx.evidence == 0 => Err(DomainError::rule(Rule::EvidenceRequired, "evidence")),
-        Verify if ctx.citizens_pending > 0 => Err(DomainError::rule(Rule::CitizenSatisfactionRequired, "waivers")),
-        _ => Ok(rule.to),
+        ReportDone if ctx.open_measures > 0 => return Err(DomainError::rule(Rule::MeasuresOpen, "measures")),
+        Verify if ctx.actor_inside_owner => return Err(DomainError::rule(Rule::VerifierInOwnerUnit, "action")),
+        Verify if ctx.evidence == 0 => return Err(DomainError::rule(Rule::EvidenceRequired, "evidence")),
+        Verify if ctx.citizens_pending > 0 => {
+            return Err(DomainError::rule(Rule::CitizenSatisfactionRequired, "waivers"));
+        }
+        _ => {}
     }
+    let reopened = state == Closed;
+    Ok(ProblemDecision {
+        action,
+        from: state,
+        to,
+        reported_at: if to == Reported { Change::Set(()) } else { Change::Keep },
+        closed_at: if to == Closed { Change::Set(()) } else { keep_or_clear(reopened) },
+        done_on: if to == Reported { Change::Set(ctx.today) } else { keep_or_clear(to.is_lit()) },
+        // A close-off with some citizen's satisfaction waived is closed, but not verified fixed.
+        close_basis: if to == Closed {
+            Change::Set(if ctx.waived { CloseBasis::Waived } else { CloseBasis::Verified })
+        } else {
+            keep_or_clear(reopened)
+        },
+        reopened,
+        answer_source_cases: to == Closed,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+    }
 
     fn ctx(party: Party) -> TransitionContext<'static> {
         TransitionContext {
@@ -173,7 +181,9 @@ mod tests {
             evidence: 1,
             open_measures: 0,
             citizens_pending: 0,
+            waived: false,
             note: Some("原因"),
+            today: today(),
         }
     }
 
@@ -181,31 +191,73 @@ mod tests {
     fn the_happy_path() {
         let mut s = Open;
         for (a, p) in [(Start, OwnerUnit), (ReportDone, OwnerUnit), (Verify, Office)] {
-            s = fire(s, a, &ctx(p)).unwrap();
+            s = fire(s, a, &ctx(p)).unwrap().to;
         }
         assert_eq!(s, Closed);
-        assert_eq!(fire(Closed, Reopen, &ctx(Office)).unwrap(), InProgress);
-        assert_eq!(fire(Reported, Reject, &ctx(Office)).unwrap(), InProgress);
+        assert_eq!(fire(Closed, Reopen, &ctx(Office)).unwrap().to, InProgress);
+        assert_eq!(fire(Reported, Reject, &ctx(Office)).unwrap().to, InProgress);
     }
 
+    /// Every (state, action, party) cell: allowed exactly where the table lists it, refused as
+    /// not permitted when the party never may, as a state conflict naming the problem otherwise.
     #[test]
-    fn every_pair_not_in_the_table_is_refused() {
+    fn every_cell_of_the_table() {
         for state in ProblemState::ALL {
             for action in ProblemAction::ALL {
-                let listed = PROBLEM_TRANSITIONS.iter().any(|r| r.from == state && r.action == action);
-                let result = fire(state, action, &ctx(Office));
-                assert_eq!(result.is_ok(), listed, "{state:?} {action:?}");
-                if !listed {
-                    assert!(matches!(result, Err(DomainError::StateConflict { .. })));
+                for party in [Office, OwnerUnit, Party::Other] {
+                    let result = fire(state, action, &ctx(party));
+                    let listed = machine::allowed::<ProblemMachine>(state, action, party);
+                    let ever = ProblemMachine::TABLE.iter().any(|t| t.action == action && t.by.contains(&party));
+                    match result {
+                        Ok(_) => assert!(listed, "{state:?} {action:?} {party:?} fired"),
+                        Err(DomainError::NotPermitted { entity: Entity::Problem, .. }) => assert!(!ever),
+                        Err(DomainError::StateConflict { entity: Entity::Problem, action: a, state: s }) => {
+                            assert!(ever && !listed);
+                            assert_eq!((a.name, s.name), (action.as_str(), state.as_str()));
+                        }
+                        Err(e) => panic!("{state:?} {action:?} {party:?}: {e:?}"),
+                    }
                 }
             }
         }
+        assert_eq!(available_actions(Open, OwnerUnit), [Start]);
+        assert_eq!(available_actions(Reported, Office), [Verify, Reject]);
+        assert!(available_actions(Reported, OwnerUnit).is_empty());
     }
 
     #[test]
-    fn units_cannot_verify_and_others_cannot_act() {
-        assert!(matches!(fire(Reported, Verify, &ctx(OwnerUnit)), Err(DomainError::Forbidden(_))));
-        assert!(matches!(fire(Open, Start, &ctx(Party::Other)), Err(DomainError::Forbidden(_))));
+    fn what_each_transition_changes() {
+        let report = fire(InProgress, ReportDone, &ctx(OwnerUnit)).unwrap();
+        assert_eq!(
+            report,
+            ProblemDecision {
+                action: ReportDone,
+                from: InProgress,
+                to: Reported,
+                reported_at: Change::Set(()),
+                closed_at: Change::Keep,
+                done_on: Change::Set(today()),
+                close_basis: Change::Keep,
+                reopened: false,
+                answer_source_cases: false,
+            }
+        );
+        let verify = fire(Reported, Verify, &ctx(Office)).unwrap();
+        assert_eq!(verify.closed_at, Change::Set(()));
+        assert_eq!(verify.close_basis, Change::Set(CloseBasis::Verified));
+        assert_eq!(verify.done_on, Change::Keep);
+        assert!(verify.answer_source_cases && !verify.reopened);
+        let waived = fire(Reported, Verify, &TransitionContext { waived: true, ..ctx(Office) }).unwrap();
+        assert_eq!(waived.close_basis, Change::Set(CloseBasis::Waived));
+        let reopen = fire(Closed, Reopen, &ctx(Office)).unwrap();
+        assert_eq!(
+            (reopen.closed_at, reopen.close_basis, reopen.done_on, reopen.reopened),
+            (Change::Clear, Change::Clear, Change::Clear, true)
+        );
+        let reject = fire(Reported, Reject, &ctx(Office)).unwrap();
+        assert_eq!((reject.done_on, reject.closed_at, reject.reopened), (Change::Clear, Change::Keep, false));
+        let start = fire(Open, Start, &ctx(OwnerUnit)).unwrap();
+        assert_eq!((start.reported_at, start.done_on), (Change::Keep, Change::Clear));
     }
 
     #[test]

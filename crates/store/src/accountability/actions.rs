@@ -185,8 +185,9 @@ impl Store {
                     };
                     if before.status != ActionStatus::Proposed {
                         return Err(DomainError::StateConflict {
-                            action: action.into(),
-                            state: before.status.as_str().into(),
+                            entity: Entity::ActionRecord,
+                            action: rectify_domain::wire::WireName { kind: "action_decision", name: action },
+                            state: rectify_domain::wire::WireName { kind: "acct.status", name: before.status.as_str() },
                         }
                         .into());
                     }

@@ -7,7 +7,7 @@ use crate::attachments::{require_attachable, store_file};
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
-use crate::notices::{self, to_citizen};
+use crate::notices;
 use crate::pii::{self, SealedContact};
 use crate::units::require_live;
 use crate::versioned::created;
@@ -15,6 +15,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rand::RngCore;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::attachment::check_upload;
+use rectify_domain::case::registered;
 use rectify_domain::case::{
     Case, CaseFields, Channel, MAX_CASE_ATTACHMENTS, NewCase, NewIntakeSession, PUBLIC_ATTACHMENT_TYPES, TrackingCode,
 };
@@ -208,9 +209,8 @@ async fn insert_case(
     now: Timestamp,
 ) -> StoreResult<(CaseId, String)> {
     let (id, shown) = insert_row(c, vault, actor, f, files, now, now).await?;
-    let body = format!("您的诉求已登记，查询码 {shown}，凭查询码（及手机尾号）可随时查询办理进度。");
-    notices::enqueue(c, vault, now, to_citizen(f.phone.as_deref(), f.email.as_deref(), id, "诉求已登记", &body))
-        .await?;
+    let citizen = Contact { name: None, phone: f.phone.clone(), email: f.email.clone(), location: None };
+    notices::queue(c, vault, now, id, &citizen, vec![registered(&shown)]).await?;
     Ok((id, shown))
 }
 

@@ -5,20 +5,16 @@ use super::{CaseRow, Step, record_event, row};
 use crate::Store;
 use crate::db::{Conn, Q};
 use crate::error::StoreResult;
-use crate::notices::{self, to_citizen};
+use crate::notices;
 use crate::problems::{Move, fire_in};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
-use rectify_domain::case::{CaseState, Satisfaction};
+use rectify_domain::case::{CaseCourse, CaseState, Satisfaction, answer_from_problem};
 use rectify_domain::ids::{CaseId, ProblemId};
 use rectify_domain::light::LightThresholds;
-use rectify_domain::privacy::Contact;
-use rectify_domain::problem::{Problem, ProblemAction, ProblemState};
+use rectify_domain::problem::{Problem, ProblemAction, ProblemState, rebound_note};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Rule};
 use rectify_vault::Keyring;
-
-/// What a citizen reads when the problem made from their case is closed off without a note.
-const DEFAULT_ANSWER: &str = "您反映的问题已整改到位，经核查予以销号。感谢您的监督。";
 
 /// Links cases to a problem (in the caller's transaction).
 pub(crate) async fn link_cases(
@@ -96,7 +92,8 @@ pub(crate) async fn citizens_pending(
     Ok(pending)
 }
 
-/// On close-off, each open source case is answered (and so waits for a return visit).
+/// On close-off, each open source case is answered (and so waits for a return visit), as the
+/// domain decides (`answer_from_problem`).
 pub(crate) async fn reply_to_source_cases(
     c: &mut Conn<'_>,
     vault: &Keyring,
@@ -106,37 +103,38 @@ pub(crate) async fn reply_to_source_cases(
     waivers: &[(CaseId, String)],
     now: Timestamp,
 ) -> StoreResult<()> {
-    let answer = note.unwrap_or(DEFAULT_ANSWER);
     for r in linked_rows(c, problem).await? {
         let id = CaseId(r.id);
-        if let Some((_, reason)) = waivers.iter().find(|(w, _)| *w == id) {
-            let note = format!("未取得群众满意意见：{reason}");
-            record_event(c, id, actor, now, Step::of("waived").note(Some(&note))).await?;
+        let waiver = waivers.iter().find(|(w, _)| *w == id).map(|(_, reason)| reason.as_str());
+        let d = answer_from_problem(&r.course()?, problem, note, waiver, now);
+        if d.next != r.course()? {
+            write_answer(c, &d.next, now).await?;
         }
-        if r.state()?.is_final() {
-            continue;
+        for s in &d.steps {
+            let step =
+                Step { action: s.event, note: s.note.as_deref(), public_text: s.public_text.as_deref(), unit: s.unit };
+            record_event(c, id, actor, now, step).await?;
         }
-        c.execute(
-            Q::new(
-                "UPDATE cases SET state = 'replied', replied_at = $1, replied_on = $2, answer = $3, visited_at = NULL, \
-                 satisfaction = NULL, satisfaction_at = NULL, visit_method = NULL, rated_at = NULL, \
-                 version = version + 1, updated_at = $1 WHERE id = $4",
-            )
-            .bind(now)
-            .bind(now.china_date())
-            .bind(answer)
-            .bind(id),
-        )
-        .await?;
-        let note = format!("问题 {problem} 已销号");
-        record_event(c, id, actor, now, Step { public_text: Some(answer), ..Step::of("reply").note(Some(&note)) })
-            .await?;
-        let Contact { phone, email, .. } = r.contact(vault)?;
-        let (phone, email) = (phone.as_deref(), email.as_deref());
-        let mut out = to_citizen(phone, email, id, "诉求已答复", &format!("您的诉求已答复：{answer}"));
-        out.extend(to_citizen(phone, email, id, "请评价", "请凭查询码对办理结果进行满意度评价。"));
-        notices::enqueue(c, vault, now, out).await?;
+        notices::queue(c, vault, now, id, &r.sealed_contact(), d.notices).await?;
     }
+    Ok(())
+}
+
+/// Writes the answer a close-off gives a source case.
+async fn write_answer(c: &mut Conn<'_>, n: &CaseCourse, now: Timestamp) -> StoreResult<()> {
+    c.execute(
+        Q::new(
+            "UPDATE cases SET state = $1, replied_at = $2, replied_on = $3, answer = $4, visited_at = NULL, \
+             satisfaction = NULL, satisfaction_at = NULL, visit_method = NULL, rated_at = NULL, \
+             version = version + 1, updated_at = $2 WHERE id = $5",
+        )
+        .bind(n.state.as_str())
+        .bind(now)
+        .bind(now.china_date())
+        .bind(n.answer.clone())
+        .bind(n.id),
+    )
+    .await?;
     Ok(())
 }
 
@@ -161,7 +159,7 @@ pub(crate) async fn rebound(
         if ProblemState::parse(&state) == Some(ProblemState::Closed) {
             let m = Move {
                 action: ProblemAction::Reopen,
-                note: Some(format!("群众回访不满意（诉求 {case}）：{reason}")),
+                note: Some(rebound_note(case, reason)),
                 version: None,
                 waivers: Vec::new(),
             };

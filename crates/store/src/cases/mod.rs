@@ -23,8 +23,8 @@ use crate::units;
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
 use rectify_domain::case::{
-    Case, CaseEvent, CaseFlags, CaseParty, CaseState, CaseType, Channel, Citizen, ESCALATE_AFTER, Extension,
-    ExtensionStatus, Satisfaction, VisitMethod,
+    Case, CaseCourse, CaseEvent, CaseFlags, CaseParty, CaseState, CaseType, Channel, Citizen, ESCALATE_AFTER,
+    Extension, ExtensionStatus, Satisfaction, VisitMethod,
 };
 use rectify_domain::ids::{AccountId, CaseId, IntakeSessionId, ProblemId, UnitId};
 use rectify_domain::privacy::Contact;
@@ -113,6 +113,73 @@ impl CaseRow {
     /// The satisfaction obtained for the latest reply (a new reply clears the previous one).
     pub(crate) fn satisfaction_since_reply(&self) -> StoreResult<Option<Satisfaction>> {
         self.satisfaction.as_deref().map(|s| parse_stored("satisfaction", s, Satisfaction::parse)).transpose()
+    }
+
+    /// The part of the case its loop reads and changes, typed.
+    pub(crate) fn course(&self) -> StoreResult<CaseCourse> {
+        let opt = |v: &Option<String>, what: &str, parse: fn(&str) -> Option<_>| -> StoreResult<Option<_>> {
+            v.as_deref().map(|s| parse_stored(what, s, parse)).transpose()
+        };
+        Ok(CaseCourse {
+            id: CaseId(self.id),
+            case_type: self.case_type()?,
+            urgent: self.urgent,
+            state: self.state()?,
+            received_at: Timestamp::from_utc(self.received_at),
+            unit_id: self.unit_id.map(UnitId),
+            accepted_at: ts(self.accepted_at),
+            assigned_at: ts(self.assigned_at),
+            sign_due_on: self.sign_due_on,
+            signed_at: ts(self.signed_at),
+            due_on: self.due_on,
+            replied_at: ts(self.replied_at),
+            answer: self.answer.clone(),
+            decline_reason: self.decline_reason.clone(),
+            extension_due: self.extension_due,
+            extension_reason: self.extension_reason.clone(),
+            extension_requested_at: ts(self.extension_requested_at),
+            extension_status: self.extension_status()?,
+            satisfaction: self.satisfaction_since_reply()?,
+            satisfaction_at: ts(self.satisfaction_at),
+            visit_method: opt(&self.visit_method, "visit method", VisitMethod::parse)?,
+            visit_count: self.visit_count,
+            visited_at: ts(self.visited_at),
+            rated_at: ts(self.rated_at),
+            rating_comment: self.rating_comment.clone(),
+            reopen_count: self.reopen_count,
+            send_back_count: self.send_back_count,
+            closed_at: ts(self.closed_at),
+        })
+    }
+
+    /// The row with a course decided by the domain, as it is about to be written.
+    pub(crate) fn with_course(mut self, n: CaseCourse) -> CaseRow {
+        let utc = |t: Option<Timestamp>| t.map(Timestamp::utc);
+        self.unit_id = n.unit_id.map(UnitId::get);
+        self.state = n.state.as_str().to_owned();
+        self.accepted_at = utc(n.accepted_at);
+        self.assigned_at = utc(n.assigned_at);
+        self.sign_due_on = n.sign_due_on;
+        self.signed_at = utc(n.signed_at);
+        self.due_on = n.due_on;
+        self.replied_at = utc(n.replied_at);
+        self.answer = n.answer;
+        self.decline_reason = n.decline_reason;
+        self.extension_due = n.extension_due;
+        self.extension_reason = n.extension_reason;
+        self.extension_requested_at = utc(n.extension_requested_at);
+        self.extension_status = n.extension_status.map(|s| s.as_str().to_owned());
+        self.satisfaction = n.satisfaction.map(|s| s.as_str().to_owned());
+        self.satisfaction_at = utc(n.satisfaction_at);
+        self.visit_method = n.visit_method.map(|s| s.as_str().to_owned());
+        self.visit_count = n.visit_count;
+        self.visited_at = utc(n.visited_at);
+        self.rated_at = utc(n.rated_at);
+        self.rating_comment = n.rating_comment;
+        self.reopen_count = n.reopen_count;
+        self.send_back_count = n.send_back_count;
+        self.closed_at = utc(n.closed_at);
+        self
     }
 
     pub(crate) fn sealed_contact(&self) -> SealedContact {

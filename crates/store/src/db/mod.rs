@@ -11,7 +11,7 @@ mod query;
 mod sqlite;
 
 pub use conn::{Conn, Record, Scalar, Tx};
-pub use query::{Q, ToValue, Value, like_pattern};
+pub use query::{Q, ToValue, Value, like_pattern, set};
 pub use sqlite::SqliteRecord;
 pub(crate) use sqlite::record;
 

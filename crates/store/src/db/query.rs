@@ -179,6 +179,20 @@ impl Q {
     }
 }
 
+/// Appends `, column = value` (or `= NULL`) for a decided change; nothing to keep it.
+pub fn set<T: ToValue>(q: &mut Q, column: &str, change: rectify_domain::patch::Change<T>) {
+    use rectify_domain::patch::Change;
+    match change {
+        Change::Keep => {}
+        Change::Clear => {
+            q.push(", ").push(column).push(" = NULL");
+        }
+        Change::Set(v) => {
+            q.push(", ").push(column).push(" = ").push_bind(v);
+        }
+    }
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_pattern(needle: &str) -> String {
     let mut out = String::with_capacity(needle.len() + 2);

@@ -6,13 +6,15 @@
 
 use super::UnitIndex;
 use super::import::Run;
-use crate::cases::flow::{Context, ImportedCourse, record_imported_course};
+use crate::cases::flow::{Context, persist};
 use crate::cases::intake::insert_row;
 use crate::cases::{assemble, row as case_row};
 use crate::db::{Conn, Q};
 use crate::error::StoreResult;
 use crate::versioned::created;
+use rectify_domain::actor::Actor;
 use rectify_domain::case::{CaseType, Channel, NewCase};
+use rectify_domain::case::{ImportedCourse, import_course};
 use rectify_domain::exchange::{CaseRecord, Row};
 use rectify_domain::ids::CaseId;
 use rectify_domain::{DomainError, Entity, Issue};
@@ -123,19 +125,34 @@ async fn one(
             created(c, &run.actor, run.now, Entity::Case, id, case).await?;
             run.report.created += 1;
             let stored = case_row(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Case, id))?;
-            record_imported_course(c, &run.actor, stored, &course, ctx).await?;
+            record_course(c, &run.actor, stored, &course, ctx).await?;
             return Ok(());
         }
     };
     let version = || Q::new("SELECT version FROM cases WHERE id = $1").bind(id);
     let before: Option<i64> = c.scalar_optional(version()).await?;
     let stored = case_row(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Case, id))?;
-    record_imported_course(c, &run.actor, stored, &course, ctx).await?;
+    record_course(c, &run.actor, stored, &course, ctx).await?;
     let after: Option<i64> = c.scalar_optional(version()).await?;
     if after == before {
         run.report.unchanged += 1;
     } else {
         run.report.updated += 1;
+    }
+    Ok(())
+}
+
+/// Writes what the file says happened to a case, as the domain decides it (nothing when the
+/// file adds nothing).
+async fn record_course(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    stored: crate::cases::CaseRow,
+    course: &ImportedCourse,
+    ctx: &Context,
+) -> StoreResult<()> {
+    if let Some(d) = import_course(&stored.course()?, course, &ctx.env(false)) {
+        persist(c, actor, stored, d, ctx).await?;
     }
     Ok(())
 }

@@ -33,7 +33,12 @@ async fn covered_rounds(
         let status = r.status()?;
         if status != RoundStatus::Ended {
             // A covert round's targets are secret until it ends; a bulletin reports what is over.
-            return Err(DomainError::StateConflict { action: "publish".into(), state: status.as_str().into() }.into());
+            return Err(DomainError::StateConflict {
+                entity: Entity::InspectionBulletin,
+                action: rectify_domain::wire::WireName { kind: "bulletin_action", name: "publish" },
+                state: rectify_domain::wire::WireName::of(status),
+            }
+            .into());
         }
         return Ok(vec![(id, groups(c, id).await?)]);
     }

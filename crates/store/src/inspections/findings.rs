@@ -155,8 +155,9 @@ impl Store {
                 let status = r.status()?;
                 if status != RoundStatus::Drawn {
                     return Err(DomainError::StateConflict {
-                        action: "record_finding".into(),
-                        state: status.as_str().into(),
+                        entity: Entity::Round,
+                        action: rectify_domain::wire::WireName { kind: "round_action", name: "record_finding" },
+                        state: rectify_domain::wire::WireName::of(status),
                     }
                     .into());
                 }

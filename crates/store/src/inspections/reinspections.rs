@@ -13,8 +13,8 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{CampaignId, ProblemId, ReinspectionId, UnitId};
 use rectify_domain::inspection::{
-    CheckOutcome, DrawRequest, NewReinspection, OutcomeRequest, Reinspection, ReinspectionItem, RoundStatus,
-    Verification, commitment, sample, sample_size,
+    CheckOutcome, DrawRequest, NewReinspection, OutcomeRequest, Reinspection, ReinspectionItem, RoundAction,
+    RoundStatus, Verification, commitment, sample, sample_size,
 };
 use rectify_domain::problem::{ProblemAction, ProblemState};
 use rectify_domain::time::{Timestamp, start_of_china_day};
@@ -202,7 +202,7 @@ impl Store {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let r = read(&mut c, id).await?;
-                    r.status.step("draw")?;
+                    r.status.step(RoundAction::Draw)?;
                     let (stored, version) = stored_seed(&mut c, id).await?;
                     let seed = draw_seed(stored, req.seed.as_deref(), &r.seed_commitment)?;
                     let n = sample_size(r.population.len(), r.share_percent);
@@ -246,16 +246,21 @@ impl Store {
                     let mut c = tx.conn();
                     let r = read(&mut c, id).await?;
                     if r.status != RoundStatus::Drawn {
-                        let state = r.status.as_str().into();
-                        return Err(DomainError::StateConflict { action: "record_check".into(), state }.into());
+                        return Err(DomainError::StateConflict {
+                            entity: Entity::Reinspection,
+                            action: rectify_domain::wire::WireName { kind: "round_action", name: "record_check" },
+                            state: rectify_domain::wire::WireName::of(r.status),
+                        }
+                        .into());
                     }
                     let Some(item) = r.items.iter().find(|i| i.problem_id == problem) else {
                         return Err(DomainError::unknown("problem_id", Entity::Problem).into());
                     };
                     if item.outcome.is_some() {
                         return Err(DomainError::StateConflict {
-                            action: "record_check".into(),
-                            state: "checked".into(),
+                            entity: Entity::Reinspection,
+                            action: rectify_domain::wire::WireName { kind: "round_action", name: "record_check" },
+                            state: rectify_domain::wire::WireName { kind: "round_status", name: "checked" },
                         }
                         .into());
                     }

@@ -16,7 +16,7 @@ use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
 use rectify_domain::ids::{PersonId, PlanId, RoundId, UnitId};
 use rectify_domain::inspection::{
     Draw, DrawEvidence, DrawGroup, DrawInput, DrawRequest, NewRound, Plan, PoolInspector, PoolTarget, Round,
-    RoundGroup, RoundStatus, Verification, draw,
+    RoundAction, RoundGroup, RoundStatus, Verification, draw,
 };
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity};
@@ -222,7 +222,7 @@ async fn step(
     c: &mut Conn<'_>,
     actor: &Actor,
     id: RoundId,
-    action: &str,
+    action: RoundAction,
     now: Timestamp,
     seed: Option<&str>,
 ) -> StoreResult<Round> {
@@ -269,7 +269,7 @@ async fn step(
     let change = crate::history::Change {
         entity: Entity::Round,
         entity_id: id.to_string(),
-        action,
+        action: action.as_str(),
         note: None,
         before: None,
         after: Some(&s),
@@ -284,7 +284,12 @@ async fn evidence(c: &mut Conn<'_>, id: RoundId) -> StoreResult<DrawEvidence> {
     let status = r.status()?;
     if status != RoundStatus::Ended {
         // Before the end the seed is secret, and a covert round's draw names its targets.
-        return Err(DomainError::StateConflict { action: "verify".into(), state: status.as_str().into() }.into());
+        return Err(DomainError::StateConflict {
+            entity: Entity::Round,
+            action: rectify_domain::wire::WireName { kind: "round_action", name: "verify" },
+            state: rectify_domain::wire::WireName::of(status),
+        }
+        .into());
     }
     let groups = groups(c, id).await?;
     Ok(DrawEvidence {
@@ -366,7 +371,9 @@ impl Store {
         let actor = actor.clone();
         self.db
             .write(move |tx| {
-                Box::pin(async move { step(&mut tx.conn(), &actor, id, "draw", now, req.seed.as_deref()).await })
+                Box::pin(
+                    async move { step(&mut tx.conn(), &actor, id, RoundAction::Draw, now, req.seed.as_deref()).await },
+                )
             })
             .await
     }
@@ -383,7 +390,7 @@ impl Store {
             .write(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let ended = step(&mut c, &actor, id, "end", now, None).await?;
+                    let ended = step(&mut c, &actor, id, RoundAction::End, now, None).await?;
                     let plan = plans::require(&mut c, ended.plan_id).await?;
                     super::findings::file_held_findings(&mut c, &actor, id, &plan, &calendar, &t, now).await?;
                     Ok(ended)

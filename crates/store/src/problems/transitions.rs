@@ -5,6 +5,7 @@
 use super::{get, get_visible, problem_change, progress::evidence_count};
 use crate::Store;
 use crate::cases::{citizens_pending, reply_to_source_cases};
+use crate::db::set;
 use crate::db::{Conn, Q};
 use crate::error::StoreResult;
 use crate::history;
@@ -14,7 +15,10 @@ use rectify_domain::actor::Actor;
 use rectify_domain::figures::CloseBasis;
 use rectify_domain::ids::{CaseId, ProblemId};
 use rectify_domain::light::LightThresholds;
-use rectify_domain::problem::{Problem, ProblemAction, ProblemState, TransitionContext, TransitionRequest, fire};
+use rectify_domain::patch::Change;
+use rectify_domain::problem::{
+    Problem, ProblemAction, ProblemDecision, ProblemState, TransitionContext, TransitionRequest, fire,
+};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue, Rule, text};
 use rectify_vault::Keyring;
@@ -100,38 +104,41 @@ pub(crate) async fn fire_in(
         evidence: evidence_count(c, id).await?,
         open_measures: open_measures as u64,
         citizens_pending: pending,
+        waived: !m.waivers.is_empty(),
         note: m.note.as_deref(),
+        today: now.china_date(),
     };
-    let to = fire(before.state, m.action, &ctx)?;
-    // A close-off with some citizen's satisfaction waived is closed, but not verified fixed.
-    let basis = if m.waivers.is_empty() { CloseBasis::Verified } else { CloseBasis::Waived };
-    let update = Q::new(
-        "UPDATE problems SET state = $1, version = version + 1, updated_at = $2, \
-         reported_at = CASE WHEN $3 THEN $2 ELSE reported_at END, \
-         closed_at = CASE WHEN $4 THEN $2 WHEN $5 THEN NULL ELSE closed_at END, \
-         done_on = CASE WHEN $3 THEN $8 WHEN $9 THEN NULL ELSE done_on END, \
-         close_basis = CASE WHEN $4 THEN $10 WHEN $5 THEN NULL ELSE close_basis END, \
-         reopen_count = reopen_count + CASE WHEN $5 THEN 1 ELSE 0 END \
-         WHERE id = $6 AND version = $7",
-    )
-    .bind(to.as_str())
-    .bind(now)
-    .bind(to == ProblemState::Reported)
-    .bind(to == ProblemState::Closed)
-    .bind(before.state == ProblemState::Closed)
-    .bind(id)
-    .bind(before.version)
-    .bind(now.china_date())
-    .bind(to.is_lit())
-    .bind(basis.as_str());
-    versioned::update(c, Entity::Problem, before.version, update).await?;
-    if to == ProblemState::Closed {
+    let d = fire(before.state, m.action, &ctx)?;
+    write_decision(c, id, before.version, &d, now).await?;
+    if d.answer_source_cases {
         reply_to_source_cases(c, vault, actor, id, m.note.as_deref(), &m.waivers, now).await?;
     }
     let after = get(c, id, t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
     let change = problem_change(&after, m.action.as_str(), m.note.as_deref(), Some(&before));
     history::record(c, actor, now, change).await?;
     Ok(after)
+}
+
+/// Writes a transition's decision, guarded by the version read.
+async fn write_decision(
+    c: &mut Conn<'_>,
+    id: ProblemId,
+    version: i64,
+    d: &ProblemDecision,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut q = Q::new("UPDATE problems SET state = ");
+    q.push_bind(d.to.as_str()).push(", version = version + 1, updated_at = ").push_bind(now);
+    let at = |change: &Change<()>| change.clone().map(|()| now);
+    set(&mut q, "reported_at", at(&d.reported_at));
+    set(&mut q, "closed_at", at(&d.closed_at));
+    set(&mut q, "done_on", d.done_on.clone());
+    set(&mut q, "close_basis", d.close_basis.clone().map(|b| b.as_str()));
+    if d.reopened {
+        q.push(", reopen_count = reopen_count + 1");
+    }
+    q.push(" WHERE id = ").push_bind(id).push(" AND version = ").push_bind(version);
+    versioned::update(c, Entity::Problem, version, q).await
 }
 
 /// Records the state an imported ledger gives a problem: the office's statement of record, not

@@ -6,94 +6,17 @@ use crate::i18n::Lang;
 use chrono::{DateTime, NaiveDate};
 use minijinja::value::Kwargs;
 use minijinja::{Environment, Error, ErrorKind, State, Value};
+pub use rectify_i18n::Catalog;
 use rust_embed::RustEmbed;
-use std::collections::HashMap;
-use std::sync::Arc;
 
 #[derive(RustEmbed)]
 #[folder = "templates/"]
 pub(crate) struct Templates;
 
-#[derive(RustEmbed)]
-#[folder = "i18n/"]
-pub(crate) struct Catalogs;
-
-/// Every message in both languages.
-#[derive(Debug, Default)]
-pub struct Catalog {
-    messages: HashMap<String, (String, String)>,
-}
-
-#[derive(serde::Deserialize)]
-struct Entry {
-    zh: String,
-    en: String,
-}
-
-impl Catalog {
-    /// Reads every embedded catalog file, with what was wrong in them (a malformed file, a key
-    /// defined twice): build mistakes the catalog test keeps out of CI; at run time a broken file
-    /// is skipped and its keys show as themselves.
-    pub fn load() -> (Catalog, Vec<String>) {
-        let mut messages = HashMap::new();
-        let mut faults = Vec::new();
-        for name in Catalogs::iter() {
-            let Some(file) = Catalogs::get(&name) else { continue };
-            let entries: HashMap<String, Entry> = match serde_json::from_slice(&file.data) {
-                Ok(e) => e,
-                Err(e) => {
-                    tracing::error!(catalog = %name, error = %e, "message catalog does not parse");
-                    faults.push(format!("{name}: {e}"));
-                    continue;
-                }
-            };
-            for (k, e) in entries {
-                if messages.contains_key(&k) {
-                    faults.push(format!("{name}: key {k} is defined in another file too"));
-                    continue;
-                }
-                messages.insert(k, (e.zh, e.en));
-            }
-        }
-        (Catalog { messages }, faults)
-    }
-
-    pub fn get(&self, key: &str, lang: Lang) -> Option<&str> {
-        self.messages.get(key).map(|(zh, en)| if lang == Lang::En { en.as_str() } else { zh.as_str() })
-    }
-
-    /// `[value, label]` pairs for a select of fixed choices, each label the text of
-    /// `{prefix}{value}` (templates call it as `options(values, "prefix.")`).
-    pub fn options<S: AsRef<str>>(&self, prefix: &str, values: &[S], lang: Lang) -> Vec<[String; 2]> {
-        values
-            .iter()
-            .map(|v| [v.as_ref().to_owned(), self.text(&format!("{prefix}{}", v.as_ref()), lang, &[])])
-            .collect()
-    }
-
-    pub fn keys(&self) -> impl Iterator<Item = (&str, &str, &str)> {
-        self.messages.iter().map(|(k, (zh, en))| (k.as_str(), zh.as_str(), en.as_str()))
-    }
-
-    /// `key` in `lang` with `{name}` placeholders filled; the key itself when missing, so a
-    /// gap shows on the page instead of failing it (the catalog test keeps gaps out of CI).
-    pub fn text(&self, key: &str, lang: Lang, args: &[(&str, String)]) -> String {
-        let Some(text) = self.get(key, lang) else {
-            tracing::warn!(key, "message missing from the catalog");
-            return key.to_owned();
-        };
-        let mut out = text.to_owned();
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
-        out
-    }
-}
-
 /// The template environment with the catalog.
 pub struct View {
     env: Environment<'static>,
-    pub catalog: Arc<Catalog>,
+    pub catalog: &'static Catalog,
 }
 
 impl Default for View {
@@ -104,22 +27,22 @@ impl Default for View {
 
 impl View {
     pub fn new() -> View {
-        let catalog = Arc::new(Catalog::load().0);
+        let catalog = rectify_i18n::catalog();
         let mut env = Environment::new();
         env.set_loader(|name| Ok(Templates::get(name).map(|f| String::from_utf8_lossy(&f.data).into_owned())));
-        let cat = catalog.clone();
+        let cat = catalog;
         env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
             let args: Vec<(&str, String)> =
                 kwargs.args().map(|k| (k, kwargs.get::<Value>(k).map(|v| v.to_string()).unwrap_or_default())).collect();
             kwargs.assert_all_used()?;
             Ok(cat.text(key, lang_of(state), &args))
         });
-        let cat = catalog.clone();
+        let cat = catalog;
         // `t_or("key", fallback)`: for open-ended codes (history actions) that may have no text.
         env.add_function("t_or", move |state: &State, key: &str, fallback: String| -> String {
             cat.get(key, lang_of(state)).map(str::to_owned).unwrap_or(fallback)
         });
-        let cat = catalog.clone();
+        let cat = catalog;
         // `options(values, "prefix.")`: `[value, label]` pairs for a select, each label the
         // catalog's text for `prefix.value` (Jinja's `set` inside a loop cannot build a list).
         env.add_function("options", move |state: &State, values: Vec<String>, prefix: &str| -> Vec<[String; 2]> {

@@ -1,0 +1,117 @@
+//! The one shape of every state machine: a table of transitions (action, from which states, to
+//! which state, fired by whom) that a machine's `fire` consults before its own guards. The table
+//! answers three questions the same way for every area: may this party ever fire this action
+//! (else `Forbidden`), may it be fired from this state (else `StateConflict` naming the entity,
+//! the action and the state), and which actions a page offers a party (`available`).
+//!
+//! A machine's `fire` then checks the guards that need facts and returns a typed decision: the
+//! new state and everything else that changes. The store persists the decision; it decides
+//! nothing. See docs/ARCHITECTURE.md, "How to add a state machine".
+
+use crate::error::{DomainError, Entity};
+use crate::wire::{Wire, WireName};
+
+/// One row of a transition table.
+#[derive(Debug)]
+pub struct Transition<S: 'static, A, P: 'static> {
+    pub action: A,
+    pub from: &'static [S],
+    /// `None`: the action records something and leaves the state as it is.
+    pub to: Option<S>,
+    /// Who may fire it.
+    pub by: &'static [P],
+}
+
+/// A state machine: its entity, its states, actions and parties, and its table.
+pub trait Machine {
+    type State: Wire + PartialEq;
+    type Action: Wire + PartialEq;
+    type Party: Copy + PartialEq + 'static;
+    const ENTITY: Entity;
+    const TABLE: &'static [Transition<Self::State, Self::Action, Self::Party>];
+}
+
+/// The row that lets `party` fire `action` from `state`. Permission is checked before state:
+/// whether a record is in some state is itself not everyone's business.
+pub fn permit<M: Machine>(
+    state: M::State,
+    action: M::Action,
+    party: M::Party,
+) -> Result<&'static Transition<M::State, M::Action, M::Party>, DomainError> {
+    let mut rows = M::TABLE.iter().filter(|t| t.action == action && t.by.contains(&party)).peekable();
+    if rows.peek().is_none() {
+        return Err(DomainError::NotPermitted { entity: M::ENTITY, action: WireName::of(action) });
+    }
+    rows.find(|t| t.from.contains(&state)).ok_or_else(|| conflict::<M>(state, action))
+}
+
+/// The refusal of `action` in `state`, for guards that find the state wrong on facts the table
+/// cannot see (a bulletin already published by someone else).
+pub fn conflict<M: Machine>(state: M::State, action: M::Action) -> DomainError {
+    DomainError::StateConflict { entity: M::ENTITY, action: WireName::of(action), state: WireName::of(state) }
+}
+
+/// The state after the row fires: its target, or where it was.
+pub fn target<M: Machine>(row: &Transition<M::State, M::Action, M::Party>, state: M::State) -> M::State {
+    row.to.unwrap_or(state)
+}
+
+/// What `party` may fire from `state`, each action once, in table order: a page's buttons.
+pub fn available<M: Machine>(state: M::State, party: M::Party) -> Vec<M::Action> {
+    let mut out: Vec<M::Action> = Vec::new();
+    for t in M::TABLE.iter().filter(|t| t.by.contains(&party) && t.from.contains(&state)) {
+        if !out.contains(&t.action) {
+            out.push(t.action);
+        }
+    }
+    out
+}
+
+/// Every (state, action, party) cell the table allows, for exhaustive tests.
+pub fn allowed<M: Machine>(state: M::State, action: M::Action, party: M::Party) -> bool {
+    M::TABLE.iter().any(|t| t.action == action && t.by.contains(&party) && t.from.contains(&state))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::wire_enum! {
+        pub enum Light: "test_light" { Off = "off", On = "on" }
+    }
+    crate::wire_enum! {
+        pub enum Flip: "test_flip" { Switch = "switch", Unplug = "unplug" }
+    }
+
+    struct Lamp;
+    impl Machine for Lamp {
+        type State = Light;
+        type Action = Flip;
+        type Party = u8;
+        const ENTITY: Entity = Entity::Unit;
+        const TABLE: &'static [Transition<Light, Flip, u8>] = &[
+            Transition { action: Flip::Switch, from: &[Light::Off], to: Some(Light::On), by: &[1, 2] },
+            Transition { action: Flip::Switch, from: &[Light::On], to: Some(Light::Off), by: &[1] },
+            Transition { action: Flip::Unplug, from: &[Light::On], to: None, by: &[2] },
+        ];
+    }
+
+    #[test]
+    fn permission_then_state() {
+        assert_eq!(target::<Lamp>(permit::<Lamp>(Light::Off, Flip::Switch, 2).unwrap(), Light::Off), Light::On);
+        assert_eq!(
+            permit::<Lamp>(Light::On, Flip::Unplug, 1).unwrap_err(),
+            DomainError::NotPermitted { entity: Entity::Unit, action: WireName::of(Flip::Unplug) }
+        );
+        assert_eq!(
+            permit::<Lamp>(Light::On, Flip::Switch, 2).unwrap_err(),
+            DomainError::StateConflict {
+                entity: Entity::Unit,
+                action: WireName::of(Flip::Switch),
+                state: WireName::of(Light::On)
+            }
+        );
+        assert_eq!(available::<Lamp>(Light::On, 2), [Flip::Unplug]);
+        assert_eq!(available::<Lamp>(Light::On, 1), [Flip::Switch]);
+    }
+}

@@ -1,0 +1,67 @@
+//! Notices (通知) as decisions: who is told, which message, with which values. A state machine's
+//! decision carries them; the store finds the recipient's address and queues them in the same
+//! transaction; the words of each message are in the catalog (`notice_subject.*`,
+//! `notice_body.*`), never in the code that decides or stores.
+
+use crate::ids::UnitId;
+
+crate::wire_enum! {
+    /// The messages Rectify sends. Each has a subject and a body in the catalog; `{name}` in the
+    /// text is filled from the notice's parameters.
+    pub enum NoticeTemplate: "notice" {
+        /// To the citizen: registered, with the tracking code (`code`).
+        CaseRegistered = "case_registered",
+        /// To the citizen: accepted.
+        CaseAccepted = "case_accepted",
+        /// To the citizen: declined, with the `reason`.
+        CaseDeclined = "case_declined",
+        /// To the citizen: the `answer`.
+        CaseReplied = "case_replied",
+        /// To the citizen: please rate the reply.
+        RateRequest = "rate_request",
+        /// To a unit: a case (`case`) to sign for and answer by `due`.
+        CaseAssigned = "case_assigned",
+        /// To a unit: case `case` was due to be signed for by `due`.
+        CaseSignOverdue = "case_sign_overdue",
+        /// To a unit: case `case` was due to be answered by `due`.
+        CaseOverdue = "case_overdue",
+        /// To a unit: case `case` is due on `due`.
+        CaseDueSoon = "case_due_soon",
+    }
+}
+
+/// Who a notice is for; the store knows their addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipient {
+    /// The citizen who raised the case (by SMS to a mobile, and e-mail if given).
+    Citizen,
+    /// A unit, at its published mailbox.
+    Unit(UnitId),
+}
+
+/// One message to send, decided by the domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub to: Recipient,
+    pub template: NoticeTemplate,
+    /// Values for the template's `{name}` placeholders.
+    pub params: Vec<(&'static str, String)>,
+    /// Notices that must go out at most once (a reminder for one due date) carry a key.
+    pub once_key: Option<String>,
+}
+
+impl Notice {
+    pub fn new(to: Recipient, template: NoticeTemplate) -> Notice {
+        Notice { to, template, params: Vec::new(), once_key: None }
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Notice {
+        self.params.push((name, value.to_string()));
+        self
+    }
+
+    pub fn once(mut self, key: String) -> Notice {
+        self.once_key = Some(key);
+        self
+    }
+}

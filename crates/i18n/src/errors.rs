@@ -1,0 +1,151 @@
+//! The domain's errors in words: it reports codes; only the edges turn them into sentences.
+
+use crate::Lang;
+use rectify_domain::wire::WireName;
+use rectify_domain::{Entity, Issue, Rule};
+
+pub fn entity(e: Entity, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => e.as_str(),
+        Lang::Zh => match e {
+            Entity::Unit => "单位",
+            Entity::Person => "人员",
+            Entity::Campaign => "活动",
+            Entity::Batch => "批次",
+            Entity::Problem => "问题",
+            Entity::Measure => "整改措施",
+            Entity::Progress => "整改进展",
+            Entity::Attachment => "附件",
+            Entity::Account => "账户",
+            Entity::CalendarYear => "节假日年度",
+            Entity::Settings => "设置",
+            Entity::Case => "诉求件",
+            Entity::IntakeSession => "座谈会/走访批次",
+            Entity::InspectionPlan => "督查计划",
+            Entity::Round => "督查轮次",
+            Entity::Finding => "督查发现",
+            Entity::Reinspection => "整改回头看",
+            Entity::ActionRecord => "问责与表扬记录",
+            Entity::Deduction => "扣分记录",
+            Entity::InspectionBulletin => "督查通报",
+            Entity::Bulletin => "简报",
+        },
+    }
+}
+
+pub fn rule(r: Rule, lang: Lang) -> &'static str {
+    match (r, lang) {
+        (Rule::DrawImpossible, Lang::En) => {
+            "no draw can satisfy these rules with this pool: after recusal and recent pairs too few inspectors are left for the units; add inspectors or units, or lower the group sizes"
+        }
+        (Rule::DrawImpossible, Lang::Zh) => {
+            "按当前规则无法抽取：回避和近期配对排除后，可派督查人员不足；请增加督查人员或被查单位，或减少每组人数"
+        }
+        (Rule::NothingToSample, Lang::En) => "no problem was closed in this period: there is nothing to re-inspect",
+        (Rule::NothingToSample, Lang::Zh) => "该期间内没有已销号的问题，无可抽查",
+        (Rule::UnitCycle, Lang::En) => "a unit cannot be placed under itself or one of its sub-units",
+        (Rule::UnitCycle, Lang::Zh) => "单位不能移到自身或其下级单位之下",
+        (Rule::EvidenceRequired, Lang::En) => "closing off needs at least one evidence file in the progress entries",
+        (Rule::EvidenceRequired, Lang::Zh) => "销号前须在整改进展中上传至少一份佐证材料",
+        (Rule::VerifierInOwnerUnit, Lang::En) => "the verifier must not belong to the owner unit",
+        (Rule::VerifierInOwnerUnit, Lang::Zh) => "验收人不能来自责任单位",
+        (Rule::ReasonRequired, Lang::En) => "a reason is required",
+        (Rule::ReasonRequired, Lang::Zh) => "须填写理由",
+        (Rule::MeasuresOpen, Lang::En) => "every measure must be done before reporting the problem fixed",
+        (Rule::MeasuresOpen, Lang::Zh) => "尚有整改措施未完成，不能报告整改完成",
+        (Rule::BatchNotInCampaign, Lang::En) => "the batch belongs to another campaign",
+        (Rule::BatchNotInCampaign, Lang::Zh) => "该批次不属于所选活动",
+        (Rule::NotAllowedFromState, Lang::En) => "not allowed in the current state",
+        (Rule::NotAllowedFromState, Lang::Zh) => "当前状态下不允许此操作",
+        (Rule::ProblemClosed, Lang::En) => "the problem is closed off; reopen it first",
+        (Rule::ProblemClosed, Lang::Zh) => "问题已销号，须先重新打开",
+        (Rule::AttachmentInUse, Lang::En) => "this file is already evidence of another progress entry",
+        (Rule::AttachmentInUse, Lang::Zh) => "该文件已作为其他整改进展的佐证",
+        (Rule::IdempotencyKeyReused, Lang::En) => "this Idempotency-Key was already used for a different request",
+        (Rule::IdempotencyKeyReused, Lang::Zh) => "该幂等键已用于另一个不同的请求",
+        (Rule::UnitInUse, Lang::En) => "the unit still has live sub-units or open problems",
+        (Rule::UnitInUse, Lang::Zh) => "该单位仍有下级单位或未销号的问题",
+        (Rule::ExtensionAfterDue, Lang::En) => "an extension must be asked before the due date",
+        (Rule::ExtensionAfterDue, Lang::Zh) => "延期须在办理期限届满前申请",
+        (Rule::ExtensionNotLater, Lang::En) => "the new due date must be later than the current one",
+        (Rule::ExtensionNotLater, Lang::Zh) => "申请的期限须晚于当前办理期限",
+        (Rule::ExtensionPending, Lang::En) => "an extension is already waiting for the office",
+        (Rule::ExtensionPending, Lang::Zh) => "已有待审批的延期申请",
+        (Rule::NoExtensionPending, Lang::En) => "no extension is waiting for a decision",
+        (Rule::NoExtensionPending, Lang::Zh) => "没有待审批的延期申请",
+        (Rule::AlreadyRated, Lang::En) => "this reply has already been rated",
+        (Rule::AlreadyRated, Lang::Zh) => "已对本次答复作过评价",
+        (Rule::NotReplied, Lang::En) => "the case has not been replied to yet",
+        (Rule::NotReplied, Lang::Zh) => "诉求尚未答复",
+        (Rule::CitizenSatisfactionRequired, Lang::En) => {
+            "each citizen who raised it must be found satisfied first, or a reason given in waivers"
+        }
+        (Rule::CitizenSatisfactionRequired, Lang::Zh) => {
+            "销号前须取得每位可联系群众的满意意见，或在 waivers 中说明未能取得的原因"
+        }
+        (Rule::SatisfactionOrReasonRequired, Lang::En) => {
+            "closing needs the citizen's satisfaction or a reason why it was not obtained"
+        }
+        (Rule::SatisfactionOrReasonRequired, Lang::Zh) => "办结须有群众满意意见，或说明未能取得的原因",
+        (Rule::PublicChannelOnly, Lang::En) => "the public form submits through the web channel only",
+        (Rule::PublicChannelOnly, Lang::Zh) => "公众只能通过网上渠道提交",
+        (Rule::CaseNotOpen, Lang::En) => "a declined or closed case cannot be turned into a problem",
+        (Rule::CaseNotOpen, Lang::Zh) => "不予受理或已办结的诉求不能转为问题",
+    }
+}
+
+pub fn issue(i: &Issue, lang: Lang) -> String {
+    match (i, lang) {
+        (Issue::Required, Lang::En) => "is required".into(),
+        (Issue::Required, Lang::Zh) => "必填".into(),
+        (Issue::TooLong { max }, Lang::En) => format!("is too long (at most {max})"),
+        (Issue::TooLong { max }, Lang::Zh) => format!("过长（最多 {max}）"),
+        (Issue::TooMany { max }, Lang::En) => format!("has too many items (at most {max})"),
+        (Issue::TooMany { max }, Lang::Zh) => format!("数量过多（最多 {max} 项）"),
+        (Issue::InvalidDate, Lang::En) => "is not a valid date (YYYY-MM-DD)".into(),
+        (Issue::InvalidDate, Lang::Zh) => "不是有效日期（格式 YYYY-MM-DD）".into(),
+        (Issue::NotOneOf { expected }, Lang::En) => format!("must be one of: {}", expected.join(", ")),
+        (Issue::NotOneOf { expected }, Lang::Zh) => format!("必须是以下之一：{}", expected.join("、")),
+        (Issue::OutOfRange { min, max }, Lang::En) => format!("must be between {min} and {max}"),
+        (Issue::OutOfRange { min, max }, Lang::Zh) => format!("须在 {min} 到 {max} 之间"),
+        (Issue::UnknownReference { entity: e }, Lang::En) => format!("no such {}", entity(*e, lang)),
+        (Issue::UnknownReference { entity: e }, Lang::Zh) => format!("{}不存在或已归档", entity(*e, lang)),
+        (Issue::Malformed { expected }, Lang::En) => format!("must be {expected}"),
+        (Issue::Malformed { expected }, Lang::Zh) => format!("格式不正确（应为 {expected}）"),
+        (Issue::BeforeOther { other }, Lang::En) => format!("must not be before {other}"),
+        (Issue::BeforeOther { other }, Lang::Zh) => format!("不能早于 {other}"),
+        (Issue::Duplicate, Lang::En) => "already exists".into(),
+        (Issue::Duplicate, Lang::Zh) => "已存在".into(),
+        (Issue::StaffOnly, Lang::En) => "can only be set by staff".into(),
+        (Issue::StaffOnly, Lang::Zh) => "仅工作人员可填写".into(),
+        (Issue::UnknownField, Lang::En) => "is not a known field".into(),
+        (Issue::UnknownField, Lang::Zh) => "不是可识别的字段".into(),
+        (Issue::WrongType { expected }, Lang::En) => format!("has the wrong type (expected {expected})"),
+        (Issue::WrongType { expected }, Lang::Zh) => format!("类型错误（应为 {expected}）"),
+        (Issue::Decode { detail }, Lang::En) => detail.clone(),
+        (Issue::Decode { detail }, Lang::Zh) => format!("格式错误：{detail}"),
+        (Issue::Rule { rule: r }, _) => rule(*r, lang).into(),
+    }
+}
+
+/// The label of a state or an action named in an error, from the catalog (its wire name when
+/// the catalog has none).
+pub fn name(n: WireName, lang: Lang) -> String {
+    crate::catalog().get(&n.key(), lang).map(str::to_owned).unwrap_or_else(|| n.name.to_owned())
+}
+
+/// "cannot publish a bulletin that is published", in words.
+pub fn state_conflict(e: Entity, action: WireName, state: WireName, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("该{}当前为「{}」，不能「{}」", entity(e, lang), name(state, lang), name(action, lang)),
+        Lang::En => format!("cannot {} a {} that is {}", name(action, lang), entity(e, lang), name(state, lang)),
+    }
+}
+
+/// "you may not verify this problem", in words.
+pub fn not_permitted(e: Entity, action: WireName, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("您无权对该{}执行「{}」", entity(e, lang), name(action, lang)),
+        Lang::En => format!("you may not {} this {}", name(action, lang), entity(e, lang)),
+    }
+}
