@@ -16,6 +16,15 @@ macro_rules! id_type {
             }
         }
 
+        impl Id for $name {
+            fn get(self) -> i64 {
+                self.0
+            }
+            fn from_i64(v: i64) -> Self {
+                $name(v)
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 self.0.fmt(f)
@@ -57,31 +66,45 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(
-    UnitId,
-    PersonId,
-    CampaignId,
-    PhaseId,
-    BatchId,
-    ProblemId,
-    MeasureId,
-    ProgressId,
-    AttachmentId,
-    AccountId,
-    TokenId,
-    HistoryId,
-    CaseId,
-    IntakeSessionId,
-    NoticeId,
-    PlanId,
-    RoundId,
-    FindingId,
-    ActionRecordId,
-    ReinspectionId,
-    DeductionId,
-    InspectionBulletinId,
-    BulletinId,
-);
+/// Calls `$m!` with every id type: the one list of ids (the store binds and reads them all).
+#[macro_export]
+macro_rules! for_each_id {
+    ($m:ident) => {
+        $m!(
+            UnitId,
+            PersonId,
+            CampaignId,
+            PhaseId,
+            BatchId,
+            ProblemId,
+            MeasureId,
+            ProgressId,
+            AttachmentId,
+            AccountId,
+            TokenId,
+            HistoryId,
+            CaseId,
+            IntakeSessionId,
+            NoticeId,
+            PlanId,
+            RoundId,
+            FindingId,
+            ActionRecordId,
+            ReinspectionId,
+            DeductionId,
+            InspectionBulletinId,
+            BulletinId,
+        );
+    };
+}
+
+for_each_id!(id_type);
+
+/// An id: an integer in the database, an opaque string to clients.
+pub trait Id: Copy {
+    fn get(self) -> i64;
+    fn from_i64(v: i64) -> Self;
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not an id")]

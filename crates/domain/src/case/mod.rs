@@ -25,55 +25,24 @@ use crate::time::Timestamp;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CaseType {
-    /// 投诉.
-    #[serde(alias = "投诉")]
-    Complaint,
-    /// 举报.
-    #[serde(alias = "举报")]
-    Report,
-    /// 求助.
-    #[serde(alias = "求助")]
-    Help,
-    /// 咨询.
-    #[serde(alias = "咨询")]
-    Consult,
-    /// 建议.
-    #[serde(alias = "建议")]
-    Suggestion,
-    /// 表扬.
-    #[serde(alias = "表扬")]
-    Praise,
+crate::wire_enum! {
+    pub enum CaseType: "case_type" {
+        /// 投诉.
+        Complaint = "complaint" | "投诉",
+        /// 举报.
+        Report = "report" | "举报",
+        /// 求助.
+        Help = "help" | "求助",
+        /// 咨询.
+        Consult = "consult" | "咨询",
+        /// 建议.
+        Suggestion = "suggestion" | "建议",
+        /// 表扬.
+        Praise = "praise" | "表扬",
+    }
 }
 
 impl CaseType {
-    pub const ALL: [CaseType; 6] = [
-        CaseType::Complaint,
-        CaseType::Report,
-        CaseType::Help,
-        CaseType::Consult,
-        CaseType::Suggestion,
-        CaseType::Praise,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseType::Complaint => "complaint",
-            CaseType::Report => "report",
-            CaseType::Help => "help",
-            CaseType::Consult => "consult",
-            CaseType::Suggestion => "suggestion",
-            CaseType::Praise => "praise",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CaseType> {
-        CaseType::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-
     pub fn label_zh(self) -> &'static str {
         match self {
             CaseType::Complaint => "投诉",
@@ -86,74 +55,37 @@ impl CaseType {
     }
 }
 
-/// How a case reached the office.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// 网上留言: the public web form, app or kiosk.
-    Web,
-    /// 热线电话.
-    Hotline,
-    /// 来信.
-    Letter,
-    /// 邮件.
-    Email,
-    /// 网络信箱.
-    Mailbox,
-    /// 意见箱.
-    SuggestionBox,
-    /// 座谈会.
-    Forum,
-    /// 走访.
-    Visit,
-    /// 问卷.
-    Questionnaire,
-    /// 上级交办.
-    Referral,
-    /// 媒体曝光.
-    Media,
-    /// 督查发现.
-    Inspection,
+crate::wire_enum! {
+    /// How a case reached the office.
+    pub enum Channel: "channel" {
+        /// 网上留言: the public web form, app or kiosk.
+        Web = "web",
+        /// 热线电话.
+        Hotline = "hotline",
+        /// 来信.
+        Letter = "letter",
+        /// 邮件.
+        Email = "email",
+        /// 网络信箱.
+        Mailbox = "mailbox",
+        /// 意见箱.
+        SuggestionBox = "suggestion_box",
+        /// 座谈会.
+        Forum = "forum",
+        /// 走访.
+        Visit = "visit",
+        /// 问卷.
+        Questionnaire = "questionnaire",
+        /// 上级交办.
+        Referral = "referral",
+        /// 媒体曝光.
+        Media = "media",
+        /// 督查发现.
+        Inspection = "inspection",
+    }
 }
 
 impl Channel {
-    pub const ALL: [Channel; 12] = [
-        Channel::Web,
-        Channel::Hotline,
-        Channel::Letter,
-        Channel::Email,
-        Channel::Mailbox,
-        Channel::SuggestionBox,
-        Channel::Forum,
-        Channel::Visit,
-        Channel::Questionnaire,
-        Channel::Referral,
-        Channel::Media,
-        Channel::Inspection,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Web => "web",
-            Channel::Hotline => "hotline",
-            Channel::Letter => "letter",
-            Channel::Email => "email",
-            Channel::Mailbox => "mailbox",
-            Channel::SuggestionBox => "suggestion_box",
-            Channel::Forum => "forum",
-            Channel::Visit => "visit",
-            Channel::Questionnaire => "questionnaire",
-            Channel::Referral => "referral",
-            Channel::Media => "media",
-            Channel::Inspection => "inspection",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
     pub fn label_zh(self) -> &'static str {
         match self {
             Channel::Web => "网上留言",
@@ -172,115 +104,49 @@ impl Channel {
     }
 }
 
-/// A citizen's satisfaction, from a return visit (回访) or their own rating.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Satisfaction {
-    /// 非常满意.
-    VerySatisfied,
-    /// 满意.
-    Satisfied,
-    /// 基本满意.
-    BasicallySatisfied,
-    /// 不满意.
-    Unsatisfied,
-    /// 非常不满意.
-    VeryUnsatisfied,
+crate::wire_enum! {
+    /// A citizen's satisfaction, from a return visit (回访) or their own rating.
+    pub enum Satisfaction: "satisfaction" {
+        /// 非常满意.
+        VerySatisfied = "very_satisfied",
+        /// 满意.
+        Satisfied = "satisfied",
+        /// 基本满意.
+        BasicallySatisfied = "basically_satisfied",
+        /// 不满意.
+        Unsatisfied = "unsatisfied",
+        /// 非常不满意.
+        VeryUnsatisfied = "very_unsatisfied",
+    }
 }
 
 impl Satisfaction {
-    pub const ALL: [Satisfaction; 5] = [
-        Satisfaction::VerySatisfied,
-        Satisfaction::Satisfied,
-        Satisfaction::BasicallySatisfied,
-        Satisfaction::Unsatisfied,
-        Satisfaction::VeryUnsatisfied,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Satisfaction::VerySatisfied => "very_satisfied",
-            Satisfaction::Satisfied => "satisfied",
-            Satisfaction::BasicallySatisfied => "basically_satisfied",
-            Satisfaction::Unsatisfied => "unsatisfied",
-            Satisfaction::VeryUnsatisfied => "very_unsatisfied",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Satisfaction> {
-        Satisfaction::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
     /// Counts towards the satisfaction rate (满意率): the first three levels.
     pub fn is_satisfied(self) -> bool {
         matches!(self, Satisfaction::VerySatisfied | Satisfaction::Satisfied | Satisfaction::BasicallySatisfied)
     }
 }
 
-/// How the citizen was reached for a return visit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum VisitMethod {
-    Phone,
-    Sms,
-    Email,
-    InPerson,
-    /// Tried and could not reach the citizen; no satisfaction was obtained.
-    Unreachable,
-    /// The citizen's own rating on the tracking page.
-    SelfRated,
-}
-
-impl VisitMethod {
-    pub const ALL: [VisitMethod; 6] = [
-        VisitMethod::Phone,
-        VisitMethod::Sms,
-        VisitMethod::Email,
-        VisitMethod::InPerson,
-        VisitMethod::Unreachable,
-        VisitMethod::SelfRated,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VisitMethod::Phone => "phone",
-            VisitMethod::Sms => "sms",
-            VisitMethod::Email => "email",
-            VisitMethod::InPerson => "in_person",
-            VisitMethod::Unreachable => "unreachable",
-            VisitMethod::SelfRated => "self_rated",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<VisitMethod> {
-        VisitMethod::ALL.into_iter().find(|v| v.as_str() == s)
+crate::wire_enum! {
+    /// How the citizen was reached for a return visit.
+    pub enum VisitMethod: "visit_method" {
+        Phone = "phone",
+        Sms = "sms",
+        Email = "email",
+        InPerson = "in_person",
+        /// Tried and could not reach the citizen; no satisfaction was obtained.
+        Unreachable = "unreachable",
+        /// The citizen's own rating on the tracking page.
+        SelfRated = "self_rated",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ExtensionStatus {
-    Pending,
-    Granted,
-    Refused,
-}
-
-impl ExtensionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExtensionStatus::Pending => "pending",
-            ExtensionStatus::Granted => "granted",
-            ExtensionStatus::Refused => "refused",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ExtensionStatus> {
-        [ExtensionStatus::Pending, ExtensionStatus::Granted, ExtensionStatus::Refused]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+crate::wire_enum! {
+    /// Where a unit's request for more time stands.
+    pub enum ExtensionStatus: "extension_status" {
+        Pending = "pending",
+        Granted = "granted",
+        Refused = "refused",
     }
 }
 

@@ -15,7 +15,7 @@ use rectify_domain::calendar::WorkCalendar;
 use rectify_domain::case::{
     Case, CaseAction, CaseCourse, CaseDecision, CaseDueRule, CaseEnv, CaseParty, CaseTransitionRequest, fire,
 };
-use rectify_domain::ids::{CaseId, UnitId};
+use rectify_domain::ids::CaseId;
 use rectify_domain::light::LightThresholds;
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, FieldError, Issue, text};
@@ -114,7 +114,7 @@ pub(crate) async fn persist(
     d: CaseDecision,
     ctx: &Context,
 ) -> StoreResult<Case> {
-    let id = CaseId(r.id);
+    let id = r.id;
     let sealed = r.sealed_contact();
     let before = assemble(c, &ctx.vault, r.clone(), ctx.today).await?;
     write_course(c, &d.next, r.version, ctx.now).await?;
@@ -146,7 +146,7 @@ pub(crate) async fn fire_case(
     {
         return Err(DomainError::StaleVersion { entity: Entity::Case, current: r.version }.into());
     }
-    let course = r.course()?;
+    let course = r.course();
     let awaiting = action == CaseAction::Visit && awaiting_check(c, course.id).await?;
     let decision = fire(&course, action, party, req, &ctx.env(awaiting))?;
     if action == CaseAction::Assign
@@ -181,7 +181,7 @@ impl Store {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let r = visible_row(&mut c, &actor, id).await?;
-                    let party = case_party(&mut c, &actor, r.unit_id.map(UnitId)).await?;
+                    let party = case_party(&mut c, &actor, r.unit_id).await?;
                     fire_case(&mut c, &actor, r, party, action, &req, &ctx).await
                 })
             })

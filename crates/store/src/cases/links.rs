@@ -27,7 +27,7 @@ pub(crate) async fn link_cases(
     for (i, id) in cases.iter().enumerate() {
         let field = format!("case_ids[{i}]");
         let r = row(c, *id).await?.ok_or_else(|| DomainError::unknown(&field, Entity::Case))?;
-        if r.state()?.is_final() {
+        if r.state.is_final() {
             return Err(DomainError::rule(Rule::CaseNotOpen, field).into());
         }
         let n = c
@@ -71,20 +71,20 @@ pub(crate) async fn citizens_pending(
 ) -> StoreResult<u64> {
     let rows = linked_rows(c, problem).await?;
     for (i, (case, _)) in waivers.iter().enumerate() {
-        if !rows.iter().any(|r| r.id == case.get()) {
+        if !rows.iter().any(|r| r.id == *case) {
             return Err(DomainError::unknown(format!("waivers[{i}].case_id"), Entity::Case).into());
         }
     }
     let mut pending = 0;
     for r in rows {
-        if r.state()? == CaseState::Declined || !r.reachable() || waivers.iter().any(|(w, _)| w.get() == r.id) {
+        if r.state == CaseState::Declined || !r.reachable() || waivers.iter().any(|(w, _)| *w == r.id) {
             continue;
         }
         let since_report = match (r.satisfaction_at, reported_at) {
-            (Some(s), Some(rep)) => Timestamp::from_utc(s) >= rep,
+            (Some(s), Some(rep)) => s >= rep,
             _ => false,
         };
-        let satisfied = r.satisfaction.as_deref().and_then(Satisfaction::parse).is_some_and(Satisfaction::is_satisfied);
+        let satisfied = r.satisfaction.is_some_and(Satisfaction::is_satisfied);
         if !(since_report && satisfied) {
             pending += 1;
         }
@@ -104,10 +104,10 @@ pub(crate) async fn reply_to_source_cases(
     now: Timestamp,
 ) -> StoreResult<()> {
     for r in linked_rows(c, problem).await? {
-        let id = CaseId(r.id);
+        let id = r.id;
         let waiver = waivers.iter().find(|(w, _)| *w == id).map(|(_, reason)| reason.as_str());
-        let d = answer_from_problem(&r.course()?, problem, note, waiver, now);
-        if d.next != r.course()? {
+        let d = answer_from_problem(&r.course(), problem, note, waiver, now);
+        if d.next != r.course() {
             write_answer(c, &d.next, now).await?;
         }
         for s in &d.steps {

@@ -16,7 +16,7 @@ pub use track::TrackView;
 use crate::Store;
 use crate::attachments::metas_of_case;
 use crate::db::{Conn, Q, like_pattern, record};
-use crate::error::{StoreResult, parse_stored};
+use crate::error::StoreResult;
 use crate::page::{Cursor, Page, PageRequest};
 use crate::pii::SealedContact;
 use crate::units;
@@ -36,10 +36,10 @@ use std::collections::HashMap;
 record! {
     #[derive(Clone)]
     pub(crate) struct CaseRow {
-        id: i64,
+        id: CaseId as i64,
         tracking_code: String,
-        channel: String,
-        case_type: String,
+        channel: Channel as String,
+        case_type: CaseType as String,
         title: Option<String>,
         content: String,
         urgent: bool,
@@ -50,37 +50,37 @@ record! {
         sealed_location: Option<String>,
         latitude: Option<f64>,
         longitude: Option<f64>,
-        target_unit_id: Option<i64>,
-        unit_id: Option<i64>,
-        session_id: Option<i64>,
-        state: String,
-        received_at: DateTime<Utc>,
-        registered_by: Option<i64>,
-        accepted_at: Option<DateTime<Utc>>,
-        assigned_at: Option<DateTime<Utc>>,
+        target_unit_id: Option<UnitId> as Option<i64>,
+        unit_id: Option<UnitId> as Option<i64>,
+        session_id: Option<IntakeSessionId> as Option<i64>,
+        state: CaseState as String,
+        received_at: Timestamp as DateTime<Utc>,
+        registered_by: Option<AccountId> as Option<i64>,
+        accepted_at: Option<Timestamp> as Option<DateTime<Utc>>,
+        assigned_at: Option<Timestamp> as Option<DateTime<Utc>>,
         sign_due_on: Option<NaiveDate>,
-        signed_at: Option<DateTime<Utc>>,
+        signed_at: Option<Timestamp> as Option<DateTime<Utc>>,
         due_on: Option<NaiveDate>,
-        replied_at: Option<DateTime<Utc>>,
+        replied_at: Option<Timestamp> as Option<DateTime<Utc>>,
         answer: Option<String>,
         decline_reason: Option<String>,
         extension_due: Option<NaiveDate>,
         extension_reason: Option<String>,
-        extension_requested_at: Option<DateTime<Utc>>,
-        extension_status: Option<String>,
-        satisfaction: Option<String>,
-        satisfaction_at: Option<DateTime<Utc>>,
-        visit_method: Option<String>,
+        extension_requested_at: Option<Timestamp> as Option<DateTime<Utc>>,
+        extension_status: Option<ExtensionStatus> as Option<String>,
+        satisfaction: Option<Satisfaction> as Option<String>,
+        satisfaction_at: Option<Timestamp> as Option<DateTime<Utc>>,
+        visit_method: Option<VisitMethod> as Option<String>,
         visit_count: i64,
-        visited_at: Option<DateTime<Utc>>,
-        rated_at: Option<DateTime<Utc>>,
+        visited_at: Option<Timestamp> as Option<DateTime<Utc>>,
+        rated_at: Option<Timestamp> as Option<DateTime<Utc>>,
         rating_comment: Option<String>,
         reopen_count: i64,
         send_back_count: i64,
-        closed_at: Option<DateTime<Utc>>,
+        closed_at: Option<Timestamp> as Option<DateTime<Utc>>,
         version: i64,
-        created_at: DateTime<Utc>,
-        updated_at: DateTime<Utc>,
+        created_at: Timestamp as DateTime<Utc>,
+        updated_at: Timestamp as DateTime<Utc>,
     }
 }
 
@@ -90,95 +90,67 @@ pub(crate) const COLUMNS: &str = "id, tracking_code, channel, type AS case_type,
     extension_requested_at, extension_status, satisfaction, satisfaction_at, visit_method, visit_count, visited_at, \
     rated_at, rating_comment, reopen_count, send_back_count, closed_at, version, created_at, updated_at";
 
-fn ts(t: Option<DateTime<Utc>>) -> Option<Timestamp> {
-    t.map(Timestamp::from_utc)
-}
-
 impl CaseRow {
-    pub(crate) fn state(&self) -> StoreResult<CaseState> {
-        parse_stored("case state", &self.state, CaseState::parse)
-    }
-
-    pub(crate) fn case_type(&self) -> StoreResult<CaseType> {
-        parse_stored("case type", &self.case_type, CaseType::parse)
-    }
-
-    pub(crate) fn extension_status(&self) -> StoreResult<Option<ExtensionStatus>> {
-        self.extension_status
-            .as_deref()
-            .map(|s| parse_stored("extension status", s, ExtensionStatus::parse))
-            .transpose()
-    }
-
-    /// The satisfaction obtained for the latest reply (a new reply clears the previous one).
-    pub(crate) fn satisfaction_since_reply(&self) -> StoreResult<Option<Satisfaction>> {
-        self.satisfaction.as_deref().map(|s| parse_stored("satisfaction", s, Satisfaction::parse)).transpose()
-    }
-
-    /// The part of the case its loop reads and changes, typed.
-    pub(crate) fn course(&self) -> StoreResult<CaseCourse> {
-        let opt = |v: &Option<String>, what: &str, parse: fn(&str) -> Option<_>| -> StoreResult<Option<_>> {
-            v.as_deref().map(|s| parse_stored(what, s, parse)).transpose()
-        };
-        Ok(CaseCourse {
-            id: CaseId(self.id),
-            case_type: self.case_type()?,
+    /// The part of the case its loop reads and changes.
+    pub(crate) fn course(&self) -> CaseCourse {
+        CaseCourse {
+            id: self.id,
+            case_type: self.case_type,
             urgent: self.urgent,
-            state: self.state()?,
-            received_at: Timestamp::from_utc(self.received_at),
-            unit_id: self.unit_id.map(UnitId),
-            accepted_at: ts(self.accepted_at),
-            assigned_at: ts(self.assigned_at),
+            state: self.state,
+            received_at: self.received_at,
+            unit_id: self.unit_id,
+            accepted_at: self.accepted_at,
+            assigned_at: self.assigned_at,
             sign_due_on: self.sign_due_on,
-            signed_at: ts(self.signed_at),
+            signed_at: self.signed_at,
             due_on: self.due_on,
-            replied_at: ts(self.replied_at),
+            replied_at: self.replied_at,
             answer: self.answer.clone(),
             decline_reason: self.decline_reason.clone(),
             extension_due: self.extension_due,
             extension_reason: self.extension_reason.clone(),
-            extension_requested_at: ts(self.extension_requested_at),
-            extension_status: self.extension_status()?,
-            satisfaction: self.satisfaction_since_reply()?,
-            satisfaction_at: ts(self.satisfaction_at),
-            visit_method: opt(&self.visit_method, "visit method", VisitMethod::parse)?,
+            extension_requested_at: self.extension_requested_at,
+            extension_status: self.extension_status,
+            satisfaction: self.satisfaction,
+            satisfaction_at: self.satisfaction_at,
+            visit_method: self.visit_method,
             visit_count: self.visit_count,
-            visited_at: ts(self.visited_at),
-            rated_at: ts(self.rated_at),
+            visited_at: self.visited_at,
+            rated_at: self.rated_at,
             rating_comment: self.rating_comment.clone(),
             reopen_count: self.reopen_count,
             send_back_count: self.send_back_count,
-            closed_at: ts(self.closed_at),
-        })
+            closed_at: self.closed_at,
+        }
     }
 
     /// The row with a course decided by the domain, as it is about to be written.
     pub(crate) fn with_course(mut self, n: CaseCourse) -> CaseRow {
-        let utc = |t: Option<Timestamp>| t.map(Timestamp::utc);
-        self.unit_id = n.unit_id.map(UnitId::get);
-        self.state = n.state.as_str().to_owned();
-        self.accepted_at = utc(n.accepted_at);
-        self.assigned_at = utc(n.assigned_at);
+        self.unit_id = n.unit_id;
+        self.state = n.state;
+        self.accepted_at = n.accepted_at;
+        self.assigned_at = n.assigned_at;
         self.sign_due_on = n.sign_due_on;
-        self.signed_at = utc(n.signed_at);
+        self.signed_at = n.signed_at;
         self.due_on = n.due_on;
-        self.replied_at = utc(n.replied_at);
+        self.replied_at = n.replied_at;
         self.answer = n.answer;
         self.decline_reason = n.decline_reason;
         self.extension_due = n.extension_due;
         self.extension_reason = n.extension_reason;
-        self.extension_requested_at = utc(n.extension_requested_at);
-        self.extension_status = n.extension_status.map(|s| s.as_str().to_owned());
-        self.satisfaction = n.satisfaction.map(|s| s.as_str().to_owned());
-        self.satisfaction_at = utc(n.satisfaction_at);
-        self.visit_method = n.visit_method.map(|s| s.as_str().to_owned());
+        self.extension_requested_at = n.extension_requested_at;
+        self.extension_status = n.extension_status;
+        self.satisfaction = n.satisfaction;
+        self.satisfaction_at = n.satisfaction_at;
+        self.visit_method = n.visit_method;
         self.visit_count = n.visit_count;
-        self.visited_at = utc(n.visited_at);
-        self.rated_at = utc(n.rated_at);
+        self.visited_at = n.visited_at;
+        self.rated_at = n.rated_at;
         self.rating_comment = n.rating_comment;
         self.reopen_count = n.reopen_count;
         self.send_back_count = n.send_back_count;
-        self.closed_at = utc(n.closed_at);
+        self.closed_at = n.closed_at;
         self
     }
 
@@ -211,37 +183,33 @@ impl CaseRow {
         problem_ids: Vec<ProblemId>,
         attachments: Vec<rectify_domain::attachment::AttachmentMeta>,
     ) -> StoreResult<Case> {
-        let state = self.state()?;
-        let extension_status = self.extension_status()?;
-        let visited_since_reply = self.visited_at.is_some();
         let flags = CaseFlags::of(
-            state,
+            self.state,
             today,
             self.sign_due_on,
             self.due_on,
-            extension_status,
+            self.extension_status,
             self.reopen_count,
             self.send_back_count,
-            visited_since_reply,
+            self.visited_at.is_some(),
         );
-        let extension = match (self.extension_due, extension_status, self.extension_requested_at) {
-            (Some(due), Some(status), Some(at)) => Some(Extension {
+        let extension = match (self.extension_due, self.extension_status, self.extension_requested_at) {
+            (Some(due), Some(status), Some(requested_at)) => Some(Extension {
                 due,
                 reason: self.extension_reason.clone().unwrap_or_default(),
-                requested_at: Timestamp::from_utc(at),
+                requested_at,
                 status,
             }),
             _ => None,
         };
-        let case_type = self.case_type()?;
         let shown = self.contact(vault)?.masked();
         Ok(Case {
-            id: CaseId(self.id),
+            id: self.id,
             tracking_code: rectify_domain::case::TrackingCode::parse(&self.tracking_code)
                 .map(|c| c.to_string())
                 .unwrap_or(self.tracking_code),
-            channel: parse_stored("channel", &self.channel, Channel::parse)?,
-            case_type,
+            channel: self.channel,
+            case_type: self.case_type,
             title: self.title,
             content: self.content,
             urgent: self.urgent,
@@ -249,43 +217,35 @@ impl CaseRow {
             location: shown.location,
             latitude: self.latitude,
             longitude: self.longitude,
-            target_unit_id: self.target_unit_id.map(UnitId),
-            unit_id: self.unit_id.map(UnitId),
-            session_id: self.session_id.map(IntakeSessionId),
-            state,
-            received_at: Timestamp::from_utc(self.received_at),
-            registered_by: self.registered_by.map(AccountId),
-            accepted_at: ts(self.accepted_at),
-            assigned_at: ts(self.assigned_at),
+            target_unit_id: self.target_unit_id,
+            unit_id: self.unit_id,
+            session_id: self.session_id,
+            state: self.state,
+            received_at: self.received_at,
+            registered_by: self.registered_by,
+            accepted_at: self.accepted_at,
+            assigned_at: self.assigned_at,
             sign_due_on: self.sign_due_on,
-            signed_at: ts(self.signed_at),
+            signed_at: self.signed_at,
             due_on: self.due_on,
-            replied_at: ts(self.replied_at),
+            replied_at: self.replied_at,
             answer: self.answer,
             decline_reason: self.decline_reason,
             extension,
-            satisfaction: self
-                .satisfaction
-                .as_deref()
-                .map(|s| parse_stored("satisfaction", s, Satisfaction::parse))
-                .transpose()?,
-            satisfaction_at: ts(self.satisfaction_at),
-            visit_method: self
-                .visit_method
-                .as_deref()
-                .map(|s| parse_stored("visit method", s, VisitMethod::parse))
-                .transpose()?,
+            satisfaction: self.satisfaction,
+            satisfaction_at: self.satisfaction_at,
+            visit_method: self.visit_method,
             visit_count: self.visit_count,
             rated: self.rated_at.is_some(),
             reopen_count: self.reopen_count,
             send_back_count: self.send_back_count,
-            closed_at: ts(self.closed_at),
+            closed_at: self.closed_at,
             problem_ids,
             attachments,
             flags,
             version: self.version,
-            created_at: Timestamp::from_utc(self.created_at),
-            updated_at: Timestamp::from_utc(self.updated_at),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
         })
     }
 }
@@ -303,8 +263,8 @@ pub(crate) async fn problems_of(c: &mut Conn<'_>, id: CaseId) -> StoreResult<Vec
 }
 
 /// The problems linked to each of `cases`, in one query.
-async fn problems_of_many(c: &mut Conn<'_>, cases: &[i64]) -> StoreResult<HashMap<i64, Vec<ProblemId>>> {
-    let mut out: HashMap<i64, Vec<ProblemId>> = HashMap::new();
+async fn problems_of_many(c: &mut Conn<'_>, cases: &[CaseId]) -> StoreResult<HashMap<CaseId, Vec<ProblemId>>> {
+    let mut out: HashMap<CaseId, Vec<ProblemId>> = HashMap::new();
     if cases.is_empty() {
         return Ok(out);
     }
@@ -313,14 +273,14 @@ async fn problems_of_many(c: &mut Conn<'_>, cases: &[i64]) -> StoreResult<HashMa
     q.push(" ORDER BY case_id, problem_id");
     let rows: Vec<(i64, i64)> = c.fetch_all(q).await?;
     for (case, problem) in rows {
-        out.entry(case).or_default().push(ProblemId(problem));
+        out.entry(CaseId(case)).or_default().push(ProblemId(problem));
     }
     Ok(out)
 }
 
 /// A full case, as staff see it.
 pub(crate) async fn assemble(c: &mut Conn<'_>, vault: &Keyring, r: CaseRow, today: NaiveDate) -> StoreResult<Case> {
-    let id = CaseId(r.id);
+    let id = r.id;
     let problems = problems_of(c, id).await?;
     let files = metas_of_case(c, id).await?;
     r.into_case(vault, today, problems, files)
@@ -355,7 +315,7 @@ pub(crate) async fn visible_row(c: &mut Conn<'_>, actor: &Actor, id: CaseId) -> 
     let r = row(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Case, id))?;
     match case_scope(c, actor).await? {
         None => Ok(r),
-        Some(units) if r.unit_id.is_some_and(|u| units.contains(&UnitId(u))) => Ok(r),
+        Some(units) if r.unit_id.is_some_and(|u| units.contains(&u)) => Ok(r),
         Some(_) => Err(DomainError::not_found(Entity::Case, id).into()),
     }
 }
@@ -415,55 +375,30 @@ pub(crate) async fn record_event(
 }
 
 record! {
-    struct EventRow {
-        id: i64,
-        at: DateTime<Utc>,
-        action: String,
-        actor: String,
-        note: Option<String>,
-        public_text: Option<String>,
-        unit_id: Option<i64>,
-        unit_name: Option<String>,
+    /// One step of a case as staff see it (with notes).
+    #[derive(Debug, Clone, serde::Serialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub struct StaffEvent {
+        pub id: i64,
+        pub at: Timestamp as DateTime<Utc>,
+        pub action: String,
+        pub actor: String,
+        pub note: Option<String>,
+        pub public_text: Option<String>,
+        pub unit_id: Option<UnitId> as Option<i64>,
+        pub unit_name: Option<String>,
     }
 }
 
-/// One step of a case as staff see it (with notes).
-#[derive(Debug, Clone, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct StaffEvent {
-    pub id: i64,
-    pub at: Timestamp,
-    pub action: String,
-    pub actor: String,
-    pub note: Option<String>,
-    pub public_text: Option<String>,
-    pub unit_id: Option<UnitId>,
-    pub unit_name: Option<String>,
-}
-
 async fn events(c: &mut Conn<'_>, id: CaseId) -> StoreResult<Vec<StaffEvent>> {
-    let rows: Vec<EventRow> = c
-        .fetch_all(
-            Q::new(
-                "SELECT e.id, e.at, e.action, e.actor, e.note, e.public_text, e.unit_id, u.name AS unit_name \
-                 FROM case_events e LEFT JOIN units u ON u.id = e.unit_id WHERE e.case_id = $1 ORDER BY e.id",
-            )
-            .bind(id),
+    c.fetch_all(
+        Q::new(
+            "SELECT e.id, e.at, e.action, e.actor, e.note, e.public_text, e.unit_id, u.name AS unit_name \
+             FROM case_events e LEFT JOIN units u ON u.id = e.unit_id WHERE e.case_id = $1 ORDER BY e.id",
         )
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| StaffEvent {
-            id: r.id,
-            at: Timestamp::from_utc(r.at),
-            action: r.action,
-            actor: r.actor,
-            note: r.note,
-            public_text: r.public_text,
-            unit_id: r.unit_id.map(UnitId),
-            unit_name: r.unit_name,
-        })
-        .collect())
+        .bind(id),
+    )
+    .await
 }
 
 pub(crate) fn public_events(events: &[StaffEvent]) -> Vec<CaseEvent> {
@@ -608,7 +543,7 @@ impl Store {
                     }
                     q.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit) + 1);
                     let rows: Vec<CaseRow> = c.fetch_all(q).await?;
-                    let ids: Vec<i64> = rows.iter().take(limit as usize).map(|r| r.id).collect();
+                    let ids: Vec<CaseId> = rows.iter().take(limit as usize).map(|r| r.id).collect();
                     let problems = problems_of_many(&mut c, &ids).await?;
                     Ok((rows, problems))
                 })
@@ -616,7 +551,7 @@ impl Store {
             .await?;
         page.finish(
             rows,
-            |r| Cursor { key: None, id: r.id },
+            |r| Cursor { key: None, id: r.id.get() },
             |r| {
                 let linked = problems.get(&r.id).cloned().unwrap_or_default();
                 r.into_case(&self.vault, today, linked, Vec::new())

@@ -8,7 +8,6 @@ use crate::db::Q;
 use crate::error::StoreResult;
 use crate::notices;
 use rectify_domain::case::reminders;
-use rectify_domain::ids::UnitId;
 
 impl Store {
     /// Queues the reminders due now; returns how many new notices were queued.
@@ -33,9 +32,9 @@ impl Store {
                         .await?;
                     let mut queued = 0;
                     for r in rows {
-                        let Some(unit) = r.unit_id.map(UnitId) else { continue };
-                        let due = reminders(super::CaseId(r.id), unit, r.state()?, r.sign_due_on, r.due_on, today, soon);
-                        queued += notices::queue(&mut c, &vault, now, super::CaseId(r.id), &r.sealed_contact(), due).await?;
+                        let Some(unit) = r.unit_id else { continue };
+                        let due = reminders(r.id, unit, r.state, r.sign_due_on, r.due_on, today, soon);
+                        queued += notices::queue(&mut c, &vault, now, r.id, &r.sealed_contact(), due).await?;
                     }
                     Ok(queued)
                 })

@@ -11,7 +11,6 @@ use rectify_domain::case::{
     CaseAction, CaseParty, CaseState, CaseTransitionRequest, PublicEvent, RatingRequest, TrackingCode, VisitMethod,
     public_timeline,
 };
-use rectify_domain::ids::CaseId;
 use rectify_domain::{DomainError, Entity, Issue, Rule, text};
 use rectify_vault::Keyring;
 use serde::Serialize;
@@ -57,15 +56,15 @@ fn tail_of(phone: &str) -> String {
 
 /// Once per reply: a new reply clears the previous rating.
 fn can_rate(r: &CaseRow) -> StoreResult<bool> {
-    Ok(r.state()? == CaseState::Replied && r.rated_at.is_none())
+    Ok(r.state == CaseState::Replied && r.rated_at.is_none())
 }
 
 async fn view(c: &mut Conn<'_>, r: CaseRow) -> StoreResult<TrackView> {
-    let id = CaseId(r.id);
+    let id = r.id;
     let events = super::events(c, id).await?;
     Ok(TrackView {
         tracking_code: TrackingCode::parse(&r.tracking_code).map(|t| t.to_string()).unwrap_or_default(),
-        state: r.state()?,
+        state: r.state,
         timeline: public_timeline(&public_events(&events)),
         answer: if r.replied_at.is_some() { r.answer.clone() } else { None },
         can_rate: can_rate(&r)?,
@@ -99,13 +98,13 @@ impl Store {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let r = find(&mut c, &ctx.vault, &code, tail.as_deref()).await?;
-                    if r.state()? != CaseState::Replied {
+                    if r.state != CaseState::Replied {
                         return Err(DomainError::rule(Rule::NotReplied, "satisfaction").into());
                     }
                     if !can_rate(&r)? {
                         return Err(DomainError::rule(Rule::AlreadyRated, "satisfaction").into());
                     }
-                    let id = CaseId(r.id);
+                    let id = r.id;
                     let req = CaseTransitionRequest {
                         action: Some("visit".into()),
                         satisfaction: Some(satisfaction),

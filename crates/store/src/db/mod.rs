@@ -8,12 +8,14 @@
 
 mod conn;
 mod query;
+mod record;
 mod sqlite;
 
 pub use conn::{Conn, Record, Scalar, Tx};
 pub use query::{Q, ToValue, Value, like_pattern, set};
+pub use record::{BadStored, FromStored};
+pub(crate) use record::record;
 pub use sqlite::SqliteRecord;
-pub(crate) use sqlite::record;
 
 use crate::error::{StoreError, StoreResult};
 use futures::future::BoxFuture;

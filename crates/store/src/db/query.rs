@@ -91,7 +91,7 @@ impl<T: ToValue> ToValue for Option<T> {
 }
 
 macro_rules! id_to_value {
-    ($($t:ident),*) => {$(
+    ($($t:ident),* $(,)?) => {$(
         impl ToValue for rectify_domain::ids::$t {
             fn to_value(self) -> Value {
                 Value::Int(Some(self.get()))
@@ -103,30 +103,7 @@ macro_rules! id_to_value {
     )*};
 }
 
-id_to_value!(
-    UnitId,
-    PersonId,
-    CampaignId,
-    PhaseId,
-    BatchId,
-    ProblemId,
-    MeasureId,
-    ProgressId,
-    AttachmentId,
-    AccountId,
-    TokenId,
-    HistoryId,
-    CaseId,
-    IntakeSessionId,
-    PlanId,
-    RoundId,
-    FindingId,
-    ActionRecordId,
-    ReinspectionId,
-    DeductionId,
-    InspectionBulletinId,
-    BulletinId
-);
+rectify_domain::for_each_id!(id_to_value);
 
 /// A query: SQL text and its values in placeholder order.
 #[derive(Debug, Clone)]

@@ -291,22 +291,7 @@ tuple_record!(A 0, B 1);
 tuple_record!(A 0, B 1, C 2);
 tuple_record!(A 0, B 1, C 2, D 3);
 
-/// Defines a row struct that decodes from both databases.
-macro_rules! record {
-    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($fvis:vis $field:ident : $ty:ty),* $(,)? }) => {
-        $(#[$meta])*
-        #[derive(sqlx::FromRow)]
-        $vis struct $name { $($fvis $field: $ty),* }
 
-        impl $crate::db::SqliteRecord for $name {
-            fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-                Ok($name { $($field: row.get(stringify!($field))?),* })
-            }
-        }
-    };
-}
-
-pub(crate) use record;
 
 #[cfg(test)]
 mod tests {

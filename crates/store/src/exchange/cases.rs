@@ -151,7 +151,7 @@ async fn record_course(
     course: &ImportedCourse,
     ctx: &Context,
 ) -> StoreResult<()> {
-    if let Some(d) = import_course(&stored.course()?, course, &ctx.env(false)) {
+    if let Some(d) = import_course(&stored.course(), course, &ctx.env(false)) {
         persist(c, actor, stored, d, ctx).await?;
     }
     Ok(())
