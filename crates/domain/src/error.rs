@@ -115,6 +115,8 @@ pub enum Rule {
     DrawImpossible,
     /// A re-inspection over a period in which no problem was closed.
     NothingToSample,
+    /// Only the supervising office may change this field.
+    OfficeOnlyField,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]

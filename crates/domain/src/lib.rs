@@ -1,6 +1,7 @@
 //! The domain core of Rectify (整改通): the vocabulary, rules and arithmetic of rectification
 //! campaigns, with no I/O. The store persists these types; the edges show them.
 
+pub mod account;
 pub mod accountability;
 pub mod actor;
 pub mod attachment;

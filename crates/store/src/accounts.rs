@@ -14,50 +14,18 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::RngCore;
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
-use rectify_domain::error::Problems;
 use rectify_domain::ids::{AccountId, PersonId, TokenId, UnitId};
 use rectify_domain::login::{Failures, LOGIN_THROTTLE};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue, text};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use rectify_domain::account::{
+    Account, AccountFields, ApiToken, CreatedToken, MIN_PASSWORD_CHARS, NewAccount, NewToken, TokenFields,
+    check_password,
+};
+
 pub const SESSION_HOURS: i64 = 12;
-pub const MIN_PASSWORD_CHARS: usize = 8;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Account {
-    pub id: AccountId,
-    pub username: String,
-    pub display_name: Option<String>,
-    pub role: Role,
-    pub unit_id: Option<UnitId>,
-    /// The person of the directory this account stands for (an inspector's own record).
-    pub person_id: Option<PersonId>,
-    pub disabled: bool,
-    pub created_at: Timestamp,
-}
-
-impl Account {
-    pub fn actor(&self) -> Actor {
-        Actor { account_id: Some(self.id), username: self.username.clone(), role: self.role, unit_id: self.unit_id }
-    }
-}
-
-/// Body of `POST /api/v1/accounts`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct NewAccount {
-    pub username: Option<String>,
-    pub password: Option<String>,
-    pub role: Option<Role>,
-    pub unit_id: Option<UnitId>,
-    pub display_name: Option<String>,
-    /// The person of the directory the account stands for.
-    pub person_id: Option<PersonId>,
-}
 
 /// A signed-in session; `token` goes into the cookie and is shown nowhere else.
 #[derive(Debug, Clone)]
@@ -65,37 +33,6 @@ pub struct Session {
     pub token: String,
     pub expires_at: Timestamp,
     pub account: Account,
-}
-
-/// An API token as listed; the secret is only in [`CreatedToken`].
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ApiToken {
-    pub id: TokenId,
-    pub name: String,
-    pub role: Role,
-    pub unit_id: Option<UnitId>,
-    pub created_at: Timestamp,
-    pub revoked: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct CreatedToken {
-    #[serde(flatten)]
-    pub info: ApiToken,
-    /// Shown once. Send as `Authorization: Bearer TOKEN`.
-    pub token: String,
-}
-
-/// Body of `POST /api/v1/tokens`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct NewToken {
-    pub name: Option<String>,
-    pub role: Option<Role>,
-    pub unit_id: Option<UnitId>,
 }
 
 record! {
@@ -160,31 +97,6 @@ async fn verify_password(password: String, hash: String) -> bool {
     .unwrap_or(false)
 }
 
-fn check_username(p: &mut Problems, u: Option<&str>) -> Option<String> {
-    let u = p.take(text::required("username", u, 64))?;
-    let ok = u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '@'));
-    if !ok {
-        p.push("username", Issue::Malformed { expected: "letters, digits and _ . - @".into() });
-        return None;
-    }
-    Some(u.to_lowercase())
-}
-
-fn check_role_unit(p: &mut Problems, role: Option<Role>, unit: Option<UnitId>) -> Option<Role> {
-    let Some(role) = role else {
-        p.push("role", Issue::Required);
-        return None;
-    };
-    if role == Role::Public {
-        p.push("role", Issue::NotOneOf { expected: Role::ALL.iter().map(|r| r.as_str().to_owned()).collect() });
-        return None;
-    }
-    if role.is_unit_bound() && unit.is_none() {
-        p.push("unit_id", Issue::Required);
-    }
-    Some(role)
-}
-
 async fn get(c: &mut Conn<'_>, id: AccountId) -> StoreResult<Option<Account>> {
     let row: Option<AccountRow> =
         c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM accounts WHERE id = $1")).bind(id)).await?;
@@ -194,22 +106,10 @@ async fn get(c: &mut Conn<'_>, id: AccountId) -> StoreResult<Option<Account>> {
 impl Store {
     pub async fn create_account(&self, actor: &Actor, input: NewAccount) -> StoreResult<Account> {
         authorize(actor, Permission::ManageAccounts, Party::Office)?;
-        let mut p = Problems::new();
-        let username = check_username(&mut p, input.username.as_deref());
-        let display_name = p.take(text::optional("display_name", input.display_name.as_deref(), text::NAME_MAX));
-        let role = check_role_unit(&mut p, input.role, input.unit_id);
-        let password = input.password.unwrap_or_default();
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            p.push("password", Issue::OutOfRange { min: MIN_PASSWORD_CHARS as i64, max: 1024 });
-        }
-        let (Some(username), Some(display_name), Some(role), true) = (username, display_name, role, p.is_empty())
-        else {
-            return Err(p.into_error().into());
-        };
+        let AccountFields { username, display_name, role, unit_id, person_id, password } = input.validate()?;
         let hash = hash_password(password).await?;
         let now = self.now();
         let actor = actor.clone();
-        let (unit_id, person_id) = (input.unit_id, input.person_id);
         self.db
             .write(move |tx| {
                 Box::pin(async move {
@@ -422,17 +322,11 @@ impl Store {
 
     pub async fn create_token(&self, actor: &Actor, input: NewToken) -> StoreResult<CreatedToken> {
         authorize(actor, Permission::ManageAccounts, Party::Office)?;
-        let mut p = Problems::new();
-        let name = p.take(text::required("name", input.name.as_deref(), text::NAME_MAX));
-        let role = check_role_unit(&mut p, input.role, input.unit_id);
-        let (Some(name), Some(role), true) = (name, role, p.is_empty()) else {
-            return Err(p.into_error().into());
-        };
+        let TokenFields { name, role, unit_id } = input.validate()?;
         let secret = random_secret("rtf_");
         let hash = digest(&secret);
         let now = self.now();
         let actor = actor.clone();
-        let unit_id = input.unit_id;
         let info = self
             .db
             .write(move |tx| {
@@ -573,14 +467,10 @@ impl Store {
     pub async fn change_access(&self, actor: &Actor, username: &str, change: AccessChange) -> StoreResult<Account> {
         authorize(actor, Permission::ManageAccounts, Party::Office)?;
         let hash = match &change {
-            AccessChange::ResetPassword(p) if p.chars().count() < MIN_PASSWORD_CHARS => {
-                return Err(DomainError::field(
-                    "password",
-                    Issue::OutOfRange { min: MIN_PASSWORD_CHARS as i64, max: 1024 },
-                )
-                .into());
+            AccessChange::ResetPassword(p) => {
+                check_password(p)?;
+                Some(hash_password(p.clone()).await?)
             }
-            AccessChange::ResetPassword(p) => Some(hash_password(p.clone()).await?),
             AccessChange::Disable => None,
         };
         let name = text::clean(username).to_lowercase();

@@ -9,8 +9,8 @@ mod tracking;
 
 pub use due::{CaseDueRule, CaseFlags, ESCALATE_AFTER, SIGN_WITHIN_WORKING_DAYS, reminders, sign_due};
 pub use intake::{
-    CaseFields, IntakeSessionFields, MAX_CASE_ATTACHMENTS, NewCase, NewIntakeSession, PUBLIC_ATTACHMENT_TYPES,
-    citizen_phone, registered,
+    CaseFields, CheckedFile, DUPLICATE_WINDOW_MINUTES, IntakeSessionFields, MAX_CASE_ATTACHMENTS, NewCase,
+    NewIntakeSession, PUBLIC_ATTACHMENT_TYPES, UploadedFile, check_files, citizen_phone, registered,
 };
 pub use state::{
     CLOSE_OFF_ANSWER, CaseAction, CaseCourse, CaseDecision, CaseEnv, CaseMachine, CaseParty, CaseState, CaseStep,

@@ -11,7 +11,8 @@ pub use state::{
     needs_reason, rebound_note,
 };
 
-use crate::error::{DomainError, Issue, Problems};
+use crate::actor::Party;
+use crate::error::{DomainError, Issue, Problems, Rule};
 use crate::figures::CloseBasis;
 use crate::ids::{BatchId, CampaignId, CaseId, PersonId, ProblemId, UnitId};
 use crate::light::Light;
@@ -360,6 +361,14 @@ pub struct ProblemPatch {
     pub sources: Option<Vec<SourceKind>>,
     pub published: Option<bool>,
     pub archived: Option<bool>,
+}
+
+/// Who may change what in an edit: handing a problem to another unit is the office's decision.
+pub fn check_edit(party: Party, before: &Problem, after: &ProblemFields) -> Result<(), DomainError> {
+    if after.unit_id != before.unit_id && party != Party::Office {
+        return Err(DomainError::rule(Rule::OfficeOnlyField, "unit_id"));
+    }
+    Ok(())
 }
 
 impl ProblemPatch {

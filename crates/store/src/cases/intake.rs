@@ -14,15 +14,14 @@ use crate::versioned::created;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rand::RngCore;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
-use rectify_domain::attachment::check_upload;
-use rectify_domain::case::registered;
 use rectify_domain::case::{
-    Case, CaseFields, Channel, MAX_CASE_ATTACHMENTS, NewCase, NewIntakeSession, PUBLIC_ATTACHMENT_TYPES, TrackingCode,
+    Case, CaseFields, Channel, CheckedFile, DUPLICATE_WINDOW_MINUTES, NewCase, NewIntakeSession, TrackingCode,
+    UploadedFile, check_files, registered,
 };
 use rectify_domain::ids::{CaseId, IntakeSessionId, UnitId};
 use rectify_domain::privacy::Contact;
 use rectify_domain::time::Timestamp;
-use rectify_domain::{DomainError, Entity, Issue};
+use rectify_domain::{DomainError, Entity};
 use rectify_vault::Keyring;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -36,15 +35,6 @@ pub struct CaseReceipt {
     pub tracking_code: String,
 }
 
-/// A file sent with the public form.
-#[derive(Debug, Clone)]
-pub struct UploadedFile {
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
-
-/// The same phone sending the same text within this window gets the first case back.
-const DUPLICATE_WINDOW_MINUTES: i64 = 10;
 
 fn content_hash(content: &str) -> String {
     hex::encode(Sha256::digest(content.trim().as_bytes()))
@@ -57,41 +47,6 @@ fn fresh_code() -> TrackingCode {
         rng.fill_bytes(&mut b);
         b[0]
     })
-}
-
-/// A file that passed the checks.
-pub(crate) struct CheckedFile {
-    name: String,
-    mime: &'static str,
-    bytes: Vec<u8>,
-}
-
-/// Checks the files of a public submission: photos or PDF, at most five, 10 MB each.
-fn check_files(files: Vec<UploadedFile>) -> Result<Vec<CheckedFile>, DomainError> {
-    if files.len() > MAX_CASE_ATTACHMENTS {
-        return Err(DomainError::field("files", Issue::TooMany { max: MAX_CASE_ATTACHMENTS }));
-    }
-    let mut out = Vec::new();
-    for (i, f) in files.into_iter().enumerate() {
-        let field = format!("files[{i}]");
-        let (name, mime) = check_upload(&f.name, &f.bytes).map_err(|e| match e {
-            DomainError::Invalid(mut errs) => {
-                for er in &mut errs {
-                    er.field = field.clone();
-                }
-                DomainError::Invalid(errs)
-            }
-            other => other,
-        })?;
-        if !PUBLIC_ATTACHMENT_TYPES.contains(&mime) {
-            return Err(DomainError::field(
-                field,
-                Issue::NotOneOf { expected: PUBLIC_ATTACHMENT_TYPES.iter().map(|m| (*m).to_owned()).collect() },
-            ));
-        }
-        out.push(CheckedFile { name, mime, bytes: f.bytes });
-    }
-    Ok(out)
 }
 
 /// The first case from the same phone with the same text in the last ten minutes.

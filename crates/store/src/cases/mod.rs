@@ -8,7 +8,8 @@ mod reminders;
 mod stats;
 mod track;
 
-pub use intake::{CaseReceipt, IntakeSession, UploadedFile};
+pub use intake::{CaseReceipt, IntakeSession};
+pub use rectify_domain::case::UploadedFile;
 pub(crate) use links::{citizens_pending, link_cases, reply_to_source_cases};
 pub use stats::{CaseGroupBy, CaseStats, CaseStatsGroup};
 pub use track::TrackView;

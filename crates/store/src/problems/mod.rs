@@ -309,12 +309,11 @@ pub(crate) async fn write_update(
 ) -> StoreResult<Problem> {
     check_refs(c, &mut f).await?;
     if f.unit_id != before.unit_id {
-        // Handing a problem to another unit is the office's decision.
+        // The actor must also be able to edit the problem where it goes.
         authorize(actor, Permission::EditProblem, units::party(c, actor, f.unit_id).await?)?;
-        if !actor.role.is_office() {
-            return Err(DomainError::Forbidden("only the office may move a problem to another unit".into()).into());
-        }
     }
+    let party = units::party(c, actor, before.unit_id).await?;
+    rectify_domain::problem::check_edit(party, before, &f)?;
     versioned::update(
         c,
         Entity::Problem,
