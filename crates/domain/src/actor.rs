@@ -151,7 +151,7 @@ pub enum Permission {
 }
 
 /// The permission table. `party` is how the actor stands to the record, where there is one.
-fn allowed(role: Role, permission: Permission, party: Party) -> bool {
+pub fn allowed(role: Role, permission: Permission, party: Party) -> bool {
     use Permission::*;
     use Role::*;
     let office = role.is_office();
@@ -178,6 +178,65 @@ pub fn authorize(actor: &Actor, permission: Permission, party: Party) -> Result<
         Ok(())
     } else {
         Err(DomainError::Forbidden(format!("role {} may not {:?} here", actor.role.as_str(), permission)))
+    }
+}
+
+/// How the actor stands to records of their own reach when no record is at hand: the office to
+/// any, unit staff to their own unit's, everyone else to none.
+pub fn own_party(actor: &Actor) -> Party {
+    if actor.role.is_office() {
+        Party::Office
+    } else if actor.role.is_unit_bound() {
+        Party::OwnerUnit
+    } else {
+        Party::Other
+    }
+}
+
+/// What the actor may open at all: the workbench's menu and forms. Each record is still
+/// checked when it is opened or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Capabilities {
+    pub manage_units: bool,
+    pub manage_people: bool,
+    pub manage_campaigns: bool,
+    pub manage_calendar: bool,
+    pub manage_accounts: bool,
+    pub register_case: bool,
+    /// Write a problem for some unit: the office for any, unit staff for their own.
+    pub create_problem: bool,
+    pub view_all_cases: bool,
+    pub view_directory: bool,
+    pub view_inspections: bool,
+    pub import_files: bool,
+    pub manage_bulletins: bool,
+    pub reveal_contact: bool,
+    /// The office everything, unit staff their own unit's records.
+    pub view_accountability: bool,
+}
+
+impl Capabilities {
+    pub fn of(actor: &Actor) -> Capabilities {
+        let office = |p| allowed(actor.role, p, Party::Office);
+        let anywhere = |p| allowed(actor.role, p, Party::Other);
+        let own = |p| allowed(actor.role, p, own_party(actor));
+        use Permission::*;
+        Capabilities {
+            manage_units: office(ManageUnits),
+            manage_people: office(ManagePeople),
+            manage_campaigns: office(ManageCampaigns),
+            manage_calendar: office(ManageCalendar),
+            manage_accounts: office(ManageAccounts),
+            register_case: office(RegisterCase),
+            create_problem: own(CreateProblem),
+            view_all_cases: anywhere(ViewAllCases),
+            view_directory: anywhere(ViewDirectory),
+            view_inspections: anywhere(ViewInspections),
+            import_files: office(ImportFiles),
+            manage_bulletins: office(ManageBulletins),
+            reveal_contact: office(RevealContact),
+            view_accountability: own(ViewAccountability),
+        }
     }
 }
 
@@ -215,5 +274,15 @@ mod tests {
             authorize(&public, Permission::ViewDirectory, Party::Other).is_err(),
             "the public gets nothing by role"
         );
+    }
+
+    #[test]
+    fn the_menu_follows_the_table() {
+        let clerk = Capabilities::of(&actor(Role::UnitClerk, Some(5)));
+        assert!(clerk.create_problem && clerk.view_accountability && !clerk.manage_units && !clerk.view_all_cases);
+        let inspector = Capabilities::of(&actor(Role::Inspector, None));
+        assert!(!inspector.create_problem && inspector.view_inspections && inspector.view_all_cases);
+        let staff = Capabilities::of(&actor(Role::OfficeStaff, None));
+        assert!(staff.create_problem && staff.manage_campaigns && !staff.manage_accounts && !staff.import_files);
     }
 }

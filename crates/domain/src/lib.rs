@@ -28,6 +28,7 @@ pub mod problem;
 pub mod text;
 pub mod time;
 pub mod unit;
+pub mod visibility;
 pub mod wire;
 
 pub use error::{DomainError, DomainResult, Entity, FieldError, Issue, Rule};

@@ -6,11 +6,11 @@ use crate::Store;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::idempotency::{Created, IdempotencyKey};
-use crate::problems::get_visible;
+use crate::visibility;
 use chrono::{DateTime, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::attachment::{AttachmentMeta, check_upload};
-use rectify_domain::ids::{AttachmentId, CaseId, ProblemId, ProgressId};
+use rectify_domain::ids::{AttachmentId, CaseId, ProgressId, UnitId};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Rule};
 use sha2::{Digest, Sha256};
@@ -167,19 +167,13 @@ impl Store {
     /// A file, for whoever may see the problem it is evidence of or was found with (or its uploader, or the
     /// office, while it is not yet attached).
     pub async fn get_attachment(&self, actor: &Actor, id: AttachmentId) -> StoreResult<AttachmentFile> {
-        let t = self.light_thresholds().await?.value;
         let actor = actor.clone();
-        self.db.read(move |tx| Box::pin(async move { attachment_for(&mut tx.conn(), &actor, id, &t).await })).await
+        self.db.read(move |tx| Box::pin(async move { attachment_for(&mut tx.conn(), &actor, id).await })).await
     }
 }
 
 /// A file with its bytes, if `actor` may see it.
-async fn attachment_for(
-    c: &mut Conn<'_>,
-    actor: &Actor,
-    id: AttachmentId,
-    t: &rectify_domain::light::LightThresholds,
-) -> StoreResult<AttachmentFile> {
+async fn attachment_for(c: &mut Conn<'_>, actor: &Actor, id: AttachmentId) -> StoreResult<AttachmentFile> {
     record! {
         struct Row {
             id: i64,
@@ -189,7 +183,8 @@ async fn attachment_for(
             sha256: String,
             created_at: DateTime<Utc>,
             uploaded_by: Option<i64>,
-            problem_id: Option<i64>,
+            problem_unit: Option<UnitId> as Option<i64>,
+            problem_published: Option<bool>,
             finding_id: Option<i64>,
         }
     }
@@ -197,19 +192,23 @@ async fn attachment_for(
         .fetch_optional(
             Q::new(
                 "SELECT a.id, a.filename, a.content_type, a.size, a.sha256, a.created_at, a.uploaded_by, \
-                 COALESCE(p.problem_id, f.problem_id) AS problem_id, fa.finding_id \
+                 pr.unit_id AS problem_unit, pr.published AS problem_published, fa.finding_id \
                  FROM attachments a LEFT JOIN progress_attachments pa ON pa.attachment_id = a.id \
                  LEFT JOIN progress p ON p.id = pa.progress_id \
                  LEFT JOIN finding_attachments fa ON fa.attachment_id = a.id \
-                 LEFT JOIN findings f ON f.id = fa.finding_id WHERE a.id = $1",
+                 LEFT JOIN findings f ON f.id = fa.finding_id \
+                 LEFT JOIN problems pr ON pr.id = COALESCE(p.problem_id, f.problem_id) WHERE a.id = $1",
             )
             .bind(id),
         )
         .await?;
     let row = row.ok_or_else(|| DomainError::not_found(Entity::Attachment, id))?;
-    match row.problem_id {
-        Some(p) => {
-            get_visible(c, actor, ProblemId(p), t).await.map_err(|_| DomainError::not_found(Entity::Attachment, id))?;
+    match row.problem_unit {
+        // Evidence of a problem: whoever may see the problem.
+        Some(unit) => {
+            if !visibility::may_see_problem(c, actor, unit, row.problem_published.unwrap_or(false)).await? {
+                return Err(DomainError::not_found(Entity::Attachment, id).into());
+            }
         }
         None => {
             let own = actor.account_id.is_some() && row.uploaded_by == actor.account_id.map(|a| a.get());

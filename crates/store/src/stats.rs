@@ -205,7 +205,7 @@ impl Store {
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let scope = crate::problems::scope(&mut c, &actor).await?;
+                    let scope = crate::visibility::problems(&mut c, &actor).await?;
                     let units = expand_units(&mut c, &filter).await?;
                     let col = by.column();
                     let mut q =
@@ -301,7 +301,7 @@ impl Store {
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let scope = crate::problems::scope(&mut c, &actor).await?;
+                    let scope = crate::visibility::problems(&mut c, &actor).await?;
                     let units = expand_units(&mut c, &filter).await?;
                     let mut per_week = Vec::new();
                     for col in ["created_at", "closed_at"] {

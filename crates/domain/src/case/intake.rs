@@ -364,4 +364,3 @@ pub fn check_files(files: Vec<UploadedFile>) -> Result<Vec<CheckedFile>, DomainE
     }
     Ok(out)
 }
-

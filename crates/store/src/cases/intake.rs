@@ -35,7 +35,6 @@ pub struct CaseReceipt {
     pub tracking_code: String,
 }
 
-
 fn content_hash(content: &str) -> String {
     hex::encode(Sha256::digest(content.trim().as_bytes()))
 }

@@ -9,8 +9,8 @@ mod stats;
 mod track;
 
 pub use intake::{CaseReceipt, IntakeSession};
-pub use rectify_domain::case::UploadedFile;
 pub(crate) use links::{citizens_pending, link_cases, reply_to_source_cases};
+pub use rectify_domain::case::UploadedFile;
 pub use stats::{CaseGroupBy, CaseStats, CaseStatsGroup};
 pub use track::TrackView;
 
@@ -21,8 +21,9 @@ use crate::error::StoreResult;
 use crate::page::{Cursor, Page, PageRequest};
 use crate::pii::SealedContact;
 use crate::units;
+use crate::visibility;
 use chrono::{DateTime, NaiveDate, Utc};
-use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
+use rectify_domain::actor::{Actor, Party};
 use rectify_domain::case::{
     Case, CaseCourse, CaseEvent, CaseFlags, CaseParty, CaseState, CaseType, Channel, Citizen, ESCALATE_AFTER,
     Extension, ExtensionStatus, Satisfaction, VisitMethod,
@@ -195,12 +196,9 @@ impl CaseRow {
             self.visited_at.is_some(),
         );
         let extension = match (self.extension_due, self.extension_status, self.extension_requested_at) {
-            (Some(due), Some(status), Some(requested_at)) => Some(Extension {
-                due,
-                reason: self.extension_reason.clone().unwrap_or_default(),
-                requested_at,
-                status,
-            }),
+            (Some(due), Some(status), Some(requested_at)) => {
+                Some(Extension { due, reason: self.extension_reason.clone().unwrap_or_default(), requested_at, status })
+            }
             _ => None,
         };
         let shown = self.contact(vault)?.masked();
@@ -287,18 +285,6 @@ pub(crate) async fn assemble(c: &mut Conn<'_>, vault: &Keyring, r: CaseRow, toda
     r.into_case(vault, today, problems, files)
 }
 
-/// The units whose cases `actor` handles, or `None` for all (the office).
-pub(crate) async fn case_scope(c: &mut Conn<'_>, actor: &Actor) -> StoreResult<Option<Vec<UnitId>>> {
-    if authorize(actor, Permission::ViewAllCases, Party::Other).is_ok() {
-        return Ok(None);
-    }
-    Ok(Some(match (actor.role, actor.unit_id) {
-        (Role::UnitClerk, Some(u)) => vec![u],
-        (Role::UnitLeader, Some(u)) => units::subtree(c, u).await?,
-        _ => Vec::new(),
-    }))
-}
-
 /// How `actor` stands to a case.
 pub(crate) async fn case_party(c: &mut Conn<'_>, actor: &Actor, unit: Option<UnitId>) -> StoreResult<CaseParty> {
     if actor.role.is_office() {
@@ -314,10 +300,10 @@ pub(crate) async fn case_party(c: &mut Conn<'_>, actor: &Actor, unit: Option<Uni
 /// A case row the actor may see, or "not found".
 pub(crate) async fn visible_row(c: &mut Conn<'_>, actor: &Actor, id: CaseId) -> StoreResult<CaseRow> {
     let r = row(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Case, id))?;
-    match case_scope(c, actor).await? {
-        None => Ok(r),
-        Some(units) if r.unit_id.is_some_and(|u| units.contains(&u)) => Ok(r),
-        Some(_) => Err(DomainError::not_found(Entity::Case, id).into()),
+    if visibility::may_see_case(c, actor, r.unit_id).await? {
+        Ok(r)
+    } else {
+        Err(DomainError::not_found(Entity::Case, id).into())
     }
 }
 
@@ -536,7 +522,7 @@ impl Store {
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let scope = case_scope(&mut c, &actor).await?;
+                    let scope = crate::visibility::cases(&mut c, &actor).await?;
                     let mut q = Q::new(format!("SELECT {COLUMNS} FROM cases WHERE 1 = 1"));
                     push_conditions(&mut q, &f, scope.as_deref(), today);
                     if let Some(after) = &after {

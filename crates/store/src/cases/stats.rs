@@ -1,10 +1,11 @@
 //! Figures of cases (`/api/v1/stats/cases`): counts and KPIs by unit, channel, type and month.
 //! What each figure means is defined once, in `rectify_domain::figures::CaseTally`.
 
-use super::{CaseFilter, case_scope, push_conditions};
+use super::{CaseFilter, push_conditions};
 use crate::Store;
 use crate::db::{Q, record};
 use crate::error::StoreResult;
+use crate::visibility;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::{CaseType, Channel};
 use rectify_domain::figures::{CaseRates, CaseTally};
@@ -154,7 +155,7 @@ impl Store {
                          FROM cases WHERE 1 = 1"
                     ))
                     .bind(today);
-                    let scope = case_scope(&mut c, &actor).await?;
+                    let scope = visibility::cases(&mut c, &actor).await?;
                     push_conditions(&mut q, &f, scope.as_deref(), today);
                     q.push(&format!(" GROUP BY {col}"));
                     let rows: Vec<Row> = c.fetch_all(q).await?;

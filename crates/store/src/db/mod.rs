@@ -13,8 +13,8 @@ mod sqlite;
 
 pub use conn::{Conn, Record, Scalar, Tx};
 pub use query::{Q, ToValue, Value, like_pattern, set};
-pub use record::{BadStored, FromStored};
 pub(crate) use record::record;
+pub use record::{BadStored, FromStored};
 pub use sqlite::SqliteRecord;
 
 use crate::error::{StoreError, StoreResult};

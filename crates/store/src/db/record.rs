@@ -84,9 +84,8 @@ macro_rules! __record_field {
         $row.get::<_, $ty>(stringify!($field))?
     };
     (sqlite $row:ident, $field:ident, $ty:ty, $raw:ty) => {
-        <$ty as $crate::db::FromStored<$raw>>::from_stored($row.get::<_, $raw>(stringify!($field))?).map_err(|e| {
-            ::rusqlite::Error::FromSqlConversionFailure(0, ::rusqlite::types::Type::Text, Box::new(e))
-        })?
+        <$ty as $crate::db::FromStored<$raw>>::from_stored($row.get::<_, $raw>(stringify!($field))?)
+            .map_err(|e| ::rusqlite::Error::FromSqlConversionFailure(0, ::rusqlite::types::Type::Text, Box::new(e)))?
     };
 }
 

@@ -291,8 +291,6 @@ tuple_record!(A 0, B 1);
 tuple_record!(A 0, B 1, C 2);
 tuple_record!(A 0, B 1, C 2, D 3);
 
-
-
 #[cfg(test)]
 mod tests {
     #[test]

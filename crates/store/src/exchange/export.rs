@@ -3,11 +3,12 @@
 
 use super::UnitIndex;
 use crate::Store;
-use crate::cases::{CaseFilter, case_scope, push_conditions as push_case_conditions};
+use crate::cases::{CaseFilter, push_conditions as push_case_conditions};
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::pii::SealedContact;
-use crate::problems::{ProblemFilter, expand_units, push_conditions, scope};
+use crate::problems::{ProblemFilter, expand_units, push_conditions};
+use crate::visibility;
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::{CaseState, CaseType, Channel, Satisfaction};
@@ -156,7 +157,7 @@ async fn problem_subquery(
     t: &LightThresholds,
     select: &str,
 ) -> StoreResult<Q> {
-    let scope = scope(c, actor).await?;
+    let scope = visibility::problems(c, actor).await?;
     let units = expand_units(c, f).await?;
     let mut q = Q::new(format!("{select} IN (SELECT id FROM problems WHERE 1 = 1"));
     push_conditions(&mut q, f, units.as_deref(), &scope, t);
@@ -264,7 +265,7 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
         ExportRequest::People => Lines::People(people_lines(c, &index).await?),
         ExportRequest::Problems(f) => Lines::Problems(problem_lines(c, &actor, &f, &t, &index).await?),
         ExportRequest::Cases { filter, .. } => {
-            let scope = case_scope(c, &actor).await?;
+            let scope = visibility::cases(c, &actor).await?;
             let mut q = Q::new(
                 "SELECT id, ref AS reference, tracking_code, channel, type AS case_type, title, content, \
                  citizen_name, phone, unit_id, state, received_at, due_on, replied_at, answer, \

@@ -1,6 +1,7 @@
 //! Measures of a problem: added and changed one at a time, each change in the history.
 
-use super::{get_visible, refresh_due};
+use super::get_visible;
+use super::refresh_due;
 use crate::Store;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;

@@ -21,8 +21,9 @@ use crate::page::{Cursor, Page, PageRequest};
 use crate::people::require_live_person;
 use crate::units::{self, require_live};
 use crate::versioned::{self, archive_action};
+use crate::visibility;
 use chrono::{DateTime, NaiveDate, Utc};
-use rectify_domain::actor::{Actor, Permission, Role, authorize};
+use rectify_domain::actor::{Actor, Permission, authorize};
 use rectify_domain::figures::CloseBasis;
 use rectify_domain::history::HistoryEntry;
 use rectify_domain::ids::{MeasureId, PersonId, ProblemId, UnitId};
@@ -126,18 +127,6 @@ pub(crate) async fn get(c: &mut Conn<'_>, id: ProblemId, t: &LightThresholds) ->
     Ok(Some(p))
 }
 
-/// What the actor may see of the ledger.
-pub(crate) async fn scope(c: &mut Conn<'_>, actor: &Actor) -> StoreResult<Scope> {
-    if authorize(actor, Permission::ViewAllProblems, rectify_domain::actor::Party::Other).is_ok() {
-        return Ok(Scope::All);
-    }
-    Ok(match (actor.role, actor.unit_id) {
-        (Role::UnitClerk, Some(u)) => Scope::Units(vec![u]),
-        (Role::UnitLeader, Some(u)) => Scope::Units(units::subtree(c, u).await?),
-        _ => Scope::PublishedOnly,
-    })
-}
-
 /// A problem the actor may see, or "not found" (a hidden problem does not admit it exists).
 pub(crate) async fn get_visible(
     c: &mut Conn<'_>,
@@ -146,7 +135,7 @@ pub(crate) async fn get_visible(
     t: &LightThresholds,
 ) -> StoreResult<Problem> {
     let p = get(c, id, t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
-    if scope(c, actor).await?.allows(p.unit_id, p.published) {
+    if visibility::may_see_problem(c, actor, p.unit_id, p.published).await? {
         Ok(p)
     } else {
         Err(DomainError::not_found(Entity::Problem, id).into())
@@ -425,7 +414,7 @@ impl Store {
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let scope = scope(&mut c, &actor).await?;
+                    let scope = crate::visibility::problems(&mut c, &actor).await?;
                     let units = expand_units(&mut c, &f).await?;
                     let mut q = Q::new(format!("SELECT {COLUMNS} FROM problems WHERE 1 = 1"));
                     push_conditions(&mut q, &f, units.as_deref(), &scope, &t);

@@ -2,7 +2,8 @@
 //! A problem made from citizen cases is closed off only with each reachable citizen's
 //! satisfaction (or a recorded reason), and its close-off answers those citizens.
 
-use super::{get, get_visible, problem_change, progress::evidence_count};
+use super::get_visible;
+use super::{get, problem_change, progress::evidence_count};
 use crate::Store;
 use crate::cases::{citizens_pending, reply_to_source_cases};
 use crate::db::set;

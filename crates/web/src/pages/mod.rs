@@ -27,7 +27,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
 use rectify_domain::DomainError;
-use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::actor::{Actor, Capabilities};
 use rectify_store::StoreError;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -101,17 +101,9 @@ fn csrf_of(session: &str) -> String {
     hex::encode(Sha256::digest(format!("rectify-csrf\n{session}").as_bytes()))[..32].to_owned()
 }
 
-/// Whether the actor may write a problem anywhere: the office for any unit, a unit's staff for
-/// their own. The new-problem form is for them only.
+/// Whether the actor may write a problem for some unit (the new-problem form is for them only).
 pub(crate) fn may_create_problem(actor: &Actor) -> bool {
-    let party = if actor.role.is_office() {
-        Party::Office
-    } else if actor.role.is_unit_bound() {
-        Party::OwnerUnit
-    } else {
-        Party::Other
-    };
-    authorize(actor, Permission::CreateProblem, party).is_ok()
+    Capabilities::of(actor).create_problem
 }
 
 /// The signed-in user as pages show it, with what the permission table lets them open.
@@ -120,34 +112,15 @@ struct UserView<'a> {
     username: &'a str,
     role: &'a str,
     unit_id: Option<String>,
-    can: BTreeMap<&'static str, bool>,
+    can: Capabilities,
 }
 
 fn user_view(actor: &Actor) -> UserView<'_> {
-    let office = |p| authorize(actor, p, Party::Office).is_ok();
-    let anywhere = |p| authorize(actor, p, Party::Other).is_ok();
-    let can = BTreeMap::from([
-        ("manage_units", office(Permission::ManageUnits)),
-        ("manage_people", office(Permission::ManagePeople)),
-        ("manage_campaigns", office(Permission::ManageCampaigns)),
-        ("manage_calendar", office(Permission::ManageCalendar)),
-        ("manage_accounts", office(Permission::ManageAccounts)),
-        ("register_case", office(Permission::RegisterCase)),
-        ("create_problem", may_create_problem(actor)),
-        ("view_all_cases", anywhere(Permission::ViewAllCases)),
-        ("view_directory", anywhere(Permission::ViewDirectory)),
-        ("view_inspections", anywhere(Permission::ViewInspections)),
-        ("import_files", office(Permission::ImportFiles)),
-        ("manage_bulletins", office(Permission::ManageBulletins)),
-        ("reveal_contact", office(Permission::RevealContact)),
-        // Office roles, and unit staff for their own unit's records.
-        ("view_accountability", office(Permission::ViewAccountability) || actor.role.is_unit_bound()),
-    ]);
     UserView {
         username: &actor.username,
         role: actor.role.as_str(),
         unit_id: actor.unit_id.map(|u| u.to_string()),
-        can,
+        can: Capabilities::of(actor),
     }
 }
 
