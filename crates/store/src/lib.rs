@@ -32,7 +32,7 @@ pub mod synthetic;
 pub mod testing;
 pub mod units;
 mod versioned;
-mod visibility;
+pub mod visibility;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use db::{Backend, Db};

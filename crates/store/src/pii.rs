@@ -5,12 +5,9 @@
 //! reason and the audit chain records.
 
 use crate::Store;
-use crate::cases::visible_row;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult};
-use rectify_domain::actor::{Actor, Party, Permission, authorize};
-use rectify_domain::ids::CaseId;
-use rectify_domain::privacy::{Contact, RevealRequest};
+use rectify_domain::privacy::Contact;
 use rectify_vault::{Keyring, is_sealed, key_id_of};
 
 pub(crate) const NAME: &str = "cases.citizen_name";
@@ -343,41 +340,6 @@ impl Store {
                         c.execute(Q::new("DELETE FROM pii_keys WHERE key_id = $1").bind(id.as_str())).await?;
                     }
                     Ok(())
-                })
-            })
-            .await
-    }
-
-    /// A case's contact details in full, for the office, with the stated reason recorded in the
-    /// audit chain in the same transaction (no record, no reveal).
-    pub async fn reveal_contact(&self, actor: &Actor, id: CaseId, req: &RevealRequest) -> StoreResult<Contact> {
-        let reason = req.reason()?;
-        authorize(actor, Permission::RevealContact, Party::Other)?;
-        let (actor, now, vault) = (actor.clone(), self.now(), self.vault.clone());
-        self.db
-            .write(move |tx| {
-                Box::pin(async move {
-                    let mut c = tx.conn();
-                    let r = visible_row(&mut c, &actor, id).await?;
-                    let contact = r.sealed_contact().open(&vault)?;
-                    let shown: Vec<&str> = [
-                        ("name", contact.name.is_some()),
-                        ("phone", contact.phone.is_some()),
-                        ("email", contact.email.is_some()),
-                        ("location", contact.location.is_some()),
-                    ]
-                    .into_iter()
-                    .filter_map(|(f, present)| present.then_some(f))
-                    .collect();
-                    let event = crate::audit::Event {
-                        actor: &actor.username,
-                        kind: "reveal",
-                        subject: format!("case:{id}"),
-                        action: "reveal_contact",
-                        payload: serde_json::json!({ "reason": reason, "fields": shown }),
-                    };
-                    crate::audit::append(&mut c, now, event).await?;
-                    Ok(contact)
                 })
             })
             .await

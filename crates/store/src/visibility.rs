@@ -5,11 +5,29 @@
 
 use crate::db::Conn;
 use crate::error::StoreResult;
-use crate::problems::Scope;
 use crate::units;
 use rectify_domain::actor::Actor;
 use rectify_domain::ids::UnitId;
 use rectify_domain::visibility::{Reach, Records, reach};
+
+/// What part of the ledger an actor may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    /// These units' problems, and every published one.
+    Units(Vec<UnitId>),
+    PublishedOnly,
+}
+
+impl Scope {
+    pub fn allows(&self, unit: UnitId, published: bool) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Units(units) => published || units.contains(&unit),
+            Scope::PublishedOnly => published,
+        }
+    }
+}
 
 /// The units whose records of a kind `actor` sees: `None` for all.
 pub(crate) async fn units(c: &mut Conn<'_>, actor: &Actor, records: Records) -> StoreResult<Option<Vec<UnitId>>> {

@@ -1,6 +1,7 @@
 //! Citizen cases: registration on every channel, the loop through a unit's reply to the
 //! citizen's satisfaction, tracking by the citizen, links into the ledger, and figures.
 
+mod contact;
 pub(crate) mod flow;
 pub(crate) mod intake;
 mod links;

@@ -2,6 +2,7 @@
 //! and the list behind it always select the same rows.
 
 use crate::db::{Q, like_pattern};
+use crate::visibility::Scope;
 use rectify_domain::ids::{BatchId, CampaignId, PersonId, UnitId};
 use rectify_domain::light::{Light, LightThresholds};
 use rectify_domain::problem::{Level, ProblemState, ProblemType};
@@ -25,25 +26,6 @@ pub struct ProblemFilter {
     pub q: Option<String>,
     pub published: Option<bool>,
     pub include_archived: bool,
-}
-
-/// What part of the ledger an actor may see.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    All,
-    /// These units' problems, and every published one.
-    Units(Vec<UnitId>),
-    PublishedOnly,
-}
-
-impl Scope {
-    pub fn allows(&self, unit: UnitId, published: bool) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Units(units) => published || units.contains(&unit),
-            Scope::PublishedOnly => published,
-        }
-    }
 }
 
 /// `state IN (open, in_progress)`: the states that are lit (see `ProblemState::is_lit`).

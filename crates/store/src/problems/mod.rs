@@ -8,8 +8,9 @@ mod transitions;
 pub(crate) use progress::append as append_progress;
 pub(crate) use transitions::{Move, fire_in, record_imported_state};
 
+pub use crate::visibility::Scope;
+pub use filter::ProblemFilter;
 pub(crate) use filter::push_conditions;
-pub use filter::{ProblemFilter, Scope};
 
 use crate::Store;
 use crate::campaigns::{get_batch, require_live_campaign};
