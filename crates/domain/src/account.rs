@@ -114,7 +114,10 @@ fn check_role_unit(p: &mut Problems, role: Option<Role>, unit: Option<UnitId>) -
         return None;
     };
     if role == Role::Public {
-        p.push("role", Issue::NotOneOf { expected: Role::ALL.iter().map(|r| r.as_str().to_owned()).collect() });
+        p.push(
+            "role",
+            Issue::NotOneOf { expected: Role::ACCOUNT_ROLES.iter().map(|r| r.as_str().to_owned()).collect() },
+        );
         return None;
     }
     if role.is_unit_bound() && unit.is_none() {

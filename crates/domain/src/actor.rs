@@ -4,48 +4,31 @@
 
 use crate::error::DomainError;
 use crate::ids::{AccountId, UnitId};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 督导办管理员: everything, including accounts and the calendar.
-    OfficeAdmin,
-    /// 督导办工作人员: runs campaigns, assigns, verifies and closes off.
-    OfficeStaff,
-    /// 单位负责人: answers for a unit and its sub-units.
-    UnitLeader,
-    /// 单位联络员: reports the unit's progress.
-    UnitClerk,
-    /// 督查员 / 行风监督员: inspects and collects opinions.
-    Inspector,
-    /// 评议代表: scores units in democratic evaluations.
-    Evaluator,
-    /// The anonymous public (a citizen acting through a tracking code). Never an account's role.
-    Public,
+crate::wire_enum! {
+    pub enum Role: "role" {
+        /// 督导办管理员: everything, including accounts and the calendar.
+        OfficeAdmin = "office_admin",
+        /// 督导办工作人员: runs campaigns, assigns, verifies and closes off.
+        OfficeStaff = "office_staff",
+        /// 单位负责人: answers for a unit and its sub-units.
+        UnitLeader = "unit_leader",
+        /// 单位联络员: reports the unit's progress.
+        UnitClerk = "unit_clerk",
+        /// 督查员 / 行风监督员: inspects and collects opinions.
+        Inspector = "inspector",
+        /// 评议代表: scores units in democratic evaluations.
+        Evaluator = "evaluator",
+        /// The anonymous public (a citizen acting through a tracking code). Never an account's role.
+        Public = "public",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
+    /// The roles an account or a token may have: every role but the public's.
+    pub const ACCOUNT_ROLES: [Role; 6] =
         [Role::OfficeAdmin, Role::OfficeStaff, Role::UnitLeader, Role::UnitClerk, Role::Inspector, Role::Evaluator];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::OfficeAdmin => "office_admin",
-            Role::OfficeStaff => "office_staff",
-            Role::UnitLeader => "unit_leader",
-            Role::UnitClerk => "unit_clerk",
-            Role::Inspector => "inspector",
-            Role::Evaluator => "evaluator",
-            Role::Public => "public",
-        }
-    }
-
-    /// An account role (the public is not one).
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
 
     pub fn is_office(self) -> bool {
         matches!(self, Role::OfficeAdmin | Role::OfficeStaff)

@@ -42,12 +42,12 @@ pub struct MakeupDay {
     pub date: NaiveDate,
 }
 
-/// What a single date is on the official calendar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DayKind {
-    Holiday,
-    Workday,
+crate::wire_enum! {
+    /// What a single date is on the official calendar.
+    pub enum DayKind: "day_kind" {
+        Holiday = "holiday",
+        Workday = "workday",
+    }
 }
 
 /// One dated entry of a loaded notice, the unit the store keeps.

@@ -17,31 +17,13 @@ use crate::unit::UnitKind;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-/// What a file holds (`rectify import KIND FILE`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ImportKind {
-    Units,
-    People,
-    Problems,
-    Cases,
-}
-
-impl ImportKind {
-    pub const ALL: [ImportKind; 4] = [ImportKind::Units, ImportKind::People, ImportKind::Problems, ImportKind::Cases];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImportKind::Units => "units",
-            ImportKind::People => "people",
-            ImportKind::Problems => "problems",
-            ImportKind::Cases => "cases",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ImportKind> {
-        ImportKind::ALL.into_iter().find(|k| k.as_str() == s)
+crate::wire_enum! {
+    /// What a file holds (`rectify import KIND FILE`). Its labels are the files pages' own.
+    pub enum ImportKind: "files.kind" {
+        Units = "units",
+        People = "people",
+        Problems = "problems",
+        Cases = "cases",
     }
 }
 

@@ -11,29 +11,13 @@ use crate::problem::ProblemState;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Light {
+crate::wire_enum! {
     // Declared in order of urgency so that `max` picks the worst light.
-    Green,
-    Yellow,
-    Red,
-}
-
-impl Light {
-    pub const ALL: [Light; 3] = [Light::Green, Light::Yellow, Light::Red];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Light::Green => "green",
-            Light::Yellow => "yellow",
-            Light::Red => "red",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Light> {
-        Light::ALL.into_iter().find(|l| l.as_str() == s)
+    #[derive(PartialOrd, Ord)]
+    pub enum Light: "light" {
+        Green = "green",
+        Yellow = "yellow",
+        Red = "red",
     }
 }
 

@@ -6,6 +6,14 @@
 use crate::ids::UnitId;
 
 crate::wire_enum! {
+    /// How a notice is delivered.
+    pub enum NoticeChannel: "notice_channel" {
+        Email = "email",
+        Sms = "sms",
+    }
+}
+
+crate::wire_enum! {
     /// The messages Rectify sends. Each has a subject and a body in the catalog; `{name}` in the
     /// text is filled from the notice's parameters.
     pub enum NoticeTemplate: "notice" {

@@ -8,28 +8,12 @@ use crate::text;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum PersonKind {
-    /// 干部/工作人员 of a unit.
-    #[serde(alias = "干部", alias = "工作人员")]
-    Staff,
-    /// An appointed outside supervisor.
-    #[serde(alias = "监督员", alias = "督查员")]
-    Supervisor,
-}
-
-impl PersonKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PersonKind::Staff => "staff",
-            PersonKind::Supervisor => "supervisor",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<PersonKind> {
-        [PersonKind::Staff, PersonKind::Supervisor].into_iter().find(|k| k.as_str() == s)
+crate::wire_enum! {
+    pub enum PersonKind: "person_kind" {
+        /// 干部/工作人员 of a unit.
+        Staff = "staff" | "干部" | "工作人员",
+        /// An appointed outside supervisor.
+        Supervisor = "supervisor" | "监督员" | "督查员",
     }
 }
 

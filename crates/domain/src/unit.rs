@@ -8,77 +8,26 @@ use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    /// 区/县 and their leadership bodies.
-    #[serde(alias = "区", alias = "县")]
-    District,
-    /// Supervising office (督导办, 作风办, 纪委, 纠风办 …).
-    #[serde(alias = "督导办")]
-    Office,
-    /// 机关部门 (bureaus, committees).
-    #[serde(alias = "机关部门", alias = "部门")]
-    Department,
-    #[serde(alias = "街道")]
-    Street,
-    #[serde(alias = "乡镇", alias = "乡", alias = "镇")]
-    Township,
-    #[serde(alias = "社区")]
-    Community,
-    #[serde(alias = "村")]
-    Village,
-    /// 站所: police stations, tax offices, land offices …
-    #[serde(alias = "站所")]
-    Station,
-    /// 窗口 of a service centre.
-    #[serde(alias = "窗口")]
-    Window,
-    #[serde(alias = "科室")]
-    Section,
-    /// Public utilities run as enterprises (供电, 自来水).
-    #[serde(alias = "企业")]
-    Enterprise,
-    #[serde(alias = "其他")]
-    Other,
-}
-
-impl UnitKind {
-    pub const ALL: [UnitKind; 12] = [
-        UnitKind::District,
-        UnitKind::Office,
-        UnitKind::Department,
-        UnitKind::Street,
-        UnitKind::Township,
-        UnitKind::Community,
-        UnitKind::Village,
-        UnitKind::Station,
-        UnitKind::Window,
-        UnitKind::Section,
-        UnitKind::Enterprise,
-        UnitKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::District => "district",
-            UnitKind::Office => "office",
-            UnitKind::Department => "department",
-            UnitKind::Street => "street",
-            UnitKind::Township => "township",
-            UnitKind::Community => "community",
-            UnitKind::Village => "village",
-            UnitKind::Station => "station",
-            UnitKind::Window => "window",
-            UnitKind::Section => "section",
-            UnitKind::Enterprise => "enterprise",
-            UnitKind::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<UnitKind> {
-        UnitKind::ALL.into_iter().find(|k| k.as_str() == s)
+crate::wire_enum! {
+    pub enum UnitKind: "unit_kind" {
+        /// 区/县 and their leadership bodies.
+        District = "district" | "区" | "县",
+        /// Supervising office (督导办, 作风办, 纪委, 纠风办 …).
+        Office = "office" | "督导办",
+        /// 机关部门 (bureaus, committees).
+        Department = "department" | "机关部门" | "部门",
+        Street = "street" | "街道",
+        Township = "township" | "乡镇" | "乡" | "镇",
+        Community = "community" | "社区",
+        Village = "village" | "村",
+        /// 站所: police stations, tax offices, land offices …
+        Station = "station" | "站所",
+        /// 窗口 of a service centre.
+        Window = "window" | "窗口",
+        Section = "section" | "科室",
+        /// Public utilities run as enterprises (供电, 自来水).
+        Enterprise = "enterprise" | "企业",
+        Other = "other" | "其他",
     }
 }
 

@@ -1,22 +1,69 @@
-//! The words of the domain's enums as offices write them: the Chinese label an export writes,
-//! the API's snake_case word, and the synonyms found in real ledgers. The domain's own words
-//! are not changed; what is missing there lives here.
+//! The words of the domain's enums as offices write them: the label an export writes (the
+//! catalog's Chinese, as the pages show it), the API's snake_case word, and the synonyms found in
+//! real ledgers, the labels of earlier versions among them, so files exported before still read.
 
 use rectify_domain::case::{CaseState, CaseType, Channel, Satisfaction};
 use rectify_domain::light::Light;
 use rectify_domain::person::PersonKind;
 use rectify_domain::problem::{Level, ProblemState, ProblemType};
 use rectify_domain::unit::UnitKind;
+use rectify_domain::wire::Wire;
+use rectify_i18n::Lang;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// An enum read from and written to a cell.
-pub(crate) trait Word: Copy + 'static {
-    const ALL: &'static [Self];
+pub(crate) trait Word: Wire + PartialEq {
     /// Other words for a value, beyond its label and its API word.
-    const SYNONYMS: &'static [(&'static str, Self)] = &[];
-    /// The API's word (`in_progress`).
-    fn api(self) -> &'static str;
+    const SYNONYMS: &'static [(&'static str, Self)];
+    /// Its words, gathered once.
+    fn words() -> &'static Words<Self>;
+
     /// The Chinese label an export writes (`整改中`).
-    fn label(self) -> &'static str;
+    fn label(self) -> &'static str {
+        Self::words().label(self)
+    }
+}
+
+/// The labels of an enum and every word that names a value, as compared.
+pub(crate) struct Words<T: 'static> {
+    labels: Vec<(T, &'static str)>,
+    by_word: HashMap<String, T>,
+}
+
+impl<T: Word> Words<T> {
+    fn build() -> Words<T> {
+        let catalog = rectify_i18n::catalog();
+        let labels: Vec<(T, &'static str)> =
+            T::all().iter().map(|v| (*v, catalog.get(&v.label_key(), Lang::Zh).unwrap_or(v.as_str()))).collect();
+        // A value's own words come first, in declaration order; then the synonyms.
+        let mut by_word = HashMap::new();
+        for (v, label) in &labels {
+            by_word.entry(v.as_str().to_owned()).or_insert(*v);
+            by_word.entry(normalize(label)).or_insert(*v);
+        }
+        for (word, v) in T::SYNONYMS {
+            by_word.entry(normalize(word)).or_insert(*v);
+        }
+        Words { labels, by_word }
+    }
+
+    fn label(&self, value: T) -> &'static str {
+        self.labels.iter().find(|(v, _)| *v == value).map_or(value.as_str(), |(_, l)| l)
+    }
+}
+
+/// Declares an enum's synonyms and gathers its words once.
+macro_rules! words {
+    ($t:ty, [$(($word:literal, $value:expr)),* $(,)?]) => {
+        impl Word for $t {
+            const SYNONYMS: &'static [(&'static str, Self)] = &[$(($word, $value)),*];
+            fn words() -> &'static Words<Self> {
+                static WORDS: OnceLock<Words<$t>> = OnceLock::new();
+                WORDS.get_or_init(Words::build)
+            }
+        }
+    };
 }
 
 /// A cell's word as compared: no spaces, brackets or separating punctuation
@@ -35,18 +82,14 @@ pub(crate) fn normalize(word: &str) -> String {
 }
 
 pub(crate) fn parse<T: Word>(word: &str) -> Option<T> {
-    let w = normalize(word);
-    T::ALL
-        .iter()
-        .copied()
-        .find(|v| v.api() == w || normalize(v.label()) == w)
-        .or_else(|| T::SYNONYMS.iter().find(|(s, _)| normalize(s) == w).map(|(_, v)| *v))
+    T::words().by_word.get(&normalize(word)).copied()
 }
 
 /// The words a cell may hold, for `Issue::NotOneOf`: the labels, then the API's words.
 pub(crate) fn expected<T: Word>() -> Vec<String> {
-    let labels = T::ALL.iter().map(|v| v.label().to_owned());
-    labels.chain(T::ALL.iter().map(|v| v.api().to_owned())).collect()
+    let words = T::words();
+    let labels = words.labels.iter().map(|(_, l)| (*l).to_owned());
+    labels.chain(words.labels.iter().map(|(v, _)| v.as_str().to_owned())).collect()
 }
 
 /// Yes and no, as ticked, typed or exported.
@@ -64,11 +107,11 @@ pub(crate) fn bool_label(value: bool) -> &'static str {
     if value { "是" } else { "否" }
 }
 
-impl Word for ProblemState {
-    const ALL: &'static [Self] = &ProblemState::ALL;
-    // 已完成 / 已整改 is the unit's word that the work is done: reported, waiting for the
-    // office's verification; only 销号 is the office's close-off.
-    const SYNONYMS: &'static [(&'static str, Self)] = &[
+// 已完成 / 已整改 is the unit's word that the work is done: reported, waiting for the office's
+// verification; only 销号 is the office's close-off.
+words!(
+    ProblemState,
+    [
         ("未整改", ProblemState::Open),
         ("未开始", ProblemState::Open),
         ("正在整改", ProblemState::InProgress),
@@ -77,7 +120,7 @@ impl Word for ProblemState {
         ("持续整改", ProblemState::InProgress),
         ("未完成", ProblemState::InProgress),
         ("基本完成", ProblemState::InProgress),
-        ("已整改待验收", ProblemState::Reported),
+        ("已整改", ProblemState::Reported),
         ("待验收", ProblemState::Reported),
         ("整改完成", ProblemState::Reported),
         ("已完成", ProblemState::Reported),
@@ -85,71 +128,39 @@ impl Word for ProblemState {
         ("已办结", ProblemState::Reported),
         ("销号", ProblemState::Closed),
         ("已销号", ProblemState::Closed),
-    ];
-    fn api(self) -> &'static str {
-        self.as_str()
-    }
-    fn label(self) -> &'static str {
-        match self {
-            ProblemState::Open => "待整改",
-            ProblemState::InProgress => "整改中",
-            ProblemState::Reported => "已整改",
-            ProblemState::Closed => "已销号",
-        }
-    }
-}
+    ]
+);
 
-impl Word for ProblemType {
-    const ALL: &'static [Self] = &ProblemType::ALL;
-    const SYNONYMS: &'static [(&'static str, Self)] = &[
+words!(
+    ProblemType,
+    [
         ("立即整改", ProblemType::Immediate),
         ("即知即改", ProblemType::Immediate),
         ("长期整改", ProblemType::LongTerm),
         ("长期", ProblemType::LongTerm),
         ("制度建设", ProblemType::Institutional),
-    ];
-    fn api(self) -> &'static str {
-        self.as_str()
-    }
-    fn label(self) -> &'static str {
-        match self {
-            ProblemType::Immediate => "立行立改",
-            ProblemType::TimeLimited => "限期整改",
-            ProblemType::LongTerm => "长期坚持",
-            ProblemType::Institutional => "建章立制",
-        }
-    }
-}
+    ]
+);
 
-impl Word for Level {
-    const ALL: &'static [Self] = &Level::ALL;
-    const SYNONYMS: &'static [(&'static str, Self)] = &[
+words!(
+    Level,
+    [
         ("领导班子", Level::LeadershipTeam),
         ("班子层面", Level::LeadershipTeam),
         ("领导班子成员", Level::TeamMember),
         ("单位层面", Level::Unit),
         ("干部个人", Level::Individual),
         ("个人层面", Level::Individual),
-    ];
-    fn api(self) -> &'static str {
-        self.as_str()
-    }
-    fn label(self) -> &'static str {
-        match self {
-            Level::LeadershipTeam => "班子",
-            Level::TeamMember => "班子成员",
-            Level::Unit => "单位",
-            Level::Individual => "个人",
-        }
-    }
-}
+    ]
+);
 
-impl Word for UnitKind {
-    const ALL: &'static [Self] = &UnitKind::ALL;
-    const SYNONYMS: &'static [(&'static str, Self)] = &[
+words!(
+    UnitKind,
+    [
         ("区", UnitKind::District),
         ("县", UnitKind::District),
         ("县区", UnitKind::District),
+        ("督导办", UnitKind::Office),
         ("作风办", UnitKind::Office),
         ("部门", UnitKind::Department),
         ("乡", UnitKind::Township),
@@ -157,52 +168,26 @@ impl Word for UnitKind {
         ("村委会", UnitKind::Village),
         ("居委会", UnitKind::Community),
         ("基层站所", UnitKind::Station),
-    ];
-    fn api(self) -> &'static str {
-        self.as_str()
-    }
-    fn label(self) -> &'static str {
-        match self {
-            UnitKind::District => "区县",
-            UnitKind::Office => "督导办",
-            UnitKind::Department => "机关部门",
-            UnitKind::Street => "街道",
-            UnitKind::Township => "乡镇",
-            UnitKind::Community => "社区",
-            UnitKind::Village => "村",
-            UnitKind::Station => "站所",
-            UnitKind::Window => "窗口",
-            UnitKind::Section => "科室",
-            UnitKind::Enterprise => "企业",
-            UnitKind::Other => "其他",
-        }
-    }
-}
+    ]
+);
 
-impl Word for PersonKind {
-    const ALL: &'static [Self] = &[PersonKind::Staff, PersonKind::Supervisor];
-    const SYNONYMS: &'static [(&'static str, Self)] = &[
+words!(
+    PersonKind,
+    [
         ("干部", PersonKind::Staff),
+        ("监督员", PersonKind::Supervisor),
         ("督查员", PersonKind::Supervisor),
         ("行风监督员", PersonKind::Supervisor),
         ("作风督查员", PersonKind::Supervisor),
         ("效能督查员", PersonKind::Supervisor),
         ("特邀廉政监察员", PersonKind::Supervisor),
-    ];
-    fn api(self) -> &'static str {
-        self.as_str()
-    }
-    fn label(self) -> &'static str {
-        match self {
-            PersonKind::Staff => "工作人员",
-            PersonKind::Supervisor => "监督员",
-        }
-    }
-}
+    ]
+);
 
-impl Word for Channel {
-    const ALL: &'static [Self] = &Channel::ALL;
-    const SYNONYMS: &'static [(&'static str, Self)] = &[
+words!(
+    Channel,
+    [
+        ("网上", Channel::Web),
         ("留言板", Channel::Web),
         ("网站", Channel::Web),
         ("网络", Channel::Web),
@@ -212,80 +197,23 @@ impl Word for Channel {
         ("信件", Channel::Letter),
         ("邮件", Channel::Email),
         ("信箱", Channel::Mailbox),
+        ("来访", Channel::Visit),
         ("大走访", Channel::Visit),
         ("问卷调查", Channel::Questionnaire),
+        ("转办", Channel::Referral),
         ("交办", Channel::Referral),
         ("媒体", Channel::Media),
         ("督查", Channel::Inspection),
-    ];
-    fn api(self) -> &'static str {
-        self.as_str()
-    }
-    fn label(self) -> &'static str {
-        self.label_zh()
-    }
-}
+    ]
+);
 
-impl Word for CaseType {
-    const ALL: &'static [Self] = &CaseType::ALL;
-    const SYNONYMS: &'static [(&'static str, Self)] =
-        &[("意见建议", CaseType::Suggestion), ("意见", CaseType::Suggestion)];
-    fn api(self) -> &'static str {
-        self.as_str()
-    }
-    fn label(self) -> &'static str {
-        self.label_zh()
-    }
-}
+words!(CaseType, [("意见建议", CaseType::Suggestion), ("意见", CaseType::Suggestion)]);
 
-impl Word for Satisfaction {
-    const ALL: &'static [Self] = &Satisfaction::ALL;
-    const SYNONYMS: &'static [(&'static str, Self)] = &[("很满意", Satisfaction::VerySatisfied)];
-    fn api(self) -> &'static str {
-        self.as_str()
-    }
-    fn label(self) -> &'static str {
-        match self {
-            Satisfaction::VerySatisfied => "非常满意",
-            Satisfaction::Satisfied => "满意",
-            Satisfaction::BasicallySatisfied => "基本满意",
-            Satisfaction::Unsatisfied => "不满意",
-            Satisfaction::VeryUnsatisfied => "非常不满意",
-        }
-    }
-}
+words!(Satisfaction, [("很满意", Satisfaction::VerySatisfied)]);
 
-impl Word for CaseState {
-    const ALL: &'static [Self] = &CaseState::ALL;
-    fn api(self) -> &'static str {
-        self.as_str()
-    }
-    fn label(self) -> &'static str {
-        match self {
-            CaseState::Received => "已登记",
-            CaseState::Accepted => "已受理",
-            CaseState::Declined => "不予受理",
-            CaseState::Assigned => "已派单",
-            CaseState::InProgress => "办理中",
-            CaseState::Replied => "已答复",
-            CaseState::Closed => "已办结",
-        }
-    }
-}
+words!(CaseState, []);
 
-impl Word for Light {
-    const ALL: &'static [Self] = &Light::ALL;
-    fn api(self) -> &'static str {
-        self.as_str()
-    }
-    fn label(self) -> &'static str {
-        match self {
-            Light::Green => "绿灯",
-            Light::Yellow => "黄灯",
-            Light::Red => "红灯",
-        }
-    }
-}
+words!(Light, []);
 
 #[cfg(test)]
 mod tests {
@@ -304,10 +232,10 @@ mod tests {
 
     #[test]
     fn labels_read_back_and_are_unique() {
-        fn check<T: Word + PartialEq + std::fmt::Debug>() {
-            for v in T::ALL {
+        fn check<T: Word + std::fmt::Debug>() {
+            for v in T::all() {
                 assert_eq!(parse::<T>(v.label()), Some(*v));
-                assert_eq!(parse::<T>(v.api()), Some(*v));
+                assert_eq!(parse::<T>(v.as_str()), Some(*v));
             }
         }
         check::<ProblemState>();
@@ -320,6 +248,18 @@ mod tests {
         check::<Satisfaction>();
         check::<CaseState>();
         check::<Light>();
+    }
+
+    /// Files exported before the labels were the catalog's still read back.
+    #[test]
+    fn earlier_labels_still_read() {
+        assert_eq!(Channel::Referral.label(), "上级交办");
+        assert_eq!(parse::<ProblemState>("已整改"), Some(ProblemState::Reported));
+        assert_eq!(parse::<UnitKind>("督导办"), Some(UnitKind::Office));
+        assert_eq!(parse::<PersonKind>("监督员"), Some(PersonKind::Supervisor));
+        for (old, c) in [("网上", Channel::Web), ("来访", Channel::Visit), ("转办", Channel::Referral)] {
+            assert_eq!(parse::<Channel>(old), Some(c));
+        }
     }
 
     #[test]

@@ -105,6 +105,11 @@ pub fn label<T: Wire>(value: T, lang: Lang) -> String {
     catalog().text(&value.label_key(), lang, &[])
 }
 
+/// The label of the value of `T` named `name` (a wire name or an alias), if it names one.
+pub fn label_of<T: Wire>(name: &str, lang: Lang) -> Option<String> {
+    T::parse(name).map(|v| label(v, lang))
+}
+
 /// A notice's subject and body, in Chinese: notices go to citizens and units in China.
 pub fn notice(template: rectify_domain::notice::NoticeTemplate, params: &[(&str, String)]) -> (String, String) {
     let c = catalog();
@@ -123,4 +128,73 @@ pub fn sms_text(body: &str) -> String {
 /// The subject line of an e-mail about `subject`.
 pub fn email_subject(subject: &str) -> String {
     catalog().text("notice_frame.email_subject", Lang::Zh, &[("subject", subject.to_owned())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Catalog, Lang};
+    use rectify_domain::wire::Wire;
+
+    /// The label keys of `T` missing from the catalog in either language.
+    fn missing<T: Wire>(catalog: &Catalog) -> Vec<String> {
+        T::all()
+            .iter()
+            .map(|v| v.label_key())
+            .filter(|k| [Lang::Zh, Lang::En].iter().any(|l| catalog.get(k, *l).is_none_or(|t| t.trim().is_empty())))
+            .collect()
+    }
+
+    /// Every value of the ledger's, the cases' and the directory's wire enums has its label in
+    /// both languages under `KIND.wire_name`: pages, files and refusals all word it from there.
+    #[test]
+    fn every_wire_value_has_its_labels() {
+        use rectify_domain::actor::Role;
+        use rectify_domain::calendar::DayKind;
+        use rectify_domain::case::{
+            CaseAction, CaseState, CaseType, Channel, ExtensionStatus, Satisfaction, VisitMethod,
+        };
+        use rectify_domain::exchange::ImportKind;
+        use rectify_domain::figures::CloseBasis;
+        use rectify_domain::inspection::Rhythm;
+        use rectify_domain::light::Light;
+        use rectify_domain::notice::NoticeChannel;
+        use rectify_domain::person::PersonKind;
+        use rectify_domain::problem::{Level, ProblemAction, ProblemState, ProblemType, SourceKind};
+        use rectify_domain::unit::UnitKind;
+        let (catalog, faults) = Catalog::load();
+        assert!(faults.is_empty(), "{faults:?}");
+        let missing: Vec<String> = [
+            missing::<ProblemState>(&catalog),
+            missing::<ProblemAction>(&catalog),
+            missing::<ProblemType>(&catalog),
+            missing::<Level>(&catalog),
+            missing::<SourceKind>(&catalog),
+            missing::<CloseBasis>(&catalog),
+            missing::<Light>(&catalog),
+            missing::<CaseState>(&catalog),
+            missing::<CaseAction>(&catalog),
+            missing::<CaseType>(&catalog),
+            missing::<Channel>(&catalog),
+            missing::<Satisfaction>(&catalog),
+            missing::<VisitMethod>(&catalog),
+            missing::<ExtensionStatus>(&catalog),
+            missing::<Role>(&catalog),
+            missing::<UnitKind>(&catalog),
+            missing::<PersonKind>(&catalog),
+            missing::<DayKind>(&catalog),
+            missing::<ImportKind>(&catalog),
+            missing::<Rhythm>(&catalog),
+            missing::<NoticeChannel>(&catalog),
+        ]
+        .concat();
+        assert!(missing.is_empty(), "labels missing from the catalog: {missing:?}");
+    }
+
+    #[test]
+    fn labels_come_from_the_catalog() {
+        use rectify_domain::case::Channel;
+        use rectify_domain::unit::UnitKind;
+        assert_eq!(super::label(Channel::Referral, Lang::Zh), "上级交办");
+        assert_eq!(super::label(UnitKind::Window, Lang::En), "Service window");
+    }
 }

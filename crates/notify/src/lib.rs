@@ -144,7 +144,7 @@ impl Notifier {
                 .scrubbed(&n.recipient);
                 if let Delivery::Failed { error, .. } = &outcome {
                     tracing::warn!(
-                        notice = n.id,
+                        notice = n.id.get(),
                         channel = n.channel.as_str(),
                         error,
                         "notice not delivered; will retry"

@@ -3,7 +3,7 @@
 
 use crate::Store;
 use crate::db::{Conn, Q, record};
-use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::error::{StoreError, StoreResult};
 use crate::history::{self, Change};
 use crate::units::require_live;
 use crate::versioned::{changed, created};
@@ -37,31 +37,31 @@ pub struct Session {
 
 record! {
     struct AccountRow {
-        id: i64,
+        id: AccountId as i64,
         username: String,
         display_name: Option<String>,
-        role: String,
-        unit_id: Option<i64>,
-        person_id: Option<i64>,
-        disabled_at: Option<DateTime<Utc>>,
-        created_at: DateTime<Utc>,
+        role: Role as String,
+        unit_id: Option<UnitId> as Option<i64>,
+        person_id: Option<PersonId> as Option<i64>,
+        disabled_at: Option<Timestamp> as Option<DateTime<Utc>>,
+        created_at: Timestamp as DateTime<Utc>,
     }
 }
 
 const COLUMNS: &str = "id, username, display_name, role, unit_id, person_id, disabled_at, created_at";
 
-impl AccountRow {
-    fn into_account(self) -> StoreResult<Account> {
-        Ok(Account {
-            id: AccountId(self.id),
-            username: self.username,
-            display_name: self.display_name,
-            role: parse_stored("role", &self.role, Role::parse)?,
-            unit_id: self.unit_id.map(UnitId),
-            person_id: self.person_id.map(PersonId),
-            disabled: self.disabled_at.is_some(),
-            created_at: Timestamp::from_utc(self.created_at),
-        })
+impl From<AccountRow> for Account {
+    fn from(r: AccountRow) -> Account {
+        Account {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            role: r.role,
+            unit_id: r.unit_id,
+            person_id: r.person_id,
+            disabled: r.disabled_at.is_some(),
+            created_at: r.created_at,
+        }
     }
 }
 
@@ -100,7 +100,7 @@ async fn verify_password(password: String, hash: String) -> bool {
 async fn get(c: &mut Conn<'_>, id: AccountId) -> StoreResult<Option<Account>> {
     let row: Option<AccountRow> =
         c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM accounts WHERE id = $1")).bind(id)).await?;
-    row.map(AccountRow::into_account).transpose()
+    Ok(row.map(Account::from))
 }
 
 impl Store {
@@ -120,8 +120,8 @@ impl Store {
                     if let Some(p) = person_id {
                         crate::people::require_live_person(&mut c, p, "person_id").await?;
                     }
-                    let id: i64 = c
-                        .scalar(
+                    let id: AccountId = c
+                        .returning_id(
                             Q::new(
                                 "INSERT INTO accounts (username, display_name, password_hash, role, unit_id, person_id, \
                                  version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
@@ -143,7 +143,7 @@ impl Store {
                             }
                         })?;
                     let account =
-                        get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
+                        get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
                     created(&mut c, &actor, now, Entity::Account, id, account).await
                 })
             })
@@ -186,7 +186,7 @@ impl Store {
         authorize(actor, Permission::ManageAccounts, Party::Office)?;
         let rows: Vec<AccountRow> =
             self.db.fetch_all(Q::new(format!("SELECT {COLUMNS} FROM accounts ORDER BY id"))).await?;
-        rows.into_iter().map(AccountRow::into_account).collect()
+        Ok(rows.into_iter().map(Account::from).collect())
     }
 
     /// First start: creates `admin` when there is no account yet. Returns the password when it
@@ -226,7 +226,7 @@ impl Store {
     ) -> StoreResult<Option<Session>> {
         record! {
             struct Row {
-                id: i64,
+                id: AccountId as i64,
                 password_hash: String,
                 disabled_at: Option<DateTime<Utc>>,
             }
@@ -274,8 +274,7 @@ impl Store {
                     .await?;
                     c.execute(Q::new("DELETE FROM sessions WHERE expires_at < $1").bind(now)).await?;
                     c.execute(Q::new("DELETE FROM login_failures WHERE key = $1").bind(account_key)).await?;
-                    let account =
-                        get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
+                    let account = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
                     let event = crate::audit::Event {
                         actor: &account.username,
                         kind: "login",
@@ -305,7 +304,7 @@ impl Store {
                 .bind(self.now()),
             )
             .await?;
-        row.map(AccountRow::into_account).transpose()
+        Ok(row.map(Account::from))
     }
 
     pub async fn logout(&self, token: &str) -> StoreResult<()> {
@@ -335,8 +334,8 @@ impl Store {
                     if let Some(u) = unit_id {
                         require_live(&mut c, u, "unit_id").await?;
                     }
-                    let id: i64 = c
-                        .scalar(
+                    let id: TokenId = c
+                        .returning_id(
                             Q::new(
                                 "INSERT INTO api_tokens (name, token_hash, role, unit_id, created_by, created_at) \
                                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -349,7 +348,7 @@ impl Store {
                             .bind(now),
                         )
                         .await?;
-                    let info = ApiToken { id: TokenId(id), name, role, unit_id, created_at: now, revoked: false };
+                    let info = ApiToken { id, name, role, unit_id, created_at: now, revoked: false };
                     history::record(
                         &mut c,
                         &actor,
@@ -375,10 +374,10 @@ impl Store {
     pub async fn token_actor(&self, secret: &str) -> StoreResult<Option<Actor>> {
         record! {
             struct Row {
-                id: i64,
+                id: TokenId as i64,
                 name: String,
-                role: String,
-                unit_id: Option<i64>,
+                role: Role as String,
+                unit_id: Option<UnitId> as Option<i64>,
             }
         }
         let row: Option<Row> = self
@@ -388,15 +387,12 @@ impl Store {
                     .bind(digest(secret)),
             )
             .await?;
-        row.map(|r| {
-            Ok(Actor {
-                account_id: None,
-                username: format!("token:{}:{}", r.id, r.name),
-                role: parse_stored("role", &r.role, Role::parse)?,
-                unit_id: r.unit_id.map(UnitId),
-            })
-        })
-        .transpose()
+        Ok(row.map(|r| Actor {
+            account_id: None,
+            username: format!("token:{}:{}", r.id, r.name),
+            role: r.role,
+            unit_id: r.unit_id,
+        }))
     }
 }
 
@@ -480,11 +476,12 @@ impl Store {
             .write(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let id: Option<i64> = c
-                        .scalar_optional(Q::new("SELECT id FROM accounts WHERE username = $1").bind(name.as_str()))
-                        .await?;
-                    let id = id.ok_or_else(|| DomainError::not_found(Entity::Account, name.as_str()))?;
-                    let before = get(&mut c, AccountId(id)).await?;
+                    let id: AccountId = c
+                        .fetch_ids(Q::new("SELECT id FROM accounts WHERE username = $1").bind(name.as_str()))
+                        .await?
+                        .pop()
+                        .ok_or_else(|| DomainError::not_found(Entity::Account, name.as_str()))?;
+                    let before = get(&mut c, id).await?;
                     let action = match hash {
                         Some(h) => {
                             c.execute(
@@ -510,8 +507,7 @@ impl Store {
                         }
                     };
                     c.execute(Q::new("DELETE FROM sessions WHERE account_id = $1").bind(id)).await?;
-                    let after =
-                        get(&mut c, AccountId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
+                    let after = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
                     let change = Change {
                         entity: Entity::Account,
                         entity_id: id.to_string(),
@@ -530,25 +526,25 @@ impl Store {
 
 record! {
     struct TokenRow {
-        id: i64,
+        id: TokenId as i64,
         name: String,
-        role: String,
-        unit_id: Option<i64>,
-        created_at: DateTime<Utc>,
-        revoked_at: Option<DateTime<Utc>>,
+        role: Role as String,
+        unit_id: Option<UnitId> as Option<i64>,
+        created_at: Timestamp as DateTime<Utc>,
+        revoked_at: Option<Timestamp> as Option<DateTime<Utc>>,
     }
 }
 
-impl TokenRow {
-    fn into_token(self) -> StoreResult<ApiToken> {
-        Ok(ApiToken {
-            id: TokenId(self.id),
-            name: self.name,
-            role: parse_stored("role", &self.role, Role::parse)?,
-            unit_id: self.unit_id.map(UnitId),
-            created_at: Timestamp::from_utc(self.created_at),
-            revoked: self.revoked_at.is_some(),
-        })
+impl From<TokenRow> for ApiToken {
+    fn from(r: TokenRow) -> ApiToken {
+        ApiToken {
+            id: r.id,
+            name: r.name,
+            role: r.role,
+            unit_id: r.unit_id,
+            created_at: r.created_at,
+            revoked: r.revoked_at.is_some(),
+        }
     }
 }
 
@@ -560,7 +556,7 @@ impl Store {
         authorize(actor, Permission::ManageAccounts, Party::Office)?;
         let rows: Vec<TokenRow> =
             self.db.fetch_all(Q::new(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id"))).await?;
-        rows.into_iter().map(TokenRow::into_token).collect()
+        Ok(rows.into_iter().map(ApiToken::from).collect())
     }
 
     /// Revokes a token at once for every instance (each request looks the token up). Revoking
@@ -576,7 +572,7 @@ impl Store {
                     let q = || Q::new(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1")).bind(id);
                     let before: TokenRow =
                         c.fetch_optional(q()).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
-                    let before = before.into_token()?;
+                    let before = ApiToken::from(before);
                     c.execute(
                         Q::new("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
                             .bind(now)
@@ -585,7 +581,7 @@ impl Store {
                     .await?;
                     let after: TokenRow =
                         c.fetch_optional(q()).await?.ok_or_else(|| DomainError::not_found(Entity::Account, id))?;
-                    let after = after.into_token()?;
+                    let after = ApiToken::from(after);
                     let change = Change {
                         entity: Entity::Account,
                         entity_id: format!("token:{id}"),

@@ -10,31 +10,31 @@ use crate::visibility;
 use chrono::{DateTime, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::attachment::{AttachmentMeta, check_upload};
-use rectify_domain::ids::{AttachmentId, CaseId, ProgressId, UnitId};
+use rectify_domain::ids::{AccountId, AttachmentId, CaseId, FindingId, ProgressId, UnitId};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Rule};
 use sha2::{Digest, Sha256};
 
 record! {
     struct MetaRow {
-        id: i64,
+        id: AttachmentId as i64,
         filename: String,
         content_type: String,
         size: i64,
         sha256: String,
-        created_at: DateTime<Utc>,
+        created_at: Timestamp as DateTime<Utc>,
     }
 }
 
-impl MetaRow {
-    fn into_meta(self) -> AttachmentMeta {
+impl From<MetaRow> for AttachmentMeta {
+    fn from(r: MetaRow) -> AttachmentMeta {
         AttachmentMeta {
-            id: AttachmentId(self.id),
-            filename: self.filename,
-            content_type: self.content_type,
-            size: self.size,
-            sha256: self.sha256,
-            created_at: Timestamp::from_utc(self.created_at),
+            id: r.id,
+            filename: r.filename,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+            created_at: r.created_at,
         }
     }
 }
@@ -65,7 +65,7 @@ async fn metas_linked(
             .bind(id),
         )
         .await?;
-    Ok(rows.into_iter().map(MetaRow::into_meta).collect())
+    Ok(rows.into_iter().map(AttachmentMeta::from).collect())
 }
 
 /// An uploaded attachment `actor` may use (as evidence or with a case): not yet used anywhere,
@@ -79,22 +79,29 @@ pub(crate) async fn require_attachable(
     id: AttachmentId,
     field: &str,
 ) -> StoreResult<()> {
-    let row: Option<(Option<i64>, i64)> = c
+    record! {
+        struct Uses {
+            uploaded_by: Option<AccountId> as Option<i64>,
+            uses: i64,
+        }
+    }
+    let row: Option<Uses> = c
         .fetch_optional(
             Q::new(
                 "SELECT a.uploaded_by, (SELECT COUNT(*) FROM progress_attachments WHERE attachment_id = a.id) \
                  + (SELECT COUNT(*) FROM case_attachments WHERE attachment_id = a.id) \
-                 + (SELECT COUNT(*) FROM finding_attachments WHERE attachment_id = a.id) FROM attachments a WHERE a.id = $1",
+                 + (SELECT COUNT(*) FROM finding_attachments WHERE attachment_id = a.id) AS uses \
+                 FROM attachments a WHERE a.id = $1",
             )
             .bind(id),
         )
         .await?;
     match row {
-        Some((uploader, _)) if !actor.role.is_office() && uploader != actor.account_id.map(|a| a.get()) => {
+        Some(r) if !actor.role.is_office() && r.uploaded_by != actor.account_id => {
             Err(DomainError::unknown(field, Entity::Attachment).into())
         }
         None => Err(DomainError::unknown(field, Entity::Attachment).into()),
-        Some((_, uses)) if uses > 0 => Err(DomainError::rule(Rule::AttachmentInUse, field).into()),
+        Some(r) if r.uses > 0 => Err(DomainError::rule(Rule::AttachmentInUse, field).into()),
         Some(_) => Ok(()),
     }
 }
@@ -116,8 +123,8 @@ pub(crate) async fn store_file(
             .bind(bytes),
     )
     .await?;
-    let id: i64 = c
-        .scalar(
+    let id: AttachmentId = c
+        .returning_id(
             Q::new(
                 "INSERT INTO attachments (sha256, filename, content_type, size, uploaded_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -130,14 +137,7 @@ pub(crate) async fn store_file(
             .bind(now),
         )
         .await?;
-    Ok(AttachmentMeta {
-        id: AttachmentId(id),
-        filename: name.to_owned(),
-        content_type: mime.into(),
-        size,
-        sha256: sha,
-        created_at: now,
-    })
+    Ok(AttachmentMeta { id, filename: name.to_owned(), content_type: mime.into(), size, sha256: sha, created_at: now })
 }
 
 /// A stored file: what it is and its bytes.
@@ -176,16 +176,16 @@ impl Store {
 async fn attachment_for(c: &mut Conn<'_>, actor: &Actor, id: AttachmentId) -> StoreResult<AttachmentFile> {
     record! {
         struct Row {
-            id: i64,
+            id: AttachmentId as i64,
             filename: String,
             content_type: String,
             size: i64,
             sha256: String,
-            created_at: DateTime<Utc>,
-            uploaded_by: Option<i64>,
+            created_at: Timestamp as DateTime<Utc>,
+            uploaded_by: Option<AccountId> as Option<i64>,
             problem_unit: Option<UnitId> as Option<i64>,
             problem_published: Option<bool>,
-            finding_id: Option<i64>,
+            finding_id: Option<FindingId> as Option<i64>,
         }
     }
     let row: Option<Row> = c
@@ -211,7 +211,7 @@ async fn attachment_for(c: &mut Conn<'_>, actor: &Actor, id: AttachmentId) -> St
             }
         }
         None => {
-            let own = actor.account_id.is_some() && row.uploaded_by == actor.account_id.map(|a| a.get());
+            let own = actor.account_id.is_some() && row.uploaded_by == actor.account_id;
             // A photo of a covert round's finding (no problem yet) is its uploader's alone.
             let held = row.finding_id.is_some();
             if !own && (held || !actor.role.is_office()) {
@@ -221,14 +221,13 @@ async fn attachment_for(c: &mut Conn<'_>, actor: &Actor, id: AttachmentId) -> St
     }
     let bytes: Vec<u8> =
         c.scalar(Q::new("SELECT bytes FROM attachment_blobs WHERE sha256 = $1").bind(row.sha256.as_str())).await?;
-    let meta = MetaRow {
+    let meta = AttachmentMeta {
         id: row.id,
         filename: row.filename,
         content_type: row.content_type,
         size: row.size,
         sha256: row.sha256,
         created_at: row.created_at,
-    }
-    .into_meta();
+    };
     Ok(AttachmentFile { meta, bytes })
 }

@@ -3,7 +3,7 @@
 
 use crate::Store;
 use crate::db::{Conn, Db, Q, record};
-use crate::error::{StoreResult, parse_stored};
+use crate::error::StoreResult;
 use crate::history::{self, Change};
 use crate::settings::{self, Settings};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -57,34 +57,21 @@ impl ReferenceCache {
 record! {
     struct DayRow {
         day: NaiveDate,
-        kind: String,
+        kind: DayKind as String,
         name: String,
     }
 }
 
-fn parse_kind(s: &str) -> Option<DayKind> {
-    match s {
-        "holiday" => Some(DayKind::Holiday),
-        "workday" => Some(DayKind::Workday),
-        _ => None,
-    }
-}
-
-fn kind_str(k: DayKind) -> &'static str {
-    match k {
-        DayKind::Holiday => "holiday",
-        DayKind::Workday => "workday",
+impl From<DayRow> for CalendarDay {
+    fn from(d: DayRow) -> CalendarDay {
+        CalendarDay { date: d.day, kind: d.kind, name: d.name }
     }
 }
 
 async fn load_calendar(c: &mut Conn<'_>) -> StoreResult<WorkCalendar> {
     let years: Vec<(i64,)> = c.fetch_all(Q::new("SELECT year FROM calendar_years")).await?;
     let days: Vec<DayRow> = c.fetch_all(Q::new("SELECT day, kind, name FROM calendar_days")).await?;
-    let days = days
-        .into_iter()
-        .map(|d| Ok(CalendarDay { date: d.day, kind: parse_stored("day kind", &d.kind, parse_kind)?, name: d.name }))
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(WorkCalendar::new(years.into_iter().map(|(y,)| y as i32), days))
+    Ok(WorkCalendar::new(years.into_iter().map(|(y,)| y as i32), days.into_iter().map(CalendarDay::from)))
 }
 
 /// A loaded year as listed by `GET /api/v1/calendar`.
@@ -103,7 +90,7 @@ record! {
     struct YearRow {
         year: i64,
         source: Option<String>,
-        loaded_at: DateTime<Utc>,
+        loaded_at: Timestamp as DateTime<Utc>,
         loaded_by: String,
         holidays: i64,
         workdays: i64,
@@ -165,7 +152,7 @@ impl Store {
                             )
                             .bind(d.date)
                             .bind(year.year)
-                            .bind(kind_str(d.kind))
+                            .bind(d.kind.as_str())
                             .bind(d.name.as_str()),
                         )
                         .await?;
@@ -244,10 +231,7 @@ async fn notice(c: &mut Conn<'_>, year: i32) -> StoreResult<Option<CalendarYear>
     let rows: Vec<DayRow> = c
         .fetch_all(Q::new("SELECT day, kind, name FROM calendar_days WHERE year = $1 ORDER BY day").bind(year))
         .await?;
-    let days = rows
-        .into_iter()
-        .map(|d| Ok(CalendarDay { date: d.day, kind: parse_stored("day kind", &d.kind, parse_kind)?, name: d.name }))
-        .collect::<StoreResult<Vec<_>>>()?;
+    let days: Vec<CalendarDay> = rows.into_iter().map(CalendarDay::from).collect();
     Ok(Some(CalendarYear::from_days(year, source, &days)))
 }
 
@@ -268,7 +252,7 @@ async fn loaded_years(c: &mut Conn<'_>, only: Option<i32>) -> StoreResult<Vec<Lo
         .map(|r| LoadedYear {
             year: r.year as i32,
             source: r.source,
-            loaded_at: Timestamp::from_utc(r.loaded_at),
+            loaded_at: r.loaded_at,
             loaded_by: r.loaded_by,
             holidays: r.holidays,
             workdays: r.workdays,

@@ -23,38 +23,38 @@ use std::collections::{BTreeMap, HashMap};
 
 record! {
     struct CampaignRow {
-        id: i64,
+        id: CampaignId as i64,
         name: String,
         description: Option<String>,
         starts_on: NaiveDate,
         ends_on: Option<NaiveDate>,
-        archived_at: Option<DateTime<Utc>>,
+        archived_at: Option<Timestamp> as Option<DateTime<Utc>>,
         version: i64,
-        created_at: DateTime<Utc>,
-        updated_at: DateTime<Utc>,
+        created_at: Timestamp as DateTime<Utc>,
+        updated_at: Timestamp as DateTime<Utc>,
     }
 }
 
 record! {
     struct BatchRow {
-        id: i64,
-        campaign_id: i64,
+        id: BatchId as i64,
+        campaign_id: CampaignId as i64,
         name: String,
         items_per_unit: i64,
         due_on: Option<NaiveDate>,
-        created_at: DateTime<Utc>,
+        created_at: Timestamp as DateTime<Utc>,
     }
 }
 
-impl BatchRow {
-    fn into_batch(self) -> Batch {
+impl From<BatchRow> for Batch {
+    fn from(r: BatchRow) -> Batch {
         Batch {
-            id: BatchId(self.id),
-            campaign_id: CampaignId(self.campaign_id),
-            name: self.name,
-            items_per_unit: self.items_per_unit.clamp(0, i64::from(u32::MAX)) as u32,
-            due_on: self.due_on,
-            created_at: Timestamp::from_utc(self.created_at),
+            id: r.id,
+            campaign_id: r.campaign_id,
+            name: r.name,
+            items_per_unit: r.items_per_unit.clamp(0, i64::from(u32::MAX)) as u32,
+            due_on: r.due_on,
+            created_at: r.created_at,
         }
     }
 }
@@ -78,7 +78,7 @@ pub(crate) async fn get(c: &mut Conn<'_>, id: CampaignId) -> StoreResult<Option<
 async fn assemble(c: &mut Conn<'_>, row: CampaignRow) -> StoreResult<Campaign> {
     record! {
         struct PhaseRow {
-            id: i64,
+            id: PhaseId as i64,
             name: String,
             due_on: Option<NaiveDate>,
         }
@@ -89,8 +89,8 @@ async fn assemble(c: &mut Conn<'_>, row: CampaignRow) -> StoreResult<Campaign> {
                 .bind(row.id),
         )
         .await?;
-    let units: Vec<(i64,)> = c
-        .fetch_all(Q::new("SELECT unit_id FROM campaign_units WHERE campaign_id = $1 ORDER BY unit_id").bind(row.id))
+    let unit_ids: Vec<UnitId> = c
+        .fetch_ids(Q::new("SELECT unit_id FROM campaign_units WHERE campaign_id = $1 ORDER BY unit_id").bind(row.id))
         .await?;
     let batches: Vec<BatchRow> = c
         .fetch_all(
@@ -98,18 +98,18 @@ async fn assemble(c: &mut Conn<'_>, row: CampaignRow) -> StoreResult<Campaign> {
         )
         .await?;
     Ok(Campaign {
-        id: CampaignId(row.id),
+        id: row.id,
         name: row.name,
         description: row.description,
         starts_on: row.starts_on,
         ends_on: row.ends_on,
-        phases: phases.into_iter().map(|p| Phase { id: PhaseId(p.id), name: p.name, due_on: p.due_on }).collect(),
-        unit_ids: units.into_iter().map(|(u,)| UnitId(u)).collect(),
-        batches: batches.into_iter().map(BatchRow::into_batch).collect(),
+        phases: phases.into_iter().map(|p| Phase { id: p.id, name: p.name, due_on: p.due_on }).collect(),
+        unit_ids,
+        batches: batches.into_iter().map(Batch::from).collect(),
         archived: row.archived_at.is_some(),
         version: row.version,
-        created_at: Timestamp::from_utc(row.created_at),
-        updated_at: Timestamp::from_utc(row.updated_at),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
     })
 }
 
@@ -124,7 +124,7 @@ pub(crate) async fn require_live_campaign(c: &mut Conn<'_>, id: CampaignId, fiel
 pub(crate) async fn get_batch(c: &mut Conn<'_>, id: BatchId) -> StoreResult<Option<Batch>> {
     let row: Option<BatchRow> =
         c.fetch_optional(Q::new(format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = $1")).bind(id)).await?;
-    Ok(row.map(BatchRow::into_batch))
+    Ok(row.map(Batch::from))
 }
 
 /// Replaces the phases and participating units of a campaign with `f`'s.
@@ -194,8 +194,8 @@ impl Store {
         self.create_once(key, move |tx| {
             Box::pin(async move {
                 let mut c = tx.conn();
-                let id: i64 = c
-                    .scalar(
+                let id: CampaignId = c
+                    .returning_id(
                         Q::new(
                             "INSERT INTO campaigns (name, description, starts_on, ends_on, version, created_at, \
                                  updated_at) \
@@ -208,7 +208,6 @@ impl Store {
                         .bind(now),
                     )
                     .await?;
-                let id = CampaignId(id);
                 write_parts(&mut c, id, &f).await?;
                 let campaign = get(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Campaign, id))?;
                 created(&mut c, &actor, now, Entity::Campaign, id, campaign).await
@@ -318,8 +317,8 @@ impl Store {
             Box::pin(async move {
                 let mut c = tx.conn();
                 let before = require_live_campaign(&mut c, f.campaign_id, "campaign_id").await?;
-                let id: i64 = c
-                    .scalar(
+                let id: BatchId = c
+                    .returning_id(
                         Q::new(
                             "INSERT INTO batches (campaign_id, name, items_per_unit, due_on, created_at) \
                                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -348,7 +347,7 @@ impl Store {
                     },
                 )
                 .await?;
-                get_batch(&mut c, BatchId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Batch, id).into())
+                get_batch(&mut c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Batch, id).into())
             })
         })
         .await
@@ -368,7 +367,7 @@ impl Store {
         }
         q.push(" ORDER BY id");
         let rows: Vec<BatchRow> = self.db.fetch_all(q).await?;
-        Ok(rows.into_iter().map(BatchRow::into_batch).collect())
+        Ok(rows.into_iter().map(Batch::from).collect())
     }
 
     /// The 立改清单 of a batch: each participating unit's proposed and closed items.
@@ -386,7 +385,7 @@ async fn immediate_list_of(c: &mut Conn<'_>, id: BatchId) -> StoreResult<Immedia
             .ok_or_else(|| DomainError::not_found(Entity::Campaign, batch.campaign_id))?;
         record! {
             struct CountRow {
-                unit_id: i64,
+                unit_id: UnitId as i64,
                 proposed: i64,
                 closed: i64,
             }
@@ -401,7 +400,7 @@ async fn immediate_list_of(c: &mut Conn<'_>, id: BatchId) -> StoreResult<Immedia
             )
             .await?;
         let counts: BTreeMap<UnitId, (u64, u64)> =
-            rows.iter().map(|r| (UnitId(r.unit_id), (r.proposed as u64, r.closed as u64))).collect();
+            rows.iter().map(|r| (r.unit_id, (r.proposed as u64, r.closed as u64))).collect();
         let list: ImmediateList = immediate_list(batch.items_per_unit, &campaign.unit_ids, &counts);
         let names = unit_names(c).await?;
         let name_line = |l: &rectify_domain::immediate::QuotaLine| ImmediateListLine {
@@ -428,6 +427,5 @@ async fn immediate_list_of(c: &mut Conn<'_>, id: BatchId) -> StoreResult<Immedia
 
 /// Every unit's name, for labelling figures.
 pub(crate) async fn unit_names(c: &mut Conn<'_>) -> StoreResult<HashMap<UnitId, String>> {
-    let rows: Vec<(i64, String)> = c.fetch_all(Q::new("SELECT id, name FROM units")).await?;
-    Ok(rows.into_iter().map(|(id, n)| (UnitId(id), n)).collect())
+    c.fetch_names(Q::new("SELECT id, name FROM units")).await
 }

@@ -1,7 +1,7 @@
 //! Appending to and reading the change history. Every use case that changes a record calls
 //! [`record`] inside its own transaction.
 
-use crate::db::{Conn, Q, record};
+use crate::db::{Conn, Json, Q, record};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use rectify_domain::Entity;
@@ -61,20 +61,15 @@ pub(crate) async fn record<T: Serialize>(
 
 record! {
     struct HistoryRow {
-        id: i64,
-        at: DateTime<Utc>,
+        id: HistoryId as i64,
+        at: Timestamp as DateTime<Utc>,
         actor: String,
-        entity: String,
         entity_id: String,
         action: String,
         note: Option<String>,
-        before: Option<String>,
-        after: Option<String>,
+        before: Option<serde_json::Value> as Option<Json>,
+        after: Option<serde_json::Value> as Option<Json>,
     }
-}
-
-fn parse_json(s: Option<String>) -> StoreResult<Option<serde_json::Value>> {
-    s.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("history json: {e}")))).transpose()
 }
 
 /// The history of one record, oldest first.
@@ -82,27 +77,26 @@ pub(crate) async fn of(c: &mut Conn<'_>, entity: Entity, entity_id: &str) -> Sto
     let rows: Vec<HistoryRow> = c
         .fetch_all(
             Q::new(
-                "SELECT id, at, actor, entity, entity_id, action, note, before, after FROM history \
+                "SELECT id, at, actor, entity_id, action, note, before, after FROM history \
                  WHERE entity = $1 AND entity_id = $2 ORDER BY id",
             )
             .bind(entity.as_str())
             .bind(entity_id),
         )
         .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(HistoryEntry {
-                id: HistoryId(r.id),
-                at: Timestamp::from_utc(r.at),
-                actor: r.actor,
-                entity: serde_json::from_value(serde_json::Value::String(r.entity))
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                entity_id: r.entity_id,
-                action: r.action,
-                note: r.note,
-                before: parse_json(r.before)?,
-                after: parse_json(r.after)?,
-            })
+    // The rows are those of `entity`: the query asks for no other.
+    Ok(rows
+        .into_iter()
+        .map(|r| HistoryEntry {
+            id: r.id,
+            at: r.at,
+            actor: r.actor,
+            entity,
+            entity_id: r.entity_id,
+            action: r.action,
+            note: r.note,
+            before: r.before,
+            after: r.after,
         })
-        .collect()
+        .collect())
 }

@@ -8,33 +8,11 @@ use crate::error::StoreResult;
 use crate::pii::SealedContact;
 use chrono::TimeDelta;
 use rectify_domain::ids::{CaseId, NoticeId};
+pub use rectify_domain::notice::NoticeChannel;
 use rectify_domain::notice::Recipient;
 use rectify_domain::privacy::Contact;
 use rectify_domain::time::Timestamp;
 use rectify_vault::Keyring;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeChannel {
-    Email,
-    Sms,
-}
-
-impl NoticeChannel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NoticeChannel::Email => "email",
-            NoticeChannel::Sms => "sms",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<NoticeChannel> {
-        match s {
-            "email" => Some(NoticeChannel::Email),
-            "sms" => Some(NoticeChannel::Sms),
-            _ => None,
-        }
-    }
-}
 
 /// One message to send.
 #[derive(Debug, Clone)]
@@ -174,7 +152,7 @@ fn to_unit(mailbox: Option<&str>, case: CaseId, subject: &str, body: &str, dedup
 /// A queued notice as the worker sees it.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
-    pub id: i64,
+    pub id: NoticeId,
     pub channel: NoticeChannel,
     pub recipient: String,
     pub subject: String,
@@ -193,15 +171,14 @@ pub fn backoff(attempts: i64) -> TimeDelta {
 
 use crate::Store;
 use crate::db::record;
-use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::privacy::{mask_email, mask_phone};
 
 record! {
     struct OutgoingRow {
-        id: i64,
-        channel: String,
+        id: NoticeId as i64,
+        channel: NoticeChannel as String,
         recipient: String,
         subject: Option<String>,
         body: String,
@@ -216,7 +193,7 @@ pub struct OutboxEntry {
     pub id: NoticeId,
     /// The case the notice is about.
     pub case_id: Option<CaseId>,
-    pub channel: String,
+    pub channel: NoticeChannel,
     pub recipient: String,
     pub subject: Option<String>,
     pub status: String,
@@ -228,16 +205,16 @@ pub struct OutboxEntry {
 
 record! {
     struct OutboxRow {
-        id: i64,
-        case_id: Option<i64>,
-        channel: String,
+        id: NoticeId as i64,
+        case_id: Option<CaseId> as Option<i64>,
+        channel: NoticeChannel as String,
         recipient: String,
         subject: Option<String>,
         status: String,
         attempts: i64,
         last_error: Option<String>,
-        created_at: DateTime<Utc>,
-        sent_at: Option<DateTime<Utc>>,
+        created_at: Timestamp as DateTime<Utc>,
+        sent_at: Option<Timestamp> as Option<DateTime<Utc>>,
     }
 }
 
@@ -272,8 +249,7 @@ impl Store {
             .map(|r| {
                 Ok(Outgoing {
                     id: r.id,
-                    channel: NoticeChannel::parse(&r.channel)
-                        .ok_or_else(|| StoreError::Corrupt(format!("notice channel {}", r.channel)))?,
+                    channel: r.channel,
                     recipient: self.vault.open(crate::pii::RECIPIENT, &r.recipient)?,
                     subject: r.subject.unwrap_or_default(),
                     body: r.body,
@@ -285,7 +261,7 @@ impl Store {
 
     /// Records the outcome of one delivery attempt: sent, skipped (no way to send it, with the
     /// reason), or failed (retried later with backoff, given up after [`MAX_ATTEMPTS`]).
-    pub async fn record_delivery(&self, id: i64, outcome: Delivery) -> StoreResult<()> {
+    pub async fn record_delivery(&self, id: NoticeId, outcome: Delivery) -> StoreResult<()> {
         let now = self.now();
         self.db
             .write(move |tx| {
@@ -348,21 +324,21 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 let recipient = self.vault.open(crate::pii::RECIPIENT, &r.recipient)?;
-                let recipient = match NoticeChannel::parse(&r.channel) {
-                    Some(NoticeChannel::Sms) => mask_phone(&recipient),
-                    _ => mask_email(&recipient),
+                let recipient = match r.channel {
+                    NoticeChannel::Sms => mask_phone(&recipient),
+                    NoticeChannel::Email => mask_email(&recipient),
                 };
                 Ok(OutboxEntry {
-                    id: NoticeId(r.id),
-                    case_id: r.case_id.map(CaseId),
+                    id: r.id,
+                    case_id: r.case_id,
                     channel: r.channel,
                     recipient,
                     subject: r.subject,
                     status: r.status,
                     attempts: r.attempts,
                     last_error: r.last_error,
-                    created_at: Timestamp::from_utc(r.created_at),
-                    sent_at: r.sent_at.map(Timestamp::from_utc),
+                    created_at: r.created_at,
+                    sent_at: r.sent_at,
                 })
             })
             .collect()

@@ -2,7 +2,7 @@
 
 use crate::Store;
 use crate::db::{Conn, Q, like_pattern, record};
-use crate::error::{StoreResult, parse_stored};
+use crate::error::StoreResult;
 use crate::versioned::{self, archive_action, changed, check_version, created};
 
 use crate::idempotency::{Created, IdempotencyKey};
@@ -17,38 +17,38 @@ use rectify_domain::{DomainError, Entity};
 
 record! {
     struct PersonRow {
-        id: i64,
+        id: PersonId as i64,
         name: String,
-        kind: String,
-        unit_id: Option<i64>,
+        kind: PersonKind as String,
+        unit_id: Option<UnitId> as Option<i64>,
         position: Option<String>,
         affiliation: Option<String>,
         phone: Option<String>,
-        archived_at: Option<DateTime<Utc>>,
+        archived_at: Option<Timestamp> as Option<DateTime<Utc>>,
         version: i64,
-        created_at: DateTime<Utc>,
-        updated_at: DateTime<Utc>,
+        created_at: Timestamp as DateTime<Utc>,
+        updated_at: Timestamp as DateTime<Utc>,
     }
 }
 
 const COLUMNS: &str =
     "id, name, kind, unit_id, position, affiliation, phone, archived_at, version, created_at, updated_at";
 
-impl PersonRow {
-    fn into_person(self) -> StoreResult<Person> {
-        Ok(Person {
-            id: PersonId(self.id),
-            name: self.name,
-            kind: parse_stored("person kind", &self.kind, PersonKind::parse)?,
-            unit_id: self.unit_id.map(UnitId),
-            position: self.position,
-            affiliation: self.affiliation,
-            phone: self.phone,
-            archived: self.archived_at.is_some(),
-            version: self.version,
-            created_at: Timestamp::from_utc(self.created_at),
-            updated_at: Timestamp::from_utc(self.updated_at),
-        })
+impl From<PersonRow> for Person {
+    fn from(r: PersonRow) -> Person {
+        Person {
+            id: r.id,
+            name: r.name,
+            kind: r.kind,
+            unit_id: r.unit_id,
+            position: r.position,
+            affiliation: r.affiliation,
+            phone: r.phone,
+            archived: r.archived_at.is_some(),
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
     }
 }
 
@@ -63,7 +63,14 @@ pub struct PersonFilter {
 pub(crate) async fn get(c: &mut Conn<'_>, id: PersonId) -> StoreResult<Option<Person>> {
     let row: Option<PersonRow> =
         c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM people WHERE id = $1")).bind(id)).await?;
-    row.map(PersonRow::into_person).transpose()
+    Ok(row.map(Person::from))
+}
+
+/// Every live person, in the order they were added (an export of the directory).
+pub(crate) async fn all_live(c: &mut Conn<'_>) -> StoreResult<Vec<Person>> {
+    let rows: Vec<PersonRow> =
+        c.fetch_all(Q::new(format!("SELECT {COLUMNS} FROM people WHERE archived_at IS NULL ORDER BY id"))).await?;
+    Ok(rows.into_iter().map(Person::from).collect())
 }
 
 /// A live person, or a field error naming `field`.
@@ -94,8 +101,8 @@ async fn check_refs(c: &mut Conn<'_>, f: &PersonFields) -> StoreResult<()> {
 /// Creates a person (their unit must be live) and records it.
 pub(crate) async fn create(c: &mut Conn<'_>, actor: &Actor, f: &PersonFields, now: Timestamp) -> StoreResult<Person> {
     check_refs(c, f).await?;
-    let id: i64 = c
-        .scalar(
+    let id: PersonId = c
+        .returning_id(
             bind_fields(
                 Q::new(
                     "INSERT INTO people (name, kind, unit_id, position, affiliation, phone, version, \
@@ -107,7 +114,7 @@ pub(crate) async fn create(c: &mut Conn<'_>, actor: &Actor, f: &PersonFields, no
             .bind(now),
         )
         .await?;
-    let person = get(c, PersonId(id)).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
+    let person = get(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Person, id))?;
     created(c, actor, now, Entity::Person, id, person).await
 }
 
@@ -210,6 +217,6 @@ impl Store {
         }
         q.push(" ORDER BY id LIMIT ").push_bind(i64::from(page.limit) + 1);
         let rows: Vec<PersonRow> = self.db.fetch_all(q).await?;
-        page.finish(rows, |r| Cursor { key: None, id: r.id }, PersonRow::into_person)
+        page.finish(rows, |r| Cursor { key: None, id: r.id.get() }, |r| Ok(Person::from(r)))
     }
 }

@@ -1,7 +1,7 @@
 //! Settings an administrator may change at run time (stored, so every instance sees them).
 
 use crate::Store;
-use crate::db::{Conn, Q};
+use crate::db::{Conn, Json, Q, record};
 use crate::error::{StoreError, StoreResult};
 use crate::versioned::changed;
 
@@ -112,11 +112,13 @@ fn check_points(s: &PointsScheme) -> StoreResult<()> {
 }
 
 pub(crate) async fn load(c: &mut Conn<'_>) -> StoreResult<Settings> {
-    let v: Option<String> = c.scalar_optional(Q::new("SELECT value FROM settings WHERE key = $1").bind(KEY)).await?;
-    match v {
-        None => Ok(Settings::default()),
-        Some(s) => serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("settings: {e}"))),
+    record! {
+        struct Row {
+            value: Settings as Json,
+        }
     }
+    let row: Option<Row> = c.fetch_optional(Q::new("SELECT value FROM settings WHERE key = $1").bind(KEY)).await?;
+    Ok(row.map(|r| r.value).unwrap_or_default())
 }
 
 impl Store {

@@ -13,6 +13,7 @@ use rectify_domain::problem::{Level, ProblemState, ProblemType};
 use rectify_domain::time::Timestamp;
 use rectify_domain::time::start_of_china_day;
 use rectify_domain::{DomainError, Issue};
+use rectify_i18n::{Lang, label_of};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -159,28 +160,14 @@ fn group(key: Option<String>, name: String, t: &LedgerTally) -> StatsGroup {
     StatsGroup { key, name, counts: *t, rates: t.rates() }
 }
 
-fn enum_label(by: GroupBy, key: &str) -> Option<&'static str> {
-    Some(match by {
-        GroupBy::State => match ProblemState::parse(key)? {
-            ProblemState::Open => "待整改",
-            ProblemState::InProgress => "整改中",
-            ProblemState::Reported => "已整改，待验收",
-            ProblemState::Closed => "已销号",
-        },
-        GroupBy::Type => match ProblemType::parse(key)? {
-            ProblemType::Immediate => "立行立改",
-            ProblemType::TimeLimited => "限期整改",
-            ProblemType::LongTerm => "长期坚持",
-            ProblemType::Institutional => "建章立制",
-        },
-        GroupBy::Level => match Level::parse(key)? {
-            Level::LeadershipTeam => "班子",
-            Level::TeamMember => "班子成员",
-            Level::Unit => "单位",
-            Level::Individual => "个人",
-        },
-        _ => return None,
-    })
+/// A group named by a wire name: its label in the catalog.
+fn enum_label(by: GroupBy, key: &str) -> Option<String> {
+    match by {
+        GroupBy::State => label_of::<ProblemState>(key, Lang::Zh),
+        GroupBy::Type => label_of::<ProblemType>(key, Lang::Zh),
+        GroupBy::Level => label_of::<Level>(key, Lang::Zh),
+        _ => None,
+    }
 }
 
 impl Store {
@@ -243,9 +230,7 @@ impl Store {
         }
         let label = |key: &Option<String>| match key {
             None => "（无）".to_owned(),
-            Some(k) => {
-                names.get(k).cloned().or_else(|| enum_label(by, k).map(str::to_owned)).unwrap_or_else(|| k.clone())
-            }
+            Some(k) => names.get(k).cloned().or_else(|| enum_label(by, k)).unwrap_or_else(|| k.clone()),
         };
         let mut groups: Vec<StatsGroup> = match (by, tree) {
             (GroupBy::Unit, Some(tree)) => {

@@ -2,7 +2,7 @@
 
 use crate::Store;
 use crate::db::{Conn, Q, like_pattern, record};
-use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::error::{StoreError, StoreResult};
 use crate::versioned::{self, archive_action, changed, check_version, created};
 
 use crate::idempotency::{Created, IdempotencyKey};
@@ -16,38 +16,38 @@ use rectify_domain::{DomainError, Entity, Issue, Rule};
 
 record! {
     struct UnitRow {
-        id: i64,
-        parent_id: Option<i64>,
+        id: UnitId as i64,
+        parent_id: Option<UnitId> as Option<i64>,
         name: String,
-        kind: String,
+        kind: UnitKind as String,
         system: Option<String>,
         complaint_phone: Option<String>,
         mailbox: Option<String>,
-        archived_at: Option<DateTime<Utc>>,
+        archived_at: Option<Timestamp> as Option<DateTime<Utc>>,
         version: i64,
-        created_at: DateTime<Utc>,
-        updated_at: DateTime<Utc>,
+        created_at: Timestamp as DateTime<Utc>,
+        updated_at: Timestamp as DateTime<Utc>,
     }
 }
 
 const COLUMNS: &str =
     "id, parent_id, name, kind, system, complaint_phone, mailbox, archived_at, version, created_at, updated_at";
 
-impl UnitRow {
-    fn into_unit(self) -> StoreResult<Unit> {
-        Ok(Unit {
-            id: UnitId(self.id),
-            parent_id: self.parent_id.map(UnitId),
-            name: self.name,
-            kind: parse_stored("unit kind", &self.kind, UnitKind::parse)?,
-            system: self.system,
-            complaint_phone: self.complaint_phone,
-            mailbox: self.mailbox,
-            archived: self.archived_at.is_some(),
-            version: self.version,
-            created_at: Timestamp::from_utc(self.created_at),
-            updated_at: Timestamp::from_utc(self.updated_at),
-        })
+impl From<UnitRow> for Unit {
+    fn from(r: UnitRow) -> Unit {
+        Unit {
+            id: r.id,
+            parent_id: r.parent_id,
+            name: r.name,
+            kind: r.kind,
+            system: r.system,
+            complaint_phone: r.complaint_phone,
+            mailbox: r.mailbox,
+            archived: r.archived_at.is_some(),
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
     }
 }
 
@@ -68,7 +68,14 @@ pub struct UnitFilter {
 pub(crate) async fn get(c: &mut Conn<'_>, id: UnitId) -> StoreResult<Option<Unit>> {
     let row: Option<UnitRow> =
         c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM units WHERE id = $1")).bind(id)).await?;
-    row.map(UnitRow::into_unit).transpose()
+    Ok(row.map(Unit::from))
+}
+
+/// Every live unit, in the order they were made (an export of the tree).
+pub(crate) async fn all_live(c: &mut Conn<'_>) -> StoreResult<Vec<Unit>> {
+    let rows: Vec<UnitRow> =
+        c.fetch_all(Q::new(format!("SELECT {COLUMNS} FROM units WHERE archived_at IS NULL ORDER BY id"))).await?;
+    Ok(rows.into_iter().map(Unit::from).collect())
 }
 
 /// A live (not archived) unit, or a field error naming `field`.
@@ -83,46 +90,42 @@ pub(crate) async fn require_live(c: &mut Conn<'_>, id: UnitId, field: &str) -> S
 pub(crate) async fn tree(c: &mut Conn<'_>) -> StoreResult<UnitTree> {
     record! {
         struct Edge {
-            id: i64,
-            parent_id: Option<i64>,
+            id: UnitId as i64,
+            parent_id: Option<UnitId> as Option<i64>,
         }
     }
     let edges: Vec<Edge> = c.fetch_all(Q::new("SELECT id, parent_id FROM units")).await?;
-    Ok(UnitTree::new(edges.into_iter().map(|e| (UnitId(e.id), e.parent_id.map(UnitId)))))
+    Ok(UnitTree::new(edges.into_iter().map(|e| (e.id, e.parent_id))))
 }
 
 /// The unit and its ancestors, nearest first.
 pub(crate) async fn line_up(c: &mut Conn<'_>, id: UnitId) -> StoreResult<Vec<UnitId>> {
-    let ids: Vec<(i64,)> = c
-        .fetch_all(
-            Q::new(
-                "WITH RECURSIVE up(id, parent_id, depth) AS ( \
+    c.fetch_ids(
+        Q::new(
+            "WITH RECURSIVE up(id, parent_id, depth) AS ( \
                    SELECT id, parent_id, 0 FROM units WHERE id = $1 \
                    UNION ALL SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id \
                    WHERE up.depth < 64) \
                  SELECT id FROM up ORDER BY depth",
-            )
-            .bind(id),
         )
-        .await?;
-    Ok(ids.into_iter().map(|(i,)| UnitId(i)).collect())
+        .bind(id),
+    )
+    .await
 }
 
 /// The unit and every unit below it.
 pub(crate) async fn subtree(c: &mut Conn<'_>, id: UnitId) -> StoreResult<Vec<UnitId>> {
-    let ids: Vec<(i64,)> = c
-        .fetch_all(
-            Q::new(
-                "WITH RECURSIVE down(id, depth) AS ( \
+    c.fetch_ids(
+        Q::new(
+            "WITH RECURSIVE down(id, depth) AS ( \
                    SELECT id, 0 FROM units WHERE id = $1 \
                    UNION ALL SELECT u.id, down.depth + 1 FROM units u JOIN down ON u.parent_id = down.id \
                    WHERE down.depth < 64) \
                  SELECT id FROM down",
-            )
-            .bind(id),
         )
-        .await?;
-    Ok(ids.into_iter().map(|(i,)| UnitId(i)).collect())
+        .bind(id),
+    )
+    .await
 }
 
 /// How `actor` stands to something owned by `owner`.
@@ -135,24 +138,22 @@ pub(crate) async fn party(c: &mut Conn<'_>, actor: &Actor, owner: UnitId) -> Sto
 }
 
 async fn insert(c: &mut Conn<'_>, f: &UnitFields, now: Timestamp) -> StoreResult<UnitId> {
-    let id: i64 = c
-        .scalar(
-            Q::new(
-                "INSERT INTO units (parent_id, name, kind, system, complaint_phone, mailbox, version, \
+    c.returning_id(
+        Q::new(
+            "INSERT INTO units (parent_id, name, kind, system, complaint_phone, mailbox, version, \
                  created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
-            )
-            .bind(f.parent_id)
-            .bind(&f.name)
-            .bind(f.kind.as_str())
-            .bind(f.system.clone())
-            .bind(f.complaint_phone.clone())
-            .bind(f.mailbox.clone())
-            .bind(now),
         )
-        .await
-        .map_err(duplicate_name)?;
-    Ok(UnitId(id))
+        .bind(f.parent_id)
+        .bind(&f.name)
+        .bind(f.kind.as_str())
+        .bind(f.system.clone())
+        .bind(f.complaint_phone.clone())
+        .bind(f.mailbox.clone())
+        .bind(now),
+    )
+    .await
+    .map_err(duplicate_name)
 }
 
 fn duplicate_name(e: StoreError) -> StoreError {
@@ -300,7 +301,7 @@ impl Store {
         }
         q.push(" ORDER BY id LIMIT ").push_bind(i64::from(page.limit) + 1);
         let rows: Vec<UnitRow> = self.db.fetch_all(q).await?;
-        page.finish(rows, |r| Cursor { key: None, id: r.id }, UnitRow::into_unit)
+        page.finish(rows, |r| Cursor { key: None, id: r.id.get() }, |r| Ok(Unit::from(r)))
     }
 
     /// The shape of the unit tree.

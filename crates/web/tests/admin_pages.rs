@@ -433,13 +433,15 @@ async fn people_are_filtered_by_unit_and_paged(backend: Backend) {
 /// are in the catalog in both languages; a missing one would show as its key.
 #[test]
 fn the_admin_pages_have_their_words() {
+    use rectify_domain::person::PersonKind;
     use rectify_domain::unit::UnitKind;
+    use rectify_domain::wire::Wire;
     use rectify_web::i18n::Lang;
     use rectify_web::pages::view::Catalog;
     let (catalog, faults) = Catalog::load();
     assert!(faults.is_empty(), "{faults:?}");
-    let mut keys: Vec<String> = UnitKind::ALL.iter().map(|k| format!("admin.kind.{}", k.as_str())).collect();
-    keys.extend(["staff", "supervisor"].map(|k| format!("admin.person_kind.{k}")));
+    let mut keys: Vec<String> = UnitKind::ALL.iter().map(|k| k.label_key()).collect();
+    keys.extend(PersonKind::ALL.iter().map(|k| k.label_key()));
     for page in ["units", "people", "campaigns", "calendar", "accounts"] {
         keys.extend([format!("admin.{page}.title"), format!("admin.{page}.desc")]);
     }

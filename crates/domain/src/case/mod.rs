@@ -42,19 +42,6 @@ crate::wire_enum! {
     }
 }
 
-impl CaseType {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            CaseType::Complaint => "投诉",
-            CaseType::Report => "举报",
-            CaseType::Help => "求助",
-            CaseType::Consult => "咨询",
-            CaseType::Suggestion => "建议",
-            CaseType::Praise => "表扬",
-        }
-    }
-}
-
 crate::wire_enum! {
     /// How a case reached the office.
     pub enum Channel: "channel" {
@@ -82,25 +69,6 @@ crate::wire_enum! {
         Media = "media",
         /// 督查发现.
         Inspection = "inspection",
-    }
-}
-
-impl Channel {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Channel::Web => "网上留言",
-            Channel::Hotline => "热线电话",
-            Channel::Letter => "来信",
-            Channel::Email => "电子邮件",
-            Channel::Mailbox => "网络信箱",
-            Channel::SuggestionBox => "意见箱",
-            Channel::Forum => "座谈会",
-            Channel::Visit => "走访",
-            Channel::Questionnaire => "问卷",
-            Channel::Referral => "上级交办",
-            Channel::Media => "媒体曝光",
-            Channel::Inspection => "督查发现",
-        }
     }
 }
 

@@ -18,32 +18,15 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// How a closed problem was closed off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CloseBasis {
-    /// Verified by the office with evidence, every citizen behind it satisfied.
-    Verified,
-    /// Verified with evidence, but some citizen's satisfaction was waived with a reason.
-    Waived,
-    /// Closed in a ledger kept elsewhere and imported: no evidence was checked here.
-    Imported,
-}
-
-impl CloseBasis {
-    pub const ALL: [CloseBasis; 3] = [CloseBasis::Verified, CloseBasis::Waived, CloseBasis::Imported];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CloseBasis::Verified => "verified",
-            CloseBasis::Waived => "waived",
-            CloseBasis::Imported => "imported",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CloseBasis> {
-        CloseBasis::ALL.into_iter().find(|b| b.as_str() == s)
+crate::wire_enum! {
+    /// How a closed problem was closed off.
+    pub enum CloseBasis: "close_basis" {
+        /// Verified by the office with evidence, every citizen behind it satisfied.
+        Verified = "verified",
+        /// Verified with evidence, but some citizen's satisfaction was waived with a reason.
+        Waived = "waived",
+        /// Closed in a ledger kept elsewhere and imported: no evidence was checked here.
+        Imported = "imported",
     }
 }
 

@@ -18,32 +18,16 @@ pub const MAX_CHECKLIST: usize = 50;
 /// A finding's default deadline, in working days after the visit.
 pub const DEFAULT_DEADLINE_WORKING_DAYS: u32 = 10;
 
-/// How often the plan runs (明察暗访跟踪整改制度: 月计划、周行动、日巡查).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Rhythm {
-    /// 月计划
-    Monthly,
-    /// 周行动
-    Weekly,
-    /// 日巡查
-    Daily,
-}
-
-impl Rhythm {
-    pub const ALL: [Rhythm; 3] = [Rhythm::Monthly, Rhythm::Weekly, Rhythm::Daily];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rhythm::Monthly => "monthly",
-            Rhythm::Weekly => "weekly",
-            Rhythm::Daily => "daily",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Rhythm> {
-        Rhythm::ALL.into_iter().find(|r| r.as_str() == s)
+crate::wire_enum! {
+    /// How often the plan runs (明察暗访跟踪整改制度: 月计划、周行动、日巡查). Its labels are the
+    /// inspection pages' own.
+    pub enum Rhythm: "inspect.rhythm" {
+        /// 月计划
+        Monthly = "monthly",
+        /// 周行动
+        Weekly = "weekly",
+        /// 日巡查
+        Daily = "daily",
     }
 }
 

@@ -25,138 +25,58 @@ use serde::{Deserialize, Serialize};
 /// Measures per problem; real ledgers list three to five.
 pub const MAX_MEASURES: usize = 50;
 
-/// Who the problem is about (问题层级).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// 班子: the leadership team as a whole.
-    #[serde(alias = "班子")]
-    LeadershipTeam,
-    /// 班子成员: one member of the leadership team.
-    #[serde(alias = "班子成员")]
-    TeamMember,
-    /// 单位: the unit.
-    #[serde(alias = "单位")]
-    Unit,
-    /// 个人: an individual cadre (个人整改计划书).
-    #[serde(alias = "个人")]
-    Individual,
-}
-
-impl Level {
-    pub const ALL: [Level; 4] = [Level::LeadershipTeam, Level::TeamMember, Level::Unit, Level::Individual];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::LeadershipTeam => "leadership_team",
-            Level::TeamMember => "team_member",
-            Level::Unit => "unit",
-            Level::Individual => "individual",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.as_str() == s)
+crate::wire_enum! {
+    /// Who the problem is about (问题层级).
+    pub enum Level: "level" {
+        /// 班子: the leadership team as a whole.
+        LeadershipTeam = "leadership_team" | "班子",
+        /// 班子成员: one member of the leadership team.
+        TeamMember = "team_member" | "班子成员",
+        /// 单位: the unit.
+        Unit = "unit" | "单位",
+        /// 个人: an individual cadre (个人整改计划书).
+        Individual = "individual" | "个人",
     }
 }
 
-/// How the problem is to be fixed (整改类型).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ProblemType {
-    /// 立行立改: fixed at once.
-    #[serde(alias = "立行立改")]
-    Immediate,
-    /// 限期整改: fixed by a deadline.
-    #[serde(alias = "限期整改")]
-    TimeLimited,
-    /// 长期坚持: kept up over time.
-    #[serde(alias = "长期坚持")]
-    LongTerm,
-    /// 建章立制: fixed by a new rule or institution.
-    #[serde(alias = "建章立制")]
-    Institutional,
-}
-
-impl ProblemType {
-    pub const ALL: [ProblemType; 4] =
-        [ProblemType::Immediate, ProblemType::TimeLimited, ProblemType::LongTerm, ProblemType::Institutional];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProblemType::Immediate => "immediate",
-            ProblemType::TimeLimited => "time_limited",
-            ProblemType::LongTerm => "long_term",
-            ProblemType::Institutional => "institutional",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ProblemType> {
-        ProblemType::ALL.into_iter().find(|t| t.as_str() == s)
+crate::wire_enum! {
+    /// How the problem is to be fixed (整改类型).
+    pub enum ProblemType: "problem_type" {
+        /// 立行立改: fixed at once.
+        Immediate = "immediate" | "立行立改",
+        /// 限期整改: fixed by a deadline.
+        TimeLimited = "time_limited" | "限期整改",
+        /// 长期坚持: kept up over time.
+        LongTerm = "long_term" | "长期坚持",
+        /// 建章立制: fixed by a new rule or institution.
+        Institutional = "institutional" | "建章立制",
     }
 }
 
-/// Where a problem was found (问题来源). Citizen cases and inspection findings are linked
-/// records too (their own issues); this says which channel the item came through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    /// 自查自纠, 班子议/自己找.
-    SelfCheck,
-    /// 征求意见: opinions collected from the public and service users.
-    PublicOpinion,
-    /// 座谈会.
-    Forum,
-    /// 走访.
-    Visit,
-    /// 问卷.
-    Questionnaire,
-    /// A citizen case (诉求件).
-    Case,
-    /// 督查发现 / 明察暗访.
-    Inspection,
-    /// 上级交办, 督导组反馈.
-    Superior,
-    /// 民主评议.
-    Evaluation,
-    /// 媒体曝光.
-    Media,
-}
-
-impl SourceKind {
-    pub const ALL: [SourceKind; 10] = [
-        SourceKind::SelfCheck,
-        SourceKind::PublicOpinion,
-        SourceKind::Forum,
-        SourceKind::Visit,
-        SourceKind::Questionnaire,
-        SourceKind::Case,
-        SourceKind::Inspection,
-        SourceKind::Superior,
-        SourceKind::Evaluation,
-        SourceKind::Media,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::SelfCheck => "self_check",
-            SourceKind::PublicOpinion => "public_opinion",
-            SourceKind::Forum => "forum",
-            SourceKind::Visit => "visit",
-            SourceKind::Questionnaire => "questionnaire",
-            SourceKind::Case => "case",
-            SourceKind::Inspection => "inspection",
-            SourceKind::Superior => "superior",
-            SourceKind::Evaluation => "evaluation",
-            SourceKind::Media => "media",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SourceKind> {
-        SourceKind::ALL.into_iter().find(|k| k.as_str() == s)
+crate::wire_enum! {
+    /// Where a problem was found (问题来源). Citizen cases and inspection findings are linked
+    /// records too (their own issues); this says which channel the item came through.
+    pub enum SourceKind: "source" {
+        /// 自查自纠, 班子议/自己找.
+        SelfCheck = "self_check",
+        /// 征求意见: opinions collected from the public and service users.
+        PublicOpinion = "public_opinion",
+        /// 座谈会.
+        Forum = "forum",
+        /// 走访.
+        Visit = "visit",
+        /// 问卷.
+        Questionnaire = "questionnaire",
+        /// A citizen case (诉求件).
+        Case = "case",
+        /// 督查发现 / 明察暗访.
+        Inspection = "inspection",
+        /// 上级交办, 督导组反馈.
+        Superior = "superior",
+        /// 民主评议.
+        Evaluation = "evaluation",
+        /// 媒体曝光.
+        Media = "media",
     }
 }
 

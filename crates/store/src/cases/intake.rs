@@ -5,7 +5,7 @@ use super::{Step, assemble, record_event, row};
 use crate::Store;
 use crate::attachments::{require_attachable, store_file};
 use crate::db::{Conn, Q, record};
-use crate::error::{StoreResult, parse_stored};
+use crate::error::StoreResult;
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::notices;
 use crate::pii::{self, SealedContact};
@@ -252,36 +252,36 @@ pub struct IntakeSession {
 
 record! {
     struct SessionRow {
-        id: i64,
+        id: IntakeSessionId as i64,
         title: String,
-        channel: String,
+        channel: Channel as String,
         held_on: NaiveDate,
         place: Option<String>,
-        unit_id: Option<i64>,
+        unit_id: Option<UnitId> as Option<i64>,
         participants: Option<i64>,
         note: Option<String>,
         cases: i64,
-        created_at: DateTime<Utc>,
+        created_at: Timestamp as DateTime<Utc>,
     }
 }
 
 const SESSION_SELECT: &str = "SELECT s.id, s.title, s.channel, s.held_on, s.place, s.unit_id, s.participants, s.note, \
     (SELECT COUNT(*) FROM cases c WHERE c.session_id = s.id) AS cases, s.created_at FROM intake_sessions s";
 
-impl SessionRow {
-    fn into_session(self) -> StoreResult<IntakeSession> {
-        Ok(IntakeSession {
-            id: IntakeSessionId(self.id),
-            title: self.title,
-            channel: parse_stored("channel", &self.channel, Channel::parse)?,
-            held_on: self.held_on,
-            place: self.place,
-            unit_id: self.unit_id.map(UnitId),
-            participants: self.participants,
-            note: self.note,
-            cases: self.cases,
-            created_at: Timestamp::from_utc(self.created_at),
-        })
+impl From<SessionRow> for IntakeSession {
+    fn from(r: SessionRow) -> IntakeSession {
+        IntakeSession {
+            id: r.id,
+            title: r.title,
+            channel: r.channel,
+            held_on: r.held_on,
+            place: r.place,
+            unit_id: r.unit_id,
+            participants: r.participants,
+            note: r.note,
+            cases: r.cases,
+            created_at: r.created_at,
+        }
     }
 }
 
@@ -302,8 +302,8 @@ impl Store {
                 if let Some(u) = f.unit_id {
                     require_live(&mut c, u, "unit_id").await?;
                 }
-                let id: i64 = c
-                    .scalar(
+                let id: IntakeSessionId = c
+                    .returning_id(
                         Q::new(
                             "INSERT INTO intake_sessions (title, channel, held_on, place, unit_id, participants, note, \
                              created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -320,7 +320,7 @@ impl Store {
                     )
                     .await?;
                 let row: SessionRow = c.fetch_one(Q::new(format!("{SESSION_SELECT} WHERE s.id = $1")).bind(id)).await?;
-                created(&mut c, &actor, now, Entity::IntakeSession, id, row.into_session()?).await
+                created(&mut c, &actor, now, Entity::IntakeSession, id, IntakeSession::from(row)).await
             })
         })
         .await
@@ -329,13 +329,13 @@ impl Store {
     pub async fn list_intake_sessions(&self, actor: &Actor) -> StoreResult<Vec<IntakeSession>> {
         authorize(actor, Permission::RegisterCase, Party::Office)?;
         let rows: Vec<SessionRow> = self.db.fetch_all(Q::new(format!("{SESSION_SELECT} ORDER BY s.id DESC"))).await?;
-        rows.into_iter().map(SessionRow::into_session).collect()
+        Ok(rows.into_iter().map(IntakeSession::from).collect())
     }
 
     pub async fn get_intake_session(&self, actor: &Actor, id: IntakeSessionId) -> StoreResult<IntakeSession> {
         authorize(actor, Permission::RegisterCase, Party::Office)?;
         let row: Option<SessionRow> =
             self.db.fetch_optional(Q::new(format!("{SESSION_SELECT} WHERE s.id = $1")).bind(id)).await?;
-        row.ok_or_else(|| DomainError::not_found(Entity::IntakeSession, id))?.into_session()
+        Ok(row.ok_or_else(|| DomainError::not_found(Entity::IntakeSession, id))?.into())
     }
 }

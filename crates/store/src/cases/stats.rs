@@ -11,6 +11,7 @@ use rectify_domain::case::{CaseType, Channel};
 use rectify_domain::figures::{CaseRates, CaseTally};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Issue};
+use rectify_i18n::{Lang, label_of};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -181,12 +182,8 @@ impl Store {
                 let name = match (by, r.key.as_deref()) {
                     (CaseGroupBy::Unit, None) => "（未派单）".to_owned(),
                     (CaseGroupBy::Unit, Some(k)) => names.get(k).cloned().unwrap_or_else(|| k.to_owned()),
-                    (CaseGroupBy::Channel, Some(k)) => {
-                        Channel::parse(k).map(|c| c.label_zh().to_owned()).unwrap_or_else(|| k.to_owned())
-                    }
-                    (CaseGroupBy::Type, Some(k)) => {
-                        CaseType::parse(k).map(|t| t.label_zh().to_owned()).unwrap_or_else(|| k.to_owned())
-                    }
+                    (CaseGroupBy::Channel, Some(k)) => label_of::<Channel>(k, Lang::Zh).unwrap_or_else(|| k.to_owned()),
+                    (CaseGroupBy::Type, Some(k)) => label_of::<CaseType>(k, Lang::Zh).unwrap_or_else(|| k.to_owned()),
                     (_, k) => k.unwrap_or_default().to_owned(),
                 };
                 CaseStatsGroup { key: r.key.clone(), name, counts, rates: counts.rates() }

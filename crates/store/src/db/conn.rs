@@ -3,8 +3,11 @@
 use super::query::{Q, Value};
 use super::sqlite::{SqliteRecord, SqliteTx, sqlite_sql};
 use crate::error::{StoreError, StoreResult};
+use rectify_domain::ids::Id;
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::{Arguments, FromRow, PgConnection, Postgres};
+use std::collections::HashMap;
+use std::hash::Hash;
 
 /// A row type that decodes from both databases: define it with the crate's `record!` macro
 /// (fields of portable types: i64, f64, bool, String, NaiveDate, DateTime<Utc>, Vec<u8> and
@@ -113,6 +116,23 @@ impl Conn<'_> {
     /// The first column of the first row (e.g. `COUNT(*)`, `INSERT … RETURNING id`).
     pub async fn scalar<T: Scalar>(&mut self, q: Q) -> StoreResult<T> {
         self.scalar_optional(q).await?.ok_or_else(no_rows)
+    }
+
+    /// The id an `INSERT … RETURNING id` gives, as its type.
+    pub async fn returning_id<T: Id>(&mut self, q: Q) -> StoreResult<T> {
+        Ok(T::from_i64(self.scalar::<i64>(q).await?))
+    }
+
+    /// The ids a query selects (its first column), as their type.
+    pub async fn fetch_ids<T: Id>(&mut self, q: Q) -> StoreResult<Vec<T>> {
+        let rows: Vec<(i64,)> = self.fetch_all(q).await?;
+        Ok(rows.into_iter().map(|(id,)| T::from_i64(id)).collect())
+    }
+
+    /// The names a query selects by id (`SELECT id, name FROM …`), keyed by the id's type.
+    pub async fn fetch_names<T: Id + Eq + Hash>(&mut self, q: Q) -> StoreResult<HashMap<T, String>> {
+        let rows: Vec<(i64, String)> = self.fetch_all(q).await?;
+        Ok(rows.into_iter().map(|(id, name)| (T::from_i64(id), name)).collect())
     }
 
     pub async fn scalar_optional<T: Scalar>(&mut self, q: Q) -> StoreResult<Option<T>> {

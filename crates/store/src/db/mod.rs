@@ -14,7 +14,7 @@ mod sqlite;
 pub use conn::{Conn, Record, Scalar, Tx};
 pub use query::{Q, ToValue, Value, like_pattern, set};
 pub(crate) use record::record;
-pub use record::{BadStored, FromStored};
+pub use record::{BadStored, FromStored, Json};
 pub use sqlite::SqliteRecord;
 
 use crate::error::{StoreError, StoreResult};

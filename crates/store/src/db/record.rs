@@ -1,7 +1,8 @@
 //! Rows that decode from both databases into domain types. A row is declared once with
 //! [`record!`]; a field stored as a primitive but meaning a domain value names the stored type
 //! after `as` and is converted where it is read — a state name into its enum, an integer into
-//! its id, a time into a `Timestamp` — so the code above the row never parses stored text.
+//! its id, a time into a `Timestamp`, JSON text into what it holds — so the code above the row
+//! never parses stored text.
 //!
 //! ```ignore
 //! record! {
@@ -10,6 +11,7 @@
 //!         state: CaseState as String,
 //!         unit_id: Option<UnitId> as Option<i64>,
 //!         received_at: Timestamp as DateTime<Utc>,
+//!         sources: Vec<SourceKind> as Json,
 //!         content: String,
 //!     }
 //! }
@@ -19,13 +21,44 @@ use chrono::{DateTime, Utc};
 use rectify_domain::ids::Id;
 use rectify_domain::time::Timestamp;
 use rectify_domain::wire::Wire;
+use rusqlite::types::{FromSql, FromSqlResult, ValueRef};
+use serde::de::DeserializeOwned;
+use sqlx::Postgres;
+use sqlx::postgres::{PgTypeInfo, PgValueRef};
 
 /// A stored value that does not decode into its domain type (corrupt data).
 #[derive(Debug, thiserror::Error)]
-#[error("unknown {kind} {value:?} in the database")]
-pub struct BadStored {
-    kind: &'static str,
-    value: String,
+pub enum BadStored {
+    #[error("unknown {kind} {value:?} in the database")]
+    Name { kind: &'static str, value: String },
+    #[error("JSON in the database that does not read: {0}")]
+    Json(String),
+}
+
+/// JSON kept in a text column (a list of wire names, a snapshot in the history): a field
+/// `name: T as Json` reads the text and decodes it into `T`.
+pub struct Json(String);
+
+impl sqlx::Type<Postgres> for Json {
+    fn type_info() -> PgTypeInfo {
+        <String as sqlx::Type<Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &PgTypeInfo) -> bool {
+        <String as sqlx::Type<Postgres>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Postgres> for Json {
+    fn decode(value: PgValueRef<'r>) -> Result<Json, sqlx::error::BoxDynError> {
+        <String as sqlx::Decode<'r, Postgres>>::decode(value).map(Json)
+    }
+}
+
+impl FromSql for Json {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Json> {
+        String::column_result(value).map(Json)
+    }
 }
 
 /// A domain value read from its stored form `Raw`.
@@ -35,7 +68,7 @@ pub trait FromStored<Raw>: Sized {
 
 impl<T: Wire> FromStored<String> for T {
     fn from_stored(raw: String) -> Result<T, BadStored> {
-        T::parse(&raw).ok_or(BadStored { kind: T::KIND, value: raw })
+        T::parse(&raw).ok_or(BadStored::Name { kind: T::KIND, value: raw })
     }
 }
 
@@ -66,6 +99,18 @@ impl FromStored<DateTime<Utc>> for Timestamp {
 impl FromStored<Option<DateTime<Utc>>> for Option<Timestamp> {
     fn from_stored(raw: Option<DateTime<Utc>>) -> Result<Option<Timestamp>, BadStored> {
         Ok(raw.map(Timestamp::from_utc))
+    }
+}
+
+impl<T: DeserializeOwned> FromStored<Json> for T {
+    fn from_stored(raw: Json) -> Result<T, BadStored> {
+        serde_json::from_str(&raw.0).map_err(|e| BadStored::Json(e.to_string()))
+    }
+}
+
+impl<T: DeserializeOwned> FromStored<Option<Json>> for Option<T> {
+    fn from_stored(raw: Option<Json>) -> Result<Option<T>, BadStored> {
+        raw.map(T::from_stored).transpose()
     }
 }
 

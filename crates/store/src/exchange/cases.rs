@@ -9,7 +9,7 @@ use super::import::Run;
 use crate::cases::flow::{Context, persist};
 use crate::cases::intake::insert_row;
 use crate::cases::{assemble, row as case_row};
-use crate::db::{Conn, Q};
+use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::versioned::created;
 use rectify_domain::actor::Actor;
@@ -29,8 +29,15 @@ pub(crate) async fn import(
     ctx: &Context,
     vault: &Keyring,
 ) -> StoreResult<()> {
-    let known: Vec<(i64, String)> = c.fetch_all(Q::new("SELECT id, ref FROM cases WHERE ref IS NOT NULL")).await?;
-    let mut refs: HashMap<String, CaseId> = known.into_iter().map(|(id, r)| (r, CaseId(id))).collect();
+    record! {
+        struct RefRow {
+            id: CaseId as i64,
+            reference: String,
+        }
+    }
+    let known: Vec<RefRow> =
+        c.fetch_all(Q::new("SELECT id, ref AS reference FROM cases WHERE ref IS NOT NULL")).await?;
+    let mut refs: HashMap<String, CaseId> = known.into_iter().map(|r| (r.reference, r.id)).collect();
     for Row { row, record: r } in rows {
         if run.takes(row) {
             one(c, run, index, &mut refs, row, r, ctx, vault).await?;

@@ -5,21 +5,18 @@ use super::UnitIndex;
 use crate::Store;
 use crate::cases::{CaseFilter, push_conditions as push_case_conditions};
 use crate::db::{Conn, Q, record};
-use crate::error::{StoreResult, parse_stored};
+use crate::error::StoreResult;
 use crate::pii::SealedContact;
-use crate::problems::{ProblemFilter, expand_units, push_conditions};
-use crate::visibility;
+use crate::problems::{COLUMNS as PROBLEM_COLUMNS, ProblemFilter, ProblemRow, expand_units, push_conditions};
+use crate::{people, units, visibility};
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::{CaseState, CaseType, Channel, Satisfaction};
 use rectify_domain::exchange::{CaseLine, CaseRecord, Lines, PersonRecord, ProblemLine, ProblemRecord, UnitRecord};
-use rectify_domain::ids::{CaseId, PersonId, ProblemId, UnitId};
+use rectify_domain::ids::{BatchId, CampaignId, CaseId, PersonId, ProblemId, UnitId};
 use rectify_domain::light::LightThresholds;
-use rectify_domain::person::PersonKind;
 use rectify_domain::privacy::RevealRequest;
-use rectify_domain::problem::{Level, ProblemState, ProblemType};
 use rectify_domain::time::Timestamp;
-use rectify_domain::unit::UnitKind;
 use std::collections::HashMap;
 
 /// What to export.
@@ -37,116 +34,67 @@ pub enum ExportRequest {
 }
 
 record! {
-    struct UnitRow {
-        id: i64,
-        parent_id: Option<i64>,
-        name: String,
-        kind: String,
-        system: Option<String>,
-        complaint_phone: Option<String>,
-        mailbox: Option<String>,
-    }
-}
-
-record! {
-    struct PersonRow {
-        id: i64,
-        name: String,
-        kind: String,
-        unit_id: Option<i64>,
-        position: Option<String>,
-        affiliation: Option<String>,
-        phone: Option<String>,
-    }
-}
-
-record! {
-    struct ProblemExportRow {
-        id: i64,
-        reference: Option<String>,
-        unit_id: i64,
-        description: String,
-        responsible_person_id: Option<i64>,
-        leader_person_id: Option<i64>,
-        level: String,
-        category: Option<String>,
-        problem_type: String,
-        root_cause: Option<String>,
-        deadline: Option<NaiveDate>,
-        due_on: Option<NaiveDate>,
-        campaign_id: Option<i64>,
-        batch_id: Option<i64>,
-        published: bool,
-        state: String,
-        created_at: DateTime<Utc>,
-        closed_at: Option<DateTime<Utc>>,
-    }
-}
-
-record! {
+    /// A case as an export reads it: its number (`ref`) and the sealed name and phone, which the
+    /// case row of `cases` does not carry.
     struct CaseExportRow {
-        id: i64,
+        id: CaseId as i64,
         reference: Option<String>,
         tracking_code: String,
-        channel: String,
-        case_type: String,
+        channel: Channel as String,
+        case_type: CaseType as String,
         title: Option<String>,
         content: String,
         citizen_name: Option<String>,
         phone: Option<String>,
-        unit_id: Option<i64>,
-        state: String,
-        received_at: DateTime<Utc>,
+        unit_id: Option<UnitId> as Option<i64>,
+        state: CaseState as String,
+        received_at: Timestamp as DateTime<Utc>,
         due_on: Option<NaiveDate>,
-        replied_at: Option<DateTime<Utc>>,
+        replied_at: Option<Timestamp> as Option<DateTime<Utc>>,
         answer: Option<String>,
-        satisfaction: Option<String>,
-        closed_at: Option<DateTime<Utc>>,
+        satisfaction: Option<Satisfaction> as Option<String>,
+        closed_at: Option<Timestamp> as Option<DateTime<Utc>>,
+    }
+}
+
+record! {
+    /// A text of a problem (a measure, a progress note) as an export reads it.
+    struct ProblemText {
+        problem_id: ProblemId as i64,
+        text: String,
     }
 }
 
 async fn unit_lines(c: &mut Conn<'_>, index: &UnitIndex) -> StoreResult<Vec<UnitRecord>> {
-    let rows: Vec<UnitRow> = c
-        .fetch_all(Q::new(
-            "SELECT id, parent_id, name, kind, system, complaint_phone, mailbox FROM units \
-             WHERE archived_at IS NULL ORDER BY id",
-        ))
-        .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(UnitRecord {
-                id: Some(UnitId(r.id)),
-                name: Some(r.name),
-                parent: r.parent_id.map(|p| index.path_ref(UnitId(p))),
-                kind: Some(parse_stored("unit kind", &r.kind, UnitKind::parse)?),
-                system: r.system,
-                complaint_phone: r.complaint_phone,
-                mailbox: r.mailbox,
-            })
+    Ok(units::all_live(c)
+        .await?
+        .into_iter()
+        .map(|u| UnitRecord {
+            id: Some(u.id),
+            name: Some(u.name),
+            parent: u.parent_id.map(|p| index.path_ref(p)),
+            kind: Some(u.kind),
+            system: u.system,
+            complaint_phone: u.complaint_phone,
+            mailbox: u.mailbox,
         })
-        .collect()
+        .collect())
 }
 
 async fn people_lines(c: &mut Conn<'_>, index: &UnitIndex) -> StoreResult<Vec<PersonRecord>> {
-    let rows: Vec<PersonRow> = c
-        .fetch_all(Q::new(
-            "SELECT id, name, kind, unit_id, position, affiliation, phone FROM people \
-             WHERE archived_at IS NULL ORDER BY id",
-        ))
-        .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(PersonRecord {
-                id: Some(PersonId(r.id)),
-                name: Some(r.name),
-                kind: Some(parse_stored("person kind", &r.kind, PersonKind::parse)?),
-                unit: r.unit_id.map(|u| index.path_ref(UnitId(u))),
-                position: r.position,
-                affiliation: r.affiliation,
-                phone: r.phone,
-            })
+    Ok(people::all_live(c)
+        .await?
+        .into_iter()
+        .map(|p| PersonRecord {
+            id: Some(p.id),
+            name: Some(p.name),
+            kind: Some(p.kind),
+            unit: p.unit_id.map(|u| index.path_ref(u)),
+            position: p.position,
+            affiliation: p.affiliation,
+            phone: p.phone,
         })
-        .collect()
+        .collect())
 }
 
 /// `SELECT id FROM problems WHERE …` for the filter and the actor's scope, as a subquery.
@@ -172,77 +120,72 @@ async fn problem_lines(
     t: &LightThresholds,
     index: &UnitIndex,
 ) -> StoreResult<Vec<ProblemLine>> {
-    let mut q = problem_subquery(
-        c,
-        actor,
-        f,
-        t,
-        "SELECT id, ref AS reference, unit_id, description, responsible_person_id, leader_person_id, level, category, \
-         type AS problem_type, root_cause, deadline, due_on, campaign_id, batch_id, published, state, created_at, \
-         closed_at FROM problems WHERE id",
-    )
-    .await?;
+    let select = format!("SELECT {PROBLEM_COLUMNS} FROM problems WHERE id");
+    let mut q = problem_subquery(c, actor, f, t, &select).await?;
     q.push(" ORDER BY id");
-    let rows: Vec<ProblemExportRow> = c.fetch_all(q).await?;
+    let rows: Vec<ProblemRow> = c.fetch_all(q).await?;
     // Measures and the latest progress of the same problems, in two reads.
-    let mut measures: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut measures: HashMap<ProblemId, Vec<String>> = HashMap::new();
     let mut mq = problem_subquery(
         c,
         actor,
         f,
         t,
-        "SELECT problem_id, description FROM measures WHERE archived_at IS NULL AND problem_id",
+        "SELECT problem_id, description AS text FROM measures WHERE archived_at IS NULL AND problem_id",
     )
     .await?;
     mq.push(" ORDER BY problem_id, position, id");
-    for (p, d) in c.fetch_all::<(i64, String)>(mq).await? {
-        measures.entry(p).or_default().push(d);
+    for m in c.fetch_all::<ProblemText>(mq).await? {
+        measures.entry(m.problem_id).or_default().push(m.text);
     }
-    let mut progress: HashMap<i64, String> = HashMap::new();
-    let mut pq =
-        problem_subquery(c, actor, f, t, "SELECT problem_id, note FROM progress WHERE note IS NOT NULL AND problem_id")
-            .await?;
+    let mut progress: HashMap<ProblemId, String> = HashMap::new();
+    let mut pq = problem_subquery(
+        c,
+        actor,
+        f,
+        t,
+        "SELECT problem_id, note AS text FROM progress WHERE note IS NOT NULL AND problem_id",
+    )
+    .await?;
     pq.push(" ORDER BY problem_id, id");
-    for (p, note) in c.fetch_all::<(i64, String)>(pq).await? {
-        progress.insert(p, note);
+    for p in c.fetch_all::<ProblemText>(pq).await? {
+        progress.insert(p.problem_id, p.text);
     }
-    let people: HashMap<i64, String> =
-        c.fetch_all::<(i64, String)>(Q::new("SELECT id, name FROM people")).await?.into_iter().collect();
-    let campaigns: HashMap<i64, String> =
-        c.fetch_all::<(i64, String)>(Q::new("SELECT id, name FROM campaigns")).await?.into_iter().collect();
-    let batches: HashMap<i64, String> =
-        c.fetch_all::<(i64, String)>(Q::new("SELECT id, name FROM batches")).await?.into_iter().collect();
-    let person = |id: Option<i64>| id.and_then(|p| people.get(&p).cloned());
-    rows.into_iter()
+    let people: HashMap<PersonId, String> = c.fetch_names(Q::new("SELECT id, name FROM people")).await?;
+    let campaigns: HashMap<CampaignId, String> = c.fetch_names(Q::new("SELECT id, name FROM campaigns")).await?;
+    let batches: HashMap<BatchId, String> = c.fetch_names(Q::new("SELECT id, name FROM batches")).await?;
+    let person = |id: Option<PersonId>| id.and_then(|p| people.get(&p).cloned());
+    Ok(rows
+        .into_iter()
         .map(|r| {
-            let state = parse_stored("problem state", &r.state, ProblemState::parse)?;
-            Ok(ProblemLine {
-                light: t.of_problem(state, r.due_on),
-                due_on: r.due_on,
-                campaign: r.campaign_id.and_then(|c| campaigns.get(&c).cloned()),
-                batch: r.batch_id.and_then(|b| batches.get(&b).cloned()),
-                created_at: Timestamp::from_utc(r.created_at),
-                closed_at: r.closed_at.map(Timestamp::from_utc),
+            let p = r.into_problem(t);
+            ProblemLine {
+                light: p.light,
+                due_on: p.due_on,
+                campaign: p.campaign_id.and_then(|c| campaigns.get(&c).cloned()),
+                batch: p.batch_id.and_then(|b| batches.get(&b).cloned()),
+                created_at: p.created_at,
+                closed_at: p.closed_at,
                 record: ProblemRecord {
-                    id: Some(ProblemId(r.id)),
-                    reference: r.reference,
-                    description: Some(r.description),
-                    unit: Some(index.path_ref(UnitId(r.unit_id))),
-                    responsible: person(r.responsible_person_id),
-                    leader: person(r.leader_person_id),
-                    measures: measures.remove(&r.id),
-                    deadline: r.deadline,
-                    progress: progress.remove(&r.id),
-                    state: Some(state),
-                    category: r.category,
-                    problem_type: Some(parse_stored("problem type", &r.problem_type, ProblemType::parse)?),
-                    level: Some(parse_stored("level", &r.level, Level::parse)?),
-                    root_cause: r.root_cause,
-                    published: Some(r.published),
+                    id: Some(p.id),
+                    reference: p.reference,
+                    description: Some(p.description),
+                    unit: Some(index.path_ref(p.unit_id)),
+                    responsible: person(p.responsible_person_id),
+                    leader: person(p.leader_person_id),
+                    measures: measures.remove(&p.id),
+                    deadline: p.deadline,
+                    progress: progress.remove(&p.id),
+                    state: Some(p.state),
+                    category: p.category,
+                    problem_type: Some(p.problem_type),
+                    level: Some(p.level),
+                    root_cause: p.root_cause,
+                    published: Some(p.published),
                 },
-            })
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// What an export reads, moved into its job.
@@ -277,7 +220,7 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
             let contacts = reason.is_some();
             if let Some(reason) = &reason {
                 // One record for the whole file: who took which citizens' details, and why.
-                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                let ids: Vec<i64> = rows.iter().map(|r| r.id.get()).collect();
                 let event = crate::audit::Event {
                     actor: &actor.username,
                     kind: "reveal",
@@ -306,27 +249,23 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
                     tracking_code: rectify_domain::case::TrackingCode::parse(&r.tracking_code)
                         .map(|c| c.to_string())
                         .unwrap_or(r.tracking_code),
-                    state: parse_stored("case state", &r.state, CaseState::parse)?,
+                    state: r.state,
                     due_on: r.due_on,
-                    closed_at: r.closed_at.map(Timestamp::from_utc),
+                    closed_at: r.closed_at,
                     record: CaseRecord {
-                        id: Some(CaseId(r.id)),
+                        id: Some(r.id),
                         reference: r.reference,
                         citizen_name: name,
                         phone,
                         title: r.title,
-                        received_at: Some(Timestamp::from_utc(r.received_at)),
+                        received_at: Some(r.received_at),
                         content: Some(r.content),
                         answer: r.answer,
-                        replied_at: r.replied_at.map(Timestamp::from_utc),
-                        channel: Some(parse_stored("channel", &r.channel, Channel::parse)?),
-                        case_type: Some(parse_stored("case type", &r.case_type, CaseType::parse)?),
-                        unit: r.unit_id.map(|u| index.path_ref(UnitId(u))),
-                        satisfaction: r
-                            .satisfaction
-                            .as_deref()
-                            .map(|s| parse_stored("satisfaction", s, Satisfaction::parse))
-                            .transpose()?,
+                        replied_at: r.replied_at,
+                        channel: Some(r.channel),
+                        case_type: Some(r.case_type),
+                        unit: r.unit_id.map(|u| index.path_ref(u)),
+                        satisfaction: r.satisfaction,
                     },
                 });
             }

@@ -21,8 +21,8 @@ use std::collections::HashMap;
 
 record! {
     struct UnitNameRow {
-        id: i64,
-        parent_id: Option<i64>,
+        id: UnitId as i64,
+        parent_id: Option<UnitId> as Option<i64>,
         name: String,
         live: bool,
     }
@@ -49,7 +49,7 @@ impl UnitIndex {
             .await?;
         let mut index = UnitIndex::default();
         for r in rows {
-            index.insert(UnitId(r.id), r.parent_id.map(UnitId), r.name, r.live);
+            index.insert(r.id, r.parent_id, r.name, r.live);
         }
         Ok(index)
     }

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 
 record! {
     struct NameRow {
-        id: i64,
-        unit_id: Option<i64>,
+        id: PersonId as i64,
+        unit_id: Option<UnitId> as Option<i64>,
         name: String,
     }
 }
@@ -31,7 +31,7 @@ impl PeopleIndex {
             c.fetch_all(Q::new("SELECT id, unit_id, name FROM people WHERE archived_at IS NULL ORDER BY id")).await?;
         let mut by_unit_name = HashMap::new();
         for r in rows {
-            by_unit_name.entry((r.unit_id.map(UnitId), r.name)).or_insert(PersonId(r.id));
+            by_unit_name.entry((r.unit_id, r.name)).or_insert(r.id);
         }
         Ok(PeopleIndex { by_unit_name })
     }

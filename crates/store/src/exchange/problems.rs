@@ -26,8 +26,8 @@ use std::collections::HashMap;
 
 record! {
     struct RefRow {
-        id: i64,
-        campaign_id: Option<i64>,
+        id: ProblemId as i64,
+        campaign_id: Option<CampaignId> as Option<i64>,
         reference: String,
     }
 }
@@ -67,7 +67,7 @@ pub(crate) async fn import(
         .await?;
     let mut ledger = Ledger {
         people: PeopleIndex::load(c).await?,
-        refs: refs.into_iter().map(|r| ((r.campaign_id.map(CampaignId), r.reference), ProblemId(r.id))).collect(),
+        refs: refs.into_iter().map(|r| ((r.campaign_id, r.reference), r.id)).collect(),
         campaign,
     };
     for Row { row, record: r } in rows {

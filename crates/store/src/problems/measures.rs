@@ -19,17 +19,17 @@ use rectify_domain::{DomainError, Entity, Issue, Rule};
 
 record! {
     struct MeasureRow {
-        id: i64,
-        problem_id: i64,
+        id: MeasureId as i64,
+        problem_id: ProblemId as i64,
         description: String,
-        owner_person_id: Option<i64>,
+        owner_person_id: Option<PersonId> as Option<i64>,
         deadline: Option<NaiveDate>,
         done: bool,
-        done_at: Option<DateTime<Utc>>,
-        archived_at: Option<DateTime<Utc>>,
+        done_at: Option<Timestamp> as Option<DateTime<Utc>>,
+        archived_at: Option<Timestamp> as Option<DateTime<Utc>>,
         version: i64,
-        created_at: DateTime<Utc>,
-        updated_at: DateTime<Utc>,
+        created_at: Timestamp as DateTime<Utc>,
+        updated_at: Timestamp as DateTime<Utc>,
     }
 }
 
@@ -40,18 +40,18 @@ impl MeasureRow {
     fn into_measure(self, t: &LightThresholds) -> Measure {
         let archived = self.archived_at.is_some();
         Measure {
-            id: MeasureId(self.id),
-            problem_id: ProblemId(self.problem_id),
+            id: self.id,
+            problem_id: self.problem_id,
             description: self.description,
-            owner_person_id: self.owner_person_id.map(PersonId),
+            owner_person_id: self.owner_person_id,
             deadline: self.deadline,
             done: self.done,
-            done_at: self.done_at.map(Timestamp::from_utc),
+            done_at: self.done_at,
             light: t.of_measure(self.done || archived, self.deadline),
             archived,
             version: self.version,
-            created_at: Timestamp::from_utc(self.created_at),
-            updated_at: Timestamp::from_utc(self.updated_at),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
         }
     }
 }

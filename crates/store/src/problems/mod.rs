@@ -14,8 +14,8 @@ pub(crate) use filter::push_conditions;
 
 use crate::Store;
 use crate::campaigns::{get_batch, require_live_campaign};
-use crate::db::{Conn, Q, record};
-use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::db::{Conn, Json, Q, record};
+use crate::error::{StoreError, StoreResult};
 use crate::history::{self, Change};
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::page::{Cursor, Page, PageRequest};
@@ -27,7 +27,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Permission, authorize};
 use rectify_domain::figures::CloseBasis;
 use rectify_domain::history::HistoryEntry;
-use rectify_domain::ids::{MeasureId, PersonId, ProblemId, UnitId};
+use rectify_domain::ids::{BatchId, CampaignId, MeasureId, PersonId, ProblemId, UnitId};
 use rectify_domain::light::{LightThresholds, effective_due};
 use rectify_domain::problem::{
     Level, MeasureFields, NewProblem, Problem, ProblemFields, ProblemPatch, ProblemState, ProblemType, SourceKind,
@@ -37,31 +37,31 @@ use rectify_domain::{DomainError, Entity, Issue, Rule};
 
 record! {
     pub(crate) struct ProblemRow {
-        id: i64,
-        unit_id: i64,
+        id: ProblemId as i64,
+        unit_id: UnitId as i64,
         description: String,
-        responsible_person_id: Option<i64>,
-        leader_person_id: Option<i64>,
-        level: String,
+        responsible_person_id: Option<PersonId> as Option<i64>,
+        leader_person_id: Option<PersonId> as Option<i64>,
+        level: Level as String,
         category: Option<String>,
-        problem_type: String,
+        problem_type: ProblemType as String,
         root_cause: Option<String>,
         deadline: Option<NaiveDate>,
         due_on: Option<NaiveDate>,
-        campaign_id: Option<i64>,
-        batch_id: Option<i64>,
-        sources: String,
+        campaign_id: Option<CampaignId> as Option<i64>,
+        batch_id: Option<BatchId> as Option<i64>,
+        sources: Vec<SourceKind> as Json,
         published: bool,
-        state: String,
-        archived_at: Option<DateTime<Utc>>,
+        state: ProblemState as String,
+        archived_at: Option<Timestamp> as Option<DateTime<Utc>>,
         version: i64,
-        created_at: DateTime<Utc>,
-        updated_at: DateTime<Utc>,
-        reported_at: Option<DateTime<Utc>>,
-        closed_at: Option<DateTime<Utc>>,
+        created_at: Timestamp as DateTime<Utc>,
+        updated_at: Timestamp as DateTime<Utc>,
+        reported_at: Option<Timestamp> as Option<DateTime<Utc>>,
+        closed_at: Option<Timestamp> as Option<DateTime<Utc>>,
         reference: Option<String>,
         done_on: Option<NaiveDate>,
-        close_basis: Option<String>,
+        close_basis: Option<CloseBasis> as Option<String>,
         reopen_count: i64,
     }
 }
@@ -71,46 +71,39 @@ pub(crate) const COLUMNS: &str = "id, unit_id, description, responsible_person_i
     version, created_at, updated_at, reported_at, closed_at, ref AS reference, done_on, close_basis, reopen_count";
 
 impl ProblemRow {
-    pub(crate) fn into_problem(self, t: &LightThresholds) -> StoreResult<Problem> {
-        let state = parse_stored("problem state", &self.state, ProblemState::parse)?;
-        let sources: Vec<String> =
-            serde_json::from_str(&self.sources).map_err(|e| StoreError::Corrupt(format!("problem sources: {e}")))?;
-        let close_basis =
-            self.close_basis.as_deref().map(|b| parse_stored("close basis", b, CloseBasis::parse)).transpose()?;
-        Ok(Problem {
-            id: ProblemId(self.id),
+    /// The problem as read, lit on the day of `t` (without its measures and cases).
+    pub(crate) fn into_problem(self, t: &LightThresholds) -> Problem {
+        Problem {
+            id: self.id,
             reference: self.reference,
             description: self.description,
-            unit_id: UnitId(self.unit_id),
-            responsible_person_id: self.responsible_person_id.map(PersonId),
-            leader_person_id: self.leader_person_id.map(PersonId),
-            level: parse_stored("level", &self.level, Level::parse)?,
+            unit_id: self.unit_id,
+            responsible_person_id: self.responsible_person_id,
+            leader_person_id: self.leader_person_id,
+            level: self.level,
             category: self.category,
-            problem_type: parse_stored("problem type", &self.problem_type, ProblemType::parse)?,
+            problem_type: self.problem_type,
             root_cause: self.root_cause,
             deadline: self.deadline,
             due_on: self.due_on,
-            campaign_id: self.campaign_id.map(rectify_domain::ids::CampaignId),
-            batch_id: self.batch_id.map(rectify_domain::ids::BatchId),
-            sources: sources
-                .iter()
-                .map(|s| parse_stored("source", s, SourceKind::parse))
-                .collect::<StoreResult<_>>()?,
+            campaign_id: self.campaign_id,
+            batch_id: self.batch_id,
+            sources: self.sources,
             published: self.published,
-            light: t.of_problem(state, self.due_on),
-            state,
+            light: t.of_problem(self.state, self.due_on),
+            state: self.state,
             archived: self.archived_at.is_some(),
             version: self.version,
-            created_at: Timestamp::from_utc(self.created_at),
-            updated_at: Timestamp::from_utc(self.updated_at),
-            reported_at: self.reported_at.map(Timestamp::from_utc),
-            closed_at: self.closed_at.map(Timestamp::from_utc),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            reported_at: self.reported_at,
+            closed_at: self.closed_at,
             done_on: self.done_on,
-            close_basis,
+            close_basis: self.close_basis,
             reopen_count: self.reopen_count,
             measures: None,
             case_ids: None,
-        })
+        }
     }
 }
 
@@ -119,12 +112,12 @@ pub(crate) async fn get(c: &mut Conn<'_>, id: ProblemId, t: &LightThresholds) ->
     let row: Option<ProblemRow> =
         c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM problems WHERE id = $1")).bind(id)).await?;
     let Some(row) = row else { return Ok(None) };
-    let mut p = row.into_problem(t)?;
+    let mut p = row.into_problem(t);
     p.measures = Some(measures::of_problem(c, id, t).await?);
-    let cases: Vec<(i64,)> = c
-        .fetch_all(Q::new("SELECT case_id FROM problem_cases WHERE problem_id = $1 ORDER BY case_id").bind(id))
+    let cases = c
+        .fetch_ids(Q::new("SELECT case_id FROM problem_cases WHERE problem_id = $1 ORDER BY case_id").bind(id))
         .await?;
-    p.case_ids = Some(cases.into_iter().map(|(c,)| rectify_domain::ids::CaseId(c)).collect());
+    p.case_ids = Some(cases);
     Ok(Some(p))
 }
 
@@ -173,8 +166,9 @@ pub(crate) fn duplicate_reference(e: StoreError) -> StoreError {
     if e.is_unique_violation() { DomainError::field("reference", Issue::Duplicate).into() } else { e }
 }
 
+/// Sources are stored as a JSON list of their wire names (read back through `Json`).
 fn sources_json(s: &[SourceKind]) -> String {
-    serde_json::to_string(&s.iter().map(|k| k.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+    serde_json::to_string(s).unwrap_or_else(|_| "[]".into())
 }
 
 /// Recomputes a problem's effective due date from its deadline and unfinished measures.
@@ -198,23 +192,21 @@ pub(crate) async fn insert_measure(
     if let Some(p) = m.owner_person_id {
         require_live_person(c, p, &format!("measures[{position}].owner_person_id")).await?;
     }
-    let id: i64 = c
-        .scalar(
-            Q::new(
-                "INSERT INTO measures (problem_id, position, description, owner_person_id, deadline, done, done_at, \
+    c.returning_id(
+        Q::new(
+            "INSERT INTO measures (problem_id, position, description, owner_person_id, deadline, done, done_at, \
                  version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
-            )
-            .bind(problem)
-            .bind(position)
-            .bind(&m.description)
-            .bind(m.owner_person_id)
-            .bind(m.deadline)
-            .bind(m.done)
-            .bind(m.done.then_some(now))
-            .bind(now),
         )
-        .await?;
-    Ok(MeasureId(id))
+        .bind(problem)
+        .bind(position)
+        .bind(&m.description)
+        .bind(m.owner_person_id)
+        .bind(m.deadline)
+        .bind(m.done)
+        .bind(m.done.then_some(now))
+        .bind(now),
+    )
+    .await
 }
 
 /// Writes a checked new problem inside the caller's transaction (the caller has checked the
@@ -263,7 +255,7 @@ pub(crate) async fn insert_new(
         )
         .await
         .map_err(duplicate_reference)?;
-    let mut problem = row.into_problem(t)?;
+    let mut problem = row.into_problem(t);
     for (i, m) in measures.iter().enumerate() {
         insert_measure(c, problem.id, i as i64, m, now).await?;
     }
@@ -425,7 +417,7 @@ impl Store {
                 })
             })
             .await?;
-        page.finish(rows, |r| sort.cursor(r), |r| r.into_problem(&t))
+        page.finish(rows, |r| sort.cursor(r), |r| Ok(r.into_problem(&t)))
     }
 
     /// The change history of a problem (its own changes, transitions and progress).
@@ -480,8 +472,8 @@ impl ProblemSort {
 
     fn cursor(self, r: &ProblemRow) -> Cursor {
         match self {
-            ProblemSort::Due => Cursor { key: r.due_on.map(|d| d.to_string()), id: r.id },
-            _ => Cursor { key: None, id: r.id },
+            ProblemSort::Due => Cursor { key: r.due_on.map(|d| d.to_string()), id: r.id.get() },
+            _ => Cursor { key: None, id: r.id.get() },
         }
     }
 

@@ -17,12 +17,12 @@ use rectify_domain::{DomainError, Entity, Rule};
 
 record! {
     struct ProgressRow {
-        id: i64,
-        problem_id: i64,
+        id: ProgressId as i64,
+        problem_id: ProblemId as i64,
         on_date: NaiveDate,
         note: Option<String>,
         author: String,
-        created_at: DateTime<Utc>,
+        created_at: Timestamp as DateTime<Utc>,
     }
 }
 
@@ -36,15 +36,14 @@ async fn load(c: &mut Conn<'_>, problem: ProblemId, only: Option<ProgressId>) ->
     let rows: Vec<ProgressRow> = c.fetch_all(q).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let id = ProgressId(r.id);
         out.push(Progress {
-            id,
-            problem_id: ProblemId(r.problem_id),
+            id: r.id,
+            problem_id: r.problem_id,
             on: r.on_date,
             note: r.note,
-            attachments: metas_of_progress(c, id).await?,
+            attachments: metas_of_progress(c, r.id).await?,
             author: r.author,
-            created_at: Timestamp::from_utc(r.created_at),
+            created_at: r.created_at,
         });
     }
     Ok(out)
@@ -73,8 +72,8 @@ pub(crate) async fn append(
     f: &ProgressFields,
     now: Timestamp,
 ) -> StoreResult<Progress> {
-    let id: i64 = c
-        .scalar(
+    let id: ProgressId = c
+        .returning_id(
             Q::new(
                 "INSERT INTO progress (problem_id, on_date, note, account_id, author, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -93,10 +92,7 @@ pub(crate) async fn append(
         )
         .await?;
     }
-    let entry = load(c, problem, Some(ProgressId(id)))
-        .await?
-        .pop()
-        .ok_or_else(|| DomainError::not_found(Entity::Progress, id))?;
+    let entry = load(c, problem, Some(id)).await?.pop().ok_or_else(|| DomainError::not_found(Entity::Progress, id))?;
     // Progress is a change to the problem: it goes into the problem's history.
     history::record(
         c,

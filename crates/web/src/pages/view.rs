@@ -190,7 +190,9 @@ mod tests {
                 .map(|s| format!("case_event.{s}")),
         );
         built.extend(super::super::cases::BOXES.iter().map(|b| format!("inbox.box_{b}")));
-        built.extend(["pending", "granted", "refused"].iter().map(|s| format!("case.extension_{s}")));
+        built.extend(
+            rectify_domain::case::ExtensionStatus::ALL.iter().map(|s| format!("extension_status.{}", s.as_str())),
+        );
         built.extend(Rhythm::ALL.iter().map(|r| format!("inspect.rhythm.{}", r.as_str())));
         built.extend(["committed", "drawn", "ended"].iter().map(|s| format!("inspect.status.{s}")));
         built.extend(["committed", "drawn", "ended", "finding"].iter().map(|s| format!("inspect.done.{s}")));

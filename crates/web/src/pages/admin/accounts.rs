@@ -56,8 +56,7 @@ async fn accounts_view(
     let units = all_units(st, actor, true).await?;
     let names = names_of(&units);
     let unit_options = unit_options(&units, &HashSet::new());
-    let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-    let roles = choices(ctx, st, "role", &roles);
+    let roles = choices(ctx, st, &Role::ACCOUNT_ROLES);
     ctx.render_status(
         st,
         status,

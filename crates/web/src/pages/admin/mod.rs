@@ -18,6 +18,7 @@ use minijinja::context;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::UnitId;
 use rectify_domain::unit::Unit;
+use rectify_domain::wire::Wire;
 use rectify_store::PageRequest;
 use rectify_store::units::UnitFilter;
 use serde::Serialize;
@@ -120,8 +121,9 @@ pub(crate) fn names_of(units: &[Unit]) -> HashMap<String, String> {
 
 /// `[value, label]` pairs for a select of fixed choices, labelled from the catalog
 /// (`{prefix}.{value}`).
-fn choices(ctx: &Ctx, st: &AppState, prefix: &str, values: &[&str]) -> Vec<[String; 2]> {
-    st.view.catalog.options(&format!("{prefix}."), values, ctx.lang)
+fn choices<T: Wire>(ctx: &Ctx, st: &AppState, values: &[T]) -> Vec<[String; 2]> {
+    let names: Vec<&str> = values.iter().map(|v| v.as_str()).collect();
+    st.view.catalog.options(&format!("{}.", T::KIND), &names, ctx.lang)
 }
 
 /// The language of a name typed in by staff, so a page can mark it where it differs from the

@@ -50,7 +50,7 @@ async fn people_view(
     let units = all_units(st, actor, true).await?;
     let names = names_of(&units);
     let unit_options = unit_options(&units, &HashSet::new());
-    let kinds = choices(ctx, st, "admin.person_kind", &[PersonKind::Staff.as_str(), PersonKind::Supervisor.as_str()]);
+    let kinds = choices(ctx, st, &PersonKind::ALL);
     ctx.render_status(
         st,
         status,

@@ -26,8 +26,7 @@ pub fn site() -> Site {
 }
 
 fn kinds(ctx: &Ctx, st: &AppState) -> Vec<[String; 2]> {
-    let kinds: Vec<&str> = UnitKind::ALL.iter().map(|k| k.as_str()).collect();
-    choices(ctx, st, "admin.kind", &kinds)
+    choices(ctx, st, &UnitKind::ALL)
 }
 
 async fn units_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
