@@ -22,6 +22,9 @@ pub struct Transition<S: 'static, A, P: 'static> {
     pub by: &'static [P],
 }
 
+/// A row of `M`'s table.
+pub type Row<M> = Transition<<M as Machine>::State, <M as Machine>::Action, <M as Machine>::Party>;
+
 /// A state machine: its entity, its states, actions and parties, and its table.
 pub trait Machine {
     type State: Wire + PartialEq;
@@ -37,7 +40,7 @@ pub fn permit<M: Machine>(
     state: M::State,
     action: M::Action,
     party: M::Party,
-) -> Result<&'static Transition<M::State, M::Action, M::Party>, DomainError> {
+) -> Result<&'static Row<M>, DomainError> {
     let mut rows = M::TABLE.iter().filter(|t| t.action == action && t.by.contains(&party)).peekable();
     if rows.peek().is_none() {
         return Err(DomainError::NotPermitted { entity: M::ENTITY, action: WireName::of(action) });
@@ -52,7 +55,7 @@ pub fn conflict<M: Machine>(state: M::State, action: M::Action) -> DomainError {
 }
 
 /// The state after the row fires: its target, or where it was.
-pub fn target<M: Machine>(row: &Transition<M::State, M::Action, M::Party>, state: M::State) -> M::State {
+pub fn target<M: Machine>(row: &Row<M>, state: M::State) -> M::State {
     row.to.unwrap_or(state)
 }
 
