@@ -259,6 +259,12 @@ impl NewIntakeSession {
     }
 }
 
+/// The citizen is told their case is registered, with its tracking code.
+pub fn registered(code: &str) -> crate::notice::Notice {
+    use crate::notice::{Notice, NoticeTemplate, Recipient};
+    Notice::new(Recipient::Citizen, NoticeTemplate::CaseRegistered).with("code", code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,10 +317,4 @@ mod tests {
             NewCase { content: Some("x".into()), latitude: Some(136.0), longitude: Some(103.8), ..Default::default() };
         assert!(far.validate(true, now()).is_err());
     }
-}
-
-/// The citizen is told their case is registered, with its tracking code.
-pub fn registered(code: &str) -> crate::notice::Notice {
-    use crate::notice::{Notice, NoticeTemplate, Recipient};
-    Notice::new(Recipient::Citizen, NoticeTemplate::CaseRegistered).with("code", code)
 }
