@@ -16,7 +16,7 @@ cd "$ROOT"
 BIN="${RECTIFY_BIN:-target/release/rectify}"
 case "$BIN" in /*) ;; *) BIN="$ROOT/$BIN" ;; esac
 if [ ! -x "$BIN" ]; then
-  echo "error: no rectify binary at $BIN (build it: cargo build --release -p rectify-cli)" >&2
+  echo "error: no rectify binary at $BIN (build it: cargo build --release -p rectify)" >&2
   exit 2
 fi
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"

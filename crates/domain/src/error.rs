@@ -139,6 +139,8 @@ pub enum Entity {
     Round,
     Finding,
     Reinspection,
+    /// One sampled problem of a re-inspection.
+    ReinspectionItem,
     ActionRecord,
     Deduction,
     InspectionBulletin,
@@ -165,6 +167,7 @@ impl Entity {
             Entity::Round => "round",
             Entity::Finding => "finding",
             Entity::Reinspection => "reinspection",
+            Entity::ReinspectionItem => "reinspection_item",
             Entity::ActionRecord => "action_record",
             Entity::Deduction => "deduction",
             Entity::InspectionBulletin => "inspection_bulletin",

@@ -31,13 +31,12 @@ pub trait Machine {
     const TABLE: &'static [Transition<Self::State, Self::Action, Self::Party>];
 }
 
+/// A row of `M`'s table.
+pub type Row<M> = Transition<<M as Machine>::State, <M as Machine>::Action, <M as Machine>::Party>;
+
 /// The row that lets `party` fire `action` from `state`. Permission is checked before state:
 /// whether a record is in some state is itself not everyone's business.
-pub fn permit<M: Machine>(
-    state: M::State,
-    action: M::Action,
-    party: M::Party,
-) -> Result<&'static Transition<M::State, M::Action, M::Party>, DomainError> {
+pub fn permit<M: Machine>(state: M::State, action: M::Action, party: M::Party) -> Result<&'static Row<M>, DomainError> {
     let mut rows = M::TABLE.iter().filter(|t| t.action == action && t.by.contains(&party)).peekable();
     if rows.peek().is_none() {
         return Err(DomainError::NotPermitted { entity: M::ENTITY, action: WireName::of(action) });
@@ -52,7 +51,7 @@ pub fn conflict<M: Machine>(state: M::State, action: M::Action) -> DomainError {
 }
 
 /// The state after the row fires: its target, or where it was.
-pub fn target<M: Machine>(row: &Transition<M::State, M::Action, M::Party>, state: M::State) -> M::State {
+pub fn target<M: Machine>(row: &Row<M>, state: M::State) -> M::State {
     row.to.unwrap_or(state)
 }
 
@@ -70,6 +69,39 @@ pub fn available<M: Machine>(state: M::State, party: M::Party) -> Vec<M::Action>
 /// Every (state, action, party) cell the table allows, for exhaustive tests.
 pub fn allowed<M: Machine>(state: M::State, action: M::Action, party: M::Party) -> bool {
     M::TABLE.iter().any(|t| t.action == action && t.by.contains(&party) && t.from.contains(&state))
+}
+
+/// Fires every (state, action, party) cell of `M` through `fire` (which fills in requests that
+/// pass every guard) and checks the answer against the table: it fires exactly where the table
+/// lists it; elsewhere it is not permitted (never this party's) or a state conflict naming the
+/// machine's entity, the action and the state.
+#[cfg(test)]
+pub(crate) fn assert_every_cell<M: Machine, T>(
+    parties: &[M::Party],
+    fire: impl Fn(M::State, M::Action, M::Party) -> Result<T, DomainError>,
+) where
+    M::State: std::fmt::Debug,
+    M::Action: std::fmt::Debug,
+    M::Party: std::fmt::Debug,
+{
+    for &state in M::State::all() {
+        for &action in M::Action::all() {
+            for &party in parties {
+                let listed = allowed::<M>(state, action, party);
+                let ever = M::TABLE.iter().any(|t| t.action == action && t.by.contains(&party));
+                let cell = format!("{state:?} {action:?} {party:?}");
+                match fire(state, action, party) {
+                    Ok(_) => assert!(listed, "{cell} fired"),
+                    Err(DomainError::NotPermitted { entity, .. }) if entity == M::ENTITY => assert!(!ever, "{cell}"),
+                    Err(DomainError::StateConflict { entity, action: a, state: s }) if entity == M::ENTITY => {
+                        assert!(ever && !listed, "{cell}");
+                        assert_eq!((a, s), (WireName::of(action), WireName::of(state)), "{cell}");
+                    }
+                    Err(e) => panic!("{cell}: {e:?}"),
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -113,5 +145,6 @@ mod tests {
         );
         assert_eq!(available::<Lamp>(Light::On, 2), [Flip::Unplug]);
         assert_eq!(available::<Lamp>(Light::On, 1), [Flip::Switch]);
+        assert_every_cell::<Lamp, _>(&[1, 2, 3], permit::<Lamp>);
     }
 }

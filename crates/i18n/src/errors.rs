@@ -25,6 +25,7 @@ pub fn entity(e: Entity, lang: Lang) -> &'static str {
             Entity::Round => "督查轮次",
             Entity::Finding => "督查发现",
             Entity::Reinspection => "整改回头看",
+            Entity::ReinspectionItem => "回头看抽查事项",
             Entity::ActionRecord => "问责与表扬记录",
             Entity::Deduction => "扣分记录",
             Entity::InspectionBulletin => "督查通报",

@@ -7,7 +7,7 @@
 
 use crate::Store;
 use crate::campaigns::{get_batch, require_live_campaign, unit_names};
-use crate::db::{Conn, Q, record};
+use crate::db::{Conn, Q, record, set};
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::inspections::{from_json, to_json};
@@ -16,16 +16,17 @@ use crate::versioned::{self, changed, created};
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::bulletin::{
-    Bulletin, BulletinContent, BulletinFacts, BulletinFields, BulletinPatch, BulletinStatus, Composition, NewBulletin,
-    OverdueItem, SelectedItem, compose,
+    Bulletin, BulletinContent, BulletinDecision, BulletinFacts, BulletinFields, BulletinPatch, BulletinRequest,
+    BulletinStatus, Composition, NewBulletin, OverdueItem, SelectedItem, compose, fire,
 };
 use rectify_domain::calendar::WorkCalendar;
 use rectify_domain::figures::{CloseBasis, ProblemFact};
 use rectify_domain::ids::{BatchId, BulletinId, CampaignId, CaseId, ProblemId, UnitId};
 use rectify_domain::light::LightThresholds;
+use rectify_domain::patch::Change;
 use rectify_domain::problem::ProblemState;
 use rectify_domain::time::Timestamp;
-use rectify_domain::{DomainError, Entity, Issue, Rule};
+use rectify_domain::{DomainError, Entity, Rule};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -320,6 +321,33 @@ async fn live_content(c: &mut Conn<'_>, b: &Bulletin, r: &Reckoning) -> StoreRes
     Ok(compose(b, facts))
 }
 
+/// Writes a step's decision, against the version read: a published issue's number, its frozen
+/// `content`, who published it and when.
+async fn write_decision(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    (id, version): (BulletinId, i64),
+    d: &BulletinDecision,
+    content: Option<&BulletinContent>,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut q = Q::new("UPDATE bulletins SET status = ");
+    q.push_bind(d.to.as_str()).push(", version = version + 1, updated_at = ").push_bind(now);
+    set(&mut q, "number", d.number.clone().map(i64::from));
+    set(&mut q, "content", content.map(to_json).transpose()?.map_or(Change::Keep, Change::Set));
+    set(&mut q, "published_by", d.published_at.clone().map(|()| actor.account_id));
+    set(&mut q, "published_at", d.published_at.clone().map(|()| now));
+    q.push(" WHERE id = ").push_bind(id).push(" AND version = ").push_bind(version);
+    versioned::update(c, Entity::Bulletin, version, q).await.map_err(|e| {
+        // Another instance published the same number at once (a unique index refuses it).
+        if e.is_unique_violation() {
+            StoreError::from(DomainError::StaleVersion { entity: Entity::Bulletin, current: version })
+        } else {
+            e
+        }
+    })
+}
+
 impl Store {
     async fn reckoning(&self) -> StoreResult<Reckoning> {
         Ok(Reckoning {
@@ -382,14 +410,7 @@ impl Store {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let before = read(&mut c, id).await?;
-                    if before.status == BulletinStatus::Published {
-                        return Err(DomainError::StateConflict {
-                            entity: Entity::Bulletin,
-                            action: rectify_domain::wire::WireName { kind: "bulletin_action", name: "edit" },
-                            state: rectify_domain::wire::WireName { kind: "bulletin.status", name: "published" },
-                        }
-                        .into());
-                    }
+                    fire(before.status, Party::Office, BulletinRequest::Edit)?;
                     let f = patch.apply(&before)?;
                     versioned::check_version(Entity::Bulletin, patch.version, before.version)?;
                     let (headline, issuer, issued_on) = settle_fields(&mut c, &f, &office_name, today).await?;
@@ -437,15 +458,6 @@ impl Store {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let mut before = read(&mut c, id).await?;
-                    if before.status == BulletinStatus::Published {
-                        return Err(DomainError::StateConflict {
-                            entity: Entity::Bulletin,
-                            action: rectify_domain::wire::WireName { kind: "bulletin_action", name: "publish" },
-                            state: rectify_domain::wire::WireName { kind: "bulletin.status", name: "published" },
-                        }
-                        .into());
-                    }
-                    versioned::check_version(Entity::Bulletin, version, before.version)?;
                     // The number is taken inside the transaction; a unique index refuses a second
                     // instance publishing the same number at once.
                     let next: i64 = c
@@ -454,47 +466,17 @@ impl Store {
                                 .bind(before.campaign_id),
                         )
                         .await?;
-                    let number = match number.map(i64::from) {
-                        None => next,
-                        Some(n) if n >= next => n,
-                        Some(_) => {
-                            let range = Issue::OutOfRange { min: next, max: i64::from(u32::MAX) };
-                            return Err(DomainError::field("number", range).into());
-                        }
-                    };
+                    let next = next.clamp(0, i64::from(u32::MAX)) as u32;
+                    let d = fire(before.status, Party::Office, BulletinRequest::Publish { next, asked: number })?;
+                    versioned::check_version(Entity::Bulletin, version, before.version)?;
                     let mut numbered = before.clone();
-                    numbered.number = Some(number.clamp(0, i64::from(u32::MAX)) as u32);
-                    let content = live_content(&mut c, &numbered, &r).await?;
-                    versioned::update(
-                        &mut c,
-                        Entity::Bulletin,
-                        before.version,
-                        Q::new(
-                            "UPDATE bulletins SET status = $1, number = $2, content = $3, published_by = $4, \
-                             published_at = $5, version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7",
-                        )
-                        .bind(BulletinStatus::Published.as_str())
-                        .bind(number)
-                        .bind(to_json(&content)?)
-                        .bind(actor.account_id)
-                        .bind(now)
-                        .bind(id)
-                        .bind(before.version),
-                    )
-                    .await
-                    .map_err(|e| {
-                        if e.is_unique_violation() {
-                            StoreError::from(DomainError::StaleVersion {
-                                entity: Entity::Bulletin,
-                                current: before.version,
-                            })
-                        } else {
-                            e
-                        }
-                    })?;
+                    numbered.number = d.number.clone().apply_to(before.number);
+                    let content =
+                        if d.freeze_content { Some(live_content(&mut c, &numbered, &r).await?) } else { None };
+                    write_decision(&mut c, &actor, (id, before.version), &d, content.as_ref(), now).await?;
                     let after = read(&mut c, id).await?;
                     before.content = None;
-                    changed(&mut c, &actor, now, Entity::Bulletin, id, "publish", None, &before, after).await
+                    changed(&mut c, &actor, now, Entity::Bulletin, id, d.step.as_str(), None, &before, after).await
                 })
             })
             .await

@@ -51,6 +51,15 @@ impl From<DomainError> for ApiError {
     }
 }
 
+impl From<rectify_app::AppError> for ApiError {
+    fn from(e: rectify_app::AppError) -> Self {
+        match e {
+            rectify_app::AppError::Store(s) => s.into(),
+            rectify_app::AppError::Internal(m) => ApiError::Internal(m),
+        }
+    }
+}
+
 pub type ApiResult<T> = Result<T, ApiError>;
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -7,9 +7,8 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use chrono::NaiveDate;
 use rectify_domain::actor::Actor;
-use rectify_domain::error::{FieldError, Problems};
+use rectify_domain::error::FieldError;
 use rectify_domain::{DomainError, Issue};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -212,13 +211,10 @@ impl<S: Send + Sync, A: FromStr + Send, B: FromStr + Send> FromRequestParts<S> f
     }
 }
 
-/// Query parameters, read one by one with field-level errors. Parameters a route does not
-/// know are refused, so a typo (`stat=open`) is not silently ignored.
-pub struct Params {
-    pairs: Vec<(String, String)>,
-    problems: Problems,
-    known: Vec<&'static str>,
-}
+/// The request's query as [`rectify_app::Params`]: read one by one with field-level errors;
+/// parameters a route does not know are refused, so a typo (`stat=open`) is not silently
+/// ignored. The list filters the edges share read it through `Deref`.
+pub struct Params(rectify_app::Params);
 
 impl<S: Send + Sync> FromRequestParts<S> for Params {
     type Rejection = ApiError;
@@ -226,94 +222,38 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let pairs: Vec<(String, String)> =
             parts.uri.query().map(|q| serde_urlencoded::from_str(q).unwrap_or_default()).unwrap_or_default();
-        Ok(Params { pairs, problems: Problems::new(), known: Vec::new() })
+        Ok(Params::from_pairs(pairs))
     }
 }
 
 impl Params {
     /// Parameters from elsewhere than the request line (a page's query, read leniently).
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Params {
-        Params { pairs, problems: Problems::new(), known: Vec::new() }
-    }
-
-    fn raw(&mut self, name: &'static str) -> Option<String> {
-        self.known.push(name);
-        self.pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty())
-    }
-
-    pub fn string(&mut self, name: &'static str) -> Option<String> {
-        self.raw(name)
-    }
-
-    pub fn parse<T>(
-        &mut self,
-        name: &'static str,
-        parse: impl Fn(&str) -> Option<T>,
-        expected: impl Fn() -> Issue,
-    ) -> Option<T> {
-        let raw = self.raw(name)?;
-        let v = parse(&raw);
-        if v.is_none() {
-            self.problems.push(name, expected());
-        }
-        v
-    }
-
-    pub fn id<T: FromStr>(&mut self, name: &'static str) -> Option<T> {
-        self.parse(name, |s| s.parse().ok(), || Issue::Malformed { expected: "an id".into() })
-    }
-
-    pub fn int(&mut self, name: &'static str) -> Option<i64> {
-        self.parse(name, |s| s.parse().ok(), || Issue::Malformed { expected: "a whole number".into() })
-    }
-
-    pub fn bool(&mut self, name: &'static str) -> Option<bool> {
-        self.parse(
-            name,
-            |s| match s {
-                "true" | "1" | "yes" => Some(true),
-                "false" | "0" | "no" => Some(false),
-                _ => None,
-            },
-            || Issue::NotOneOf { expected: vec!["true".into(), "false".into()] },
-        )
-    }
-
-    pub fn date(&mut self, name: &'static str) -> Option<NaiveDate> {
-        self.parse(name, rectify_domain::time::parse_date, || Issue::InvalidDate)
-    }
-
-    /// A comma-separated list of words.
-    pub fn list<T>(&mut self, name: &'static str, parse: impl Fn(&str) -> Option<T>, words: &[&str]) -> Vec<T> {
-        let Some(raw) = self.raw(name) else { return Vec::new() };
-        let mut out = Vec::new();
-        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            match parse(part) {
-                Some(v) => out.push(v),
-                None => {
-                    self.problems
-                        .push(name, Issue::NotOneOf { expected: words.iter().map(|w| (*w).to_owned()).collect() });
-                    return Vec::new();
-                }
-            }
-        }
-        out
-    }
-
-    pub fn record(&mut self, e: DomainError) {
-        if let DomainError::Invalid(errors) = e {
-            self.problems.extend(errors);
-        }
+        Params(rectify_app::Params::from_pairs(pairs))
     }
 
     /// Ends parsing: every bad or unknown parameter at once, or nothing.
-    pub fn finish(mut self) -> Result<(), ApiError> {
-        for (k, _) in &self.pairs {
-            if !self.known.contains(&k.as_str()) {
-                self.problems.push(k.clone(), Issue::UnknownField);
-            }
-        }
-        self.problems.into_result().map_err(ApiError::from)
+    pub fn finish(self) -> Result<(), ApiError> {
+        Ok(self.0.finish()?)
+    }
+
+    /// For a use case that reads and finishes the parameters itself (an export).
+    pub fn into_inner(self) -> rectify_app::Params {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Params {
+    type Target = rectify_app::Params;
+
+    fn deref(&self) -> &rectify_app::Params {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Params {
+    fn deref_mut(&mut self) -> &mut rectify_app::Params {
+        &mut self.0
     }
 }
 

@@ -1,8 +1,8 @@
 //! The HTTP edge of Rectify: the JSON API under `/api/v1`, its OpenAPI document and viewer,
-//! and health checks. Handlers parse, call one store use case, and answer; errors become
-//! problem+json in one place ([`error`]).
+//! the pages, and health checks. Handlers parse, call one use case (the store's, or the
+//! application layer's `rectify-app` where the terminal edge shares it), and answer; errors
+//! become problem+json in one place ([`error`]).
 
-pub mod documents;
 pub mod error;
 pub mod extract;
 pub mod form;
@@ -11,9 +11,6 @@ pub mod limit;
 mod openapi;
 pub mod pages;
 mod routes;
-pub use routes::exchange::{
-    ImportAnswer, ImportRequest, export_bytes, export_name, parse_export_request, row_errors, run_import,
-};
 pub mod site;
 
 use axum::extract::{DefaultBodyLimit, State};

@@ -155,6 +155,13 @@ async fn issues_are_numbered_frozen_and_say_the_apis_figures(backend: Backend) {
     let frozen = published["content"].clone();
     assert_eq!(frozen["figures"]["closed"], stats["closed"]);
     let summary = frozen["summary"].as_str().unwrap().to_owned();
+    // Published once: a second publish is refused, naming the bulletin, its state and the step.
+    let path = format!("/api/v1/bulletins/{bid}/publish");
+    let again = app.post(&path, json!({})).await.expect(409);
+    assert_eq!(again.body["detail"], "cannot publish a bulletin that is Published");
+    let zh = app.admin.post(app.url(&path)).header("accept-language", "zh-CN").json(&json!({})).send().await.unwrap();
+    let zh = TestApp::reply(zh).await.expect(409);
+    assert_eq!(zh.body["detail"], "该简报当前为「已发布」，不能「发布」");
 
     // The DOCX, opened by LibreOffice, and the PDF say the API's figures.
     let dir = tempfile::tempdir().unwrap();

@@ -434,11 +434,16 @@ async fn reinspection_samples_closed_problems_and_a_failure_reopens(backend: Bac
     assert_eq!(p["state"], "in_progress", "a failed check reopens the problem (反弹)");
     let history = app.get(&format!("/api/v1/problems/{failed}/history")).await.ok();
     assert!(history.to_string().contains("窗口仍无人值守"));
+    // A problem is checked once.
+    let twice = app.post(&checks, json!({"problem_id": failed, "outcome": "passed"})).await.expect(409);
+    assert_eq!(twice.body["detail"], "cannot record as passed a reinspection_item that is failed");
     let early = app.get(&format!("/api/v1/reinspections/{id}/verify")).await.ok();
     assert_eq!(early["problem"], "not_revealed", "the seed stays secret until every check is in");
     let done = app.post(&checks, json!({"problem_id": passed, "outcome": "passed"})).await.expect(200).body;
     assert_eq!(done["status"], "ended", "the last check ends it and reveals the seed");
     assert!(done["seed"].is_string());
+    let after = app.post(&checks, json!({"problem_id": passed, "outcome": "passed"})).await.expect(409);
+    assert_eq!(after.body["detail"], "cannot record a check for a reinspection that is Ended");
     assert_eq!(app.get(&format!("/api/v1/reinspections/{id}/verify")).await.ok()["verified"], true);
     let nothing = app
         .post("/api/v1/reinspections", json!({"name": "空", "closed_from": "2025-01-01", "closed_to": "2025-01-31"}))
@@ -558,7 +563,8 @@ async fn a_bulletin_counts_what_happened_and_then_never_changes(backend: Backend
     let running = app.post(&format!("/api/v1/inspection-plans/{plan}/rounds"), json!({})).await.expect(201).id();
     app.post(&format!("/api/v1/rounds/{running}/draw"), json!({})).await.expect(200);
     let body = json!({"period_from": "2026-03-01", "period_to": "2026-03-31", "round_id": running});
-    app.post("/api/v1/inspection-bulletins", body).await.expect(409);
+    let r = app.post("/api/v1/inspection-bulletins", body).await.expect(409);
+    assert_eq!(r.body["detail"], "cannot report on a round that is Drawn");
 }
 
 /// The plan form on `/app/inspections`: a refused form keeps what was typed and names the field;

@@ -3,12 +3,12 @@
 //! again unchanged, and the ledger exported.
 
 use crate::Failure;
+use rectify_app::imports::{self, ImportRequest};
 use rectify_domain::actor::Actor;
 use rectify_domain::exchange::{ImportKind, ImportOptions};
 use rectify_exchange::{Encoding, Format, Mapping};
 use rectify_store::Store;
 use rectify_store::exchange::ExportRequest;
-use rectify_web::{ImportRequest, run_import};
 use std::time::Instant;
 
 const HEADER: [&str; 8] = ["序号", "问题描述", "责任单位", "责任人", "整改措施", "整改时限", "整改进展", "是否销号"];
@@ -108,7 +108,7 @@ pub async fn measure(store: &Store, units: &[String], rows: usize) -> Result<(),
     ];
     for (name, file, bytes, dry_run) in imports {
         let t = Instant::now();
-        let a = run_import(store, &system, request(file, bytes, dry_run), None)
+        let a = imports::run(store, &system, request(file, bytes, dry_run), None)
             .await
             .map_err(|e| Failure::Runtime(format!("{name}: {e:?}")))?;
         let r = a.report;
@@ -127,9 +127,10 @@ pub async fn measure(store: &Store, units: &[String], rows: usize) -> Result<(),
     for format in [Format::Xlsx, Format::Csv] {
         let t = Instant::now();
         let req = ExportRequest::Problems(Default::default());
-        let bytes = rectify_web::export_bytes(store, &system, format, req)
+        let bytes = rectify_app::exports::file(store, &system, format, req)
             .await
-            .map_err(|e| Failure::Runtime(format!("export: {e:?}")))?;
+            .map_err(|e| Failure::Runtime(format!("export: {e:?}")))?
+            .bytes;
         step(
             &format!("export the whole ledger as .{}", format.extension()),
             t.elapsed().as_secs_f64(),

@@ -3,13 +3,12 @@
 
 mod files;
 
-use crate::Failure;
+use crate::{Failure, HttpConfig, ServeHttp};
 use rectify_domain::actor::{Actor, Role};
 use rectify_domain::ids::UnitId;
 use rectify_domain::unit::{NewUnit, UnitKind};
 use rectify_store::accounts::{NewAccount, NewToken};
 use rectify_store::{Location, Store, SystemClock};
-use rectify_web::{AppState, WebConfig};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -110,9 +109,9 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-pub async fn run(args: Args) -> Result<(), Failure> {
+pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
     let target = open(&args).await?;
-    let result = measure(&args, &target).await;
+    let result = measure(&args, &target, http).await;
     target.store.close().await;
     if let Some((url, name)) = &target.cleanup {
         use sqlx::Connection;
@@ -123,7 +122,7 @@ pub async fn run(args: Args) -> Result<(), Failure> {
     result
 }
 
-async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
+async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Failure> {
     let store = &target.store;
     let system = Actor::system();
     println!("# rectify bench — {}", target.label);
@@ -163,12 +162,16 @@ async fn measure(args: &Args, target: &Target) -> Result<(), Failure> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(Failure::runtime)?;
     let base = format!("http://{}", listener.local_addr().map_err(Failure::runtime)?);
     // The per-client limits on public routes would stop a one-client benchmark at once.
-    let config = WebConfig { submit_per_minute: u32::MAX, track_per_minute: u32::MAX, ..WebConfig::default() };
-    let state = AppState::new(store.clone(), config);
+    let config = HttpConfig { secure_cookies: false, submit_per_minute: u32::MAX, track_per_minute: u32::MAX };
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(rectify_web::serve(listener, state, async {
-        let _ = stop_rx.await;
-    }));
+    let server = tokio::spawn(http(
+        listener,
+        store.clone(),
+        config,
+        Box::pin(async {
+            let _ = stop_rx.await;
+        }),
+    ));
     let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().map_err(Failure::runtime)?;
     let auth = format!("Bearer {token}");
     // Pages take the session cookie, as a browser sends it.

@@ -4,10 +4,10 @@
 use crate::Failure;
 use crate::location::StoreArgs;
 use chrono::NaiveDate;
+use rectify_app::documents::{self, DocFormat};
 use rectify_domain::actor::Actor;
 use rectify_domain::bulletin::NewBulletin;
 use rectify_domain::ids::CampaignId;
-use rectify_web::documents::{DocFormat, render_bulletin};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -117,7 +117,7 @@ pub async fn run(a: Args) -> Result<(), Failure> {
     store.close().await;
     let content = result?;
     let number = content.number;
-    let bytes = render_bulletin(content, format).await.map_err(Failure::Runtime)?;
+    let bytes = documents::bulletin(content, format).await?.bytes;
     std::fs::write(&a.output, &bytes).map_err(|e| Failure::Runtime(format!("{}: {e}", a.output.display())))?;
     match number {
         Some(n) => println!("Wrote 第{n}期 to {} ({} bytes)", a.output.display(), bytes.len()),

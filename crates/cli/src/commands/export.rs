@@ -3,6 +3,7 @@
 
 use crate::Failure;
 use crate::location::StoreArgs;
+use rectify_app::{Params, exports};
 use rectify_domain::actor::Actor;
 use rectify_domain::exchange::ImportKind;
 use rectify_exchange::Format;
@@ -53,14 +54,14 @@ pub async fn run(a: Args) -> Result<(), Failure> {
     if kind != ImportKind::Cases && a.reveal_reason.is_some() {
         return Err(Failure::BadInput("--reveal-reason: only cases carry citizens' contact details".into()));
     }
-    let (asked, req) = rectify_web::parse_export_request(kind, pairs(&a)?)?;
+    let (asked, req) = exports::parse_request(kind, Params::from_pairs(pairs(&a)?))?;
     if asked.is_some_and(|f| f != format) {
         return Err(Failure::BadInput("--filter format=…: the output file's extension decides the format".into()));
     }
     let store = a.store.open().await?;
-    let result = rectify_web::export_bytes(&store, &Actor::system(), format, req).await;
+    let result = exports::file(&store, &Actor::system(), format, req).await;
     store.close().await;
-    let bytes = result?;
+    let bytes = result?.bytes;
     std::fs::write(&a.output, &bytes).map_err(|e| Failure::Runtime(format!("{}: {e}", a.output.display())))?;
     println!("Wrote {} ({} bytes)", a.output.display(), bytes.len());
     Ok(())

@@ -4,12 +4,12 @@
 use crate::Failure;
 use crate::location::StoreArgs;
 use indicatif::{ProgressBar, ProgressStyle};
+use rectify_app::imports::{self, ImportRequest};
 use rectify_domain::actor::Actor;
 use rectify_domain::case::{CaseType, Channel};
 use rectify_domain::exchange::{ImportKind, ImportOptions, ImportReport, RowError};
 use rectify_exchange::{Encoding, Mapping};
-use rectify_web::i18n::{Lang, issue};
-use rectify_web::{ImportRequest, run_import};
+use rectify_i18n::{Lang, issue};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -103,7 +103,7 @@ pub async fn run(a: Args) -> Result<(), Failure> {
         ticker.set_length(total as u64);
         ticker.set_position(done as u64);
     });
-    let result = run_import(&store, &Actor::system(), req, Some(progress)).await;
+    let result = imports::run(&store, &Actor::system(), req, Some(progress)).await;
     bar.finish_and_clear();
     store.close().await;
     let answer = result?;

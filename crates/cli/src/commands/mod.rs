@@ -11,17 +11,16 @@ pub mod serve;
 pub mod user;
 
 use rectify_domain::DomainError;
+use rectify_i18n::{Lang, issue};
 
 /// A domain refusal worded for the terminal.
 pub fn describe(e: &DomainError) -> String {
     match e {
-        DomainError::Invalid(errors) => errors
-            .iter()
-            .map(|f| format!("{}: {}", f.field, rectify_web::i18n::issue(&f.issue, rectify_web::i18n::Lang::En)))
-            .collect::<Vec<_>>()
-            .join("; "),
+        DomainError::Invalid(errors) => {
+            errors.iter().map(|f| format!("{}: {}", f.field, issue(&f.issue, Lang::En))).collect::<Vec<_>>().join("; ")
+        }
         DomainError::RuleViolated { rule, field } => {
-            format!("{field}: {}", rectify_web::i18n::rule(*rule, rectify_web::i18n::Lang::En))
+            format!("{field}: {}", rectify_i18n::rule(*rule, Lang::En))
         }
         other => other.to_string(),
     }

@@ -1,6 +1,5 @@
-use crate::Failure;
 use crate::location::StoreArgs;
-use rectify_web::{AppState, WebConfig};
+use crate::{Failure, HttpConfig, ServeHttp};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -32,10 +31,10 @@ pub struct Args {
     #[arg(long)]
     pub no_notify: bool,
     /// Public case submissions one client address may make per minute.
-    #[arg(long, env = "RECTIFY_SUBMIT_PER_MINUTE", default_value_t = WebConfig::default().submit_per_minute)]
+    #[arg(long, env = "RECTIFY_SUBMIT_PER_MINUTE", default_value_t = 10)]
     pub submit_per_minute: u32,
     /// Tracking lookups and ratings one client address may make per minute.
-    #[arg(long, env = "RECTIFY_TRACK_PER_MINUTE", default_value_t = WebConfig::default().track_per_minute)]
+    #[arg(long, env = "RECTIFY_TRACK_PER_MINUTE", default_value_t = 20)]
     pub track_per_minute: u32,
 }
 
@@ -57,7 +56,7 @@ impl Args {
     }
 }
 
-pub async fn run(args: Args) -> Result<(), Failure> {
+pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
     // Built first: a bad SMTP URL is a startup error, not a silent failure.
     let notifier = if args.no_notify {
         None
@@ -88,19 +87,18 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         .map_err(|e| Failure::Runtime(format!("cannot listen on {}: {e}", args.addr)))?;
     let addr = listener.local_addr().map_err(Failure::runtime)?;
     println!("Rectify listening on http://{addr} ({})", args.store.describe());
-    let config = WebConfig {
+    let config = HttpConfig {
         secure_cookies: args.secure_cookies,
         submit_per_minute: args.submit_per_minute,
         track_per_minute: args.track_per_minute,
     };
-    let state = AppState::new(store.clone(), config);
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let worker = notifier.map(|n| {
         tokio::spawn(n.run(store.clone(), async move {
             let _ = stopped.wait_for(|s| *s).await;
         }))
     });
-    let result = rectify_web::serve(listener, state, shutdown()).await.map_err(Failure::runtime);
+    let result = http(listener, store.clone(), config, Box::pin(shutdown())).await.map_err(Failure::runtime);
     let _ = stop.send(true);
     if let Some(w) = worker {
         let _ = w.await;

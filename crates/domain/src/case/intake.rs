@@ -260,6 +260,57 @@ impl NewIntakeSession {
     }
 }
 
+/// The citizen is told their case is registered, with its tracking code.
+pub fn registered(code: &str) -> crate::notice::Notice {
+    use crate::notice::{Notice, NoticeTemplate, Recipient};
+    Notice::new(Recipient::Citizen, NoticeTemplate::CaseRegistered).with("code", code)
+}
+
+/// The same phone sending the same text within this many minutes gets the first case back.
+pub const DUPLICATE_WINDOW_MINUTES: i64 = 10;
+
+/// A file sent with the public form.
+#[derive(Debug, Clone)]
+pub struct UploadedFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file that passed the checks.
+pub struct CheckedFile {
+    pub name: String,
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// Checks the files of a public submission: photos or PDF, at most five, 10 MB each.
+pub fn check_files(files: Vec<UploadedFile>) -> Result<Vec<CheckedFile>, DomainError> {
+    if files.len() > MAX_CASE_ATTACHMENTS {
+        return Err(DomainError::field("files", Issue::TooMany { max: MAX_CASE_ATTACHMENTS }));
+    }
+    let mut out = Vec::new();
+    for (i, f) in files.into_iter().enumerate() {
+        let field = format!("files[{i}]");
+        let (name, mime) = check_upload(&f.name, &f.bytes).map_err(|e| match e {
+            DomainError::Invalid(mut errs) => {
+                for er in &mut errs {
+                    er.field = field.clone();
+                }
+                DomainError::Invalid(errs)
+            }
+            other => other,
+        })?;
+        if !PUBLIC_ATTACHMENT_TYPES.contains(&mime) {
+            return Err(DomainError::field(
+                field,
+                Issue::NotOneOf { expected: PUBLIC_ATTACHMENT_TYPES.iter().map(|m| (*m).to_owned()).collect() },
+            ));
+        }
+        out.push(CheckedFile { name, mime, bytes: f.bytes });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,55 +363,4 @@ mod tests {
             NewCase { content: Some("x".into()), latitude: Some(136.0), longitude: Some(103.8), ..Default::default() };
         assert!(far.validate(true, now()).is_err());
     }
-}
-
-/// The citizen is told their case is registered, with its tracking code.
-pub fn registered(code: &str) -> crate::notice::Notice {
-    use crate::notice::{Notice, NoticeTemplate, Recipient};
-    Notice::new(Recipient::Citizen, NoticeTemplate::CaseRegistered).with("code", code)
-}
-
-/// The same phone sending the same text within this many minutes gets the first case back.
-pub const DUPLICATE_WINDOW_MINUTES: i64 = 10;
-
-/// A file sent with the public form.
-#[derive(Debug, Clone)]
-pub struct UploadedFile {
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
-
-/// A file that passed the checks.
-pub struct CheckedFile {
-    pub name: String,
-    pub mime: &'static str,
-    pub bytes: Vec<u8>,
-}
-
-/// Checks the files of a public submission: photos or PDF, at most five, 10 MB each.
-pub fn check_files(files: Vec<UploadedFile>) -> Result<Vec<CheckedFile>, DomainError> {
-    if files.len() > MAX_CASE_ATTACHMENTS {
-        return Err(DomainError::field("files", Issue::TooMany { max: MAX_CASE_ATTACHMENTS }));
-    }
-    let mut out = Vec::new();
-    for (i, f) in files.into_iter().enumerate() {
-        let field = format!("files[{i}]");
-        let (name, mime) = check_upload(&f.name, &f.bytes).map_err(|e| match e {
-            DomainError::Invalid(mut errs) => {
-                for er in &mut errs {
-                    er.field = field.clone();
-                }
-                DomainError::Invalid(errs)
-            }
-            other => other,
-        })?;
-        if !PUBLIC_ATTACHMENT_TYPES.contains(&mime) {
-            return Err(DomainError::field(
-                field,
-                Issue::NotOneOf { expected: PUBLIC_ATTACHMENT_TYPES.iter().map(|m| (*m).to_owned()).collect() },
-            ));
-        }
-        out.push(CheckedFile { name, mime, bytes: f.bytes });
-    }
-    Ok(out)
 }

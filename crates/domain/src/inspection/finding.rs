@@ -1,5 +1,6 @@
 //! Findings recorded during a visit, and the re-inspection (整改回头看) of closed problems.
 
+use super::reinspection::CheckOutcome;
 use crate::error::{DomainError, Issue, Problems};
 use crate::ids::{AttachmentId, CampaignId, FindingId, PersonId, ProblemId, ReinspectionId, RoundId, UnitId};
 use crate::text;
@@ -186,29 +187,6 @@ pub fn sample_size(population: usize, percent: u32) -> usize {
         return 0;
     }
     (population * percent as usize).div_ceil(100).clamp(1, population)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CheckOutcome {
-    /// Still fixed.
-    Passed,
-    /// Not fixed after all (反弹): the problem is reopened and counted against the unit.
-    Failed,
-}
-
-impl CheckOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckOutcome::Passed => "passed",
-            CheckOutcome::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CheckOutcome> {
-        [CheckOutcome::Passed, CheckOutcome::Failed].into_iter().find(|o| o.as_str() == s)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

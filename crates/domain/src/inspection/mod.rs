@@ -5,7 +5,9 @@ pub mod bulletin;
 pub mod draw;
 pub mod finding;
 pub mod plan;
+pub mod reinspection;
 mod rng;
+pub mod round;
 
 pub use bulletin::{
     ActionFact, BulletinAction, BulletinFields, BulletinFinding, BulletinUnit, FindingFact, InspectionBulletin,
@@ -15,10 +17,12 @@ pub use draw::{
     Draw, DrawGroup, DrawInput, DrawRules, PoolInspector, PoolTarget, VerifyError, commitment, draw, sample, verify,
 };
 pub use finding::{
-    CheckOutcome, ChecklistAnswer, Finding, FindingFields, NewFinding, NewReinspection, OutcomeRequest, Reinspection,
+    ChecklistAnswer, Finding, FindingFields, NewFinding, NewReinspection, OutcomeRequest, Reinspection,
     ReinspectionFields, ReinspectionItem, sample_size,
 };
 pub use plan::{
-    DrawEvidence, DrawRequest, NewPlan, NewRound, Plan, PlanFields, Rhythm, Round, RoundAction, RoundGroup,
-    RoundMachine, RoundStatus, TargetFilter, Verification,
+    DrawEvidence, DrawRequest, NewPlan, NewRound, Plan, PlanFields, Rhythm, Round, RoundGroup, TargetFilter,
+    Verification,
 };
+pub use reinspection::{CheckOutcome, CheckState, ReinspectionAction, ReinspectionMachine};
+pub use round::{RoundAction, RoundFacts, RoundMachine, RoundParty, RoundRequest, RoundStatus};

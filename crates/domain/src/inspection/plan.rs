@@ -1,12 +1,11 @@
 //! Inspection plans (月计划, 周行动, 日巡查) and their rounds: what is checked, who may go where
 //! (一单两库: one checklist, a pool of inspectors and a pool of units) and the life of a round
-//! (committed → drawn → ended).
+//! (committed → drawn → ended: `round.rs`).
 
 use super::draw::{Draw, DrawRules};
-use crate::actor::Party;
-use crate::error::{DomainError, Entity, Issue, Problems};
+use super::round::RoundStatus;
+use crate::error::{DomainError, Issue, Problems};
 use crate::ids::{CampaignId, PersonId, PlanId, RoundId, UnitId};
-use crate::machine::{self, Machine, Transition};
 use crate::text;
 use crate::time::Timestamp;
 use crate::unit::UnitKind;
@@ -45,6 +44,8 @@ pub struct TargetFilter {
     pub under_unit_id: Option<UnitId>,
 }
 
+/// A plan has no life of its own: it is made and read, never moved from state to state; its
+/// rounds are what is drawn and ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
@@ -218,56 +219,6 @@ impl NewPlan {
     }
 }
 
-crate::wire_enum! {
-    /// committed (the pool snapshot and the seed's commitment are fixed and shown) → drawn (groups
-    /// known to their inspectors; to all if overt) → ended (the seed is revealed; anyone can verify).
-    pub enum RoundStatus: "round_status" {
-        Committed = "committed",
-        Drawn = "drawn",
-        Ended = "ended",
-    }
-}
-
-crate::wire_enum! {
-    /// What is done to a round (and to a re-inspection, which is drawn the same way).
-    pub enum RoundAction: "round_action" {
-        Draw = "draw",
-        End = "end",
-    }
-}
-
-/// A draw's life: committed → drawn → ended; the office fires each step.
-pub struct RoundMachine;
-
-impl Machine for RoundMachine {
-    type State = RoundStatus;
-    type Action = RoundAction;
-    type Party = Party;
-    const ENTITY: Entity = Entity::Round;
-    const TABLE: &'static [Transition<RoundStatus, RoundAction, Party>] = &[
-        Transition {
-            action: RoundAction::Draw,
-            from: &[RoundStatus::Committed],
-            to: Some(RoundStatus::Drawn),
-            by: &[Party::Office],
-        },
-        Transition {
-            action: RoundAction::End,
-            from: &[RoundStatus::Drawn],
-            to: Some(RoundStatus::Ended),
-            by: &[Party::Office],
-        },
-    ];
-}
-
-impl RoundStatus {
-    /// The one step each status allows: `draw` from committed, `end` from drawn.
-    pub fn step(self, action: RoundAction) -> Result<RoundStatus, DomainError> {
-        let row = machine::permit::<RoundMachine>(self, action, Party::Office)?;
-        Ok(machine::target::<RoundMachine>(row, self))
-    }
-}
-
 /// A round as its reader may see it: a covert round's targets are `None` (hidden) for everyone
 /// but its inspectors until it ends, and the seed only once it has ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -419,11 +370,7 @@ mod tests {
     }
 
     #[test]
-    fn a_round_draws_once_and_ends_once() {
-        assert_eq!(RoundStatus::Committed.step(RoundAction::Draw).unwrap(), RoundStatus::Drawn);
-        assert!(RoundStatus::Drawn.step(RoundAction::Draw).is_err());
-        assert!(RoundStatus::Committed.step(RoundAction::End).is_err());
-        assert_eq!(RoundStatus::Drawn.step(RoundAction::End).unwrap(), RoundStatus::Ended);
+    fn a_commitment_is_a_sha256() {
         let bad = NewRound { seed_commitment: Some("abc".into()), ..Default::default() };
         assert_eq!(bad.commitment().unwrap_err().fields(), ["seed_commitment"]);
     }

@@ -2,7 +2,7 @@
 
 use super::{Origin, SELECT, authorize_view, get, get_row, insert, require_row, visible_units};
 use crate::Store;
-use crate::db::{Conn, Q};
+use crate::db::{Conn, Q, set};
 use crate::error::StoreResult;
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::page::{Cursor, Page, PageRequest};
@@ -10,9 +10,14 @@ use crate::people::require_live_person;
 use crate::units::require_live;
 use crate::versioned::{self, changed, check_version, created};
 use chrono::NaiveDate;
-use rectify_domain::accountability::{ActionFields, ActionKind, ActionRecord, ActionStatus, DismissRequest, NewAction};
+use rectify_domain::accountability::{
+    ActionFields, ActionKind, ActionRecord, ActionRecordDecision, ActionRequest, ActionStatus, DismissRequest,
+    NewAction, fire,
+};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{ActionRecordId, PersonId, UnitId};
+use rectify_domain::patch::Change;
+use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity};
 
 /// Filters of `GET /api/v1/actions`.
@@ -45,12 +50,6 @@ async fn check_refs(c: &mut Conn<'_>, f: &ActionFields) -> StoreResult<Option<Un
         require_row(c, "cases", k.get(), &format!("case_ids[{i}]"), Entity::Case).await?;
     }
     Ok(f.unit_id.or(person.and_then(|p| p.unit_id)))
-}
-
-/// What a person decides about a proposal.
-enum Decision {
-    Confirm,
-    Dismiss { reason: String },
 }
 
 impl Store {
@@ -148,7 +147,7 @@ impl Store {
         id: ActionRecordId,
         version: Option<i64>,
     ) -> StoreResult<ActionRecord> {
-        self.decide(actor, id, version, Decision::Confirm).await
+        self.decide(actor, id, version, ActionRequest::Confirm).await
     }
 
     /// Sets a proposal aside, with the reason; the rule will not propose it again.
@@ -160,7 +159,7 @@ impl Store {
     ) -> StoreResult<ActionRecord> {
         authorize(actor, Permission::ManageAccountability, Party::Office)?;
         let reason = input.validate()?;
-        self.decide(actor, id, input.version, Decision::Dismiss { reason }).await
+        self.decide(actor, id, input.version, ActionRequest::Dismiss { reason }).await
     }
 
     async fn decide(
@@ -168,7 +167,7 @@ impl Store {
         actor: &Actor,
         id: ActionRecordId,
         version: Option<i64>,
-        decision: Decision,
+        req: ActionRequest,
     ) -> StoreResult<ActionRecord> {
         authorize(actor, Permission::ManageAccountability, Party::Office)?;
         let (now, today) = (self.now(), self.today());
@@ -179,45 +178,36 @@ impl Store {
                     let mut c = tx.conn();
                     let before = get(&mut c, id).await?;
                     check_version(Entity::ActionRecord, version, before.version)?;
-                    let action = match decision {
-                        Decision::Confirm => "confirm",
-                        Decision::Dismiss { .. } => "dismiss",
-                    };
-                    if before.status != ActionStatus::Proposed {
-                        return Err(DomainError::StateConflict {
-                            entity: Entity::ActionRecord,
-                            action: rectify_domain::wire::WireName { kind: "action_decision", name: action },
-                            state: rectify_domain::wire::WireName { kind: "acct.status", name: before.status.as_str() },
-                        }
-                        .into());
-                    }
-                    let q = match &decision {
-                        // The decision is taken the day it is confirmed.
-                        Decision::Confirm => Q::new(
-                            "UPDATE action_records SET status = 'confirmed', decided_on = $1, confirmed_by = $2, \
-                             confirmed_at = $3, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5",
-                        )
-                        .bind(today)
-                        .bind(actor.username.as_str())
-                        .bind(now),
-                        Decision::Dismiss { reason } => Q::new(
-                            "UPDATE action_records SET status = 'dismissed', dismissed_reason = $1, dismissed_by = $2, \
-                             dismissed_at = $3, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5",
-                        )
-                        .bind(reason.as_str())
-                        .bind(actor.username.as_str())
-                        .bind(now),
-                    };
-                    versioned::update(&mut c, Entity::ActionRecord, before.version, q.bind(id).bind(before.version))
-                        .await?;
+                    let d = fire(before.status, Party::Office, req, today)?;
+                    write_decision(&mut c, &actor, (id, before.version), &d, now).await?;
                     let after = get(&mut c, id).await?;
-                    let note = match &decision {
-                        Decision::Dismiss { reason } => Some(reason.as_str()),
-                        Decision::Confirm => None,
-                    };
-                    changed(&mut c, &actor, now, Entity::ActionRecord, id, action, note, &before, after).await
+                    let action = d.step.as_str();
+                    changed(&mut c, &actor, now, Entity::ActionRecord, id, action, d.note.as_deref(), &before, after)
+                        .await
                 })
             })
             .await
     }
+}
+
+/// Writes a decision on a proposal, against the version read; the actor is who confirmed or
+/// dismissed it.
+async fn write_decision(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    (id, version): (ActionRecordId, i64),
+    d: &ActionRecordDecision,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut q = Q::new("UPDATE action_records SET status = ");
+    q.push_bind(d.to.as_str()).push(", version = version + 1, updated_at = ").push_bind(now);
+    set(&mut q, "decided_on", d.decided_on.clone());
+    let by = |at: &Change<()>| at.clone().map(|()| actor.username.as_str());
+    set(&mut q, "confirmed_by", by(&d.confirmed_at));
+    set(&mut q, "confirmed_at", d.confirmed_at.clone().map(|()| now));
+    set(&mut q, "dismissed_by", by(&d.dismissed_at));
+    set(&mut q, "dismissed_at", d.dismissed_at.clone().map(|()| now));
+    set(&mut q, "dismissed_reason", d.dismissed_reason.as_ref().map(String::as_str));
+    q.push(" WHERE id = ").push_bind(id).push(" AND version = ").push_bind(version);
+    versioned::update(c, Entity::ActionRecord, version, q).await
 }

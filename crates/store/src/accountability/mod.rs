@@ -12,7 +12,7 @@ use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::units;
 use chrono::{DateTime, NaiveDate, Utc};
-use rectify_domain::accountability::{ActionFields, ActionKind, ActionRecord, ActionStatus, ProposalRule};
+use rectify_domain::accountability::{ActionFields, ActionKind, ActionRecord, ActionStatus, Opening, ProposalRule};
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
 use rectify_domain::ids::{ActionRecordId, UnitId};
 use rectify_domain::time::Timestamp;
@@ -165,10 +165,11 @@ pub(crate) async fn insert(
     origin: Origin<'_>,
     now: Timestamp,
 ) -> StoreResult<Option<ActionRecordId>> {
-    let (status, rule, key, by, confirmed) = match origin {
-        Origin::Recorded { by } => (ActionStatus::Confirmed, None, None, by, true),
-        Origin::Proposed { rule, key, by } => (ActionStatus::Proposed, Some(rule.as_str()), Some(key), by, false),
+    let (opening, rule, key, by) = match origin {
+        Origin::Recorded { by } => (Opening::recorded(), None, None, by),
+        Origin::Proposed { rule, key, by } => (Opening::proposed(), Some(rule.as_str()), Some(key), by),
     };
+    let (status, confirmed) = (opening.status, opening.confirmed);
     let id: Option<i64> = c
         .scalar_optional(
             Q::new(

@@ -13,9 +13,11 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use rectify_domain::accountability::ActionKind;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{FindingId, InspectionBulletinId, PersonId, PlanId, ProblemId, RoundId, UnitId};
+use rectify_domain::inspection::round::fire;
 use rectify_domain::inspection::{
     ActionFact, BulletinAction, BulletinFields, BulletinFinding, BulletinUnit, DrawGroup, FindingFact,
-    InspectionBulletin, NewInspectionBulletin, RoundFact, RoundStatus, inspection_figures,
+    InspectionBulletin, NewInspectionBulletin, RoundFact, RoundFacts, RoundParty, RoundRequest, RoundStatus,
+    inspection_figures,
 };
 use rectify_domain::time::{Timestamp, china_date, start_of_china_day};
 use rectify_domain::{DomainError, Entity};
@@ -25,23 +27,19 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// period (of the plan, in the area when given).
 async fn covered_rounds(
     c: &mut Conn<'_>,
+    actor: &Actor,
     f: &BulletinFields,
     area: Option<&HashSet<i64>>,
 ) -> StoreResult<Vec<(RoundId, Vec<DrawGroup>)>> {
     if let Some(id) = f.round_id {
         let r = rounds::row(c, id).await?;
-        let status = r.status()?;
-        if status != RoundStatus::Ended {
-            // A covert round's targets are secret until it ends; a bulletin reports what is over.
-            return Err(DomainError::StateConflict {
-                entity: Entity::InspectionBulletin,
-                action: rectify_domain::wire::WireName { kind: "bulletin_action", name: "publish" },
-                state: rectify_domain::wire::WireName::of(status),
-            }
-            .into());
-        }
-        return Ok(vec![(id, groups(c, id).await?)]);
+        let plan = super::plans::require(c, PlanId(r.plan_id)).await?;
+        let drawn = groups(c, id).await?;
+        let facts = RoundFacts { status: r.status()?, covert: plan.covert, groups: &drawn, own_group: None };
+        fire(&facts, RoundParty::of(actor, None), RoundRequest::Report)?;
+        return Ok(vec![(id, drawn)]);
     }
+    // Every round of the period the table lets a bulletin report: the ended ones.
     let mut q =
         Q::new("SELECT id FROM inspection_rounds WHERE status = $1 AND scheduled_on >= $2 AND scheduled_on <= $3")
             .bind(RoundStatus::Ended.as_str())
@@ -92,7 +90,12 @@ async fn names(c: &mut Conn<'_>, table: &str) -> StoreResult<HashMap<i64, String
     Ok(rows.into_iter().collect())
 }
 
-async fn compose(c: &mut Conn<'_>, f: &BulletinFields, issued_before: u32) -> StoreResult<InspectionBulletinDraft> {
+async fn compose(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    f: &BulletinFields,
+    issued_before: u32,
+) -> StoreResult<InspectionBulletinDraft> {
     let area: Option<HashSet<i64>> = match f.area_unit_id {
         Some(u) => {
             require_live(c, u, "area_unit_id").await?;
@@ -103,7 +106,7 @@ async fn compose(c: &mut Conn<'_>, f: &BulletinFields, issued_before: u32) -> St
     if let Some(plan) = f.plan_id {
         super::plans::get(c, plan).await?.ok_or_else(|| DomainError::unknown("plan_id", Entity::InspectionPlan))?;
     }
-    let covered = covered_rounds(c, f, area.as_ref()).await?;
+    let covered = covered_rounds(c, actor, f, area.as_ref()).await?;
     let mut round_facts = Vec::with_capacity(covered.len());
     let mut finding_rows: Vec<FindingRow> = Vec::new();
     for (id, drawn) in covered {
@@ -286,7 +289,7 @@ impl Store {
                             .bind(start_of_china_day(after)),
                         )
                         .await?;
-                    let draft = compose(&mut c, &f, before.clamp(0, i64::from(u32::MAX)) as u32).await?;
+                    let draft = compose(&mut c, &actor, &f, before.clamp(0, i64::from(u32::MAX)) as u32).await?;
                     let number: i64 = c
                         .scalar(
                             Q::new(

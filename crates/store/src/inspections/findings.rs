@@ -12,10 +12,11 @@ use crate::page::{Page, PageRequest};
 use crate::problems::{check_refs, insert_new};
 use crate::versioned::created;
 use chrono::{DateTime, Utc};
-use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::calendar::WorkCalendar;
 use rectify_domain::ids::{AttachmentId, FindingId, PersonId, PlanId, ProblemId, RoundId, UnitId};
-use rectify_domain::inspection::{Finding, FindingFields, NewFinding, Plan, RoundStatus};
+use rectify_domain::inspection::round::fire;
+use rectify_domain::inspection::{Finding, FindingFields, NewFinding, Plan, RoundFacts, RoundParty, RoundRequest};
 use rectify_domain::light::LightThresholds;
 use rectify_domain::problem::{NewProblem, ProblemType, SourceKind};
 use rectify_domain::time::{Timestamp, china_date};
@@ -152,47 +153,23 @@ impl Store {
             Box::pin(async move {
                 let mut c = tx.conn();
                 let r = rounds::row(&mut c, round_id).await?;
-                let status = r.status()?;
-                if status != RoundStatus::Drawn {
-                    return Err(DomainError::StateConflict {
-                        entity: Entity::Round,
-                        action: rectify_domain::wire::WireName { kind: "round_action", name: "record_finding" },
-                        state: rectify_domain::wire::WireName::of(status),
-                    }
-                    .into());
-                }
                 let plan = plans::require(&mut c, PlanId(r.plan_id)).await?;
                 let drawn = groups(&mut c, round_id).await?;
                 let mine = own_group(&mut c, &actor, &drawn).await?;
-                let reachable: Vec<UnitId> = match (mine, actor.role) {
-                    (Some(g), _) => drawn[g].targets.clone(),
-                    (None, Role::Inspector) => {
-                        return Err(DomainError::Forbidden("not an inspector of this round".into()).into());
-                    }
-                    (None, _) if plan.covert => {
-                        return Err(DomainError::Forbidden(
-                            "a covert round's findings are recorded by its inspectors".into(),
-                        )
-                        .into());
-                    }
-                    (None, _) => drawn.iter().flat_map(|g| g.targets.iter().copied()).collect(),
-                };
+                let facts = RoundFacts { status: r.status()?, covert: plan.covert, groups: &drawn, own_group: mine };
+                let d =
+                    fire(&facts, RoundParty::of(&actor, mine), RoundRequest::RecordFinding { unit: input.unit_id })?;
                 let f = input.validate(&plan.checklist)?;
-                if !reachable.contains(&f.unit_id) {
-                    return Err(DomainError::unknown("unit_id", Entity::Unit).into());
-                }
                 for (i, a) in f.attachment_ids.iter().enumerate() {
                     require_attachable(&mut c, &actor, *a, &format!("attachment_ids[{i}]")).await?;
                 }
                 let found_at = f.found_at.unwrap_or(now);
                 let aspect = f.aspect.clone().or(plan.category.clone()).unwrap_or(plan.theme.clone());
-                // A covert round's findings reach the ledger when it ends: a problem written now
-                // would tell the office and the unit where the round went.
-                let problem = if plan.covert {
-                    None
-                } else {
+                let problem = if d.file_problem {
                     let f = FindingFields { aspect: Some(aspect.clone()), found_at: Some(found_at), ..f.clone() };
                     Some(file_problem(&mut c, &actor, &plan, &f, &calendar, &t, now).await?)
+                } else {
+                    None
                 };
                 let person = actor_person(&mut c, &actor).await?;
                 let id: i64 = c

@@ -10,15 +10,16 @@ mod plans;
 mod reinspections;
 mod rounds;
 
-use crate::db::{Conn, Q};
+use crate::db::{Conn, Q, set};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
 use rand::RngCore;
+use rectify_domain::Entity;
 use rectify_domain::actor::Actor;
 use rectify_domain::ids::PersonId;
 use rectify_domain::inspection::{RoundStatus, commitment};
+use rectify_domain::patch::Change;
 use rectify_domain::time::Timestamp;
-use rectify_domain::{DomainError, Entity, Issue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -45,39 +46,35 @@ pub(crate) fn seed_and_commitment(office_commitment: Option<String>) -> (Option<
     }
 }
 
-/// The seed a draw uses: the stored one, or the office's, which must match its commitment.
-pub(crate) fn draw_seed(stored: Option<String>, given: Option<&str>, committed: &str) -> StoreResult<String> {
-    match (stored, given.map(str::trim).filter(|s| !s.is_empty())) {
-        (Some(s), _) => Ok(s),
-        (None, Some(g)) if commitment(g.as_bytes()) == committed => Ok(g.to_owned()),
-        (None, Some(_)) => Err(DomainError::field(
-            "seed",
-            Issue::Malformed { expected: "the seed whose SHA-256 was committed to".into() },
-        )
-        .into()),
-        (None, None) => Err(DomainError::field("seed", Issue::Required).into()),
-    }
+/// The two things drawn verifiably from a committed seed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Drawing {
+    Round,
+    Reinspection,
 }
 
-/// Records the draw of a committed round or re-inspection (`table` is one of theirs): drawn now,
-/// with the seed kept unreadable until the end, against the version read.
-pub(crate) async fn mark_drawn(
+/// Writes a step of a round or a re-inspection as its decision says: the new status, the seed a
+/// draw used (kept unreadable until the end), the moments set, against the version read.
+pub(crate) async fn write_step(
     c: &mut Conn<'_>,
-    table: &'static str,
-    entity: Entity,
-    id: i64,
-    read_version: i64,
-    seed: String,
+    drawing: Drawing,
+    (id, read_version): (i64, i64),
+    to: RoundStatus,
+    seed: Option<&str>,
+    moments: &[(&str, &Change<()>)],
     now: Timestamp,
 ) -> StoreResult<()> {
-    let q = Q::new(format!(
-        "UPDATE {table} SET status = $1, seed = $2, drawn_at = $3, version = version + 1 WHERE id = $4 AND version = $5"
-    ))
-    .bind(RoundStatus::Drawn.as_str())
-    .bind(seed)
-    .bind(now)
-    .bind(id)
-    .bind(read_version);
+    let (table, entity) = match drawing {
+        Drawing::Round => ("inspection_rounds", Entity::Round),
+        Drawing::Reinspection => ("reinspections", Entity::Reinspection),
+    };
+    let mut q = Q::new(format!("UPDATE {table} SET status = "));
+    q.push_bind(to.as_str()).push(", version = version + 1");
+    set(&mut q, "seed", seed.map_or(Change::Keep, Change::Set));
+    for (column, change) in moments {
+        set(&mut q, column, (*change).clone().map(|()| now));
+    }
+    q.push(" WHERE id = ").push_bind(id).push(" AND version = ").push_bind(read_version);
     crate::versioned::update(c, entity, read_version, q).await
 }
 

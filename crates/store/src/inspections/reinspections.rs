@@ -1,7 +1,7 @@
 //! Re-inspection of closed problems (整改回头看): a share of the problems closed in a period,
 //! sampled the same verifiable way as a round; a failed check reopens the problem (反弹).
 
-use super::{draw_seed, from_json, mark_drawn, newest_first, page_of, seed_and_commitment, to_json};
+use super::{Drawing, from_json, newest_first, page_of, seed_and_commitment, to_json, write_step};
 use crate::Store;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
@@ -12,9 +12,10 @@ use crate::versioned::created;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{CampaignId, ProblemId, ReinspectionId, UnitId};
+use rectify_domain::inspection::reinspection::{ReinspectionRequest, fire};
 use rectify_domain::inspection::{
-    CheckOutcome, DrawRequest, NewReinspection, OutcomeRequest, Reinspection, ReinspectionItem, RoundAction,
-    RoundStatus, Verification, commitment, sample, sample_size,
+    CheckOutcome, DrawRequest, NewReinspection, OutcomeRequest, Reinspection, ReinspectionItem, RoundStatus,
+    Verification, commitment, sample, sample_size,
 };
 use rectify_domain::problem::{ProblemAction, ProblemState};
 use rectify_domain::time::{Timestamp, start_of_china_day};
@@ -202,12 +203,11 @@ impl Store {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let r = read(&mut c, id).await?;
-                    r.status.step(RoundAction::Draw)?;
-                    let (stored, version) = stored_seed(&mut c, id).await?;
-                    let seed = draw_seed(stored, req.seed.as_deref(), &r.seed_commitment)?;
-                    let n = sample_size(r.population.len(), r.share_percent);
-                    let (picked, _) = sample(&r.population, n, seed.as_bytes());
-                    for p in &picked {
+                    let (kept, version) = stored_seed(&mut c, id).await?;
+                    let draw = ReinspectionRequest::Draw { kept: kept.as_deref(), seed: req.seed.as_deref() };
+                    let d = fire(&r, Party::Office, draw)?;
+                    let sampled = d.sampled.as_ref().map(|s| (s.seed.as_str(), s.problems.as_slice()));
+                    for p in sampled.map(|(_, problems)| problems).unwrap_or_default() {
                         c.execute(
                             Q::new(
                                 "INSERT INTO reinspection_items (reinspection_id, problem_id, unit_id) \
@@ -218,9 +218,20 @@ impl Store {
                         )
                         .await?;
                     }
-                    mark_drawn(&mut c, "reinspections", Entity::Reinspection, id.get(), version, seed, now).await?;
+                    let seed = sampled.map(|(seed, _)| seed);
+                    write_step(
+                        &mut c,
+                        Drawing::Reinspection,
+                        (id.get(), version),
+                        d.to,
+                        seed,
+                        &[("drawn_at", &d.drawn_at)],
+                        now,
+                    )
+                    .await?;
                     let after = read(&mut c, id).await?;
-                    crate::history::record(&mut c, &actor, now, record_change(&after, "draw", None)).await?;
+                    crate::history::record(&mut c, &actor, now, record_change(&after, d.history_action(), None))
+                        .await?;
                     Ok(after)
                 })
             })
@@ -245,70 +256,35 @@ impl Store {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let r = read(&mut c, id).await?;
-                    if r.status != RoundStatus::Drawn {
-                        return Err(DomainError::StateConflict {
-                            entity: Entity::Reinspection,
-                            action: rectify_domain::wire::WireName { kind: "round_action", name: "record_check" },
-                            state: rectify_domain::wire::WireName::of(r.status),
-                        }
-                        .into());
-                    }
-                    let Some(item) = r.items.iter().find(|i| i.problem_id == problem) else {
-                        return Err(DomainError::unknown("problem_id", Entity::Problem).into());
-                    };
-                    if item.outcome.is_some() {
-                        return Err(DomainError::StateConflict {
-                            entity: Entity::Reinspection,
-                            action: rectify_domain::wire::WireName { kind: "round_action", name: "record_check" },
-                            state: rectify_domain::wire::WireName { kind: "round_status", name: "checked" },
-                        }
-                        .into());
-                    }
-                    c.execute(
-                        Q::new(
-                            "UPDATE reinspection_items SET outcome = $1, note = $2, checked_by = $3, checked_at = $4 \
-                             WHERE reinspection_id = $5 AND problem_id = $6",
-                        )
-                        .bind(outcome.as_str())
-                        .bind(note.clone())
-                        .bind(actor.account_id)
-                        .bind(now)
-                        .bind(id)
-                        .bind(problem),
-                    )
-                    .await?;
-                    if outcome == CheckOutcome::Failed {
-                        let state: String =
-                            c.scalar(Q::new("SELECT state FROM problems WHERE id = $1").bind(problem)).await?;
-                        // A problem reopened since the sample was drawn is already back in the work.
-                        if ProblemState::parse(&state) == Some(ProblemState::Closed) {
-                            let m = Move {
-                                action: ProblemAction::Reopen,
-                                note: Some(format!("整改回头看未通过（{}）：{}", r.name, note.clone().unwrap_or_default())),
-                                version: None,
-                                waivers: Vec::new(),
-                            };
-                            fire_in(&mut c, &actor, problem, &m, &t, &vault, now).await?;
-                        }
-                    }
-                    let open: i64 = c
-                        .scalar(
-                            Q::new(
-                                "SELECT COUNT(*) FROM reinspection_items WHERE reinspection_id = $1 AND outcome IS NULL",
-                            )
-                            .bind(id),
-                        )
-                        .await?;
-                    if open == 0 {
+                    let (_, version) = stored_seed(&mut c, id).await?;
+                    let state: Option<String> =
+                        c.scalar_optional(Q::new("SELECT state FROM problems WHERE id = $1").bind(problem)).await?;
+                    let problem_closed = state.as_deref().and_then(ProblemState::parse) == Some(ProblemState::Closed);
+                    let check = ReinspectionRequest::RecordCheck { problem, outcome, note: note.as_deref(), problem_closed };
+                    let d = fire(&r, Party::Office, check)?;
+                    if let Some(done) = &d.check {
                         c.execute(
-                            Q::new("UPDATE reinspections SET status = $1, version = version + 1 WHERE id = $2")
-                                .bind(RoundStatus::Ended.as_str())
-                                .bind(id),
+                            Q::new(
+                                "UPDATE reinspection_items SET outcome = $1, note = $2, checked_by = $3, checked_at = $4 \
+                                 WHERE reinspection_id = $5 AND problem_id = $6",
+                            )
+                            .bind(done.outcome.as_str())
+                            .bind(done.note.clone())
+                            .bind(actor.account_id)
+                            .bind(now)
+                            .bind(id)
+                            .bind(done.problem),
                         )
                         .await?;
                     }
+                    if let Some(reason) = d.reopen.clone() {
+                        let m = Move { action: ProblemAction::Reopen, note: Some(reason), version: None, waivers: Vec::new() };
+                        fire_in(&mut c, &actor, problem, &m, &t, &vault, now).await?;
+                    }
+                    // Every check moves the version, so two checks at once cannot both miss the end.
+                    write_step(&mut c, Drawing::Reinspection, (id.get(), version), d.to, None, &[], now).await?;
                     let after = read(&mut c, id).await?;
-                    let change = record_change(&after, outcome.as_str(), note.as_deref());
+                    let change = record_change(&after, d.history_action(), note.as_deref());
                     crate::history::record(&mut c, &actor, now, change).await?;
                     Ok(after)
                 })

@@ -1,22 +1,21 @@
 //! Rounds: committed with a pool snapshot and a seed's commitment, drawn, ended (the seed is
 //! revealed), verified by anyone from the published evidence.
 
-use super::{
-    actor_person, draw_seed, from_json, mark_drawn, newest_first, page_of, plans, seed_and_commitment, to_json,
-};
+use super::{Drawing, actor_person, from_json, newest_first, page_of, plans, seed_and_commitment, to_json, write_step};
 use crate::Store;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::page::{Page, PageRequest};
 use crate::units::tree;
-use crate::versioned::{self, created};
+use crate::versioned::created;
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
 use rectify_domain::ids::{PersonId, PlanId, RoundId, UnitId};
+use rectify_domain::inspection::round::{RoundDecision, fire};
 use rectify_domain::inspection::{
     Draw, DrawEvidence, DrawGroup, DrawInput, DrawRequest, NewRound, Plan, PoolInspector, PoolTarget, Round,
-    RoundAction, RoundGroup, RoundStatus, Verification, draw,
+    RoundFacts, RoundGroup, RoundParty, RoundRequest, RoundStatus, Verification, draw,
 };
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity};
@@ -218,21 +217,23 @@ fn summary(r: &Round) -> serde_json::Value {
     })
 }
 
+/// Fires `req` on the round read as `r`, writes the decision and records the step.
 async fn step(
     c: &mut Conn<'_>,
     actor: &Actor,
-    id: RoundId,
-    action: RoundAction,
+    r: &RoundRow,
+    req: RoundRequest<'_>,
     now: Timestamp,
-    seed: Option<&str>,
-) -> StoreResult<Round> {
-    let r = row(c, id).await?;
-    let to = r.status()?.step(action)?;
-    if to == RoundStatus::Drawn {
-        let seed = draw_seed(r.seed.clone(), seed, &r.seed_commitment)?;
-        let input: DrawInput = from_json(&r.snapshot, "round snapshot")?;
-        let d = draw(&input, seed.as_bytes())?;
-        for (g, group) in d.groups.iter().enumerate() {
+) -> StoreResult<(Round, RoundDecision)> {
+    let id = RoundId(r.id);
+    let plan = plans::require(c, PlanId(r.plan_id)).await?;
+    let drawn = groups(c, id).await?;
+    let facts = RoundFacts { status: r.status()?, covert: plan.covert, groups: &drawn, own_group: None };
+    // Drawing and ending are the office's, whether or not it was drawn into a group itself.
+    let d = fire(&facts, RoundParty::of(actor, None), req)?;
+    let mut seed = None;
+    if let Some(made) = &d.drawn {
+        for (g, group) in made.draw.groups.iter().enumerate() {
             for p in &group.inspectors {
                 c.execute(
                     Q::new("INSERT INTO round_inspectors (round_id, group_no, person_id) VALUES ($1, $2, $3)")
@@ -252,46 +253,32 @@ async fn step(
                 .await?;
             }
         }
-        mark_drawn(c, "inspection_rounds", Entity::Round, r.id, r.version, seed, now).await?;
-    } else {
-        let q = Q::new(
-            "UPDATE inspection_rounds SET status = $1, ended_at = $2, version = version + 1 \
-             WHERE id = $3 AND version = $4",
-        )
-        .bind(to.as_str())
-        .bind(now)
-        .bind(id)
-        .bind(r.version);
-        versioned::update(c, Entity::Round, r.version, q).await?;
+        seed = Some(made.seed.as_str());
     }
-    let after = read_round(c, actor, id).await?;
+    let moments = [("drawn_at", &d.drawn_at), ("ended_at", &d.ended_at)];
+    write_step(c, Drawing::Round, (r.id, r.version), d.to, seed, &moments, now).await?;
+    let fresh = row(c, id).await?;
+    let after = view(c, actor, fresh, &plan).await?;
     let s = summary(&after);
     let change = crate::history::Change {
         entity: Entity::Round,
         entity_id: id.to_string(),
-        action: action.as_str(),
+        action: d.action.as_str(),
         note: None,
         before: None,
         after: Some(&s),
     };
     crate::history::record(c, actor, now, change).await?;
-    Ok(after)
+    Ok((after, d))
 }
 
 /// The published evidence of an ended round.
-async fn evidence(c: &mut Conn<'_>, id: RoundId) -> StoreResult<DrawEvidence> {
+async fn evidence(c: &mut Conn<'_>, actor: &Actor, id: RoundId) -> StoreResult<DrawEvidence> {
     let r = row(c, id).await?;
-    let status = r.status()?;
-    if status != RoundStatus::Ended {
-        // Before the end the seed is secret, and a covert round's draw names its targets.
-        return Err(DomainError::StateConflict {
-            entity: Entity::Round,
-            action: rectify_domain::wire::WireName { kind: "round_action", name: "verify" },
-            state: rectify_domain::wire::WireName::of(status),
-        }
-        .into());
-    }
+    let plan = plans::require(c, PlanId(r.plan_id)).await?;
     let groups = groups(c, id).await?;
+    let facts = RoundFacts { status: r.status()?, covert: plan.covert, groups: &groups, own_group: None };
+    fire(&facts, RoundParty::of(actor, None), RoundRequest::Verify)?;
     Ok(DrawEvidence {
         round_id: id,
         snapshot: from_json(&r.snapshot, "round snapshot")?,
@@ -371,9 +358,18 @@ impl Store {
         let actor = actor.clone();
         self.db
             .write(move |tx| {
-                Box::pin(
-                    async move { step(&mut tx.conn(), &actor, id, RoundAction::Draw, now, req.seed.as_deref()).await },
-                )
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let r = row(&mut c, id).await?;
+                    let snapshot: DrawInput = from_json(&r.snapshot, "round snapshot")?;
+                    let draw = RoundRequest::Draw {
+                        kept: r.seed.as_deref(),
+                        seed: req.seed.as_deref(),
+                        commitment: &r.seed_commitment,
+                        snapshot: &snapshot,
+                    };
+                    Ok(step(&mut c, &actor, &r, draw, now).await?.0)
+                })
             })
             .await
     }
@@ -390,9 +386,12 @@ impl Store {
             .write(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let ended = step(&mut c, &actor, id, RoundAction::End, now, None).await?;
-                    let plan = plans::require(&mut c, ended.plan_id).await?;
-                    super::findings::file_held_findings(&mut c, &actor, id, &plan, &calendar, &t, now).await?;
+                    let r = row(&mut c, id).await?;
+                    let (ended, d) = step(&mut c, &actor, &r, RoundRequest::End, now).await?;
+                    if d.file_held_findings {
+                        let plan = plans::require(&mut c, ended.plan_id).await?;
+                        super::findings::file_held_findings(&mut c, &actor, id, &plan, &calendar, &t, now).await?;
+                    }
                     Ok(ended)
                 })
             })
@@ -459,7 +458,8 @@ impl Store {
     /// --evidence FILE`).
     pub async fn round_evidence(&self, actor: &Actor, id: RoundId) -> StoreResult<DrawEvidence> {
         authorize(actor, Permission::ViewInspections, Party::Other)?;
-        self.db.read(move |tx| Box::pin(async move { evidence(&mut tx.conn(), id).await })).await
+        let actor = actor.clone();
+        self.db.read(move |tx| Box::pin(async move { evidence(&mut tx.conn(), &actor, id).await })).await
     }
 
     /// Reruns an ended round's draw from its stored snapshot and revealed seed.

@@ -16,10 +16,12 @@ use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::bulletin::{
-    Bulletin, BulletinContent, BulletinPatch, BulletinStatus, Composition, MAX_SELECTED, NewBulletin,
+    Bulletin, BulletinContent, BulletinMachine, BulletinPatch, BulletinStatus, BulletinStep, Composition, MAX_SELECTED,
+    NewBulletin,
 };
 use rectify_domain::campaign::Campaign;
 use rectify_domain::ids::{BulletinId, CampaignId};
+use rectify_domain::machine;
 use rectify_store::PageRequest;
 use serde::Deserialize;
 use serde_json::{Map, Value as Json};
@@ -220,6 +222,8 @@ async fn page(st: &AppState, ctx: &Ctx, id: BulletinId, failed: Option<Failed>) 
         None => st.store.bulletin_content(actor, id).await?,
     };
     let draft = bulletin.status == BulletinStatus::Draft;
+    let party = if may_compose(actor) { Party::Office } else { Party::Other };
+    let steps = machine::available::<BulletinMachine>(bulletin.status, party);
     let campaigns = super::live_campaigns(st, actor).await?;
     let batch_options: Vec<(String, String)> = campaigns
         .iter()
@@ -242,7 +246,8 @@ async fn page(st: &AppState, ctx: &Ctx, id: BulletinId, failed: Option<Failed>) 
         "app/bulletin.html",
         context! {
             rows => row_count(&values),
-            bulletin, content, draft, may_compose => draft && may_compose(actor), batch_options,
+            bulletin, content, draft, batch_options,
+            may_compose => steps.contains(&BulletinStep::Edit), may_publish => steps.contains(&BulletinStep::Publish),
             form_name, errors, values,
         },
     )

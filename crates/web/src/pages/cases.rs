@@ -60,7 +60,7 @@ async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErr
     let chosen = ctx.query("box").filter(|b| BOXES.contains(b)).unwrap_or(default);
     let params = inbox_params(chosen, ctx.query("q"));
     let owned = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    let filter = crate::routes::cases::case_filter(&mut crate::extract::Params::from_pairs(owned));
+    let filter = rectify_app::filters::cases(&mut rectify_app::Params::from_pairs(owned));
     let export_query = super::files::export_query(&params);
     let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(50));
     let cases = st.store.list_cases(actor, &filter, &page).await?;

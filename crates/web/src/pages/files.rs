@@ -1,13 +1,13 @@
 //! Files in and out on the workbench: the upload page of imports (office administrators), and
 //! the export links of the staff lists. Both go through the API's own code: an upload is read by
-//! `routes::exchange::import_request` and imported by `run_import`, an export link is an address
-//! of `GET /api/v1/exports/{kind}` carrying the list's filters.
+//! `routes::exchange::import_request` and imported by `rectify_app::imports::run`, an export link
+//! is an address of `GET /api/v1/exports/{kind}` carrying the list's filters.
 
 use super::{Ctx, FormErrors, PageError, form_values};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
-use crate::routes::exchange::{ImportAnswer, import_request};
+use crate::routes::exchange::import_request;
 use crate::site::Site;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
@@ -15,6 +15,7 @@ use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use minijinja::{Value, context};
+use rectify_app::imports::{self, ImportAnswer};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::{CaseType, Channel};
 use rectify_domain::exchange::ImportKind;
@@ -105,7 +106,7 @@ async fn import(State(st): State<AppState>, ctx: Ctx, req: Request) -> Result<Re
         // The settings as the API reads them; `kind` is the API's path.
         let settings: Vec<(String, String)> = form.fields.iter().filter(|(k, _)| k != "kind").cloned().collect();
         let req = import_request(kind, file, &settings)?;
-        let answer = crate::routes::exchange::run_import(&st.store, actor, req, None).await?;
+        let answer = imports::run(&st.store, actor, req, None).await?;
         Ok::<_, ApiError>((answer, carry))
     };
     match attempt.await {

@@ -15,9 +15,12 @@ use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
 use rectify_domain::ids::{InspectionBulletinId, PlanId, RoundId};
+use rectify_domain::inspection::round::available_actions;
 use rectify_domain::inspection::{
-    DrawRequest, NewFinding, NewInspectionBulletin, NewPlan, NewRound, Rhythm, Round, RoundStatus,
+    DrawGroup, DrawRequest, NewFinding, NewInspectionBulletin, NewPlan, NewRound, Rhythm, Round, RoundAction,
+    RoundFacts, RoundMachine, RoundParty,
 };
+use rectify_domain::machine;
 use rectify_domain::person::Person;
 use rectify_store::PageRequest;
 use rectify_store::people::PersonFilter;
@@ -86,9 +89,11 @@ async fn inspections_view(
         .iter()
         .map(|r| [r.as_str().to_owned(), ctx.t(st, &format!("inspect.rhythm.{}", r.as_str()))])
         .collect();
+    // The rounds a bulletin may report.
+    let party = RoundParty::of(actor, None);
     let ended: Vec<[String; 2]> = rounds
         .iter()
-        .filter(|r| r.status == RoundStatus::Ended)
+        .filter(|r| machine::allowed::<RoundMachine>(r.status, RoundAction::Report, party))
         .map(|r| [r.id.to_string(), format!("{} #{}", r.plan_name, r.number)])
         .collect();
     ctx.render_status(
@@ -215,19 +220,19 @@ async fn all_people(st: &AppState, actor: &Actor) -> Result<Vec<Person>, PageErr
     }
 }
 
-/// The units the actor may record a finding for in this round: their own group's, or (the
-/// office, overt rounds) every group's. Empty when there is no form to show.
-fn recordable(actor: &Actor, round: &Round, me: Option<usize>) -> Vec<String> {
-    if round.status != RoundStatus::Drawn || round.targets_hidden {
+/// The units the actor may record a finding for in this round: none when the round takes no
+/// findings from them now (or hides its targets from them), else what the round's machine says.
+fn recordable(round: &Round, party: RoundParty, me: Option<usize>, actions: &[RoundAction]) -> Vec<String> {
+    if !actions.contains(&RoundAction::RecordFinding) || round.targets_hidden {
         return Vec::new();
     }
-    match me {
-        Some(g) => round.groups[g].targets.iter().map(ToString::to_string).collect(),
-        None if actor.role.is_office() && !round.covert => {
-            round.groups.iter().flat_map(|g| g.targets.iter().map(ToString::to_string)).collect()
-        }
-        None => Vec::new(),
-    }
+    let groups: Vec<DrawGroup> = round
+        .groups
+        .iter()
+        .map(|g| DrawGroup { inspectors: g.inspectors.clone(), targets: g.targets.clone() })
+        .collect();
+    let facts = RoundFacts { status: round.status, covert: round.covert, groups: &groups, own_group: me };
+    facts.recordable_units(party).iter().map(ToString::to_string).collect()
 }
 
 async fn round_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -252,12 +257,12 @@ async fn round_view(
     } else {
         Some(st.store.list_findings(actor, id, &PageRequest::first(500)).await?.items)
     };
-    let verification = match round.status {
-        RoundStatus::Ended => Some(st.store.verify_round(actor, id).await?),
-        _ => None,
-    };
     let me = st.store.own_group(actor, id).await?;
-    let targets = recordable(actor, &round, me);
+    let party = RoundParty::of(actor, me);
+    let actions = available_actions(round.status, party);
+    let verification =
+        if actions.contains(&RoundAction::Verify) { Some(st.store.verify_round(actor, id).await?) } else { None };
+    let targets = recordable(&round, party, me, &actions);
     let units = all_units(st, actor, true).await?;
     let unit_names = names_of(&units);
     let target_options: Vec<[String; 2]> =
@@ -270,6 +275,7 @@ async fn round_view(
         "app/round.html",
         context! {
             round, plan, findings, verification, unit_names, people, target_options, values, errors,
+            actions => actions.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
             my_group => me.map(|g| g + 1),
             manage => manages(actor),
             inspector => actor.role == Role::Inspector,

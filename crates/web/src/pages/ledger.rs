@@ -36,7 +36,7 @@ pub fn site() -> Site {
 /// where the API is strict: a value that does not parse is left out rather than refused (the
 /// forms only offer valid ones).
 pub(super) fn filter_from(ctx: &Ctx) -> ProblemFilter {
-    crate::routes::problems::problem_filter(&mut ctx.params())
+    rectify_app::filters::problems(&mut ctx.params())
 }
 
 /// Choices every ledger form offers.

@@ -120,8 +120,14 @@ mod tests {
     use rectify_domain::accountability::ActionKind;
     use rectify_domain::actor::Role;
     use rectify_domain::case::{CaseAction, CaseState, CaseType, Channel, Satisfaction, VisitMethod};
-    use rectify_domain::inspection::Rhythm;
+    use rectify_domain::inspection::{CheckOutcome, CheckState, ReinspectionAction, Rhythm, RoundAction, RoundStatus};
     use rectify_domain::problem::{ProblemAction, ProblemState, ProblemType};
+    use rectify_domain::wire::Wire;
+
+    /// The label keys of every value of `T`.
+    fn labels<T: Wire>() -> Vec<String> {
+        T::all().iter().map(|v| v.label_key()).collect()
+    }
 
     fn is_cjk(c: char) -> bool {
         ('\u{3400}'..='\u{9fff}').contains(&c)
@@ -194,10 +200,18 @@ mod tests {
             rectify_domain::case::ExtensionStatus::ALL.iter().map(|s| format!("extension_status.{}", s.as_str())),
         );
         built.extend(Rhythm::ALL.iter().map(|r| format!("inspect.rhythm.{}", r.as_str())));
-        built.extend(["committed", "drawn", "ended"].iter().map(|s| format!("inspect.status.{s}")));
+        // The states and actions of the machines, named in pages and in refusals.
+        built.extend(labels::<RoundStatus>());
+        built.extend(labels::<RoundAction>());
+        built.extend(labels::<ReinspectionAction>());
+        built.extend(labels::<CheckState>());
+        built.extend(labels::<CheckOutcome>());
+        built.extend(labels::<rectify_domain::accountability::ActionStatus>());
+        built.extend(labels::<rectify_domain::accountability::ActionStep>());
+        built.extend(labels::<rectify_domain::bulletin::BulletinStatus>());
+        built.extend(labels::<rectify_domain::bulletin::BulletinStep>());
         built.extend(["committed", "drawn", "ended", "finding"].iter().map(|s| format!("inspect.done.{s}")));
         built.extend(ActionKind::ALL.iter().map(|k| format!("acct.kind.{}", k.as_str())));
-        built.extend(["proposed", "confirmed", "dismissed"].iter().map(|s| format!("acct.status.{s}")));
         built.extend(
             ["red_problem", "overdue_after_reminder", "points_exhausted", "none"]
                 .iter()
@@ -206,7 +220,6 @@ mod tests {
         built.extend(["recorded", "confirmed", "dismissed", "deducted"].iter().map(|d| format!("done.{d}")));
         built.extend(rectify_domain::exchange::ImportKind::ALL.iter().map(|k| format!("files.kind.{}", k.as_str())));
         built.extend(["auto", "utf-8", "gbk", "gb18030"].iter().map(|e| format!("files.encoding.{e}")));
-        built.extend(["draft", "published"].iter().map(|s| format!("bulletin.status.{s}")));
         built.extend(["created", "saved", "published"].iter().map(|d| format!("done.{d}")));
         let missing: Vec<_> = built.into_iter().filter(|k| catalog.get(k, Lang::En).is_none()).collect();
         assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");

@@ -34,7 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The filters of the action list, shared with the page.
 pub(crate) fn action_filter(p: &mut Params) -> ActionFilter {
     let kinds = || Issue::NotOneOf { expected: ActionKind::ALL.iter().map(|k| k.as_str().to_owned()).collect() };
-    let statuses = || Issue::NotOneOf { expected: vec!["proposed".into(), "confirmed".into(), "dismissed".into()] };
+    let statuses = || Issue::NotOneOf { expected: <ActionStatus as rectify_domain::wire::Wire>::names() };
     ActionFilter {
         unit: p.id("unit"),
         person: p.id("person"),

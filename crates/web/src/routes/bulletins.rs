@@ -1,13 +1,14 @@
 //! Bulletins (简报) of a campaign: drafts the office composes and previews, numbered issues it
 //! publishes (frozen), and their documents. Published issues are public.
 
-use super::{Errors, created, idempotency, page};
+use super::{Errors, created, download, idempotency, page};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Auth, IdempotencyHeader, JsonBody, MaybeAuth, Params, PathId};
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
+use rectify_app::documents::{self, DocFormat};
 use rectify_domain::actor::Actor;
 use rectify_domain::bulletin::{Bulletin, BulletinContent, BulletinPatch, NewBulletin};
 use rectify_domain::ids::BulletinId;
@@ -123,8 +124,8 @@ async fn bulletin_document(
     PathId(id): PathId<BulletinId>,
     mut p: Params,
 ) -> ApiResult<Response> {
-    let format = crate::documents::DocFormat::read(&mut p);
+    let format = DocFormat::read(&mut p);
     p.finish()?;
     let content = st.store.bulletin_content(&caller(actor), id).await?;
-    crate::documents::bulletin(&st, content, format.unwrap_or_default()).await
+    Ok(download(documents::bulletin(content, format.unwrap_or_default()).await?))
 }

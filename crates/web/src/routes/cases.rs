@@ -9,15 +9,14 @@ use axum::Json;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use rectify_domain::case::{
-    Case, CaseState, CaseTransitionRequest, CaseType, Channel, NewCase, NewIntakeSession, RatingRequest,
-};
+use rectify_app::filters;
+use rectify_domain::case::{Case, CaseTransitionRequest, CaseType, Channel, NewCase, NewIntakeSession, RatingRequest};
 use rectify_domain::ids::{CaseId, IntakeSessionId, ProblemId};
 use rectify_domain::privacy::{Contact, RevealRequest};
 use rectify_domain::problem::Problem;
 use rectify_domain::{DomainError, Issue};
 use rectify_store::Page;
-use rectify_store::cases::{CaseFilter, CaseGroupBy, CaseReceipt, CaseStats, IntakeSession, StaffEvent, TrackView};
+use rectify_store::cases::{CaseGroupBy, CaseReceipt, CaseStats, IntakeSession, StaffEvent, TrackView};
 use rectify_store::idempotency::{Created, IdempotencyKey};
 use rectify_store::notices::OutboxEntry;
 use serde::Deserialize;
@@ -91,31 +90,8 @@ async fn submit_case(
     }
 }
 
-pub(crate) fn case_filter(p: &mut Params) -> CaseFilter {
-    let states: Vec<&str> = CaseState::ALL.iter().map(|s| s.as_str()).collect();
-    CaseFilter {
-        states: p.list("state", CaseState::parse, &states),
-        unit: p.id("unit"),
-        channel: p.parse("channel", Channel::parse, || Issue::NotOneOf {
-            expected: Channel::ALL.iter().map(|c| c.as_str().into()).collect(),
-        }),
-        case_type: p.parse("type", CaseType::parse, || Issue::NotOneOf {
-            expected: CaseType::ALL.iter().map(|t| t.as_str().into()).collect(),
-        }),
-        session: p.id("session"),
-        q: p.string("q"),
-        sign_overdue: p.bool("sign_overdue"),
-        reply_overdue: p.bool("reply_overdue"),
-        pending_extension: p.bool("pending_extension"),
-        escalated: p.bool("escalated"),
-        visit_due: p.bool("visit_due"),
-        sent_back: p.bool("sent_back"),
-        from: p.date("from"),
-        to: p.date("to"),
-    }
-}
-
-/// The case filters, as documented: read by `case_filter`, shared by the list and the figures.
+/// The case filters, as documented: read by `rectify_app::filters::cases`, shared by the list,
+/// the figures and the export.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
@@ -152,7 +128,7 @@ pub(crate) struct CaseFilterParams {
     params(CaseFilterParams, ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = Page<Case>), Errors))]
 async fn list_cases(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<Case>>> {
-    let filter = case_filter(&mut p);
+    let filter = filters::cases(&mut p);
     let page = page(&mut p);
     p.finish()?;
     Ok(Json(st.store.list_cases(&actor, &filter, &page).await?))
@@ -281,7 +257,7 @@ async fn case_stats(State(st): State<AppState>, Auth(actor): Auth, mut p: Params
         None => Some(CaseGroupBy::Unit),
         Some(s) => CaseGroupBy::parse(&s).map_err(|e| p.record(e)).ok(),
     };
-    let f = case_filter(&mut p);
+    let f = filters::cases(&mut p);
     p.finish()?;
     Ok(Json(st.store.case_stats(&actor, by.unwrap_or(CaseGroupBy::Unit), &f).await?))
 }

@@ -2,23 +2,20 @@
 //! `GET /exports/{kind}` gives one back with the same headers, filtered like the list it comes
 //! from.
 
-use super::cases::case_filter;
-use super::problems::problem_filter;
-use super::{Errors, file_response};
+use super::{Errors, download};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Params};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use rectify_app::imports::{ImportAnswer, ImportRequest};
+use rectify_app::{exports, imports};
 use rectify_domain::case::{CaseType, Channel};
-use rectify_domain::exchange::{ImportKind, ImportOptions, ImportReport, RowError};
-use rectify_domain::privacy::RevealRequest;
+use rectify_domain::exchange::{ImportKind, ImportOptions, RowError};
 use rectify_domain::{DomainError, FieldError, Issue};
-use rectify_exchange::{Encoding, FileError, Format, Mapping};
-use rectify_store::exchange::ExportRequest;
-use serde::Serialize;
+use rectify_exchange::{Encoding, Format, Mapping};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -34,13 +31,8 @@ fn kind(s: &str) -> Result<ImportKind, ApiError> {
     ImportKind::parse(s).ok_or(ApiError::NotFound)
 }
 
-/// A file-level refusal as a field error of `file`.
-pub(crate) fn file_error(e: FileError) -> DomainError {
-    DomainError::field("file", Issue::Malformed { expected: e.to_string() })
-}
-
 /// Row errors as field errors named `rows[12].责任单位`, for a refused import.
-pub fn row_errors(errors: &[RowError]) -> DomainError {
+fn row_errors(errors: &[RowError]) -> DomainError {
     DomainError::Invalid(
         errors
             .iter()
@@ -53,55 +45,6 @@ pub fn row_errors(errors: &[RowError]) -> DomainError {
             })
             .collect(),
     )
-}
-
-/// What the import read from the file besides the rows.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ImportAnswer {
-    #[serde(flatten)]
-    pub report: ImportReport,
-    /// The header's row as the spreadsheet numbers it.
-    pub header_row: usize,
-    pub sheet: Option<String>,
-    /// The text encoding a CSV file was read in.
-    pub encoding: String,
-}
-
-/// A file and its settings, as an upload form or the command line gives them.
-pub struct ImportRequest {
-    pub kind: ImportKind,
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-    pub encoding: Encoding,
-    pub mapping: Mapping,
-    pub options: ImportOptions,
-}
-
-/// Reads the file and imports its rows: the one path the API, the upload page and the command
-/// line share. File-level problems are a field error of `file`.
-pub async fn run_import(
-    st: &rectify_store::Store,
-    actor: &rectify_domain::actor::Actor,
-    req: ImportRequest,
-    progress: Option<rectify_store::exchange::Progress>,
-) -> ApiResult<ImportAnswer> {
-    let format = Format::from_file_name(&req.file_name)
-        .ok_or_else(|| DomainError::field("file", Issue::NotOneOf { expected: vec![".xlsx".into(), ".csv".into()] }))?;
-    let (kind, encoding, mapping, bytes) = (req.kind, req.encoding, req.mapping, req.bytes);
-    // Reading a large workbook takes a second or two of CPU: off the async threads.
-    let parsed = tokio::task::spawn_blocking(move || rectify_exchange::read(&bytes, format, encoding, kind, &mapping))
-        .await
-        .map_err(|e| ApiError::Internal(format!("reading a file: {e}")))?
-        .map_err(file_error)?;
-    let mut options = req.options;
-    options.headers = parsed.headers.clone();
-    let report = st.import(actor, parsed.records, options, parsed.errors, parsed.ignored_columns, progress).await?;
-    Ok(ImportAnswer {
-        report,
-        header_row: parsed.header_row,
-        sheet: parsed.sheet,
-        encoding: parsed.encoding.to_owned(),
-    })
 }
 
 #[derive(utoipa::ToSchema)]
@@ -255,83 +198,11 @@ async fn import_file(
     )?;
     let req = read_import_form(kind, form).await?;
     let dry_run = req.options.dry_run;
-    let answer = run_import(&st.store, &actor, req, None).await?;
+    let answer = imports::run(&st.store, &actor, req, None).await?;
     if !dry_run && !answer.report.errors.is_empty() {
         return Err(row_errors(&answer.report.errors).into());
     }
     Ok(Json(answer))
-}
-
-/// The export's file name: `问题整改台账-2026-12-03.xlsx`.
-pub fn export_name(kind: ImportKind, format: Format, today: chrono::NaiveDate) -> String {
-    let name = match kind {
-        ImportKind::Units => "单位",
-        ImportKind::People => "人员",
-        ImportKind::Problems => "问题整改台账",
-        ImportKind::Cases => "诉求件",
-    };
-    format!("{name}-{today}.{}", format.extension())
-}
-
-/// Reads an export's parameters: the format, the list's filters, and the reveal reason.
-pub(crate) fn export_request(kind: ImportKind, p: &mut Params) -> (Option<Format>, ExportRequest) {
-    let format = p.parse("format", Format::parse, || Issue::NotOneOf { expected: vec!["xlsx".into(), "csv".into()] });
-    let req = match kind {
-        ImportKind::Units => ExportRequest::Units,
-        ImportKind::People => ExportRequest::People,
-        ImportKind::Problems => {
-            // The ledger page's sort and paging make no difference to a whole-list file.
-            let _ = (p.string("sort"), p.string("cursor"), p.string("limit"));
-            ExportRequest::Problems(problem_filter(p))
-        }
-        ImportKind::Cases => {
-            let filter = case_filter(p);
-            let reveal = p.string("reveal_reason").map(|r| RevealRequest { reason: Some(r) });
-            let _ = (p.string("box"), p.string("cursor"), p.string("limit"));
-            ExportRequest::Cases { filter, reveal }
-        }
-    };
-    (format, req)
-}
-
-/// An export's parameters given as name/value pairs (the command line's `--filter`), read
-/// exactly as the API reads its query: unknown names and bad values are refused.
-pub fn parse_export_request(
-    kind: ImportKind,
-    pairs: Vec<(String, String)>,
-) -> ApiResult<(Option<Format>, ExportRequest)> {
-    let mut p = Params::from_pairs(pairs);
-    let parsed = export_request(kind, &mut p);
-    p.finish()?;
-    Ok(parsed)
-}
-
-/// The file of the lines `actor` may export: the one path the API, the pages and the command
-/// line share.
-pub async fn export_bytes(
-    st: &rectify_store::Store,
-    actor: &rectify_domain::actor::Actor,
-    format: Format,
-    req: ExportRequest,
-) -> ApiResult<Vec<u8>> {
-    let lines = st.export(actor, req).await?;
-    tokio::task::spawn_blocking(move || rectify_exchange::write(&lines, format))
-        .await
-        .map_err(|e| ApiError::Internal(format!("writing a file: {e}")))?
-        .map_err(|e| ApiError::Internal(e.to_string()))
-}
-
-/// Writes the lines `actor` may export as a file.
-pub(crate) async fn export_response(
-    st: &AppState,
-    actor: &rectify_domain::actor::Actor,
-    kind: ImportKind,
-    format: Format,
-    req: ExportRequest,
-) -> ApiResult<Response> {
-    let bytes = export_bytes(&st.store, actor, format, req).await?;
-    let name = export_name(kind, format, st.store.today());
-    Ok(file_response(bytes, &name, format.content_type(), "attachment").into_response())
 }
 
 /// A list as a spreadsheet (`format=xlsx`, the default, or `csv` in UTF-8 with a BOM), with the
@@ -347,10 +218,9 @@ async fn export_file(
     State(st): State<AppState>,
     Auth(actor): Auth,
     Path(kind_name): Path<String>,
-    mut p: Params,
+    p: Params,
 ) -> ApiResult<Response> {
     let kind = kind(&kind_name)?;
-    let (format, req) = export_request(kind, &mut p);
-    p.finish()?;
-    export_response(&st, &actor, kind, format.unwrap_or(Format::Xlsx), req).await
+    let (format, req) = exports::parse_request(kind, p.into_inner())?;
+    Ok(download(exports::file(&st.store, &actor, format.unwrap_or(Format::Xlsx), req).await?))
 }

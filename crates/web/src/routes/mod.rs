@@ -111,6 +111,11 @@ pub(crate) fn file_response(bytes: Vec<u8>, filename: &str, content_type: &str, 
     resp
 }
 
+/// A file a use case wrote, as a download.
+pub(crate) fn download(file: rectify_app::File) -> Response {
+    file_response(file.bytes, &file.name, file.content_type, "attachment")
+}
+
 /// Documented error answers shared by most routes.
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]

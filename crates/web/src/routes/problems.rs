@@ -5,16 +5,17 @@ use crate::extract::{Auth, IdempotencyHeader, JsonBody, Params, PathId, PathIds}
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
+use rectify_app::filters;
 use rectify_domain::Issue;
 use rectify_domain::history::HistoryEntry;
 use rectify_domain::ids::{MeasureId, ProblemId};
 use rectify_domain::light::Light;
 use rectify_domain::problem::{
-    Level, Measure, MeasurePatch, NewMeasure, NewProblem, NewProgress, Problem, ProblemPatch, ProblemState,
-    ProblemType, Progress, TransitionRequest,
+    Level, Measure, MeasurePatch, NewMeasure, NewProblem, NewProgress, Problem, ProblemPatch, ProblemType, Progress,
+    TransitionRequest,
 };
 use rectify_store::Page;
-use rectify_store::problems::{ProblemFilter, ProblemSort};
+use rectify_store::problems::ProblemSort;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -27,37 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_measure))
         .routes(routes!(update_measure))
         .routes(routes!(problem_history))
-}
-
-fn words<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|v| name(*v)).collect()
-}
-
-/// The ledger filters, shared by the list and the figures.
-pub(crate) fn problem_filter(p: &mut Params) -> ProblemFilter {
-    let states = words(&ProblemState::ALL, ProblemState::as_str);
-    ProblemFilter {
-        unit: p.id("unit"),
-        include_sub_units: p.bool("include_sub_units").unwrap_or(false),
-        states: p.list("state", ProblemState::parse, &states),
-        light: p.parse("light", Light::parse, || Issue::NotOneOf {
-            expected: vec!["green".into(), "yellow".into(), "red".into()],
-        }),
-        overdue: p.bool("overdue"),
-        campaign: p.id("campaign"),
-        batch: p.id("batch"),
-        category: p.string("category"),
-        problem_type: p.parse("type", ProblemType::parse, || Issue::NotOneOf {
-            expected: words(&ProblemType::ALL, ProblemType::as_str).into_iter().map(str::to_owned).collect(),
-        }),
-        level: p.parse("level", Level::parse, || Issue::NotOneOf {
-            expected: words(&Level::ALL, Level::as_str).into_iter().map(str::to_owned).collect(),
-        }),
-        responsible: p.id("responsible"),
-        q: p.string("q"),
-        published: p.bool("published"),
-        include_archived: p.bool("archived").unwrap_or(false),
-    }
 }
 
 /// The ledger (问题整改台账), filtered, newest first by default.
@@ -78,7 +48,7 @@ pub(crate) fn problem_filter(p: &mut Params) -> ProblemFilter {
     ),
     responses((status = 200, body = Page<Problem>), Errors))]
 async fn list_problems(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<Problem>>> {
-    let filter = problem_filter(&mut p);
+    let filter = filters::problems(&mut p);
     let sort = p
         .parse("sort", ProblemSort::parse, || Issue::NotOneOf {
             expected: vec!["newest".into(), "oldest".into(), "due".into()],

@@ -1,5 +1,4 @@
 use super::Errors;
-use super::problems::problem_filter;
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
@@ -40,7 +39,7 @@ async fn problem_stats(State(st): State<AppState>, Auth(actor): Auth, mut p: Par
             }
         },
     };
-    let filter = problem_filter(&mut p);
+    let filter = rectify_app::filters::problems(&mut p);
     let parent = p.id("parent");
     // Sorting makes no difference to figures; accept and ignore it so list links can be reused.
     let _ = p.string("sort");

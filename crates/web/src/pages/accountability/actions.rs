@@ -12,8 +12,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;
-use rectify_domain::accountability::{ActionKind, ActionStatus, DismissRequest, NewAction};
+use rectify_domain::accountability::{ActionKind, ActionRecordMachine, ActionStatus, DismissRequest, NewAction};
+use rectify_domain::actor::Party;
 use rectify_domain::ids::ActionRecordId;
+use rectify_domain::machine;
 use rectify_store::PageRequest;
 use rectify_store::accountability::ActionFilter;
 use std::collections::BTreeMap;
@@ -49,15 +51,19 @@ async fn view(
     let actions = st.store.list_actions(actor, &filter, &page).await?;
     let waiting = ActionFilter { status: Some(ActionStatus::Proposed), ..ActionFilter::default() };
     let proposals = st.store.list_actions(actor, &waiting, &PageRequest::first(PAGE)).await?;
+    // What the reader may decide about a proposal: the buttons on each card.
+    let party = if decides(ctx) { Party::Office } else { Party::Other };
+    let steps: Vec<&str> =
+        machine::available::<ActionRecordMachine>(ActionStatus::Proposed, party).iter().map(|s| s.as_str()).collect();
     let (unit_options, people) = pickers(st, actor).await?;
     let kinds: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
-    let statuses = ["proposed", "confirmed", "dismissed"];
+    let statuses: Vec<&str> = ActionStatus::ALL.iter().map(|s| s.as_str()).collect();
     ctx.render_status(
         st,
         status,
         "app/accountability.html",
         context! {
-            actions, proposals, unit_options, people, kinds, statuses, values, errors,
+            actions, proposals, steps, unit_options, people, kinds, statuses, values, errors,
             decides => decides(ctx), filters => ctx.query_map(),
         },
     )

@@ -1,11 +1,33 @@
-//! `rectify`: the one binary of Rectify (整改通).
+//! The terminal edge of Rectify (整改通): the `rectify` commands, their wording and progress
+//! bars. Use cases the HTTP edge shares come from the application layer (`rectify-app`); the
+//! HTTP edge itself is passed in by the binary (`crates/rectify`) as a [`ServeHttp`], so this
+//! crate depends on no other edge.
 
 mod bench;
 mod commands;
 mod location;
 
 use clap::{Parser, Subcommand};
+use futures::future::BoxFuture;
+use rectify_store::Store;
 use std::process::ExitCode;
+use tokio::net::TcpListener;
+
+/// The HTTP edge as `rectify serve` and `rectify bench` start it: serves `store` on `listener`
+/// with `config` until `shutdown` resolves.
+pub type ServeHttp =
+    fn(TcpListener, Store, HttpConfig, BoxFuture<'static, ()>) -> BoxFuture<'static, std::io::Result<()>>;
+
+/// What the command line sets of the HTTP edge.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// Mark cookies `Secure` (when served over TLS, directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// Tracking lookups and ratings a client may make per minute.
+    pub track_per_minute: u32,
+    /// Public case submissions a client may make per minute.
+    pub submit_per_minute: u32,
+}
 
 #[derive(Parser)]
 #[command(name = "rectify", version, about = "整改通 Rectify — the rectification ledger of a supervising office", long_about = None)]
@@ -52,7 +74,7 @@ enum Command {
 
 /// Failures of a command, by exit code: 2 for bad usage or bad input, 1 for everything else.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     BadInput(String),
     Runtime(String),
 }
@@ -72,18 +94,23 @@ impl From<rectify_store::StoreError> for Failure {
     }
 }
 
-impl From<rectify_web::error::ApiError> for Failure {
-    fn from(e: rectify_web::error::ApiError) -> Self {
-        use rectify_web::error::ApiError;
+impl From<rectify_app::AppError> for Failure {
+    fn from(e: rectify_app::AppError) -> Self {
         match e {
-            ApiError::Store(s) => s.into(),
-            ApiError::Internal(m) => Failure::Runtime(m),
-            other => Failure::BadInput(format!("{other:?}")),
+            rectify_app::AppError::Store(s) => s.into(),
+            rectify_app::AppError::Internal(m) => Failure::Runtime(m),
         }
     }
 }
 
-fn main() -> ExitCode {
+impl From<rectify_domain::DomainError> for Failure {
+    fn from(e: rectify_domain::DomainError) -> Self {
+        rectify_store::StoreError::Domain(e).into()
+    }
+}
+
+/// Runs the command line; `http` is the HTTP edge that `serve` and `bench` start.
+pub fn main(http: ServeHttp) -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -101,7 +128,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve(a) => commands::serve::run(a).await,
+            Command::Serve(a) => commands::serve::run(a, http).await,
             Command::Demo(a) => commands::demo::run(a).await,
             Command::Calendar(c) => commands::calendar::run(c).await,
             Command::User(c) => commands::user::run(c).await,
@@ -113,7 +140,7 @@ fn main() -> ExitCode {
             Command::Import(a) => commands::import::run(a).await,
             Command::Export(a) => commands::export::run(a).await,
             Command::Bulletin(a) => commands::bulletin::run(a).await,
-            Command::Bench(a) => bench::run(a).await,
+            Command::Bench(a) => bench::run(a, http).await,
         }
     });
     match result {

@@ -1,6 +1,10 @@
 //! Accountability (问责) and praise, the rules that propose an action, and the yearly points of
 //! staff members (seed 003: 12 points a year, a verified complaint costs 4, 诫勉谈话 at zero).
 
+mod state;
+
+pub use state::{ActionRecordDecision, ActionRecordMachine, ActionRequest, ActionStatus, ActionStep, Opening, fire};
+
 use crate::error::{DomainError, Issue, Problems};
 use crate::ids::{ActionRecordId, CaseId, DeductionId, FindingId, PersonId, ProblemId, UnitId};
 use crate::text;
@@ -66,30 +70,6 @@ impl ActionKind {
     /// Praise is counted apart from sanctions in every figure.
     pub fn is_sanction(self) -> bool {
         self != ActionKind::Praise
-    }
-}
-
-/// A proposal waits for a person to confirm or dismiss it; only confirmed actions count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ActionStatus {
-    Proposed,
-    Confirmed,
-    Dismissed,
-}
-
-impl ActionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionStatus::Proposed => "proposed",
-            ActionStatus::Confirmed => "confirmed",
-            ActionStatus::Dismissed => "dismissed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ActionStatus> {
-        [ActionStatus::Proposed, ActionStatus::Confirmed, ActionStatus::Dismissed].into_iter().find(|k| k.as_str() == s)
     }
 }
 

@@ -7,6 +7,10 @@
 //! The store gathers the facts; [`compose`] turns them into the [`BulletinContent`] every
 //! rendering (page, DOCX, PDF) shows, so a preview and the published issue agree.
 
+mod state;
+
+pub use state::{BulletinDecision, BulletinMachine, BulletinRequest, BulletinStatus, BulletinStep, fire};
+
 use crate::error::{DomainError, Issue, Problems};
 use crate::figures::{GroupTally, LedgerRates, LedgerTally, ProblemFact, Ranking, rank, tally, tally_by};
 use crate::ids::{BatchId, BulletinId, CampaignId, CaseId, ProblemId, UnitId};
@@ -22,27 +26,6 @@ use std::collections::HashMap;
 pub const MAX_SELECTED: usize = 30;
 /// Overdue items listed by name; the rest are counted.
 pub const MAX_OVERDUE_LISTED: usize = 50;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum BulletinStatus {
-    Draft,
-    Published,
-}
-
-impl BulletinStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BulletinStatus::Draft => "draft",
-            BulletinStatus::Published => "published",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<BulletinStatus> {
-        [BulletinStatus::Draft, BulletinStatus::Published].into_iter().find(|b| b.as_str() == s)
-    }
-}
 
 /// The parts a bulletin shows besides the editor's note (all by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

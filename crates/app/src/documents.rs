@@ -1,11 +1,8 @@
-//! Documents rendered from the domain's content: bulletins as DOCX or PDF. Rendering is CPU work
-//! (tens of milliseconds), so it runs off the async threads; the CJK fonts are read from disk
-//! once per process.
+//! Documents rendered from the domain's content: bulletins as DOCX or PDF, for the API's
+//! download and `rectify bulletin`. Rendering is CPU work (tens of milliseconds), so it runs off
+//! the async threads; the CJK fonts are read from disk once per process.
 
-use crate::AppState;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::Params;
-use axum::response::Response;
+use crate::{AppError, AppResult, File, Params, blocking};
 use rectify_domain::Issue;
 use rectify_domain::bulletin::BulletinContent;
 use rectify_reports::Fonts;
@@ -33,7 +30,7 @@ impl DocFormat {
     }
 
     /// `format=docx|pdf`.
-    pub(crate) fn read(p: &mut Params) -> Option<DocFormat> {
+    pub fn read(p: &mut Params) -> Option<DocFormat> {
         p.parse("format", DocFormat::parse, || Issue::NotOneOf { expected: vec!["docx".into(), "pdf".into()] })
     }
 
@@ -55,13 +52,14 @@ impl DocFormat {
 static FONTS: OnceLock<Result<Arc<Fonts>, String>> = OnceLock::new();
 
 /// The CJK fonts (`RECTIFY_CJK_FONT`, else Debian's fonts-noto-cjk), found once.
-pub fn fonts() -> Result<Arc<Fonts>, String> {
+fn fonts() -> Result<Arc<Fonts>, String> {
     FONTS.get_or_init(|| Fonts::discover().map(Arc::new).map_err(|e| e.to_string())).clone()
 }
 
-/// The bytes of a bulletin's document.
-pub async fn render_bulletin(content: BulletinContent, format: DocFormat) -> Result<Vec<u8>, String> {
-    tokio::task::spawn_blocking(move || {
+/// A bulletin's document.
+pub async fn bulletin(content: BulletinContent, format: DocFormat) -> AppResult<File> {
+    let name = bulletin_file_name(&content, format);
+    let bytes = blocking("rendering a bulletin", move || {
         let fonts = fonts()?;
         let doc = rectify_reports::bulletin::document(&content);
         match format {
@@ -70,21 +68,28 @@ pub async fn render_bulletin(content: BulletinContent, format: DocFormat) -> Res
         }
         .map_err(|e| e.to_string())
     })
-    .await
-    .map_err(|e| format!("rendering a bulletin: {e}"))?
+    .await?
+    .map_err(AppError::Internal)?;
+    Ok(File { name, content_type: format.content_type(), bytes })
 }
 
 /// A bulletin's file name: `简报第3期.pdf`, or `简报（未发布稿）.docx` for a draft.
-pub fn bulletin_file_name(content: &BulletinContent, format: DocFormat) -> String {
+fn bulletin_file_name(content: &BulletinContent, format: DocFormat) -> String {
     match content.number {
         Some(n) => format!("{}简报第{n}期.{}", content.campaign, format.extension()),
         None => format!("{}简报（未发布稿）.{}", content.campaign, format.extension()),
     }
 }
 
-/// A bulletin's document as a download.
-pub async fn bulletin(_st: &AppState, content: BulletinContent, format: DocFormat) -> ApiResult<Response> {
-    let name = bulletin_file_name(&content, format);
-    let bytes = render_bulletin(content, format).await.map_err(ApiError::Internal)?;
-    Ok(crate::routes::file_response(bytes, &name, format.content_type(), "attachment"))
+#[cfg(test)]
+mod tests {
+    use super::DocFormat;
+
+    #[test]
+    fn a_documents_format_follows_its_files_extension() {
+        assert_eq!(DocFormat::of_file("宁海县简报第3期.PDF"), Some(DocFormat::Pdf));
+        assert_eq!(DocFormat::of_file("简报.docx"), Some(DocFormat::Docx));
+        assert_eq!(DocFormat::of_file("简报.doc"), None);
+        assert_eq!(DocFormat::of_file("简报"), None);
+    }
 }

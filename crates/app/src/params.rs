@@ -1,0 +1,100 @@
+//! Named parameters read one by one with field-level errors: a request's query, a page's query,
+//! the command line's `--filter NAME=VALUE`. Names a reader does not ask for are refused, so a
+//! typo (`stat=open`) is not silently ignored, whichever edge it came through.
+
+use chrono::NaiveDate;
+use rectify_domain::error::Problems;
+use rectify_domain::{DomainError, Issue};
+use std::str::FromStr;
+
+pub struct Params {
+    pairs: Vec<(String, String)>,
+    problems: Problems,
+    known: Vec<&'static str>,
+}
+
+impl Params {
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Params {
+        Params { pairs, problems: Problems::new(), known: Vec::new() }
+    }
+
+    fn raw(&mut self, name: &'static str) -> Option<String> {
+        self.known.push(name);
+        self.pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty())
+    }
+
+    pub fn string(&mut self, name: &'static str) -> Option<String> {
+        self.raw(name)
+    }
+
+    pub fn parse<T>(
+        &mut self,
+        name: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: impl Fn() -> Issue,
+    ) -> Option<T> {
+        let raw = self.raw(name)?;
+        let v = parse(&raw);
+        if v.is_none() {
+            self.problems.push(name, expected());
+        }
+        v
+    }
+
+    pub fn id<T: FromStr>(&mut self, name: &'static str) -> Option<T> {
+        self.parse(name, |s| s.parse().ok(), || Issue::Malformed { expected: "an id".into() })
+    }
+
+    pub fn int(&mut self, name: &'static str) -> Option<i64> {
+        self.parse(name, |s| s.parse().ok(), || Issue::Malformed { expected: "a whole number".into() })
+    }
+
+    pub fn bool(&mut self, name: &'static str) -> Option<bool> {
+        self.parse(
+            name,
+            |s| match s {
+                "true" | "1" | "yes" => Some(true),
+                "false" | "0" | "no" => Some(false),
+                _ => None,
+            },
+            || Issue::NotOneOf { expected: vec!["true".into(), "false".into()] },
+        )
+    }
+
+    pub fn date(&mut self, name: &'static str) -> Option<NaiveDate> {
+        self.parse(name, rectify_domain::time::parse_date, || Issue::InvalidDate)
+    }
+
+    /// A comma-separated list of words.
+    pub fn list<T>(&mut self, name: &'static str, parse: impl Fn(&str) -> Option<T>, words: &[&str]) -> Vec<T> {
+        let Some(raw) = self.raw(name) else { return Vec::new() };
+        let mut out = Vec::new();
+        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match parse(part) {
+                Some(v) => out.push(v),
+                None => {
+                    self.problems
+                        .push(name, Issue::NotOneOf { expected: words.iter().map(|w| (*w).to_owned()).collect() });
+                    return Vec::new();
+                }
+            }
+        }
+        out
+    }
+
+    pub fn record(&mut self, e: DomainError) {
+        if let DomainError::Invalid(errors) = e {
+            self.problems.extend(errors);
+        }
+    }
+
+    /// Ends parsing: every bad or unknown parameter at once, or nothing.
+    pub fn finish(mut self) -> Result<(), DomainError> {
+        for (k, _) in &self.pairs {
+            if !self.known.contains(&k.as_str()) {
+                self.problems.push(k.clone(), Issue::UnknownField);
+            }
+        }
+        self.problems.into_result()
+    }
+}
