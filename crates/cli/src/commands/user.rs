@@ -55,10 +55,10 @@ fn password(from_stdin: bool) -> Result<(String, bool), Failure> {
 pub async fn run(cmd: Command) -> Result<(), Failure> {
     match cmd {
         Command::Add { username, role, unit, person, password_stdin, store } => {
-            let role = Role::parse(&role).ok_or_else(|| {
+            let role = Role::parse(&role).filter(|r| Role::ACCOUNT_ROLES.contains(r)).ok_or_else(|| {
                 Failure::BadInput(format!(
                     "--role {role:?} is not one of: {}",
-                    Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                    Role::ACCOUNT_ROLES.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
                 ))
             })?;
             let unit_id = match unit {

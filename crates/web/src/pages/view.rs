@@ -189,17 +189,17 @@ mod tests {
         built.extend(VisitMethod::ALL.iter().map(|s| format!("visit_method.{}", s.as_str())));
         built.extend(CaseAction::ALL.iter().map(|s| format!("case_action.{}", s.as_str())));
         built.extend(["received", "rated", "linked", "waived"].iter().map(|s| format!("case_action.{s}")));
-        built.extend(Role::ALL.iter().map(|r| format!("role.{}", r.as_str())));
+        built.extend(labels::<Role>());
         built.extend(
             ["received", "accepted", "declined", "assigned", "replied", "rated", "reopened", "closed"]
                 .iter()
                 .map(|s| format!("case_event.{s}")),
         );
         built.extend(super::super::cases::BOXES.iter().map(|b| format!("inbox.box_{b}")));
-        built.extend(
-            rectify_domain::case::ExtensionStatus::ALL.iter().map(|s| format!("extension_status.{}", s.as_str())),
-        );
-        built.extend(Rhythm::ALL.iter().map(|r| format!("inspect.rhythm.{}", r.as_str())));
+        built.extend(labels::<rectify_domain::case::ExtensionStatus>());
+        built.extend(labels::<Rhythm>());
+        built.extend(labels::<rectify_domain::unit::UnitKind>());
+        built.extend(labels::<rectify_domain::person::PersonKind>());
         // The states and actions of the machines, named in pages and in refusals.
         built.extend(labels::<RoundStatus>());
         built.extend(labels::<RoundAction>());
@@ -218,7 +218,7 @@ mod tests {
                 .map(|r| format!("acct.rule.{r}")),
         );
         built.extend(["recorded", "confirmed", "dismissed", "deducted"].iter().map(|d| format!("done.{d}")));
-        built.extend(rectify_domain::exchange::ImportKind::ALL.iter().map(|k| format!("files.kind.{}", k.as_str())));
+        built.extend(labels::<rectify_domain::exchange::ImportKind>());
         built.extend(["auto", "utf-8", "gbk", "gb18030"].iter().map(|e| format!("files.encoding.{e}")));
         built.extend(["created", "saved", "published"].iter().map(|d| format!("done.{d}")));
         let missing: Vec<_> = built.into_iter().filter(|k| catalog.get(k, Lang::En).is_none()).collect();
