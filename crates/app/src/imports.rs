@@ -5,7 +5,7 @@ use crate::{AppResult, blocking};
 use rectify_domain::actor::Actor;
 use rectify_domain::exchange::{ImportKind, ImportOptions, ImportReport};
 use rectify_domain::{DomainError, Issue};
-use rectify_exchange::{Encoding, FileError, Format, Mapping};
+use rectify_exchange::{Encoding, FileError, Format, Limits, Mapping};
 use rectify_store::Store;
 use rectify_store::exchange::Progress;
 use serde::Serialize;
@@ -18,6 +18,9 @@ pub struct ImportRequest {
     pub encoding: Encoding,
     pub mapping: Mapping,
     pub options: ImportOptions,
+    /// Beyond these the file is refused before it is read (a setting of the server or the
+    /// command).
+    pub limits: Limits,
 }
 
 /// What the import read from the file besides the rows.
@@ -35,7 +38,12 @@ pub struct ImportAnswer {
 
 /// A file-level refusal as a field error of `file`.
 fn file_error(e: FileError) -> DomainError {
-    DomainError::field("file", Issue::Malformed { expected: e.to_string() })
+    match e {
+        FileError::TooLarge { measure, max } => {
+            DomainError::field("file", Issue::FileTooLarge { measure, max: max as u64 })
+        }
+        e => DomainError::field("file", Issue::Malformed { expected: e.to_string() }),
+    }
 }
 
 /// Reads the file and imports its rows. File-level problems are a field error of `file`; row
@@ -43,10 +51,11 @@ fn file_error(e: FileError) -> DomainError {
 pub async fn run(st: &Store, actor: &Actor, req: ImportRequest, progress: Option<Progress>) -> AppResult<ImportAnswer> {
     let format = Format::from_file_name(&req.file_name)
         .ok_or_else(|| DomainError::field("file", Issue::NotOneOf { expected: vec![".xlsx".into(), ".csv".into()] }))?;
-    let (kind, encoding, mapping, bytes) = (req.kind, req.encoding, req.mapping, req.bytes);
+    let (kind, encoding, mapping, bytes, limits) = (req.kind, req.encoding, req.mapping, req.bytes, req.limits);
     // Reading a large workbook takes a second or two of CPU.
     let parsed =
-        blocking("reading a file", move || rectify_exchange::read(&bytes, format, encoding, kind, &mapping)).await?;
+        blocking("reading a file", move || rectify_exchange::read(&bytes, format, encoding, kind, &mapping, limits))
+            .await?;
     let parsed = parsed.map_err(file_error)?;
     let mut options = req.options;
     options.headers = parsed.headers.clone();

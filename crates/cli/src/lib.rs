@@ -27,6 +27,10 @@ pub struct HttpConfig {
     pub track_per_minute: u32,
     /// Public case submissions a client may make per minute.
     pub submit_per_minute: u32,
+    /// How large a spreadsheet an import reads.
+    pub import_limits: rectify_exchange::Limits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 #[derive(Parser)]

@@ -61,6 +61,21 @@ pub enum Issue {
     Rule {
         rule: Rule,
     },
+    /// A file beyond the import limit (more than `max` bytes or cells), refused before it is
+    /// read into memory.
+    FileTooLarge {
+        measure: FileMeasure,
+        max: u64,
+    },
+}
+
+/// What an import limit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileMeasure {
+    Bytes,
+    /// Cells of a sheet's used range (rows × columns) or of a CSV file.
+    Cells,
 }
 
 /// Named business rules, for errors that are not simple shape checks.

@@ -31,4 +31,4 @@ pub mod unit;
 pub mod visibility;
 pub mod wire;
 
-pub use error::{DomainError, DomainResult, Entity, FieldError, Issue, Rule};
+pub use error::{DomainError, DomainResult, Entity, FieldError, FileMeasure, Issue, Rule};

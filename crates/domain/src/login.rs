@@ -1,12 +1,14 @@
-//! Sign-in throttling: how many failed attempts an account, or a client address, may make in a
-//! window before further attempts are refused until the oldest failure leaves the window.
+//! Sign-in throttling: how many failed attempts an account from one client address, or a client
+//! address, may make in a window before further attempts are refused until the oldest failure
+//! leaves the window. Counting an account's failures per address means nobody can lock the
+//! owner out from elsewhere; the per-address limit still bounds guessing from any one place.
 
 use crate::error::DomainError;
 use chrono::{DateTime, TimeDelta, Utc};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Throttle {
-    /// Failures of one account within the window.
+    /// Failures of one account from one client address within the window.
     pub per_account: u64,
     /// Failures from one client address within the window (an office behind one address has
     /// many people, so this is higher).

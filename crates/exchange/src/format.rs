@@ -45,6 +45,27 @@ impl Format {
     }
 }
 
+/// How much of a file an import takes on. Beyond either limit the file is refused before its
+/// cells are held in memory: a sheet's used range is counted as rows × columns, since that is
+/// what reading it allocates (a sheet with cells at A1 and XFD1048576 spans 17 billion).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_bytes: usize,
+    pub max_cells: usize,
+}
+
+impl Limits {
+    /// 100,000 ledger rows of 20 columns fit twice over; the cells take ~64 MB at most.
+    pub const DEFAULT_MAX_CELLS: usize = 2_000_000;
+    pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_bytes: Self::DEFAULT_MAX_BYTES, max_cells: Self::DEFAULT_MAX_CELLS }
+    }
+}
+
 /// The text encoding of a CSV file (`--encoding utf-8|gbk|gb18030`); workbooks ignore it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Encoding {

@@ -16,6 +16,6 @@ mod words;
 mod write;
 
 pub use error::{Column, FileError};
-pub use format::{Encoding, Format, Mapping};
+pub use format::{Encoding, Format, Limits, Mapping};
 pub use read::{Parsed, read};
 pub use write::write;

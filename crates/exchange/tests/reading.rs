@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rectify_domain::error::Issue;
 use rectify_domain::exchange::{CaseRecord, ImportKind, ProblemRecord, Records, RowError, UnitRef};
 use rectify_domain::problem::{ProblemState, ProblemType};
-use rectify_exchange::{Encoding, FileError, Format, Mapping, Parsed, read};
+use rectify_exchange::{Encoding, FileError, Format, Limits, Mapping, Parsed, read};
 use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
 
 fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -23,7 +23,7 @@ fn cases(p: &Parsed) -> Vec<&CaseRecord> {
 }
 
 fn csv(text: &str, kind: ImportKind) -> Result<Parsed, FileError> {
-    read(text.as_bytes(), Format::Csv, Encoding::Auto, kind, &Mapping::default())
+    read(text.as_bytes(), Format::Csv, Encoding::Auto, kind, &Mapping::default(), Limits::default())
 }
 
 /// What each error says, briefly: (row, column, issue code).
@@ -79,7 +79,15 @@ fn office_ledger() -> Vec<u8> {
 
 #[test]
 fn an_office_ledger_with_title_rows() {
-    let p = read(&office_ledger(), Format::Xlsx, Encoding::Auto, ImportKind::Problems, &Mapping::default()).unwrap();
+    let p = read(
+        &office_ledger(),
+        Format::Xlsx,
+        Encoding::Auto,
+        ImportKind::Problems,
+        &Mapping::default(),
+        Limits::default(),
+    )
+    .unwrap();
     assert_eq!(p.header_row, 4);
     assert_eq!(p.sheet.as_deref(), Some("Sheet1"));
     assert_eq!(p.ignored_columns, vec!["备注"]);
@@ -213,23 +221,27 @@ fn export_only_columns_are_skipped_quietly() {
 fn a_mapping_names_columns() {
     let text = "序号,问题内容,单位,责任人,备注\n1,窗口态度差,办公室,张三,x\n";
     let none = Mapping::default();
-    let err = read(text.as_bytes(), Format::Csv, Encoding::Auto, ImportKind::Problems, &none).unwrap_err();
+    let err =
+        read(text.as_bytes(), Format::Csv, Encoding::Auto, ImportKind::Problems, &none, Limits::default()).unwrap_err();
     assert!(matches!(&err, FileError::MissingColumns(c) if c.len() == 2), "{err}");
     assert!(err.to_string().contains("问题描述 (description)"), "{err}");
     let map = Mapping::from_args(["问题内容=description", "单位=责任单位", "序号=-"]).unwrap();
-    let p = read(text.as_bytes(), Format::Csv, Encoding::Auto, ImportKind::Problems, &map).unwrap();
+    let p = read(text.as_bytes(), Format::Csv, Encoding::Auto, ImportKind::Problems, &map, Limits::default()).unwrap();
     let r = problems(&p)[0];
     assert_eq!((r.reference.as_deref(), r.description.as_deref()), (None, Some("窗口态度差")));
     assert_eq!(p.ignored_columns, vec!["备注"]);
 
     let bad = Mapping::from_args(["问题内容=descr"]).unwrap();
-    let err = read(text.as_bytes(), Format::Csv, Encoding::Auto, ImportKind::Problems, &bad).unwrap_err();
+    let err =
+        read(text.as_bytes(), Format::Csv, Encoding::Auto, ImportKind::Problems, &bad, Limits::default()).unwrap_err();
     assert!(matches!(&err, FileError::UnknownField { known, .. } if known.contains(&"description".to_owned())));
     let absent = Mapping::from_args(["问题详情=description"]).unwrap();
-    let err = read(text.as_bytes(), Format::Csv, Encoding::Auto, ImportKind::Problems, &absent).unwrap_err();
+    let err = read(text.as_bytes(), Format::Csv, Encoding::Auto, ImportKind::Problems, &absent, Limits::default())
+        .unwrap_err();
     assert!(matches!(err, FileError::NoHeaderRow { .. } | FileError::MappedHeaderNotFound { .. }), "{err}");
     let text = "编号,问题内容,责任单位\n1,a,u\n";
-    let err = read(text.as_bytes(), Format::Csv, Encoding::Auto, ImportKind::Problems, &absent).unwrap_err();
+    let err = read(text.as_bytes(), Format::Csv, Encoding::Auto, ImportKind::Problems, &absent, Limits::default())
+        .unwrap_err();
     assert_eq!(
         err,
         FileError::MappedHeaderNotFound { header: "问题详情".into(), field: "description".into(), header_row: 1 }
@@ -257,20 +269,25 @@ fn required_columns() {
 fn files_that_cannot_be_read() {
     let none = Mapping::default();
     let kind = ImportKind::Problems;
-    assert_eq!(read(b"", Format::Csv, Encoding::Auto, kind, &none), Err(FileError::Empty));
-    assert_eq!(read(b" \r\n", Format::Xlsx, Encoding::Auto, kind, &none), Err(FileError::Empty));
-    assert_eq!(read(b",,,\r\n,,\r\n", Format::Csv, Encoding::Auto, kind, &none), Err(FileError::Empty));
-    let err = read(b"PK\x03\x04 not really a zip", Format::Xlsx, Encoding::Auto, kind, &none).unwrap_err();
+    assert_eq!(read(b"", Format::Csv, Encoding::Auto, kind, &none, Limits::default()), Err(FileError::Empty));
+    assert_eq!(read(b" \r\n", Format::Xlsx, Encoding::Auto, kind, &none, Limits::default()), Err(FileError::Empty));
+    assert_eq!(
+        read(b",,,\r\n,,\r\n", Format::Csv, Encoding::Auto, kind, &none, Limits::default()),
+        Err(FileError::Empty)
+    );
+    let err =
+        read(b"PK\x03\x04 not really a zip", Format::Xlsx, Encoding::Auto, kind, &none, Limits::default()).unwrap_err();
     assert!(matches!(err, FileError::NotASpreadsheet(_)), "{err}");
-    let err = read("编号,问题描述\n".as_bytes(), Format::Xlsx, Encoding::Auto, kind, &none).unwrap_err();
+    let err =
+        read("编号,问题描述\n".as_bytes(), Format::Xlsx, Encoding::Auto, kind, &none, Limits::default()).unwrap_err();
     assert!(matches!(err, FileError::NotASpreadsheet(_)), "{err}");
-    let err = read(&[0u8, 1, 2, 3, 4, 5], Format::Csv, Encoding::Auto, kind, &none).unwrap_err();
+    let err = read(&[0u8, 1, 2, 3, 4, 5], Format::Csv, Encoding::Auto, kind, &none, Limits::default()).unwrap_err();
     assert!(matches!(err, FileError::NotASpreadsheet(_)), "{err}");
     let err = csv("《台账》\n说明：见附件\n", kind).unwrap_err();
     let FileError::NoHeaderRow { expected, seen, .. } = &err else { panic!("{err}") };
     assert!(expected.contains(&"问题描述".to_owned()) && seen == &vec!["《台账》".to_owned()], "{err}");
     // A workbook named .csv is still a workbook.
-    let p = read(&office_ledger(), Format::Csv, Encoding::Auto, kind, &none).unwrap();
+    let p = read(&office_ledger(), Format::Csv, Encoding::Auto, kind, &none, Limits::default()).unwrap();
     assert_eq!(p.header_row, 4);
 }
 
@@ -284,7 +301,8 @@ fn the_ledger_sheet_is_found_after_a_notes_sheet() {
     ledger.write_string(1, 0, "a").unwrap();
     ledger.write_string(1, 1, "u").unwrap();
     let bytes = book.save_to_buffer().unwrap();
-    let p = read(&bytes, Format::Xlsx, Encoding::Auto, ImportKind::Problems, &Mapping::default()).unwrap();
+    let p = read(&bytes, Format::Xlsx, Encoding::Auto, ImportKind::Problems, &Mapping::default(), Limits::default())
+        .unwrap();
     assert_eq!((p.sheet.as_deref(), p.records.len()), (Some("台账"), 1));
 }
 
@@ -293,7 +311,7 @@ fn a_gbk_csv_from_excel_on_chinese_windows() {
     let text = "《留言台账》,,\r\n留言编号,留言时间,留言详情\r\n2549,2019/4/25 9:32:09,\"\n\t\t\t\u{3000}\u{3000}小区噪音扰民\r\n  已多次反映 \"\r\n2550,2017-06-08 17:31:20,占道经营\r\n,,\r\n";
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(text);
     assert!(!unmappable);
-    let p = read(&gbk, Format::Csv, Encoding::Auto, ImportKind::Cases, &Mapping::default()).unwrap();
+    let p = read(&gbk, Format::Csv, Encoding::Auto, ImportKind::Cases, &Mapping::default(), Limits::default()).unwrap();
     assert_eq!((p.encoding, p.header_row, p.errors.len()), ("gb18030", 2, 0));
     let got = cases(&p);
     assert_eq!(got[0].content.as_deref(), Some("小区噪音扰民\n已多次反映"));
@@ -302,12 +320,17 @@ fn a_gbk_csv_from_excel_on_chinese_windows() {
     let Records::Cases(rows) = &p.records else { panic!() };
     assert_eq!(rows[1].row, 4, "the quoted cell spans three lines but is one row");
     // Told the encoding, the reader uses it.
-    let p = read(&gbk, Format::Csv, Encoding::Gb18030, ImportKind::Cases, &Mapping::default()).unwrap();
+    let p =
+        read(&gbk, Format::Csv, Encoding::Gb18030, ImportKind::Cases, &Mapping::default(), Limits::default()).unwrap();
     assert_eq!(p.records.len(), 2);
-    assert!(read(&gbk, Format::Csv, Encoding::Utf8, ImportKind::Cases, &Mapping::default()).is_err());
+    assert!(
+        read(&gbk, Format::Csv, Encoding::Utf8, ImportKind::Cases, &Mapping::default(), Limits::default()).is_err()
+    );
     // UTF-8 with a byte-order mark, tab-separated.
     let tsv = "\u{FEFF}留言编号\t留言详情\n1\t噪音\n";
-    let p = read(tsv.as_bytes(), Format::Csv, Encoding::Auto, ImportKind::Cases, &Mapping::default()).unwrap();
+    let p =
+        read(tsv.as_bytes(), Format::Csv, Encoding::Auto, ImportKind::Cases, &Mapping::default(), Limits::default())
+            .unwrap();
     assert_eq!((p.encoding, cases(&p)[0].content.as_deref()), ("utf-8", Some("噪音")));
 }
 
@@ -329,7 +352,8 @@ fn times_in_workbook_cells() {
     sheet.write_string(2, 2, "下午三点").unwrap();
     sheet.write_string(2, 3, "占道").unwrap();
     let bytes = book.save_to_buffer().unwrap();
-    let p = read(&bytes, Format::Xlsx, Encoding::Auto, ImportKind::Cases, &Mapping::default()).unwrap();
+    let p =
+        read(&bytes, Format::Xlsx, Encoding::Auto, ImportKind::Cases, &Mapping::default(), Limits::default()).unwrap();
     let got = cases(&p);
     assert_eq!(got[0].reference.as_deref(), Some("2549"));
     assert_eq!(got[0].received_at.unwrap().to_rfc3339(), "2019-04-25T09:32:09+08:00");

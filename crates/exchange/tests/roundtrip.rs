@@ -12,7 +12,7 @@ use rectify_domain::person::PersonKind;
 use rectify_domain::problem::{Level, ProblemState, ProblemType};
 use rectify_domain::time::Timestamp;
 use rectify_domain::unit::UnitKind;
-use rectify_exchange::{Encoding, Format, Mapping, Parsed, read, write};
+use rectify_exchange::{Encoding, Format, Limits, Mapping, Parsed, read, write};
 
 fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Timestamp {
     // China time: 8 hours ahead of UTC.
@@ -29,7 +29,7 @@ fn path(p: &str) -> Option<UnitRef> {
 
 fn back(lines: &Lines, kind: ImportKind, format: Format) -> Parsed {
     let bytes = write(lines, format).unwrap();
-    let parsed = read(&bytes, format, Encoding::Auto, kind, &Mapping::default()).unwrap();
+    let parsed = read(&bytes, format, Encoding::Auto, kind, &Mapping::default(), Limits::default()).unwrap();
     assert_eq!(parsed.errors, vec![], "{format:?}");
     assert_eq!(parsed.ignored_columns, Vec::<String>::new(), "{format:?}");
     assert_eq!(parsed.header_row, 1);
@@ -285,4 +285,20 @@ fn csv_is_utf8_with_a_bom_and_crlf() {
     assert!(second.starts_with("102,,'-公车私用,区交通局,"), "{second}");
     assert!(text.contains(",2019-06-30,") && text.contains(",2019-04-25 09:32:09,"));
     assert!(text.contains("\"办事群众反映：\n1）窗口人员态度生硬，\"\"门难进、脸难看\"\"；"));
+}
+
+#[test]
+fn control_characters_do_not_reach_a_file() {
+    let lines = Lines::Units(vec![UnitRecord {
+        id: Some(UnitId(3)),
+        name: Some("新农\0派出所\u{1b}[31m\u{7}".into()),
+        system: Some("公安\r\n分局\t窗口".into()),
+        ..Default::default()
+    }]);
+    let csv = write(&lines, Format::Csv).unwrap();
+    assert!(!csv.iter().any(|b| matches!(b, 0 | 0x07 | 0x1b)), "no NUL, bell or escape in the CSV");
+    for format in [Format::Csv, Format::Xlsx] {
+        let Records::Units(read) = back(&lines, ImportKind::Units, format).records else { panic!() };
+        assert_eq!(read[0].record.name.as_deref(), Some("新农派出所[31m"), "{format:?}");
+    }
 }

@@ -2,13 +2,13 @@
 //! read from the shared data folder, never copied into the repository.
 
 use rectify_domain::exchange::{CaseRecord, ImportKind, Records};
-use rectify_exchange::{Encoding, FileError, Format, Mapping, Parsed, read};
+use rectify_exchange::{Encoding, FileError, Format, Limits, Mapping, Parsed, read};
 
 const DIR: &str = "/work/shared/data/teddycup2020c";
 
 fn read_cases(file: &str) -> Result<Parsed, FileError> {
     let bytes = std::fs::read(format!("{DIR}/{file}")).unwrap();
-    read(&bytes, Format::Xlsx, Encoding::Auto, ImportKind::Cases, &Mapping::default())
+    read(&bytes, Format::Xlsx, Encoding::Auto, ImportKind::Cases, &Mapping::default(), Limits::default())
 }
 
 fn records(p: &Parsed) -> Vec<&CaseRecord> {

@@ -2,7 +2,7 @@
 
 use crate::Lang;
 use rectify_domain::wire::WireName;
-use rectify_domain::{Entity, Issue, Rule};
+use rectify_domain::{Entity, FileMeasure, Issue, Rule};
 
 pub fn entity(e: Entity, lang: Lang) -> &'static str {
     match lang {
@@ -128,6 +128,18 @@ pub fn issue(i: &Issue, lang: Lang) -> String {
         (Issue::Decode { detail }, Lang::En) => detail.clone(),
         (Issue::Decode { detail }, Lang::Zh) => format!("格式错误：{detail}"),
         (Issue::Rule { rule: r }, _) => rule(*r, lang).into(),
+        (Issue::FileTooLarge { measure: FileMeasure::Bytes, max }, Lang::En) => {
+            format!("is too large: the import limit is {max} bytes")
+        }
+        (Issue::FileTooLarge { measure: FileMeasure::Bytes, max }, Lang::Zh) => {
+            format!("文件过大：导入上限为 {max} 字节")
+        }
+        (Issue::FileTooLarge { measure: FileMeasure::Cells, max }, Lang::En) => {
+            format!("is too large: a sheet may span at most {max} cells (rows × columns) on import")
+        }
+        (Issue::FileTooLarge { measure: FileMeasure::Cells, max }, Lang::Zh) => {
+            format!("文件过大：导入的工作表最多 {max} 个单元格（行数 × 列数）")
+        }
     }
 }
 

@@ -16,8 +16,9 @@ fn serve(
     config: HttpConfig,
     shutdown: BoxFuture<'static, ()>,
 ) -> BoxFuture<'static, std::io::Result<()>> {
-    let HttpConfig { secure_cookies, track_per_minute, submit_per_minute } = config;
-    let state = AppState::new(store, WebConfig { secure_cookies, track_per_minute, submit_per_minute });
+    let HttpConfig { secure_cookies, track_per_minute, submit_per_minute, import_limits, trusted_proxies } = config;
+    let config = WebConfig { secure_cookies, track_per_minute, submit_per_minute, import_limits, trusted_proxies };
+    let state = AppState::new(store, config);
     Box::pin(rectify_web::serve(listener, state, shutdown))
 }
 

@@ -215,8 +215,8 @@ impl Store {
 
     /// Checks a password and opens a session. `None` for a wrong name or password (the caller
     /// must not say which).
-    /// Signs in. Failed attempts are counted per account name and per client address (every
-    /// instance sees the same counts); past the limits of [`LOGIN_THROTTLE`] attempts are refused
+    /// Signs in. Failed attempts are counted per account name from one client address, and per
+    /// client address (every instance sees the same counts); past the limits of [`LOGIN_THROTTLE`] attempts are refused
     /// with `Throttled` before the password is even checked.
     pub async fn login(
         &self,
@@ -232,7 +232,13 @@ impl Store {
             }
         }
         let name = text::clean(username).to_lowercase();
-        let keys = (format!("account:{name}"), client.map(|ip| format!("client:{ip}")));
+        // An account's failures count per client address: five wrong passwords from one place
+        // must not lock the owner out from another (anyone could lock out `admin`).
+        let account_key = match client {
+            Some(ip) => format!("account:{name}@{ip}"),
+            None => format!("account:{name}"),
+        };
+        let keys = (account_key, client.map(|ip| format!("client:{ip}")));
         self.check_throttle(&keys).await?;
         let row: Option<Row> = self
             .db

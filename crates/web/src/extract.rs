@@ -12,6 +12,7 @@ use rectify_domain::error::FieldError;
 use rectify_domain::{DomainError, Issue};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
+use std::net::IpAddr;
 use std::str::FromStr;
 
 pub const SESSION_COOKIE: &str = "rectify_session";
@@ -50,6 +51,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         }
         let value = decode(&bytes)?;
         Ok(JsonBody { value, digest })
+    }
+}
+
+/// A multipart body whose refusal waits for the handler: it authorizes the caller first, so
+/// someone who may not call the route hears 403 whatever they sent, and a body that is not
+/// multipart is refused as problem+json like every other bad body (axum's own rejection is
+/// plain text, and comes before any permission check).
+pub struct MultipartBody(Result<axum::extract::Multipart, ApiError>);
+
+impl<S: Send + Sync> FromRequest<S> for MultipartBody {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let form = axum::extract::Multipart::from_request(req, state).await;
+        Ok(MultipartBody(form.map_err(|e| ApiError::MalformedBody(e.body_text()))))
+    }
+}
+
+impl MultipartBody {
+    /// The form, once the caller is known to be allowed.
+    pub fn form(self) -> Result<axum::extract::Multipart, ApiError> {
+        self.0
     }
 }
 
@@ -269,20 +292,46 @@ impl FromRequestParts<AppState> for MaybeAuth {
     }
 }
 
-/// The client's address, for per-client limits.
-pub struct ClientIp(pub std::net::IpAddr);
+/// The client's address, for per-client limits and sign-in throttling (see `client_address`).
+pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let ip = parts
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip())
-            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-        Ok(ClientIp(ip))
+            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        Ok(ClientIp(client_address(peer, &parts.headers, &state.config.trusted_proxies)))
     }
+}
+
+/// The peer's address, unless the peer is a trusted proxy (`--trusted-proxy`): then the
+/// nearest address in `X-Forwarded-For` that is not itself a trusted proxy. Each proxy appends
+/// the address it was reached from, so the list is read from the right; entries left of the
+/// first untrusted one may have been written by the client and are never believed.
+pub(crate) fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let mut client = peer.to_canonical();
+    if !is_trusted(&client) {
+        return client;
+    }
+    let values = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    let hops: Vec<&str> = values.flat_map(|v| v.split(',')).collect();
+    for hop in hops.iter().rev() {
+        let hop = hop.trim();
+        let Some(ip) = hop.parse::<IpAddr>().ok().or_else(|| hop.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+        else {
+            break;
+        };
+        client = ip.to_canonical();
+        if !is_trusted(&client) {
+            break;
+        }
+    }
+    client
 }
 
 #[cfg(test)]
@@ -298,6 +347,21 @@ mod tests {
             Err(other) => panic!("{other:?}"),
             Ok(_) => panic!("decoded"),
         }
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7, 10.0.0.2".parse().unwrap());
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/24".parse().unwrap()];
+        assert_eq!(client_address(ip("198.51.100.1"), &headers, &trusted), ip("198.51.100.1"), "untrusted peer");
+        assert_eq!(client_address(ip("10.0.0.1"), &headers, &[]), ip("10.0.0.1"), "no proxy configured");
+        // Through two trusted hops; the forged left entry is not believed.
+        assert_eq!(client_address(ip("10.0.0.1"), &headers, &trusted), ip("203.0.113.7"));
+        assert_eq!(client_address(ip("::ffff:10.0.0.1"), &headers, &trusted), ip("203.0.113.7"));
+        headers.insert("x-forwarded-for", "garbage".parse().unwrap());
+        assert_eq!(client_address(ip("10.0.0.1"), &headers, &trusted), ip("10.0.0.1"));
     }
 
     #[test]

@@ -39,11 +39,22 @@ pub struct WebConfig {
     pub track_per_minute: u32,
     /// Public case submissions a client may make per minute.
     pub submit_per_minute: u32,
+    /// How large a spreadsheet an import reads (bytes, cells).
+    pub import_limits: rectify_exchange::Limits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); from any
+    /// other peer the header is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: false, track_per_minute: 20, submit_per_minute: 10 }
+        WebConfig {
+            secure_cookies: false,
+            track_per_minute: 20,
+            submit_per_minute: 10,
+            import_limits: rectify_exchange::Limits::default(),
+            trusted_proxies: Vec::new(),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ mod common;
 
 use common::TestApp;
 use rectify_domain::exchange::{ImportKind, Records};
-use rectify_exchange::{Encoding, Format, Mapping};
+use rectify_exchange::{Encoding, Format, Limits, Mapping};
 use rectify_store::Backend;
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
@@ -122,6 +122,7 @@ async fn a_ledger_comes_in_and_goes_out(backend: Backend) {
             Encoding::Auto,
             ImportKind::Problems,
             &Mapping::default(),
+            Limits::default(),
         )
         .unwrap();
         let Records::Problems(rows) = &parsed.records else { panic!("problems") };
@@ -143,8 +144,15 @@ async fn a_ledger_comes_in_and_goes_out(backend: Backend) {
     // A clerk exports what the clerk's list shows: their unit's, and may not import.
     let clerk = app.user("clerk", "unit_clerk", Some(&water)).await;
     let bytes = clerk.get(app.url("/api/v1/exports/problems?format=csv")).send().await.unwrap().bytes().await.unwrap();
-    let parsed =
-        rectify_exchange::read(&bytes, Format::Csv, Encoding::Auto, ImportKind::Problems, &Mapping::default()).unwrap();
+    let parsed = rectify_exchange::read(
+        &bytes,
+        Format::Csv,
+        Encoding::Auto,
+        ImportKind::Problems,
+        &Mapping::default(),
+        Limits::default(),
+    )
+    .unwrap();
     assert_eq!(parsed.records.len(), 2, "items 1 and 3 are 区水务局's; item 2 is another unit's");
     assert_eq!(upload(&app, &clerk, "problems", "台账.csv", ledger_csv(false), &[]).await.status, 403);
     // Bad requests name the field.
@@ -242,4 +250,32 @@ async fn replied_messages_count_like_native_cases(backend: Backend) {
     assert_eq!(body["status"], 403);
 }
 
-on_both!(a_ledger_comes_in_and_goes_out, units_and_people_from_paths, replied_messages_count_like_native_cases);
+/// A 1.5 KB workbook with cells at A1 and XFD1048576 once took the server down; it is refused
+/// with the limit it broke, in the caller's language, and the server goes on answering.
+async fn a_workbook_spanning_the_sheet_is_refused(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (row, col, text) in [(0, 0, "编号"), (0, 1, "问题描述"), (0, 2, "责任单位"), (1_048_575, 16_383, "x")]
+    {
+        sheet.write_string(row, col, text).unwrap();
+    }
+    let bomb = book.save_to_buffer().unwrap();
+    for (lang, words) in [("zh-CN", "2000000 个单元格"), ("en", "2000000 cells")] {
+        let part = reqwest::multipart::Part::bytes(bomb.clone()).file_name("台账.xlsx");
+        let form = reqwest::multipart::Form::new().part("file", part).text("dry_run", "true");
+        let req = app.admin.post(app.url("/api/v1/imports/problems")).header("accept-language", lang).multipart(form);
+        let r = TestApp::reply(req.send().await.unwrap()).await.expect(422);
+        assert_eq!(r.fields(), vec!["file"]);
+        let message = r.body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(words), "{message}");
+    }
+    app.get("/healthz").await.expect(200);
+}
+
+on_both!(
+    a_ledger_comes_in_and_goes_out,
+    units_and_people_from_paths,
+    replied_messages_count_like_native_cases,
+    a_workbook_spanning_the_sheet_is_refused
+);

@@ -6,7 +6,7 @@ use crate::Failure;
 use rectify_app::imports::{self, ImportRequest};
 use rectify_domain::actor::Actor;
 use rectify_domain::exchange::{ImportKind, ImportOptions};
-use rectify_exchange::{Encoding, Format, Mapping};
+use rectify_exchange::{Encoding, Format, Limits, Mapping};
 use rectify_store::Store;
 use rectify_store::exchange::ExportRequest;
 use std::time::Instant;
@@ -69,6 +69,7 @@ fn request(name: &str, bytes: Vec<u8>, dry_run: bool) -> ImportRequest {
         encoding: Encoding::Auto,
         mapping: Mapping::default(),
         options: ImportOptions { dry_run, source: name.into(), ..ImportOptions::default() },
+        limits: Limits::default(),
     }
 }
 
@@ -89,12 +90,26 @@ pub async fn measure(store: &Store, units: &[String], rows: usize) -> Result<(),
     };
 
     let t = Instant::now();
-    let parsed = rectify_exchange::read(&xlsx, Format::Xlsx, Encoding::Auto, ImportKind::Problems, &Mapping::default())
-        .map_err(Failure::runtime)?;
+    let parsed = rectify_exchange::read(
+        &xlsx,
+        Format::Xlsx,
+        Encoding::Auto,
+        ImportKind::Problems,
+        &Mapping::default(),
+        Limits::default(),
+    )
+    .map_err(Failure::runtime)?;
     step("read .xlsx (calamine, no database)", t.elapsed().as_secs_f64(), format!("{} errors", parsed.errors.len()));
     let t = Instant::now();
-    let parsed = rectify_exchange::read(&csv, Format::Csv, Encoding::Auto, ImportKind::Problems, &Mapping::default())
-        .map_err(Failure::runtime)?;
+    let parsed = rectify_exchange::read(
+        &csv,
+        Format::Csv,
+        Encoding::Auto,
+        ImportKind::Problems,
+        &Mapping::default(),
+        Limits::default(),
+    )
+    .map_err(Failure::runtime)?;
     step(
         &format!("read .csv ({})", parsed.encoding),
         t.elapsed().as_secs_f64(),

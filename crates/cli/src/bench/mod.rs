@@ -162,7 +162,13 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(Failure::runtime)?;
     let base = format!("http://{}", listener.local_addr().map_err(Failure::runtime)?);
     // The per-client limits on public routes would stop a one-client benchmark at once.
-    let config = HttpConfig { secure_cookies: false, submit_per_minute: u32::MAX, track_per_minute: u32::MAX };
+    let config = HttpConfig {
+        secure_cookies: false,
+        submit_per_minute: u32::MAX,
+        track_per_minute: u32::MAX,
+        import_limits: rectify_exchange::Limits::default(),
+        trusted_proxies: Vec::new(),
+    };
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(http(
         listener,

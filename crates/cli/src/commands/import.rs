@@ -8,7 +8,8 @@ use rectify_app::imports::{self, ImportRequest};
 use rectify_domain::actor::Actor;
 use rectify_domain::case::{CaseType, Channel};
 use rectify_domain::exchange::{ImportKind, ImportOptions, ImportReport, RowError};
-use rectify_exchange::{Encoding, Mapping};
+use rectify_domain::{DomainError, FileMeasure, Issue};
+use rectify_exchange::{Encoding, Limits, Mapping};
 use rectify_i18n::{Lang, issue};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,7 +46,27 @@ pub struct Args {
     #[arg(long)]
     quiet: bool,
     #[command(flatten)]
+    limits: LimitArgs,
+    #[command(flatten)]
     store: StoreArgs,
+}
+
+/// How large a spreadsheet an import reads (`rectify import` and `rectify serve`): beyond
+/// either limit the file is refused before it is read.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct LimitArgs {
+    /// Largest file an import reads, in bytes.
+    #[arg(long, env = "RECTIFY_IMPORT_MAX_BYTES", value_name = "BYTES", default_value_t = Limits::DEFAULT_MAX_BYTES)]
+    import_max_bytes: usize,
+    /// Most cells an imported sheet may span (its used range, rows × columns).
+    #[arg(long, env = "RECTIFY_IMPORT_MAX_CELLS", value_name = "CELLS", default_value_t = Limits::DEFAULT_MAX_CELLS)]
+    import_max_cells: usize,
+}
+
+impl LimitArgs {
+    pub fn limits(self) -> Limits {
+        Limits { max_bytes: self.import_max_bytes, max_cells: self.import_max_cells }
+    }
 }
 
 fn bad(flag: &str, value: &str, expected: &str) -> Failure {
@@ -74,10 +95,16 @@ fn request(a: &Args) -> Result<ImportRequest, Failure> {
         let names = CaseType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ");
         options.case_type = Some(CaseType::parse(t).ok_or_else(|| bad("--type", t, &format!("one of {names}")))?);
     }
+    let limits = a.limits.limits();
+    let size = std::fs::metadata(&a.file).map_err(|e| Failure::BadInput(format!("{}: {e}", a.file.display())))?.len();
+    if size > limits.max_bytes as u64 {
+        let issue = Issue::FileTooLarge { measure: FileMeasure::Bytes, max: limits.max_bytes as u64 };
+        return Err(DomainError::field("file", issue).into());
+    }
     let bytes = std::fs::read(&a.file).map_err(|e| Failure::BadInput(format!("{}: {e}", a.file.display())))?;
     let file_name = a.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     options.source = file_name.clone();
-    Ok(ImportRequest { kind, file_name, bytes, encoding, mapping, options })
+    Ok(ImportRequest { kind, file_name, bytes, encoding, mapping, options, limits })
 }
 
 /// A bar over the rows once the import has read the file; hidden off a terminal.

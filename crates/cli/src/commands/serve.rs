@@ -36,6 +36,21 @@ pub struct Args {
     /// Tracking lookups and ratings one client address may make per minute.
     #[arg(long, env = "RECTIFY_TRACK_PER_MINUTE", default_value_t = 20)]
     pub track_per_minute: u32,
+    /// A reverse proxy in front of Rectify (an address or a CIDR range; repeatable or
+    /// comma-separated): from these peers the client address is read from X-Forwarded-For.
+    /// From any other peer the header is ignored.
+    #[arg(long = "trusted-proxy", env = "RECTIFY_TRUSTED_PROXIES", value_name = "IP|CIDR", value_delimiter = ',', value_parser = parse_net)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    #[command(flatten)]
+    pub import_limits: super::import::LimitArgs,
+}
+
+/// `10.0.0.5` (one address) or `10.0.0.0/8`.
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is not an IP address or a CIDR range (such as 10.0.0.0/8)"))
 }
 
 impl Args {
@@ -91,6 +106,8 @@ pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
         secure_cookies: args.secure_cookies,
         submit_per_minute: args.submit_per_minute,
         track_per_minute: args.track_per_minute,
+        import_limits: args.import_limits.limits(),
+        trusted_proxies: args.trusted_proxies.clone(),
     };
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let worker = notifier.map(|n| {

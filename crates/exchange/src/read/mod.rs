@@ -6,7 +6,7 @@ mod row;
 mod source;
 
 use crate::error::FileError;
-use crate::format::{Encoding, Format, Mapping};
+use crate::format::{Encoding, Format, Limits, Mapping};
 use header::Headers;
 use rectify_domain::exchange::{ImportKind, Records, RowError};
 use source::{Book, Grid};
@@ -35,36 +35,41 @@ pub struct Parsed {
 }
 
 /// Reads a file of one kind. `format` comes from the file's name, but the bytes have the last
-/// word: a workbook named `.csv` is read as a workbook. `encoding` matters for CSV only.
+/// word: a workbook named `.csv` is read as a workbook. `encoding` matters for CSV only. A
+/// file beyond `limits` is refused before its cells are held.
 pub fn read(
     bytes: &[u8],
     format: Format,
     encoding: Encoding,
     kind: ImportKind,
     mapping: &Mapping,
+    limits: Limits,
 ) -> Result<Parsed, FileError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(FileError::TooLarge { measure: rectify_domain::FileMeasure::Bytes, max: limits.max_bytes });
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(FileError::Empty);
     }
     let headers = Headers::new(kind, mapping)?;
     if source::is_workbook(bytes) {
-        return read_book(bytes, kind, &headers);
+        return read_book(bytes, kind, &headers, limits);
     }
     if format == Format::Xlsx {
         return Err(FileError::NotASpreadsheet("the file is not an Excel workbook".into()));
     }
-    let (rows, encoding) = source::csv_rows(bytes, encoding)?;
+    let (rows, encoding) = source::csv_rows(bytes, encoding, limits)?;
     let grid = Grid::Csv(&rows);
     let layout = headers.find(&grid)?;
     Ok(parsed(kind, &grid, layout, None, encoding))
 }
 
 /// The first visible sheet with a header row of the kind is read.
-fn read_book(bytes: &[u8], kind: ImportKind, headers: &Headers) -> Result<Parsed, FileError> {
+fn read_book(bytes: &[u8], kind: ImportKind, headers: &Headers, limits: Limits) -> Result<Parsed, FileError> {
     let mut book = Book::open(bytes)?;
     let mut first_error = None;
     for name in book.names.clone() {
-        let range = book.range(&name)?;
+        let range = book.range(&name, limits)?;
         let grid = Grid::book(&range);
         match headers.find(&grid) {
             Ok(layout) => return Ok(parsed(kind, &grid, layout, Some(name), "")),

@@ -2,9 +2,10 @@
 //! sheets of a workbook. Rows keep the numbers a spreadsheet shows them under.
 
 use crate::error::FileError;
-use crate::format::Encoding;
-use calamine::{Data, Range, Reader, SheetType, SheetVisible, Sheets};
+use crate::format::{Encoding, Limits};
+use calamine::{Data, DataRef, Range, Reader, SheetType, SheetVisible, Xlsx, XlsxError};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use rectify_domain::FileMeasure;
 use std::borrow::Cow;
 use std::io::Cursor;
 
@@ -90,16 +91,24 @@ pub(crate) fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
-/// An open workbook and the sheets worth looking at (visible worksheets, in order).
+/// An open workbook and the sheets worth looking at (visible worksheets, in order). Only
+/// Office Open XML workbooks (`.xlsx`, `.xlsm`) are read: their cells stream, so a sheet is
+/// bounded while it is read. The old binary `.xls` reserves a declared range up front (a
+/// forged one aborts the process), so it is refused with a way out.
 pub(crate) struct Book<'b> {
-    sheets: Sheets<Cursor<&'b [u8]>>,
+    sheets: Xlsx<Cursor<&'b [u8]>>,
     pub names: Vec<String>,
 }
 
 impl<'b> Book<'b> {
     pub(crate) fn open(bytes: &'b [u8]) -> Result<Book<'b>, FileError> {
-        let sheets = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-            .map_err(|e| FileError::NotASpreadsheet(e.to_string()))?;
+        if !bytes.starts_with(b"PK\x03\x04") {
+            return Err(FileError::NotASpreadsheet(
+                "an old Excel 97-2003 (.xls) workbook: save it as .xlsx (Excel workbook) and import that".into(),
+            ));
+        }
+        let sheets: Xlsx<_> =
+            calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| FileError::NotASpreadsheet(e.to_string()))?;
         let meta = sheets.sheets_metadata();
         let visible: Vec<String> = meta
             .iter()
@@ -111,22 +120,55 @@ impl<'b> Book<'b> {
         Ok(Book { sheets, names })
     }
 
-    pub(crate) fn range(&mut self, name: &str) -> Result<Range<Data>, FileError> {
-        self.sheets.worksheet_range(name).map_err(|e| FileError::Unreadable(format!("sheet {name}: {e}")))
+    /// A sheet's used range, streamed cell by cell: refused as soon as its non-empty cells, or
+    /// the rows × columns they span, pass `limits.max_cells` — before anything that size is
+    /// allocated. (calamine's own `worksheet_range` allocates the whole span at once.)
+    pub(crate) fn range(&mut self, name: &str, limits: Limits) -> Result<Range<Data>, FileError> {
+        let unreadable = |e: XlsxError| FileError::Unreadable(format!("sheet {name}: {e}"));
+        let mut reader = match self.sheets.worksheet_cells_reader(name) {
+            Ok(reader) => reader,
+            Err(XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
+            Err(e) => return Err(unreadable(e)),
+        };
+        let too_large = FileError::TooLarge { measure: FileMeasure::Cells, max: limits.max_cells };
+        let max = limits.max_cells as u64;
+        let (mut top, mut bottom, mut left, mut right) = (u32::MAX, 0, u32::MAX, 0);
+        let mut cells = Vec::new();
+        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+            if matches!(cell.get_value(), DataRef::Empty) {
+                continue;
+            }
+            let (row, col) = cell.get_position();
+            (top, bottom, left, right) = (top.min(row), bottom.max(row), left.min(col), right.max(col));
+            let span = u64::from(bottom - top + 1) * u64::from(right - left + 1);
+            // A cell written twice at one place adds to the list, not to the span.
+            if span > max || cells.len() as u64 >= max {
+                return Err(too_large);
+            }
+            cells.push(calamine::Cell::new((row, col), Data::from(cell.get_value().clone())));
+        }
+        Ok(Range::from_sparse(cells))
     }
 }
 
 /// A CSV file's rows, numbered as a spreadsheet shows them, and the encoding it was read in.
-pub(crate) fn csv_rows(bytes: &[u8], encoding: Encoding) -> Result<(Vec<NumberedRecord>, &'static str), FileError> {
+/// Its cells are counted before it is parsed: a line of ten million commas is ten million
+/// fields, refused beyond `limits.max_cells` rather than held.
+pub(crate) fn csv_rows(
+    bytes: &[u8],
+    encoding: Encoding,
+    limits: Limits,
+) -> Result<(Vec<NumberedRecord>, &'static str), FileError> {
     let (text, used) = decode(bytes, encoding)?;
     if text.trim().is_empty() {
         return Err(FileError::Empty);
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter(&text))
-        .from_reader(text.as_bytes());
+    let delimiter = delimiter(&text);
+    if fields_at_most(text.as_bytes(), delimiter) > limits.max_cells as u64 {
+        return Err(FileError::TooLarge { measure: FileMeasure::Cells, max: limits.max_cells });
+    }
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     // A spreadsheet numbers records (a quoted cell with line breaks is one row) and counts
     // blank lines, which the csv reader skips: count the line breaks before each record's
     // first byte, less those inside earlier cells.
@@ -145,6 +187,22 @@ pub(crate) fn csv_rows(bytes: &[u8], encoding: Encoding) -> Result<(Vec<Numbered
         inside += rows.last().map_or(0, |(_, r)| r.iter().map(|f| f.matches('\n').count()).sum());
     }
     Ok((rows, used))
+}
+
+/// An upper bound of the fields the CSV parser will make of `text`: one per separator or line
+/// break outside quotes, plus one. (`""` inside a quoted cell toggles twice, so it counts right.)
+fn fields_at_most(text: &[u8], delimiter: u8) -> u64 {
+    let mut quoted = false;
+    let mut fields = 1u64;
+    for (i, &b) in text.iter().enumerate() {
+        let line_break = b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n'));
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && (b == delimiter || line_break) {
+            fields += 1;
+        }
+    }
+    fields
 }
 
 /// `,`, unless the first line with any separator (the header, or a title row Excel padded
@@ -193,7 +251,7 @@ mod tests {
     use super::*;
 
     fn rows(bytes: &[u8]) -> Vec<(usize, Vec<String>)> {
-        let (rows, _) = csv_rows(bytes, Encoding::Auto).unwrap();
+        let (rows, _) = csv_rows(bytes, Encoding::Auto, Limits::default()).unwrap();
         rows.into_iter().map(|(n, r)| (n, r.iter().map(str::to_owned).collect())).collect()
     }
 
@@ -213,16 +271,16 @@ mod tests {
             ([b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(), "utf-8"),
             (gbk.into_owned(), "gb18030"),
         ] {
-            let (rows, used) = csv_rows(&bytes, Encoding::Auto).unwrap();
+            let (rows, used) = csv_rows(&bytes, Encoding::Auto, Limits::default()).unwrap();
             assert_eq!(used, want);
             assert_eq!(&rows[1].1[1], "窗口服务态度差");
             assert_eq!(&rows[0].1[0], "编号");
         }
         let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
-        assert_eq!(csv_rows(&utf16, Encoding::Auto).unwrap().1, "utf-16");
+        assert_eq!(csv_rows(&utf16, Encoding::Auto, Limits::default()).unwrap().1, "utf-16");
         let (gbk, _, _) = encoding_rs::GBK.encode(text);
-        assert!(matches!(csv_rows(&gbk, Encoding::Utf8), Err(FileError::Unreadable(_))));
-        assert_eq!(csv_rows(&gbk, Encoding::Gb18030).unwrap().1, "gb18030");
+        assert!(matches!(csv_rows(&gbk, Encoding::Utf8, Limits::default()), Err(FileError::Unreadable(_))));
+        assert_eq!(csv_rows(&gbk, Encoding::Gb18030, Limits::default()).unwrap().1, "gb18030");
     }
 
     #[test]

@@ -49,8 +49,20 @@ fn table<L>(kind: ImportKind, lines: &[L], keep: impl Fn(Key) -> bool, value: fn
         .filter(|f| keep(f.key))
         .map(|f| Column { header: f.header(), look: f.key.look() })
         .collect();
-    let rows = lines.iter().map(|line| keys.iter().map(|k| value(line, *k)).collect()).collect();
+    let rows = lines.iter().map(|line| keys.iter().map(|k| printable(value(line, *k))).collect()).collect();
     Table { sheet: fields::sheet_name(kind), columns, rows }
+}
+
+/// Text without control characters but tabs and line breaks: a NUL or an escape sequence a
+/// form let through would otherwise corrupt the file (Excel refuses the workbook) or drive
+/// the terminal of whoever prints the CSV.
+fn printable(value: Value) -> Value {
+    match value {
+        Value::Text(s) if s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n')) => {
+            Value::Text(s.chars().filter(|c| !c.is_control() || matches!(c, '\t' | '\n')).collect())
+        }
+        other => other,
+    }
 }
 
 fn text(s: &Option<String>) -> Value {

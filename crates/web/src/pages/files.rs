@@ -105,7 +105,7 @@ async fn import(State(st): State<AppState>, ctx: Ctx, req: Request) -> Result<Re
             .map(|(name, bytes)| (name.clone(), BASE64.encode(bytes)));
         // The settings as the API reads them; `kind` is the API's path.
         let settings: Vec<(String, String)> = form.fields.iter().filter(|(k, _)| k != "kind").cloned().collect();
-        let req = import_request(kind, file, &settings)?;
+        let req = import_request(kind, file, &settings, st.config.import_limits)?;
         let answer = imports::run(&st.store, actor, req, None).await?;
         Ok::<_, ApiError>((answer, carry))
     };

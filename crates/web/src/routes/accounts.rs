@@ -67,8 +67,17 @@ async fn revoke_token(
 #[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountPerson {
-    /// The person of the directory the account stands for; null unties it.
+    /// The person of the directory the account stands for; null unties it. Required: an
+    /// empty body must not untie the account by accident.
+    #[serde(deserialize_with = "required_or_null")]
+    #[schema(required = true)]
     pub person_id: Option<PersonId>,
+}
+
+/// `null` or a value, but present: serde treats a missing `Option` as `None` unless the field
+/// is read by a function of its own.
+fn required_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<PersonId>, D::Error> {
+    <Option<PersonId> as serde::Deserialize>::deserialize(d)
 }
 
 /// Ties an account to the person it stands for (administrators): how an inspector's account

@@ -1,8 +1,8 @@
 use super::{Errors, created, idempotency};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, IdempotencyHeader, PathId};
-use axum::extract::{Multipart, State};
+use crate::extract::{Auth, IdempotencyHeader, MultipartBody, PathId};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rectify_domain::attachment::{AttachmentMeta, MAX_ATTACHMENT_BYTES};
@@ -34,8 +34,12 @@ async fn upload(
     State(st): State<AppState>,
     Auth(actor): Auth,
     IdempotencyHeader(key): IdempotencyHeader,
-    mut form: Multipart,
+    body: MultipartBody,
 ) -> ApiResult<Response> {
+    use rectify_domain::actor::{Party, Permission, authorize};
+    // Refused before the body is read: who may not upload learns nothing about its shape.
+    authorize(&actor, Permission::UploadAttachment, Party::Other)?;
+    let mut form = body.form()?;
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = form.next_field().await.map_err(|e| ApiError::MalformedBody(e.body_text()))? {
         if field.name() != Some("file") {
@@ -50,7 +54,7 @@ async fn upload(
             }
         })?;
         if bytes.len() > MAX_ATTACHMENT_BYTES {
-            return Err(DomainError::field("file", Issue::TooLong { max: MAX_ATTACHMENT_BYTES }).into());
+            return Err(ApiError::PayloadTooLarge);
         }
         file = Some((name, bytes.to_vec()));
     }

@@ -5,7 +5,7 @@
 use super::{Errors, download};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, Params};
+use crate::extract::{Auth, MultipartBody, Params};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -15,7 +15,7 @@ use rectify_app::{exports, imports};
 use rectify_domain::case::{CaseType, Channel};
 use rectify_domain::exchange::{ImportKind, ImportOptions, RowError};
 use rectify_domain::{DomainError, FieldError, Issue};
-use rectify_exchange::{Encoding, Format, Mapping};
+use rectify_exchange::{Encoding, Format, Limits, Mapping};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -69,7 +69,11 @@ struct ImportUpload {
 }
 
 /// Reads the multipart form of an import: the file and its settings.
-pub(crate) async fn read_import_form(kind: ImportKind, mut form: Multipart) -> ApiResult<ImportRequest> {
+pub(crate) async fn read_import_form(
+    kind: ImportKind,
+    mut form: Multipart,
+    limits: Limits,
+) -> ApiResult<ImportRequest> {
     let too_large = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge
@@ -85,14 +89,14 @@ pub(crate) async fn read_import_form(kind: ImportKind, mut form: Multipart) -> A
             let file_name = field.file_name().unwrap_or("file").to_owned();
             let bytes = field.bytes().await.map_err(too_large)?;
             if bytes.len() > MAX_IMPORT_BYTES {
-                return Err(DomainError::field("file", Issue::TooLong { max: MAX_IMPORT_BYTES }).into());
+                return Err(ApiError::PayloadTooLarge);
             }
             file = Some((file_name, bytes.to_vec()));
             continue;
         }
         fields.push((name, field.text().await.map_err(too_large)?));
     }
-    import_request(kind, file, &fields)
+    import_request(kind, file, &fields, limits)
 }
 
 /// An import's file and its settings from a form's fields (the API's multipart body or the
@@ -102,8 +106,10 @@ pub(crate) fn import_request(
     kind: ImportKind,
     file: Option<(String, Vec<u8>)>,
     fields: &[(String, String)],
+    limits: Limits,
 ) -> ApiResult<ImportRequest> {
     let mut req = ImportRequest {
+        limits,
         kind,
         file_name: String::new(),
         bytes: Vec::new(),
@@ -187,7 +193,7 @@ async fn import_file(
     State(st): State<AppState>,
     Auth(actor): Auth,
     Path(kind_name): Path<String>,
-    form: Multipart,
+    body: MultipartBody,
 ) -> ApiResult<Json<ImportAnswer>> {
     let kind = kind(&kind_name)?;
     // Refuse before reading a 10 MB body.
@@ -196,7 +202,7 @@ async fn import_file(
         rectify_domain::actor::Permission::ImportFiles,
         rectify_domain::actor::Party::Office,
     )?;
-    let req = read_import_form(kind, form).await?;
+    let req = read_import_form(kind, body.form()?, st.config.import_limits).await?;
     let dry_run = req.options.dry_run;
     let answer = imports::run(&st.store, &actor, req, None).await?;
     if !dry_run && !answer.report.errors.is_empty() {
