@@ -76,6 +76,8 @@ pub enum FileMeasure {
     Bytes,
     /// Cells of a sheet's used range (rows × columns) or of a CSV file.
     Cells,
+    /// What a workbook (a zip) unpacks to.
+    Unpacked,
 }
 
 /// Named business rules, for errors that are not simple shape checks.

@@ -40,7 +40,7 @@ pub enum FileError {
     #[error("--map {0}: expected 列名=field")]
     BadMapping(String),
     /// Beyond an import limit (`Limits`): refused before it is read into memory.
-    #[error("the file is too large: more than {max} {}", match .measure { rectify_domain::FileMeasure::Bytes => "bytes", rectify_domain::FileMeasure::Cells => "cells (rows × columns)" })]
+    #[error("the file is too large: more than {max} {}", match .measure { rectify_domain::FileMeasure::Bytes => "bytes", rectify_domain::FileMeasure::Cells => "cells (rows × columns)", rectify_domain::FileMeasure::Unpacked => "bytes unpacked" })]
     TooLarge { measure: rectify_domain::FileMeasure, max: usize },
     #[error("the file cannot be written: {0}")]
     Write(String),

@@ -58,6 +58,12 @@ impl Limits {
     /// 100,000 ledger rows of 20 columns fit twice over; the cells take ~64 MB at most.
     pub const DEFAULT_MAX_CELLS: usize = 2_000_000;
     pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+    /// What a workbook of `len` bytes may unpack to: 100 times itself (real workbooks unpack
+    /// to 3–15 times their size, zip bombs to 1,000), and never past 16 times the byte limit.
+    pub fn max_unpacked(&self, len: usize) -> u64 {
+        (len as u64).saturating_mul(100).min((self.max_bytes as u64).saturating_mul(16))
+    }
 }
 
 impl Default for Limits {

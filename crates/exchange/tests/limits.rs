@@ -36,6 +36,39 @@ fn a_workbook_spanning_the_whole_sheet_is_refused_not_allocated() {
     assert!(CELLS.to_string().contains("2000000"), "{CELLS}");
 }
 
+/// A valid workbook whose shared strings are `size` bytes of one letter: a few KB packed.
+fn zip_bomb(size: usize) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let valid = xlsx(&[(0, 0, "编号"), (0, 1, "问题描述"), (0, 2, "责任单位")]);
+    let mut source = zip::ZipArchive::new(std::io::Cursor::new(valid)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..source.len() {
+        let mut part = source.by_index(i).unwrap();
+        let name = part.name().unwrap().into_owned();
+        let mut content = Vec::new();
+        part.read_to_end(&mut content).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let head = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4" uniqueCount="4"><si><t>编号</t></si><si><t>问题描述</t></si><si><t>责任单位</t></si><si><t>"#;
+            content = [head.as_bytes(), &vec![b'a'; size], b"</t></si></sst>"].concat();
+        }
+        out.start_file(name, options).unwrap();
+        out.write_all(&content).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_workbook_that_unpacks_a_thousandfold_is_refused_before_it_is_unpacked() {
+    let bomb = zip_bomb(50 * 1024 * 1024);
+    assert!(bomb.len() < 200_000, "{} bytes", bomb.len());
+    let err = read_with(&bomb, Format::Xlsx, Limits::default()).unwrap_err();
+    assert!(matches!(err, FileError::TooLarge { measure: FileMeasure::Unpacked, .. }), "{err}");
+    // The same shape at an ordinary size reads.
+    let fine = zip_bomb(1000);
+    assert!(read_with(&fine, Format::Xlsx, Limits::default()).is_ok());
+}
+
 #[test]
 fn the_cell_limit_is_a_setting() {
     let ledger = xlsx(&[

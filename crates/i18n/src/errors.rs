@@ -140,6 +140,12 @@ pub fn issue(i: &Issue, lang: Lang) -> String {
         (Issue::FileTooLarge { measure: FileMeasure::Cells, max }, Lang::Zh) => {
             format!("文件过大：导入的工作表最多 {max} 个单元格（行数 × 列数）")
         }
+        (Issue::FileTooLarge { measure: FileMeasure::Unpacked, max }, Lang::En) => {
+            format!("unpacks to more than {max} bytes: not a workbook an import reads (a zip bomb?)")
+        }
+        (Issue::FileTooLarge { measure: FileMeasure::Unpacked, max }, Lang::Zh) => {
+            format!("文件解压后超过 {max} 字节，无法导入（可能是压缩炸弹）")
+        }
     }
 }
 

@@ -66,7 +66,7 @@ pub fn read(
 
 /// The first visible sheet with a header row of the kind is read.
 fn read_book(bytes: &[u8], kind: ImportKind, headers: &Headers, limits: Limits) -> Result<Parsed, FileError> {
-    let mut book = Book::open(bytes)?;
+    let mut book = Book::open(bytes, limits)?;
     let mut first_error = None;
     for name in book.names.clone() {
         let range = book.range(&name, limits)?;

@@ -101,12 +101,13 @@ pub(crate) struct Book<'b> {
 }
 
 impl<'b> Book<'b> {
-    pub(crate) fn open(bytes: &'b [u8]) -> Result<Book<'b>, FileError> {
+    pub(crate) fn open(bytes: &'b [u8], limits: Limits) -> Result<Book<'b>, FileError> {
         if !bytes.starts_with(b"PK\x03\x04") {
             return Err(FileError::NotASpreadsheet(
                 "an old Excel 97-2003 (.xls) workbook: save it as .xlsx (Excel workbook) and import that".into(),
             ));
         }
+        unpacked_within(bytes, limits)?;
         let sheets: Xlsx<_> =
             calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| FileError::NotASpreadsheet(e.to_string()))?;
         let meta = sheets.sheets_metadata();
@@ -149,6 +150,23 @@ impl<'b> Book<'b> {
         }
         Ok(Range::from_sparse(cells))
     }
+}
+
+/// Refuses a workbook whose parts declare more than `Limits::max_unpacked` in all, before any is
+/// unpacked: the shared strings are held in memory whole. The zip reader stops a part at the
+/// size it declares, so the declarations bound what is read.
+fn unpacked_within(bytes: &[u8], limits: Limits) -> Result<(), FileError> {
+    let not_a_zip = |e: zip::result::ZipError| FileError::NotASpreadsheet(e.to_string());
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(not_a_zip)?;
+    let max = limits.max_unpacked(bytes.len());
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        total = total.saturating_add(archive.by_index_raw(i).map_err(not_a_zip)?.size());
+        if total > max {
+            return Err(FileError::TooLarge { measure: FileMeasure::Unpacked, max: max as usize });
+        }
+    }
+    Ok(())
 }
 
 /// A CSV file's rows, numbered as a spreadsheet shows them, and the encoding it was read in.
