@@ -108,6 +108,20 @@ fn serve_refuses_a_bad_mail_server_before_touching_the_data() {
 }
 
 #[test]
+fn serve_refuses_a_trusted_proxy_that_is_no_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let r = run({
+        let mut c = rectify();
+        c.args(["serve", "--addr", "127.0.0.1:0", "--trusted-proxy", "10.0.0.1,proxy.local"]).arg("--data").arg(&data);
+        c
+    });
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("proxy.local"), "{}", r.stderr);
+    assert!(!data.exists(), "nothing created");
+}
+
+#[test]
 fn calendar_import_loads_or_names_the_problem() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
@@ -859,6 +873,25 @@ async fn files_in_and_out(backend: Backend) {
     }
     let unknown = on(loc, &["import", "widgets", &path("台账gbk.csv")]);
     assert_eq!(unknown.code, 2);
+
+    // A 1.5 KB workbook with cells at A1 and XFD1048576 once aborted the command (exit 134).
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (row, col, text) in [(0, 0, "序号"), (0, 1, "存在问题"), (0, 2, "责任单位"), (1_048_575, 16_383, "x")]
+    {
+        sheet.write_string(row, col, text).unwrap();
+    }
+    book.save(path("炸弹.xlsx")).unwrap();
+    let bomb = on(loc, &["import", "problems", &path("炸弹.xlsx"), "--dry-run"]);
+    assert_eq!(bomb.code, 2, "{}{}", bomb.stdout, bomb.stderr);
+    assert!(bomb.stderr.contains("2000000"), "the limit is named: {}", bomb.stderr);
+    // The limits are options.
+    let tight = on(loc, &["import", "problems", &path("台账gbk.csv"), "--dry-run", "--import-max-cells", "10"]);
+    assert_eq!(tight.code, 2, "{}{}", tight.stdout, tight.stderr);
+    assert!(tight.stderr.contains("10 "), "{}", tight.stderr);
+    let small = on(loc, &["import", "problems", &path("台账gbk.csv"), "--dry-run", "--import-max-bytes", "100"]);
+    assert_eq!(small.code, 2, "{}{}", small.stdout, small.stderr);
+    assert!(small.stderr.contains("100 bytes"), "{}", small.stderr);
 
     // The bulletin: the demo published 第8期; a preview is not kept; --publish adds 第9期.
     let issue8 = on(loc, &["bulletin", "--campaign", &campaign, "--number", "8", "-o", &path("第8期.docx")]);

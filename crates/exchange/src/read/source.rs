@@ -207,18 +207,35 @@ pub(crate) fn csv_rows(
     Ok((rows, used))
 }
 
-/// An upper bound of the fields the CSV parser will make of `text`: one per separator or line
-/// break outside quotes, plus one. (`""` inside a quoted cell toggles twice, so it counts right.)
+/// An upper bound of the fields the CSV parser will make of `text`, counted without holding
+/// any: the parser's own states (a quote opens a quoted cell only at a cell's start; `""`
+/// inside one is a quote; elsewhere a quote is text), one field per separator or line break
+/// outside a quoted cell, plus one.
 fn fields_at_most(text: &[u8], delimiter: u8) -> u64 {
-    let mut quoted = false;
+    #[derive(PartialEq)]
+    enum At {
+        Start,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut at = At::Start;
     let mut fields = 1u64;
     for (i, &b) in text.iter().enumerate() {
-        let line_break = b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n'));
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted && (b == delimiter || line_break) {
-            fields += 1;
-        }
+        // `\r\n` is one line break.
+        let ends = b == delimiter || b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n'));
+        at = match at {
+            At::Quoted if b == b'"' => At::QuoteInQuoted,
+            At::Quoted => At::Quoted,
+            At::QuoteInQuoted if b == b'"' => At::Quoted,
+            At::Start if b == b'"' => At::Quoted,
+            _ if ends => {
+                fields += 1;
+                At::Start
+            }
+            _ if b == b'\r' => At::Start,
+            _ => At::Unquoted,
+        };
     }
     fields
 }
@@ -299,6 +316,26 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK.encode(text);
         assert!(matches!(csv_rows(&gbk, Encoding::Utf8, Limits::default()), Err(FileError::Unreadable(_))));
         assert_eq!(csv_rows(&gbk, Encoding::Gb18030, Limits::default()).unwrap().1, "gb18030");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(15), ..Default::default() })]
+
+        /// The count that guards the parser never says less than the parser makes.
+        #[test]
+        fn the_field_count_bounds_the_parser(text in "[,;\t\"\r\n ab]{0,80}") {
+            let bytes = text.as_bytes();
+            let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter(&text)).from_reader(bytes);
+            let parsed: u64 = reader.records().map(|r| r.map_or(0, |r| r.len() as u64)).sum();
+            proptest::prop_assert!(parsed <= fields_at_most(bytes, delimiter(&text)), "{parsed} fields from {text:?}");
+        }
+    }
+
+    #[test]
+    fn a_quote_inside_a_cell_does_not_hide_separators() {
+        let text = format!("a\"b{}\n", ",".repeat(100));
+        assert!(fields_at_most(text.as_bytes(), b',') >= 101);
+        assert_eq!(fields_at_most(b"\"a,b\",c\r\nd,\"e\"\"f,\"", b','), 4);
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub fn site() -> Site {
 }
 
 /// Where to go after signing in: a path on this site, else `/app`.
-pub(crate) fn safe_next(next: Option<&str>) -> String {
+fn safe_next(next: Option<&str>) -> String {
     next.and_then(same_site_path).unwrap_or_else(|| "/app".to_owned())
 }
 
