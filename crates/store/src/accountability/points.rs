@@ -4,7 +4,7 @@
 
 use super::proposals::propose;
 use super::{authorize_view, require_row, visible_units};
-use crate::Store;
+use crate::areas::Accountability;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency::{Created, IdempotencyKey};
@@ -132,7 +132,7 @@ fn check_year(year: i32) -> StoreResult<()> {
     }
 }
 
-impl Store {
+impl Accountability<'_> {
     /// Deducts points from a staff member (the office). Reaching zero proposes 诫勉谈话 in the
     /// same transaction, once per person and year.
     pub async fn deduct_points(
@@ -142,7 +142,7 @@ impl Store {
         key: Option<&IdempotencyKey>,
     ) -> StoreResult<Created<PointsStatement>> {
         authorize(actor, Permission::ManageAccountability, Party::Office)?;
-        let scheme = self.settings().await?.points;
+        let scheme = self.reference().settings().await?.points;
         let today = self.today();
         let f = input.validate(&scheme, today)?;
         let now = self.now();
@@ -214,7 +214,7 @@ impl Store {
     /// Every staff member's points in `year` that the actor may see, optionally of one unit.
     pub async fn points_table(&self, actor: &Actor, year: i32, unit: Option<UnitId>) -> StoreResult<Vec<PersonPoints>> {
         check_year(year)?;
-        let scheme = self.settings().await?.points;
+        let scheme = self.reference().settings().await?.points;
         let actor = actor.clone();
         self.db
             .read(move |tx| {
@@ -247,7 +247,7 @@ impl Store {
     /// One person's points in `year` and the deductions behind them.
     pub async fn person_points(&self, actor: &Actor, person: PersonId, year: i32) -> StoreResult<PointsStatement> {
         check_year(year)?;
-        let scheme = self.settings().await?.points;
+        let scheme = self.reference().settings().await?.points;
         let actor = actor.clone();
         self.db
             .read(move |tx| {

@@ -6,7 +6,7 @@
 //! again is a new subject.
 
 use super::{Origin, get, insert};
-use crate::Store;
+use crate::areas::Accountability;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::history::{self, Change};
@@ -157,7 +157,7 @@ async fn overdue_cases(
     Ok(proposed)
 }
 
-impl Store {
+impl Accountability<'_> {
     /// Runs the proposing rules now (the office); returns how many actions were proposed.
     pub async fn run_proposals(&self, actor: &Actor) -> StoreResult<u64> {
         authorize(actor, Permission::ManageAccountability, Party::Office)?;
@@ -170,8 +170,8 @@ impl Store {
     }
 
     async fn propose_as(&self, actor: Actor) -> StoreResult<u64> {
-        let rules = self.settings().await?.proposal_rules;
-        let cal = self.calendar().await?;
+        let rules = self.reference().settings().await?.proposal_rules;
+        let cal = self.reference().calendar().await?;
         let (now, today) = (self.now(), self.today());
         self.db
             .write(move |tx| {

@@ -79,7 +79,7 @@ impl FromRequestParts<AppState> for Ctx {
         let session = crate::extract::session_token(&parts.headers);
         // Pages use the session cookie only; bearer tokens are for integrations.
         let actor = match &session {
-            Some(token) => state.store.session_account(token).await?.map(|a| a.actor()),
+            Some(token) => state.store.accounts().session_account(token).await?.map(|a| a.actor()),
             None => None,
         };
         Ok(Ctx { lang, actor, session, path: parts.uri.path().to_owned(), query, chosen_lang })
@@ -308,7 +308,7 @@ pub(crate) async fn live_campaigns(
     st: &AppState,
     actor: &Actor,
 ) -> Result<Vec<rectify_domain::campaign::Campaign>, PageError> {
-    Ok(st.store.list_campaigns(actor, false, &rectify_store::PageRequest::first(100)).await?.items)
+    Ok(st.store.campaigns().list_campaigns(actor, false, &rectify_store::PageRequest::first(100)).await?.items)
 }
 
 /// A picker's options: `(value, label)`.

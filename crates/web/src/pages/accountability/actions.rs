@@ -48,9 +48,9 @@ async fn view(
     let filter = action_filter(&mut params);
     let page =
         PageRequest::new(Some(i64::from(PAGE)), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(PAGE));
-    let actions = st.store.list_actions(actor, &filter, &page).await?;
+    let actions = st.store.accountability().list_actions(actor, &filter, &page).await?;
     let waiting = ActionFilter { status: Some(ActionStatus::Proposed), ..ActionFilter::default() };
-    let proposals = st.store.list_actions(actor, &waiting, &PageRequest::first(PAGE)).await?;
+    let proposals = st.store.accountability().list_actions(actor, &waiting, &PageRequest::first(PAGE)).await?;
     // What the reader may decide about a proposal: the buttons on each card.
     let party = if decides(ctx) { Party::Office } else { Party::Other };
     let steps: Vec<&str> =
@@ -74,7 +74,7 @@ async fn record(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewAction = form.decode(&[("problem_ids", Kind::List), ("case_ids", Kind::List)], &[])?;
-        Ok::<_, ApiError>(st.store.record_action(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.accountability().record_action(actor, input, None).await?)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(
@@ -95,7 +95,7 @@ async fn confirm(
     ctx.check_csrf(&form)?;
     let actor = ctx.staff()?;
     let id: ActionRecordId = path_id(&id)?;
-    let result = st.store.confirm_action(actor, id, None).await.map_err(ApiError::from);
+    let result = st.store.accountability().confirm_action(actor, id, None).await.map_err(ApiError::from);
     let (st, ctx) = (&st, &ctx);
     settle(
         ctx.lang,
@@ -117,7 +117,7 @@ async fn dismiss(
     let id: ActionRecordId = path_id(&id)?;
     let attempt = async {
         let input: DismissRequest = form.decode(&[("version", Kind::Number)], &[])?;
-        Ok::<_, ApiError>(st.store.dismiss_action(actor, id, input).await?)
+        Ok::<_, ApiError>(st.store.accountability().dismiss_action(actor, id, input).await?)
     };
     let (st, ctx) = (&st, &ctx);
     settle(

@@ -33,8 +33,8 @@ async fn view(
     let actor = ctx.staff()?;
     let year = year(&mut ctx.params(), st);
     let unit = ctx.query("unit").and_then(|u| u.parse::<UnitId>().ok());
-    let lines = st.store.points_table(actor, year, unit).await?;
-    let scheme = st.store.settings().await?.points;
+    let lines = st.store.accountability().points_table(actor, year, unit).await?;
+    let scheme = st.store.reference().settings().await?.points;
     let (unit_options, people) = pickers(st, actor).await?;
     // The scheme's types are configurable: one without a catalog text shows by its name.
     let deduction_kinds: Vec<[String; 2]> = scheme
@@ -61,7 +61,7 @@ async fn deduct(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewDeduction = form.decode(&[], &[])?;
-        Ok::<_, ApiError>(st.store.deduct_points(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.accountability().deduct_points(actor, input, None).await?)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     let done = |c: rectify_store::idempotency::Created<rectify_domain::accountability::PointsStatement>| {

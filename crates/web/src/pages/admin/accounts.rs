@@ -48,9 +48,9 @@ async fn accounts_view(
     shown: Shown,
 ) -> Result<Response, PageError> {
     let Shown { values, errors, token_values, token_errors, created } = shown;
-    let accounts = st.store.list_accounts(actor).await?;
+    let accounts = st.store.accounts().list_accounts(actor).await?;
     let tokens = match authorize(actor, Permission::ManageAccounts, Party::Office) {
-        Ok(()) => Some(st.store.list_tokens(actor).await?),
+        Ok(()) => Some(st.store.accounts().list_tokens(actor).await?),
         Err(_) => None,
     };
     let units = all_units(st, actor, true).await?;
@@ -70,7 +70,7 @@ async fn create_account(State(st): State<AppState>, ctx: Ctx, form: FormData) ->
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewAccount = form.decode(&[], &[])?;
-        Ok::<_, ApiError>(st.store.create_account(actor, input).await?)
+        Ok::<_, ApiError>(st.store.accounts().create_account(actor, input).await?)
     };
     let (st, ctx) = (&st, &ctx);
     settle(
@@ -94,7 +94,7 @@ async fn create_token(State(st): State<AppState>, ctx: Ctx, form: FormData) -> R
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewToken = form.decode(&[], &[])?;
-        Ok::<_, ApiError>(st.store.create_token(actor, input).await?)
+        Ok::<_, ApiError>(st.store.accounts().create_token(actor, input).await?)
     };
     let shown = match attempt.await {
         Ok(token) => (StatusCode::OK, Shown { created: Some(token), ..Shown::default() }),
@@ -117,6 +117,6 @@ async fn revoke_token(
     ctx.check_csrf(&form)?;
     let actor = ctx.staff()?;
     let id: TokenId = path_id(&id)?;
-    st.store.revoke_token(actor, id).await?;
+    st.store.accounts().revoke_token(actor, id).await?;
     Ok(see_other("/app/admin/accounts?done=revoked"))
 }

@@ -45,7 +45,7 @@ async fn campaigns_view(
 ) -> Result<Response, PageError> {
     // A cursor that does not decode (edited by hand) starts again from the first page.
     let page = PageRequest::new(Some(PAGE), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(PAGE as u32));
-    let campaigns = st.store.list_campaigns(actor, false, &page).await?;
+    let campaigns = st.store.campaigns().list_campaigns(actor, false, &page).await?;
     let units = all_units(st, actor, false).await?;
     let unit_options = unit_options(&units, &HashSet::new());
     ctx.render_status(
@@ -61,7 +61,7 @@ async fn create_campaign(State(st): State<AppState>, ctx: Ctx, form: FormData) -
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewCampaign = form.decode(&[("unit_ids", Kind::List)], &[])?;
-        Ok::<_, ApiError>(st.store.create_campaign(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.campaigns().create_campaign(actor, input, None).await?)
     };
     let done = |c: rectify_store::idempotency::Created<rectify_domain::campaign::Campaign>| {
         format!("/app/admin/campaigns/{}?done=created", c.value.id)
@@ -94,7 +94,7 @@ async fn campaign_view(
     values: BTreeMap<String, String>,
     errors: Option<FormErrors>,
 ) -> Result<Response, PageError> {
-    let campaign: Campaign = st.store.get_campaign(actor, id).await?;
+    let campaign: Campaign = st.store.campaigns().get_campaign(actor, id).await?;
     let chosen: Option<BatchId> = match ctx.query("batch") {
         Some(b) => {
             // Only a batch of this campaign; another campaign's batch is not on this page.
@@ -104,7 +104,7 @@ async fn campaign_view(
         None => campaign.batches.last().map(|b| b.id),
     };
     let report = match chosen {
-        Some(b) => Some(st.store.immediate_list(actor, b).await?),
+        Some(b) => Some(st.store.campaigns().immediate_list(actor, b).await?),
         None => None,
     };
     let units = all_units(st, actor, true).await?;
@@ -137,7 +137,7 @@ async fn create_batch(
             obj.insert("campaign_id".to_owned(), serde_json::Value::String(id.to_string()));
         }
         let input: NewBatch = crate::form::decode_value(&body)?;
-        Ok::<_, ApiError>(st.store.create_batch(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.campaigns().create_batch(actor, input, None).await?)
     };
     let done = |b: rectify_store::idempotency::Created<rectify_domain::campaign::Batch>| {
         format!("/app/admin/campaigns/{id}?batch={}&done=created", b.value.id)

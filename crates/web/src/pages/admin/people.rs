@@ -46,7 +46,7 @@ async fn people_view(
     };
     // A cursor that does not decode (edited by hand) starts again from the first page.
     let page = PageRequest::new(Some(PAGE), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(PAGE as u32));
-    let people = st.store.list_people(actor, &filter, &page).await?;
+    let people = st.store.directory().list_people(actor, &filter, &page).await?;
     let units = all_units(st, actor, true).await?;
     let names = names_of(&units);
     let unit_options = unit_options(&units, &HashSet::new());
@@ -64,7 +64,7 @@ async fn create_person(State(st): State<AppState>, ctx: Ctx, form: FormData) -> 
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewPerson = form.decode(&[], &[])?;
-        Ok::<_, ApiError>(st.store.create_person(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.directory().create_person(actor, input, None).await?)
     };
     // Back to the list of the new person's unit, where they now show.
     let done = |c: rectify_store::idempotency::Created<rectify_domain::person::Person>| {

@@ -63,7 +63,7 @@ async fn create_unit(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Re
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewUnit = form.decode(&[], &[])?;
-        Ok::<_, ApiError>(st.store.create_unit(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.directory().create_unit(actor, input, None).await?)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(
@@ -100,7 +100,7 @@ fn values_of(u: &Unit) -> BTreeMap<String, String> {
 async fn unit_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
     let id: UnitId = path_id(&id)?;
-    let unit = st.store.get_unit(actor, id).await?;
+    let unit = st.store.directory().get_unit(actor, id).await?;
     let values = values_of(&unit);
     unit_view(&st, &ctx, actor, unit, StatusCode::OK, values, None).await
 }
@@ -167,14 +167,14 @@ async fn update_unit(
     let id: UnitId = path_id(&id)?;
     let attempt = async {
         let patch = patch_of(&form)?;
-        Ok::<_, ApiError>(st.store.update_unit(actor, id, patch).await?)
+        Ok::<_, ApiError>(st.store.directory().update_unit(actor, id, patch).await?)
     };
     match attempt.await {
         Ok(_) => Ok(see_other(&format!("/app/admin/units/{id}?done=saved"))),
         Err(e) => {
             let stale = matches!(&e, ApiError::Store(StoreError::Domain(DomainError::StaleVersion { .. })));
             let errors = FormErrors::from_error(e, ctx.lang)?;
-            let unit = st.store.get_unit(actor, id).await?;
+            let unit = st.store.directory().get_unit(actor, id).await?;
             let mut values = form_values(&form);
             if stale {
                 // The page now shows the saved unit; sending the form again replaces it knowingly.
