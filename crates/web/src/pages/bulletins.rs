@@ -5,7 +5,7 @@
 //! `/bulletins`. Every read and write is the store's bulletin use case, as the signed-in user
 //! on the workbench and as the public on the portal, so a draft is never public.
 
-use super::{Ctx, FormErrors, PageError, form_values, path_id, settle};
+use super::{Ctx, FormErrors, PageError, Shown, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind, decode_value};
@@ -76,17 +76,11 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErro
     if let Some(c) = ctx.query("campaign") {
         values.insert("campaign_id".into(), c.to_owned());
     }
-    list_view(&st, &ctx, actor, StatusCode::OK, values, None).await
+    list_view(&st, &ctx, actor, Shown::filled(values)).await
 }
 
-async fn list_view(
-    st: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
+async fn list_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Result<Response, PageError> {
+    let Shown { status, values, errors } = shown;
     let campaign: Option<CampaignId> = ctx.query("campaign").and_then(|c| c.parse().ok());
     let bulletins = st.store.bulletins().list_bulletins(actor, campaign, &page_request(ctx)).await?;
     let campaigns = super::live_campaigns(st, actor).await?;
@@ -158,9 +152,7 @@ async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
         ctx.lang,
         attempt.await,
         |c| format!("/app/bulletins/{}?done=created", c.value.id),
-        |errors| async move {
-            list_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
-        },
+        |errors| async move { list_view(st, ctx, actor, Shown::again(form, errors)).await },
     )
     .await
 }

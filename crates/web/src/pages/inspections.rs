@@ -4,7 +4,7 @@
 //! for its own inspectors until it ends.
 
 use super::admin::{all_units, names_of, unit_options};
-use super::{Ctx, FormErrors, PageError, form_values, path_id, settle};
+use super::{Ctx, FormErrors, PageError, Shown, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind, decode_value};
@@ -238,18 +238,11 @@ fn recordable(round: &Round, party: RoundParty, me: Option<usize>, actions: &[Ro
 async fn round_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
     let id: RoundId = path_id(&id)?;
-    round_view(&st, &ctx, actor, id, StatusCode::OK, BTreeMap::new(), None).await
+    round_view(&st, &ctx, actor, id, Shown::fresh()).await
 }
 
-async fn round_view(
-    st: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    id: RoundId,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
+async fn round_view(st: &AppState, ctx: &Ctx, actor: &Actor, id: RoundId, shown: Shown) -> Result<Response, PageError> {
+    let Shown { status, values, errors } = shown;
     let round = st.store.inspections().get_round(actor, id).await?;
     let plan = st.store.inspections().get_plan(actor, round.plan_id).await?;
     let findings = if round.targets_hidden {
@@ -303,7 +296,7 @@ async fn draw_round(
         result,
         |r| format!("/app/rounds/{}?done=drawn", r.id),
         |errors| async move {
-            round_view(st, ctx, actor, id, StatusCode::UNPROCESSABLE_ENTITY, BTreeMap::new(), Some(errors)).await
+            round_view(st, ctx, actor, id, Shown::refused(StatusCode::UNPROCESSABLE_ENTITY, errors)).await
         },
     )
     .await
@@ -355,9 +348,7 @@ async fn record_finding(
         ctx.lang,
         attempt.await,
         |_| format!("/app/rounds/{id}?done=finding#findings"),
-        |errors| async move {
-            round_view(st, ctx, actor, id, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
-        },
+        |errors| async move { round_view(st, ctx, actor, id, Shown::again(form, errors)).await },
     )
     .await
 }

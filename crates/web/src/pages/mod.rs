@@ -325,6 +325,36 @@ pub(crate) fn campaign_options(campaigns: &[rectify_domain::campaign::Campaign])
     (campaign_options, batch_options)
 }
 
+/// A form page as shown: first with nothing typed (200), or again after a fixable error with
+/// what was typed and each message by its field.
+pub struct Shown {
+    pub status: StatusCode,
+    pub values: BTreeMap<String, String>,
+    pub errors: Option<FormErrors>,
+}
+
+impl Shown {
+    /// The page as first opened.
+    pub fn fresh() -> Shown {
+        Shown::filled(BTreeMap::new())
+    }
+
+    /// The page as first opened, some fields filled in (from a link's query).
+    pub fn filled(values: BTreeMap<String, String>) -> Shown {
+        Shown { status: StatusCode::OK, values, errors: None }
+    }
+
+    /// Again after a fixable error in `form`: what was typed, and the messages.
+    pub fn again(form: &FormData, errors: FormErrors) -> Shown {
+        Shown { status: StatusCode::UNPROCESSABLE_ENTITY, values: form_values(form), errors: Some(errors) }
+    }
+
+    /// Again after a button was refused (nothing typed to keep).
+    pub fn refused(status: StatusCode, errors: FormErrors) -> Shown {
+        Shown { status, values: BTreeMap::new(), errors: Some(errors) }
+    }
+}
+
 /// The values a form was sent with, to fill it again after an error.
 pub fn form_values(form: &FormData) -> BTreeMap<String, String> {
     let mut values = BTreeMap::new();

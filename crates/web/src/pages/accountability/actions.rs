@@ -5,7 +5,7 @@ use super::{decides, pickers};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
-use crate::pages::{Ctx, FormErrors, PageError, form_values, path_id, settle};
+use crate::pages::{Ctx, PageError, Shown, path_id, settle};
 use crate::routes::accountability::action_filter;
 use crate::site::Site;
 use axum::extract::{Path, State};
@@ -18,7 +18,6 @@ use rectify_domain::ids::ActionRecordId;
 use rectify_domain::machine;
 use rectify_store::PageRequest;
 use rectify_store::accountability::ActionFilter;
-use std::collections::BTreeMap;
 
 pub fn site() -> Site {
     Site::new()
@@ -32,16 +31,11 @@ pub fn site() -> Site {
 const PAGE: u32 = 50;
 
 async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    view(&st, &ctx, StatusCode::OK, BTreeMap::new(), None).await
+    view(&st, &ctx, Shown::fresh()).await
 }
 
-async fn view(
-    st: &AppState,
-    ctx: &Ctx,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
+async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Result<Response, PageError> {
+    let Shown { status, values, errors } = shown;
     let actor = ctx.staff()?;
     // Filters read leniently: a bad value is ignored here (the API names it).
     let mut params = ctx.params();
@@ -81,7 +75,7 @@ async fn record(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
         ctx.lang,
         attempt.await,
         |_| "/app/accountability?done=recorded".into(),
-        |errors| async move { view(st, ctx, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await },
+        |errors| async move { view(st, ctx, Shown::again(form, errors)).await },
     )
     .await
 }
@@ -101,7 +95,7 @@ async fn confirm(
         ctx.lang,
         result,
         |_| "/app/accountability?done=confirmed".into(),
-        |errors| async move { view(st, ctx, StatusCode::CONFLICT, BTreeMap::new(), Some(errors)).await },
+        |errors| async move { view(st, ctx, Shown::refused(StatusCode::CONFLICT, errors)).await },
     )
     .await
 }
@@ -124,7 +118,7 @@ async fn dismiss(
         ctx.lang,
         attempt.await,
         |_| "/app/accountability?done=dismissed".into(),
-        |errors| async move { view(st, ctx, StatusCode::UNPROCESSABLE_ENTITY, BTreeMap::new(), Some(errors)).await },
+        |errors| async move { view(st, ctx, Shown::refused(StatusCode::UNPROCESSABLE_ENTITY, errors)).await },
     )
     .await
 }

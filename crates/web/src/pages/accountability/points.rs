@@ -4,32 +4,25 @@ use super::{decides, pickers};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
-use crate::pages::{Ctx, FormErrors, PageError, form_values, settle};
+use crate::pages::{Ctx, PageError, Shown, settle};
 use crate::routes::accountability::year;
 use crate::site::Site;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;
 use rectify_domain::accountability::NewDeduction;
 use rectify_domain::ids::UnitId;
-use std::collections::BTreeMap;
 
 pub fn site() -> Site {
     Site::new().get("/app/points", table).post("/app/points", deduct)
 }
 
 async fn table(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    view(&st, &ctx, StatusCode::OK, BTreeMap::new(), None).await
+    view(&st, &ctx, Shown::fresh()).await
 }
 
-async fn view(
-    st: &AppState,
-    ctx: &Ctx,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
+async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Result<Response, PageError> {
+    let Shown { status, values, errors } = shown;
     let actor = ctx.staff()?;
     let year = year(&mut ctx.params(), st);
     let unit = ctx.query("unit").and_then(|u| u.parse::<UnitId>().ok());
@@ -67,8 +60,5 @@ async fn deduct(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
     let done = |c: rectify_store::idempotency::Created<rectify_domain::accountability::PointsStatement>| {
         format!("/app/points?year={}&done=deducted", c.value.points.year)
     };
-    settle(ctx.lang, attempt.await, done, |errors| async move {
-        view(st, ctx, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
-    })
-    .await
+    settle(ctx.lang, attempt.await, done, |errors| async move { view(st, ctx, Shown::again(form, errors)).await }).await
 }

@@ -5,7 +5,7 @@ use super::{all_units, data_lang, names_of, path_id, unit_options};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
-use crate::pages::{Ctx, FormErrors, PageError, form_values, settle};
+use crate::pages::{Ctx, FormErrors, PageError, Shown, form_values, settle};
 use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -80,7 +80,7 @@ async fn campaign_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     let actor = ctx.staff()?;
     let id: CampaignId = path_id(&id)?;
     let values = BTreeMap::from([("items_per_unit".to_owned(), DEFAULT_ITEMS_PER_UNIT.to_string())]);
-    campaign_view(&st, &ctx, actor, id, StatusCode::OK, values, None).await
+    campaign_view(&st, &ctx, actor, id, Shown::filled(values)).await
 }
 
 /// The campaign, its batches, the add-batch form, and the 立改清单 of one batch (`?batch=`, the
@@ -90,10 +90,9 @@ async fn campaign_view(
     ctx: &Ctx,
     actor: &Actor,
     id: CampaignId,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
+    shown: Shown,
 ) -> Result<Response, PageError> {
+    let Shown { status, values, errors } = shown;
     let campaign: Campaign = st.store.campaigns().get_campaign(actor, id).await?;
     let chosen: Option<BatchId> = match ctx.query("batch") {
         Some(b) => {
@@ -144,7 +143,7 @@ async fn create_batch(
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(ctx.lang, attempt.await, done, |errors| async move {
-        campaign_view(st, ctx, actor, id, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
+        campaign_view(st, ctx, actor, id, Shown::again(form, errors)).await
     })
     .await
 }
