@@ -12,8 +12,8 @@ use crate::people::require_live_person;
 use crate::versioned::created;
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::accountability::{
-    ActionFields, ActionKind, Deduction, NewDeduction, PersonPoints, PointsScheme, PointsStatement, ProposalRule,
-    balance,
+    ActionFields, ActionKind, Deduction, Grounds, NewDeduction, PersonPoints, PointsScheme, PointsStatement,
+    ProposalRule, balance,
 };
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{CaseId, DeductionId, FindingId, PersonId, ProblemId, UnitId};
@@ -187,10 +187,8 @@ impl Accountability<'_> {
                 created(&mut c, &actor, now, Entity::Deduction, id, row.into_deduction()?).await?;
                 let st = statement(&mut c, &scheme, f.person_id, f.year).await?;
                 if st.points.reached_zero {
-                    let reason = format!(
-                        "{} {} 年度积分已扣完（{} 分），建议进行诫勉谈话。",
-                        person.name, f.year, scheme.yearly
-                    );
+                    let grounds = Grounds::PointsExhausted { person: &person.name, year: f.year, yearly: scheme.yearly };
+                    let reason = grounds.reason();
                     let action = ActionFields {
                         kind: ActionKind::AdmonishingTalk,
                         unit_id: None,
