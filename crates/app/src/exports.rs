@@ -44,7 +44,7 @@ pub async fn file(st: &Store, actor: &Actor, format: Format, req: ExportRequest)
         ExportRequest::Cases { .. } => "诉求件",
     };
     let name = format!("{list}-{}.{}", st.today(), format.extension());
-    let lines = st.export(actor, req).await?;
+    let lines = st.exchange().export(actor, req).await?;
     let bytes = blocking("writing a file", move || rectify_exchange::write(&lines, format))
         .await?
         .map_err(|e| AppError::Internal(e.to_string()))?;

@@ -59,7 +59,8 @@ pub async fn run(st: &Store, actor: &Actor, req: ImportRequest, progress: Option
     let parsed = parsed.map_err(file_error)?;
     let mut options = req.options;
     options.headers = parsed.headers.clone();
-    let report = st.import(actor, parsed.records, options, parsed.errors, parsed.ignored_columns, progress).await?;
+    let report =
+        st.exchange().import(actor, parsed.records, options, parsed.errors, parsed.ignored_columns, progress).await?;
     Ok(ImportAnswer {
         report,
         header_row: parsed.header_row,

@@ -38,12 +38,12 @@ async fn act(
         deciding_body: Some(body.into()),
         ..Default::default()
     };
-    on(d.store, day).record_action(&d.actor, input, None).await?;
+    on(d.store, day).accountability().record_action(&d.actor, input, None).await?;
     Ok(())
 }
 
 async fn bulletin(d: &Demo<'_>, day: NaiveDate, input: NewInspectionBulletin) -> Result<(), DemoError> {
-    on(d.store, day).publish_inspection_bulletin(&d.actor, input).await?;
+    on(d.store, day).inspections().publish_inspection_bulletin(&d.actor, input).await?;
     Ok(())
 }
 

@@ -144,7 +144,7 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     participants.push(district);
     let campaign = d
         .store
-        .create_campaign(
+        .campaigns().create_campaign(
             &d.actor,
             NewCampaign {
                 name: Some("安宁区转变作风改善发展环境建设年".into()),

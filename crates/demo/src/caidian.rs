@@ -59,6 +59,7 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     let start = days_before(today, 60);
     let campaign = d
         .store
+        .campaigns()
         .create_campaign(
             &d.actor,
             NewCampaign {

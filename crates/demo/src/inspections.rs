@@ -76,26 +76,29 @@ fn at(store: &Store, day: NaiveDate, minute: u32) -> Store {
 }
 
 async fn plan(d: &Demo<'_>, input: NewPlan) -> Result<PlanId, DemoError> {
-    Ok(d.store.create_plan(&d.actor, input, None).await?.value.id)
+    Ok(d.store.inspections().create_plan(&d.actor, input, None).await?.value.id)
 }
 
 /// Commits and draws a round on `day`.
 async fn drawn(d: &Demo<'_>, plan: PlanId, day: NaiveDate) -> Result<Round, DemoError> {
     let s = at(d.store, day, 30);
-    let r = s.create_round(&d.actor, plan, NewRound { scheduled_on: Some(day), ..Default::default() }, None).await?;
+    let r = s
+        .inspections()
+        .create_round(&d.actor, plan, NewRound { scheduled_on: Some(day), ..Default::default() }, None)
+        .await?;
     let s = at(d.store, day, 60);
-    Ok(s.draw_round(&d.actor, r.value.id, DrawRequest::default()).await?)
+    Ok(s.inspections().draw_round(&d.actor, r.value.id, DrawRequest::default()).await?)
 }
 
 async fn finding(d: &Demo<'_>, round: RoundId, day: NaiveDate, n: u32, input: NewFinding) -> Result<(), DemoError> {
     let s = at(d.store, day, 90 + n * 7);
     let input = NewFinding { found_at: Some(Timestamp::from_utc(office_time(day, 90 + n * 7))), ..input };
-    s.record_finding(&d.actor, round, input, None).await?;
+    s.inspections().record_finding(&d.actor, round, input, None).await?;
     Ok(())
 }
 
 async fn end(d: &Demo<'_>, round: RoundId, day: NaiveDate) -> Result<(), DemoError> {
-    at(d.store, days_after(day, 1), 400).end_round(&d.actor, round).await?;
+    at(d.store, days_after(day, 1), 400).inspections().end_round(&d.actor, round).await?;
     Ok(())
 }
 
@@ -208,6 +211,7 @@ pub(crate) async fn reinspect(d: &mut Demo<'_>, campaign: CampaignId) -> Result<
     let today = d.store.today();
     let s = d.store.clone();
     let re = s
+        .inspections()
         .create_reinspection(
             &d.actor,
             NewReinspection {
@@ -222,7 +226,7 @@ pub(crate) async fn reinspect(d: &mut Demo<'_>, campaign: CampaignId) -> Result<
         )
         .await?
         .value;
-    let drawn = s.draw_reinspection(&d.actor, re.id, DrawRequest::default()).await?;
+    let drawn = s.inspections().draw_reinspection(&d.actor, re.id, DrawRequest::default()).await?;
     for (i, item) in drawn.items.iter().enumerate() {
         let (outcome, note) = if i == 0 {
             ("failed", Some("回访发现问题反弹：办事大厅仍有工作人员脱岗".to_owned()))
@@ -230,7 +234,7 @@ pub(crate) async fn reinspect(d: &mut Demo<'_>, campaign: CampaignId) -> Result<
             ("passed", None)
         };
         let req = OutcomeRequest { problem_id: Some(item.problem_id), outcome: Some(outcome.into()), note };
-        s.record_check(&d.actor, re.id, req).await?;
+        s.inspections().record_check(&d.actor, re.id, req).await?;
     }
     Ok(())
 }

@@ -92,7 +92,7 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     let start = days_before(today, 75);
     let campaign = d
         .store
-        .create_campaign(
+        .campaigns().create_campaign(
             &d.actor,
             NewCampaign {
                 name: Some("金东区党的群众路线教育实践活动".into()),
@@ -113,6 +113,7 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     d.summary.campaigns += 1;
     let batch = d
         .store
+        .campaigns()
         .create_batch(
             &d.actor,
             NewBatch {
@@ -212,7 +213,7 @@ async fn bulletin(
         .collect();
     let draft = d
         .store
-        .create_bulletin(
+        .bulletins().create_bulletin(
             &d.actor,
             NewBulletin {
                 campaign_id: Some(campaign),
@@ -230,6 +231,6 @@ async fn bulletin(
         )
         .await?
         .value;
-    d.store.publish_bulletin(&d.actor, draft.id, None, Some(8)).await?;
+    d.store.bulletins().publish_bulletin(&d.actor, draft.id, None, Some(8)).await?;
     Ok(())
 }

@@ -61,6 +61,7 @@ impl std::fmt::Display for Summary {
 /// Whether the database holds no units yet (accounts do not count).
 pub async fn is_empty(store: &Store) -> Result<bool, DemoError> {
     let page = store
+        .directory()
         .list_units(
             &Actor::system(),
             &UnitFilter { include_archived: true, ..Default::default() },
@@ -110,7 +111,7 @@ impl Demo<'_> {
 
     pub async fn unit_with(&mut self, input: NewUnit) -> Result<UnitId, DemoError> {
         self.summary.units += 1;
-        Ok(self.store.create_unit(&self.actor, input, None).await?.value.id)
+        Ok(self.store.directory().create_unit(&self.actor, input, None).await?.value.id)
     }
 
     pub async fn person(
@@ -130,7 +131,7 @@ impl Demo<'_> {
             affiliation: affiliation.map(Into::into),
             phone: None,
         };
-        Ok(self.store.create_person(&self.actor, input, None).await?.value.id)
+        Ok(self.store.directory().create_person(&self.actor, input, None).await?.value.id)
     }
 }
 

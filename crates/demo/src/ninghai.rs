@@ -143,12 +143,14 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     for (at, _, step) in steps {
         clock.set(at.min(now));
         match step {
-            Step::Register(i, input) => ids[i] = Some(sim.register_case(&d.actor, *input, None).await?.value.id),
+            Step::Register(i, input) => {
+                ids[i] = Some(sim.cases().register_case(&d.actor, *input, None).await?.value.id)
+            }
             Step::Office(i, req) => {
-                sim.transition_case(&d.actor, ids[i].ok_or(DemoError::Order)?, req).await?;
+                sim.cases().transition_case(&d.actor, ids[i].ok_or(DemoError::Order)?, req).await?;
             }
             Step::Unit(i, req) => {
-                sim.transition_case(&clerk, ids[i].ok_or(DemoError::Order)?, req).await?;
+                sim.cases().transition_case(&clerk, ids[i].ok_or(DemoError::Order)?, req).await?;
             }
         }
     }

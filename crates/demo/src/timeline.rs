@@ -77,21 +77,26 @@ impl Timeline {
             let id = || ids[step.problem].ok_or(DemoError::Order);
             match step.action {
                 Action::Create(input) => {
-                    ids[step.problem] = Some(sim.create_problem(actor, *input, None).await?.value.id);
+                    ids[step.problem] = Some(sim.ledger().create_problem(actor, *input, None).await?.value.id);
                 }
                 Action::Start => fire(&sim, actor, id()?, "start", None).await?,
                 Action::Progress { note, evidence: with_file } => {
                     let mut attachment_ids = Vec::new();
                     if with_file {
                         attachment_ids.push(
-                            sim.upload_attachment(actor, "整改现场照片.png", evidence.clone(), None).await?.value.id,
+                            sim.files()
+                                .upload_attachment(actor, "整改现场照片.png", evidence.clone(), None)
+                                .await?
+                                .value
+                                .id,
                         );
                     }
-                    sim.add_progress(actor, id()?, NewProgress { note: Some(note), attachment_ids, on: None }, None)
+                    sim.ledger()
+                        .add_progress(actor, id()?, NewProgress { note: Some(note), attachment_ids, on: None }, None)
                         .await?;
                 }
                 Action::MeasuresDone => {
-                    let p = sim.get_problem(actor, id()?).await?;
+                    let p = sim.ledger().get_problem(actor, id()?).await?;
                     let open: Vec<(MeasureId, i64)> = p
                         .measures
                         .iter()
@@ -101,7 +106,7 @@ impl Timeline {
                         .collect();
                     for (m, version) in open {
                         let patch = MeasurePatch { version: Some(version), done: Some(true), ..Default::default() };
-                        sim.update_measure(actor, id()?, m, patch).await?;
+                        sim.ledger().update_measure(actor, id()?, m, patch).await?;
                     }
                 }
                 Action::Report => fire(&sim, actor, id()?, "report_done", None).await?,
@@ -114,6 +119,6 @@ impl Timeline {
 
 async fn fire(store: &Store, actor: &Actor, id: ProblemId, action: &str, note: Option<&str>) -> Result<(), DemoError> {
     let req = TransitionRequest { action: Some(action.into()), note: note.map(str::to_owned), ..Default::default() };
-    store.transition_problem(actor, id, req).await?;
+    store.ledger().transition_problem(actor, id, req).await?;
     Ok(())
 }

@@ -31,6 +31,24 @@ pub trait Machine {
     const TABLE: &'static [Transition<Self::State, Self::Action, Self::Party>];
 }
 
+/// Declares a machine: its type, entity, states, actions and parties, and its table —
+/// `machine! { pub struct XMachine: Entity::X, XState, XAction, Party = [Transition { … }, …]; }`.
+#[macro_export]
+macro_rules! machine {
+    ($(#[$doc:meta])* $vis:vis struct $name:ident: $entity:expr, $state:ty, $action:ty, $party:ty = [$($row:expr),* $(,)?];) => {
+        $(#[$doc])*
+        $vis struct $name;
+
+        impl $crate::machine::Machine for $name {
+            type State = $state;
+            type Action = $action;
+            type Party = $party;
+            const ENTITY: $crate::error::Entity = $entity;
+            const TABLE: &'static [$crate::machine::Transition<$state, $action, $party>] = &[$($row),*];
+        }
+    };
+}
+
 /// A row of `M`'s table.
 pub type Row<M> = Transition<<M as Machine>::State, <M as Machine>::Action, <M as Machine>::Party>;
 
@@ -115,13 +133,8 @@ mod tests {
         pub enum Flip: "test_flip" { Switch = "switch", Unplug = "unplug" }
     }
 
-    struct Lamp;
-    impl Machine for Lamp {
-        type State = Light;
-        type Action = Flip;
-        type Party = u8;
-        const ENTITY: Entity = Entity::Unit;
-        const TABLE: &'static [Transition<Light, Flip, u8>] = &[
+    crate::machine! {
+        struct Lamp: Entity::Unit, Light, Flip, u8 = [
             Transition { action: Flip::Switch, from: &[Light::Off], to: Some(Light::On), by: &[1, 2] },
             Transition { action: Flip::Switch, from: &[Light::On], to: Some(Light::Off), by: &[1] },
             Transition { action: Flip::Unplug, from: &[Light::On], to: None, by: &[2] },

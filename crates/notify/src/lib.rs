@@ -132,7 +132,7 @@ impl Notifier {
     pub async fn deliver_pending(&self, store: &Store) -> Result<usize, rectify_store::StoreError> {
         let mut handled = 0;
         loop {
-            let batch = store.claim_notices(BATCH, TimeDelta::seconds(LEASE_SECONDS)).await?;
+            let batch = store.outbox().claim_notices(BATCH, TimeDelta::seconds(LEASE_SECONDS)).await?;
             if batch.is_empty() {
                 return Ok(handled);
             }
@@ -150,7 +150,7 @@ impl Notifier {
                         "notice not delivered; will retry"
                     );
                 }
-                store.record_delivery(n.id, outcome).await?;
+                store.outbox().record_delivery(n.id, outcome).await?;
                 handled += 1;
             }
         }
@@ -166,11 +166,11 @@ impl Notifier {
             tokio::select! {
                 () = &mut shutdown => return,
                 _ = remind.tick() => {
-                    if let Err(e) = store.queue_case_reminders().await {
+                    if let Err(e) = store.cases().queue_case_reminders().await {
                         tracing::error!(error = %e, "queueing reminders failed");
                     }
                     // After the reminders, so that a reminder queued this round is counted.
-                    if let Err(e) = store.propose_actions().await {
+                    if let Err(e) = store.accountability().propose_actions().await {
                         tracing::error!(error = %e, "proposing accountability actions failed");
                     }
                 }

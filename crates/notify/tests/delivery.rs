@@ -101,7 +101,7 @@ async fn submit(store: &Store, text: &str) -> String {
         email: Some("citizen@example.com".into()),
         ..Default::default()
     };
-    store.submit_public_case(input, Vec::new(), None).await.unwrap().value.tracking_code
+    store.cases().submit_public_case(input, Vec::new(), None).await.unwrap().value.tracking_code
 }
 
 async fn citizens_get_their_code_by_email_and_sms(backend: Backend) {
@@ -131,7 +131,7 @@ async fn citizens_get_their_code_by_email_and_sms(backend: Backend) {
     assert!(texts[0]["text"].as_str().unwrap().contains(&code));
     // Nothing is sent twice.
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 0);
-    let sent = store.list_outbox(&Actor::system(), Some("sent".into()), None, 10).await.unwrap();
+    let sent = store.outbox().list_outbox(&Actor::system(), Some("sent".into()), None, 10).await.unwrap();
     assert_eq!(sent.len(), 2);
 }
 
@@ -148,17 +148,17 @@ async fn failures_are_retried_with_backoff(backend: Backend) {
     };
     let notifier = Notifier::new(&config).unwrap();
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 2);
-    let pending = store.list_outbox(&Actor::system(), Some("pending".into()), None, 10).await.unwrap();
+    let pending = store.outbox().list_outbox(&Actor::system(), Some("pending".into()), None, 10).await.unwrap();
     assert_eq!(pending.len(), 1, "the e-mail waits for a retry");
     assert_eq!(pending[0].attempts, 1);
     assert!(pending[0].last_error.is_some());
-    let skipped = store.list_outbox(&Actor::system(), Some("skipped".into()), None, 10).await.unwrap();
+    let skipped = store.outbox().list_outbox(&Actor::system(), Some("skipped".into()), None, 10).await.unwrap();
     assert_eq!(skipped.len(), 1, "no SMS gateway: the SMS is skipped, with the reason");
     // Not before the backoff has passed.
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 0);
     clock.set(monday() + chrono::TimeDelta::minutes(1));
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 1);
-    let pending = store.list_outbox(&Actor::system(), Some("pending".into()), None, 10).await.unwrap();
+    let pending = store.outbox().list_outbox(&Actor::system(), Some("pending".into()), None, 10).await.unwrap();
     assert_eq!(pending[0].attempts, 2);
 }
 
@@ -188,18 +188,18 @@ async fn units_are_reminded_once_per_due_date(backend: Backend) {
     let admin = Actor::system();
     let unit =
         NewUnit { name: Some("区城管局".into()), mailbox: Some("cgj@example.gov.cn".into()), ..Default::default() };
-    let unit = store.create_unit(&admin, unit, None).await.unwrap().value.id;
+    let unit = store.directory().create_unit(&admin, unit, None).await.unwrap().value.id;
     let case = NewCase {
         content: Some("咨询".into()),
         channel: Some(rectify_domain::case::Channel::Hotline),
         case_type: Some(rectify_domain::case::CaseType::Consult),
         ..Default::default()
     };
-    let id = store.register_case(&admin, case, None).await.unwrap().value.id;
+    let id = store.cases().register_case(&admin, case, None).await.unwrap().value.id;
     let act =
         |action: &str| CaseTransitionRequest { action: Some(action.into()), unit_id: Some(unit), ..Default::default() };
-    store.transition_case(&admin, id, act("accept")).await.unwrap();
-    let c = store.transition_case(&admin, id, act("assign")).await.unwrap();
+    store.cases().transition_case(&admin, id, act("accept")).await.unwrap();
+    let c = store.cases().transition_case(&admin, id, act("assign")).await.unwrap();
     assert_eq!(c.due_on.map(|d| d.to_string()).as_deref(), Some("2026-03-05"));
     let smtp = SmtpServer::start();
     let notifier = Notifier::new(&NotifyConfig {
@@ -211,14 +211,14 @@ async fn units_are_reminded_once_per_due_date(backend: Backend) {
     })
     .unwrap();
     // Monday: nothing due yet.
-    assert_eq!(store.queue_case_reminders().await.unwrap(), 0);
+    assert_eq!(store.cases().queue_case_reminders().await.unwrap(), 0);
     // Wednesday: signing is overdue and the reply is due tomorrow.
     clock.set(monday() + chrono::TimeDelta::days(2));
-    assert_eq!(store.queue_case_reminders().await.unwrap(), 2);
-    assert_eq!(store.queue_case_reminders().await.unwrap(), 0, "once per due date");
+    assert_eq!(store.cases().queue_case_reminders().await.unwrap(), 2);
+    assert_eq!(store.cases().queue_case_reminders().await.unwrap(), 0, "once per due date");
     // Friday: overdue.
     clock.set(monday() + chrono::TimeDelta::days(4));
-    assert_eq!(store.queue_case_reminders().await.unwrap(), 1);
+    assert_eq!(store.cases().queue_case_reminders().await.unwrap(), 1);
     notifier.deliver_pending(&store).await.unwrap();
     let mails = smtp.messages();
     // The assignment notice and three reminders, all to the unit's mailbox.

@@ -640,7 +640,7 @@ async fn a_crash_loses_no_acknowledged_submission() {
         .filter(|c| !stored.contains(c.replace('-', "").as_str()) && !stored.contains(c.as_str()))
         .collect();
     assert!(lost.is_empty(), "{} of {} acknowledged submissions lost: {lost:?}", lost.len(), acknowledged.len());
-    let report = store.verify_audit(Vec::new()).await.unwrap();
+    let report = store.audit().verify_audit(Vec::new()).await.unwrap();
     assert_eq!(report.broken, None, "the chain verifies after the crash");
     store.close().await;
     // And the server starts again on it.
@@ -687,14 +687,17 @@ async fn user_disable_and_reset_password() {
 
     let open = || async { open_store(&Location::DataDir(data.clone())).await };
     let store = open().await;
-    assert!(store.login("staff1", "second-password", None).await.unwrap().is_none(), "the old password is gone");
-    assert!(store.login("staff1", &new, None).await.unwrap().is_some());
+    assert!(
+        store.accounts().login("staff1", "second-password", None).await.unwrap().is_none(),
+        "the old password is gone"
+    );
+    assert!(store.accounts().login("staff1", &new, None).await.unwrap().is_some());
     store.close().await;
 
     assert_eq!(user_cmd(&data, &["disable", "staff1"], None).code, 0);
     let store = open().await;
-    assert!(store.login("staff1", &new, None).await.unwrap().is_none(), "a disabled account cannot sign in");
-    assert_eq!(store.verify_audit(Vec::new()).await.unwrap().broken, None);
+    assert!(store.accounts().login("staff1", &new, None).await.unwrap().is_none(), "a disabled account cannot sign in");
+    assert_eq!(store.audit().verify_audit(Vec::new()).await.unwrap().broken, None);
     store.close().await;
     let missing = user_cmd(&data, &["disable", "nobody"], None);
     assert_eq!(missing.code, 2);
@@ -809,6 +812,7 @@ fn on(loc: &Location, args: &[&str]) -> Run {
 async fn demo_campaign(loc: &Location) -> String {
     let store = open_store(loc).await;
     let page = store
+        .campaigns()
         .list_campaigns(&rectify_domain::actor::Actor::system(), false, &rectify_store::PageRequest::first(50))
         .await
         .unwrap();

@@ -1,7 +1,7 @@
 //! Accounts, sign-in sessions and API tokens. Secrets are never stored: passwords as argon2id
 //! hashes, session and API tokens as SHA-256 digests of random values.
 
-use crate::Store;
+use crate::areas::Accounts;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult};
 use crate::history::{self, Change};
@@ -103,7 +103,7 @@ async fn get(c: &mut Conn<'_>, id: AccountId) -> StoreResult<Option<Account>> {
     Ok(row.map(Account::from))
 }
 
-impl Store {
+impl Accounts<'_> {
     pub async fn create_account(&self, actor: &Actor, input: NewAccount) -> StoreResult<Account> {
         authorize(actor, Permission::ManageAccounts, Party::Office)?;
         let AccountFields { username, display_name, role, unit_id, person_id, password } = input.validate()?;
@@ -198,18 +198,19 @@ impl Store {
         }
         let generated = password.is_none();
         let password = password.unwrap_or_else(|| random_secret("").chars().take(20).collect());
-        self.create_account(
-            &Actor::system(),
-            NewAccount {
-                username: Some("admin".into()),
-                password: Some(password.clone()),
-                role: Some(Role::OfficeAdmin),
-                unit_id: None,
-                display_name: Some("管理员".into()),
-                person_id: None,
-            },
-        )
-        .await?;
+        self.accounts()
+            .create_account(
+                &Actor::system(),
+                NewAccount {
+                    username: Some("admin".into()),
+                    password: Some(password.clone()),
+                    role: Some(Role::OfficeAdmin),
+                    unit_id: None,
+                    display_name: Some("管理员".into()),
+                    person_id: None,
+                },
+            )
+            .await?;
         Ok(generated.then_some(password))
     }
 
@@ -410,7 +411,7 @@ record! {
     }
 }
 
-impl Store {
+impl Accounts<'_> {
     /// Refuses the attempt when the account name or the client address is over its limit.
     async fn check_throttle(&self, keys: &(String, Option<String>)) -> StoreResult<()> {
         let now = self.now().utc();
@@ -463,7 +464,7 @@ pub enum AccessChange {
     ResetPassword(String),
 }
 
-impl Store {
+impl Accounts<'_> {
     /// Disables an account or resets its password, ending its sessions, in one transaction with
     /// its history (the new password is never recorded).
     pub async fn change_access(&self, actor: &Actor, username: &str, change: AccessChange) -> StoreResult<Account> {
@@ -556,7 +557,7 @@ impl From<TokenRow> for ApiToken {
 
 const TOKEN_COLUMNS: &str = "id, name, role, unit_id, created_at, revoked_at";
 
-impl Store {
+impl Accounts<'_> {
     /// Every API token, revoked ones too (never their secrets: only hashes are stored).
     pub async fn list_tokens(&self, actor: &Actor) -> StoreResult<Vec<ApiToken>> {
         authorize(actor, Permission::ManageAccounts, Party::Office)?;

@@ -2,7 +2,7 @@
 //! one PostgreSQL serve the same files, and one backup holds everything. Identical uploads share
 //! their bytes.
 
-use crate::Store;
+use crate::areas::Files;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::idempotency::{Created, IdempotencyKey};
@@ -146,7 +146,7 @@ pub struct AttachmentFile {
     pub bytes: Vec<u8>,
 }
 
-impl Store {
+impl Files<'_> {
     pub async fn upload_attachment(
         &self,
         actor: &Actor,

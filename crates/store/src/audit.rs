@@ -1,7 +1,7 @@
 //! Appending to the audit chain inside the transaction of each change, and reading it back to
 //! verify. The domain (`rectify_domain::audit`) defines the hash and the checks.
 
-use crate::Store;
+use crate::areas::Audit;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use chrono::SecondsFormat;
@@ -89,7 +89,7 @@ pub struct AuditReport {
 /// Entries read per query while walking the chain.
 const VERIFY_PAGE: i64 = 10_000;
 
-impl Store {
+impl Audit<'_> {
     /// The latest entry: its sequence number and hash, to publish or hand to a superior.
     pub async fn audit_head(&self) -> StoreResult<Option<(i64, String)>> {
         self.db.fetch_optional(Q::new("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")).await

@@ -5,7 +5,7 @@
 //! What a bulletin says is decided by `rectify_domain::bulletin::compose`; this module reads the
 //! facts it needs in one snapshot.
 
-use crate::Store;
+use crate::areas::Bulletins;
 use crate::campaigns::{get_batch, require_live_campaign, unit_names};
 use crate::db::{Conn, Q, record, set};
 use crate::error::{StoreError, StoreResult, parse_stored};
@@ -348,13 +348,13 @@ async fn write_decision(
     })
 }
 
-impl Store {
+impl Bulletins<'_> {
     async fn reckoning(&self) -> StoreResult<Reckoning> {
         Ok(Reckoning {
             now: self.now(),
-            thresholds: self.light_thresholds().await?.value,
-            calendar: self.calendar().await?,
-            ranking_min_items: self.settings().await?.ranking_min_items,
+            thresholds: self.reference().light_thresholds().await?.value,
+            calendar: self.reference().calendar().await?,
+            ranking_min_items: self.reference().settings().await?.ranking_min_items,
         })
     }
 
@@ -367,7 +367,7 @@ impl Store {
     ) -> StoreResult<Created<Bulletin>> {
         authorize(actor, Permission::ManageBulletins, Party::Office)?;
         let f = input.validate()?;
-        let office_name = self.settings().await?.office_name;
+        let office_name = self.reference().settings().await?.office_name;
         let (now, today) = (self.now(), self.today());
         let actor = actor.clone();
         self.create_once(key, move |tx| {
@@ -402,7 +402,7 @@ impl Store {
     /// Edits a draft; a published issue never changes.
     pub async fn update_bulletin(&self, actor: &Actor, id: BulletinId, patch: BulletinPatch) -> StoreResult<Bulletin> {
         authorize(actor, Permission::ManageBulletins, Party::Office)?;
-        let office_name = self.settings().await?.office_name;
+        let office_name = self.reference().settings().await?.office_name;
         let (now, today) = (self.now(), self.today());
         let actor = actor.clone();
         self.db
@@ -520,7 +520,7 @@ impl Store {
     pub async fn bulletin_preview(&self, actor: &Actor, input: NewBulletin) -> StoreResult<BulletinContent> {
         authorize(actor, Permission::ManageBulletins, Party::Office)?;
         let f = input.validate()?;
-        let office_name = self.settings().await?.office_name;
+        let office_name = self.reference().settings().await?.office_name;
         let (r, today) = (self.reckoning().await?, self.today());
         self.db
             .read(move |tx| {
@@ -560,7 +560,7 @@ impl Store {
             )
             .await?;
         let (id,) = row.ok_or_else(|| DomainError::not_found(Entity::Bulletin, format!("{campaign}/{number}")))?;
-        self.get_bulletin(actor, BulletinId(id)).await
+        self.bulletins().get_bulletin(actor, BulletinId(id)).await
     }
 
     /// Bulletins, newest first: published issues for everyone, drafts too for the office.

@@ -1,7 +1,7 @@
 //! The working-day calendar in the database, and a short-lived cache of the reference data every
 //! light needs (calendar and settings), so hot paths do not reread them per request.
 
-use crate::Store;
+use crate::areas::Reference;
 use crate::db::{Conn, Db, Q, record};
 use crate::error::StoreResult;
 use crate::history::{self, Change};
@@ -97,22 +97,22 @@ record! {
     }
 }
 
-impl Store {
+impl Reference<'_> {
     /// The working-day calendar (cached briefly), for the use cases that count with it.
     pub async fn calendar(&self) -> StoreResult<Arc<WorkCalendar>> {
-        Ok(self.reference.get(&self.db).await?.0)
+        Ok(self.reference_cache.get(&self.db).await?.0)
     }
 
     /// The working-day calendar for someone reading it (deadline arithmetic): part of the
     /// directory, so it asks the same permission as the rest of it.
     pub async fn working_calendar(&self, actor: &Actor) -> StoreResult<Arc<WorkCalendar>> {
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
-        self.calendar().await
+        self.reference().calendar().await
     }
 
     /// The dates that decide today's lights.
     pub async fn light_thresholds(&self) -> StoreResult<Reckoned<LightThresholds>> {
-        let (cal, settings) = self.reference.get(&self.db).await?;
+        let (cal, settings) = self.reference_cache.get(&self.db).await?;
         Ok(settings.light_rule().thresholds(self.today(), &cal))
     }
 
@@ -179,7 +179,7 @@ impl Store {
                 })
             })
             .await?;
-        self.reference.invalidate();
+        self.reference_cache.invalidate();
         Ok(loaded)
     }
 
@@ -192,7 +192,7 @@ impl Store {
         }
         let mut out = Vec::new();
         for y in years {
-            out.push(self.load_calendar_year(actor, y).await?);
+            out.push(self.reference().load_calendar_year(actor, y).await?);
         }
         Ok(out)
     }
@@ -217,7 +217,7 @@ impl Store {
         let shipped = parse_calendar_file("china.json", SHIPPED_CALENDAR).map_err(|e| DomainError::Invalid(vec![e]))?;
         for year in shipped {
             if !loaded.iter().any(|(y,)| *y == i64::from(year.year)) {
-                self.load_calendar_year(&Actor::system(), year).await?;
+                self.reference().load_calendar_year(&Actor::system(), year).await?;
             }
         }
         Ok(())

@@ -1,7 +1,7 @@
 //! Campaigns, their phases, participating units and batches; the immediate-rectification list
 //! of a batch.
 
-use crate::Store;
+use crate::areas::Campaigns;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::history::{self, Change};
@@ -180,7 +180,7 @@ pub struct ImmediateListReport {
     pub units: Vec<ImmediateListLine>,
 }
 
-impl Store {
+impl Campaigns<'_> {
     pub async fn create_campaign(
         &self,
         actor: &Actor,

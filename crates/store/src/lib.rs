@@ -5,6 +5,7 @@
 pub mod accountability;
 pub mod accounts;
 mod actions;
+pub mod areas;
 pub mod attachments;
 pub mod audit;
 pub mod backup;
@@ -58,7 +59,7 @@ pub enum Location {
 pub struct Store {
     db: Db,
     clock: Arc<dyn Clock>,
-    reference: Arc<calendar::ReferenceCache>,
+    reference_cache: Arc<calendar::ReferenceCache>,
     /// Seals and opens citizens' contact details (see [`pii`]).
     vault: Arc<Keyring>,
 }
@@ -72,15 +73,15 @@ impl Store {
             Location::DataDir(dir) => Db::open_sqlite(dir).await?,
             Location::Postgres(url) => Db::open_postgres(url).await?,
         };
-        let store = Store { db, clock, reference: Arc::default(), vault };
-        store.ensure_shipped_calendar().await?;
-        store.check_keys().await?;
+        let store = Store { db, clock, reference_cache: Arc::default(), vault };
+        store.reference().ensure_shipped_calendar().await?;
+        store.keys().check_keys().await?;
         Ok(store)
     }
 
     /// The same store seen through another clock (the demo replays history at past dates).
     pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Store {
-        Store { db: self.db.clone(), clock, reference: self.reference.clone(), vault: self.vault.clone() }
+        Store { db: self.db.clone(), clock, reference_cache: self.reference_cache.clone(), vault: self.vault.clone() }
     }
 
     pub fn db(&self) -> &Db {

@@ -3,6 +3,7 @@
 //! What is sent to whom is the domain's decision (`rectify_domain::notice`); the words are the
 //! catalog's (`rectify-i18n`); here notices find their addresses and wait in the outbox.
 
+use crate::areas::Outbox;
 use crate::db::{Conn, Q};
 use crate::error::StoreResult;
 use crate::pii::SealedContact;
@@ -169,7 +170,6 @@ pub fn backoff(attempts: i64) -> TimeDelta {
     TimeDelta::seconds(secs.min(3600))
 }
 
-use crate::Store;
 use crate::db::record;
 use chrono::{DateTime, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
@@ -218,7 +218,7 @@ record! {
     }
 }
 
-impl Store {
+impl Outbox<'_> {
     /// Takes up to `limit` notices due for sending and leases them for `lease`, so that another
     /// worker (another instance) does not send them too.
     pub async fn claim_notices(&self, limit: u32, lease: TimeDelta) -> StoreResult<Vec<Outgoing>> {

@@ -1,6 +1,6 @@
 //! People: staff and appointed supervisors.
 
-use crate::Store;
+use crate::areas::Directory;
 use crate::db::{Conn, Q, like_pattern, record};
 use crate::error::StoreResult;
 use crate::versioned::{self, archive_action, changed, check_version, created};
@@ -154,7 +154,7 @@ pub(crate) async fn write_update(
     changed(c, actor, now, Entity::Person, before.id, action, note, before, after).await
 }
 
-impl Store {
+impl Directory<'_> {
     pub async fn create_person(
         &self,
         actor: &Actor,

@@ -4,7 +4,7 @@
 //! phone tail, to mask them for display, and for a reveal, which the office asks for with a
 //! reason and the audit chain records.
 
-use crate::Store;
+use crate::areas::Keys;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult};
 use rectify_domain::privacy::Contact;
@@ -167,7 +167,7 @@ async fn reseal_notices(c: &mut Conn<'_>, vault: &Keyring, after: i64) -> StoreR
     Ok((rows.len() as u64, last))
 }
 
-impl Store {
+impl Keys<'_> {
     /// Refuses to serve with a keyring that cannot open this database's sealed values, records
     /// the primary key's check value, and seals values written before encryption existed.
     pub(crate) async fn check_keys(&self) -> StoreResult<()> {

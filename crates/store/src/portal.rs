@@ -1,7 +1,7 @@
 //! What the public portal shows without an account: headline figures (counts only, nothing
 //! that names a person) and the unit directory.
 
-use crate::Store;
+use crate::areas::Portal;
 use crate::cases::{CaseFilter, CaseGroupBy};
 use crate::error::StoreResult;
 use crate::problems::ProblemFilter;
@@ -25,13 +25,14 @@ pub struct PortalFigures {
     pub case_rates: CaseRates,
 }
 
-impl Store {
+impl Portal<'_> {
     /// Counts over everything: the portal publishes totals, never rows, so it reads as the
     /// system rather than through an account's scope.
     pub async fn portal_figures(&self) -> StoreResult<PortalFigures> {
         let system = Actor::system();
-        let problems = self.problem_stats(&system, GroupBy::State, &ProblemFilter::default(), false, None).await?;
-        let cases = self.case_stats(&system, CaseGroupBy::Channel, &CaseFilter::default()).await?;
+        let problems =
+            self.ledger().problem_stats(&system, GroupBy::State, &ProblemFilter::default(), false, None).await?;
+        let cases = self.cases().case_stats(&system, CaseGroupBy::Channel, &CaseFilter::default()).await?;
         Ok(PortalFigures {
             as_of: problems.as_of,
             problems: problems.counts.total,
@@ -43,7 +44,7 @@ impl Store {
     }
 }
 
-impl Store {
+impl Portal<'_> {
     /// Every unit's name by id (archived ones too, so old records still show their unit). Unit
     /// names are public: the directory publishes them.
     pub async fn unit_names(&self) -> StoreResult<std::collections::HashMap<rectify_domain::ids::UnitId, String>> {

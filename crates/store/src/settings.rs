@@ -1,6 +1,6 @@
 //! Settings an administrator may change at run time (stored, so every instance sees them).
 
-use crate::Store;
+use crate::areas::Reference;
 use crate::db::{Conn, Json, Q, record};
 use crate::error::{StoreError, StoreResult};
 use crate::versioned::changed;
@@ -121,16 +121,16 @@ pub(crate) async fn load(c: &mut Conn<'_>) -> StoreResult<Settings> {
     Ok(row.map(|r| r.value).unwrap_or_default())
 }
 
-impl Store {
+impl Reference<'_> {
     /// The settings, for the use cases that apply them.
     pub async fn settings(&self) -> StoreResult<Settings> {
-        self.reference.settings(&self.db).await
+        self.reference_cache.settings(&self.db).await
     }
 
     /// The settings for someone reading them: every account may (forms show the rules).
     pub async fn view_settings(&self, actor: &Actor) -> StoreResult<Settings> {
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
-        self.settings().await
+        self.reference().settings().await
     }
 
     pub async fn update_settings(&self, actor: &Actor, input: SettingsInput) -> StoreResult<Settings> {
@@ -199,7 +199,7 @@ impl Store {
                 })
             })
             .await?;
-        self.reference.invalidate();
+        self.reference_cache.invalidate();
         Ok(saved)
     }
 }

@@ -1,7 +1,7 @@
 //! Figures over the ledger (`/api/v1/stats/problems`). The database counts rows with the same
 //! filter as the list; the domain says what the counts mean (rates, roll-up).
 
-use crate::Store;
+use crate::areas::Ledger;
 use crate::campaigns::unit_names;
 use crate::db::{Q, record};
 use crate::error::StoreResult;
@@ -170,7 +170,7 @@ fn enum_label(by: GroupBy, key: &str) -> Option<String> {
     }
 }
 
-impl Store {
+impl Ledger<'_> {
     /// Counts the problems selected by `filter`, grouped. With `group_by = unit` and
     /// `include_sub_units`, each group is a child of `parent` (or a top-level unit) with all the
     /// units below it.
@@ -183,7 +183,7 @@ impl Store {
         parent: Option<UnitId>,
     ) -> StoreResult<ProblemStats> {
         authorize(actor, Permission::ViewStats, Party::Other)?;
-        let reckoned = self.light_thresholds().await?;
+        let reckoned = self.reference().light_thresholds().await?;
         let t = reckoned.value;
         let as_of = self.now();
         let (actor, filter) = (actor.clone(), filter.clone());
@@ -264,7 +264,7 @@ impl Store {
     }
 }
 
-impl Store {
+impl Ledger<'_> {
     /// Problems found and closed per week over the last `weeks` weeks, for the problems selected
     /// by `filter` within the actor's scope (the dashboard's line chart). One scan: a count per
     /// week bucket, with the buckets' bounds bound as instants (China midnights).
@@ -275,7 +275,7 @@ impl Store {
         weeks: u32,
     ) -> StoreResult<Vec<WeekPoint>> {
         authorize(actor, Permission::ViewStats, Party::Other)?;
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let starts = week_starts(self.today(), weeks.max(1));
         let mut bounds: Vec<Timestamp> = starts.iter().map(|d| start_of_china_day(*d)).collect();
         let end = starts.last().map(|d| *d + chrono::Days::new(7)).unwrap_or_default();

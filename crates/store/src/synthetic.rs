@@ -2,7 +2,7 @@
 //! Never used by the product's own paths; `rectify bench` calls it to reach a million rows in
 //! seconds.
 
-use crate::Store;
+use crate::areas::Ledger;
 use crate::db::Q;
 use crate::error::StoreResult;
 use chrono::{Days, NaiveDate};
@@ -33,7 +33,7 @@ impl Gen {
 
 const CATEGORIES: [&str; 6] = ["廉政建设", "依法办事", "服务环境", "履职效率", "管理效能", "服务效果"];
 
-impl Store {
+impl Ledger<'_> {
     /// Inserts `count` problems spread over `units`, with states and deadlines around `today`
     /// (40% closed, the rest open, in progress or reported; deadlines ±60 days; written over the
     /// past year).

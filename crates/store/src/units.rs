@@ -1,6 +1,6 @@
 //! Units: the tree of offices, departments, streets, stations and windows.
 
-use crate::Store;
+use crate::areas::Directory;
 use crate::db::{Conn, Q, like_pattern, record};
 use crate::error::{StoreError, StoreResult};
 use crate::versioned::{self, archive_action, changed, check_version, created};
@@ -230,7 +230,7 @@ pub(crate) async fn write_update(
     changed(c, actor, now, Entity::Unit, before.id, action, note, before, after).await
 }
 
-impl Store {
+impl Directory<'_> {
     pub async fn create_unit(
         &self,
         actor: &Actor,
@@ -271,7 +271,7 @@ impl Store {
 
     pub async fn list_units(&self, actor: &Actor, filter: &UnitFilter, page: &PageRequest) -> StoreResult<Page<Unit>> {
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
-        self.list_units_unchecked(filter, page).await
+        self.directory().list_units_unchecked(filter, page).await
     }
 
     /// The unit directory is public (complaint phones and mailboxes are published); the portal

@@ -69,32 +69,45 @@ fn ledger() -> Vec<Row<ProblemRecord>> {
 async fn import_and_reimport(backend: Backend) {
     let Some((s, _db)) = store(backend).await else { return };
     let admin = Actor::system();
-    let r = s.import(&admin, units(), opts("units.xlsx"), vec![], vec![], None).await.unwrap();
+    let r = s.exchange().import(&admin, units(), opts("units.xlsx"), vec![], vec![], None).await.unwrap();
     assert!(r.applied, "{r:?}");
     assert_eq!((r.created, r.updated, r.unchanged), (4, 0, 0));
-    let again = s.import(&admin, units(), opts("units.xlsx"), vec![], vec![], None).await.unwrap();
+    let again = s.exchange().import(&admin, units(), opts("units.xlsx"), vec![], vec![], None).await.unwrap();
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 4), "a second import changes nothing");
 
-    let r = s.import(&admin, Records::Problems(ledger()), opts("台账.xlsx"), vec![], vec![], None).await.unwrap();
+    let r = s
+        .exchange()
+        .import(&admin, Records::Problems(ledger()), opts("台账.xlsx"), vec![], vec![], None)
+        .await
+        .unwrap();
     assert!(r.applied, "{r:?}");
     assert_eq!((r.created, r.people_created), (3, 2), "张三 is made once in each unit");
-    let again = s.import(&admin, Records::Problems(ledger()), opts("台账.xlsx"), vec![], vec![], None).await.unwrap();
+    let again = s
+        .exchange()
+        .import(&admin, Records::Problems(ledger()), opts("台账.xlsx"), vec![], vec![], None)
+        .await
+        .unwrap();
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3), "{again:?}");
 
     // A closed item from a legacy ledger is closed, not verified here, and its finishing day is
     // unknown: the on-time rate leaves it out. Item 2 is overdue (due 27 Feb, today 2 March).
-    let stats = s.problem_stats(&admin, GroupBy::State, &ProblemFilter::default(), false, None).await.unwrap();
+    let stats = s.ledger().problem_stats(&admin, GroupBy::State, &ProblemFilter::default(), false, None).await.unwrap();
     assert_eq!((stats.counts.total, stats.counts.closed, stats.counts.verified), (3, 1, 0));
     assert_eq!((stats.counts.red, stats.counts.settled), (2, 2));
 
     // Progress that changed is an update; nothing is duplicated.
     let mut changed = ledger();
     changed[1].record.progress = Some("培训已完成，意见箱已设立".into());
-    let r = s.import(&admin, Records::Problems(changed), opts("台账v2.xlsx"), vec![], vec![], None).await.unwrap();
+    let r = s
+        .exchange()
+        .import(&admin, Records::Problems(changed), opts("台账v2.xlsx"), vec![], vec![], None)
+        .await
+        .unwrap();
     assert_eq!((r.created, r.updated, r.unchanged), (0, 1, 2), "{r:?}");
 
     // Export, and the export imported again, changes nothing.
-    let Lines::Problems(lines) = s.export(&admin, ExportRequest::Problems(ProblemFilter::default())).await.unwrap()
+    let Lines::Problems(lines) =
+        s.exchange().export(&admin, ExportRequest::Problems(ProblemFilter::default())).await.unwrap()
     else {
         panic!("problems")
     };
@@ -105,43 +118,46 @@ async fn import_and_reimport(backend: Backend) {
     assert_eq!(first.record.responsible.as_deref(), Some("张三"));
     let rows: Vec<Row<ProblemRecord>> =
         lines.into_iter().enumerate().map(|(i, l)| Row { row: i + 2, record: l.record }).collect();
-    let r = s.import(&admin, Records::Problems(rows), opts("export.xlsx"), vec![], vec![], None).await.unwrap();
+    let r =
+        s.exchange().import(&admin, Records::Problems(rows), opts("export.xlsx"), vec![], vec![], None).await.unwrap();
     assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 3), "{r:?}");
 }
 
 async fn errors_write_nothing(backend: Backend) {
     let Some((s, _db)) = store(backend).await else { return };
     let admin = Actor::system();
-    s.import(&admin, units(), opts("units.xlsx"), vec![], vec![], None).await.unwrap();
+    s.exchange().import(&admin, units(), opts("units.xlsx"), vec![], vec![], None).await.unwrap();
     let mut rows = ledger();
     rows[2].record.unit = path("不存在的单位");
     rows[0].record.state = None;
     let mut o = opts("台账.xlsx");
     o.headers.insert("unit".into(), "责任单位".into());
-    let r = s.import(&admin, Records::Problems(rows.clone()), o.clone(), vec![], vec![], None).await.unwrap();
+    let r =
+        s.exchange().import(&admin, Records::Problems(rows.clone()), o.clone(), vec![], vec![], None).await.unwrap();
     assert!(!r.applied);
     assert_eq!(r.errors.len(), 1, "{r:?}");
     let e = &r.errors[0];
     assert_eq!((e.row, e.column.as_deref(), e.value.as_deref()), (6, Some("责任单位"), Some("不存在的单位")));
     assert_eq!(e.issue, Issue::UnknownReference { entity: Entity::Unit });
-    let stats = s.problem_stats(&admin, GroupBy::State, &ProblemFilter::default(), false, None).await.unwrap();
+    let stats = s.ledger().problem_stats(&admin, GroupBy::State, &ProblemFilter::default(), false, None).await.unwrap();
     assert_eq!(stats.counts.total, 0, "all or nothing: the good rows were not kept either");
 
     // A dry run of a good file says what it would do and writes nothing.
     rows[2].record.unit = path("国税");
     o.dry_run = true;
-    let r = s.import(&admin, Records::Problems(rows.clone()), o.clone(), vec![], vec![], None).await.unwrap();
+    let r =
+        s.exchange().import(&admin, Records::Problems(rows.clone()), o.clone(), vec![], vec![], None).await.unwrap();
     assert!(!r.applied && r.errors.is_empty());
     assert_eq!(r.created, 3);
-    let stats = s.problem_stats(&admin, GroupBy::State, &ProblemFilter::default(), false, None).await.unwrap();
+    let stats = s.ledger().problem_stats(&admin, GroupBy::State, &ProblemFilter::default(), false, None).await.unwrap();
     assert_eq!(stats.counts.total, 0);
 
     // An import never moves a problem back: closing in the file, then 待整改 again, is refused.
     o.dry_run = false;
     rows[0].record.state = Some(ProblemState::Closed);
-    s.import(&admin, Records::Problems(rows.clone()), o.clone(), vec![], vec![], None).await.unwrap();
+    s.exchange().import(&admin, Records::Problems(rows.clone()), o.clone(), vec![], vec![], None).await.unwrap();
     rows[0].record.state = Some(ProblemState::Open);
-    let r = s.import(&admin, Records::Problems(rows), o, vec![], vec![], None).await.unwrap();
+    let r = s.exchange().import(&admin, Records::Problems(rows), o, vec![], vec![], None).await.unwrap();
     assert!(!r.applied);
     assert_eq!(r.errors[0].row, 4);
 }
@@ -173,20 +189,21 @@ async fn replied_messages_count_like_native_cases(backend: Backend) {
     let mut o = opts("附件4.xlsx");
     o.channel = Some(Channel::Web);
     o.case_type = Some(CaseType::Complaint);
-    let r = s.import(&admin, Records::Cases(rows.clone()), o.clone(), vec![], vec![], None).await.unwrap();
+    let r = s.exchange().import(&admin, Records::Cases(rows.clone()), o.clone(), vec![], vec![], None).await.unwrap();
     assert!(r.applied, "{r:?}");
     assert_eq!(r.created, 3);
-    let stats = s.case_stats(&admin, rectify_store::cases::CaseGroupBy::Channel, &Default::default()).await.unwrap();
+    let stats =
+        s.cases().case_stats(&admin, rectify_store::cases::CaseGroupBy::Channel, &Default::default()).await.unwrap();
     assert_eq!((stats.counts.received, stats.counts.accepted, stats.counts.replied), (3, 3, 2));
     assert_eq!((stats.counts.reply_counted, stats.counts.replied_on_time), (2, 1), "{stats:?}");
     // Re-importing adds a satisfaction to M1 and nothing else.
     let mut again = rows;
     again[0].record.satisfaction = Some(Satisfaction::Satisfied);
-    let r = s.import(&admin, Records::Cases(again), o, vec![], vec![], None).await.unwrap();
+    let r = s.exchange().import(&admin, Records::Cases(again), o, vec![], vec![], None).await.unwrap();
     assert_eq!((r.created, r.updated, r.unchanged), (0, 1, 2), "{r:?}");
     // The export carries no citizen's name without a reveal.
     let Lines::Cases { lines, contacts } =
-        s.export(&admin, ExportRequest::Cases { filter: Default::default(), reveal: None }).await.unwrap()
+        s.exchange().export(&admin, ExportRequest::Cases { filter: Default::default(), reveal: None }).await.unwrap()
     else {
         panic!("cases")
     };

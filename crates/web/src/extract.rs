@@ -171,10 +171,10 @@ pub async fn actor_of(headers: &HeaderMap, state: &AppState) -> Result<Option<Ac
     if let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         let token =
             auth.strip_prefix("Bearer ").or_else(|| auth.strip_prefix("bearer ")).ok_or(ApiError::Unauthenticated)?;
-        return Ok(Some(state.store.token_actor(token.trim()).await?.ok_or(ApiError::Unauthenticated)?));
+        return Ok(Some(state.store.accounts().token_actor(token.trim()).await?.ok_or(ApiError::Unauthenticated)?));
     }
     match session_token(headers) {
-        Some(token) => Ok(state.store.session_account(&token).await?.map(|a| a.actor())),
+        Some(token) => Ok(state.store.accounts().session_account(&token).await?.map(|a| a.actor())),
         None => Ok(None),
     }
 }

@@ -148,7 +148,7 @@ async fn a_problem_red_too_long_proposes_an_interview(backend: Backend) {
 
     // The background job proposes by itself (as the system), here for a second red problem.
     app.problem(json!({"description": "窗口无人值守", "unit_id": unit, "deadline": "2026-03-04"})).await;
-    assert_eq!(app.store.propose_actions().await.unwrap(), 1);
+    assert_eq!(app.store.accountability().propose_actions().await.unwrap(), 1);
     let p = &app.all("/api/v1/actions?status=proposed").await[0];
     assert_eq!(p["unit_id"], unit.as_str());
     assert!(p["person_id"].is_null(), "no leader named: the unit is interviewed");
@@ -175,7 +175,7 @@ async fn a_case_overdue_after_its_reminder_proposes_a_criticism_bulletin(backend
     assert_eq!(assigned["due_on"], "2026-03-05");
     // Friday 6 March: overdue, and the reminder (催办) goes out.
     app.travel(at(2026, 3, 6)).await;
-    assert!(app.store.queue_case_reminders().await.unwrap() >= 1);
+    assert!(app.store.cases().queue_case_reminders().await.unwrap() >= 1);
     assert_eq!(run_rules(&app).await, 0);
     // Four working days after the reminder: not yet; five: proposed.
     app.travel(at(2026, 3, 12)).await;

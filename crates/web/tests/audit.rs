@@ -27,14 +27,14 @@ async fn concurrent_writers_do_not_fork_the_chain(backend: Backend) {
     });
     futures::future::join_all(writes).await;
 
-    let report = app.store.verify_audit(Vec::new()).await.unwrap();
+    let report = app.store.audit().verify_audit(Vec::new()).await.unwrap();
     assert_eq!(report.broken, None, "the chain verifies after concurrent writes");
     // One entry per history row, per case step and per sign-in: nothing written outside it.
     let expected =
         app.count_rows("history").await + app.count_rows("case_events").await + app.count_rows("sessions").await;
     assert_eq!(app.count_rows("audit_log").await, expected);
     assert_eq!(report.checked as i64, expected);
-    let (seq, hash) = app.store.audit_head().await.unwrap().unwrap();
+    let (seq, hash) = app.store.audit().audit_head().await.unwrap().unwrap();
     assert_eq!(report.head, Some((seq, hash)));
     assert_eq!(seq, expected, "numbered without gaps");
 }

@@ -349,7 +349,7 @@ async fn the_dashboard_line_counts_each_week(backend: Backend) {
     app.problem(json!({"description": "三", "unit_id": unit})).await;
     app.close_off(first["id"].as_str().unwrap()).await;
     let admin = rectify_domain::actor::Actor::system();
-    let weeks = app.store.problem_weeks(&admin, &Default::default(), 3).await.unwrap();
+    let weeks = app.store.ledger().problem_weeks(&admin, &Default::default(), 3).await.unwrap();
     let got: Vec<(String, u64, u64)> = weeks.iter().map(|w| (w.week_start.to_string(), w.found, w.closed)).collect();
     assert_eq!(
         got,

@@ -101,7 +101,7 @@ async fn sealed_at_rest_masked_and_revealed_on_record(backend: Backend) {
     assert_eq!((kind.as_str(), actor.as_str()), ("reveal", "admin"));
     assert!(payload.contains("电话回访核实情况"), "the reason is recorded: {payload}");
     assert!(leaks(&payload).is_empty(), "the record names the fields, not their values: {payload}");
-    assert!(app.store.verify_audit(Vec::new()).await.unwrap().broken.is_none());
+    assert!(app.store.audit().verify_audit(Vec::new()).await.unwrap().broken.is_none());
 
     // Nothing readable at rest: not in any table, nor (SQLite) anywhere in the database files.
     assert_eq!(leaks(&dump_database(&app).await), Vec::<&str>::new(), "plain details stored");

@@ -144,7 +144,7 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
             kind: Some(UnitKind::Department),
             ..Default::default()
         };
-        units.push(store.create_unit(&system, input, None).await?.value.id);
+        units.push(store.directory().create_unit(&system, input, None).await?.value.id);
     }
     println!("created {} units in {:.1} s", units.len(), t.elapsed().as_secs_f64());
     if args.only.as_deref() != Some("http") {
@@ -156,6 +156,7 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
     }
 
     let token = store
+        .accounts()
         .create_token(&system, NewToken { name: Some("bench".into()), role: Some(Role::OfficeAdmin), unit_id: None })
         .await?
         .token;
@@ -188,9 +189,12 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
         role: Some(Role::OfficeAdmin),
         ..NewAccount::default()
     };
-    store.create_account(&system, account).await?;
-    let session =
-        store.login("bench", &password, None).await?.ok_or_else(|| Failure::Runtime("bench sign-in".into()))?;
+    store.accounts().create_account(&system, account).await?;
+    let session = store
+        .accounts()
+        .login("bench", &password, None)
+        .await?
+        .ok_or_else(|| Failure::Runtime("bench sign-in".into()))?;
     let cookie = format!("rectify_session={}", session.token);
 
     println!("\n## Writes over HTTP\n");
@@ -241,8 +245,8 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
     let created = args.creates * args.concurrency.len();
     let bulk = args.problems.saturating_sub(created);
     let t = Instant::now();
-    store.insert_synthetic_problems(&units, bulk, 2026).await?;
-    store.analyze().await?;
+    store.ledger().insert_synthetic_problems(&units, bulk, 2026).await?;
+    store.ledger().analyze().await?;
     let load = t.elapsed().as_secs_f64();
     println!(
         "\nbulk-loaded {bulk} more problems in {load:.1} s ({:.0} rows/s); ledger: {} problems, {} units",

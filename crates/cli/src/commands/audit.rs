@@ -33,7 +33,7 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
                 None => Vec::new(),
             };
             let s = store.open().await?;
-            let report = s.verify_audit(heads).await;
+            let report = s.audit().verify_audit(heads).await;
             s.close().await;
             let report = report?;
             match report.broken {
@@ -54,7 +54,7 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
         }
         Command::Head { store } => {
             let s = store.open().await?;
-            let head = s.audit_head().await;
+            let head = s.audit().audit_head().await;
             s.close().await;
             match head? {
                 Some((seq, hash)) => println!("{seq} {hash}"),

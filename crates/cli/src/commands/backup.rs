@@ -49,7 +49,7 @@ pub async fn restore(args: Args) -> Result<(), Failure> {
         .map_err(|e| Failure::BadInput(e.to_string()))?;
     // Opening brings an older backup's schema up to date; the chain must still verify.
     let store = args.store.open_with(keyring).await?;
-    let audit = store.verify_audit(Vec::new()).await;
+    let audit = store.audit().verify_audit(Vec::new()).await;
     store.close().await;
     if let Some(broken) = audit?.broken {
         return Err(Failure::Runtime(format!("restored, but the audit chain is broken at {broken}")));

@@ -103,14 +103,14 @@ pub async fn run(a: Args) -> Result<(), Failure> {
     let actor = Actor::system();
     let result = async {
         if a.publish {
-            let draft = store.create_bulletin(&actor, input, None).await?.value;
-            let issue = store.publish_bulletin(&actor, draft.id, Some(draft.version), a.number).await?;
-            store.bulletin_content(&actor, issue.id).await
+            let draft = store.bulletins().create_bulletin(&actor, input, None).await?.value;
+            let issue = store.bulletins().publish_bulletin(&actor, draft.id, Some(draft.version), a.number).await?;
+            store.bulletins().bulletin_content(&actor, issue.id).await
         } else if let Some(n) = a.number {
-            let issue = store.bulletin_by_number(&actor, campaign, n).await?;
-            store.bulletin_content(&actor, issue.id).await
+            let issue = store.bulletins().bulletin_by_number(&actor, campaign, n).await?;
+            store.bulletins().bulletin_content(&actor, issue.id).await
         } else {
-            store.bulletin_preview(&actor, input).await
+            store.bulletins().bulletin_preview(&actor, input).await
         }
     }
     .await;

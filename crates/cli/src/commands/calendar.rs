@@ -26,11 +26,12 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
                 std::fs::read_to_string(&file).map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?;
             let s = store.open().await?;
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let loaded =
-                s.import_calendar_file(&Actor::system(), &name, &content).await.map_err(|e| match e.domain() {
+            let loaded = s.reference().import_calendar_file(&Actor::system(), &name, &content).await.map_err(|e| {
+                match e.domain() {
                     Some(d) => Failure::BadInput(format!("{}: {}", file.display(), super::describe(d))),
                     None => Failure::runtime(e),
-                })?;
+                }
+            })?;
             for y in loaded {
                 println!("{}: {} holidays, {} make-up working days loaded", y.year, y.holidays, y.workdays);
             }
@@ -39,7 +40,7 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
         }
         Command::List { store } => {
             let s = store.open().await?;
-            for y in s.loaded_years(&Actor::system()).await? {
+            for y in s.reference().loaded_years(&Actor::system()).await? {
                 println!(
                     "{}\t{} holidays\t{} make-up working days\t{}",
                     y.year,

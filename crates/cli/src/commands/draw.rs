@@ -52,10 +52,10 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
     let system = Actor::system();
     let result = if reinspection {
         let rid: ReinspectionId = id.parse().map_err(|_| Failure::BadInput(format!("{id:?} is not an id")))?;
-        s.verify_reinspection(&system, rid).await.map(|v| (format!("re-inspection {rid}"), v, None))
+        s.inspections().verify_reinspection(&system, rid).await.map(|v| (format!("re-inspection {rid}"), v, None))
     } else {
         let rid: RoundId = id.parse().map_err(|_| Failure::BadInput(format!("{id:?} is not an id")))?;
-        match s.round_evidence(&system, rid).await {
+        match s.inspections().round_evidence(&system, rid).await {
             Ok(ev) => Ok((format!("round {rid}"), ev.verify(), Some(ev))),
             Err(e) => Err(e),
         }

@@ -42,7 +42,7 @@ fn key_file(store: &StoreArgs, what: &str) -> Result<PathBuf, Failure> {
 
 async fn status(s: &Store) -> Result<(), Failure> {
     println!("{:<10} {:>10}  state", "key", "values");
-    for k in s.key_usage().await? {
+    for k in s.keys().key_usage().await? {
         let state = match (k.primary, k.in_keyring) {
             (true, _) => "primary (seals new values)",
             (false, true) => "opens only",
@@ -54,7 +54,7 @@ async fn status(s: &Store) -> Result<(), Failure> {
 }
 
 async fn reseal(s: &Store) -> Result<(), Failure> {
-    let r = s.reseal().await?;
+    let r = s.keys().reseal().await?;
     println!("re-sealed with key {}: {} cases, {} queued notices", r.key, r.cases, r.notices);
     Ok(())
 }
@@ -94,7 +94,7 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
             let keyring: Arc<Keyring> = store.keyring(false)?;
             let s = store.open_with(keyring.clone()).await?;
             let old: Vec<String> = keyring.key_ids().into_iter().skip(1).collect();
-            let out = s.forget_keys(&old).await;
+            let out = s.keys().forget_keys(&old).await;
             s.close().await;
             out?;
             rectify_store::vault::remove_keys(&path, &old).map_err(|e| Failure::BadInput(e.to_string()))?;

@@ -84,7 +84,7 @@ pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
     };
     let store = args.store.open().await?;
     let password = std::env::var("RECTIFY_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
-    if let Some(generated) = store.ensure_admin(password).await? {
+    if let Some(generated) = store.accounts().ensure_admin(password).await? {
         println!("Created the account admin with password: {generated}");
         println!("(shown once; set RECTIFY_ADMIN_PASSWORD to choose it)");
     }

@@ -77,6 +77,7 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
             let (password, generated) = password(password_stdin)?;
             let s = store.open().await?;
             let account = s
+                .accounts()
                 .create_account(
                     &Actor::system(),
                     NewAccount {
@@ -98,7 +99,7 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
         }
         Command::Disable { username, store } => {
             let s = store.open().await?;
-            let result = s.change_access(&Actor::system(), &username, AccessChange::Disable).await;
+            let result = s.accounts().change_access(&Actor::system(), &username, AccessChange::Disable).await;
             s.close().await;
             let account = result?;
             println!("Disabled account {}; its sessions have ended", account.username);
@@ -107,8 +108,10 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
         Command::ResetPassword { username, password_stdin, store } => {
             let (password, generated) = password(password_stdin)?;
             let s = store.open().await?;
-            let result =
-                s.change_access(&Actor::system(), &username, AccessChange::ResetPassword(password.clone())).await;
+            let result = s
+                .accounts()
+                .change_access(&Actor::system(), &username, AccessChange::ResetPassword(password.clone()))
+                .await;
             s.close().await;
             let account = result?;
             println!("New password set for {}; its sessions have ended", account.username);

@@ -15,58 +15,29 @@ use serde::{Deserialize, Serialize};
 /// Links per kind on one action; a bulletin of seed 000 names 14 units, so this is generous.
 pub const MAX_LINKS: usize = 100;
 
-/// What is done to a unit or a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ActionKind {
-    /// 通报
-    Bulletin,
-    /// 点名批评
-    NamedCriticism,
-    /// 通报批评 (书面)
-    CriticismBulletin,
-    /// 诫勉谈话
-    AdmonishingTalk,
-    /// 约谈
-    Interview,
-    /// 取消评先评优资格
-    NoHonours,
-    /// 扣发奖金
-    BonusWithheld,
-    /// 正面典型通报
-    Praise,
+crate::wire_enum! {
+    /// What is done to a unit or a person.
+    pub enum ActionKind: "acct.kind" {
+        /// 通报
+        Bulletin = "bulletin",
+        /// 点名批评
+        NamedCriticism = "named_criticism",
+        /// 通报批评 (书面)
+        CriticismBulletin = "criticism_bulletin",
+        /// 诫勉谈话
+        AdmonishingTalk = "admonishing_talk",
+        /// 约谈
+        Interview = "interview",
+        /// 取消评先评优资格
+        NoHonours = "no_honours",
+        /// 扣发奖金
+        BonusWithheld = "bonus_withheld",
+        /// 正面典型通报
+        Praise = "praise",
+    }
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 8] = [
-        ActionKind::Bulletin,
-        ActionKind::NamedCriticism,
-        ActionKind::CriticismBulletin,
-        ActionKind::AdmonishingTalk,
-        ActionKind::Interview,
-        ActionKind::NoHonours,
-        ActionKind::BonusWithheld,
-        ActionKind::Praise,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionKind::Bulletin => "bulletin",
-            ActionKind::NamedCriticism => "named_criticism",
-            ActionKind::CriticismBulletin => "criticism_bulletin",
-            ActionKind::AdmonishingTalk => "admonishing_talk",
-            ActionKind::Interview => "interview",
-            ActionKind::NoHonours => "no_honours",
-            ActionKind::BonusWithheld => "bonus_withheld",
-            ActionKind::Praise => "praise",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ActionKind> {
-        ActionKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// Praise is counted apart from sanctions in every figure.
     pub fn is_sanction(self) -> bool {
         self != ActionKind::Praise
@@ -147,32 +118,53 @@ pub fn balance(scheme: &PointsScheme, year: i32, costs: &[u32]) -> PointsBalance
     PointsBalance { year, remaining, deducted: deducted.min(scheme.yearly), reached_zero: remaining == 0 }
 }
 
-/// Why the system proposed an action (none: recorded by a person).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalRule {
-    /// A problem red for longer than [`ProposalRules::red_working_days`].
-    RedProblem,
-    /// A case still overdue long after its overdue reminder (催办).
-    OverdueAfterReminder,
-    /// A person's points for the year reached zero.
-    PointsExhausted,
+crate::wire_enum! {
+    /// Why the system proposed an action (none: recorded by a person).
+    pub enum ProposalRule: "acct.rule" {
+        /// A problem red for longer than [`ProposalRules::red_working_days`].
+        RedProblem = "red_problem",
+        /// A case still overdue long after its overdue reminder (催办).
+        OverdueAfterReminder = "overdue_after_reminder",
+        /// A person's points for the year reached zero.
+        PointsExhausted = "points_exhausted",
+    }
 }
 
-impl ProposalRule {
-    pub fn as_str(self) -> &'static str {
+/// What a rule found, and the reason its proposal states in the office's words (kept with the
+/// record as written, like a clerk's own reason).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Grounds<'a> {
+    /// Problem `problem`, due on `due_on`, red for `days` working days, over the rule's `limit`.
+    RedProblem { problem: ProblemId, due_on: NaiveDate, days: u32, limit: u32 },
+    /// Case `case`, due on `due_on`, still open `days` working days after its reminder of `reminded_on`.
+    OverdueAfterReminder { case: CaseId, due_on: NaiveDate, reminded_on: NaiveDate, days: u32 },
+    /// `person`'s points for `year` (of `yearly`) are spent.
+    PointsExhausted { person: &'a str, year: i32, yearly: u32 },
+}
+
+impl Grounds<'_> {
+    pub fn rule(&self) -> ProposalRule {
         match self {
-            ProposalRule::RedProblem => "red_problem",
-            ProposalRule::OverdueAfterReminder => "overdue_after_reminder",
-            ProposalRule::PointsExhausted => "points_exhausted",
+            Grounds::RedProblem { .. } => ProposalRule::RedProblem,
+            Grounds::OverdueAfterReminder { .. } => ProposalRule::OverdueAfterReminder,
+            Grounds::PointsExhausted { .. } => ProposalRule::PointsExhausted,
         }
     }
 
-    pub fn parse(s: &str) -> Option<ProposalRule> {
-        [ProposalRule::RedProblem, ProposalRule::OverdueAfterReminder, ProposalRule::PointsExhausted]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+    pub fn reason(&self) -> String {
+        match self {
+            Grounds::RedProblem { problem, due_on, days, limit } => {
+                format!(
+                    "问题 {problem} 自 {due_on} 起亮红灯已 {days} 个工作日（超过 {limit} 个工作日），建议约谈责任领导。"
+                )
+            }
+            Grounds::OverdueAfterReminder { case, due_on, reminded_on, days } => format!(
+                "诉求件 {case} 应于 {due_on} 前答复，{reminded_on} 催办后 {days} 个工作日仍未办结，建议书面通报批评。"
+            ),
+            Grounds::PointsExhausted { person, year, yearly } => {
+                format!("{person} {year} 年度积分已扣完（{yearly} 分），建议进行诫勉谈话。")
+            }
+        }
     }
 }
 
@@ -435,6 +427,21 @@ pub struct PointsStatement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_states_its_grounds_in_the_offices_words() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let red = Grounds::RedProblem { problem: ProblemId(7), due_on: day(1), days: 12, limit: 10 };
+        assert_eq!(red.rule(), ProposalRule::RedProblem);
+        assert_eq!(red.reason(), "问题 7 自 2026-12-01 起亮红灯已 12 个工作日（超过 10 个工作日），建议约谈责任领导。");
+        let late = Grounds::OverdueAfterReminder { case: CaseId(3), due_on: day(1), reminded_on: day(2), days: 6 };
+        assert_eq!(
+            late.reason(),
+            "诉求件 3 应于 2026-12-01 前答复，2026-12-02 催办后 6 个工作日仍未办结，建议书面通报批评。"
+        );
+        let spent = Grounds::PointsExhausted { person: "张三", year: 2026, yearly: 12 };
+        assert_eq!(spent.reason(), "张三 2026 年度积分已扣完（12 分），建议进行诫勉谈话。");
+    }
     use proptest::prelude::*;
 
     #[test]

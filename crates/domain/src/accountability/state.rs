@@ -5,7 +5,7 @@
 
 use crate::actor::Party;
 use crate::error::{DomainError, Entity};
-use crate::machine::{self, Machine, Transition};
+use crate::machine::{self, Transition};
 use crate::patch::Change;
 use chrono::NaiveDate;
 
@@ -30,15 +30,9 @@ use ActionStatus::*;
 use ActionStep::*;
 use Party::Office;
 
-/// The life of an action record.
-pub struct ActionRecordMachine;
-
-impl Machine for ActionRecordMachine {
-    type State = ActionStatus;
-    type Action = ActionStep;
-    type Party = Party;
-    const ENTITY: Entity = Entity::ActionRecord;
-    const TABLE: &'static [Transition<ActionStatus, ActionStep, Party>] = &[
+crate::machine! {
+    /// The life of an action record.
+    pub struct ActionRecordMachine: Entity::ActionRecord, ActionStatus, ActionStep, Party = [
         Transition { action: Confirm, from: &[Proposed], to: Some(Confirmed), by: &[Office] },
         Transition { action: Dismiss, from: &[Proposed], to: Some(Dismissed), by: &[Office] },
     ];

@@ -4,7 +4,7 @@
 
 use crate::actor::Party;
 use crate::error::{DomainError, Entity, Issue};
-use crate::machine::{self, Machine, Transition};
+use crate::machine::{self, Transition};
 use crate::patch::Change;
 
 crate::wire_enum! {
@@ -28,15 +28,9 @@ use BulletinStatus::*;
 use BulletinStep::*;
 use Party::Office;
 
-/// A bulletin's life; the office composes and publishes.
-pub struct BulletinMachine;
-
-impl Machine for BulletinMachine {
-    type State = BulletinStatus;
-    type Action = BulletinStep;
-    type Party = Party;
-    const ENTITY: Entity = Entity::Bulletin;
-    const TABLE: &'static [Transition<BulletinStatus, BulletinStep, Party>] = &[
+crate::machine! {
+    /// A bulletin's life; the office composes and publishes.
+    pub struct BulletinMachine: Entity::Bulletin, BulletinStatus, BulletinStep, Party = [
         Transition { action: Edit, from: &[Draft], to: None, by: &[Office] },
         Transition { action: Publish, from: &[Draft], to: Some(Published), by: &[Office] },
     ];

@@ -9,7 +9,7 @@ use super::{CaseTransitionRequest, CaseType, ExtensionStatus, Satisfaction, Visi
 use crate::calendar::WorkCalendar;
 use crate::error::{DomainError, Entity, Issue, Rule};
 use crate::ids::{CaseId, ProblemId, UnitId};
-use crate::machine::{self, Machine, Transition};
+use crate::machine::{self, Transition};
 use crate::notice::{Notice, NoticeTemplate, Recipient};
 use crate::text;
 use crate::time::Timestamp;
@@ -77,15 +77,9 @@ use CaseAction::*;
 use CaseParty::{AssignedUnit, Citizen, Office};
 use CaseState::*;
 
-/// The case loop.
-pub struct CaseMachine;
-
-impl Machine for CaseMachine {
-    type State = CaseState;
-    type Action = CaseAction;
-    type Party = CaseParty;
-    const ENTITY: Entity = Entity::Case;
-    const TABLE: &'static [Transition<CaseState, CaseAction, CaseParty>] = &[
+crate::machine! {
+    /// The case loop.
+    pub struct CaseMachine: Entity::Case, CaseState, CaseAction, CaseParty = [
         Transition { action: Accept, from: &[Received], to: Some(Accepted), by: &[Office] },
         Transition { action: Decline, from: &[Received, Accepted], to: Some(Declined), by: &[Office] },
         Transition { action: Assign, from: &[Accepted, Assigned], to: Some(Assigned), by: &[Office] },
@@ -628,27 +622,14 @@ mod tests {
     #[test]
     fn every_cell_of_the_table() {
         let cal = cal();
-        for state in CaseState::ALL {
-            for action in CaseAction::ALL {
-                for party in [Office, AssignedUnit, Citizen, CaseParty::Other] {
-                    let mut c = case(state);
-                    if party == Office {
-                        c.extension_status = Some(ExtensionStatus::Pending);
-                    }
-                    let listed = machine::allowed::<CaseMachine>(state, action, party);
-                    let ever = CaseMachine::TABLE.iter().any(|t| t.action == action && t.by.contains(&party));
-                    match fire(&c, action, party, &full(), &env(&cal)) {
-                        Ok(_) => assert!(listed, "{state:?} {action:?} {party:?}"),
-                        Err(DomainError::NotPermitted { entity: Entity::Case, .. }) => assert!(!ever),
-                        Err(DomainError::StateConflict { entity: Entity::Case, action: a, state: s }) => {
-                            assert!(ever && !listed, "{state:?} {action:?} {party:?}");
-                            assert_eq!((a.name, s.name), (action.as_str(), state.as_str()));
-                        }
-                        Err(e) => panic!("{state:?} {action:?} {party:?}: {e:?}"),
-                    }
-                }
+        let parties = [Office, AssignedUnit, Citizen, CaseParty::Other];
+        machine::assert_every_cell::<CaseMachine, _>(&parties, |state, action, party| {
+            let mut c = case(state);
+            if party == Office {
+                c.extension_status = Some(ExtensionStatus::Pending);
             }
-        }
+            fire(&c, action, party, &full(), &env(&cal))
+        });
     }
 
     #[test]

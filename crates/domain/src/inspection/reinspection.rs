@@ -10,7 +10,7 @@ use super::round::{RoundStatus, draw_seed};
 use crate::actor::Party;
 use crate::error::{DomainError, Entity};
 use crate::ids::ProblemId;
-use crate::machine::{self, Machine, Transition};
+use crate::machine::{self, Transition};
 use crate::patch::Change;
 
 crate::wire_enum! {
@@ -54,30 +54,18 @@ impl CheckState {
 use Party::Office;
 use RoundStatus::{Committed, Drawn, Ended};
 
-/// A re-inspection's life; the office fires every step.
-pub struct ReinspectionMachine;
-
-impl Machine for ReinspectionMachine {
-    type State = RoundStatus;
-    type Action = ReinspectionAction;
-    type Party = Party;
-    const ENTITY: Entity = Entity::Reinspection;
-    const TABLE: &'static [Transition<RoundStatus, ReinspectionAction, Party>] = &[
+crate::machine! {
+    /// A re-inspection's life; the office fires every step.
+    pub struct ReinspectionMachine: Entity::Reinspection, RoundStatus, ReinspectionAction, Party = [
         Transition { action: ReinspectionAction::Draw, from: &[Committed], to: Some(Drawn), by: &[Office] },
         // The last check ends it (`fire`).
         Transition { action: ReinspectionAction::RecordCheck, from: &[Drawn], to: None, by: &[Office] },
     ];
 }
 
-/// One sampled problem's check: recorded once.
-pub struct CheckMachine;
-
-impl Machine for CheckMachine {
-    type State = CheckState;
-    type Action = CheckOutcome;
-    type Party = Party;
-    const ENTITY: Entity = Entity::ReinspectionItem;
-    const TABLE: &'static [Transition<CheckState, CheckOutcome, Party>] = &[
+crate::machine! {
+    /// One sampled problem's check: recorded once.
+    pub struct CheckMachine: Entity::ReinspectionItem, CheckState, CheckOutcome, Party = [
         Transition {
             action: CheckOutcome::Passed,
             from: &[CheckState::Pending],

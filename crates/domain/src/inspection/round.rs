@@ -8,7 +8,7 @@ use super::draw::{self as lot, DrawGroup, DrawInput};
 use crate::actor::Actor;
 use crate::error::{DomainError, Entity, Issue};
 use crate::ids::UnitId;
-use crate::machine::{self, Machine, Transition};
+use crate::machine::{self, Transition};
 use crate::patch::Change;
 
 crate::wire_enum! {
@@ -61,15 +61,9 @@ use RoundAction::*;
 use RoundParty::{Inspector, Office, Other};
 use RoundStatus::*;
 
-/// A round's life.
-pub struct RoundMachine;
-
-impl Machine for RoundMachine {
-    type State = RoundStatus;
-    type Action = RoundAction;
-    type Party = RoundParty;
-    const ENTITY: Entity = Entity::Round;
-    const TABLE: &'static [Transition<RoundStatus, RoundAction, RoundParty>] = &[
+crate::machine! {
+    /// A round's life.
+    pub struct RoundMachine: Entity::Round, RoundStatus, RoundAction, RoundParty = [
         Transition { action: Draw, from: &[Committed], to: Some(Drawn), by: &[Office] },
         Transition { action: End, from: &[Drawn], to: Some(Ended), by: &[Office] },
         // The office records only in an overt round, unless drawn itself (`fire`).

@@ -5,7 +5,7 @@
 use crate::actor::Party;
 use crate::error::{DomainError, Entity, Issue, Rule};
 use crate::figures::CloseBasis;
-use crate::machine::{self, Machine, Transition};
+use crate::machine::{self, Transition};
 use crate::patch::Change;
 use chrono::NaiveDate;
 
@@ -51,15 +51,9 @@ use Party::{Office, OwnerUnit};
 use ProblemAction::*;
 use ProblemState::*;
 
-/// The ledger's state machine.
-pub struct ProblemMachine;
-
-impl Machine for ProblemMachine {
-    type State = ProblemState;
-    type Action = ProblemAction;
-    type Party = Party;
-    const ENTITY: Entity = Entity::Problem;
-    const TABLE: &'static [Transition<ProblemState, ProblemAction, Party>] = &[
+crate::machine! {
+    /// The ledger's state machine.
+    pub struct ProblemMachine: Entity::Problem, ProblemState, ProblemAction, Party = [
         Transition { action: Start, from: &[Open], to: Some(InProgress), by: &[Office, OwnerUnit] },
         Transition { action: ReportDone, from: &[InProgress], to: Some(Reported), by: &[Office, OwnerUnit] },
         Transition { action: Verify, from: &[Reported], to: Some(Closed), by: &[Office] },
@@ -202,24 +196,10 @@ mod tests {
     /// not permitted when the party never may, as a state conflict naming the problem otherwise.
     #[test]
     fn every_cell_of_the_table() {
-        for state in ProblemState::ALL {
-            for action in ProblemAction::ALL {
-                for party in [Office, OwnerUnit, Party::Other] {
-                    let result = fire(state, action, &ctx(party));
-                    let listed = machine::allowed::<ProblemMachine>(state, action, party);
-                    let ever = ProblemMachine::TABLE.iter().any(|t| t.action == action && t.by.contains(&party));
-                    match result {
-                        Ok(_) => assert!(listed, "{state:?} {action:?} {party:?} fired"),
-                        Err(DomainError::NotPermitted { entity: Entity::Problem, .. }) => assert!(!ever),
-                        Err(DomainError::StateConflict { entity: Entity::Problem, action: a, state: s }) => {
-                            assert!(ever && !listed);
-                            assert_eq!((a.name, s.name), (action.as_str(), state.as_str()));
-                        }
-                        Err(e) => panic!("{state:?} {action:?} {party:?}: {e:?}"),
-                    }
-                }
-            }
-        }
+        let parties = [Office, OwnerUnit, Party::Other];
+        machine::assert_every_cell::<ProblemMachine, _>(&parties, |state, action, party| {
+            fire(state, action, &ctx(party))
+        });
         assert_eq!(available_actions(Open, OwnerUnit), [Start]);
         assert_eq!(available_actions(Reported, Office), [Verify, Reject]);
         assert!(available_actions(Reported, OwnerUnit).is_empty());

@@ -1,7 +1,7 @@
 //! Recording, listing, confirming and dismissing actions.
 
 use super::{Origin, SELECT, authorize_view, get, get_row, insert, require_row, visible_units};
-use crate::Store;
+use crate::areas::Accountability;
 use crate::db::{Conn, Q, set};
 use crate::error::StoreResult;
 use crate::idempotency::{Created, IdempotencyKey};
@@ -52,7 +52,7 @@ async fn check_refs(c: &mut Conn<'_>, f: &ActionFields) -> StoreResult<Option<Un
     Ok(f.unit_id.or(person.and_then(|p| p.unit_id)))
 }
 
-impl Store {
+impl Accountability<'_> {
     /// Records an action decided by a person: confirmed at once.
     pub async fn record_action(
         &self,

@@ -4,7 +4,7 @@
 
 use super::proposals::propose;
 use super::{authorize_view, require_row, visible_units};
-use crate::Store;
+use crate::areas::Accountability;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency::{Created, IdempotencyKey};
@@ -12,8 +12,8 @@ use crate::people::require_live_person;
 use crate::versioned::created;
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::accountability::{
-    ActionFields, ActionKind, Deduction, NewDeduction, PersonPoints, PointsScheme, PointsStatement, ProposalRule,
-    balance,
+    ActionFields, ActionKind, Deduction, Grounds, NewDeduction, PersonPoints, PointsScheme, PointsStatement,
+    ProposalRule, balance,
 };
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{CaseId, DeductionId, FindingId, PersonId, ProblemId, UnitId};
@@ -132,7 +132,7 @@ fn check_year(year: i32) -> StoreResult<()> {
     }
 }
 
-impl Store {
+impl Accountability<'_> {
     /// Deducts points from a staff member (the office). Reaching zero proposes 诫勉谈话 in the
     /// same transaction, once per person and year.
     pub async fn deduct_points(
@@ -142,7 +142,7 @@ impl Store {
         key: Option<&IdempotencyKey>,
     ) -> StoreResult<Created<PointsStatement>> {
         authorize(actor, Permission::ManageAccountability, Party::Office)?;
-        let scheme = self.settings().await?.points;
+        let scheme = self.reference().settings().await?.points;
         let today = self.today();
         let f = input.validate(&scheme, today)?;
         let now = self.now();
@@ -187,10 +187,8 @@ impl Store {
                 created(&mut c, &actor, now, Entity::Deduction, id, row.into_deduction()?).await?;
                 let st = statement(&mut c, &scheme, f.person_id, f.year).await?;
                 if st.points.reached_zero {
-                    let reason = format!(
-                        "{} {} 年度积分已扣完（{} 分），建议进行诫勉谈话。",
-                        person.name, f.year, scheme.yearly
-                    );
+                    let grounds = Grounds::PointsExhausted { person: &person.name, year: f.year, yearly: scheme.yearly };
+                    let reason = grounds.reason();
                     let action = ActionFields {
                         kind: ActionKind::AdmonishingTalk,
                         unit_id: None,
@@ -214,7 +212,7 @@ impl Store {
     /// Every staff member's points in `year` that the actor may see, optionally of one unit.
     pub async fn points_table(&self, actor: &Actor, year: i32, unit: Option<UnitId>) -> StoreResult<Vec<PersonPoints>> {
         check_year(year)?;
-        let scheme = self.settings().await?.points;
+        let scheme = self.reference().settings().await?.points;
         let actor = actor.clone();
         self.db
             .read(move |tx| {
@@ -247,7 +245,7 @@ impl Store {
     /// One person's points in `year` and the deductions behind them.
     pub async fn person_points(&self, actor: &Actor, person: PersonId, year: i32) -> StoreResult<PointsStatement> {
         check_year(year)?;
-        let scheme = self.settings().await?.points;
+        let scheme = self.reference().settings().await?.points;
         let actor = actor.clone();
         self.db
             .read(move |tx| {

@@ -6,13 +6,13 @@
 //! again is a new subject.
 
 use super::{Origin, get, insert};
-use crate::Store;
+use crate::areas::Accountability;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::history::{self, Change};
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::Entity;
-use rectify_domain::accountability::{ActionFields, ActionKind, ProposalRule, ProposalRules};
+use rectify_domain::accountability::{ActionFields, ActionKind, Grounds, ProposalRule, ProposalRules};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::calendar::WorkCalendar;
 use rectify_domain::ids::{CaseId, PersonId, ProblemId, UnitId};
@@ -98,10 +98,9 @@ async fn red_problems(
     for r in rows {
         let days = working_days(cal, r.due_on, today);
         let Some(kind) = rules.for_red_problem(days) else { continue };
-        let reason = format!(
-            "问题 {} 自 {} 起亮红灯已 {days} 个工作日（超过 {} 个工作日），建议约谈责任领导。",
-            r.id, r.due_on, rules.red_working_days
-        );
+        let grounds =
+            Grounds::RedProblem { problem: ProblemId(r.id), due_on: r.due_on, days, limit: rules.red_working_days };
+        let reason = grounds.reason();
         let mut f = proposal(kind, today, reason);
         f.unit_id = Some(UnitId(r.unit_id));
         f.person_id = r.leader_person_id.map(PersonId);
@@ -143,10 +142,8 @@ async fn overdue_cases(
         let since = reminded.map(china_date).unwrap_or_else(|| r.due_on.succ_opt().unwrap_or(r.due_on));
         let days = working_days(cal, since, today);
         let Some(kind) = rules.for_overdue_case(days) else { continue };
-        let reason = format!(
-            "诉求件 {} 应于 {} 前答复，{since} 催办后 {days} 个工作日仍未办结，建议书面通报批评。",
-            r.id, r.due_on
-        );
+        let reason =
+            Grounds::OverdueAfterReminder { case: CaseId(r.id), due_on: r.due_on, reminded_on: since, days }.reason();
         let mut f = proposal(kind, today, reason);
         f.unit_id = Some(UnitId(r.unit_id));
         f.case_ids = vec![CaseId(r.id)];
@@ -157,7 +154,7 @@ async fn overdue_cases(
     Ok(proposed)
 }
 
-impl Store {
+impl Accountability<'_> {
     /// Runs the proposing rules now (the office); returns how many actions were proposed.
     pub async fn run_proposals(&self, actor: &Actor) -> StoreResult<u64> {
         authorize(actor, Permission::ManageAccountability, Party::Office)?;
@@ -170,8 +167,8 @@ impl Store {
     }
 
     async fn propose_as(&self, actor: Actor) -> StoreResult<u64> {
-        let rules = self.settings().await?.proposal_rules;
-        let cal = self.calendar().await?;
+        let rules = self.reference().settings().await?.proposal_rules;
+        let cal = self.reference().calendar().await?;
         let (now, today) = (self.now(), self.today());
         self.db
             .write(move |tx| {

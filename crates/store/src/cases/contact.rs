@@ -2,13 +2,13 @@
 //! the audit chain in the same transaction as the reveal.
 
 use super::visible_row;
-use crate::Store;
+use crate::areas::Cases;
 use crate::error::StoreResult;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::CaseId;
 use rectify_domain::privacy::{Contact, RevealRequest};
 
-impl Store {
+impl Cases<'_> {
     /// A case's contact details in full, for the office, with the stated reason recorded in the
     /// audit chain in the same transaction (no record, no reveal).
     pub async fn reveal_contact(&self, actor: &Actor, id: CaseId, req: &RevealRequest) -> StoreResult<Contact> {

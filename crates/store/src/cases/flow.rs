@@ -4,7 +4,7 @@
 
 use super::links::{awaiting_check, rebound};
 use super::{CaseRow, Step, assemble, case_party, record_event, visible_row};
-use crate::Store;
+use crate::areas::Cases;
 use crate::db::{Conn, Q};
 use crate::error::StoreResult;
 use crate::notices;
@@ -157,14 +157,14 @@ pub(crate) async fn fire_case(
     persist(c, actor, r, decision, ctx).await
 }
 
-impl Store {
+impl Cases<'_> {
     pub(crate) async fn case_context(&self) -> StoreResult<Context> {
         Ok(Context {
             now: self.now(),
             today: self.today(),
-            calendar: self.calendar().await?,
-            due_rule: self.settings().await?.case_due,
-            thresholds: self.light_thresholds().await?.value,
+            calendar: self.reference().calendar().await?,
+            due_rule: self.reference().settings().await?.case_due,
+            thresholds: self.reference().light_thresholds().await?.value,
             vault: self.vault.clone(),
         })
     }

@@ -2,7 +2,7 @@
 //! sessions (a 座谈会 or a round of visits that yields many cases).
 
 use super::{Step, assemble, record_event, row};
-use crate::Store;
+use crate::areas::Cases;
 use crate::attachments::{require_attachable, store_file};
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
@@ -174,7 +174,7 @@ async fn stored(c: &mut Conn<'_>, vault: &Keyring, id: CaseId, today: NaiveDate)
     assemble(c, vault, r, today).await
 }
 
-impl Store {
+impl Cases<'_> {
     /// A case from the public form (no account). The same message from the same phone within
     /// ten minutes, or the same `Idempotency-Key`, answers with the first case.
     pub async fn submit_public_case(
@@ -285,7 +285,7 @@ impl From<SessionRow> for IntakeSession {
     }
 }
 
-impl Store {
+impl Cases<'_> {
     pub async fn create_intake_session(
         &self,
         actor: &Actor,

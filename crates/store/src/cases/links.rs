@@ -2,7 +2,7 @@
 //! answer each citizen receives when the problem is closed off.
 
 use super::{CaseRow, Step, record_event, row};
-use crate::Store;
+use crate::areas::Cases;
 use crate::db::{Conn, Q};
 use crate::error::StoreResult;
 use crate::notices;
@@ -183,11 +183,11 @@ pub(crate) async fn awaiting_check(c: &mut Conn<'_>, case: CaseId) -> StoreResul
     Ok(n > 0)
 }
 
-impl Store {
+impl Cases<'_> {
     /// Attaches cases to an existing problem.
     pub async fn attach_cases(&self, actor: &Actor, problem: ProblemId, cases: Vec<CaseId>) -> StoreResult<Problem> {
         authorize(actor, Permission::LinkCases, Party::Office)?;
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let now = self.now();
         let actor = actor.clone();
         self.db

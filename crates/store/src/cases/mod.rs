@@ -15,7 +15,7 @@ pub use rectify_domain::case::UploadedFile;
 pub use stats::{CaseGroupBy, CaseStats, CaseStatsGroup};
 pub use track::TrackView;
 
-use crate::Store;
+use crate::areas::Cases;
 use crate::attachments::metas_of_case;
 use crate::db::{Conn, Q, like_pattern, record};
 use crate::error::StoreResult;
@@ -486,7 +486,7 @@ pub(crate) fn push_conditions(q: &mut Q, f: &CaseFilter, scope: Option<&[UnitId]
     });
 }
 
-impl Store {
+impl Cases<'_> {
     pub async fn get_case(&self, actor: &Actor, id: CaseId) -> StoreResult<Case> {
         let (today, actor, vault) = (self.today(), actor.clone(), self.vault.clone());
         self.db

@@ -3,18 +3,18 @@
 //! the outbox refuses a second notice with the same key.
 
 use super::CaseRow;
-use crate::Store;
+use crate::areas::Cases;
 use crate::db::Q;
 use crate::error::StoreResult;
 use crate::notices;
 use rectify_domain::case::reminders;
 
-impl Store {
+impl Cases<'_> {
     /// Queues the reminders due now; returns how many new notices were queued.
     pub async fn queue_case_reminders(&self) -> StoreResult<u64> {
         let (now, vault) = (self.now(), self.vault.clone());
         let today = self.today();
-        let soon = self.calendar().await?.add_working_days(today, 1).value;
+        let soon = self.reference().calendar().await?.add_working_days(today, 1).value;
         self.db
             .write(move |tx| {
                 Box::pin(async move {

@@ -2,7 +2,7 @@
 //! What each figure means is defined once, in `rectify_domain::figures::CaseTally`.
 
 use super::{CaseFilter, push_conditions};
-use crate::Store;
+use crate::areas::Cases;
 use crate::db::{Q, record};
 use crate::error::StoreResult;
 use crate::visibility;
@@ -120,7 +120,7 @@ impl Row {
     }
 }
 
-impl Store {
+impl Cases<'_> {
     /// Figures over the cases `f` lists for `actor` (a unit sees figures of its own cases).
     pub async fn case_stats(&self, actor: &Actor, by: CaseGroupBy, f: &CaseFilter) -> StoreResult<CaseStats> {
         authorize(actor, Permission::ViewStats, Party::Other)?;

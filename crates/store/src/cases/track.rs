@@ -3,7 +3,7 @@
 
 use super::flow::fire_case;
 use super::{COLUMNS, CaseRow, public_events, row};
-use crate::Store;
+use crate::areas::Cases;
 use crate::db::{Conn, Q};
 use crate::error::StoreResult;
 use rectify_domain::actor::Actor;
@@ -71,7 +71,7 @@ async fn view(c: &mut Conn<'_>, r: CaseRow) -> StoreResult<TrackView> {
     })
 }
 
-impl Store {
+impl Cases<'_> {
     pub async fn track_case(&self, code: &str, phone_tail: Option<&str>) -> StoreResult<TrackView> {
         let (code, tail, vault) = (code.to_owned(), phone_tail.map(str::to_owned), self.vault.clone());
         self.db

@@ -2,7 +2,7 @@
 //! they come from, so a file holds exactly what its list shows.
 
 use super::UnitIndex;
-use crate::Store;
+use crate::areas::Exchange;
 use crate::cases::{CaseFilter, push_conditions as push_case_conditions};
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
@@ -274,11 +274,11 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
     })
 }
 
-impl Store {
+impl Exchange<'_> {
     /// The lines of an export for `actor`: what the list of that kind shows them, whole.
     pub async fn export(&self, actor: &Actor, req: ExportRequest) -> StoreResult<Lines> {
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let today = self.today();
         let now = self.now();
         let (actor, vault) = (actor.clone(), self.vault().clone());

@@ -4,7 +4,7 @@
 //! A dry run, or any row in error, rolls the transaction back and reports every row's errors.
 
 use super::{UnitIndex, cases, people, problems, units};
-use crate::Store;
+use crate::areas::Exchange;
 use crate::db::Conn;
 use crate::error::{StoreError, StoreResult};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
@@ -101,7 +101,7 @@ fn import_field(api_field: &str) -> String {
     .to_owned()
 }
 
-impl Store {
+impl Exchange<'_> {
     /// Imports the rows of a file. `errors` are those the file reader found; their rows are
     /// reported and not written. A dry run, or any error, writes nothing; otherwise everything
     /// is written in one transaction, with a history row per record and one audit entry for the
@@ -127,10 +127,10 @@ impl Store {
             ..Default::default()
         };
         let case_ctx = match kind {
-            rectify_domain::exchange::ImportKind::Cases => Some(self.case_context().await?),
+            rectify_domain::exchange::ImportKind::Cases => Some(self.cases().case_context().await?),
             _ => None,
         };
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let run =
             Run { actor: actor.clone(), now: self.now(), total: records.len(), done: 0, opts, report, skip, progress };
         let vault = self.vault().clone();

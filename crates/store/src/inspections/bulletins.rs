@@ -3,7 +3,7 @@
 
 use super::rounds::{self, groups};
 use super::{from_json, newest_first, to_json};
-use crate::Store;
+use crate::areas::Inspections;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::page::{Page, PageRequest};
@@ -260,7 +260,7 @@ async fn read(c: &mut Conn<'_>, id: InspectionBulletinId) -> StoreResult<Inspect
     row.ok_or_else(|| DomainError::not_found(Entity::InspectionBulletin, id))?.into_bulletin()
 }
 
-impl Store {
+impl Inspections<'_> {
     /// Publishes the next numbered bulletin of the year; its figures and lists never change
     /// afterwards, whatever happens to the records behind them.
     pub async fn publish_inspection_bulletin(

@@ -3,7 +3,7 @@
 
 use super::rounds::{self, groups, own_group, targets_visible};
 use super::{actor_person, from_json, page_of, plans, to_json};
-use crate::Store;
+use crate::areas::Inspections;
 use crate::attachments::require_attachable;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
@@ -133,7 +133,7 @@ async fn require_visible(c: &mut Conn<'_>, actor: &Actor, round: RoundId) -> Sto
     }
 }
 
-impl Store {
+impl Inspections<'_> {
     /// Records a finding and writes its problem (source 督查发现, deadline from the plan's
     /// default) in the same transaction. An inspector records for the units of their own group;
     /// the office for any unit of an overt round.
@@ -145,8 +145,8 @@ impl Store {
         key: Option<&IdempotencyKey>,
     ) -> StoreResult<Created<Finding>> {
         authorize(actor, Permission::RecordFindings, Party::Other)?;
-        let t = self.light_thresholds().await?.value;
-        let calendar = self.calendar().await?;
+        let t = self.reference().light_thresholds().await?.value;
+        let calendar = self.reference().calendar().await?;
         let now = self.now();
         let actor = actor.clone();
         self.create_once(key, move |tx| {

@@ -1,7 +1,7 @@
 //! Inspection plans and their two pools (一单两库).
 
 use super::{from_json, newest_first, page_of, to_json};
-use crate::Store;
+use crate::areas::Inspections;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
@@ -123,7 +123,7 @@ async fn resolve_targets(c: &mut Conn<'_>, f: &PlanFields) -> StoreResult<Vec<Un
     Ok(units)
 }
 
-impl Store {
+impl Inspections<'_> {
     /// A plan with its checklist, rules and pools. The rules are checked against the pools at
     /// once, so an impossible plan is refused before any round.
     pub async fn create_plan(

@@ -2,7 +2,7 @@
 //! sampled the same verifiable way as a round; a failed check reopens the problem (反弹).
 
 use super::{Drawing, from_json, newest_first, page_of, seed_and_commitment, to_json, write_step};
-use crate::Store;
+use crate::areas::Inspections;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
@@ -118,7 +118,7 @@ fn record_change<'a>(
     }
 }
 
-impl Store {
+impl Inspections<'_> {
     /// Fixes the population (problems closed in the period) and publishes the seed's commitment.
     pub async fn create_reinspection(
         &self,
@@ -248,7 +248,7 @@ impl Store {
     ) -> StoreResult<Reinspection> {
         authorize(actor, Permission::ManageInspections, Party::Office)?;
         let (problem, outcome, note) = req.validate()?;
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let now = self.now();
         let (actor, vault) = (actor.clone(), self.vault.clone());
         self.db
@@ -319,7 +319,7 @@ impl Store {
 
     /// Draws the sample again from the published population and the revealed seed.
     pub async fn verify_reinspection(&self, actor: &Actor, id: ReinspectionId) -> StoreResult<Verification> {
-        let r = self.get_reinspection(actor, id).await?;
+        let r = self.inspections().get_reinspection(actor, id).await?;
         let problem = match &r.seed {
             None => Some("not_revealed"),
             Some(_) if digest(&r.population)? != r.population_digest => Some("snapshot_changed"),

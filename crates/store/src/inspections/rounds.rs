@@ -2,7 +2,7 @@
 //! revealed), verified by anyone from the published evidence.
 
 use super::{Drawing, actor_person, from_json, newest_first, page_of, plans, seed_and_commitment, to_json, write_step};
-use crate::Store;
+use crate::areas::Inspections;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
@@ -288,7 +288,7 @@ async fn evidence(c: &mut Conn<'_>, actor: &Actor, id: RoundId) -> StoreResult<D
     })
 }
 
-impl Store {
+impl Inspections<'_> {
     /// Commits a round: fixes the pool snapshot and publishes the seed's commitment. Rules the
     /// pools cannot satisfy are refused here, before anything is drawn.
     pub async fn create_round(
@@ -378,8 +378,8 @@ impl Store {
     /// round's findings are written into the ledger.
     pub async fn end_round(&self, actor: &Actor, id: RoundId) -> StoreResult<Round> {
         authorize(actor, Permission::ManageInspections, Party::Office)?;
-        let t = self.light_thresholds().await?.value;
-        let calendar = self.calendar().await?;
+        let t = self.reference().light_thresholds().await?.value;
+        let calendar = self.reference().calendar().await?;
         let now = self.now();
         let actor = actor.clone();
         self.db
@@ -464,6 +464,6 @@ impl Store {
 
     /// Reruns an ended round's draw from its stored snapshot and revealed seed.
     pub async fn verify_round(&self, actor: &Actor, id: RoundId) -> StoreResult<Verification> {
-        Ok(self.round_evidence(actor, id).await?.verify())
+        Ok(self.inspections().round_evidence(actor, id).await?.verify())
     }
 }

@@ -2,7 +2,7 @@
 
 use super::get_visible;
 use super::refresh_due;
-use crate::Store;
+use crate::areas::Ledger;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::history::{self, Change};
@@ -89,7 +89,7 @@ fn measure_change<'a>(m: &'a Measure, action: &'a str, before: Option<&'a Measur
     Change { entity: Entity::Measure, entity_id: m.id.to_string(), action, note: None, before, after: Some(m) }
 }
 
-impl Store {
+impl Ledger<'_> {
     pub async fn add_measure(
         &self,
         actor: &Actor,
@@ -98,7 +98,7 @@ impl Store {
         key: Option<&IdempotencyKey>,
     ) -> StoreResult<Created<Measure>> {
         let f = input.validate()?;
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let now = self.now();
         let actor = actor.clone();
         self.create_once(key, move |tx| {
@@ -130,7 +130,7 @@ impl Store {
         id: MeasureId,
         patch: MeasurePatch,
     ) -> StoreResult<Measure> {
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let now = self.now();
         let actor = actor.clone();
         self.db

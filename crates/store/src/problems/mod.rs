@@ -12,7 +12,7 @@ pub use crate::visibility::Scope;
 pub use filter::ProblemFilter;
 pub(crate) use filter::push_conditions;
 
-use crate::Store;
+use crate::areas::Ledger;
 use crate::campaigns::{get_batch, require_live_campaign};
 use crate::db::{Conn, Json, Q, record};
 use crate::error::{StoreError, StoreResult};
@@ -335,7 +335,7 @@ pub(crate) async fn write_update(
     Ok(after)
 }
 
-impl Store {
+impl Ledger<'_> {
     /// Writes a new problem (with its first measures) into the ledger.
     pub async fn create_problem(
         &self,
@@ -348,7 +348,7 @@ impl Store {
             authorize(actor, Permission::LinkCases, rectify_domain::actor::Party::Office)?;
         }
         let (mut fields, measures) = input.validate()?;
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let now = self.now();
         let actor = actor.clone();
         self.create_once(key, move |tx| {
@@ -364,13 +364,13 @@ impl Store {
     }
 
     pub async fn get_problem(&self, actor: &Actor, id: ProblemId) -> StoreResult<Problem> {
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let actor = actor.clone();
         self.db.read(move |tx| Box::pin(async move { get_visible(&mut tx.conn(), &actor, id, &t).await })).await
     }
 
     pub async fn update_problem(&self, actor: &Actor, id: ProblemId, patch: ProblemPatch) -> StoreResult<Problem> {
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let now = self.now();
         let actor = actor.clone();
         self.db
@@ -400,7 +400,7 @@ impl Store {
         sort: ProblemSort,
         page: &PageRequest,
     ) -> StoreResult<Page<Problem>> {
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let (actor, f, after, limit) = (actor.clone(), f.clone(), page.after.clone(), page.limit);
         let rows: Vec<ProblemRow> = self
             .db
@@ -422,7 +422,7 @@ impl Store {
 
     /// The change history of a problem (its own changes, transitions and progress).
     pub async fn problem_history(&self, actor: &Actor, id: ProblemId) -> StoreResult<Vec<HistoryEntry>> {
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let actor = actor.clone();
         self.db
             .read(move |tx| {

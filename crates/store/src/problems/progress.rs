@@ -1,7 +1,7 @@
 //! Progress entries with evidence attachments.
 
 use super::get_visible;
-use crate::Store;
+use crate::areas::Ledger;
 use crate::attachments::{metas_of_progress, require_attachable};
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
@@ -112,7 +112,7 @@ pub(crate) async fn append(
     Ok(entry)
 }
 
-impl Store {
+impl Ledger<'_> {
     pub async fn add_progress(
         &self,
         actor: &Actor,
@@ -121,7 +121,7 @@ impl Store {
         key: Option<&IdempotencyKey>,
     ) -> StoreResult<Created<Progress>> {
         let f = input.validate(self.today())?;
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let now = self.now();
         let actor = actor.clone();
         self.create_once(key, move |tx| {
@@ -142,7 +142,7 @@ impl Store {
     }
 
     pub async fn list_progress(&self, actor: &Actor, problem: ProblemId) -> StoreResult<Vec<Progress>> {
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let actor = actor.clone();
         self.db
             .read(move |tx| {

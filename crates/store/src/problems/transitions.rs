@@ -4,7 +4,7 @@
 
 use super::get_visible;
 use super::{get, problem_change, progress::evidence_count};
-use crate::Store;
+use crate::areas::Ledger;
 use crate::cases::{citizens_pending, reply_to_source_cases};
 use crate::db::set;
 use crate::db::{Conn, Q};
@@ -183,7 +183,7 @@ pub(crate) async fn record_imported_state(
     Ok(after)
 }
 
-impl Store {
+impl Ledger<'_> {
     pub async fn transition_problem(
         &self,
         actor: &Actor,
@@ -191,7 +191,7 @@ impl Store {
         req: TransitionRequest,
     ) -> StoreResult<Problem> {
         let m = Move::parse(req)?;
-        let t = self.light_thresholds().await?.value;
+        let t = self.reference().light_thresholds().await?.value;
         let now = self.now();
         let (actor, vault) = (actor.clone(), self.vault.clone());
         self.db

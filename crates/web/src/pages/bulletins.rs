@@ -5,7 +5,7 @@
 //! `/bulletins`. Every read and write is the store's bulletin use case, as the signed-in user
 //! on the workbench and as the public on the portal, so a draft is never public.
 
-use super::{Ctx, FormErrors, PageError, form_values, path_id, settle};
+use super::{Ctx, FormErrors, PageError, Shown, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind, decode_value};
@@ -76,21 +76,15 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErro
     if let Some(c) = ctx.query("campaign") {
         values.insert("campaign_id".into(), c.to_owned());
     }
-    list_view(&st, &ctx, actor, StatusCode::OK, values, None).await
+    list_view(&st, &ctx, actor, Shown::filled(values)).await
 }
 
-async fn list_view(
-    st: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
+async fn list_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Result<Response, PageError> {
+    let Shown { status, values, errors } = shown;
     let campaign: Option<CampaignId> = ctx.query("campaign").and_then(|c| c.parse().ok());
-    let bulletins = st.store.list_bulletins(actor, campaign, &page_request(ctx)).await?;
+    let bulletins = st.store.bulletins().list_bulletins(actor, campaign, &page_request(ctx)).await?;
     let campaigns = super::live_campaigns(st, actor).await?;
-    let office_name = st.store.settings().await?.office_name;
+    let office_name = st.store.reference().settings().await?.office_name;
     ctx.render_status(
         st,
         status,
@@ -151,16 +145,14 @@ async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
     ctx.check_csrf(&form)?;
     let attempt = async {
         let input: NewBulletin = decode_value(&Json::Object(draft_body(&form)?))?;
-        Ok::<_, ApiError>(st.store.create_bulletin(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.bulletins().create_bulletin(actor, input, None).await?)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(
         ctx.lang,
         attempt.await,
         |c| format!("/app/bulletins/{}?done=created", c.value.id),
-        |errors| async move {
-            list_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
-        },
+        |errors| async move { list_view(st, ctx, actor, Shown::again(form, errors)).await },
     )
     .await
 }
@@ -216,10 +208,10 @@ type Failed = (&'static str, FormErrors, BTreeMap<String, String>);
 /// read-only with what it froze.
 async fn page(st: &AppState, ctx: &Ctx, id: BulletinId, failed: Option<Failed>) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
-    let bulletin = st.store.get_bulletin(actor, id).await?;
+    let bulletin = st.store.bulletins().get_bulletin(actor, id).await?;
     let content: BulletinContent = match &bulletin.content {
         Some(c) => c.clone(),
-        None => st.store.bulletin_content(actor, id).await?,
+        None => st.store.bulletins().bulletin_content(actor, id).await?,
     };
     let draft = bulletin.status == BulletinStatus::Draft;
     let party = if may_compose(actor) { Party::Office } else { Party::Other };
@@ -276,7 +268,7 @@ async fn update(
             }
         }
         let patch: BulletinPatch = decode_value(&Json::Object(body))?;
-        Ok::<_, ApiError>(st.store.update_bulletin(actor, id, patch).await?)
+        Ok::<_, ApiError>(st.store.bulletins().update_bulletin(actor, id, patch).await?)
     };
     let (st, ctx) = (&st, &ctx);
     settle(
@@ -307,7 +299,7 @@ async fn publish(
     let id: BulletinId = path_id(&id)?;
     let attempt = async {
         let p: PublishForm = form.decode(&[("version", Kind::Number), ("number", Kind::Number)], &[])?;
-        Ok::<_, ApiError>(st.store.publish_bulletin(actor, id, p.version, p.number).await?)
+        Ok::<_, ApiError>(st.store.bulletins().publish_bulletin(actor, id, p.version, p.number).await?)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(
@@ -316,7 +308,7 @@ async fn publish(
         |_| format!("/app/bulletins/{id}?done=published"),
         |errors| async move {
             // The draft form keeps the stored draft; the publish form what was typed.
-            let bulletin = st.store.get_bulletin(actor, id).await?;
+            let bulletin = st.store.bulletins().get_bulletin(actor, id).await?;
             let mut values = draft_values(&bulletin);
             values.extend(form.get("number").map(|n| ("number".to_owned(), n.to_owned())));
             page(st, ctx, id, Some(("publish", errors, values))).await
@@ -329,17 +321,17 @@ async fn publish(
 
 async fn public_list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let campaign: Option<CampaignId> = ctx.query("campaign").and_then(|c| c.parse().ok());
-    let bulletins = st.store.list_bulletins(&Actor::public(), campaign, &page_request(&ctx)).await?;
+    let bulletins = st.store.bulletins().list_bulletins(&Actor::public(), campaign, &page_request(&ctx)).await?;
     ctx.render(&st, "bulletins.html", context! { bulletins, filters => ctx.query_map() })
 }
 
 async fn public_show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
     let id: BulletinId = path_id(&id)?;
     let public = Actor::public();
-    let bulletin = st.store.get_bulletin(&public, id).await?;
+    let bulletin = st.store.bulletins().get_bulletin(&public, id).await?;
     let content = match &bulletin.content {
         Some(c) => c.clone(),
-        None => st.store.bulletin_content(&public, id).await?,
+        None => st.store.bulletins().bulletin_content(&public, id).await?,
     };
     ctx.render(&st, "bulletin.html", context! { bulletin, content })
 }

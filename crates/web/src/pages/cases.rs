@@ -63,7 +63,7 @@ async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErr
     let filter = rectify_app::filters::cases(&mut rectify_app::Params::from_pairs(owned));
     let export_query = super::files::export_query(&params);
     let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(50));
-    let cases = st.store.list_cases(actor, &filter, &page).await?;
+    let cases = st.store.cases().list_cases(actor, &filter, &page).await?;
     let units = unit_names(&st).await?;
     ctx.render(
         &st,
@@ -91,7 +91,7 @@ async fn register(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Resul
     ctx.check_csrf(&form)?;
     let attempt = async {
         let input: NewCase = form.decode(&[("urgent", Kind::Bool)], &[])?;
-        Ok::<_, ApiError>(st.store.register_case(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.cases().register_case(actor, input, None).await?)
     };
     let done = |c: rectify_store::idempotency::Created<rectify_domain::case::Case>| {
         format!("/app/cases/{}?done=created", c.value.id)
@@ -113,9 +113,9 @@ async fn page(
 ) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
     let may_reveal = authorize(actor, Permission::RevealContact, Party::Other).is_ok();
-    let case = st.store.get_case(actor, id).await?;
-    let events = st.store.case_events(actor, id).await?;
-    let party = st.store.case_party(actor, &case).await?;
+    let case = st.store.cases().get_case(actor, id).await?;
+    let events = st.store.cases().case_events(actor, id).await?;
+    let party = st.store.cases().case_party(actor, &case).await?;
     let office = party == CaseParty::Office;
     let pending = case.extension.as_ref().is_some_and(|e| e.status == ExtensionStatus::Pending);
     let actions: Vec<&str> =
@@ -157,7 +157,7 @@ async fn reveal(
     let id: CaseId = path_id(&id)?;
     let result = async {
         let req: RevealRequest = form.decode(&[], &[])?;
-        Ok::<_, ApiError>(st.store.reveal_contact(actor, id, &req).await?)
+        Ok::<_, ApiError>(st.store.cases().reveal_contact(actor, id, &req).await?)
     }
     .await;
     match result {
@@ -180,7 +180,7 @@ async fn transition(
     let id: CaseId = path_id(&id)?;
     let result = async {
         let req: CaseTransitionRequest = form.decode(&[("version", Kind::Number), ("approve", Kind::Bool)], &[])?;
-        Ok::<_, ApiError>(st.store.transition_case(actor, id, req).await?)
+        Ok::<_, ApiError>(st.store.cases().transition_case(actor, id, req).await?)
     }
     .await;
     let name = form.get("action").unwrap_or("transition").to_owned();

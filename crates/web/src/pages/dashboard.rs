@@ -29,7 +29,7 @@ const PLACES: usize = 10;
 
 async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
-    let campaigns = st.store.list_campaigns(actor, false, &PageRequest::first(100)).await?;
+    let campaigns = st.store.campaigns().list_campaigns(actor, false, &PageRequest::first(100)).await?;
     // `?campaign=` picks one, `?campaign=all` the whole ledger; the newest campaign otherwise.
     let chosen: Option<CampaignId> = match ctx.query("campaign") {
         Some("all") => None,
@@ -37,11 +37,11 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Pag
         None => campaigns.items.first().map(|c| c.id),
     };
     let filter = ProblemFilter { campaign: chosen, ..ProblemFilter::default() };
-    let stats = st.store.problem_stats(actor, GroupBy::Unit, &filter, false, None).await?;
-    let cases = st.store.case_stats(actor, CaseGroupBy::Unit, &CaseFilter::default()).await?;
-    let weeks = st.store.problem_weeks(actor, &filter, WEEKS).await?;
+    let stats = st.store.ledger().problem_stats(actor, GroupBy::Unit, &filter, false, None).await?;
+    let cases = st.store.cases().case_stats(actor, CaseGroupBy::Unit, &CaseFilter::default()).await?;
+    let weeks = st.store.ledger().problem_weeks(actor, &filter, WEEKS).await?;
     // The bulletins' ranking, over the same counts as the figures above.
-    let min_items = st.store.settings().await?.ranking_min_items;
+    let min_items = st.store.reference().settings().await?.ranking_min_items;
     let groups = stats.groups.iter().map(|g| GroupTally {
         key: g.key.clone().unwrap_or_default(),
         name: g.name.clone(),

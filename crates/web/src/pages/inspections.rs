@@ -4,7 +4,7 @@
 //! for its own inspectors until it ends.
 
 use super::admin::{all_units, names_of, unit_options};
-use super::{Ctx, FormErrors, PageError, form_values, path_id, settle};
+use super::{Ctx, FormErrors, PageError, Shown, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind, decode_value};
@@ -65,10 +65,10 @@ async fn inspections_view(
 ) -> Result<Response, PageError> {
     // The newest of each; the API pages further back.
     let newest = PageRequest::first(100);
-    let plans = st.store.list_plans(actor, &newest).await?.items;
-    let rounds = st.store.list_rounds(actor, None, false, &newest).await?.items;
-    let reinspections = st.store.list_reinspections(actor, &newest).await?.items;
-    let bulletins = st.store.list_inspection_bulletins(actor, &newest).await?.items;
+    let plans = st.store.inspections().list_plans(actor, &newest).await?.items;
+    let rounds = st.store.inspections().list_rounds(actor, None, false, &newest).await?.items;
+    let reinspections = st.store.inspections().list_reinspections(actor, &newest).await?.items;
+    let bulletins = st.store.inspections().list_inspection_bulletins(actor, &newest).await?.items;
     // The plan form's pickers: the people who may inspect, the units that may be inspected.
     let (people_options, unit_options) = if manages(actor) {
         let units = all_units(st, actor, false).await?;
@@ -147,7 +147,7 @@ async fn create_plan(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Re
             body["target_filter"] = json!({ "under_unit_id": area });
         }
         let input: NewPlan = decode_value(&body)?;
-        Ok::<_, ApiError>(st.store.create_plan(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.inspections().create_plan(actor, input, None).await?)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(
@@ -168,7 +168,7 @@ async fn publish_bulletin(State(st): State<AppState>, ctx: Ctx, form: FormData) 
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewInspectionBulletin = form.decode(&[], &[])?;
-        Ok::<_, ApiError>(st.store.publish_inspection_bulletin(actor, input).await?)
+        Ok::<_, ApiError>(st.store.inspections().publish_inspection_bulletin(actor, input).await?)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(
@@ -187,7 +187,7 @@ async fn publish_bulletin(State(st): State<AppState>, ctx: Ctx, form: FormData) 
 async fn bulletin_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
     let id: InspectionBulletinId = path_id(&id)?;
-    let bulletin = st.store.get_inspection_bulletin(actor, id).await?;
+    let bulletin = st.store.inspections().get_inspection_bulletin(actor, id).await?;
     ctx.render(&st, "app/inspection_bulletin.html", context! { b => bulletin })
 }
 
@@ -201,7 +201,7 @@ async fn commit_round(
     let actor = ctx.staff()?;
     let plan: PlanId = path_id(&id)?;
     let input: NewRound = form.decode(&[], &[])?;
-    let round = st.store.create_round(actor, plan, input, None).await?;
+    let round = st.store.inspections().create_round(actor, plan, input, None).await?;
     Ok(super::see_other(&format!("/app/rounds/{}?done=committed", round.value.id)))
 }
 
@@ -211,7 +211,7 @@ async fn all_people(st: &AppState, actor: &Actor) -> Result<Vec<Person>, PageErr
     let mut cursor: Option<String> = None;
     loop {
         let page = PageRequest::new(Some(500), cursor.as_deref())?;
-        let got = st.store.list_people(actor, &PersonFilter::default(), &page).await?;
+        let got = st.store.directory().list_people(actor, &PersonFilter::default(), &page).await?;
         people.extend(got.items);
         match got.next_cursor {
             Some(c) => cursor = Some(c),
@@ -238,30 +238,26 @@ fn recordable(round: &Round, party: RoundParty, me: Option<usize>, actions: &[Ro
 async fn round_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
     let id: RoundId = path_id(&id)?;
-    round_view(&st, &ctx, actor, id, StatusCode::OK, BTreeMap::new(), None).await
+    round_view(&st, &ctx, actor, id, Shown::fresh()).await
 }
 
-async fn round_view(
-    st: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    id: RoundId,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
-    let round = st.store.get_round(actor, id).await?;
-    let plan = st.store.get_plan(actor, round.plan_id).await?;
+async fn round_view(st: &AppState, ctx: &Ctx, actor: &Actor, id: RoundId, shown: Shown) -> Result<Response, PageError> {
+    let Shown { status, values, errors } = shown;
+    let round = st.store.inspections().get_round(actor, id).await?;
+    let plan = st.store.inspections().get_plan(actor, round.plan_id).await?;
     let findings = if round.targets_hidden {
         None
     } else {
-        Some(st.store.list_findings(actor, id, &PageRequest::first(500)).await?.items)
+        Some(st.store.inspections().list_findings(actor, id, &PageRequest::first(500)).await?.items)
     };
-    let me = st.store.own_group(actor, id).await?;
+    let me = st.store.inspections().own_group(actor, id).await?;
     let party = RoundParty::of(actor, me);
     let actions = available_actions(round.status, party);
-    let verification =
-        if actions.contains(&RoundAction::Verify) { Some(st.store.verify_round(actor, id).await?) } else { None };
+    let verification = if actions.contains(&RoundAction::Verify) {
+        Some(st.store.inspections().verify_round(actor, id).await?)
+    } else {
+        None
+    };
     let targets = recordable(&round, party, me, &actions);
     let units = all_units(st, actor, true).await?;
     let unit_names = names_of(&units);
@@ -293,14 +289,14 @@ async fn draw_round(
     let actor = ctx.staff()?;
     let id: RoundId = path_id(&id)?;
     let req: DrawRequest = form.decode(&[], &[])?;
-    let result = st.store.draw_round(actor, id, req).await.map_err(ApiError::from);
+    let result = st.store.inspections().draw_round(actor, id, req).await.map_err(ApiError::from);
     let (st, ctx) = (&st, &ctx);
     settle(
         ctx.lang,
         result,
         |r| format!("/app/rounds/{}?done=drawn", r.id),
         |errors| async move {
-            round_view(st, ctx, actor, id, StatusCode::UNPROCESSABLE_ENTITY, BTreeMap::new(), Some(errors)).await
+            round_view(st, ctx, actor, id, Shown::refused(StatusCode::UNPROCESSABLE_ENTITY, errors)).await
         },
     )
     .await
@@ -315,7 +311,7 @@ async fn end_round(
     ctx.check_csrf(&form)?;
     let actor = ctx.staff()?;
     let id: RoundId = path_id(&id)?;
-    let r = st.store.end_round(actor, id).await?;
+    let r = st.store.inspections().end_round(actor, id).await?;
     Ok(super::see_other(&format!("/app/rounds/{}?done=ended", r.id)))
 }
 
@@ -330,8 +326,8 @@ async fn record_finding(
     let actor = ctx.staff()?;
     let id: RoundId = path_id(&id)?;
     let attempt = async {
-        let round = st.store.get_round(actor, id).await?;
-        let plan = st.store.get_plan(actor, round.plan_id).await?;
+        let round = st.store.inspections().get_round(actor, id).await?;
+        let plan = st.store.inspections().get_plan(actor, round.plan_id).await?;
         let failed: Vec<&str> = form.fields.iter().filter(|(k, _)| k == "failed").map(|(_, v)| v.as_str()).collect();
         let answers: Vec<serde_json::Value> =
             plan.checklist.iter().map(|item| json!({"item": item, "ok": !failed.contains(&item.as_str())})).collect();
@@ -342,19 +338,17 @@ async fn record_finding(
         });
         let mut input: NewFinding = decode_value(&body)?;
         for file in &form.files {
-            let meta = st.store.upload_attachment(actor, &file.name, file.bytes.clone(), None).await?;
+            let meta = st.store.files().upload_attachment(actor, &file.name, file.bytes.clone(), None).await?;
             input.attachment_ids.push(meta.value.id);
         }
-        Ok::<_, ApiError>(st.store.record_finding(actor, id, input, None).await?)
+        Ok::<_, ApiError>(st.store.inspections().record_finding(actor, id, input, None).await?)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(
         ctx.lang,
         attempt.await,
         |_| format!("/app/rounds/{id}?done=finding#findings"),
-        |errors| async move {
-            round_view(st, ctx, actor, id, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
-        },
+        |errors| async move { round_view(st, ctx, actor, id, Shown::again(form, errors)).await },
     )
     .await
 }

@@ -56,7 +56,7 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErro
     let filter = filter_from(&ctx);
     let sort = ctx.query("sort").and_then(ProblemSort::parse).unwrap_or_default();
     let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(50));
-    let problems = st.store.list_problems(actor, &filter, sort, &page).await?;
+    let problems = st.store.ledger().list_problems(actor, &filter, sort, &page).await?;
     let units = unit_names(&st).await?;
     let choices = choices(&st, actor).await?;
     let export_query = super::files::export_query(&ctx.query_pairs());
@@ -83,7 +83,7 @@ async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
     ctx.check_csrf(&form)?;
     let attempt = async {
         let input: NewProblem = form.decode(&[("published", Kind::Bool)], &[])?;
-        Ok::<_, ApiError>(st.store.create_problem(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.ledger().create_problem(actor, input, None).await?)
     };
     let done = |c: rectify_store::idempotency::Created<rectify_domain::problem::Problem>| {
         format!("/app/problems/{}?done=created", c.value.id)
@@ -105,10 +105,10 @@ async fn page(
     failed: Option<(&str, FormErrors, &FormData)>,
 ) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
-    let problem = st.store.get_problem(actor, id).await?;
-    let progress = st.store.list_progress(actor, id).await?;
-    let history = st.store.problem_history(actor, id).await?;
-    let party = st.store.problem_party(actor, &problem).await?;
+    let problem = st.store.ledger().get_problem(actor, id).await?;
+    let progress = st.store.ledger().list_progress(actor, id).await?;
+    let history = st.store.ledger().problem_history(actor, id).await?;
+    let party = st.store.ledger().problem_party(actor, &problem).await?;
     let actions: Vec<&str> =
         rectify_domain::problem::available_actions(problem.state, party).iter().map(|a| a.as_str()).collect();
     let may_edit = problem.state != ProblemState::Closed && authorize(actor, Permission::AddProgress, party).is_ok();
@@ -161,7 +161,7 @@ async fn transition(
     let id: ProblemId = path_id(&id)?;
     let result = async {
         let req: TransitionRequest = form.decode(&[("version", Kind::Number)], &[])?;
-        Ok(st.store.transition_problem(actor, id, req).await?)
+        Ok(st.store.ledger().transition_problem(actor, id, req).await?)
     }
     .await;
     let name = form.get("action").unwrap_or("transition").to_owned();
@@ -181,10 +181,10 @@ async fn progress(
         let mut input: NewProgress = form.decode(&[], &[])?;
         // Files first; each becomes evidence of this entry.
         for file in &form.files {
-            let meta = st.store.upload_attachment(actor, &file.name, file.bytes.clone(), None).await?;
+            let meta = st.store.files().upload_attachment(actor, &file.name, file.bytes.clone(), None).await?;
             input.attachment_ids.push(meta.value.id);
         }
-        Ok(st.store.add_progress(actor, id, input, None).await?)
+        Ok(st.store.ledger().add_progress(actor, id, input, None).await?)
     }
     .await;
     outcome(&st, &ctx, id, "progress", &form, result, "uploaded").await
@@ -201,7 +201,7 @@ async fn add_measure(
     let id: ProblemId = path_id(&id)?;
     let result = async {
         let input: NewMeasure = form.decode(&[], &[])?;
-        Ok(st.store.add_measure(actor, id, input, None).await?)
+        Ok(st.store.ledger().add_measure(actor, id, input, None).await?)
     }
     .await;
     outcome(&st, &ctx, id, "measure", &form, result, "saved").await
@@ -218,7 +218,7 @@ async fn measure_done(
     let (id, mid): (ProblemId, MeasureId) = (path_id(&id)?, path_id(&mid)?);
     let result = async {
         let patch: MeasurePatch = form.decode(&[("version", Kind::Number), ("done", Kind::Bool)], &[])?;
-        Ok(st.store.update_measure(actor, id, mid, patch).await?)
+        Ok(st.store.ledger().update_measure(actor, id, mid, patch).await?)
     }
     .await;
     outcome(&st, &ctx, id, "measure_done", &form, result, "saved").await

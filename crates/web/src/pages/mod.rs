@@ -79,7 +79,7 @@ impl FromRequestParts<AppState> for Ctx {
         let session = crate::extract::session_token(&parts.headers);
         // Pages use the session cookie only; bearer tokens are for integrations.
         let actor = match &session {
-            Some(token) => state.store.session_account(token).await?.map(|a| a.actor()),
+            Some(token) => state.store.accounts().session_account(token).await?.map(|a| a.actor()),
             None => None,
         };
         Ok(Ctx { lang, actor, session, path: parts.uri.path().to_owned(), query, chosen_lang })
@@ -308,7 +308,7 @@ pub(crate) async fn live_campaigns(
     st: &AppState,
     actor: &Actor,
 ) -> Result<Vec<rectify_domain::campaign::Campaign>, PageError> {
-    Ok(st.store.list_campaigns(actor, false, &rectify_store::PageRequest::first(100)).await?.items)
+    Ok(st.store.campaigns().list_campaigns(actor, false, &rectify_store::PageRequest::first(100)).await?.items)
 }
 
 /// A picker's options: `(value, label)`.
@@ -323,6 +323,36 @@ pub(crate) fn campaign_options(campaigns: &[rectify_domain::campaign::Campaign])
         .flat_map(|c| c.batches.iter().map(move |b| (b.id.to_string(), format!("{} · {}", c.name, b.name))))
         .collect();
     (campaign_options, batch_options)
+}
+
+/// A form page as shown: first with nothing typed (200), or again after a fixable error with
+/// what was typed and each message by its field.
+pub struct Shown {
+    pub status: StatusCode,
+    pub values: BTreeMap<String, String>,
+    pub errors: Option<FormErrors>,
+}
+
+impl Shown {
+    /// The page as first opened.
+    pub fn fresh() -> Shown {
+        Shown::filled(BTreeMap::new())
+    }
+
+    /// The page as first opened, some fields filled in (from a link's query).
+    pub fn filled(values: BTreeMap<String, String>) -> Shown {
+        Shown { status: StatusCode::OK, values, errors: None }
+    }
+
+    /// Again after a fixable error in `form`: what was typed, and the messages.
+    pub fn again(form: &FormData, errors: FormErrors) -> Shown {
+        Shown { status: StatusCode::UNPROCESSABLE_ENTITY, values: form_values(form), errors: Some(errors) }
+    }
+
+    /// Again after a button was refused (nothing typed to keep).
+    pub fn refused(status: StatusCode, errors: FormErrors) -> Shown {
+        Shown { status, values: BTreeMap::new(), errors: Some(errors) }
+    }
 }
 
 /// The values a form was sent with, to fill it again after an error.

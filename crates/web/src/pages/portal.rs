@@ -48,7 +48,7 @@ async fn figures(st: &AppState) -> Result<PortalFigures, PageError> {
     {
         return Ok(f.clone());
     }
-    let f = st.store.portal_figures().await?;
+    let f = st.store.portal().portal_figures().await?;
     if let Ok(mut guard) = st.portal_cache.0.lock() {
         *guard = Some((Instant::now(), f.clone()));
     }
@@ -93,7 +93,7 @@ async fn submit(
             None => None,
         };
         let files = form.files.clone();
-        Ok::<_, crate::error::ApiError>(st.store.submit_public_case(input, files, key.as_ref()).await?)
+        Ok::<_, crate::error::ApiError>(st.store.cases().submit_public_case(input, files, key.as_ref()).await?)
     };
     match attempt.await {
         Ok(c) => ctx.render(&st, "submitted.html", context! { receipt => c.value }),
@@ -116,7 +116,7 @@ async fn track(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp) -> 
         return ctx.render(&st, "track.html", context! { satisfactions });
     };
     st.limits.track.check(ip)?;
-    match st.store.track_case(&code, tail.as_deref()).await {
+    match st.store.cases().track_case(&code, tail.as_deref()).await {
         Ok(case) => ctx.render(&st, "track.html", context! { case, code, tail, satisfactions }),
         Err(e) => {
             let errors = FormErrors::from_error(e.into(), ctx.lang).or_else(|e| match e {
@@ -151,11 +151,11 @@ async fn rate(
             .unwrap_or_default();
         format!("/track?{q}")
     };
-    match st.store.rate_case(&code, req).await {
+    match st.store.cases().rate_case(&code, req).await {
         Ok(_) => Ok(see_other(&back("rated"))),
         Err(e) => {
             let errors = FormErrors::from_error(e.into(), ctx.lang)?;
-            let case = st.store.track_case(&code, Some(&tail)).await?;
+            let case = st.store.cases().track_case(&code, Some(&tail)).await?;
             let satisfactions: Vec<&str> = Satisfaction::ALL.iter().map(|s| s.as_str()).collect();
             ctx.render_status(
                 &st,
@@ -169,7 +169,7 @@ async fn rate(
 
 /// Unit names by id as strings, for templates.
 pub(super) async fn unit_names(st: &AppState) -> Result<HashMap<String, String>, PageError> {
-    Ok(st.store.unit_names().await?.into_iter().map(|(id, n)| (id.to_string(), n)).collect())
+    Ok(st.store.portal().unit_names().await?.into_iter().map(|(id, n)| (id.to_string(), n)).collect())
 }
 
 /// Units as `[id, name]` pairs sorted by name, for unit selects.
@@ -189,7 +189,7 @@ async fn board(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErr
     });
     // Newest first unless asked otherwise: it reads the fewest rows of a large ledger.
     let sort = ctx.query("sort").and_then(ProblemSort::parse).unwrap_or_default();
-    let problems = st.store.list_problems(&Actor::public(), &filter, sort, &page).await?;
+    let problems = st.store.ledger().list_problems(&Actor::public(), &filter, sort, &page).await?;
     let units = unit_names(&st).await?;
     let states: Vec<&str> = ProblemState::ALL.iter().map(|s| s.as_str()).collect();
     ctx.render(
@@ -205,8 +205,8 @@ async fn board(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErr
 async fn board_problem(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
     let id: ProblemId = super::path_id(&id)?;
     let public = Actor::public();
-    let problem = st.store.get_problem(&public, id).await?;
-    let progress = st.store.list_progress(&public, id).await?;
+    let problem = st.store.ledger().get_problem(&public, id).await?;
+    let progress = st.store.ledger().list_progress(&public, id).await?;
     let units = unit_names(&st).await?;
     ctx.render(&st, "board_problem.html", context! { problem, progress, units })
 }
@@ -214,7 +214,7 @@ async fn board_problem(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Stri
 async fn directory(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let filter = UnitFilter { q: ctx.query("q").map(str::to_owned), ..UnitFilter::default() };
     let page = PageRequest::new(Some(500), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(500));
-    let units = st.store.list_units_unchecked(&filter, &page).await?;
+    let units = st.store.directory().list_units_unchecked(&filter, &page).await?;
     let names = unit_names(&st).await?;
     ctx.render(&st, "directory.html", context! { units, names, filters => ctx.query_map() })
 }

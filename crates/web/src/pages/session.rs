@@ -84,7 +84,7 @@ async fn login(
     }
     let next = safe_next(form.get("next"));
     let (username, password) = (form.get("username").unwrap_or_default(), form.get("password").unwrap_or_default());
-    match st.store.login(username, password, Some(ip)).await? {
+    match st.store.accounts().login(username, password, Some(ip)).await? {
         Some(session) => {
             let mut resp = see_other(&next);
             let cookie = crate::routes::session_cookie(&session.token, st.config.secure_cookies);
@@ -104,9 +104,9 @@ async fn logout(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
         ctx.check_csrf(&form)?;
         // "Sign out everywhere": every session of the account, on every device and instance.
         if form.get("everywhere") == Some("true") {
-            st.store.logout_everywhere(token).await?;
+            st.store.accounts().logout_everywhere(token).await?;
         } else {
-            st.store.logout(token).await?;
+            st.store.accounts().logout(token).await?;
         }
     }
     let mut resp = see_other("/");

@@ -65,7 +65,7 @@ async fn list_actions(
     let filter = action_filter(&mut p);
     let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_actions(&actor, &filter, &page).await?))
+    Ok(Json(st.store.accountability().list_actions(&actor, &filter, &page).await?))
 }
 
 /// Records an action decided by a person (the office): confirmed at once.
@@ -79,7 +79,7 @@ async fn record_action(
     body: JsonBody<NewAction>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.record_action(&actor, body.value, key.as_ref()).await?;
+    let c = st.store.accountability().record_action(&actor, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/actions/{}", c.value.id), c))
 }
 
@@ -90,7 +90,7 @@ async fn get_action(
     Auth(actor): Auth,
     PathId(id): PathId<ActionRecordId>,
 ) -> ApiResult<Json<ActionRecord>> {
-    Ok(Json(st.store.get_action(&actor, id).await?))
+    Ok(Json(st.store.accountability().get_action(&actor, id).await?))
 }
 
 /// Confirms a proposal (the office); `version` optionally guards against a stale read.
@@ -105,7 +105,7 @@ async fn confirm_action(
 ) -> ApiResult<Json<ActionRecord>> {
     let version = p.int("version");
     p.finish()?;
-    Ok(Json(st.store.confirm_action(&actor, id, version).await?))
+    Ok(Json(st.store.accountability().confirm_action(&actor, id, version).await?))
 }
 
 /// Dismisses a proposal with a reason (the office); the rules do not propose it again.
@@ -117,7 +117,7 @@ async fn dismiss_action(
     PathId(id): PathId<ActionRecordId>,
     body: JsonBody<DismissRequest>,
 ) -> ApiResult<Json<ActionRecord>> {
-    Ok(Json(st.store.dismiss_action(&actor, id, body.value).await?))
+    Ok(Json(st.store.accountability().dismiss_action(&actor, id, body.value).await?))
 }
 
 /// How many actions a run of the rules proposed.
@@ -130,7 +130,7 @@ struct Proposed {
 #[utoipa::path(post, path = "/actions/proposals/run", tag = "accountability",
     responses((status = 200, body = Proposed), Errors))]
 async fn run_proposals(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Proposed>> {
-    Ok(Json(Proposed { proposed: st.store.run_proposals(&actor).await? }))
+    Ok(Json(Proposed { proposed: st.store.accountability().run_proposals(&actor).await? }))
 }
 
 /// Every staff member's points in `year` (default: this year) that the caller may see.
@@ -145,7 +145,7 @@ async fn points_table(
     let year = year(&mut p, &st);
     let unit = p.id("unit");
     p.finish()?;
-    Ok(Json(st.store.points_table(&actor, year, unit).await?))
+    Ok(Json(st.store.accountability().points_table(&actor, year, unit).await?))
 }
 
 /// Deducts points (the office); answers with the person's points for the year charged.
@@ -159,7 +159,7 @@ async fn deduct_points(
     body: JsonBody<NewDeduction>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.deduct_points(&actor, body.value, key.as_ref()).await?;
+    let c = st.store.accountability().deduct_points(&actor, body.value, key.as_ref()).await?;
     let p = &c.value.points;
     Ok(created(format!("/api/v1/people/{}/points?year={}", p.person_id, p.year), c))
 }
@@ -175,5 +175,5 @@ async fn person_points(
 ) -> ApiResult<Json<PointsStatement>> {
     let year = year(&mut p, &st);
     p.finish()?;
-    Ok(Json(st.store.person_points(&actor, id, year).await?))
+    Ok(Json(st.store.accountability().person_points(&actor, id, year).await?))
 }

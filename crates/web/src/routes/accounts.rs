@@ -20,7 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[utoipa::path(get, path = "/accounts", tag = "accounts", responses((status = 200, body = Vec<Account>), Errors))]
 async fn list_accounts(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<Account>>> {
-    Ok(Json(st.store.list_accounts(&actor).await?))
+    Ok(Json(st.store.accounts().list_accounts(&actor).await?))
 }
 
 /// Creates an account (administrators). Unit leaders and clerks need a `unit_id`.
@@ -31,7 +31,7 @@ async fn create_account(
     Auth(actor): Auth,
     body: JsonBody<NewAccount>,
 ) -> ApiResult<(StatusCode, Json<Account>)> {
-    Ok((StatusCode::CREATED, Json(st.store.create_account(&actor, body.value).await?)))
+    Ok((StatusCode::CREATED, Json(st.store.accounts().create_account(&actor, body.value).await?)))
 }
 
 /// Creates an API token for an integration (administrators). The token is in this answer only.
@@ -42,14 +42,14 @@ async fn create_token(
     Auth(actor): Auth,
     body: JsonBody<NewToken>,
 ) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
-    Ok((StatusCode::CREATED, Json(st.store.create_token(&actor, body.value).await?)))
+    Ok((StatusCode::CREATED, Json(st.store.accounts().create_token(&actor, body.value).await?)))
 }
 
 /// Every API token (administrators): name, role, unit, when made, whether revoked. Never the
 /// secret.
 #[utoipa::path(get, path = "/tokens", tag = "accounts", responses((status = 200, body = Vec<ApiToken>), Errors))]
 async fn list_tokens(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<ApiToken>>> {
-    Ok(Json(st.store.list_tokens(&actor).await?))
+    Ok(Json(st.store.accounts().list_tokens(&actor).await?))
 }
 
 /// Revokes a token (administrators): every instance refuses it from the next request on.
@@ -60,7 +60,7 @@ async fn revoke_token(
     Auth(actor): Auth,
     PathId(id): PathId<TokenId>,
 ) -> ApiResult<Json<ApiToken>> {
-    Ok(Json(st.store.revoke_token(&actor, id).await?))
+    Ok(Json(st.store.accounts().revoke_token(&actor, id).await?))
 }
 
 /// Body of `PUT /api/v1/accounts/{id}/person`.
@@ -90,5 +90,5 @@ async fn set_account_person(
     PathId(id): PathId<AccountId>,
     body: JsonBody<AccountPerson>,
 ) -> ApiResult<Json<Account>> {
-    Ok(Json(st.store.set_account_person(&actor, id, body.value.person_id).await?))
+    Ok(Json(st.store.accounts().set_account_person(&actor, id, body.value.person_id).await?))
 }

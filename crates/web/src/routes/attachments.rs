@@ -61,7 +61,7 @@ async fn upload(
     let (name, bytes) = file.ok_or_else(|| ApiError::from(DomainError::field("file", Issue::Required)))?;
     let digest = hex::encode(Sha256::digest([name.as_bytes(), b"\n", &bytes].concat()));
     let key = idempotency(&actor, key, &digest)?;
-    let c = st.store.upload_attachment(&actor, &name, bytes, key.as_ref()).await?;
+    let c = st.store.files().upload_attachment(&actor, &name, bytes, key.as_ref()).await?;
     Ok(created(format!("/api/v1/attachments/{}", c.value.id), c))
 }
 
@@ -74,7 +74,7 @@ async fn download(
     Auth(actor): Auth,
     PathId(id): PathId<AttachmentId>,
 ) -> ApiResult<Response> {
-    let f = st.store.get_attachment(&actor, id).await?;
+    let f = st.store.files().get_attachment(&actor, id).await?;
     let disposition = if f.meta.content_type.starts_with("image/") { "inline" } else { "attachment" };
     Ok(super::file_response(f.bytes, &f.meta.filename, &f.meta.content_type, disposition))
 }

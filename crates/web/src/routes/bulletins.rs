@@ -41,7 +41,7 @@ async fn list_bulletins(
     let campaign = p.id("campaign");
     let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_bulletins(&caller(actor), campaign, &page).await?))
+    Ok(Json(st.store.bulletins().list_bulletins(&caller(actor), campaign, &page).await?))
 }
 
 /// Starts a draft of a campaign's bulletin (the office). The headline defaults to the
@@ -56,7 +56,7 @@ async fn create_bulletin(
     body: JsonBody<NewBulletin>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.create_bulletin(&actor, body.value, key.as_ref()).await?;
+    let c = st.store.bulletins().create_bulletin(&actor, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/bulletins/{}", c.value.id), c))
 }
 
@@ -68,7 +68,7 @@ async fn get_bulletin(
     MaybeAuth(actor): MaybeAuth,
     PathId(id): PathId<BulletinId>,
 ) -> ApiResult<Json<Bulletin>> {
-    Ok(Json(st.store.get_bulletin(&caller(actor), id).await?))
+    Ok(Json(st.store.bulletins().get_bulletin(&caller(actor), id).await?))
 }
 
 /// Edits a draft (`version` required); a published issue never changes (409).
@@ -80,7 +80,7 @@ async fn update_bulletin(
     PathId(id): PathId<BulletinId>,
     body: JsonBody<BulletinPatch>,
 ) -> ApiResult<Json<Bulletin>> {
-    Ok(Json(st.store.update_bulletin(&actor, id, body.value).await?))
+    Ok(Json(st.store.bulletins().update_bulletin(&actor, id, body.value).await?))
 }
 
 /// Publishes a draft as the campaign's next issue (第N期): its figures are counted now and
@@ -98,7 +98,7 @@ async fn publish_bulletin(
     let version = p.int("version");
     let number = p.int("number").map(|n| u32::try_from(n).unwrap_or(0));
     p.finish()?;
-    Ok(Json(st.store.publish_bulletin(&actor, id, version, number).await?))
+    Ok(Json(st.store.bulletins().publish_bulletin(&actor, id, version, number).await?))
 }
 
 /// What the bulletin says: a published issue's frozen content, or a draft's with the ledger's
@@ -110,7 +110,7 @@ async fn bulletin_content(
     MaybeAuth(actor): MaybeAuth,
     PathId(id): PathId<BulletinId>,
 ) -> ApiResult<Json<BulletinContent>> {
-    Ok(Json(st.store.bulletin_content(&caller(actor), id).await?))
+    Ok(Json(st.store.bulletins().bulletin_content(&caller(actor), id).await?))
 }
 
 /// The bulletin as a document: `format=docx` (Word, East-Asian fonts set) or `pdf` (a CJK font
@@ -126,6 +126,6 @@ async fn bulletin_document(
 ) -> ApiResult<Response> {
     let format = DocFormat::read(&mut p);
     p.finish()?;
-    let content = st.store.bulletin_content(&caller(actor), id).await?;
+    let content = st.store.bulletins().bulletin_content(&caller(actor), id).await?;
     Ok(download(documents::bulletin(content, format.unwrap_or_default()).await?))
 }

@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The loaded years of the working-day calendar.
 #[utoipa::path(get, path = "/calendar", tag = "calendar", responses((status = 200, body = Vec<LoadedYear>), Errors))]
 async fn loaded_years(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<LoadedYear>>> {
-    Ok(Json(st.store.loaded_years(&actor).await?))
+    Ok(Json(st.store.reference().loaded_years(&actor).await?))
 }
 
 /// One year's holidays and make-up working days.
@@ -34,7 +34,7 @@ async fn get_year(
     Auth(actor): Auth,
     PathId(year): PathId<i32>,
 ) -> ApiResult<Json<CalendarYear>> {
-    Ok(Json(st.store.calendar_year(&actor, year).await?))
+    Ok(Json(st.store.reference().calendar_year(&actor, year).await?))
 }
 
 /// Loads or replaces one year from the State Council notice (administrators).
@@ -51,7 +51,7 @@ async fn put_year(
             DomainError::field("year", Issue::Malformed { expected: format!("{year}, the year in the path") }).into()
         );
     }
-    Ok(Json(st.store.load_calendar_year(&actor, body.value).await?))
+    Ok(Json(st.store.reference().load_calendar_year(&actor, body.value).await?))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -84,7 +84,7 @@ async fn deadline(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) 
         }
         Some(n) => n as u32,
     };
-    let r = st.store.working_calendar(&actor).await?.add_working_days(from, n);
+    let r = st.store.reference().working_calendar(&actor).await?.add_working_days(from, n);
     Ok(Json(Deadline { from, working_days: n, due: r.value, approximate: r.approximate }))
 }
 
@@ -112,6 +112,6 @@ async fn working_days(State(st): State<AppState>, Auth(actor): Auth, mut p: Para
     if (to - from).num_days().abs() > 20 * 366 {
         return Err(DomainError::field("to", Issue::OutOfRange { min: 0, max: 20 * 366 }).into());
     }
-    let r = st.store.working_calendar(&actor).await?.working_days_between(from, to);
+    let r = st.store.reference().working_calendar(&actor).await?.working_days_between(from, to);
     Ok(Json(WorkingDays { from, to, working_days: r.value, approximate: r.approximate }))
 }

@@ -34,7 +34,7 @@ async fn list_campaigns(
     let archived = p.bool("archived").unwrap_or(false);
     let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_campaigns(&actor, archived, &page).await?))
+    Ok(Json(st.store.campaigns().list_campaigns(&actor, archived, &page).await?))
 }
 
 /// Creates a campaign with its phases (and their deadlines) and participating units.
@@ -48,7 +48,7 @@ async fn create_campaign(
     body: JsonBody<NewCampaign>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.create_campaign(&actor, body.value, key.as_ref()).await?;
+    let c = st.store.campaigns().create_campaign(&actor, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/campaigns/{}", c.value.id), c))
 }
 
@@ -59,7 +59,7 @@ async fn get_campaign(
     Auth(actor): Auth,
     PathId(id): PathId<CampaignId>,
 ) -> ApiResult<Json<Campaign>> {
-    Ok(Json(st.store.get_campaign(&actor, id).await?))
+    Ok(Json(st.store.campaigns().get_campaign(&actor, id).await?))
 }
 
 #[utoipa::path(patch, path = "/campaigns/{id}", tag = "campaigns", params(("id" = String, Path)), request_body = CampaignPatch,
@@ -70,7 +70,7 @@ async fn update_campaign(
     PathId(id): PathId<CampaignId>,
     body: JsonBody<CampaignPatch>,
 ) -> ApiResult<Json<Campaign>> {
-    Ok(Json(st.store.update_campaign(&actor, id, body.value).await?))
+    Ok(Json(st.store.campaigns().update_campaign(&actor, id, body.value).await?))
 }
 
 #[utoipa::path(get, path = "/campaigns/{id}/batches", tag = "campaigns", params(("id" = String, Path)),
@@ -80,8 +80,8 @@ async fn list_campaign_batches(
     Auth(actor): Auth,
     PathId(id): PathId<CampaignId>,
 ) -> ApiResult<Json<Vec<Batch>>> {
-    st.store.get_campaign(&actor, id).await?;
-    Ok(Json(st.store.list_batches(&actor, Some(id)).await?))
+    st.store.campaigns().get_campaign(&actor, id).await?;
+    Ok(Json(st.store.campaigns().list_batches(&actor, Some(id)).await?))
 }
 
 /// Adds a batch (e.g. 第一批立改项目) to the campaign in the path.
@@ -102,7 +102,7 @@ async fn create_campaign_batch(
         _ => input.campaign_id = Some(id),
     }
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.create_batch(&actor, input, key.as_ref()).await?;
+    let c = st.store.campaigns().create_batch(&actor, input, key.as_ref()).await?;
     Ok(created(format!("/api/v1/batches/{}", c.value.id), c))
 }
 
@@ -111,7 +111,7 @@ async fn create_campaign_batch(
 async fn list_batches(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Vec<Batch>>> {
     let campaign = p.id("campaign");
     p.finish()?;
-    Ok(Json(st.store.list_batches(&actor, campaign).await?))
+    Ok(Json(st.store.campaigns().list_batches(&actor, campaign).await?))
 }
 
 /// Adds a batch to the campaign named by `campaign_id`.
@@ -125,7 +125,7 @@ async fn create_batch(
     body: JsonBody<NewBatch>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.create_batch(&actor, body.value, key.as_ref()).await?;
+    let c = st.store.campaigns().create_batch(&actor, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/batches/{}", c.value.id), c))
 }
 
@@ -136,7 +136,7 @@ async fn get_batch(
     Auth(actor): Auth,
     PathId(id): PathId<BatchId>,
 ) -> ApiResult<Json<Batch>> {
-    Ok(Json(st.store.get_batch(&actor, id).await?))
+    Ok(Json(st.store.campaigns().get_batch(&actor, id).await?))
 }
 
 /// The immediate-rectification list (立改清单) of a batch: what each participating unit has
@@ -148,5 +148,5 @@ async fn immediate_list(
     Auth(actor): Auth,
     PathId(id): PathId<BatchId>,
 ) -> ApiResult<Json<ImmediateListReport>> {
-    Ok(Json(st.store.immediate_list(&actor, id).await?))
+    Ok(Json(st.store.campaigns().immediate_list(&actor, id).await?))
 }

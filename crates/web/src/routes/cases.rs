@@ -66,7 +66,7 @@ async fn submit_case(
             }
             let body = JsonBody::<NewCase>::from_request(req, &st).await?;
             let key = idempotency(&actor, key, &body.digest)?;
-            let c = st.store.register_case(&actor, body.value, key.as_ref()).await?;
+            let c = st.store.cases().register_case(&actor, body.value, key.as_ref()).await?;
             Ok(created(format!("/api/v1/cases/{}", c.value.id), c))
         }
         None => {
@@ -83,7 +83,7 @@ async fn submit_case(
                 Some(k) => Some(IdempotencyKey::new(format!("public:{ip}"), &k, digest)?),
                 None => None,
             };
-            let c: Created<CaseReceipt> = st.store.submit_public_case(input, files, key.as_ref()).await?;
+            let c: Created<CaseReceipt> = st.store.cases().submit_public_case(input, files, key.as_ref()).await?;
             let location = format!("/api/v1/track/{}", c.value.tracking_code);
             Ok(created(location, c))
         }
@@ -131,12 +131,12 @@ async fn list_cases(State(st): State<AppState>, Auth(actor): Auth, mut p: Params
     let filter = filters::cases(&mut p);
     let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_cases(&actor, &filter, &page).await?))
+    Ok(Json(st.store.cases().list_cases(&actor, &filter, &page).await?))
 }
 
 #[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = String, Path)), responses((status = 200, body = Case), Errors))]
 async fn get_case(State(st): State<AppState>, Auth(actor): Auth, PathId(id): PathId<CaseId>) -> ApiResult<Json<Case>> {
-    Ok(Json(st.store.get_case(&actor, id).await?))
+    Ok(Json(st.store.cases().get_case(&actor, id).await?))
 }
 
 /// Every step of the case with who did it, when, and staff notes.
@@ -147,7 +147,7 @@ async fn case_events(
     Auth(actor): Auth,
     PathId(id): PathId<CaseId>,
 ) -> ApiResult<Json<Vec<StaffEvent>>> {
-    Ok(Json(st.store.case_events(&actor, id).await?))
+    Ok(Json(st.store.cases().case_events(&actor, id).await?))
 }
 
 /// Moves a case along: `accept`, `decline` (`reason`), `assign` (`unit_id`; the due date follows
@@ -164,7 +164,7 @@ async fn transition_case(
     PathId(id): PathId<CaseId>,
     body: JsonBody<CaseTransitionRequest>,
 ) -> ApiResult<Json<Case>> {
-    Ok(Json(st.store.transition_case(&actor, id, body.value).await?))
+    Ok(Json(st.store.cases().transition_case(&actor, id, body.value).await?))
 }
 
 /// The citizen's name, phone, e-mail and address in full, for the office, with the reason they
@@ -178,7 +178,7 @@ async fn reveal_contact(
     PathId(id): PathId<CaseId>,
     body: JsonBody<RevealRequest>,
 ) -> ApiResult<Response> {
-    let contact = st.store.reveal_contact(&actor, id, &body.value).await?;
+    let contact = st.store.cases().reveal_contact(&actor, id, &body.value).await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(contact)).into_response())
 }
 
@@ -202,7 +202,7 @@ async fn attach_cases(
         .case_ids
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ApiError::from(DomainError::field("case_ids", Issue::Required)))?;
-    Ok(Json(st.store.attach_cases(&actor, id, ids).await?))
+    Ok(Json(st.store.cases().attach_cases(&actor, id, ids).await?))
 }
 
 /// What the citizen may see of their case: the public timeline and the answer. Cases with a
@@ -220,7 +220,7 @@ async fn track(
     st.limits.track.check(ip)?;
     let tail = p.string("phone_tail");
     p.finish()?;
-    Ok(Json(st.store.track_case(&code, tail.as_deref()).await?))
+    Ok(Json(st.store.cases().track_case(&code, tail.as_deref()).await?))
 }
 
 /// The citizen's satisfaction with the reply (five levels, once per reply). Unsatisfied, the case
@@ -235,7 +235,7 @@ async fn rate(
     body: JsonBody<RatingRequest>,
 ) -> ApiResult<Json<TrackView>> {
     st.limits.track.check(ip)?;
-    Ok(Json(st.store.rate_case(&code, body.value).await?))
+    Ok(Json(st.store.cases().rate_case(&code, body.value).await?))
 }
 
 /// Case figures by `unit`, `channel`, `type` or `month`, over the cases the same filters list
@@ -259,12 +259,12 @@ async fn case_stats(State(st): State<AppState>, Auth(actor): Auth, mut p: Params
     };
     let f = filters::cases(&mut p);
     p.finish()?;
-    Ok(Json(st.store.case_stats(&actor, by.unwrap_or(CaseGroupBy::Unit), &f).await?))
+    Ok(Json(st.store.cases().case_stats(&actor, by.unwrap_or(CaseGroupBy::Unit), &f).await?))
 }
 
 #[utoipa::path(get, path = "/intake-sessions", tag = "cases", responses((status = 200, body = Vec<IntakeSession>), Errors))]
 async fn list_sessions(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<IntakeSession>>> {
-    Ok(Json(st.store.list_intake_sessions(&actor).await?))
+    Ok(Json(st.store.cases().list_intake_sessions(&actor).await?))
 }
 
 /// Records a 座谈会, a round of visits or a questionnaire; register its cases with `session_id`.
@@ -277,7 +277,7 @@ async fn create_session(
     body: JsonBody<NewIntakeSession>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.create_intake_session(&actor, body.value, key.as_ref()).await?;
+    let c = st.store.cases().create_intake_session(&actor, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/intake-sessions/{}", c.value.id), c))
 }
 
@@ -288,7 +288,7 @@ async fn get_session(
     Auth(actor): Auth,
     PathId(id): PathId<IntakeSessionId>,
 ) -> ApiResult<Json<IntakeSession>> {
-    Ok(Json(st.store.get_intake_session(&actor, id).await?))
+    Ok(Json(st.store.cases().get_intake_session(&actor, id).await?))
 }
 
 /// Notifications queued and sent (administrators), newest first: `status` pending, sent, failed or
@@ -305,5 +305,5 @@ async fn outbox(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) ->
     let case = p.id("case");
     let limit = p.int("limit").unwrap_or(100).clamp(1, 500) as u32;
     p.finish()?;
-    Ok(Json(st.store.list_outbox(&actor, status, case, limit).await?))
+    Ok(Json(st.store.outbox().list_outbox(&actor, status, case, limit).await?))
 }

@@ -45,7 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn list_plans(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<Plan>>> {
     let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_plans(&actor, &page).await?))
+    Ok(Json(st.store.inspections().list_plans(&actor, &page).await?))
 }
 
 /// Creates a plan (月计划 / 周行动 / 日巡查): theme, checklist, period, the draw's rules, overt or
@@ -59,14 +59,14 @@ async fn create_plan(
     body: JsonBody<NewPlan>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.create_plan(&actor, body.value, key.as_ref()).await?;
+    let c = st.store.inspections().create_plan(&actor, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/inspection-plans/{}", c.value.id), c))
 }
 
 #[utoipa::path(get, path = "/inspection-plans/{id}", tag = "inspections", params(("id" = String, Path)),
     responses((status = 200, body = Plan), Errors))]
 async fn get_plan(State(st): State<AppState>, Auth(actor): Auth, PathId(id): PathId<PlanId>) -> ApiResult<Json<Plan>> {
-    Ok(Json(st.store.get_plan(&actor, id).await?))
+    Ok(Json(st.store.inspections().get_plan(&actor, id).await?))
 }
 
 #[utoipa::path(get, path = "/inspection-plans/{id}/rounds", tag = "inspections", params(("id" = String, Path),
@@ -80,8 +80,8 @@ async fn list_plan_rounds(
 ) -> ApiResult<Json<Page<Round>>> {
     let page = page(&mut p);
     p.finish()?;
-    st.store.get_plan(&actor, id).await?;
-    Ok(Json(st.store.list_rounds(&actor, Some(id), false, &page).await?))
+    st.store.inspections().get_plan(&actor, id).await?;
+    Ok(Json(st.store.inspections().list_rounds(&actor, Some(id), false, &page).await?))
 }
 
 /// Commits a round: the pools are snapshotted and the seed's commitment (SHA-256) is published
@@ -97,7 +97,7 @@ async fn create_round(
     body: JsonBody<NewRound>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.create_round(&actor, id, body.value, key.as_ref()).await?;
+    let c = st.store.inspections().create_round(&actor, id, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/rounds/{}", c.value.id), c))
 }
 
@@ -112,7 +112,7 @@ async fn list_rounds(State(st): State<AppState>, Auth(actor): Auth, mut p: Param
     let mine = p.bool("mine").unwrap_or(false);
     let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_rounds(&actor, plan, mine, &page).await?))
+    Ok(Json(st.store.inspections().list_rounds(&actor, plan, mine, &page).await?))
 }
 
 /// A round. A covert round's targets are empty (`targets_hidden`) for all but its inspectors
@@ -124,7 +124,7 @@ async fn get_round(
     Auth(actor): Auth,
     PathId(id): PathId<RoundId>,
 ) -> ApiResult<Json<Round>> {
-    Ok(Json(st.store.get_round(&actor, id).await?))
+    Ok(Json(st.store.inspections().get_round(&actor, id).await?))
 }
 
 /// Draws the round (两个不固定).
@@ -136,7 +136,7 @@ async fn draw_round(
     PathId(id): PathId<RoundId>,
     body: JsonBody<DrawRequest>,
 ) -> ApiResult<Json<Round>> {
-    Ok(Json(st.store.draw_round(&actor, id, body.value).await?))
+    Ok(Json(st.store.inspections().draw_round(&actor, id, body.value).await?))
 }
 
 /// Ends the round: covert targets become visible and the seed is revealed.
@@ -147,7 +147,7 @@ async fn end_round(
     Auth(actor): Auth,
     PathId(id): PathId<RoundId>,
 ) -> ApiResult<Json<Round>> {
-    Ok(Json(st.store.end_round(&actor, id).await?))
+    Ok(Json(st.store.inspections().end_round(&actor, id).await?))
 }
 
 /// The evidence of an ended round (snapshot, commitment, seed, draw): save it and run
@@ -159,7 +159,7 @@ async fn round_evidence(
     Auth(actor): Auth,
     PathId(id): PathId<RoundId>,
 ) -> ApiResult<Json<DrawEvidence>> {
-    Ok(Json(st.store.round_evidence(&actor, id).await?))
+    Ok(Json(st.store.inspections().round_evidence(&actor, id).await?))
 }
 
 /// Reruns an ended round's draw and says whether it gives the recorded groups.
@@ -170,7 +170,7 @@ async fn verify_round(
     Auth(actor): Auth,
     PathId(id): PathId<RoundId>,
 ) -> ApiResult<Json<Verification>> {
-    Ok(Json(st.store.verify_round(&actor, id).await?))
+    Ok(Json(st.store.inspections().verify_round(&actor, id).await?))
 }
 
 #[utoipa::path(get, path = "/rounds/{id}/findings", tag = "inspections", params(("id" = String, Path),
@@ -184,7 +184,7 @@ async fn list_findings(
 ) -> ApiResult<Json<Page<Finding>>> {
     let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_findings(&actor, id, &page).await?))
+    Ok(Json(st.store.inspections().list_findings(&actor, id, &page).await?))
 }
 
 /// Records a finding; it becomes a problem of the inspected unit linked to the round.
@@ -199,7 +199,7 @@ async fn record_finding(
     body: JsonBody<NewFinding>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.record_finding(&actor, id, body.value, key.as_ref()).await?;
+    let c = st.store.inspections().record_finding(&actor, id, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/findings/{}", c.value.id), c))
 }
 
@@ -210,7 +210,7 @@ async fn get_finding(
     Auth(actor): Auth,
     PathId(id): PathId<FindingId>,
 ) -> ApiResult<Json<Finding>> {
-    Ok(Json(st.store.get_finding(&actor, id).await?))
+    Ok(Json(st.store.inspections().get_finding(&actor, id).await?))
 }
 
 #[utoipa::path(get, path = "/reinspections", tag = "inspections",
@@ -223,7 +223,7 @@ async fn list_reinspections(
 ) -> ApiResult<Json<Page<Reinspection>>> {
     let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_reinspections(&actor, &page).await?))
+    Ok(Json(st.store.inspections().list_reinspections(&actor, &page).await?))
 }
 
 /// Commits a re-inspection (整改回头看) of the problems closed in a period: the population and
@@ -237,7 +237,7 @@ async fn create_reinspection(
     body: JsonBody<NewReinspection>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.create_reinspection(&actor, body.value, key.as_ref()).await?;
+    let c = st.store.inspections().create_reinspection(&actor, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/reinspections/{}", c.value.id), c))
 }
 
@@ -248,7 +248,7 @@ async fn get_reinspection(
     Auth(actor): Auth,
     PathId(id): PathId<ReinspectionId>,
 ) -> ApiResult<Json<Reinspection>> {
-    Ok(Json(st.store.get_reinspection(&actor, id).await?))
+    Ok(Json(st.store.inspections().get_reinspection(&actor, id).await?))
 }
 
 #[utoipa::path(post, path = "/reinspections/{id}/draw", tag = "inspections", params(("id" = String, Path)),
@@ -259,7 +259,7 @@ async fn draw_reinspection(
     PathId(id): PathId<ReinspectionId>,
     body: JsonBody<DrawRequest>,
 ) -> ApiResult<Json<Reinspection>> {
-    Ok(Json(st.store.draw_reinspection(&actor, id, body.value).await?))
+    Ok(Json(st.store.inspections().draw_reinspection(&actor, id, body.value).await?))
 }
 
 /// Records one sampled problem's check; `failed` reopens the problem (反弹) with the note.
@@ -271,7 +271,7 @@ async fn record_check(
     PathId(id): PathId<ReinspectionId>,
     body: JsonBody<OutcomeRequest>,
 ) -> ApiResult<Json<Reinspection>> {
-    Ok(Json(st.store.record_check(&actor, id, body.value).await?))
+    Ok(Json(st.store.inspections().record_check(&actor, id, body.value).await?))
 }
 
 #[utoipa::path(get, path = "/reinspections/{id}/verify", tag = "inspections", params(("id" = String, Path)),
@@ -281,7 +281,7 @@ async fn verify_reinspection(
     Auth(actor): Auth,
     PathId(id): PathId<ReinspectionId>,
 ) -> ApiResult<Json<Verification>> {
-    Ok(Json(st.store.verify_reinspection(&actor, id).await?))
+    Ok(Json(st.store.inspections().verify_reinspection(&actor, id).await?))
 }
 
 #[utoipa::path(get, path = "/inspection-bulletins", tag = "inspections",
@@ -294,7 +294,7 @@ async fn list_inspection_bulletins(
 ) -> ApiResult<Json<Page<InspectionBulletin>>> {
     let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_inspection_bulletins(&actor, &page).await?))
+    Ok(Json(st.store.inspections().list_inspection_bulletins(&actor, &page).await?))
 }
 
 /// Publishes the year's next numbered bulletin (督查通报) for a period or one ended round:
@@ -306,7 +306,7 @@ async fn publish_inspection_bulletin(
     Auth(actor): Auth,
     body: JsonBody<NewInspectionBulletin>,
 ) -> ApiResult<(StatusCode, Json<InspectionBulletin>)> {
-    Ok((StatusCode::CREATED, Json(st.store.publish_inspection_bulletin(&actor, body.value).await?)))
+    Ok((StatusCode::CREATED, Json(st.store.inspections().publish_inspection_bulletin(&actor, body.value).await?)))
 }
 
 #[utoipa::path(get, path = "/inspection-bulletins/{id}", tag = "inspections", params(("id" = String, Path)),
@@ -316,5 +316,5 @@ async fn get_inspection_bulletin(
     Auth(actor): Auth,
     PathId(id): PathId<InspectionBulletinId>,
 ) -> ApiResult<Json<InspectionBulletin>> {
-    Ok(Json(st.store.get_inspection_bulletin(&actor, id).await?))
+    Ok(Json(st.store.inspections().get_inspection_bulletin(&actor, id).await?))
 }

@@ -34,7 +34,7 @@ async fn list_people(State(st): State<AppState>, Auth(actor): Auth, mut p: Param
     };
     let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_people(&actor, &filter, &page).await?))
+    Ok(Json(st.store.directory().list_people(&actor, &filter, &page).await?))
 }
 
 #[utoipa::path(post, path = "/people", tag = "people", request_body = NewPerson,
@@ -47,7 +47,7 @@ async fn create_person(
     body: JsonBody<NewPerson>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.create_person(&actor, body.value, key.as_ref()).await?;
+    let c = st.store.directory().create_person(&actor, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/people/{}", c.value.id), c))
 }
 
@@ -58,7 +58,7 @@ async fn get_person(
     Auth(actor): Auth,
     PathId(id): PathId<PersonId>,
 ) -> ApiResult<Json<Person>> {
-    Ok(Json(st.store.get_person(&actor, id).await?))
+    Ok(Json(st.store.directory().get_person(&actor, id).await?))
 }
 
 #[utoipa::path(patch, path = "/people/{id}", tag = "people", params(("id" = String, Path)), request_body = PersonPatch,
@@ -69,5 +69,5 @@ async fn update_person(
     PathId(id): PathId<PersonId>,
     body: JsonBody<PersonPatch>,
 ) -> ApiResult<Json<Person>> {
-    Ok(Json(st.store.update_person(&actor, id, body.value).await?))
+    Ok(Json(st.store.directory().update_person(&actor, id, body.value).await?))
 }

@@ -56,7 +56,7 @@ async fn list_problems(State(st): State<AppState>, Auth(actor): Auth, mut p: Par
         .unwrap_or_default();
     let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_problems(&actor, &filter, sort, &page).await?))
+    Ok(Json(st.store.ledger().list_problems(&actor, &filter, sort, &page).await?))
 }
 
 /// Writes a problem into the ledger, optionally with its measures.
@@ -70,7 +70,7 @@ async fn create_problem(
     body: JsonBody<NewProblem>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.create_problem(&actor, body.value, key.as_ref()).await?;
+    let c = st.store.ledger().create_problem(&actor, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/problems/{}", c.value.id), c))
 }
 
@@ -82,7 +82,7 @@ async fn get_problem(
     Auth(actor): Auth,
     PathId(id): PathId<ProblemId>,
 ) -> ApiResult<Json<Problem>> {
-    Ok(Json(st.store.get_problem(&actor, id).await?))
+    Ok(Json(st.store.ledger().get_problem(&actor, id).await?))
 }
 
 /// Changes a problem's fields. `version` is required; a stale one answers 409.
@@ -94,7 +94,7 @@ async fn update_problem(
     PathId(id): PathId<ProblemId>,
     body: JsonBody<ProblemPatch>,
 ) -> ApiResult<Json<Problem>> {
-    Ok(Json(st.store.update_problem(&actor, id, body.value).await?))
+    Ok(Json(st.store.ledger().update_problem(&actor, id, body.value).await?))
 }
 
 /// Moves a problem through its states: `start` (open → in_progress), `report_done`
@@ -109,7 +109,7 @@ async fn transition(
     PathId(id): PathId<ProblemId>,
     body: JsonBody<TransitionRequest>,
 ) -> ApiResult<Json<Problem>> {
-    Ok(Json(st.store.transition_problem(&actor, id, body.value).await?))
+    Ok(Json(st.store.ledger().transition_problem(&actor, id, body.value).await?))
 }
 
 #[utoipa::path(get, path = "/problems/{id}/progress", tag = "problems", params(("id" = String, Path)),
@@ -119,7 +119,7 @@ async fn list_progress(
     Auth(actor): Auth,
     PathId(id): PathId<ProblemId>,
 ) -> ApiResult<Json<Vec<Progress>>> {
-    Ok(Json(st.store.list_progress(&actor, id).await?))
+    Ok(Json(st.store.ledger().list_progress(&actor, id).await?))
 }
 
 /// Records dated progress, with evidence uploaded first through `POST /api/v1/attachments`.
@@ -134,7 +134,7 @@ async fn add_progress(
     body: JsonBody<NewProgress>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.add_progress(&actor, id, body.value, key.as_ref()).await?;
+    let c = st.store.ledger().add_progress(&actor, id, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/problems/{id}/progress"), c))
 }
 
@@ -149,7 +149,7 @@ async fn add_measure(
     body: JsonBody<NewMeasure>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.add_measure(&actor, id, body.value, key.as_ref()).await?;
+    let c = st.store.ledger().add_measure(&actor, id, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/problems/{id}/measures/{}", c.value.id), c))
 }
 
@@ -163,7 +163,7 @@ async fn update_measure(
     PathIds(id, mid): PathIds<ProblemId, MeasureId>,
     body: JsonBody<MeasurePatch>,
 ) -> ApiResult<Json<Measure>> {
-    Ok(Json(st.store.update_measure(&actor, id, mid, body.value).await?))
+    Ok(Json(st.store.ledger().update_measure(&actor, id, mid, body.value).await?))
 }
 
 /// Every recorded change to the problem and its measures: who, when, what, before and after.
@@ -174,5 +174,5 @@ async fn problem_history(
     Auth(actor): Auth,
     PathId(id): PathId<ProblemId>,
 ) -> ApiResult<Json<Vec<HistoryEntry>>> {
-    Ok(Json(st.store.problem_history(&actor, id).await?))
+    Ok(Json(st.store.ledger().problem_history(&actor, id).await?))
 }

@@ -48,8 +48,12 @@ fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
 #[utoipa::path(post, path = "/session", tag = "session", request_body = Credentials, security(()),
     responses((status = 200, body = SessionInfo), Errors))]
 async fn login(State(st): State<AppState>, ClientIp(ip): ClientIp, body: JsonBody<Credentials>) -> ApiResult<Response> {
-    let session =
-        st.store.login(&body.value.username, &body.value.password, Some(ip)).await?.ok_or(ApiError::BadCredentials)?;
+    let session = st
+        .store
+        .accounts()
+        .login(&body.value.username, &body.value.password, Some(ip))
+        .await?
+        .ok_or(ApiError::BadCredentials)?;
     let mut resp = Json(SessionInfo { account: session.account, expires_at: session.expires_at }).into_response();
     resp.headers_mut()
         .insert(header::SET_COOKIE, cookie(&session.token, SESSION_HOURS * 3600, st.config.secure_cookies));
@@ -80,9 +84,9 @@ async fn logout(State(st): State<AppState>, headers: HeaderMap, mut p: Params) -
     p.finish()?;
     if let Some(token) = session_token(&headers) {
         if everywhere {
-            st.store.logout_everywhere(&token).await?;
+            st.store.accounts().logout_everywhere(&token).await?;
         } else {
-            st.store.logout(&token).await?;
+            st.store.accounts().logout(&token).await?;
         }
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();

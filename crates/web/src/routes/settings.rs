@@ -14,7 +14,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[utoipa::path(get, path = "/settings", tag = "settings", responses((status = 200, body = Settings), Errors))]
 async fn get_settings(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Settings>> {
-    Ok(Json(st.store.view_settings(&actor).await?))
+    Ok(Json(st.store.reference().view_settings(&actor).await?))
 }
 
 /// Changes settings (administrators): `yellow_working_days` (0–30, default 3).
@@ -25,5 +25,5 @@ async fn put_settings(
     Auth(actor): Auth,
     body: JsonBody<SettingsInput>,
 ) -> ApiResult<Json<Settings>> {
-    Ok(Json(st.store.update_settings(&actor, body.value).await?))
+    Ok(Json(st.store.reference().update_settings(&actor, body.value).await?))
 }

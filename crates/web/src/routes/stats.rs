@@ -45,5 +45,5 @@ async fn problem_stats(State(st): State<AppState>, Auth(actor): Auth, mut p: Par
     let _ = p.string("sort");
     p.finish()?;
     let by = by.unwrap_or(GroupBy::Unit);
-    Ok(Json(st.store.problem_stats(&actor, by, &filter, filter.include_sub_units, parent).await?))
+    Ok(Json(st.store.ledger().problem_stats(&actor, by, &filter, filter.include_sub_units, parent).await?))
 }

@@ -44,7 +44,7 @@ async fn list_units(State(st): State<AppState>, Auth(actor): Auth, mut p: Params
     let filter = unit_filter(&mut p);
     let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.list_units(&actor, &filter, &page).await?))
+    Ok(Json(st.store.directory().list_units(&actor, &filter, &page).await?))
 }
 
 #[utoipa::path(post, path = "/units", tag = "units", request_body = NewUnit,
@@ -57,14 +57,14 @@ async fn create_unit(
     body: JsonBody<NewUnit>,
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
-    let c = st.store.create_unit(&actor, body.value, key.as_ref()).await?;
+    let c = st.store.directory().create_unit(&actor, body.value, key.as_ref()).await?;
     Ok(created(format!("/api/v1/units/{}", c.value.id), c))
 }
 
 #[utoipa::path(get, path = "/units/{id}", tag = "units", params(("id" = String, Path)),
     responses((status = 200, body = Unit), Errors))]
 async fn get_unit(State(st): State<AppState>, Auth(actor): Auth, PathId(id): PathId<UnitId>) -> ApiResult<Json<Unit>> {
-    Ok(Json(st.store.get_unit(&actor, id).await?))
+    Ok(Json(st.store.directory().get_unit(&actor, id).await?))
 }
 
 /// Changes a unit: rename, move in the tree, archive (`"archived": true`). Nothing is deleted.
@@ -76,5 +76,5 @@ async fn update_unit(
     PathId(id): PathId<UnitId>,
     body: JsonBody<UnitPatch>,
 ) -> ApiResult<Json<Unit>> {
-    Ok(Json(st.store.update_unit(&actor, id, body.value).await?))
+    Ok(Json(st.store.directory().update_unit(&actor, id, body.value).await?))
 }

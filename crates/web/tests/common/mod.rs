@@ -103,7 +103,7 @@ impl TestApp {
         };
         let clock = Arc::new(FixedClock::new(monday()));
         let store = db.open(clock.clone()).await.expect("open store");
-        store.ensure_admin(Some(ADMIN_PASSWORD.into())).await.expect("admin");
+        store.accounts().ensure_admin(Some(ADMIN_PASSWORD.into())).await.expect("admin");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let state = AppState::new(store.clone(), config);

@@ -5,7 +5,7 @@ use super::{decides, pickers};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
-use crate::pages::{Ctx, FormErrors, PageError, form_values, path_id, settle};
+use crate::pages::{Ctx, PageError, Shown, path_id, settle};
 use crate::routes::accountability::action_filter;
 use crate::site::Site;
 use axum::extract::{Path, State};
@@ -18,7 +18,6 @@ use rectify_domain::ids::ActionRecordId;
 use rectify_domain::machine;
 use rectify_store::PageRequest;
 use rectify_store::accountability::ActionFilter;
-use std::collections::BTreeMap;
 
 pub fn site() -> Site {
     Site::new()
@@ -32,25 +31,20 @@ pub fn site() -> Site {
 const PAGE: u32 = 50;
 
 async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    view(&st, &ctx, StatusCode::OK, BTreeMap::new(), None).await
+    view(&st, &ctx, Shown::fresh()).await
 }
 
-async fn view(
-    st: &AppState,
-    ctx: &Ctx,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
+async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Result<Response, PageError> {
+    let Shown { status, values, errors } = shown;
     let actor = ctx.staff()?;
     // Filters read leniently: a bad value is ignored here (the API names it).
     let mut params = ctx.params();
     let filter = action_filter(&mut params);
     let page =
         PageRequest::new(Some(i64::from(PAGE)), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(PAGE));
-    let actions = st.store.list_actions(actor, &filter, &page).await?;
+    let actions = st.store.accountability().list_actions(actor, &filter, &page).await?;
     let waiting = ActionFilter { status: Some(ActionStatus::Proposed), ..ActionFilter::default() };
-    let proposals = st.store.list_actions(actor, &waiting, &PageRequest::first(PAGE)).await?;
+    let proposals = st.store.accountability().list_actions(actor, &waiting, &PageRequest::first(PAGE)).await?;
     // What the reader may decide about a proposal: the buttons on each card.
     let party = if decides(ctx) { Party::Office } else { Party::Other };
     let steps: Vec<&str> =
@@ -74,14 +68,14 @@ async fn record(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewAction = form.decode(&[("problem_ids", Kind::List), ("case_ids", Kind::List)], &[])?;
-        Ok::<_, ApiError>(st.store.record_action(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.accountability().record_action(actor, input, None).await?)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(
         ctx.lang,
         attempt.await,
         |_| "/app/accountability?done=recorded".into(),
-        |errors| async move { view(st, ctx, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await },
+        |errors| async move { view(st, ctx, Shown::again(form, errors)).await },
     )
     .await
 }
@@ -95,13 +89,13 @@ async fn confirm(
     ctx.check_csrf(&form)?;
     let actor = ctx.staff()?;
     let id: ActionRecordId = path_id(&id)?;
-    let result = st.store.confirm_action(actor, id, None).await.map_err(ApiError::from);
+    let result = st.store.accountability().confirm_action(actor, id, None).await.map_err(ApiError::from);
     let (st, ctx) = (&st, &ctx);
     settle(
         ctx.lang,
         result,
         |_| "/app/accountability?done=confirmed".into(),
-        |errors| async move { view(st, ctx, StatusCode::CONFLICT, BTreeMap::new(), Some(errors)).await },
+        |errors| async move { view(st, ctx, Shown::refused(StatusCode::CONFLICT, errors)).await },
     )
     .await
 }
@@ -117,14 +111,14 @@ async fn dismiss(
     let id: ActionRecordId = path_id(&id)?;
     let attempt = async {
         let input: DismissRequest = form.decode(&[("version", Kind::Number)], &[])?;
-        Ok::<_, ApiError>(st.store.dismiss_action(actor, id, input).await?)
+        Ok::<_, ApiError>(st.store.accountability().dismiss_action(actor, id, input).await?)
     };
     let (st, ctx) = (&st, &ctx);
     settle(
         ctx.lang,
         attempt.await,
         |_| "/app/accountability?done=dismissed".into(),
-        |errors| async move { view(st, ctx, StatusCode::UNPROCESSABLE_ENTITY, BTreeMap::new(), Some(errors)).await },
+        |errors| async move { view(st, ctx, Shown::refused(StatusCode::UNPROCESSABLE_ENTITY, errors)).await },
     )
     .await
 }

@@ -25,7 +25,7 @@ const PEOPLE_PAGE: u32 = 500;
 async fn pickers(st: &AppState, actor: &Actor) -> Result<(Vec<[String; 2]>, Vec<[String; 2]>), PageError> {
     let units = all_units(st, actor, false).await?;
     let filter = PersonFilter { kind: Some(PersonKind::Staff), ..PersonFilter::default() };
-    let people = st.store.list_people(actor, &filter, &PageRequest::first(PEOPLE_PAGE)).await?;
+    let people = st.store.directory().list_people(actor, &filter, &PageRequest::first(PEOPLE_PAGE)).await?;
     let people = people.items.into_iter().map(|p| [p.id.to_string(), p.name]).collect();
     Ok((unit_options(&units, &HashSet::new()), people))
 }

@@ -4,37 +4,30 @@ use super::{decides, pickers};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
-use crate::pages::{Ctx, FormErrors, PageError, form_values, settle};
+use crate::pages::{Ctx, PageError, Shown, settle};
 use crate::routes::accountability::year;
 use crate::site::Site;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;
 use rectify_domain::accountability::NewDeduction;
 use rectify_domain::ids::UnitId;
-use std::collections::BTreeMap;
 
 pub fn site() -> Site {
     Site::new().get("/app/points", table).post("/app/points", deduct)
 }
 
 async fn table(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    view(&st, &ctx, StatusCode::OK, BTreeMap::new(), None).await
+    view(&st, &ctx, Shown::fresh()).await
 }
 
-async fn view(
-    st: &AppState,
-    ctx: &Ctx,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
+async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Result<Response, PageError> {
+    let Shown { status, values, errors } = shown;
     let actor = ctx.staff()?;
     let year = year(&mut ctx.params(), st);
     let unit = ctx.query("unit").and_then(|u| u.parse::<UnitId>().ok());
-    let lines = st.store.points_table(actor, year, unit).await?;
-    let scheme = st.store.settings().await?.points;
+    let lines = st.store.accountability().points_table(actor, year, unit).await?;
+    let scheme = st.store.reference().settings().await?.points;
     let (unit_options, people) = pickers(st, actor).await?;
     // The scheme's types are configurable: one without a catalog text shows by its name.
     let deduction_kinds: Vec<[String; 2]> = scheme
@@ -61,14 +54,11 @@ async fn deduct(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewDeduction = form.decode(&[], &[])?;
-        Ok::<_, ApiError>(st.store.deduct_points(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.accountability().deduct_points(actor, input, None).await?)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     let done = |c: rectify_store::idempotency::Created<rectify_domain::accountability::PointsStatement>| {
         format!("/app/points?year={}&done=deducted", c.value.points.year)
     };
-    settle(ctx.lang, attempt.await, done, |errors| async move {
-        view(st, ctx, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
-    })
-    .await
+    settle(ctx.lang, attempt.await, done, |errors| async move { view(st, ctx, Shown::again(form, errors)).await }).await
 }

@@ -27,7 +27,7 @@ pub fn site() -> Site {
 
 /// What the page shows besides the lists: a refused form again, or a token just made.
 #[derive(Default)]
-struct Shown {
+struct Showing {
     values: BTreeMap<String, String>,
     errors: Option<FormErrors>,
     token_values: BTreeMap<String, String>,
@@ -37,7 +37,7 @@ struct Shown {
 
 async fn accounts_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
-    accounts_view(&st, &ctx, actor, StatusCode::OK, Shown::default()).await
+    accounts_view(&st, &ctx, actor, StatusCode::OK, Showing::default()).await
 }
 
 async fn accounts_view(
@@ -45,12 +45,12 @@ async fn accounts_view(
     ctx: &Ctx,
     actor: &Actor,
     status: StatusCode,
-    shown: Shown,
+    shown: Showing,
 ) -> Result<Response, PageError> {
-    let Shown { values, errors, token_values, token_errors, created } = shown;
-    let accounts = st.store.list_accounts(actor).await?;
+    let Showing { values, errors, token_values, token_errors, created } = shown;
+    let accounts = st.store.accounts().list_accounts(actor).await?;
     let tokens = match authorize(actor, Permission::ManageAccounts, Party::Office) {
-        Ok(()) => Some(st.store.list_tokens(actor).await?),
+        Ok(()) => Some(st.store.accounts().list_tokens(actor).await?),
         Err(_) => None,
     };
     let units = all_units(st, actor, true).await?;
@@ -70,7 +70,7 @@ async fn create_account(State(st): State<AppState>, ctx: Ctx, form: FormData) ->
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewAccount = form.decode(&[], &[])?;
-        Ok::<_, ApiError>(st.store.create_account(actor, input).await?)
+        Ok::<_, ApiError>(st.store.accounts().create_account(actor, input).await?)
     };
     let (st, ctx) = (&st, &ctx);
     settle(
@@ -81,7 +81,7 @@ async fn create_account(State(st): State<AppState>, ctx: Ctx, form: FormData) ->
             let mut values = form_values(&form);
             // A refused form is shown again without the password in the page.
             values.remove("password");
-            let shown = Shown { values, errors: Some(errors), ..Shown::default() };
+            let shown = Showing { values, errors: Some(errors), ..Showing::default() };
             accounts_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, shown).await
         },
     )
@@ -94,13 +94,13 @@ async fn create_token(State(st): State<AppState>, ctx: Ctx, form: FormData) -> R
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewToken = form.decode(&[], &[])?;
-        Ok::<_, ApiError>(st.store.create_token(actor, input).await?)
+        Ok::<_, ApiError>(st.store.accounts().create_token(actor, input).await?)
     };
     let shown = match attempt.await {
-        Ok(token) => (StatusCode::OK, Shown { created: Some(token), ..Shown::default() }),
+        Ok(token) => (StatusCode::OK, Showing { created: Some(token), ..Showing::default() }),
         Err(e) => {
             let errors = FormErrors::from_error(e, ctx.lang)?;
-            let shown = Shown { token_values: form_values(&form), token_errors: Some(errors), ..Shown::default() };
+            let shown = Showing { token_values: form_values(&form), token_errors: Some(errors), ..Showing::default() };
             (StatusCode::UNPROCESSABLE_ENTITY, shown)
         }
     };
@@ -117,6 +117,6 @@ async fn revoke_token(
     ctx.check_csrf(&form)?;
     let actor = ctx.staff()?;
     let id: TokenId = path_id(&id)?;
-    st.store.revoke_token(actor, id).await?;
+    st.store.accounts().revoke_token(actor, id).await?;
     Ok(see_other("/app/admin/accounts?done=revoked"))
 }

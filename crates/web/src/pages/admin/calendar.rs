@@ -15,11 +15,11 @@ pub fn site() -> Site {
 
 async fn calendar_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
-    let loaded = st.store.loaded_years(actor).await?;
+    let loaded = st.store.reference().loaded_years(actor).await?;
     let mut years = Vec::with_capacity(loaded.len());
     // Newest first: this year and next are what people look for.
     for y in loaded.into_iter().rev() {
-        let notice = st.store.calendar_year(actor, y.year).await?;
+        let notice = st.store.reference().calendar_year(actor, y.year).await?;
         years.push(context! { loaded => y, notice });
     }
     ctx.render(&st, "app/admin/calendar.html", context! { years })

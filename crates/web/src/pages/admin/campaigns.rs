@@ -5,7 +5,7 @@ use super::{all_units, data_lang, names_of, path_id, unit_options};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
-use crate::pages::{Ctx, FormErrors, PageError, form_values, settle};
+use crate::pages::{Ctx, FormErrors, PageError, Shown, form_values, settle};
 use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -45,7 +45,7 @@ async fn campaigns_view(
 ) -> Result<Response, PageError> {
     // A cursor that does not decode (edited by hand) starts again from the first page.
     let page = PageRequest::new(Some(PAGE), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(PAGE as u32));
-    let campaigns = st.store.list_campaigns(actor, false, &page).await?;
+    let campaigns = st.store.campaigns().list_campaigns(actor, false, &page).await?;
     let units = all_units(st, actor, false).await?;
     let unit_options = unit_options(&units, &HashSet::new());
     ctx.render_status(
@@ -61,7 +61,7 @@ async fn create_campaign(State(st): State<AppState>, ctx: Ctx, form: FormData) -
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewCampaign = form.decode(&[("unit_ids", Kind::List)], &[])?;
-        Ok::<_, ApiError>(st.store.create_campaign(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.campaigns().create_campaign(actor, input, None).await?)
     };
     let done = |c: rectify_store::idempotency::Created<rectify_domain::campaign::Campaign>| {
         format!("/app/admin/campaigns/{}?done=created", c.value.id)
@@ -80,7 +80,7 @@ async fn campaign_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     let actor = ctx.staff()?;
     let id: CampaignId = path_id(&id)?;
     let values = BTreeMap::from([("items_per_unit".to_owned(), DEFAULT_ITEMS_PER_UNIT.to_string())]);
-    campaign_view(&st, &ctx, actor, id, StatusCode::OK, values, None).await
+    campaign_view(&st, &ctx, actor, id, Shown::filled(values)).await
 }
 
 /// The campaign, its batches, the add-batch form, and the 立改清单 of one batch (`?batch=`, the
@@ -90,11 +90,10 @@ async fn campaign_view(
     ctx: &Ctx,
     actor: &Actor,
     id: CampaignId,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
+    shown: Shown,
 ) -> Result<Response, PageError> {
-    let campaign: Campaign = st.store.get_campaign(actor, id).await?;
+    let Shown { status, values, errors } = shown;
+    let campaign: Campaign = st.store.campaigns().get_campaign(actor, id).await?;
     let chosen: Option<BatchId> = match ctx.query("batch") {
         Some(b) => {
             // Only a batch of this campaign; another campaign's batch is not on this page.
@@ -104,7 +103,7 @@ async fn campaign_view(
         None => campaign.batches.last().map(|b| b.id),
     };
     let report = match chosen {
-        Some(b) => Some(st.store.immediate_list(actor, b).await?),
+        Some(b) => Some(st.store.campaigns().immediate_list(actor, b).await?),
         None => None,
     };
     let units = all_units(st, actor, true).await?;
@@ -137,14 +136,14 @@ async fn create_batch(
             obj.insert("campaign_id".to_owned(), serde_json::Value::String(id.to_string()));
         }
         let input: NewBatch = crate::form::decode_value(&body)?;
-        Ok::<_, ApiError>(st.store.create_batch(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.campaigns().create_batch(actor, input, None).await?)
     };
     let done = |b: rectify_store::idempotency::Created<rectify_domain::campaign::Batch>| {
         format!("/app/admin/campaigns/{id}?batch={}&done=created", b.value.id)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(ctx.lang, attempt.await, done, |errors| async move {
-        campaign_view(st, ctx, actor, id, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
+        campaign_view(st, ctx, actor, id, Shown::again(form, errors)).await
     })
     .await
 }

@@ -51,7 +51,7 @@ pub(crate) async fn all_units(st: &AppState, actor: &Actor, include_archived: bo
     let mut cursor: Option<String> = None;
     loop {
         let page = PageRequest::new(Some(i64::from(UNIT_PAGE)), cursor.as_deref())?;
-        let got = st.store.list_units(actor, &filter, &page).await?;
+        let got = st.store.directory().list_units(actor, &filter, &page).await?;
         units.extend(got.items);
         match got.next_cursor {
             Some(next) => cursor = Some(next),

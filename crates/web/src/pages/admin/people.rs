@@ -4,10 +4,9 @@ use super::{all_units, choices, names_of, unit_options};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
-use crate::pages::{Ctx, FormErrors, PageError, form_values, settle};
+use crate::pages::{Ctx, PageError, Shown, settle};
 use crate::site::Site;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::Actor;
@@ -28,17 +27,11 @@ async fn people_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, P
     let actor = ctx.staff()?;
     // New people default to the unit being looked at.
     let values = ctx.query("unit").map(|u| BTreeMap::from([("unit_id".to_owned(), u.to_owned())])).unwrap_or_default();
-    people_view(&st, &ctx, actor, StatusCode::OK, values, None).await
+    people_view(&st, &ctx, actor, Shown::filled(values)).await
 }
 
-async fn people_view(
-    st: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
+async fn people_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Result<Response, PageError> {
+    let Shown { status, values, errors } = shown;
     let filter = PersonFilter {
         unit: ctx.query("unit").and_then(|u| u.parse::<UnitId>().ok()),
         q: ctx.query("q").map(str::to_owned),
@@ -46,7 +39,7 @@ async fn people_view(
     };
     // A cursor that does not decode (edited by hand) starts again from the first page.
     let page = PageRequest::new(Some(PAGE), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(PAGE as u32));
-    let people = st.store.list_people(actor, &filter, &page).await?;
+    let people = st.store.directory().list_people(actor, &filter, &page).await?;
     let units = all_units(st, actor, true).await?;
     let names = names_of(&units);
     let unit_options = unit_options(&units, &HashSet::new());
@@ -64,7 +57,7 @@ async fn create_person(State(st): State<AppState>, ctx: Ctx, form: FormData) -> 
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewPerson = form.decode(&[], &[])?;
-        Ok::<_, ApiError>(st.store.create_person(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.directory().create_person(actor, input, None).await?)
     };
     // Back to the list of the new person's unit, where they now show.
     let done = |c: rectify_store::idempotency::Created<rectify_domain::person::Person>| {
@@ -73,7 +66,7 @@ async fn create_person(State(st): State<AppState>, ctx: Ctx, form: FormData) -> 
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(ctx.lang, attempt.await, done, |errors| async move {
-        people_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
+        people_view(st, ctx, actor, Shown::again(form, errors)).await
     })
     .await
 }

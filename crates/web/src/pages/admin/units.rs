@@ -4,10 +4,9 @@ use super::{all_units, build_tree, choices, data_lang, names_of, path_id, unit_o
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
-use crate::pages::{Ctx, FormErrors, PageError, form_values, see_other, settle};
+use crate::pages::{Ctx, FormErrors, PageError, Shown, see_other, settle};
 use crate::site::Site;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;
 use rectify_domain::DomainError;
@@ -31,18 +30,12 @@ fn kinds(ctx: &Ctx, st: &AppState) -> Vec<[String; 2]> {
 
 async fn units_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
-    units_view(&st, &ctx, actor, StatusCode::OK, BTreeMap::new(), None).await
+    units_view(&st, &ctx, actor, Shown::fresh()).await
 }
 
 /// The tree and the add form (`values` and `errors` refill it after a refused form).
-async fn units_view(
-    st: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
+async fn units_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Result<Response, PageError> {
+    let Shown { status, values, errors } = shown;
     let show_archived = ctx.query("archived").is_some();
     let units = all_units(st, actor, show_archived).await?;
     let tree = build_tree(&units);
@@ -63,16 +56,14 @@ async fn create_unit(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Re
     let actor = ctx.staff()?;
     let attempt = async {
         let input: NewUnit = form.decode(&[], &[])?;
-        Ok::<_, ApiError>(st.store.create_unit(actor, input, None).await?)
+        Ok::<_, ApiError>(st.store.directory().create_unit(actor, input, None).await?)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(
         ctx.lang,
         attempt.await,
         |_| "/app/admin/units?done=created".into(),
-        |errors| async move {
-            units_view(st, ctx, actor, StatusCode::UNPROCESSABLE_ENTITY, form_values(form), Some(errors)).await
-        },
+        |errors| async move { units_view(st, ctx, actor, Shown::again(form, errors)).await },
     )
     .await
 }
@@ -100,21 +91,14 @@ fn values_of(u: &Unit) -> BTreeMap<String, String> {
 async fn unit_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
     let actor = ctx.staff()?;
     let id: UnitId = path_id(&id)?;
-    let unit = st.store.get_unit(actor, id).await?;
+    let unit = st.store.directory().get_unit(actor, id).await?;
     let values = values_of(&unit);
-    unit_view(&st, &ctx, actor, unit, StatusCode::OK, values, None).await
+    unit_view(&st, &ctx, actor, unit, Shown::filled(values)).await
 }
 
 /// One unit: its facts, its sub-units, and (for those who may) the edit form.
-async fn unit_view(
-    st: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    unit: Unit,
-    status: StatusCode,
-    values: BTreeMap<String, String>,
-    errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
+async fn unit_view(st: &AppState, ctx: &Ctx, actor: &Actor, unit: Unit, shown: Shown) -> Result<Response, PageError> {
+    let Shown { status, values, errors } = shown;
     let units = all_units(st, actor, true).await?;
     let names = names_of(&units);
     let children: Vec<&Unit> = units.iter().filter(|u| u.parent_id == Some(unit.id) && !u.archived).collect();
@@ -167,20 +151,20 @@ async fn update_unit(
     let id: UnitId = path_id(&id)?;
     let attempt = async {
         let patch = patch_of(&form)?;
-        Ok::<_, ApiError>(st.store.update_unit(actor, id, patch).await?)
+        Ok::<_, ApiError>(st.store.directory().update_unit(actor, id, patch).await?)
     };
     match attempt.await {
         Ok(_) => Ok(see_other(&format!("/app/admin/units/{id}?done=saved"))),
         Err(e) => {
             let stale = matches!(&e, ApiError::Store(StoreError::Domain(DomainError::StaleVersion { .. })));
             let errors = FormErrors::from_error(e, ctx.lang)?;
-            let unit = st.store.get_unit(actor, id).await?;
-            let mut values = form_values(&form);
+            let unit = st.store.directory().get_unit(actor, id).await?;
+            let mut shown = Shown::again(&form, errors);
             if stale {
                 // The page now shows the saved unit; sending the form again replaces it knowingly.
-                values.insert("version".to_owned(), unit.version.to_string());
+                shown.values.insert("version".to_owned(), unit.version.to_string());
             }
-            unit_view(&st, &ctx, actor, unit, StatusCode::UNPROCESSABLE_ENTITY, values, Some(errors)).await
+            unit_view(&st, &ctx, actor, unit, shown).await
         }
     }
 }
