@@ -1,6 +1,7 @@
 // Shared helpers of the end-to-end tests: the server's address, the fixtures written by
 // setup.mjs, a headless Debian Chromium driven by playwright-core, sign-in, form submission,
 // screenshots, the "no Chinese in the chrome" probe and axe-core.
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,6 +12,9 @@ export const BASE_URL = process.env.BASE_URL || 'http://127.0.0.1:8080';
 export const SHOTS = process.env.E2E_SHOTS || join(process.cwd(), 'screenshots');
 
 /** What setup.mjs created: units, accounts, problems, cases (see setup.mjs). */
+/** A 360-px phone, as citizens and inspectors hold it. */
+export const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
 export function fixtures() {
   const path = process.env.E2E_FIXTURES;
   if (!path) throw new Error('E2E_FIXTURES is not set: run the tests through e2e/run.sh');
@@ -25,6 +29,18 @@ export async function launch() {
 }
 
 /** A fresh browser context (own cookies) on the server; dialogs (data-confirm) are accepted. */
+/** One browser for a test file's tests: launched before the first, closed after the last. */
+export function sharedBrowser() {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser;
+}
+
 export async function newPage(browser, options = {}) {
   const context = await browser.newContext({ baseURL: BASE_URL, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
   context.setDefaultTimeout(10_000);

@@ -1,20 +1,13 @@
 // 1. A citizen on a phone submits a case with a photo and gets a tracking code; a form without
 //    content shows the error next to the content field and keeps what was typed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, open, submitForm, shot, png } from '../lib/harness.mjs';
+import { sharedBrowser, newPage, open, submitForm, shot, png, PHONE } from '../lib/harness.mjs';
 
-const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 test('a citizen on a phone submits a case with a photo and sees a tracking code', async () => {
-  const page = await newPage(browser, PHONE);
+  const page = await newPage(browser(), PHONE);
   await open(page, '/submit');
   const form = page.locator('form:has([name=content])');
   await form.locator('select[name=type]').selectOption('complaint');
@@ -35,7 +28,7 @@ test('a citizen on a phone submits a case with a photo and sees a tracking code'
 });
 
 test('a case without content shows the error next to the content field and keeps the typed values', async () => {
-  const page = await newPage(browser, PHONE);
+  const page = await newPage(browser(), PHONE);
   await open(page, '/submit');
   const form = page.locator('form:has([name=content])');
   await form.locator('select[name=type]').selectOption('suggestion');

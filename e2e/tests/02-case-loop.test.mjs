@@ -1,22 +1,16 @@
 // 2. The whole case loop through pages: a citizen submits, the office accepts and assigns, a
 //    clerk of the unit signs and replies, the citizen reads the answer and rates it; the
 //    "cases replied" figure on the dashboard and on the portal goes up by one.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, open, submitForm, login, shot, poll, figure, fixtures } from '../lib/harness.mjs';
+import { sharedBrowser, newPage, open, submitForm, login, shot, poll, figure, fixtures } from '../lib/harness.mjs';
 
 const fx = fixtures();
 const run = Date.now().toString(36).toUpperCase();
 const PHONE = '13711112222';
 const CONTENT = `CASE-LOOP-${run}：光明路菜场门口下水道堵塞，污水漫到人行道。`;
 const ANSWER = `ANSWER-${run}：已安排疏通，并在菜场门口增设了截水沟。`;
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 async function caseState(page) {
   return page.locator('#case-state').getAttribute('data-state');
@@ -34,7 +28,7 @@ async function fire(page, action, fill = async () => {}) {
 
 test('submit, accept, assign, sign, reply, track and rate; the replied figure goes up by one', async () => {
   // The citizen.
-  const citizen = await newPage(browser);
+  const citizen = await newPage(browser());
   await open(citizen, '/submit');
   const form = citizen.locator('form:has([name=content])');
   await form.locator('select[name=type]').selectOption('complaint');
@@ -46,7 +40,7 @@ test('submit, accept, assign, sign, reply, track and rate; the replied figure go
   assert.match(code, /^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
 
   // The office finds it and accepts and assigns it.
-  const office = await newPage(browser);
+  const office = await newPage(browser());
   await login(office, fx.admin.username, fx.admin.password);
   const list = await office.request.get('/api/v1/cases?limit=5');
   assert.equal(list.status(), 200, 'GET /api/v1/cases with the session cookie');
@@ -69,7 +63,7 @@ test('submit, accept, assign, sign, reply, track and rate; the replied figure go
   const portalBefore = await figure(citizen, 'cases_replied');
 
   // The clerk of the unit signs and replies.
-  const clerk = await newPage(browser);
+  const clerk = await newPage(browser());
   await login(clerk, fx.clerkA.username, fx.clerkA.password);
   await open(clerk, `/app/cases/${id}`);
   await fire(clerk, 'sign');

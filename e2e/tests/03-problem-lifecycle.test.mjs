@@ -1,20 +1,14 @@
 // 3. A problem from open to closed through the pages: the office writes it, starts it, records
 //    progress with a photo as evidence, reports it done and verifies it; the public board lists it
 //    and its permalink shows it closed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, open, submitForm, login, shot, png, dateIn, fixtures } from '../lib/harness.mjs';
+import { sharedBrowser, newPage, open, submitForm, login, shot, png, dateIn, fixtures } from '../lib/harness.mjs';
 
 const fx = fixtures();
 const run = Date.now().toString(36).toUpperCase();
 const DESCRIPTION = `LIFECYCLE-${run}：长安街沿线共享单车乱停乱放，影响盲道通行。`;
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 async function problemState(page) {
   return page.locator('#problem-state').getAttribute('data-state');
@@ -36,7 +30,7 @@ async function fire(page, action) {
 }
 
 test('a problem goes from open to closed through the pages and shows on the board', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await login(page, fx.admin.username, fx.admin.password);
 
   await open(page, '/app/problems/new');
@@ -76,7 +70,7 @@ test('a problem goes from open to closed through the pages and shows on the boar
   assert.equal(await problemState(page), 'closed');
   await shot(page, 'problem.png');
 
-  const board = await newPage(browser);
+  const board = await newPage(browser());
   await open(board, '/board');
   const link = board.locator(`a[href="/board/${id}"]`);
   assert.equal(await link.count(), 1, `/board has no link to /board/${id}`);

@@ -1,22 +1,15 @@
 // 7. An inspector on a phone records a finding during the visit: the round page shows their
 //    group and its unit, the checklist as boxes to tick, a note and a photo; the finding is
 //    listed with the problem it became, and the office finds that problem in the ledger.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, login, open, submitForm, shot, png, fixtures } from '../lib/harness.mjs';
+import { sharedBrowser, newPage, login, open, submitForm, shot, png, fixtures, PHONE } from '../lib/harness.mjs';
 
 const fx = fixtures();
-const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 test('an inspector records a finding on a phone and it becomes a problem of the unit', async () => {
-  const page = await newPage(browser, PHONE);
+  const page = await newPage(browser(), PHONE);
   await login(page, fx.inspector.username, fx.inspector.password);
   await open(page, `/app/rounds/${fx.round.id}`);
   assert.match((await page.locator('#groups').textContent()) || '', /督查员甲/);
@@ -37,7 +30,7 @@ test('an inspector records a finding on a phone and it becomes a problem of the 
   const link = await findings.locator('a[href^="/app/problems/"]').first().getAttribute('href');
   assert.ok(link, 'the finding links to its problem');
 
-  const office = await newPage(browser);
+  const office = await newPage(browser());
   await login(office, fx.admin.username, fx.admin.password);
   await open(office, link);
   assert.match((await office.locator('body').textContent()) || '', /中午就餐督查发现/);

@@ -2,22 +2,15 @@
 //    run first, then "import now" with the file the page kept), downloads the ledger filtered to
 //    it as CSV from the list's export button, composes a campaign bulletin with a live preview,
 //    publishes it, and a citizen reads it on the portal on a phone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, newPage, open, submitForm, login, shot, dateIn, fixtures, axeViolations, formatViolations } from '../lib/harness.mjs';
+import { sharedBrowser, newPage, open, submitForm, login, shot, dateIn, fixtures, axeViolations, formatViolations, PHONE } from '../lib/harness.mjs';
 
 const fx = fixtures();
 const run = Date.now().toString(36).toUpperCase();
 const MARK = `FILES-${run}`;
-const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** No axe-core violation of impact "serious" or "critical" on the page as it is now. */
 async function axe(page, label) {
@@ -31,7 +24,7 @@ async function noFormErrors(page, what) {
 }
 
 test('a ledger file is imported, exported, and a bulletin published to the portal', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(browser());
   await login(page, fx.admin.username, fx.admin.password);
 
   // The campaign the problems and the bulletin belong to.
@@ -100,7 +93,7 @@ test('a ledger file is imported, exported, and a bulletin published to the porta
   const url = new URL(page.url());
   const id = url.pathname.split('/').pop();
   // The draft is not public.
-  const citizen = await newPage(browser, PHONE);
+  const citizen = await newPage(browser(), PHONE);
   const hidden = await citizen.goto(`/bulletins/${id}`);
   assert.equal(hidden.status(), 404, 'a draft is not on the portal');
   await submitForm(page, page.locator('form[data-action=publish]'));

@@ -141,8 +141,7 @@ fn selected_rows(form: &FormData) -> Vec<Json> {
 }
 
 async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
-    let actor = ctx.staff()?;
-    ctx.check_csrf(&form)?;
+    let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewBulletin = decode_value(&Json::Object(draft_body(&form)?))?;
         Ok::<_, ApiError>(st.store.bulletins().create_bulletin(actor, input, None).await?)
@@ -256,8 +255,7 @@ async fn update(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let actor = ctx.staff()?;
-    ctx.check_csrf(&form)?;
+    let actor = ctx.staff_form(&form)?;
     let id: BulletinId = path_id(&id)?;
     let attempt = async {
         let mut body = draft_body(&form)?;
@@ -294,8 +292,7 @@ async fn publish(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let actor = ctx.staff()?;
-    ctx.check_csrf(&form)?;
+    let actor = ctx.staff_form(&form)?;
     let id: BulletinId = path_id(&id)?;
     let attempt = async {
         let p: PublishForm = form.decode(&[("version", Kind::Number), ("number", Kind::Number)], &[])?;

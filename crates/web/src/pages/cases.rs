@@ -87,8 +87,7 @@ async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Page
 }
 
 async fn register(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
-    let actor = ctx.staff()?;
-    ctx.check_csrf(&form)?;
+    let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewCase = form.decode(&[("urgent", Kind::Bool)], &[])?;
         Ok::<_, ApiError>(st.store.cases().register_case(actor, input, None).await?)
@@ -152,8 +151,7 @@ async fn reveal(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let actor = ctx.staff()?;
-    ctx.check_csrf(&form)?;
+    let actor = ctx.staff_form(&form)?;
     let id: CaseId = path_id(&id)?;
     let result = async {
         let req: RevealRequest = form.decode(&[], &[])?;
@@ -175,8 +173,7 @@ async fn transition(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let actor = ctx.staff()?;
-    ctx.check_csrf(&form)?;
+    let actor = ctx.staff_form(&form)?;
     let id: CaseId = path_id(&id)?;
     let result = async {
         let req: CaseTransitionRequest = form.decode(&[("version", Kind::Number), ("approve", Kind::Bool)], &[])?;

@@ -120,8 +120,7 @@ fn form_state(refused: Option<&Refused>, form: &str) -> minijinja::Value {
 /// The plan form: the checklist one item per line, the two pools picked from lists, or the
 /// target pool as every unit under an area.
 async fn create_plan(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let kinds = [
             ("groups", Kind::Number),
@@ -164,8 +163,7 @@ async fn create_plan(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Re
 
 /// The compose form: a period (or one ended round), a title, the issuer, an editor's note.
 async fn publish_bulletin(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewInspectionBulletin = form.decode(&[], &[])?;
         Ok::<_, ApiError>(st.store.inspections().publish_inspection_bulletin(actor, input).await?)
@@ -197,8 +195,7 @@ async fn commit_round(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let plan: PlanId = path_id(&id)?;
     let input: NewRound = form.decode(&[], &[])?;
     let round = st.store.inspections().create_round(actor, plan, input, None).await?;
@@ -285,8 +282,7 @@ async fn draw_round(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let id: RoundId = path_id(&id)?;
     let req: DrawRequest = form.decode(&[], &[])?;
     let result = st.store.inspections().draw_round(actor, id, req).await.map_err(ApiError::from);
@@ -308,8 +304,7 @@ async fn end_round(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let id: RoundId = path_id(&id)?;
     let r = st.store.inspections().end_round(actor, id).await?;
     Ok(super::see_other(&format!("/app/rounds/{}?done=ended", r.id)))
@@ -322,8 +317,7 @@ async fn record_finding(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let id: RoundId = path_id(&id)?;
     let attempt = async {
         let round = st.store.inspections().get_round(actor, id).await?;

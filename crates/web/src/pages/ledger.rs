@@ -79,8 +79,7 @@ async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Page
 }
 
 async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
-    let actor = ctx.staff()?;
-    ctx.check_csrf(&form)?;
+    let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewProblem = form.decode(&[("published", Kind::Bool)], &[])?;
         Ok::<_, ApiError>(st.store.ledger().create_problem(actor, input, None).await?)
@@ -156,8 +155,7 @@ async fn transition(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let actor = ctx.staff()?;
-    ctx.check_csrf(&form)?;
+    let actor = ctx.staff_form(&form)?;
     let id: ProblemId = path_id(&id)?;
     let result = async {
         let req: TransitionRequest = form.decode(&[("version", Kind::Number)], &[])?;
@@ -174,8 +172,7 @@ async fn progress(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let actor = ctx.staff()?;
-    ctx.check_csrf(&form)?;
+    let actor = ctx.staff_form(&form)?;
     let id: ProblemId = path_id(&id)?;
     let result = async {
         let mut input: NewProgress = form.decode(&[], &[])?;
@@ -196,8 +193,7 @@ async fn add_measure(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let actor = ctx.staff()?;
-    ctx.check_csrf(&form)?;
+    let actor = ctx.staff_form(&form)?;
     let id: ProblemId = path_id(&id)?;
     let result = async {
         let input: NewMeasure = form.decode(&[], &[])?;
@@ -213,8 +209,7 @@ async fn measure_done(
     Path((id, mid)): Path<(String, String)>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let actor = ctx.staff()?;
-    ctx.check_csrf(&form)?;
+    let actor = ctx.staff_form(&form)?;
     let (id, mid): (ProblemId, MeasureId) = (path_id(&id)?, path_id(&mid)?);
     let result = async {
         let patch: MeasurePatch = form.decode(&[("version", Kind::Number), ("done", Kind::Bool)], &[])?;

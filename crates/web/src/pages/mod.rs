@@ -138,6 +138,14 @@ impl Ctx {
         self.session.as_deref().map(csrf_of)
     }
 
+    /// The signed-in user sending a state-changing form, once the form carries the session's
+    /// CSRF token.
+    pub fn staff_form(&self, form: &FormData) -> Result<&Actor, PageError> {
+        let actor = self.staff()?;
+        self.check_csrf(form)?;
+        Ok(actor)
+    }
+
     /// A state-changing form from a signed-in user must carry the session's CSRF token.
     pub fn check_csrf(&self, form: &FormData) -> Result<(), PageError> {
         let sent = form.fields.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.as_str()).unwrap_or("");

@@ -64,8 +64,7 @@ async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Result<Response, PageEr
 }
 
 async fn record(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewAction = form.decode(&[("problem_ids", Kind::List), ("case_ids", Kind::List)], &[])?;
         Ok::<_, ApiError>(st.store.accountability().record_action(actor, input, None).await?)
@@ -86,8 +85,7 @@ async fn confirm(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let id: ActionRecordId = path_id(&id)?;
     let result = st.store.accountability().confirm_action(actor, id, None).await.map_err(ApiError::from);
     let (st, ctx) = (&st, &ctx);
@@ -106,8 +104,7 @@ async fn dismiss(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let id: ActionRecordId = path_id(&id)?;
     let attempt = async {
         let input: DismissRequest = form.decode(&[("version", Kind::Number)], &[])?;

@@ -50,8 +50,7 @@ async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Result<Response, PageEr
 }
 
 async fn deduct(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewDeduction = form.decode(&[], &[])?;
         Ok::<_, ApiError>(st.store.accountability().deduct_points(actor, input, None).await?)

@@ -66,8 +66,7 @@ async fn accounts_view(
 }
 
 async fn create_account(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewAccount = form.decode(&[], &[])?;
         Ok::<_, ApiError>(st.store.accounts().create_account(actor, input).await?)
@@ -90,8 +89,7 @@ async fn create_account(State(st): State<AppState>, ctx: Ctx, form: FormData) ->
 
 /// A new token: the page answers with its secret, shown this once (never in a redirect or URL).
 async fn create_token(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewToken = form.decode(&[], &[])?;
         Ok::<_, ApiError>(st.store.accounts().create_token(actor, input).await?)
@@ -114,8 +112,7 @@ async fn revoke_token(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let id: TokenId = path_id(&id)?;
     st.store.accounts().revoke_token(actor, id).await?;
     Ok(see_other("/app/admin/accounts?done=revoked"))

@@ -57,8 +57,7 @@ async fn campaigns_view(
 }
 
 async fn create_campaign(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewCampaign = form.decode(&[("unit_ids", Kind::List)], &[])?;
         Ok::<_, ApiError>(st.store.campaigns().create_campaign(actor, input, None).await?)
@@ -126,8 +125,7 @@ async fn create_batch(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let id: CampaignId = path_id(&id)?;
     let attempt = async {
         // The campaign is the one in the address, whatever the form says.

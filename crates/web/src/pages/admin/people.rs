@@ -53,8 +53,7 @@ async fn people_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> R
 }
 
 async fn create_person(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewPerson = form.decode(&[], &[])?;
         Ok::<_, ApiError>(st.store.directory().create_person(actor, input, None).await?)

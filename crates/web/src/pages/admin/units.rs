@@ -52,8 +52,7 @@ async fn units_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Re
 }
 
 async fn create_unit(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewUnit = form.decode(&[], &[])?;
         Ok::<_, ApiError>(st.store.directory().create_unit(actor, input, None).await?)
@@ -146,8 +145,7 @@ async fn update_unit(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form)?;
-    let actor = ctx.staff()?;
+    let actor = ctx.staff_form(&form)?;
     let id: UnitId = path_id(&id)?;
     let attempt = async {
         let patch = patch_of(&form)?;
