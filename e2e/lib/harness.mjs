@@ -1,7 +1,7 @@
 // Shared helpers of the end-to-end tests: the server's address, the fixtures written by
 // setup.mjs, a headless Debian Chromium driven by playwright-core, sign-in, form submission,
 // screenshots, the "no Chinese in the chrome" probe and axe-core.
-import { before, after } from 'node:test';
+import { after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,21 +28,20 @@ export async function launch() {
   });
 }
 
-/** A fresh browser context (own cookies) on the server; dialogs (data-confirm) are accepted. */
-/** One browser for a test file's tests: launched before the first, closed after the last. */
+/** One browser for a test file's tests: launched when the first page asks for it (a promise, so
+ *  hooks that run together share one launch), closed after the last test. */
 export function sharedBrowser() {
-  let browser;
-  before(async () => {
-    browser = await launch();
-  });
+  let launched;
   after(async () => {
-    await browser?.close();
+    await (await launched)?.close();
   });
-  return () => browser;
+  return () => (launched ??= launch());
 }
 
+/** A fresh browser context (own cookies) on the server; dialogs (data-confirm) are accepted.
+ *  `browser` may be a browser or the promise of one. */
 export async function newPage(browser, options = {}) {
-  const context = await browser.newContext({ baseURL: BASE_URL, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
+  const context = await (await browser).newContext({ baseURL: BASE_URL, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
   const page = await context.newPage();

@@ -1,20 +1,16 @@
 // 4. A clerk of unit A sees nothing of unit B that is not public: B's unpublished problem and a
 //    case assigned to B answer 404 or 403, and their text shows nowhere in A's lists. A's own
 //    unpublished problem and case do show (so the lists are not simply empty).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, login, fixtures } from '../lib/harness.mjs';
+import { sharedBrowser, newPage, login, fixtures } from '../lib/harness.mjs';
 
 const fx = fixtures();
-let browser;
+const browser = sharedBrowser();
 let page;
 before(async () => {
-  browser = await launch();
-  page = await newPage(browser);
+  page = await newPage(browser());
   await login(page, fx.clerkA.username, fx.clerkA.password);
-});
-after(async () => {
-  await browser?.close();
 });
 
 const marker = (text) => text.match(/[A-Z]+-[A-Z]+-[A-Z0-9]+/)[0];

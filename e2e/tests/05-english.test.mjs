@@ -1,19 +1,15 @@
 // 5. The English switch: after /?lang=en every page's chrome (header, nav, footer, labels,
 //    column headers, buttons, headings, legends) is in English. Data (unit names in cells and
 //    options, text marked lang="zh-CN") may stay Chinese.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, open, login, shot, cjkInChrome, fixtures } from '../lib/harness.mjs';
+import { sharedBrowser, newPage, open, login, shot, cjkInChrome, fixtures } from '../lib/harness.mjs';
 
 const fx = fixtures();
-let browser;
+const browser = sharedBrowser();
 let page;
 before(async () => {
-  browser = await launch();
-  page = await newPage(browser);
-});
-after(async () => {
-  await browser?.close();
+  page = await newPage(browser());
 });
 
 async function englishChrome(path) {

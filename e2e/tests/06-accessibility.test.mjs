@@ -1,12 +1,12 @@
 // 6. axe-core on every main page: no violation of impact "serious" or "critical". Each page is
 //    also checked for Content-Security-Policy violations (an inline style or script the policy
 //    blocks is a page that does not look or work as written).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, open, submitForm, login, shot, axeViolations, formatViolations, fixtures } from '../lib/harness.mjs';
+import { sharedBrowser, newPage, open, submitForm, login, shot, axeViolations, formatViolations, fixtures } from '../lib/harness.mjs';
 
 const fx = fixtures();
-let browser;
+const browser = sharedBrowser();
 let visitor;
 let staff;
 const cspErrors = new Map();
@@ -19,15 +19,11 @@ function watchCsp(page) {
 }
 
 before(async () => {
-  browser = await launch();
-  visitor = await newPage(browser);
-  staff = await newPage(browser);
+  visitor = await newPage(browser());
+  staff = await newPage(browser());
   watchCsp(visitor);
   watchCsp(staff);
   await login(staff, fx.admin.username, fx.admin.password);
-});
-after(async () => {
-  await browser?.close();
 });
 
 /** Checks the page as it is now; `name` saves a screenshot first. */

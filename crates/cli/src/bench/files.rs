@@ -89,27 +89,16 @@ pub async fn measure(store: &Store, units: &[String], rows: usize) -> Result<(),
         println!("| {name} | {secs:.2} | {:.0} | {result} |", rows as f64 / secs);
     };
 
+    let read = |bytes: &[u8], format| {
+        let limits = Limits::default();
+        rectify_exchange::read(bytes, format, Encoding::Auto, ImportKind::Problems, &Mapping::default(), limits)
+            .map_err(Failure::runtime)
+    };
     let t = Instant::now();
-    let parsed = rectify_exchange::read(
-        &xlsx,
-        Format::Xlsx,
-        Encoding::Auto,
-        ImportKind::Problems,
-        &Mapping::default(),
-        Limits::default(),
-    )
-    .map_err(Failure::runtime)?;
+    let parsed = read(&xlsx, Format::Xlsx)?;
     step("read .xlsx (calamine, no database)", t.elapsed().as_secs_f64(), format!("{} errors", parsed.errors.len()));
     let t = Instant::now();
-    let parsed = rectify_exchange::read(
-        &csv,
-        Format::Csv,
-        Encoding::Auto,
-        ImportKind::Problems,
-        &Mapping::default(),
-        Limits::default(),
-    )
-    .map_err(Failure::runtime)?;
+    let parsed = read(&csv, Format::Csv)?;
     step(
         &format!("read .csv ({})", parsed.encoding),
         t.elapsed().as_secs_f64(),

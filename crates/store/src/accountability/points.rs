@@ -133,6 +133,12 @@ fn check_year(year: i32) -> StoreResult<()> {
 }
 
 impl Accountability<'_> {
+    /// The points scheme, for a year the register can hold.
+    async fn scheme_for(&self, year: i32) -> StoreResult<PointsScheme> {
+        check_year(year)?;
+        Ok(self.reference().settings().await?.points)
+    }
+
     /// Deducts points from a staff member (the office). Reaching zero proposes 诫勉谈话 in the
     /// same transaction, once per person and year.
     pub async fn deduct_points(
@@ -211,9 +217,7 @@ impl Accountability<'_> {
 
     /// Every staff member's points in `year` that the actor may see, optionally of one unit.
     pub async fn points_table(&self, actor: &Actor, year: i32, unit: Option<UnitId>) -> StoreResult<Vec<PersonPoints>> {
-        check_year(year)?;
-        let scheme = self.reference().settings().await?.points;
-        let actor = actor.clone();
+        let (scheme, actor) = (self.scheme_for(year).await?, actor.clone());
         self.db
             .read(move |tx| {
                 Box::pin(async move {
@@ -244,9 +248,7 @@ impl Accountability<'_> {
 
     /// One person's points in `year` and the deductions behind them.
     pub async fn person_points(&self, actor: &Actor, person: PersonId, year: i32) -> StoreResult<PointsStatement> {
-        check_year(year)?;
-        let scheme = self.reference().settings().await?.points;
-        let actor = actor.clone();
+        let (scheme, actor) = (self.scheme_for(year).await?, actor.clone());
         self.db
             .read(move |tx| {
                 Box::pin(async move {

@@ -81,14 +81,18 @@ fn proposal(kind: ActionKind, today: NaiveDate, reason: String) -> ActionFields 
     }
 }
 
-async fn red_problems(
-    c: &mut Conn<'_>,
-    actor: &Actor,
+/// One run of the rules: who runs them, when, with which settings and calendar.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    actor: &'a Actor,
     now: Timestamp,
-    rules: &ProposalRules,
-    cal: &WorkCalendar,
+    rules: &'a ProposalRules,
+    cal: &'a WorkCalendar,
     today: NaiveDate,
-) -> StoreResult<u64> {
+}
+
+async fn red_problems(c: &mut Conn<'_>, run: &Run<'_>) -> StoreResult<u64> {
+    let Run { actor, now, rules, cal, today } = *run;
     let mut q = Q::new("SELECT id, unit_id, leader_person_id, due_on FROM problems WHERE archived_at IS NULL AND ");
     q.push_in("state", ProblemState::LIT.iter().map(|s| s.as_str()));
     // Red from the day after `due_on` (see `rectify_domain::light`).
@@ -111,14 +115,8 @@ async fn red_problems(
     Ok(proposed)
 }
 
-async fn overdue_cases(
-    c: &mut Conn<'_>,
-    actor: &Actor,
-    now: Timestamp,
-    rules: &ProposalRules,
-    cal: &WorkCalendar,
-    today: NaiveDate,
-) -> StoreResult<u64> {
+async fn overdue_cases(c: &mut Conn<'_>, run: &Run<'_>) -> StoreResult<u64> {
+    let Run { actor, now, rules, cal, today } = *run;
     let rows: Vec<OverdueCase> = c
         .fetch_all(
             Q::new(
@@ -174,8 +172,9 @@ impl Accountability<'_> {
             .write(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let red = red_problems(&mut c, &actor, now, &rules, &cal, today).await?;
-                    let overdue = overdue_cases(&mut c, &actor, now, &rules, &cal, today).await?;
+                    let run = Run { actor: &actor, now, rules: &rules, cal: &cal, today };
+                    let red = red_problems(&mut c, &run).await?;
+                    let overdue = overdue_cases(&mut c, &run).await?;
                     Ok(red + overdue)
                 })
             })

@@ -5,14 +5,13 @@
 //! `/bulletins`. Every read and write is the store's bulletin use case, as the signed-in user
 //! on the workbench and as the public on the portal, so a draft is never public.
 
-use super::{Ctx, FormErrors, PageError, Shown, form_values, path_id, settle};
+use super::{Answer, Ctx, FormErrors, Shown, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind, decode_value};
 use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::bulletin::{
@@ -69,7 +68,7 @@ fn choices(campaigns: &[Campaign]) -> minijinja::Value {
 
 // The workbench.
 
-async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn list(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     // A new draft shows every section unless the office leaves one out.
     let mut values: BTreeMap<String, String> = SECTIONS.iter().map(|(f, _)| (f.to_string(), "true".into())).collect();
@@ -79,7 +78,7 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErro
     list_view(&st, &ctx, actor, Shown::filled(values)).await
 }
 
-async fn list_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Result<Response, PageError> {
+async fn list_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Answer {
     let Shown { status, values, errors } = shown;
     let campaign: Option<CampaignId> = ctx.query("campaign").and_then(|c| c.parse().ok());
     let bulletins = st.store.bulletins().list_bulletins(actor, campaign, &page_request(ctx)).await?;
@@ -140,7 +139,7 @@ fn selected_rows(form: &FormData) -> Vec<Json> {
     out
 }
 
-async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewBulletin = decode_value(&Json::Object(draft_body(&form)?))?;
@@ -205,7 +204,7 @@ type Failed = (&'static str, FormErrors, BTreeMap<String, String>);
 
 /// A bulletin's page: a draft with its form and the preview of this moment, a published issue
 /// read-only with what it froze.
-async fn page(st: &AppState, ctx: &Ctx, id: BulletinId, failed: Option<Failed>) -> Result<Response, PageError> {
+async fn page(st: &AppState, ctx: &Ctx, id: BulletinId, failed: Option<Failed>) -> Answer {
     let actor = ctx.staff()?;
     let bulletin = st.store.bulletins().get_bulletin(actor, id).await?;
     let content: BulletinContent = match &bulletin.content {
@@ -244,17 +243,12 @@ async fn page(st: &AppState, ctx: &Ctx, id: BulletinId, failed: Option<Failed>) 
     )
 }
 
-async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
     page(&st, &ctx, path_id(&id)?, None).await
 }
 
 /// Saves a draft: the fields sent change, blanked optional texts are cleared.
-async fn update(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn update(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: BulletinId = path_id(&id)?;
     let attempt = async {
@@ -286,12 +280,7 @@ struct PublishForm {
     number: Option<u32>,
 }
 
-async fn publish(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn publish(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: BulletinId = path_id(&id)?;
     let attempt = async {
@@ -316,13 +305,13 @@ async fn publish(
 
 // The portal: published issues only, whoever asks.
 
-async fn public_list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn public_list(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let campaign: Option<CampaignId> = ctx.query("campaign").and_then(|c| c.parse().ok());
     let bulletins = st.store.bulletins().list_bulletins(&Actor::public(), campaign, &page_request(&ctx)).await?;
     ctx.render(&st, "bulletins.html", context! { bulletins, filters => ctx.query_map() })
 }
 
-async fn public_show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+async fn public_show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
     let id: BulletinId = path_id(&id)?;
     let public = Actor::public();
     let bulletin = st.store.bulletins().get_bulletin(&public, id).await?;

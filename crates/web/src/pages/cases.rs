@@ -2,14 +2,13 @@
 //! channel, and a case's page with its timeline and the actions the user's party may take.
 
 use super::portal::{unit_names, unit_options};
-use super::{Ctx, FormErrors, PageError, form_values, path_id, settle};
+use super::{Answer, Ctx, FormErrors, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
 use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use minijinja::{Value, context};
 use rectify_domain::actor::{Party, Permission, authorize};
 use rectify_domain::case::{
@@ -53,7 +52,7 @@ fn inbox_params<'a>(chosen: &'a str, q: Option<&'a str>) -> Vec<(&'a str, &'a st
     box_params(chosen).iter().copied().chain(q.map(|q| ("q", q))).collect()
 }
 
-async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     // The office starts with what it must accept; a unit with what it must sign for.
     let default = if actor.role.is_office() { "to_accept" } else { "to_sign" };
@@ -79,14 +78,14 @@ fn intake_choices() -> Value {
     }
 }
 
-async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     authorize(actor, Permission::RegisterCase, Party::Office)?;
     let values = context! { type => "complaint", channel => "hotline" };
     ctx.render(&st, "app/case_new.html", context! { choices => intake_choices(), values })
 }
 
-async fn register(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn register(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewCase = form.decode(&[("urgent", Kind::Bool)], &[])?;
@@ -109,7 +108,7 @@ async fn page(
     id: CaseId,
     failed: Option<(String, FormErrors, &FormData)>,
     revealed: Option<Contact>,
-) -> Result<Response, PageError> {
+) -> Answer {
     let actor = ctx.staff()?;
     let may_reveal = authorize(actor, Permission::RevealContact, Party::Other).is_ok();
     let case = st.store.cases().get_case(actor, id).await?;
@@ -139,18 +138,13 @@ async fn page(
     )
 }
 
-async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
     page(&st, &ctx, path_id(&id)?, None, None).await
 }
 
 /// Shows the citizen's details in full on this answer only (never in a URL or a redirect), after
 /// the store has recorded the reveal and its reason in the audit chain.
-async fn reveal(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn reveal(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: CaseId = path_id(&id)?;
     let result = async {
@@ -167,12 +161,7 @@ async fn reveal(
     }
 }
 
-async fn transition(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn transition(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: CaseId = path_id(&id)?;
     let result = async {

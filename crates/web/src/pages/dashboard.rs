@@ -2,11 +2,10 @@
 //! each figure and bar a link to the list behind it. Figures come from the same store use cases
 //! as `/api/v1/stats/*`, within the user's scope.
 
-use super::{Ctx, PageError};
+use super::{Answer, Ctx};
 use crate::AppState;
 use crate::site::Site;
 use axum::extract::State;
-use axum::response::Response;
 use minijinja::context;
 use rectify_domain::figures::{GroupTally, rank};
 use rectify_domain::ids::CampaignId;
@@ -27,7 +26,7 @@ const BARS: usize = 20;
 /// Places of the ranking shown (the bulletins print it whole).
 const PLACES: usize = 10;
 
-async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     let campaigns = st.store.campaigns().list_campaigns(actor, false, &PageRequest::first(100)).await?;
     // `?campaign=` picks one, `?campaign=all` the whole ledger; the newest campaign otherwise.

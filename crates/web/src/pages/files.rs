@@ -3,7 +3,7 @@
 //! `routes::exchange::import_request` and imported by `rectify_app::imports::run`, an export link
 //! is an address of `GET /api/v1/exports/{kind}` carrying the list's filters.
 
-use super::{Ctx, FormErrors, PageError, form_values};
+use super::{Answer, Ctx, FormErrors, PageError, form_values};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
@@ -11,7 +11,6 @@ use crate::routes::exchange::import_request;
 use crate::site::Site;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use minijinja::{Value, context};
@@ -38,7 +37,7 @@ fn may_import(actor: &Actor) -> Result<(), PageError> {
     Ok(())
 }
 
-async fn import_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn import_page(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     may_import(actor)?;
     let kind = ctx.query("kind").and_then(ImportKind::parse).unwrap_or(ImportKind::Problems);
@@ -55,7 +54,7 @@ async fn render(
     values: BTreeMap<String, String>,
     outcome: Option<Value>,
     errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
+) -> Answer {
     let (campaign_options, batch_options) = super::campaign_options(&super::live_campaigns(st, actor).await?);
     let choices = context! {
         kinds => ImportKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
@@ -84,7 +83,7 @@ fn chosen_file(form: &FormData) -> Result<Option<(String, Vec<u8>)>, ApiError> {
     }
 }
 
-async fn import(State(st): State<AppState>, ctx: Ctx, req: Request) -> Result<Response, PageError> {
+async fn import(State(st): State<AppState>, ctx: Ctx, req: Request) -> Answer {
     let actor = ctx.staff()?;
     // Refused before a 10 MB body is read.
     may_import(actor)?;

@@ -4,14 +4,13 @@
 //! for its own inspectors until it ends.
 
 use super::admin::{all_units, names_of, unit_options};
-use super::{Ctx, FormErrors, PageError, Shown, form_values, path_id, settle};
+use super::{Answer, Ctx, FormErrors, PageError, Shown, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind, decode_value};
 use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
 use rectify_domain::ids::{InspectionBulletinId, PlanId, RoundId};
@@ -44,7 +43,7 @@ fn manages(actor: &Actor) -> bool {
     authorize(actor, Permission::ManageInspections, Party::Office).is_ok()
 }
 
-async fn inspections_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn inspections_page(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     inspections_view(&st, &ctx, actor, StatusCode::OK, None).await
 }
@@ -62,7 +61,7 @@ async fn inspections_view(
     actor: &Actor,
     status: StatusCode,
     refused: Option<Refused>,
-) -> Result<Response, PageError> {
+) -> Answer {
     // The newest of each; the API pages further back.
     let newest = PageRequest::first(100);
     let plans = st.store.inspections().list_plans(actor, &newest).await?.items;
@@ -119,7 +118,7 @@ fn form_state(refused: Option<&Refused>, form: &str) -> minijinja::Value {
 
 /// The plan form: the checklist one item per line, the two pools picked from lists, or the
 /// target pool as every unit under an area.
-async fn create_plan(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn create_plan(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let kinds = [
@@ -162,7 +161,7 @@ async fn create_plan(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Re
 }
 
 /// The compose form: a period (or one ended round), a title, the issuer, an editor's note.
-async fn publish_bulletin(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn publish_bulletin(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewInspectionBulletin = form.decode(&[], &[])?;
@@ -182,19 +181,14 @@ async fn publish_bulletin(State(st): State<AppState>, ctx: Ctx, form: FormData) 
 }
 
 /// A bulletin as printed.
-async fn bulletin_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+async fn bulletin_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
     let actor = ctx.staff()?;
     let id: InspectionBulletinId = path_id(&id)?;
     let bulletin = st.store.inspections().get_inspection_bulletin(actor, id).await?;
     ctx.render(&st, "app/inspection_bulletin.html", context! { b => bulletin })
 }
 
-async fn commit_round(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn commit_round(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let plan: PlanId = path_id(&id)?;
     let input: NewRound = form.decode(&[], &[])?;
@@ -232,13 +226,13 @@ fn recordable(round: &Round, party: RoundParty, me: Option<usize>, actions: &[Ro
     facts.recordable_units(party).iter().map(ToString::to_string).collect()
 }
 
-async fn round_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+async fn round_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
     let actor = ctx.staff()?;
     let id: RoundId = path_id(&id)?;
     round_view(&st, &ctx, actor, id, Shown::fresh()).await
 }
 
-async fn round_view(st: &AppState, ctx: &Ctx, actor: &Actor, id: RoundId, shown: Shown) -> Result<Response, PageError> {
+async fn round_view(st: &AppState, ctx: &Ctx, actor: &Actor, id: RoundId, shown: Shown) -> Answer {
     let Shown { status, values, errors } = shown;
     let round = st.store.inspections().get_round(actor, id).await?;
     let plan = st.store.inspections().get_plan(actor, round.plan_id).await?;
@@ -276,12 +270,7 @@ async fn round_view(st: &AppState, ctx: &Ctx, actor: &Actor, id: RoundId, shown:
     )
 }
 
-async fn draw_round(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn draw_round(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: RoundId = path_id(&id)?;
     let req: DrawRequest = form.decode(&[], &[])?;
@@ -298,12 +287,7 @@ async fn draw_round(
     .await
 }
 
-async fn end_round(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn end_round(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: RoundId = path_id(&id)?;
     let r = st.store.inspections().end_round(actor, id).await?;
@@ -311,12 +295,7 @@ async fn end_round(
 }
 
 /// The finding form: checklist items ticked as found wanting (`failed`), a note, photos.
-async fn record_finding(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn record_finding(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: RoundId = path_id(&id)?;
     let attempt = async {

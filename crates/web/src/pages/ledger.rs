@@ -3,14 +3,13 @@
 //! may fire.
 
 use super::portal::{unit_names, unit_options};
-use super::{Ctx, FormErrors, PageError, form_values, path_id, settle};
+use super::{Answer, Ctx, FormErrors, PageError, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
 use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use minijinja::{Value, context};
 use rectify_domain::actor::{Actor, Permission, authorize};
 use rectify_domain::ids::{MeasureId, ProblemId};
@@ -51,7 +50,7 @@ async fn choices(st: &AppState, actor: &Actor) -> Result<Value, PageError> {
     })
 }
 
-async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn list(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     let filter = filter_from(&ctx);
     let sort = ctx.query("sort").and_then(ProblemSort::parse).unwrap_or_default();
@@ -67,7 +66,7 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErro
     )
 }
 
-async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     // Deny by default: the form is shown only to those who could send it for some unit.
     if !super::may_create_problem(actor) {
@@ -78,7 +77,7 @@ async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Page
     ctx.render(&st, "app/problem_new.html", context! { choices, values })
 }
 
-async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewProblem = form.decode(&[("published", Kind::Bool)], &[])?;
@@ -97,12 +96,7 @@ async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
 }
 
 /// The problem page, optionally with the errors of a form sent from it.
-async fn page(
-    st: &AppState,
-    ctx: &Ctx,
-    id: ProblemId,
-    failed: Option<(&str, FormErrors, &FormData)>,
-) -> Result<Response, PageError> {
+async fn page(st: &AppState, ctx: &Ctx, id: ProblemId, failed: Option<(&str, FormErrors, &FormData)>) -> Answer {
     let actor = ctx.staff()?;
     let problem = st.store.ledger().get_problem(actor, id).await?;
     let progress = st.store.ledger().list_progress(actor, id).await?;
@@ -125,7 +119,7 @@ async fn page(
     )
 }
 
-async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
     page(&st, &ctx, path_id(&id)?, None).await
 }
 
@@ -139,7 +133,7 @@ async fn outcome<T>(
     form: &FormData,
     result: Result<T, ApiError>,
     done: &str,
-) -> Result<Response, PageError> {
+) -> Answer {
     settle(
         ctx.lang,
         result,
@@ -149,12 +143,7 @@ async fn outcome<T>(
     .await
 }
 
-async fn transition(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn transition(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: ProblemId = path_id(&id)?;
     let result = async {
@@ -166,12 +155,7 @@ async fn transition(
     outcome(&st, &ctx, id, &name, &form, result, "action").await
 }
 
-async fn progress(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn progress(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: ProblemId = path_id(&id)?;
     let result = async {
@@ -187,12 +171,7 @@ async fn progress(
     outcome(&st, &ctx, id, "progress", &form, result, "uploaded").await
 }
 
-async fn add_measure(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn add_measure(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: ProblemId = path_id(&id)?;
     let result = async {
@@ -208,7 +187,7 @@ async fn measure_done(
     ctx: Ctx,
     Path((id, mid)): Path<(String, String)>,
     form: FormData,
-) -> Result<Response, PageError> {
+) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let (id, mid): (ProblemId, MeasureId) = (path_id(&id)?, path_id(&mid)?);
     let result = async {

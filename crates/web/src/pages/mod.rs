@@ -200,17 +200,11 @@ impl Ctx {
     }
 
     /// Renders `template` with the page's values and the common chrome.
-    pub fn render(&self, st: &AppState, template: &str, page: Value) -> Result<Response, PageError> {
+    pub fn render(&self, st: &AppState, template: &str, page: Value) -> Answer {
         self.render_status(st, StatusCode::OK, template, page)
     }
 
-    pub fn render_status(
-        &self,
-        st: &AppState,
-        status: StatusCode,
-        template: &str,
-        page: Value,
-    ) -> Result<Response, PageError> {
+    pub fn render_status(&self, st: &AppState, status: StatusCode, template: &str, page: Value) -> Answer {
         let chrome = context! {
             lang => if self.lang == Lang::En { "en" } else { "zh" },
             html_lang => if self.lang == Lang::En { "en" } else { "zh-CN" },
@@ -301,7 +295,7 @@ pub async fn settle<T, Fut>(
     result: Result<T, ApiError>,
     done: impl FnOnce(T) -> String,
     again: impl FnOnce(FormErrors) -> Fut,
-) -> Result<Response, PageError>
+) -> Answer
 where
     Fut: std::future::Future<Output = Result<Response, PageError>>,
 {
@@ -373,6 +367,9 @@ pub fn form_values(form: &FormData) -> BTreeMap<String, String> {
     }
     values
 }
+
+/// What a page handler answers: the page, a redirect, or an error page.
+pub type Answer = Result<Response, PageError>;
 
 /// Why a page could not be shown.
 #[derive(Debug)]

@@ -1,14 +1,13 @@
 //! The public portal: headline figures, the case form, tracking, the public board (公开晾晒)
 //! and the unit directory. No account; nothing here can show a citizen's name or phone.
 
-use super::{Ctx, FormErrors, PageError, form_values, see_other};
+use super::{Answer, Ctx, FormErrors, PageError, form_values, see_other};
 use crate::AppState;
 use crate::extract::ClientIp;
 use crate::form::FormData;
 use crate::site::Site;
 use axum::extract::Path;
 use axum::extract::State;
-use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::Actor;
 use rectify_domain::case::{CaseType, NewCase, RatingRequest, Satisfaction};
@@ -55,7 +54,7 @@ async fn figures(st: &AppState) -> Result<PortalFigures, PageError> {
     Ok(f)
 }
 
-async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn home(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let figures = figures(&st).await?;
     ctx.render(&st, "index.html", context! { figures })
 }
@@ -69,7 +68,7 @@ fn nonce() -> String {
     rectify_store::accounts::random_secret("")
 }
 
-async fn submit_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn submit_form(State(st): State<AppState>, ctx: Ctx) -> Answer {
     ctx.render(
         &st,
         "submit.html",
@@ -77,12 +76,7 @@ async fn submit_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, P
     )
 }
 
-async fn submit(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    ClientIp(ip): ClientIp,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn submit(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, form: FormData) -> Answer {
     st.limits.submit.check(ip)?;
     let attempt = async {
         let mut input: NewCase = form.decode(&[], &["nonce"])?;
@@ -109,7 +103,7 @@ async fn submit(
     }
 }
 
-async fn track(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp) -> Result<Response, PageError> {
+async fn track(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp) -> Answer {
     let satisfactions: Vec<&str> = Satisfaction::ALL.iter().map(|s| s.as_str()).collect();
     let (code, tail) = (ctx.query("code").map(str::to_owned), ctx.query("phone_tail").map(str::to_owned));
     let Some(code) = code else {
@@ -136,12 +130,7 @@ async fn track(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp) -> 
     }
 }
 
-async fn rate(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    ClientIp(ip): ClientIp,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn rate(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, form: FormData) -> Answer {
     st.limits.track.check(ip)?;
     let code = form.get("code").unwrap_or_default().to_owned();
     let req: RatingRequest = form.decode(&[], &["code"])?;
@@ -179,7 +168,7 @@ pub(super) fn unit_options(names: &HashMap<String, String>) -> Vec<(String, Stri
     options
 }
 
-async fn board(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn board(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let mut errors = FormErrors::default();
     // The board offers the ledger's filters over published problems only.
     let filter = ProblemFilter { published: Some(true), include_archived: false, ..super::ledger::filter_from(&ctx) };
@@ -202,7 +191,7 @@ async fn board(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErr
     )
 }
 
-async fn board_problem(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+async fn board_problem(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
     let id: ProblemId = super::path_id(&id)?;
     let public = Actor::public();
     let problem = st.store.ledger().get_problem(&public, id).await?;
@@ -211,7 +200,7 @@ async fn board_problem(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     ctx.render(&st, "board_problem.html", context! { problem, progress, units })
 }
 
-async fn directory(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn directory(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let filter = UnitFilter { q: ctx.query("q").map(str::to_owned), ..UnitFilter::default() };
     let page = PageRequest::new(Some(500), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(500));
     let units = st.store.directory().list_units_unchecked(&filter, &page).await?;

@@ -1,13 +1,12 @@
 //! Signing in and out with a form. The session is the same as the API's (`POST /session`):
 //! a random token in an HttpOnly, SameSite=Strict cookie, stored hashed in the database.
 
-use super::{Ctx, FormErrors, PageError, see_other};
+use super::{Answer, Ctx, FormErrors, PageError, see_other};
 use crate::AppState;
 use crate::form::FormData;
 use crate::site::Site;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
 use minijinja::context;
 use std::collections::BTreeMap;
 
@@ -65,7 +64,7 @@ fn port_suffix(u: &url::Url) -> String {
     u.port().map(|p| format!(":{p}")).unwrap_or_default()
 }
 
-async fn login_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn login_form(State(st): State<AppState>, ctx: Ctx) -> Answer {
     if ctx.actor.is_some() {
         return Ok(see_other(&safe_next(ctx.query("next"))));
     }
@@ -78,7 +77,7 @@ async fn login(
     crate::extract::ClientIp(ip): crate::extract::ClientIp,
     headers: HeaderMap,
     form: FormData,
-) -> Result<Response, PageError> {
+) -> Answer {
     if cross_site(&headers) {
         return Err(PageError::Csrf);
     }
@@ -99,7 +98,7 @@ async fn login(
     }
 }
 
-async fn logout(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn logout(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     if let Some(token) = ctx.session_token() {
         ctx.check_csrf(&form)?;
         // "Sign out everywhere": every session of the account, on every device and instance.

@@ -5,12 +5,11 @@ use super::{decides, pickers};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
-use crate::pages::{Ctx, PageError, Shown, path_id, settle};
+use crate::pages::{Answer, Ctx, Shown, path_id, settle};
 use crate::routes::accountability::action_filter;
 use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use minijinja::context;
 use rectify_domain::accountability::{ActionKind, ActionRecordMachine, ActionStatus, DismissRequest, NewAction};
 use rectify_domain::actor::Party;
@@ -30,11 +29,11 @@ pub fn site() -> Site {
 /// Actions per page, and proposals shown at once.
 const PAGE: u32 = 50;
 
-async fn list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn list(State(st): State<AppState>, ctx: Ctx) -> Answer {
     view(&st, &ctx, Shown::fresh()).await
 }
 
-async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Result<Response, PageError> {
+async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Answer {
     let Shown { status, values, errors } = shown;
     let actor = ctx.staff()?;
     // Filters read leniently: a bad value is ignored here (the API names it).
@@ -63,7 +62,7 @@ async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Result<Response, PageEr
     )
 }
 
-async fn record(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn record(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewAction = form.decode(&[("problem_ids", Kind::List), ("case_ids", Kind::List)], &[])?;
@@ -79,12 +78,7 @@ async fn record(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<
     .await
 }
 
-async fn confirm(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn confirm(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: ActionRecordId = path_id(&id)?;
     let result = st.store.accountability().confirm_action(actor, id, None).await.map_err(ApiError::from);
@@ -98,12 +92,7 @@ async fn confirm(
     .await
 }
 
-async fn dismiss(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn dismiss(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: ActionRecordId = path_id(&id)?;
     let attempt = async {

@@ -4,11 +4,10 @@ use super::{decides, pickers};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
-use crate::pages::{Ctx, PageError, Shown, settle};
+use crate::pages::{Answer, Ctx, Shown, settle};
 use crate::routes::accountability::year;
 use crate::site::Site;
 use axum::extract::State;
-use axum::response::Response;
 use minijinja::context;
 use rectify_domain::accountability::NewDeduction;
 use rectify_domain::ids::UnitId;
@@ -17,11 +16,11 @@ pub fn site() -> Site {
     Site::new().get("/app/points", table).post("/app/points", deduct)
 }
 
-async fn table(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn table(State(st): State<AppState>, ctx: Ctx) -> Answer {
     view(&st, &ctx, Shown::fresh()).await
 }
 
-async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Result<Response, PageError> {
+async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Answer {
     let Shown { status, values, errors } = shown;
     let actor = ctx.staff()?;
     let year = year(&mut ctx.params(), st);
@@ -49,7 +48,7 @@ async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Result<Response, PageEr
     )
 }
 
-async fn deduct(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn deduct(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewDeduction = form.decode(&[], &[])?;

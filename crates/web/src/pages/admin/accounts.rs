@@ -6,11 +6,10 @@ use super::{all_units, choices, names_of, unit_options};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
-use crate::pages::{Ctx, FormErrors, PageError, form_values, path_id, see_other, settle};
+use crate::pages::{Answer, Ctx, FormErrors, form_values, path_id, see_other, settle};
 use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::{Actor, Party, Permission, Role, authorize};
 use rectify_domain::ids::TokenId;
@@ -35,18 +34,12 @@ struct Showing {
     created: Option<CreatedToken>,
 }
 
-async fn accounts_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn accounts_page(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     accounts_view(&st, &ctx, actor, StatusCode::OK, Showing::default()).await
 }
 
-async fn accounts_view(
-    st: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    status: StatusCode,
-    shown: Showing,
-) -> Result<Response, PageError> {
+async fn accounts_view(st: &AppState, ctx: &Ctx, actor: &Actor, status: StatusCode, shown: Showing) -> Answer {
     let Showing { values, errors, token_values, token_errors, created } = shown;
     let accounts = st.store.accounts().list_accounts(actor).await?;
     let tokens = match authorize(actor, Permission::ManageAccounts, Party::Office) {
@@ -65,7 +58,7 @@ async fn accounts_view(
     )
 }
 
-async fn create_account(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn create_account(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewAccount = form.decode(&[], &[])?;
@@ -88,7 +81,7 @@ async fn create_account(State(st): State<AppState>, ctx: Ctx, form: FormData) ->
 }
 
 /// A new token: the page answers with its secret, shown this once (never in a redirect or URL).
-async fn create_token(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn create_token(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewToken = form.decode(&[], &[])?;
@@ -106,12 +99,7 @@ async fn create_token(State(st): State<AppState>, ctx: Ctx, form: FormData) -> R
 }
 
 /// Revokes a token: refused from the next request on.
-async fn revoke_token(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn revoke_token(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: TokenId = path_id(&id)?;
     st.store.accounts().revoke_token(actor, id).await?;

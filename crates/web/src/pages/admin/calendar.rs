@@ -3,17 +3,16 @@
 //! through the API or the command line, from the official file.
 
 use crate::AppState;
-use crate::pages::{Ctx, PageError};
+use crate::pages::{Answer, Ctx};
 use crate::site::Site;
 use axum::extract::State;
-use axum::response::Response;
 use minijinja::context;
 
 pub fn site() -> Site {
     Site::new().get("/app/admin/calendar", calendar_page)
 }
 
-async fn calendar_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn calendar_page(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     let loaded = st.store.reference().loaded_years(actor).await?;
     let mut years = Vec::with_capacity(loaded.len());

@@ -5,11 +5,10 @@ use super::{all_units, data_lang, names_of, path_id, unit_options};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
-use crate::pages::{Ctx, FormErrors, PageError, Shown, form_values, settle};
+use crate::pages::{Answer, Ctx, FormErrors, Shown, form_values, settle};
 use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::Actor;
 use rectify_domain::campaign::{Campaign, DEFAULT_ITEMS_PER_UNIT, NewBatch, NewCampaign};
@@ -28,7 +27,7 @@ pub fn site() -> Site {
 /// Campaigns per page.
 const PAGE: i64 = 50;
 
-async fn campaigns_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn campaigns_page(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     campaigns_view(&st, &ctx, actor, StatusCode::OK, BTreeMap::new(), Vec::new(), None).await
 }
@@ -42,7 +41,7 @@ async fn campaigns_view(
     values: BTreeMap<String, String>,
     selected: Vec<String>,
     errors: Option<FormErrors>,
-) -> Result<Response, PageError> {
+) -> Answer {
     // A cursor that does not decode (edited by hand) starts again from the first page.
     let page = PageRequest::new(Some(PAGE), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(PAGE as u32));
     let campaigns = st.store.campaigns().list_campaigns(actor, false, &page).await?;
@@ -56,7 +55,7 @@ async fn campaigns_view(
     )
 }
 
-async fn create_campaign(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn create_campaign(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewCampaign = form.decode(&[("unit_ids", Kind::List)], &[])?;
@@ -75,7 +74,7 @@ async fn create_campaign(State(st): State<AppState>, ctx: Ctx, form: FormData) -
     .await
 }
 
-async fn campaign_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+async fn campaign_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
     let actor = ctx.staff()?;
     let id: CampaignId = path_id(&id)?;
     let values = BTreeMap::from([("items_per_unit".to_owned(), DEFAULT_ITEMS_PER_UNIT.to_string())]);
@@ -84,13 +83,7 @@ async fn campaign_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Stri
 
 /// The campaign, its batches, the add-batch form, and the 立改清单 of one batch (`?batch=`, the
 /// newest by default).
-async fn campaign_view(
-    st: &AppState,
-    ctx: &Ctx,
-    actor: &Actor,
-    id: CampaignId,
-    shown: Shown,
-) -> Result<Response, PageError> {
+async fn campaign_view(st: &AppState, ctx: &Ctx, actor: &Actor, id: CampaignId, shown: Shown) -> Answer {
     let Shown { status, values, errors } = shown;
     let campaign: Campaign = st.store.campaigns().get_campaign(actor, id).await?;
     let chosen: Option<BatchId> = match ctx.query("batch") {
@@ -119,12 +112,7 @@ async fn campaign_view(
     )
 }
 
-async fn create_batch(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn create_batch(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: CampaignId = path_id(&id)?;
     let attempt = async {

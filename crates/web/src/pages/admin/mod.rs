@@ -9,11 +9,10 @@ mod campaigns;
 mod people;
 mod units;
 
-use super::{Ctx, PageError, path_id};
+use super::{Answer, Ctx, PageError, path_id};
 use crate::AppState;
 use crate::site::Site;
 use axum::extract::State;
-use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::UnitId;
@@ -34,7 +33,7 @@ pub fn site() -> Site {
         .merge(accounts::site())
 }
 
-async fn index(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn index(State(st): State<AppState>, ctx: Ctx) -> Answer {
     // The menu of the directory pages: asks what they ask (deny by default).
     authorize(ctx.staff()?, Permission::ViewDirectory, Party::Other)?;
     ctx.render(&st, "app/admin/index.html", context! {})

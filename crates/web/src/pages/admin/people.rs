@@ -4,10 +4,9 @@ use super::{all_units, choices, names_of, unit_options};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::FormData;
-use crate::pages::{Ctx, PageError, Shown, settle};
+use crate::pages::{Answer, Ctx, Shown, settle};
 use crate::site::Site;
 use axum::extract::State;
-use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::Actor;
 use rectify_domain::ids::UnitId;
@@ -23,14 +22,14 @@ pub fn site() -> Site {
 /// People per page.
 const PAGE: i64 = 50;
 
-async fn people_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn people_page(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     // New people default to the unit being looked at.
     let values = ctx.query("unit").map(|u| BTreeMap::from([("unit_id".to_owned(), u.to_owned())])).unwrap_or_default();
     people_view(&st, &ctx, actor, Shown::filled(values)).await
 }
 
-async fn people_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Result<Response, PageError> {
+async fn people_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Answer {
     let Shown { status, values, errors } = shown;
     let filter = PersonFilter {
         unit: ctx.query("unit").and_then(|u| u.parse::<UnitId>().ok()),
@@ -52,7 +51,7 @@ async fn people_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> R
     )
 }
 
-async fn create_person(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn create_person(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewPerson = form.decode(&[], &[])?;

@@ -4,10 +4,9 @@ use super::{all_units, build_tree, choices, data_lang, names_of, path_id, unit_o
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
-use crate::pages::{Ctx, FormErrors, PageError, Shown, see_other, settle};
+use crate::pages::{Answer, Ctx, FormErrors, Shown, see_other, settle};
 use crate::site::Site;
 use axum::extract::{Path, State};
-use axum::response::Response;
 use minijinja::context;
 use rectify_domain::DomainError;
 use rectify_domain::actor::Actor;
@@ -28,13 +27,13 @@ fn kinds(ctx: &Ctx, st: &AppState) -> Vec<[String; 2]> {
     choices(ctx, st, &UnitKind::ALL)
 }
 
-async fn units_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+async fn units_page(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     units_view(&st, &ctx, actor, Shown::fresh()).await
 }
 
 /// The tree and the add form (`values` and `errors` refill it after a refused form).
-async fn units_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Result<Response, PageError> {
+async fn units_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Answer {
     let Shown { status, values, errors } = shown;
     let show_archived = ctx.query("archived").is_some();
     let units = all_units(st, actor, show_archived).await?;
@@ -51,7 +50,7 @@ async fn units_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Re
     )
 }
 
-async fn create_unit(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Result<Response, PageError> {
+async fn create_unit(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
         let input: NewUnit = form.decode(&[], &[])?;
@@ -87,7 +86,7 @@ fn values_of(u: &Unit) -> BTreeMap<String, String> {
     v
 }
 
-async fn unit_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+async fn unit_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
     let actor = ctx.staff()?;
     let id: UnitId = path_id(&id)?;
     let unit = st.store.directory().get_unit(actor, id).await?;
@@ -96,7 +95,7 @@ async fn unit_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>)
 }
 
 /// One unit: its facts, its sub-units, and (for those who may) the edit form.
-async fn unit_view(st: &AppState, ctx: &Ctx, actor: &Actor, unit: Unit, shown: Shown) -> Result<Response, PageError> {
+async fn unit_view(st: &AppState, ctx: &Ctx, actor: &Actor, unit: Unit, shown: Shown) -> Answer {
     let Shown { status, values, errors } = shown;
     let units = all_units(st, actor, true).await?;
     let names = names_of(&units);
@@ -139,12 +138,7 @@ fn patch_of(form: &FormData) -> Result<UnitPatch, ApiError> {
     crate::form::decode_value(&body)
 }
 
-async fn update_unit(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, PageError> {
+async fn update_unit(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: UnitId = path_id(&id)?;
     let attempt = async {
