@@ -22,6 +22,14 @@ pub struct StoreArgs {
 
 /// The environment variable that may hold the key file's text (for containers and secret stores).
 const KEY_VARIABLE: &str = "RECTIFY_PII_KEY";
+/// The key file's name in a SQLite data directory.
+pub const KEY_FILE: &str = "pii.key";
+
+/// Where the keys sealing personal details come from.
+pub enum KeySource {
+    Variable,
+    File(PathBuf),
+}
 
 impl StoreArgs {
     pub fn location(&self) -> Location {
@@ -38,19 +46,36 @@ impl StoreArgs {
         }
     }
 
-    /// The key file in use (none when the keys come from the environment).
-    pub fn key_file(&self) -> Option<PathBuf> {
+    /// Where the keys come from: RECTIFY_PII_KEY, the key file given, or (SQLite only) pii.key in
+    /// the data directory. Over PostgreSQL there is no default: every instance must use the same
+    /// keys, so none is made up beside the working directory.
+    pub fn key_source(&self) -> Result<KeySource, Failure> {
         if std::env::var(KEY_VARIABLE).is_ok_and(|v| !v.trim().is_empty()) {
-            return None;
+            return Ok(KeySource::Variable);
         }
-        Some(self.pii_key_file.clone().unwrap_or_else(|| self.data.join("pii.key")))
+        match (&self.pii_key_file, self.location()) {
+            (Some(file), _) => Ok(KeySource::File(file.clone())),
+            (None, Location::DataDir(dir)) => Ok(KeySource::File(dir.join(KEY_FILE))),
+            (None, Location::Postgres(_)) => Err(Failure::BadInput(format!(
+                "with --database-url, give the key file (--pii-key-file FILE, created on the first start when \
+                 missing) or {KEY_VARIABLE}: every instance over one database needs the same keys"
+            ))),
+        }
+    }
+
+    /// The key file in use (none when the keys come from the environment, or none is given).
+    pub fn key_file(&self) -> Option<PathBuf> {
+        match self.key_source() {
+            Ok(KeySource::File(path)) => Some(path),
+            _ => None,
+        }
     }
 
     /// The keyring: from RECTIFY_PII_KEY, or the key file, which is created with a fresh key
     /// when missing and `create` is set (a first start; never for a restore, which needs the key
     /// that sealed the backup).
     pub fn keyring(&self, create: bool) -> Result<Arc<Keyring>, Failure> {
-        let Some(path) = self.key_file() else {
+        let KeySource::File(path) = self.key_source()? else {
             let text = std::env::var(KEY_VARIABLE).unwrap_or_default();
             return Keyring::parse(&text).map(Arc::new).map_err(|e| Failure::BadInput(format!("{KEY_VARIABLE}: {e}")));
         };

@@ -108,6 +108,10 @@ pub enum Rule {
     UnitInUse,
     /// An extension must be asked before the due date.
     ExtensionAfterDue,
+    /// An inspector records findings only at the units their own group was drawn to.
+    UnitNotInOwnGroup,
+    /// The office records findings of an overt round only at the units the round drew.
+    UnitNotDrawn,
     /// The new due date must be later than the current one.
     ExtensionNotLater,
     /// An extension is already waiting for the office.

@@ -9,7 +9,7 @@ use rectify_domain::case::{CaseTransitionRequest, NewCase};
 use rectify_domain::unit::NewUnit;
 use rectify_notify::{Notifier, NotifyConfig, SmsConfig, SmtpConfig};
 use rectify_store::testing::{TestDb, fresh};
-use rectify_store::{Backend, FixedClock, Store};
+use rectify_store::{Backend, FixedClock, PageRequest, Store};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -131,7 +131,12 @@ async fn citizens_get_their_code_by_email_and_sms(backend: Backend) {
     assert!(texts[0]["text"].as_str().unwrap().contains(&code));
     // Nothing is sent twice.
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 0);
-    let sent = store.outbox().list_outbox(&Actor::system(), Some("sent".into()), None, 10).await.unwrap();
+    let sent = store
+        .outbox()
+        .list_outbox(&Actor::system(), Some("sent".into()), None, &PageRequest::first(10))
+        .await
+        .unwrap()
+        .items;
     assert_eq!(sent.len(), 2);
 }
 
@@ -148,17 +153,32 @@ async fn failures_are_retried_with_backoff(backend: Backend) {
     };
     let notifier = Notifier::new(&config).unwrap();
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 2);
-    let pending = store.outbox().list_outbox(&Actor::system(), Some("pending".into()), None, 10).await.unwrap();
+    let pending = store
+        .outbox()
+        .list_outbox(&Actor::system(), Some("pending".into()), None, &PageRequest::first(10))
+        .await
+        .unwrap()
+        .items;
     assert_eq!(pending.len(), 1, "the e-mail waits for a retry");
     assert_eq!(pending[0].attempts, 1);
     assert!(pending[0].last_error.is_some());
-    let skipped = store.outbox().list_outbox(&Actor::system(), Some("skipped".into()), None, 10).await.unwrap();
+    let skipped = store
+        .outbox()
+        .list_outbox(&Actor::system(), Some("skipped".into()), None, &PageRequest::first(10))
+        .await
+        .unwrap()
+        .items;
     assert_eq!(skipped.len(), 1, "no SMS gateway: the SMS is skipped, with the reason");
     // Not before the backoff has passed.
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 0);
     clock.set(monday() + chrono::TimeDelta::minutes(1));
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 1);
-    let pending = store.outbox().list_outbox(&Actor::system(), Some("pending".into()), None, 10).await.unwrap();
+    let pending = store
+        .outbox()
+        .list_outbox(&Actor::system(), Some("pending".into()), None, &PageRequest::first(10))
+        .await
+        .unwrap()
+        .items;
     assert_eq!(pending[0].attempts, 2);
 }
 

@@ -4,6 +4,7 @@
 use rectify_store::testing::fresh;
 use rectify_store::{Backend, Location};
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 
 fn rectify() -> Command {
@@ -552,6 +553,10 @@ async fn backup_while_serving_and_restore_every_row() {
     });
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("audit chain intact"));
+    // The key file given comes along, so the server started on the restored data opens it.
+    let installed = dir.path().join("during-restored").join("pii.key");
+    assert_eq!(std::fs::read(&installed).unwrap(), std::fs::read(data.join("pii.key")).unwrap());
+    assert_eq!(std::fs::metadata(&installed).unwrap().permissions().mode() & 0o777, 0o600);
 
     // Idle now: the restored copy equals the live database row for row.
     let after = dir.path().join("after.db");
@@ -593,6 +598,49 @@ async fn backup_while_serving_and_restore_every_row() {
     });
     assert_eq!(over.code, 2);
     drop(server);
+}
+
+/// The PostgreSQL backup and restore exactly as docs/OPERATIONS.md gives them (pg_dump,
+/// pg_restore into an empty database, `rectify audit verify` with the key file). Without a key
+/// file a command over PostgreSQL says what to give and makes none up in ./rectify-data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_restore_as_the_operations_guide_says() {
+    let Some(live) = fresh(Backend::Postgres).await else { return };
+    let Some(empty) = fresh(Backend::Postgres).await else { return };
+    let (Location::Postgres(from), Location::Postgres(to)) = (&live.location, &empty.location) else { unreachable!() };
+    let key = key_file(&live.location);
+    let _ = std::fs::remove_file(&key);
+    let added = run(with_location(
+        {
+            let mut c = rectify();
+            c.args(["user", "add", "wang", "--role", "office_staff"]);
+            c
+        },
+        &live.location,
+    ));
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("rectify.dump");
+    let pg = |program: &str, args: &[&str]| {
+        let out = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+        assert!(out.status.success(), "{program}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    pg("pg_dump", &["--format=custom", &format!("--file={}", dump.display()), from]);
+    pg("pg_restore", &[&format!("--dbname={to}"), dump.to_str().unwrap()]);
+    let verify = |key: Option<&std::path::Path>| {
+        let mut c = rectify();
+        c.current_dir(dir.path()).args(["audit", "verify", "--database-url", to]);
+        if let Some(k) = key {
+            c.arg("--pii-key-file").arg(k);
+        }
+        run(c)
+    };
+    let ok = verify(Some(&key));
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    let keyless = verify(None);
+    assert_eq!(keyless.code, 2, "{}", keyless.stdout);
+    assert!(keyless.stderr.contains("--pii-key-file"), "{}", keyless.stderr);
+    assert!(!dir.path().join("rectify-data").exists(), "no stray key beside the working directory");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -103,6 +103,11 @@ async fn get(c: &mut Conn<'_>, id: AccountId) -> StoreResult<Option<Account>> {
     Ok(row.map(Account::from))
 }
 
+/// The account's actor, as it would sign in today (work recorded earlier in its name).
+pub(crate) async fn actor_of(c: &mut Conn<'_>, id: AccountId) -> StoreResult<Option<Actor>> {
+    Ok(get(c, id).await?.map(|a| a.actor()))
+}
+
 impl Accounts<'_> {
     pub async fn create_account(&self, actor: &Actor, input: NewAccount) -> StoreResult<Account> {
         authorize(actor, Permission::ManageAccounts, Party::Office)?;

@@ -32,9 +32,27 @@ fn report(conn: &Connection, file: &Path) -> StoreResult<BackupReport> {
         bytes: std::fs::metadata(file).map_err(|e| io(file, e))?.len(),
         problems: count("problems")?,
         cases: count("cases")?,
-        attachments: count("attachment_blobs")?,
+        // Files as people attached them; identical files share one stored blob.
+        attachments: count("attachments")?,
         audit_entries: count("audit_log")?,
     })
+}
+
+/// Creates `path` readable and writable by its owner only (0600): it holds citizens' sealed
+/// details and the staff's password hashes. Fails if it exists.
+pub fn create_private(path: &Path) -> StoreResult<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(|e| io(path, e))
+}
+
+/// Writes `bytes` to a new private file (0600).
+pub fn write_private(path: &Path, bytes: &[u8]) -> StoreResult<()> {
+    use std::io::Write;
+    let mut f = create_private(path)?;
+    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| io(path, e))
 }
 
 /// Checks that `file` is a whole, uncorrupted Rectify database.
@@ -67,7 +85,12 @@ pub fn backup_sqlite(data_dir: &Path, dest: &Path) -> StoreResult<BackupReport> 
         Connection::open_with_flags(&source, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
     let dest_str = dest.to_str().ok_or_else(|| io(dest, "the path is not UTF-8"))?;
-    conn.execute("VACUUM INTO ?1", [dest_str])?;
+    // VACUUM INTO fills an empty file and keeps its mode.
+    create_private(dest)?;
+    if let Err(e) = conn.execute("VACUUM INTO ?1", [dest_str]) {
+        let _ = std::fs::remove_file(dest);
+        return Err(e.into());
+    }
     let copy = Connection::open_with_flags(dest, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     check(&copy, dest)?;
     report(&copy, dest)
@@ -87,7 +110,10 @@ pub fn restore_sqlite(file: &Path, data_dir: &Path) -> StoreResult<BackupReport>
     std::fs::create_dir_all(data_dir).map_err(|e| io(data_dir, e))?;
     // Copy to a temporary name first: a crash half-way leaves no half database under the real one.
     let partial = data_dir.join(format!("{DB_FILE}.restoring"));
-    std::fs::copy(file, &partial).map_err(|e| io(&partial, e))?;
+    let _ = std::fs::remove_file(&partial);
+    let mut to = create_private(&partial)?;
+    let mut from = std::fs::File::open(file).map_err(|e| io(file, e))?;
+    std::io::copy(&mut from, &mut to).and_then(|_| to.sync_all()).map_err(|e| io(&partial, e))?;
     std::fs::rename(&partial, &target).map_err(|e| io(&target, e))?;
     let conn = Connection::open_with_flags(&target, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     report(&conn, &target)

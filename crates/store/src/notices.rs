@@ -171,6 +171,7 @@ pub fn backoff(attempts: i64) -> TimeDelta {
 }
 
 use crate::db::record;
+use crate::page::{Cursor, Page, PageRequest};
 use chrono::{DateTime, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::privacy::{mask_email, mask_phone};
@@ -306,8 +307,8 @@ impl Outbox<'_> {
         actor: &Actor,
         status: Option<String>,
         case: Option<CaseId>,
-        limit: u32,
-    ) -> StoreResult<Vec<OutboxEntry>> {
+        page: &PageRequest,
+    ) -> StoreResult<Page<OutboxEntry>> {
         authorize(actor, Permission::ManageSettings, Party::Office)?;
         let mut q = Q::new(
             "SELECT id, case_id, channel, recipient, subject, status, attempts, last_error, created_at, sent_at \
@@ -319,10 +320,15 @@ impl Outbox<'_> {
         if let Some(c) = case {
             q.push(" AND case_id = ").push_bind(c);
         }
-        q.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit));
+        if let Some(after) = &page.after {
+            q.push(" AND id < ").push_bind(after.id);
+        }
+        q.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(page.limit) + 1);
         let rows: Vec<OutboxRow> = self.db.fetch_all(q).await?;
-        rows.into_iter()
-            .map(|r| {
+        page.finish(
+            rows,
+            |r| Cursor { key: None, id: r.id.0 },
+            |r| {
                 let recipient = self.vault.open(crate::pii::RECIPIENT, &r.recipient)?;
                 let recipient = match r.channel {
                     NoticeChannel::Sms => mask_phone(&recipient),
@@ -340,8 +346,8 @@ impl Outbox<'_> {
                     created_at: r.created_at,
                     sent_at: r.sent_at,
                 })
-            })
-            .collect()
+            },
+        )
     }
 }
 

@@ -63,6 +63,17 @@ impl PageRequest {
         PageRequest { limit, after: None }
     }
 
+    /// Pages a list read whole, in ascending `id` order: a problem's history or a case's events
+    /// (tens of rows, read together because their order spans several tables).
+    pub fn slice<T>(&self, items: Vec<T>, id_of: impl Fn(&T) -> i64) -> Page<T> {
+        let after = self.after.as_ref().map(|c| c.id);
+        let mut rows: Vec<T> = items.into_iter().filter(|t| after.is_none_or(|a| id_of(t) > a)).collect();
+        let more = rows.len() > self.limit as usize;
+        rows.truncate(self.limit as usize);
+        let next_cursor = if more { rows.last().map(|r| Cursor { key: None, id: id_of(r) }.encode()) } else { None };
+        Page { items: rows, next_cursor }
+    }
+
     /// Turns `limit + 1` fetched rows into a page: the extra row only says there is more.
     pub fn finish<R, T>(
         &self,

@@ -318,6 +318,20 @@ async fn covert_targets_reach_only_their_inspectors_until_the_end(backend: Backe
         .expect(201)
         .body;
     let finding = held["id"].as_str().unwrap().to_owned();
+    // A unit outside the group is refused with what is wrong, not as a unit that does not exist.
+    let own = ids(&mine["groups"][0]["targets"]);
+    let elsewhere = p.targets.iter().find(|t| !own.contains(t)).unwrap();
+    let refused = app
+        .send(
+            &inspector,
+            Method::POST,
+            &format!("/api/v1/rounds/{rid}/findings"),
+            Some(json!({"unit_id": elsewhere, "note": "不在本组"})),
+        )
+        .await
+        .expect(422);
+    assert_eq!(refused.body["errors"][0]["field"], "unit_id");
+    assert_eq!(refused.body["errors"][0]["code"], "unit_not_in_own_group", "{}", refused.body);
     // Its problem waits for the end of the round: a problem in the ledger now would tell the
     // office and the unit where the round went.
     assert!(held["problem_id"].is_null());
@@ -390,6 +404,11 @@ async fn covert_targets_reach_only_their_inspectors_until_the_end(backend: Backe
     let problems = app.get(search).await.ok();
     assert_eq!(problems["items"].as_array().unwrap().len(), 1, "written into the ledger at the end");
     assert_eq!(listed["items"][0]["problem_id"], problems["items"][0]["id"]);
+    // The problem is recorded as created by the inspector who found it, not by whoever ended it.
+    let problem = problems["items"][0]["id"].as_str().unwrap();
+    let history = app.all(&format!("/api/v1/problems/{problem}/history")).await;
+    let created = history.iter().find(|h| h["action"] == "create").unwrap();
+    assert_eq!(created["actor"], member.as_str());
 }
 
 async fn reinspection_samples_closed_problems_and_a_failure_reopens(backend: Backend) {

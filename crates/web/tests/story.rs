@@ -149,11 +149,11 @@ async fn campaign_to_figures(backend: Backend) {
     assert_eq!(owing, vec![(json!("区科技局"), json!(2))]);
 
     // The history tells who did what, with before and after.
-    let history = app.get(&format!("/api/v1/problems/{cups_id}/history")).await.ok();
-    let actions: Vec<_> =
-        history.as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap().to_owned()).collect();
+    // Paged two at a time, the pages join up in order.
+    let history = app.all(&format!("/api/v1/problems/{cups_id}/history?limit=2")).await;
+    let actions: Vec<_> = history.iter().map(|h| h["action"].as_str().unwrap().to_owned()).collect();
     assert_eq!(actions, ["create", "start", "progress", "done", "report_done", "verify"]);
-    let verify = history.as_array().unwrap().last().unwrap();
+    let verify = history.last().unwrap();
     assert_eq!(verify["actor"], "admin");
     assert_eq!(verify["before"]["state"], "reported");
     assert_eq!(verify["after"]["state"], "closed");

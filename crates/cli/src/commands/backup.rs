@@ -1,10 +1,10 @@
 //! `rectify backup FILE` and `rectify restore FILE`.
 
 use crate::Failure;
-use crate::location::StoreArgs;
+use crate::location::{KEY_FILE, StoreArgs};
 use rectify_store::Location;
 use rectify_store::backup::{BackupReport, backup_sqlite, restore_sqlite};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -55,5 +55,18 @@ pub async fn restore(args: Args) -> Result<(), Failure> {
         return Err(Failure::Runtime(format!("restored, but the audit chain is broken at {broken}")));
     }
     println!("restored into {}: {}; audit chain intact", dir.display(), describe(&report));
+    install_key(&args.store, &dir)
+}
+
+/// Puts the key file the restore was given into the restored data directory, so that the server
+/// started on it opens what the backup sealed (without it, a first start would make a new key).
+fn install_key(store: &StoreArgs, dir: &Path) -> Result<(), Failure> {
+    let (Some(from), to) = (store.key_file(), dir.join(KEY_FILE)) else { return Ok(()) };
+    if to.exists() {
+        return Ok(());
+    }
+    let text = std::fs::read(&from).map_err(|e| Failure::Runtime(format!("{}: {e}", from.display())))?;
+    rectify_store::backup::write_private(&to, &text).map_err(|e| Failure::Runtime(e.to_string()))?;
+    println!("installed the key file {} as {}", from.display(), to.display());
     Ok(())
 }

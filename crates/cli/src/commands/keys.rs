@@ -1,7 +1,7 @@
 //! `rectify keys`: the keys sealing citizens' contact details (see crates/vault).
 
 use crate::Failure;
-use crate::location::StoreArgs;
+use crate::location::{KeySource, StoreArgs};
 use rectify_store::{Keyring, Store};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,12 +32,13 @@ pub enum Command {
 }
 
 fn key_file(store: &StoreArgs, what: &str) -> Result<PathBuf, Failure> {
-    store.key_file().ok_or_else(|| {
-        Failure::BadInput(format!(
+    match store.key_source()? {
+        KeySource::File(path) => Ok(path),
+        KeySource::Variable => Err(Failure::BadInput(format!(
             "the keys come from RECTIFY_PII_KEY: {what} by editing it (a new key line first), restarting, and \
              running `rectify keys reseal`"
-        ))
-    })
+        ))),
+    }
 }
 
 async fn status(s: &Store) -> Result<(), Failure> {

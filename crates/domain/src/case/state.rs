@@ -157,6 +157,21 @@ impl CaseCourse {
         self.extension_status = None;
     }
 
+    /// Sends a reopened case back to the same unit: fresh dates by the rules, but what the
+    /// office granted stands (a granted extension later than the fresh due date keeps its date).
+    fn reassign_dates(&mut self, env: &CaseEnv<'_>) {
+        let granted = (self.extension_status == Some(ExtensionStatus::Granted))
+            .then(|| (self.extension_due, self.extension_reason.clone(), self.extension_requested_at));
+        self.assign_dates(env);
+        if let Some((due, reason, requested_at)) = granted {
+            self.extension_due = due;
+            self.extension_reason = reason;
+            self.extension_requested_at = requested_at;
+            self.extension_status = Some(ExtensionStatus::Granted);
+            self.due_on = self.due_on.max(due);
+        }
+    }
+
     /// A new reply asks the citizen anew: the previous visit, satisfaction and rating were
     /// about the previous reply (the events keep them).
     fn clear_verdict(&mut self) {
@@ -399,7 +414,7 @@ pub fn fire(
         next.reopen_count += 1;
         next.closed_at = None;
         if next.unit_id.is_some() {
-            next.assign_dates(env);
+            next.reassign_dates(env);
             event_unit = next.unit_id;
         }
     }
@@ -709,6 +724,36 @@ mod tests {
         assert_eq!(d2.rebound.as_deref(), Some("没修好"));
         let no_unit = CaseCourse { unit_id: None, ..case(Replied) };
         assert_eq!(fire(&no_unit, Visit, Office, &visit, &e).unwrap().next.state, Accepted);
+    }
+
+    /// A reopen sets fresh signing and reply dates, and a granted extension later than the fresh
+    /// due date still holds; an extension that was refused or is earlier gives way to the rules.
+    #[test]
+    fn a_reopen_keeps_a_granted_extension_and_sets_fresh_dates() {
+        let cal = cal();
+        let e = env(&cal);
+        let granted = CaseCourse {
+            signed_at: Some(now()),
+            sign_due_on: Some(d(2, 10)),
+            extension_due: Some(d(3, 31)),
+            extension_reason: Some("需现场勘查".into()),
+            extension_status: Some(ExtensionStatus::Granted),
+            due_on: Some(d(3, 31)),
+            ..case(Replied)
+        };
+        let unsatisfied = CaseTransitionRequest { satisfaction: Some(Satisfaction::Unsatisfied), ..req() };
+        let n = fire(&granted, Visit, Citizen, &unsatisfied, &e).unwrap().next;
+        assert_eq!((n.state, n.sign_due_on, n.due_on), (Assigned, Some(d(3, 3)), Some(d(3, 31))));
+        assert_eq!((n.extension_status, n.extension_due), (Some(ExtensionStatus::Granted), Some(d(3, 31))));
+        assert_eq!(n.extension_reason.as_deref(), Some("需现场勘查"));
+
+        let earlier = CaseCourse { extension_due: Some(d(3, 5)), due_on: Some(d(3, 5)), ..granted.clone() };
+        let n = fire(&earlier, Reopen, Office, &full(), &e).unwrap().next;
+        assert_eq!(n.due_on, Some(d(3, 19)), "the rules give more time than the old extension");
+
+        let refused = CaseCourse { extension_status: Some(ExtensionStatus::Refused), ..granted };
+        let n = fire(&refused, Visit, Citizen, &unsatisfied, &e).unwrap().next;
+        assert_eq!((n.due_on, n.extension_status), (Some(d(3, 19)), None));
     }
 
     #[test]

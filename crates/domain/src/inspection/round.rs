@@ -6,7 +6,7 @@
 
 use super::draw::{self as lot, DrawGroup, DrawInput};
 use crate::actor::Actor;
-use crate::error::{DomainError, Entity, Issue};
+use crate::error::{DomainError, Entity, Issue, Rule};
 use crate::ids::UnitId;
 use crate::machine::{self, Transition};
 use crate::patch::Change;
@@ -208,7 +208,8 @@ pub fn fire(f: &RoundFacts<'_>, party: RoundParty, req: RoundRequest<'_>) -> Res
                 });
             }
             if unit.is_some_and(|u| !f.recordable_units(party).contains(&u)) {
-                return Err(DomainError::unknown("unit_id", Entity::Unit));
+                let rule = if f.own_group.is_some() { Rule::UnitNotInOwnGroup } else { Rule::UnitNotDrawn };
+                return Err(DomainError::rule(rule, "unit_id"));
             }
             d.file_problem = !f.covert;
         }
@@ -312,10 +313,12 @@ mod tests {
         // An inspector records at their own group's units; an overt round's problem is written now.
         let mine = facts(Drawn, &g);
         assert!(record(&mine, Inspector, 2).unwrap().file_problem);
-        assert_eq!(record(&mine, Inspector, 3).unwrap_err().fields(), ["unit_id"]);
+        // Elsewhere: what is wrong is said (another group's unit; a unit the round did not draw).
+        assert_eq!(record(&mine, Inspector, 3).unwrap_err(), DomainError::rule(Rule::UnitNotInOwnGroup, "unit_id"));
         // The office, drawn into no group, records anywhere in an overt round, nowhere in a covert one.
         let office = RoundFacts { own_group: None, ..mine };
         assert!(record(&office, Office, 3).is_ok());
+        assert_eq!(record(&office, Office, 99).unwrap_err(), DomainError::rule(Rule::UnitNotDrawn, "unit_id"));
         let covert = RoundFacts { covert: true, ..office };
         assert_eq!(
             record(&covert, Office, 3).unwrap_err(),

@@ -66,7 +66,11 @@ impl Db {
     /// Opens (creating if needed) `rectify.db` in `data_dir` and brings its schema up to date.
     pub async fn open_sqlite(data_dir: &Path) -> StoreResult<Db> {
         std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Io(format!("{}: {e}", data_dir.display())))?;
-        let file = data_dir.join("rectify.db");
+        let file = data_dir.join(crate::backup::DB_FILE);
+        if !file.exists() {
+            // Owner-only from the start; SQLite gives its -wal and -shm files the same mode.
+            crate::backup::create_private(&file)?;
+        }
         // Migrations run through sqlx (its migration table is the same on both databases);
         // serving then uses the connections of `sqlite`.
         let opts = SqliteConnectOptions::new()

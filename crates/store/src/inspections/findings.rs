@@ -14,7 +14,7 @@ use crate::versioned::created;
 use chrono::{DateTime, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::calendar::WorkCalendar;
-use rectify_domain::ids::{AttachmentId, FindingId, PersonId, PlanId, ProblemId, RoundId, UnitId};
+use rectify_domain::ids::{AccountId, AttachmentId, FindingId, PersonId, PlanId, ProblemId, RoundId, UnitId};
 use rectify_domain::inspection::round::fire;
 use rectify_domain::inspection::{Finding, FindingFields, NewFinding, Plan, RoundFacts, RoundParty, RoundRequest};
 use rectify_domain::light::LightThresholds;
@@ -33,12 +33,13 @@ record! {
         aspect: String,
         found_at: DateTime<Utc>,
         problem_id: Option<i64>,
+        recorded_by: Option<i64>,
         created_at: DateTime<Utc>,
     }
 }
 
 const COLUMNS: &str =
-    "id, round_id, unit_id, inspector_person_id, answers, note, aspect, found_at, problem_id, created_at";
+    "id, round_id, unit_id, inspector_person_id, answers, note, aspect, found_at, problem_id, recorded_by, created_at";
 
 async fn assemble(c: &mut Conn<'_>, r: FindingRow) -> StoreResult<Finding> {
     let files: Vec<(i64,)> = c
@@ -90,7 +91,8 @@ async fn file_problem(
     Ok(insert_new(c, actor, &fields, &measures, &[], None, t, now).await?.id)
 }
 
-/// Writes the problems of a covert round's findings once the round has ended.
+/// Writes the problems of a covert round's findings once the round has ended, each in the name
+/// of the inspector who recorded it (`actor`, who ended the round, if that account is gone).
 pub(crate) async fn file_held_findings(
     c: &mut Conn<'_>,
     actor: &Actor,
@@ -107,6 +109,10 @@ pub(crate) async fn file_held_findings(
         )
         .await?;
     for r in held {
+        let inspector = match r.recorded_by {
+            Some(id) => crate::accounts::actor_of(c, AccountId(id)).await?,
+            None => None,
+        };
         let f = FindingFields {
             unit_id: UnitId(r.unit_id),
             answers: from_json(&r.answers, "finding answers")?,
@@ -115,7 +121,7 @@ pub(crate) async fn file_held_findings(
             found_at: Some(Timestamp::from_utc(r.found_at)),
             attachment_ids: Vec::new(),
         };
-        let problem = file_problem(c, actor, plan, &f, calendar, t, now).await?;
+        let problem = file_problem(c, inspector.as_ref().unwrap_or(actor), plan, &f, calendar, t, now).await?;
         c.execute(Q::new("UPDATE findings SET problem_id = $1 WHERE id = $2").bind(problem).bind(r.id)).await?;
     }
     Ok(())

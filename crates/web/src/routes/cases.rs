@@ -140,14 +140,18 @@ async fn get_case(State(st): State<AppState>, Auth(actor): Auth, PathId(id): Pat
 }
 
 /// Every step of the case with who did it, when, and staff notes.
-#[utoipa::path(get, path = "/cases/{id}/events", tag = "cases", params(("id" = String, Path)),
-    responses((status = 200, body = Vec<StaffEvent>), Errors))]
+#[utoipa::path(get, path = "/cases/{id}/events", tag = "cases",
+    params(("id" = String, Path), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = Page<StaffEvent>), Errors))]
 async fn case_events(
     State(st): State<AppState>,
     Auth(actor): Auth,
     PathId(id): PathId<CaseId>,
-) -> ApiResult<Json<Vec<StaffEvent>>> {
-    Ok(Json(st.store.cases().case_events(&actor, id).await?))
+    mut p: Params,
+) -> ApiResult<Json<Page<StaffEvent>>> {
+    let page = page(&mut p);
+    p.finish()?;
+    Ok(Json(page.slice(st.store.cases().case_events(&actor, id).await?, |e| e.id)))
 }
 
 /// Moves a case along: `accept`, `decline` (`reason`), `assign` (`unit_id`; the due date follows
@@ -294,16 +298,17 @@ async fn get_session(
 /// Notifications queued and sent (administrators), newest first: `status` pending, sent, failed or
 /// skipped; `case` those about one case.
 #[utoipa::path(get, path = "/outbox", tag = "cases",
-    params(("status" = Option<String>, Query), ("case" = Option<String>, Query), ("limit" = Option<i64>, Query)),
-    responses((status = 200, body = Vec<OutboxEntry>), Errors))]
-async fn outbox(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Vec<OutboxEntry>>> {
+    params(("status" = Option<String>, Query), ("case" = Option<String>, Query), ("limit" = Option<i64>, Query),
+        ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = Page<OutboxEntry>), Errors))]
+async fn outbox(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<OutboxEntry>>> {
     let status = p.parse(
         "status",
         |s| ["pending", "sent", "failed", "skipped"].contains(&s).then(|| s.to_owned()),
         || Issue::NotOneOf { expected: vec!["pending".into(), "sent".into(), "failed".into(), "skipped".into()] },
     );
     let case = p.id("case");
-    let limit = p.int("limit").unwrap_or(100).clamp(1, 500) as u32;
+    let page = page(&mut p);
     p.finish()?;
-    Ok(Json(st.store.outbox().list_outbox(&actor, status, case, limit).await?))
+    Ok(Json(st.store.outbox().list_outbox(&actor, status, case, &page).await?))
 }

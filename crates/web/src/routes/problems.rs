@@ -167,12 +167,16 @@ async fn update_measure(
 }
 
 /// Every recorded change to the problem and its measures: who, when, what, before and after.
-#[utoipa::path(get, path = "/problems/{id}/history", tag = "problems", params(("id" = String, Path)),
-    responses((status = 200, body = Vec<HistoryEntry>), Errors))]
+#[utoipa::path(get, path = "/problems/{id}/history", tag = "problems",
+    params(("id" = String, Path), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = Page<HistoryEntry>), Errors))]
 async fn problem_history(
     State(st): State<AppState>,
     Auth(actor): Auth,
     PathId(id): PathId<ProblemId>,
-) -> ApiResult<Json<Vec<HistoryEntry>>> {
-    Ok(Json(st.store.ledger().problem_history(&actor, id).await?))
+    mut p: Params,
+) -> ApiResult<Json<Page<HistoryEntry>>> {
+    let page = page(&mut p);
+    p.finish()?;
+    Ok(Json(page.slice(st.store.ledger().problem_history(&actor, id).await?, |e| e.id.0)))
 }
