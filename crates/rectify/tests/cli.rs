@@ -893,6 +893,21 @@ async fn files_in_and_out(backend: Backend) {
             assert!(back.stdout.contains(" 0 new, 0 updated, "), "{name} re-imports unchanged: {}", back.stdout);
         }
     }
+    // Every kind goes out and back in as a no-op: nothing new or updated, no audit entry, and the
+    // same export afterwards.
+    let head = || on(loc, &["audit", "head"]).stdout;
+    for kind in ["units", "people", "problems", "cases"] {
+        let (first, second) = (path(&format!("{kind}-1.csv")), path(&format!("{kind}-2.csv")));
+        let out = on(loc, &["export", kind, "-o", &first]);
+        assert_eq!(out.code, 0, "{kind}: {}", out.stderr);
+        let seq = head();
+        let back = on(loc, &["import", kind, &first, "--quiet"]);
+        assert_eq!(back.code, 0, "{kind}: {}{}", back.stdout, back.stderr);
+        assert!(back.stdout.contains(" 0 new, 0 updated, "), "{kind} re-imports unchanged: {}", back.stdout);
+        assert_eq!(head(), seq, "{kind}: the re-import wrote no audit entry");
+        assert_eq!(on(loc, &["export", kind, "-o", &second]).code, 0);
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), std::fs::read_to_string(&second).unwrap(), "{kind}");
+    }
     let filtered = on(loc, &["export", "problems", "-o", &path("红灯.csv"), "--filter", "light=red"]);
     assert_eq!(filtered.code, 0, "{}", filtered.stderr);
     let typo = on(loc, &["export", "problems", "-o", &path("x.csv"), "--filter", "stat=open"]);

@@ -491,6 +491,8 @@ pub struct ImportedCourse {
     pub satisfaction: Option<Satisfaction>,
     /// Where it came from, for the staff record of each step.
     pub note: String,
+    /// The row made the case just now: a message board published it, so it was taken.
+    pub new_case: bool,
 }
 
 /// An imported case's course with the file's own times, so that its figures count like a native
@@ -509,7 +511,11 @@ pub fn import_course(c: &CaseCourse, course: &ImportedCourse, env: &CaseEnv<'_>)
         note: Some(course.note.clone()),
         ..CaseStep::of(event)
     };
-    if next.accepted_at.is_none() && c.state == Received {
+    // A stored case the file does not move on (an export read back) stays as it is.
+    let moves_on = course.new_case
+        || (course.unit.is_some() && c.unit_id.is_none())
+        || (course.answer.is_some() && c.replied_at.is_none());
+    if next.accepted_at.is_none() && c.state == Received && moves_on {
         next.accepted_at = Some(received);
         next.state = Accepted;
         steps.push(step("accept", received));
@@ -843,6 +849,7 @@ mod tests {
             replied_at: Some(replied_at),
             satisfaction: Some(Satisfaction::Satisfied),
             note: "导入：留言.xlsx 第 2 行".into(),
+            new_case: false,
         };
         let done = import_course(&c, &course, &env(&cal)).unwrap();
         let events: Vec<_> = done.steps.iter().map(|s| s.event).collect();
@@ -852,5 +859,11 @@ mod tests {
         assert_eq!(n.due_on, Some(d(3, 19)));
         assert!(done.notices.is_empty());
         assert!(import_course(n, &course, &env(&cal)).is_none(), "a second import adds nothing");
+        // A stored case read back from its export, with nothing the file adds, stays received;
+        // a row that made the case just now was published by its board, so it was taken.
+        let bare = ImportedCourse { unit: None, answer: None, replied_at: None, satisfaction: None, ..course };
+        assert!(import_course(&c, &bare, &env(&cal)).is_none());
+        let published = ImportedCourse { new_case: true, ..bare };
+        assert_eq!(import_course(&c, &published, &env(&cal)).unwrap().next.state, Accepted);
     }
 }

@@ -92,6 +92,7 @@ async fn one(
         replied_at: r.replied_at,
         satisfaction: r.satisfaction,
         note: note.clone(),
+        new_case: existing.is_none(),
     };
     let id = match existing {
         Some(id) => id,

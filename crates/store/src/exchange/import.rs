@@ -162,12 +162,19 @@ impl Exchange<'_> {
     }
 }
 
-/// Keeps the import (one audit entry names the file and the counts) or, on a dry run or any
+/// Keeps the import (one audit entry names the file and the counts, when it changed anything) or,
+/// on a dry run or any
 /// error, fails the job so that the transaction is rolled back.
 async fn finish(c: &mut Conn<'_>, mut run: Run) -> StoreResult<ImportReport> {
     run.report.errors.sort_by_key(|e| e.row);
     if run.opts.dry_run || !run.report.errors.is_empty() {
         return Err(StoreError::ImportDiscarded(Box::new(run.report)));
+    }
+    run.report.applied = true;
+    let r = &run.report;
+    if r.created == 0 && r.updated == 0 && r.people_created == 0 {
+        // A file that changes nothing (an export read back) is no event in the chain.
+        return Ok(run.report);
     }
     let event = crate::audit::Event {
         actor: &run.actor.username,
@@ -184,7 +191,6 @@ async fn finish(c: &mut Conn<'_>, mut run: Run) -> StoreResult<ImportReport> {
         }),
     };
     crate::audit::append(c, run.now, event).await?;
-    run.report.applied = true;
     Ok(run.report)
 }
 
