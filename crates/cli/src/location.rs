@@ -22,6 +22,8 @@ pub struct StoreArgs {
 
 /// The environment variable that may hold the key file's text (for containers and secret stores).
 const KEY_VARIABLE: &str = "RECTIFY_PII_KEY";
+/// The file a server holds locked (shared) while it serves a SQLite data directory.
+const SERVE_LOCK: &str = "serve.lock";
 /// The key file's name in a SQLite data directory.
 pub const KEY_FILE: &str = "pii.key";
 
@@ -93,6 +95,40 @@ impl StoreArgs {
             );
         }
         Ok(Arc::new(ring))
+    }
+
+    /// Marks a SQLite data directory as served for as long as the returned file is held: a shared
+    /// lock on `serve.lock`, which names the address. A long write from another process (an
+    /// import) would hold SQLite's write lock and make the server's writes time out, so it checks
+    /// [`StoreArgs::running_server`] first. Nothing on PostgreSQL, which has no such lock.
+    pub fn hold_serve_lock(&self, addr: std::net::SocketAddr) -> Result<Option<std::fs::File>, Failure> {
+        let Location::DataDir(dir) = self.location() else { return Ok(None) };
+        let path = dir.join(SERVE_LOCK);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Failure::Runtime(format!("{}: {e}", path.display())))?;
+        file.lock_shared().map_err(|e| Failure::Runtime(format!("{}: {e}", path.display())))?;
+        // The last server to start names itself; several may share a directory only read-mostly.
+        let _ = file.set_len(0);
+        let _ = std::fs::write(&path, format!("http://{addr} pid {}\n", std::process::id()));
+        Ok(Some(file))
+    }
+
+    /// The server running on this SQLite data directory (its address and pid), if one is.
+    pub fn running_server(&self) -> Option<String> {
+        let Location::DataDir(dir) = self.location() else { return None };
+        let path = dir.join(SERVE_LOCK);
+        let file = std::fs::OpenOptions::new().read(true).write(true).open(&path).ok()?;
+        match file.try_lock() {
+            Ok(()) => None,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                Some(std::fs::read_to_string(&path).unwrap_or_default().trim().to_owned())
+            }
+            Err(std::fs::TryLockError::Error(_)) => None,
+        }
     }
 
     pub async fn open(&self) -> Result<Store, Failure> {

@@ -600,6 +600,56 @@ async fn backup_while_serving_and_restore_every_row() {
     drop(server);
 }
 
+/// Commands beside a server on the same SQLite data: a dry run reads a snapshot and needs no
+/// write lock (it succeeds while another process holds it); a real import refuses, naming the
+/// server, rather than hold the server's writes up; and when another process does hold the
+/// write lock too long, a citizen's submission answers 503 with Retry-After, never a 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_beside_a_running_server_never_cost_a_citizen_a_500() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = serve(&data);
+    let file = dir.path().join("units.csv").to_string_lossy().into_owned();
+    let out = run({
+        let mut c = rectify();
+        c.args(["export", "units", "-o", &file, "--data"]).arg(&data);
+        c
+    });
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    // Another process holds SQLite's write lock (as a long import would).
+    let holder = rusqlite::Connection::open(data.join("rectify.db")).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let dry = run({
+        let mut c = rectify();
+        c.args(["import", "units", &file, "--dry-run", "--quiet", "--data"]).arg(&data);
+        c
+    });
+    assert_eq!(dry.code, 0, "a dry run needs no write lock: {}{}", dry.stdout, dry.stderr);
+    let body = serde_json::json!({"content": "路灯不亮", "type": "help", "channel": "web"});
+    let r = reqwest::Client::new().post(format!("{}/api/v1/cases", server.url)).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    assert!(r.headers().contains_key("retry-after"));
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert!(submit(&reqwest::Client::new(), &server.url, 1).await.is_some(), "and it goes through a moment later");
+
+    let real = run({
+        let mut c = rectify();
+        c.args(["import", "units", &file, "--quiet", "--data"]).arg(&data);
+        c
+    });
+    assert_eq!(real.code, 2, "{}", real.stdout);
+    assert!(real.stderr.contains("a server is running") && real.stderr.contains(&server.url), "{}", real.stderr);
+    drop(server);
+    let alone = run({
+        let mut c = rectify();
+        c.args(["import", "units", &file, "--quiet", "--data"]).arg(&data);
+        c
+    });
+    assert_eq!(alone.code, 0, "with the server stopped: {}", alone.stderr);
+}
+
 /// The PostgreSQL backup and restore exactly as docs/OPERATIONS.md gives them (pg_dump,
 /// pg_restore into an empty database, `rectify audit verify` with the key file). Without a key
 /// file a command over PostgreSQL says what to give and makes none up in ./rectify-data.

@@ -40,6 +40,21 @@ impl StoreError {
         }
     }
 
+    /// The database could not take the write in time (SQLite busy or locked by another process;
+    /// a PostgreSQL lock timeout, serialization failure or deadlock): nothing was written and the
+    /// same request may succeed a moment later.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            }
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                matches!(e.code().as_deref(), Some("55P03" | "40001" | "40P01"))
+            }
+            _ => false,
+        }
+    }
+
     pub fn domain(&self) -> Option<&DomainError> {
         match self {
             StoreError::Domain(e) => Some(e),

@@ -172,48 +172,49 @@ impl Keys<'_> {
     /// the primary key's check value, and seals values written before encryption existed.
     pub(crate) async fn check_keys(&self) -> StoreResult<()> {
         let vault = self.vault.clone();
-        let first = self
-            .db
-            .write(move |tx| {
-                Box::pin(async move {
-                    let mut c = tx.conn();
-                    let rows: Vec<(String, String)> =
-                        c.fetch_all(Q::new("SELECT key_id, canary FROM pii_keys ORDER BY key_id")).await?;
-                    let ids = vault.key_ids();
-                    for (id, canary) in rows.iter().filter(|(id, _)| ids.contains(id)) {
-                        if vault.open(CANARY_FIELD, canary).ok().as_deref() != Some(CANARY) {
-                            return Err(StoreError::Io(format!(
-                                "key {id} of the keyring is not the key {id} that sealed this database's citizen details"
-                            )));
-                        }
-                    }
-                    if !rows.is_empty() && !rows.iter().any(|(id, _)| ids.contains(id)) {
-                        let used: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
-                        return Err(StoreError::Io(format!(
-                            "citizens' details here are sealed with key(s) {}, but the keyring{} holds {}: \
-                             start with the key file that sealed them",
-                            used.join(", "),
-                            vault.file().map(|f| format!(" ({})", f.display())).unwrap_or_default(),
-                            ids.join(", ")
-                        )));
-                    }
-                    let primary = vault.primary_id();
-                    if !rows.iter().any(|(id, _)| *id == primary) {
-                        c.execute(
-                            Q::new(
-                                "INSERT INTO pii_keys (key_id, canary, created_at) VALUES ($1, $2, $3) \
-                                 ON CONFLICT (key_id) DO NOTHING",
+        // Read first: opening a store whose keys are in order writes nothing, so a command
+        // beside a running server needs no write lock to start.
+        let rows: Vec<(String, String)> =
+            self.db.fetch_all(Q::new("SELECT key_id, canary FROM pii_keys ORDER BY key_id")).await?;
+        let ids = vault.key_ids();
+        for (id, canary) in rows.iter().filter(|(id, _)| ids.contains(id)) {
+            if vault.open(CANARY_FIELD, canary).ok().as_deref() != Some(CANARY) {
+                return Err(StoreError::Io(format!(
+                    "key {id} of the keyring is not the key {id} that sealed this database's citizen details"
+                )));
+            }
+        }
+        if !rows.is_empty() && !rows.iter().any(|(id, _)| ids.contains(id)) {
+            let used: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+            return Err(StoreError::Io(format!(
+                "citizens' details here are sealed with key(s) {}, but the keyring{} holds {}: \
+                 start with the key file that sealed them",
+                used.join(", "),
+                vault.file().map(|f| format!(" ({})", f.display())).unwrap_or_default(),
+                ids.join(", ")
+            )));
+        }
+        let primary = vault.primary_id();
+        if !rows.iter().any(|(id, _)| *id == primary) {
+            self.db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        tx.conn()
+                            .execute(
+                                Q::new(
+                                    "INSERT INTO pii_keys (key_id, canary, created_at) VALUES ($1, $2, $3) \
+                                     ON CONFLICT (key_id) DO NOTHING",
+                                )
+                                .bind(primary.as_str())
+                                .bind(vault.seal(CANARY_FIELD, CANARY))
+                                .bind(rectify_domain::time::Timestamp::from_utc(chrono::Utc::now())),
                             )
-                            .bind(primary.as_str())
-                            .bind(vault.seal(CANARY_FIELD, CANARY))
-                            .bind(rectify_domain::time::Timestamp::from_utc(chrono::Utc::now())),
-                        )
-                        .await?;
-                    }
-                    Ok(rows.is_empty())
+                            .await
+                    })
                 })
-            })
-            .await?;
+                .await?;
+        }
+        let first = rows.is_empty();
         if first {
             // Values written before encryption existed; recorded only if there were any.
             let report = self.reseal_all().await?;

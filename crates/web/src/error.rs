@@ -27,6 +27,9 @@ pub enum ApiError {
     TooManyRequests {
         retry_after_secs: u64,
     },
+    /// The database could not take a write in time (another process holds it): nothing was
+    /// written; 503 with Retry-After, never a 500.
+    Busy,
     /// A failure of the program itself (a template that does not render): logged, shown as
     /// "internal error" with a reference.
     Internal(String),
@@ -36,6 +39,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Domain(d) => d.into(),
+            busy if busy.is_busy() => ApiError::Busy,
             other => ApiError::Store(other),
         }
     }
@@ -266,6 +270,16 @@ impl ApiError {
                     ApiError::TooManyRequests { retry_after_secs }.into_problem(lang)
                 }
             },
+            ApiError::Busy => body(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                pick("Busy", "系统繁忙"),
+                pick(
+                    "the system is busy and nothing was saved; please try again in a few seconds",
+                    "系统繁忙，本次未保存，请稍候几秒再试",
+                ),
+                vec![],
+            ),
             e @ (ApiError::Store(_) | ApiError::Internal(_)) => {
                 let reference = rectify_store::accounts::random_secret("").chars().take(12).collect::<String>();
                 tracing::error!(error = ?e, reference, "internal error");
@@ -284,6 +298,9 @@ impl ApiError {
         }
     }
 }
+
+/// How long a client waits before trying a write again after a 503 "busy".
+const BUSY_RETRY_SECS: u64 = 5;
 
 /// A problem+json response.
 pub fn problem_response(status: StatusCode, body: &ProblemBody) -> Response {
@@ -314,6 +331,7 @@ pub async fn render_errors(req: axum::extract::Request, next: axum::middleware::
         Some(err) => {
             let retry = match &err {
                 ApiError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+                ApiError::Busy => Some(BUSY_RETRY_SECS),
                 _ => None,
             };
             let (status, body) = err.into_problem(lang);

@@ -123,6 +123,16 @@ pub async fn run(a: Args) -> Result<(), Failure> {
     let req = request(&a)?;
     let source = a.file.display().to_string();
     let dry_run = req.options.dry_run;
+    if !dry_run && let Some(server) = a.store.running_server() {
+        // An import is one transaction: over SQLite it would hold the only write lock for its
+        // whole length, and the server's own writes (a citizen's submission) would time out.
+        return Err(Failure::BadInput(format!(
+            "a server is running on {} ({server}): import through it (/app/imports, or POST \
+             /api/v1/imports/{}) or stop it first; a --dry-run works while it runs",
+            a.store.describe(),
+            a.kind
+        )));
+    }
     let store = a.store.open().await?;
     let bar = progress_bar(a.quiet);
     let ticker = bar.clone();

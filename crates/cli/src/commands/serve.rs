@@ -101,6 +101,7 @@ pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure::Runtime(format!("cannot listen on {}: {e}", args.addr)))?;
     let addr = listener.local_addr().map_err(Failure::runtime)?;
+    let _serving = args.store.hold_serve_lock(addr)?;
     println!("Rectify listening on http://{addr} ({})", args.store.describe());
     let config = HttpConfig {
         secure_cookies: args.secure_cookies,

@@ -42,6 +42,8 @@ enum Inner {
 #[derive(Clone)]
 pub struct Db {
     inner: Arc<Inner>,
+    /// The SQLite data directory (none on PostgreSQL).
+    data_dir: Option<std::path::PathBuf>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -84,7 +86,7 @@ impl Db {
         let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?;
         SQLITE_MIGRATIONS.run(&pool).await?;
         pool.close().await;
-        Ok(Db { inner: Arc::new(Inner::Sqlite(SqliteDb::start(file)?)) })
+        Ok(Db { inner: Arc::new(Inner::Sqlite(SqliteDb::start(file)?)), data_dir: Some(data_dir.to_path_buf()) })
     }
 
     /// Connects to PostgreSQL and brings its schema up to date (migrations take an advisory
@@ -97,7 +99,12 @@ impl Db {
             .connect_with(opts)
             .await?;
         POSTGRES_MIGRATIONS.run(&pool).await?;
-        Ok(Db { inner: Arc::new(Inner::Postgres(pool)) })
+        Ok(Db { inner: Arc::new(Inner::Postgres(pool)), data_dir: None })
+    }
+
+    /// The SQLite data directory, on SQLite.
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.data_dir.as_deref()
     }
 
     pub fn backend(&self) -> Backend {

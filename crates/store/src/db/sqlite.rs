@@ -217,8 +217,15 @@ fn savepoint(tx: &Tx, sql: &str) -> StoreResult<()> {
 }
 
 /// rusqlite errors are not `Clone`; a failed BEGIN or COMMIT is reported to every job of its group.
+/// SQLite's own failures keep their code, so that "busy" (another process holds the write
+/// lock) stays recognisable ([`StoreError::is_busy`]).
 fn group_failed(e: &rusqlite::Error) -> StoreError {
-    StoreError::Io(format!("the database refused the transaction: {e}"))
+    match e {
+        rusqlite::Error::SqliteFailure(code, message) => {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(*code, message.clone()))
+        }
+        other => StoreError::Io(format!("the database refused the transaction: {other}")),
+    }
 }
 
 fn reader_loop(conn: Connection, queue: flume::Receiver<Message>, runtime: Option<tokio::runtime::Handle>) {

@@ -116,6 +116,37 @@ impl Exchange<'_> {
         progress: Option<Progress>,
     ) -> StoreResult<ImportReport> {
         authorize(actor, Permission::ImportFiles, Party::Office)?;
+        let Some(dir) = self.db.data_dir().filter(|_| opts.dry_run) else {
+            return self.import_here(actor, records, opts, errors, ignored_columns, progress).await;
+        };
+        // A dry run on SQLite works on a snapshot: writing its rows (to roll them back) would take
+        // the only write lock for the whole file, and a server on the same data — another
+        // process, or this one's writer — would wait for it or time out.
+        let scratch = tempfile::Builder::new().prefix(".dry-run-").tempdir_in(dir).map_err(|e| io(dir, e))?;
+        let (from, to) = (dir.to_path_buf(), scratch.path().join(crate::backup::DB_FILE));
+        tokio::task::spawn_blocking(move || crate::backup::backup_sqlite(&from, &to))
+            .await
+            .map_err(|e| StoreError::Io(e.to_string()))??;
+        let copy = crate::Store::open(
+            &crate::Location::DataDir(scratch.path().to_path_buf()),
+            self.clock.clone(),
+            self.vault().clone(),
+        )
+        .await?;
+        let report = copy.exchange().import_here(actor, records, opts, errors, ignored_columns, progress).await;
+        copy.close().await;
+        report
+    }
+
+    async fn import_here(
+        &self,
+        actor: &Actor,
+        records: Records,
+        opts: ImportOptions,
+        errors: Vec<RowError>,
+        ignored_columns: Vec<String>,
+        progress: Option<Progress>,
+    ) -> StoreResult<ImportReport> {
         let kind = records.kind();
         let skip: HashSet<usize> = errors.iter().map(|e| e.row).collect();
         let report = ImportReport {
@@ -160,6 +191,10 @@ impl Exchange<'_> {
             Err(e) => Err(e),
         }
     }
+}
+
+fn io(path: &std::path::Path, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Io(format!("{}: {e}", path.display()))
 }
 
 /// Keeps the import (one audit entry names the file and the counts, when it changed anything) or,

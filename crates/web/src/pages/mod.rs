@@ -264,7 +264,9 @@ impl FormErrors {
     pub fn from_error(e: ApiError, lang: Lang) -> Result<FormErrors, PageError> {
         let user_fixable = matches!(
             &e,
+            // Busy: the form comes back with what was typed, to send again in a moment.
             ApiError::MalformedBody(_)
+                | ApiError::Busy
                 | ApiError::Store(StoreError::Domain(
                     DomainError::Invalid(_)
                         | DomainError::RuleViolated { .. }
@@ -391,7 +393,8 @@ impl From<ApiError> for PageError {
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
-        PageError::Api(ApiError::Store(e))
+        // The API's mapping: a busy database is 503 on a page too, never a 500.
+        PageError::Api(e.into())
     }
 }
 
