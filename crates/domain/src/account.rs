@@ -37,8 +37,11 @@ impl Account {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub username: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub password: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub role: Option<Role>,
     pub unit_id: Option<UnitId>,
     pub display_name: Option<String>,
@@ -72,7 +75,9 @@ pub struct CreatedToken {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub role: Option<Role>,
     pub unit_id: Option<UnitId>,
 }

@@ -64,8 +64,10 @@ pub struct PhaseInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewCampaign {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub name: Option<String>,
     pub description: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     #[serde(default)]
@@ -161,7 +163,9 @@ impl CampaignPatch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewBatch {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub campaign_id: Option<CampaignId>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub name: Option<String>,
     /// Defaults to 2.
     pub items_per_unit: Option<i64>,

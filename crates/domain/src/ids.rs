@@ -56,6 +56,9 @@ macro_rules! id_type {
                 utoipa::openapi::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::schema::Type::String)
                     .description(Some("Opaque identifier"))
+                    // What `parse_id` accepts: a client treats ids as opaque, a test generator
+                    // needs to know which strings can name a record at all.
+                    .pattern(Some("^[1-9][0-9]{0,17}$"))
                     .examples([serde_json::json!("42")])
                     .into()
             }

@@ -40,6 +40,7 @@ pub struct Person {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewPerson {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub name: Option<String>,
     /// Defaults to `staff`.
     pub kind: Option<PersonKind>,

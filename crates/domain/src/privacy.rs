@@ -79,6 +79,7 @@ pub fn mask_location(location: &str) -> String {
 #[serde(deny_unknown_fields)]
 pub struct RevealRequest {
     /// Why the full contact details are needed, e.g. "电话回访".
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub reason: Option<String>,
 }
 

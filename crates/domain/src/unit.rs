@@ -55,6 +55,7 @@ pub struct Unit {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUnit {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub name: Option<String>,
     pub parent_id: Option<UnitId>,
     /// Defaults to `other`.

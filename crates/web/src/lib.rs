@@ -97,10 +97,12 @@ struct Assets;
 
 /// The JSON API, registered through utoipa so that its OpenAPI document lists every route.
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", routes::api())
         .routes(utoipa_axum::routes!(healthz))
-        .split_for_parts()
+        .split_for_parts();
+    utoipa::Modify::modify(&openapi::CommonAnswers, &mut doc);
+    (router, doc)
 }
 
 /// Everything the OpenAPI document does not list: the document and its viewer, and the pages.

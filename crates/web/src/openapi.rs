@@ -1,7 +1,12 @@
 //! The OpenAPI document: paths come from the handlers' `#[utoipa::path]` attributes; this adds
-//! the description and the two ways to sign in.
+//! the description, the two ways to sign in, the error body, and the answers every operation of
+//! a kind can give ([`CommonAnswers`]).
 
+use crate::error::{FieldMessage, ProblemBody};
+use rectify_domain::exchange::ImportKind;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, Response};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -15,6 +20,10 @@ and figures. Errors are application/problem+json (RFC 9457) naming each bad fiel
 Creates honour `Idempotency-Key`.",
         license(name = "AGPL-3.0-or-later")
     ),
+    // Every error answer refers to the first two (handlers name them through `routes::Errors`,
+    // whose schemas utoipa does not collect); `ImportKind` is named only by path parameters,
+    // whose schemas it does not collect either.
+    components(schemas(ProblemBody, FieldMessage, ImportKind)),
     modifiers(&Security),
     tags(
         (name = "session", description = "Sign in and out"),
@@ -45,4 +54,80 @@ impl Modify for Security {
             utoipa::openapi::security::SecurityRequirement::new("token", Vec::<String>::new()),
         ]);
     }
+}
+
+/// The answers an operation gives because of how its request is read, not because of what its
+/// handler does: a body is read by `JsonBody` (strict JSON, at most 1 MiB) or `MultipartBody`
+/// (an upload, at most 10 MB), so an operation with a body can answer 400, 413 and, for JSON, 415.
+/// It also gives every answer a description (the OpenAPI schema requires one), its status's
+/// reason phrase when the handler wrote none.
+///
+/// Applied to the finished document in `api()`: a modifier on [`ApiDoc`] would run before
+/// utoipa-axum has added the handlers' paths.
+pub(crate) struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in operations(item) {
+                add_body_answers(op);
+                for (status, answer) in op.responses.responses.iter_mut() {
+                    if let RefOr::T(answer) = answer
+                        && answer.description.is_empty()
+                    {
+                        answer.description = status
+                            .parse::<u16>()
+                            .ok()
+                            .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+                            .and_then(|s| s.canonical_reason())
+                            .unwrap_or("answer")
+                            .to_owned();
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .filter_map(Option::as_mut)
+}
+
+fn add_body_answers(op: &mut Operation) {
+    let Some(RefOr::T(body)) = &op.request_body else { return };
+    let json = body.content.contains_key("application/json");
+    let upload = body.content.keys().any(|k| k.starts_with("multipart/"));
+    let mut add = |status: &str, description: &str| {
+        op.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
+    };
+    add("400", "The body is not JSON, or not a multipart form where one is expected.");
+    match (json, upload) {
+        (true, false) => add("413", "The JSON body is over 1 MiB."),
+        (false, true) => add("413", "The upload is over 10 MB."),
+        _ => add("413", "The JSON body is over 1 MiB, or the upload over 10 MB."),
+    }
+    if json {
+        add("415", "The body is not `application/json`.");
+    }
+}
+
+/// A problem+json answer.
+fn problem(description: &str) -> RefOr<Response> {
+    let mut answer = Response::new(description);
+    answer.content.insert(
+        "application/problem+json".to_owned(),
+        RefOr::T(Content::new(Some(Ref::from_schema_name("ProblemBody")))),
+    );
+    RefOr::T(answer)
 }

@@ -205,10 +205,12 @@ pub struct ActionRecord {
 #[serde(deny_unknown_fields)]
 pub struct NewAction {
     /// One of [`ActionKind`]'s names (`bulletin`, `admonishing_talk`, …).
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub kind: Option<String>,
     /// The unit acted on; at least one of `unit_id` and `person_id`.
     pub unit_id: Option<UnitId>,
     pub person_id: Option<PersonId>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub reason: Option<String>,
     /// Defaults to today.
     pub decided_on: Option<NaiveDate>,
@@ -315,9 +317,12 @@ impl DismissRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewDeduction {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub person_id: Option<PersonId>,
     /// A deduction type of the points scheme (`verified_complaint`, …).
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub kind: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub reason: Option<String>,
     /// The day of the offence; its year is the year charged. Defaults to today.
     pub date: Option<NaiveDate>,

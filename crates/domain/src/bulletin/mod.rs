@@ -76,6 +76,7 @@ pub struct Composition {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewBulletin {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub campaign_id: Option<CampaignId>,
     /// Limits the figures to one batch (第一批立改项目).
     pub batch_id: Option<BatchId>,

@@ -22,6 +22,7 @@ pub const PUBLIC_ATTACHMENT_TYPES: [&str; 5] =
 #[serde(deny_unknown_fields)]
 pub struct NewCase {
     /// What happened, in the citizen's words (required, at most 4,000 characters).
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub content: Option<String>,
     pub title: Option<String>,
     /// Defaults to `web`; the public may only use `web`.
@@ -199,6 +200,7 @@ impl NewCase {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewIntakeSession {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub title: Option<String>,
     /// `forum` by default; also `visit`, `questionnaire`, `suggestion_box`.
     pub channel: Option<Channel>,

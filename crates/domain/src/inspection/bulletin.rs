@@ -140,7 +140,9 @@ pub struct NewInspectionBulletin {
     pub title: Option<String>,
     /// The issuing office (defaults to the office's name in settings or 督查办).
     pub issuer: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub period_from: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub period_to: Option<NaiveDate>,
     /// One round only (its findings); the period still bounds actions and praise.
     pub round_id: Option<RoundId>,

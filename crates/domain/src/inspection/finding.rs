@@ -27,6 +27,7 @@ pub struct ChecklistAnswer {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewFinding {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub unit_id: Option<UnitId>,
     #[serde(default)]
     pub answers: Vec<ChecklistAnswer>,
@@ -135,8 +136,11 @@ pub struct Finding {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewReinspection {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub closed_from: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub closed_to: Option<NaiveDate>,
     /// Share of the closed problems to check, in percent (1–100).
     pub share_percent: Option<u32>,
@@ -219,12 +223,14 @@ pub struct Reinspection {
     pub created_at: Timestamp,
 }
 
-/// Body of `POST /api/v1/reinspections/{id}/outcomes`.
+/// Body of `POST /api/v1/reinspections/{id}/checks`: one sampled problem's check.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeRequest {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub problem_id: Option<ProblemId>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub outcome: Option<String>,
     pub note: Option<String>,
 }

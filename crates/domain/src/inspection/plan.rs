@@ -76,15 +76,22 @@ pub struct Plan {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewPlan {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub name: Option<String>,
     pub rhythm: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub theme: Option<String>,
     #[serde(default)]
     pub checklist: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub starts_on: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub ends_on: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub groups: Option<u32>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub inspectors_per_group: Option<u32>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub targets_per_group: Option<u32>,
     /// Defaults to 3.
     pub no_repeat_rounds: Option<u32>,

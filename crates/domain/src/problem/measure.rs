@@ -30,6 +30,7 @@ pub struct Measure {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewMeasure {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub description: Option<String>,
     pub owner_person_id: Option<PersonId>,
     pub deadline: Option<NaiveDate>,

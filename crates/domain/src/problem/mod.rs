@@ -140,7 +140,9 @@ pub struct Problem {
 pub struct NewProblem {
     /// 编号: the office's own number of the item, unique within the campaign.
     pub reference: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub description: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
     pub unit_id: Option<UnitId>,
     pub responsible_person_id: Option<PersonId>,
     pub leader_person_id: Option<PersonId>,

@@ -1,6 +1,6 @@
 //! Citizen cases: the public form and tracking (no account), and the staff loop.
 
-use super::{Errors, created, idempotency, page};
+use super::{Errors, Throttled, created, idempotency, page};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, ClientIp, IdempotencyHeader, JsonBody, MaybeAuth, Params, PathId};
@@ -46,7 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// minutes, answers with the first case and creates nothing.
 #[utoipa::path(post, path = "/cases", tag = "cases", request_body = NewCase, security((), ("session" = []), ("token" = [])),
     params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = CaseReceipt, description = "public form: the case and its tracking code; staff: the whole case"), Errors))]
+    responses((status = 201, body = CaseReceipt, description = "public form: the case and its tracking code; staff: the whole case"), Errors, Throttled))]
 async fn submit_case(
     State(st): State<AppState>,
     MaybeAuth(actor): MaybeAuth,
@@ -214,7 +214,7 @@ async fn attach_cases(
 /// and a wrong phone tail answer the same 404; lookups are limited per client.
 #[utoipa::path(get, path = "/track/{tracking_code}", tag = "tracking", security(()),
     params(("tracking_code" = String, Path), ("phone_tail" = Option<String>, Query)),
-    responses((status = 200, body = TrackView), Errors))]
+    responses((status = 200, body = TrackView), Errors, Throttled))]
 async fn track(
     State(st): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -231,7 +231,7 @@ async fn track(
 /// goes back to its unit.
 #[utoipa::path(post, path = "/track/{tracking_code}/rating", tag = "tracking", security(()),
     params(("tracking_code" = String, Path)), request_body = RatingRequest,
-    responses((status = 200, body = TrackView), Errors))]
+    responses((status = 200, body = TrackView), Errors, Throttled))]
 async fn rate(
     State(st): State<AppState>,
     ClientIp(ip): ClientIp,

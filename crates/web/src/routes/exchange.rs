@@ -186,7 +186,7 @@ pub(crate) fn import_request(
 /// own number (编号/序号, within the campaign) or a unit's path, so importing a file twice
 /// changes nothing the second time.
 #[utoipa::path(post, path = "/imports/{kind}", tag = "files",
-    params(("kind" = String, Path, description = "units, people, problems or cases")),
+    params(("kind" = ImportKind, Path)),
     request_body(content = ImportUpload, content_type = "multipart/form-data"),
     responses((status = 200, body = ImportAnswer), Errors))]
 async fn import_file(
@@ -216,7 +216,7 @@ async fn import_file(
 /// `/cases`) and holds exactly what that list shows the caller. Cases carry the citizens'
 /// names and phones only for the office with a `reveal_reason`, recorded like every reveal.
 #[utoipa::path(get, path = "/exports/{kind}", tag = "files",
-    params(("kind" = String, Path, description = "units, people, problems or cases"),
+    params(("kind" = ImportKind, Path),
         ("format" = Option<String>, Query, description = "xlsx (default) or csv"),
         ("reveal_reason" = Option<String>, Query, description = "cases: why the citizens' contact details are needed")),
     responses((status = 200, description = "the file"), Errors))]

@@ -116,20 +116,35 @@ pub(crate) fn download(file: rectify_app::File) -> Response {
     file_response(file.bytes, &file.name, file.content_type, "attachment")
 }
 
-/// Documented error answers shared by most routes.
+/// Documented error answers shared by most routes (those of reading a body are added to every
+/// operation with one by `openapi::CommonAnswers`).
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]
 pub(crate) enum Errors {
     /// Bad input: the fields and why.
     #[response(status = 422, content_type = "application/problem+json")]
-    Invalid(#[to_schema] ProblemBody),
+    Invalid(ProblemBody),
+    /// No session or token, or one that is no longer valid.
     #[response(status = 401, content_type = "application/problem+json")]
     Unauthenticated(ProblemBody),
+    /// The caller's role or unit may not do this.
     #[response(status = 403, content_type = "application/problem+json")]
     Forbidden(ProblemBody),
+    /// No such record, or none the caller may see.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(ProblemBody),
     /// A stale `version`, or an action not allowed from the current state.
     #[response(status = 409, content_type = "application/problem+json")]
     Conflict(ProblemBody),
+}
+
+/// The answer of a route limited per client (public lookups and submissions, sign-in attempts).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(crate) enum Throttled {
+    /// Too many requests from this client (or for this account name); `Retry-After` says when
+    /// to try again.
+    #[response(status = 429, content_type = "application/problem+json",
+        headers(("Retry-After" = u64, description = "seconds to wait")))]
+    TooManyRequests(ProblemBody),
 }

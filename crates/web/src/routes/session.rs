@@ -1,4 +1,4 @@
-use super::Errors;
+use super::{Errors, Throttled};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, ClientIp, JsonBody, Params, SESSION_COOKIE, session_token};
@@ -46,7 +46,7 @@ fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
 /// failed attempts for one account name (30 from one client address) within 15 minutes, further
 /// attempts answer 429 with `Retry-After` until the oldest failure is 15 minutes old.
 #[utoipa::path(post, path = "/session", tag = "session", request_body = Credentials, security(()),
-    responses((status = 200, body = SessionInfo), Errors))]
+    responses((status = 200, body = SessionInfo), Errors, Throttled))]
 async fn login(State(st): State<AppState>, ClientIp(ip): ClientIp, body: JsonBody<Credentials>) -> ApiResult<Response> {
     let session = st
         .store
@@ -78,7 +78,9 @@ async fn whoami(Auth(actor): Auth) -> Json<Me> {
 /// (on every device and every instance).
 #[utoipa::path(delete, path = "/session", tag = "session", security(()),
     params(("everywhere" = Option<bool>, Query, description = "end every session of the account")),
-    responses((status = 204)))]
+    responses((status = 204, description = "signed out (also when no session was sent)"),
+        (status = 422, description = "an unknown or malformed parameter", body = crate::error::ProblemBody,
+            content_type = "application/problem+json")))]
 async fn logout(State(st): State<AppState>, headers: HeaderMap, mut p: Params) -> ApiResult<Response> {
     let everywhere = p.bool("everywhere").unwrap_or(false);
     p.finish()?;
