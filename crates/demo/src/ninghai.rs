@@ -14,13 +14,55 @@ use rectify_domain::unit::{NewUnit, UnitKind};
 use rectify_store::FixedClock;
 use std::sync::Arc;
 
-/// (type, how many, what citizens say).
+/// (type, how many, what citizens say): as they write or say it, about their own child or
+/// school, with no name in the text (the caller's name, if given, is the case's sealed contact).
 const MIX: [(CaseType, usize, &[&str]); 5] = [
-    (CaseType::Report, 24, &["举报教师有偿家教", "举报学校违规收费", "举报教师体罚学生", "举报学校违规补课"]),
-    (CaseType::Complaint, 13, &["投诉学校食堂卫生差", "投诉校车超载", "投诉作业量过大"]),
-    (CaseType::Consult, 45, &["咨询义务教育段招生政策", "咨询转学手续", "咨询技校搬迁后的报名", "咨询教师资格认定"]),
-    (CaseType::Suggestion, 18, &["建议增设校门口护学岗", "建议农村学校改建校舍", "建议减轻学生课业负担"]),
-    (CaseType::Help, 10, &["求助孩子入学困难", "求助贫困学生资助"]),
+    (
+        CaseType::Report,
+        24,
+        &[
+            "我孩子班上的数学老师在校外开补习班，暗示不去补课的学生上课就不点名提问，每月收费八百元。这是有偿家教，请教育局调查。",
+            "学校以“资料费”的名义每学期向每个学生收两百元，不开收据，也没有公示收费依据，请核查是否属于违规收费。",
+            "上周孩子因为作业没写完被班主任罚站了一上午，还被打了手心，现在孩子不敢去学校。请教育局调查处理。",
+            "暑假里学校组织初三学生集中补课，每人收一千二百元，说是自愿，可不参加的要家长写说明。请查处违规补课。",
+        ],
+    ),
+    (
+        CaseType::Complaint,
+        13,
+        &[
+            "学校食堂的饭菜经常是凉的，上周孩子吃完回家就拉肚子，班上好几个同学也一样，希望派人检查食堂卫生。",
+            "早上接送学生的校车坐得满满的，有的孩子只能站在过道里，路上很危险，请有关部门管一管。",
+            "孩子读四年级，每天作业要写到晚上十点多，周末还有一沓练习卷，孩子身体吃不消，希望学校减少作业量。",
+        ],
+    ),
+    (
+        CaseType::Consult,
+        45,
+        &[
+            "请问今年义务教育段的招生政策有没有变化？我们是外地户籍，在宁海买了房子，孩子上一年级能去哪所学校？",
+            "孩子要从外县转回宁海读初二，转学需要准备哪些材料，去哪里办？",
+            "听说技校搬到新校区了，今年报名还在老地方吗？什么时候开始报名？",
+            "想申请小学教师资格认定，体检和材料交到哪里，今年什么时候开始受理？",
+        ],
+    ),
+    (
+        CaseType::Suggestion,
+        18,
+        &[
+            "学校门口上学放学时车多人多，很不安全，建议在校门口设护学岗，安排人员疏导交通。",
+            "我们村小学的校舍是七十年代建的，墙上都有裂缝了，建议尽快改建，让孩子们安心上课。",
+            "现在学生课业负担太重，建议教育局出台具体办法，控制作业总量和考试次数。",
+        ],
+    ),
+    (
+        CaseType::Help,
+        10,
+        &[
+            "我们在宁海打工，孩子跟着过来了，问了好几所学校都说没有学位，孩子已经在家待了两个星期，请帮帮我们。",
+            "家里经济困难，孩子考上了高中，学费和住宿费凑不齐，想问有没有资助，怎么申请？",
+        ],
+    ),
 ];
 
 enum Step {
@@ -72,7 +114,7 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
             let received = office_time(day, minute);
             let who = names::person(&mut rng);
             let input = NewCase {
-                content: Some(format!("{}。{}反映，请尽快调查处理。", texts[k % texts.len()], who)),
+                content: Some(texts[k % texts.len()].to_owned()),
                 channel: Some(channel),
                 case_type: Some(case_type),
                 name: Some(who),

@@ -3,11 +3,15 @@
 //! are written and opened only where needed: to send a notice, to check a tracking request's
 //! phone tail, to mask them for display, and for a reveal, which the office asks for with a
 //! reason and the audit chain records.
+//!
+//! A case's text is stored masked (`content`, by `privacy::mask_text`) so that everything that
+//! reads it — lists, search, exports, history — sees no phone, e-mail or ID number a citizen wrote
+//! into it; the text as written is sealed beside it (`sealed_content`) and opened only by a reveal.
 
 use crate::areas::Keys;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult};
-use rectify_domain::privacy::Contact;
+use rectify_domain::privacy::{Contact, mask_text};
 use rectify_vault::{Keyring, is_sealed, key_id_of};
 
 pub(crate) const NAME: &str = "cases.citizen_name";
@@ -15,6 +19,7 @@ pub(crate) const PHONE: &str = "cases.phone";
 pub(crate) const EMAIL: &str = "cases.email";
 pub(crate) const LOCATION: &str = "cases.location";
 pub(crate) const RECIPIENT: &str = "outbox.recipient";
+pub(crate) const CONTENT: &str = "cases.content";
 const CANARY_FIELD: &str = "pii_keys.canary";
 const CANARY: &str = "rectify-key-check";
 /// Rows re-sealed per transaction: short transactions, so serving goes on during a rotation.
@@ -47,9 +52,21 @@ impl SealedContact {
             phone: open(vault, PHONE, self.phone.as_deref())?,
             email: open(vault, EMAIL, self.email.as_deref())?,
             location: open(vault, LOCATION, self.location.as_deref())?,
+            content: None,
         })
     }
 }
+
+/// A case's text as it is stored: masked (the `content` column), and the text as written sealed
+/// (`sealed_content`) when masking hid something in it.
+pub(crate) fn seal_content(vault: &Keyring, content: &str) -> (String, Option<String>) {
+    let shown = mask_text(content);
+    let sealed = (shown != content).then(|| vault.seal(CONTENT, content));
+    (shown, sealed)
+}
+
+/// The columns of `cases` that hold sealed values.
+const CASE_SEALED: [&str; 5] = ["citizen_name", "phone", "email", "location", "sealed_content"];
 
 /// Opens an optional sealed value.
 pub(crate) fn open(vault: &Keyring, field: &str, stored: Option<&str>) -> StoreResult<Option<String>> {
@@ -76,6 +93,13 @@ pub struct ResealReport {
     pub notices: u64,
 }
 
+/// Cases of before `sealed_content` existed whose texts were masked and sealed at start-up.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ContentReport {
+    pub checked: u64,
+    pub masked: u64,
+}
+
 /// How many stored values a key seals.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct KeyUse {
@@ -93,6 +117,7 @@ record! {
         phone: Option<String>,
         email: Option<String>,
         location: Option<String>,
+        sealed_content: Option<String>,
     }
 }
 
@@ -111,9 +136,9 @@ fn plain(vault: &Keyring, field: &str, stored: Option<String>) -> StoreResult<Op
 
 async fn reseal_cases(c: &mut Conn<'_>, vault: &Keyring, after: i64) -> StoreResult<(u64, Option<i64>)> {
     let pattern = sealed_by(&vault.primary_id());
-    let mut q = Q::new("SELECT id, citizen_name, phone, email, location FROM cases WHERE id > ");
+    let mut q = Q::new("SELECT id, citizen_name, phone, email, location, sealed_content FROM cases WHERE id > ");
     q.push_bind(after).push(" AND (");
-    for (i, col) in ["citizen_name", "phone", "email", "location"].iter().enumerate() {
+    for (i, col) in CASE_SEALED.iter().enumerate() {
         if i > 0 {
             q.push(" OR ");
         }
@@ -128,23 +153,68 @@ async fn reseal_cases(c: &mut Conn<'_>, vault: &Keyring, after: i64) -> StoreRes
             phone: plain(vault, PHONE, r.phone.clone())?,
             email: plain(vault, EMAIL, r.email.clone())?,
             location: plain(vault, LOCATION, r.location.clone())?,
+            content: None,
         };
         let s = SealedContact::seal(vault, &contact);
+        let content = plain(vault, CONTENT, r.sealed_content.clone())?.map(|t| vault.seal(CONTENT, &t));
         c.execute(
             Q::new(
-                "UPDATE cases SET citizen_name = $1, phone = $2, email = $3, location = $4, phone_index = $5 \
-                 WHERE id = $6",
+                "UPDATE cases SET citizen_name = $1, phone = $2, email = $3, location = $4, phone_index = $5, \
+                 sealed_content = $6 WHERE id = $7",
             )
             .bind(s.name)
             .bind(s.phone)
             .bind(s.email)
             .bind(s.location)
             .bind(s.phone_index)
+            .bind(content)
             .bind(r.id),
         )
         .await?;
     }
     Ok((rows.len() as u64, last))
+}
+
+/// Masks and seals the texts of a batch of cases written before `sealed_content` existed (listed
+/// in `content_to_seal` by the migration that added it); each leaves the list once done.
+async fn seal_old_contents(c: &mut Conn<'_>, vault: &Keyring) -> StoreResult<ContentReport> {
+    record! {
+        struct Pending {
+            case_id: i64,
+            content: Option<String>,
+            sealed_content: Option<String>,
+        }
+    }
+    let rows: Vec<Pending> = c
+        .fetch_all(
+            Q::new(
+                "SELECT q.case_id, c.content, c.sealed_content FROM content_to_seal q \
+                 LEFT JOIN cases c ON c.id = q.case_id ORDER BY q.case_id LIMIT $1",
+            )
+            .bind(RESEAL_BATCH),
+        )
+        .await?;
+    let mut report = ContentReport { checked: rows.len() as u64, masked: 0 };
+    if rows.is_empty() {
+        return Ok(report);
+    }
+    for r in &rows {
+        let (Some(content), None) = (&r.content, &r.sealed_content) else { continue };
+        if let (shown, Some(sealed)) = seal_content(vault, content) {
+            c.execute(
+                Q::new("UPDATE cases SET content = $1, sealed_content = $2 WHERE id = $3")
+                    .bind(shown)
+                    .bind(sealed)
+                    .bind(r.case_id),
+            )
+            .await?;
+            report.masked += 1;
+        }
+    }
+    let mut q = Q::new("DELETE FROM content_to_seal WHERE ");
+    q.push_in("case_id", rows.iter().map(|r| r.case_id));
+    c.execute(q).await?;
+    Ok(report)
 }
 
 async fn reseal_notices(c: &mut Conn<'_>, vault: &Keyring, after: i64) -> StoreResult<(u64, Option<i64>)> {
@@ -222,7 +292,44 @@ impl Keys<'_> {
                 self.record_reseal(&report).await?;
             }
         }
-        Ok(())
+        self.seal_old_contents().await
+    }
+
+    /// Masks and seals the texts of cases written before texts were masked, a batch per
+    /// transaction (nothing to do, and one short query, once they are all done). Recorded in the
+    /// audit chain when a text was masked.
+    async fn seal_old_contents(&self) -> StoreResult<()> {
+        let mut total = ContentReport::default();
+        loop {
+            let vault = self.vault.clone();
+            let batch = self
+                .db
+                .write(move |tx| Box::pin(async move { seal_old_contents(&mut tx.conn(), &vault).await }))
+                .await?;
+            if batch.checked == 0 {
+                break;
+            }
+            total.checked += batch.checked;
+            total.masked += batch.masked;
+        }
+        if total.masked == 0 {
+            return Ok(());
+        }
+        let (now, payload) = (self.now(), serde_json::to_value(&total).unwrap_or_default());
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let event = crate::audit::Event {
+                        actor: "system",
+                        kind: "keys",
+                        subject: "pii".into(),
+                        action: "seal_contents",
+                        payload,
+                    };
+                    crate::audit::append(&mut tx.conn(), now, event).await
+                })
+            })
+            .await
     }
 
     /// Re-seals every value not sealed with the primary key (after a rotation), a batch per
@@ -308,7 +415,7 @@ impl Keys<'_> {
     async fn values_sealed_by(&self, key: &str) -> StoreResult<u64> {
         let p = sealed_by(key);
         let mut total = 0i64;
-        for col in ["citizen_name", "phone", "email", "location"] {
+        for col in CASE_SEALED {
             total += self
                 .db
                 .scalar::<i64>(Q::new(format!("SELECT COUNT(*) FROM cases WHERE {col} LIKE $1")).bind(p.clone()))

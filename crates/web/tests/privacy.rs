@@ -65,7 +65,7 @@ async fn sealed_at_rest_masked_and_revealed_on_record(backend: Backend) {
 
     // Staff see masked details.
     let shown = app.get(&format!("/api/v1/cases/{case}")).await.ok();
-    assert_eq!(shown["citizen"], json!({"name": "欧***", "phone": "139****5678", "email": "w***@example.com"}));
+    assert_eq!(shown["citizen"], json!({"name": "欧**", "phone": "139****5678", "email": "w***@example.com"}));
     assert_eq!(shown["location"], "宁海县跃龙街****");
 
     // Only the office reveals, and only with a reason.
@@ -84,8 +84,8 @@ async fn sealed_at_rest_masked_and_revealed_on_record(backend: Backend) {
         app.post(&format!("/api/v1/cases/{case}/contact"), json!({"reason": "电话回访核实情况"})).await.expect(200);
     assert_eq!(
         revealed.body,
-        json!({"name": NAME, "phone": PHONE, "email": EMAIL, "location": ADDRESS}),
-        "the full details, as the citizen gave them"
+        json!({"name": NAME, "phone": PHONE, "email": EMAIL, "location": ADDRESS, "content": null}),
+        "the full details, as the citizen gave them (the text hid nothing)"
     );
     assert_eq!(revealed.headers["cache-control"], "no-store");
     assert_eq!(app.count_rows("audit_log").await, before + 1, "every reveal is recorded");
@@ -248,4 +248,148 @@ async fn the_same_phone_and_text_is_still_one_case(backend: Backend) {
     assert_eq!(ids[0], ids[1]);
 }
 
-on_both!(sealed_at_rest_masked_and_revealed_on_record, the_same_phone_and_text_is_still_one_case);
+/// A citizen's phone, e-mail and ID number written into the text of a case.
+const TEXT_PHONE: &str = "138-7654-3210";
+const TEXT_EMAIL: &str = "tip.off@example.org";
+/// Valid GB 11643 check digit (4).
+const TEXT_ID: &str = "330226198506151234";
+/// What the citizen wrote: the details, and numbers that are not details (an order number whose
+/// check digit would be wrong for an ID, a date).
+fn written() -> String {
+    format!(
+        "楼下早餐店占道经营，油烟直排进窗户。我的电话{TEXT_PHONE}，邮箱{TEXT_EMAIL}，身份证号{TEXT_ID}，\
+         可以随时联系我核实。订单号202612051234567890与此无关，请在2026-12-05前答复。"
+    )
+}
+/// The same text as everyone but a reveal sees it.
+const SHOWN: &str = "楼下早餐店占道经营，油烟直排进窗户。我的电话138****3210，邮箱t***@example.org，\
+    身份证号330226********1234，可以随时联系我核实。订单号202612051234567890与此无关，请在2026-12-05前答复。";
+
+fn text_leaks(text: &str) -> Vec<&'static str> {
+    ["13876543210", TEXT_PHONE, "138 7654 3210", TEXT_EMAIL, "tip.off", TEXT_ID, "19850615"]
+        .into_iter()
+        .filter(|n| text.contains(n))
+        .collect()
+}
+
+/// Details typed into the text are masked for the unit (API, page), in the export, and at rest,
+/// sealed beside it, and shown as written only by a reveal with a reason, which is recorded.
+async fn details_in_the_text_are_masked_sealed_and_revealed_on_record(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("宁海县综合行政执法局", None).await;
+    // From the public form, with no contact fields at all, and a hotline case registered by staff.
+    let resp = Client::new()
+        .post(app.url("/api/v1/cases"))
+        .json(&json!({"content": written(), "type": "complaint", "unit_id": unit}))
+        .send()
+        .await
+        .unwrap();
+    let case = TestApp::reply(resp).await.expect(201).id();
+    let hotline = app
+        .post("/api/v1/cases", json!({"content": written(), "channel": "hotline", "type": "complaint"}))
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(hotline["content"], SHOWN, "the staff's own answer is masked");
+    for action in [json!({"action": "accept"}), json!({"action": "assign", "unit_id": unit})] {
+        app.post(&format!("/api/v1/cases/{case}/transitions"), action).await.expect(200);
+    }
+
+    // The unit sees the text masked, in the API and on the page, and may not reveal it.
+    let clerk = app.user("clerk", "unit_clerk", Some(&unit)).await;
+    let shown = app.send(&clerk, Method::GET, &format!("/api/v1/cases/{case}"), None).await.expect(200).body;
+    assert_eq!(shown["content"], SHOWN);
+    assert_eq!(shown["content_masked"], true);
+    let listed = app.send(&clerk, Method::GET, "/api/v1/cases", None).await.expect(200).body;
+    assert!(listed.to_string().contains("138****3210"));
+    assert_eq!(text_leaks(&listed.to_string()), Vec::<&str>::new());
+    let page = clerk.get(app.url(&format!("/app/cases/{case}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("138****3210") && page.contains("330226********1234") && page.contains("t***@example.org"));
+    assert!(page.contains("id=\"content-masked\""), "the page says the text is masked");
+    assert!(!page.contains("data-action=\"reveal\""), "no reveal form for a unit");
+    for path in [format!("/app/cases/{case}"), "/app/cases?box=all".into(), format!("/api/v1/cases/{case}/events")] {
+        let body = clerk.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+        assert_eq!(text_leaks(&body), Vec::<&str>::new(), "{path}");
+    }
+    let r =
+        app.send(&clerk, Method::POST, &format!("/api/v1/cases/{case}/contact"), Some(json!({"reason": "核实"}))).await;
+    assert_eq!(r.status, 403);
+
+    // The export without a reason carries the masked text.
+    let plain = app.admin.get(app.url("/api/v1/exports/cases?format=csv")).send().await.unwrap().text().await.unwrap();
+    assert!(plain.contains("138****3210"), "{plain}");
+    assert_eq!(text_leaks(&plain), Vec::<&str>::new());
+
+    // At rest: the column holds the masked text, the text as written is sealed; nothing readable.
+    let (content, sealed): (String, Option<String>) = app
+        .store
+        .db()
+        .fetch_optional(
+            rectify_store::db::Q::new("SELECT content, sealed_content FROM cases WHERE id = $1")
+                .bind(case.parse::<i64>().unwrap()),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(content, SHOWN);
+    assert!(sealed.as_deref().is_some_and(|s| s.starts_with("pii1.")), "{sealed:?}");
+    assert_eq!(text_leaks(&dump_database(&app).await), Vec::<&str>::new(), "plain details stored");
+    if let Location::DataDir(dir) = app.location() {
+        for f in ["rectify.db", "rectify.db-wal"] {
+            let bytes = std::fs::read(dir.join(f)).unwrap_or_default();
+            assert_eq!(text_leaks(&String::from_utf8_lossy(&bytes)), Vec::<&str>::new(), "plain details in {f}");
+        }
+    }
+
+    // The office reveals the text as written, with a reason, recorded.
+    let before = app.count_rows("audit_log").await;
+    let revealed =
+        app.post(&format!("/api/v1/cases/{case}/contact"), json!({"reason": "核实占道经营地点"})).await.expect(200);
+    assert_eq!(revealed.body["content"], written());
+    assert_eq!(revealed.body["phone"], Value::Null);
+    assert_eq!(app.count_rows("audit_log").await, before + 1);
+    let payload: String = app
+        .store
+        .db()
+        .scalar(rectify_store::db::Q::new("SELECT payload FROM audit_log ORDER BY seq DESC LIMIT 1"))
+        .await
+        .unwrap();
+    assert!(payload.contains("核实占道经营地点") && payload.contains("content"), "{payload}");
+    assert_eq!(text_leaks(&payload), Vec::<&str>::new(), "the record names the fields, not their values");
+
+    // The page offers the reveal for the text alone, and shows it once.
+    let page = app.admin.get(app.url(&format!("/app/cases/{case}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-action=\"reveal\""), "a masked text is reason enough to offer a reveal");
+    let csrf = hidden(&page, "_csrf");
+    let html = app
+        .admin
+        .post(app.url(&format!("/app/cases/{case}/contact")))
+        .form(&[("_csrf", csrf.as_str()), ("reason", "核实地点")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"revealed-content\"") && html.contains(TEXT_PHONE) && html.contains(TEXT_ID), "{html}");
+    assert_eq!(app.count_rows("audit_log").await, before + 2);
+
+    // The export with a reason carries the text as written, and is recorded.
+    let named = app
+        .admin
+        .get(app.url("/api/v1/exports/cases?format=csv&reveal_reason=回访核实"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(named.contains(TEXT_PHONE) && named.contains(TEXT_EMAIL) && named.contains(TEXT_ID), "{named}");
+    assert_eq!(app.count_rows("audit_log").await, before + 3);
+}
+
+on_both!(
+    sealed_at_rest_masked_and_revealed_on_record,
+    the_same_phone_and_text_is_still_one_case,
+    details_in_the_text_are_masked_sealed_and_revealed_on_record
+);

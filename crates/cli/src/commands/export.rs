@@ -20,8 +20,8 @@ pub struct Args {
     /// --filter unit_id=… --filter overdue=true`. See GET /api/v1/problems and /api/v1/cases.
     #[arg(long = "filter", value_name = "NAME=VALUE")]
     filters: Vec<String>,
-    /// Cases: include the citizens' names and phones, for this reason (recorded in the audit
-    /// chain like every reveal).
+    /// Cases: include the citizens' names and phones, and the texts as written rather than
+    /// masked, for this reason (recorded in the audit chain like every reveal).
     #[arg(long, value_name = "REASON")]
     reveal_reason: Option<String>,
     #[command(flatten)]

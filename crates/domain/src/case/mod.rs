@@ -148,7 +148,12 @@ pub struct Case {
     #[serde(rename = "type")]
     pub case_type: CaseType,
     pub title: Option<String>,
+    /// What the citizen wrote, with any phone, e-mail or ID number in it masked
+    /// (`privacy::mask_text`).
     pub content: String,
+    /// Whether `content` masks something the citizen wrote (the office may reveal the text as
+    /// written, with a reason).
+    pub content_masked: bool,
     /// Urgent cases are due the day they are assigned.
     pub urgent: bool,
     pub citizen: Citizen,

@@ -1,5 +1,6 @@
-//! Revealing a citizen's contact details: the office only, with a stated reason recorded in
-//! the audit chain in the same transaction as the reveal.
+//! Revealing a citizen's contact details, and the case's text as they wrote it when the text
+//! shown masks something in it: the office only, with a stated reason recorded in the audit chain
+//! in the same transaction as the reveal.
 
 use super::visible_row;
 use crate::areas::Cases;
@@ -9,7 +10,8 @@ use rectify_domain::ids::CaseId;
 use rectify_domain::privacy::{Contact, RevealRequest};
 
 impl Cases<'_> {
-    /// A case's contact details in full, for the office, with the stated reason recorded in the
+    /// A case's contact details in full, and its text as written when the text shown masks a
+    /// phone, e-mail or ID number in it, for the office, with the stated reason recorded in the
     /// audit chain in the same transaction (no record, no reveal).
     pub async fn reveal_contact(&self, actor: &Actor, id: CaseId, req: &RevealRequest) -> StoreResult<Contact> {
         let reason = req.reason()?;
@@ -20,12 +22,14 @@ impl Cases<'_> {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let r = visible_row(&mut c, &actor, id).await?;
-                    let contact = r.sealed_contact().open(&vault)?;
+                    let mut contact = r.sealed_contact().open(&vault)?;
+                    contact.content = crate::pii::open(&vault, crate::pii::CONTENT, r.sealed_content.as_deref())?;
                     let shown: Vec<&str> = [
                         ("name", contact.name.is_some()),
                         ("phone", contact.phone.is_some()),
                         ("email", contact.email.is_some()),
                         ("location", contact.location.is_some()),
+                        ("content", contact.content.is_some()),
                     ]
                     .into_iter()
                     .filter_map(|(f, present)| present.then_some(f))

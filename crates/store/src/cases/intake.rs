@@ -103,23 +103,30 @@ pub(crate) async fn insert_row(
         code = fresh_code();
     }
     let received_month = f.received_at.china_date().format("%Y-%m").to_string();
-    let contact =
-        Contact { name: f.name.clone(), phone: f.phone.clone(), email: f.email.clone(), location: f.location.clone() };
+    let contact = Contact {
+        name: f.name.clone(),
+        phone: f.phone.clone(),
+        email: f.email.clone(),
+        location: f.location.clone(),
+        content: None,
+    };
     let sealed = SealedContact::seal(vault, &contact);
+    // The text is stored masked; as written, it is sealed beside it.
+    let (content, sealed_content) = pii::seal_content(vault, &f.content);
     let id: i64 = c
         .scalar(
             Q::new(
                 "INSERT INTO cases (tracking_code, channel, type, title, content, content_hash, urgent, citizen_name, \
                  phone, email, location, latitude, longitude, target_unit_id, session_id, state, received_at, \
                  received_month, registered_by, visit_count, reopen_count, send_back_count, version, created_at, \
-                 updated_at, phone_index) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-                 'received', $16, $17, $18, 0, 0, 0, 1, $19, $19, $20) RETURNING id",
+                 updated_at, phone_index, sealed_content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+                 $13, $14, $15, 'received', $16, $17, $18, 0, 0, 0, 1, $19, $19, $20, $21) RETURNING id",
             )
             .bind(code.as_str())
             .bind(f.channel.as_str())
             .bind(f.case_type.as_str())
             .bind(f.title.clone())
-            .bind(&f.content)
+            .bind(content)
             .bind(content_hash(&f.content))
             .bind(f.urgent)
             .bind(sealed.name)
@@ -134,7 +141,8 @@ pub(crate) async fn insert_row(
             .bind(received_month)
             .bind(actor.account_id)
             .bind(now)
-            .bind(sealed.phone_index),
+            .bind(sealed.phone_index)
+            .bind(sealed_content),
         )
         .await?;
     let id = CaseId(id);
@@ -163,7 +171,7 @@ async fn insert_case(
     now: Timestamp,
 ) -> StoreResult<(CaseId, String)> {
     let (id, shown) = insert_row(c, vault, actor, f, files, now, now).await?;
-    let citizen = Contact { name: None, phone: f.phone.clone(), email: f.email.clone(), location: None };
+    let citizen = Contact { phone: f.phone.clone(), email: f.email.clone(), ..Contact::default() };
     notices::queue(c, vault, now, id, &citizen, vec![registered(&shown)]).await?;
     Ok((id, shown))
 }

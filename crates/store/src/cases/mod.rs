@@ -51,6 +51,8 @@ record! {
         sealed_phone: Option<String>,
         sealed_email: Option<String>,
         sealed_location: Option<String>,
+        // The text as written, when `content` (masked) hides something in it.
+        sealed_content: Option<String>,
         latitude: Option<f64>,
         longitude: Option<f64>,
         target_unit_id: Option<UnitId> as Option<i64>,
@@ -88,7 +90,7 @@ record! {
 }
 
 pub(crate) const COLUMNS: &str = "id, tracking_code, channel, type AS case_type, title, content, urgent, \
-    citizen_name AS sealed_name, phone AS sealed_phone, email AS sealed_email, location AS sealed_location, latitude, longitude, target_unit_id, unit_id, session_id, state, received_at, registered_by, accepted_at, \
+    citizen_name AS sealed_name, phone AS sealed_phone, email AS sealed_email, location AS sealed_location, sealed_content, latitude, longitude, target_unit_id, unit_id, session_id, state, received_at, registered_by, accepted_at, \
     assigned_at, sign_due_on, signed_at, due_on, replied_at, answer, decline_reason, extension_due, extension_reason, \
     extension_requested_at, extension_status, satisfaction, satisfaction_at, visit_method, visit_count, visited_at, \
     rated_at, rating_comment, reopen_count, send_back_count, closed_at, version, created_at, updated_at";
@@ -212,6 +214,7 @@ impl CaseRow {
             case_type: self.case_type,
             title: self.title,
             content: self.content,
+            content_masked: self.sealed_content.is_some(),
             urgent: self.urgent,
             citizen: Citizen { name: shown.name, phone: shown.phone, email: shown.email },
             location: shown.location,

@@ -25,8 +25,9 @@ pub enum ExportRequest {
     Units,
     People,
     Problems(ProblemFilter),
-    /// With `reveal`, the office gets the citizens' names and phones, the reason recorded in the
-    /// audit chain like every reveal; without, the file has no such columns.
+    /// With `reveal`, the office gets the citizens' names and phones, and the texts as written
+    /// where the stored text masks something, the reason recorded in the audit chain like every
+    /// reveal; without, the file has no name or phone columns and the texts masked.
     Cases {
         filter: CaseFilter,
         reveal: Option<RevealRequest>,
@@ -34,8 +35,8 @@ pub enum ExportRequest {
 }
 
 record! {
-    /// A case as an export reads it: its number (`ref`) and the sealed name and phone, which the
-    /// case row of `cases` does not carry.
+    /// A case as an export reads it: its number (`ref`) and the sealed name, phone and text as
+    /// written, which the case row of `cases` does not carry.
     struct CaseExportRow {
         id: CaseId as i64,
         reference: Option<String>,
@@ -44,6 +45,7 @@ record! {
         case_type: CaseType as String,
         title: Option<String>,
         content: String,
+        sealed_content: Option<String>,
         citizen_name: Option<String>,
         phone: Option<String>,
         unit_id: Option<UnitId> as Option<i64>,
@@ -211,7 +213,7 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
             let scope = visibility::cases(c, &actor).await?;
             let mut q = Q::new(
                 "SELECT id, ref AS reference, tracking_code, channel, type AS case_type, title, content, \
-                 citizen_name, phone, unit_id, state, received_at, due_on, replied_at, answer, \
+                 sealed_content, citizen_name, phone, unit_id, state, received_at, due_on, replied_at, answer, \
                  satisfaction, closed_at FROM cases WHERE 1 = 1",
             );
             push_case_conditions(&mut q, &filter, scope.as_deref(), today);
@@ -226,13 +228,13 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
                     kind: "reveal",
                     subject: "cases:export".into(),
                     action: "export_contacts",
-                    payload: serde_json::json!({ "reason": reason, "fields": ["name", "phone"], "case_ids": ids }),
+                    payload: serde_json::json!({ "reason": reason, "fields": ["name", "phone", "content"], "case_ids": ids }),
                 };
                 crate::audit::append(c, now, event).await?;
             }
             let mut lines = Vec::with_capacity(rows.len());
             for r in rows {
-                let (name, phone) = if contacts {
+                let (name, phone, content) = if contacts {
                     let sealed = SealedContact {
                         name: r.citizen_name.clone(),
                         phone: r.phone.clone(),
@@ -241,9 +243,10 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
                         phone_index: None,
                     };
                     let open = sealed.open(&vault)?;
-                    (open.name, open.phone)
+                    let written = crate::pii::open(&vault, crate::pii::CONTENT, r.sealed_content.as_deref())?;
+                    (open.name, open.phone, written.unwrap_or(r.content))
                 } else {
-                    (None, None)
+                    (None, None, r.content)
                 };
                 lines.push(CaseLine {
                     tracking_code: rectify_domain::case::TrackingCode::parse(&r.tracking_code)
@@ -259,7 +262,7 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
                         phone,
                         title: r.title,
                         received_at: Some(r.received_at),
-                        content: Some(r.content),
+                        content: Some(content),
                         answer: r.answer,
                         replied_at: r.replied_at,
                         channel: Some(r.channel),

@@ -171,9 +171,11 @@ async fn transition_case(
     Ok(Json(st.store.cases().transition_case(&actor, id, body.value).await?))
 }
 
-/// The citizen's name, phone, e-mail and address in full, for the office, with the reason they
-/// are needed (a return call, say). Every reveal is recorded in the audit chain with the reason;
-/// everywhere else these details are masked (`张*`, `138****5678`). The answer is not cached.
+/// The citizen's name, phone, e-mail and address in full, and the case's text as they wrote it
+/// when the text shown masks a phone, e-mail or ID number in it (`content`, else null), for the
+/// office, with the reason they are needed (a return call, say). Every reveal is recorded in the
+/// audit chain with the reason; everywhere else these details are masked (`张*`, `138****5678`).
+/// The answer is not cached.
 #[utoipa::path(post, path = "/cases/{id}/contact", tag = "cases", params(("id" = String, Path)),
     request_body = RevealRequest, responses((status = 200, body = Contact), Errors))]
 async fn reveal_contact(

@@ -214,7 +214,8 @@ async fn import_file(
 /// A list as a spreadsheet (`format=xlsx`, the default, or `csv` in UTF-8 with a BOM), with the
 /// headers an import reads back. Takes the filters of the list it comes from (`/problems`,
 /// `/cases`) and holds exactly what that list shows the caller. Cases carry the citizens'
-/// names and phones only for the office with a `reveal_reason`, recorded like every reveal.
+/// names and phones, and texts as written rather than masked, only for the office with a
+/// `reveal_reason`, recorded like every reveal.
 #[utoipa::path(get, path = "/exports/{kind}", tag = "files",
     params(("kind" = ImportKind, Path),
         ("format" = Option<String>, Query, description = "xlsx (default) or csv"),

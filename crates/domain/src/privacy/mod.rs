@@ -1,9 +1,13 @@
-//! Reporter protection: how citizens' contact details are shown (masked), and what a request to
-//! see them in full (a reveal) must carry. Who may reveal is the permission table's
+//! Reporter protection: how citizens' contact details are shown (masked), the details a citizen
+//! writes into free text (found and masked by [`mask_text`]), and what a request to see them in
+//! full (a reveal) must carry. Who may reveal is the permission table's
 //! `RevealContact`; the store records every reveal in the audit chain.
 
 use crate::error::{DomainError, FieldError};
 use serde::{Deserialize, Serialize};
+
+mod text;
+pub use text::{Found, Span, find, id_number_is_valid, mask_text};
 
 /// A citizen's contact details in full: only ever the answer to a recorded reveal.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -14,6 +18,10 @@ pub struct Contact {
     pub email: Option<String>,
     /// Where it happened or where the citizen lives, as they wrote it.
     pub location: Option<String>,
+    /// The case's text as the citizen wrote it, when the text shown everywhere else hides a
+    /// phone, e-mail or ID number written in it (see [`mask_text`]); otherwise absent.
+    #[serde(default)]
+    pub content: Option<String>,
 }
 
 impl Contact {
@@ -25,19 +33,25 @@ impl Contact {
             phone: self.phone.as_deref().map(mask_phone),
             email: self.email.as_deref().map(mask_email),
             location: self.location.as_deref().map(mask_location),
+            content: self.content.as_deref().map(mask_text),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.phone.is_none() && self.email.is_none() && self.location.is_none()
+        self.name.is_none()
+            && self.phone.is_none()
+            && self.email.is_none()
+            && self.location.is_none()
+            && self.content.is_none()
     }
 }
 
-/// Keeps the family name: `张三` → `张*`, `欧阳娜娜` → `欧***`.
+/// Keeps the first character, and one `*` per hidden character up to two, so the mask does not
+/// tell how long the name is: `张三` → `张*`, `王小明` → `王**`, `欧阳娜娜` → `欧**`.
 pub fn mask_name(name: &str) -> String {
     let mut chars = name.trim().chars();
     match chars.next() {
-        Some(first) if chars.clone().next().is_some() => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        Some(first) if chars.clone().next().is_some() => format!("{first}{}", "*".repeat(chars.count().min(2))),
         _ => "*".into(),
     }
 }
@@ -63,6 +77,18 @@ pub fn mask_email(email: &str) -> String {
         }
         None => "***".into(),
     }
+}
+
+/// Keeps the region (the first six digits) and the last four of a resident ID number:
+/// `110105194910010029` → `110105********0029`.
+pub fn mask_id_number(id: &str) -> String {
+    let chars: Vec<char> = id.trim().chars().collect();
+    if chars.len() < 12 {
+        return "*".repeat(chars.len().max(1));
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
 }
 
 /// Keeps the start of an address (the county, the street) and hides the rest, where the house is.
@@ -98,8 +124,13 @@ mod tests {
     #[test]
     fn masks_keep_enough_to_recognise_and_hide_the_rest() {
         assert_eq!(mask_name("张三"), "张*");
-        assert_eq!(mask_name("欧阳娜娜"), "欧***");
+        assert_eq!(mask_name("王小明"), "王**");
+        assert_eq!(mask_name("欧阳娜娜"), "欧**", "one star per hidden character, at most two");
+        assert_eq!(mask_name("爱新觉罗·玄烨"), "爱**");
+        assert_eq!(mask_name(" 李四 "), "李*");
         assert_eq!(mask_name("王"), "*");
+        assert_eq!(mask_id_number("110105194910010029"), "110105********0029");
+        assert_eq!(mask_id_number("11010519491001002X"), "110105********002X");
         assert_eq!(mask_phone("13812345678"), "138****5678");
         assert_eq!(mask_phone("0574-65512345"), "057****2345");
         assert_eq!(mask_phone("12345"), "*****");
@@ -116,11 +147,16 @@ mod tests {
             phone: Some("13900001111".into()),
             email: Some("lisi@example.com".into()),
             location: Some("宁海县桃源街道金水路88号".into()),
+            content: Some("我的电话13900001111".into()),
         };
         let m = c.masked();
-        for (full, shown) in
-            [(&c.name, &m.name), (&c.phone, &m.phone), (&c.email, &m.email), (&c.location, &m.location)]
-        {
+        for (full, shown) in [
+            (&c.name, &m.name),
+            (&c.phone, &m.phone),
+            (&c.email, &m.email),
+            (&c.location, &m.location),
+            (&c.content, &m.content),
+        ] {
             assert_ne!(full, shown);
         }
     }
