@@ -27,6 +27,21 @@ crate::wire_enum! {
         CaseReplied = "case_replied",
         /// To the citizen: please rate the reply.
         RateRequest = "rate_request",
+        /// To the citizen: forwarded to a unit (`unit`, named by the store), answered by `due`.
+        CaseForwarded = "case_forwarded",
+        /// To the citizen: the unit asked for more time, until `due`.
+        ExtensionAsked = "extension_asked",
+        /// To the citizen: the office granted the extension; the answer is due by `due`.
+        ExtensionGranted = "extension_granted",
+        /// To the citizen: the office refused the extension; the answer is still due by `due`.
+        ExtensionRefused = "extension_refused",
+        /// To the citizen: the case is handled again (by `unit`, answered by `due`).
+        CaseReopened = "case_reopened",
+        /// To the citizen: taken into the rectification ledger as problem `problem` (its public
+        /// page `link`).
+        CaseMerged = "case_merged",
+        /// To the citizen: the case is closed (办结).
+        CaseClosed = "case_closed",
         /// To a unit: a case (`case`) to sign for and answer by `due`.
         CaseAssigned = "case_assigned",
         /// To a unit: case `case` was due to be signed for by `due`.
@@ -56,15 +71,23 @@ pub struct Notice {
     pub params: Vec<(&'static str, String)>,
     /// Notices that must go out at most once (a reminder for one due date) carry a key.
     pub once_key: Option<String>,
+    /// The unit the text names as `{unit}` (the store looks its name up).
+    pub names_unit: Option<UnitId>,
 }
 
 impl Notice {
     pub fn new(to: Recipient, template: NoticeTemplate) -> Notice {
-        Notice { to, template, params: Vec::new(), once_key: None }
+        Notice { to, template, params: Vec::new(), once_key: None, names_unit: None }
     }
 
     pub fn with(mut self, name: &'static str, value: impl ToString) -> Notice {
         self.params.push((name, value.to_string()));
+        self
+    }
+
+    /// Names `unit` in the text as `{unit}`.
+    pub fn naming(mut self, unit: UnitId) -> Notice {
+        self.names_unit = Some(unit);
         self
     }
 

@@ -133,6 +133,29 @@ pub fn email_subject(subject: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::{Catalog, Lang};
+
+    /// Every notice to a citizen names their case by its tracking code.
+    #[test]
+    fn every_notice_to_a_citizen_carries_the_tracking_code() {
+        use rectify_domain::notice::NoticeTemplate::*;
+        for t in [
+            CaseRegistered,
+            CaseAccepted,
+            CaseDeclined,
+            CaseForwarded,
+            ExtensionAsked,
+            ExtensionGranted,
+            ExtensionRefused,
+            CaseReplied,
+            RateRequest,
+            CaseReopened,
+            CaseMerged,
+            CaseClosed,
+        ] {
+            let (_, body) = super::notice(t, &[("code", "ABCD-2345".to_owned())]);
+            assert!(body.contains("ABCD-2345"), "{t:?}: {body}");
+        }
+    }
     use rectify_domain::wire::Wire;
 
     /// The label keys of `T` missing from the catalog in either language.

@@ -71,7 +71,29 @@ pub(crate) async fn queue(
 ) -> StoreResult<u64> {
     let mut out = Vec::new();
     let mut contact: Option<Contact> = None;
-    for n in notices {
+    let mut code: Option<String> = None;
+    for mut n in notices {
+        // What the domain leaves to the store: the unit's name, and for the citizen the case's
+        // tracking code, which every notice to them carries.
+        if let Some(unit) = n.names_unit {
+            let name: Option<String> =
+                c.scalar_optional(Q::new("SELECT name FROM units WHERE id = $1").bind(unit)).await?;
+            n.params.push(("unit", name.unwrap_or_default()));
+        }
+        if n.to == Recipient::Citizen {
+            let code = match &code {
+                Some(code) => code.clone(),
+                None => {
+                    let found: Option<String> = c
+                        .scalar_optional(Q::new("SELECT tracking_code FROM cases WHERE id = $1").bind(case))
+                        .await?;
+                    code.insert(found.unwrap_or_default()).clone()
+                }
+            };
+            if !n.params.iter().any(|(k, _)| *k == "code") {
+                n.params.push(("code", code));
+            }
+        }
         let (subject, body) = rectify_i18n::notice(n.template, &n.params);
         match n.to {
             Recipient::Citizen => {

@@ -273,8 +273,9 @@ async fn the_loop(backend: Backend) {
     assert_eq!(events, ["received", "accept", "assign", "sign", "extend", "extend", "reply", "rated", "close"]);
     let t = app.get(&format!("/api/v1/track/{code}?phone_tail=5678")).await.ok();
     let public: Vec<&str> = t["timeline"].as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
-    assert_eq!(public, ["received", "accepted", "assigned", "replied", "rated", "closed"]);
+    assert_eq!(public, ["received", "accepted", "assigned", "extension", "extension", "replied", "rated", "closed"]);
     assert_eq!(t["timeline"][2]["text"], "已转交区城管局办理");
+    assert_eq!(t["timeline"][4]["text"], "延期申请已批准，答复期限延至2026-03-25");
 
     // Notices went into the outbox: the citizen's SMS and the unit's e-mail.
     let outbox = app.all(&format!("/api/v1/outbox?case={id}&limit=1")).await;
@@ -285,6 +286,12 @@ async fn the_loop(backend: Backend) {
     assert!(sent.contains(&(id.as_str(), "sms", "138****5678")), "recipients are masked: {sent:?}");
     assert!(sent.contains(&(id.as_str(), "email", "c***@example.gov.cn")));
     assert!(sent.iter().all(|n| n.0 == id));
+    // Every step the citizen should hear of reached them.
+    let to_citizen: Vec<&str> =
+        outbox.iter().filter(|n| n["channel"] == "sms").map(|n| n["subject"].as_str().unwrap()).collect();
+    for subject in ["诉求已受理", "诉求已转办", "承办单位申请延期", "延期申请已批准", "诉求已答复", "诉求已办结"] {
+        assert!(to_citizen.contains(&subject), "{subject} missing from {to_citizen:?}");
+    }
 }
 
 async fn due_dates_by_type_and_urgency(backend: Backend) {

@@ -14,7 +14,7 @@ pub use intake::{
 };
 pub use state::{
     CLOSE_OFF_ANSWER, CaseAction, CaseCourse, CaseDecision, CaseEnv, CaseMachine, CaseParty, CaseState, CaseStep,
-    ImportedCourse, answer_from_problem, available_actions, fire, import_course,
+    ImportedCourse, answer_from_problem, available_actions, fire, import_course, merged_into_ledger,
 };
 pub use timeline::{CaseEvent, PublicEvent, is_public, public_timeline};
 pub use tracking::{TRACKING_ALPHABET, TrackingCode};

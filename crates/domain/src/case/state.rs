@@ -361,6 +361,10 @@ pub fn fire(
             next.unit_id = req.unit_id;
             next.assign_dates(env);
             event_unit = req.unit_id;
+            if let Some(unit) = req.unit_id {
+                let due = next.due_on.map(|d| d.to_string()).unwrap_or_default();
+                notices.push(citizen(NoticeTemplate::CaseForwarded).naming(unit).with("due", due));
+            }
         }
         Sign => next.signed_at = Some(now),
         SendBack => {
@@ -377,12 +381,23 @@ pub fn fire(
             if approve {
                 next.due_on = c.extension_due;
             }
+            let due = next.due_on.map(|d| d.to_string()).unwrap_or_default();
+            let (template, text) = if approve {
+                (NoticeTemplate::ExtensionGranted, format!("延期申请已批准，答复期限延至{due}"))
+            } else {
+                (NoticeTemplate::ExtensionRefused, format!("延期申请未获批准，答复期限仍为{due}"))
+            };
+            public_text = Some(text);
+            notices.push(citizen(template).with("due", due));
         }
         Extend => {
             next.extension_due = req.due;
             next.extension_reason = req.reason.clone();
             next.extension_requested_at = Some(now);
             next.extension_status = Some(ExtensionStatus::Pending);
+            let due = req.due.map(|d| d.to_string()).unwrap_or_default();
+            public_text = Some(format!("承办单位申请延期至{due}，待审核"));
+            notices.push(citizen(NoticeTemplate::ExtensionAsked).with("due", due));
         }
         Reply => {
             next.replied_at = Some(now);
@@ -407,8 +422,14 @@ pub fn fire(
                 next.rating_comment = req.note.clone();
             }
         }
-        Close => next.closed_at = Some(now),
+        Close => {
+            next.closed_at = Some(now);
+            notices.push(citizen(NoticeTemplate::CaseClosed));
+        }
         Reopen => {}
+    }
+    if reopened {
+        notices.push(citizen(NoticeTemplate::CaseReopened));
     }
     if reopened {
         next.reopen_count += 1;
@@ -479,6 +500,20 @@ pub fn answer_from_problem(
     d.steps = steps;
     d.notices = notices;
     d
+}
+
+/// The citizen's side of a case taken into the rectification ledger (纳入整改台账): the text
+/// of the public step and the notice, with the problem's page on the public board when the
+/// problem is published (an unpublished one has no public page yet).
+pub fn merged_into_ledger(problem: ProblemId, published: bool) -> (String, Notice) {
+    let link = if published { format!("/board/{problem}") } else { String::new() };
+    let text = if published {
+        format!("已纳入整改台账（问题 {problem}），整改进展见公示栏 {link}")
+    } else {
+        format!("已纳入整改台账（问题 {problem}），整改进展将在公示栏公布")
+    };
+    let notice = Notice::new(Recipient::Citizen, NoticeTemplate::CaseMerged).with("problem", problem).with("link", link);
+    (text, notice)
 }
 
 /// What an imported record says happened to a case after it was received.
@@ -672,9 +707,15 @@ mod tests {
         assert_eq!(assigned.steps, [CaseStep { unit: Some(UnitId(3)), ..CaseStep::of("assign") }]);
         assert_eq!(
             assigned.notices,
-            [Notice::new(Recipient::Unit(UnitId(3)), NoticeTemplate::CaseAssigned)
-                .with("case", 7)
-                .with("due", "2026-03-19")]
+            [
+                Notice::new(Recipient::Unit(UnitId(3)), NoticeTemplate::CaseAssigned)
+                    .with("case", 7)
+                    .with("due", "2026-03-19"),
+                // The citizen hears which unit has it and by when.
+                Notice::new(Recipient::Citizen, NoticeTemplate::CaseForwarded)
+                    .naming(UnitId(3))
+                    .with("due", "2026-03-19")
+            ]
         );
 
         let signed = fire(&assigned.next, Sign, AssignedUnit, &req(), &e).unwrap();
@@ -702,6 +743,7 @@ mod tests {
 
         let closed = fire(&visited.next, Close, Office, &req(), &e).unwrap();
         assert_eq!((closed.next.state, closed.next.closed_at), (Closed, Some(now())));
+        assert_eq!(closed.notices, [Notice::new(Recipient::Citizen, NoticeTemplate::CaseClosed)]);
     }
 
     #[test]
@@ -718,6 +760,7 @@ mod tests {
         assert_eq!(d1.steps.iter().map(|s| s.event).collect::<Vec<_>>(), ["visit", "reopen"]);
         assert_eq!(d1.rebound.as_deref(), Some(UNSATISFIED));
         assert_eq!(d1.notices[0].template, NoticeTemplate::CaseAssigned);
+        assert!(d1.notices.contains(&Notice::new(Recipient::Citizen, NoticeTemplate::CaseReopened)));
         // The citizen's own rating is recorded as such.
         let rating = CaseTransitionRequest {
             satisfaction: Some(Satisfaction::VeryUnsatisfied),
@@ -781,10 +824,14 @@ mod tests {
         let ask = CaseTransitionRequest { due: Some(d(3, 20)), reason: Some("需现场勘查".into()), ..req() };
         let asked = fire(&case(InProgress), Extend, AssignedUnit, &ask, &e).unwrap();
         assert_eq!(asked.next.extension_status, Some(ExtensionStatus::Pending));
+        // The citizen hears of the request and of the decision, with the date, on /track too.
+        assert_eq!(asked.notices, [Notice::new(Recipient::Citizen, NoticeTemplate::ExtensionAsked).with("due", "2026-03-20")]);
+        assert_eq!(asked.steps[0].public_text.as_deref(), Some("承办单位申请延期至2026-03-20，待审核"));
         assert_eq!((asked.next.extension_due, asked.next.due_on), (Some(d(3, 20)), Some(d(3, 10))));
         let grant =
             fire(&asked.next, Extend, Office, &CaseTransitionRequest { approve: Some(true), ..req() }, &e).unwrap();
         assert_eq!((grant.next.extension_status, grant.next.due_on), (Some(ExtensionStatus::Granted), Some(d(3, 20))));
+        assert_eq!(grant.notices, [Notice::new(Recipient::Citizen, NoticeTemplate::ExtensionGranted).with("due", "2026-03-20")]);
         let refuse =
             fire(&asked.next, Extend, Office, &CaseTransitionRequest { approve: Some(false), ..req() }, &e).unwrap();
         assert_eq!(
@@ -836,6 +883,20 @@ mod tests {
         assert_eq!(d.notices.len(), 2);
         let closed = answer_from_problem(&case(Closed), ProblemId(9), Some("已整改"), None, now());
         assert_eq!((closed.next.state, closed.steps.len(), closed.notices.len()), (Closed, 0, 0));
+    }
+
+    #[test]
+    fn a_case_taken_into_the_ledger_tells_its_citizen_where_to_follow_it() {
+        let (text, notice) = merged_into_ledger(ProblemId(9), true);
+        assert!(text.starts_with("已纳入整改台账") && text.contains("/board/9"), "{text}");
+        assert_eq!(
+            notice,
+            Notice::new(Recipient::Citizen, NoticeTemplate::CaseMerged).with("problem", 9).with("link", "/board/9")
+        );
+        // An unpublished problem has no public page to point at yet.
+        let (text, notice) = merged_into_ledger(ProblemId(9), false);
+        assert!(!text.contains("/board"));
+        assert_eq!(notice.params[1], ("link", String::new()));
     }
 
     #[test]

@@ -22,7 +22,8 @@ pub struct CaseEvent {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicEvent {
     pub at: Timestamp,
-    /// `received`, `accepted`, `declined`, `assigned`, `replied`, `rated`, `reopened`, `closed`.
+    /// `received`, `accepted`, `declined`, `assigned`, `extension` (asked or decided, with the
+    /// date), `merged` (taken into the ledger), `replied`, `rated`, `reopened`, `closed`.
     pub event: String,
     /// The step in a sentence (Chinese).
     pub text: String,
@@ -48,13 +49,19 @@ pub fn public_timeline(events: &[CaseEvent]) -> Vec<PublicEvent> {
                     ("assigned", format!("已转交{}办理", e.unit_name.clone().unwrap_or_else(|| "承办单位".into())))
                 }
                 "reply" => ("replied", e.public_text.clone().unwrap_or_default()),
+                "extend" => ("extension", e.public_text.clone().unwrap_or_default()),
+                "linked" => ("merged", e.public_text.clone().unwrap_or_else(|| "已纳入整改台账".to_owned())),
                 "rated" => ("rated", "感谢您的评价".to_owned()),
                 "reopen" => ("reopened", "已重新办理".to_owned()),
                 "close" => ("closed", "已办结".to_owned()),
                 _ => return None,
             };
             let unit = if event == "assigned" { e.unit_name.clone() } else { None };
-            let detail = if matches!(event, "declined" | "replied") { e.public_text.clone() } else { None };
+            let detail = if matches!(event, "declined" | "replied" | "extension" | "merged") {
+                e.public_text.clone()
+            } else {
+                None
+            };
             Some(PublicEvent { at: e.at, event: event.into(), text, unit, detail })
         })
         .collect()
@@ -68,6 +75,7 @@ pub fn is_public(action: CaseAction) -> bool {
         CaseAction::Accept
             | CaseAction::Decline
             | CaseAction::Assign
+            | CaseAction::Extend
             | CaseAction::Reply
             | CaseAction::Reopen
             | CaseAction::Close
@@ -93,13 +101,16 @@ mod tests {
             ev("assign", None),
             ev("sign", None),
             ev("send_back", None),
-            ev("extend", None),
+            ev("extend", Some("延期申请已批准，答复期限延至2026-03-31")),
+            ev("linked", Some("已纳入整改台账（问题 9），整改进展见公示栏 /board/9")),
             ev("reply", Some("路灯已修复")),
             ev("visit", None),
         ]);
         let kinds: Vec<&str> = t.iter().map(|e| e.event.as_str()).collect();
-        assert_eq!(kinds, ["received", "accepted", "assigned", "replied"]);
+        assert_eq!(kinds, ["received", "accepted", "assigned", "extension", "merged", "replied"]);
         assert_eq!(t[2].text, "已转交区城管局办理");
-        assert_eq!(t[3].text, "路灯已修复");
+        assert_eq!(t[3].text, "延期申请已批准，答复期限延至2026-03-31");
+        assert!(t[4].text.contains("/board/9"));
+        assert_eq!(t[5].text, "路灯已修复");
     }
 }

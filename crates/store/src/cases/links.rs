@@ -8,7 +8,7 @@ use crate::error::StoreResult;
 use crate::notices;
 use crate::problems::{Move, fire_in};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
-use rectify_domain::case::{CaseCourse, CaseState, Satisfaction, answer_from_problem};
+use rectify_domain::case::{CaseCourse, CaseState, Satisfaction, answer_from_problem, merged_into_ledger};
 use rectify_domain::ids::{CaseId, ProblemId};
 use rectify_domain::light::LightThresholds;
 use rectify_domain::problem::{Problem, ProblemAction, ProblemState, rebound_note};
@@ -22,8 +22,11 @@ pub(crate) async fn link_cases(
     actor: &Actor,
     problem: ProblemId,
     cases: &[CaseId],
+    published: bool,
     now: Timestamp,
-) -> StoreResult<()> {
+) -> StoreResult<Vec<CaseId>> {
+    let mut linked = Vec::new();
+    let (public_text, _) = merged_into_ledger(problem, published);
     for (i, id) in cases.iter().enumerate() {
         let field = format!("case_ids[{i}]");
         let r = row(c, *id).await?.ok_or_else(|| DomainError::unknown(&field, Entity::Case))?;
@@ -44,8 +47,27 @@ pub(crate) async fn link_cases(
             .await?;
         if n > 0 {
             let note = format!("转为问题 {problem}");
-            record_event(c, *id, actor, now, Step::of("linked").note(Some(&note))).await?;
+            let step = Step { public_text: Some(&public_text), ..Step::of("linked").note(Some(&note)) };
+            record_event(c, *id, actor, now, step).await?;
+            linked.push(*id);
         }
+    }
+    Ok(linked)
+}
+
+/// Tells the citizens of newly linked cases that their case is in the ledger (纳入整改台账).
+pub(crate) async fn tell_merged(
+    c: &mut Conn<'_>,
+    vault: &Keyring,
+    problem: ProblemId,
+    published: bool,
+    cases: &[CaseId],
+    now: Timestamp,
+) -> StoreResult<()> {
+    for id in cases {
+        let r = row(c, *id).await?.ok_or_else(|| DomainError::not_found(Entity::Case, *id))?;
+        let (_, notice) = merged_into_ledger(problem, published);
+        notices::queue(c, vault, now, *id, &r.sealed_contact(), vec![notice]).await?;
     }
     Ok(())
 }
@@ -188,7 +210,7 @@ impl Cases<'_> {
     pub async fn attach_cases(&self, actor: &Actor, problem: ProblemId, cases: Vec<CaseId>) -> StoreResult<Problem> {
         authorize(actor, Permission::LinkCases, Party::Office)?;
         let t = self.reference().light_thresholds().await?.value;
-        let now = self.now();
+        let (now, vault) = (self.now(), self.vault.clone());
         let actor = actor.clone();
         self.db
             .write(move |tx| {
@@ -198,7 +220,8 @@ impl Cases<'_> {
                     if p.state == ProblemState::Closed {
                         return Err(DomainError::rule(Rule::ProblemClosed, "problem_id").into());
                     }
-                    link_cases(&mut c, &actor, problem, &cases, now).await?;
+                    let linked = link_cases(&mut c, &actor, problem, &cases, p.published, now).await?;
+                    tell_merged(&mut c, &vault, problem, p.published, &linked, now).await?;
                     crate::problems::get(&mut c, problem, &t)
                         .await?
                         .ok_or_else(|| DomainError::not_found(Entity::Problem, problem).into())

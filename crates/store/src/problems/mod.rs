@@ -259,7 +259,7 @@ pub(crate) async fn insert_new(
     for (i, m) in measures.iter().enumerate() {
         insert_measure(c, problem.id, i as i64, m, now).await?;
     }
-    crate::cases::link_cases(c, actor, problem.id, case_ids, now).await?;
+    crate::cases::link_cases(c, actor, problem.id, case_ids, fields.published, now).await?;
     problem.case_ids = Some(case_ids.to_vec());
     let listed = if measures.is_empty() { Vec::new() } else { measures::of_problem(c, problem.id, t).await? };
     problem.measures = Some(listed);
@@ -349,7 +349,7 @@ impl Ledger<'_> {
         }
         let (mut fields, measures) = input.validate()?;
         let t = self.reference().light_thresholds().await?.value;
-        let now = self.now();
+        let (now, vault) = (self.now(), self.vault.clone());
         let actor = actor.clone();
         self.create_once(key, move |tx| {
             Box::pin(async move {
@@ -357,7 +357,9 @@ impl Ledger<'_> {
                 check_refs(&mut c, &mut fields).await?;
                 let party = units::party(&mut c, &actor, fields.unit_id).await?;
                 authorize(&actor, Permission::CreateProblem, party)?;
-                insert_new(&mut c, &actor, &fields, &measures, &case_ids, None, &t, now).await
+                let p = insert_new(&mut c, &actor, &fields, &measures, &case_ids, None, &t, now).await?;
+                crate::cases::tell_merged(&mut c, &vault, p.id, p.published, &case_ids, now).await?;
+                Ok(p)
             })
         })
         .await
