@@ -84,9 +84,8 @@ pub(crate) async fn queue(
             let code = match &code {
                 Some(code) => code.clone(),
                 None => {
-                    let found: Option<String> = c
-                        .scalar_optional(Q::new("SELECT tracking_code FROM cases WHERE id = $1").bind(case))
-                        .await?;
+                    let found: Option<String> =
+                        c.scalar_optional(Q::new("SELECT tracking_code FROM cases WHERE id = $1").bind(case)).await?;
                     code.insert(found.unwrap_or_default()).clone()
                 }
             };

@@ -289,7 +289,8 @@ async fn the_loop(backend: Backend) {
     // Every step the citizen should hear of reached them.
     let to_citizen: Vec<&str> =
         outbox.iter().filter(|n| n["channel"] == "sms").map(|n| n["subject"].as_str().unwrap()).collect();
-    for subject in ["诉求已受理", "诉求已转办", "承办单位申请延期", "延期申请已批准", "诉求已答复", "诉求已办结"] {
+    for subject in ["诉求已受理", "诉求已转办", "承办单位申请延期", "延期申请已批准", "诉求已答复", "诉求已办结"]
+    {
         assert!(to_citizen.contains(&subject), "{subject} missing from {to_citizen:?}");
     }
 }

@@ -512,7 +512,8 @@ pub fn merged_into_ledger(problem: ProblemId, published: bool) -> (String, Notic
     } else {
         format!("已纳入整改台账（问题 {problem}），整改进展将在公示栏公布")
     };
-    let notice = Notice::new(Recipient::Citizen, NoticeTemplate::CaseMerged).with("problem", problem).with("link", link);
+    let notice =
+        Notice::new(Recipient::Citizen, NoticeTemplate::CaseMerged).with("problem", problem).with("link", link);
     (text, notice)
 }
 
@@ -825,13 +826,19 @@ mod tests {
         let asked = fire(&case(InProgress), Extend, AssignedUnit, &ask, &e).unwrap();
         assert_eq!(asked.next.extension_status, Some(ExtensionStatus::Pending));
         // The citizen hears of the request and of the decision, with the date, on /track too.
-        assert_eq!(asked.notices, [Notice::new(Recipient::Citizen, NoticeTemplate::ExtensionAsked).with("due", "2026-03-20")]);
+        assert_eq!(
+            asked.notices,
+            [Notice::new(Recipient::Citizen, NoticeTemplate::ExtensionAsked).with("due", "2026-03-20")]
+        );
         assert_eq!(asked.steps[0].public_text.as_deref(), Some("承办单位申请延期至2026-03-20，待审核"));
         assert_eq!((asked.next.extension_due, asked.next.due_on), (Some(d(3, 20)), Some(d(3, 10))));
         let grant =
             fire(&asked.next, Extend, Office, &CaseTransitionRequest { approve: Some(true), ..req() }, &e).unwrap();
         assert_eq!((grant.next.extension_status, grant.next.due_on), (Some(ExtensionStatus::Granted), Some(d(3, 20))));
-        assert_eq!(grant.notices, [Notice::new(Recipient::Citizen, NoticeTemplate::ExtensionGranted).with("due", "2026-03-20")]);
+        assert_eq!(
+            grant.notices,
+            [Notice::new(Recipient::Citizen, NoticeTemplate::ExtensionGranted).with("due", "2026-03-20")]
+        );
         let refuse =
             fire(&asked.next, Extend, Office, &CaseTransitionRequest { approve: Some(false), ..req() }, &e).unwrap();
         assert_eq!(
