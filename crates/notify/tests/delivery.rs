@@ -8,6 +8,7 @@ use rectify_domain::actor::Actor;
 use rectify_domain::case::{CaseTransitionRequest, NewCase};
 use rectify_domain::unit::NewUnit;
 use rectify_notify::{Notifier, NotifyConfig, SmsConfig, SmtpConfig};
+use rectify_store::on_both;
 use rectify_store::testing::{TestDb, fresh};
 use rectify_store::{Backend, FixedClock, PageRequest, Store};
 use std::net::TcpListener;
@@ -89,6 +90,12 @@ fn monday() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::parse_from_rfc3339("2026-03-02T10:00:00+08:00").unwrap().to_utc()
 }
 
+/// The outbox's notices in `status` (newest first).
+async fn outbox(store: &Store, status: &str) -> Vec<rectify_store::notices::OutboxEntry> {
+    let page = PageRequest::first(50);
+    store.outbox().list_outbox(&Actor::system(), Some(status.into()), None, &page).await.unwrap().items
+}
+
 async fn open(db: &TestDb, clock: Arc<FixedClock>) -> Store {
     db.open(clock).await.expect("open")
 }
@@ -131,12 +138,7 @@ async fn citizens_get_their_code_by_email_and_sms(backend: Backend) {
     assert!(texts[0]["text"].as_str().unwrap().contains(&code));
     // Nothing is sent twice.
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 0);
-    let sent = store
-        .outbox()
-        .list_outbox(&Actor::system(), Some("sent".into()), None, &PageRequest::first(10))
-        .await
-        .unwrap()
-        .items;
+    let sent = outbox(&store, "sent").await;
     assert_eq!(sent.len(), 2);
 }
 
@@ -153,32 +155,17 @@ async fn failures_are_retried_with_backoff(backend: Backend) {
     };
     let notifier = Notifier::new(&config).unwrap();
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 2);
-    let pending = store
-        .outbox()
-        .list_outbox(&Actor::system(), Some("pending".into()), None, &PageRequest::first(10))
-        .await
-        .unwrap()
-        .items;
+    let pending = outbox(&store, "pending").await;
     assert_eq!(pending.len(), 1, "the e-mail waits for a retry");
     assert_eq!(pending[0].attempts, 1);
     assert!(pending[0].last_error.is_some());
-    let skipped = store
-        .outbox()
-        .list_outbox(&Actor::system(), Some("skipped".into()), None, &PageRequest::first(10))
-        .await
-        .unwrap()
-        .items;
+    let skipped = outbox(&store, "skipped").await;
     assert_eq!(skipped.len(), 1, "no SMS gateway: the SMS is skipped, with the reason");
     // Not before the backoff has passed.
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 0);
     clock.set(monday() + chrono::TimeDelta::minutes(1));
     assert_eq!(notifier.deliver_pending(&store).await.unwrap(), 1);
-    let pending = store
-        .outbox()
-        .list_outbox(&Actor::system(), Some("pending".into()), None, &PageRequest::first(10))
-        .await
-        .unwrap()
-        .items;
+    let pending = outbox(&store, "pending").await;
     assert_eq!(pending[0].attempts, 2);
 }
 
@@ -244,19 +231,6 @@ async fn units_are_reminded_once_per_due_date(backend: Backend) {
     // The assignment notice and three reminders, all to the unit's mailbox.
     assert_eq!(mails.len(), 4);
     assert!(mails.iter().all(|m| m.contains("cgj@example.gov.cn")));
-}
-
-macro_rules! on_both {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(rectify_store::Backend::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(rectify_store::Backend::Postgres).await })*
-        }
-    };
 }
 
 on_both!(

@@ -320,21 +320,7 @@ impl Keys<'_> {
         if total.masked == 0 {
             return Ok(());
         }
-        let (now, payload) = (self.now(), serde_json::to_value(&total).unwrap_or_default());
-        self.db
-            .write(move |tx| {
-                Box::pin(async move {
-                    let event = crate::audit::Event {
-                        actor: "system",
-                        kind: "keys",
-                        subject: "pii".into(),
-                        action: "seal_contents",
-                        payload,
-                    };
-                    crate::audit::append(&mut tx.conn(), now, event).await
-                })
-            })
-            .await
+        self.record_keys_event("seal_contents", serde_json::to_value(&total).unwrap_or_default()).await
     }
 
     /// Re-seals every value not sealed with the primary key (after a rotation), a batch per
@@ -377,17 +363,17 @@ impl Keys<'_> {
     }
 
     async fn record_reseal(&self, report: &ResealReport) -> StoreResult<()> {
-        let (now, payload) = (self.now(), serde_json::to_value(report).unwrap_or_default());
+        self.record_keys_event("reseal", serde_json::to_value(report).unwrap_or_default()).await
+    }
+
+    /// One audit entry for work on the sealed values (`reseal`, `seal_contents`).
+    async fn record_keys_event(&self, action: &'static str, payload: serde_json::Value) -> StoreResult<()> {
+        let now = self.now();
         self.db
             .write(move |tx| {
                 Box::pin(async move {
-                    let event = crate::audit::Event {
-                        actor: "system",
-                        kind: "keys",
-                        subject: "pii".into(),
-                        action: "reseal",
-                        payload,
-                    };
+                    let event =
+                        crate::audit::Event { actor: "system", kind: "keys", subject: "pii".into(), action, payload };
                     crate::audit::append(&mut tx.conn(), now, event).await
                 })
             })

@@ -6,6 +6,30 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// Runs each named test once on SQLite and once on PostgreSQL: `on_both!(a, b)` over
+/// `async fn a(backend: Backend)`, in the calling test file.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(rectify_store::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(rectify_store::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
 pub const DATABASE_URL_VAR: &str = "RECTIFY_TEST_DATABASE_URL";
 
 /// The PostgreSQL server tests use. Unset: PostgreSQL tests fail when `CI` is set (the

@@ -10,6 +10,7 @@ use rectify_domain::ids::CaseId;
 use rectify_domain::privacy::RevealRequest;
 use rectify_store::db::Q;
 use rectify_store::exchange::ExportRequest;
+use rectify_store::on_both;
 use rectify_store::testing::{TestDb, fresh};
 use rectify_store::{Backend, FixedClock, Store};
 use std::sync::Arc;
@@ -127,27 +128,6 @@ async fn texts_written_before_are_masked_and_sealed_when_the_store_opens(backend
         s.db().scalar(Q::new("SELECT COUNT(*) FROM audit_log WHERE action = 'seal_contents'")).await.unwrap();
     assert_eq!(recorded, 1);
     assert!(s.audit().verify_audit(Vec::new()).await.unwrap().broken.is_none());
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(rectify_store::Backend::Sqlite).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(rectify_store::Backend::Postgres).await
-                }
-            )*
-        }
-    };
 }
 
 on_both!(an_imported_text_is_masked_and_sealed, texts_written_before_are_masked_and_sealed_when_the_store_opens);

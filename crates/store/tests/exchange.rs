@@ -10,6 +10,7 @@ use rectify_domain::problem::ProblemState;
 use rectify_domain::time::{Timestamp, from_china_local};
 use rectify_domain::{Entity, Issue};
 use rectify_store::exchange::ExportRequest;
+use rectify_store::on_both;
 use rectify_store::problems::ProblemFilter;
 use rectify_store::stats::GroupBy;
 use rectify_store::testing::fresh;
@@ -210,19 +211,6 @@ async fn replied_messages_count_like_native_cases(backend: Backend) {
     assert!(!contacts);
     assert!(lines.iter().all(|l| l.record.citizen_name.is_none()));
     assert_eq!(lines[0].record.reference.as_deref(), Some("M1"));
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(rectify_store::Backend::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(rectify_store::Backend::Postgres).await })*
-        }
-    };
 }
 
 on_both!(import_and_reimport, errors_write_nothing, replied_messages_count_like_native_cases);

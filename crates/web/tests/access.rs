@@ -6,6 +6,7 @@ mod common;
 
 use common::{ADMIN_PASSWORD, TestApp, hidden};
 use rectify_store::Backend;
+use rectify_store::on_both;
 use rectify_web::WebConfig;
 use reqwest::redirect::Policy;
 use reqwest::{Client, Method};

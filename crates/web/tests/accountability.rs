@@ -7,6 +7,7 @@ use chrono::TimeZone;
 use common::TestApp;
 use rectify_store::Backend;
 use rectify_store::db::Q;
+use rectify_store::on_both;
 use reqwest::Method;
 use serde_json::{Value, json};
 

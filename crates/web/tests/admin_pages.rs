@@ -5,6 +5,7 @@ mod common;
 
 use common::{ADMIN_PASSWORD, TestApp};
 use rectify_store::Backend;
+use rectify_store::on_both;
 use reqwest::Client;
 use reqwest::redirect::Policy;
 use serde_json::json;

@@ -4,6 +4,7 @@ mod common;
 
 use common::TestApp;
 use rectify_store::Backend;
+use rectify_store::on_both;
 
 async fn health_docs_and_headers(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else { return };

@@ -4,6 +4,7 @@ mod common;
 
 use common::{PNG, TestApp};
 use rectify_store::Backend;
+use rectify_store::on_both;
 use reqwest::multipart::{Form, Part};
 
 async fn upload(app: &TestApp, name: &str, bytes: Vec<u8>) -> common::Reply {

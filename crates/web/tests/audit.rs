@@ -5,6 +5,7 @@ mod common;
 
 use common::TestApp;
 use rectify_store::Backend;
+use rectify_store::on_both;
 use serde_json::json;
 
 async fn concurrent_writers_do_not_fork_the_chain(backend: Backend) {

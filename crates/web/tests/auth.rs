@@ -4,6 +4,7 @@ mod common;
 
 use common::{ADMIN_PASSWORD, TestApp};
 use rectify_store::Backend;
+use rectify_store::on_both;
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 

@@ -17,8 +17,9 @@
 
 mod common;
 
-use common::{ADMIN_PASSWORD, PNG, TestApp};
+use common::{ADMIN_PASSWORD, PNG, TestApp, TextOf};
 use rectify_store::Backend;
+use rectify_store::on_both;
 use rectify_web::WebConfig;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{Client, Method};
@@ -913,15 +914,7 @@ async fn sign_in(app: &TestApp, username: &str, password: &str) -> String {
 
 /// The session's CSRF token, as its pages carry it.
 async fn csrf(app: &TestApp, session: &str) -> String {
-    let html = http()
-        .get(app.url("/app"))
-        .header(COOKIE, format!("rectify_session={session}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = http().get(app.url("/app")).header(COOKIE, format!("rectify_session={session}")).text_of().await;
     let marker = "name=\"_csrf\" value=\"";
     let start = html.find(marker).expect("a CSRF token in the page") + marker.len();
     html[start..].split('"').next().unwrap().to_owned()

@@ -5,6 +5,7 @@ mod common;
 use chrono::TimeZone;
 use common::TestApp;
 use rectify_store::Backend;
+use rectify_store::on_both;
 use serde_json::json;
 
 async fn shipped_years_and_deadline_arithmetic(backend: Backend) {

@@ -6,6 +6,7 @@ mod common;
 use chrono::TimeZone;
 use common::TestApp;
 use rectify_store::Backend;
+use rectify_store::on_both;
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

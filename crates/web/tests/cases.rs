@@ -6,6 +6,7 @@ mod common;
 use chrono::TimeZone;
 use common::{PNG, TestApp};
 use rectify_store::Backend;
+use rectify_store::on_both;
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};

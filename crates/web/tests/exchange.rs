@@ -4,10 +4,11 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, TextOf};
 use rectify_domain::exchange::{ImportKind, Records};
 use rectify_exchange::{Encoding, Format, Limits, Mapping};
 use rectify_store::Backend;
+use rectify_store::on_both;
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 
@@ -232,15 +233,7 @@ async fn replied_messages_count_like_native_cases(backend: Backend) {
     // (Answers quote the board's user names themselves; the column of names is what a reveal adds.)
     assert!(!plain.contains("留言用户"), "no citizen names without a reveal");
     let audit_before = app.count_rows("audit_log").await;
-    let named = app
-        .admin
-        .get(app.url("/api/v1/exports/cases?format=csv&reveal_reason=回访核实"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let named = app.admin.get(app.url("/api/v1/exports/cases?format=csv&reveal_reason=回访核实")).text_of().await;
     assert!(named.lines().next().unwrap().contains("留言用户"));
     assert_eq!(app.count_rows("audit_log").await, audit_before + 1);
     let inspector = app.user("insp", "inspector", None).await;

@@ -5,10 +5,11 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, TextOf};
 use rectify_domain::inspection::DrawEvidence;
 use rectify_store::Backend;
 use rectify_store::db::Q;
+use rectify_store::on_both;
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -648,16 +649,8 @@ async fn the_office_plans_and_draws_from_the_pages(backend: Backend) {
     let html = commit.text().await.unwrap();
     assert!(html.contains("id=\"commitment\""));
     let rid = round_url.split("/app/rounds/").nth(1).unwrap().split('?').next().unwrap().to_owned();
-    let drawn = app
-        .admin
-        .post(app.url(&format!("/app/rounds/{rid}/draw")))
-        .form(&[("_csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let drawn =
+        app.admin.post(app.url(&format!("/app/rounds/{rid}/draw"))).form(&[("_csrf", csrf.as_str())]).text_of().await;
     assert!(drawn.contains("id=\"groups\""));
     assert!(!drawn.contains("区财政局"), "a covert round's units are not on the office's page");
 }

@@ -6,6 +6,7 @@ mod common;
 
 use common::TestApp;
 use rectify_store::Backend;
+use rectify_store::on_both;
 use serde_json::Value;
 use std::process::Command;
 

@@ -6,6 +6,7 @@ mod common;
 
 use common::{PNG, TestApp, hidden};
 use rectify_store::Backend;
+use rectify_store::on_both;
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, StatusCode};
 use serde_json::json;

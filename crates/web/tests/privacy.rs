@@ -4,7 +4,8 @@
 
 mod common;
 
-use common::{TestApp, hidden};
+use common::{TestApp, TextOf, hidden};
+use rectify_store::on_both;
 use rectify_store::{Backend, Location};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
@@ -365,25 +366,13 @@ async fn details_in_the_text_are_masked_sealed_and_revealed_on_record(backend: B
         .admin
         .post(app.url(&format!("/app/cases/{case}/contact")))
         .form(&[("_csrf", csrf.as_str()), ("reason", "核实地点")])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .text_of()
+        .await;
     assert!(html.contains("id=\"revealed-content\"") && html.contains(TEXT_PHONE) && html.contains(TEXT_ID), "{html}");
     assert_eq!(app.count_rows("audit_log").await, before + 2);
 
     // The export with a reason carries the text as written, and is recorded.
-    let named = app
-        .admin
-        .get(app.url("/api/v1/exports/cases?format=csv&reveal_reason=回访核实"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let named = app.admin.get(app.url("/api/v1/exports/cases?format=csv&reveal_reason=回访核实")).text_of().await;
     assert!(named.contains(TEXT_PHONE) && named.contains(TEXT_EMAIL) && named.contains(TEXT_ID), "{named}");
     assert_eq!(app.count_rows("audit_log").await, before + 3);
 }

@@ -4,6 +4,7 @@ mod common;
 
 use common::TestApp;
 use rectify_store::Backend;
+use rectify_store::on_both;
 use serde_json::json;
 
 async fn the_unit_tree(backend: Backend) {

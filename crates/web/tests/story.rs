@@ -6,6 +6,7 @@ mod common;
 
 use common::TestApp;
 use rectify_store::Backend;
+use rectify_store::on_both;
 use reqwest::Method;
 use serde_json::json;
 

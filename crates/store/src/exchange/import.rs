@@ -116,8 +116,10 @@ impl Exchange<'_> {
         progress: Option<Progress>,
     ) -> StoreResult<ImportReport> {
         authorize(actor, Permission::ImportFiles, Party::Office)?;
-        let Some(dir) = self.db.data_dir().filter(|_| opts.dry_run) else {
-            return self.import_here(actor, records, opts, errors, ignored_columns, progress).await;
+        let dry_run = opts.dry_run;
+        let input = Input { records, opts, errors, ignored_columns, progress };
+        let Some(dir) = self.db.data_dir().filter(|_| dry_run) else {
+            return self.import_here(actor, input).await;
         };
         // A dry run on SQLite works on a snapshot: writing its rows (to roll them back) would take
         // the only write lock for the whole file, and a server on the same data — another
@@ -133,20 +135,13 @@ impl Exchange<'_> {
             self.vault().clone(),
         )
         .await?;
-        let report = copy.exchange().import_here(actor, records, opts, errors, ignored_columns, progress).await;
+        let report = copy.exchange().import_here(actor, input).await;
         copy.close().await;
         report
     }
 
-    async fn import_here(
-        &self,
-        actor: &Actor,
-        records: Records,
-        opts: ImportOptions,
-        errors: Vec<RowError>,
-        ignored_columns: Vec<String>,
-        progress: Option<Progress>,
-    ) -> StoreResult<ImportReport> {
+    async fn import_here(&self, actor: &Actor, input: Input) -> StoreResult<ImportReport> {
+        let Input { records, opts, errors, ignored_columns, progress } = input;
         let kind = records.kind();
         let skip: HashSet<usize> = errors.iter().map(|e| e.row).collect();
         let report = ImportReport {
@@ -191,6 +186,15 @@ impl Exchange<'_> {
             Err(e) => Err(e),
         }
     }
+}
+
+/// What an import is given: the file's rows and what its reader found.
+struct Input {
+    records: Records,
+    opts: ImportOptions,
+    errors: Vec<RowError>,
+    ignored_columns: Vec<String>,
+    progress: Option<Progress>,
 }
 
 fn io(path: &std::path::Path, e: impl std::fmt::Display) -> StoreError {

@@ -11,30 +11,18 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
-
-/// Runs each named test once on SQLite and once on PostgreSQL.
-#[macro_export]
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(rectify_store::Backend::Sqlite).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(rectify_store::Backend::Postgres).await
-                }
-            )*
-        }
-    };
+/// The answer's body as text: the page a browser would get.
+pub trait TextOf {
+    fn text_of(self) -> impl std::future::Future<Output = String>;
 }
+
+impl TextOf for reqwest::RequestBuilder {
+    async fn text_of(self) -> String {
+        self.send().await.unwrap().text().await.unwrap()
+    }
+}
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 
 pub struct TestApp {
     pub base: String,
