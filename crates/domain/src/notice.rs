@@ -3,7 +3,7 @@
 //! transaction; the words of each message are in the catalog (`notice_subject.*`,
 //! `notice_body.*`), never in the code that decides or stores.
 
-use crate::ids::UnitId;
+use crate::ids::{PersonId, UnitId};
 
 crate::wire_enum! {
     /// How a notice is delivered.
@@ -50,6 +50,14 @@ crate::wire_enum! {
         CaseOverdue = "case_overdue",
         /// To a unit: case `case` is due on `due`.
         CaseDueSoon = "case_due_soon",
+        /// To a unit and the person responsible: problem `problem` was due by `due`.
+        ProblemOverdue = "problem_overdue",
+        /// To a unit and the person responsible: problem `problem` is due on `due`.
+        ProblemDueSoon = "problem_due_soon",
+        /// To a unit and the person responsible: measure `measure` of problem `problem` was due by `due`.
+        MeasureOverdue = "measure_overdue",
+        /// To a unit and the person responsible: measure `measure` of problem `problem` is due on `due`.
+        MeasureDueSoon = "measure_due_soon",
     }
 }
 
@@ -60,6 +68,8 @@ pub enum Recipient {
     Citizen,
     /// A unit, at its published mailbox.
     Unit(UnitId),
+    /// A person in the directory (a cadre responsible for a problem), by SMS to their mobile.
+    Person(PersonId),
 }
 
 /// One message to send, decided by the domain.

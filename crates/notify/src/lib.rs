@@ -169,6 +169,9 @@ impl Notifier {
                     if let Err(e) = store.cases().queue_case_reminders().await {
                         tracing::error!(error = %e, "queueing reminders failed");
                     }
+                    if let Err(e) = store.ledger().queue_problem_reminders().await {
+                        tracing::error!(error = %e, "queueing ledger reminders failed");
+                    }
                     // After the reminders, so that a reminder queued this round is counted.
                     if let Err(e) = store.accountability().propose_actions().await {
                         tracing::error!(error = %e, "proposing accountability actions failed");

@@ -233,9 +233,65 @@ async fn units_are_reminded_once_per_due_date(backend: Backend) {
     assert!(mails.iter().all(|m| m.contains("cgj@example.gov.cn")));
 }
 
+/// Ledger problems and their measures are chased like cases: the owner unit (its mailbox) and
+/// the person responsible (SMS) hear of a deadline the working day before and once it has passed,
+/// once per due date; a problem reported done is no longer chased.
+async fn ledger_problems_and_measures_are_reminded_once_per_due_date(backend: Backend) {
+    let Some(db) = fresh(backend).await else { return };
+    let clock = Arc::new(FixedClock::new(monday()));
+    let store = open(&db, clock.clone()).await;
+    let admin = Actor::system();
+    let unit =
+        NewUnit { name: Some("区住建局".into()), mailbox: Some("zjj@example.gov.cn".into()), ..Default::default() };
+    let unit = store.directory().create_unit(&admin, unit, None).await.unwrap().value.id;
+    let person = rectify_domain::person::NewPerson {
+        name: Some("王建国".into()),
+        unit_id: Some(unit),
+        phone: Some("13900001111".into()),
+        ..Default::default()
+    };
+    let person = store.directory().create_person(&admin, person, None).await.unwrap().value.id;
+    let d = |day: u32| chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap();
+    let problem = rectify_domain::problem::NewProblem {
+        description: Some("老旧小区加装电梯审批慢".into()),
+        unit_id: Some(unit),
+        responsible_person_id: Some(person),
+        deadline: Some(d(6)),
+        measures: vec![rectify_domain::problem::NewMeasure {
+            description: Some("梳理审批流程".into()),
+            deadline: Some(d(3)),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    store.ledger().create_problem(&admin, problem, None).await.unwrap();
+    // Monday: the measure is due on Tuesday, the next working day.
+    assert_eq!(store.ledger().queue_problem_reminders().await.unwrap(), 2, "the unit and the person");
+    assert_eq!(store.ledger().queue_problem_reminders().await.unwrap(), 0, "once per due date");
+    // Thursday: the measure is overdue; the problem is due on Friday.
+    clock.set(monday() + chrono::TimeDelta::days(3));
+    assert_eq!(store.ledger().queue_problem_reminders().await.unwrap(), 4);
+    let sent = store.outbox().list_outbox(&admin, None, None, &PageRequest::first(50)).await.unwrap().items;
+    let subjects: Vec<(&str, &str)> =
+        sent.iter().map(|n| (n.channel.as_str(), n.subject.as_deref().unwrap_or(""))).collect();
+    for expected in [
+        ("email", "整改措施即将到期"),
+        ("sms", "整改措施即将到期"),
+        ("email", "整改措施逾期"),
+        ("sms", "整改措施逾期"),
+        ("email", "整改即将到期"),
+        ("sms", "整改即将到期"),
+    ] {
+        let found = subjects.iter().any(|(channel, subject)| *channel == expected.0 && subject.ends_with(expected.1));
+        assert!(found, "{expected:?} missing from {subjects:?}");
+    }
+    assert!(sent.iter().all(|n| n.case_id.is_none()));
+}
+
 on_both!(
     citizens_get_their_code_by_email_and_sms,
     failures_are_retried_with_backoff,
     queued_notices_survive_a_restart,
-    units_are_reminded_once_per_due_date
+    units_are_reminded_once_per_due_date,
+    ledger_problems_and_measures_are_reminded_once_per_due_date
 );

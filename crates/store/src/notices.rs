@@ -102,15 +102,65 @@ pub(crate) async fn queue(
                 };
                 out.extend(to_citizen(contact.phone.as_deref(), contact.email.as_deref(), case, &subject, &body));
             }
-            Recipient::Unit(unit) => {
-                let mailbox: Option<(Option<String>,)> =
-                    c.fetch_optional(Q::new("SELECT mailbox FROM units WHERE id = $1").bind(unit)).await?;
-                let mailbox = mailbox.and_then(|(m,)| m);
-                out.extend(to_unit(mailbox.as_deref(), case, &subject, &body, n.once_key));
-            }
+            staff => out.extend(to_staff(c, staff, Some(case), &subject, &body, n.once_key).await?),
         }
     }
     enqueue(c, vault, now, out).await
+}
+
+/// Queues notices to staff about no case (ledger reminders) in the caller's transaction.
+pub(crate) async fn queue_to_staff(
+    c: &mut Conn<'_>,
+    vault: &Keyring,
+    now: Timestamp,
+    notices: Vec<rectify_domain::notice::Notice>,
+) -> StoreResult<u64> {
+    let mut out = Vec::new();
+    for n in notices {
+        let (subject, body) = rectify_i18n::notice(n.template, &n.params);
+        out.extend(to_staff(c, n.to, None, &subject, &body, n.once_key).await?);
+    }
+    enqueue(c, vault, now, out).await
+}
+
+/// A unit at its published mailbox; a person by SMS to their mobile in the directory.
+async fn to_staff(
+    c: &mut Conn<'_>,
+    to: Recipient,
+    case: Option<CaseId>,
+    subject: &str,
+    body: &str,
+    dedupe_key: Option<String>,
+) -> StoreResult<Vec<Notice>> {
+    Ok(match to {
+        Recipient::Citizen => Vec::new(),
+        Recipient::Unit(unit) => {
+            let mailbox: Option<(Option<String>,)> =
+                c.fetch_optional(Q::new("SELECT mailbox FROM units WHERE id = $1").bind(unit)).await?;
+            to_unit(mailbox.and_then(|(m,)| m).as_deref(), case, subject, body, dedupe_key)
+        }
+        Recipient::Person(person) => {
+            let phone: Option<(Option<String>,)> =
+                c.fetch_optional(Q::new("SELECT phone FROM people WHERE id = $1").bind(person)).await?;
+            let mobile = phone.and_then(|(p,)| p).filter(|p| is_mobile(p));
+            mobile
+                .map(|p| Notice {
+                    channel: NoticeChannel::Sms,
+                    recipient: p,
+                    subject: subject.to_owned(),
+                    body: rectify_i18n::sms_text(body),
+                    case_id: case,
+                    dedupe_key,
+                })
+                .into_iter()
+                .collect()
+        }
+    })
+}
+
+/// A Chinese mobile number (11 digits from 1), the only kind an SMS reaches.
+fn is_mobile(phone: &str) -> bool {
+    phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A citizen's contact details, sealed (a stored case) or just given (a case being registered).
@@ -133,7 +183,7 @@ impl CitizenAddress for Contact {
 /// Where a citizen can be told: SMS to their phone if it is a mobile, e-mail if they gave one.
 fn to_citizen(phone: Option<&str>, email: Option<&str>, case: CaseId, subject: &str, body: &str) -> Vec<Notice> {
     let mut out = Vec::new();
-    if let Some(p) = phone.filter(|p| p.len() == 11 && p.starts_with('1')) {
+    if let Some(p) = phone.filter(|p| is_mobile(p)) {
         out.push(Notice {
             channel: NoticeChannel::Sms,
             recipient: p.to_owned(),
@@ -157,14 +207,20 @@ fn to_citizen(phone: Option<&str>, email: Option<&str>, case: CaseId, subject: &
 }
 
 /// Units are told by e-mail at their published mailbox, when it is an e-mail address.
-fn to_unit(mailbox: Option<&str>, case: CaseId, subject: &str, body: &str, dedupe_key: Option<String>) -> Vec<Notice> {
+fn to_unit(
+    mailbox: Option<&str>,
+    case: Option<CaseId>,
+    subject: &str,
+    body: &str,
+    dedupe_key: Option<String>,
+) -> Vec<Notice> {
     match mailbox.filter(|m| m.contains('@') && !m.starts_with("http")) {
         Some(m) => vec![Notice {
             channel: NoticeChannel::Email,
             recipient: m.to_owned(),
             subject: rectify_i18n::email_subject(subject),
             body: body.to_owned(),
-            case_id: Some(case),
+            case_id: case,
             dedupe_key,
         }],
         None => Vec::new(),

@@ -2,10 +2,12 @@
 
 mod measure;
 mod progress;
+mod reminders;
 mod state;
 
 pub use measure::{Measure, MeasureFields, MeasurePatch, NewMeasure};
 pub use progress::{MAX_ATTACHMENTS_PER_PROGRESS, NewProgress, Progress, ProgressFields};
+pub use reminders::{DueItem, reminders};
 pub use state::{
     ProblemAction, ProblemDecision, ProblemMachine, ProblemState, TransitionContext, available_actions, fire,
     needs_reason, rebound_note,

@@ -3,6 +3,7 @@
 mod filter;
 mod measures;
 mod progress;
+mod reminders;
 mod transitions;
 
 pub(crate) use progress::append as append_progress;
