@@ -125,6 +125,10 @@ pub enum Rule {
     /// Closing off a problem raised by citizens needs each reachable citizen's satisfaction or
     /// a reason why it could not be obtained.
     CitizenSatisfactionRequired,
+    /// A waiver is for a citizen who could not be reached, not one who answered unsatisfied.
+    UnsatisfiedNeedsReview,
+    /// A review answers a citizen's unsatisfied verdict; this citizen gave none.
+    NothingToReview,
     /// Closing a case needs the citizen's satisfaction or a reason why it was not obtained.
     SatisfactionOrReasonRequired,
     /// The public may only submit through the web channel.

@@ -85,11 +85,17 @@ pub fn rule(r: Rule, lang: Lang) -> &'static str {
         (Rule::NotReplied, Lang::En) => "the case has not been replied to yet",
         (Rule::NotReplied, Lang::Zh) => "诉求尚未答复",
         (Rule::CitizenSatisfactionRequired, Lang::En) => {
-            "each citizen who raised it must be found satisfied first, or a reason given in waivers"
+            "each citizen who raised it must be found satisfied first, or a reason given in waivers (could not be reached), or a review in reviews (answered unsatisfied)"
         }
         (Rule::CitizenSatisfactionRequired, Lang::Zh) => {
-            "销号前须取得每位可联系群众的满意意见，或在 waivers 中说明未能取得的原因"
+            "销号前须取得每位可联系群众的满意意见；无法联系的须说明原因，答复不满意的须经复核"
         }
+        (Rule::UnsatisfiedNeedsReview, Lang::En) => {
+            "this citizen answered unsatisfied: a waiver is only for a citizen who could not be reached; record a review instead"
+        }
+        (Rule::UnsatisfiedNeedsReview, Lang::Zh) => "该群众已答复不满意，不能以无法联系为由免于评价，须经复核",
+        (Rule::NothingToReview, Lang::En) => "this citizen did not answer unsatisfied: there is nothing to review",
+        (Rule::NothingToReview, Lang::Zh) => "该群众未答复不满意，无需复核",
         (Rule::SatisfactionOrReasonRequired, Lang::En) => {
             "closing needs the citizen's satisfaction or a reason why it was not obtained"
         }

@@ -114,6 +114,7 @@ record! {
         reported: i64,
         closed: i64,
         verified: i64,
+        reviewed: i64,
         red: i64,
         yellow: i64,
         closed_settled: i64,
@@ -131,6 +132,7 @@ const COUNTS: &str = "COUNT(*) AS total, \
     COUNT(*) FILTER (WHERE state = 'reported') AS reported, \
     COUNT(*) FILTER (WHERE state = 'closed') AS closed, \
     COUNT(*) FILTER (WHERE state = 'closed' AND close_basis = 'verified') AS verified, \
+    COUNT(*) FILTER (WHERE state = 'closed' AND close_basis = 'reviewed') AS reviewed, \
     COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on < $1) AS red, \
     COUNT(*) FILTER (WHERE state IN ('open', 'in_progress') AND due_on >= $1 AND due_on < $2) AS yellow, \
     COUNT(*) FILTER (WHERE state = 'closed' AND (deadline IS NULL OR done_on IS NOT NULL)) AS closed_settled, \
@@ -147,6 +149,7 @@ fn tally(r: &CountRow) -> LedgerTally {
         reported: n(r.reported),
         closed,
         verified: n(r.verified),
+        reviewed: n(r.reviewed),
         red,
         yellow,
         green: total.saturating_sub(red + yellow),

@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::TimeZone;
-use common::{PNG, TestApp};
+use common::{PNG, TestApp, TextOf};
 use rectify_store::Backend;
 use rectify_store::on_both;
 use reqwest::multipart::{Form, Part};
@@ -525,6 +525,60 @@ async fn cases_into_the_ledger(backend: Backend) {
     let last = history.last().unwrap().clone();
     assert_eq!(last["action"], "reopen");
     assert!(last["note"].as_str().unwrap().contains("晚高峰仍然拥堵"));
+
+    // Reported fixed again: the unsatisfied citizen cannot be waived as unreachable; only a
+    // review by the verifier (outside the owner unit) overturns the answer, and the figures
+    // count that close-off apart from "verified fixed".
+    app.post(&t, json!({"action": "report_done"})).await.expect(200);
+    let unreachable = json!({"case_id": ids[1], "reason": "群众已搬离，电话停机"});
+    let waive_both = json!({"action": "verify", "waivers": [unreachable, {"case_id": ids[0], "reason": "联系不上"}]});
+    let r = app.send(&verifier, Method::POST, &t, Some(waive_both)).await.expect(422);
+    assert_eq!(
+        (r.body["errors"][0]["code"].as_str(), r.body["errors"][0]["field"].as_str()),
+        (Some("unsatisfied_needs_review"), Some("waivers[1].case_id"))
+    );
+    let review_the_other = json!({"action": "verify", "reviews": [{"case_id": ids[1], "finding": "现场核查"}]});
+    let r = app.send(&verifier, Method::POST, &t, Some(review_the_other)).await.expect(422);
+    assert_eq!(r.body["errors"][0]["code"], "nothing_to_review");
+    let no_finding = json!({"action": "verify", "waivers": [unreachable], "reviews": [{"case_id": ids[0]}]});
+    assert_eq!(
+        app.send(&verifier, Method::POST, &t, Some(no_finding)).await.expect(422).fields(),
+        ["reviews[0].finding"]
+    );
+    assert_eq!(app.get(&format!("/api/v1/problems/{pid}")).await.ok()["state"], "reported", "nothing written");
+    // The verifier does it from the problem page: it says where each citizen stands and offers
+    // a review for the unsatisfied one, a waiver for the one not yet asked.
+    let html = verifier.get(app.url(&format!("/app/problems/{pid}"))).text_of().await;
+    assert!(html.contains("群众不满意，须经复核方可销号") && html.contains("整改后尚未回访"), "{html}");
+    assert!(
+        html.contains(&format!("name=\"review_{}\"", ids[0])) && html.contains(&format!("name=\"waiver_{}\"", ids[1]))
+    );
+    assert!(!html.contains(&format!("data-case=\"{}\"", ids[2])), "the anonymous citizen cannot be asked");
+    let version = app.get(&format!("/api/v1/problems/{pid}")).await.ok()["version"].to_string();
+    let finding = "晚高峰增派交警两名，现场复核通行顺畅";
+    let form: Vec<(String, String)> = vec![
+        ("_csrf".into(), common::hidden(&html, "_csrf")),
+        ("action".into(), "verify".into()),
+        ("version".into(), version),
+        ("note".into(), "已增派交警，早晚高峰通行顺畅。".into()),
+        (format!("review_{}", ids[0]), finding.into()),
+        (format!("waiver_{}", ids[1]), "群众已搬离，电话停机".into()),
+    ];
+    let r = verifier.post(app.url(&format!("/app/problems/{pid}/transitions"))).form(&form).send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let closed = app.get(&format!("/api/v1/problems/{pid}")).await.ok();
+    assert_eq!((closed["state"].as_str(), closed["close_basis"].as_str()), (Some("closed"), Some("reviewed")));
+    let events = app.all(&format!("/api/v1/cases/{}/events", ids[0])).await;
+    let review = events.iter().find(|e| e["action"] == "reviewed").expect("the review is on the case's record");
+    assert!(review["note"].as_str().unwrap().contains(finding), "{review}");
+    assert_eq!(review["actor"], "verifier");
+    let page = app.admin.get(app.url(&format!("/app/problems/{pid}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("复核后销号（群众不满意）"), "the problem page says how it was closed off");
+    let stats = app.get("/api/v1/stats/problems?group_by=state").await.ok();
+    assert_eq!(
+        (stats["closed"].as_i64(), stats["verified"].as_i64(), stats["reviewed"].as_i64()),
+        (Some(1), Some(0), Some(1))
+    );
 }
 
 on_both!(

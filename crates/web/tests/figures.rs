@@ -20,6 +20,7 @@ struct Count {
     reported: u64,
     closed: u64,
     verified: u64,
+    reviewed: u64,
     red: u64,
     yellow: u64,
     green: u64,
@@ -28,13 +29,14 @@ struct Count {
     rebounded: u64,
 }
 
-const FIELDS: [&str; 12] = [
+const FIELDS: [&str; 13] = [
     "total",
     "open",
     "in_progress",
     "reported",
     "closed",
     "verified",
+    "reviewed",
     "red",
     "yellow",
     "green",
@@ -44,7 +46,7 @@ const FIELDS: [&str; 12] = [
 ];
 
 impl Count {
-    fn fields(&mut self) -> [&mut u64; 12] {
+    fn fields(&mut self) -> [&mut u64; 13] {
         [
             &mut self.total,
             &mut self.open,
@@ -52,6 +54,7 @@ impl Count {
             &mut self.reported,
             &mut self.closed,
             &mut self.verified,
+            &mut self.reviewed,
             &mut self.red,
             &mut self.yellow,
             &mut self.green,
@@ -83,6 +86,7 @@ fn recount(items: &[Value], key: &str) -> BTreeMap<Option<String>, Count> {
         }
         if state == "closed" {
             c.verified += u64::from(p["close_basis"] == "verified");
+            c.reviewed += u64::from(p["close_basis"] == "reviewed");
             let (deadline, done) = (p["deadline"].as_str(), p["done_on"].as_str());
             match (deadline, done) {
                 (None, _) => {

@@ -466,21 +466,21 @@ pub const UNSATISFIED: &str = "群众不满意";
 pub const CLOSE_OFF_ANSWER: &str = "您反映的问题已整改到位，经核查予以销号。感谢您的监督。";
 
 /// A problem made from the case was closed off: the case is answered with the close-off's note
-/// (and so waits for a return visit), unless it is already finished. `waiver` is the reason
-/// its citizen's satisfaction could not be obtained, when it was waived.
+/// (and so waits for a return visit), unless it is already finished. `set_aside` is why its
+/// citizen's own verdict did not decide the close-off (waived or reviewed), when it did not.
 pub fn answer_from_problem(
     c: &CaseCourse,
     problem: ProblemId,
     note: Option<&str>,
-    waiver: Option<&str>,
+    set_aside: Option<&crate::problem::SetAside>,
     now: Timestamp,
 ) -> CaseDecision {
     let answer = note.unwrap_or(CLOSE_OFF_ANSWER).to_owned();
     let mut next = c.clone();
     let mut steps = Vec::new();
-    if let Some(reason) = waiver {
-        steps
-            .push(CaseStep { note: Some(format!("未取得群众满意意见：{reason}")), ..CaseStep::of("waived") });
+    if let Some(why) = set_aside {
+        let (event, note) = why.step();
+        steps.push(CaseStep { note: Some(note), ..CaseStep::of(event) });
     }
     let mut notices = Vec::new();
     if !c.state.is_final() {
@@ -594,6 +594,45 @@ pub fn import_course(c: &CaseCourse, course: &ImportedCourse, env: &CaseEnv<'_>)
 }
 
 #[cfg(test)]
+impl CaseCourse {
+    /// A complaint received Monday 2 March 2026, 10:00 in China, for tests.
+    pub(crate) fn sample(id: CaseId, state: CaseState) -> CaseCourse {
+        let now =
+            Timestamp::from_utc(chrono::DateTime::parse_from_rfc3339("2026-03-02T10:00:00+08:00").unwrap().to_utc());
+        CaseCourse {
+            id,
+            case_type: CaseType::Complaint,
+            urgent: false,
+            state,
+            received_at: now,
+            unit_id: Some(UnitId(3)),
+            accepted_at: None,
+            assigned_at: None,
+            sign_due_on: None,
+            signed_at: None,
+            due_on: NaiveDate::from_ymd_opt(2026, 3, 10),
+            replied_at: None,
+            answer: None,
+            decline_reason: None,
+            extension_due: None,
+            extension_reason: None,
+            extension_requested_at: None,
+            extension_status: None,
+            satisfaction: None,
+            satisfaction_at: None,
+            visit_method: None,
+            visit_count: 0,
+            visited_at: None,
+            rated_at: None,
+            rating_comment: None,
+            reopen_count: 0,
+            send_back_count: 0,
+            closed_at: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::calendar::WorkCalendar;
@@ -616,36 +655,7 @@ mod tests {
     }
 
     fn case(state: CaseState) -> CaseCourse {
-        CaseCourse {
-            id: CaseId(7),
-            case_type: CaseType::Complaint,
-            urgent: false,
-            state,
-            received_at: now(),
-            unit_id: Some(UnitId(3)),
-            accepted_at: None,
-            assigned_at: None,
-            sign_due_on: None,
-            signed_at: None,
-            due_on: Some(d(3, 10)),
-            replied_at: None,
-            answer: None,
-            decline_reason: None,
-            extension_due: None,
-            extension_reason: None,
-            extension_requested_at: None,
-            extension_status: None,
-            satisfaction: None,
-            satisfaction_at: None,
-            visit_method: None,
-            visit_count: 0,
-            visited_at: None,
-            rated_at: None,
-            rating_comment: None,
-            reopen_count: 0,
-            send_back_count: 0,
-            closed_at: None,
-        }
+        CaseCourse::sample(CaseId(7), state)
     }
 
     fn req() -> CaseTransitionRequest {
@@ -883,7 +893,8 @@ mod tests {
 
     #[test]
     fn a_close_off_answers_open_cases_and_records_a_waiver() {
-        let d = answer_from_problem(&case(InProgress), ProblemId(9), None, Some("电话空号"), now());
+        let waiver = crate::problem::SetAside::Waived("电话空号".into());
+        let d = answer_from_problem(&case(InProgress), ProblemId(9), None, Some(&waiver), now());
         assert_eq!(d.next.state, Replied);
         assert_eq!(d.next.answer.as_deref(), Some(CLOSE_OFF_ANSWER));
         assert_eq!(d.steps.iter().map(|s| s.event).collect::<Vec<_>>(), ["waived", "reply"]);

@@ -25,6 +25,9 @@ crate::wire_enum! {
         Verified = "verified",
         /// Verified with evidence, but some citizen's satisfaction was waived with a reason.
         Waived = "waived",
+        /// Verified with evidence over a citizen's unsatisfied answer, after a recorded review
+        /// (复核) by someone outside the owner unit.
+        Reviewed = "reviewed",
         /// Closed in a ledger kept elsewhere and imported: no evidence was checked here.
         Imported = "imported",
     }
@@ -63,6 +66,9 @@ pub struct LedgerTally {
     pub closed: u64,
     /// Closed and verified here (basis `verified`): 经验收整改到位.
     pub verified: u64,
+    /// Closed over a citizen's unsatisfied answer after a review (basis `reviewed`): 复核后销号,
+    /// not counted as verified fixed.
+    pub reviewed: u64,
     pub red: u64,
     pub yellow: u64,
     pub green: u64,
@@ -86,8 +92,10 @@ impl LedgerTally {
             ProblemState::Closed => self.closed += 1,
         }
         if f.state == ProblemState::Closed {
-            if f.close_basis == Some(CloseBasis::Verified) {
-                self.verified += 1;
+            match f.close_basis {
+                Some(CloseBasis::Verified) => self.verified += 1,
+                Some(CloseBasis::Reviewed) => self.reviewed += 1,
+                _ => {}
             }
             // A close-off whose finishing day is unknown (an imported ledger) is neither on
             // time nor late: it stays out of the on-time rate.
@@ -118,6 +126,7 @@ impl LedgerTally {
         self.reported += o.reported;
         self.closed += o.closed;
         self.verified += o.verified;
+        self.reviewed += o.reviewed;
         self.red += o.red;
         self.yellow += o.yellow;
         self.green += o.green;
@@ -297,6 +306,7 @@ mod tests {
             fact(Closed, Some("2026-11-30"), Some("2026-12-01"), Some(CloseBasis::Verified)),
             fact(Closed, Some("2026-11-30"), Some("2026-11-01"), Some(CloseBasis::Imported)),
             fact(Closed, None, Some("2026-11-01"), Some(CloseBasis::Waived)),
+            fact(Closed, None, Some("2026-11-02"), Some(CloseBasis::Reviewed)),
             // Red: open past its deadline.
             fact(InProgress, Some("2026-12-01"), None, None),
             // Yellow and green: not yet due, not settled.
@@ -306,14 +316,14 @@ mod tests {
             fact(Reported, Some("2026-11-01"), Some("2026-11-15"), None),
         ];
         let all = tally(&facts, &t());
-        assert_eq!((all.total, all.closed, all.verified), (8, 4, 2));
+        assert_eq!((all.total, all.closed, all.verified, all.reviewed), (9, 5, 2, 1));
         assert_eq!((all.open, all.in_progress, all.reported), (2, 1, 1));
-        assert_eq!((all.red, all.yellow, all.green), (1, 1, 6));
-        assert_eq!((all.settled, all.on_time), (5, 3));
-        assert_eq!(all.rate(), 0.5);
-        assert_eq!(all.verified_rate(), 0.25);
-        assert_eq!(all.on_time_rate(), 0.6);
-        assert_eq!(all.tally(), Tally { total: 8, closed: 4, red: 1, yellow: 1, green: 6 });
+        assert_eq!((all.red, all.yellow, all.green), (1, 1, 7));
+        assert_eq!((all.settled, all.on_time), (6, 4));
+        assert_eq!(all.rate(), 0.5556);
+        assert_eq!(all.verified_rate(), 0.2222);
+        assert_eq!(all.on_time_rate(), 0.6667);
+        assert_eq!(all.tally(), Tally { total: 9, closed: 5, red: 1, yellow: 1, green: 7 });
     }
 
     #[test]
@@ -321,7 +331,7 @@ mod tests {
         let mut facts = Vec::new();
         for i in 0..30 {
             let state = ProblemState::ALL[i % 4];
-            let basis = (state == ProblemState::Closed).then_some(CloseBasis::ALL[i % 3]);
+            let basis = (state == ProblemState::Closed).then_some(CloseBasis::ALL[i % CloseBasis::ALL.len()]);
             let mut f =
                 fact(state, Some(if i % 2 == 0 { "2026-11-01" } else { "2027-01-01" }), Some("2026-11-10"), basis);
             f.unit_id = UnitId((i % 5) as i64);

@@ -1,10 +1,12 @@
 //! Problems in the rectification ledger (问题整改台账).
 
+mod closeoff;
 mod measure;
 mod progress;
 mod reminders;
 mod state;
 
+pub use closeoff::{CitizensVerdict, SetAside, SourceCitizen, Standing, citizens_verdict, set_aside_of, standing};
 pub use measure::{Measure, MeasureFields, MeasurePatch, NewMeasure};
 pub use progress::{MAX_ATTACHMENTS_PER_PROGRESS, NewProgress, Progress, ProgressFields};
 pub use reminders::{DueItem, reminders};
@@ -339,8 +341,13 @@ pub struct TransitionRequest {
     /// When given, the transition is refused with 409 if the problem changed since.
     pub version: Option<i64>,
     /// `verify`: for source cases whose citizen's satisfaction could not be obtained, why.
+    /// Not for a citizen who answered unsatisfied: that takes a review.
     #[serde(default)]
     pub waivers: Vec<Waiver>,
+    /// `verify`: for source cases whose citizen answered unsatisfied, the review (复核) that
+    /// found the problem fixed all the same. Counted apart from "verified fixed".
+    #[serde(default)]
+    pub reviews: Vec<Review>,
 }
 
 /// Why a citizen's satisfaction was not obtained before a close-off.
@@ -350,6 +357,16 @@ pub struct TransitionRequest {
 pub struct Waiver {
     pub case_id: Option<CaseId>,
     pub reason: Option<String>,
+}
+
+/// A review (复核) of a citizen's unsatisfied answer, by the verifier (never the owner unit).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    pub case_id: Option<CaseId>,
+    /// What the review found (复核意见).
+    pub finding: Option<String>,
 }
 
 #[cfg(test)]

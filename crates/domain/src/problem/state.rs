@@ -83,11 +83,8 @@ pub struct TransitionContext<'a> {
     pub evidence: u64,
     /// Measures not yet done.
     pub open_measures: u64,
-    /// Source cases whose reachable citizen has neither been found satisfied since the report
-    /// nor waived with a reason.
-    pub citizens_pending: u64,
-    /// Some source case's citizen was waived (could not be asked) in this request.
-    pub waived: bool,
+    /// The citizens' side of a `verify` (see `citizens_verdict`); empty for other actions.
+    pub citizens: super::CitizensVerdict,
     pub note: Option<&'a str>,
     /// The China date of the transition (the day a unit's report counts as done).
     pub today: NaiveDate,
@@ -136,7 +133,7 @@ pub fn fire(
         ReportDone if ctx.open_measures > 0 => return Err(DomainError::rule(Rule::MeasuresOpen, "measures")),
         Verify if ctx.actor_inside_owner => return Err(DomainError::rule(Rule::VerifierInOwnerUnit, "action")),
         Verify if ctx.evidence == 0 => return Err(DomainError::rule(Rule::EvidenceRequired, "evidence")),
-        Verify if ctx.citizens_pending > 0 => {
+        Verify if ctx.citizens.pending > 0 => {
             return Err(DomainError::rule(Rule::CitizenSatisfactionRequired, "waivers"));
         }
         _ => {}
@@ -149,9 +146,14 @@ pub fn fire(
         reported_at: if to == Reported { Change::Set(()) } else { Change::Keep },
         closed_at: if to == Closed { Change::Set(()) } else { keep_or_clear(reopened) },
         done_on: if to == Reported { Change::Set(ctx.today) } else { keep_or_clear(to.is_lit()) },
-        // A close-off with some citizen's satisfaction waived is closed, but not verified fixed.
+        // A close-off over a citizen's unsatisfied answer (reviewed) or without their answer
+        // (waived) is closed, but not verified fixed.
         close_basis: if to == Closed {
-            Change::Set(if ctx.waived { CloseBasis::Waived } else { CloseBasis::Verified })
+            Change::Set(match ctx.citizens {
+                c if c.reviewed => CloseBasis::Reviewed,
+                c if c.waived => CloseBasis::Waived,
+                _ => CloseBasis::Verified,
+            })
         } else {
             keep_or_clear(reopened)
         },
@@ -174,8 +176,7 @@ mod tests {
             actor_inside_owner: false,
             evidence: 1,
             open_measures: 0,
-            citizens_pending: 0,
-            waived: false,
+            citizens: Default::default(),
             note: Some("原因"),
             today: today(),
         }
@@ -227,8 +228,12 @@ mod tests {
         assert_eq!(verify.close_basis, Change::Set(CloseBasis::Verified));
         assert_eq!(verify.done_on, Change::Keep);
         assert!(verify.answer_source_cases && !verify.reopened);
-        let waived = fire(Reported, Verify, &TransitionContext { waived: true, ..ctx(Office) }).unwrap();
+        let citizens = super::super::CitizensVerdict { pending: 0, waived: true, reviewed: false };
+        let waived = fire(Reported, Verify, &TransitionContext { citizens, ..ctx(Office) }).unwrap();
         assert_eq!(waived.close_basis, Change::Set(CloseBasis::Waived));
+        let citizens = super::super::CitizensVerdict { reviewed: true, ..citizens };
+        let reviewed = fire(Reported, Verify, &TransitionContext { citizens, ..ctx(Office) }).unwrap();
+        assert_eq!(reviewed.close_basis, Change::Set(CloseBasis::Reviewed), "a review weighs more than a waiver");
         let reopen = fire(Closed, Reopen, &ctx(Office)).unwrap();
         assert_eq!(
             (reopen.closed_at, reopen.close_basis, reopen.done_on, reopen.reopened),
@@ -249,7 +254,10 @@ mod tests {
         let no_reason = TransitionContext { note: Some("  "), ..ctx(Office) };
         assert!(fire(Reported, Reject, &no_reason).is_err());
         assert!(fire(Closed, Reopen, &no_reason).is_err());
-        let citizens = TransitionContext { citizens_pending: 1, ..ctx(Office) };
+        let citizens = TransitionContext {
+            citizens: super::super::CitizensVerdict { pending: 1, ..Default::default() },
+            ..ctx(Office)
+        };
         assert_eq!(
             fire(Reported, Verify, &citizens),
             Err(DomainError::rule(Rule::CitizenSatisfactionRequired, "waivers"))

@@ -8,10 +8,12 @@ use crate::error::StoreResult;
 use crate::notices;
 use crate::problems::{Move, fire_in};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
-use rectify_domain::case::{CaseCourse, CaseState, Satisfaction, answer_from_problem, merged_into_ledger};
+use rectify_domain::case::{CaseCourse, answer_from_problem, merged_into_ledger};
 use rectify_domain::ids::{CaseId, ProblemId};
 use rectify_domain::light::LightThresholds;
-use rectify_domain::problem::{Problem, ProblemAction, ProblemState, rebound_note};
+use rectify_domain::problem::{
+    self, CitizensVerdict, Problem, ProblemAction, ProblemState, SetAside, SourceCitizen, rebound_note,
+};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Rule};
 use rectify_vault::Keyring;
@@ -83,35 +85,18 @@ async fn linked_rows(c: &mut Conn<'_>, problem: ProblemId) -> StoreResult<Vec<Ca
     .await
 }
 
-/// How many of a problem's source cases still lack the citizen's satisfaction (obtained after
-/// the problem was reported fixed) and carry no waiver. Anonymous citizens cannot be asked.
-pub(crate) async fn citizens_pending(
+/// The citizens' side of a close-off, judged by the domain from the problem's source cases.
+pub(crate) async fn citizens_verdict(
     c: &mut Conn<'_>,
     problem: ProblemId,
     reported_at: Option<Timestamp>,
-    waivers: &[(CaseId, String)],
-) -> StoreResult<u64> {
+    set_aside: &[(CaseId, SetAside)],
+) -> StoreResult<CitizensVerdict> {
     let rows = linked_rows(c, problem).await?;
-    for (i, (case, _)) in waivers.iter().enumerate() {
-        if !rows.iter().any(|r| r.id == *case) {
-            return Err(DomainError::unknown(format!("waivers[{i}].case_id"), Entity::Case).into());
-        }
-    }
-    let mut pending = 0;
-    for r in rows {
-        if r.state == CaseState::Declined || !r.reachable() || waivers.iter().any(|(w, _)| *w == r.id) {
-            continue;
-        }
-        let since_report = match (r.satisfaction_at, reported_at) {
-            (Some(s), Some(rep)) => s >= rep,
-            _ => false,
-        };
-        let satisfied = r.satisfaction.is_some_and(Satisfaction::is_satisfied);
-        if !(since_report && satisfied) {
-            pending += 1;
-        }
-    }
-    Ok(pending)
+    let courses: Vec<(CaseCourse, bool)> = rows.iter().map(|r| (r.course(), r.reachable())).collect();
+    let cases: Vec<SourceCitizen<'_>> =
+        courses.iter().map(|(course, reachable)| SourceCitizen { course, reachable: *reachable }).collect();
+    Ok(problem::citizens_verdict(&cases, reported_at, set_aside)?)
 }
 
 /// On close-off, each open source case is answered (and so waits for a return visit), as the
@@ -122,13 +107,13 @@ pub(crate) async fn reply_to_source_cases(
     actor: &Actor,
     problem: ProblemId,
     note: Option<&str>,
-    waivers: &[(CaseId, String)],
+    set_aside: &[(CaseId, SetAside)],
     now: Timestamp,
 ) -> StoreResult<()> {
     for r in linked_rows(c, problem).await? {
         let id = r.id;
-        let waiver = waivers.iter().find(|(w, _)| *w == id).map(|(_, reason)| reason.as_str());
-        let d = answer_from_problem(&r.course(), problem, note, waiver, now);
+        let why = set_aside.iter().find(|(w, _)| *w == id).map(|(_, why)| why);
+        let d = answer_from_problem(&r.course(), problem, note, why, now);
         if d.next != r.course() {
             write_answer(c, &d.next, now).await?;
         }
@@ -183,7 +168,7 @@ pub(crate) async fn rebound(
                 action: ProblemAction::Reopen,
                 note: Some(rebound_note(case, reason)),
                 version: None,
-                waivers: Vec::new(),
+                set_aside: Vec::new(),
             };
             fire_in(c, &Actor::system(), ProblemId(id), &m, t, vault, now).await?;
         }

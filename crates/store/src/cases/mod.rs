@@ -10,7 +10,7 @@ mod stats;
 mod track;
 
 pub use intake::{CaseReceipt, IntakeSession};
-pub(crate) use links::{citizens_pending, link_cases, reply_to_source_cases, tell_merged};
+pub(crate) use links::{citizens_verdict, link_cases, reply_to_source_cases, tell_merged};
 pub use rectify_domain::case::UploadedFile;
 pub use stats::{CaseGroupBy, CaseStats, CaseStatsGroup};
 pub use track::TrackView;

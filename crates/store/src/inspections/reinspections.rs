@@ -278,7 +278,7 @@ impl Inspections<'_> {
                         .await?;
                     }
                     if let Some(reason) = d.reopen.clone() {
-                        let m = Move { action: ProblemAction::Reopen, note: Some(reason), version: None, waivers: Vec::new() };
+                        let m = Move { action: ProblemAction::Reopen, note: Some(reason), version: None, set_aside: Vec::new() };
                         fire_in(&mut c, &actor, problem, &m, &t, &vault, now).await?;
                     }
                     // Every check moves the version, so two checks at once cannot both miss the end.

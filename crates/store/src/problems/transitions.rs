@@ -5,7 +5,7 @@
 use super::get_visible;
 use super::{get, problem_change, progress::evidence_count};
 use crate::areas::Ledger;
-use crate::cases::{citizens_pending, reply_to_source_cases};
+use crate::cases::{citizens_verdict, reply_to_source_cases};
 use crate::db::set;
 use crate::db::{Conn, Q};
 use crate::error::StoreResult;
@@ -18,7 +18,8 @@ use rectify_domain::ids::{CaseId, ProblemId};
 use rectify_domain::light::LightThresholds;
 use rectify_domain::patch::Change;
 use rectify_domain::problem::{
-    Problem, ProblemAction, ProblemDecision, ProblemState, TransitionContext, TransitionRequest, fire,
+    Problem, ProblemAction, ProblemDecision, ProblemState, SetAside, TransitionContext, TransitionRequest, fire,
+    set_aside_of,
 };
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue, Rule, text};
@@ -41,8 +42,8 @@ pub(crate) struct Move {
     pub action: ProblemAction,
     pub note: Option<String>,
     pub version: Option<i64>,
-    /// Source cases whose citizen could not be asked, with the reason.
-    pub waivers: Vec<(CaseId, String)>,
+    /// `verify`: source cases whose citizen's own verdict is set aside (waived or reviewed).
+    pub set_aside: Vec<(CaseId, SetAside)>,
 }
 
 impl Move {
@@ -50,16 +51,8 @@ impl Move {
         let action = parse_action(req.action.as_deref())?;
         let note =
             text::optional("note", req.note.as_deref(), text::TEXT_MAX).map_err(|e| DomainError::Invalid(vec![e]))?;
-        let mut waivers = Vec::new();
-        for (i, w) in req.waivers.into_iter().enumerate() {
-            let Some(case) = w.case_id else {
-                return Err(DomainError::field(format!("waivers[{i}].case_id"), Issue::Required));
-            };
-            let reason = text::required(&format!("waivers[{i}].reason"), w.reason.as_deref(), text::SHORT_MAX)
-                .map_err(|e| DomainError::Invalid(vec![e]))?;
-            waivers.push((case, reason));
-        }
-        Ok(Move { action, note, version: req.version, waivers })
+        let set_aside = set_aside_of(req.waivers, req.reviews)?;
+        Ok(Move { action, note, version: req.version, set_aside })
     }
 }
 
@@ -94,25 +87,24 @@ pub(crate) async fn fire_in(
             .bind(false),
         )
         .await?;
-    let pending = if m.action == ProblemAction::Verify {
-        citizens_pending(c, id, before.reported_at, &m.waivers).await?
+    let citizens = if m.action == ProblemAction::Verify {
+        citizens_verdict(c, id, before.reported_at, &m.set_aside).await?
     } else {
-        0
+        Default::default()
     };
     let ctx = TransitionContext {
         party,
         actor_inside_owner,
         evidence: evidence_count(c, id).await?,
         open_measures: open_measures as u64,
-        citizens_pending: pending,
-        waived: !m.waivers.is_empty(),
+        citizens,
         note: m.note.as_deref(),
         today: now.china_date(),
     };
     let d = fire(before.state, m.action, &ctx)?;
     write_decision(c, id, before.version, &d, now).await?;
     if d.answer_source_cases {
-        reply_to_source_cases(c, vault, actor, id, m.note.as_deref(), &m.waivers, now).await?;
+        reply_to_source_cases(c, vault, actor, id, m.note.as_deref(), &m.set_aside, now).await?;
     }
     let after = get(c, id, t).await?.ok_or_else(|| DomainError::not_found(Entity::Problem, id))?;
     let change = problem_change(&after, m.action.as_str(), m.note.as_deref(), Some(&before));

@@ -14,7 +14,8 @@ use minijinja::{Value, context};
 use rectify_domain::actor::{Actor, Permission, authorize};
 use rectify_domain::ids::{MeasureId, ProblemId};
 use rectify_domain::problem::{
-    MeasurePatch, NewMeasure, NewProblem, NewProgress, ProblemState, ProblemType, TransitionRequest,
+    MeasurePatch, NewMeasure, NewProblem, NewProgress, Problem, ProblemState, ProblemType, Standing, TransitionRequest,
+    standing,
 };
 use rectify_store::PageRequest;
 use rectify_store::problems::{ProblemFilter, ProblemSort};
@@ -106,6 +107,7 @@ async fn page(st: &AppState, ctx: &Ctx, id: ProblemId, failed: Option<(&str, For
         rectify_domain::problem::available_actions(problem.state, party).iter().map(|a| a.as_str()).collect();
     let may_edit = problem.state != ProblemState::Closed && authorize(actor, Permission::AddProgress, party).is_ok();
     let units = unit_names(st).await?;
+    let source_cases = if actions.contains(&"verify") { source_cases(st, actor, &problem).await? } else { Vec::new() };
     let (form_name, errors, values) = match failed {
         Some((name, errors, form)) => (Some(name), Some(errors), Some(form_values(form))),
         None => (None, None, None),
@@ -115,8 +117,23 @@ async fn page(st: &AppState, ctx: &Ctx, id: ProblemId, failed: Option<(&str, For
         st,
         status,
         "app/problem.html",
-        context! { problem, progress, history, actions, units, may_edit, form_name, errors, values, today => st.store.today().to_string() },
+        context! { problem, progress, history, actions, units, may_edit, source_cases, form_name, errors, values, today => st.store.today().to_string() },
     )
+}
+
+/// The source cases a close-off must answer for, each with where its citizen stands.
+async fn source_cases(st: &AppState, actor: &Actor, problem: &Problem) -> Result<Vec<Value>, PageError> {
+    let mut out = Vec::new();
+    for id in problem.case_ids.iter().flatten() {
+        let c = st.store.cases().get_case(actor, *id).await?;
+        let reachable = c.citizen.phone.is_some() || c.citizen.email.is_some();
+        let verdict = c.satisfaction.zip(c.satisfaction_at);
+        let standing = standing(c.state, reachable, verdict, problem.reported_at);
+        if standing != Standing::NotAsked {
+            out.push(context! { id, standing, satisfaction => c.satisfaction });
+        }
+    }
+    Ok(out)
 }
 
 async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
@@ -147,12 +164,44 @@ async fn transition(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
     let actor = ctx.staff_form(&form)?;
     let id: ProblemId = path_id(&id)?;
     let result = async {
-        let req: TransitionRequest = form.decode(&[("version", Kind::Number)], &[])?;
+        let req = transition_request(&form)?;
         Ok(st.store.ledger().transition_problem(actor, id, req).await?)
     }
     .await;
     let name = form.get("action").unwrap_or("transition").to_owned();
     outcome(&st, &ctx, id, &name, &form, result, "action").await
+}
+
+/// The form's transition, with a text per source case read as a waiver (`waiver_{case}`: why the
+/// citizen could not be asked) or a review (`review_{case}`: what the review found).
+fn transition_request(form: &FormData) -> Result<TransitionRequest, ApiError> {
+    let per_case: Vec<(&str, &str, &str)> = form
+        .fields
+        .iter()
+        .filter_map(|(k, v)| {
+            let (list, case) = k.split_once('_')?;
+            matches!(list, "waiver" | "review").then_some((k.as_str(), list, case)).filter(|_| !v.trim().is_empty())
+        })
+        .collect();
+    let skip: Vec<&str> = form
+        .fields
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .filter(|k| k.starts_with("waiver_") || k.starts_with("review_"))
+        .collect();
+    let mut body = form.to_json(&[("version", Kind::Number)], &skip)?;
+    for (name, list, case) in per_case {
+        let text = form.get(name).unwrap_or_default();
+        let entry = match list {
+            "waiver" => serde_json::json!({"case_id": case, "reason": text}),
+            _ => serde_json::json!({"case_id": case, "finding": text}),
+        };
+        let key = if list == "waiver" { "waivers" } else { "reviews" };
+        if let Some(items) = body.as_object_mut().map(|o| o.entry(key).or_insert_with(|| serde_json::json!([]))) {
+            items.as_array_mut().into_iter().for_each(|a| a.push(entry.clone()));
+        }
+    }
+    crate::form::decode_value(&body)
 }
 
 async fn progress(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {

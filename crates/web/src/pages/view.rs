@@ -188,7 +188,7 @@ mod tests {
         built.extend(Satisfaction::ALL.iter().map(|s| format!("satisfaction.{}", s.as_str())));
         built.extend(VisitMethod::ALL.iter().map(|s| format!("visit_method.{}", s.as_str())));
         built.extend(CaseAction::ALL.iter().map(|s| format!("case_action.{}", s.as_str())));
-        built.extend(["received", "rated", "linked", "waived"].iter().map(|s| format!("case_action.{s}")));
+        built.extend(["received", "rated", "linked", "waived", "reviewed"].iter().map(|s| format!("case_action.{s}")));
         built.extend(labels::<Role>());
         built.extend(
             ["received", "accepted", "declined", "assigned", "replied", "rated", "reopened", "closed"]
@@ -198,6 +198,8 @@ mod tests {
         built.extend(super::super::cases::BOXES.iter().map(|b| format!("inbox.box_{b}")));
         built.extend(labels::<rectify_domain::case::ExtensionStatus>());
         built.extend(labels::<Rhythm>());
+        built.extend(labels::<rectify_domain::figures::CloseBasis>());
+        built.extend(["satisfied", "unsatisfied", "unanswered"].iter().map(|s| format!("ledger.standing.{s}")));
         built.extend(labels::<rectify_domain::unit::UnitKind>());
         built.extend(labels::<rectify_domain::person::PersonKind>());
         // The states and actions of the machines, named in pages and in refusals.
