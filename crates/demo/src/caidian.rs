@@ -2,7 +2,7 @@
 //! "群众满意基层站所", with the self-check problems of its 创建评议 phase.
 
 use crate::plan::{Life, Outcome, schedule};
-use crate::timeline::{Timeline, days_after, days_before};
+use crate::timeline::{Action, Timeline, days_after, days_before, office_time};
 use crate::{Demo, DemoError, names, rows};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -125,7 +125,14 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
             progress: "已召开专题会议研究分析，制定整改措施".into(),
             result: "整改情况已形成报告，在辖区范围内向企业和群众代表报告".into(),
         };
-        schedule(&mut t, input, &life, n as u32 * 5);
+        let p = schedule(&mut t, input, &life, n as u32 * 5);
+        // Two stations ask for more time on work under way: one is granted, one refused.
+        if let (3 | 8, Outcome::InProgress) = (n, outcome) {
+            let asked = office_time(days_before(today, 3), 60);
+            let reason = "涉及场地改造，需待区财政资金下达后实施".to_owned();
+            t.step(p, asked, Action::AskExtension { due: days_after(deadline, 30), reason });
+            t.step(p, office_time(days_before(today, 2), 90), Action::DecideExtension { approve: n == 3 });
+        }
     }
     d.summary.problems += t.run(d.store, &d.actor, now).await?.len();
     crate::inspections::reinspect(d, campaign.id).await

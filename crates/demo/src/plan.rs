@@ -25,7 +25,7 @@ pub struct Life {
     pub result: String,
 }
 
-pub fn schedule(t: &mut Timeline, input: NewProblem, life: &Life, minute: u32) {
+pub fn schedule(t: &mut Timeline, input: NewProblem, life: &Life, minute: u32) -> usize {
     let p = t.create(office_time(life.created, minute), input);
     if life.outcome >= Outcome::InProgress {
         t.step(p, office_time(life.started, minute + 30), Action::Start);
@@ -47,4 +47,5 @@ pub fn schedule(t: &mut Timeline, input: NewProblem, life: &Life, minute: u32) {
     if life.outcome == Outcome::Closed {
         t.step(p, office_time(life.closed, minute + 200), Action::Verify);
     }
+    p
 }

@@ -3,7 +3,7 @@
 
 use crate::DemoError;
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use rectify_domain::actor::Actor;
+use rectify_domain::actor::{Actor, Role};
 use rectify_domain::ids::{MeasureId, ProblemId};
 use rectify_domain::problem::{MeasurePatch, NewProblem, NewProgress, TransitionRequest};
 use rectify_domain::time::from_china_local;
@@ -13,10 +13,22 @@ use std::sync::Arc;
 pub enum Action {
     Create(Box<NewProblem>),
     Start,
-    Progress { note: String, evidence: bool },
+    Progress {
+        note: String,
+        evidence: bool,
+    },
     MeasuresDone,
     Report,
     Verify,
+    /// The owner unit's liaison asks for a later deadline (延期), with the reason.
+    AskExtension {
+        due: NaiveDate,
+        reason: String,
+    },
+    /// The office grants or refuses the request waiting.
+    DecideExtension {
+        approve: bool,
+    },
 }
 
 struct Step {
@@ -111,14 +123,37 @@ impl Timeline {
                 }
                 Action::Report => fire(&sim, actor, id()?, "report_done", None).await?,
                 Action::Verify => fire(&sim, actor, id()?, "verify", Some("经核查，整改到位，予以销号")).await?,
+                Action::AskExtension { due, reason } => {
+                    let unit = sim.ledger().get_problem(actor, id()?).await?.unit_id;
+                    let liaison = Actor {
+                        account_id: None,
+                        username: "责任单位联络员".into(),
+                        role: Role::UnitClerk,
+                        unit_id: Some(unit),
+                    };
+                    let req = TransitionRequest { due: Some(due), ..request("extend", Some(&reason)) };
+                    sim.ledger().transition_problem(&liaison, id()?, req).await?;
+                }
+                Action::DecideExtension { approve } => {
+                    let note = if approve {
+                        "理由充分，同意延期"
+                    } else {
+                        "理由不充分，不同意延期，请按原时限完成"
+                    };
+                    let req = TransitionRequest { approve: Some(approve), ..request("extend", Some(note)) };
+                    sim.ledger().transition_problem(actor, id()?, req).await?;
+                }
             }
         }
         ids.into_iter().map(|i| i.ok_or(DemoError::Order)).collect()
     }
 }
 
+fn request(action: &str, note: Option<&str>) -> TransitionRequest {
+    TransitionRequest { action: Some(action.into()), note: note.map(str::to_owned), ..Default::default() }
+}
+
 async fn fire(store: &Store, actor: &Actor, id: ProblemId, action: &str, note: Option<&str>) -> Result<(), DemoError> {
-    let req = TransitionRequest { action: Some(action.into()), note: note.map(str::to_owned), ..Default::default() };
-    store.ledger().transition_problem(actor, id, req).await?;
+    store.ledger().transition_problem(actor, id, request(action, note)).await?;
     Ok(())
 }

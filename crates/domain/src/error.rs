@@ -116,6 +116,10 @@ pub enum Rule {
     ExtensionNotLater,
     /// An extension is already waiting for the office.
     ExtensionPending,
+    /// A problem without a deadline has nothing to extend.
+    NoDeadlineToExtend,
+    /// The owner unit changes a problem's wording only while it is open (待整改).
+    WordingFixed,
     /// The office decided on an extension nobody asked for.
     NoExtensionPending,
     /// The citizen has already rated this case.

@@ -12,6 +12,7 @@ pub mod campaign;
 pub mod case;
 pub mod error;
 pub mod exchange;
+pub mod extension;
 pub mod figures;
 pub mod history;
 pub mod ids;

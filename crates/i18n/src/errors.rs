@@ -78,6 +78,12 @@ pub fn rule(r: Rule, lang: Lang) -> &'static str {
         (Rule::ExtensionNotLater, Lang::Zh) => "申请的期限须晚于当前办理期限",
         (Rule::ExtensionPending, Lang::En) => "an extension is already waiting for the office",
         (Rule::ExtensionPending, Lang::Zh) => "已有待审批的延期申请",
+        (Rule::NoDeadlineToExtend, Lang::En) => "the problem has no deadline to extend",
+        (Rule::NoDeadlineToExtend, Lang::Zh) => "该问题未设整改时限，无需延期",
+        (Rule::WordingFixed, Lang::En) => {
+            "once work has started, the owner unit can no longer change the problem's wording; ask the office"
+        }
+        (Rule::WordingFixed, Lang::Zh) => "整改工作开始后，责任单位不能再修改问题表述，如需修改请联系督导办",
         (Rule::NoExtensionPending, Lang::En) => "no extension is waiting for a decision",
         (Rule::NoExtensionPending, Lang::Zh) => "没有待审批的延期申请",
         (Rule::AlreadyRated, Lang::En) => "this reply has already been rated",

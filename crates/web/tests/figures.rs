@@ -245,6 +245,12 @@ async fn demo_reproduces_the_seed_figures(backend: Backend) {
     let caidian = campaigns.iter().find(|c| c["name"].as_str().unwrap().contains("蔡甸")).unwrap();
     let members: Vec<&str> = caidian["unit_ids"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
     assert_eq!(members.len(), 300);
+    // Two of its stations asked for more time: one granted, one refused.
+    let ledger =
+        app.all_owned(format!("/api/v1/problems?campaign={}&limit=200", caidian["id"].as_str().unwrap())).await;
+    let status = |s: &str| ledger.iter().filter(|p| p["extension"]["status"] == s).count();
+    assert_eq!((status("granted"), status("refused")), (1, 1));
+    assert!(ledger.iter().any(|p| p["extended_from"].is_string()), "the granted one keeps its old deadline");
     let units = app.all("/api/v1/units?limit=500").await;
     let systems: std::collections::BTreeSet<&str> = units
         .iter()

@@ -331,7 +331,116 @@ async fn problems_are_archived_not_deleted(backend: Backend) {
     app.send(&app.admin, Method::DELETE, &path, None).await.expect(405);
 }
 
+/// A unit cannot quietly move what it is judged by: its own deadline, a measure's deadline,
+/// publication, archiving and the owner unit are the office's; it asks for more time (延期)
+/// before the deadline, with a reason, and the office grants or refuses it, in the history and
+/// on the public board. It rewords its problem only while it is open.
+async fn units_ask_for_time_and_cannot_move_their_own_deadlines(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let (_, unit) = setup(&app).await;
+    let clerk = app.user("clerk", "unit_clerk", Some(&unit)).await;
+    let body = json!({"description": "窗口人员上班迟到", "unit_id": unit, "deadline": "2026-03-13", "published": true,
+                      "measures": [{"description": "建立考勤通报制度", "deadline": "2026-03-06"}]});
+    let p = app.problem(body).await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/problems/{id}");
+    let version = |p: &Value| p["version"].as_i64().unwrap();
+    let patch = |b: Value| app.send(&clerk, Method::PATCH, &path, Some(b));
+    for (field, value) in [
+        ("deadline", json!("2026-06-30")),
+        ("published", json!(false)),
+        ("archived", json!(true)),
+        ("unit_id", json!(setup_unit_other(&app).await)),
+    ] {
+        let mut b = json!({"version": version(&p)});
+        b[field] = value;
+        let r = patch(b).await.expect(422);
+        assert_eq!(
+            (r.body["errors"][0]["code"].as_str(), r.body["errors"][0]["field"].as_str()),
+            (Some("office_only_field"), Some(field)),
+            "{field}"
+        );
+    }
+    let m = &p["measures"][0];
+    let mpath = format!("{path}/measures/{}", m["id"].as_str().unwrap());
+    let r =
+        app.send(&clerk, Method::PATCH, &mpath, Some(json!({"version": m["version"], "deadline": "2026-06-30"}))).await;
+    assert_eq!(r.expect(422).body["errors"][0]["field"], "deadline");
+    let r = app.send(&clerk, Method::PATCH, &mpath, Some(json!({"version": m["version"], "archived": true}))).await;
+    assert_eq!(r.expect(422).body["errors"][0]["field"], "archived");
+    assert_eq!(app.get(&path).await.ok()["version"], p["version"], "nothing written");
+
+    // Wording while open, with its history; not once work has started.
+    let reworded = patch(json!({"version": version(&p), "description": "窗口人员上班迟到早退"})).await.ok();
+    assert_eq!(reworded["description"], "窗口人员上班迟到早退");
+    let t = format!("{path}/transitions");
+    app.send(&clerk, Method::POST, &t, Some(json!({"action": "start"}))).await.expect(200);
+    let p = app.get(&path).await.ok();
+    let r = patch(json!({"version": version(&p), "description": "已无此事"})).await.expect(422);
+    assert_eq!(r.body["errors"][0]["code"], "wording_fixed");
+    let history = app.all(&format!("{path}/history")).await;
+    assert!(history.iter().any(|h| h["action"] == "update"), "the reword is in the history");
+
+    // The unit asks before the deadline, for a later date, with a reason.
+    let ask = |b: Value| app.send(&clerk, Method::POST, &t, Some(b));
+    assert_eq!(ask(json!({"action": "extend", "due": "2026-03-31"})).await.expect(422).fields(), ["note"]);
+    let r = ask(json!({"action": "extend", "due": "2026-03-10", "note": "需协调"})).await.expect(422);
+    assert_eq!(r.body["errors"][0]["code"], "extension_not_later");
+    let asked = ask(json!({"action": "extend", "due": "2026-03-31", "note": "需协调人社部门调整排班"})).await.ok();
+    assert_eq!(
+        (asked["extension"]["status"].as_str(), asked["deadline"].as_str()),
+        (Some("pending"), Some("2026-03-13"))
+    );
+    assert_eq!(
+        ask(json!({"action": "extend", "due": "2026-04-30", "note": "再延"})).await.expect(422).body["errors"][0]["code"],
+        "extension_pending"
+    );
+    // Only the office decides, and the deadline moves only then.
+    let own = json!({"action": "extend", "approve": true, "due": "2026-03-31", "note": "批准"});
+    let r = app.send(&clerk, Method::POST, &t, Some(own)).await;
+    assert_eq!(r.expect(422).body["errors"][0]["code"], "extension_pending", "the unit cannot grant its own");
+    let granted = app.post(&t, json!({"action": "extend", "approve": true, "note": "同意"})).await.ok();
+    assert_eq!(
+        (granted["deadline"].as_str(), granted["extended_from"].as_str(), granted["extension"]["status"].as_str()),
+        (Some("2026-03-31"), Some("2026-03-13"), Some("granted"))
+    );
+    let history = app.all(&format!("{path}/history")).await;
+    let extends: Vec<&Value> = history.iter().filter(|h| h["action"] == "extend").collect();
+    assert_eq!(extends.len(), 2, "asked and granted are both recorded");
+    // The public board says so.
+    let board = reqwest::get(app.url(&format!("/board/{id}"))).await.unwrap().text().await.unwrap();
+    assert!(board.contains("延期至2026年3月31日（已批准）") || board.contains("延期至2026-03-31（已批准）"), "{board}");
+    let list = reqwest::get(app.url("/board")).await.unwrap().text().await.unwrap();
+    assert!(list.contains("（已批准）"), "the board's list says it too");
+
+    // A second request after the deadline passed is refused; one in time may be refused.
+    let ask = ask(json!({"action": "extend", "due": "2026-04-30", "note": "人员不足"})).await.ok();
+    assert_eq!(ask["extension"]["status"], "pending");
+    let page = app.admin.get(app.url(&format!("/app/problems/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("审批延期") && page.contains("人员不足"), "the office decides on the page");
+    let refused = app.post(&t, json!({"action": "extend", "approve": false, "note": "不同意"})).await.ok();
+    assert_eq!(
+        (refused["deadline"].as_str(), refused["extension"]["status"].as_str()),
+        (Some("2026-03-31"), Some("refused"))
+    );
+    app.travel(common::monday() + chrono::Duration::days(30)).await;
+    app.relogin(&clerk, "clerk").await;
+    let late = app
+        .send(&clerk, Method::POST, &t, Some(json!({"action": "extend", "due": "2026-05-30", "note": "迟到的申请"})))
+        .await;
+    assert_eq!(late.expect(422).body["errors"][0]["code"], "extension_after_due");
+    // The office still sets deadlines itself.
+    let p = app.get(&path).await.ok();
+    let set = app.patch(&path, json!({"version": version(&p), "deadline": "2026-04-15"})).await.ok();
+    assert_eq!((set["deadline"].as_str(), set["extended_from"].as_str()), (Some("2026-04-15"), None));
+}
+
+async fn setup_unit_other(app: &TestApp) -> String {
+    app.unit("区教育局", None).await
+}
+
 on_both!(
+    units_ask_for_time_and_cannot_move_their_own_deadlines,
     bad_input_is_refused_and_writes_nothing,
     a_batch_must_belong_to_the_campaign,
     transitions_follow_the_table,

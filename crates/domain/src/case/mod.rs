@@ -109,24 +109,7 @@ crate::wire_enum! {
     }
 }
 
-crate::wire_enum! {
-    /// Where a unit's request for more time stands.
-    pub enum ExtensionStatus: "extension_status" {
-        Pending = "pending",
-        Granted = "granted",
-        Refused = "refused",
-    }
-}
-
-/// The latest request to move a case's due date (延期).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Extension {
-    pub due: NaiveDate,
-    pub reason: String,
-    pub requested_at: Timestamp,
-    pub status: ExtensionStatus,
-}
+pub use crate::extension::{Extension, ExtensionStatus};
 
 /// The citizen, as staff see them every day: masked (`张*`, `138****5678`); the full details only
 /// through a recorded reveal. Never shown on public routes.

@@ -8,6 +8,7 @@ use super::due::{CaseDueRule, ESCALATE_AFTER, sign_due};
 use super::{CaseTransitionRequest, CaseType, ExtensionStatus, Satisfaction, VisitMethod};
 use crate::calendar::WorkCalendar;
 use crate::error::{DomainError, Entity, Issue, Rule};
+use crate::extension;
 use crate::ids::{CaseId, ProblemId, UnitId};
 use crate::machine::{self, Transition};
 use crate::notice::{Notice, NoticeTemplate, Recipient};
@@ -278,28 +279,13 @@ fn check(
     }
     match action {
         Extend if party == Office => {
-            if c.extension_status != Some(ExtensionStatus::Pending) {
-                return Err(DomainError::rule(Rule::NoExtensionPending, "approve"));
-            }
-            if req.approve.is_none() {
-                return Err(DomainError::field("approve", Issue::Required));
-            }
+            extension::check_decision(c.extension_status, req.approve)?;
             stay(false)
         }
         Extend => {
+            let today = env.now.china_date();
             required("reason", req.reason.as_deref())?;
-            let Some(due) = req.due else { return Err(DomainError::field("due", Issue::Required)) };
-            if c.extension_status == Some(ExtensionStatus::Pending) {
-                return Err(DomainError::rule(Rule::ExtensionPending, "due"));
-            }
-            if let Some(current) = c.due_on {
-                if env.now.china_date() > current {
-                    return Err(DomainError::rule(Rule::ExtensionAfterDue, "due"));
-                }
-                if due <= current {
-                    return Err(DomainError::rule(Rule::ExtensionNotLater, "due"));
-                }
-            }
+            extension::check_request(c.extension_status, c.due_on, req.due, today)?;
             stay(false)
         }
         Visit => match (visit_method(party, req), req.satisfaction) {

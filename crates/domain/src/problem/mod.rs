@@ -11,12 +11,13 @@ pub use measure::{Measure, MeasureFields, MeasurePatch, NewMeasure};
 pub use progress::{MAX_ATTACHMENTS_PER_PROGRESS, NewProgress, Progress, ProgressFields};
 pub use reminders::{DueItem, reminders};
 pub use state::{
-    ProblemAction, ProblemDecision, ProblemMachine, ProblemState, TransitionContext, available_actions, fire,
-    needs_reason, rebound_note,
+    ExtensionStep, ProblemAction, ProblemDecision, ProblemMachine, ProblemState, TransitionContext, available_actions,
+    fire, needs_reason, rebound_note,
 };
 
 use crate::actor::Party;
 use crate::error::{DomainError, Issue, Problems, Rule};
+use crate::extension::Extension;
 use crate::figures::CloseBasis;
 use crate::ids::{BatchId, CampaignId, CaseId, PersonId, ProblemId, UnitId};
 use crate::light::Light;
@@ -129,6 +130,10 @@ pub struct Problem {
     pub close_basis: Option<CloseBasis>,
     /// Times it was reopened after a close-off (反弹).
     pub reopen_count: i64,
+    /// The owner unit's latest request for a later deadline (延期), if any.
+    pub extension: Option<Extension>,
+    /// The deadline a granted extension replaced (原整改时限).
+    pub extended_from: Option<NaiveDate>,
     /// Filled in on single-problem reads; lists leave it empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measures: Option<Vec<Measure>>,
@@ -289,10 +294,57 @@ pub struct ProblemPatch {
     pub archived: Option<bool>,
 }
 
-/// Who may change what in an edit: handing a problem to another unit is the office's decision.
-pub fn check_edit(party: Party, before: &Problem, after: &ProblemFields) -> Result<(), DomainError> {
-    if after.unit_id != before.unit_id && party != Party::Office {
-        return Err(DomainError::rule(Rule::OfficeOnlyField, "unit_id"));
+/// Who may change what in an edit. The owner unit cannot move what it is judged by: the owner
+/// unit, the deadline (it asks for an extension instead), publication and archiving are the
+/// office's; and it rewords the problem only while it is open.
+pub fn check_edit(party: Party, before: &Problem, after: &ProblemFields, archive: bool) -> Result<(), DomainError> {
+    if party == Party::Office {
+        return Ok(());
+    }
+    let office_only = [
+        ("unit_id", after.unit_id != before.unit_id),
+        ("deadline", after.deadline != before.deadline),
+        ("published", after.published != before.published),
+        ("archived", archive != before.archived),
+    ];
+    if let Some((field, _)) = office_only.iter().find(|(_, changed)| *changed) {
+        return Err(DomainError::rule(Rule::OfficeOnlyField, *field));
+    }
+    let wording = [
+        ("reference", after.reference != before.reference),
+        ("description", after.description != before.description),
+        ("level", after.level != before.level),
+        ("category", after.category != before.category),
+        ("type", after.problem_type != before.problem_type),
+        ("root_cause", after.root_cause != before.root_cause),
+        ("responsible_person_id", after.responsible_person_id != before.responsible_person_id),
+        ("leader_person_id", after.leader_person_id != before.leader_person_id),
+        ("campaign_id", after.campaign_id != before.campaign_id),
+        ("batch_id", after.batch_id != before.batch_id),
+        ("sources", after.sources != before.sources),
+    ];
+    match wording.iter().find(|(_, changed)| *changed) {
+        Some((field, _)) if before.state != ProblemState::Open => Err(DomainError::rule(Rule::WordingFixed, *field)),
+        _ => Ok(()),
+    }
+}
+
+/// Who may change what in a measure: its deadline and withdrawing it are the office's, as the
+/// problem's deadline is (a unit could otherwise turn its own red light green).
+pub fn check_measure_edit(
+    party: Party,
+    before: &Measure,
+    after: &MeasureFields,
+    archive: bool,
+) -> Result<(), DomainError> {
+    if party == Party::Office {
+        return Ok(());
+    }
+    if after.deadline != before.deadline {
+        return Err(DomainError::rule(Rule::OfficeOnlyField, "deadline"));
+    }
+    if archive != before.archived {
+        return Err(DomainError::rule(Rule::OfficeOnlyField, "archived"));
     }
     Ok(())
 }
@@ -340,6 +392,10 @@ pub struct TransitionRequest {
     pub note: Option<String>,
     /// When given, the transition is refused with 409 if the problem changed since.
     pub version: Option<i64>,
+    /// `extend` by the owner unit: the later deadline asked for (the reason goes in `note`).
+    pub due: Option<NaiveDate>,
+    /// `extend` by the office: grant (true) or refuse (false) the request waiting.
+    pub approve: Option<bool>,
     /// `verify`: for source cases whose citizen's satisfaction could not be obtained, why.
     /// Not for a citizen who answered unsatisfied: that takes a review.
     #[serde(default)]
@@ -442,8 +498,45 @@ mod tests {
             done_on: None,
             close_basis: None,
             reopen_count: 0,
+            extension: None,
+            extended_from: None,
             measures: None,
             case_ids: None,
         }
+    }
+
+    /// The owner unit cannot move its own deadline, hide or archive the item, or hand it on;
+    /// it rewords it only while it is open. The office may do all of it.
+    #[test]
+    fn the_owner_unit_edits_wording_only_and_only_while_open() {
+        let before = sample();
+        let edit = |patch: ProblemPatch| patch.apply(&before).unwrap();
+        let patch = |p: ProblemPatch| ProblemPatch { version: Some(1), ..p };
+        let later = patch(ProblemPatch {
+            deadline: Change::Set(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()),
+            ..Default::default()
+        });
+        let hidden = patch(ProblemPatch { published: Some(false), ..Default::default() });
+        let moved = patch(ProblemPatch { unit_id: Some(UnitId(9)), ..Default::default() });
+        let reworded = patch(ProblemPatch { description: Some("花卉摆放过多".into()), ..Default::default() });
+        for (p, field) in [(&later, "deadline"), (&hidden, "published"), (&moved, "unit_id")] {
+            assert_eq!(
+                check_edit(Party::OwnerUnit, &before, &edit(p.clone()), false),
+                Err(DomainError::rule(Rule::OfficeOnlyField, field))
+            );
+            assert_eq!(check_edit(Party::Office, &before, &edit(p.clone()), false), Ok(()));
+        }
+        let same = edit(patch(ProblemPatch::default()));
+        assert_eq!(
+            check_edit(Party::OwnerUnit, &before, &same, true),
+            Err(DomainError::rule(Rule::OfficeOnlyField, "archived"))
+        );
+        assert_eq!(check_edit(Party::OwnerUnit, &before, &edit(reworded.clone()), false), Ok(()));
+        let started = Problem { state: ProblemState::InProgress, ..sample() };
+        assert_eq!(
+            check_edit(Party::OwnerUnit, &started, &reworded.apply(&started).unwrap(), false),
+            Err(DomainError::rule(Rule::WordingFixed, "description"))
+        );
+        assert_eq!(check_edit(Party::OwnerUnit, &started, &same, false), Ok(()), "an unchanged save is fine");
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::actor::Party;
 use crate::error::{DomainError, Entity, Issue, Rule};
+use crate::extension::{self, Extension};
 use crate::figures::CloseBasis;
 use crate::machine::{self, Transition};
 use crate::patch::Change;
@@ -44,6 +45,8 @@ crate::wire_enum! {
         Reject = "reject",
         /// A closed problem came back (反弹).
         Reopen = "reopen",
+        /// 延期: the owner unit asks for a later deadline; the office grants or refuses it.
+        Extend = "extend",
     }
 }
 
@@ -59,6 +62,7 @@ crate::machine! {
         Transition { action: Verify, from: &[Reported], to: Some(Closed), by: &[Office] },
         Transition { action: Reject, from: &[Reported], to: Some(InProgress), by: &[Office] },
         Transition { action: Reopen, from: &[Closed], to: Some(InProgress), by: &[Office] },
+        Transition { action: Extend, from: &[Open, InProgress], to: None, by: &[Office, OwnerUnit] },
     ];
 }
 
@@ -68,9 +72,14 @@ pub fn needs_reason(action: ProblemAction) -> bool {
 }
 
 /// The actions `party` may fire from `state`, in table order: what a page offers as buttons.
-/// Guards (evidence, measures, reasons) still decide when one is fired.
-pub fn available_actions(state: ProblemState, party: Party) -> Vec<ProblemAction> {
-    machine::available::<ProblemMachine>(state, party)
+/// Guards (evidence, measures, reasons) still decide when one is fired. The office decides an
+/// extension only when one waits; the unit asks only when none does.
+pub fn available_actions(state: ProblemState, party: Party, extension_pending: bool) -> Vec<ProblemAction> {
+    let mut out = machine::available::<ProblemMachine>(state, party);
+    if (party == Office) != extension_pending {
+        out.retain(|a| *a != Extend);
+    }
+    out
 }
 
 /// The facts the guards need, gathered by the caller inside the same transaction.
@@ -88,6 +97,29 @@ pub struct TransitionContext<'a> {
     pub note: Option<&'a str>,
     /// The China date of the transition (the day a unit's report counts as done).
     pub today: NaiveDate,
+    /// `extend`: the problem's deadline and its latest extension request.
+    pub deadline: Option<NaiveDate>,
+    pub extension: Option<&'a Extension>,
+    /// `extend` by the unit: the date asked for; by the office: the decision.
+    pub due: Option<NaiveDate>,
+    pub approve: Option<bool>,
+}
+
+/// What an `extend` does to the problem's extension and deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExtensionStep {
+    None,
+    /// The unit asked for `due`, with its reason (the note).
+    Asked {
+        due: NaiveDate,
+        reason: String,
+    },
+    /// The office granted it: the deadline becomes `due`, the old one is kept as `from`.
+    Granted {
+        due: NaiveDate,
+        from: Option<NaiveDate>,
+    },
+    Refused,
 }
 
 /// Everything a transition changes on a problem. Times marked `Set(())` take the moment of the
@@ -107,6 +139,7 @@ pub struct ProblemDecision {
     pub reopened: bool,
     /// The close-off answers every open source case and asks its citizen for a rating.
     pub answer_source_cases: bool,
+    pub extension: ExtensionStep,
 }
 
 fn keep_or_clear<T>(clear: bool) -> Change<T> {
@@ -138,6 +171,7 @@ pub fn fire(
         }
         _ => {}
     }
+    let extension = if action == Extend { extension_step(ctx)? } else { ExtensionStep::None };
     let reopened = state == Closed;
     Ok(ProblemDecision {
         action,
@@ -159,12 +193,34 @@ pub fn fire(
         },
         reopened,
         answer_source_cases: to == Closed,
+        extension,
     })
+}
+
+/// The unit asks (before the deadline, for a later date, with a reason in the note); the office
+/// decides the request waiting.
+fn extension_step(ctx: &TransitionContext<'_>) -> Result<ExtensionStep, DomainError> {
+    let status = ctx.extension.map(|e| e.status);
+    if ctx.party == Office {
+        let granted = extension::check_decision(status, ctx.approve)?;
+        return Ok(match ctx.extension {
+            Some(e) if granted => ExtensionStep::Granted { due: e.due, from: ctx.deadline },
+            _ => ExtensionStep::Refused,
+        });
+    }
+    let reason = ctx.note.map(crate::text::clean).unwrap_or("");
+    if reason.is_empty() {
+        return Err(DomainError::field("note", Issue::Required));
+    }
+    let Some(deadline) = ctx.deadline else { return Err(DomainError::rule(Rule::NoDeadlineToExtend, "due")) };
+    let due = extension::check_request(status, Some(deadline), ctx.due, ctx.today)?;
+    Ok(ExtensionStep::Asked { due, reason: reason.to_owned() })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extension::ExtensionStatus;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
@@ -179,6 +235,20 @@ mod tests {
             citizens: Default::default(),
             note: Some("原因"),
             today: today(),
+            deadline: today().checked_add_days(chrono::Days::new(10)),
+            extension: None,
+            due: today().checked_add_days(chrono::Days::new(20)),
+            approve: Some(true),
+        }
+    }
+
+    /// The request an office decides in these tests: asked yesterday for 2026-04-30.
+    fn pending() -> Extension {
+        Extension {
+            due: NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
+            reason: "需协调市级部门".into(),
+            requested_at: crate::time::Timestamp::from_utc(chrono::Utc::now()),
+            status: ExtensionStatus::Pending,
         }
     }
 
@@ -198,12 +268,18 @@ mod tests {
     #[test]
     fn every_cell_of_the_table() {
         let parties = [Office, OwnerUnit, Party::Other];
+        let waiting = pending();
         machine::assert_every_cell::<ProblemMachine, _>(&parties, |state, action, party| {
-            fire(state, action, &ctx(party))
+            // The office decides a request waiting; the unit asks when none waits.
+            let extension = (party == Office).then_some(&waiting);
+            fire(state, action, &TransitionContext { extension, ..ctx(party) })
         });
-        assert_eq!(available_actions(Open, OwnerUnit), [Start]);
-        assert_eq!(available_actions(Reported, Office), [Verify, Reject]);
-        assert!(available_actions(Reported, OwnerUnit).is_empty());
+        assert_eq!(available_actions(Open, OwnerUnit, false), [Start, Extend]);
+        assert_eq!(available_actions(Open, OwnerUnit, true), [Start]);
+        assert_eq!(available_actions(InProgress, Office, false), [ReportDone]);
+        assert_eq!(available_actions(InProgress, Office, true), [ReportDone, Extend]);
+        assert_eq!(available_actions(Reported, Office, false), [Verify, Reject]);
+        assert!(available_actions(Reported, OwnerUnit, false).is_empty());
     }
 
     #[test]
@@ -221,6 +297,7 @@ mod tests {
                 close_basis: Change::Keep,
                 reopened: false,
                 answer_source_cases: false,
+                extension: ExtensionStep::None,
             }
         );
         let verify = fire(Reported, Verify, &ctx(Office)).unwrap();
@@ -243,6 +320,29 @@ mod tests {
         assert_eq!((reject.done_on, reject.closed_at, reject.reopened), (Change::Clear, Change::Keep, false));
         let start = fire(Open, Start, &ctx(OwnerUnit)).unwrap();
         assert_eq!((start.reported_at, start.done_on), (Change::Keep, Change::Clear));
+    }
+
+    #[test]
+    fn an_extension_is_asked_by_the_unit_and_decided_by_the_office() {
+        let ask = fire(InProgress, Extend, &ctx(OwnerUnit)).unwrap();
+        let asked = today().checked_add_days(chrono::Days::new(20)).unwrap();
+        assert_eq!((ask.to, ask.extension), (InProgress, ExtensionStep::Asked { due: asked, reason: "原因".into() }));
+        let waiting = pending();
+        let decide = |approve| TransitionContext { extension: Some(&waiting), approve: Some(approve), ..ctx(Office) };
+        let deadline = ctx(Office).deadline;
+        assert_eq!(
+            fire(Open, Extend, &decide(true)).unwrap().extension,
+            ExtensionStep::Granted { due: waiting.due, from: deadline }
+        );
+        assert_eq!(fire(Open, Extend, &decide(false)).unwrap().extension, ExtensionStep::Refused);
+        // Guards: a reason, a deadline not yet passed, one to extend, a request to decide.
+        let no_reason = TransitionContext { note: None, ..ctx(OwnerUnit) };
+        assert_eq!(fire(Open, Extend, &no_reason).unwrap_err().fields(), ["note"]);
+        let late = TransitionContext { deadline: today().checked_sub_days(chrono::Days::new(1)), ..ctx(OwnerUnit) };
+        assert_eq!(fire(Open, Extend, &late), Err(DomainError::rule(Rule::ExtensionAfterDue, "due")));
+        let none = TransitionContext { deadline: None, ..ctx(OwnerUnit) };
+        assert_eq!(fire(Open, Extend, &none), Err(DomainError::rule(Rule::NoDeadlineToExtend, "due")));
+        assert_eq!(fire(Open, Extend, &ctx(Office)), Err(DomainError::rule(Rule::NoExtensionPending, "approve")));
     }
 
     #[test]

@@ -11,9 +11,7 @@ use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::{CaseCourse, answer_from_problem, merged_into_ledger};
 use rectify_domain::ids::{CaseId, ProblemId};
 use rectify_domain::light::LightThresholds;
-use rectify_domain::problem::{
-    self, CitizensVerdict, Problem, ProblemAction, ProblemState, SetAside, SourceCitizen, rebound_note,
-};
+use rectify_domain::problem::{self, CitizensVerdict, Problem, ProblemState, SetAside, SourceCitizen, rebound_note};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Rule};
 use rectify_vault::Keyring;
@@ -164,12 +162,7 @@ pub(crate) async fn rebound(
         .await?;
     for (id, state) in problems {
         if ProblemState::parse(&state) == Some(ProblemState::Closed) {
-            let m = Move {
-                action: ProblemAction::Reopen,
-                note: Some(rebound_note(case, reason)),
-                version: None,
-                set_aside: Vec::new(),
-            };
+            let m = Move::reopen(rebound_note(case, reason));
             fire_in(c, &Actor::system(), ProblemId(id), &m, t, vault, now).await?;
         }
     }

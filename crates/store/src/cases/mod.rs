@@ -198,12 +198,12 @@ impl CaseRow {
             self.send_back_count,
             self.visited_at.is_some(),
         );
-        let extension = match (self.extension_due, self.extension_status, self.extension_requested_at) {
-            (Some(due), Some(status), Some(requested_at)) => {
-                Some(Extension { due, reason: self.extension_reason.clone().unwrap_or_default(), requested_at, status })
-            }
-            _ => None,
-        };
+        let extension = Extension::from_columns(
+            self.extension_due,
+            self.extension_reason.clone(),
+            self.extension_requested_at,
+            self.extension_status,
+        );
         let shown = self.contact(vault)?.masked();
         Ok(Case {
             id: self.id,

@@ -17,7 +17,7 @@ use rectify_domain::inspection::{
     CheckOutcome, DrawRequest, NewReinspection, OutcomeRequest, Reinspection, ReinspectionItem, RoundStatus,
     Verification, commitment, sample, sample_size,
 };
-use rectify_domain::problem::{ProblemAction, ProblemState};
+use rectify_domain::problem::ProblemState;
 use rectify_domain::time::{Timestamp, start_of_china_day};
 use rectify_domain::{DomainError, Entity, Rule};
 use sha2::{Digest, Sha256};
@@ -278,7 +278,7 @@ impl Inspections<'_> {
                         .await?;
                     }
                     if let Some(reason) = d.reopen.clone() {
-                        let m = Move { action: ProblemAction::Reopen, note: Some(reason), version: None, set_aside: Vec::new() };
+                        let m = Move::reopen(reason);
                         fire_in(&mut c, &actor, problem, &m, &t, &vault, now).await?;
                     }
                     // Every check moves the version, so two checks at once cannot both miss the end.

@@ -10,10 +10,12 @@ use crate::idempotency::{Created, IdempotencyKey};
 use crate::units;
 use crate::versioned::{self, archive_action, check_version};
 use chrono::{DateTime, NaiveDate, Utc};
-use rectify_domain::actor::{Actor, Permission, authorize};
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{MeasureId, PersonId, ProblemId};
 use rectify_domain::light::LightThresholds;
-use rectify_domain::problem::{MAX_MEASURES, Measure, MeasurePatch, NewMeasure, Problem, ProblemState};
+use rectify_domain::problem::{
+    MAX_MEASURES, Measure, MeasurePatch, NewMeasure, Problem, ProblemState, check_measure_edit,
+};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue, Rule};
 
@@ -76,13 +78,20 @@ async fn get(c: &mut Conn<'_>, problem: ProblemId, id: MeasureId, t: &LightThres
 }
 
 /// Loads a problem the actor may edit, refusing closed ones: a closed problem is reopened first.
-async fn editable(c: &mut Conn<'_>, actor: &Actor, id: ProblemId, t: &LightThresholds) -> StoreResult<Problem> {
+/// The problem whose measures the actor may edit, and the actor's party to it.
+async fn editable(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    id: ProblemId,
+    t: &LightThresholds,
+) -> StoreResult<(Problem, Party)> {
     let p = get_visible(c, actor, id, t).await?;
-    authorize(actor, Permission::EditProblem, units::party(c, actor, p.unit_id).await?)?;
+    let party = units::party(c, actor, p.unit_id).await?;
+    authorize(actor, Permission::EditProblem, party)?;
     if p.state == ProblemState::Closed {
         return Err(DomainError::rule(Rule::ProblemClosed, "problem_id").into());
     }
-    Ok(p)
+    Ok((p, party))
 }
 
 fn measure_change<'a>(m: &'a Measure, action: &'a str, before: Option<&'a Measure>) -> Change<'a, Measure> {
@@ -137,16 +146,17 @@ impl Ledger<'_> {
             .write(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    editable(&mut c, &actor, problem, &t).await?;
+                    let (_, party) = editable(&mut c, &actor, problem, &t).await?;
                     let before = get(&mut c, problem, id, &t).await?;
                     check_version(Entity::Measure, patch.version, before.version)?;
                     let f = patch.apply(&before)?;
+                    let archive = patch.archived.unwrap_or(before.archived);
+                    check_measure_edit(party, &before, &f, archive)?;
                     if f.owner_person_id != before.owner_person_id
                         && let Some(p) = f.owner_person_id
                     {
                         crate::people::require_live_person(&mut c, p, "owner_person_id").await?;
                     }
-                    let archive = patch.archived.unwrap_or(before.archived);
                     versioned::update(
                         &mut c,
                         Entity::Measure,

@@ -26,6 +26,7 @@ use crate::versioned::{self, archive_action};
 use crate::visibility;
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Permission, authorize};
+use rectify_domain::extension::{Extension, ExtensionStatus};
 use rectify_domain::figures::CloseBasis;
 use rectify_domain::history::HistoryEntry;
 use rectify_domain::ids::{BatchId, CampaignId, MeasureId, PersonId, ProblemId, UnitId};
@@ -64,12 +65,18 @@ record! {
         done_on: Option<NaiveDate>,
         close_basis: Option<CloseBasis> as Option<String>,
         reopen_count: i64,
+        extension_due: Option<NaiveDate>,
+        extension_reason: Option<String>,
+        extension_requested_at: Option<Timestamp> as Option<DateTime<Utc>>,
+        extension_status: Option<ExtensionStatus> as Option<String>,
+        extended_from: Option<NaiveDate>,
     }
 }
 
 pub(crate) const COLUMNS: &str = "id, unit_id, description, responsible_person_id, leader_person_id, level, category, \
     type AS problem_type, root_cause, deadline, due_on, campaign_id, batch_id, sources, published, state, archived_at, \
-    version, created_at, updated_at, reported_at, closed_at, ref AS reference, done_on, close_basis, reopen_count";
+    version, created_at, updated_at, reported_at, closed_at, ref AS reference, done_on, close_basis, reopen_count, \
+    extension_due, extension_reason, extension_requested_at, extension_status, extended_from";
 
 impl ProblemRow {
     /// The problem as read, lit on the day of `t` (without its measures and cases).
@@ -102,6 +109,13 @@ impl ProblemRow {
             done_on: self.done_on,
             close_basis: self.close_basis,
             reopen_count: self.reopen_count,
+            extension: Extension::from_columns(
+                self.extension_due,
+                self.extension_reason,
+                self.extension_requested_at,
+                self.extension_status,
+            ),
+            extended_from: self.extended_from,
             measures: None,
             case_ids: None,
         }
@@ -290,13 +304,13 @@ pub(crate) async fn write_update(
     t: &LightThresholds,
     now: Timestamp,
 ) -> StoreResult<Problem> {
+    let party = units::party(c, actor, before.unit_id).await?;
+    rectify_domain::problem::check_edit(party, before, &f, archive)?;
     check_refs(c, &mut f).await?;
     if f.unit_id != before.unit_id {
         // The actor must also be able to edit the problem where it goes.
         authorize(actor, Permission::EditProblem, units::party(c, actor, f.unit_id).await?)?;
     }
-    let party = units::party(c, actor, before.unit_id).await?;
-    rectify_domain::problem::check_edit(party, before, &f)?;
     versioned::update(
         c,
         Entity::Problem,
@@ -306,7 +320,8 @@ pub(crate) async fn write_update(
                  leader_person_id = $4, level = $5, category = $6, type = $7, root_cause = $8, \
                  deadline = $9, campaign_id = $10, batch_id = $11, sources = $12, published = $13, \
                  archived_at = CASE WHEN $14 THEN COALESCE(archived_at, $15) END, \
-                 ref = $18, version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17",
+                 ref = $18, extended_from = $19, version = version + 1, updated_at = $15 \
+                 WHERE id = $16 AND version = $17",
         )
         .bind(f.unit_id)
         .bind(&f.description)
@@ -325,7 +340,9 @@ pub(crate) async fn write_update(
         .bind(now)
         .bind(before.id)
         .bind(before.version)
-        .bind(f.reference.clone()),
+        .bind(f.reference.clone())
+        // A deadline the office sets itself replaces what an extension granted.
+        .bind(if f.deadline == before.deadline { before.extended_from } else { None }),
     )
     .await
     .map_err(duplicate_reference)?;

@@ -3,7 +3,7 @@
 //! satisfaction (or a recorded reason), and its close-off answers those citizens.
 
 use super::get_visible;
-use super::{get, problem_change, progress::evidence_count};
+use super::{get, problem_change, progress::evidence_count, refresh_due};
 use crate::areas::Ledger;
 use crate::cases::{citizens_verdict, reply_to_source_cases};
 use crate::db::set;
@@ -12,14 +12,16 @@ use crate::error::StoreResult;
 use crate::history;
 use crate::units;
 use crate::versioned;
+use chrono::NaiveDate;
 use rectify_domain::actor::Actor;
+use rectify_domain::extension::ExtensionStatus;
 use rectify_domain::figures::CloseBasis;
 use rectify_domain::ids::{CaseId, ProblemId};
 use rectify_domain::light::LightThresholds;
 use rectify_domain::patch::Change;
 use rectify_domain::problem::{
-    Problem, ProblemAction, ProblemDecision, ProblemState, SetAside, TransitionContext, TransitionRequest, fire,
-    set_aside_of,
+    ExtensionStep, Problem, ProblemAction, ProblemDecision, ProblemState, SetAside, TransitionContext,
+    TransitionRequest, fire, set_aside_of,
 };
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue, Rule, text};
@@ -44,6 +46,9 @@ pub(crate) struct Move {
     pub version: Option<i64>,
     /// `verify`: source cases whose citizen's own verdict is set aside (waived or reviewed).
     pub set_aside: Vec<(CaseId, SetAside)>,
+    /// `extend`: the date the unit asks for, or the office's decision.
+    pub due: Option<NaiveDate>,
+    pub approve: Option<bool>,
 }
 
 impl Move {
@@ -52,7 +57,19 @@ impl Move {
         let note =
             text::optional("note", req.note.as_deref(), text::TEXT_MAX).map_err(|e| DomainError::Invalid(vec![e]))?;
         let set_aside = set_aside_of(req.waivers, req.reviews)?;
-        Ok(Move { action, note, version: req.version, set_aside })
+        Ok(Move { action, note, version: req.version, set_aside, due: req.due, approve: req.approve })
+    }
+
+    /// A reopening the system or a re-inspection decides, with its reason.
+    pub(crate) fn reopen(reason: String) -> Move {
+        Move {
+            action: ProblemAction::Reopen,
+            note: Some(reason),
+            version: None,
+            set_aside: Vec::new(),
+            due: None,
+            approve: None,
+        }
     }
 }
 
@@ -100,6 +117,10 @@ pub(crate) async fn fire_in(
         citizens,
         note: m.note.as_deref(),
         today: now.china_date(),
+        deadline: before.deadline,
+        extension: before.extension.as_ref(),
+        due: m.due,
+        approve: m.approve,
     };
     let d = fire(before.state, m.action, &ctx)?;
     write_decision(c, id, before.version, &d, now).await?;
@@ -130,8 +151,31 @@ async fn write_decision(
     if d.reopened {
         q.push(", reopen_count = reopen_count + 1");
     }
+    let granted = match &d.extension {
+        ExtensionStep::None => false,
+        ExtensionStep::Asked { due, reason } => {
+            q.push(", extension_due = ").push_bind(*due).push(", extension_reason = ").push_bind(reason.clone());
+            q.push(", extension_requested_at = ").push_bind(now);
+            q.push(", extension_status = ").push_bind(ExtensionStatus::Pending.as_str());
+            false
+        }
+        ExtensionStep::Granted { due, from } => {
+            q.push(", deadline = ").push_bind(*due).push(", extended_from = ").push_bind(*from);
+            q.push(", extension_status = ").push_bind(ExtensionStatus::Granted.as_str());
+            true
+        }
+        ExtensionStep::Refused => {
+            q.push(", extension_status = ").push_bind(ExtensionStatus::Refused.as_str());
+            false
+        }
+    };
     q.push(" WHERE id = ").push_bind(id).push(" AND version = ").push_bind(version);
-    versioned::update(c, Entity::Problem, version, q).await
+    versioned::update(c, Entity::Problem, version, q).await?;
+    if granted {
+        // The new deadline lights the problem from now on.
+        refresh_due(c, id).await?;
+    }
+    Ok(())
 }
 
 /// Records the state an imported ledger gives a problem: the office's statement of record, not

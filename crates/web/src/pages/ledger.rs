@@ -104,7 +104,10 @@ async fn page(st: &AppState, ctx: &Ctx, id: ProblemId, failed: Option<(&str, For
     let history = st.store.ledger().problem_history(actor, id).await?;
     let party = st.store.ledger().problem_party(actor, &problem).await?;
     let actions: Vec<&str> =
-        rectify_domain::problem::available_actions(problem.state, party).iter().map(|a| a.as_str()).collect();
+        rectify_domain::problem::available_actions(problem.state, party, extension_pending(&problem))
+            .iter()
+            .map(|a| a.as_str())
+            .collect();
     let may_edit = problem.state != ProblemState::Closed && authorize(actor, Permission::AddProgress, party).is_ok();
     let units = unit_names(st).await?;
     let source_cases = if actions.contains(&"verify") { source_cases(st, actor, &problem).await? } else { Vec::new() };
@@ -119,6 +122,10 @@ async fn page(st: &AppState, ctx: &Ctx, id: ProblemId, failed: Option<(&str, For
         "app/problem.html",
         context! { problem, progress, history, actions, units, may_edit, source_cases, form_name, errors, values, today => st.store.today().to_string() },
     )
+}
+
+fn extension_pending(p: &Problem) -> bool {
+    p.extension.as_ref().is_some_and(|e| e.status == rectify_domain::extension::ExtensionStatus::Pending)
 }
 
 /// The source cases a close-off must answer for, each with where its citizen stands.
@@ -189,7 +196,7 @@ fn transition_request(form: &FormData) -> Result<TransitionRequest, ApiError> {
         .map(|(k, _)| k.as_str())
         .filter(|k| k.starts_with("waiver_") || k.starts_with("review_"))
         .collect();
-    let mut body = form.to_json(&[("version", Kind::Number)], &skip)?;
+    let mut body = form.to_json(&[("version", Kind::Number), ("approve", Kind::Bool)], &skip)?;
     for (name, list, case) in per_case {
         let text = form.get(name).unwrap_or_default();
         let entry = match list {
