@@ -135,7 +135,7 @@ impl Reference<'_> {
 
     pub async fn update_settings(&self, actor: &Actor, input: SettingsInput) -> StoreResult<Settings> {
         authorize(actor, Permission::ManageSettings, Party::Office)?;
-        let now = self.now();
+        let (now, today) = (self.now(), self.today());
         let actor = actor.clone();
         let saved = self
             .db
@@ -160,7 +160,9 @@ impl Reference<'_> {
                         }
                         after.case_due = rule;
                     }
-                    if let Some(rules) = input.proposal_rules {
+                    if let Some(mut rules) = input.proposal_rules {
+                        // Switched on now unless the office says since when (or did before).
+                        rules.since = rules.since.or(after.proposal_rules.since).or(Some(today));
                         let limit = |d: u32| d > MAX_RULE_DAYS;
                         if limit(rules.red_working_days) || limit(rules.overdue_after_reminder_working_days) {
                             let range = Issue::OutOfRange { min: 0, max: i64::from(MAX_RULE_DAYS) };

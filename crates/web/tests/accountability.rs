@@ -148,14 +148,85 @@ async fn a_problem_red_too_long_proposes_an_interview(backend: Backend) {
     assert_eq!(history_of(&app, id).await, ["propose", "dismiss"]);
 
     // The background job proposes by itself (as the system), here for a second red problem.
-    app.problem(json!({"description": "窗口无人值守", "unit_id": unit, "deadline": "2026-03-04"})).await;
+    app.problem(json!({"description": "窗口无人值守", "unit_id": unit, "deadline": "2026-03-26"})).await;
+    app.travel(at(2026, 4, 20)).await;
     assert_eq!(app.store.accountability().propose_actions().await.unwrap(), 1);
     let p = &app.all("/api/v1/actions?status=proposed").await[0];
     assert_eq!(p["unit_id"], unit.as_str());
     assert!(p["person_id"].is_null(), "no leader named: the unit is interviewed");
     let c = app.post(&format!("/api/v1/actions/{}/confirm", p["id"].as_str().unwrap()), json!({})).await.ok();
-    assert_eq!((c["status"].as_str(), c["decided_on"].as_str()), (Some("confirmed"), Some("2026-03-25")));
+    assert_eq!((c["status"].as_str(), c["decided_on"].as_str()), (Some("confirmed"), Some("2026-04-20")));
     assert_eq!(c["confirmed_by"], "admin");
+}
+
+/// A historical ledger brought in already red floods nobody: the rules propose only for items
+/// that fall due after they were written down here and after the rules were switched on. What
+/// they do propose, the office confirms or dismisses in bulk, with one reason, all or nothing.
+async fn old_red_items_propose_nothing_and_proposals_are_decided_in_bulk(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("区住建局", None).await;
+    // Brought in on 2 March, red since 2018 and since January: no proposal, however long.
+    for (text, deadline) in [("老旧小区改造拖延", "2018-07-31"), ("物业投诉久拖不决", "2026-01-15")] {
+        app.problem(json!({"description": text, "unit_id": unit, "deadline": deadline})).await;
+    }
+    // Three written down in time, then missed.
+    for text in ["施工围挡占道", "工地扬尘", "渣土车遗撒"] {
+        app.problem(json!({"description": text, "unit_id": unit, "deadline": "2026-03-04"})).await;
+    }
+    app.travel(at(2026, 4, 1)).await;
+    assert_eq!(run_rules(&app).await, 3, "only the items that fell due after they arrived");
+    let proposals = app.all("/api/v1/actions?status=proposed").await;
+    let ids: Vec<String> = proposals.iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect();
+    assert!(proposals.iter().all(|p| !p["reason"].as_str().unwrap().contains("2018")));
+
+    // Bulk: a missing reason or a record already decided refuses the whole batch.
+    let r = app.post("/api/v1/actions/decisions", json!({"ids": [ids[0]], "decision": "dismiss"})).await.expect(422);
+    assert_eq!(r.fields(), ["reason"]);
+    app.post(&format!("/api/v1/actions/{}/dismiss", ids[2]), json!({"reason": "单独处理"})).await.ok();
+    let batch = json!({"ids": [ids[0], ids[2]], "decision": "confirm", "reason": "经研究，予以约谈"});
+    let r = app.post("/api/v1/actions/decisions", batch).await.expect(422);
+    assert_eq!(
+        (r.body["errors"][0]["field"].as_str(), r.body["errors"][0]["code"].as_str()),
+        (Some("ids[1]"), Some("not_allowed_from_state"))
+    );
+    assert_eq!(app.get(&format!("/api/v1/actions/{}", ids[0])).await.ok()["status"], "proposed", "nothing decided");
+    // On the page: tick two, one decision, one reason.
+    let html = page(&app, "/app/accountability").await;
+    assert!(
+        html.contains("批量处理选中的建议") && html.contains(&format!("value=\"{}\" form=\"bulk-decision\"", ids[0]))
+    );
+    let token = common::hidden(&html, "_csrf");
+    let fields = [
+        ("ids", ids[0].as_str()),
+        ("ids", ids[1].as_str()),
+        ("decision", "dismiss"),
+        ("reason", "已在专项整治中统一处理"),
+        ("_csrf", &token),
+    ];
+    let r = app.admin.post(app.url("/app/accountability/decisions")).form(&fields).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("选中的建议已处理。"));
+    for id in &ids[..2] {
+        let a = app.get(&format!("/api/v1/actions/{id}")).await.ok();
+        assert_eq!(
+            (a["status"].as_str(), a["dismissed_reason"].as_str()),
+            (Some("dismissed"), Some("已在专项整治中统一处理"))
+        );
+        assert_eq!(history_of(&app, id).await, ["propose", "dismiss"]);
+    }
+
+    // Rules switched on (saved) today propose nothing for what fell due before today.
+    app.put(
+        "/api/v1/settings",
+        json!({"proposal_rules": {"red_working_days": 10, "overdue_after_reminder_working_days": 5}}),
+    )
+    .await
+    .ok();
+    let s = app.get("/api/v1/settings").await.ok();
+    assert_eq!(s["proposal_rules"]["since"], "2026-04-01");
+    app.problem(json!({"description": "违规发放补贴", "unit_id": unit, "deadline": "2026-04-02"})).await;
+    app.travel(at(2026, 4, 30)).await;
+    assert_eq!(run_rules(&app).await, 1, "due after the switch: proposed");
 }
 
 async fn a_case_overdue_after_its_reminder_proposes_a_criticism_bulletin(backend: Backend) {
@@ -409,6 +480,7 @@ on_both!(
     the_pages,
     recording_confirming_and_dismissing,
     a_problem_red_too_long_proposes_an_interview,
+    old_red_items_propose_nothing_and_proposals_are_decided_in_bulk,
     a_case_overdue_after_its_reminder_proposes_a_criticism_bulletin,
     points_per_year,
     unit_staff_see_their_own,

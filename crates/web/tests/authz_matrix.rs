@@ -385,6 +385,8 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/api/v1/actions/{id}",                        "", F::Action,         none,            ACCOUNTABLE),
         row(POST,   "/api/v1/actions/{id}/confirm",                "", F::Action,         none,            MANAGE),
         row(POST,   "/api/v1/actions/{id}/dismiss",                "", F::Action,         dismissal,       MANAGE),
+        row(POST,   "/api/v1/actions/decisions",                   "", F::Action,         bulk_decision,   MANAGE),
+        row(POST,   "/app/accountability/decisions",               "", F::Action,         bulk_decision_form, MANAGE),
         row(POST,   "/api/v1/actions/proposals/run",               "", F::None,           none,            OFFICE),
         row(GET,    "/api/v1/points",                              "", F::None,           none,            ACCOUNTABLE_LIST),
         // Files in and out: the administrator imports; every account exports what its lists
@@ -539,6 +541,14 @@ fn deduction_form(p: &P, _: Caller) -> Body {
 
 fn dismissal(_: &P, _: Caller) -> Body {
     Body::Json(json!({"reason": "mx dismissed"}))
+}
+
+fn bulk_decision(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"ids": [p.id], "decision": "dismiss", "reason": "mx batch"}))
+}
+
+fn bulk_decision_form(p: &P, _: Caller) -> Body {
+    form(&[("ids", p.id.clone()), ("decision", "dismiss".into()), ("reason", "mx batch".into())])
 }
 
 fn deduction(p: &P, _: Caller) -> Body {

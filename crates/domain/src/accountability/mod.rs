@@ -52,15 +52,26 @@ pub struct ProposalRules {
     pub red_working_days: u32,
     /// A case still overdue this many working days after a reminder (催办) proposes 书面通报批评.
     pub overdue_after_reminder_working_days: u32,
+    /// The day the rules were switched on: they propose nothing for a due date before it (a
+    /// history of red items is not a fresh failure). Set when the rules are first saved.
+    #[serde(default)]
+    pub since: Option<NaiveDate>,
 }
 
 impl Default for ProposalRules {
     fn default() -> Self {
-        ProposalRules { red_working_days: 10, overdue_after_reminder_working_days: 5 }
+        ProposalRules { red_working_days: 10, overdue_after_reminder_working_days: 5, since: None }
     }
 }
 
 impl ProposalRules {
+    /// Whether a subject due on `due_on`, known here since `known_since` (a problem's creation or
+    /// import), falls under the rules: it was not already overdue when it arrived, nor before the
+    /// rules were switched on. An imported ledger of old red items proposes nothing by itself.
+    pub fn covers(&self, due_on: NaiveDate, known_since: NaiveDate) -> bool {
+        due_on >= known_since && self.since.is_none_or(|since| due_on >= since)
+    }
+
     /// What a problem red for `red_days` working days calls for.
     pub fn for_red_problem(&self, red_days: u32) -> Option<ActionKind> {
         (red_days > self.red_working_days).then_some(ActionKind::Interview)
@@ -312,6 +323,56 @@ impl DismissRequest {
     }
 }
 
+/// Proposals decided at once, at most.
+pub const MAX_BULK_DECISION: usize = 500;
+
+/// Body of `POST /api/v1/actions/decisions`: one decision, with one reason, on many proposals
+/// (the waiting table's checkboxes).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BulkDecision {
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
+    pub ids: Vec<ActionRecordId>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
+    pub decision: Option<ActionStep>,
+    /// Why, for the whole batch: kept in each record's history (and as a dismissal's reason).
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
+    pub reason: Option<String>,
+}
+
+impl BulkDecision {
+    /// The proposals (each once, in order), the request to fire on each, and the reason.
+    pub fn validate(&self) -> Result<(Vec<ActionRecordId>, ActionRequest, String), DomainError> {
+        let mut p = Problems::new();
+        let mut ids: Vec<ActionRecordId> = Vec::new();
+        for id in &self.ids {
+            if !ids.contains(id) {
+                ids.push(*id);
+            }
+        }
+        if ids.is_empty() {
+            p.push("ids", Issue::Required);
+        } else if ids.len() > MAX_BULK_DECISION {
+            p.push("ids", Issue::TooMany { max: MAX_BULK_DECISION });
+        }
+        if self.decision.is_none() {
+            p.push("decision", Issue::Required);
+        }
+        let reason = p.take(text::required("reason", self.reason.as_deref(), text::TEXT_MAX));
+        match (self.decision, reason) {
+            (Some(step), Some(reason)) if p.is_empty() => {
+                let req = match step {
+                    ActionStep::Confirm => ActionRequest::Confirm,
+                    ActionStep::Dismiss => ActionRequest::Dismiss { reason: reason.clone() },
+                };
+                Ok((ids, req, reason))
+            }
+            _ => Err(p.into_error()),
+        }
+    }
+}
+
 /// Body of `POST /api/v1/points/deductions`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -432,6 +493,31 @@ pub struct PointsStatement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rules_leave_out_what_was_overdue_before_it_arrived_or_before_they_were_on() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let rules = ProposalRules::default();
+        assert!(rules.covers(day(10), day(1)), "due after it was written down");
+        assert!(!rules.covers(day(1), day(10)), "imported already overdue");
+        let on = ProposalRules { since: Some(day(5)), ..rules };
+        assert!(!on.covers(day(4), day(1)) && on.covers(day(5), day(1)));
+    }
+
+    #[test]
+    fn a_bulk_decision_names_what_is_missing() {
+        let ok = BulkDecision {
+            ids: vec![ActionRecordId(2), ActionRecordId(2), ActionRecordId(3)],
+            decision: Some(ActionStep::Dismiss),
+            reason: Some("历史数据，不予追责".into()),
+        };
+        let (ids, req, reason) = ok.validate().unwrap();
+        assert_eq!(ids, [ActionRecordId(2), ActionRecordId(3)]);
+        assert_eq!(req, ActionRequest::Dismiss { reason: reason.clone() });
+        let DomainError::Invalid(errors) = BulkDecision::default().validate().unwrap_err() else { panic!() };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["ids", "decision", "reason"]);
+    }
 
     #[test]
     fn a_rule_states_its_grounds_in_the_offices_words() {

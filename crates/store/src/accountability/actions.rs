@@ -11,14 +11,14 @@ use crate::units::require_live;
 use crate::versioned::{self, changed, check_version, created};
 use chrono::NaiveDate;
 use rectify_domain::accountability::{
-    ActionFields, ActionKind, ActionRecord, ActionRecordDecision, ActionRequest, ActionStatus, DismissRequest,
-    NewAction, fire,
+    ActionFields, ActionKind, ActionRecord, ActionRecordDecision, ActionRequest, ActionStatus, BulkDecision,
+    DismissRequest, NewAction, fire,
 };
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{ActionRecordId, PersonId, UnitId};
 use rectify_domain::patch::Change;
 use rectify_domain::time::Timestamp;
-use rectify_domain::{DomainError, Entity};
+use rectify_domain::{DomainError, Entity, Rule};
 
 /// Filters of `GET /api/v1/actions`.
 #[derive(Debug, Clone, Default)]
@@ -178,16 +178,61 @@ impl Accountability<'_> {
                     let mut c = tx.conn();
                     let before = get(&mut c, id).await?;
                     check_version(Entity::ActionRecord, version, before.version)?;
-                    let d = fire(before.status, Party::Office, req, today)?;
-                    write_decision(&mut c, &actor, (id, before.version), &d, now).await?;
-                    let after = get(&mut c, id).await?;
-                    let action = d.step.as_str();
-                    changed(&mut c, &actor, now, Entity::ActionRecord, id, action, d.note.as_deref(), &before, after)
-                        .await
+                    decide_in(&mut c, &actor, before, req, None, (now, today)).await
                 })
             })
             .await
     }
+
+    /// One decision on many proposals, with one reason (the waiting table's checkboxes): all
+    /// of them or, if one cannot be decided, none, naming it by its place in `ids`.
+    pub async fn decide_many(&self, actor: &Actor, input: BulkDecision) -> StoreResult<Vec<ActionRecord>> {
+        authorize(actor, Permission::ManageAccountability, Party::Office)?;
+        let (ids, req, reason) = input.validate()?;
+        let (now, today) = (self.now(), self.today());
+        let actor = actor.clone();
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let mut out = Vec::with_capacity(ids.len());
+                    for (i, id) in ids.into_iter().enumerate() {
+                        let field = format!("ids[{i}]");
+                        let Some(row) = get_row(&mut c, id).await? else {
+                            return Err(DomainError::unknown(field, Entity::ActionRecord).into());
+                        };
+                        let before = row.into_record()?;
+                        if before.status != ActionStatus::Proposed {
+                            return Err(DomainError::rule(Rule::NotAllowedFromState, field).into());
+                        }
+                        let decided = decide_in(&mut c, &actor, before, req.clone(), Some(&reason), (now, today));
+                        out.push(decided.await?);
+                    }
+                    Ok(out)
+                })
+            })
+            .await
+    }
+}
+
+/// Fires a decision on a record read in the caller's transaction, writes it and its history.
+/// `batch_reason` is the note of a decision made on many at once.
+async fn decide_in(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    before: ActionRecord,
+    req: ActionRequest,
+    batch_reason: Option<&str>,
+    (now, today): (Timestamp, NaiveDate),
+) -> StoreResult<ActionRecord> {
+    let id = before.id;
+    let mut d = fire(before.status, Party::Office, req, today)?;
+    if d.note.is_none() {
+        d.note = batch_reason.map(str::to_owned);
+    }
+    write_decision(c, actor, (id, before.version), &d, now).await?;
+    let after = get(c, id).await?;
+    changed(c, actor, now, Entity::ActionRecord, id, d.step.as_str(), d.note.as_deref(), &before, after).await
 }
 
 /// Writes a decision on a proposal, against the version read; the actor is who confirmed or

@@ -25,6 +25,7 @@ record! {
         unit_id: i64,
         leader_person_id: Option<i64>,
         due_on: NaiveDate,
+        created_at: DateTime<Utc>,
     }
 }
 
@@ -33,6 +34,7 @@ record! {
         id: i64,
         unit_id: i64,
         due_on: NaiveDate,
+        created_at: DateTime<Utc>,
     }
 }
 
@@ -93,13 +95,14 @@ struct Run<'a> {
 
 async fn red_problems(c: &mut Conn<'_>, run: &Run<'_>) -> StoreResult<u64> {
     let Run { actor, now, rules, cal, today } = *run;
-    let mut q = Q::new("SELECT id, unit_id, leader_person_id, due_on FROM problems WHERE archived_at IS NULL AND ");
+    let mut q =
+        Q::new("SELECT id, unit_id, leader_person_id, due_on, created_at FROM problems WHERE archived_at IS NULL AND ");
     q.push_in("state", ProblemState::LIT.iter().map(|s| s.as_str()));
     // Red from the day after `due_on` (see `rectify_domain::light`).
     q.push(" AND due_on < ").push_bind(today).push(" ORDER BY id");
     let rows: Vec<RedProblem> = c.fetch_all(q).await?;
     let mut proposed = 0;
-    for r in rows {
+    for r in rows.into_iter().filter(|r| rules.covers(r.due_on, china_date(r.created_at))) {
         let days = working_days(cal, r.due_on, today);
         let Some(kind) = rules.for_red_problem(days) else { continue };
         let grounds =
@@ -120,14 +123,14 @@ async fn overdue_cases(c: &mut Conn<'_>, run: &Run<'_>) -> StoreResult<u64> {
     let rows: Vec<OverdueCase> = c
         .fetch_all(
             Q::new(
-                "SELECT id, unit_id, due_on FROM cases WHERE state IN ('assigned', 'in_progress') \
+                "SELECT id, unit_id, due_on, created_at FROM cases WHERE state IN ('assigned', 'in_progress') \
                  AND unit_id IS NOT NULL AND due_on < $1 ORDER BY id",
             )
             .bind(today),
         )
         .await?;
     let mut proposed = 0;
-    for r in rows {
+    for r in rows.into_iter().filter(|r| rules.covers(r.due_on, china_date(r.created_at))) {
         // The overdue reminder for this due date (`queue_case_reminders` names it so). A unit
         // without an e-mail mailbox gets none queued; it counts from the first overdue day,
         // when the reminder would have gone out, so that it is not spared for having no mailbox.

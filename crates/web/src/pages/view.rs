@@ -219,7 +219,7 @@ mod tests {
                 .iter()
                 .map(|r| format!("acct.rule.{r}")),
         );
-        built.extend(["recorded", "confirmed", "dismissed", "deducted"].iter().map(|d| format!("done.{d}")));
+        built.extend(["recorded", "confirmed", "dismissed", "deducted", "decided"].iter().map(|d| format!("done.{d}")));
         built.extend(labels::<rectify_domain::exchange::ImportKind>());
         built.extend(["auto", "utf-8", "gbk", "gb18030"].iter().map(|e| format!("files.encoding.{e}")));
         built.extend(["created", "saved", "published"].iter().map(|d| format!("done.{d}")));

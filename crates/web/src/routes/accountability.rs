@@ -10,7 +10,8 @@ use axum::response::Response;
 use chrono::Datelike;
 use rectify_domain::Issue;
 use rectify_domain::accountability::{
-    ActionKind, ActionRecord, ActionStatus, DismissRequest, NewAction, NewDeduction, PersonPoints, PointsStatement,
+    ActionKind, ActionRecord, ActionStatus, BulkDecision, DismissRequest, NewAction, NewDeduction, PersonPoints,
+    PointsStatement,
 };
 use rectify_domain::ids::{ActionRecordId, PersonId};
 use rectify_store::Page;
@@ -25,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_action))
         .routes(routes!(confirm_action))
         .routes(routes!(dismiss_action))
+        .routes(routes!(decide_actions))
         .routes(routes!(run_proposals))
         .routes(routes!(points_table))
         .routes(routes!(deduct_points))
@@ -118,6 +120,18 @@ async fn dismiss_action(
     body: JsonBody<DismissRequest>,
 ) -> ApiResult<Json<ActionRecord>> {
     Ok(Json(st.store.accountability().dismiss_action(&actor, id, body.value).await?))
+}
+
+/// Confirms or dismisses many proposals at once, with one reason (the office): all of them, or
+/// none when one of them cannot be decided (named by its place in `ids`).
+#[utoipa::path(post, path = "/actions/decisions", tag = "accountability",
+    request_body = BulkDecision, responses((status = 200, body = Vec<ActionRecord>), Errors))]
+async fn decide_actions(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    body: JsonBody<BulkDecision>,
+) -> ApiResult<Json<Vec<ActionRecord>>> {
+    Ok(Json(st.store.accountability().decide_many(&actor, body.value).await?))
 }
 
 /// How many actions a run of the rules proposed.

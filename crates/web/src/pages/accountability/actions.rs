@@ -11,7 +11,9 @@ use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use minijinja::context;
-use rectify_domain::accountability::{ActionKind, ActionRecordMachine, ActionStatus, DismissRequest, NewAction};
+use rectify_domain::accountability::{
+    ActionKind, ActionRecordMachine, ActionStatus, BulkDecision, DismissRequest, NewAction,
+};
 use rectify_domain::actor::Party;
 use rectify_domain::ids::ActionRecordId;
 use rectify_domain::machine;
@@ -24,6 +26,7 @@ pub fn site() -> Site {
         .post("/app/accountability", record)
         .post("/app/accountability/{id}/confirm", confirm)
         .post("/app/accountability/{id}/dismiss", dismiss)
+        .post("/app/accountability/decisions", decide_many)
 }
 
 /// Actions per page, and proposals shown at once.
@@ -88,6 +91,23 @@ async fn confirm(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, f
         result,
         |_| "/app/accountability?done=confirmed".into(),
         |errors| async move { view(st, ctx, Shown::refused(StatusCode::CONFLICT, errors)).await },
+    )
+    .await
+}
+
+/// The waiting proposals ticked in the list, confirmed or dismissed together with one reason.
+async fn decide_many(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
+    let actor = ctx.staff_form(&form)?;
+    let attempt = async {
+        let input: BulkDecision = form.decode(&[("ids", Kind::List)], &[])?;
+        Ok::<_, ApiError>(st.store.accountability().decide_many(actor, input).await?)
+    };
+    let (st, ctx, form) = (&st, &ctx, &form);
+    settle(
+        ctx.lang,
+        attempt.await,
+        |_| "/app/accountability?done=decided".into(),
+        |errors| async move { view(st, ctx, Shown::again(form, errors)).await },
     )
     .await
 }
