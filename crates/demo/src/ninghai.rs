@@ -7,9 +7,14 @@ use crate::{Demo, DemoError, names};
 use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use rectify_domain::accountability::NewAction;
 use rectify_domain::actor::{Actor, Role};
-use rectify_domain::case::{CaseTransitionRequest, CaseType, Channel, NewCase, Satisfaction, VisitMethod};
+use rectify_domain::case::{
+    CaseTransitionRequest, CaseType, Channel, InvestigationOutcome, NewCase, NewDispatch, NewOutcome, Satisfaction,
+    VisitMethod,
+};
 use rectify_domain::ids::CaseId;
+use rectify_domain::person::PersonKind;
 use rectify_domain::unit::{NewUnit, UnitKind};
 use rectify_store::FixedClock;
 use std::sync::Arc;
@@ -69,6 +74,11 @@ enum Step {
     Register(usize, Box<NewCase>),
     Office(usize, CaseTransitionRequest),
     Unit(usize, CaseTransitionRequest),
+    /// The bureau's 监察室 goes out to investigate a report.
+    Dispatch(usize, NewDispatch),
+    /// The office records what was found; a founded report names the teacher concerned, who
+    /// is criticised in a bulletin (通报批评) and loses a verified complaint's points.
+    Conclude(usize, NewOutcome),
 }
 
 fn act(action: &str) -> CaseTransitionRequest {
@@ -97,6 +107,12 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
         Actor {
             account_id: None, username: "县教育局联络员".into(), role: Role::UnitClerk, unit_id: Some(bureau)
         };
+    // The teachers the three founded reports were about, at a school of the county.
+    let school = d.unit("宁海县城关中学", Some(county), UnitKind::Section, Some("教育")).await?;
+    let mut concerned = Vec::new();
+    for _ in 0..3 {
+        concerned.push(d.person(names::person(&mut rng), Some(school), PersonKind::Staff, "教师", None).await?);
+    }
 
     // 70 calls and 40 e-mails, spread over the last seven weeks.
     let mut steps: Vec<(DateTime<Utc>, usize, Step)> = Vec::new();
@@ -133,6 +149,28 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
                 push(later(0, 40), Step::Office(n, CaseTransitionRequest { unit_id: Some(bureau), ..act("assign") }));
                 push(later(1, 0), Step::Unit(n, act("sign")));
                 let verdict = case_type == CaseType::Report && verified < 3;
+                if case_type == CaseType::Report {
+                    // Every report is looked into once; 13 of them twice (24 + 13 = 37 dispatches).
+                    let visit = |on: i64, what: &str| NewDispatch {
+                        investigators: Some(["监察室 王建国、陈晓燕", "监察室 林海、基础教育科 周敏"][k % 2].into()),
+                        dispatched_on: Some(day + chrono::Days::new(on as u64)),
+                        place: Some("被反映学校".into()),
+                        findings: Some(what.into()),
+                    };
+                    push(later(1, 30), Step::Dispatch(n, visit(1, "调阅相关材料，约谈学校负责人")));
+                    if k < 13 {
+                        push(later(2, 30), Step::Dispatch(n, visit(2, "走访学生和家长，核实情况")));
+                    }
+                    if verdict {
+                        let outcome = NewOutcome {
+                            outcome: Some(InvestigationOutcome::Verified),
+                            conclusion: Some("经调查，反映的情况属实，对当事教师通报批评。".into()),
+                            person_id: Some(concerned[verified]),
+                            action_ids: Vec::new(),
+                        };
+                        push(later(3, 0), Step::Conclude(n, outcome));
+                    }
+                }
                 if verdict || k % 3 != 0 {
                     let answer = if verdict {
                         verified += 1;
@@ -193,6 +231,23 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
             }
             Step::Unit(i, req) => {
                 sim.cases().transition_case(&clerk, ids[i].ok_or(DemoError::Order)?, req).await?;
+            }
+            Step::Dispatch(i, input) => {
+                sim.cases().record_dispatch(&clerk, ids[i].ok_or(DemoError::Order)?, input, None).await?;
+            }
+            Step::Conclude(i, mut input) => {
+                let case = ids[i].ok_or(DemoError::Order)?;
+                let bulletin = NewAction {
+                    kind: Some("criticism_bulletin".into()),
+                    person_id: input.person_id,
+                    reason: Some(format!("经调查核实，诉求件 {case} 反映的问题属实")),
+                    deciding_body: Some("宁海县教育局".into()),
+                    case_ids: vec![case],
+                    ..Default::default()
+                };
+                let action = sim.accountability().record_action(&d.actor, bulletin, None).await?.value.id;
+                input.action_ids = vec![action];
+                sim.cases().record_outcome(&d.actor, case, input).await?;
             }
         }
     }

@@ -116,6 +116,14 @@ pub enum Rule {
     ExtensionNotLater,
     /// An extension is already waiting for the office.
     ExtensionPending,
+    /// Only accepted reports and complaints are investigated.
+    NotInvestigated,
+    /// The investigation's outcome is recorded; nothing more is added to it.
+    InvestigationDecided,
+    /// An outcome needs at least one dispatch of investigators first.
+    NoDispatch,
+    /// An unfounded report deals with nobody.
+    UnfoundedDealsWithNobody,
     /// A problem without a deadline has nothing to extend.
     NoDeadlineToExtend,
     /// The owner unit changes a problem's wording only while it is open (待整改).

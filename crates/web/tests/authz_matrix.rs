@@ -336,6 +336,14 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/api/v1/cases/{id}/transitions",              "", F::FreshCase,      case_action,     WRITE),
         // A citizen's contact details in full: the office only, with a reason.
         row(POST,   "/api/v1/cases/{id}/contact",                  "", F::Case,           reveal,          MANAGE),
+        // Investigations of reports: the office and the assigned unit dispatch, the office
+        // concludes; a case that is not an accepted report answers 422 past authorization.
+        row(GET,    "/api/v1/cases/{id}/investigation",            "", F::Case,           none,            READ),
+        row(POST,   "/api/v1/cases/{id}/dispatches",               "", F::Case,           dispatch,        WRITE),
+        row(PUT,    "/api/v1/cases/{id}/investigation",            "", F::Case,           outcome,         MANAGE),
+        row(POST,   "/app/cases/{id}/dispatches",                  "", F::Case,           dispatch_form,   WRITE),
+        row(POST,   "/app/cases/{id}/investigation",               "", F::Case,           outcome_form,    MANAGE),
+        row(GET,    "/api/v1/stats/investigations",                "", F::None,           none,            INSPECT),
         row(GET,    "/api/v1/track/{tracking_code}",               "", F::Track,          none,            PUBLIC),
         row(POST,   "/api/v1/track/{tracking_code}/rating",        "", F::FreshTrack,     rating,          PUBLIC),
         row(GET,    "/api/v1/stats/cases",                         "", F::None,           none,            SIGNED),
@@ -541,6 +549,22 @@ fn deduction_form(p: &P, _: Caller) -> Body {
 
 fn dismissal(_: &P, _: Caller) -> Body {
     Body::Json(json!({"reason": "mx dismissed"}))
+}
+
+fn dispatch(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"investigators": "mx team", "place": "mx school"}))
+}
+
+fn dispatch_form(_: &P, _: Caller) -> Body {
+    form(&[("investigators", "mx team".into()), ("place", "mx school".into())])
+}
+
+fn outcome(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"outcome": "unfounded", "conclusion": "mx unfounded"}))
+}
+
+fn outcome_form(_: &P, _: Caller) -> Body {
+    form(&[("outcome", "unfounded".into()), ("conclusion", "mx unfounded".into())])
 }
 
 fn bulk_decision(p: &P, _: Caller) -> Body {

@@ -581,7 +581,91 @@ async fn cases_into_the_ledger(backend: Backend) {
     );
 }
 
+/// A report (举报) is investigated: each dispatch is recorded by the unit or the office, and the
+/// office records the outcome once; a founded one links the action taken and costs the teacher
+/// a verified complaint's 4 points with no second step. The figures say it in seed 001's words.
+async fn reports_are_investigated_and_founded_ones_cost_points(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let bureau = app.unit("县教育局", None).await;
+    let clerk = app.user("liaison", "unit_clerk", Some(&bureau)).await;
+    let teacher = app
+        .post("/api/v1/people", json!({"name": "某教师", "unit_id": bureau, "kind": "staff"}))
+        .await
+        .expect(201)
+        .id();
+    let report = submit(&app, json!({"content": "数学老师校外有偿补课", "type": "report", "phone": "13900000001"}))
+        .await
+        .expect(201)
+        .id();
+    let consult = submit(&app, json!({"content": "招生政策咨询", "type": "consult"})).await.expect(201).id();
+    let dispatch = |case: &str| format!("/api/v1/cases/{case}/dispatches");
+    let visit = json!({"investigators": "监察室 王某、李某", "place": "城关中学", "findings": "调阅补课收费记录"});
+    // Not before it is accepted, and never for a question.
+    let r = app.send(&app.admin, Method::POST, &dispatch(&report), Some(visit.clone())).await.expect(422);
+    assert_eq!(r.body["errors"][0]["code"], "not_investigated");
+    act(&app, &app.admin, &report, json!({"action": "accept"})).await.expect(200);
+    act(&app, &app.admin, &report, json!({"action": "assign", "unit_id": bureau})).await.expect(200);
+    act(&app, &app.admin, &consult, json!({"action": "accept"})).await.expect(200);
+    app.send(&app.admin, Method::POST, &dispatch(&consult), Some(visit.clone())).await.expect(422);
+    // The outcome needs a dispatch first; the unit may dispatch, only the office concludes.
+    let outcome_path = format!("/api/v1/cases/{report}/investigation");
+    let founded = json!({"outcome": "verified", "conclusion": "有偿补课属实", "person_id": teacher});
+    let r = app.send(&app.admin, Method::PUT, &outcome_path, Some(founded.clone())).await.expect(422);
+    assert_eq!(r.body["errors"][0]["code"], "no_dispatch");
+    assert_eq!(
+        app.send(&clerk, Method::POST, &dispatch(&report), Some(json!({"place": "城关中学"})))
+            .await
+            .expect(422)
+            .fields(),
+        ["investigators"]
+    );
+    app.send(&clerk, Method::POST, &dispatch(&report), Some(visit.clone())).await.expect(201);
+    app.send(
+        &app.admin,
+        Method::POST,
+        &dispatch(&report),
+        Some(json!({"investigators": "监察室 王某", "place": "学生家中"})),
+    )
+    .await
+    .expect(201);
+    app.send(&clerk, Method::PUT, &outcome_path, Some(founded.clone())).await.expect(403);
+    let unfounded_with_person = json!({"outcome": "unfounded", "conclusion": "不属实", "person_id": teacher});
+    let r = app.send(&app.admin, Method::PUT, &outcome_path, Some(unfounded_with_person)).await.expect(422);
+    assert_eq!(r.body["errors"][0]["field"], "person_id");
+    // Founded: the action record is linked and the points go in the same step.
+    let action = app
+        .post(
+            "/api/v1/actions",
+            json!({"kind": "criticism_bulletin", "person_id": teacher, "reason": "有偿补课", "case_ids": [report]}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let body =
+        json!({"outcome": "verified", "conclusion": "有偿补课属实", "person_id": teacher, "action_ids": [action]});
+    let inv = app.send(&app.admin, Method::PUT, &outcome_path, Some(body)).await.ok();
+    assert_eq!(inv["dispatches"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        (inv["outcome"]["outcome"].as_str(), inv["outcome"]["action_ids"].clone()),
+        (Some("verified"), json!([action]))
+    );
+    assert!(inv["outcome"]["deduction_id"].is_string());
+    let points = app.get(&format!("/api/v1/people/{teacher}/points")).await.ok();
+    assert_eq!(points["points"]["remaining"], 8, "12 a year, a verified complaint 4");
+    // Once recorded, nothing more is added.
+    let r = app.send(&app.admin, Method::POST, &dispatch(&report), Some(visit)).await.expect(422);
+    assert_eq!(r.body["errors"][0]["code"], "investigation_decided");
+    app.send(&app.admin, Method::PUT, &outcome_path, Some(founded)).await.expect(422);
+    // On the case page and in the figures.
+    let page = app.admin.get(app.url(&format!("/app/cases/{report}"))).text_of().await;
+    assert!(page.contains("调查核实") && page.contains("学生家中") && page.contains("查实"), "{page}");
+    let stats = app.get("/api/v1/stats/investigations").await.ok();
+    assert_eq!(stats["sentence"], "受理举报1件，派出调查工作人员2次，查实通报处理1人");
+    app.send(&clerk, Method::GET, "/api/v1/stats/investigations", None).await.expect(403);
+}
+
 on_both!(
+    reports_are_investigated_and_founded_ones_cost_points,
     the_public_form,
     duplicates_create_nothing_new,
     staff_register_other_channels,

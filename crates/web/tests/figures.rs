@@ -290,6 +290,9 @@ async fn demo_reproduces_the_seed_figures(backend: Backend) {
     let closed = app.all("/api/v1/cases?type=report&state=closed").await;
     let verified = closed.iter().filter(|c| c["answer"].as_str().is_some_and(|a| a.contains("属实"))).count();
     assert_eq!(verified, 3, "three reports found true and dealt with");
+    // ... and the investigation records say it in the seed's own words.
+    let inv = app.get("/api/v1/stats/investigations").await.ok();
+    assert_eq!(inv["sentence"], "受理举报24件，派出调查工作人员37次，查实通报处理3人");
     // Seed 004's inspections: 3 groups of the 13 效能督查员 in 4 rounds of 作风纪律督查 found 38
     // problems; 2 rounds of 专项督查 visited 70-odd units (家次) and found problems at 24 units
     // in 8 aspects and 15 types. Every draw verifies.

@@ -3,6 +3,7 @@
 
 mod due;
 mod intake;
+mod investigation;
 mod state;
 mod timeline;
 mod tracking;
@@ -11,6 +12,10 @@ pub use due::{CaseDueRule, CaseFlags, ESCALATE_AFTER, SIGN_WITHIN_WORKING_DAYS, 
 pub use intake::{
     CaseFields, CheckedFile, DUPLICATE_WINDOW_MINUTES, IntakeSessionFields, MAX_CASE_ATTACHMENTS, NewCase,
     NewIntakeSession, PUBLIC_ATTACHMENT_TYPES, UploadedFile, check_files, citizen_phone, registered,
+};
+pub use investigation::{
+    Dispatch, DispatchFields, Investigation, InvestigationFacts, InvestigationFigures, InvestigationOutcome,
+    NewDispatch, NewOutcome, Outcome, OutcomeFields, VERIFIED_COMPLAINT, investigated,
 };
 pub use state::{
     CLOSE_OFF_ANSWER, CaseAction, CaseCourse, CaseDecision, CaseEnv, CaseMachine, CaseParty, CaseState, CaseStep,

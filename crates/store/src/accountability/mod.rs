@@ -7,6 +7,7 @@ mod points;
 mod proposals;
 
 pub use actions::ActionFilter;
+pub(crate) use points::deduct_in;
 
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult, parse_stored};

@@ -12,8 +12,8 @@ use crate::people::require_live_person;
 use crate::versioned::created;
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::accountability::{
-    ActionFields, ActionKind, Deduction, Grounds, NewDeduction, PersonPoints, PointsScheme, PointsStatement,
-    ProposalRule, balance,
+    ActionFields, ActionKind, Deduction, DeductionFields, Grounds, NewDeduction, PersonPoints, PointsScheme,
+    PointsStatement, ProposalRule, balance,
 };
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::{CaseId, DeductionId, FindingId, PersonId, ProblemId, UnitId};
@@ -156,60 +156,7 @@ impl Accountability<'_> {
         self.create_once(key, move |tx| {
             Box::pin(async move {
                 let mut c = tx.conn();
-                let person = require_live_person(&mut c, f.person_id, "person_id").await?;
-                if person.kind != PersonKind::Staff {
-                    let expected = Issue::Malformed { expected: "a staff member".into() };
-                    return Err(DomainError::field("person_id", expected).into());
-                }
-                if let Some(k) = f.case_id {
-                    require_row(&mut c, "cases", k.get(), "case_id", Entity::Case).await?;
-                }
-                if let Some(p) = f.problem_id {
-                    require_row(&mut c, "problems", p.get(), "problem_id", Entity::Problem).await?;
-                }
-                let id: i64 = c
-                    .scalar(
-                        Q::new(
-                            "INSERT INTO point_deductions (person_id, year, kind, points, reason, occurred_on, case_id, \
-                             problem_id, finding_id, created_by, created_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                        )
-                        .bind(f.person_id)
-                        .bind(f.year)
-                        .bind(f.kind.as_str())
-                        .bind(f.points)
-                        .bind(f.reason.as_str())
-                        .bind(f.date)
-                        .bind(f.case_id)
-                        .bind(f.problem_id)
-                        .bind(f.finding_id)
-                        .bind(actor.username.as_str())
-                        .bind(now),
-                    )
-                    .await?;
-                let row: DeductionRow = c
-                    .fetch_one(Q::new(format!("SELECT {COLUMNS} FROM point_deductions WHERE id = $1")).bind(id))
-                    .await?;
-                created(&mut c, &actor, now, Entity::Deduction, id, row.into_deduction()?).await?;
-                let st = statement(&mut c, &scheme, f.person_id, f.year).await?;
-                if st.points.reached_zero {
-                    let grounds = Grounds::PointsExhausted { person: &person.name, year: f.year, yearly: scheme.yearly };
-                    let reason = grounds.reason();
-                    let action = ActionFields {
-                        kind: ActionKind::AdmonishingTalk,
-                        unit_id: None,
-                        person_id: Some(f.person_id),
-                        reason,
-                        decided_on: today,
-                        deciding_body: None,
-                        problem_ids: f.problem_id.into_iter().collect(),
-                        case_ids: f.case_id.into_iter().collect(),
-                        finding_ids: f.finding_id.into_iter().collect(),
-                    };
-                    let key = format!("{}:{}:{}", ProposalRule::PointsExhausted.as_str(), f.person_id, f.year);
-                    propose(&mut c, &actor, now, &action, person.unit_id, ProposalRule::PointsExhausted, key).await?;
-                }
-                Ok(st)
+                Ok(deduct_in(&mut c, &actor, &scheme, &f, (now, today)).await?.1)
             })
         })
         .await
@@ -262,4 +209,68 @@ impl Accountability<'_> {
             })
             .await
     }
+}
+
+/// Deducts points inside the caller's transaction: the deduction and the statement after it.
+/// Reaching zero proposes 诫勉谈话, once per person and year.
+pub(crate) async fn deduct_in(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    scheme: &PointsScheme,
+    f: &DeductionFields,
+    (now, today): (Timestamp, NaiveDate),
+) -> StoreResult<(DeductionId, PointsStatement)> {
+    let person = require_live_person(c, f.person_id, "person_id").await?;
+    if person.kind != PersonKind::Staff {
+        let expected = Issue::Malformed { expected: "a staff member".into() };
+        return Err(DomainError::field("person_id", expected).into());
+    }
+    if let Some(k) = f.case_id {
+        require_row(c, "cases", k.get(), "case_id", Entity::Case).await?;
+    }
+    if let Some(p) = f.problem_id {
+        require_row(c, "problems", p.get(), "problem_id", Entity::Problem).await?;
+    }
+    let id: i64 = c
+        .scalar(
+            Q::new(
+                "INSERT INTO point_deductions (person_id, year, kind, points, reason, occurred_on, case_id, \
+                 problem_id, finding_id, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(f.person_id)
+            .bind(f.year)
+            .bind(f.kind.as_str())
+            .bind(f.points)
+            .bind(f.reason.as_str())
+            .bind(f.date)
+            .bind(f.case_id)
+            .bind(f.problem_id)
+            .bind(f.finding_id)
+            .bind(actor.username.as_str())
+            .bind(now),
+        )
+        .await?;
+    let row: DeductionRow =
+        c.fetch_one(Q::new(format!("SELECT {COLUMNS} FROM point_deductions WHERE id = $1")).bind(id)).await?;
+    created(c, actor, now, Entity::Deduction, id, row.into_deduction()?).await?;
+    let st = statement(c, scheme, f.person_id, f.year).await?;
+    if st.points.reached_zero {
+        let grounds = Grounds::PointsExhausted { person: &person.name, year: f.year, yearly: scheme.yearly };
+        let reason = grounds.reason();
+        let action = ActionFields {
+            kind: ActionKind::AdmonishingTalk,
+            unit_id: None,
+            person_id: Some(f.person_id),
+            reason,
+            decided_on: today,
+            deciding_body: None,
+            problem_ids: f.problem_id.into_iter().collect(),
+            case_ids: f.case_id.into_iter().collect(),
+            finding_ids: f.finding_id.into_iter().collect(),
+        };
+        let key = format!("{}:{}:{}", ProposalRule::PointsExhausted.as_str(), f.person_id, f.year);
+        propose(c, actor, now, &action, person.unit_id, ProposalRule::PointsExhausted, key).await?;
+    }
+    Ok((DeductionId(id), st))
 }

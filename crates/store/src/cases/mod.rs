@@ -4,6 +4,7 @@
 mod contact;
 pub(crate) mod flow;
 pub(crate) mod intake;
+mod investigation;
 mod links;
 mod reminders;
 mod stats;

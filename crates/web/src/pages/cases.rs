@@ -12,7 +12,8 @@ use axum::http::StatusCode;
 use minijinja::{Value, context};
 use rectify_domain::actor::{Party, Permission, authorize};
 use rectify_domain::case::{
-    CaseParty, CaseTransitionRequest, CaseType, Channel, ExtensionStatus, NewCase, Satisfaction, VisitMethod,
+    CaseParty, CaseState, CaseTransitionRequest, CaseType, Channel, ExtensionStatus, InvestigationOutcome, NewCase,
+    NewDispatch, NewOutcome, Satisfaction, VisitMethod,
 };
 use rectify_domain::ids::CaseId;
 use rectify_domain::privacy::{Contact, RevealRequest};
@@ -26,6 +27,8 @@ pub fn site() -> Site {
         .get("/app/cases/{id}", show)
         .post("/app/cases/{id}/transitions", transition)
         .post("/app/cases/{id}/contact", reveal)
+        .post("/app/cases/{id}/dispatches", dispatch)
+        .post("/app/cases/{id}/investigation", conclude)
 }
 
 /// The inbox's boxes, each a filter over the cases the user may see.
@@ -120,6 +123,23 @@ async fn page(
         rectify_domain::case::available_actions(case.state, party, pending).iter().map(|a| a.as_str()).collect();
     let units = unit_names(st).await?;
     let unit_options = unit_options(&units);
+    // Reports and complaints once accepted are investigated: dispatches by the office or the
+    // unit, the outcome by the office.
+    let investigation = if rectify_domain::case::investigated(case.case_type)
+        && !matches!(case.state, CaseState::Received | CaseState::Declined)
+    {
+        Some(st.store.cases().investigation(actor, id).await?)
+    } else {
+        None
+    };
+    let may_dispatch = office || party == CaseParty::AssignedUnit;
+    let people = match &investigation {
+        Some(i) if office && i.outcome.is_none() && !i.dispatches.is_empty() => {
+            super::accountability::pickers(st, actor).await?.1
+        }
+        _ => Vec::new(),
+    };
+    let outcomes: Vec<&str> = InvestigationOutcome::ALL.iter().map(|o| o.as_str()).collect();
     let (form_name, errors, values) = match failed {
         Some((name, errors, form)) => (Some(name), Some(errors), Some(form_values(form))),
         None => (None, None, None),
@@ -131,7 +151,7 @@ async fn page(
         "app/case.html",
         context! {
             case, events, actions, units, unit_options, form_name, errors, values,
-            office, may_reveal, revealed,
+            office, may_reveal, revealed, investigation, may_dispatch, outcomes, people,
             satisfactions => Satisfaction::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             methods => VisitMethod::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         },
@@ -175,6 +195,42 @@ async fn transition(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
         result,
         |_| format!("/app/cases/{id}?done=action"),
         |errors| page(&st, &ctx, id, Some((name, errors, &form)), None),
+    )
+    .await
+}
+
+/// A dispatch of investigators recorded from the case page.
+async fn dispatch(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
+    let actor = ctx.staff_form(&form)?;
+    let id: CaseId = path_id(&id)?;
+    let result = async {
+        let input: NewDispatch = form.decode(&[], &[])?;
+        Ok::<_, ApiError>(st.store.cases().record_dispatch(actor, id, input, None).await?)
+    }
+    .await;
+    settle(
+        ctx.lang,
+        result,
+        |_| format!("/app/cases/{id}?done=dispatched"),
+        |errors| page(&st, &ctx, id, Some(("dispatch".into(), errors, &form)), None),
+    )
+    .await
+}
+
+/// The investigation's outcome recorded from the case page (the office).
+async fn conclude(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
+    let actor = ctx.staff_form(&form)?;
+    let id: CaseId = path_id(&id)?;
+    let result = async {
+        let input: NewOutcome = form.decode(&[("action_ids", Kind::List)], &[])?;
+        Ok::<_, ApiError>(st.store.cases().record_outcome(actor, id, input).await?)
+    }
+    .await;
+    settle(
+        ctx.lang,
+        result,
+        |_| format!("/app/cases/{id}?done=concluded"),
+        |errors| page(&st, &ctx, id, Some(("outcome".into(), errors, &form)), None),
     )
     .await
 }

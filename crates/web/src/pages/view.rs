@@ -188,7 +188,11 @@ mod tests {
         built.extend(Satisfaction::ALL.iter().map(|s| format!("satisfaction.{}", s.as_str())));
         built.extend(VisitMethod::ALL.iter().map(|s| format!("visit_method.{}", s.as_str())));
         built.extend(CaseAction::ALL.iter().map(|s| format!("case_action.{}", s.as_str())));
-        built.extend(["received", "rated", "linked", "waived", "reviewed"].iter().map(|s| format!("case_action.{s}")));
+        built.extend(
+            ["received", "rated", "linked", "waived", "reviewed", "dispatch", "investigated"]
+                .iter()
+                .map(|s| format!("case_action.{s}")),
+        );
         built.extend(labels::<Role>());
         built.extend(
             ["received", "accepted", "declined", "assigned", "replied", "rated", "reopened", "closed"]
@@ -199,6 +203,7 @@ mod tests {
         built.extend(labels::<rectify_domain::case::ExtensionStatus>());
         built.extend(labels::<Rhythm>());
         built.extend(labels::<rectify_domain::figures::CloseBasis>());
+        built.extend(labels::<rectify_domain::case::InvestigationOutcome>());
         built.extend(["satisfied", "unsatisfied", "unanswered"].iter().map(|s| format!("ledger.standing.{s}")));
         built.extend(labels::<rectify_domain::unit::UnitKind>());
         built.extend(labels::<rectify_domain::person::PersonKind>());
@@ -222,7 +227,7 @@ mod tests {
         built.extend(["recorded", "confirmed", "dismissed", "deducted", "decided"].iter().map(|d| format!("done.{d}")));
         built.extend(labels::<rectify_domain::exchange::ImportKind>());
         built.extend(["auto", "utf-8", "gbk", "gb18030"].iter().map(|e| format!("files.encoding.{e}")));
-        built.extend(["created", "saved", "published"].iter().map(|d| format!("done.{d}")));
+        built.extend(["created", "saved", "published", "dispatched", "concluded"].iter().map(|d| format!("done.{d}")));
         let missing: Vec<_> = built.into_iter().filter(|k| catalog.get(k, Lang::En).is_none()).collect();
         assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
     }

@@ -9,6 +9,7 @@ mod campaigns;
 pub(crate) mod cases;
 pub(crate) mod exchange;
 mod inspections;
+mod investigations;
 mod people;
 pub(crate) mod problems;
 mod session;
@@ -42,6 +43,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(calendar::router())
         .merge(settings::router())
         .merge(cases::router())
+        .merge(investigations::router())
         .merge(inspections::router())
         .merge(accountability::router())
         .merge(exchange::router())

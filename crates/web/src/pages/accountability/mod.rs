@@ -22,7 +22,7 @@ pub fn site() -> Site {
 const PEOPLE_PAGE: u32 = 500;
 
 /// `[id, name]` pickers of units and staff people for the forms.
-async fn pickers(st: &AppState, actor: &Actor) -> Result<(Vec<[String; 2]>, Vec<[String; 2]>), PageError> {
+pub(super) async fn pickers(st: &AppState, actor: &Actor) -> Result<(Vec<[String; 2]>, Vec<[String; 2]>), PageError> {
     let units = all_units(st, actor, false).await?;
     let filter = PersonFilter { kind: Some(PersonKind::Staff), ..PersonFilter::default() };
     let people = st.store.directory().list_people(actor, &filter, &PageRequest::first(PEOPLE_PAGE)).await?;
