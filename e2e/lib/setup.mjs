@@ -108,6 +108,7 @@ const fixtures = {
   cases,
   inspector: { username: 'inspector_1', password },
   round: { id: String(drawn.id), target: String(drawn.groups[0].targets[0]) },
+  plan: { id: String(plan.id) },
 };
 writeFileSync(OUT, JSON.stringify(fixtures, null, 2));
 console.log(`fixtures: 2 units, 2 clerks, ${Object.keys(problems).length} problems, ${Object.keys(cases).length} cases`);

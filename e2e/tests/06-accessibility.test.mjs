@@ -78,6 +78,7 @@ const staffPages = [
   ['/app/admin'],
   ['/app/admin/units', 'admin-units.png'],
   ['/app/inspections', 'inspections.png'],
+  [`/app/inspection-plans/${fx.plan.id}`, 'inspection-plan.png'],
   [`/app/rounds/${fx.round.id}`, 'round.png'],
 ];
 for (const [path, name] of staffPages) {

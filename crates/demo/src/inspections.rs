@@ -76,7 +76,7 @@ fn at(store: &Store, day: NaiveDate, minute: u32) -> Store {
 }
 
 async fn plan(d: &Demo<'_>, input: NewPlan) -> Result<PlanId, DemoError> {
-    Ok(d.store.inspections().create_plan(&d.actor, input, None).await?.value.id)
+    Ok(d.store.inspections().create_plan(&d.actor, input, None).await?.value.plan.id)
 }
 
 /// Commits and draws a round on `day`.

@@ -154,6 +154,9 @@ pub enum Rule {
     NothingToSample,
     /// Only the supervising office may change this field.
     OfficeOnlyField,
+    /// An inspection plan runs at most `inspection::MAX_PLAN_DAYS` days (its periods are
+    /// reckoned on every read); a longer drive is planned again.
+    PlanTooLong,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]

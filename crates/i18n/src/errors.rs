@@ -46,6 +46,8 @@ pub fn rule(r: Rule, lang: Lang) -> &'static str {
         (Rule::NothingToSample, Lang::Zh) => "该期间内没有已销号的问题，无可抽查",
         (Rule::OfficeOnlyField, Lang::En) => "only the supervising office may change this",
         (Rule::OfficeOnlyField, Lang::Zh) => "此项仅督导办可修改",
+        (Rule::PlanTooLong, Lang::En) => "a plan runs at most three years (1096 days); plan the years after it again",
+        (Rule::PlanTooLong, Lang::Zh) => "督查计划期限最长三年（1096天），此后请另行制定计划",
         (Rule::UnitCycle, Lang::En) => "a unit cannot be placed under itself or one of its sub-units",
         (Rule::UnitCycle, Lang::Zh) => "单位不能移到自身或其下级单位之下",
         (Rule::EvidenceRequired, Lang::En) => "closing off needs at least one evidence file in the progress entries",

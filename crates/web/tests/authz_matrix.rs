@@ -376,6 +376,7 @@ fn entries() -> Vec<Entry> {
         row(PUT,    "/api/v1/accounts/{id}/person",                "", F::Account,        account_person,  ADMIN),
         row(GET,    "/app/inspections",                            "", F::None,           none,            INSPECT),
         row(POST,   "/app/inspection-plans",                       "", F::Plan,           plan_form,       OFFICE),
+        row(GET,    "/app/inspection-plans/{id}",                  "", F::Plan,           none,            INSPECT),
         row(POST,   "/app/inspection-plans/{id}/rounds",           "", F::Plan,           |_, _| form(&[]), OFFICE),
         row(GET,    "/app/rounds/{id}",                            "", F::DrawnRound,     none,            INSPECT),
         row(POST,   "/app/rounds/{id}/draw",                       "", F::FreshRound,     |_, _| form(&[]), OFFICE),

@@ -283,6 +283,11 @@ async fn impossible_rules_are_refused_before_any_draw(backend: Backend) {
     let mut f = r.fields();
     f.sort();
     assert_eq!(f, ["checklist[0]", "rhythm"]);
+    // A plan's periods are reckoned on every read: three years at most.
+    let mut endless = plan_body(&p, false);
+    endless["ends_on"] = json!("2029-03-01");
+    let r = app.post("/api/v1/inspection-plans", endless).await.expect(422);
+    assert_eq!((r.fields(), r.body["errors"][0]["code"].clone()), (vec!["ends_on".to_owned()], json!("plan_too_long")));
     let mut unknown = plan_body(&p, false);
     unknown["inspector_ids"] = json!(["424242"]);
     assert_eq!(app.post("/api/v1/inspection-plans", unknown).await.expect(422).fields(), ["inspector_ids[0]"]);
@@ -359,6 +364,8 @@ async fn covert_targets_reach_only_their_inspectors_until_the_end(backend: Backe
         format!("/api/v1/rounds/{rid}/verify"),
         format!("/app/rounds/{rid}"),
         "/app/inspections".into(),
+        format!("/api/v1/inspection-plans/{plan}"),
+        format!("/app/inspection-plans/{plan}"),
     ];
     for (who, c) in &others {
         for path in &paths {
@@ -660,6 +667,117 @@ async fn the_office_plans_and_draws_from_the_pages(backend: Backend) {
     assert!(!drawn.contains("区财政局"), "a covert round's units are not on the office's page");
 }
 
+/// China time 10:00 on `day` (2026), as the test clock takes it.
+fn at_ten(m: u32, d: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc.with_ymd_and_hms(2026, m, d, 2, 0, 0).unwrap()
+}
+
+fn period(from: &str, to: &str) -> Value {
+    json!({"from": from, "to": to})
+}
+
+/// A weekly plan over March 2026: a round in week one, none in week two, one in week three. On
+/// the Monday of week four the second week shows as missed, on the API (plan and list alike),
+/// on the list page and on the plan's page; a round typed up later for the missed week does not
+/// fill it.
+async fn a_weekly_plan_shows_the_week_it_missed_and_the_next_due(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let p = pools(&app).await;
+    let plan = app.post("/api/v1/inspection-plans", plan_body(&p, false)).await.expect(201).body;
+    let id = plan["id"].as_str().unwrap().to_owned();
+    // Monday 2 March: the first week is due by its Sunday; 1 March (a lone Sunday) is no week.
+    assert_eq!(plan["periods"], 5);
+    assert_eq!(plan["current_period"], period("2026-03-02", "2026-03-08"));
+    assert_eq!((plan["next_due_on"].clone(), plan["missed_count"].clone()), (json!("2026-03-08"), json!(0)));
+    let commit = format!("/api/v1/inspection-plans/{id}/rounds");
+    app.post(&commit, json!({})).await.expect(201);
+    let now = app.get(&format!("/api/v1/inspection-plans/{id}")).await.ok();
+    assert_eq!((now["rounds_done"].clone(), now["current_done"].clone()), (json!(1), json!(true)));
+    assert_eq!(now["next_due"], period("2026-03-09", "2026-03-15"), "next week's round is next");
+
+    // Week two passes without a round; Wednesday of week three has one.
+    app.travel(at_ten(3, 18)).await;
+    app.post(&commit, json!({})).await.expect(201);
+    app.travel(at_ten(3, 23)).await;
+    let inspector = signed_in(&app, &p.inspectors[0].1).await;
+    for c in [&app.admin, &inspector] {
+        let plan = app.send(c, Method::GET, &format!("/api/v1/inspection-plans/{id}"), None).await.ok();
+        assert_eq!(plan["as_of"], "2026-03-23");
+        assert_eq!(plan["missed"], json!([period("2026-03-09", "2026-03-15")]));
+        assert_eq!((plan["missed_count"].clone(), plan["rounds_done"].clone()), (json!(1), json!(2)));
+        assert_eq!(plan["current_period"], period("2026-03-23", "2026-03-29"));
+        assert_eq!((plan["current_done"].clone(), plan["next_due_on"].clone()), (json!(false), json!("2026-03-29")));
+    }
+    let listed = app.all("/api/v1/inspection-plans").await;
+    assert_eq!(listed[0], app.get(&format!("/api/v1/inspection-plans/{id}")).await.ok(), "the list carries it too");
+
+    // Typed up today for the missed Wednesday: kept, but the week stays missed.
+    app.post(&commit, json!({"scheduled_on": "2026-03-11"})).await.expect(201);
+    let plan = app.get(&format!("/api/v1/inspection-plans/{id}")).await.ok();
+    assert_eq!((plan["missed_count"].clone(), plan["other_rounds"].clone()), (json!(1), json!(1)));
+
+    // The list page: the rhythm, this week's due date, the missed round, a link to the list.
+    let html = app.admin.get(app.url("/app/inspections")).text_of().await;
+    let row = html.split(&format!("id=\"plan-{id}\"")).nth(1).unwrap().split("</tr>").next().unwrap();
+    for text in ["周行动", "应于2026-03-29前完成本周检查", "截至2026-03-23已漏检1次", "全计划共5周，已发起检查2周"]
+    {
+        assert!(row.contains(text), "{text} in {row}");
+    }
+    assert!(row.contains(&format!("/app/inspection-plans/{id}#missed")));
+    assert!(html.contains("table class=\"list cards\""), "a card per plan on a phone");
+    let en = app.admin.get(app.url("/app/inspections?lang=en")).text_of().await;
+    for text in ["Weekly", "This week&#x27;s round is due by 2026-03-29", "Rounds missed up to 2026-03-23: 1"] {
+        assert!(en.contains(text), "{text} on the English page");
+    }
+    // The plan's page lists the missed weeks plainly; its words are Chinese only.
+    let page = app.admin.get(app.url(&format!("/app/inspection-plans/{id}?lang=zh"))).text_of().await;
+    let missed = page.split("id=\"missed\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(missed.contains("<li>2026-03-09至2026-03-15</li>"), "{missed}");
+    assert_eq!(missed.matches("<li>").count(), 1);
+    assert!(page.contains("本计划另有1轮不计入任何检查期"));
+    let main = page.split("<main").nth(1).unwrap().split("</main>").next().unwrap();
+    let words: String = main.split('<').map(|t| t.split_once('>').map_or("", |(_, text)| text)).collect();
+    assert!(!words.chars().any(|c| c.is_ascii_alphabetic()), "English on a Chinese page: {words}");
+    let page_en = app.admin.get(app.url(&format!("/app/inspection-plans/{id}?lang=en"))).text_of().await;
+    assert!(page_en.contains("<li>2026-03-09 to 2026-03-15</li>"));
+}
+
+/// A daily plan from Thursday 12 to Saturday 28 February 2026 counts working days only: the
+/// make-up Saturdays (调休) are days of the plan, the Spring Festival (15–23 February) and its
+/// weekend are not.
+async fn a_daily_plan_skips_weekends_and_holidays(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    app.travel(at_ten(2, 12)).await;
+    let p = pools(&app).await;
+    let mut body = plan_body(&p, false);
+    body["rhythm"] = json!("daily");
+    body["starts_on"] = json!("2026-02-12");
+    body["ends_on"] = json!("2026-02-28");
+    let id = app.post("/api/v1/inspection-plans", body).await.expect(201).id();
+    app.post(&format!("/api/v1/inspection-plans/{id}/rounds"), json!({})).await.expect(201);
+    let plan = app.get(&format!("/api/v1/inspection-plans/{id}")).await.ok();
+    assert_eq!(plan["periods"], 8, "12, 13, 14 and 24–28 February");
+    assert_eq!(plan["next_due_on"], "2026-02-13");
+
+    // Saturday 21 February, in the holiday: no day of the plan; Friday 13 and the make-up
+    // Saturday 14 went without a round; the next is due on Tuesday 24.
+    app.travel(at_ten(2, 21)).await;
+    let plan = app.get(&format!("/api/v1/inspection-plans/{id}")).await.ok();
+    assert!(plan["current_period"].is_null());
+    assert_eq!(plan["missed"], json!([period("2026-02-13", "2026-02-13"), period("2026-02-14", "2026-02-14")]));
+    assert_eq!(plan["next_due_on"], "2026-02-24");
+    let html = app.admin.get(app.url("/app/inspections")).text_of().await;
+    assert!(html.contains("下次检查：2026-02-24") && html.contains("截至2026-02-21已漏检2次"), "{html}");
+    let page = app.admin.get(app.url(&format!("/app/inspection-plans/{id}"))).text_of().await;
+    assert!(page.contains("<li>2026-02-13</li><li>2026-02-14</li>"), "{page}");
+
+    // Tuesday 24: today's round is due today.
+    app.travel(at_ten(2, 24)).await;
+    let html = app.admin.get(app.url("/app/inspections")).text_of().await;
+    assert!(html.contains("应于今日（2026-02-24）完成检查"), "{html}");
+}
+
 on_both!(
     a_round_is_drawn_verifiably_and_findings_become_problems,
     impossible_rules_are_refused_before_any_draw,
@@ -667,4 +785,6 @@ on_both!(
     reinspection_samples_closed_problems_and_a_failure_reopens,
     a_bulletin_counts_what_happened_and_then_never_changes,
     the_office_plans_and_draws_from_the_pages,
+    a_weekly_plan_shows_the_week_it_missed_and_the_next_due,
+    a_daily_plan_skips_weekends_and_holidays,
 );

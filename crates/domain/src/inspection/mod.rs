@@ -8,6 +8,7 @@ pub mod plan;
 pub mod reinspection;
 mod rng;
 pub mod round;
+pub mod schedule;
 
 pub use bulletin::{
     ActionFact, BulletinAction, BulletinFields, BulletinFinding, BulletinUnit, FindingFact, InspectionBulletin,
@@ -21,8 +22,9 @@ pub use finding::{
     ReinspectionFields, ReinspectionItem, sample_size,
 };
 pub use plan::{
-    DrawEvidence, DrawRequest, NewPlan, NewRound, Plan, PlanFields, Rhythm, Round, RoundGroup, TargetFilter,
-    Verification,
+    DrawEvidence, DrawRequest, NewPlan, NewRound, Plan, PlanFields, Rhythm, Round, RoundGroup, ScheduledPlan,
+    TargetFilter, Verification,
 };
 pub use reinspection::{CheckOutcome, CheckState, ReinspectionAction, ReinspectionMachine};
 pub use round::{RoundAction, RoundFacts, RoundMachine, RoundParty, RoundRequest, RoundStatus};
+pub use schedule::{MAX_PLAN_DAYS, Period, RoundDates, Schedule, schedule};

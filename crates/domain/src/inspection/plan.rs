@@ -71,6 +71,18 @@ pub struct Plan {
     pub created_at: Timestamp,
 }
 
+/// A plan as read: its definition and, beside it, where it stands against its rhythm today
+/// (the periods, the next round due, the rounds missed; see `schedule.rs`). Reckoned on every
+/// read from the calendar and the rounds, never stored, so it cannot go stale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScheduledPlan {
+    #[serde(flatten)]
+    pub plan: Plan,
+    #[serde(flatten)]
+    pub schedule: super::Schedule,
+}
+
 /// Body of `POST /api/v1/inspection-plans`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -172,10 +184,12 @@ impl NewPlan {
         if self.ends_on.is_none() {
             p.push("ends_on", Issue::Required);
         }
-        if let (Some(s), Some(e)) = (self.starts_on, self.ends_on)
-            && e < s
-        {
-            p.push("ends_on", Issue::BeforeOther { other: "starts_on".into() });
+        if let (Some(s), Some(e)) = (self.starts_on, self.ends_on) {
+            if e < s {
+                p.push("ends_on", Issue::BeforeOther { other: "starts_on".into() });
+            } else if (e - s).num_days() >= super::MAX_PLAN_DAYS as i64 {
+                p.push("ends_on", Issue::Rule { rule: crate::error::Rule::PlanTooLong });
+            }
         }
         let rules = DrawRules {
             groups: count(&mut p, "groups", self.groups, None, 1, 100),
@@ -374,6 +388,17 @@ mod tests {
         let mut fields = bad.validate().unwrap_err().fields();
         fields.sort();
         assert_eq!(fields, ["ends_on", "inspectors_per_group", "rhythm", "target_unit_ids"]);
+    }
+
+    #[test]
+    fn a_plan_runs_at_most_three_years() {
+        let longest = NewPlan { ends_on: NaiveDate::from_ymd_opt(2029, 9, 30), ..plan() };
+        assert!(longest.validate().is_ok(), "1096 days from 1 October 2026");
+        let longer = NewPlan { ends_on: NaiveDate::from_ymd_opt(2029, 10, 1), ..plan() };
+        let err = longer.validate().unwrap_err();
+        assert_eq!(err.fields(), ["ends_on"]);
+        let crate::DomainError::Invalid(errors) = err else { panic!() };
+        assert_eq!(errors[0].issue, Issue::Rule { rule: crate::error::Rule::PlanTooLong });
     }
 
     #[test]

@@ -11,9 +11,12 @@ use crate::units::{require_live, subtree};
 use crate::versioned::created;
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::calendar::WorkCalendar;
 use rectify_domain::ids::{CampaignId, PersonId, PlanId, UnitId};
-use rectify_domain::inspection::{DrawRules, NewPlan, Plan, PlanFields, Rhythm, TargetFilter};
-use rectify_domain::time::Timestamp;
+use rectify_domain::inspection::{
+    DrawRules, NewPlan, Plan, PlanFields, Rhythm, RoundDates, ScheduledPlan, TargetFilter, schedule,
+};
+use rectify_domain::time::{Timestamp, china_date};
 use rectify_domain::{DomainError, Entity, Issue};
 
 record! {
@@ -86,6 +89,23 @@ pub(crate) async fn require(c: &mut Conn<'_>, id: PlanId) -> StoreResult<Plan> {
     get(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::InspectionPlan, id).into())
 }
 
+/// A plan with where it stands on `today`: its rounds' dates (planned for, committed on) read
+/// here, the schedule reckoned by the domain.
+pub(crate) async fn scheduled(
+    c: &mut Conn<'_>,
+    plan: Plan,
+    cal: &WorkCalendar,
+    today: NaiveDate,
+) -> StoreResult<ScheduledPlan> {
+    let rows: Vec<(NaiveDate, DateTime<Utc>)> = c
+        .fetch_all(Q::new("SELECT scheduled_on, created_at FROM inspection_rounds WHERE plan_id = $1").bind(plan.id))
+        .await?;
+    let rounds: Vec<RoundDates> =
+        rows.into_iter().map(|(scheduled_on, at)| RoundDates { scheduled_on, committed_on: china_date(at) }).collect();
+    let schedule = schedule(plan.rhythm, (plan.starts_on, plan.ends_on), cal, &rounds, today);
+    Ok(ScheduledPlan { plan, schedule })
+}
+
 /// The target pool: the listed units and the live units matching the filter.
 async fn resolve_targets(c: &mut Conn<'_>, f: &PlanFields) -> StoreResult<Vec<UnitId>> {
     let mut units = Vec::new();
@@ -131,76 +151,96 @@ impl Inspections<'_> {
         actor: &Actor,
         input: NewPlan,
         key: Option<&IdempotencyKey>,
-    ) -> StoreResult<Created<Plan>> {
+    ) -> StoreResult<Created<ScheduledPlan>> {
         authorize(actor, Permission::ManageInspections, Party::Office)?;
         let f = input.validate()?;
         let now = self.now();
-        let actor = actor.clone();
-        self.create_once(key, move |tx| {
-            Box::pin(async move {
-                let mut c = tx.conn();
-                for (i, p) in f.inspector_ids.iter().enumerate() {
-                    require_live_person(&mut c, *p, &format!("inspector_ids[{i}]")).await?;
-                }
-                if let Some(camp) = f.campaign_id {
-                    crate::campaigns::require_live_campaign(&mut c, camp, "campaign_id").await?;
-                }
-                let targets = resolve_targets(&mut c, &f).await?;
-                let id: i64 = c
-                    .scalar(
-                        Q::new(
-                            "INSERT INTO inspection_plans (name, rhythm, theme, checklist, starts_on, ends_on, \
+        let by = actor.clone();
+        let made = self
+            .create_once(key, move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    for (i, p) in f.inspector_ids.iter().enumerate() {
+                        require_live_person(&mut c, *p, &format!("inspector_ids[{i}]")).await?;
+                    }
+                    if let Some(camp) = f.campaign_id {
+                        crate::campaigns::require_live_campaign(&mut c, camp, "campaign_id").await?;
+                    }
+                    let targets = resolve_targets(&mut c, &f).await?;
+                    let id: i64 = c
+                        .scalar(
+                            Q::new(
+                                "INSERT INTO inspection_plans (name, rhythm, theme, checklist, starts_on, ends_on, \
                              groups_count, inspectors_per_group, targets_per_group, no_repeat_rounds, covert, \
                              category, deadline_working_days, campaign_id, target_filter, version, created_by, \
                              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
                              $13, $14, $15, 1, $16, $17, $17) RETURNING id",
+                            )
+                            .bind(f.name.as_str())
+                            .bind(f.rhythm.as_str())
+                            .bind(f.theme.as_str())
+                            .bind(to_json(&f.checklist)?)
+                            .bind(f.starts_on)
+                            .bind(f.ends_on)
+                            .bind(f.rules.groups)
+                            .bind(f.rules.inspectors_per_group)
+                            .bind(f.rules.targets_per_group)
+                            .bind(f.rules.no_repeat_rounds)
+                            .bind(f.covert)
+                            .bind(f.category.clone())
+                            .bind(f.deadline_working_days)
+                            .bind(f.campaign_id)
+                            .bind(to_json(&f.target_filter)?)
+                            .bind(by.account_id)
+                            .bind(now),
                         )
-                        .bind(f.name.as_str())
-                        .bind(f.rhythm.as_str())
-                        .bind(f.theme.as_str())
-                        .bind(to_json(&f.checklist)?)
-                        .bind(f.starts_on)
-                        .bind(f.ends_on)
-                        .bind(f.rules.groups)
-                        .bind(f.rules.inspectors_per_group)
-                        .bind(f.rules.targets_per_group)
-                        .bind(f.rules.no_repeat_rounds)
-                        .bind(f.covert)
-                        .bind(f.category.clone())
-                        .bind(f.deadline_working_days)
-                        .bind(f.campaign_id)
-                        .bind(to_json(&f.target_filter)?)
-                        .bind(actor.account_id)
-                        .bind(now),
-                    )
-                    .await?;
-                for p in &f.inspector_ids {
-                    c.execute(
-                        Q::new("INSERT INTO plan_inspectors (plan_id, person_id) VALUES ($1, $2)").bind(id).bind(*p),
-                    )
-                    .await?;
-                }
-                for u in &targets {
-                    c.execute(Q::new("INSERT INTO plan_targets (plan_id, unit_id) VALUES ($1, $2)").bind(id).bind(*u))
                         .await?;
-                }
-                let plan = require(&mut c, PlanId(id)).await?;
-                super::rounds::snapshot(&mut c, &plan).await?.check()?;
-                created(&mut c, &actor, now, Entity::InspectionPlan, id, plan).await
+                    for p in &f.inspector_ids {
+                        c.execute(
+                            Q::new("INSERT INTO plan_inspectors (plan_id, person_id) VALUES ($1, $2)")
+                                .bind(id)
+                                .bind(*p),
+                        )
+                        .await?;
+                    }
+                    for u in &targets {
+                        c.execute(
+                            Q::new("INSERT INTO plan_targets (plan_id, unit_id) VALUES ($1, $2)").bind(id).bind(*u),
+                        )
+                        .await?;
+                    }
+                    let plan = require(&mut c, PlanId(id)).await?;
+                    super::rounds::snapshot(&mut c, &plan).await?.check()?;
+                    created(&mut c, &by, now, Entity::InspectionPlan, id, plan).await
+                })
             })
-        })
-        .await
+            .await?;
+        // The first answer is kept as the plan alone (so history holds its definition); the
+        // schedule is as of now, also when a retry replays it.
+        let value = self.get_plan(actor, made.value.id).await?;
+        Ok(Created { value, replayed: made.replayed })
     }
 
-    pub async fn get_plan(&self, actor: &Actor, id: PlanId) -> StoreResult<Plan> {
+    /// A plan and where it stands against its rhythm today.
+    pub async fn get_plan(&self, actor: &Actor, id: PlanId) -> StoreResult<ScheduledPlan> {
         authorize(actor, Permission::ViewInspections, Party::Other)?;
-        self.db.read(move |tx| Box::pin(async move { require(&mut tx.conn(), id).await })).await
+        let (cal, today) = (self.reference().calendar().await?, self.today());
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let plan = require(&mut c, id).await?;
+                    scheduled(&mut c, plan, &cal, today).await
+                })
+            })
+            .await
     }
 
-    /// Plans, newest first.
-    pub async fn list_plans(&self, actor: &Actor, page: &PageRequest) -> StoreResult<Page<Plan>> {
+    /// Plans, newest first, each with its schedule.
+    pub async fn list_plans(&self, actor: &Actor, page: &PageRequest) -> StoreResult<Page<ScheduledPlan>> {
         authorize(actor, Permission::ViewInspections, Party::Other)?;
         let page = page.clone();
+        let (cal, today) = (self.reference().calendar().await?, self.today());
         self.db
             .read(move |tx| {
                 Box::pin(async move {
@@ -209,7 +249,8 @@ impl Inspections<'_> {
                     let ids: Vec<(i64,)> = c.fetch_all(q).await?;
                     let mut plans = Vec::with_capacity(ids.len());
                     for (id,) in ids {
-                        plans.push((id, require(&mut c, PlanId(id)).await?));
+                        let plan = require(&mut c, PlanId(id)).await?;
+                        plans.push((id, scheduled(&mut c, plan, &cal, today).await?));
                     }
                     page_of(&page, plans)
                 })

@@ -1,4 +1,5 @@
-//! Inspection pages: plans and rounds (`/app/inspections`), a round with its draw, verification
+//! Inspection pages: plans and rounds (`/app/inspections`), a plan with its rhythm and missed
+//! rounds (`/app/inspection-plans/{id}`), a round with its draw, verification
 //! and findings (`/app/rounds/{id}`), and the phone-sized finding form on that page. What a
 //! reader sees of a covert round is what the store's `get_round` gives them: its targets only
 //! for its own inspectors until it ends.
@@ -30,6 +31,7 @@ pub fn site() -> Site {
     Site::new()
         .get("/app/inspections", inspections_page)
         .post("/app/inspection-plans", create_plan)
+        .get("/app/inspection-plans/{id}", plan_page)
         .post("/app/inspection-plans/{id}/rounds", commit_round)
         .get("/app/rounds/{id}", round_page)
         .post("/app/rounds/{id}/draw", draw_round)
@@ -180,6 +182,15 @@ async fn publish_bulletin(State(st): State<AppState>, ctx: Ctx, form: FormData) 
     .await
 }
 
+/// A plan and its rhythm: the next round due, every period missed so far, its rounds.
+async fn plan_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
+    let actor = ctx.staff()?;
+    let id: PlanId = path_id(&id)?;
+    let plan = st.store.inspections().get_plan(actor, id).await?;
+    let rounds = st.store.inspections().list_rounds(actor, Some(id), false, &PageRequest::first(100)).await?.items;
+    ctx.render(&st, "app/inspection_plan.html", context! { p => plan, rounds, manage => manages(actor) })
+}
+
 /// A bulletin as printed.
 async fn bulletin_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
     let actor = ctx.staff()?;
@@ -302,8 +313,12 @@ async fn record_finding(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Str
         let round = st.store.inspections().get_round(actor, id).await?;
         let plan = st.store.inspections().get_plan(actor, round.plan_id).await?;
         let failed: Vec<&str> = form.fields.iter().filter(|(k, _)| k == "failed").map(|(_, v)| v.as_str()).collect();
-        let answers: Vec<serde_json::Value> =
-            plan.checklist.iter().map(|item| json!({"item": item, "ok": !failed.contains(&item.as_str())})).collect();
+        let answers: Vec<serde_json::Value> = plan
+            .plan
+            .checklist
+            .iter()
+            .map(|item| json!({"item": item, "ok": !failed.contains(&item.as_str())}))
+            .collect();
         let body = json!({
             "unit_id": form.get("unit_id").filter(|v| !v.is_empty()),
             "note": form.get("note").filter(|v| !v.trim().is_empty()),

@@ -202,6 +202,10 @@ mod tests {
         built.extend(super::super::cases::BOXES.iter().map(|b| format!("inbox.box_{b}")));
         built.extend(labels::<rectify_domain::case::ExtensionStatus>());
         built.extend(labels::<Rhythm>());
+        // A plan's schedule, worded per rhythm.
+        for r in Rhythm::ALL {
+            built.extend(["due_this", "done"].iter().map(|k| format!("inspect.schedule.{k}.{}", r.as_str())));
+        }
         built.extend(labels::<rectify_domain::figures::CloseBasis>());
         built.extend(labels::<rectify_domain::case::InvestigationOutcome>());
         built.extend(["satisfied", "unsatisfied", "unanswered"].iter().map(|s| format!("ledger.standing.{s}")));

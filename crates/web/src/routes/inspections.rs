@@ -11,7 +11,7 @@ use axum::response::Response;
 use rectify_domain::ids::{FindingId, InspectionBulletinId, PlanId, ReinspectionId, RoundId};
 use rectify_domain::inspection::{
     DrawEvidence, DrawRequest, Finding, InspectionBulletin, NewFinding, NewInspectionBulletin, NewPlan,
-    NewReinspection, NewRound, OutcomeRequest, Plan, Reinspection, Round, Verification,
+    NewReinspection, NewRound, OutcomeRequest, Reinspection, Round, ScheduledPlan, Verification,
 };
 use rectify_store::Page;
 use utoipa_axum::router::OpenApiRouter;
@@ -39,10 +39,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_inspection_bulletin))
 }
 
+/// Plans, newest first, each with where it stands against its rhythm today (see the plan).
 #[utoipa::path(get, path = "/inspection-plans", tag = "inspections",
     params(("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = Page<Plan>), Errors))]
-async fn list_plans(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<Page<Plan>>> {
+    responses((status = 200, body = Page<ScheduledPlan>), Errors))]
+async fn list_plans(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    mut p: Params,
+) -> ApiResult<Json<Page<ScheduledPlan>>> {
     let page = page(&mut p);
     p.finish()?;
     Ok(Json(st.store.inspections().list_plans(&actor, &page).await?))
@@ -51,7 +56,7 @@ async fn list_plans(State(st): State<AppState>, Auth(actor): Auth, mut p: Params
 /// Creates a plan (月计划 / 周行动 / 日巡查): theme, checklist, period, the draw's rules, overt or
 /// covert, and the two pools. Rules the pools cannot satisfy are refused here.
 #[utoipa::path(post, path = "/inspection-plans", tag = "inspections", request_body = NewPlan,
-    params(("Idempotency-Key" = Option<String>, Header)), responses((status = 201, body = Plan), Errors))]
+    params(("Idempotency-Key" = Option<String>, Header)), responses((status = 201, body = ScheduledPlan), Errors))]
 async fn create_plan(
     State(st): State<AppState>,
     Auth(actor): Auth,
@@ -60,12 +65,21 @@ async fn create_plan(
 ) -> ApiResult<Response> {
     let key = idempotency(&actor, key, &body.digest)?;
     let c = st.store.inspections().create_plan(&actor, body.value, key.as_ref()).await?;
-    Ok(created(format!("/api/v1/inspection-plans/{}", c.value.id), c))
+    Ok(created(format!("/api/v1/inspection-plans/{}", c.value.plan.id), c))
 }
 
+/// A plan and where it stands against its rhythm today (`as_of`): its periods (each month, each
+/// Monday–Sunday week, or each working day), the current one, the next round due
+/// (`next_due_on`, the last day of `next_due`), the periods missed (`missed`, 漏检), and the
+/// rounds that fill no period. A round fills the period of its `scheduled_on` if committed by the
+/// period's last day.
 #[utoipa::path(get, path = "/inspection-plans/{id}", tag = "inspections", params(("id" = String, Path)),
-    responses((status = 200, body = Plan), Errors))]
-async fn get_plan(State(st): State<AppState>, Auth(actor): Auth, PathId(id): PathId<PlanId>) -> ApiResult<Json<Plan>> {
+    responses((status = 200, body = ScheduledPlan), Errors))]
+async fn get_plan(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<PlanId>,
+) -> ApiResult<Json<ScheduledPlan>> {
     Ok(Json(st.store.inspections().get_plan(&actor, id).await?))
 }
 
