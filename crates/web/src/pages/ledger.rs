@@ -107,6 +107,10 @@ async fn page(st: &AppState, ctx: &Ctx, id: ProblemId, failed: Option<(&str, For
         rectify_domain::problem::available_actions(problem.state, party).iter().map(|a| a.as_str()).collect();
     let may_edit = problem.state != ProblemState::Closed && authorize(actor, Permission::AddProgress, party).is_ok();
     let units = unit_names(st).await?;
+    let responsible = match problem.responsible_person_id {
+        Some(person) => Some(st.store.directory().get_person(actor, person).await?),
+        None => None,
+    };
     let source_cases = if actions.contains(&"verify") { source_cases(st, actor, &problem).await? } else { Vec::new() };
     let (form_name, errors, values) = match failed {
         Some((name, errors, form)) => (Some(name), Some(errors), Some(form_values(form))),
@@ -117,7 +121,7 @@ async fn page(st: &AppState, ctx: &Ctx, id: ProblemId, failed: Option<(&str, For
         st,
         status,
         "app/problem.html",
-        context! { problem, progress, history, actions, units, may_edit, source_cases, form_name, errors, values, today => st.store.today().to_string() },
+        context! { problem, progress, history, actions, units, responsible, may_edit, source_cases, form_name, errors, values, today => st.store.today().to_string() },
     )
 }
 
