@@ -1,11 +1,12 @@
-//! Documents rendered from the domain's content: bulletins as DOCX or PDF, for the API's
-//! download and `rectify bulletin`. Rendering is CPU work (tens of milliseconds), so it runs off
+//! Documents rendered from the domain's content: bulletins and personal rectification plans as
+//! DOCX or PDF, for the API's downloads and `rectify bulletin`. Rendering is CPU work (tens of milliseconds), so it runs off
 //! the async threads; the CJK fonts are read from disk once per process.
 
 use crate::{AppError, AppResult, File, Params, blocking};
 use rectify_domain::Issue;
 use rectify_domain::bulletin::BulletinContent;
-use rectify_reports::Fonts;
+use rectify_domain::personal_plan::PersonalPlan;
+use rectify_reports::{Document, Fonts};
 use std::sync::{Arc, OnceLock};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -56,12 +57,15 @@ fn fonts() -> Result<Arc<Fonts>, String> {
     FONTS.get_or_init(|| Fonts::discover().map(Arc::new).map_err(|e| e.to_string())).clone()
 }
 
-/// A bulletin's document.
-pub async fn bulletin(content: BulletinContent, format: DocFormat) -> AppResult<File> {
-    let name = bulletin_file_name(&content, format);
-    let bytes = blocking("rendering a bulletin", move || {
+/// Lays a document out and renders it off the async threads.
+async fn render(
+    what: &str,
+    format: DocFormat,
+    layout: impl FnOnce() -> Document + Send + 'static,
+) -> AppResult<Vec<u8>> {
+    blocking(what, move || {
         let fonts = fonts()?;
-        let doc = rectify_reports::bulletin::document(&content);
+        let doc = layout();
         match format {
             DocFormat::Docx => rectify_reports::docx(&doc, &fonts),
             DocFormat::Pdf => rectify_reports::pdf(&doc, &fonts),
@@ -69,7 +73,21 @@ pub async fn bulletin(content: BulletinContent, format: DocFormat) -> AppResult<
         .map_err(|e| e.to_string())
     })
     .await?
-    .map_err(AppError::Internal)?;
+    .map_err(AppError::Internal)
+}
+
+/// A bulletin's document.
+pub async fn bulletin(content: BulletinContent, format: DocFormat) -> AppResult<File> {
+    let name = bulletin_file_name(&content, format);
+    let bytes = render("rendering a bulletin", format, move || rectify_reports::bulletin::document(&content)).await?;
+    Ok(File { name, content_type: format.content_type(), bytes })
+}
+
+/// A personal rectification plan's document, named `张三同志个人整改计划书-2026-03-02.pdf` (the
+/// day its figures were counted).
+pub async fn personal_plan(plan: PersonalPlan, format: DocFormat) -> AppResult<File> {
+    let name = format!("{}-{}.{}", plan.title, plan.as_of, format.extension());
+    let bytes = render("rendering a personal plan", format, move || rectify_reports::plan::document(&plan)).await?;
     Ok(File { name, content_type: format.content_type(), bytes })
 }
 

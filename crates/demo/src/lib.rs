@@ -1,7 +1,8 @@
 //! Demo data built from the seed documents, so a newcomer sees a living system:
 //! 金东区 with its departments and the first-batch immediate list of seed 000 (98 items, 80
 //! fixed); 蔡甸区's 300 units in 46 systems from seed 003 with their 2010 campaign; and a
-//! 安宁区-style campaign (seed 004) with a few hundred problems across states and lights; and
+//! 安宁区-style campaign (seed 004) with a few hundred problems across states and lights, and the
+//! personal rectification plans of 区财政局's cadres; and
 //! 宁海县教育局's hotline and mailbox (seed 001) replayed as 110 citizen cases.
 //! Dates are relative to today so the warning lights mean something.
 
@@ -12,6 +13,7 @@ mod inspections;
 mod jindong;
 mod names;
 mod ninghai;
+mod personal;
 mod plan;
 mod timeline;
 

@@ -24,6 +24,7 @@ pub mod machine;
 pub mod notice;
 pub mod patch;
 pub mod person;
+pub mod personal_plan;
 pub mod privacy;
 pub mod problem;
 pub mod text;

@@ -182,6 +182,7 @@ mod tests {
         use rectify_domain::light::Light;
         use rectify_domain::notice::NoticeChannel;
         use rectify_domain::person::PersonKind;
+        use rectify_domain::personal_plan::PlanScope;
         use rectify_domain::problem::{Level, ProblemAction, ProblemState, ProblemType, SourceKind};
         use rectify_domain::unit::UnitKind;
         let (catalog, faults) = Catalog::load();
@@ -204,6 +205,7 @@ mod tests {
             missing::<Role>(&catalog),
             missing::<UnitKind>(&catalog),
             missing::<PersonKind>(&catalog),
+            missing::<PlanScope>(&catalog),
             missing::<DayKind>(&catalog),
             missing::<ImportKind>(&catalog),
             missing::<Rhythm>(&catalog),

@@ -1,12 +1,14 @@
-//! Reports: one small document model (a bulletin, 简报) rendered to PDF, DOCX, and its charts to
-//! SVG and PNG. The model knows nothing of the renderers, so the web preview, the PDF and the DOCX
-//! are built from the same `Document` and draw each chart through the same SVG functions.
+//! Reports: one small document model (a bulletin, 简报; a personal rectification plan, 个人整改计划书)
+//! rendered to PDF, DOCX, and its charts to SVG and PNG. The model knows nothing of the renderers,
+//! so the web preview, the PDF and the DOCX are built from the same `Document` and draw each chart
+//! through the same SVG functions.
 
 pub mod bulletin;
 pub mod chart;
 mod docx;
 mod fonts;
 mod pdf;
+pub mod plan;
 mod wrap;
 
 use serde::{Deserialize, Serialize};

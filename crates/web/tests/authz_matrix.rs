@@ -292,6 +292,10 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/api/v1/people",                              "", F::InUnit,         new_person,      MANAGE),
         row(GET,    "/api/v1/people/{id}",                         "", F::Person,         none,            DIRECTORY),
         row(PATCH,  "/api/v1/people/{id}",                         "", F::Person,         person_patch,    MANAGE),
+        // A person's rectification plan: whoever may see the person; its rows follow the ledger's
+        // visibility (tests/plans.rs).
+        row(GET,    "/api/v1/people/{id}/plan",                    "", F::Person,         none,            DIRECTORY),
+        row(GET,    "/api/v1/people/{id}/plan/document",           "format=pdf", F::Person, none,          DIRECTORY),
         // Campaigns and batches: every account reads them, the office runs them.
         row(GET,    "/api/v1/campaigns",                           "", F::None,           none,            SIGNED),
         row(POST,   "/api/v1/campaigns",                           "", F::InUnit,         new_campaign,    MANAGE),
@@ -452,6 +456,7 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/app/admin/units/{id}",                       "", F::Unit,           unit_edit_form,  MANAGE),
         row(GET,    "/app/admin/people",                           "", F::None,           none,            SIGNED),
         row(POST,   "/app/admin/people",                           "", F::InUnit,         person_form,     MANAGE),
+        row(GET,    "/app/people/{id}/plan",                       "", F::Person,         none,            DIRECTORY),
         row(GET,    "/app/admin/campaigns",                        "", F::None,           none,            SIGNED),
         row(POST,   "/app/admin/campaigns",                        "", F::InUnit,         campaign_form,   MANAGE),
         row(GET,    "/app/admin/campaigns/{id}",                   "", F::Campaign,       none,            SIGNED),

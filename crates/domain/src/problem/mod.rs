@@ -426,7 +426,7 @@ pub struct Review {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]

@@ -18,6 +18,7 @@ use rectify_domain::problem::{
 };
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, Issue, Rule};
+use std::collections::HashMap;
 
 record! {
     struct MeasureRow {
@@ -66,6 +67,22 @@ pub(crate) async fn of_problem(c: &mut Conn<'_>, id: ProblemId, t: &LightThresho
         )
         .await?;
     Ok(rows.into_iter().map(|r| r.into_measure(t)).collect())
+}
+
+/// The measures of several problems in one query, by problem, each list in its order.
+pub(crate) async fn of_problems(
+    c: &mut Conn<'_>,
+    ids: &[ProblemId],
+    t: &LightThresholds,
+) -> StoreResult<HashMap<ProblemId, Vec<Measure>>> {
+    let mut q = Q::new(format!("SELECT {COLUMNS} FROM measures WHERE "));
+    q.push_in("problem_id", ids.iter().copied()).push(" ORDER BY problem_id, position, id");
+    let rows: Vec<MeasureRow> = c.fetch_all(q).await?;
+    let mut out: HashMap<ProblemId, Vec<Measure>> = HashMap::new();
+    for r in rows {
+        out.entry(r.problem_id).or_default().push(r.into_measure(t));
+    }
+    Ok(out)
 }
 
 async fn get(c: &mut Conn<'_>, problem: ProblemId, id: MeasureId, t: &LightThresholds) -> StoreResult<Measure> {

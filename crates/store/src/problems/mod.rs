@@ -2,6 +2,7 @@
 
 mod filter;
 mod measures;
+mod plan;
 mod progress;
 mod reminders;
 mod transitions;

@@ -110,6 +110,10 @@ async fn page(st: &AppState, ctx: &Ctx, id: ProblemId, failed: Option<(&str, For
             .collect();
     let may_edit = problem.state != ProblemState::Closed && authorize(actor, Permission::AddProgress, party).is_ok();
     let units = unit_names(st).await?;
+    let responsible = match problem.responsible_person_id {
+        Some(person) => Some(st.store.directory().get_person(actor, person).await?),
+        None => None,
+    };
     let source_cases = if actions.contains(&"verify") { source_cases(st, actor, &problem).await? } else { Vec::new() };
     let (form_name, errors, values) = match failed {
         Some((name, errors, form)) => (Some(name), Some(errors), Some(form_values(form))),
@@ -120,7 +124,7 @@ async fn page(st: &AppState, ctx: &Ctx, id: ProblemId, failed: Option<(&str, For
         st,
         status,
         "app/problem.html",
-        context! { problem, progress, history, actions, units, may_edit, source_cases, form_name, errors, values, today => st.store.today().to_string() },
+        context! { problem, progress, history, actions, units, responsible, may_edit, source_cases, form_name, errors, values, today => st.store.today().to_string() },
     )
 }
 

@@ -11,6 +11,7 @@ mod dashboard;
 mod files;
 mod inspections;
 mod ledger;
+mod plans;
 mod portal;
 pub use portal::PortalCache;
 mod session;
@@ -43,6 +44,7 @@ pub fn site() -> Site {
         .merge(session::site())
         .merge(dashboard::site())
         .merge(ledger::site())
+        .merge(plans::site())
         .merge(cases::site())
         .merge(admin::site())
         .merge(inspections::site())

@@ -121,6 +121,7 @@ mod tests {
     use rectify_domain::actor::Role;
     use rectify_domain::case::{CaseAction, CaseState, CaseType, Channel, Satisfaction, VisitMethod};
     use rectify_domain::inspection::{CheckOutcome, CheckState, ReinspectionAction, Rhythm, RoundAction, RoundStatus};
+    use rectify_domain::personal_plan::PlanScope;
     use rectify_domain::problem::{ProblemAction, ProblemState, ProblemType};
     use rectify_domain::wire::Wire;
 
@@ -211,6 +212,8 @@ mod tests {
         built.extend(["satisfied", "unsatisfied", "unanswered"].iter().map(|s| format!("ledger.standing.{s}")));
         built.extend(labels::<rectify_domain::unit::UnitKind>());
         built.extend(labels::<rectify_domain::person::PersonKind>());
+        built.extend(labels::<PlanScope>());
+        built.extend(PlanScope::ALL.iter().map(|s| format!("plan.scope_note.{}", s.as_str())));
         // The states and actions of the machines, named in pages and in refusals.
         built.extend(labels::<RoundStatus>());
         built.extend(labels::<RoundAction>());
