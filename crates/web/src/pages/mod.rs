@@ -14,6 +14,7 @@ mod ledger;
 mod portal;
 pub use portal::PortalCache;
 mod session;
+mod transparency;
 pub mod view;
 
 use crate::AppState;
@@ -49,6 +50,7 @@ pub fn site() -> Site {
         .merge(accountability::site())
         .merge(files::site())
         .merge(bulletins::site())
+        .merge(transparency::site())
         .get("/static/{file}", static_file)
 }
 

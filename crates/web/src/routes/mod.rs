@@ -15,6 +15,7 @@ mod session;
 pub(crate) use session::session_cookie;
 mod settings;
 mod stats;
+pub(crate) mod transparency;
 mod units;
 
 use crate::AppState;
@@ -46,6 +47,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(accountability::router())
         .merge(exchange::router())
         .merge(bulletins::router())
+        .merge(transparency::router())
 }
 
 /// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the
