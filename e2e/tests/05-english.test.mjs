@@ -29,7 +29,7 @@ test('/?lang=en switches the portal to English', async () => {
   await shot(page, 'home-en.png');
 });
 
-for (const path of ['/submit', '/track', '/board', '/login']) {
+for (const path of ['/submit', '/track', '/board', '/transparency', '/login']) {
   test(`${path} stays in English`, async () => englishChrome(path));
 }
 

@@ -51,6 +51,7 @@ const publicPages = [
   ['/board'],
   [`/board/${fx.problems.published.id}`],
   ['/directory'],
+  ['/transparency', 'transparency.png'],
   ['/login'],
 ];
 for (const [path, name] of publicPages) {

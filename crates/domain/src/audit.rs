@@ -1,8 +1,12 @@
 //! The tamper-evident audit chain. Every change, sign-in and (later) reveal or export is one
 //! entry; each entry's hash covers its own fields and the previous entry's hash, so a changed,
 //! removed or reordered entry breaks the chain from that entry on. Pure: the store appends and
-//! reads, this module says what a hash is and whether a sequence of entries is intact.
+//! reads, this module says what a hash is and whether a sequence of entries is intact, and when
+//! the head is published (once a China day, only when the chain grew).
 
+use crate::time::Timestamp;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The "previous hash" of the first entry.
@@ -82,7 +86,33 @@ pub enum BreakReason {
     /// The sequence jumps (`found` instead of the expected number): entries were removed.
     Missing { found: i64 },
     /// A published head is not in the chain at its place.
-    HeadMismatch { expected: String },
+    HeadMismatch { expected: Head },
+    /// The chain ends before a published head: entries were cut off.
+    CutOff { expected: Head },
+}
+
+/// A head the chain is checked against: an entry's number and hash as published, and the day it
+/// was published when known (a row of the published heads, a dated line of a heads file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+    pub published_on: Option<NaiveDate>,
+}
+
+impl Head {
+    pub fn new(seq: i64, hash: impl Into<String>) -> Head {
+        Head { seq, hash: hash.into(), published_on: None }
+    }
+}
+
+impl std::fmt::Display for Head {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.published_on {
+            Some(day) => write!(f, "the head published on {day} ({} {})", self.seq, self.hash),
+            None => write!(f, "the published head {}", self.hash),
+        }
+    }
 }
 
 impl std::fmt::Display for Broken {
@@ -98,8 +128,9 @@ impl std::fmt::Display for Broken {
                 )
             }
             BreakReason::Missing { found } => write!(f, "entry {}: missing (the next entry is {found})", self.seq),
-            BreakReason::HeadMismatch { expected } => {
-                write!(f, "entry {}: its hash differs from the published head {expected}", self.seq)
+            BreakReason::HeadMismatch { expected } => write!(f, "entry {}: its hash differs from {expected}", self.seq),
+            BreakReason::CutOff { expected } => {
+                write!(f, "entry {}: missing, though {expected} was published for it (entries were cut off)", self.seq)
             }
         }
     }
@@ -110,8 +141,8 @@ impl std::fmt::Display for Broken {
 pub struct Verifier {
     next_seq: i64,
     prev_hash: String,
-    /// Published heads to check on the way: `(seq, hash)`.
-    heads: Vec<(i64, String)>,
+    /// Published heads to check on the way.
+    heads: Vec<Head>,
     pub checked: u64,
 }
 
@@ -122,7 +153,7 @@ impl Default for Verifier {
 }
 
 impl Verifier {
-    pub fn new(heads: Vec<(i64, String)>) -> Verifier {
+    pub fn new(heads: Vec<Head>) -> Verifier {
         Verifier { next_seq: 1, prev_hash: GENESIS.to_owned(), heads, checked: 0 }
     }
 
@@ -137,9 +168,8 @@ impl Verifier {
         if e.computed_hash() != e.hash {
             return Err(Broken { seq: e.seq, reason: BreakReason::Altered });
         }
-        if let Some((_, expected)) = self.heads.iter().find(|(s, _)| *s == e.seq)
-            && !expected.eq_ignore_ascii_case(&e.hash)
-        {
+        // Every head at this place, wherever it was published (a file and the table may both hold one).
+        if let Some(expected) = self.heads.iter().find(|h| h.seq == e.seq && !h.hash.eq_ignore_ascii_case(&e.hash)) {
             return Err(Broken { seq: e.seq, reason: BreakReason::HeadMismatch { expected: expected.clone() } });
         }
         self.next_seq += 1;
@@ -150,18 +180,19 @@ impl Verifier {
 
     /// After the last entry: published heads beyond the end mean entries were cut off.
     pub fn finish(&self) -> Result<(), Broken> {
-        match self.heads.iter().filter(|(s, _)| *s >= self.next_seq).min_by_key(|(s, _)| *s) {
-            Some((seq, expected)) => {
-                Err(Broken { seq: *seq, reason: BreakReason::HeadMismatch { expected: expected.clone() } })
+        match self.heads.iter().filter(|h| h.seq >= self.next_seq).min_by_key(|h| h.seq) {
+            Some(expected) => {
+                Err(Broken { seq: expected.seq, reason: BreakReason::CutOff { expected: expected.clone() } })
             }
             None => Ok(()),
         }
     }
 }
 
-/// Reads published heads, one per line as `SEQ HASH` (what `rectify audit head` prints); blank
-/// lines and `#` comments are skipped.
-pub fn parse_heads(text: &str) -> Result<Vec<(i64, String)>, String> {
+/// Reads published heads, one per line as `SEQ HASH` (what `rectify audit head` prints) or
+/// `SEQ HASH DATE` (what `/transparency/audit-heads.txt` lists); blank lines and `#` comments are
+/// skipped.
+pub fn parse_heads(text: &str) -> Result<Vec<Head>, String> {
     let mut heads = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -176,9 +207,84 @@ pub fn parse_heads(text: &str) -> Result<Vec<(i64, String)>, String> {
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(format!("line {}: `{hash}` is not a SHA-256 hash", i + 1));
         }
-        heads.push((seq, hash.to_ascii_lowercase()));
+        let published_on = match parts.next() {
+            None => None,
+            Some(d) => Some(
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| format!("line {}: `{d}` is not a date (YYYY-MM-DD)", i + 1))?,
+            ),
+        };
+        heads.push(Head { seq, hash: hash.to_ascii_lowercase(), published_on });
     }
     Ok(heads)
+}
+
+/// A head as the office published it: at most one per China date, kept in the database and shown
+/// on the public transparency page, so a copy exists outside the office's reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedHead {
+    /// The China date it was published for.
+    pub published_on: NaiveDate,
+    /// The number of the chain's last entry then.
+    pub seq: i64,
+    /// That entry's hash (SHA-256, hex).
+    pub hash: String,
+    pub published_at: Timestamp,
+}
+
+impl PublishedHead {
+    pub fn head(&self) -> Head {
+        Head { seq: self.seq, hash: self.hash.clone(), published_on: Some(self.published_on) }
+    }
+
+    /// `SEQ HASH DATE`: a line [`parse_heads`] reads back.
+    pub fn line(&self) -> String {
+        format!("{} {} {}", self.seq, self.hash, self.published_on)
+    }
+}
+
+/// What publishing the head now comes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Publication {
+    /// Publish this head (today's first).
+    Publish(PublishedHead),
+    /// Today's head is published already.
+    AlreadyToday(PublishedHead),
+    /// Nothing was appended since the last published head.
+    Unchanged(PublishedHead),
+    /// The chain has no entry yet.
+    Empty,
+    /// The entry at the last published head no longer has that hash (or is gone): the chain was
+    /// rewritten. Nothing is published over it.
+    Diverged { published: PublishedHead, found: Option<String> },
+}
+
+/// Whether to publish the chain's `current` head now: at most once per China date, only when the
+/// chain grew past the `last` published head, never over a chain whose entry at that head now
+/// hashes to `at_last` instead.
+pub fn decide_publication(
+    now: Timestamp,
+    current: Option<(i64, String)>,
+    last: Option<PublishedHead>,
+    at_last: Option<String>,
+) -> Publication {
+    let today = now.china_date();
+    if let Some(last) = last {
+        if at_last.as_deref().is_none_or(|h| !h.eq_ignore_ascii_case(&last.hash)) {
+            return Publication::Diverged { published: last, found: at_last };
+        }
+        if last.published_on >= today {
+            return Publication::AlreadyToday(last);
+        }
+        if current.as_ref().is_none_or(|(seq, _)| *seq <= last.seq) {
+            return Publication::Unchanged(last);
+        }
+    }
+    match current {
+        Some((seq, hash)) => Publication::Publish(PublishedHead { published_on: today, seq, hash, published_at: now }),
+        None => Publication::Empty,
+    }
 }
 
 #[cfg(test)]
@@ -207,7 +313,7 @@ mod tests {
             .collect()
     }
 
-    fn verify(entries: &[AuditEntry], heads: Vec<(i64, String)>) -> Result<u64, Broken> {
+    fn verify(entries: &[AuditEntry], heads: Vec<Head>) -> Result<u64, Broken> {
         let mut v = Verifier::new(heads);
         for e in entries {
             v.push(e)?;
@@ -220,7 +326,7 @@ mod tests {
     fn an_intact_chain_verifies() {
         assert_eq!(verify(&chain(5), vec![]), Ok(5));
         let c = chain(5);
-        assert_eq!(verify(&c, vec![(3, c[2].hash.clone()), (5, c[4].hash.to_uppercase())]), Ok(5));
+        assert_eq!(verify(&c, vec![Head::new(3, c[2].hash.clone()), Head::new(5, c[4].hash.to_uppercase())]), Ok(5));
     }
 
     #[test]
@@ -258,11 +364,21 @@ mod tests {
             rewritten[i].hash = rewritten[i].computed_hash();
         }
         assert_eq!(verify(&rewritten, vec![]), Ok(5), "on its own the forgery is consistent");
-        let err = verify(&rewritten, vec![(4, published[3].hash.clone())]).unwrap_err();
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2);
+        let head = Head { published_on: day, ..Head::new(4, published[3].hash.clone()) };
+        let err = verify(&rewritten, vec![head.clone()]).unwrap_err();
         assert_eq!(err.seq, 4);
+        assert_eq!(
+            err.to_string(),
+            format!("entry 4: its hash differs from the head published on 2026-03-02 (4 {})", published[3].hash)
+        );
+        // The same head in a file and in the table: either one catches it.
+        let err = verify(&rewritten, vec![Head::new(4, rewritten[3].hash.clone()), head.clone()]).unwrap_err();
+        assert_eq!(err.reason, BreakReason::HeadMismatch { expected: head.clone() });
         // Cutting entries off after a published head is found too.
-        let err = verify(&chain(3), vec![(4, published[3].hash.clone())]).unwrap_err();
+        let err = verify(&chain(3), vec![head]).unwrap_err();
         assert_eq!(err.seq, 4);
+        assert!(err.to_string().contains("cut off"), "{err}");
     }
 
     #[test]
@@ -270,9 +386,63 @@ mod tests {
         let h = "# published 2026-03-02\n4 ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789\n\n";
         assert_eq!(
             parse_heads(h).unwrap(),
-            vec![(4, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789".to_owned())]
+            vec![Head::new(4, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789")]
         );
         assert!(parse_heads("x y").unwrap_err().contains("line 1"));
         assert!(parse_heads("3 abc").unwrap_err().contains("SHA-256"));
+        // What the transparency page lists reads back, dates and all.
+        let p = PublishedHead {
+            published_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            seq: 7,
+            hash: "ab".repeat(32),
+            published_at: at(2026, 3, 2, 0),
+        };
+        assert_eq!(parse_heads(&p.line()).unwrap(), vec![p.head()]);
+        assert!(parse_heads(&format!("7 {} March", "ab".repeat(32))).unwrap_err().contains("not a date"));
+    }
+
+    /// `hour` in China time.
+    fn at(y: i32, m: u32, d: u32, hour: u32) -> Timestamp {
+        let local = NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(hour, 30, 0).unwrap();
+        Timestamp::from_utc(crate::time::from_china_local(local))
+    }
+
+    #[test]
+    fn the_head_is_published_once_a_day_and_only_when_the_chain_grew() {
+        let hash = |n: u8| format!("{n:02x}").repeat(32);
+        let monday = at(2026, 3, 2, 0);
+        // An empty chain publishes nothing; a first head is published.
+        assert_eq!(decide_publication(monday, None, None, None), Publication::Empty);
+        let Publication::Publish(first) = decide_publication(monday, Some((5, hash(5))), None, None) else {
+            panic!("the first head is published")
+        };
+        assert_eq!((first.published_on, first.seq, first.hash.as_str()), (monday.china_date(), 5, hash(5).as_str()));
+        // Later that day (China time: 23:30 on Monday is still Monday), nothing more.
+        let late = at(2026, 3, 2, 23);
+        assert_eq!(
+            decide_publication(late, Some((9, hash(9))), Some(first.clone()), Some(hash(5))),
+            Publication::AlreadyToday(first.clone())
+        );
+        // The next day: only if the chain grew.
+        let tuesday = at(2026, 3, 3, 0);
+        assert_eq!(
+            decide_publication(tuesday, Some((5, hash(5))), Some(first.clone()), Some(hash(5))),
+            Publication::Unchanged(first.clone())
+        );
+        let Publication::Publish(second) =
+            decide_publication(tuesday, Some((9, hash(9))), Some(first.clone()), Some(hash(5)))
+        else {
+            panic!("a grown chain is published the next day")
+        };
+        assert_eq!((second.published_on, second.seq), (tuesday.china_date(), 9));
+        // Never over a rewritten chain: the entry at the last head hashes otherwise, or is gone.
+        assert_eq!(
+            decide_publication(tuesday, Some((9, hash(9))), Some(first.clone()), Some(hash(1))),
+            Publication::Diverged { published: first.clone(), found: Some(hash(1)) }
+        );
+        assert_eq!(
+            decide_publication(tuesday, Some((3, hash(3))), Some(first.clone()), None),
+            Publication::Diverged { published: first, found: None }
+        );
     }
 }

@@ -152,6 +152,8 @@ pub enum Rule {
     DrawImpossible,
     /// A re-inspection over a period in which no problem was closed.
     NothingToSample,
+    /// A round's evidence names the pairs of a covert round drawn before it that has not ended.
+    EvidenceHeld,
     /// Only the supervising office may change this field.
     OfficeOnlyField,
     /// An inspection plan runs at most `inspection::MAX_PLAN_DAYS` days (its periods are

@@ -44,6 +44,12 @@ pub fn rule(r: Rule, lang: Lang) -> &'static str {
         }
         (Rule::NothingToSample, Lang::En) => "no problem was closed in this period: there is nothing to re-inspect",
         (Rule::NothingToSample, Lang::Zh) => "该期间内没有已销号的问题，无可抽查",
+        (Rule::EvidenceHeld, Lang::En) => {
+            "the evidence lists the pairs of a covert round drawn before this one that has not ended; it is published when that round ends"
+        }
+        (Rule::EvidenceHeld, Lang::Zh) => {
+            "该轮证据含有此前抽取、尚未结束的暗访轮次的人员与单位配对，待该暗访轮次结束后公开"
+        }
         (Rule::OfficeOnlyField, Lang::En) => "only the supervising office may change this",
         (Rule::OfficeOnlyField, Lang::Zh) => "此项仅督导办可修改",
         (Rule::PlanTooLong, Lang::En) => "a plan runs at most three years (1096 days); plan the years after it again",

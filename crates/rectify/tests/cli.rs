@@ -274,6 +274,18 @@ async fn serve_and_demo(backend: Backend) {
         client.get(format!("{url}/api/v1/stats/problems?group_by=batch")).send().await.unwrap().json().await.unwrap();
     let first = stats["groups"].as_array().unwrap().iter().find(|g| g["name"] == "第一批立改项目").unwrap().clone();
     assert_eq!((first["total"].as_u64(), first["closed"].as_u64()), (Some(98), Some(80)));
+    // The server publishes today's audit head by itself, at start and then daily.
+    let started = std::time::Instant::now();
+    loop {
+        let record: serde_json::Value =
+            client.get(format!("{url}/api/v1/transparency")).send().await.unwrap().json().await.unwrap();
+        if let Some(head) = record["heads"]["items"].as_array().and_then(|h| h.first()) {
+            assert!(head["seq"].as_i64().unwrap() > 0 && head["hash"].as_str().unwrap().len() == 64, "{head}");
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 30, "no audit head published: {record}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     let _ = child.kill();
     let _ = child.wait();
 }
@@ -315,7 +327,17 @@ fn draw_verify(loc: &Location) {
     });
     assert_eq!(bad.code, 1);
     assert!(bad.stderr.contains("seed_mismatch"), "{}", bad.stderr);
-    assert_eq!(draw(&["1", "--reinspection"]).code, 0, "the demo's re-inspection verifies");
+    let re = draw(&["1", "--reinspection", "--print-evidence"]);
+    assert_eq!(re.code, 0, "the demo's re-inspection verifies: {}", re.stderr);
+    // Its evidence, as /transparency publishes it, re-checks without the database.
+    let json_end = re.stdout.rfind('}').unwrap() + 1;
+    std::fs::write(&file, &re.stdout[..json_end]).unwrap();
+    let offline = run({
+        let mut c = rectify();
+        c.args(["draw", "verify", "--evidence"]).arg(&file);
+        c
+    });
+    assert!(offline.code == 0 && offline.stdout.contains("re-inspection 1"), "{}{}", offline.stdout, offline.stderr);
     let missing = draw(&["999"]);
     assert_eq!(missing.code, 2, "an unknown round is bad input");
     assert!(missing.stderr.contains("not found"), "{}", missing.stderr);
@@ -389,6 +411,14 @@ async fn audit_verify_names_the_first_broken_entry(backend: Backend) {
     std::fs::write(&heads, &head.stdout).unwrap();
     let heads = heads.to_str().unwrap();
     assert_eq!(audit(loc, &["verify", "--heads", heads]).code, 0);
+    // Published as today's head: the same line on stdout, once a day.
+    let published = audit(loc, &["head", "--publish"]);
+    assert_eq!((published.code, published.stdout.as_str()), (0, head.stdout.as_str()), "{}", published.stderr);
+    assert!(published.stderr.contains("published as the head of"), "{}", published.stderr);
+    let again = audit(loc, &["head", "--publish"]);
+    assert!(again.code == 0 && again.stderr.contains("published already"), "{}", again.stderr);
+    let ok = audit(loc, &["verify"]);
+    assert!(ok.code == 0 && ok.stdout.contains("1 published heads match"), "{}", ok.stdout);
 
     // Edited: found at the entry, and undoing the edit mends it.
     tamper(loc, &["UPDATE audit_log SET actor = 'nobody' WHERE seq = 2"]).await;
@@ -422,6 +452,11 @@ async fn audit_verify_names_the_first_broken_entry(backend: Backend) {
     let r = audit(loc, &["verify", "--heads", heads]);
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stderr.contains("published head"), "{}", r.stderr);
+    // The head published in the database is checked without a file too.
+    tamper(loc, &["DELETE FROM audit_log"]).await;
+    let r = audit(loc, &["verify"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("the head published on") && r.stderr.contains("cut off"), "{}", r.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

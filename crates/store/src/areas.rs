@@ -63,7 +63,7 @@ areas! {
     keys => Keys;
     /// The audit chain.
     audit => Audit;
-    /// The public portal's figures.
+    /// The public portal: its figures and the transparency record.
     portal => Portal;
     /// Attachments (files of problems and cases).
     files => Files;

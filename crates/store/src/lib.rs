@@ -31,6 +31,7 @@ pub mod stats;
 pub mod synthetic;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod transparency;
 pub mod units;
 mod versioned;
 pub mod visibility;

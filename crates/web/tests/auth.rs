@@ -49,6 +49,10 @@ async fn nothing_answers_without_signing_in(backend: Backend) {
             "GET /api/v1/bulletins/1/content",
             "GET /api/v1/bulletins/1/document",
             "GET /api/v1/track/ABCDE-FGHJK",
+            // The public record of draws and audit heads (what is not yet public answers 404).
+            "GET /api/v1/transparency",
+            "GET /api/v1/transparency/reinspections/1/evidence",
+            "GET /api/v1/transparency/rounds/1/evidence",
             "GET /healthz",
             "POST /api/v1/cases",
             "POST /api/v1/session",

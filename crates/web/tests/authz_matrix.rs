@@ -139,6 +139,8 @@ enum Fix {
     FreshDrawnRound,
     Finding,
     Reinspection,
+    /// A re-inspection whose every check is in (its seed and evidence public).
+    EndedReinspection,
     FreshReinspection,
     /// A drawn re-inspection, a sampled problem named by the body.
     FreshDrawnReinspection,
@@ -416,6 +418,14 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/api/v1/bulletins/{id}/document",             "format=docx", F::Issue, none,          PUBLIC),
         row(POST,   "/api/v1/points/deductions",                   "", F::Person,         deduction,       MANAGE),
         row(GET,    "/api/v1/people/{id}/points",                  "", F::Person,         none,            ACCOUNTABLE),
+        // The public record of draws and audit heads: everyone, no account needed.
+        row(GET,    "/api/v1/transparency",                        "", F::None,           none,            PUBLIC),
+        row(GET,    "/api/v1/transparency/rounds/{id}/evidence",   "", F::EndedRound,     none,            PUBLIC),
+        row(GET,    "/api/v1/transparency/reinspections/{id}/evidence", "", F::EndedReinspection, none,    PUBLIC),
+        row(GET,    "/transparency",                               "", F::None,           none,            PUBLIC),
+        row(GET,    "/transparency/rounds/{id}/evidence.json",     "", F::EndedRound,     none,            PUBLIC),
+        row(GET,    "/transparency/reinspections/{id}/evidence.json", "", F::EndedReinspection, none,      PUBLIC),
+        row(GET,    "/transparency/audit-heads.txt",               "", F::None,           none,            PUBLIC),
         // The public portal.
         row(GET,    "/",                                           "", F::None,           none,            PUBLIC),
         row(GET,    "/submit",                                     "", F::None,           none,            PUBLIC),
@@ -1197,6 +1207,7 @@ impl World {
             Fix::FreshDrawnRound => p.id = self.inspection.round(app, true).await.0,
             Fix::Finding => p.id = self.inspection.finding.clone(),
             Fix::Reinspection => p.id = self.inspection.reinspection.clone(),
+            Fix::EndedReinspection => p.id = self.inspection.ended_reinspection.clone(),
             Fix::Bulletin => p.id = self.inspection.bulletin.clone(),
             Fix::FreshReinspection => p.id = InspectionWorld::reinspection(app, p.n, false).await.0,
             Fix::FreshDrawnReinspection => (p.id, p.extra) = InspectionWorld::reinspection(app, p.n, true).await,
@@ -1241,6 +1252,7 @@ struct InspectionWorld {
     ended: String,
     finding: String,
     reinspection: String,
+    ended_reinspection: String,
     bulletin: String,
     account: String,
 }
@@ -1283,6 +1295,7 @@ impl InspectionWorld {
             ended: String::new(),
             finding: String::new(),
             reinspection: String::new(),
+            ended_reinspection: String::new(),
             bulletin: String::new(),
             account,
         };
@@ -1296,6 +1309,14 @@ impl InspectionWorld {
             app.close_off(made["id"].as_str().unwrap()).await;
         }
         w.reinspection = Self::reinspection(app, 0, false).await.0;
+        // Every check in (all of both closed problems are sampled): the re-inspection ends.
+        let (ended, _) = Self::reinspection(app, 1, true).await;
+        let drawn = app.get(&format!("/api/v1/reinspections/{ended}")).await.ok();
+        for item in drawn["items"].as_array().unwrap() {
+            let body = json!({"problem_id": item["problem_id"], "outcome": "passed"});
+            app.post(&format!("/api/v1/reinspections/{ended}/checks"), body).await.expect(200);
+        }
+        w.ended_reinspection = ended;
         let body = json!({"period_from": "2026-03-01", "period_to": "2026-03-31"});
         w.bulletin = app.post("/api/v1/inspection-bulletins", body).await.expect(201).id();
         w

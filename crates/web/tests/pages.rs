@@ -323,6 +323,7 @@ async fn english_pages_have_no_chinese_in_their_chrome(backend: Backend) {
         "/app/imports",
         "/app/bulletins",
         "/bulletins",
+        "/transparency",
     ] {
         let p = get(&app, &c, path).await;
         assert_eq!(p.status, 200, "{path}");

@@ -1,5 +1,12 @@
 use crate::location::StoreArgs;
 use crate::{Failure, HttpConfig, ServeHttp};
+use rectify_domain::audit::Publication;
+use rectify_store::Store;
+use std::time::Duration;
+
+/// How often the server looks whether today's audit head is published. Publishing happens at most
+/// once per China date, so an hourly look publishes within the hour after midnight (and at start).
+const HEAD_LOOK: Duration = Duration::from_secs(3600);
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -110,19 +117,44 @@ pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
         import_limits: args.import_limits.limits(),
         trusted_proxies: args.trusted_proxies.clone(),
     };
-    let (stop, mut stopped) = tokio::sync::watch::channel(false);
-    let worker = notifier.map(|n| {
-        tokio::spawn(n.run(store.clone(), async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        }))
-    });
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let worker = notifier.map(|n| tokio::spawn(n.run(store.clone(), until_stopped(stopped.clone()))));
+    // Every instance runs it: the date is the key, so a second instance publishes nothing.
+    let heads = tokio::spawn(publish_heads(store.clone(), until_stopped(stopped)));
     let result = http(listener, store.clone(), config, Box::pin(shutdown())).await.map_err(Failure::runtime);
     let _ = stop.send(true);
     if let Some(w) = worker {
         let _ = w.await;
     }
+    let _ = heads.await;
     store.close().await;
     result
+}
+
+/// Publishes the audit chain's head daily (see [`HEAD_LOOK`]) until `shutdown`.
+async fn publish_heads(store: Store, shutdown: impl std::future::Future<Output = ()>) {
+    let mut look = tokio::time::interval(HEAD_LOOK);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => return,
+            _ = look.tick() => match store.audit().publish_head().await {
+                Ok(Publication::Publish(h)) => tracing::info!(seq = h.seq, day = %h.published_on, "audit head published"),
+                Ok(Publication::Diverged { published, found }) => tracing::error!(
+                    seq = published.seq,
+                    published = %published.hash,
+                    found = found.as_deref().unwrap_or("none"),
+                    "the audit chain no longer matches the head published on {}: nothing published; run `rectify audit verify`",
+                    published.published_on
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "publishing the audit head failed; trying again in an hour"),
+            },
+        }
+    }
 }
 
 async fn shutdown() {

@@ -3,6 +3,7 @@
 
 pub mod bulletin;
 pub mod draw;
+pub mod evidence;
 pub mod finding;
 pub mod plan;
 pub mod reinspection;
@@ -17,6 +18,7 @@ pub use bulletin::{
 pub use draw::{
     Draw, DrawGroup, DrawInput, DrawRules, PoolInspector, PoolTarget, VerifyError, commitment, draw, sample, verify,
 };
+pub use evidence::{SampleEvidence, population_digest, release_evidence};
 pub use finding::{
     ChecklistAnswer, Finding, FindingFields, NewFinding, NewReinspection, OutcomeRequest, Reinspection,
     ReinspectionFields, ReinspectionItem, sample_size,

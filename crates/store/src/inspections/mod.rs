@@ -7,6 +7,7 @@
 mod bulletins;
 mod findings;
 mod plans;
+mod public;
 mod reinspections;
 mod rounds;
 

@@ -15,12 +15,11 @@ use rectify_domain::ids::{CampaignId, ProblemId, ReinspectionId, UnitId};
 use rectify_domain::inspection::reinspection::{ReinspectionRequest, fire};
 use rectify_domain::inspection::{
     CheckOutcome, DrawRequest, NewReinspection, OutcomeRequest, Reinspection, ReinspectionItem, RoundStatus,
-    Verification, commitment, sample, sample_size,
+    SampleEvidence, Verification, population_digest,
 };
 use rectify_domain::problem::ProblemState;
 use rectify_domain::time::{Timestamp, start_of_china_day};
 use rectify_domain::{DomainError, Entity, Rule};
-use sha2::{Digest, Sha256};
 
 record! {
     struct Row {
@@ -43,11 +42,7 @@ record! {
 const COLUMNS: &str = "id, name, closed_from, closed_to, share_percent, campaign_id, status, seed_commitment, seed, office_seed, \
     population, population_digest, created_at";
 
-fn digest(population: &[ProblemId]) -> StoreResult<String> {
-    Ok(hex::encode(Sha256::digest(to_json(&population)?)))
-}
-
-async fn read(c: &mut Conn<'_>, id: ReinspectionId) -> StoreResult<Reinspection> {
+pub(crate) async fn read(c: &mut Conn<'_>, id: ReinspectionId) -> StoreResult<Reinspection> {
     let r: Option<Row> =
         c.fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM reinspections WHERE id = $1")).bind(id)).await?;
     let r = r.ok_or_else(|| DomainError::not_found(Entity::Reinspection, id))?;
@@ -175,7 +170,7 @@ impl Inspections<'_> {
                         .bind(seed)
                         .bind(office_seed)
                         .bind(to_json(&population)?)
-                        .bind(digest(&population)?)
+                        .bind(population_digest(&population))
                         .bind(actor.account_id)
                         .bind(now)
                         .bind(f.campaign_id),
@@ -319,23 +314,19 @@ impl Inspections<'_> {
 
     /// Draws the sample again from the published population and the revealed seed.
     pub async fn verify_reinspection(&self, actor: &Actor, id: ReinspectionId) -> StoreResult<Verification> {
-        let r = self.inspections().get_reinspection(actor, id).await?;
-        let problem = match &r.seed {
-            None => Some("not_revealed"),
-            Some(_) if digest(&r.population)? != r.population_digest => Some("snapshot_changed"),
-            Some(seed) if commitment(seed.as_bytes()) != r.seed_commitment => Some("seed_mismatch"),
-            Some(seed) => {
-                let n = sample_size(r.population.len(), r.share_percent);
-                let (again, _) = sample(&r.population, n, seed.as_bytes());
-                let recorded: Vec<ProblemId> = r.items.iter().map(|i| i.problem_id).collect();
-                (again != recorded).then_some("different_groups")
-            }
-        };
-        Ok(Verification {
-            verified: problem.is_none(),
-            problem: problem.map(str::to_owned),
-            seed_commitment: r.seed_commitment,
-            snapshot_digest: r.population_digest,
-        })
+        Ok(sample_evidence(&self.inspections().get_reinspection(actor, id).await?).verify())
+    }
+}
+
+/// What anyone needs to draw the sample again (the seed only once it has ended).
+pub(crate) fn sample_evidence(r: &Reinspection) -> SampleEvidence {
+    SampleEvidence {
+        reinspection_id: r.id,
+        population: r.population.clone(),
+        population_digest: r.population_digest.clone(),
+        share_percent: r.share_percent,
+        seed_commitment: r.seed_commitment.clone(),
+        seed: r.seed.clone(),
+        sample: r.items.iter().map(|i| i.problem_id).collect(),
     }
 }

@@ -15,7 +15,7 @@ use rectify_domain::ids::{PersonId, PlanId, RoundId, UnitId};
 use rectify_domain::inspection::round::{RoundDecision, fire};
 use rectify_domain::inspection::{
     Draw, DrawEvidence, DrawGroup, DrawInput, DrawRequest, NewRound, Plan, PoolInspector, PoolTarget, Round,
-    RoundFacts, RoundGroup, RoundParty, RoundRequest, RoundStatus, Verification, draw,
+    RoundFacts, RoundGroup, RoundParty, RoundRequest, RoundStatus, Verification, draw, release_evidence,
 };
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity};
@@ -272,20 +272,43 @@ async fn step(
     Ok((after, d))
 }
 
-/// The published evidence of an ended round.
+/// The evidence of a round as stored, with its drawn `groups` (before anyone's right to it is
+/// checked).
+pub(crate) fn stored_evidence(r: RoundRow, groups: Vec<DrawGroup>) -> StoreResult<DrawEvidence> {
+    Ok(DrawEvidence {
+        round_id: RoundId(r.id),
+        snapshot: from_json(&r.snapshot, "round snapshot")?,
+        seed_commitment: r.seed_commitment,
+        seed: r.seed,
+        draw: Draw { groups, snapshot_digest: r.snapshot_digest },
+    })
+}
+
+/// SQL over a round `r`: whether a covert round drawn before `r` was committed has not ended (its
+/// pairs may be in `r`'s snapshot).
+pub(crate) fn covert_running_before() -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM inspection_rounds c JOIN inspection_plans cp ON cp.id = c.plan_id \
+         WHERE cp.covert AND c.status <> '{}' AND c.drawn_at IS NOT NULL AND c.drawn_at <= r.created_at \
+         AND c.id <> r.id)",
+        RoundStatus::Ended.as_str()
+    )
+}
+
+/// Whether a covert round drawn before round `id` was committed is still running.
+pub(crate) async fn covert_running(c: &mut Conn<'_>, id: RoundId) -> StoreResult<bool> {
+    let q = format!("SELECT {} FROM inspection_rounds r WHERE r.id = $1", covert_running_before());
+    c.scalar(Q::new(q).bind(id)).await
+}
+
+/// The evidence of an ended round, for someone who may verify it.
 async fn evidence(c: &mut Conn<'_>, actor: &Actor, id: RoundId) -> StoreResult<DrawEvidence> {
     let r = row(c, id).await?;
     let plan = plans::require(c, PlanId(r.plan_id)).await?;
     let groups = groups(c, id).await?;
     let facts = RoundFacts { status: r.status()?, covert: plan.covert, groups: &groups, own_group: None };
     fire(&facts, RoundParty::of(actor, None), RoundRequest::Verify)?;
-    Ok(DrawEvidence {
-        round_id: id,
-        snapshot: from_json(&r.snapshot, "round snapshot")?,
-        seed_commitment: r.seed_commitment,
-        seed: r.seed,
-        draw: Draw { groups, snapshot_digest: r.snapshot_digest },
-    })
+    stored_evidence(r, groups)
 }
 
 impl Inspections<'_> {
@@ -455,15 +478,28 @@ impl Inspections<'_> {
     }
 
     /// Everything needed to rerun an ended round's draw elsewhere (`rectify draw verify
-    /// --evidence FILE`).
+    /// --evidence FILE`); held while it would name a running covert round's targets.
     pub async fn round_evidence(&self, actor: &Actor, id: RoundId) -> StoreResult<DrawEvidence> {
         authorize(actor, Permission::ViewInspections, Party::Other)?;
         let actor = actor.clone();
-        self.db.read(move |tx| Box::pin(async move { evidence(&mut tx.conn(), &actor, id).await })).await
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let ev = evidence(&mut c, &actor, id).await?;
+                    release_evidence(ev.snapshot.recent_pairs.len(), covert_running(&mut c, id).await?)?;
+                    Ok(ev)
+                })
+            })
+            .await
     }
 
-    /// Reruns an ended round's draw from its stored snapshot and revealed seed.
+    /// Reruns an ended round's draw from its stored snapshot and revealed seed. Only the verdict
+    /// goes out, so a held evidence is verified too.
     pub async fn verify_round(&self, actor: &Actor, id: RoundId) -> StoreResult<Verification> {
-        Ok(self.inspections().round_evidence(actor, id).await?.verify())
+        authorize(actor, Permission::ViewInspections, Party::Other)?;
+        let actor = actor.clone();
+        let ev = self.db.read(move |tx| Box::pin(async move { evidence(&mut tx.conn(), &actor, id).await })).await?;
+        Ok(ev.verify())
     }
 }

@@ -15,6 +15,7 @@ mod plans;
 mod portal;
 pub use portal::PortalCache;
 mod session;
+mod transparency;
 pub mod view;
 
 use crate::AppState;
@@ -51,6 +52,7 @@ pub fn site() -> Site {
         .merge(accountability::site())
         .merge(files::site())
         .merge(bulletins::site())
+        .merge(transparency::site())
         .get("/static/{file}", static_file)
 }
 

@@ -16,6 +16,7 @@ mod session;
 pub(crate) use session::session_cookie;
 mod settings;
 mod stats;
+pub(crate) mod transparency;
 mod units;
 
 use crate::AppState;
@@ -48,6 +49,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(accountability::router())
         .merge(exchange::router())
         .merge(bulletins::router())
+        .merge(transparency::router())
 }
 
 /// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the
