@@ -57,7 +57,7 @@ test('submit, accept, assign, sign, reply, track and rate; the replied figure go
   assert.equal(await caseState(office), 'assigned');
   await shot(office, 'case.png');
 
-  await open(office, '/app');
+  await open(office, '/app/dashboard');
   const dashboardBefore = await figure(office, 'cases_replied');
   await open(citizen, '/');
   const portalBefore = await figure(citizen, 'cases_replied');
@@ -72,7 +72,7 @@ test('submit, accept, assign, sign, reply, track and rate; the replied figure go
   assert.equal(await caseState(clerk), 'replied');
 
   // The figures.
-  await open(office, '/app');
+  await open(office, '/app/dashboard');
   assert.equal(await figure(office, 'cases_replied'), dashboardBefore + 1, '/app [data-figure=cases_replied]');
   await poll(
     async () => {

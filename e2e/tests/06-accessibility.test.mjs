@@ -71,7 +71,9 @@ test('axe the submitted page (tracking code)', async () => {
 });
 
 const staffPages = [
-  ['/app', 'dashboard.png'],
+  ['/app', 'todo-office.png'],
+  ['/app/dashboard', 'dashboard.png'],
+  ['/app/search?q=%E8%B7%AF%E7%81%AF'],
   ['/app/problems', 'ledger.png'],
   [`/app/problems/${fx.problems.aPrivate.id}`],
   ['/app/cases', 'case-inbox.png'],

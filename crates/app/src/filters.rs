@@ -39,6 +39,8 @@ pub fn problems(p: &mut Params) -> ProblemFilter {
         q: p.string("q"),
         published: p.bool("published"),
         include_archived: p.bool("archived").unwrap_or(false),
+        pending_extension: p.bool("pending_extension"),
+        measure_due_by: p.date("measure_due_by"),
     }
 }
 

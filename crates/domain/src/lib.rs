@@ -29,6 +29,7 @@ pub mod privacy;
 pub mod problem;
 pub mod text;
 pub mod time;
+pub mod todo;
 pub mod transparency;
 pub mod unit;
 pub mod visibility;

@@ -33,6 +33,14 @@ pub struct Settings {
     /// ahead of one that closed 40 of 42); they are listed apart.
     #[serde(default = "default_ranking_min_items")]
     pub ranking_min_items: u32,
+    /// The office accepts (受理) a received case within this many working days; the inbox flags
+    /// the cases still waiting after that.
+    #[serde(default = "default_accept_within")]
+    pub accept_within_working_days: u32,
+}
+
+fn default_accept_within() -> u32 {
+    rectify_domain::case::ACCEPT_WITHIN_WORKING_DAYS
 }
 
 fn default_office_name() -> String {
@@ -52,6 +60,7 @@ impl Default for Settings {
             points: PointsScheme::default(),
             office_name: default_office_name(),
             ranking_min_items: default_ranking_min_items(),
+            accept_within_working_days: default_accept_within(),
         }
     }
 }
@@ -78,6 +87,8 @@ pub struct SettingsInput {
     pub office_name: Option<String>,
     /// The fewest problems a unit needs to be ranked (1–1000).
     pub ranking_min_items: Option<i64>,
+    /// Working days the office has to accept a received case (0–30).
+    pub accept_within_working_days: Option<i64>,
 }
 
 const KEY: &str = "settings";
@@ -185,6 +196,13 @@ impl Reference<'_> {
                             return Err(DomainError::field("ranking_min_items", range).into());
                         }
                         after.ranking_min_items = n as u32;
+                    }
+                    if let Some(n) = input.accept_within_working_days {
+                        if !(0..=30).contains(&n) {
+                            let range = Issue::OutOfRange { min: 0, max: 30 };
+                            return Err(DomainError::field("accept_within_working_days", range).into());
+                        }
+                        after.accept_within_working_days = n as u32;
                     }
                     let json = serde_json::to_string(&after).map_err(|e| StoreError::Encode(e.to_string()))?;
                     c.execute(

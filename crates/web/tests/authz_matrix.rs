@@ -442,6 +442,8 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/logout",                                     "", F::SpareSession,   |_, _| form(&[]), PUBLIC),
         // The workbench.
         row(GET,    "/app",                                        "", F::None,           none,            SIGNED),
+        row(GET,    "/app/dashboard",                              "", F::None,           none,            SIGNED),
+        row(GET,    "/app/search",                                 "q=mx", F::None,       none,            SIGNED),
         row(GET,    "/app/problems",                               "", F::ProblemList,    none,            READ),
         // The form is for those who may write a problem for some unit.
         row(GET,    "/app/problems/new",                           "", F::None,           none,            "D A A A A D D"),

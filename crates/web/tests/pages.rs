@@ -108,7 +108,7 @@ async fn a_citizen_uses_the_portal_and_staff_the_case_pages(backend: Backend) {
     assert!(p.html.contains("data-action=\"accept\""), "the office may accept");
     assert!(!p.html.contains("data-action=\"sign\""), "signing is the unit's");
     let p = post_form(&app, &app.admin, &case_page, &act, &[("action", "accept")]).await;
-    assert!(p.url.ends_with("done=action"), "{}", p.url);
+    assert!(p.url.ends_with("done=case_accept"), "{}", p.url);
     // Assigning without a unit: the error sits at the unit select of the assign form.
     let p = post_form(&app, &app.admin, &case_page, &act, &[("action", "assign")]).await;
     assert_eq!(p.status, 422);
@@ -201,7 +201,7 @@ async fn a_problem_is_closed_off_through_the_pages(backend: Backend) {
     assert!(board.html.contains(&format!("href=\"/board/{id}\"")));
     let permalink = get(&app, &Client::new(), &format!("/board/{id}")).await;
     assert!(permalink.html.contains("data-state=\"closed\""));
-    let dashboard = get(&app, a, "/app?campaign=all").await;
+    let dashboard = get(&app, a, "/app/dashboard?campaign=all").await;
     assert!(
         dashboard.html.contains("data-figure=\"problems_closed\" href=\"&#x2f;app&#x2f;problems?state=closed\">1<"),
         "the dashboard counts it and links to the closed problems"
@@ -653,7 +653,7 @@ async fn the_dashboard_shows_the_fair_figures_and_the_ranking(backend: Backend) 
         }
     }
     app.problem(json!({"description": "档案", "unit_id": small})).await;
-    let p = get(&app, &app.admin, "/app?campaign=all").await;
+    let p = get(&app, &app.admin, "/app/dashboard?campaign=all").await;
     for figure in ["verified", "verified_rate", "on_time_rate", "rebounded"] {
         assert!(p.html.contains(&format!("data-figure=\"{figure}\"")), "{figure}");
     }

@@ -60,6 +60,46 @@ pub fn sign_due(assigned: NaiveDate, cal: &WorkCalendar) -> NaiveDate {
     cal.add_working_days(assigned, SIGN_WITHIN_WORKING_DAYS).value
 }
 
+/// The office accepts (受理) a case within this many working days unless its settings say
+/// otherwise (`accept_within_working_days`).
+pub const ACCEPT_WITHIN_WORKING_DAYS: u32 = 1;
+
+/// The last day the office may accept a case received on `received` within `within` working days.
+pub fn accept_due(received: NaiveDate, within: u32, cal: &WorkCalendar) -> NaiveDate {
+    cal.add_working_days(received, within).value
+}
+
+/// Cases still waiting to be accepted that were received before this day are late: the first day
+/// `d` whose acceptance deadline (`accept_due(d, …)`) is not yet past on `today`. Deadlines grow
+/// with the day received, so every earlier day's deadline is past and no later day's is.
+pub fn accept_late_before(today: NaiveDate, within: u32, cal: &WorkCalendar) -> NaiveDate {
+    let mut day = today;
+    // `within` working days lie within about twice as many calendar days, holidays included.
+    for _ in 0..(within as usize * 3 + 30) {
+        let Some(prev) = day.pred_opt() else { break };
+        if accept_due(prev, within, cal) < today {
+            return day;
+        }
+        day = prev;
+    }
+    day
+}
+
+/// How long a case has waited since it was received, as a page shows it: whole days and the hours
+/// beyond them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waited {
+    pub days: i64,
+    pub hours: i64,
+}
+
+impl Waited {
+    pub fn between(since: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> Waited {
+        let hours = (now - since).num_hours().max(0);
+        Waited { days: hours / 24, hours: hours % 24 }
+    }
+}
+
 /// What lists and the case page flag.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -164,6 +204,35 @@ mod tests {
         assert_eq!(soon_due.iter().map(|n| n.template).collect::<Vec<_>>(), [NoticeTemplate::CaseDueSoon]);
         assert!(r(CaseState::InProgress, None, Some(d(2026, 3, 20))).is_empty());
         assert!(r(CaseState::Replied, None, Some(d(2026, 3, 1))).is_empty());
+    }
+
+    #[test]
+    fn acceptance_is_late_after_the_offices_working_days() {
+        let cal = WorkCalendar::weekends_only();
+        // Received Friday 6 March 2026, accepted within 1 working day: by Monday 9 March.
+        assert_eq!(accept_due(d(2026, 3, 6), 1, &cal), d(2026, 3, 9));
+        // On Tuesday 10 March, the weekend's cases (due Monday) are late and Monday's are not.
+        assert_eq!(accept_late_before(d(2026, 3, 10), 1, &cal), d(2026, 3, 9));
+        // On Monday 9 March, Thursday's is late; Friday's (and the weekend's) are due today.
+        assert_eq!(accept_late_before(d(2026, 3, 9), 1, &cal), d(2026, 3, 6));
+        // Within 0 days: only today's cases are on time.
+        assert_eq!(accept_late_before(d(2026, 3, 10), 0, &cal), d(2026, 3, 10));
+        // Every day before the boundary is late, none after it.
+        for within in 0..4 {
+            let today = d(2026, 3, 18);
+            let cut = accept_late_before(today, within, &cal);
+            for back in 0..20 {
+                let day = today - chrono::Duration::days(back);
+                assert_eq!(accept_due(day, within, &cal) < today, day < cut, "{day} within {within}");
+            }
+        }
+    }
+
+    #[test]
+    fn waiting_is_counted_in_days_and_hours() {
+        let at = |h: i64| chrono::DateTime::<chrono::Utc>::UNIX_EPOCH + chrono::Duration::hours(h);
+        assert_eq!(Waited::between(at(0), at(53)), Waited { days: 2, hours: 5 });
+        assert_eq!(Waited::between(at(5), at(0)), Waited { days: 0, hours: 0 });
     }
 
     #[test]

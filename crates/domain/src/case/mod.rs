@@ -8,7 +8,10 @@ mod state;
 mod timeline;
 mod tracking;
 
-pub use due::{CaseDueRule, CaseFlags, ESCALATE_AFTER, SIGN_WITHIN_WORKING_DAYS, reminders, sign_due};
+pub use due::{
+    ACCEPT_WITHIN_WORKING_DAYS, CaseDueRule, CaseFlags, ESCALATE_AFTER, SIGN_WITHIN_WORKING_DAYS, Waited, accept_due,
+    accept_late_before, reminders, sign_due,
+};
 pub use intake::{
     CaseFields, CheckedFile, DUPLICATE_WINDOW_MINUTES, IntakeSessionFields, MAX_CASE_ATTACHMENTS, NewCase,
     NewIntakeSession, PUBLIC_ATTACHMENT_TYPES, UploadedFile, check_files, citizen_phone, registered,

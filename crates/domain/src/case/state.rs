@@ -82,8 +82,9 @@ crate::machine! {
     /// The case loop.
     pub struct CaseMachine: Entity::Case, CaseState, CaseAction, CaseParty = [
         Transition { action: Accept, from: &[Received], to: Some(Accepted), by: &[Office] },
-        Transition { action: Decline, from: &[Received, Accepted], to: Some(Declined), by: &[Office] },
+        // 派单 before 不予受理: a page offers the usual step first.
         Transition { action: Assign, from: &[Accepted, Assigned], to: Some(Assigned), by: &[Office] },
+        Transition { action: Decline, from: &[Received, Accepted], to: Some(Declined), by: &[Office] },
         Transition { action: Sign, from: &[Assigned], to: Some(InProgress), by: &[AssignedUnit] },
         Transition { action: SendBack, from: &[Assigned, InProgress], to: Some(Accepted), by: &[AssignedUnit] },
         // A unit asks for more time; the office decides.
@@ -663,6 +664,8 @@ mod tests {
     #[test]
     fn pages_offer_the_office_an_extension_decision_only_while_one_is_pending() {
         assert_eq!(available_actions(Assigned, Office, false), [Assign]);
+        assert_eq!(available_actions(Received, Office, false), [Accept, Decline]);
+        assert_eq!(available_actions(Accepted, Office, false), [Assign, Decline, Reply], "派单 before 不予受理");
         assert_eq!(available_actions(Assigned, Office, true), [Assign, Extend]);
         assert_eq!(available_actions(InProgress, AssignedUnit, false), [SendBack, Extend, Reply]);
         assert_eq!(available_actions(Received, AssignedUnit, false), []);

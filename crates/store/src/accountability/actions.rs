@@ -34,6 +34,32 @@ pub struct ActionFilter {
     pub to: Option<NaiveDate>,
 }
 
+/// ` AND …` for the records `visible` lets the actor see (`None`: all) and the filter.
+fn push_filter(q: &mut Q, visible: Option<&[UnitId]>, f: &ActionFilter) {
+    if let Some(units) = visible {
+        q.push(" AND ");
+        q.push_in("a.owner_unit_id", units.iter().copied());
+    }
+    if let Some(u) = f.unit {
+        q.push(" AND a.owner_unit_id = ").push_bind(u);
+    }
+    if let Some(p) = f.person {
+        q.push(" AND a.person_id = ").push_bind(p);
+    }
+    if let Some(k) = f.kind {
+        q.push(" AND a.kind = ").push_bind(k.as_str());
+    }
+    if let Some(s) = f.status {
+        q.push(" AND a.status = ").push_bind(s.as_str());
+    }
+    if let Some(d) = f.from {
+        q.push(" AND a.decided_on >= ").push_bind(d);
+    }
+    if let Some(d) = f.to {
+        q.push(" AND a.decided_on <= ").push_bind(d);
+    }
+}
+
 /// Checks what the fields point at; returns the unit whose staff will see the record.
 async fn check_refs(c: &mut Conn<'_>, f: &ActionFields) -> StoreResult<Option<UnitId>> {
     if let Some(u) = f.unit_id {
@@ -107,34 +133,30 @@ impl Accountability<'_> {
                     let mut c = tx.conn();
                     let visible = visible_units(&mut c, &actor).await?;
                     let mut q = Q::new(format!("{SELECT} WHERE 1 = 1"));
-                    if let Some(units) = &visible {
-                        q.push(" AND ");
-                        q.push_in("a.owner_unit_id", units.iter().copied());
-                    }
-                    if let Some(u) = f.unit {
-                        q.push(" AND a.owner_unit_id = ").push_bind(u);
-                    }
-                    if let Some(p) = f.person {
-                        q.push(" AND a.person_id = ").push_bind(p);
-                    }
-                    if let Some(k) = f.kind {
-                        q.push(" AND a.kind = ").push_bind(k.as_str());
-                    }
-                    if let Some(s) = f.status {
-                        q.push(" AND a.status = ").push_bind(s.as_str());
-                    }
-                    if let Some(d) = f.from {
-                        q.push(" AND a.decided_on >= ").push_bind(d);
-                    }
-                    if let Some(d) = f.to {
-                        q.push(" AND a.decided_on <= ").push_bind(d);
-                    }
+                    push_filter(&mut q, visible.as_deref(), &f);
                     if let Some(after) = &page.after {
                         q.push(" AND a.id < ").push_bind(after.id);
                     }
                     q.push(" ORDER BY a.id DESC LIMIT ").push_bind(i64::from(page.limit) + 1);
                     let rows: Vec<super::ActionRow> = c.fetch_all(q).await?;
                     page.finish(rows, |r| Cursor { key: None, id: r.id }, super::ActionRow::into_record)
+                })
+            })
+            .await
+    }
+
+    /// How many records the filter lists for `actor` (the to-do list's count of proposals).
+    pub async fn count_actions(&self, actor: &Actor, filter: &ActionFilter) -> StoreResult<u64> {
+        let (actor, f) = (actor.clone(), filter.clone());
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let visible = visible_units(&mut c, &actor).await?;
+                    let mut q = Q::new("SELECT COUNT(*) FROM action_records a WHERE 1 = 1");
+                    push_filter(&mut q, visible.as_deref(), &f);
+                    let n: i64 = c.scalar(q).await?;
+                    Ok(n.max(0) as u64)
                 })
             })
             .await

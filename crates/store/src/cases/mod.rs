@@ -90,6 +90,13 @@ record! {
     }
 }
 
+record! {
+    struct IdUnit {
+        id: CaseId as i64,
+        unit_id: Option<UnitId> as Option<i64>,
+    }
+}
+
 pub(crate) const COLUMNS: &str = "id, tracking_code, channel, type AS case_type, title, content, urgent, \
     citizen_name AS sealed_name, phone AS sealed_phone, email AS sealed_email, location AS sealed_location, sealed_content, latitude, longitude, target_unit_id, unit_id, session_id, state, received_at, registered_by, accepted_at, \
     assigned_at, sign_due_on, signed_at, due_on, replied_at, answer, decline_reason, extension_due, extension_reason, \
@@ -513,6 +520,52 @@ impl Cases<'_> {
                     let mut c = tx.conn();
                     visible_row(&mut c, &actor, id).await?;
                     events(&mut c, id).await
+                })
+            })
+            .await
+    }
+
+    /// How many cases each filter lists for `actor` (one count per filter, in order), on one
+    /// snapshot: the inbox's tabs and the to-do list, each count the length of its list.
+    pub async fn count_cases(&self, actor: &Actor, filters: &[CaseFilter]) -> StoreResult<Vec<u64>> {
+        let today = self.today();
+        let (actor, filters) = (actor.clone(), filters.to_vec());
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let scope = crate::visibility::cases(&mut c, &actor).await?;
+                    let mut out = Vec::with_capacity(filters.len());
+                    for f in &filters {
+                        let mut q = Q::new("SELECT COUNT(*) FROM cases WHERE 1 = 1");
+                        push_conditions(&mut q, f, scope.as_deref(), today);
+                        let n: i64 = c.scalar(q).await?;
+                        out.push(n.max(0) as u64);
+                    }
+                    Ok(out)
+                })
+            })
+            .await
+    }
+
+    /// The case the actor may see with this tracking code (written with or without its dash, in
+    /// either case), if any: the header's search jumps straight to it.
+    pub async fn find_by_tracking_code(&self, actor: &Actor, code: &str) -> StoreResult<Option<CaseId>> {
+        let Some(code) = rectify_domain::case::TrackingCode::parse(code) else { return Ok(None) };
+        let actor = actor.clone();
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let found: Option<IdUnit> = c
+                        .fetch_optional(
+                            Q::new("SELECT id, unit_id FROM cases WHERE tracking_code = $1").bind(code.as_str()),
+                        )
+                        .await?;
+                    match found {
+                        Some(r) if visibility::may_see_case(&mut c, &actor, r.unit_id).await? => Ok(Some(r.id)),
+                        _ => Ok(None),
+                    }
                 })
             })
             .await

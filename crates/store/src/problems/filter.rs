@@ -3,6 +3,7 @@
 
 use crate::db::{Q, like_pattern};
 use crate::visibility::Scope;
+use chrono::NaiveDate;
 use rectify_domain::ids::{BatchId, CampaignId, PersonId, UnitId};
 use rectify_domain::light::{Light, LightThresholds};
 use rectify_domain::problem::{Level, ProblemState, ProblemType};
@@ -26,6 +27,10 @@ pub struct ProblemFilter {
     pub q: Option<String>,
     pub published: Option<bool>,
     pub include_archived: bool,
+    /// `true`: only problems whose unit asked for a later deadline the office has not decided.
+    pub pending_extension: Option<bool>,
+    /// Only problems still to rectify with an unfinished measure due on or before this day.
+    pub measure_due_by: Option<NaiveDate>,
 }
 
 /// `state IN (open, in_progress)`: the states that are lit (see `ProblemState::is_lit`).
@@ -124,6 +129,17 @@ pub(crate) fn push_conditions(
     }
     if let Some(p) = f.published {
         q.push(" AND published = ").push_bind(p);
+    }
+    if let Some(on) = f.pending_extension {
+        q.push(if on { " AND (" } else { " AND NOT (" });
+        push_lit(q);
+        q.push(" AND COALESCE(extension_status, '') = 'pending')");
+    }
+    if let Some(by) = f.measure_due_by {
+        q.push(" AND ");
+        push_lit(q);
+        q.push(" AND EXISTS (SELECT 1 FROM measures m WHERE m.problem_id = problems.id AND m.archived_at IS NULL AND m.done = ");
+        q.push_bind(false).push(" AND m.deadline IS NOT NULL AND m.deadline <= ").push_bind(by).push(")");
     }
     if let Some(text) = &f.q {
         let pattern = like_pattern(text);

@@ -441,6 +441,30 @@ impl Ledger<'_> {
         page.finish(rows, |r| sort.cursor(r), |r| Ok(r.into_problem(&t)))
     }
 
+    /// How many problems each filter lists for `actor` (one count per filter, in order), on one
+    /// snapshot: the counts of a to-do list, each the length of the list it links to.
+    pub async fn count_problems(&self, actor: &Actor, filters: &[ProblemFilter]) -> StoreResult<Vec<u64>> {
+        let t = self.reference().light_thresholds().await?.value;
+        let (actor, filters) = (actor.clone(), filters.to_vec());
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let scope = crate::visibility::problems(&mut c, &actor).await?;
+                    let mut out = Vec::with_capacity(filters.len());
+                    for f in &filters {
+                        let units = expand_units(&mut c, f).await?;
+                        let mut q = Q::new("SELECT COUNT(*) FROM problems WHERE 1 = 1");
+                        push_conditions(&mut q, f, units.as_deref(), &scope, &t);
+                        let n: i64 = c.scalar(q).await?;
+                        out.push(n.max(0) as u64);
+                    }
+                    Ok(out)
+                })
+            })
+            .await
+    }
+
     /// The change history of a problem (its own changes, transitions and progress).
     pub async fn problem_history(&self, actor: &Actor, id: ProblemId) -> StoreResult<Vec<HistoryEntry>> {
         let t = self.reference().light_thresholds().await?.value;

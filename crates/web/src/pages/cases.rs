@@ -2,15 +2,17 @@
 //! channel, and a case's page with its timeline and the actions the user's party may take.
 
 use super::portal::{unit_names, unit_options};
-use super::{Answer, Ctx, FormErrors, form_values, path_id, settle};
+use super::{Answer, Ctx, FormErrors, PageError, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::form::{FormData, Kind};
 use crate::site::Site;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use minijinja::{Value, context};
 use rectify_domain::actor::{Party, Permission, authorize};
+use rectify_domain::case::{Case, Waited, accept_late_before};
 use rectify_domain::case::{
     CaseParty, CaseState, CaseTransitionRequest, CaseType, Channel, ExtensionStatus, InvestigationOutcome, NewCase,
     NewDispatch, NewOutcome, Satisfaction, VisitMethod,
@@ -18,6 +20,8 @@ use rectify_domain::case::{
 use rectify_domain::ids::CaseId;
 use rectify_domain::privacy::{Contact, RevealRequest};
 use rectify_store::PageRequest;
+use rectify_store::cases::CaseFilter;
+use serde::Serialize;
 
 pub fn site() -> Site {
     Site::new()
@@ -32,27 +36,80 @@ pub fn site() -> Site {
 }
 
 /// The inbox's boxes, each a filter over the cases the user may see.
-pub(super) const BOXES: [&str; 8] =
-    ["to_accept", "to_assign", "to_sign", "to_reply", "overdue", "sent_back", "replied", "all"];
+pub(super) const BOXES: [&str; 10] = [
+    "to_accept",
+    "accept_late",
+    "to_assign",
+    "to_sign",
+    "to_reply",
+    "overdue",
+    "extensions",
+    "sent_back",
+    "replied",
+    "all",
+];
+
+/// What the boxes need to know of the day: the office's limit for accepting a case (a setting,
+/// in working days) and the first day whose received cases are not late by it.
+pub(super) struct Boxes {
+    pub accept_within: u32,
+    late_before: NaiveDate,
+}
+
+impl Boxes {
+    pub(super) async fn today(st: &AppState) -> Result<Boxes, PageError> {
+        let accept_within = st.store.reference().settings().await?.accept_within_working_days;
+        let calendar = st.store.reference().calendar().await?;
+        let late_before = accept_late_before(st.store.today(), accept_within, &calendar);
+        Ok(Boxes { accept_within, late_before })
+    }
+
+    /// Whether a case still waiting to be accepted is past the office's limit.
+    fn late(&self, case: &Case) -> bool {
+        case.state == CaseState::Received && case.received_at.china_date() < self.late_before
+    }
+}
 
 /// A box as the case list's own filter parameters, so that the box and its export (which takes
 /// the API's parameters) are the same list.
-fn box_params(name: &str) -> &'static [(&'static str, &'static str)] {
+fn box_params(name: &str, boxes: &Boxes) -> Vec<(&'static str, String)> {
+    let fixed = |pairs: &[(&'static str, &str)]| pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
     match name {
-        "to_accept" => &[("state", "received")],
-        "to_assign" => &[("state", "accepted")],
-        "to_sign" => &[("state", "assigned")],
-        "to_reply" => &[("state", "in_progress")],
-        "overdue" => &[("reply_overdue", "true")],
-        "sent_back" => &[("sent_back", "true")],
-        "replied" => &[("state", "replied")],
-        _ => &[],
+        "to_accept" => fixed(&[("state", "received")]),
+        "accept_late" => {
+            let last = boxes.late_before.pred_opt().unwrap_or(boxes.late_before);
+            vec![("state", "received".into()), ("to", last.to_string())]
+        }
+        "to_assign" => fixed(&[("state", "accepted")]),
+        "to_sign" => fixed(&[("state", "assigned")]),
+        "to_reply" => fixed(&[("state", "in_progress")]),
+        "overdue" => fixed(&[("reply_overdue", "true")]),
+        "extensions" => fixed(&[("pending_extension", "true")]),
+        "sent_back" => fixed(&[("sent_back", "true")]),
+        "replied" => fixed(&[("state", "replied")]),
+        _ => Vec::new(),
     }
 }
 
 /// The box's parameters and the search text.
-fn inbox_params<'a>(chosen: &'a str, q: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
-    box_params(chosen).iter().copied().chain(q.map(|q| ("q", q))).collect()
+fn inbox_params(chosen: &str, boxes: &Boxes, q: Option<&str>) -> Vec<(&'static str, String)> {
+    box_params(chosen, boxes).into_iter().chain(q.map(|q| ("q", q.to_owned()))).collect()
+}
+
+/// The case list's filter of a box (and a search text), read by the API's own parser.
+pub(super) fn box_filter(name: &str, boxes: &Boxes, q: Option<&str>) -> CaseFilter {
+    let owned = inbox_params(name, boxes, q).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    rectify_app::filters::cases(&mut rectify_app::Params::from_pairs(owned))
+}
+
+/// A case as the inbox lists it: how long it has waited, and whether it is past the office's
+/// limit for accepting.
+#[derive(Serialize)]
+struct Row {
+    #[serde(flatten)]
+    case: Case,
+    waited: Option<Waited>,
+    accept_late: bool,
 }
 
 async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Answer {
@@ -60,17 +117,47 @@ async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Answer {
     // The office starts with what it must accept; a unit with what it must sign for.
     let default = if actor.role.is_office() { "to_accept" } else { "to_sign" };
     let chosen = ctx.query("box").filter(|b| BOXES.contains(b)).unwrap_or(default);
-    let params = inbox_params(chosen, ctx.query("q"));
-    let owned = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    let filter = rectify_app::filters::cases(&mut rectify_app::Params::from_pairs(owned));
-    let export_query = super::files::export_query(&params);
+    let q = ctx.query("q");
+    let boxes = Boxes::today(&st).await?;
+    let params = inbox_params(chosen, &boxes, q);
+    let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let filter = box_filter(chosen, &boxes, q);
+    let export_query = super::files::export_query(&pairs);
     let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(50));
     let cases = st.store.cases().list_cases(actor, &filter, &page).await?;
+    // Each tab's count, and with a search the matches in every box: "其他状态中有 N 条".
+    let mut filters: Vec<CaseFilter> = BOXES.iter().map(|b| box_filter(b, &boxes, None)).collect();
+    if q.is_some() {
+        filters.push(filter.clone());
+        filters.push(box_filter("all", &boxes, q));
+    }
+    let counts = st.store.cases().count_cases(actor, &filters).await?;
+    let tabs: Vec<_> = BOXES.iter().zip(&counts).map(|(b, n)| context! { name => b, count => n }).collect();
+    let elsewhere = match counts.get(BOXES.len()..) {
+        Some([here, everywhere]) if chosen != "all" => everywhere.saturating_sub(*here),
+        _ => 0,
+    };
+    let now = st.store.now().utc();
+    let rows: Vec<Row> = cases
+        .items
+        .into_iter()
+        .map(|case| {
+            let open = !case.state.is_final() && case.state != CaseState::Replied;
+            Row {
+                waited: open.then(|| Waited::between(case.received_at.utc(), now)),
+                accept_late: boxes.late(&case),
+                case,
+            }
+        })
+        .collect();
     let units = unit_names(&st).await?;
     ctx.render(
         &st,
         "app/cases.html",
-        context! { cases, units, boxes => BOXES, chosen, export_query, export_pairs => params, filters => ctx.query_map() },
+        context! {
+            rows, next_cursor => cases.next_cursor, units, tabs, chosen, export_query, export_pairs => pairs,
+            filters => ctx.query_map(), q, elsewhere, accept_within => boxes.accept_within,
+        },
     )
 }
 
@@ -181,22 +268,38 @@ async fn reveal(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, fo
     }
 }
 
+/// The notice after an action, saying what was done (`done.case_assign`: "已派单至{unit}。"; the
+/// case page names the unit). An assignment of a case already with a unit is a reassignment
+/// (改派); an extension is asked for, granted or refused.
+pub(super) fn done_key(entity: &str, action: &str, approve: Option<&str>, reassigned: bool) -> String {
+    let what = match (action, approve) {
+        ("assign", _) if reassigned => "reassign",
+        ("extend", Some("true")) => "extend_granted",
+        ("extend", Some("false")) => "extend_refused",
+        ("extend", _) => "extend_requested",
+        (other, _) => other,
+    };
+    format!("{entity}_{what}")
+}
+
 async fn transition(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let id: CaseId = path_id(&id)?;
+    let name = form.get("action").unwrap_or("transition").to_owned();
     let result = async {
         let req: CaseTransitionRequest = form.decode(&[("version", Kind::Number), ("approve", Kind::Bool)], &[])?;
-        Ok::<_, ApiError>(st.store.cases().transition_case(actor, id, req).await?)
+        // Whether an assignment moves the case from one unit to another (改派).
+        let before = match name.as_str() {
+            "assign" => Some(st.store.cases().get_case(actor, id).await?.state),
+            _ => None,
+        };
+        let case = st.store.cases().transition_case(actor, id, req).await?;
+        Ok::<_, ApiError>((case, before == Some(CaseState::Assigned)))
     }
     .await;
-    let name = form.get("action").unwrap_or("transition").to_owned();
-    settle(
-        ctx.lang,
-        result,
-        |_| format!("/app/cases/{id}?done=action"),
-        |errors| page(&st, &ctx, id, Some((name, errors, &form)), None),
-    )
-    .await
+    let reassigned = matches!(&result, Ok((_, true)));
+    let done = format!("/app/cases/{id}?done={}", done_key("case", &name, form.get("approve"), reassigned));
+    settle(ctx.lang, result, |_| done, |errors| page(&st, &ctx, id, Some((name, errors, &form)), None)).await
 }
 
 /// A dispatch of investigators recorded from the case page.

@@ -1,6 +1,8 @@
-//! The workbench's first page: the figures of a campaign (the newest by default) with charts,
-//! each figure and bar a link to the list behind it. Figures come from the same store use cases
-//! as `/api/v1/stats/*`, within the user's scope.
+//! `/app/dashboard`: the figures of a campaign (by default the newest the user's unit takes part
+//! in) with charts, each figure and bar a link to the list behind it, and a line saying whose
+//! figures they are — the whole district's for the office, the unit's own for a unit's staff —
+//! of which campaign, as of when. Figures come from the same store use cases as
+//! `/api/v1/stats/*`.
 
 use super::{Answer, Ctx};
 use crate::AppState;
@@ -8,7 +10,7 @@ use crate::site::Site;
 use axum::extract::State;
 use minijinja::context;
 use rectify_domain::figures::{GroupTally, rank};
-use rectify_domain::ids::CampaignId;
+use rectify_domain::ids::{CampaignId, UnitId};
 use rectify_reports::chart::{self, LightBar, RateBar, WeekCounts};
 use rectify_store::PageRequest;
 use rectify_store::cases::{CaseFilter, CaseGroupBy};
@@ -16,7 +18,7 @@ use rectify_store::problems::ProblemFilter;
 use rectify_store::stats::GroupBy;
 
 pub fn site() -> Site {
-    Site::new().get("/app", dashboard)
+    Site::new().get("/app/dashboard", dashboard)
 }
 
 /// Weeks shown on the found/closed line.
@@ -26,18 +28,44 @@ const BARS: usize = 20;
 /// Places of the ranking shown (the bulletins print it whole).
 const PLACES: usize = 10;
 
+/// The newest campaign `unit` takes part in (campaigns come newest first).
+fn own_campaign(campaigns: &[rectify_domain::campaign::Campaign], unit: Option<UnitId>) -> Option<CampaignId> {
+    let unit = unit?;
+    campaigns.iter().find(|c| c.unit_ids.contains(&unit)).map(|c| c.id)
+}
+
 async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     let campaigns = st.store.campaigns().list_campaigns(actor, false, &PageRequest::first(100)).await?;
     // `?campaign=` picks one, `?campaign=all` the whole ledger; the newest campaign otherwise.
+    // A unit's staff see their unit's own figures (not the published problems of others the
+    // ledger also shows them), of the newest campaign their unit takes part in.
+    let own = super::todo::own_units(actor);
     let chosen: Option<CampaignId> = match ctx.query("campaign") {
         Some("all") => None,
         Some(id) => id.parse().ok(),
-        None => campaigns.items.first().map(|c| c.id),
+        None => own_campaign(&campaigns.items, actor.unit_id).or_else(|| campaigns.items.first().map(|c| c.id)),
     };
-    let filter = ProblemFilter { campaign: chosen, ..ProblemFilter::default() };
+    let filter = ProblemFilter {
+        campaign: chosen,
+        unit: own.map(|(u, _)| u),
+        include_sub_units: own.is_some_and(|(_, below)| below),
+        ..ProblemFilter::default()
+    };
     let stats = st.store.ledger().problem_stats(actor, GroupBy::Unit, &filter, false, None).await?;
     let cases = st.store.cases().case_stats(actor, CaseGroupBy::Unit, &CaseFilter::default()).await?;
+    let campaign_name = chosen.and_then(|c| campaigns.items.iter().find(|x| x.id == c)).map(|c| c.name.clone());
+    let unit_name = match own {
+        Some((u, _)) => st.store.portal().unit_names().await?.into_iter().find(|(id, _)| *id == u).map(|(_, n)| n),
+        None => None,
+    };
+    let scope = context! {
+        office => own.is_none(),
+        unit => unit_name,
+        below => own.is_some_and(|(_, below)| below),
+        campaign => campaign_name,
+        as_of => stats.as_of,
+    };
     let weeks = st.store.ledger().problem_weeks(actor, &filter, WEEKS).await?;
     // The bulletins' ranking, over the same counts as the figures above.
     let min_items = st.store.reference().settings().await?.ranking_min_items;
@@ -50,8 +78,14 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let ranked_units = ranking.ranked.len();
     ranking.ranked.truncate(PLACES);
 
-    // The ledger list behind a figure: the campaign chosen here plus `extra` conditions.
-    let campaign = chosen.map(|c| format!("campaign={c}"));
+    // The ledger list behind a figure: the campaign and units chosen here plus `extra` conditions.
+    let campaign = chosen
+        .map(|c| format!("campaign={c}"))
+        .into_iter()
+        .chain(
+            own.map(|(u, below)| if below { format!("unit={u}&include_sub_units=true") } else { format!("unit={u}") }),
+        )
+        .reduce(|a, b| format!("{a}&{b}"));
     let link = |extra: &str| {
         let query: Vec<&str> = campaign.iter().map(String::as_str).chain([extra]).filter(|q| !q.is_empty()).collect();
         if query.is_empty() { "/app/problems".to_owned() } else { format!("/app/problems?{}", query.join("&")) }
@@ -108,7 +142,7 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Answer {
         context! {
             campaigns => campaigns.items,
             chosen => chosen.map(|c| c.to_string()).unwrap_or_else(|| "all".into()),
-            stats, cases, charts, links, ranking, ranked_units,
+            stats, cases, charts, links, ranking, ranked_units, scope,
             units_shown => BARS,
         },
     )

@@ -180,7 +180,8 @@ async fn transition(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
     }
     .await;
     let name = form.get("action").unwrap_or("transition").to_owned();
-    outcome(&st, &ctx, id, &name, &form, result, "action").await
+    let done = super::cases::done_key("problem", &name, form.get("approve"), false);
+    outcome(&st, &ctx, id, &name, &form, result, &done).await
 }
 
 /// The form's transition, with a text per source case read as a waiver (`waiver_{case}`: why the

@@ -14,7 +14,9 @@ mod ledger;
 mod plans;
 mod portal;
 pub use portal::PortalCache;
+mod search;
 mod session;
+mod todo;
 mod transparency;
 pub mod view;
 
@@ -43,7 +45,9 @@ pub fn site() -> Site {
     Site::new()
         .merge(portal::site())
         .merge(session::site())
+        .merge(todo::site())
         .merge(dashboard::site())
+        .merge(search::site())
         .merge(ledger::site())
         .merge(plans::site())
         .merge(cases::site())

@@ -235,6 +235,23 @@ mod tests {
         built.extend(labels::<rectify_domain::exchange::ImportKind>());
         built.extend(["auto", "utf-8", "gbk", "gb18030"].iter().map(|e| format!("files.encoding.{e}")));
         built.extend(["created", "saved", "published", "dispatched", "concluded"].iter().map(|d| format!("done.{d}")));
+        // The to-do list's lines, and the notice after each action says what was done.
+        built.extend(rectify_domain::todo::Todo::ALL.iter().map(|t| format!("todo.{}", t.as_str())));
+        for a in CaseAction::ALL {
+            for approve in [None, Some("true"), Some("false")] {
+                for reassigned in [false, true] {
+                    built.push(format!(
+                        "done.{}",
+                        super::super::cases::done_key("case", a.as_str(), approve, reassigned)
+                    ));
+                }
+            }
+        }
+        for a in ProblemAction::ALL {
+            for approve in [None, Some("true"), Some("false")] {
+                built.push(format!("done.{}", super::super::cases::done_key("problem", a.as_str(), approve, false)));
+            }
+        }
         let missing: Vec<_> = built.into_iter().filter(|k| catalog.get(k, Lang::En).is_none()).collect();
         assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
     }

@@ -43,6 +43,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         ("responsible" = Option<String>, Query, description = "responsible person"),
         ("q" = Option<String>, Query, description = "text in description, category or root cause"),
         ("published" = Option<bool>, Query), ("archived" = Option<bool>, Query, description = "include archived"),
+        ("pending_extension" = Option<bool>, Query, description = "true: only problems with a request for a later deadline waiting for the office"),
+        ("measure_due_by" = Option<String>, Query, description = "only problems still to rectify with an unfinished measure due on or before this date (YYYY-MM-DD)"),
         ("sort" = Option<String>, Query, description = "newest (default), oldest, due"),
         ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query),
     ),
