@@ -190,8 +190,9 @@ async fn old_red_items_propose_nothing_and_proposals_are_decided_in_bulk(backend
         (Some("ids[1]"), Some("not_allowed_from_state"))
     );
     assert_eq!(app.get(&format!("/api/v1/actions/{}", ids[0])).await.ok()["status"], "proposed", "nothing decided");
-    // On the page: tick two, one decision, one reason.
+    // On the page, a table: tick two, one decision, one reason.
     let html = page(&app, "/app/accountability").await;
+    assert!(html.contains("id=\"proposals\"") && html.contains("data-problem=\""), "linked problem numbers");
     assert!(
         html.contains("批量处理选中的建议") && html.contains(&format!("value=\"{}\" form=\"bulk-decision\"", ids[0]))
     );
@@ -205,7 +206,8 @@ async fn old_red_items_propose_nothing_and_proposals_are_decided_in_bulk(backend
     ];
     let r = app.admin.post(app.url("/app/accountability/decisions")).form(&fields).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.text().await.unwrap().contains("选中的建议已处理。"));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("已驳回选中的2条建议。"), "the notice says what was done");
     for id in &ids[..2] {
         let a = app.get(&format!("/api/v1/actions/{id}")).await.ok();
         assert_eq!(

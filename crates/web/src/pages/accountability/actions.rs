@@ -60,7 +60,7 @@ async fn view(st: &AppState, ctx: &Ctx, shown: Shown) -> Answer {
         "app/accountability.html",
         context! {
             actions, proposals, steps, unit_options, people, kinds, statuses, values, errors,
-            decides => decides(ctx), filters => ctx.query_map(),
+            decides => decides(ctx), filters => ctx.query_map(), decided_n => ctx.query("n"),
         },
     )
 }
@@ -103,13 +103,12 @@ async fn decide_many(State(st): State<AppState>, ctx: Ctx, form: FormData) -> An
         Ok::<_, ApiError>(st.store.accountability().decide_many(actor, input).await?)
     };
     let (st, ctx, form) = (&st, &ctx, &form);
-    settle(
-        ctx.lang,
-        attempt.await,
-        |_| "/app/accountability?done=decided".into(),
-        |errors| async move { view(st, ctx, Shown::again(form, errors)).await },
-    )
-    .await
+    // The notice says what was done to how many: "已驳回选中的3条建议。".
+    let decision = form.get("decision").filter(|d| ["confirm", "dismiss"].contains(d)).unwrap_or("confirm");
+    let done = |decided: Vec<rectify_domain::accountability::ActionRecord>| {
+        format!("/app/accountability?done=decided_{decision}ed&n={}", decided.len())
+    };
+    settle(ctx.lang, attempt.await, done, |errors| async move { view(st, ctx, Shown::again(form, errors)).await }).await
 }
 
 async fn dismiss(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
