@@ -235,6 +235,8 @@ mod tests {
         built.extend(labels::<rectify_domain::exchange::ImportKind>());
         built.extend(["auto", "utf-8", "gbk", "gb18030"].iter().map(|e| format!("files.encoding.{e}")));
         built.extend(["created", "saved", "published", "dispatched", "concluded"].iter().map(|d| format!("done.{d}")));
+        // The maps' markers, worded in `pages/map.rs` and `pages/portal.rs`.
+        built.extend(["map.case", "map.problem"].iter().map(|k| k.to_string()));
         let missing: Vec<_> = built.into_iter().filter(|k| catalog.get(k, Lang::En).is_none()).collect();
         assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
     }
