@@ -73,6 +73,8 @@ test('axe the submitted page (tracking code)', async () => {
 const staffPages = [
   ['/app', 'dashboard.png'],
   ['/app/problems', 'ledger.png'],
+  ['/app/problems/new'],
+  ['/app/map'],
   [`/app/problems/${fx.problems.aPrivate.id}`],
   ['/app/cases', 'case-inbox.png'],
   [`/app/cases/${c.id}`],

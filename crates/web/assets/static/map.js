@@ -18,6 +18,8 @@
     var subdomains = (el.getAttribute("data-subdomains") || "").split(",").filter(Boolean);
     el.classList.add("map-ready");
     var map = L.map(el, { center: center, zoom: zoom, maxZoom: maxZoom });
+    // The provider's credit only: no English library name on a Chinese page.
+    map.attributionControl.setPrefix(false);
     var options = { maxZoom: maxZoom, attribution: el.getAttribute("data-attribution") || "" };
     if (subdomains.length) options.subdomains = subdomains;
     L.tileLayer(el.getAttribute("data-tiles"), options).addTo(map);

@@ -50,9 +50,12 @@
     box.appendChild(input);
     box.appendChild(list);
     select.parentNode.insertBefore(box, select);
-    select.hidden = true;
+    // Out of sight and out of the tab order, but still in the form (and still settable by a
+    // script or a test; the text follows it).
+    select.classList.add("picker-source");
     select.setAttribute("aria-hidden", "true");
     select.tabIndex = -1;
+    select.addEventListener("change", function () { input.value = current(); });
 
     var shown = [];
     var active = -1;
