@@ -75,6 +75,8 @@ const staffPages = [
   ['/app/dashboard', 'dashboard.png'],
   ['/app/search?q=%E8%B7%AF%E7%81%AF'],
   ['/app/problems', 'ledger.png'],
+  ['/app/problems/new'],
+  ['/app/map'],
   [`/app/problems/${fx.problems.aPrivate.id}`],
   ['/app/cases', 'case-inbox.png'],
   [`/app/cases/${c.id}`],

@@ -186,14 +186,18 @@ async fn attachment_for(c: &mut Conn<'_>, actor: &Actor, id: AttachmentId) -> St
             problem_unit: Option<UnitId> as Option<i64>,
             problem_published: Option<bool>,
             finding_id: Option<FindingId> as Option<i64>,
+            case_id: Option<i64>,
+            case_unit: Option<UnitId> as Option<i64>,
         }
     }
     let row: Option<Row> = c
         .fetch_optional(
             Q::new(
                 "SELECT a.id, a.filename, a.content_type, a.size, a.sha256, a.created_at, a.uploaded_by, \
-                 pr.unit_id AS problem_unit, pr.published AS problem_published, fa.finding_id \
+                 pr.unit_id AS problem_unit, pr.published AS problem_published, fa.finding_id, \
+                 ca.case_id, cs.unit_id AS case_unit \
                  FROM attachments a LEFT JOIN progress_attachments pa ON pa.attachment_id = a.id \
+                 LEFT JOIN case_attachments ca ON ca.attachment_id = a.id LEFT JOIN cases cs ON cs.id = ca.case_id \
                  LEFT JOIN progress p ON p.id = pa.progress_id \
                  LEFT JOIN finding_attachments fa ON fa.attachment_id = a.id \
                  LEFT JOIN findings f ON f.id = fa.finding_id \
@@ -207,6 +211,12 @@ async fn attachment_for(c: &mut Conn<'_>, actor: &Actor, id: AttachmentId) -> St
         // Evidence of a problem: whoever may see the problem.
         Some(unit) => {
             if !visibility::may_see_problem(c, actor, unit, row.problem_published.unwrap_or(false)).await? {
+                return Err(DomainError::not_found(Entity::Attachment, id).into());
+            }
+        }
+        // A citizen's photo: whoever may see the case, the unit it is assigned to included.
+        None if row.case_id.is_some() => {
+            if !visibility::may_see_case(c, actor, row.case_unit).await? {
                 return Err(DomainError::not_found(Entity::Attachment, id).into());
             }
         }

@@ -12,7 +12,7 @@ use rectify_domain::light::LightRule;
 use rectify_domain::{DomainError, Entity, Issue};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settings {
     /// A deadline this many working days away or closer shows yellow.
@@ -37,10 +37,121 @@ pub struct Settings {
     /// the cases still waiting after that.
     #[serde(default = "default_accept_within")]
     pub accept_within_working_days: u32,
+    /// The tile server the maps draw on; none, and the pages show the address text alone.
+    #[serde(default)]
+    pub map_tiles: Option<MapTiles>,
 }
 
 fn default_accept_within() -> u32 {
     rectify_domain::case::ACCEPT_WITHIN_WORKING_DAYS
+}
+
+/// A map tile server (天地图, or any other with a URL template), as an administrator configures it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MapTiles {
+    /// The tiles' address with `{z}`, `{x}`, `{y}`, optionally `{s}` (one of `subdomains`, in the
+    /// host only) and `{key}`: `https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}`.
+    pub url: String,
+    /// What `{s}` stands for, e.g. `["0", "1", "2"]`.
+    #[serde(default)]
+    pub subdomains: Vec<String>,
+    /// The credit the provider requires on the map, e.g. `天地图 审图号：GS(2024)0568号`.
+    #[serde(default)]
+    pub attribution: String,
+    /// The provider's key (`tk`), put in for `{key}`. Browsers see it in the tiles' addresses,
+    /// so it is no secret: restrict it to the site's domain at the provider.
+    #[serde(default)]
+    pub key: String,
+    /// Where a map without points opens: `[latitude, longitude]`, e.g. the district's centre.
+    #[serde(default = "default_center")]
+    pub center: [f64; 2],
+    /// How close a map without points opens (1–18).
+    #[serde(default = "default_zoom")]
+    pub zoom: u8,
+    /// The closest zoom the server has tiles for (1–22).
+    #[serde(default = "default_max_zoom")]
+    pub max_zoom: u8,
+}
+
+fn default_center() -> [f64; 2] {
+    [30.5928, 114.3055]
+}
+
+fn default_zoom() -> u8 {
+    12
+}
+
+fn default_max_zoom() -> u8 {
+    18
+}
+
+impl MapTiles {
+    /// The origins tiles come from (`https://t0.tianditu.gov.cn`, one per subdomain), which the
+    /// pages' Content-Security-Policy allows for images.
+    pub fn origins(&self) -> Vec<String> {
+        let (scheme, rest) = self.url.split_once("://").unwrap_or(("https", &self.url));
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if host.contains("{s}") {
+            self.subdomains.iter().map(|s| format!("{scheme}://{}", host.replace("{s}", s))).collect()
+        } else {
+            vec![format!("{scheme}://{host}")]
+        }
+    }
+
+    /// The URL template the map library reads (`{s}`, `{z}`, `{x}`, `{y}`), the key put in.
+    pub fn template(&self) -> String {
+        self.url.replace("{key}", &self.key)
+    }
+
+    /// Checks what an administrator typed; the host goes into a security header, so only plain
+    /// host characters pass there.
+    fn check(&self) -> Result<(), DomainError> {
+        let bad = |field: &str, expected: &str| {
+            Err(DomainError::field(format!("map_tiles.{field}"), Issue::Malformed { expected: expected.into() }))
+        };
+        let template = "an http(s) URL template with {z}, {x} and {y}";
+        let Some((scheme, rest)) = self.url.split_once("://") else { return bad("url", template) };
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host_ok = !host.is_empty()
+            && host
+                .replace("{s}", "a")
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+        let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| self.url.contains(p));
+        if !matches!(scheme, "http" | "https") || !host_ok || !placeholders || self.url.len() > 1000 {
+            return bad("url", template);
+        }
+        if self.url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+            return bad("url", template);
+        }
+        let sub_ok =
+            |s: &String| !s.is_empty() && s.len() <= 20 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if (host.contains("{s}") && self.subdomains.is_empty())
+            || self.subdomains.len() > 10
+            || !self.subdomains.iter().all(sub_ok)
+        {
+            return bad("subdomains", "one to ten names such as 0, 1, 2 when the host has {s}");
+        }
+        if self.attribution.chars().count() > 200 {
+            return Err(DomainError::field("map_tiles.attribution", Issue::TooLong { max: 200 }));
+        }
+        if self.key.len() > 200 || !self.key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return bad("key", "letters and digits");
+        }
+        let [lat, lng] = self.center;
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lng) {
+            return Err(DomainError::field("map_tiles.center", Issue::OutOfRange { min: -180, max: 180 }));
+        }
+        if !(1..=18).contains(&self.zoom) {
+            return Err(DomainError::field("map_tiles.zoom", Issue::OutOfRange { min: 1, max: 18 }));
+        }
+        if !(1..=22).contains(&self.max_zoom) {
+            return Err(DomainError::field("map_tiles.max_zoom", Issue::OutOfRange { min: 1, max: 22 }));
+        }
+        Ok(())
+    }
 }
 
 fn default_office_name() -> String {
@@ -61,6 +172,7 @@ impl Default for Settings {
             office_name: default_office_name(),
             ranking_min_items: default_ranking_min_items(),
             accept_within_working_days: default_accept_within(),
+            map_tiles: None,
         }
     }
 }
@@ -89,6 +201,9 @@ pub struct SettingsInput {
     pub ranking_min_items: Option<i64>,
     /// Working days the office has to accept a received case (0–30).
     pub accept_within_working_days: Option<i64>,
+    /// The map tile server; one with an empty `url` removes it (the maps give way to the address
+    /// text).
+    pub map_tiles: Option<MapTiles>,
 }
 
 const KEY: &str = "settings";
@@ -203,6 +318,14 @@ impl Reference<'_> {
                             return Err(DomainError::field("accept_within_working_days", range).into());
                         }
                         after.accept_within_working_days = n as u32;
+                    }
+                    if let Some(tiles) = input.map_tiles {
+                        after.map_tiles = if tiles.url.trim().is_empty() {
+                            None
+                        } else {
+                            tiles.check()?;
+                            Some(tiles)
+                        };
                     }
                     let json = serde_json::to_string(&after).map_err(|e| StoreError::Encode(e.to_string()))?;
                     c.execute(

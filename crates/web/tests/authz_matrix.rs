@@ -94,6 +94,8 @@ enum Fix {
     None,
     StaticFile,
     VendorFile,
+    /// A file of a map library (`/static/vendor/leaflet/…`).
+    MapLibraryFile,
     /// A loaded calendar year.
     Year,
     /// A year to load.
@@ -275,6 +277,7 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/api/docs/init.js",                           "", F::None,           none,            PUBLIC),
         row(GET,    "/api/docs/vendor/{file}",                     "", F::VendorFile,     none,            PUBLIC),
         row(GET,    "/static/{file}",                              "", F::StaticFile,     none,            PUBLIC),
+        row(GET,    "/static/vendor/{lib}/{*file}",                "", F::MapLibraryFile, none,            PUBLIC),
         // Sessions: signing in and out needs no account; asking who is signed in does.
         row(POST,   "/api/v1/session",                             "", F::Login,          credentials,     PUBLIC),
         row(GET,    "/api/v1/session",                             "", F::None,           none,            SIGNED),
@@ -444,6 +447,8 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/app",                                        "", F::None,           none,            SIGNED),
         row(GET,    "/app/dashboard",                              "", F::None,           none,            SIGNED),
         row(GET,    "/app/search",                                 "q=mx", F::None,       none,            SIGNED),
+        // The map of the open cases the user handles (empty for those who handle none).
+        row(GET,    "/app/map",                                    "", F::None,           none,            SIGNED),
         row(GET,    "/app/problems",                               "", F::ProblemList,    none,            READ),
         // The form is for those who may write a problem for some unit.
         row(GET,    "/app/problems/new",                           "", F::None,           none,            "D A A A A D D"),
@@ -1126,6 +1131,7 @@ impl World {
             Fix::None | Fix::InUnit => {}
             Fix::StaticFile => p.id = "app.css".into(),
             Fix::VendorFile => p.id = "swagger-ui.css".into(),
+            Fix::MapLibraryFile => p.id = "images/marker-icon.png".into(),
             Fix::Year => p.id = "2026".into(),
             Fix::NewYear => p.id = "2030".into(),
             Fix::Campaign => p.id = self.campaign.clone(),
@@ -1421,7 +1427,10 @@ fn judge(path: &str, caller: Caller, status: u16, location: &str, text: &str, ma
 async fn send(app: &TestApp, world: &mut World, entry: &Entry, caller: Caller, scope: Scope) -> Result<(), String> {
     let p = world.prepare(app, entry.fix, caller, scope).await;
     let mut path = entry.path.to_owned();
+    let library = "leaflet".to_owned();
     for (name, value) in [
+        ("{lib}", &library),
+        ("{*file}", &p.id),
         ("{id}", &p.id),
         ("{year}", &p.id),
         ("{file}", &p.id),

@@ -25,6 +25,12 @@ fn leaks(text: &str) -> Vec<&'static str> {
     needles().into_iter().filter(|n| text.contains(n)).collect()
 }
 
+/// What staff must not see: the citizen's details, but not the place of the problem (the case's
+/// location), which they need to handle it.
+fn leaks_to_staff(text: &str) -> Vec<&'static str> {
+    leaks(text).into_iter().filter(|n| !ADDRESS.contains(n)).collect()
+}
+
 /// A public submission and a hotline case registered by staff, both with every detail; the first
 /// goes through the loop into the ledger, so its problem, history and notices exist too.
 async fn seed(app: &TestApp) -> (String, String, String, String) {
@@ -67,7 +73,7 @@ async fn sealed_at_rest_masked_and_revealed_on_record(backend: Backend) {
     // Staff see masked details.
     let shown = app.get(&format!("/api/v1/cases/{case}")).await.ok();
     assert_eq!(shown["citizen"], json!({"name": "欧**", "phone": "139****5678", "email": "w***@example.com"}));
-    assert_eq!(shown["location"], "宁海县跃龙街****");
+    assert_eq!(shown["location"], ADDRESS, "the place of the problem is not the citizen's to hide");
 
     // Only the office reveals, and only with a reason.
     let clerk = app.user("clerk", "unit_clerk", Some(shown["unit_id"].as_str().unwrap())).await;
@@ -105,12 +111,14 @@ async fn sealed_at_rest_masked_and_revealed_on_record(backend: Backend) {
     assert!(app.store.audit().verify_audit(Vec::new()).await.unwrap().broken.is_none());
 
     // Nothing readable at rest: not in any table, nor (SQLite) anywhere in the database files.
-    assert_eq!(leaks(&dump_database(&app).await), Vec::<&str>::new(), "plain details stored");
+    // The place of the problem is sealed in the case's own row, but it is not a contact detail:
+    // the staff's history of the case may hold it as they saw it.
+    assert_eq!(leaks_to_staff(&dump_database(&app).await), Vec::<&str>::new(), "plain details stored");
     if let Location::DataDir(dir) = app.location() {
         for f in ["rectify.db", "rectify.db-wal"] {
             let bytes = std::fs::read(dir.join(f)).unwrap_or_default();
             let text = String::from_utf8_lossy(&bytes);
-            assert_eq!(leaks(&text), Vec::<&str>::new(), "plain details in {f}");
+            assert_eq!(leaks_to_staff(&text), Vec::<&str>::new(), "plain details in {f}");
         }
     }
 
@@ -144,17 +152,19 @@ async fn sealed_at_rest_masked_and_revealed_on_record(backend: Backend) {
         "/app/problems".to_owned(),
     ];
     let mut checked = 0;
+    let everything = || public_paths.iter().map(|p| (p, false)).chain(staff_paths.iter().map(|p| (p, true)));
     for (client, paths) in [
-        (&anonymous, public_paths.iter().collect::<Vec<_>>()),
-        (&app.admin, public_paths.iter().chain(&staff_paths).collect()),
-        (&clerk, public_paths.iter().chain(&staff_paths).collect()),
+        (&anonymous, public_paths.iter().map(|p| (p, false)).collect::<Vec<_>>()),
+        (&app.admin, everything().collect()),
+        (&clerk, everything().collect()),
     ] {
-        for path in paths {
+        for (path, staff) in paths {
             let resp = client.get(app.url(path)).send().await.unwrap();
             let status = resp.status();
             let body = resp.text().await.unwrap();
             assert!(status.as_u16() < 500, "{path}: {status}");
-            assert_eq!(leaks(&body), Vec::<&str>::new(), "{path} ({status}) shows a citizen's details");
+            let found = if staff { leaks_to_staff(&body) } else { leaks(&body) };
+            assert_eq!(found, Vec::<&str>::new(), "{path} ({status}) shows a citizen's details");
             checked += 1;
         }
     }

@@ -148,7 +148,8 @@ pub struct Case {
     /// Urgent cases are due the day they are assigned.
     pub urgent: bool,
     pub citizen: Citizen,
-    /// Masked like the citizen's details (an address can name the reporter).
+    /// The place of the problem (地点), shown to staff as written but for a phone, e-mail or ID
+    /// number typed into it (masked like the text); never on public pages.
     pub location: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,

@@ -16,7 +16,8 @@ pub struct Contact {
     pub name: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
-    /// Where it happened or where the citizen lives, as they wrote it.
+    /// The place of the problem, as the citizen wrote it (sealed at rest with the contact
+    /// details, but not one of them: see [`Contact::masked`]).
     pub location: Option<String>,
     /// The case's text as the citizen wrote it, when the text shown everywhere else hides a
     /// phone, e-mail or ID number written in it (see [`mask_text`]); otherwise absent.
@@ -25,14 +26,17 @@ pub struct Contact {
 }
 
 impl Contact {
-    /// The same details masked for everyday display: `张*`, `138****5678`, `z***@qq.com`,
-    /// `宁波市宁海县****`.
+    /// The same details masked for everyday display: `张*`, `138****5678`, `z***@qq.com`. The
+    /// location is the place of the problem, which staff must see to handle it: it is shown as
+    /// written, only a phone, e-mail or ID number typed into it masked like the text's
+    /// ([`mask_text`]). A citizen's own address is a contact detail and would be masked with
+    /// [`mask_location`].
     pub fn masked(&self) -> Contact {
         Contact {
             name: self.name.as_deref().map(mask_name),
             phone: self.phone.as_deref().map(mask_phone),
             email: self.email.as_deref().map(mask_email),
-            location: self.location.as_deref().map(mask_location),
+            location: self.location.as_deref().map(mask_text),
             content: self.content.as_deref().map(mask_text),
         }
     }
@@ -150,15 +154,18 @@ mod tests {
             content: Some("我的电话13900001111".into()),
         };
         let m = c.masked();
-        for (full, shown) in [
-            (&c.name, &m.name),
-            (&c.phone, &m.phone),
-            (&c.email, &m.email),
-            (&c.location, &m.location),
-            (&c.content, &m.content),
-        ] {
+        for (full, shown) in [(&c.name, &m.name), (&c.phone, &m.phone), (&c.email, &m.email), (&c.content, &m.content)]
+        {
             assert_ne!(full, shown);
         }
+    }
+
+    #[test]
+    fn the_place_of_the_problem_is_shown_but_a_phone_in_it_is_not() {
+        let c = Contact { location: Some("区实验小学南门".into()), ..Contact::default() };
+        assert_eq!(c.masked().location.as_deref(), Some("区实验小学南门"), "a place, not an address to hide");
+        let c = Contact { location: Some("金水路88号（联系13900001111）".into()), ..Contact::default() };
+        assert_eq!(c.masked().location.as_deref(), Some("金水路88号（联系139****1111）"));
     }
 
     #[test]

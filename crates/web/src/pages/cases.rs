@@ -1,7 +1,8 @@
 //! Case pages for staff: the inbox (boxes by what needs doing), registering a case from another
 //! channel, and a case's page with its timeline and the actions the user's party may take.
 
-use super::portal::{unit_names, unit_options};
+use super::picker::{Scope, picker_for};
+use super::portal::unit_names;
 use super::{Answer, Ctx, FormErrors, PageError, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
@@ -209,7 +210,9 @@ async fn page(
     let actions: Vec<&str> =
         rectify_domain::case::available_actions(case.state, party, pending).iter().map(|a| a.as_str()).collect();
     let units = unit_names(st).await?;
-    let unit_options = unit_options(&units);
+    // The office assigns within its own area.
+    let scope = Scope::Reach(actor.clone(), rectify_domain::visibility::Records::Cases);
+    let unit_options = picker_for(st, &scope, case.unit_id.map(|u| u.to_string()).as_deref()).await?;
     // Reports and complaints once accepted are investigated: dispatches by the office or the
     // unit, the outcome by the office.
     let investigation = if rectify_domain::case::investigated(case.case_type)
@@ -232,17 +235,26 @@ async fn page(
         None => (None, None, None),
     };
     let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    ctx.render_status(
+    // The place on a map when the case carries a position and a tile server is configured.
+    let tiles = super::map::tiles(st).await?;
+    let map = match (&tiles, super::map::case_point(&case, super::map::case_label(st, ctx, &case))) {
+        (Some(t), Some(point)) => Some(super::map::MapView::new(t, "show", vec![point])),
+        _ => None,
+    };
+    let (photos, documents): (Vec<_>, Vec<_>) =
+        case.attachments.iter().cloned().partition(|a| a.content_type.starts_with("image/"));
+    let resp = ctx.render_status(
         st,
         status,
         "app/case.html",
         context! {
             case, events, actions, units, unit_options, form_name, errors, values,
-            office, may_reveal, revealed, investigation, may_dispatch, outcomes, people,
+            office, may_reveal, revealed, investigation, may_dispatch, outcomes, people, map, photos, documents,
             satisfactions => Satisfaction::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             methods => VisitMethod::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         },
-    )
+    )?;
+    Ok(super::map::allow_tiles(resp, tiles.as_ref()))
 }
 
 async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {

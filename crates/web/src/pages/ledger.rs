@@ -2,7 +2,8 @@
 //! with measures, progress with evidence, source cases, history and the transitions the user
 //! may fire.
 
-use super::portal::{unit_names, unit_options};
+use super::picker::{Scope, picker_for};
+use super::portal::unit_names;
 use super::{Answer, Ctx, FormErrors, PageError, form_values, path_id, settle};
 use crate::AppState;
 use crate::error::ApiError;
@@ -39,10 +40,17 @@ pub(super) fn filter_from(ctx: &Ctx) -> ProblemFilter {
     rectify_app::filters::problems(&mut ctx.params())
 }
 
-/// Choices every ledger form offers.
-async fn choices(st: &AppState, actor: &Actor) -> Result<Value, PageError> {
-    let unit_options = unit_options(&unit_names(st).await?);
-    let (campaign_options, batch_options) = super::campaign_options(&super::live_campaigns(st, actor).await?);
+/// Choices every ledger form offers. The unit picker offers the units the user handles, or the
+/// campaign's own when one is chosen (`campaign`); `unit` is the unit already chosen.
+async fn choices(st: &AppState, actor: &Actor, campaign: Option<&str>, unit: Option<&str>) -> Result<Value, PageError> {
+    let campaigns = super::live_campaigns(st, actor).await?;
+    let chosen = campaign.and_then(|c| campaigns.iter().find(|k| k.id.to_string() == c));
+    let scope = match chosen {
+        Some(c) if !c.unit_ids.is_empty() => Scope::Only(c.unit_ids.iter().copied().collect()),
+        _ => Scope::Reach(actor.clone(), rectify_domain::visibility::Records::Problems),
+    };
+    let unit_options = picker_for(st, &scope, unit).await?;
+    let (campaign_options, batch_options) = super::campaign_options(&campaigns);
     Ok(context! {
         unit_options, campaign_options, batch_options,
         states => ProblemState::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
@@ -58,7 +66,7 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(50));
     let problems = st.store.ledger().list_problems(actor, &filter, sort, &page).await?;
     let units = unit_names(&st).await?;
-    let choices = choices(&st, actor).await?;
+    let choices = choices(&st, actor, ctx.query("campaign"), ctx.query("unit")).await?;
     let export_query = super::files::export_query(&ctx.query_pairs());
     ctx.render(
         &st,
@@ -73,8 +81,9 @@ async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Answer {
     if !super::may_create_problem(actor) {
         return Err(rectify_domain::DomainError::Forbidden("you may not write problems".into()).into());
     }
-    let choices = choices(&st, actor).await?;
-    let values = context! { type => "time_limited", unit_id => ctx.query("unit") };
+    let choices = choices(&st, actor, ctx.query("campaign_id"), ctx.query("unit")).await?;
+    let values =
+        context! { type => "time_limited", unit_id => ctx.query("unit"), campaign_id => ctx.query("campaign_id") };
     ctx.render(&st, "app/problem_new.html", context! { choices, values })
 }
 
@@ -89,7 +98,7 @@ async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer 
     };
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(ctx.lang, attempt.await, done, |errors| async move {
-        let choices = choices(st, actor).await?;
+        let choices = choices(st, actor, form.get("campaign_id"), form.get("unit_id")).await?;
         let page = context! { choices, values => form_values(form), errors };
         ctx.render_status(st, StatusCode::UNPROCESSABLE_ENTITY, "app/problem_new.html", page)
     })

@@ -11,6 +11,8 @@ mod dashboard;
 mod files;
 mod inspections;
 mod ledger;
+mod map;
+mod picker;
 mod plans;
 mod portal;
 pub use portal::PortalCache;
@@ -57,6 +59,7 @@ pub fn site() -> Site {
         .merge(files::site())
         .merge(bulletins::site())
         .merge(transparency::site())
+        .merge(map::site())
         .get("/static/{file}", static_file)
 }
 

@@ -1,10 +1,13 @@
 //! The public portal: headline figures, the case form, tracking, the public board (公开晾晒)
 //! and the unit directory. No account; nothing here can show a citizen's name or phone.
 
+use super::map::{MapView, Point, render_with_map};
+use super::picker::{Scope, picker_for};
 use super::{Answer, Ctx, FormErrors, PageError, form_values, see_other};
 use crate::AppState;
 use crate::extract::ClientIp;
 use crate::form::FormData;
+use crate::form::Kind;
 use crate::site::Site;
 use axum::extract::Path;
 use axum::extract::State;
@@ -17,6 +20,7 @@ use rectify_store::PageRequest;
 use rectify_store::idempotency::IdempotencyKey;
 use rectify_store::portal::PortalFigures;
 use rectify_store::problems::{ProblemFilter, ProblemSort};
+use rectify_store::settings::MapTiles;
 use rectify_store::units::UnitFilter;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -68,18 +72,22 @@ fn nonce() -> String {
     rectify_store::accounts::random_secret("")
 }
 
+/// The submit form's map: a pin the citizen places (none without a tile server).
+async fn pick_map(st: &AppState) -> Result<(Option<MapView>, Option<MapTiles>), PageError> {
+    let tiles = super::map::tiles(st).await?;
+    Ok((tiles.as_ref().map(|t| MapView::new(t, "pick", Vec::new())), tiles))
+}
+
 async fn submit_form(State(st): State<AppState>, ctx: Ctx) -> Answer {
-    ctx.render(
-        &st,
-        "submit.html",
-        context! { types => case_types(), nonce => nonce(), values => context!{ type => "complaint" } },
-    )
+    let (map, tiles) = pick_map(&st).await?;
+    let page = context! { types => case_types(), nonce => nonce(), values => context!{ type => "complaint" }, map };
+    render_with_map(&ctx, &st, "submit.html", page, tiles.as_ref())
 }
 
 async fn submit(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, form: FormData) -> Answer {
     st.limits.submit.check(ip)?;
     let attempt = async {
-        let mut input: NewCase = form.decode(&[], &["nonce"])?;
+        let mut input: NewCase = form.decode(&[("latitude", Kind::Number), ("longitude", Kind::Number)], &["nonce"])?;
         // The portal form is the web channel whatever the body says.
         input.channel = Some(rectify_domain::case::Channel::Web);
         let key = match form.get("nonce") {
@@ -93,12 +101,10 @@ async fn submit(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, fo
         Ok(c) => ctx.render(&st, "submitted.html", context! { receipt => c.value }),
         Err(e) => {
             let errors = FormErrors::from_error(e, ctx.lang)?;
-            ctx.render_status(
-                &st,
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "submit.html",
-                context! { types => case_types(), nonce => nonce(), values => form_values(&form), errors },
-            )
+            let (map, tiles) = pick_map(&st).await?;
+            let page = context! { types => case_types(), nonce => nonce(), values => form_values(&form), errors, map };
+            let resp = ctx.render_status(&st, axum::http::StatusCode::UNPROCESSABLE_ENTITY, "submit.html", page)?;
+            Ok(super::map::allow_tiles(resp, tiles.as_ref()))
         }
     }
 }
@@ -161,13 +167,6 @@ pub(super) async fn unit_names(st: &AppState) -> Result<HashMap<String, String>,
     Ok(st.store.portal().unit_names().await?.into_iter().map(|(id, n)| (id.to_string(), n)).collect())
 }
 
-/// Units as `[id, name]` pairs sorted by name, for unit selects.
-pub(super) fn unit_options(names: &HashMap<String, String>) -> Vec<(String, String)> {
-    let mut options: Vec<(String, String)> = names.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    options.sort_by(|a, b| a.1.cmp(&b.1));
-    options
-}
-
 async fn board(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let mut errors = FormErrors::default();
     // The board offers the ledger's filters over published problems only.
@@ -180,15 +179,39 @@ async fn board(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let sort = ctx.query("sort").and_then(ProblemSort::parse).unwrap_or_default();
     let problems = st.store.ledger().list_problems(&Actor::public(), &filter, sort, &page).await?;
     let units = unit_names(&st).await?;
+    // The units that have something on the board.
+    let scope = Scope::Only(st.store.portal().published_units().await?.into_iter().collect());
+    let unit_options = picker_for(&st, &scope, ctx.query("unit")).await?;
     let states: Vec<&str> = ProblemState::ALL.iter().map(|s| s.as_str()).collect();
-    ctx.render(
-        &st,
-        "board.html",
-        context! {
-            problems, unit_options => unit_options(&units), units, states,
-            lights => ["red", "yellow", "green"], filters => ctx.query_map(),
-        },
-    )
+    let tiles = super::map::tiles(&st).await?;
+    let map = match &tiles {
+        Some(t) => Some(MapView::new(t, "show", public_points(&st, &ctx).await?)),
+        None => None,
+    };
+    let page = context! {
+        problems, unit_options, units, states, map,
+        lights => ["red", "yellow", "green"], filters => ctx.query_map(),
+    };
+    render_with_map(&ctx, &st, "board.html", page, tiles.as_ref())
+}
+
+/// The board's markers: published problems still open, coarse, each labelled with its category
+/// (or "整改事项") and linked to its public page; nothing else about it, nothing about a citizen.
+async fn public_points(st: &AppState, ctx: &Ctx) -> Result<Vec<Point>, PageError> {
+    let fallback = ctx.t(st, "map.problem");
+    Ok(st
+        .store
+        .portal()
+        .public_map()
+        .await?
+        .into_iter()
+        .map(|p| Point {
+            lat: p.lat,
+            lng: p.lng,
+            label: p.category.unwrap_or_else(|| fallback.clone()),
+            href: format!("/board/{}", p.problem_id),
+        })
+        .collect())
 }
 
 async fn board_problem(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {

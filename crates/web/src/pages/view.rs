@@ -253,6 +253,8 @@ mod tests {
                 built.push(format!("done.{}", super::super::cases::done_key("problem", a.as_str(), approve, false)));
             }
         }
+        // The maps' markers, worded in `pages/map.rs` and `pages/portal.rs`.
+        built.extend(["map.case", "map.problem"].iter().map(|k| k.to_string()));
         let missing: Vec<_> = built.into_iter().filter(|k| catalog.get(k, Lang::En).is_none()).collect();
         assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
     }

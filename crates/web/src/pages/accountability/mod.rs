@@ -21,8 +21,11 @@ pub fn site() -> Site {
 /// Staff people per picker: a unit's cadres, or a district's, fit in one page.
 const PEOPLE_PAGE: u32 = 500;
 
-/// `[id, name]` pickers of units and staff people for the forms.
-pub(super) async fn pickers(st: &AppState, actor: &Actor) -> Result<(Vec<[String; 2]>, Vec<[String; 2]>), PageError> {
+/// The unit picker and the `[id, name]` picker of staff people for the forms.
+pub(super) async fn pickers(
+    st: &AppState,
+    actor: &Actor,
+) -> Result<(Vec<super::picker::UnitGroup>, Vec<[String; 2]>), PageError> {
     let units = all_units(st, actor, false).await?;
     let filter = PersonFilter { kind: Some(PersonKind::Staff), ..PersonFilter::default() };
     let people = st.store.directory().list_people(actor, &filter, &PageRequest::first(PEOPLE_PAGE)).await?;

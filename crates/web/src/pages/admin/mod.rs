@@ -9,6 +9,7 @@ mod campaigns;
 mod people;
 mod units;
 
+use super::picker::{Scope, UnitGroup, unit_picker};
 use super::{Answer, Ctx, PageError, path_id};
 use crate::AppState;
 use crate::site::Site;
@@ -95,22 +96,15 @@ fn grow<'a>(
     Some(TreeNode { unit, children: kids.iter().filter_map(|k| grow(k, children, seen)).collect() })
 }
 
-/// `[id, name]` pairs for a unit picker in tree order, each name indented by its depth (with
-/// no-break spaces, which browsers keep inside options). Units in `except` are left out.
-pub(crate) fn unit_options(units: &[Unit], except: &HashSet<UnitId>) -> Vec<[String; 2]> {
-    fn walk(nodes: &[TreeNode<'_>], depth: usize, except: &HashSet<UnitId>, out: &mut Vec<[String; 2]>) {
-        for n in nodes {
-            if except.contains(&n.unit.id) {
-                continue;
-            }
-            out.push([n.unit.id.to_string(), format!("{}{}", "\u{a0}\u{a0}".repeat(depth), n.unit.name)]);
-            walk(&n.children, depth + 1, except, out);
-        }
+/// The unit picker's groups (`picker::unit_picker`) over every live unit, leaving out the units in
+/// `except` (a unit cannot be moved below itself).
+pub(crate) fn unit_options(units: &[Unit], except: &HashSet<UnitId>) -> Vec<UnitGroup> {
+    let mut groups = unit_picker(units, &Scope::All, None);
+    for g in &mut groups {
+        g.options.retain(|o| o[0].parse().map(|id| !except.contains(&UnitId(id))).unwrap_or(true));
     }
-    let live: Vec<Unit> = units.iter().filter(|u| !u.archived).cloned().collect();
-    let mut out = Vec::new();
-    walk(&build_tree(&live), 0, except, &mut out);
-    out
+    groups.retain(|g| !g.options.is_empty());
+    groups
 }
 
 /// Unit names by id for tables (archived units included, so old records still show a name).
