@@ -121,4 +121,38 @@ async fn a_declined_case_stops_at_its_second_step(backend: Backend) {
     assert!(!html.contains("id=\"reply-due\""));
 }
 
-on_both!(the_tracking_page_shows_progress_what_was_sent_and_takes_a_rating, a_declined_case_stops_at_its_second_step,);
+async fn the_directory_lists_units_with_public_contacts_by_district(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let district = app.unit("蔡甸区", None).await;
+    let dept = app.post("/api/v1/units", json!({"name": "区民政局", "parent_id": district})).await.expect(201).id();
+    let unit = json!({"name": "婚姻登记服务中心", "parent_id": dept, "complaint_phone": "027-84941234"});
+    app.post("/api/v1/units", unit).await.expect(201);
+    let unit = json!({"name": "西城街道办事处", "complaint_phone": "0574-65551234", "mailbox": "xc@example.gov.cn"});
+    app.post("/api/v1/units", unit).await.expect(201);
+    app.unit("无电话的科室", Some(&district)).await;
+
+    let (status, html) = text(Client::new().get(app.url("/directory")).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(html.find("role=\"search\"").unwrap() < html.find("id=\"directory-count\"").unwrap(), "search first");
+    assert!(html.contains("data-count=\"2\""), "only the units with public contacts");
+    assert!(!html.contains("无电话的科室") && !html.contains("card-title\">区民政局<"));
+    let caidian = &html[html.find("data-district=\"蔡甸区\"").expect("grouped under the district")..];
+    assert!(caidian.contains("婚姻登记服务中心") && caidian.contains("href=\"tel:027-84941234\""));
+    assert!(html.contains("data-district=\"西城街道办事处\"") && html.contains("mailto:xc@example.gov.cn"));
+    assert!(html.contains("class=\"list cards\""), "cards on a phone");
+    let (_, html) = text(Client::new().get(app.url("/directory?q=婚姻")).send().await.unwrap()).await;
+    assert!(html.contains("data-count=\"1\"") && !html.contains("西城街道办事处"));
+
+    // The board: cards with the state and the light as badges.
+    let p = json!({"description": "窗口排长队", "unit_id": dept, "deadline": "2030-01-31", "published": true});
+    app.problem(p).await;
+    let (_, html) = text(Client::new().get(app.url("/board")).send().await.unwrap()).await;
+    assert!(html.contains("class=\"list cards\"") && html.contains("<span class=\"badge state-open\">待整改</span>"));
+    assert!(html.contains("data-light=\"green\""));
+}
+
+on_both!(
+    the_tracking_page_shows_progress_what_was_sent_and_takes_a_rating,
+    a_declined_case_stops_at_its_second_step,
+    the_directory_lists_units_with_public_contacts_by_district,
+);

@@ -278,10 +278,56 @@ async fn board_problem(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     ctx.render(&st, "board_problem.html", context! { problem, progress, units })
 }
 
+/// One district (a top-level unit) of the directory and its units with public contacts.
+#[derive(serde::Serialize)]
+struct DirectoryGroup {
+    district: String,
+    units: Vec<rectify_domain::unit::Unit>,
+}
+
+/// The directory: only units with a published complaint phone or mailbox, grouped by district
+/// (their top-level unit) in name order, found by a search of their names.
 async fn directory(State(st): State<AppState>, ctx: Ctx) -> Answer {
-    let filter = UnitFilter { q: ctx.query("q").map(str::to_owned), ..UnitFilter::default() };
-    let page = PageRequest::new(Some(500), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(500));
-    let units = st.store.directory().list_units_unchecked(&filter, &page).await?;
-    let names = unit_names(&st).await?;
-    ctx.render(&st, "directory.html", context! { units, names, filters => ctx.query_map() })
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = PageRequest::new(Some(500), cursor.as_deref()).unwrap_or_else(|_| PageRequest::first(500));
+        let mut got = st.store.directory().list_units_unchecked(&UnitFilter::default(), &page).await?;
+        all.append(&mut got.items);
+        match got.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let parents: HashMap<_, _> = all.iter().map(|u| (u.id, u.parent_id)).collect();
+    let names: HashMap<_, _> = all.iter().map(|u| (u.id, u.name.clone())).collect();
+    let top = |mut id| {
+        // The tree has no cycles (the domain refuses them); the bound guards a broken import.
+        for _ in 0..64 {
+            match parents.get(&id).copied().flatten() {
+                Some(parent) if parents.contains_key(&parent) => id = parent,
+                _ => break,
+            }
+        }
+        id
+    };
+    let q = ctx.query("q");
+    let mut groups: std::collections::BTreeMap<String, Vec<_>> = std::collections::BTreeMap::new();
+    for u in all.iter().filter(|u| u.complaint_phone.is_some() || u.mailbox.is_some()) {
+        if q.is_some_and(|q| !u.name.contains(q)) {
+            continue;
+        }
+        let district = names.get(&top(u.id)).cloned().unwrap_or_default();
+        groups.entry(district).or_default().push(u.clone());
+    }
+    let groups: Vec<DirectoryGroup> = groups
+        .into_iter()
+        .map(|(district, mut units)| {
+            units.sort_by(|a, b| a.name.cmp(&b.name));
+            DirectoryGroup { district, units }
+        })
+        .collect();
+    let count: usize = groups.iter().map(|g| g.units.len()).sum();
+    let names: HashMap<String, String> = names.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
+    ctx.render(&st, "directory.html", context! { groups, count, names, filters => ctx.query_map() })
 }
