@@ -20,6 +20,20 @@ impl RateLimiter {
         RateLimiter { max, window, seen: Mutex::new(HashMap::new()) }
     }
 
+    /// Refused when `client` has used up its quota, without counting this request: for routes
+    /// that count only their failures (`fail`).
+    pub fn peek(&self, client: IpAddr) -> Result<(), ApiError> {
+        let now = Instant::now();
+        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        match seen.get(&client) {
+            Some((start, n)) if now.duration_since(*start) < self.window && *n >= self.max => {
+                let left = self.window.saturating_sub(now.duration_since(*start));
+                Err(ApiError::TooManyRequests { retry_after_secs: left.as_secs().max(1) })
+            }
+            _ => Ok(()),
+        }
+    }
+
     pub fn check(&self, client: IpAddr) -> Result<(), ApiError> {
         let now = Instant::now();
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
@@ -53,5 +67,8 @@ mod tests {
         assert!(l.check(a).is_ok() && l.check(a).is_ok());
         assert!(matches!(l.check(a), Err(ApiError::TooManyRequests { .. })));
         assert!(l.check(b).is_ok());
+        // Peeking counts nothing, and refuses once the quota is spent.
+        assert!(l.peek(b).is_ok() && l.peek(b).is_ok());
+        assert!(l.check(b).is_ok() && l.peek(b).is_err());
     }
 }

@@ -435,6 +435,10 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/submit",                                     "", F::None,           portal_case,     PUBLIC),
         row(GET,    "/track",                                      "", F::None,           none,            PUBLIC),
         row(POST,   "/track/rating",                               "", F::FreshTrack,     rating_form,     PUBLIC),
+        // Forgetting the remembered code touches only the device's cookie; a sent photo needs
+        // the code and phone tail of its case, which no caller here gives.
+        row(POST,   "/track/forget",                               "", F::None,           none,            PUBLIC),
+        row(GET,    "/track/photos/{id}",                          "", F::None,           none,            "D D D D D D D"),
         row(GET,    "/board",                                      "", F::None,           none,            PUBLIC),
         row(GET,    "/board/{id}",                                 "", F::Published,      none,            PUBLIC),
         row(GET,    "/directory",                                  "", F::None,           none,            PUBLIC),

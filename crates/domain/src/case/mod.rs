@@ -4,6 +4,7 @@
 mod due;
 mod intake;
 mod investigation;
+mod progress;
 mod state;
 mod timeline;
 mod tracking;
@@ -20,6 +21,7 @@ pub use investigation::{
     Dispatch, DispatchFields, Investigation, InvestigationFacts, InvestigationFigures, InvestigationOutcome,
     NewDispatch, NewOutcome, Outcome, OutcomeFields, VERIFIED_COMPLAINT, investigated,
 };
+pub use progress::{StepStatus, StepView, TrackStep, progress};
 pub use state::{
     CLOSE_OFF_ANSWER, CaseAction, CaseCourse, CaseDecision, CaseEnv, CaseMachine, CaseParty, CaseState, CaseStep,
     ImportedCourse, answer_from_problem, available_actions, fire, import_course, merged_into_ledger,

@@ -6,11 +6,14 @@ use super::{COLUMNS, CaseRow, public_events, row};
 use crate::areas::Cases;
 use crate::db::{Conn, Q};
 use crate::error::StoreResult;
+use chrono::NaiveDate;
 use rectify_domain::actor::Actor;
+use rectify_domain::attachment::AttachmentMeta;
 use rectify_domain::case::{
-    CaseAction, CaseParty, CaseState, CaseTransitionRequest, PublicEvent, RatingRequest, TrackingCode, VisitMethod,
-    public_timeline,
+    CaseAction, CaseParty, CaseState, CaseTransitionRequest, PublicEvent, RatingRequest, Satisfaction, StepView,
+    TrackingCode, VisitMethod, progress, public_timeline,
 };
+use rectify_domain::ids::AttachmentId;
 use rectify_domain::{DomainError, Entity, Issue, Rule, text};
 use rectify_vault::Keyring;
 use serde::Serialize;
@@ -21,6 +24,17 @@ use serde::Serialize;
 pub struct TrackView {
     pub tracking_code: String,
     pub state: CaseState,
+    /// The five steps (已登记 → 已受理 → 已转办 → 已答复 → 已评价) and where the case stands.
+    pub steps: Vec<StepView>,
+    /// What the citizen sent: their title and text (phones, e-mails and ID numbers in it masked).
+    pub title: Option<String>,
+    pub content: String,
+    /// The files they sent (served to them by `/track/photos/{id}` with the code and phone tail).
+    pub files: Vec<AttachmentMeta>,
+    /// The day the reply is due, while one is owed.
+    pub reply_due: Option<NaiveDate>,
+    /// The citizen's satisfaction with the latest reply, once known.
+    pub satisfaction: Option<Satisfaction>,
     pub timeline: Vec<PublicEvent>,
     /// The unit's (or the office's) answer, once replied.
     pub answer: Option<String>,
@@ -62,9 +76,18 @@ fn can_rate(r: &CaseRow) -> StoreResult<bool> {
 async fn view(c: &mut Conn<'_>, r: CaseRow) -> StoreResult<TrackView> {
     let id = r.id;
     let events = super::events(c, id).await?;
+    let files = crate::attachments::metas_of_case(c, id).await?;
+    // Owed until replied; again after a reopening.
+    let owed = !r.state.is_final() && r.state != CaseState::Replied;
     Ok(TrackView {
         tracking_code: TrackingCode::parse(&r.tracking_code).map(|t| t.to_string()).unwrap_or_default(),
         state: r.state,
+        steps: progress(r.state, r.satisfaction.is_some()),
+        title: r.title.clone(),
+        content: r.content.clone(),
+        files,
+        reply_due: if owed { r.due_on } else { None },
+        satisfaction: r.satisfaction,
         timeline: public_timeline(&public_events(&events)),
         answer: if r.replied_at.is_some() { r.answer.clone() } else { None },
         can_rate: can_rate(&r)?,
@@ -80,6 +103,36 @@ impl Cases<'_> {
                     let mut c = tx.conn();
                     let r = find(&mut c, &vault, &code, tail.as_deref()).await?;
                     view(&mut c, r).await
+                })
+            })
+            .await
+    }
+
+    /// A file the citizen sent with their case, to them only: the code and phone tail must
+    /// match, and the file must be one of that case's; anything else is the one "not found".
+    pub async fn tracked_file(
+        &self,
+        code: &str,
+        phone_tail: Option<&str>,
+        id: AttachmentId,
+    ) -> StoreResult<crate::attachments::AttachmentFile> {
+        let (code, tail, vault) = (code.to_owned(), phone_tail.map(str::to_owned), self.vault.clone());
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let r = find(&mut c, &vault, &code, tail.as_deref()).await?;
+                    let meta = crate::attachments::metas_of_case(&mut c, r.id)
+                        .await?
+                        .into_iter()
+                        .find(|m| m.id == id)
+                        .ok_or_else(|| DomainError::not_found(Entity::Attachment, id))?;
+                    let bytes: Vec<u8> = c
+                        .scalar(
+                            Q::new("SELECT bytes FROM attachment_blobs WHERE sha256 = $1").bind(meta.sha256.as_str()),
+                        )
+                        .await?;
+                    Ok(crate::attachments::AttachmentFile { meta, bytes })
                 })
             })
             .await

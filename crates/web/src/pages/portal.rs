@@ -11,10 +11,12 @@ use crate::form::Kind;
 use crate::site::Site;
 use axum::extract::Path;
 use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 use minijinja::context;
 use rectify_domain::actor::Actor;
-use rectify_domain::case::{CaseType, NewCase, RatingRequest, Satisfaction};
-use rectify_domain::ids::ProblemId;
+use rectify_domain::case::{CaseType, NewCase, RatingRequest, Satisfaction, TrackingCode};
+use rectify_domain::ids::{AttachmentId, ProblemId};
 use rectify_domain::problem::ProblemState;
 use rectify_store::PageRequest;
 use rectify_store::idempotency::IdempotencyKey;
@@ -33,6 +35,8 @@ pub fn site() -> Site {
         .post("/submit", submit)
         .get("/track", track)
         .post("/track/rating", rate)
+        .post("/track/forget", forget)
+        .get("/track/photos/{id}", tracked_photo)
         .get("/board", board)
         .get("/board/{id}", board_problem)
         .get("/directory", directory)
@@ -109,15 +113,52 @@ async fn submit(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, fo
     }
 }
 
-async fn track(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp) -> Answer {
-    let satisfactions: Vec<&str> = Satisfaction::ALL.iter().map(|s| s.as_str()).collect();
+/// The cookie that remembers the last tracking code looked up on this device: the code only,
+/// never the phone tail, HttpOnly, cleared by the citizen with "清除本机记录" (`/track/forget`).
+const TRACK_COOKIE: &str = "rectify_track";
+const TRACK_COOKIE_SECONDS: i64 = 180 * 24 * 3600;
+
+/// The `Set-Cookie` value remembering `code` (an empty code clears it).
+fn track_cookie(code: &str, secure: bool) -> Option<HeaderValue> {
+    let max_age = if code.is_empty() { 0 } else { TRACK_COOKIE_SECONDS };
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{TRACK_COOKIE}={code}; Path=/track; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .ok()
+}
+
+/// The code this device remembers, if it is a well-formed one.
+fn remembered_code(headers: &HeaderMap) -> Option<String> {
+    crate::extract::cookie(headers, TRACK_COOKIE).and_then(|c| TrackingCode::parse(&c)).map(|c| c.to_string())
+}
+
+fn satisfactions() -> Vec<&'static str> {
+    Satisfaction::ALL.iter().map(|s| s.as_str()).collect()
+}
+
+async fn track(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, headers: HeaderMap) -> Answer {
+    let satisfactions = satisfactions();
+    let remembered = remembered_code(&headers);
     let (code, tail) = (ctx.query("code").map(str::to_owned), ctx.query("phone_tail").map(str::to_owned));
     let Some(code) = code else {
-        return ctx.render(&st, "track.html", context! { satisfactions });
+        // The form filled in with the code this device remembers.
+        return ctx.render(
+            &st,
+            "track.html",
+            context! { satisfactions, code => remembered, remembered => remembered.is_some() },
+        );
     };
     st.limits.track.check(ip)?;
     match st.store.cases().track_case(&code, tail.as_deref()).await {
-        Ok(case) => ctx.render(&st, "track.html", context! { case, code, tail, satisfactions }),
+        Ok(case) => {
+            let mut resp =
+                ctx.render(&st, "track.html", context! { case, code, tail, satisfactions, remembered => true })?;
+            if let Some(v) = track_cookie(&case.tracking_code, st.config.secure_cookies) {
+                resp.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            Ok(resp)
+        }
         Err(e) => {
             let errors = FormErrors::from_error(e.into(), ctx.lang).or_else(|e| match e {
                 // One answer for a wrong code and a wrong phone tail, shown on the form.
@@ -130,8 +171,45 @@ async fn track(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp) -> 
                 &st,
                 axum::http::StatusCode::NOT_FOUND,
                 "track.html",
-                context! { code, tail, errors, satisfactions },
+                context! { code, tail, errors, satisfactions, remembered => remembered.is_some() },
             )
+        }
+    }
+}
+
+/// "清除本机记录": forgets the remembered code (a public form: it changes nothing but this
+/// device's cookie).
+async fn forget(State(st): State<AppState>, ctx: Ctx) -> Answer {
+    let mut resp =
+        see_other(&format!("/track?done=forgotten{}", if ctx.lang == crate::i18n::Lang::En { "&lang=en" } else { "" }));
+    if let Some(v) = track_cookie("", st.config.secure_cookies) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+/// A file the citizen sent, shown as a thumbnail on their tracking page: only with the code and
+/// the phone tail that find the case, and only a file of that case. Failed attempts count
+/// against the same per-client limit as lookups; shown ones do not.
+async fn tracked_photo(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, Path(id): Path<String>) -> Answer {
+    st.limits.track.peek(ip)?;
+    let found = match super::path_id::<AttachmentId>(&id) {
+        Ok(id) => {
+            st.store.cases().tracked_file(ctx.query("code").unwrap_or_default(), ctx.query("phone_tail"), id).await
+        }
+        Err(_) => Err(rectify_domain::DomainError::not_found(rectify_domain::Entity::Attachment, id).into()),
+    };
+    match found {
+        Ok(f) => {
+            let disposition = if f.meta.content_type.starts_with("image/") { "inline" } else { "attachment" };
+            let mut resp: Response =
+                crate::routes::file_response(f.bytes, &f.meta.filename, &f.meta.content_type, disposition);
+            resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            Ok(resp)
+        }
+        Err(e) => {
+            st.limits.track.check(ip)?;
+            Err(e.into())
         }
     }
 }
@@ -151,7 +229,7 @@ async fn rate(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, form
         Err(e) => {
             let errors = FormErrors::from_error(e.into(), ctx.lang)?;
             let case = st.store.cases().track_case(&code, Some(&tail)).await?;
-            let satisfactions: Vec<&str> = Satisfaction::ALL.iter().map(|s| s.as_str()).collect();
+            let satisfactions = satisfactions();
             ctx.render_status(
                 &st,
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -223,10 +301,56 @@ async fn board_problem(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     ctx.render(&st, "board_problem.html", context! { problem, progress, units })
 }
 
+/// One district (a top-level unit) of the directory and its units with public contacts.
+#[derive(serde::Serialize)]
+struct DirectoryGroup {
+    district: String,
+    units: Vec<rectify_domain::unit::Unit>,
+}
+
+/// The directory: only units with a published complaint phone or mailbox, grouped by district
+/// (their top-level unit) in name order, found by a search of their names.
 async fn directory(State(st): State<AppState>, ctx: Ctx) -> Answer {
-    let filter = UnitFilter { q: ctx.query("q").map(str::to_owned), ..UnitFilter::default() };
-    let page = PageRequest::new(Some(500), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(500));
-    let units = st.store.directory().list_units_unchecked(&filter, &page).await?;
-    let names = unit_names(&st).await?;
-    ctx.render(&st, "directory.html", context! { units, names, filters => ctx.query_map() })
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = PageRequest::new(Some(500), cursor.as_deref()).unwrap_or_else(|_| PageRequest::first(500));
+        let mut got = st.store.directory().list_units_unchecked(&UnitFilter::default(), &page).await?;
+        all.append(&mut got.items);
+        match got.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let parents: HashMap<_, _> = all.iter().map(|u| (u.id, u.parent_id)).collect();
+    let names: HashMap<_, _> = all.iter().map(|u| (u.id, u.name.clone())).collect();
+    let top = |mut id| {
+        // The tree has no cycles (the domain refuses them); the bound guards a broken import.
+        for _ in 0..64 {
+            match parents.get(&id).copied().flatten() {
+                Some(parent) if parents.contains_key(&parent) => id = parent,
+                _ => break,
+            }
+        }
+        id
+    };
+    let q = ctx.query("q");
+    let mut groups: std::collections::BTreeMap<String, Vec<_>> = std::collections::BTreeMap::new();
+    for u in all.iter().filter(|u| u.complaint_phone.is_some() || u.mailbox.is_some()) {
+        if q.is_some_and(|q| !u.name.contains(q)) {
+            continue;
+        }
+        let district = names.get(&top(u.id)).cloned().unwrap_or_default();
+        groups.entry(district).or_default().push(u.clone());
+    }
+    let groups: Vec<DirectoryGroup> = groups
+        .into_iter()
+        .map(|(district, mut units)| {
+            units.sort_by(|a, b| a.name.cmp(&b.name));
+            DirectoryGroup { district, units }
+        })
+        .collect();
+    let count: usize = groups.iter().map(|g| g.units.len()).sum();
+    let names: HashMap<String, String> = names.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
+    ctx.render(&st, "directory.html", context! { groups, count, names, filters => ctx.query_map() })
 }

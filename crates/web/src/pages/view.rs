@@ -50,6 +50,8 @@ impl View {
         });
         env.add_filter("date", date);
         env.add_filter("datetime", datetime);
+        env.add_filter("long_date", |state: &State, v: Value| spoken_date(&date(v), lang_of(state), true));
+        env.add_filter("month_day", |state: &State, v: Value| spoken_date(&date(v), lang_of(state), false));
         env.add_filter("percent", percent);
         env.add_filter("mask_phone", mask_phone);
         env.add_filter("truncate", truncate);
@@ -75,6 +77,18 @@ fn date(v: Value) -> String {
         return rectify_domain::time::china_date(t.to_utc()).to_string();
     }
     s.parse::<NaiveDate>().map(|d| d.to_string()).unwrap_or(s)
+}
+
+/// A day as a person reads it: `2026年12月4日` / `4 December 2026`, or without the year
+/// (`12月23日` / `23 December`); what is not a date is left as it is.
+fn spoken_date(iso: &str, lang: Lang, with_year: bool) -> String {
+    let Ok(d) = iso.parse::<NaiveDate>() else { return iso.to_owned() };
+    match (lang, with_year) {
+        (Lang::Zh, true) => d.format("%Y年%-m月%-d日").to_string(),
+        (Lang::Zh, false) => d.format("%-m月%-d日").to_string(),
+        (Lang::En, true) => d.format("%-d %B %Y").to_string(),
+        (Lang::En, false) => d.format("%-d %B").to_string(),
+    }
 }
 
 /// RFC 3339 → `2026-11-23 09:30` in Asia/Shanghai.
@@ -195,6 +209,10 @@ mod tests {
                 .map(|s| format!("case_action.{s}")),
         );
         built.extend(labels::<Role>());
+        // The tracking page's progress bar: each step and where it stands.
+        built.extend(rectify_domain::case::TrackStep::ALL.iter().map(|s| format!("track_step.{}", s.as_str())));
+        built.extend(["done", "current", "todo", "stopped"].iter().map(|s| format!("track.status.{s}")));
+        built.push("done.forgotten".into());
         built.extend(
             ["received", "accepted", "declined", "assigned", "replied", "rated", "reopened", "closed"]
                 .iter()
@@ -264,5 +282,14 @@ mod tests {
         assert_eq!(mask_phone(Value::from("13812345678")), "138****5678");
         assert_eq!(mask_phone(Value::from("12345")), "*****");
         assert_eq!(truncate("小区门口路灯坏了".into(), 4), "小区门口…");
+    }
+
+    #[test]
+    fn dates_read_as_people_say_them() {
+        assert_eq!(spoken_date("2026-12-04", Lang::Zh, true), "2026年12月4日");
+        assert_eq!(spoken_date("2026-12-23", Lang::Zh, false), "12月23日");
+        assert_eq!(spoken_date("2026-12-23", Lang::En, false), "23 December");
+        assert_eq!(spoken_date("2026-12-04", Lang::En, true), "4 December 2026");
+        assert_eq!(spoken_date("", Lang::Zh, true), "");
     }
 }
