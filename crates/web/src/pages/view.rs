@@ -234,7 +234,11 @@ mod tests {
         built.extend(["recorded", "confirmed", "dismissed", "deducted", "decided"].iter().map(|d| format!("done.{d}")));
         built.extend(labels::<rectify_domain::exchange::ImportKind>());
         built.extend(["auto", "utf-8", "gbk", "gb18030"].iter().map(|e| format!("files.encoding.{e}")));
-        built.extend(["created", "saved", "published", "dispatched", "concluded"].iter().map(|d| format!("done.{d}")));
+        built.extend(
+            ["created", "saved", "published", "dispatched", "concluded", "selected"]
+                .iter()
+                .map(|d| format!("done.{d}")),
+        );
         let missing: Vec<_> = built.into_iter().filter(|k| catalog.get(k, Lang::En).is_none()).collect();
         assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
     }
