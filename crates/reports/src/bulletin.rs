@@ -91,8 +91,8 @@ fn overdue_table(c: &BulletinContent) -> Table {
     let columns = vec![
         col("序号", Align::Center, 0.7),
         col("责任单位", Align::Left, 2.2),
-        col("问题", Align::Left, 5.0),
-        col("整改时限", Align::Center, 1.6),
+        col("问题", Align::Left, 4.4),
+        col("整改时限", Align::Center, 2.2),
         col("逾期（工作日）", Align::Right, 1.4),
     ];
     let rows: Vec<Vec<String>> = c
@@ -104,7 +104,8 @@ fn overdue_table(c: &BulletinContent) -> Table {
                 (i + 1).to_string(),
                 o.unit.clone(),
                 o.description.clone(),
-                o.due_on.format("%Y-%m-%d").to_string(),
+                // In words, so a narrow column breaks between 年, 月 and 日, never inside a number.
+                chinese_date(o.due_on),
                 o.days_overdue.to_string(),
             ]
         })
@@ -126,10 +127,12 @@ pub fn document(c: &BulletinContent) -> Document {
     };
     blocks.push(Block::Paragraph { lead: Some("【编者按】".into()), text: note });
     blocks.extend(c.body.iter().map(|p| Block::Paragraph { lead: None, text: p.clone() }));
+    // The sections go on from the body's own 一、二、 and skip none when one is left out.
+    let mut sections = Sections(body_sections(&c.body));
     let s = c.sections;
     let has_units = !c.ranking.ranked.is_empty() || !c.ranking.unranked.is_empty();
     if s.units && has_units {
-        blocks.push(Block::Heading { level: 2, text: "一、各单位整改情况".into() });
+        blocks.push(sections.heading("各单位整改情况"));
         blocks.push(Block::Table(units_table(c)));
         blocks.push(Block::Note {
             text: format!(
@@ -164,28 +167,29 @@ pub fn document(c: &BulletinContent) -> Document {
         }));
     }
     if s.categories && !c.categories.is_empty() {
-        blocks.push(Block::Heading { level: 2, text: "二、各类问题整改情况".into() });
+        blocks.push(sections.heading("各类问题整改情况"));
         blocks.push(Block::Table(categories_table(c)));
     }
     if s.overdue && !c.overdue.is_empty() {
-        blocks.push(Block::Heading { level: 2, text: "三、逾期未整改问题".into() });
+        blocks.push(sections.heading("逾期未整改问题"));
         blocks.push(Block::Table(overdue_table(c)));
         if c.overdue_unlisted > 0 {
             blocks.push(Block::Note { text: format!("另有{}个逾期问题未列出。", c.overdue_unlisted) });
         }
     }
     if !c.selected.is_empty() {
-        blocks.push(Block::Heading { level: 2, text: "四、整改工作选登".into() });
-        for item in &c.selected {
-            let lead = match &item.unit {
-                Some(u) => format!("{u}：{}。", item.title),
-                None => format!("{}。", item.title),
+        blocks.push(sections.heading("整改工作选登"));
+        for (i, item) in c.selected.iter().enumerate() {
+            // Each item under its own heading (（一）单位：标题), its text a paragraph of its own.
+            let heading = match &item.unit {
+                Some(u) => format!("（{}）{u}：{}", chinese_number(i + 1), item.title),
+                None => format!("（{}）{}", chinese_number(i + 1), item.title),
             };
-            let mut text = item.text.clone();
+            blocks.push(Block::Heading { level: 3, text: heading });
+            blocks.push(Block::Paragraph { lead: None, text: item.text.clone() });
             if let Some(o) = &item.outcome {
-                text.push_str(&format!("整改情况：{o}"));
+                blocks.push(Block::Paragraph { lead: Some("整改情况：".into()), text: o.clone() });
             }
-            blocks.push(Block::Paragraph { lead: Some(lead), text });
             if let Some(comment) = &item.comment {
                 blocks.push(Block::Paragraph { lead: None, text: comment.clone() });
             }
@@ -203,5 +207,62 @@ pub fn document(c: &BulletinContent) -> Document {
             date: chinese_date(c.issued_on),
         }),
         blocks,
+    }
+}
+
+/// The numbered section headings of a bulletin (一、二、…), counting on from `.0`.
+struct Sections(usize);
+
+impl Sections {
+    fn heading(&mut self, title: &str) -> Block {
+        self.0 += 1;
+        Block::Heading { level: 2, text: format!("{}、{title}", chinese_number(self.0)) }
+    }
+}
+
+const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/// 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五: how documents number their parts.
+fn chinese_number(n: usize) -> String {
+    let (tens, ones) = (n / 10, n % 10);
+    let mut s = String::new();
+    match tens {
+        0 => {}
+        1 => s.push('十'),
+        t => {
+            s.push(DIGITS[t % 10]);
+            s.push('十');
+        }
+    }
+    if ones > 0 || tens == 0 {
+        s.push(DIGITS[ones]);
+    }
+    s
+}
+
+/// The highest section number (一、 … 九十九、) a paragraph of the body begins with; 0 if none.
+fn body_sections(body: &[String]) -> usize {
+    let number = |p: &str| {
+        let (head, _) = p.split_once('、')?;
+        (1..100).find(|n| chinese_number(*n) == head)
+    };
+    body.iter().filter_map(|p| number(p.trim())).max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_are_numbered_as_documents_number_them() {
+        let words: Vec<String> = [1, 9, 10, 11, 20, 35].into_iter().map(chinese_number).collect();
+        assert_eq!(words, ["一", "九", "十", "十一", "二十", "三十五"]);
+        let body: Vec<String> =
+            ["一、提高认识", "各单位要……", "二、狠抓落实", "三是加强督查"].into_iter().map(String::from).collect();
+        assert_eq!(body_sections(&body), 2);
+        assert_eq!(body_sections(&[]), 0);
+        let mut s = Sections(body_sections(&body));
+        let Block::Heading { text, .. } = s.heading("各单位整改情况") else { panic!() };
+        assert_eq!(text, "三、各单位整改情况");
     }
 }

@@ -303,7 +303,7 @@ struct Reckoning {
 async fn live_content(c: &mut Conn<'_>, b: &Bulletin, r: &Reckoning) -> StoreResult<BulletinContent> {
     let campaign = require_live_campaign(c, b.campaign_id, "campaign_id").await?;
     let batch = match b.batch_id {
-        Some(id) => get_batch(c, id).await?.map(|x| x.name),
+        Some(id) => get_batch(c, id).await?,
         None => None,
     };
     let names = unit_names(c).await?;
@@ -311,7 +311,8 @@ async fn live_content(c: &mut Conn<'_>, b: &Bulletin, r: &Reckoning) -> StoreRes
         as_of: r.now,
         thresholds: r.thresholds,
         campaign: campaign.name,
-        batch,
+        batch_quota: batch.as_ref().map(|x| x.items_per_unit),
+        batch: batch.map(|x| x.name),
         problems: problem_facts(c, b.campaign_id, b.batch_id).await?,
         overdue: overdue_items(c, b.campaign_id, b.batch_id, &r.thresholds, &r.calendar, &names).await?,
         selected: selected_items(c, &b.composition, &names).await?,

@@ -504,6 +504,8 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/app/bulletins/{id}",                         "", F::Issue,          none,            SIGNED),
         row(POST,   "/app/bulletins/{id}",                         "", F::FreshDraft,     draft_form,      OFFICE),
         row(POST,   "/app/bulletins/{id}/publish",                 "", F::FreshDraft,     |_, _| form(&[("version", "1".into())]), OFFICE),
+        row(POST,   "/app/bulletins/{id}/items",                   "", F::FreshDraft,     |p, _| form(&[("kind", "problem".into()), ("item_id", p.id.clone())]), OFFICE),
+        row(POST,   "/app/problems/{id}/bulletin",                 "", F::FreshDraft,     |p, _| form(&[("bulletin_id", p.id.clone())]), OFFICE),
     ]
 }
 

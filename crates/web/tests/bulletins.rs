@@ -133,7 +133,8 @@ async fn issues_are_numbered_frozen_and_say_the_apis_figures(backend: Backend) {
     for f in ["total", "closed", "verified", "reported", "red", "settled", "on_time", "rebounded"] {
         assert_eq!(preview["figures"][f], stats[f], "{f}");
     }
-    assert_eq!(preview["ranking"]["min_items"], 3);
+    // A 立改清单 batch ranks by its own quota (two items a unit) when that is below the setting.
+    assert_eq!(preview["ranking"]["min_items"], 2);
     let unranked: Vec<&str> =
         preview["ranking"]["unranked"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
     assert_eq!(unranked, ["区农林局"], "a unit with one item is not ranked");
@@ -229,4 +230,80 @@ async fn drafts_are_checked(backend: Backend) {
     assert_eq!(app.get("/api/v1/bulletins/1/document?format=odt").await.expect(422).fields(), ["format"]);
 }
 
-on_both!(issues_are_numbered_frozen_and_say_the_apis_figures, drafts_are_checked);
+/// A page's HTML as the admin sees it.
+async fn page(app: &TestApp, path: &str) -> String {
+    let r = app.admin.get(app.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.text().await.unwrap()
+}
+
+async fn items_are_chosen_from_the_ledger_not_typed_as_numbers(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("区教育局", None).await;
+    let camp =
+        app.post("/api/v1/campaigns", json!({"name": "作风建设", "starts_on": "2026-01-01"})).await.expect(201).id();
+    let other =
+        app.post("/api/v1/campaigns", json!({"name": "另一活动", "starts_on": "2026-01-01"})).await.expect(201).id();
+    app.post("/api/v1/batches", json!({"campaign_id": other, "name": "别的批次"})).await.expect(201);
+    let mut ids = Vec::new();
+    for text in ["搅拌站夜间施工噪音扰民", "窗口人员态度生硬"] {
+        let p = app.problem(json!({"description": text, "unit_id": unit, "campaign_id": camp})).await;
+        ids.push(p["id"].as_str().unwrap().to_owned());
+    }
+    let draft = app.post("/api/v1/bulletins", json!({"campaign_id": camp})).await.expect(201).id();
+
+    // The new-draft form offers no batch of another campaign.
+    assert!(!page(&app, "/app/bulletins").await.contains("别的批次"));
+
+    // The composer's search finds the problem by its words; one click chooses it.
+    let html = page(&app, &format!("/app/bulletins/{draft}?find=噪音")).await;
+    assert!(html.contains("搅拌站夜间施工噪音扰民") && !html.contains("窗口人员态度生硬"), "{html}");
+    let token = common::hidden(&html, "_csrf");
+    let r = app
+        .admin
+        .post(app.url(&format!("/app/bulletins/{draft}/items")))
+        .form(&[("kind", "problem"), ("item_id", ids[0].as_str()), ("_csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("已选入简报草稿。"));
+
+    // "选入简报" on the problem page, with the editor's words.
+    let html = page(&app, &format!("/app/problems/{}", ids[1])).await;
+    assert!(html.contains("data-action=\"choose-for-bulletin\""));
+    let r = app
+        .admin
+        .post(app.url(&format!("/app/problems/{}/bulletin", ids[1])))
+        .form(&[("bulletin_id", draft.as_str()), ("comment", "一次告知到位。"), ("_csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((r.url().path().to_owned(), r.status().as_u16()), (format!("/app/problems/{}", ids[1]), 200));
+    let b = app.get(&format!("/api/v1/bulletins/{draft}")).await.ok();
+    let chosen: Vec<(&str, Option<&str>)> = b["composition"]["selected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["problem_id"].as_str().unwrap(), s["comment"].as_str()))
+        .collect();
+    assert_eq!(chosen, [(ids[0].as_str(), None), (ids[1].as_str(), Some("一次告知到位。"))]);
+
+    // Chosen twice is refused by name, and nothing changes.
+    let r = app
+        .admin
+        .post(app.url(&format!("/app/problems/{}/bulletin", ids[1])))
+        .form(&[("bulletin_id", draft.as_str()), ("_csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let after = app.get(&format!("/api/v1/bulletins/{draft}")).await.ok();
+    assert_eq!(after["composition"]["selected"].as_array().unwrap().len(), 2);
+}
+
+on_both!(
+    issues_are_numbered_frozen_and_say_the_apis_figures,
+    drafts_are_checked,
+    items_are_chosen_from_the_ledger_not_typed_as_numbers
+);

@@ -304,6 +304,18 @@ pub struct BulletinFacts {
     pub selected: Vec<SelectedItem>,
     /// Units with fewer items are not ranked (setting `ranking_min_items`).
     pub ranking_min_items: u32,
+    /// The batch's 立改清单 quota (items each unit must propose), when the bulletin counts one.
+    pub batch_quota: Option<u32>,
+}
+
+/// The fewest items a unit needs to be ranked: the setting, or a batch's own quota when that
+/// is lower — a 立改清单 of two items per unit ranks every unit that proposed its two, where a
+/// minimum of five would rank none ("尚无达到排名条件的单位").
+pub fn ranking_minimum(setting: u32, batch_quota: Option<u32>) -> u32 {
+    match batch_quota {
+        Some(q) if q > 0 => q.min(setting),
+        _ => setting,
+    }
 }
 
 /// The bulletin's content from its draft and the facts of the moment.
@@ -343,7 +355,7 @@ pub fn compose(b: &Bulletin, facts: BulletinFacts) -> BulletinContent {
         rates: figures.rates(),
         figures,
         sections: b.composition.sections,
-        ranking: rank(units, facts.ranking_min_items),
+        ranking: rank(units, ranking_minimum(facts.ranking_min_items, facts.batch_quota)),
         categories,
         overdue_unlisted: (overdue_total - overdue.len()) as u64,
         overdue,
@@ -512,8 +524,9 @@ mod tests {
             overdue: Vec::new(),
             selected: Vec::new(),
             ranking_min_items: 5,
+            batch_quota: None,
         };
-        let c = compose(&draft(), facts);
+        let c = compose(&draft(), facts.clone());
         assert_eq!((c.figures.total, c.figures.closed, c.figures.red), (12, 6, 6));
         let unit_sum: u64 = c.ranking.ranked.iter().map(|r| r.group.tally.total).sum::<u64>()
             + c.ranking.unranked.iter().map(|g| g.tally.total).sum::<u64>();
@@ -521,6 +534,11 @@ mod tests {
         assert_eq!(c.categories.iter().map(|g| g.tally.total).sum::<u64>(), 12);
         assert_eq!(c.body, ["第一段。", "第二段。"]);
         assert_eq!(c.number, Some(8));
+        // Each unit holds four items: none reaches the setting's five, all reach a batch's quota of two.
+        assert!(c.ranking.ranked.is_empty());
+        let c = compose(&draft(), BulletinFacts { batch_quota: Some(2), ..facts });
+        assert_eq!((c.ranking.min_items, c.ranking.ranked.len()), (2, 3));
+        assert_eq!(ranking_minimum(5, Some(0)), 5);
     }
 
     #[test]

@@ -199,6 +199,9 @@ enum Piece {
         before: f32,
         after: f32,
         keep_with_next: bool,
+        /// A note: it stays on the page of what it annotates (and never ends a document alone
+        /// on a page of its own).
+        keep_with_previous: bool,
     },
     Table(SetTable),
     Chart {
@@ -257,6 +260,7 @@ fn prepare(doc: &Document, fonts: &Fonts) -> Result<Vec<Piece>, RenderError> {
                 before: 6.0,
                 after: 14.0,
                 keep_with_next: true,
+                keep_with_previous: false,
             },
             Block::Heading { level, text } => Piece::Lines {
                 lines: set(
@@ -268,6 +272,7 @@ fn prepare(doc: &Document, fonts: &Fonts) -> Result<Vec<Piece>, RenderError> {
                 before: 0.0,
                 after: 0.0,
                 keep_with_next: true,
+                keep_with_previous: false,
             },
             Block::Paragraph { lead, text } => {
                 let mut spans = Vec::new();
@@ -281,6 +286,7 @@ fn prepare(doc: &Document, fonts: &Fonts) -> Result<Vec<Piece>, RenderError> {
                     before: 0.0,
                     after: 0.0,
                     keep_with_next: false,
+                    keep_with_previous: false,
                 }
             }
             Block::Note { text } => Piece::Lines {
@@ -289,6 +295,7 @@ fn prepare(doc: &Document, fonts: &Fonts) -> Result<Vec<Piece>, RenderError> {
                 before: 4.0,
                 after: 4.0,
                 keep_with_next: false,
+                keep_with_previous: true,
             },
             Block::Table(table) => Piece::Table(set_table(table, fonts)),
             Block::Chart(chart) => set_chart(chart, fonts)?,
@@ -409,6 +416,8 @@ fn set_chart(chart: &Chart, fonts: &Fonts) -> Result<Piece, RenderError> {
 struct Pager {
     pages: Vec<Page>,
     y: f32,
+    /// What must follow the piece being placed on its last page (a note kept with it).
+    reserve: f32,
 }
 
 impl Pager {
@@ -471,6 +480,16 @@ impl Pager {
                     fit -= 1;
                 }
             }
+            if fit == lines.len() && self.reserve > 0.0 && fit as f32 * pitch + self.reserve > self.room() {
+                // The note after it would be alone on the next page: two lines go with it, or
+                // the whole paragraph when it is short.
+                if lines.len() >= 4 {
+                    fit = lines.len() - 2;
+                } else if !self.at_top() {
+                    self.new_page();
+                    continue;
+                }
+            }
             let fit = fit.max(1);
             self.lines(&lines[..fit], x);
             lines = &lines[fit..];
@@ -486,8 +505,10 @@ impl Pager {
         self.need(height(&t.caption) + t.header.height + first);
         self.lines(&t.caption, LEFT);
         self.row(&t, &t.header);
-        for row in &t.rows {
-            if row.height > self.room() && !self.at_top() {
+        for (i, row) in t.rows.iter().enumerate() {
+            // The last row carries the note kept with the table.
+            let tail = if i + 1 == t.rows.len() { self.reserve } else { 0.0 };
+            if row.height + tail > self.room() && !self.at_top() {
                 self.new_page();
                 self.row(&t, &t.header);
             }
@@ -516,16 +537,20 @@ impl Pager {
 
 pub(crate) fn layout(doc: &Document, fonts: &Fonts) -> Result<Vec<Page>, RenderError> {
     let pieces = prepare(doc, fonts)?;
-    let mut pager = Pager { pages: Vec::new(), y: TOP };
+    let mut pager = Pager { pages: Vec::new(), y: TOP, reserve: 0.0 };
     pager.page();
     let mut pieces = pieces.into_iter().peekable();
     while let Some(piece) = pieces.next() {
+        pager.reserve = match pieces.peek() {
+            Some(Piece::Lines { lines, before, keep_with_previous: true, .. }) => before + height(lines),
+            _ => 0.0,
+        };
         match piece {
             Piece::Masthead(ops, h) => {
                 pager.page().extend(ops);
                 pager.y += h;
             }
-            Piece::Lines { lines, x, before, after, keep_with_next } => {
+            Piece::Lines { lines, x, before, after, keep_with_next, .. } => {
                 pager.gap(before);
                 if keep_with_next {
                     let next = pieces.peek().map_or(0.0, Piece::min_height);
@@ -635,6 +660,16 @@ mod tests {
         assert_eq!(pages.len(), 2);
         assert!(texts(&pages[1]).iter().any(|(t, _)| *t == "二、标题"), "the heading starts page 2");
         assert_eq!(texts(&pages[0]).len(), 20 + 1, "20 lines and the page number on page 1");
+    }
+
+    #[test]
+    fn a_note_never_ends_the_document_alone_on_a_page() {
+        // The paragraph fills page 1 exactly: its last two lines go over with the note.
+        let note = Block::Note { text: "本期数据截至2026年12月4日，据问题整改台账统计。".into() };
+        let pages = layout(&doc(vec![paragraph(25 + 27 * 21), note]), &fonts()).unwrap();
+        assert_eq!(pages.len(), 2);
+        assert_eq!(texts(&pages[0]).len(), 20 + 1);
+        assert_eq!(texts(&pages[1]).len(), 2 + 1 + 1);
     }
 
     #[test]

@@ -22,6 +22,7 @@ use rectify_domain::campaign::Campaign;
 use rectify_domain::ids::{BulletinId, CampaignId};
 use rectify_domain::machine;
 use rectify_store::PageRequest;
+use rectify_store::problems::{ProblemFilter, ProblemSort};
 use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
@@ -33,12 +34,16 @@ pub fn site() -> Site {
         .get("/app/bulletins/{id}", show)
         .post("/app/bulletins/{id}", update)
         .post("/app/bulletins/{id}/publish", publish)
+        .post("/app/bulletins/{id}/items", add_item)
+        .post("/app/problems/{id}/bulletin", choose_problem)
         .get("/bulletins", public_list)
         .get("/bulletins/{id}", public_show)
 }
 
 /// Bulletins per page.
 const PAGE: u32 = 30;
+/// Problems the composer's search shows at once.
+const FOUND: u32 = 20;
 /// Empty rows the draft form offers for choosing more items.
 const BLANK_ROWS: usize = 3;
 /// The sections' check boxes, by the name of the section they show.
@@ -59,9 +64,15 @@ fn page_request(ctx: &Ctx) -> PageRequest {
     PageRequest::new(Some(i64::from(PAGE)), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(PAGE))
 }
 
-/// `[id, name]` of the campaigns, and `[id, campaign · batch]` of their batches.
-fn choices(campaigns: &[Campaign]) -> minijinja::Value {
-    let (campaign_options, batch_options) = super::campaign_options(campaigns);
+/// `[id, name]` of the campaigns, and `[id, name]` of the batches of the campaign chosen (none
+/// until one is: a batch of another campaign is never offered).
+fn choices(campaigns: &[Campaign], chosen: Option<&str>) -> minijinja::Value {
+    let (campaign_options, _) = super::campaign_options(campaigns);
+    let batch_options: Vec<(String, String)> = campaigns
+        .iter()
+        .filter(|c| chosen == Some(c.id.to_string().as_str()))
+        .flat_map(|c| c.batches.iter().map(|b| (b.id.to_string(), b.name.clone())))
+        .collect();
     let names: BTreeMap<String, String> = campaigns.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
     context! { campaign_options, batch_options, names }
 }
@@ -89,7 +100,8 @@ async fn list_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Ans
         status,
         "app/bulletins.html",
         context! {
-            bulletins, choices => choices(&campaigns), may_compose => may_compose(actor), office_name,
+            choices => choices(&campaigns, values.get("campaign_id").map(String::as_str)),
+            bulletins, may_compose => may_compose(actor), office_name,
             values, errors, filters => ctx.query_map(), today => st.store.today().to_string(),
         },
     )
@@ -229,18 +241,142 @@ async fn page(st: &AppState, ctx: &Ctx, id: BulletinId, failed: Option<Failed>) 
         }
         None => (None, None, draft_values(&bulletin)),
     };
+    let find = ctx.query("find").map(str::trim).filter(|q| !q.is_empty());
+    let found = match find {
+        Some(q) if draft && may_compose(actor) => Some(find_problems(st, actor, &bulletin, q).await?),
+        _ => None,
+    };
     let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     ctx.render_status(
         st,
         status,
         "app/bulletin.html",
         context! {
-            rows => row_count(&values),
+            rows => row_count(&values), find, found,
             bulletin, content, draft, batch_options,
             may_compose => steps.contains(&BulletinStep::Edit), may_publish => steps.contains(&BulletinStep::Publish),
             form_name, errors, values,
         },
     )
+}
+
+/// The composer's search: problems of the bulletin's campaign (and batch) whose text matches,
+/// each with its unit, to choose with one click instead of typing a ledger number.
+async fn find_problems(st: &AppState, actor: &Actor, b: &Bulletin, q: &str) -> Result<Vec<Json>, super::PageError> {
+    let filter =
+        ProblemFilter { campaign: Some(b.campaign_id), batch: b.batch_id, q: Some(q.to_owned()), ..Default::default() };
+    let page =
+        st.store.ledger().list_problems(actor, &filter, ProblemSort::default(), &PageRequest::first(FOUND)).await?;
+    let units = super::portal::unit_names(st).await?;
+    let chosen: Vec<_> = b.composition.selected.iter().filter_map(|s| s.problem_id).collect();
+    Ok(page
+        .items
+        .into_iter()
+        .map(|p| {
+            serde_json::json!({
+                "id": p.id, "reference": p.reference, "description": p.description,
+                "unit": units.get(&p.unit_id.to_string()), "chosen": chosen.contains(&p.id),
+            })
+        })
+        .collect())
+}
+
+/// Bulletin drafts an item may be chosen into, newest first, for the "选入简报" form of a problem
+/// page: the office's only, and those of the problem's campaign before the others.
+pub(super) async fn drafts_for(
+    st: &AppState,
+    actor: &Actor,
+    campaign: Option<CampaignId>,
+) -> Result<Vec<(String, String)>, super::PageError> {
+    if !may_compose(actor) {
+        return Ok(Vec::new());
+    }
+    let all = st.store.bulletins().list_bulletins(actor, None, &PageRequest::first(100)).await?;
+    let mut drafts: Vec<Bulletin> = all.items.into_iter().filter(|b| b.status == BulletinStatus::Draft).collect();
+    drafts.sort_by_key(|b| (Some(b.campaign_id) != campaign, std::cmp::Reverse(b.id)));
+    Ok(drafts.into_iter().map(|b| (b.id.to_string(), b.headline)).collect())
+}
+
+/// The composer's "选入" buttons: one item of its search added to the draft.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddItem {
+    kind: Option<String>,
+    item_id: Option<String>,
+    comment: Option<String>,
+}
+
+async fn add_item(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
+    let actor = ctx.staff_form(&form)?;
+    let id: BulletinId = path_id(&id)?;
+    let input: AddItem = form.decode(&[], &[])?;
+    let key = if input.kind.as_deref() == Some("case") { "case_id" } else { "problem_id" };
+    let item = input.item_id.unwrap_or_default();
+    choose(&st, &ctx, actor, id, (key, &item), input.comment, format!("/app/bulletins/{id}?done=selected#selection"))
+        .await
+}
+
+/// The problem page's "选入简报" form: the draft chosen, and what the editor says of the item.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChooseForm {
+    bulletin_id: Option<String>,
+    comment: Option<String>,
+}
+
+async fn choose_problem(State(st): State<AppState>, ctx: Ctx, Path(problem): Path<String>, form: FormData) -> Answer {
+    let actor = ctx.staff_form(&form)?;
+    let input: ChooseForm = form.decode(&[], &[])?;
+    let id: BulletinId = path_id(input.bulletin_id.as_deref().unwrap_or_default())?;
+    choose(
+        &st,
+        &ctx,
+        actor,
+        id,
+        ("problem_id", &problem),
+        input.comment,
+        format!("/app/problems/{problem}?done=selected"),
+    )
+    .await
+}
+
+/// Adds one item (`key` is `problem_id` or `case_id`) to a draft's chosen items through the
+/// draft's own update, so its checks (drafts only, no item twice, at most 30) hold; a refusal
+/// shows the draft's page with the reason.
+async fn choose(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: BulletinId,
+    (key, item): (&str, &str),
+    comment: Option<String>,
+    then: String,
+) -> Answer {
+    let bulletin = st.store.bulletins().get_bulletin(actor, id).await?;
+    let attempt = async {
+        let mut chosen: Vec<Json> = bulletin
+            .composition
+            .selected
+            .iter()
+            .map(|s| serde_json::to_value(s).map_err(|e| ApiError::Internal(e.to_string())))
+            .collect::<Result<_, _>>()?;
+        let mut row = Map::new();
+        row.insert(key.into(), Json::String(item.trim().trim_start_matches('#').to_owned()));
+        if let Some(c) = comment.filter(|c| !c.trim().is_empty()) {
+            row.insert("comment".into(), Json::String(c));
+        }
+        chosen.push(Json::Object(row));
+        let patch: BulletinPatch =
+            decode_value(&serde_json::json!({ "version": bulletin.version, "selected": chosen }))?;
+        Ok::<_, ApiError>(st.store.bulletins().update_bulletin(actor, id, patch).await?)
+    };
+    settle(
+        ctx.lang,
+        attempt.await,
+        |_| then,
+        |errors| page(st, ctx, id, Some(("draft", errors, draft_values(&bulletin)))),
+    )
+    .await
 }
 
 async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {

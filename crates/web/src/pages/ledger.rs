@@ -123,6 +123,7 @@ async fn page(st: &AppState, ctx: &Ctx, id: ProblemId, failed: Option<(&str, For
         Some(person) => Some(st.store.directory().get_person(actor, person).await?),
         None => None,
     };
+    let bulletin_drafts = super::bulletins::drafts_for(st, actor, problem.campaign_id).await?;
     let source_cases = if actions.contains(&"verify") { source_cases(st, actor, &problem).await? } else { Vec::new() };
     let (form_name, errors, values) = match failed {
         Some((name, errors, form)) => (Some(name), Some(errors), Some(form_values(form))),
@@ -133,7 +134,10 @@ async fn page(st: &AppState, ctx: &Ctx, id: ProblemId, failed: Option<(&str, For
         st,
         status,
         "app/problem.html",
-        context! { problem, progress, history, actions, units, responsible, may_edit, source_cases, form_name, errors, values, today => st.store.today().to_string() },
+        context! {
+            problem, progress, history, actions, units, responsible, may_edit, source_cases, bulletin_drafts,
+            form_name, errors, values, today => st.store.today().to_string(),
+        },
     )
 }
 

@@ -252,7 +252,11 @@ mod tests {
         built.extend(["recorded", "confirmed", "dismissed", "deducted", "decided"].iter().map(|d| format!("done.{d}")));
         built.extend(labels::<rectify_domain::exchange::ImportKind>());
         built.extend(["auto", "utf-8", "gbk", "gb18030"].iter().map(|e| format!("files.encoding.{e}")));
-        built.extend(["created", "saved", "published", "dispatched", "concluded"].iter().map(|d| format!("done.{d}")));
+        built.extend(
+            ["created", "saved", "published", "dispatched", "concluded", "selected"]
+                .iter()
+                .map(|d| format!("done.{d}")),
+        );
         built.extend(["decided_confirmed", "decided_dismissed"].iter().map(|d| format!("done.{d}")));
         // The to-do list's lines, and the notice after each action says what was done.
         built.extend(rectify_domain::todo::Todo::ALL.iter().map(|t| format!("todo.{}", t.as_str())));
