@@ -87,15 +87,26 @@ test('submit, accept, assign, sign, reply, track and rate; the replied figure go
   assert.equal(await caseState(citizen), 'replied');
   assert.ok(await citizen.locator('.timeline li').count() >= 3, 'the timeline shows fewer than 3 events');
   assert.match((await citizen.locator('#case-answer').textContent()) || '', new RegExp(`ANSWER-${run}`));
+  // The five steps: registered, accepted and forwarded passed, the reply the step reached.
+  const steps = await citizen.locator('ol#progress li[data-step]').evaluateAll((lis) =>
+    lis.map((li) => [li.dataset.step, li.dataset.status]));
+  assert.equal(steps.length, 5, `progress steps: ${JSON.stringify(steps)}`);
+  assert.deepEqual(steps.map((s) => s[1]), ['done', 'done', 'done', 'current', 'todo'], JSON.stringify(steps));
   await shot(citizen, 'track.png');
   const rating = citizen.locator('form#rating');
   assert.equal(await rating.count(), 1, 'no form#rating after the reply');
-  await rating.locator('select[name=satisfaction]').selectOption('satisfied');
   await rating.locator('textarea[name=comment]').fill('处理及时，谢谢。');
-  const resp = await submitForm(citizen, rating);
+  // The rating is a row of large buttons, one per level: one tap sends it.
+  const [resp] = await Promise.all([
+    citizen.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
+    rating.locator('button[name=satisfaction][value=satisfied]').click(),
+  ]);
+  await citizen.waitForLoadState('load');
   assert.ok(resp.status() < 400, `rating answered HTTP ${resp.status()}`);
   assert.equal(new URL(citizen.url()).searchParams.get('done'), 'rated', `after rating: ${citizen.url()}`);
   assert.equal(await citizen.locator('form#rating').count(), 0, 'form#rating still offered after rating');
+  assert.equal(await citizen.locator('#case-rating').getAttribute('data-satisfaction'), 'satisfied', 'the rating given is not shown');
+  assert.equal(await citizen.locator('ol#progress li[data-step=rated]').getAttribute('data-status'), 'current');
 
   for (const p of [citizen, office, clerk]) await p.context().close();
 });
