@@ -42,7 +42,7 @@ fn file_error(e: FileError) -> DomainError {
         FileError::TooLarge { measure, max } => {
             DomainError::field("file", Issue::FileTooLarge { measure, max: max as u64 })
         }
-        e => DomainError::field("file", Issue::Malformed { expected: e.to_string() }),
+        e => DomainError::field("file", Issue::Malformed { expected: rectify_domain::Expected::Text(e.to_string()) }),
     }
 }
 

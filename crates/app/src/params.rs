@@ -42,11 +42,11 @@ impl Params {
     }
 
     pub fn id<T: FromStr>(&mut self, name: &'static str) -> Option<T> {
-        self.parse(name, |s| s.parse().ok(), || Issue::Malformed { expected: "an id".into() })
+        self.parse(name, |s| s.parse().ok(), || Issue::Malformed { expected: rectify_domain::Expected::Id })
     }
 
     pub fn int(&mut self, name: &'static str) -> Option<i64> {
-        self.parse(name, |s| s.parse().ok(), || Issue::Malformed { expected: "a whole number".into() })
+        self.parse(name, |s| s.parse().ok(), || Issue::Malformed { expected: rectify_domain::Expected::WholeNumber })
     }
 
     pub fn bool(&mut self, name: &'static str) -> Option<bool> {

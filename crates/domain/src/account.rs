@@ -106,7 +106,7 @@ fn check_username(p: &mut Problems, u: Option<&str>) -> Option<String> {
     let u = p.take(text::required("username", u, 64))?;
     let ok = u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '@'));
     if !ok {
-        p.push("username", Issue::Malformed { expected: "letters, digits and _ . - @".into() });
+        p.push("username", Issue::Malformed { expected: crate::error::Expected::Username });
         return None;
     }
     Some(u.to_lowercase())

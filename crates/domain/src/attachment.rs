@@ -54,7 +54,7 @@ pub fn check_upload(filename: &str, bytes: &[u8]) -> Result<(String, &'static st
     if claims_other || ext.as_deref().is_some_and(is_executable) {
         return Err(DomainError::field(
             "file",
-            Issue::Malformed { expected: format!("a file whose name matches its content ({mime})") },
+            Issue::Malformed { expected: crate::error::Expected::MatchingFile { mime: mime.to_string() } },
         ));
     }
     Ok((name, mime))

@@ -118,7 +118,7 @@ impl CalendarYear {
                 continue;
             }
             if !is_weekend(w.date) {
-                p.push(f("date"), Issue::Malformed { expected: "a Saturday or Sunday".into() });
+                p.push(f("date"), Issue::Malformed { expected: crate::error::Expected::Weekend });
                 continue;
             }
             if days.contains_key(&w.date) {

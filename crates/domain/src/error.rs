@@ -38,7 +38,7 @@ pub enum Issue {
     },
     /// Structurally wrong: a malformed phone number, an id that is not an id.
     Malformed {
-        expected: String,
+        expected: Expected,
     },
     /// Dates in the wrong order (`ends_on` before `starts_on`).
     BeforeOther {
@@ -332,3 +332,102 @@ impl Problems {
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
+
+/// What a malformed value should have been. Typed, so each reader gets it in their language (the
+/// words are in `rectify_i18n::errors::expected`); on the wire it is its English words, as before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// Any phone number a person can be rung on.
+    Phone,
+    /// A Chinese mobile (11 digits) or landline (with its area code).
+    MobileOrLandline,
+    Email,
+    EmailOrWeb,
+    WholeNumber,
+    /// An export's 系统编号 column.
+    RowId,
+    Id,
+    /// The `next_cursor` a list gave.
+    Cursor,
+    VisibleAscii,
+    /// An Idempotency-Key: 1–200 visible ASCII characters.
+    IdempotencyKey,
+    Username,
+    /// A points deduction's name (`late_reply`).
+    SnakeCase,
+    ProblemOrCase,
+    StaffMember,
+    Weekend,
+    /// A SHA-256 commitment.
+    HexDigest,
+    /// The seed a draw's commitment was made to.
+    CommittedSeed,
+    /// A file sent again (a form's carried file that no longer decodes).
+    FileAgain,
+    /// A spreadsheet cell holding a value, not `#N/A`.
+    NotAnExcelError,
+    /// A file whose extension matches its content (`image/png`).
+    MatchingFile {
+        mime: String,
+    },
+    /// The year named in the path (`PUT /calendar/2026`).
+    YearInPath {
+        year: i32,
+    },
+    /// One unit, where `named` units answer to `path`: the path from the top tells them apart.
+    OneUnit {
+        named: usize,
+        path: String,
+    },
+    /// A tile server's URL template with `{z}`, `{x}`, `{y}`.
+    TileTemplate,
+    /// One to ten subdomain names when the host has `{s}`.
+    Subdomains,
+    /// Letters and digits (a provider's key).
+    LettersAndDigits,
+    /// Words from a parser or a file reader, in English only; a Chinese reader gets the field's
+    /// name and "格式不正确".
+    Text(String),
+}
+
+impl Expected {
+    /// The English words, as the API has always sent them.
+    pub fn english(&self) -> String {
+        match self {
+            Expected::Phone => "a phone number".into(),
+            Expected::MobileOrLandline => "a mobile or landline phone number".into(),
+            Expected::Email => "an e-mail address".into(),
+            Expected::EmailOrWeb => "an e-mail address or a web address".into(),
+            Expected::WholeNumber => "a whole number".into(),
+            Expected::RowId => "a whole number (the system id)".into(),
+            Expected::Id => "an id".into(),
+            Expected::Cursor => "a cursor from a previous page".into(),
+            Expected::VisibleAscii => "visible ASCII".into(),
+            Expected::IdempotencyKey => "1–200 visible ASCII characters".into(),
+            Expected::Username => "letters, digits and _ . - @".into(),
+            Expected::SnakeCase => "snake_case name".into(),
+            Expected::ProblemOrCase => "either a problem_id or a case_id".into(),
+            Expected::StaffMember => "a staff member".into(),
+            Expected::Weekend => "a Saturday or Sunday".into(),
+            Expected::HexDigest => "64 hex digits".into(),
+            Expected::CommittedSeed => "the seed whose SHA-256 was committed to".into(),
+            Expected::FileAgain => "the file again".into(),
+            Expected::NotAnExcelError => "a value, not an Excel error such as #N/A".into(),
+            Expected::MatchingFile { mime } => format!("a file whose name matches its content ({mime})"),
+            Expected::YearInPath { year } => format!("{year}, the year in the path"),
+            Expected::OneUnit { named, path } => {
+                format!("one unit: {named} units are named {path}; write the path from the top (parent/unit)")
+            }
+            Expected::TileTemplate => "an http(s) URL template with {z}, {x} and {y}".into(),
+            Expected::Subdomains => "one to ten names such as 0, 1, 2 when the host has {s}".into(),
+            Expected::LettersAndDigits => "letters and digits".into(),
+            Expected::Text(t) => t.clone(),
+        }
+    }
+}
+
+impl Serialize for Expected {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.english())
+    }
+}

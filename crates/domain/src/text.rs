@@ -46,7 +46,7 @@ pub fn phone(field: &str, value: Option<&str>) -> Result<Option<String>, FieldEr
     if allowed && (5..=20).contains(&digits) {
         Ok(Some(v))
     } else {
-        Err(FieldError { field: field.into(), issue: Issue::Malformed { expected: "a phone number".into() } })
+        Err(FieldError { field: field.into(), issue: Issue::Malformed { expected: crate::error::Expected::Phone } })
     }
 }
 
@@ -63,7 +63,7 @@ pub fn mailbox(field: &str, value: Option<&str>) -> Result<Option<String>, Field
     } else {
         Err(FieldError {
             field: field.into(),
-            issue: Issue::Malformed { expected: "an e-mail address or a web address".into() },
+            issue: Issue::Malformed { expected: crate::error::Expected::EmailOrWeb },
         })
     }
 }

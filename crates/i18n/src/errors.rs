@@ -2,7 +2,7 @@
 
 use crate::Lang;
 use rectify_domain::wire::WireName;
-use rectify_domain::{Entity, FileMeasure, Issue, Rule};
+use rectify_domain::{Entity, Expected, FileMeasure, Issue, Rule};
 
 pub fn entity(e: Entity, lang: Lang) -> &'static str {
     match lang {
@@ -145,8 +145,9 @@ pub fn issue(i: &Issue, lang: Lang) -> String {
         (Issue::OutOfRange { min, max }, Lang::Zh) => format!("须在 {min} 到 {max} 之间"),
         (Issue::UnknownReference { entity: e }, Lang::En) => format!("no such {}", entity(*e, lang)),
         (Issue::UnknownReference { entity: e }, Lang::Zh) => format!("{}不存在或已归档", entity(*e, lang)),
-        (Issue::Malformed { expected }, Lang::En) => format!("must be {expected}"),
-        (Issue::Malformed { expected }, Lang::Zh) => format!("格式不正确（应为 {expected}）"),
+        (Issue::Malformed { expected }, Lang::En) => format!("must be {}", expected.english()),
+        (Issue::Malformed { expected: Expected::Text(_) }, Lang::Zh) => "格式不正确".into(),
+        (Issue::Malformed { expected }, Lang::Zh) => format!("格式不正确，应为{}", expected_zh(expected)),
         (Issue::BeforeOther { other }, Lang::En) => format!("must not be before {other}"),
         (Issue::BeforeOther { other }, Lang::Zh) => format!("不能早于 {other}"),
         (Issue::Duplicate, Lang::En) => "already exists".into(),
@@ -200,5 +201,108 @@ pub fn not_permitted(e: Entity, action: WireName, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("您无权对该{}执行「{}」", entity(e, lang), name(action, lang)),
         Lang::En => format!("you may not {} this {}", name(action, lang), entity(e, lang)),
+    }
+}
+
+/// What a malformed value should have been, in Chinese.
+fn expected_zh(e: &Expected) -> String {
+    match e {
+        Expected::Phone => "电话号码".into(),
+        Expected::MobileOrLandline => "11位手机号码或带区号的固定电话".into(),
+        Expected::Email => "电子邮箱地址".into(),
+        Expected::EmailOrWeb => "电子邮箱地址或网址".into(),
+        Expected::WholeNumber => "整数".into(),
+        Expected::RowId => "系统编号（整数）".into(),
+        Expected::Id => "数字编号".into(),
+        Expected::Cursor => "上一页给出的翻页标记".into(),
+        Expected::VisibleAscii => "可见的字母、数字或符号".into(),
+        Expected::IdempotencyKey => "1至200个可见的字母、数字或符号".into(),
+        Expected::Username => "字母、数字及“_ . - @”".into(),
+        Expected::SnakeCase => "小写字母、数字和下划线组成的名称".into(),
+        Expected::ProblemOrCase => "问题编号或诉求件编号之一".into(),
+        Expected::StaffMember => "工作人员".into(),
+        Expected::Weekend => "星期六或星期日".into(),
+        Expected::HexDigest => "64位十六进制数字".into(),
+        Expected::CommittedSeed => "与事先公布的摘要相符的种子".into(),
+        Expected::FileAgain => "重新选择的文件".into(),
+        Expected::NotAnExcelError => "有效的值，而不是“#N/A”等表格错误".into(),
+        Expected::MatchingFile { mime } => format!("扩展名与内容相符的文件（{mime}）"),
+        Expected::YearInPath { year } => format!("地址中的年份{year}"),
+        Expected::OneUnit { named, path } => {
+            format!("唯一的单位：名为“{path}”的单位有{named}个，请从上级单位写起（上级/单位）")
+        }
+        Expected::TileTemplate => "含{z}、{x}、{y}的http(s)地址模板".into(),
+        Expected::Subdomains => "主机名含{s}时的一至十个子域名，如0、1、2".into(),
+        Expected::LettersAndDigits => "字母和数字".into(),
+        Expected::Text(t) => t.clone(),
+    }
+}
+
+/// The label a field has on the forms (the catalog key of its label), for sentences that name the
+/// field as the user saw it ("请填写具体内容"); the API's field names stay in `errors[].field`.
+const FIELD_LABELS: &[(&str, &str)] = &[
+    ("title", "submit.subject"),
+    ("content", "submit.content"),
+    ("location", "submit.location"),
+    ("name", "submit.name"),
+    ("phone", "submit.phone"),
+    ("email", "case.email"),
+    ("code", "track.code"),
+    ("phone_tail", "track.phone_tail"),
+    ("comment", "track.comment"),
+    ("satisfaction", "case.satisfaction"),
+    ("username", "login.username"),
+    ("password", "login.password"),
+    ("description", "problem.description"),
+    ("deadline", "problem.deadline"),
+    ("category", "problem.category"),
+    ("unit_id", "problem.unit"),
+    ("campaign_id", "ledger.campaign"),
+    ("batch_id", "ledger.batch"),
+    ("root_cause", "ledger.root_cause"),
+    ("note", "ledger.note"),
+    ("reason", "ledger.reason"),
+    ("answer", "case.answer"),
+    ("due", "case.new_due"),
+    ("headline", "bulletin.headline"),
+    ("issuer", "bulletin.issuer"),
+    ("issued_on", "bulletin.issued_on"),
+    ("editor_note", "bulletin.editor_note"),
+    ("body", "bulletin.body"),
+    ("selected", "bulletin.selected"),
+    ("starts_on", "admin.campaign.starts_on"),
+    ("ends_on", "admin.campaign.ends_on"),
+    ("person_id", "acct.person"),
+    ("kind", "files.kind"),
+    ("map", "files.map"),
+    ("encoding", "files.encoding"),
+];
+
+/// A field's label in `lang`, by its top-level name (`measures[0].description` → `measures`);
+/// none for a field no form shows.
+pub fn field_label(field: &str, lang: Lang) -> Option<&'static str> {
+    let top = field.split(['.', '[']).next().unwrap_or(field);
+    let key = FIELD_LABELS.iter().find(|(f, _)| *f == top)?.1;
+    crate::catalog().get(key, lang)
+}
+
+/// One field's error as a sentence naming it ("请填写具体内容", "手机号码格式不正确，应为…"); a field
+/// without a label gives the message alone.
+pub fn field_sentence(field: &str, issue: &Issue, lang: Lang) -> String {
+    let message = self::issue(issue, lang);
+    match (field_label(field, lang), issue, lang) {
+        (Some(label), Issue::Required, Lang::Zh) => format!("请填写{label}"),
+        (Some(label), _, Lang::Zh) => format!("{label}{message}"),
+        (Some(label), _, Lang::En) => format!("{label} {message}"),
+        (None, _, Lang::Zh) => message,
+        (None, _, Lang::En) => format!("{field} {message}"),
+    }
+}
+
+/// The sentence atop a form or in a problem's `detail`: how many places to correct, and each.
+pub fn correct_these(sentences: &[String], lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("请修改以下{}处：{}。", sentences.len(), sentences.join("；")),
+        Lang::En => format!("Please correct {} field(s): {}.", sentences.len(), sentences.join("; ")),
     }
 }

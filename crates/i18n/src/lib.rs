@@ -5,7 +5,9 @@
 
 mod errors;
 
-pub use errors::{entity, issue, name, not_permitted, rule, state_conflict};
+pub use errors::{
+    correct_these, entity, field_label, field_sentence, issue, name, not_permitted, rule, state_conflict,
+};
 
 use rectify_domain::wire::Wire;
 use rust_embed::RustEmbed;

@@ -27,7 +27,7 @@ impl IdempotencyKey {
         if key.is_empty() || key.len() > MAX_KEY_LEN || !key.chars().all(|c| c.is_ascii_graphic()) {
             return Err(DomainError::field(
                 "Idempotency-Key",
-                Issue::Malformed { expected: "1–200 visible ASCII characters".into() },
+                Issue::Malformed { expected: rectify_domain::Expected::IdempotencyKey },
             ));
         }
         Ok(IdempotencyKey { scope, key: key.to_owned(), request_hash })

@@ -53,7 +53,7 @@ impl PageRequest {
         let after = match cursor.filter(|c| !c.is_empty()) {
             None => None,
             Some(c) => Some(Cursor::decode(c).ok_or_else(|| {
-                DomainError::field("cursor", Issue::Malformed { expected: "a cursor from a previous page".into() })
+                DomainError::field("cursor", Issue::Malformed { expected: rectify_domain::Expected::Cursor })
             })?),
         };
         Ok(PageRequest { limit, after })

@@ -107,11 +107,11 @@ impl MapTiles {
     /// Checks what an administrator typed; the host goes into a security header, so only plain
     /// host characters pass there.
     fn check(&self) -> Result<(), DomainError> {
-        let bad = |field: &str, expected: &str| {
-            Err(DomainError::field(format!("map_tiles.{field}"), Issue::Malformed { expected: expected.into() }))
+        let bad = |field: &str, expected: rectify_domain::Expected| {
+            Err(DomainError::field(format!("map_tiles.{field}"), Issue::Malformed { expected }))
         };
-        let template = "an http(s) URL template with {z}, {x} and {y}";
-        let Some((scheme, rest)) = self.url.split_once("://") else { return bad("url", template) };
+        let template = rectify_domain::Expected::TileTemplate;
+        let Some((scheme, rest)) = self.url.split_once("://") else { return bad("url", template.clone()) };
         let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
         let host_ok = !host.is_empty()
             && host
@@ -120,10 +120,10 @@ impl MapTiles {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
         let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| self.url.contains(p));
         if !matches!(scheme, "http" | "https") || !host_ok || !placeholders || self.url.len() > 1000 {
-            return bad("url", template);
+            return bad("url", template.clone());
         }
         if self.url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
-            return bad("url", template);
+            return bad("url", template.clone());
         }
         let sub_ok =
             |s: &String| !s.is_empty() && s.len() <= 20 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
@@ -131,14 +131,14 @@ impl MapTiles {
             || self.subdomains.len() > 10
             || !self.subdomains.iter().all(sub_ok)
         {
-            return bad("subdomains", "one to ten names such as 0, 1, 2 when the host has {s}");
+            return bad("subdomains", rectify_domain::Expected::Subdomains);
         }
         if self.attribution.chars().count() > 200 {
             return Err(DomainError::field("map_tiles.attribution", Issue::TooLong { max: 200 }));
         }
         if self.key.len() > 200 || !self.key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         {
-            return bad("key", "letters and digits");
+            return bad("key", rectify_domain::Expected::LettersAndDigits);
         }
         let [lat, lng] = self.center;
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lng) {
@@ -225,7 +225,10 @@ fn check_points(s: &PointsScheme) -> StoreResult<()> {
             && name.len() <= 40
             && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !well_formed {
-            return bad(&format!("points.deductions[{i}]"), Issue::Malformed { expected: "snake_case name".into() });
+            return bad(
+                &format!("points.deductions[{i}]"),
+                Issue::Malformed { expected: rectify_domain::Expected::SnakeCase },
+            );
         }
         if !(1..=100).contains(cost) {
             return bad(&format!("points.deductions[{i}]"), Issue::OutOfRange { min: 1, max: 100 });

@@ -94,6 +94,16 @@ fn code_of(issue: &Issue) -> String {
         .unwrap_or_else(|| "invalid".into())
 }
 
+/// Each field's error as a sentence naming the field by its label, one per field.
+pub(crate) fn sentences(errors: &[FieldError], lang: Lang) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    errors
+        .iter()
+        .filter(|e| seen.insert(e.field.split(['.', '[']).next().unwrap_or(&e.field).to_owned()))
+        .map(|e| i18n::field_sentence(&e.field, &e.issue, lang))
+        .collect()
+}
+
 fn field_messages(errors: &[FieldError], lang: Lang) -> Vec<FieldMessage> {
     errors
         .iter()
@@ -194,8 +204,7 @@ impl ApiError {
             ),
             ApiError::Store(StoreError::Domain(e)) => match e {
                 DomainError::Invalid(errors) => {
-                    let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-                    let detail = format!("{}: {}", pick("invalid fields", "以下字段有误"), fields.join(", "));
+                    let detail = i18n::correct_these(&sentences(&errors, lang), lang);
                     body(
                         StatusCode::UNPROCESSABLE_ENTITY,
                         "validation",

@@ -142,7 +142,7 @@ fn data_error(path: &str, err: &serde_json::Error) -> FieldError {
         (path.to_owned(), Issue::WrongType { expected })
     } else if let Some(rest) = msg.strip_prefix("invalid value: ") {
         let expected = rest.split_once(", expected ").map(|(_, e)| e.to_owned()).unwrap_or_default();
-        (path.to_owned(), Issue::Malformed { expected })
+        (path.to_owned(), Issue::Malformed { expected: rectify_domain::Expected::Text(expected) })
     } else {
         (path.to_owned(), Issue::Decode { detail: msg })
     };
@@ -201,7 +201,11 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyHeader {
         match parts.headers.get("idempotency-key") {
             None => Ok(IdempotencyHeader(None)),
             Some(v) => v.to_str().map(|s| IdempotencyHeader(Some(s.to_owned()))).map_err(|_| {
-                DomainError::field("Idempotency-Key", Issue::Malformed { expected: "visible ASCII".into() }).into()
+                DomainError::field(
+                    "Idempotency-Key",
+                    Issue::Malformed { expected: rectify_domain::Expected::VisibleAscii },
+                )
+                .into()
             }),
         }
     }

@@ -151,7 +151,42 @@ async fn the_directory_lists_units_with_public_contacts_by_district(backend: Bac
     assert!(html.contains("data-light=\"green\""));
 }
 
+async fn form_errors_name_the_fields_in_plain_chinese(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    // The form: no content, a phone of 5 digits.
+    let form =
+        Form::new().text("type", "complaint").text("title", "路灯不亮").text("content", "").text("phone", "12345");
+    let (status, html) =
+        text(Client::new().post(app.url("/submit?lang=zh")).multipart(form).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let summary = "请修改以下2处：请填写具体内容；手机号码格式不正确，应为11位手机号码或带区号的固定电话。";
+    assert!(html.contains(summary), "{html}");
+    assert!(html.contains("<a href=\"#f-content\">请填写具体内容</a>"), "the summary links each field");
+    for english in ["content, phone", "a mobile", "以下字段有误"] {
+        assert!(!html.contains(english), "{english} in the Chinese page");
+    }
+    // The API says the same to a Chinese caller, and words it in English for others.
+    let form = Form::new().text("type", "complaint").text("content", "").text("phone", "12345");
+    let resp = Client::new()
+        .post(app.url("/api/v1/cases"))
+        .header("Accept-Language", "zh-CN")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["detail"], summary);
+    let form = Form::new().text("type", "complaint").text("content", "").text("phone", "12345");
+    let body: serde_json::Value =
+        Client::new().post(app.url("/api/v1/cases")).multipart(form).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        body["detail"],
+        "Please correct 2 field(s): What happened is required; Mobile phone must be a mobile or landline phone number."
+    );
+}
+
 on_both!(
+    form_errors_name_the_fields_in_plain_chinese,
     the_tracking_page_shows_progress_what_was_sent_and_takes_a_rating,
     a_declined_case_stops_at_its_second_step,
     the_directory_lists_units_with_public_contacts_by_district,

@@ -145,7 +145,7 @@ fn check_composition(
             (None, None) => p.push(format!("selected[{i}].problem_id"), Issue::Required),
             (Some(_), Some(_)) => p.push(
                 format!("selected[{i}].case_id"),
-                Issue::Malformed { expected: "either a problem_id or a case_id".into() },
+                Issue::Malformed { expected: crate::error::Expected::ProblemOrCase },
             ),
         }
         if selected[..i].iter().any(|o| o.problem_id == s.problem_id && o.case_id == s.case_id) {

@@ -75,7 +75,7 @@ pub fn citizen_phone(field: &str, value: Option<&str>) -> Result<Option<String>,
     let Some(raw) = text::optional(field, value, 40)? else { return Ok(None) };
     let bad = || FieldError {
         field: field.into(),
-        issue: Issue::Malformed { expected: "a mobile or landline phone number".into() },
+        issue: Issue::Malformed { expected: crate::error::Expected::MobileOrLandline },
     };
     let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '(' | ')')).collect();
     let compact = compact.strip_prefix("+86").or_else(|| compact.strip_prefix("0086")).unwrap_or(&compact).to_owned();
@@ -114,7 +114,7 @@ fn email(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError>
     if ok {
         Ok(Some(v))
     } else {
-        Err(FieldError { field: field.into(), issue: Issue::Malformed { expected: "an e-mail address".into() } })
+        Err(FieldError { field: field.into(), issue: Issue::Malformed { expected: crate::error::Expected::Email } })
     }
 }
 

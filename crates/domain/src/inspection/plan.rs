@@ -297,9 +297,10 @@ impl NewRound {
         match self.seed_commitment.as_deref().map(text::clean) {
             None | Some("") => Ok(None),
             Some(c) if c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(Some(c.to_ascii_lowercase())),
-            Some(_) => {
-                Err(DomainError::field("seed_commitment", Issue::Malformed { expected: "64 hex digits".into() }))
-            }
+            Some(_) => Err(DomainError::field(
+                "seed_commitment",
+                Issue::Malformed { expected: crate::error::Expected::HexDigest },
+            )),
         }
     }
 }

@@ -165,10 +165,9 @@ pub fn draw_seed(kept: Option<&str>, given: Option<&str>, committed: &str) -> Re
     match (kept, given.map(str::trim).filter(|s| !s.is_empty())) {
         (Some(s), _) => Ok(s.to_owned()),
         (None, Some(g)) if lot::commitment(g.as_bytes()) == committed => Ok(g.to_owned()),
-        (None, Some(_)) => Err(DomainError::field(
-            "seed",
-            Issue::Malformed { expected: "the seed whose SHA-256 was committed to".into() },
-        )),
+        (None, Some(_)) => {
+            Err(DomainError::field("seed", Issue::Malformed { expected: crate::error::Expected::CommittedSeed }))
+        }
         (None, None) => Err(DomainError::field("seed", Issue::Required)),
     }
 }

@@ -73,8 +73,7 @@ impl<'a> RowCtx<'a, '_> {
             Cell::When(t) if t.time() == chrono::NaiveTime::MIN => Cow::Owned(t.format("%Y-%m-%d").to_string()),
             Cell::When(t) => Cow::Owned(t.format("%Y-%m-%d %H:%M:%S").to_string()),
             Cell::Error => {
-                let expected = "a value, not an Excel error such as #N/A".to_owned();
-                self.fail(key, None, Issue::Malformed { expected });
+                self.fail(key, None, Issue::Malformed { expected: rectify_domain::Expected::NotAnExcelError });
                 return None;
             }
         };
@@ -132,7 +131,7 @@ impl<'a> RowCtx<'a, '_> {
             Some(id) => Some(id),
             None => {
                 let shown = self.text(key);
-                self.fail(key, shown.as_deref(), Issue::Malformed { expected: "a whole number (系统编号)".into() });
+                self.fail(key, shown.as_deref(), Issue::Malformed { expected: rectify_domain::Expected::RowId });
                 None
             }
         }

@@ -222,7 +222,7 @@ pub(crate) async fn deduct_in(
 ) -> StoreResult<(DeductionId, PointsStatement)> {
     let person = require_live_person(c, f.person_id, "person_id").await?;
     if person.kind != PersonKind::Staff {
-        let expected = Issue::Malformed { expected: "a staff member".into() };
+        let expected = Issue::Malformed { expected: rectify_domain::Expected::StaffMember };
         return Err(DomainError::field("person_id", expected).into());
     }
     if let Some(k) = f.case_id {

@@ -83,7 +83,12 @@ impl Run {
             DomainError::RuleViolated { rule, field } => {
                 self.error(row, &import_field(&field), None, Issue::Rule { rule })
             }
-            other => self.error(row, "", None, Issue::Malformed { expected: other.to_string() }),
+            other => self.error(
+                row,
+                "",
+                None,
+                Issue::Malformed { expected: rectify_domain::Expected::Text(other.to_string()) },
+            ),
         }
     }
 }

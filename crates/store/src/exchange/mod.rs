@@ -121,11 +121,7 @@ impl UnitIndex {
                     [one] => Ok(*one),
                     [] => Err(unknown()),
                     _ => Err(Issue::Malformed {
-                        expected: format!(
-                            "one unit: {} units are named {}; write the path from the top (上级/单位)",
-                            found.len(),
-                            parts.join("/")
-                        ),
+                        expected: rectify_domain::Expected::OneUnit { named: found.len(), path: parts.join("/") },
                     }),
                 }
             }

@@ -533,10 +533,7 @@ impl ProblemSort {
             (ProblemSort::Due, Some(a)) => match &a.key {
                 Some(k) => {
                     let d = rectify_domain::time::parse_date(k).ok_or_else(|| {
-                        DomainError::field(
-                            "cursor",
-                            Issue::Malformed { expected: "a cursor from a previous page".into() },
-                        )
+                        DomainError::field("cursor", Issue::Malformed { expected: rectify_domain::Expected::Cursor })
                     })?;
                     q.push(" AND ((due_on IS NOT NULL AND (due_on > ").push_bind(d);
                     q.push(" OR (due_on = ").push_bind(d).push(" AND id > ").push_bind(a.id);

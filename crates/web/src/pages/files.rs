@@ -74,9 +74,9 @@ fn chosen_file(form: &FormData) -> Result<Option<(String, Vec<u8>)>, ApiError> {
     }
     match (form.get(CARRIED_NAME), form.get(CARRIED_DATA)) {
         (Some(name), Some(data)) => {
-            let bytes = BASE64
-                .decode(data)
-                .map_err(|_| DomainError::field("file", Issue::Malformed { expected: "the file again".into() }))?;
+            let bytes = BASE64.decode(data).map_err(|_| {
+                DomainError::field("file", Issue::Malformed { expected: rectify_domain::Expected::FileAgain })
+            })?;
             Ok(Some((name.to_owned(), bytes)))
         }
         _ => Ok(None),

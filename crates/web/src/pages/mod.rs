@@ -267,6 +267,8 @@ pub fn see_other(location: &str) -> Response {
 pub struct FormErrors {
     pub fields: BTreeMap<String, String>,
     pub summary: Option<String>,
+    /// Each field's error as a sentence naming it by its label, for the summary's links.
+    pub sentences: BTreeMap<String, String>,
 }
 
 impl FormErrors {
@@ -288,6 +290,13 @@ impl FormErrors {
         if !user_fixable {
             return Err(PageError::Api(e));
         }
+        let mut sentences = BTreeMap::new();
+        if let ApiError::Store(StoreError::Domain(DomainError::Invalid(errors))) = &e {
+            for f in errors {
+                let top = f.field.split(['.', '[']).next().unwrap_or(&f.field).to_owned();
+                sentences.entry(top).or_insert_with(|| crate::i18n::field_sentence(&f.field, &f.issue, lang));
+            }
+        }
         let (_, body) = e.into_problem(lang);
         let mut fields = BTreeMap::new();
         for f in &body.errors {
@@ -296,7 +305,7 @@ impl FormErrors {
             let top = f.field.split(['.', '[']).next().unwrap_or(&f.field).to_owned();
             fields.entry(top).or_insert_with(|| f.message.clone());
         }
-        Ok(FormErrors { fields, summary: Some(body.detail) })
+        Ok(FormErrors { fields, summary: Some(body.detail), sentences })
     }
 }
 

@@ -91,7 +91,7 @@ async fn login(
             Ok(resp)
         }
         None => {
-            let errors = FormErrors { summary: Some(ctx.t(&st, "login.failed")), fields: BTreeMap::new() };
+            let errors = FormErrors { summary: Some(ctx.t(&st, "login.failed")), ..FormErrors::default() };
             let values = BTreeMap::from([("username".to_owned(), username.to_owned())]);
             ctx.render_status(&st, StatusCode::UNAUTHORIZED, "login.html", context! { next, errors, values })
         }

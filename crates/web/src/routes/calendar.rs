@@ -47,9 +47,11 @@ async fn put_year(
     body: JsonBody<CalendarYear>,
 ) -> ApiResult<Json<LoadedYear>> {
     if body.value.year != year {
-        return Err(
-            DomainError::field("year", Issue::Malformed { expected: format!("{year}, the year in the path") }).into()
-        );
+        return Err(DomainError::field(
+            "year",
+            Issue::Malformed { expected: rectify_domain::Expected::YearInPath { year } },
+        )
+        .into());
     }
     Ok(Json(st.store.reference().load_calendar_year(&actor, body.value).await?))
 }

@@ -170,7 +170,7 @@ pub(crate) fn import_request(
     }
     match Mapping::from_args(&maps) {
         Ok(m) => req.mapping = m,
-        Err(e) => bad("map", Issue::Malformed { expected: e.to_string() }),
+        Err(e) => bad("map", Issue::Malformed { expected: rectify_domain::Expected::Text(e.to_string()) }),
     }
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors).into());

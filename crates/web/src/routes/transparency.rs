@@ -37,7 +37,7 @@ pub(crate) fn request(p: &mut Params) -> TransparencyRequest {
 fn list(p: &mut Params, name: &'static str, first: PageRequest) -> PageRequest {
     let Some(cursor) = p.string(name) else { return first };
     PageRequest::new(Some(i64::from(first.limit)), Some(&cursor)).unwrap_or_else(|_| {
-        p.record(DomainError::field(name, Issue::Malformed { expected: "a cursor from a previous page".into() }));
+        p.record(DomainError::field(name, Issue::Malformed { expected: rectify_domain::Expected::Cursor }));
         first
     })
 }
