@@ -385,6 +385,8 @@ pub enum Expected {
     Subdomains,
     /// Letters and digits (a provider's key).
     LettersAndDigits,
+    /// A search query or cursor that can be searched (`crate::search`).
+    Search(crate::search::SearchIssue),
     /// Words from a parser or a file reader, in English only; a Chinese reader gets the field's
     /// name and "格式不正确".
     Text(String),
@@ -421,6 +423,7 @@ impl Expected {
             Expected::TileTemplate => "an http(s) URL template with {z}, {x} and {y}".into(),
             Expected::Subdomains => "one to ten names such as 0, 1, 2 when the host has {s}".into(),
             Expected::LettersAndDigits => "letters and digits".into(),
+            Expected::Search(issue) => issue.english().into(),
             Expected::Text(t) => t.clone(),
         }
     }

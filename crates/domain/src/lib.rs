@@ -27,6 +27,7 @@ pub mod person;
 pub mod personal_plan;
 pub mod privacy;
 pub mod problem;
+pub mod search;
 pub mod text;
 pub mod time;
 pub mod todo;

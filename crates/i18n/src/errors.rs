@@ -234,6 +234,7 @@ fn expected_zh(e: &Expected) -> String {
         Expected::TileTemplate => "含{z}、{x}、{y}的http(s)地址模板".into(),
         Expected::Subdomains => "主机名含{s}时的一至十个子域名，如0、1、2".into(),
         Expected::LettersAndDigits => "字母和数字".into(),
+        Expected::Search(issue) => crate::label(*issue, Lang::Zh),
         Expected::Text(t) => t.clone(),
     }
 }

@@ -212,6 +212,8 @@ mod tests {
             missing::<ImportKind>(&catalog),
             missing::<Rhythm>(&catalog),
             missing::<NoticeChannel>(&catalog),
+            missing::<rectify_domain::search::SearchKind>(&catalog),
+            missing::<rectify_domain::search::SearchIssue>(&catalog),
         ]
         .concat();
         assert!(missing.is_empty(), "labels missing from the catalog: {missing:?}");
