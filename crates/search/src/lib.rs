@@ -3,6 +3,7 @@
 //! the store feeds it and decides the visibility (see docs/ARCHITECTURE.md, "Search").
 
 pub mod dictionary;
+pub mod feed;
 pub mod fold;
 pub mod tokenizer;
 pub mod index;
@@ -11,5 +12,6 @@ pub mod schema;
 pub mod search;
 
 pub use index::{Change, IndexStatus, Rebuild, Rebuilt, SearchError, SearchIndex, SearchResult};
+pub use feed::FeedCursor;
 pub use schema::Document;
 pub use search::{Answer, Bucket, Facets, Hit, Request, Sees, Visibility};

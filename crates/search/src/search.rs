@@ -5,7 +5,7 @@
 use crate::index::{SearchIndex, SearchResult};
 use crate::query::{Part, parse};
 use crate::schema::Fields;
-use crate::tokenizer::words;
+use crate::tokenizer::{Word, words};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -142,25 +142,23 @@ impl SearchIndex {
         let f = &self.fields;
         match part {
             Part::Words(text) => {
-                let all: Vec<Box<dyn Query>> =
-                    words(&self.jieba, text, false).iter().map(|w| either_field(f, &w.text)).collect();
+                // Runs of single characters (a name the dictionary lacks) stay together.
+                let mut runs: Vec<Vec<Word>> = Vec::new();
+                for w in words(&self.jieba, text, false) {
+                    let single = |w: &Word| w.text.chars().count() == 1;
+                    match runs.last_mut() {
+                        Some(run) if single(&w) && run.last().is_some_and(|l| single(l) && l.position + 1 == w.position) => {
+                            run.push(w)
+                        }
+                        _ => runs.push(vec![w]),
+                    }
+                }
+                let all: Vec<Box<dyn Query>> = runs.iter().map(|run| sequence(f, run)).collect();
                 (!all.is_empty()).then(|| Box::new(BooleanQuery::intersection(all)) as Box<dyn Query>)
             }
             Part::Phrase(text) => {
                 let ws = words(&self.jieba, text, false);
-                match ws.len() {
-                    0 => None,
-                    1 => Some(either_field(f, &ws[0].text)),
-                    _ => {
-                        let first = ws[0].position;
-                        let phrase = |field| -> Box<dyn Query> {
-                            let terms =
-                                ws.iter().map(|w| (w.position - first, Term::from_field_text(field, &w.text))).collect();
-                            Box::new(PhraseQuery::new_with_offset(terms))
-                        };
-                        Some(Box::new(BooleanQuery::union(vec![phrase(f.title), phrase(f.body)])))
-                    }
-                }
+                (!ws.is_empty()).then(|| sequence(f, &ws))
             }
             Part::Code(code) => {
                 let exact: Box<dyn Query> = Box::new(BoostQuery::new(
@@ -173,6 +171,19 @@ impl SearchIndex {
             }
         }
     }
+}
+
+/// Words in this order (at their offsets), in the title or the body.
+fn sequence(f: &Fields, ws: &[Word]) -> Box<dyn Query> {
+    if let [one] = ws {
+        return either_field(f, &one.text);
+    }
+    let first = ws[0].position;
+    let phrase = |field| -> Box<dyn Query> {
+        let terms = ws.iter().map(|w| (w.position - first, Term::from_field_text(field, &w.text))).collect();
+        Box::new(PhraseQuery::new_with_offset(terms))
+    };
+    Box::new(BooleanQuery::union(vec![phrase(f.title), phrase(f.body)]))
 }
 
 /// A word in the title (worth twice as much) or the body.

@@ -1,7 +1,9 @@
-//! Segmentation for the index and for queries. Words come from jieba's default mode over the
-//! folded text; for the index, the dictionary words inside a longer word (搅拌 in 搅拌站) are
-//! added at the same position, so a query for the shorter word finds it and phrases still line
-//! up. Stop words and punctuation are left out but keep their place (phrases keep their gaps).
+//! Segmentation for the index and for queries, over the folded text. Segmentation is
+//! ambiguous (路灯不亮 cuts as 路 + 灯不亮), so the index holds every reading: every dictionary
+//! word found anywhere (jieba's full mode), the default cut, and each Chinese character alone; a
+//! query is cut once (default mode, no HMM, so unknown runs fall apart into characters the same
+//! way everywhere). A token's position is its character offset, so phrases line up whichever
+//! reading matched and stop words keep their gap. Stop words and punctuation are left out.
 
 use crate::fold::Folded;
 use jieba_rs::Jieba;
@@ -23,7 +25,8 @@ pub fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.contains(&word)
 }
 
-/// One word of a text: folded, at a position, with its span in the original text.
+/// One word of a text: folded, at a position (its character offset), with its span in the
+/// original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     pub text: String,
@@ -32,54 +35,41 @@ pub struct Word {
     pub to: usize,
 }
 
-/// The words of `text`; with `inner`, also the dictionary words inside longer words.
-pub fn words(jieba: &Jieba, text: &str, inner: bool) -> Vec<Word> {
-    let folded = Folded::new(text);
-    let mut out = Vec::new();
-    let mut position = 0;
-    for t in jieba.cut(&folded.text, true) {
-        if !t.word.chars().any(char::is_alphanumeric) {
-            continue;
-        }
-        if is_stop_word(t.word) {
-            position += 1;
-            continue;
-        }
-        let span = |from: usize, to: usize| (folded.original(from), folded.original(to));
-        if inner {
-            for (from, to) in inner_words(jieba, t.word) {
-                let (a, b) = span(t.byte_start + from, t.byte_start + to);
-                let text = t.word[from..to].to_owned();
-                if !out.iter().any(|w: &Word| w.position == position && w.text == text) {
-                    out.push(Word { text, position, from: a, to: b });
-                }
-            }
-        }
-        let (from, to) = span(t.byte_start, t.byte_end);
-        out.push(Word { text: t.word.to_owned(), position, from, to });
-        position += 1;
-    }
-    out
+fn is_han(c: char) -> bool {
+    ('\u{3400}'..='\u{9FFF}').contains(&c) || ('\u{F900}'..='\u{FAFF}').contains(&c)
 }
 
-/// Byte ranges of the two- and three-character dictionary words inside `word` (as jieba's
-/// search mode finds them).
-fn inner_words(jieba: &Jieba, word: &str) -> Vec<(usize, usize)> {
-    let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).chain([word.len()]).collect();
-    let chars = bounds.len() - 1;
-    let mut out = Vec::new();
-    for n in [2, 3] {
-        if chars <= n {
-            continue;
-        }
-        for i in 0..=chars - n {
-            let (from, to) = (bounds[i], bounds[i + n]);
-            if jieba.has_word(&word[from..to]) {
-                out.push((from, to));
-            }
-        }
+/// The words of `text`: for the index (`every_reading`) all readings, for a query one cut.
+pub fn words(jieba: &Jieba, text: &str, every_reading: bool) -> Vec<Word> {
+    let folded = Folded::new(text);
+    let t = &folded.text;
+    let mut spans: Vec<(usize, usize)> = jieba.cut(t, false).iter().map(|w| (w.byte_start, w.byte_end)).collect();
+    if every_reading {
+        spans.extend(jieba.cut_all(t).iter().map(|w| (w.byte_start, w.byte_end)));
+        spans.extend(t.char_indices().filter(|(_, c)| is_han(*c)).map(|(i, c)| (i, i + c.len_utf8())));
+        spans.sort_unstable();
+        spans.dedup();
     }
-    out
+    // Character offsets, counted once over the text.
+    let mut chars_before = vec![0usize; t.len() + 1];
+    let mut n = 0;
+    for (i, c) in t.char_indices() {
+        for slot in &mut chars_before[i..i + c.len_utf8()] {
+            *slot = n;
+        }
+        n += 1;
+    }
+    chars_before[t.len()] = n;
+    spans
+        .into_iter()
+        .filter(|&(a, b)| t[a..b].chars().any(char::is_alphanumeric) && !is_stop_word(&t[a..b]))
+        .map(|(a, b)| Word {
+            text: t[a..b].to_owned(),
+            position: chars_before[a],
+            from: folded.original(a),
+            to: folded.original(b),
+        })
+        .collect()
 }
 
 /// The index's tokenizer (registered as [`TOKENIZER`]).
@@ -150,11 +140,14 @@ mod tests {
         for word in ["丽发新城", "搅拌站", "12345"] {
             assert!(w.contains(&word.to_owned()), "{word} in {w:?}");
         }
-        // The index also holds the shorter words inside them, at the same position.
+        // The index also holds the shorter words inside them, at the same position, and every
+        // reading of an ambiguous run.
         let jieba = segmenter(None).unwrap();
         let all = words(&jieba, "搅拌站", true);
         let inner = all.iter().find(|w| w.text == "搅拌").expect("搅拌 inside 搅拌站");
         assert_eq!(inner.position, all.iter().find(|w| w.text == "搅拌站").unwrap().position);
+        let lamp: Vec<String> = words(&jieba, "路灯不亮", true).into_iter().map(|w| w.text).collect();
+        assert!(lamp.contains(&"路灯".to_owned()) && lamp.contains(&"亮".to_owned()), "{lamp:?}");
     }
 
     #[test]
@@ -197,6 +190,6 @@ mod tests {
         let ws = words(&jieba, "上次那个搅拌站的噪音", false);
         let texts: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(texts, ["搅拌站", "噪音"]);
-        assert_eq!(ws[1].position - ws[0].position, 2);
+        assert_eq!(ws[1].position - ws[0].position, 4, "character offsets");
     }
 }

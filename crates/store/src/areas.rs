@@ -67,4 +67,6 @@ areas! {
     portal => Portal;
     /// Attachments (files of problems and cases).
     files => Files;
+    /// Full-text search over cases and problems, and the index's change feed.
+    search => Search;
 }

@@ -48,6 +48,8 @@ pub(crate) async fn record<T: Serialize>(
         .bind(text(&after)),
     )
     .await?;
+    // The search index follows the same changes.
+    crate::search::feed::note(c, change.entity, &change.entity_id, at).await?;
     // The same change, chained: history is what the pages show, the chain what proves it.
     let event = crate::audit::Event {
         actor: &actor.username,

@@ -26,6 +26,7 @@ pub mod people;
 pub mod pii;
 pub mod portal;
 pub mod problems;
+pub mod search;
 pub mod settings;
 pub mod stats;
 pub mod synthetic;
@@ -63,6 +64,8 @@ pub struct Store {
     reference_cache: Arc<calendar::ReferenceCache>,
     /// Seals and opens citizens' contact details (see [`pii`]).
     vault: Arc<Keyring>,
+    /// The full-text index, once attached (see [`search`]).
+    search_slot: search::Slot,
 }
 
 impl Store {
@@ -74,7 +77,7 @@ impl Store {
             Location::DataDir(dir) => Db::open_sqlite(dir).await?,
             Location::Postgres(url) => Db::open_postgres(url).await?,
         };
-        let store = Store { db, clock, reference_cache: Arc::default(), vault };
+        let store = Store { db, clock, reference_cache: Arc::default(), vault, search_slot: Arc::default() };
         store.reference().ensure_shipped_calendar().await?;
         store.keys().check_keys().await?;
         Ok(store)
@@ -82,7 +85,13 @@ impl Store {
 
     /// The same store seen through another clock (the demo replays history at past dates).
     pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Store {
-        Store { db: self.db.clone(), clock, reference_cache: self.reference_cache.clone(), vault: self.vault.clone() }
+        Store {
+            db: self.db.clone(),
+            clock,
+            reference_cache: self.reference_cache.clone(),
+            vault: self.vault.clone(),
+            search_slot: self.search_slot.clone(),
+        }
     }
 
     pub fn db(&self) -> &Db {

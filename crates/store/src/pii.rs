@@ -208,6 +208,9 @@ async fn seal_old_contents(c: &mut Conn<'_>, vault: &Keyring) -> StoreResult<Con
                     .bind(r.case_id),
             )
             .await?;
+            // Informational only: the feed is ordered by its number.
+            let at = rectify_domain::time::Timestamp::from_utc(chrono::Utc::now());
+            crate::search::feed::note_record(c, rectify_domain::search::SearchKind::Case, r.case_id, at).await?;
             report.masked += 1;
         }
     }

@@ -140,7 +140,8 @@ async fn write_answer(c: &mut Conn<'_>, n: &CaseCourse, now: Timestamp) -> Store
         .bind(n.id),
     )
     .await?;
-    Ok(())
+    // No history row of its own (the problem's close-off has it): tell the index directly.
+    crate::search::feed::note_record(c, rectify_domain::search::SearchKind::Case, n.id.0, now).await
 }
 
 /// A source case found the citizen unsatisfied: problems already closed off come back (反弹).

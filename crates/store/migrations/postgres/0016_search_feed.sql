@@ -1,0 +1,11 @@
+-- The search index's change feed: one row per change to a searchable record, written in the
+-- transaction of the change (from the history row), so an index that replays the rows after the
+-- last number it applied misses nothing, and every instance keeps its own index from the same
+-- rows. Numbers are taken before commit, so a reader may see 7 before 6: the indexer waits on
+-- such gaps (rectify_search::feed). PostgreSQL flavour of sqlite/0016_search_feed.sql.
+CREATE TABLE search_feed (
+    seq BIGSERIAL PRIMARY KEY,
+    kind TEXT NOT NULL,
+    record_id BIGINT NOT NULL,
+    at TIMESTAMPTZ NOT NULL
+);

@@ -1,0 +1,211 @@
+//! Full-text search in the store: the change feed written with every change to a case or a
+//! problem, the indexer that applies it to this instance's index (`rectify_search`), rebuilds,
+//! and the search use case, filtered by the same visibility rule as the lists.
+
+mod documents;
+pub(crate) mod feed;
+
+use crate::areas::Search;
+use crate::db::Conn;
+use crate::error::{StoreError, StoreResult};
+use crate::visibility::{self, Scope};
+use documents::Pick;
+use rectify_domain::actor::Actor;
+use rectify_domain::search::SearchKind;
+use rectify_search::{Answer, Change, FeedCursor, Request, SearchError, SearchIndex, Sees, Visibility};
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+/// Feed rows (and records) read per round.
+const BATCH: i64 = 1000;
+/// A rebuild records a number this far behind the feed's head, so a change whose number was
+/// taken but not yet committed while the rebuild read is applied after the swap.
+const REBUILD_MARGIN: i64 = 1000;
+
+/// The index a store searches, once attached (`rectify serve` attaches it at start).
+pub(crate) type Slot = Arc<OnceLock<Arc<SearchIndex>>>;
+
+/// Where an index stands against the feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchStatus {
+    pub applied: i64,
+    pub head: i64,
+    pub docs: u64,
+    pub bytes: u64,
+}
+
+impl SearchStatus {
+    pub fn lag(&self) -> i64 {
+        (self.head - self.applied).max(0)
+    }
+}
+
+fn index_error(e: SearchError) -> StoreError {
+    match e {
+        SearchError::Refused(d) => StoreError::Domain(d),
+        other => StoreError::Io(other.to_string()),
+    }
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, SearchError> + Send + 'static) -> StoreResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| StoreError::Io(e.to_string()))?.map_err(index_error)
+}
+
+impl Search<'_> {
+    /// Makes `index` the one this store (and every clone of it) searches; false when one is
+    /// attached already.
+    pub fn attach(&self, index: Arc<SearchIndex>) -> bool {
+        self.search_slot.set(index).is_ok()
+    }
+
+    /// The attached index, if any (lists fall back to their own text filter without one).
+    pub fn index(&self) -> Option<Arc<SearchIndex>> {
+        self.search_slot.get().cloned()
+    }
+
+    fn attached(&self) -> StoreResult<Arc<SearchIndex>> {
+        self.index().ok_or_else(|| StoreError::Io("no search index is open".into()))
+    }
+
+    /// Searches what `actor` may open: hits, counts and facets alike.
+    pub async fn search(&self, actor: &Actor, request: Request) -> StoreResult<Answer> {
+        let index = self.attached()?;
+        let actor = actor.clone();
+        let sight = self.db.read(move |tx| Box::pin(async move { sight(&mut tx.conn(), &actor).await })).await?;
+        blocking(move || index.search(&request, &sight)).await
+    }
+
+    /// Applies the feed after `cursor` to the index until it is caught up; answers the rows read.
+    pub async fn catch_up(&self, cursor: &mut FeedCursor) -> StoreResult<u64> {
+        let index = self.attached()?;
+        let mut read = 0;
+        loop {
+            let (after, gaps) = (cursor.high(), cursor.gaps());
+            let (rows, changes) = self
+                .db
+                .read(move |tx| {
+                    Box::pin(async move {
+                        let mut c = tx.conn();
+                        let rows = feed::read(&mut c, after, &gaps, BATCH).await?;
+                        let changes = changes(&mut c, &rows).await?;
+                        Ok((rows, changes))
+                    })
+                })
+                .await?;
+            let seqs: Vec<i64> = rows.iter().map(|r| r.0).collect();
+            let watermark = cursor.advance(&seqs, Instant::now());
+            let index = index.clone();
+            if !changes.is_empty() || watermark != index.applied_seq() {
+                blocking(move || index.apply(&changes, watermark)).await?;
+            }
+            read += rows.len() as u64;
+            if (rows.len() as i64) < BATCH {
+                return Ok(read);
+            }
+        }
+    }
+
+    /// A cursor starting where the attached index stands.
+    pub fn cursor(&self) -> StoreResult<FeedCursor> {
+        Ok(FeedCursor::new(self.attached()?.applied_seq()))
+    }
+
+    /// Rebuilds the index from the database beside the live one and swaps it in; `progress` hears
+    /// (records done, records in all). Answers the records indexed.
+    pub async fn rebuild(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> StoreResult<u64> {
+        let index = self.attached()?;
+        let (head, total) = self
+            .db
+            .read(|tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let head = feed::head(&mut c).await?;
+                    let cases: i64 = c.scalar(crate::db::Q::new("SELECT COUNT(*) FROM cases")).await?;
+                    let problems: i64 = c.scalar(crate::db::Q::new("SELECT COUNT(*) FROM problems")).await?;
+                    Ok((head, (cases + problems) as u64))
+                })
+            })
+            .await?;
+        let builder = index.clone();
+        let mut rebuild = blocking(move || builder.rebuild()).await?;
+        let mut done = 0;
+        progress(0, total);
+        for kind in SearchKind::ALL {
+            let mut after = 0;
+            loop {
+                let docs = self
+                    .db
+                    .read(move |tx| {
+                        Box::pin(async move { documents::load(&mut tx.conn(), kind, Pick::After(after, BATCH)).await })
+                    })
+                    .await?;
+                let Some(last) = docs.last() else { break };
+                after = last.id;
+                done += docs.len() as u64;
+                rebuild = blocking(move || {
+                    rebuild.add(&docs);
+                    Ok(rebuild)
+                })
+                .await?;
+                progress(done, total);
+            }
+        }
+        let rebuilt = blocking(move || rebuild.finish((head - REBUILD_MARGIN).max(0))).await?;
+        blocking(move || index.swap(rebuilt)).await?;
+        Ok(done)
+    }
+
+    /// The feed's last number.
+    pub async fn feed_head(&self) -> StoreResult<i64> {
+        self.db.read(|tx| Box::pin(async move { feed::head(&mut tx.conn()).await })).await
+    }
+
+    /// Where `index` (the attached one when `None`) stands against the feed.
+    pub async fn status(&self, index: Option<Arc<SearchIndex>>) -> StoreResult<SearchStatus> {
+        let index = match index {
+            Some(i) => i,
+            None => self.attached()?,
+        };
+        let head = self.feed_head().await?;
+        let s = blocking(move || index.status()).await?;
+        Ok(SearchStatus { applied: s.seq, head, docs: s.docs, bytes: s.bytes })
+    }
+}
+
+/// The changes the feed rows ask for: each record once, as it now is, or removed when gone.
+async fn changes(c: &mut Conn<'_>, rows: &[feed::FeedRow]) -> StoreResult<Vec<Change>> {
+    let mut out = Vec::new();
+    for kind in SearchKind::ALL {
+        let ids: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.1 == kind.as_str())
+            .map(|r| r.2)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let docs = documents::load(c, kind, Pick::Ids(&ids)).await?;
+        let found: BTreeSet<i64> = docs.iter().map(|d| d.id).collect();
+        out.extend(ids.iter().filter(|id| !found.contains(id)).map(|id| Change::Remove(kind, *id)));
+        out.extend(docs.into_iter().map(Change::Upsert));
+    }
+    Ok(out)
+}
+
+/// What `actor` may open of each kind, by the lists' own rule (`crate::visibility`).
+async fn sight(c: &mut Conn<'_>, actor: &Actor) -> StoreResult<Visibility> {
+    let ids = |units: Vec<rectify_domain::ids::UnitId>| units.into_iter().map(|u| u.0).collect::<Vec<_>>();
+    let problems = match visibility::problems(c, actor).await? {
+        Scope::All => Sees::All,
+        Scope::Units(units) => Sees::Units(ids(units)),
+        Scope::PublishedOnly => Sees::PublicOnly,
+    };
+    let cases = match visibility::cases(c, actor).await? {
+        None => Sees::All,
+        Some(units) => Sees::Units(ids(units)),
+    };
+    Ok(Visibility(vec![(SearchKind::Case, cases), (SearchKind::Problem, problems)]))
+}

@@ -1,0 +1,200 @@
+//! Search on both databases: the change feed written with each change, the indexer applying it,
+//! a crash between commit and indexing, rebuild and swap, and visibility — a record is found by
+//! exactly those who may open it, and nothing of it shows to anyone else (hits, counts, facets).
+
+use chrono::{TimeZone, Utc};
+use rectify_domain::actor::{Actor, Role};
+use rectify_domain::case::{CaseTransitionRequest, NewCase};
+use rectify_domain::ids::{AccountId, CaseId, ProblemId, UnitId};
+use rectify_domain::problem::NewProblem;
+use rectify_domain::search::SearchKind;
+use rectify_domain::unit::NewUnit;
+use rectify_search::{Answer, Request, SearchIndex};
+use rectify_store::on_both;
+use rectify_store::testing::{TestDb, fresh};
+use rectify_store::{Backend, FixedClock, Store};
+use std::path::Path;
+use std::sync::Arc;
+
+fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 2, 0, 0).unwrap()))
+}
+
+/// A store with an index attached in `dir`.
+async fn open(db: &TestDb, dir: &Path) -> Store {
+    let store = db.open(clock()).await.expect("open");
+    assert!(store.search().attach(Arc::new(SearchIndex::open(dir).expect("index"))));
+    store
+}
+
+async fn unit(s: &Store, name: &str, parent: Option<UnitId>) -> UnitId {
+    let input = NewUnit { name: Some(name.into()), parent_id: parent, ..Default::default() };
+    s.directory().create_unit(&Actor::system(), input, None).await.expect("unit").value.id
+}
+
+/// A case registered by the office and assigned to `unit`.
+async fn case(s: &Store, text: &str, unit: UnitId) -> CaseId {
+    let input = NewCase { content: Some(text.into()), phone: Some("13912345678".into()), ..Default::default() };
+    let id = s.cases().register_case(&Actor::system(), input, None).await.expect("case").value.id;
+    for (action, unit) in [("accept", None), ("assign", Some(unit))] {
+        let req = CaseTransitionRequest { action: Some(action.into()), unit_id: unit, ..Default::default() };
+        s.cases().transition_case(&Actor::system(), id, req).await.expect(action);
+    }
+    id
+}
+
+async fn problem(s: &Store, text: &str, unit: UnitId, published: bool) -> ProblemId {
+    let input = NewProblem { description: Some(text.into()), unit_id: Some(unit), published, ..Default::default() };
+    s.ledger().create_problem(&Actor::system(), input, None).await.expect("problem").value.id
+}
+
+async fn find(s: &Store, actor: &Actor, q: &str) -> Answer {
+    s.search().search(actor, Request { q: q.into(), limit: 20, ..Request::default() }).await.expect("search")
+}
+
+async fn catch_up(s: &Store) {
+    let mut cursor = s.search().cursor().unwrap();
+    s.search().catch_up(&mut cursor).await.expect("catch up");
+}
+
+fn staff(role: Role, unit: Option<UnitId>) -> Actor {
+    Actor { account_id: Some(AccountId(1)), username: format!("{role:?}"), role, unit_id: unit }
+}
+
+async fn only_those_who_may_open_a_record_find_it(backend: Backend) {
+    let Some(db) = fresh(backend).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(&db, dir.path()).await;
+    let a = unit(&s, "甲街道", None).await;
+    let a1 = unit(&s, "甲街道城管站", Some(a)).await;
+    let b = unit(&s, "乙街道", None).await;
+    let hidden_case = case(&s, "乙街道菜市场旁蝙蝠成群，夜间噪音扰民，电话13912345678", b).await;
+    let hidden_problem = problem(&s, "乙街道菜市场蝙蝠清理不及时", b, false).await;
+    let public_problem = problem(&s, "乙街道路口积水严重，排水不畅", b, true).await;
+    let own_case = case(&s, "甲街道城管站门口积水", a1).await;
+    catch_up(&s).await;
+
+    let actors = [
+        staff(Role::OfficeAdmin, None),
+        staff(Role::OfficeStaff, None),
+        staff(Role::UnitLeader, Some(a)),
+        staff(Role::UnitClerk, Some(a)),
+        staff(Role::UnitClerk, Some(a1)),
+        staff(Role::Inspector, None),
+        staff(Role::Evaluator, None),
+        Actor::public(),
+        staff(Role::UnitClerk, Some(b)),
+        staff(Role::UnitLeader, Some(b)),
+    ];
+    for actor in &actors {
+        let may_case = s.cases().get_case(actor, hidden_case).await.is_ok();
+        let may_problem = s.ledger().get_problem(actor, hidden_problem).await.is_ok();
+        let answer = find(&s, actor, "蝙蝠").await;
+        let found: Vec<(SearchKind, i64)> = answer.hits.iter().map(|h| (h.kind, h.id)).collect();
+        let mut expected = Vec::new();
+        if may_case {
+            expected.push((SearchKind::Case, hidden_case.0));
+        }
+        if may_problem {
+            expected.push((SearchKind::Problem, hidden_problem.0));
+        }
+        let mut sorted = found.clone();
+        sorted.sort_by_key(|(k, id)| (k.as_str(), *id));
+        assert_eq!(sorted, expected, "{actor:?}");
+        assert_eq!(answer.total as usize, expected.len(), "{actor:?}");
+        let counted: u64 = answer.facets.kind.iter().map(|b| b.count).sum();
+        assert_eq!(counted as usize, expected.len(), "{actor:?}: facets");
+        if expected.is_empty() {
+            let json = serde_json::to_string(&answer).unwrap();
+            assert!(!json.contains("蝙蝠") && !json.contains(&format!("\"{}\"", b.0)), "{actor:?}: {json}");
+            assert!(answer.facets.unit.is_empty() && answer.facets.state.is_empty() && answer.facets.month.is_empty());
+        }
+        // The published problem is everyone's; the contacts are nobody's.
+        let water = find(&s, actor, "积水").await;
+        assert!(water.hits.iter().any(|h| h.id == public_problem.0 && h.kind == SearchKind::Problem), "{actor:?}");
+        assert!(find(&s, actor, "13912345678").await.hits.iter().all(|h| h.kind != SearchKind::Case));
+    }
+    // The clerk of A's station sees their own case, not B's.
+    let clerk = staff(Role::UnitClerk, Some(a1));
+    let mine: Vec<i64> = find(&s, &clerk, "积水").await.hits.iter().map(|h| h.id).collect();
+    assert!(mine.contains(&own_case.0));
+}
+
+async fn changes_reach_the_index_through_the_feed(backend: Backend) {
+    let Some(db) = fresh(backend).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(&db, dir.path()).await;
+    let b = unit(&s, "乙街道", None).await;
+    let id = case(&s, "搅拌站夜间施工噪音", b).await;
+    let office = Actor::system();
+    assert!(find(&s, &office, "噪音").await.hits.is_empty(), "not indexed before the indexer runs");
+    catch_up(&s).await;
+    assert_eq!(find(&s, &office, "噪音").await.hits[0].id, id.0);
+    // The unit's reply is part of the case's text.
+    let clerk = staff(Role::UnitClerk, Some(b));
+    for (action, answer) in [("sign", None), ("reply", Some("已协调城管部门限制夜间施工时段"))] {
+        let req = CaseTransitionRequest { action: Some(action.into()), answer: answer.map(Into::into), ..Default::default() };
+        s.cases().transition_case(&clerk, id, req).await.expect(action);
+    }
+    catch_up(&s).await;
+    let hit = find(&s, &office, "施工时段").await;
+    assert_eq!(hit.hits.len(), 1);
+    assert_eq!(hit.hits[0].state, "replied");
+    let status = s.search().status(None).await.unwrap();
+    assert_eq!((status.lag(), status.docs), (0, 1));
+}
+
+async fn a_crash_between_commit_and_indexing_loses_nothing(backend: Backend) {
+    let Some(db) = fresh(backend).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(&db, dir.path()).await;
+    let b = unit(&s, "乙街道", None).await;
+    let first = case(&s, "小区门口积水", b).await;
+    catch_up(&s).await;
+    // Committed, then the process dies before its indexer ran.
+    let second = case(&s, "路灯不亮", b).await;
+    s.close().await;
+    drop(s);
+    let s = open(&db, dir.path()).await;
+    let before = s.search().status(None).await.unwrap();
+    assert!(before.lag() > 0, "{before:?}");
+    catch_up(&s).await;
+    let office = Actor::system();
+    let after = s.search().status(None).await.unwrap();
+    let all = find(&s, &office, "路灯").await;
+    assert_eq!(all.hits.first().map(|h| h.id), Some(second.0), "{before:?} {after:?} {all:?}");
+    // Replaying from the start changes nothing.
+    let mut replay = rectify_search::FeedCursor::new(0);
+    s.search().catch_up(&mut replay).await.unwrap();
+    assert_eq!(find(&s, &office, "积水").await.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [first.0]);
+    assert_eq!(s.search().status(None).await.unwrap().docs, 2);
+}
+
+async fn a_rebuild_swaps_in_everything(backend: Backend) {
+    let Some(db) = fresh(backend).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(&db, dir.path()).await;
+    let b = unit(&s, "乙街道", None).await;
+    case(&s, "小区门口积水", b).await;
+    problem(&s, "窗口服务态度生硬", b, false).await;
+    let seen = std::sync::Mutex::new(Vec::new());
+    let done = s.search().rebuild(&|d, t| seen.lock().unwrap().push((d, t))).await.unwrap();
+    assert_eq!(done, 2);
+    assert_eq!(seen.lock().unwrap().last(), Some(&(2, 2)));
+    let office = Actor::system();
+    assert_eq!(find(&s, &office, "积水").await.total, 1);
+    assert_eq!(find(&s, &office, "态度").await.total, 1);
+    // The feed after the rebuild's number is applied on top.
+    case(&s, "垃圾清运不及时", b).await;
+    catch_up(&s).await;
+    let status = s.search().status(None).await.unwrap();
+    assert_eq!((status.lag(), status.docs), (0, 3));
+    assert!(!dir.path().join("index.new").exists());
+}
+
+on_both!(
+    only_those_who_may_open_a_record_find_it,
+    changes_reach_the_index_through_the_feed,
+    a_crash_between_commit_and_indexing_loses_nothing,
+    a_rebuild_swaps_in_everything,
+);
