@@ -11,8 +11,8 @@ pub enum Part {
     Words(String),
     /// Text inside quotes: its words in that order.
     Phrase(String),
-    /// Letters and digits with a digit (`ABCD-2345`, `2019-0012`, `17`): a record's code or id,
-    /// or the same words in its text.
+    /// Letters and digits with a digit or a dash, or eight and more (`ABCDE-FGH23`, `2019-0012`,
+    /// `17`): a record's code or id (dashes aside), or the same words in its text.
     Code(String),
 }
 
@@ -78,9 +78,10 @@ pub fn parse(q: &str) -> Result<Parsed, DomainError> {
 
 fn classify(chunk: &str) -> Part {
     let folded = crate::fold::fold(chunk);
+    // Tracking codes are ten letters and digits, shown with a dash; numbers and ids are digits.
     let code = folded.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && folded.chars().any(|c| c.is_ascii_digit())
-        && folded.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        && folded.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && (folded.chars().any(|c| c.is_ascii_digit() || c == '-') || folded.len() >= 8);
     if code { Part::Code(folded) } else { Part::Words(chunk.to_owned()) }
 }
 

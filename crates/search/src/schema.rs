@@ -91,7 +91,7 @@ impl Fields {
         doc.add_bool(self.public, d.public);
         doc.add_text(self.codes, d.id.to_string());
         for c in &d.codes {
-            doc.add_text(self.codes, crate::fold::fold(c.trim()));
+            doc.add_text(self.codes, crate::search::code_key(c));
         }
         doc
     }

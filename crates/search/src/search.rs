@@ -53,14 +53,31 @@ pub struct Request {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     pub kind: SearchKind,
+    /// The record's id (opaque text, like every id of the API).
+    #[serde(serialize_with = "as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub id: i64,
     pub title: String,
     /// HTML: the matching passage, escaped, with the words found in `<mark>`.
     pub snippet: String,
+    /// The owner unit's id.
+    #[serde(serialize_with = "maybe_as_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub unit: Option<i64>,
     pub state: String,
     pub date: DateTime<Utc>,
     pub score: f32,
+}
+
+fn as_text<S: serde::Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+fn maybe_as_text<S: serde::Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -162,7 +179,7 @@ impl SearchIndex {
             }
             Part::Code(code) => {
                 let exact: Box<dyn Query> = Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(Term::from_field_text(f.codes, code), IndexRecordOption::Basic)),
+                    Box::new(TermQuery::new(Term::from_field_text(f.codes, &code_key(code)), IndexRecordOption::Basic)),
                     20.0,
                 ));
                 let mut either = vec![exact];
@@ -171,6 +188,11 @@ impl SearchIndex {
             }
         }
     }
+}
+
+/// A code as compared: folded, without its dashes (a tracking code is stored without one).
+pub(crate) fn code_key(code: &str) -> String {
+    crate::fold::fold(code.trim()).replace('-', "")
 }
 
 /// Words in this order (at their offsets), in the title or the body.

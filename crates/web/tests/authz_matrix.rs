@@ -132,6 +132,8 @@ enum Fix {
     /// The problem list, asked for one problem by its text.
     ProblemList,
     CaseList,
+    /// Search, asked for one problem by its text (once the index has caught up).
+    SearchList,
     // Inspections (no ownership: the office and inspectors).
     Plan,
     /// A drawn overt round (with a finding), its plan's target named by the body.
@@ -179,6 +181,7 @@ impl Fix {
                 | Fix::FreshCase
                 | Fix::ProblemList
                 | Fix::CaseList
+                | Fix::SearchList
                 | Fix::Action
         )
     }
@@ -327,6 +330,9 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/api/v1/attachments",                         "", F::None,           |_, _| Body::Upload, SIGNED),
         row(GET,    "/api/v1/attachments/{id}",                    "", F::Attachment,     none,            READ),
         row(GET,    "/api/v1/stats/problems",                      "", F::None,           none,            SIGNED),
+        // Search: everyone may ask; each finds what they may read (READ), published problems
+        // included for the anonymous (tests/search.rs).
+        row(GET,    "/api/v1/search",                              "", F::SearchList,     none,            READ),
         // The working-day calendar and settings: every account reads them, the administrator
         // sets them.
         row(GET,    "/api/v1/calendar",                            "", F::None,           none,            SIGNED),
@@ -1234,6 +1240,12 @@ impl World {
                 p.query = format!("q={text}");
                 p.listed = Some((text, id, "/app/problems/"));
             }
+            Fix::SearchList => {
+                let (id, text) = self.problems[slot].clone();
+                indexed(app).await;
+                p.query = format!("q={text}");
+                p.listed = Some((text, id, "/app/problems/"));
+            }
             Fix::Kind => p.id = "units".into(),
             Fix::Issue => p.id = self.issue.clone(),
             Fix::Drafts => {
@@ -1253,6 +1265,17 @@ impl World {
         }
         p
     }
+}
+
+/// Waits until the search index holds every change so far (its indexer polls the feed).
+async fn indexed(app: &TestApp) {
+    for _ in 0..200 {
+        if app.store.search().status(None).await.is_ok_and(|s| s.lag() == 0) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the search index did not catch up");
 }
 
 /// The inspection records the matrix asks about: a plan over units A and B with four

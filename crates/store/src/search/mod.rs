@@ -15,7 +15,7 @@ use rectify_domain::search::SearchKind;
 use rectify_search::{Answer, Change, FeedCursor, Request, SearchError, SearchIndex, Sees, Visibility};
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Feed rows (and records) read per round.
 const BATCH: i64 = 1000;
@@ -79,6 +79,10 @@ impl Search<'_> {
     /// Applies the feed after `cursor` to the index until it is caught up; answers the rows read.
     pub async fn catch_up(&self, cursor: &mut FeedCursor) -> StoreResult<u64> {
         let index = self.attached()?;
+        if index.applied_seq() < cursor.watermark() {
+            // A rebuild was swapped in behind the cursor: start again where it stands.
+            *cursor = FeedCursor::new(index.applied_seq());
+        }
         let mut read = 0;
         loop {
             let (after, gaps) = (cursor.high(), cursor.gaps());
@@ -102,6 +106,28 @@ impl Search<'_> {
             read += rows.len() as u64;
             if (rows.len() as i64) < BATCH {
                 return Ok(read);
+            }
+        }
+    }
+
+    /// Follows the feed every `poll` until `shutdown` (the server's indexer: a change is
+    /// searchable within about `poll`). Failures are logged and tried again on the next round.
+    pub async fn follow(&self, poll: Duration, shutdown: impl std::future::Future<Output = ()>) {
+        let mut cursor = match self.cursor() {
+            Ok(c) => c,
+            Err(e) => return tracing::error!(error = %e, "search indexer not started"),
+        };
+        let mut tick = tokio::time::interval(poll);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                () = &mut shutdown => return,
+                _ = tick.tick() => {
+                    if let Err(e) = self.catch_up(&mut cursor).await {
+                        tracing::warn!(error = %e, "search indexer: trying again");
+                    }
+                }
             }
         }
     }

@@ -12,6 +12,7 @@ mod inspections;
 mod investigations;
 mod people;
 pub(crate) mod problems;
+mod search;
 mod session;
 pub(crate) use session::session_cookie;
 mod settings;
@@ -50,6 +51,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(exchange::router())
         .merge(bulletins::router())
         .merge(transparency::router())
+        .merge(search::router())
 }
 
 /// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the

@@ -31,6 +31,8 @@ pub struct TestApp {
     /// Signed in as `admin` (office administrator).
     pub admin: Client,
     _db: TestDb,
+    /// The search index's directory (its indexer follows the feed as `rectify serve`'s does).
+    _index: tempfile::TempDir,
 }
 
 /// Monday 2 March 2026, 10:00 in China: a working week with no holidays nearby.
@@ -92,12 +94,18 @@ impl TestApp {
         let clock = Arc::new(FixedClock::new(monday()));
         let store = db.open(clock.clone()).await.expect("open store");
         store.accounts().ensure_admin(Some(ADMIN_PASSWORD.into())).await.expect("admin");
+        let index = tempfile::tempdir().expect("index dir");
+        store.search().attach(Arc::new(rectify_search::SearchIndex::open(index.path()).expect("index")));
+        let indexer = store.clone();
+        tokio::spawn(async move {
+            indexer.search().follow(std::time::Duration::from_millis(50), std::future::pending()).await
+        });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let state = AppState::new(store.clone(), config);
         tokio::spawn(rectify_web::serve(listener, state, std::future::pending()));
         let admin = Client::builder().cookie_store(true).build().expect("client");
-        let app = TestApp { base, store, clock, admin, _db: db };
+        let app = TestApp { base, store, clock, admin, _db: db, _index: index };
         app.login(&app.admin, "admin", ADMIN_PASSWORD).await.expect(200);
         Some(app)
     }
