@@ -72,6 +72,9 @@ enum Command {
     /// Write a campaign's bulletin (简报) as .docx or .pdf: today's figures, a published issue,
     /// or a new issue published on the spot.
     Bulletin(commands::bulletin::Args),
+    /// This instance's full-text index: rebuild it, or see how far it lags.
+    #[command(subcommand)]
+    Search(commands::search::Command),
     /// Measure throughput and latency on this machine (see docs/BENCHMARKS.md).
     Bench(bench::Args),
 }
@@ -144,6 +147,7 @@ pub fn main(http: ServeHttp) -> ExitCode {
             Command::Import(a) => commands::import::run(a).await,
             Command::Export(a) => commands::export::run(a).await,
             Command::Bulletin(a) => commands::bulletin::run(a).await,
+            Command::Search(c) => commands::search::run(c).await,
             Command::Bench(a) => bench::run(a, http).await,
         }
     });

@@ -103,15 +103,20 @@ impl SearchIndex {
     pub fn apply(&self, changes: &[Change], seq: i64) -> SearchResult<()> {
         let live = self.live();
         let mut guard = live.writer.lock().unwrap_or_else(|e| e.into_inner());
-        if guard.is_none() {
-            *guard = Some(live.index.writer_with_num_threads(1, WRITER_BUDGET)?);
-        }
-        let writer = guard.as_mut().expect("writer opened above");
+        let writer = claimed(&live, &mut guard)?;
         write_changes(writer, &self.fields, changes);
         commit(writer, seq)?;
         live.reader.reload()?;
         live.seq.store(seq, std::sync::atomic::Ordering::Release);
         Ok(())
+    }
+
+    /// Takes the index's writer now (one process at a time holds it): fails when another
+    /// process (a running server) has it.
+    pub fn claim(&self) -> SearchResult<()> {
+        let live = self.live();
+        let mut guard = live.writer.lock().unwrap_or_else(|e| e.into_inner());
+        claimed(&live, &mut guard).map(|_| ())
     }
 
     pub fn status(&self) -> SearchResult<IndexStatus> {
@@ -178,6 +183,13 @@ impl Rebuild {
         self.writer.wait_merging_threads()?;
         Ok(Rebuilt { dir: self.dir })
     }
+}
+
+fn claimed<'a>(live: &Live, slot: &'a mut Option<IndexWriter>) -> SearchResult<&'a mut IndexWriter> {
+    if slot.is_none() {
+        *slot = Some(live.index.writer_with_num_threads(1, WRITER_BUDGET)?);
+    }
+    Ok(slot.as_mut().expect("writer opened above"))
 }
 
 fn write_changes(writer: &mut IndexWriter, fields: &Fields, changes: &[Change]) {

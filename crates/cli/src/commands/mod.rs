@@ -7,6 +7,7 @@ pub mod draw;
 pub mod export;
 pub mod import;
 pub mod keys;
+pub mod search;
 pub mod serve;
 pub mod user;
 

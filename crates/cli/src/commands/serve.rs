@@ -7,6 +7,8 @@ use std::time::Duration;
 /// How often the server looks whether today's audit head is published. Publishing happens at most
 /// once per China date, so an hourly look publishes within the hour after midnight (and at start).
 const HEAD_LOOK: Duration = Duration::from_secs(3600);
+/// How often the search indexer looks at the change feed: a new case is found within a second.
+const SEARCH_POLL: Duration = Duration::from_millis(200);
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -104,6 +106,17 @@ pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
             println!("The database is not empty; demo data not loaded.");
         }
     }
+    let index = super::search::open_index(&args.store)?;
+    // One process writes an index: a second server on the same data directory searches it as
+    // its writer leaves it, without indexing (give each instance its own --data to keep its own).
+    let indexing = match index.claim() {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "the search index is written by another process; this one does not index");
+            false
+        }
+    };
+    store.search().attach(std::sync::Arc::new(index));
     let listener = tokio::net::TcpListener::bind(&args.addr)
         .await
         .map_err(|e| Failure::Runtime(format!("cannot listen on {}: {e}", args.addr)))?;
@@ -122,6 +135,10 @@ pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
         let _ = rx.wait_for(|s| *s).await;
     };
     let worker = notifier.map(|n| tokio::spawn(n.run(store.clone(), until_stopped(stopped.clone()))));
+    let indexer = indexing.then(|| {
+        let (store, stop) = (store.clone(), until_stopped(stopped.clone()));
+        tokio::spawn(async move { store.search().follow(SEARCH_POLL, stop).await })
+    });
     // Every instance runs it: the date is the key, so a second instance publishes nothing.
     let heads = tokio::spawn(publish_heads(store.clone(), until_stopped(stopped)));
     let result = http(listener, store.clone(), config, Box::pin(shutdown())).await.map_err(Failure::runtime);
@@ -130,6 +147,9 @@ pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
         let _ = w.await;
     }
     let _ = heads.await;
+    if let Some(i) = indexer {
+        let _ = i.await;
+    }
     store.close().await;
     result
 }

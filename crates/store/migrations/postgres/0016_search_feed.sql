@@ -9,3 +9,6 @@ CREATE TABLE search_feed (
     record_id BIGINT NOT NULL,
     at TIMESTAMPTZ NOT NULL
 );
+-- Records written before the feed existed: an upgraded instance indexes them on its first start.
+INSERT INTO search_feed (kind, record_id, at) SELECT 'case', id, received_at FROM cases ORDER BY id;
+INSERT INTO search_feed (kind, record_id, at) SELECT 'problem', id, created_at FROM problems ORDER BY id;

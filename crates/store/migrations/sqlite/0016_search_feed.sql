@@ -8,3 +8,6 @@ CREATE TABLE search_feed (
     record_id INTEGER NOT NULL,
     at TEXT NOT NULL
 );
+-- Records written before the feed existed: an upgraded instance indexes them on its first start.
+INSERT INTO search_feed (kind, record_id, at) SELECT 'case', id, received_at FROM cases ORDER BY id;
+INSERT INTO search_feed (kind, record_id, at) SELECT 'problem', id, created_at FROM problems ORDER BY id;
