@@ -78,8 +78,7 @@ mod tests {
     #[test]
     fn the_table_is_one_to_one_and_never_identity() {
         let text = include_str!("../data/t2s.txt");
-        let entries: Vec<&str> =
-            text.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).collect();
+        let entries: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).collect();
         assert!(entries.len() > 500, "{}", entries.len());
         let mut seen = std::collections::HashSet::new();
         for e in &entries {

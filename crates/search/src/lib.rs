@@ -5,13 +5,13 @@
 pub mod dictionary;
 pub mod feed;
 pub mod fold;
-pub mod tokenizer;
 pub mod index;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod tokenizer;
 
-pub use index::{Change, IndexStatus, Rebuild, Rebuilt, SearchError, SearchIndex, SearchResult};
 pub use feed::FeedCursor;
+pub use index::{Change, IndexStatus, Rebuild, Rebuilt, SearchError, SearchIndex, SearchResult};
 pub use schema::Document;
 pub use search::{Answer, Bucket, Facets, Hit, Request, Sees, Visibility};

@@ -120,7 +120,10 @@ mod tests {
         };
         assert_eq!(issue("   "), Issue::Required);
         assert_eq!(issue(&"噪".repeat(2001)), Issue::TooLong { max: 2000 });
-        assert_eq!(issue("噪音 \"积水"), Issue::Malformed { expected: Expected::Search(SearchIssue::UnbalancedQuotes) });
+        assert_eq!(
+            issue("噪音 \"积水"),
+            Issue::Malformed { expected: Expected::Search(SearchIssue::UnbalancedQuotes) }
+        );
         assert_eq!(issue("噪音\u{7}"), Issue::Malformed { expected: Expected::Search(SearchIssue::ControlCharacters) });
         assert_eq!(issue("-噪音"), Issue::Malformed { expected: Expected::Search(SearchIssue::OnlyExclusions) });
         assert!(parse(&"噪".repeat(2000)).is_ok());

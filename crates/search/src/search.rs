@@ -164,7 +164,9 @@ impl SearchIndex {
                 for w in words(&self.jieba, text, false) {
                     let single = |w: &Word| w.text.chars().count() == 1;
                     match runs.last_mut() {
-                        Some(run) if single(&w) && run.last().is_some_and(|l| single(l) && l.position + 1 == w.position) => {
+                        Some(run)
+                            if single(&w) && run.last().is_some_and(|l| single(l) && l.position + 1 == w.position) =>
+                        {
                             run.push(w)
                         }
                         _ => runs.push(vec![w]),
@@ -289,7 +291,9 @@ fn read_facets(results: tantivy::aggregation::agg_result::AggregationResults) ->
                     .map(|b| Bucket {
                         value: match &b["key"] {
                             serde_json::Value::String(s) => s.clone(),
-                            serde_json::Value::Number(n) => n.as_f64().map_or(n.to_string(), |f| (f as i64).to_string()),
+                            serde_json::Value::Number(n) => {
+                                n.as_f64().map_or(n.to_string(), |f| (f as i64).to_string())
+                            }
                             other => other.to_string(),
                         },
                         count: b["doc_count"].as_u64().unwrap_or(0),
@@ -358,7 +362,10 @@ fn read_cursor(text: &str, print: &str) -> Result<usize, DomainError> {
     let (p, offset) = raw.split_once(':').ok_or_else(malformed)?;
     let offset: usize = offset.parse().map_err(|_| malformed())?;
     if p != print {
-        return Err(DomainError::field("cursor", Issue::Malformed { expected: Expected::Search(SearchIssue::ForeignCursor) }));
+        return Err(DomainError::field(
+            "cursor",
+            Issue::Malformed { expected: Expected::Search(SearchIssue::ForeignCursor) },
+        ));
     }
     if offset >= MAX_DEPTH {
         return Err(malformed());

@@ -85,7 +85,8 @@ fn snippets_mark_and_escape() {
 #[test]
 fn visibility_is_inside_the_query() {
     let (_dir, index) = seeded();
-    let clerk_of_10 = Visibility(vec![(SearchKind::Case, Sees::Units(vec![10])), (SearchKind::Problem, Sees::Units(vec![10]))]);
+    let clerk_of_10 =
+        Visibility(vec![(SearchKind::Case, Sees::Units(vec![10])), (SearchKind::Problem, Sees::Units(vec![10]))]);
     assert_eq!(ids(&index, "噪音", &clerk_of_10), [1, 4], "their case and the public problem");
     let public = Visibility(vec![(SearchKind::Problem, Sees::PublicOnly)]);
     let a = index.search(&ask("噪音"), &public).unwrap();

@@ -133,7 +133,8 @@ async fn changes_reach_the_index_through_the_feed(backend: Backend) {
     // The unit's reply is part of the case's text.
     let clerk = staff(Role::UnitClerk, Some(b));
     for (action, answer) in [("sign", None), ("reply", Some("已协调城管部门限制夜间施工时段"))] {
-        let req = CaseTransitionRequest { action: Some(action.into()), answer: answer.map(Into::into), ..Default::default() };
+        let req =
+            CaseTransitionRequest { action: Some(action.into()), answer: answer.map(Into::into), ..Default::default() };
         s.cases().transition_case(&clerk, id, req).await.expect(action);
     }
     catch_up(&s).await;

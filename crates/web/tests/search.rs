@@ -34,7 +34,10 @@ async fn a_new_case_is_found_by_word_phrase_and_code(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else { return };
     let text = "丽发新城旁的搅拌站夜间施工，噪音扰民，电话13912345678";
     let case = app
-        .post("/api/v1/cases", json!({"content": text, "title": "搅拌站噪音", "channel": "hotline", "type": "complaint"}))
+        .post(
+            "/api/v1/cases",
+            json!({"content": text, "title": "搅拌站噪音", "channel": "hotline", "type": "complaint"}),
+        )
         .await
         .expect(201)
         .body;
@@ -91,9 +94,12 @@ async fn bad_queries_are_refused_in_words(backend: Backend) {
     assert_eq!(none["total"], 0);
     // A cursor from another query is refused.
     for n in 0..3 {
-        app.post("/api/v1/cases", json!({"content": format!("路灯不亮{n}"), "channel": "hotline", "type": "complaint"}))
-            .await
-            .expect(201);
+        app.post(
+            "/api/v1/cases",
+            json!({"content": format!("路灯不亮{n}"), "channel": "hotline", "type": "complaint"}),
+        )
+        .await
+        .expect(201);
     }
     let start = Instant::now();
     let cursor = loop {

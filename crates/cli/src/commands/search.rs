@@ -77,10 +77,14 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
         Command::Status { store } => {
             let dir = index_dir(&store);
             if !dir.join("index").join("meta.json").exists() {
-                println!("no search index in {} yet: `rectify serve` or `rectify search rebuild` makes it", dir.display());
+                println!(
+                    "no search index in {} yet: `rectify serve` or `rectify search rebuild` makes it",
+                    dir.display()
+                );
                 return Ok(());
             }
-            let index = SearchIndex::open_as_is(&dir).map_err(|e| Failure::Runtime(format!("{}: {e}", dir.display())))?;
+            let index =
+                SearchIndex::open_as_is(&dir).map_err(|e| Failure::Runtime(format!("{}: {e}", dir.display())))?;
             let s = store.open().await?;
             let status = s.search().status(Some(Arc::new(index))).await;
             s.close().await;

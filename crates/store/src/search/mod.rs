@@ -203,13 +203,8 @@ impl Search<'_> {
 async fn changes(c: &mut Conn<'_>, rows: &[feed::FeedRow]) -> StoreResult<Vec<Change>> {
     let mut out = Vec::new();
     for kind in SearchKind::ALL {
-        let ids: Vec<i64> = rows
-            .iter()
-            .filter(|r| r.1 == kind.as_str())
-            .map(|r| r.2)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let ids: Vec<i64> =
+            rows.iter().filter(|r| r.1 == kind.as_str()).map(|r| r.2).collect::<BTreeSet<_>>().into_iter().collect();
         if ids.is_empty() {
             continue;
         }
