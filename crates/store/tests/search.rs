@@ -27,6 +27,16 @@ async fn open(db: &TestDb, dir: &Path) -> Store {
     store
 }
 
+/// A fresh database with its index and one unit, 乙街道 (the tests keep `TestDb` and the index's
+/// directory alive).
+async fn with_unit_b(backend: Backend) -> Option<(TestDb, tempfile::TempDir, Store, UnitId)> {
+    let db = fresh(backend).await?;
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(&db, dir.path()).await;
+    let b = unit(&s, "乙街道", None).await;
+    Some((db, dir, s, b))
+}
+
 async fn unit(s: &Store, name: &str, parent: Option<UnitId>) -> UnitId {
     let input = NewUnit { name: Some(name.into()), parent_id: parent, ..Default::default() };
     s.directory().create_unit(&Actor::system(), input, None).await.expect("unit").value.id
@@ -121,10 +131,7 @@ async fn only_those_who_may_open_a_record_find_it(backend: Backend) {
 }
 
 async fn changes_reach_the_index_through_the_feed(backend: Backend) {
-    let Some(db) = fresh(backend).await else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let s = open(&db, dir.path()).await;
-    let b = unit(&s, "乙街道", None).await;
+    let Some((_db, _dir, s, b)) = with_unit_b(backend).await else { return };
     let id = case(&s, "搅拌站夜间施工噪音", b).await;
     let office = Actor::system();
     assert!(find(&s, &office, "噪音").await.hits.is_empty(), "not indexed before the indexer runs");
@@ -146,10 +153,7 @@ async fn changes_reach_the_index_through_the_feed(backend: Backend) {
 }
 
 async fn a_crash_between_commit_and_indexing_loses_nothing(backend: Backend) {
-    let Some(db) = fresh(backend).await else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let s = open(&db, dir.path()).await;
-    let b = unit(&s, "乙街道", None).await;
+    let Some((db, dir, s, b)) = with_unit_b(backend).await else { return };
     let first = case(&s, "小区门口积水", b).await;
     catch_up(&s).await;
     // Committed, then the process dies before its indexer ran.
@@ -172,10 +176,7 @@ async fn a_crash_between_commit_and_indexing_loses_nothing(backend: Backend) {
 }
 
 async fn a_rebuild_swaps_in_everything(backend: Backend) {
-    let Some(db) = fresh(backend).await else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let s = open(&db, dir.path()).await;
-    let b = unit(&s, "乙街道", None).await;
+    let Some((_db, dir, s, b)) = with_unit_b(backend).await else { return };
     case(&s, "小区门口积水", b).await;
     problem(&s, "窗口服务态度生硬", b, false).await;
     let seen = std::sync::Mutex::new(Vec::new());

@@ -3,7 +3,6 @@
 
 use crate::Failure;
 use crate::location::StoreArgs;
-use indicatif::{ProgressBar, ProgressStyle};
 use rectify_app::imports::{self, ImportRequest};
 use rectify_domain::actor::Actor;
 use rectify_domain::case::{CaseType, Channel};
@@ -107,18 +106,6 @@ fn request(a: &Args) -> Result<ImportRequest, Failure> {
     Ok(ImportRequest { kind, file_name, bytes, encoding, mapping, options, limits })
 }
 
-/// A bar over the rows once the import has read the file; hidden off a terminal.
-fn progress_bar(quiet: bool) -> ProgressBar {
-    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message("importing");
-    bar
-}
-
 pub async fn run(a: Args) -> Result<(), Failure> {
     let req = request(&a)?;
     let source = a.file.display().to_string();
@@ -134,7 +121,7 @@ pub async fn run(a: Args) -> Result<(), Failure> {
         )));
     }
     let store = a.store.open().await?;
-    let bar = progress_bar(a.quiet);
+    let bar = super::progress_bar(a.quiet, "importing", "rows");
     let ticker = bar.clone();
     let progress: rectify_store::exchange::Progress = Arc::new(move |done, total| {
         ticker.set_length(total as u64);

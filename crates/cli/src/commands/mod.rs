@@ -26,3 +26,17 @@ pub fn describe(e: &DomainError) -> String {
         other => other.to_string(),
     }
 }
+
+/// A progress bar over `unit` (rows, records); hidden with `quiet` and off a terminal.
+pub fn progress_bar(quiet: bool, message: &'static str, unit: &str) -> indicatif::ProgressBar {
+    let bar = if quiet { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(0) };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}} left)"
+        ))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(message);
+    bar
+}

@@ -3,7 +3,6 @@
 
 use crate::Failure;
 use crate::location::StoreArgs;
-use indicatif::{ProgressBar, ProgressStyle};
 use rectify_search::SearchIndex;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -50,13 +49,7 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
             })?;
             let s = store.open().await?;
             s.search().attach(Arc::new(index));
-            let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
-            bar.set_style(
-                ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} records ({per_sec}, {eta} left)")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
-            );
-            bar.set_message("indexing");
+            let bar = super::progress_bar(quiet, "indexing", "records");
             let done = s
                 .search()
                 .rebuild(&|done, total| {
