@@ -67,7 +67,7 @@ fn help_for_every_command() {
     assert_eq!(top.code, 0);
     for cmd in [
         "serve", "demo", "calendar", "user", "audit", "draw", "backup", "restore", "import", "export", "bulletin",
-        "bench",
+        "search", "bench",
     ] {
         assert!(top.stdout.contains(cmd), "{cmd} listed");
     }
@@ -288,6 +288,56 @@ async fn serve_and_demo(backend: Backend) {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// `rectify search status` before and after `rectify search rebuild` (with a progress bar off a
+/// terminal: hidden), on the demo data.
+async fn search_rebuild_and_status(backend: Backend) {
+    let Some(db) = fresh(backend).await else { return };
+    let index_home = tempfile::tempdir().unwrap();
+    let search = |args: &[&str]| {
+        let mut c = with_location(
+            {
+                let mut c = rectify();
+                c.arg("search").args(args);
+                c
+            },
+            &db.location,
+        );
+        if let Location::Postgres(_) = db.location {
+            c.arg("--data").arg(index_home.path());
+        }
+        run(c)
+    };
+    let demo = run(with_location(
+        {
+            let mut c = rectify();
+            c.arg("demo");
+            c
+        },
+        &db.location,
+    ));
+    assert_eq!(demo.code, 0, "{}", demo.stderr);
+    let none = search(&["status"]);
+    assert_eq!(none.code, 0, "{}", none.stderr);
+    assert!(none.stdout.contains("no search index"), "{}", none.stdout);
+    let rebuilt = search(&["rebuild"]);
+    assert_eq!(rebuilt.code, 0, "{}", rebuilt.stderr);
+    assert!(rebuilt.stdout.starts_with("indexed "), "{}", rebuilt.stdout);
+    let status = search(&["status"]);
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert!(status.stdout.contains("lag        0 changes"), "{}", status.stdout);
+    assert!(!status.stdout.contains("documents  0\n"), "{}", status.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_rebuild_and_status_on_sqlite() {
+    search_rebuild_and_status(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_rebuild_and_status_on_postgres() {
+    search_rebuild_and_status(Backend::Postgres).await
 }
 
 /// The demo's first round verifies from the database and from its evidence alone; evidence with
