@@ -66,5 +66,6 @@ pub fn cases(p: &mut Params) -> CaseFilter {
         sent_back: p.bool("sent_back"),
         from: p.date("from"),
         to: p.date("to"),
+        text_hits: None,
     }
 }

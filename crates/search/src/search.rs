@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use std::ops::Bound;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -152,6 +152,39 @@ impl SearchIndex {
         let next_cursor =
             (hits.len() == limit && (end as u64) < total as u64 && end < MAX_DEPTH).then(|| cursor(&print, end));
         Ok(Answer { hits, total: total as u64, facets: read_facets(facets), next_cursor })
+    }
+
+    /// The ids of the records of `kind` matching a list's text filter, and the feed number the
+    /// index stood at before looking (records changed after it are the list's to match itself).
+    /// `None` when the index cannot answer: a query it would refuse, only stop words, or more
+    /// than `cap` records (the list's own filter is then the fast one).
+    pub fn matching_ids(&self, kind: SearchKind, q: &str, cap: usize) -> SearchResult<Option<(Vec<i64>, i64)>> {
+        let Ok(parsed) = parse(q) else { return Ok(None) };
+        let include: Vec<Box<dyn Query>> = parsed.include.iter().filter_map(|p| self.part(p)).collect();
+        if include.is_empty() {
+            return Ok(None);
+        }
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = include.into_iter().map(|q| (Occur::Must, q)).collect();
+        clauses.extend(parsed.exclude.iter().filter_map(|p| self.part(p)).map(|q| (Occur::MustNot, q)));
+        let of_kind = TermQuery::new(Term::from_field_text(f.kind, kind.as_str()), IndexRecordOption::Basic);
+        clauses.push((Occur::Must, Box::new(of_kind)));
+        // The number first: a searcher newer than it only moves records to the list's side.
+        let watermark = self.applied_seq();
+        let searcher = self.live().reader.searcher();
+        let found = searcher.search(&BooleanQuery::new(clauses), &DocSetCollector)?;
+        if found.len() > cap {
+            return Ok(None);
+        }
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.fast_fields().i64("id"))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut ids: Vec<i64> =
+            found.into_iter().filter_map(|d| columns[d.segment_ord as usize].first(d.doc_id)).collect();
+        ids.sort_unstable();
+        Ok(Some((ids, watermark)))
     }
 
     /// A part of the query as a tantivy query; `None` when it holds only stop words.

@@ -189,7 +189,7 @@ impl Ledger<'_> {
         let reckoned = self.reference().light_thresholds().await?;
         let t = reckoned.value;
         let as_of = self.now();
-        let (actor, filter) = (actor.clone(), filter.clone());
+        let (actor, filter) = (actor.clone(), self.search().problem_filter(filter).await?);
         let (rows, names, tree) = self
             .db
             .read(move |tx| {
@@ -283,7 +283,7 @@ impl Ledger<'_> {
         let mut bounds: Vec<Timestamp> = starts.iter().map(|d| start_of_china_day(*d)).collect();
         let end = starts.last().map(|d| *d + chrono::Days::new(7)).unwrap_or_default();
         bounds.push(start_of_china_day(end));
-        let (actor, filter) = (actor.clone(), filter.clone());
+        let (actor, filter) = (actor.clone(), self.search().problem_filter(filter).await?);
         let (found, closed) = self
             .db
             .read(move |tx| {

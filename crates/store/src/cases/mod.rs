@@ -433,6 +433,8 @@ pub struct CaseFilter {
     pub from: Option<NaiveDate>,
     /// Received on or before this day.
     pub to: Option<NaiveDate>,
+    /// The search index's answer to `q`, filled in by the store (see `search::TextHits`).
+    pub text_hits: Option<crate::search::TextHits>,
 }
 
 /// ` AND (condition)` or ` AND NOT (condition)`; conditions never yield NULL, so NOT is exact.
@@ -474,8 +476,11 @@ pub(crate) fn push_conditions(q: &mut Q, f: &CaseFilter, scope: Option<&[UnitId]
     }
     if let Some(text) = &f.q {
         let pattern = like_pattern(text);
-        q.push(" AND (content LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\' OR title LIKE ");
-        q.push_bind(pattern).push(" ESCAPE '\\')");
+        let kind = rectify_domain::search::SearchKind::Case;
+        crate::search::push_text(q, kind, f.text_hits.as_ref(), |q| {
+            q.push("(content LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\' OR title LIKE ");
+            q.push_bind(pattern.clone()).push(" ESCAPE '\\')");
+        });
     }
     push_flag(q, f.sign_overdue, |q| {
         q.push("state = 'assigned' AND sign_due_on IS NOT NULL AND sign_due_on < ").push_bind(today);
@@ -574,7 +579,8 @@ impl Cases<'_> {
     /// A unit's inbox or the office's list, newest first.
     pub async fn list_cases(&self, actor: &Actor, f: &CaseFilter, page: &PageRequest) -> StoreResult<Page<Case>> {
         let today = self.today();
-        let (actor, f, after, limit) = (actor.clone(), f.clone(), page.after.clone(), page.limit);
+        let f = self.search().case_filter(f).await?;
+        let (actor, after, limit) = (actor.clone(), page.after.clone(), page.limit);
         let (rows, problems) = self
             .db
             .read(move |tx| {

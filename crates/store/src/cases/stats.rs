@@ -126,7 +126,7 @@ impl Cases<'_> {
         authorize(actor, Permission::ViewStats, Party::Other)?;
         let today = self.today();
         let as_of = self.now();
-        let (actor, f) = (actor.clone(), f.clone());
+        let (actor, f) = (actor.clone(), self.search().case_filter(f).await?);
         let (rows, names) = self
             .db
             .read(move |tx| {

@@ -280,6 +280,13 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
 impl Exchange<'_> {
     /// The lines of an export for `actor`: what the list of that kind shows them, whole.
     pub async fn export(&self, actor: &Actor, req: ExportRequest) -> StoreResult<Lines> {
+        let req = match req {
+            ExportRequest::Problems(f) => ExportRequest::Problems(self.search().problem_filter(&f).await?),
+            ExportRequest::Cases { filter, reveal } => {
+                ExportRequest::Cases { filter: self.search().case_filter(&filter).await?, reveal }
+            }
+            other => other,
+        };
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
         let t = self.reference().light_thresholds().await?.value;
         let today = self.today();

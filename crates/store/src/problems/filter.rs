@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rectify_domain::ids::{BatchId, CampaignId, PersonId, UnitId};
 use rectify_domain::light::{Light, LightThresholds};
 use rectify_domain::problem::{Level, ProblemState, ProblemType};
+use rectify_domain::search::SearchKind;
 
 #[derive(Debug, Clone, Default)]
 pub struct ProblemFilter {
@@ -31,6 +32,8 @@ pub struct ProblemFilter {
     pub pending_extension: Option<bool>,
     /// Only problems still to rectify with an unfinished measure due on or before this day.
     pub measure_due_by: Option<NaiveDate>,
+    /// The search index's answer to `q`, filled in by the store (see `search::TextHits`).
+    pub text_hits: Option<crate::search::TextHits>,
 }
 
 /// `state IN (open, in_progress)`: the states that are lit (see `ProblemState::is_lit`).
@@ -143,7 +146,10 @@ pub(crate) fn push_conditions(
     }
     if let Some(text) = &f.q {
         let pattern = like_pattern(text);
-        q.push(" AND (description LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\' OR category LIKE ");
-        q.push_bind(pattern.clone()).push(" ESCAPE '\\' OR root_cause LIKE ").push_bind(pattern).push(" ESCAPE '\\')");
+        crate::search::push_text(q, SearchKind::Problem, f.text_hits.as_ref(), |q| {
+            q.push("(description LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\' OR category LIKE ");
+            q.push_bind(pattern.clone()).push(" ESCAPE '\\' OR root_cause LIKE ").push_bind(pattern.clone());
+            q.push(" ESCAPE '\\')");
+        });
     }
 }

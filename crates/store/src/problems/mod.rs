@@ -422,7 +422,8 @@ impl Ledger<'_> {
         page: &PageRequest,
     ) -> StoreResult<Page<Problem>> {
         let t = self.reference().light_thresholds().await?.value;
-        let (actor, f, after, limit) = (actor.clone(), f.clone(), page.after.clone(), page.limit);
+        let f = self.search().problem_filter(f).await?;
+        let (actor, after, limit) = (actor.clone(), page.after.clone(), page.limit);
         let rows: Vec<ProblemRow> = self
             .db
             .read(move |tx| {

@@ -6,8 +6,10 @@ mod documents;
 pub(crate) mod feed;
 
 use crate::areas::Search;
+use crate::cases::CaseFilter;
 use crate::db::Conn;
 use crate::error::{StoreError, StoreResult};
+use crate::problems::ProblemFilter;
 use crate::visibility::{self, Scope};
 use documents::Pick;
 use rectify_domain::actor::Actor;
@@ -25,6 +27,48 @@ const REBUILD_MARGIN: i64 = 1000;
 
 /// The index a store searches, once attached (`rectify serve` attaches it at start).
 pub(crate) type Slot = Arc<OnceLock<Arc<SearchIndex>>>;
+
+/// Records a list's text filter (`q`) may match are at most this many from the index; beyond it
+/// the list matches the text itself.
+const TEXT_HITS_CAP: usize = 20_000;
+
+/// The index's answer to a list's `q`: the records it found, and the feed number it stood at.
+/// The list takes these ids, except that records changed after `watermark` (which the index may
+/// not hold yet) are matched by the list's own `LIKE`, so a record is never missed for the index's
+/// lag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextHits {
+    pub ids: Vec<i64>,
+    pub watermark: i64,
+}
+
+/// Appends the text condition of a list: ids from the index (with `LIKE` for what changed since
+/// it looked), or `LIKE` alone. `like` pushes the list's own condition.
+pub(crate) fn push_text(
+    q: &mut crate::db::Q,
+    kind: SearchKind,
+    hits: Option<&TextHits>,
+    like: impl Fn(&mut crate::db::Q),
+) {
+    let Some(h) = hits else {
+        q.push(" AND ");
+        like(q);
+        return;
+    };
+    let changed = |q: &mut crate::db::Q| {
+        q.push("id IN (SELECT record_id FROM search_feed WHERE kind = ").push_bind(kind.as_str());
+        q.push(" AND seq > ").push_bind(h.watermark).push(")");
+    };
+    q.push(" AND ((");
+    q.push_in("id", h.ids.iter().copied());
+    q.push(" AND NOT ");
+    changed(q);
+    q.push(") OR (");
+    changed(q);
+    q.push(" AND ");
+    like(q);
+    q.push("))");
+}
 
 /// Where an index stands against the feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +110,26 @@ impl Search<'_> {
 
     fn attached(&self) -> StoreResult<Arc<SearchIndex>> {
         self.index().ok_or_else(|| StoreError::Io("no search index is open".into()))
+    }
+
+    /// The ledger's filter with the index's answer to its `q` (the list, its figures and its
+    /// export all take it, so they count the same rows).
+    pub(crate) async fn problem_filter(&self, f: &ProblemFilter) -> StoreResult<ProblemFilter> {
+        let text_hits = self.text_hits(SearchKind::Problem, f.q.as_deref()).await?;
+        Ok(ProblemFilter { text_hits, ..f.clone() })
+    }
+
+    /// The cases' filter with the index's answer to its `q`.
+    pub(crate) async fn case_filter(&self, f: &CaseFilter) -> StoreResult<CaseFilter> {
+        let text_hits = self.text_hits(SearchKind::Case, f.q.as_deref()).await?;
+        Ok(CaseFilter { text_hits, ..f.clone() })
+    }
+
+    /// What the index says of a list's text filter, when one is attached and can answer it.
+    async fn text_hits(&self, kind: SearchKind, q: Option<&str>) -> StoreResult<Option<TextHits>> {
+        let (Some(index), Some(q)) = (self.index(), q.map(str::to_owned)) else { return Ok(None) };
+        let found = blocking(move || index.matching_ids(kind, &q, TEXT_HITS_CAP)).await?;
+        Ok(found.map(|(ids, watermark)| TextHits { ids, watermark }))
     }
 
     /// Searches what `actor` may open: hits, counts and facets alike.
