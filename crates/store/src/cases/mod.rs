@@ -534,7 +534,11 @@ impl Cases<'_> {
     /// snapshot: the inbox's tabs and the to-do list, each count the length of its list.
     pub async fn count_cases(&self, actor: &Actor, filters: &[CaseFilter]) -> StoreResult<Vec<u64>> {
         let today = self.today();
-        let (actor, filters) = (actor.clone(), filters.to_vec());
+        let mut resolved = Vec::with_capacity(filters.len());
+        for f in filters {
+            resolved.push(self.search().case_filter(f).await?);
+        }
+        let (actor, filters) = (actor.clone(), resolved);
         self.db
             .read(move |tx| {
                 Box::pin(async move {

@@ -446,7 +446,11 @@ impl Ledger<'_> {
     /// snapshot: the counts of a to-do list, each the length of the list it links to.
     pub async fn count_problems(&self, actor: &Actor, filters: &[ProblemFilter]) -> StoreResult<Vec<u64>> {
         let t = self.reference().light_thresholds().await?.value;
-        let (actor, filters) = (actor.clone(), filters.to_vec());
+        let mut resolved = Vec::with_capacity(filters.len());
+        for f in filters {
+            resolved.push(self.search().problem_filter(f).await?);
+        }
+        let (actor, filters) = (actor.clone(), resolved);
         self.db
             .read(move |tx| {
                 Box::pin(async move {
