@@ -41,6 +41,7 @@ pub fn problems(p: &mut Params) -> ProblemFilter {
         include_archived: p.bool("archived").unwrap_or(false),
         pending_extension: p.bool("pending_extension"),
         measure_due_by: p.date("measure_due_by"),
+        text_hits: None,
     }
 }
 
