@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { sharedBrowser, newPage, open, submitForm, login, shot, dateIn, fixtures, axeViolations, formatViolations, PHONE } from '../lib/harness.mjs';
+import { sharedBrowser, newPage, open, submitForm, login, shot, dateIn, fixtures, axeViolations, formatViolations, fitsTheScreen, DESKTOP, PHONE } from '../lib/harness.mjs';
 
 const fx = fixtures();
 const run = Date.now().toString(36).toUpperCase();
@@ -24,7 +24,7 @@ async function noFormErrors(page, what) {
 }
 
 test('a ledger file is imported, exported, and a bulletin published to the portal', async () => {
-  const page = await newPage(browser());
+  const page = await newPage(browser(), DESKTOP);
   await login(page, fx.admin.username, fx.admin.password);
 
   // The campaign the problems and the bulletin belong to.
@@ -88,6 +88,7 @@ test('a ledger file is imported, exported, and a bulletin published to the porta
   await submitForm(page, draft);
   await noFormErrors(page, 'save the draft');
   assert.match((await page.locator('#bulletin-content').textContent()) || '', /下一步，继续抓好整改落实。/);
+  await fitsTheScreen(page, 'the bulletin draft at 1440 px');
   await shot(page, 'bulletin-draft.png');
   await axe(page, 'the bulletin draft');
   const url = new URL(page.url());
