@@ -49,6 +49,15 @@ export async function newPage(browser, options = {}) {
   return page;
 }
 
+/** The desktop the office works on. */
+export const DESKTOP = { viewport: { width: 1440, height: 900 } };
+
+/** Fails when the page is wider than the window: nothing may need scrolling sideways. */
+export async function fitsTheScreen(page, what = page.url()) {
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  if (scroll > client + 1) throw new Error(`${what}: the page is ${scroll}px wide on a ${client}px screen`);
+}
+
 /** Opens `path` and fails unless the answer is 200. */
 export async function open(page, path) {
   const resp = await page.goto(path);

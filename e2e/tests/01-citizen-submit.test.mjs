@@ -56,3 +56,22 @@ test('a case without content shows the error next to the content field and keeps
   assert.equal(await again.locator('input[name=phone]').inputValue(), '13698765432', 'phone was not kept');
   await page.context().close();
 });
+
+test('a refused form says what to correct in plain Chinese, naming each field by its label', async () => {
+  const page = await newPage(browser(), PHONE);
+  await open(page, '/submit');
+  const form = page.locator('form:has([name=content])');
+  await form.locator('[name=title]').fill('路灯不亮');
+  await form.locator('input[name=phone]').fill('1234');
+  await form.locator('textarea[name=content]').fill('');
+  const resp = await submitForm(page, form);
+  assert.equal(resp.status(), 422);
+  const summary = ((await page.locator('.error-summary').textContent()) || '').replace(/\s+/g, '');
+  assert.match(summary, /请修改以下2处/, summary);
+  assert.match(summary, /请填写具体内容/, summary);
+  assert.match(summary, /手机号码格式不正确/, summary);
+  assert.doesNotMatch(summary, /[A-Za-z]{2,}/, `English in the summary: ${summary}`);
+  // Each sentence links to its field.
+  assert.equal(await page.locator('.error-summary a[href="#f-content"]').count(), 1);
+  await page.context().close();
+});

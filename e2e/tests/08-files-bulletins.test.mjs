@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { sharedBrowser, newPage, open, submitForm, login, shot, dateIn, fixtures, axeViolations, formatViolations, PHONE } from '../lib/harness.mjs';
+import { sharedBrowser, newPage, open, submitForm, login, shot, dateIn, fixtures, axeViolations, formatViolations, fitsTheScreen, DESKTOP, PHONE } from '../lib/harness.mjs';
 
 const fx = fixtures();
 const run = Date.now().toString(36).toUpperCase();
@@ -24,7 +24,7 @@ async function noFormErrors(page, what) {
 }
 
 test('a ledger file is imported, exported, and a bulletin published to the portal', async () => {
-  const page = await newPage(browser());
+  const page = await newPage(browser(), DESKTOP);
   await login(page, fx.admin.username, fx.admin.password);
 
   // The campaign the problems and the bulletin belong to.
@@ -72,6 +72,7 @@ test('a ledger file is imported, exported, and a bulletin published to the porta
   const exported = readFileSync(await download.path(), 'utf8');
   assert.match(exported, new RegExp(`${MARK} 路灯损坏无人修`));
   assert.match(exported, new RegExp(`${MARK} 窗口排长队`));
+  const problemHref = await page.locator(`table.list tbody tr a:has-text("${MARK} 窗口排长队")`).getAttribute('href');
 
   // A bulletin of the campaign: a draft previewed with the figures of now, then published.
   await open(page, '/app/bulletins');
@@ -88,6 +89,19 @@ test('a ledger file is imported, exported, and a bulletin published to the porta
   await submitForm(page, draft);
   await noFormErrors(page, 'save the draft');
   assert.match((await page.locator('#bulletin-content').textContent()) || '', /下一步，继续抓好整改落实。/);
+  const draftPath = new URL(page.url()).pathname;
+  // "选入简报" on the problem page: the draft is offered by its headline, no id typed.
+  await open(page, problemHref);
+  const choose = page.locator('form[data-action=choose-for-bulletin]');
+  const draftOption = await choose.locator('select[name=bulletin_id] option', { hasText: MARK }).getAttribute('value');
+  await choose.locator('select[name=bulletin_id]').selectOption(draftOption);
+  await choose.locator('textarea[name=comment]').fill('群众反映集中，已现场督办。');
+  await submitForm(page, choose);
+  await noFormErrors(page, 'choose for the bulletin');
+  assert.match(page.url(), /done=selected/);
+  await open(page, draftPath);
+  assert.match((await page.locator('#bulletin-content').textContent()) || '', new RegExp(`${MARK} 窗口排长队[\\s\\S]*群众反映集中，已现场督办。`));
+  await fitsTheScreen(page, 'the bulletin draft at 1440 px');
   await shot(page, 'bulletin-draft.png');
   await axe(page, 'the bulletin draft');
   const url = new URL(page.url());

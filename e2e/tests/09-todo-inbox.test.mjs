@@ -6,12 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
-import { sharedBrowser, newPage, open, submitForm, login, shot, fixtures, axeViolations, formatViolations, PHONE } from '../lib/harness.mjs';
+import { sharedBrowser, newPage, open, submitForm, login, shot, fixtures, axeViolations, formatViolations, DESKTOP, PHONE } from '../lib/harness.mjs';
 
 const fx = fixtures();
 const run = Date.now().toString(36).toUpperCase();
 const browser = sharedBrowser();
-const DESKTOP = { viewport: { width: 1440, height: 900 } };
 const DOCS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 /** The to-do lines shown: `{ item: count }`. */

@@ -3,16 +3,10 @@
 //     with nothing pushed off-screen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedBrowser, newPage, open, submitForm, shot, fixtures, PHONE } from '../lib/harness.mjs';
+import { sharedBrowser, newPage, open, submitForm, shot, fixtures, fitsTheScreen, PHONE } from '../lib/harness.mjs';
 
 const fx = fixtures();
 const browser = sharedBrowser();
-
-/** The page is no wider than the phone: nothing to scroll sideways to. */
-async function fitsTheScreen(page) {
-  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-  assert.ok(scroll <= client + 1, `the page is ${scroll}px wide on a ${client}px screen`);
-}
 
 test('the tracking page shows the progress bar on a phone and remembers the code on the device', async () => {
   const c = fx.cases.a;

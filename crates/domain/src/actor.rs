@@ -88,7 +88,7 @@ impl Party {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter)]
 pub enum Permission {
     ManageUnits,
     ManagePeople,
@@ -160,7 +160,7 @@ pub fn authorize(actor: &Actor, permission: Permission, party: Party) -> Result<
     if allowed(actor.role, permission, party) {
         Ok(())
     } else {
-        Err(DomainError::Forbidden(format!("role {} may not {:?} here", actor.role.as_str(), permission)))
+        Err(DomainError::Forbidden(crate::Denial::Role { role: actor.role, permission }))
     }
 }
 
@@ -185,6 +185,7 @@ pub struct Capabilities {
     pub manage_campaigns: bool,
     pub manage_calendar: bool,
     pub manage_accounts: bool,
+    pub manage_settings: bool,
     pub register_case: bool,
     /// Write a problem for some unit: the office for any, unit staff for their own.
     pub create_problem: bool,
@@ -210,6 +211,7 @@ impl Capabilities {
             manage_campaigns: office(ManageCampaigns),
             manage_calendar: office(ManageCalendar),
             manage_accounts: office(ManageAccounts),
+            manage_settings: office(ManageSettings),
             register_case: office(RegisterCase),
             create_problem: own(CreateProblem),
             view_all_cases: anywhere(ViewAllCases),

@@ -252,23 +252,27 @@ pub fn parse_calendar_file(name: &str, content: &str) -> Result<Vec<CalendarYear
 
 fn parse_csv(content: &str) -> Result<Vec<CalendarYear>, FieldError> {
     let mut lines = content.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    let bad =
-        |row: usize, detail: String| FieldError { field: format!("row {}", row + 1), issue: Issue::Decode { detail } };
-    let (hrow, header) = lines.next().ok_or_else(|| bad(0, "empty file".into()))?;
+    let bad = |row: usize, issue: Issue| FieldError { field: format!("row {}", row + 1), issue };
+    let (hrow, header) = lines.next().ok_or_else(|| FieldError { field: "file".into(), issue: Issue::Required })?;
     let cols: Vec<String> = header.split(',').map(|c| text::clean(c).to_lowercase()).collect();
-    let col = |n: &str| cols.iter().position(|c| c == n);
-    let (Some(ci_date), Some(ci_kind), Some(ci_name)) = (col("date"), col("kind"), col("name")) else {
-        return Err(bad(hrow, "the header must name the columns date, kind and name".into()));
+    // Each column by its English or Chinese name.
+    let col = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
+    let (Some(ci_date), Some(ci_kind), Some(ci_name)) =
+        (col(&["date", "日期"]), col(&["kind", "类型"]), col(&["name", "名称"]))
+    else {
+        let columns = ["date", "kind", "name"].map(str::to_owned).to_vec();
+        return Err(bad(hrow, Issue::MissingColumns { columns }));
     };
-    let ci_year = col("year");
+    let ci_year = col(&["year", "年度"]);
     let mut years: BTreeMap<i32, CalendarYear> = BTreeMap::new();
     for (row, line) in lines {
         let cells: Vec<&str> = line.split(',').map(text::clean).collect();
         let cell = |i: usize| cells.get(i).copied().unwrap_or("");
-        let date = crate::time::parse_date(cell(ci_date))
-            .ok_or_else(|| bad(row, format!("date {:?} is not YYYY-MM-DD", cell(ci_date))))?;
+        let date = crate::time::parse_date(cell(ci_date)).ok_or_else(|| bad(row, Issue::InvalidDate))?;
         let year = match ci_year.map(cell) {
-            Some(y) if !y.is_empty() => y.parse().map_err(|_| bad(row, format!("year {y:?}")))?,
+            Some(y) if !y.is_empty() => {
+                y.parse().map_err(|_| bad(row, Issue::Malformed { expected: crate::Expected::WholeNumber }))?
+            }
             _ => date.year(),
         };
         let name = cell(ci_name).to_owned();
@@ -281,7 +285,10 @@ fn parse_csv(content: &str) -> Result<Vec<CalendarYear>, FieldError> {
         match cell(ci_kind).to_lowercase().as_str() {
             "holiday" | "休" | "假" => entry.holidays.push(HolidaySpan { name, from: date, to: date }),
             "workday" | "班" => entry.workdays.push(MakeupDay { name, date }),
-            other => return Err(bad(row, format!("kind {other:?} is neither holiday nor workday"))),
+            _ => {
+                let expected = ["holiday", "workday", "休", "班"].map(str::to_owned).to_vec();
+                return Err(bad(row, Issue::NotOneOf { expected }));
+            }
         }
     }
     Ok(years.into_values().collect())

@@ -49,13 +49,18 @@ pub enum Issue {
     UnknownField,
     /// A value of the wrong JSON type (a number where text was expected).
     WrongType {
-        expected: String,
+        expected: JsonType,
     },
     /// A field only staff may set (the public form may not).
     StaffOnly,
-    /// Another decoding failure reported by the JSON decoder.
+    /// Another decoding failure reported by a decoder (its words are English: shown in English
+    /// only).
     Decode {
         detail: String,
+    },
+    /// A data file's header lacks the columns it must name.
+    MissingColumns {
+        columns: Vec<String>,
     },
     /// Business rules that hang on one field (e.g. a unit cannot be its own ancestor).
     Rule {
@@ -69,8 +74,83 @@ pub enum Issue {
     },
 }
 
+/// The kind of JSON value a field takes, for a value of another kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JsonType {
+    Text,
+    WholeNumber,
+    Number,
+    Boolean,
+    List,
+    Object,
+    /// What the decoder said it expected when it is none of the above (English words).
+    Other(String),
+}
+
+impl JsonType {
+    /// Reads serde's "expected …" words (`a string`, `u32`, `a sequence`, `struct NewCase`).
+    pub fn from_serde(expected: &str) -> JsonType {
+        let e = expected.trim();
+        let has = |w: &str| e.contains(w);
+        if has("string") || has("str ") || e == "str" || has("char") {
+            JsonType::Text
+        } else if has("bool") {
+            JsonType::Boolean
+        } else if has("integer")
+            || ["u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "usize", "isize"]
+                .iter()
+                .any(|t| e.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == *t))
+        {
+            JsonType::WholeNumber
+        } else if has("f32") || has("f64") || has("number") || has("float") {
+            JsonType::Number
+        } else if has("sequence") || has("array") || has("tuple") || has("Vec") {
+            JsonType::List
+        } else if has("map") || has("struct") || has("object") {
+            JsonType::Object
+        } else {
+            JsonType::Other(e.to_owned())
+        }
+    }
+
+    /// English words for it (the API's `en` messages and logs).
+    pub fn english(&self) -> &str {
+        match self {
+            JsonType::Text => "text",
+            JsonType::WholeNumber => "a whole number",
+            JsonType::Number => "a number",
+            JsonType::Boolean => "true or false",
+            JsonType::List => "a list",
+            JsonType::Object => "a JSON object",
+            JsonType::Other(words) => words,
+        }
+    }
+}
+
+/// Why a signed-in caller may not do something: the edge words it in the caller's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Denial {
+    /// The permission table refuses the role this permission (here: for this record).
+    Role { role: crate::actor::Role, permission: crate::actor::Permission },
+    /// A case's investigation is recorded by the office (and the assigned unit's share by it).
+    Investigation,
+    /// A covert round's findings are shown to its own inspectors only until it ends.
+    CovertRound,
+}
+
+impl fmt::Display for Denial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Denial::Role { role, permission } => write!(f, "role {} may not {permission:?} here", role.as_str()),
+            Denial::Investigation => f.write_str("you may not record this case's investigation"),
+            Denial::CovertRound => f.write_str("a covert round's findings are shown to its inspectors until it ends"),
+        }
+    }
+}
+
 /// What an import limit counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 pub enum FileMeasure {
     Bytes,
@@ -81,7 +161,7 @@ pub enum FileMeasure {
 }
 
 /// Named business rules, for errors that are not simple shape checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// A unit cannot be moved under itself or one of its descendants.
@@ -161,7 +241,7 @@ pub enum Rule {
     PlanTooLong,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     Unit,
@@ -187,6 +267,8 @@ pub enum Entity {
     Deduction,
     InspectionBulletin,
     Bulletin,
+    /// The case a tracking code and phone tail lead to (one answer for every mismatch).
+    TrackedCase,
 }
 
 impl Entity {
@@ -214,6 +296,7 @@ impl Entity {
             Entity::Deduction => "deduction",
             Entity::InspectionBulletin => "inspection_bulletin",
             Entity::Bulletin => "bulletin",
+            Entity::TrackedCase => "case with this tracking code and phone tail",
         }
     }
 }
@@ -237,7 +320,7 @@ pub enum DomainError {
     NotFound { entity: Entity, id: String },
     /// The caller is signed in but may not do this.
     #[error("forbidden: {0}")]
-    Forbidden(String),
+    Forbidden(Denial),
     /// The record changed since the caller read it.
     #[error("stale version: the {entity} is at version {current}")]
     StaleVersion { entity: Entity, current: i64 },
@@ -335,7 +418,7 @@ pub type DomainResult<T> = Result<T, DomainError>;
 
 /// What a malformed value should have been. Typed, so each reader gets it in their language (the
 /// words are in `rectify_i18n::errors::expected`); on the wire it is its English words, as before.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, strum::EnumIter)]
 pub enum Expected {
     /// Any phone number a person can be rung on.
     Phone,

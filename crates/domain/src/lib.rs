@@ -36,4 +36,4 @@ pub mod unit;
 pub mod visibility;
 pub mod wire;
 
-pub use error::{DomainError, DomainResult, Entity, Expected, FieldError, FileMeasure, Issue, Rule};
+pub use error::{Denial, DomainError, DomainResult, Entity, Expected, FieldError, FileMeasure, Issue, JsonType, Rule};

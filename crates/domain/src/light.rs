@@ -50,6 +50,15 @@ impl LightRule {
     }
 }
 
+/// Days a red item is past its due date (逾期天数), in calendar days as the offices' ledgers
+/// count them; none for an item that is not red.
+pub fn days_overdue(light: Light, due: Option<NaiveDate>, today: NaiveDate) -> Option<i64> {
+    match (light, due) {
+        (Light::Red, Some(d)) if d < today => Some((today - d).num_days()),
+        _ => None,
+    }
+}
+
 impl LightThresholds {
     /// The light of a piece of open work due on `due` (no deadline: green).
     pub fn of_due(&self, due: Option<NaiveDate>) -> Light {
@@ -117,6 +126,15 @@ mod tests {
         assert_eq!(t.of_problem(ProblemState::Reported, late), Light::Green);
         assert_eq!(t.of_problem(ProblemState::Closed, late), Light::Green);
         assert_eq!(t.of_measure(true, late), Light::Green);
+    }
+
+    #[test]
+    fn days_overdue_count_calendar_days_of_red_items_only() {
+        let today = d(2026, 12, 4);
+        assert_eq!(days_overdue(Light::Red, Some(d(2026, 11, 20)), today), Some(14));
+        assert_eq!(days_overdue(Light::Yellow, Some(d(2026, 12, 5)), today), None);
+        // A reported problem past its date waits on the office: green, not overdue.
+        assert_eq!(days_overdue(Light::Green, Some(d(2026, 11, 20)), today), None);
     }
 
     proptest! {

@@ -1,8 +1,9 @@
 //! The domain's errors in words: it reports codes; only the edges turn them into sentences.
 
 use crate::Lang;
+use rectify_domain::actor::Permission;
 use rectify_domain::wire::WireName;
-use rectify_domain::{Entity, Expected, FileMeasure, Issue, Rule};
+use rectify_domain::{Denial, Entity, Expected, FileMeasure, Issue, JsonType, Rule};
 
 pub fn entity(e: Entity, lang: Lang) -> &'static str {
     match lang {
@@ -30,6 +31,7 @@ pub fn entity(e: Entity, lang: Lang) -> &'static str {
             Entity::Deduction => "扣分记录",
             Entity::InspectionBulletin => "督查通报",
             Entity::Bulletin => "简报",
+            Entity::TrackedCase => "与该查询码和手机号码后四位相符的诉求件",
         },
     }
 }
@@ -138,7 +140,7 @@ pub fn issue(i: &Issue, lang: Lang) -> String {
         (Issue::TooMany { max }, Lang::En) => format!("has too many items (at most {max})"),
         (Issue::TooMany { max }, Lang::Zh) => format!("数量过多（最多 {max} 项）"),
         (Issue::InvalidDate, Lang::En) => "is not a valid date (YYYY-MM-DD)".into(),
-        (Issue::InvalidDate, Lang::Zh) => "不是有效日期（格式 YYYY-MM-DD）".into(),
+        (Issue::InvalidDate, Lang::Zh) => "不是有效日期（应写作2026-12-04）".into(),
         (Issue::NotOneOf { expected }, Lang::En) => format!("must be one of: {}", expected.join(", ")),
         (Issue::NotOneOf { expected }, Lang::Zh) => format!("必须是以下之一：{}", expected.join("、")),
         (Issue::OutOfRange { min, max }, Lang::En) => format!("must be between {min} and {max}"),
@@ -149,17 +151,27 @@ pub fn issue(i: &Issue, lang: Lang) -> String {
         (Issue::Malformed { expected: Expected::Text(_) }, Lang::Zh) => "格式不正确".into(),
         (Issue::Malformed { expected }, Lang::Zh) => format!("格式不正确，应为{}", expected_zh(expected)),
         (Issue::BeforeOther { other }, Lang::En) => format!("must not be before {other}"),
-        (Issue::BeforeOther { other }, Lang::Zh) => format!("不能早于 {other}"),
+        (Issue::BeforeOther { other }, Lang::Zh) => format!("不能早于{}", earlier_zh(other)),
         (Issue::Duplicate, Lang::En) => "already exists".into(),
         (Issue::Duplicate, Lang::Zh) => "已存在".into(),
         (Issue::StaffOnly, Lang::En) => "can only be set by staff".into(),
         (Issue::StaffOnly, Lang::Zh) => "仅工作人员可填写".into(),
         (Issue::UnknownField, Lang::En) => "is not a known field".into(),
         (Issue::UnknownField, Lang::Zh) => "不是可识别的字段".into(),
-        (Issue::WrongType { expected }, Lang::En) => format!("has the wrong type (expected {expected})"),
-        (Issue::WrongType { expected }, Lang::Zh) => format!("类型错误（应为 {expected}）"),
+        (Issue::WrongType { expected }, Lang::En) => format!("has the wrong type (expected {})", expected.english()),
+        (Issue::WrongType { expected }, Lang::Zh) => match json_type_zh(expected) {
+            Some(words) => format!("类型不正确，应为{words}"),
+            None => "类型不正确".into(),
+        },
         (Issue::Decode { detail }, Lang::En) => detail.clone(),
-        (Issue::Decode { detail }, Lang::Zh) => format!("格式错误：{detail}"),
+        // The decoder's own words are English: Chinese says what went wrong without them.
+        (Issue::Decode { .. }, Lang::Zh) => "内容无法识别，请检查格式".into(),
+        (Issue::MissingColumns { columns }, Lang::En) => {
+            format!("the header must name the columns {}", columns.join(", "))
+        }
+        (Issue::MissingColumns { columns }, Lang::Zh) => {
+            format!("表头须包含以下列：{}", columns.iter().map(|c| column_zh(c)).collect::<Vec<_>>().join("、"))
+        }
         (Issue::Rule { rule: r }, _) => rule(*r, lang).into(),
         (Issue::FileTooLarge { measure: FileMeasure::Bytes, max }, Lang::En) => {
             format!("is too large: the import limit is {max} bytes")
@@ -201,6 +213,102 @@ pub fn not_permitted(e: Entity, action: WireName, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("您无权对该{}执行「{}」", entity(e, lang), name(action, lang)),
         Lang::En => format!("you may not {} this {}", name(action, lang), entity(e, lang)),
+    }
+}
+
+/// The field a date must not precede, in Chinese (its form label where it has one).
+fn earlier_zh(other: &str) -> &'static str {
+    match other {
+        "now" => "当前时间",
+        _ if other.ends_with("from") || other.starts_with("starts") => "开始日期",
+        _ => field_label(other, Lang::Zh).unwrap_or("前一日期"),
+    }
+}
+
+/// A data file's column in Chinese: the name the file may use instead of the English one.
+fn column_zh(column: &str) -> &str {
+    match column {
+        "date" => "日期",
+        "kind" => "类型",
+        "name" => "名称",
+        "year" => "年度",
+        other => other,
+    }
+}
+
+/// A JSON value's kind in Chinese; none for the decoder's own words.
+fn json_type_zh(t: &JsonType) -> Option<&'static str> {
+    Some(match t {
+        JsonType::Text => "文字",
+        JsonType::WholeNumber => "整数",
+        JsonType::Number => "数字",
+        JsonType::Boolean => "是或否（布尔值）",
+        JsonType::List => "列表（数组）",
+        JsonType::Object => "对象（以“{”开头）",
+        JsonType::Other(_) => return None,
+    })
+}
+
+/// "nothing found", in words: the entity and its id, or the entity alone when it has none to say.
+pub fn not_found(e: Entity, id: &str, lang: Lang) -> String {
+    match (lang, id.is_empty()) {
+        (Lang::Zh, true) => format!("未找到{}", entity(e, lang)),
+        (Lang::Zh, false) => format!("{}{}不存在", entity(e, lang), id),
+        (Lang::En, true) => format!("no {} found", entity(e, lang)),
+        (Lang::En, false) => format!("{} {} not found", entity(e, lang), id),
+    }
+}
+
+/// Why the caller may not do this, in words.
+pub fn denial(d: &Denial, lang: Lang) -> String {
+    match (d, lang) {
+        (Denial::Role { role, permission }, _) => {
+            let role = crate::catalog().get(&format!("role.{}", role.as_str()), lang).unwrap_or(role.as_str());
+            match lang {
+                Lang::Zh => format!("{role}无权{}", permission_words(*permission, lang)),
+                Lang::En => format!("your role ({role}) may not {}", permission_words(*permission, lang)),
+            }
+        }
+        (Denial::Investigation, Lang::Zh) => "您无权登记该件的调查核实情况".into(),
+        (Denial::Investigation, Lang::En) => "you may not record this case's investigation".into(),
+        (Denial::CovertRound, Lang::Zh) => "暗访轮次结束前，其督查发现仅向本轮督查人员显示".into(),
+        (Denial::CovertRound, Lang::En) => {
+            "a covert round's findings are shown to its inspectors only until it ends".into()
+        }
+    }
+}
+
+/// What a permission lets one do, as the object of "may not …" / "无权…".
+fn permission_words(p: Permission, lang: Lang) -> &'static str {
+    use Permission::*;
+    let zh = lang == Lang::Zh;
+    let pick = |en: &'static str, cn: &'static str| if zh { cn } else { en };
+    match p {
+        ManageUnits => pick("manage units", "管理单位"),
+        ManagePeople => pick("manage people", "管理人员"),
+        ManageCampaigns => pick("manage campaigns", "管理活动"),
+        ManageCalendar => pick("load holiday calendars", "维护节假日安排"),
+        ManageAccounts => pick("manage accounts", "管理账户"),
+        ManageSettings => pick("change settings", "修改系统设置"),
+        ViewDirectory => pick("see the directory", "查看单位和人员"),
+        ViewAllProblems => pick("see the whole ledger", "查看全部问题台账"),
+        ViewStats => pick("see the figures", "查看统计数据"),
+        CreateProblem => pick("write problems for this unit", "为该单位登记问题"),
+        EditProblem => pick("edit this problem", "修改该问题"),
+        AddProgress => pick("report progress on this problem", "填报该问题的整改进展"),
+        UploadAttachment => pick("upload files", "上传附件"),
+        RegisterCase => pick("register cases", "登记诉求件"),
+        ViewAllCases => pick("see every case", "查看全部诉求件"),
+        LinkCases => pick("turn cases into problems", "将诉求件转为问题"),
+        ManageIntakeSessions => pick("manage meetings and visits", "管理座谈会和走访"),
+        RevealContact => pick("see contact details in full", "查看完整联系方式"),
+        ManageInspections => pick("plan and draw inspections", "安排和抽取督查"),
+        ViewInspections => pick("see inspections", "查看督查"),
+        RecordFindings => pick("record findings", "登记督查发现"),
+        ManageAccountability => pick("record accountability", "登记问责与表扬"),
+        ViewAccountability => pick("see accountability records", "查看问责与表扬记录"),
+        ImportFiles => pick("import files", "导入文件"),
+        ManageBulletins => pick("compose bulletins", "编发简报"),
     }
 }
 
@@ -277,6 +385,12 @@ const FIELD_LABELS: &[(&str, &str)] = &[
     ("kind", "files.kind"),
     ("map", "files.map"),
     ("encoding", "files.encoding"),
+    ("yellow_working_days", "admin.settings.yellow_working_days"),
+    ("accept_within_working_days", "admin.settings.accept_within_working_days"),
+    ("ranking_min_items", "admin.settings.ranking_min_items"),
+    ("office_name", "admin.settings.office_name"),
+    ("case_due", "admin.settings.case_due"),
+    ("map_tiles", "admin.settings.map_tiles"),
 ];
 
 /// A field's label in `lang`, by its top-level name (`measures[0].description` → `measures`);
@@ -291,6 +405,13 @@ pub fn field_label(field: &str, lang: Lang) -> Option<&'static str> {
 /// without a label gives the message alone.
 pub fn field_sentence(field: &str, issue: &Issue, lang: Lang) -> String {
     let message = self::issue(issue, lang);
+    // Rows of a data file: "第3行：日期不是有效日期".
+    if let Some(n) = field.strip_prefix("row ").and_then(|n| n.parse::<usize>().ok()) {
+        return match lang {
+            Lang::Zh => format!("第{n}行{message}"),
+            Lang::En => format!("row {n} {message}"),
+        };
+    }
     match (field_label(field, lang), issue, lang) {
         (Some(label), Issue::Required, Lang::Zh) => format!("请填写{label}"),
         (Some(label), _, Lang::Zh) => format!("{label}{message}"),

@@ -6,7 +6,8 @@
 mod errors;
 
 pub use errors::{
-    correct_these, entity, field_label, field_sentence, issue, name, not_permitted, rule, state_conflict,
+    correct_these, denial, entity, field_label, field_sentence, issue, name, not_found, not_permitted, rule,
+    state_conflict,
 };
 
 use rectify_domain::wire::Wire;

@@ -229,16 +229,16 @@ impl ApiError {
                     StatusCode::NOT_FOUND,
                     "not_found",
                     pick("Not found", "未找到"),
-                    if zh {
-                        format!("{} {} 不存在", i18n::entity(entity, lang), id)
-                    } else {
-                        format!("{entity} {id} not found")
-                    },
+                    i18n::not_found(entity, &id, lang),
                     vec![],
                 ),
-                DomainError::Forbidden(reason) => {
-                    body(StatusCode::FORBIDDEN, "forbidden", pick("Forbidden", "无权操作"), reason, vec![])
-                }
+                DomainError::Forbidden(denial) => body(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    pick("Forbidden", "无权操作"),
+                    i18n::denial(&denial, lang),
+                    vec![],
+                ),
                 DomainError::StaleVersion { entity, current } => {
                     let (status, mut b) = body(
                         StatusCode::CONFLICT,

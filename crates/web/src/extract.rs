@@ -47,7 +47,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{')
             && serde_json::from_slice::<serde_json::Value>(&bytes).is_ok()
         {
-            return Err(DomainError::field("body", Issue::WrongType { expected: "a JSON object".into() }).into());
+            return Err(
+                DomainError::field("body", Issue::WrongType { expected: rectify_domain::JsonType::Object }).into()
+            );
         }
         let value = decode(&bytes)?;
         Ok(JsonBody { value, digest })
@@ -138,8 +140,8 @@ fn data_error(path: &str, err: &serde_json::Error) -> FieldError {
     {
         (path.to_owned(), Issue::InvalidDate)
     } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        let expected = rest.split_once(", expected ").map(|(_, e)| e.to_owned()).unwrap_or_default();
-        (path.to_owned(), Issue::WrongType { expected })
+        let expected = rest.split_once(", expected ").map(|(_, e)| e).unwrap_or_default();
+        (path.to_owned(), Issue::WrongType { expected: rectify_domain::JsonType::from_serde(expected) })
     } else if let Some(rest) = msg.strip_prefix("invalid value: ") {
         let expected = rest.split_once(", expected ").map(|(_, e)| e.to_owned()).unwrap_or_default();
         (path.to_owned(), Issue::Malformed { expected: rectify_domain::Expected::Text(expected) })

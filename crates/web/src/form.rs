@@ -105,7 +105,7 @@ impl FormData {
                         .ok_or_else(|| {
                             ApiError::from(DomainError::field(
                                 name.clone(),
-                                Issue::WrongType { expected: "a number".into() },
+                                Issue::WrongType { expected: rectify_domain::JsonType::Number },
                             ))
                         })?;
                     object.insert(name.clone(), serde_json::Value::Number(n));

@@ -1,7 +1,9 @@
 //! The caller's language at the HTTP edge; the words themselves are in `rectify-i18n`.
 
 use axum::http::HeaderMap;
-pub use rectify_i18n::{Lang, correct_these, entity, field_sentence, issue, not_permitted, rule, state_conflict};
+pub use rectify_i18n::{
+    Lang, correct_these, denial, entity, field_sentence, issue, not_found, not_permitted, rule, state_conflict,
+};
 
 /// From `Accept-Language`: Chinese when the caller prefers it, English otherwise.
 pub fn lang_from_headers(headers: &HeaderMap) -> Lang {

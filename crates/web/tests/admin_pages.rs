@@ -485,7 +485,72 @@ async fn tokens_are_made_shown_once_and_revoked(backend: Backend) {
     assert!(body.contains("数据平台") && body.contains("err-token-role"), "{body}");
 }
 
+/// The settings page: the administrator changes the acceptance limit, a reply deadline and the
+/// tile server in one form; a value out of range is named in Chinese and nothing is saved; others
+/// read the settings without a form to send.
+async fn settings_are_changed_through_their_page(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let c = admin(&app).await;
+    let html = ok(page(&app, &c, "/app/admin/settings").await);
+    assert!(html.contains(r#"name="accept_within_working_days" type="number" value="1""#), "today's value");
+    assert!(html.contains(r#"name="case_due.complaint" type="number" value="13""#));
+    let token = csrf(&html);
+    let mut owned: Vec<(String, String)> = [
+        ("_csrf", token.as_str()),
+        ("yellow_working_days", "3"),
+        ("accept_within_working_days", "2"),
+        ("ranking_min_items", "5"),
+        ("office_name", "区作风建设督导办"),
+        ("map_tiles.url", "https://tiles.example.org/{z}/{x}/{y}.png"),
+        ("map_tiles.attribution", "示例地图"),
+        ("map_tiles.latitude", "29.87"),
+        ("map_tiles.longitude", "121.54"),
+        ("map_tiles.zoom", "12"),
+        ("map_tiles.max_zoom", "18"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .to_vec();
+    for (t, d) in [("consult", 3), ("help", 3), ("complaint", 10), ("report", 13), ("suggestion", 13), ("praise", 13)] {
+        owned.push((format!("case_due.{t}"), d.to_string()));
+    }
+    let send = |o: Vec<(String, String)>| {
+        let c = &c;
+        let app = &app;
+        async move {
+            let refs: Vec<(&str, &str)> = o.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            post(app, c, "/app/admin/settings", &refs).await
+        }
+    };
+    let (status, location, _) = send(owned.clone()).await;
+    assert_eq!((status, location.as_str()), (303, "/app/admin/settings?done=saved"));
+    let saved = app.get("/api/v1/settings").await.ok();
+    assert_eq!(saved["accept_within_working_days"], 2);
+    assert_eq!(saved["case_due"]["complaint"], 10);
+    assert_eq!(saved["office_name"], "区作风建设督导办");
+    assert_eq!(saved["map_tiles"]["url"], "https://tiles.example.org/{z}/{x}/{y}.png");
+    assert_eq!(saved["map_tiles"]["center"], json!([29.87, 121.54]));
+
+    // Out of range: named by its label, the form kept, nothing written.
+    owned[1].1 = "99".into();
+    owned[2].1 = "5".into();
+    let (status, _, html) = send(owned.clone()).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("黄灯预警提前工作日数须在 0 到 30 之间"), "{html}");
+    assert!(html.contains(r#"name="yellow_working_days" type="number" value="99""#), "what was typed is kept");
+    assert_eq!(app.get("/api/v1/settings").await.ok()["accept_within_working_days"], 2, "nothing saved");
+
+    // Others read them; only the administrator has a form to send.
+    let unit = app.unit("区教育局", None).await;
+    let clerk = account(&app, "clerk", "unit_clerk", Some(&unit)).await;
+    let html = ok(page(&app, &clerk, "/app/admin/settings").await);
+    assert!(html.contains(r#"value="2""#) && !html.contains("保存设置"));
+    let (status, _, _) =
+        post(&app, &clerk, "/app/admin/settings", &[("_csrf", &csrf(&html)), ("yellow_working_days", "4")]).await;
+    assert_eq!(status, 403);
+}
+
 on_both!(
+    settings_are_changed_through_their_page,
     tokens_are_made_shown_once_and_revoked,
     adding_a_unit_shows_it_in_the_tree,
     a_bad_form_keeps_what_was_typed,

@@ -489,6 +489,8 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/app/admin/campaigns/{id}",                   "", F::Campaign,       none,            SIGNED),
         row(POST,   "/app/admin/campaigns/{id}/batches",           "", F::Campaign,       batch_form,      OFFICE),
         row(GET,    "/app/admin/calendar",                         "", F::None,           none,            SIGNED),
+        row(GET,    "/app/admin/settings",                         "", F::None,           none,            SIGNED),
+        row(POST,   "/app/admin/settings",                         "", F::None,           |_, _| form(&[("yellow_working_days", "3".into())]), ADMIN),
         row(GET,    "/app/admin/accounts",                         "", F::None,           none,            ADMIN),
         row(POST,   "/app/admin/accounts",                         "", F::None,           account_form,    ADMIN),
         row(POST,   "/app/admin/tokens",                           "", F::None,           token_form,      ADMIN),

@@ -720,27 +720,28 @@ async fn a_weekly_plan_shows_the_week_it_missed_and_the_next_due(backend: Backen
     // The list page: the rhythm, this week's due date, the missed round, a link to the list.
     let html = app.admin.get(app.url("/app/inspections")).text_of().await;
     let row = html.split(&format!("id=\"plan-{id}\"")).nth(1).unwrap().split("</tr>").next().unwrap();
-    for text in ["周行动", "应于2026-03-29前完成本周检查", "截至2026-03-23已漏检1次", "全计划共5周，已发起检查2周"]
+    for text in
+        ["周行动", "应于2026年3月29日前完成本周检查", "截至2026年3月23日已漏检1次", "全计划共5周，已发起检查2周"]
     {
         assert!(row.contains(text), "{text} in {row}");
     }
     assert!(row.contains(&format!("/app/inspection-plans/{id}#missed")));
     assert!(html.contains("table class=\"list cards\""), "a card per plan on a phone");
     let en = app.admin.get(app.url("/app/inspections?lang=en")).text_of().await;
-    for text in ["Weekly", "This week&#x27;s round is due by 2026-03-29", "Rounds missed up to 2026-03-23: 1"] {
+    for text in ["Weekly", "This week&#x27;s round is due by 29 March 2026", "Rounds missed up to 23 March 2026: 1"] {
         assert!(en.contains(text), "{text} on the English page");
     }
     // The plan's page lists the missed weeks plainly; its words are Chinese only.
     let page = app.admin.get(app.url(&format!("/app/inspection-plans/{id}?lang=zh"))).text_of().await;
     let missed = page.split("id=\"missed\"").nth(1).unwrap().split("</section>").next().unwrap();
-    assert!(missed.contains("<li>2026-03-09至2026-03-15</li>"), "{missed}");
+    assert!(missed.contains("<li>2026年3月9日至2026年3月15日</li>"), "{missed}");
     assert_eq!(missed.matches("<li>").count(), 1);
     assert!(page.contains("本计划另有1轮不计入任何检查期"));
     let main = page.split("<main").nth(1).unwrap().split("</main>").next().unwrap();
     let words: String = main.split('<').map(|t| t.split_once('>').map_or("", |(_, text)| text)).collect();
     assert!(!words.chars().any(|c| c.is_ascii_alphabetic()), "English on a Chinese page: {words}");
     let page_en = app.admin.get(app.url(&format!("/app/inspection-plans/{id}?lang=en"))).text_of().await;
-    assert!(page_en.contains("<li>2026-03-09 to 2026-03-15</li>"));
+    assert!(page_en.contains("<li>9 March 2026 to 15 March 2026</li>"));
 }
 
 /// A daily plan from Thursday 12 to Saturday 28 February 2026 counts working days only: the
@@ -768,14 +769,14 @@ async fn a_daily_plan_skips_weekends_and_holidays(backend: Backend) {
     assert_eq!(plan["missed"], json!([period("2026-02-13", "2026-02-13"), period("2026-02-14", "2026-02-14")]));
     assert_eq!(plan["next_due_on"], "2026-02-24");
     let html = app.admin.get(app.url("/app/inspections")).text_of().await;
-    assert!(html.contains("下次检查：2026-02-24") && html.contains("截至2026-02-21已漏检2次"), "{html}");
+    assert!(html.contains("下次检查：2026年2月24日") && html.contains("截至2026年2月21日已漏检2次"), "{html}");
     let page = app.admin.get(app.url(&format!("/app/inspection-plans/{id}"))).text_of().await;
-    assert!(page.contains("<li>2026-02-13</li><li>2026-02-14</li>"), "{page}");
+    assert!(page.contains("<li>2026年2月13日</li><li>2026年2月14日</li>"), "{page}");
 
     // Tuesday 24: today's round is due today.
     app.travel(at_ten(2, 24)).await;
     let html = app.admin.get(app.url("/app/inspections")).text_of().await;
-    assert!(html.contains("应于今日（2026-02-24）完成检查"), "{html}");
+    assert!(html.contains("应于今日（2026年2月24日）完成检查"), "{html}");
 }
 
 on_both!(

@@ -664,10 +664,31 @@ async fn the_dashboard_shows_the_fair_figures_and_the_ranking(backend: Backend) 
     );
     let ranking = &p.html[p.html.find("id=\"ranking\"").expect("the ranking")..];
     assert!(ranking.contains("<tr data-rank=\"1\"><td>1</td><td>区城管局</td><td>5</td><td>2</td>"), "{ranking}");
-    assert!(ranking.contains("data-min-items=\"5\"") && ranking.contains("区档案馆 (1)"), "too few items to rank");
+    assert!(ranking.contains("data-min-items=\"5\"") && ranking.contains("区档案馆（1）"), "too few items to rank");
+}
+
+/// The ledger says how many items match in all (not only on this page) and how many days each
+/// red item is overdue.
+async fn the_ledger_says_its_total_and_days_overdue(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("区城管局", None).await;
+    // Monday 2 March: due on 20 February, 10 days overdue; due next month, on time.
+    let late = app.problem(json!({"description": "占道经营", "unit_id": unit, "deadline": "2026-02-20"})).await;
+    for i in 0..51 {
+        app.problem(json!({"description": format!("路灯{i}"), "unit_id": unit, "deadline": "2026-04-30"})).await;
+    }
+    let html = get(&app, &app.admin, "/app/problems").await.html;
+    assert!(html.contains("data-total=\"52\">共52条，本页50条"), "the total and this page's count");
+    let q = get(&app, &app.admin, "/app/problems?q=%E5%8D%A0%E9%81%93").await.html;
+    assert!(q.contains("data-total=\"1\">共1条，本页1条"), "the total follows the filter");
+    let row =
+        q.split(&format!("<td>{}</td>", late["id"].as_str().unwrap())).nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(row.contains("data-overdue=\"10\"") && row.contains("逾期10天"), "{row}");
+    assert!(row.contains("2026年2月20日"), "the due date as people read it: {row}");
 }
 
 on_both!(
+    the_ledger_says_its_total_and_days_overdue,
     spreadsheets_are_imported_through_the_upload_page,
     lists_link_their_exports_with_their_filters,
     a_bulletin_is_composed_previewed_and_published_through_the_pages,

@@ -177,7 +177,7 @@ async fn the_page_shows_the_plan_and_is_linked(backend: Backend) {
         assert!(html.contains(text), "{text} on the page");
     }
     assert!(html.contains("data-scope=\"all\""));
-    assert!(html.contains("台账中该同志负责整改的全部问题，数据截至2026-03-02"), "the figures say their scope");
+    assert!(html.contains("台账中该同志负责整改的全部问题，数据截至2026年3月2日"), "the figures say their scope");
     assert!(
         html.contains(&format!("<a data-figure=\"total\" href=\"/app/problems?responsible={}\">5</a>", f.person)),
         "{html}"

@@ -101,7 +101,7 @@ async fn facts(c: &mut Conn<'_>, actor: &Actor, case: CaseId, office_only: bool)
     let party = case_party(c, actor, r.unit_id).await?;
     let allowed = party == CaseParty::Office || (!office_only && party == CaseParty::AssignedUnit);
     if !allowed {
-        return Err(DomainError::Forbidden("you may not record this case's investigation".into()).into());
+        return Err(DomainError::Forbidden(rectify_domain::Denial::Investigation).into());
     }
     let current = read(c, case).await?;
     Ok(InvestigationFacts {

@@ -91,6 +91,16 @@ record! {
 }
 
 record! {
+    /// Where a case was reported, for a map.
+    pub struct CasePoint {
+        pub id: CaseId as i64,
+        pub title: Option<String>,
+        pub latitude: f64,
+        pub longitude: f64,
+    }
+}
+
+record! {
     struct IdUnit {
         id: CaseId as i64,
         unit_id: Option<UnitId> as Option<i64>,
@@ -552,6 +562,39 @@ impl Cases<'_> {
                         out.push(n.max(0) as u64);
                     }
                     Ok(out)
+                })
+            })
+            .await
+    }
+
+    /// Where the open cases the actor handles were reported, newest first and at most `limit`,
+    /// and how many open cases carry no position: the workbench map reads points only, not
+    /// whole cases, so a district's thousands of cases cost one narrow query.
+    pub async fn open_case_points(&self, actor: &Actor, limit: u32) -> StoreResult<(Vec<CasePoint>, u64)> {
+        let today = self.today();
+        let actor = actor.clone();
+        let open = CaseFilter {
+            states: CaseState::ALL
+                .into_iter()
+                .filter(|s| !matches!(s, CaseState::Closed | CaseState::Declined))
+                .collect(),
+            ..CaseFilter::default()
+        };
+        self.db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let scope = crate::visibility::cases(&mut c, &actor).await?;
+                    let mut q = Q::new("SELECT id, title, latitude, longitude FROM cases WHERE 1 = 1");
+                    push_conditions(&mut q, &open, scope.as_deref(), today);
+                    q.push(" AND latitude IS NOT NULL AND longitude IS NOT NULL ORDER BY id DESC LIMIT ");
+                    q.push_bind(i64::from(limit));
+                    let points: Vec<CasePoint> = c.fetch_all(q).await?;
+                    let mut q = Q::new("SELECT COUNT(*) FROM cases WHERE 1 = 1");
+                    push_conditions(&mut q, &open, scope.as_deref(), today);
+                    q.push(" AND (latitude IS NULL OR longitude IS NULL)");
+                    let without: i64 = c.scalar(q).await?;
+                    Ok((points, without.max(0) as u64))
                 })
             })
             .await

@@ -43,7 +43,7 @@ pub struct TrackView {
 }
 
 fn not_found() -> DomainError {
-    DomainError::not_found(Entity::Case, "with this tracking code")
+    DomainError::not_found(Entity::TrackedCase, "")
 }
 
 /// The case behind a code and phone tail, or the one "not found" for every mismatch.

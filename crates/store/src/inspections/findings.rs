@@ -135,7 +135,7 @@ async fn require_visible(c: &mut Conn<'_>, actor: &Actor, round: RoundId) -> Sto
     if targets_visible(c, actor, plan.covert, r.status()?, &drawn).await? {
         Ok(())
     } else {
-        Err(DomainError::Forbidden("a covert round's findings are shown to its inspectors until it ends".into()).into())
+        Err(DomainError::Forbidden(rectify_domain::Denial::CovertRound).into())
     }
 }
 

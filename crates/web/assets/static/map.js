@@ -17,7 +17,12 @@
     var maxZoom = Number(el.getAttribute("data-max-zoom")) || 18;
     var subdomains = (el.getAttribute("data-subdomains") || "").split(",").filter(Boolean);
     el.classList.add("map-ready");
-    var map = L.map(el, { center: center, zoom: zoom, maxZoom: maxZoom });
+    // The controls speak the page's language (the library's own titles are English).
+    var map = L.map(el, { center: center, zoom: zoom, maxZoom: maxZoom, zoomControl: false });
+    L.control.zoom({
+      zoomInTitle: el.getAttribute("data-zoom-in") || "+",
+      zoomOutTitle: el.getAttribute("data-zoom-out") || "-"
+    }).addTo(map);
     // The provider's credit only: no English library name on a Chinese page.
     map.attributionControl.setPrefix(false);
     var options = { maxZoom: maxZoom, attribution: el.getAttribute("data-attribution") || "" };
@@ -37,7 +42,8 @@
       var link = document.createElement("a");
       link.href = p.href;
       link.textContent = p.label;
-      marker.bindPopup(link);
+      // No close button (its label is the library's English): a click on the map closes it.
+      marker.bindPopup(link, { closeButton: false });
       layer.addLayer(marker);
       bounds.push([p.lat, p.lng]);
     });
@@ -54,7 +60,7 @@
     var pin = null;
     function place(latlng) {
       if (pin) pin.setLatLng(latlng);
-      else pin = L.marker(latlng).addTo(map);
+      else pin = L.marker(latlng, { alt: el.getAttribute("data-pin") || "" }).addTo(map);
       lat.value = round(latlng.lat);
       lng.value = round(latlng.lng);
       el.setAttribute("data-picked", "true");

@@ -237,7 +237,10 @@ async fn page(
     let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     // The place on a map when the case carries a position and a tile server is configured.
     let tiles = super::map::tiles(st).await?;
-    let map = match (&tiles, super::map::case_point(&case, super::map::case_label(st, ctx, &case))) {
+    let map = match (
+        &tiles,
+        super::map::case_point(&case, super::map::case_label(st, ctx, case.id, case.title.as_deref())),
+    ) {
         (Some(t), Some(point)) => Some(super::map::MapView::new(t, "show", vec![point])),
         _ => None,
     };

@@ -11,6 +11,7 @@ use axum::extract::State;
 use minijinja::context;
 use rectify_domain::figures::{GroupTally, rank};
 use rectify_domain::ids::{CampaignId, UnitId};
+use rectify_domain::unit::UnitKind;
 use rectify_reports::chart::{self, LightBar, RateBar, WeekCounts};
 use rectify_store::PageRequest;
 use rectify_store::cases::{CaseFilter, CaseGroupBy};
@@ -91,7 +92,17 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Answer {
         if query.is_empty() { "/app/problems".to_owned() } else { format!("/app/problems?{}", query.join("&")) }
     };
 
-    let mut by_rate = stats.groups.clone();
+    // The charts compare units: a district's or an office's own items (often the leadership's
+    // and the campaign's own) are counted in the figures above, not drawn beside its units.
+    let charted: std::collections::HashSet<String> = super::picker::every_unit(&st)
+        .await?
+        .iter()
+        .filter(|u| !matches!(u.kind, UnitKind::District | UnitKind::Office))
+        .map(|u| u.id.to_string())
+        .collect();
+    let units_only: Vec<_> =
+        stats.groups.iter().filter(|g| g.key.as_ref().is_some_and(|k| charted.contains(k))).cloned().collect();
+    let mut by_rate = units_only.clone();
     by_rate.sort_by(|a, b| a.rates.rate.total_cmp(&b.rates.rate).then(b.counts.total.cmp(&a.counts.total)));
     let rate_rows: Vec<RateBar> = by_rate
         .iter()
@@ -103,7 +114,7 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Answer {
             href: link(&format!("unit={}", g.key.clone().unwrap_or_default())),
         })
         .collect();
-    let mut by_red = stats.groups.clone();
+    let mut by_red = units_only;
     by_red.sort_by_key(|g| std::cmp::Reverse((g.counts.red, g.counts.yellow)));
     let light_rows: Vec<LightBar> = by_red
         .iter()
@@ -122,7 +133,14 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Answer {
         .collect();
     let week_rows: Vec<WeekCounts> = weeks
         .iter()
-        .map(|w| WeekCounts { label: w.week_start.format("%m-%d").to_string(), found: w.found, closed: w.closed })
+        .map(|w| WeekCounts {
+            label: match ctx.lang {
+                crate::i18n::Lang::Zh => w.week_start.format("%-m月%-d日").to_string(),
+                crate::i18n::Lang::En => w.week_start.format("%-d %b").to_string(),
+            },
+            found: w.found,
+            closed: w.closed,
+        })
         .collect();
     let charts = context! {
         rates => chart::rate_bars(&ctx.t(&st, "dash.chart_rates"), &ctx.t(&st, "dash.chart_rates_desc"), &rate_rows),

@@ -65,13 +65,20 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let sort = ctx.query("sort").and_then(ProblemSort::parse).unwrap_or_default();
     let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(50));
     let problems = st.store.ledger().list_problems(actor, &filter, sort, &page).await?;
+    let total = st.store.ledger().count_problems(actor, std::slice::from_ref(&filter)).await?.first().copied();
+    let today = st.store.today();
+    let overdue: std::collections::HashMap<String, i64> = problems
+        .items
+        .iter()
+        .filter_map(|p| rectify_domain::light::days_overdue(p.light, p.due_on, today).map(|d| (p.id.to_string(), d)))
+        .collect();
     let units = unit_names(&st).await?;
     let choices = choices(&st, actor, ctx.query("campaign"), ctx.query("unit")).await?;
     let export_query = super::files::export_query(&ctx.query_pairs());
     ctx.render(
         &st,
         "app/problems.html",
-        context! { problems, units, choices, export_query, filters => ctx.query_map() },
+        context! { problems, total, overdue, units, choices, export_query, filters => ctx.query_map() },
     )
 }
 
@@ -79,7 +86,11 @@ async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     // Deny by default: the form is shown only to those who could send it for some unit.
     if !super::may_create_problem(actor) {
-        return Err(rectify_domain::DomainError::Forbidden("you may not write problems".into()).into());
+        return Err(rectify_domain::DomainError::Forbidden(rectify_domain::Denial::Role {
+            role: actor.role,
+            permission: rectify_domain::actor::Permission::CreateProblem,
+        })
+        .into());
     }
     let choices = choices(&st, actor, ctx.query("campaign_id"), ctx.query("unit")).await?;
     let values =

@@ -11,8 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use minijinja::context;
-use rectify_domain::case::{Case, CaseState};
-use rectify_store::PageRequest;
+use rectify_domain::case::Case;
+use rectify_domain::ids::CaseId;
 use rectify_store::settings::MapTiles;
 use serde::Serialize;
 
@@ -111,12 +111,12 @@ pub(crate) fn case_point(case: &Case, label: String) -> Option<Point> {
 }
 
 /// A case's marker text: its subject, or "诉求件 #12".
-pub(crate) fn case_label(st: &AppState, ctx: &Ctx, case: &Case) -> String {
-    case.title.clone().unwrap_or_else(|| st.view.catalog.text("map.case", ctx.lang, &[("id", case.id.to_string())]))
+pub(crate) fn case_label(st: &AppState, ctx: &Ctx, id: CaseId, title: Option<&str>) -> String {
+    title.map(str::to_owned).unwrap_or_else(|| st.view.catalog.text("map.case", ctx.lang, &[("id", id.to_string())]))
 }
 
-/// Cases a workbench map shows at most.
-const WORKBENCH_CASES: i64 = 500;
+/// Cases a workbench map shows at most (the newest); the page says when there are more.
+const WORKBENCH_CASES: u32 = 5000;
 
 /// The workbench map: the open cases the user handles that carry a position.
 async fn workbench(State(st): State<AppState>, ctx: Ctx) -> Answer {
@@ -125,17 +125,25 @@ async fn workbench(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let mut points = Vec::new();
     let mut without = 0u64;
     if tiles.is_some() {
-        let filter = rectify_app::filters::cases(&mut rectify_app::Params::from_pairs(Vec::new()));
-        let page = PageRequest::new(Some(WORKBENCH_CASES), None)?;
-        let cases = st.store.cases().list_cases(actor, &filter, &page).await?;
-        for c in cases.items.iter().filter(|c| !matches!(c.state, CaseState::Closed | CaseState::Declined)) {
-            let label = case_label(&st, &ctx, c);
-            match case_point(c, label) {
-                Some(p) => points.push(p),
-                None => without += 1,
-            }
-        }
+        let (found, no_position) = st.store.cases().open_case_points(actor, WORKBENCH_CASES).await?;
+        without = no_position;
+        points = found
+            .into_iter()
+            .map(|p| Point {
+                lat: p.latitude,
+                lng: p.longitude,
+                label: case_label(&st, &ctx, p.id, p.title.as_deref()),
+                href: format!("/app/cases/{}", p.id),
+            })
+            .collect();
     }
+    let capped = points.len() == WORKBENCH_CASES as usize;
     let map = tiles.as_ref().map(|t| MapView::new(t, "show", points));
-    render_with_map(&ctx, &st, "app/map.html", context! { map, without }, tiles.as_ref())
+    render_with_map(
+        &ctx,
+        &st,
+        "app/map.html",
+        context! { map, without, capped, cap => WORKBENCH_CASES },
+        tiles.as_ref(),
+    )
 }

@@ -48,10 +48,12 @@ impl View {
         env.add_function("options", move |state: &State, values: Vec<String>, prefix: &str| -> Vec<[String; 2]> {
             cat.options(prefix, &values, lang_of(state))
         });
-        env.add_filter("date", date);
-        env.add_filter("datetime", datetime);
-        env.add_filter("long_date", |state: &State, v: Value| spoken_date(&date(v), lang_of(state), true));
-        env.add_filter("month_day", |state: &State, v: Value| spoken_date(&date(v), lang_of(state), false));
+        // Dates as people read them in the page's language (2026年12月4日); `iso_date` where a
+        // machine or a form field reads them.
+        env.add_filter("date", |state: &State, v: Value| spoken_date(&iso_date(v), lang_of(state), true));
+        env.add_filter("iso_date", iso_date);
+        env.add_filter("datetime", |state: &State, v: Value| datetime(v, lang_of(state)));
+        env.add_filter("month_day", |state: &State, v: Value| spoken_date(&iso_date(v), lang_of(state), false));
         env.add_filter("percent", percent);
         env.add_filter("mask_phone", mask_phone);
         env.add_filter("truncate", truncate);
@@ -71,7 +73,7 @@ fn lang_of(state: &State) -> Lang {
 }
 
 /// RFC 3339 (already in +08:00) or a plain date → `2026-11-23`.
-fn date(v: Value) -> String {
+fn iso_date(v: Value) -> String {
     let s = v.as_str().map(str::to_owned).unwrap_or_else(|| if v.is_none() { String::new() } else { v.to_string() });
     if let Ok(t) = DateTime::parse_from_rfc3339(&s) {
         return rectify_domain::time::china_date(t.to_utc()).to_string();
@@ -91,12 +93,14 @@ fn spoken_date(iso: &str, lang: Lang, with_year: bool) -> String {
     }
 }
 
-/// RFC 3339 → `2026-11-23 09:30` in Asia/Shanghai.
-fn datetime(v: Value) -> String {
+/// RFC 3339 → `2026年11月23日 09:30` / `23 Nov 2026 09:30` in Asia/Shanghai.
+fn datetime(v: Value, lang: Lang) -> String {
     let Some(s) = v.as_str() else { return String::new() };
-    match DateTime::parse_from_rfc3339(s) {
-        Ok(t) => t.with_timezone(&rectify_domain::time::china()).format("%Y-%m-%d %H:%M").to_string(),
-        Err(_) => s.to_owned(),
+    let Ok(t) = DateTime::parse_from_rfc3339(s) else { return s.to_owned() };
+    let t = t.with_timezone(&rectify_domain::time::china());
+    match lang {
+        Lang::Zh => t.format("%Y年%-m月%-d日 %H:%M").to_string(),
+        Lang::En => t.format("%-d %b %Y %H:%M").to_string(),
     }
 }
 

@@ -7,6 +7,7 @@ mod accounts;
 mod calendar;
 mod campaigns;
 mod people;
+mod settings;
 mod units;
 
 use super::picker::{Scope, UnitGroup, unit_picker};
@@ -32,6 +33,7 @@ pub fn site() -> Site {
         .merge(campaigns::site())
         .merge(calendar::site())
         .merge(accounts::site())
+        .merge(settings::site())
 }
 
 async fn index(State(st): State<AppState>, ctx: Ctx) -> Answer {
