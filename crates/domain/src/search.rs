@@ -13,9 +13,12 @@ crate::wire_enum! {
 }
 
 crate::wire_enum! {
-    /// Why a query cannot be searched (refused with 400 naming `q` or `cursor`).
+    /// Why a query cannot be searched (refused naming `q` or `cursor`). The default is only
+    /// there for listing every `Expected` (`strum::EnumIter`).
+    #[derive(Default)]
     pub enum SearchIssue: "search_issue" {
         /// A `"` without its partner.
+        #[default]
         UnbalancedQuotes = "unbalanced_quotes",
         /// Control characters (other than spaces) in the query.
         ControlCharacters = "control_characters",
