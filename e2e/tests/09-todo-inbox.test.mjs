@@ -101,7 +101,9 @@ test('the header search opens a case by its tracking code', async () => {
 
   // Words search the cases and the ledger; an inbox search says where else it matched.
   const marker = fx.cases.a.content.match(/CASE-A-[A-Z0-9]+/)[0];
-  await open(page, `/app/cases?box=to_accept&q=${encodeURIComponent(marker)}`);
+  // Quoted: the index matches words, and the marker's words (case, a, the run's id) are in other
+  // fixtures too; as a phrase they are this case's alone.
+  await open(page, `/app/cases?box=to_accept&q=${encodeURIComponent(`"${marker}"`)}`);
   assert.equal(await page.locator('#elsewhere').count(), 1, 'the case is in another box: 其他状态中有 1 条');
   assert.match((await page.locator('#elsewhere').textContent()) || '', /其他状态中有1条/);
 });
