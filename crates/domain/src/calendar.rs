@@ -250,20 +250,29 @@ pub fn parse_calendar_file(name: &str, content: &str) -> Result<Vec<CalendarYear
     }
 }
 
+/// A holiday file's columns: the English name and the Chinese one a file may use instead.
+pub const CSV_COLUMNS: [(&str, &str); 4] = [("date", "日期"), ("kind", "类型"), ("name", "名称"), ("year", "年度")];
+
+/// The Chinese name of a holiday file's column.
+pub fn column_in_chinese(column: &str) -> Option<&'static str> {
+    CSV_COLUMNS.iter().find(|(en, _)| *en == column).map(|(_, zh)| *zh)
+}
+
 fn parse_csv(content: &str) -> Result<Vec<CalendarYear>, FieldError> {
     let mut lines = content.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
     let bad = |row: usize, issue: Issue| FieldError { field: format!("row {}", row + 1), issue };
     let (hrow, header) = lines.next().ok_or_else(|| FieldError { field: "file".into(), issue: Issue::Required })?;
     let cols: Vec<String> = header.split(',').map(|c| text::clean(c).to_lowercase()).collect();
     // Each column by its English or Chinese name.
-    let col = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
-    let (Some(ci_date), Some(ci_kind), Some(ci_name)) =
-        (col(&["date", "日期"]), col(&["kind", "类型"]), col(&["name", "名称"]))
-    else {
+    let col = |name: &str| {
+        let zh = column_in_chinese(name);
+        cols.iter().position(|c| c == name || Some(c.as_str()) == zh)
+    };
+    let (Some(ci_date), Some(ci_kind), Some(ci_name)) = (col("date"), col("kind"), col("name")) else {
         let columns = ["date", "kind", "name"].map(str::to_owned).to_vec();
         return Err(bad(hrow, Issue::MissingColumns { columns }));
     };
-    let ci_year = col(&["year", "年度"]);
+    let ci_year = col("year");
     let mut years: BTreeMap<i32, CalendarYear> = BTreeMap::new();
     for (row, line) in lines {
         let cells: Vec<&str> = line.split(',').map(text::clean).collect();

@@ -170,7 +170,14 @@ pub fn issue(i: &Issue, lang: Lang) -> String {
             format!("the header must name the columns {}", columns.join(", "))
         }
         (Issue::MissingColumns { columns }, Lang::Zh) => {
-            format!("表头须包含以下列：{}", columns.iter().map(|c| column_zh(c)).collect::<Vec<_>>().join("、"))
+            format!(
+                "表头须包含以下列：{}",
+                columns
+                    .iter()
+                    .map(|c| rectify_domain::calendar::column_in_chinese(c).unwrap_or(c))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )
         }
         (Issue::Rule { rule: r }, _) => rule(*r, lang).into(),
         (Issue::FileTooLarge { measure: FileMeasure::Bytes, max }, Lang::En) => {
@@ -222,17 +229,6 @@ fn earlier_zh(other: &str) -> &'static str {
         "now" => "当前时间",
         _ if other.ends_with("from") || other.starts_with("starts") => "开始日期",
         _ => field_label(other, Lang::Zh).unwrap_or("前一日期"),
-    }
-}
-
-/// A data file's column in Chinese: the name the file may use instead of the English one.
-fn column_zh(column: &str) -> &str {
-    match column {
-        "date" => "日期",
-        "kind" => "类型",
-        "name" => "名称",
-        "year" => "年度",
-        other => other,
     }
 }
 

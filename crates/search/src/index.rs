@@ -104,7 +104,7 @@ impl SearchIndex {
         let live = self.live();
         let mut guard = live.writer.lock().unwrap_or_else(|e| e.into_inner());
         let writer = claimed(&live, &mut guard)?;
-        write_changes(writer, &self.fields, changes);
+        write_changes(writer, &self.fields, changes)?;
         commit(writer, seq)?;
         live.reader.reload()?;
         live.seq.store(seq, std::sync::atomic::Ordering::Release);
@@ -170,10 +170,11 @@ pub struct Rebuilt {
 }
 
 impl Rebuild {
-    pub fn add(&mut self, docs: &[Document]) {
+    pub fn add(&mut self, docs: &[Document]) -> SearchResult<()> {
         for d in docs {
-            let _ = self.writer.add_document(self.fields.to_tantivy(d));
+            self.writer.add_document(self.fields.to_tantivy(d))?;
         }
+        Ok(())
     }
 
     /// Commits with `seq`, the feed's head when the records were read: the feed after it is
@@ -186,13 +187,14 @@ impl Rebuild {
 }
 
 fn claimed<'a>(live: &Live, slot: &'a mut Option<IndexWriter>) -> SearchResult<&'a mut IndexWriter> {
-    if slot.is_none() {
-        *slot = Some(live.index.writer_with_num_threads(1, WRITER_BUDGET)?);
-    }
-    Ok(slot.as_mut().expect("writer opened above"))
+    let writer = match slot.take() {
+        Some(w) => w,
+        None => live.index.writer_with_num_threads(1, WRITER_BUDGET)?,
+    };
+    Ok(slot.insert(writer))
 }
 
-fn write_changes(writer: &mut IndexWriter, fields: &Fields, changes: &[Change]) {
+fn write_changes(writer: &mut IndexWriter, fields: &Fields, changes: &[Change]) -> SearchResult<()> {
     for c in changes {
         let (kind, id) = match c {
             Change::Upsert(d) => (d.kind, d.id),
@@ -200,10 +202,10 @@ fn write_changes(writer: &mut IndexWriter, fields: &Fields, changes: &[Change]) 
         };
         writer.delete_term(fields.key_term(kind, id));
         if let Change::Upsert(d) = c {
-            // Only fails once the writer is dead, which the commit below reports.
-            let _ = writer.add_document(fields.to_tantivy(d));
+            writer.add_document(fields.to_tantivy(d))?;
         }
     }
+    Ok(())
 }
 
 fn commit(writer: &mut IndexWriter, seq: i64) -> SearchResult<()> {

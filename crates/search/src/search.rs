@@ -136,7 +136,7 @@ impl SearchIndex {
         let searcher = live.reader.searcher();
         let top = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
         let aggs = AggregationCollector::from_aggs(
-            facet_request(),
+            facet_request()?,
             AggContextParams::new(AggregationLimitsGuard::default(), live.index.tokenizers().clone()),
         );
         let (found, total, facets) = searcher.search(&query, &(top, Count, aggs))?;
@@ -303,7 +303,7 @@ fn filters(f: &Fields, r: &Request) -> Vec<Box<dyn Query>> {
     out
 }
 
-fn facet_request() -> Aggregations {
+fn facet_request() -> SearchResult<Aggregations> {
     let terms = |field: &str, size: u32| serde_json::json!({ "terms": { "field": field, "size": size } });
     serde_json::from_value(serde_json::json!({
         "kind": terms("kind", 20),
@@ -311,7 +311,7 @@ fn facet_request() -> Aggregations {
         "state": terms("state", 50),
         "month": terms("month", 240),
     }))
-    .expect("a fixed aggregation request")
+    .map_err(|e| tantivy::TantivyError::InvalidArgument(format!("facet request: {e}")).into())
 }
 
 fn read_facets(results: tantivy::aggregation::agg_result::AggregationResults) -> Facets {

@@ -163,7 +163,7 @@ fn changes_replace_by_kind_and_id_and_the_seq_survives_reopening() {
 fn a_rebuild_is_swapped_in() {
     let (dir, index) = seeded();
     let mut rebuild = index.rebuild().unwrap();
-    rebuild.add(&[doc(SearchKind::Case, 9, "新建", "垃圾清运不及时", 10, false)]);
+    rebuild.add(&[doc(SearchKind::Case, 9, "新建", "垃圾清运不及时", 10, false)]).unwrap();
     let rebuilt = rebuild.finish(42).unwrap();
     // Until the swap the live index answers as before.
     assert_eq!(ids(&index, "噪音", &office()), [1, 4]);
@@ -180,7 +180,7 @@ fn a_rebuild_is_swapped_in() {
 fn a_swap_cut_short_is_finished_on_opening() {
     let (dir, index) = seeded();
     let mut rebuild = index.rebuild().unwrap();
-    rebuild.add(&[doc(SearchKind::Case, 9, "新建", "垃圾清运不及时", 10, false)]);
+    rebuild.add(&[doc(SearchKind::Case, 9, "新建", "垃圾清运不及时", 10, false)]).unwrap();
     rebuild.finish(42).unwrap();
     drop(index);
     // The crash came between the two renames.

@@ -234,7 +234,7 @@ impl Search<'_> {
                 after = last.id;
                 done += docs.len() as u64;
                 rebuild = blocking(move || {
-                    rebuild.add(&docs);
+                    rebuild.add(&docs)?;
                     Ok(rebuild)
                 })
                 .await?;

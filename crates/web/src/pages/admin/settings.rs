@@ -11,7 +11,6 @@ use crate::pages::{Answer, Ctx, Shown, settle};
 use crate::site::Site;
 use axum::extract::State;
 use minijinja::context;
-use rectify_domain::actor::Actor;
 use rectify_store::settings::{Settings, SettingsInput};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -26,18 +25,14 @@ const CASE_TYPES: [&str; 6] = ["consult", "help", "complaint", "report", "sugges
 async fn settings_page(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let actor = ctx.staff()?;
     let settings = st.store.reference().view_settings(actor).await?;
-    settings_view(&st, &ctx, actor, Shown::filled(form_values(&settings))).await
+    settings_view(&st, &ctx, Shown::filled(form_values(&settings)))
 }
 
-async fn settings_view(st: &AppState, ctx: &Ctx, actor: &Actor, shown: Shown) -> Answer {
+/// The form with `shown`'s values: the saved settings when first opened, what was typed after a
+/// refusal.
+fn settings_view(st: &AppState, ctx: &Ctx, shown: Shown) -> Answer {
     let Shown { status, values, errors } = shown;
-    let settings = st.store.reference().view_settings(actor).await?;
-    ctx.render_status(
-        st,
-        status,
-        "app/admin/settings.html",
-        context! { settings, values, errors, case_types => CASE_TYPES },
-    )
+    ctx.render_status(st, status, "app/admin/settings.html", context! { values, errors, case_types => CASE_TYPES })
 }
 
 /// The settings as the form's fields.
@@ -121,7 +116,7 @@ async fn save(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
         ctx.lang,
         attempt.await,
         |_| "/app/admin/settings?done=saved".to_owned(),
-        |errors| async move { settings_view(st, ctx, actor, Shown::again(form, errors)).await },
+        |errors| async move { settings_view(st, ctx, Shown::again(form, errors)) },
     )
     .await
 }
