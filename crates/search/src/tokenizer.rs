@@ -61,19 +61,8 @@ const STOP_WORDS: &[&str] = &[
     "办到",
     "怎么样",
     "情况",
-    "a",
-    "an",
-    "the",
-    "of",
-    "to",
-    "and",
-    "or",
-    "is",
-    "are",
-    "in",
-    "on",
-    "for",
-    "with",
+    // No English words: Latin letters here are codes and markers (CASE-A-7, 12345), where a
+    // dropped "a" would leave a gap any letter fills (CASE-B-7).
 ];
 
 pub fn is_stop_word(word: &str) -> bool {
@@ -237,6 +226,14 @@ mod tests {
         assert_eq!(&text[noise.from..noise.to], "噪音");
         let station = ws.iter().find(|w| w.text == "搅拌站").unwrap();
         assert_eq!(&text[station.from..station.to], "攪拌站");
+    }
+
+    #[test]
+    fn letters_of_a_code_are_words() {
+        let jieba = segmenter(None).unwrap();
+        let ws = words(&jieba, "CASE-A-7", false);
+        let texts: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["case", "a", "7"]);
     }
 
     #[test]
