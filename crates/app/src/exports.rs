@@ -29,6 +29,7 @@ pub fn parse_request(kind: ImportKind, mut p: Params) -> Result<(Option<Format>,
             let _ = (p.string("box"), p.string("cursor"), p.string("limit"));
             ExportRequest::Cases { filter, reveal }
         }
+        ImportKind::Categories => ExportRequest::Categories,
     };
     p.finish()?;
     Ok((format, req))
@@ -42,6 +43,7 @@ pub async fn file(st: &Store, actor: &Actor, format: Format, req: ExportRequest)
         ExportRequest::People => "人员",
         ExportRequest::Problems(_) => "问题整改台账",
         ExportRequest::Cases { .. } => "诉求件",
+        ExportRequest::Categories => "问题分类",
     };
     let name = format!("{list}-{}.{}", st.today(), format.extension());
     let lines = st.exchange().export(actor, req).await?;

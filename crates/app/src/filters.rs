@@ -58,6 +58,7 @@ pub fn cases(p: &mut Params) -> CaseFilter {
             expected: CaseType::ALL.iter().map(|t| t.as_str().into()).collect(),
         }),
         session: p.id("session"),
+        category: p.string("category"),
         q: p.string("q"),
         sign_overdue: p.bool("sign_overdue"),
         reply_overdue: p.bool("reply_overdue"),

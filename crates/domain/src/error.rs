@@ -267,6 +267,7 @@ pub enum Entity {
     Deduction,
     InspectionBulletin,
     Bulletin,
+    Category,
     /// The case a tracking code and phone tail lead to (one answer for every mismatch).
     TrackedCase,
 }
@@ -296,6 +297,7 @@ impl Entity {
             Entity::Deduction => "deduction",
             Entity::InspectionBulletin => "inspection_bulletin",
             Entity::Bulletin => "bulletin",
+            Entity::Category => "category",
             Entity::TrackedCase => "case with this tracking code and phone tail",
         }
     }
@@ -470,6 +472,8 @@ pub enum Expected {
     LettersAndDigits,
     /// A search query or cursor that can be searched (`crate::search`).
     Search(crate::search::SearchIssue),
+    /// A category's name: the levels of a path are its columns, so no `/` inside one.
+    CategoryName,
     /// Words from a parser or a file reader, in English only; a Chinese reader gets the field's
     /// name and "格式不正确".
     Text(String),
@@ -507,6 +511,7 @@ impl Expected {
             Expected::Subdomains => "one to ten names such as 0, 1, 2 when the host has {s}".into(),
             Expected::LettersAndDigits => "letters and digits".into(),
             Expected::Search(issue) => issue.english().into(),
+            Expected::CategoryName => "a name without /".into(),
             Expected::Text(t) => t.clone(),
         }
     }

@@ -24,6 +24,8 @@ crate::wire_enum! {
         People = "people",
         Problems = "problems",
         Cases = "cases",
+        /// 问题分类: the taxonomy's rows (一级分类, 二级分类, 三级分类).
+        Categories = "categories",
     }
 }
 
@@ -168,6 +170,18 @@ pub struct CaseRecord {
     pub unit: Option<UnitRef>,
     /// 满意度 (回访).
     pub satisfaction: Option<Satisfaction>,
+    /// 一级分类 / 问题分类: a category of the taxonomy, by its path, its code or its name.
+    pub category: Option<String>,
+}
+
+/// One row of a taxonomy file: a category by its path, the deeper levels blank for a category
+/// of the first or second level. Rows repeat their upper levels, which are added once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CategoryRecord {
+    /// 分类编码: the office's code of the row's category; two rows with one code are an error.
+    pub code: Option<String>,
+    /// The names from the first level down, checked for gaps (`category::path`).
+    pub path: Vec<String>,
 }
 
 /// A row of the file as read: its number as a spreadsheet shows it (1-based, title rows
@@ -186,6 +200,7 @@ pub enum Records {
     People(Vec<Row<PersonRecord>>),
     Problems(Vec<Row<ProblemRecord>>),
     Cases(Vec<Row<CaseRecord>>),
+    Categories(Vec<Row<CategoryRecord>>),
 }
 
 impl Records {
@@ -195,6 +210,7 @@ impl Records {
             Records::People(_) => ImportKind::People,
             Records::Problems(_) => ImportKind::Problems,
             Records::Cases(_) => ImportKind::Cases,
+            Records::Categories(_) => ImportKind::Categories,
         }
     }
 
@@ -204,6 +220,7 @@ impl Records {
             Records::People(r) => r.len(),
             Records::Problems(r) => r.len(),
             Records::Cases(r) => r.len(),
+            Records::Categories(r) => r.len(),
         }
     }
 
@@ -322,6 +339,8 @@ pub enum Lines {
         lines: Vec<CaseLine>,
         contacts: bool,
     },
+    /// The taxonomy, one row per category with its path (a file that imports back).
+    Categories(Vec<CategoryRecord>),
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod bulletin;
 pub mod calendar;
 pub mod campaign;
 pub mod case;
+pub mod category;
 pub mod error;
 pub mod exchange;
 pub mod extension;

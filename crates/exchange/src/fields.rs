@@ -40,6 +40,10 @@ pub(crate) enum Key {
     Channel,
     CaseType,
     Satisfaction,
+    FirstLevel,
+    SecondLevel,
+    ThirdLevel,
+    Code,
     // Written by exports only; recognised and skipped on import.
     Light,
     DueOn,
@@ -102,6 +106,10 @@ impl Key {
             Key::Channel => "channel",
             Key::CaseType => "case_type",
             Key::Satisfaction => "satisfaction",
+            Key::FirstLevel => "first_level",
+            Key::SecondLevel => "second_level",
+            Key::ThirdLevel => "third_level",
+            Key::Code => "code",
             Key::Light => "light",
             Key::DueOn => "due_on",
             Key::Campaign => "campaign",
@@ -213,7 +221,17 @@ const CASES: &[Field] = &[
     read(Key::Answer, &["答复意见", "答复", "answer"]),
     read(Key::RepliedAt, &["答复时间", "replied_at"]),
     read(Key::Satisfaction, &["满意度", "satisfaction"]),
+    // The message board's labelled export calls its first-level category 一级分类.
+    read(Key::Category, &["问题分类", "一级分类", "分类", "category"]),
     export_only(Key::ClosedAt, &["办结时间", "closed_at"]),
+];
+
+/// The taxonomy file of the message board (一级分类, 二级分类, 三级分类), with an optional code.
+const CATEGORIES: &[Field] = &[
+    read(Key::Code, &["分类编码", "编码", "code"]),
+    read(Key::FirstLevel, &["一级分类", "一级", "first_level"]),
+    read(Key::SecondLevel, &["二级分类", "二级", "second_level"]),
+    read(Key::ThirdLevel, &["三级分类", "三级", "third_level"]),
 ];
 
 /// The columns of a kind, in export order.
@@ -223,6 +241,7 @@ pub(crate) fn fields(kind: ImportKind) -> &'static [Field] {
         ImportKind::People => PEOPLE,
         ImportKind::Problems => PROBLEMS,
         ImportKind::Cases => CASES,
+        ImportKind::Categories => CATEGORIES,
     }
 }
 
@@ -233,6 +252,7 @@ pub(crate) fn sheet_name(kind: ImportKind) -> &'static str {
         ImportKind::People => "人员",
         ImportKind::Problems => "问题整改台账",
         ImportKind::Cases => "诉求件",
+        ImportKind::Categories => "问题分类",
     }
 }
 

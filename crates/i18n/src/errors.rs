@@ -31,6 +31,7 @@ pub fn entity(e: Entity, lang: Lang) -> &'static str {
             Entity::Deduction => "扣分记录",
             Entity::InspectionBulletin => "督查通报",
             Entity::Bulletin => "简报",
+            Entity::Category => "问题分类",
             Entity::TrackedCase => "与该查询码和手机号码后四位相符的诉求件",
         },
     }
@@ -339,6 +340,7 @@ fn expected_zh(e: &Expected) -> String {
         Expected::Subdomains => "主机名含{s}时的一至十个子域名，如0、1、2".into(),
         Expected::LettersAndDigits => "字母和数字".into(),
         Expected::Search(issue) => crate::label(*issue, Lang::Zh),
+        Expected::CategoryName => "不含“/”的分类名称".into(),
         Expected::Text(t) => t.clone(),
     }
 }

@@ -69,4 +69,6 @@ areas! {
     files => Files;
     /// Full-text search over cases and problems, and the index's change feed.
     search => Search;
+    /// Triage (分类与分派): the taxonomy of categories.
+    triage => Triage;
 }

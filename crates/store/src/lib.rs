@@ -33,6 +33,7 @@ pub mod synthetic;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod transparency;
+pub mod triage;
 pub mod units;
 mod versioned;
 pub mod visibility;

@@ -33,6 +33,7 @@ Creates honour `Idempotency-Key`.",
         (name = "files", description = "Spreadsheets in and out (台账导入导出)"),
         (name = "bulletins", description = "Bulletins of a campaign (简报), drafts and frozen published issues"),
         (name = "search", description = "Full-text search (全文检索) over what the caller may open"),
+        (name = "triage", description = "Triage (分类与分派): the taxonomy of categories (问题分类)"),
         (name = "transparency", description = "Public record (公开透明): draw commitments, revealed seeds and evidence, published audit heads"),
     )
 )]

@@ -24,7 +24,7 @@ pub use investigation::{
 pub use progress::{StepStatus, StepView, TrackStep, progress};
 pub use state::{
     CLOSE_OFF_ANSWER, CaseAction, CaseCourse, CaseDecision, CaseEnv, CaseMachine, CaseParty, CaseState, CaseStep,
-    ImportedCourse, answer_from_problem, available_actions, fire, import_course, merged_into_ledger,
+    ImportedCourse, answer_from_problem, available_actions, fire, may_categorize, import_course, merged_into_ledger,
 };
 pub use timeline::{CaseEvent, PublicEvent, is_public, public_timeline};
 pub use tracking::{TRACKING_ALPHABET, TrackingCode};
@@ -186,6 +186,9 @@ pub struct Case {
     pub reopen_count: i64,
     pub send_back_count: i64,
     pub closed_at: Option<Timestamp>,
+    /// The category's key (`GET /categories`), and how it was set.
+    pub category: Option<String>,
+    pub category_source: Option<crate::category::CategorySource>,
     pub problem_ids: Vec<ProblemId>,
     pub attachments: Vec<AttachmentMeta>,
     #[serde(flatten)]
@@ -217,6 +220,8 @@ pub struct CaseTransitionRequest {
     pub reason: Option<String>,
     /// `extend` (the office deciding): grant or refuse the pending request.
     pub approve: Option<bool>,
+    /// `accept`, `assign` (optional) and `categorize`: the category's key (`GET /categories`).
+    pub category: Option<String>,
     /// When given, refused with 409 if the case changed since.
     pub version: Option<i64>,
 }

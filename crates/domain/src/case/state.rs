@@ -7,6 +7,7 @@
 use super::due::{CaseDueRule, ESCALATE_AFTER, sign_due};
 use super::{CaseTransitionRequest, CaseType, ExtensionStatus, Satisfaction, VisitMethod};
 use crate::calendar::WorkCalendar;
+use crate::category::CategorySource;
 use crate::error::{DomainError, Entity, Issue, Rule};
 use crate::extension;
 use crate::ids::{CaseId, ProblemId, UnitId};
@@ -59,6 +60,8 @@ crate::wire_enum! {
         Visit = "visit",
         Close = "close",
         Reopen = "reopen",
+        /// 分类: set or correct the case's category.
+        Categorize = "categorize",
     }
 }
 
@@ -97,6 +100,14 @@ crate::machine! {
         Transition { action: Visit, from: &[Replied], to: None, by: &[Office, Citizen] },
         Transition { action: Close, from: &[Replied], to: Some(Closed), by: &[Office] },
         Transition { action: Reopen, from: &[Replied, Closed], to: Some(Assigned), by: &[Office] },
+        // The category is set at 受理 and 派单 and corrected at any time, closed cases too (the
+        // figures count them).
+        Transition {
+            action: Categorize,
+            from: &[Received, Accepted, Declined, Assigned, InProgress, Replied, Closed],
+            to: None,
+            by: &[Office],
+        },
     ];
 }
 
@@ -108,7 +119,14 @@ pub fn available_actions(state: CaseState, party: CaseParty, extension_pending: 
     if party == Office && !extension_pending {
         out.retain(|a| *a != Extend);
     }
+    // 分类 is no step of the loop: the page offers it beside the category (`may_categorize`).
+    out.retain(|a| *a != Categorize);
     out
+}
+
+/// Whether `party` may set or correct the category of a case in `state`.
+pub fn may_categorize(state: CaseState, party: CaseParty) -> bool {
+    machine::permit::<CaseMachine>(state, Categorize, party).is_ok()
 }
 
 /// The part of a case its loop reads and changes, typed.
@@ -143,6 +161,9 @@ pub struct CaseCourse {
     pub reopen_count: i64,
     pub send_back_count: i64,
     pub closed_at: Option<Timestamp>,
+    /// The category's key (`crate::category`), and how it was set.
+    pub category: Option<String>,
+    pub category_source: Option<CategorySource>,
 }
 
 impl CaseCourse {
@@ -276,6 +297,7 @@ fn check(
         Decline | SendBack | Reopen => required("reason", req.reason.as_deref())?,
         Assign if req.unit_id.is_none() => return Err(DomainError::field("unit_id", Issue::Required)),
         Reply => required("answer", req.answer.as_deref())?,
+        Categorize => required("category", req.category.as_deref())?,
         _ => {}
     }
     match action {
@@ -334,7 +356,14 @@ pub fn fire(
     let mut event_unit: Option<UnitId> = None;
     let mut notices: Vec<Notice> = Vec::new();
     let citizen = |t: NoticeTemplate| Notice::new(Recipient::Citizen, t);
+    // 受理 and 派单 set (or confirm) the category when one is given; 分类 always does.
+    let category = req.category.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    if let (Some(key), Accept | Assign | Categorize) = (category, action) {
+        next.category = Some(key.to_owned());
+        next.category_source = Some(CategorySource::Staff);
+    }
     match action {
+        Categorize => {}
         Accept => {
             next.accepted_at = Some(now);
             notices.push(citizen(NoticeTemplate::CaseAccepted));
@@ -430,7 +459,9 @@ pub fn fire(
     let note = match (req.reason.as_deref(), req.note.as_deref()) {
         (Some(r), Some(n)) => Some(format!("{r}（{n}）")),
         (Some(r), None) => Some(r.to_owned()),
-        (None, n) => n.map(str::to_owned),
+        (None, Some(n)) => Some(n.to_owned()),
+        (None, None) if action == Categorize => category.map(|k| format!("问题分类：{k}")),
+        (None, None) => None,
     };
     let mut d = CaseDecision::of(name, c, next);
     d.steps.push(CaseStep { note: note.clone(), public_text, unit: event_unit, ..CaseStep::of(name) });
@@ -516,6 +547,8 @@ pub struct ImportedCourse {
     pub note: String,
     /// The row made the case just now: a message board published it, so it was taken.
     pub new_case: bool,
+    /// The category's key the file gives (a labelled export).
+    pub category: Option<String>,
 }
 
 /// An imported case's course with the file's own times, so that its figures count like a native
@@ -571,6 +604,11 @@ pub fn import_course(c: &CaseCourse, course: &ImportedCourse, env: &CaseEnv<'_>)
         next.satisfaction_at = Some(at);
         steps.push(step("visit", at));
     }
+    if let Some(key) = course.category.as_ref().filter(|k| c.category.as_ref() != Some(*k)) {
+        next.category = Some(key.clone());
+        next.category_source = Some(CategorySource::Import);
+        steps.push(CaseStep { note: Some(format!("{}；问题分类：{key}", course.note)), ..CaseStep::of("categorize") });
+    }
     if steps.is_empty() {
         return None;
     }
@@ -615,6 +653,8 @@ impl CaseCourse {
             reopen_count: 0,
             send_back_count: 0,
             closed_at: None,
+            category: None,
+            category_source: None,
         }
     }
 }
@@ -657,6 +697,7 @@ mod tests {
             satisfaction: Some(Satisfaction::Satisfied),
             due: Some(d(3, 20)),
             approve: Some(true),
+            category: Some("城乡建设".into()),
             ..req()
         }
     }
@@ -918,6 +959,7 @@ mod tests {
             satisfaction: Some(Satisfaction::Satisfied),
             note: "导入：留言.xlsx 第 2 行".into(),
             new_case: false,
+            category: None,
         };
         let done = import_course(&c, &course, &env(&cal)).unwrap();
         let events: Vec<_> = done.steps.iter().map(|s| s.event).collect();
@@ -931,7 +973,39 @@ mod tests {
         // a row that made the case just now was published by its board, so it was taken.
         let bare = ImportedCourse { unit: None, answer: None, replied_at: None, satisfaction: None, ..course };
         assert!(import_course(&c, &bare, &env(&cal)).is_none());
-        let published = ImportedCourse { new_case: true, ..bare };
+        let published = ImportedCourse { new_case: true, ..bare.clone() };
         assert_eq!(import_course(&c, &published, &env(&cal)).unwrap().next.state, Accepted);
+        // A labelled file files the case under its category, once.
+        let labelled = ImportedCourse { category: Some("城乡建设".into()), ..bare };
+        let filed = import_course(n, &labelled, &env(&cal)).unwrap();
+        assert_eq!((filed.next.category.as_deref(), filed.next.category_source), (Some("城乡建设"), Some(CategorySource::Import)));
+        assert!(import_course(&filed.next, &labelled, &env(&cal)).is_none());
+    }
+
+    #[test]
+    fn staff_set_the_category_at_accept_and_assign_and_correct_it_at_any_time() {
+        let cal = cal();
+        let req = |action: &str, category: Option<&str>| CaseTransitionRequest {
+            action: Some(action.into()),
+            unit_id: Some(UnitId(3)),
+            category: category.map(str::to_owned),
+            ..Default::default()
+        };
+        let received = CaseCourse { unit_id: None, due_on: None, ..case(Received) };
+        let accepted = fire(&received, Accept, CaseParty::Office, &req("accept", Some("环境保护")), &env(&cal)).unwrap();
+        assert_eq!(accepted.next.category.as_deref(), Some("环境保护"));
+        assert_eq!(accepted.next.category_source, Some(CategorySource::Staff));
+        // 派单 without a category keeps the one set.
+        let assigned = fire(&accepted.next, Assign, CaseParty::Office, &req("assign", None), &env(&cal)).unwrap();
+        assert_eq!(assigned.next.category.as_deref(), Some("环境保护"));
+        // Corrected on a closed case: the state stays, the step says what it became.
+        let closed = CaseCourse { category: Some("环境保护".into()), ..case(Closed) };
+        let fixed = fire(&closed, Categorize, CaseParty::Office, &req("categorize", Some("城乡建设")), &env(&cal)).unwrap();
+        assert_eq!((fixed.next.state, fixed.next.category.as_deref()), (Closed, Some("城乡建设")));
+        assert_eq!(fixed.steps[0].note.as_deref(), Some("问题分类：城乡建设"));
+        let e = fire(&closed, Categorize, CaseParty::Office, &req("categorize", None), &env(&cal)).unwrap_err();
+        assert_eq!(e, DomainError::field("category", Issue::Required));
+        // A unit does not file cases.
+        assert!(fire(&closed, Categorize, CaseParty::AssignedUnit, &req("categorize", Some("城乡建设")), &env(&cal)).is_err());
     }
 }

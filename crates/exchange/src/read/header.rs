@@ -193,6 +193,7 @@ impl Headers {
             ImportKind::Problems => &[Key::Description, Key::Unit],
             ImportKind::Cases if has(Key::Reference) => &[],
             ImportKind::Cases => &[Key::Content],
+            ImportKind::Categories => &[Key::FirstLevel],
         };
         let missing: Vec<Column> = needed
             .iter()

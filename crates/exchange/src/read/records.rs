@@ -8,9 +8,10 @@ use crate::dates::Deadline;
 use crate::fields::{self, Key};
 use crate::text;
 use rectify_domain::case::{CaseType, Channel, Satisfaction, citizen_phone};
+use rectify_domain::category::{self, CATEGORY_KEY_MAX};
 use rectify_domain::error::Issue;
 use rectify_domain::exchange::{
-    CaseRecord, ImportKind, PersonRecord, ProblemRecord, Records, Row, RowError, UnitRecord,
+    CaseRecord, CategoryRecord, ImportKind, PersonRecord, ProblemRecord, Records, Row, RowError, UnitRecord,
 };
 use rectify_domain::ids::{CaseId, PersonId, ProblemId, UnitId};
 use rectify_domain::person::PersonKind;
@@ -26,6 +27,7 @@ pub(crate) fn build(kind: ImportKind, grid: &Grid<'_>, layout: &Layout) -> (Reco
         ImportKind::People => Records::People(rows(grid, layout, &mut errors, person)),
         ImportKind::Problems => Records::Problems(rows(grid, layout, &mut errors, problem)),
         ImportKind::Cases => Records::Cases(rows(grid, layout, &mut errors, case)),
+        ImportKind::Categories => Records::Categories(rows(grid, layout, &mut errors, category)),
     };
     (records, errors)
 }
@@ -35,6 +37,10 @@ trait Keyed {
     fn id(&self) -> Option<i64>;
     fn reference(&self) -> Option<&str> {
         None
+    }
+    /// The column the reference is read from.
+    fn reference_column() -> Key {
+        Key::Reference
     }
 }
 
@@ -72,7 +78,7 @@ fn rows<R: Keyed + PartialEq>(
             }
             match record.id() {
                 Some(id) if ids.contains_key(&id) => ctx.fail(Key::Id, Some(&id.to_string()), Issue::Duplicate),
-                _ => ctx.fail(Key::Reference, record.reference(), Issue::Duplicate),
+                _ => ctx.fail(R::reference_column(), record.reference(), Issue::Duplicate),
             }
         }
         if let Some(id) = record.id() {
@@ -241,5 +247,39 @@ fn case(r: &mut RowCtx<'_, '_>) -> CaseRecord {
         case_type: r.word::<CaseType>(Key::CaseType),
         unit: r.unit(Key::Unit, NAME_MAX),
         satisfaction: r.word::<Satisfaction>(Key::Satisfaction),
+        category: r.short(Key::Category, CATEGORY_KEY_MAX),
+    }
+}
+
+impl Keyed for CategoryRecord {
+    fn id(&self) -> Option<i64> {
+        None
+    }
+    // A code names one category: the same code on another path is a duplicate.
+    fn reference(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    fn reference_column() -> Key {
+        Key::Code
+    }
+}
+
+fn category(r: &mut RowCtx<'_, '_>) -> CategoryRecord {
+    const LEVELS: [Key; category::LEVELS] = [Key::FirstLevel, Key::SecondLevel, Key::ThirdLevel];
+    let code = r.short(Key::Code, NAME_MAX);
+    let levels = LEVELS.map(|k| r.short(k, category::NAME_MAX));
+    match category::path(levels.clone()) {
+        Ok(path) => CategoryRecord { code, path },
+        Err((level, issue)) => {
+            let key = LEVELS[level];
+            let value = levels[level].clone();
+            if issue == Issue::Required {
+                let header = fields::fields(ImportKind::Categories).iter().find(|f| f.key == key).map_or("", |f| f.header());
+                r.required(key, header);
+            } else {
+                r.fail(key, value.as_deref(), issue);
+            }
+            CategoryRecord { code, path: Vec::new() }
+        }
     }
 }

@@ -4,7 +4,9 @@ use crate::fields::{self, Key, Look};
 use crate::text::join_measures;
 use crate::words::{self, Word};
 use chrono::NaiveDate;
-use rectify_domain::exchange::{CaseLine, ImportKind, Lines, PersonRecord, ProblemLine, UnitRecord, UnitRef};
+use rectify_domain::exchange::{
+    CaseLine, CategoryRecord, ImportKind, Lines, PersonRecord, ProblemLine, UnitRecord, UnitRef,
+};
 use rectify_domain::light::Light;
 use rectify_domain::time::Timestamp;
 
@@ -39,6 +41,7 @@ pub(crate) fn of(lines: &Lines) -> Table {
         Lines::Cases { lines, contacts } => {
             table(ImportKind::Cases, lines, |k| *contacts || !matches!(k, Key::CitizenName | Key::Phone), case)
         }
+        Lines::Categories(v) => table(ImportKind::Categories, v, all, category),
     }
 }
 
@@ -87,6 +90,17 @@ fn date(d: Option<NaiveDate>) -> Value {
 
 fn time(t: Option<Timestamp>) -> Value {
     t.map_or(Value::Empty, Value::Time)
+}
+
+fn category(c: &CategoryRecord, key: Key) -> Value {
+    let level = |n: usize| c.path.get(n).map_or(Value::Empty, |name| Value::Text(name.clone()));
+    match key {
+        Key::Code => text(&c.code),
+        Key::FirstLevel => level(0),
+        Key::SecondLevel => level(1),
+        Key::ThirdLevel => level(2),
+        _ => Value::Empty,
+    }
 }
 
 fn unit(u: &UnitRecord, key: Key) -> Value {
@@ -165,6 +179,7 @@ fn case(line: &CaseLine, key: Key) -> Value {
         Key::Answer => text(&c.answer),
         Key::RepliedAt => time(c.replied_at),
         Key::Satisfaction => word(c.satisfaction),
+        Key::Category => text(&c.category),
         Key::ClosedAt => time(line.closed_at),
         _ => Value::Empty,
     }

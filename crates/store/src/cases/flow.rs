@@ -71,7 +71,7 @@ async fn write_course(c: &mut Conn<'_>, n: &CaseCourse, read_version: i64, now: 
          extension_due = $13, extension_reason = $14, extension_requested_at = $15, extension_status = $16, \
          satisfaction = $17, satisfaction_at = $18, visit_method = $19, visit_count = $20, visited_at = $21, \
          rated_at = $22, rating_comment = $23, reopen_count = $24, send_back_count = $25, closed_at = $26, \
-         version = version + 1, updated_at = $27 WHERE id = $28 AND version = $29",
+         category = $27, category_source = $28, version = version + 1, updated_at = $29 WHERE id = $30 AND version = $31",
     )
     .bind(n.unit_id)
     .bind(n.state.as_str())
@@ -99,6 +99,8 @@ async fn write_course(c: &mut Conn<'_>, n: &CaseCourse, read_version: i64, now: 
     .bind(n.reopen_count)
     .bind(n.send_back_count)
     .bind(n.closed_at)
+    .bind(n.category.clone())
+    .bind(n.category_source.map(|s| s.as_str()))
     .bind(now)
     .bind(n.id)
     .bind(read_version);
@@ -153,6 +155,12 @@ pub(crate) async fn fire_case(
         && let Some(unit) = req.unit_id
     {
         require_live(c, unit, "unit_id").await?;
+    }
+    // The category the decision files the case under is one of the taxonomy's.
+    if let Some(key) = &decision.next.category
+        && decision.next.category != course.category
+    {
+        crate::triage::require(c, key, "category").await?;
     }
     persist(c, actor, r, decision, ctx).await
 }

@@ -30,6 +30,7 @@ use rectify_domain::case::{
     Case, CaseCourse, CaseEvent, CaseFlags, CaseParty, CaseState, CaseType, Channel, Citizen, ESCALATE_AFTER,
     Extension, ExtensionStatus, Satisfaction, VisitMethod,
 };
+use rectify_domain::category::CategorySource;
 use rectify_domain::ids::{AccountId, CaseId, IntakeSessionId, ProblemId, UnitId};
 use rectify_domain::privacy::Contact;
 use rectify_domain::time::{Timestamp, start_of_china_day};
@@ -84,6 +85,8 @@ record! {
         reopen_count: i64,
         send_back_count: i64,
         closed_at: Option<Timestamp> as Option<DateTime<Utc>>,
+        category: Option<String>,
+        category_source: Option<CategorySource> as Option<String>,
         version: i64,
         created_at: Timestamp as DateTime<Utc>,
         updated_at: Timestamp as DateTime<Utc>,
@@ -111,7 +114,8 @@ pub(crate) const COLUMNS: &str = "id, tracking_code, channel, type AS case_type,
     citizen_name AS sealed_name, phone AS sealed_phone, email AS sealed_email, location AS sealed_location, sealed_content, latitude, longitude, target_unit_id, unit_id, session_id, state, received_at, registered_by, accepted_at, \
     assigned_at, sign_due_on, signed_at, due_on, replied_at, answer, decline_reason, extension_due, extension_reason, \
     extension_requested_at, extension_status, satisfaction, satisfaction_at, visit_method, visit_count, visited_at, \
-    rated_at, rating_comment, reopen_count, send_back_count, closed_at, version, created_at, updated_at";
+    rated_at, rating_comment, reopen_count, send_back_count, closed_at, category, category_source, version, created_at, \
+    updated_at";
 
 impl CaseRow {
     /// The part of the case its loop reads and changes.
@@ -145,6 +149,8 @@ impl CaseRow {
             reopen_count: self.reopen_count,
             send_back_count: self.send_back_count,
             closed_at: self.closed_at,
+            category: self.category.clone(),
+            category_source: self.category_source,
         }
     }
 
@@ -174,6 +180,8 @@ impl CaseRow {
         self.reopen_count = n.reopen_count;
         self.send_back_count = n.send_back_count;
         self.closed_at = n.closed_at;
+        self.category = n.category;
+        self.category_source = n.category_source;
         self
     }
 
@@ -261,6 +269,8 @@ impl CaseRow {
             reopen_count: self.reopen_count,
             send_back_count: self.send_back_count,
             closed_at: self.closed_at,
+            category: self.category,
+            category_source: self.category_source,
             problem_ids,
             attachments,
             flags,
@@ -443,6 +453,8 @@ pub struct CaseFilter {
     pub from: Option<NaiveDate>,
     /// Received on or before this day.
     pub to: Option<NaiveDate>,
+    /// Filed under this category or one below it (its key).
+    pub category: Option<String>,
     /// The search index's answer to `q`, filled in by the store (see `search::TextHits`).
     pub text_hits: Option<crate::search::TextHits>,
 }
@@ -477,6 +489,12 @@ pub(crate) fn push_conditions(q: &mut Q, f: &CaseFilter, scope: Option<&[UnitId]
     }
     if let Some(s) = f.session {
         q.push(" AND session_id = ").push_bind(s);
+    }
+    if let Some(key) = &f.category {
+        // The category itself or any below it: keys are paths.
+        let below = format!("{}/%", key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        q.push(" AND (category = ").push_bind(key.clone()).push(" OR category LIKE ").push_bind(below);
+        q.push(" ESCAPE '\\')");
     }
     if let Some(d) = f.from {
         q.push(" AND received_at >= ").push_bind(start_of_china_day(d));

@@ -15,6 +15,7 @@ use crate::versioned::created;
 use rectify_domain::actor::Actor;
 use rectify_domain::case::{CaseType, Channel, NewCase};
 use rectify_domain::case::{ImportedCourse, import_course};
+use rectify_domain::category::Taxonomy;
 use rectify_domain::exchange::{CaseRecord, Row};
 use rectify_domain::ids::CaseId;
 use rectify_domain::{DomainError, Entity, Issue};
@@ -38,9 +39,10 @@ pub(crate) async fn import(
     let known: Vec<RefRow> =
         c.fetch_all(Q::new("SELECT id, ref AS reference FROM cases WHERE ref IS NOT NULL")).await?;
     let mut refs: HashMap<String, CaseId> = known.into_iter().map(|r| (r.reference, r.id)).collect();
+    let taxonomy = crate::triage::taxonomy(c).await?;
     for Row { row, record: r } in rows {
         if run.takes(row) {
-            one(c, run, index, &mut refs, row, r, ctx, vault).await?;
+            one(c, run, index, &mut refs, &taxonomy, row, r, ctx, vault).await?;
         }
         run.tick();
     }
@@ -53,6 +55,7 @@ async fn one(
     run: &mut Run,
     index: &UnitIndex,
     refs: &mut HashMap<String, CaseId>,
+    taxonomy: &Taxonomy,
     row: usize,
     r: CaseRecord,
     ctx: &Context,
@@ -85,6 +88,17 @@ async fn one(
         (None, Some(number)) => refs.get(number).copied(),
         (None, None) => None,
     };
+    // A labelled file names the category by its path, its code or its name.
+    let category = match &r.category {
+        None => None,
+        Some(text) => match taxonomy.find(text) {
+            Some(c) => Some(c.key.clone()),
+            None => {
+                run.error(row, "category", Some(text.clone()), Issue::UnknownReference { entity: Entity::Category });
+                return Ok(());
+            }
+        },
+    };
     let note = run.note(row);
     let course = ImportedCourse {
         unit,
@@ -93,6 +107,7 @@ async fn one(
         satisfaction: r.satisfaction,
         note: note.clone(),
         new_case: existing.is_none(),
+        category,
     };
     let id = match existing {
         Some(id) => id,

@@ -12,7 +12,9 @@ use crate::{people, units, visibility};
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::{CaseState, CaseType, Channel, Satisfaction};
-use rectify_domain::exchange::{CaseLine, CaseRecord, Lines, PersonRecord, ProblemLine, ProblemRecord, UnitRecord};
+use rectify_domain::exchange::{
+    CaseLine, CaseRecord, CategoryRecord, Lines, PersonRecord, ProblemLine, ProblemRecord, UnitRecord,
+};
 use rectify_domain::ids::{BatchId, CampaignId, CaseId, PersonId, ProblemId, UnitId};
 use rectify_domain::light::LightThresholds;
 use rectify_domain::privacy::RevealRequest;
@@ -32,6 +34,7 @@ pub enum ExportRequest {
         filter: CaseFilter,
         reveal: Option<RevealRequest>,
     },
+    Categories,
 }
 
 record! {
@@ -56,6 +59,7 @@ record! {
         answer: Option<String>,
         satisfaction: Option<Satisfaction> as Option<String>,
         closed_at: Option<Timestamp> as Option<DateTime<Utc>>,
+        category: Option<String>,
     }
 }
 
@@ -208,13 +212,24 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
     Ok(match req {
         ExportRequest::Units => Lines::Units(unit_lines(c, &index).await?),
         ExportRequest::People => Lines::People(people_lines(c, &index).await?),
+        // Each category a row of its own (a first-level one with its deeper levels blank).
+        ExportRequest::Categories => Lines::Categories(
+            crate::triage::taxonomy(c)
+                .await?
+                .categories()
+                .map(|k| CategoryRecord {
+                    code: k.code.clone(),
+                    path: k.key.split(rectify_domain::category::SEPARATOR).map(str::to_owned).collect(),
+                })
+                .collect(),
+        ),
         ExportRequest::Problems(f) => Lines::Problems(problem_lines(c, &actor, &f, &t, &index).await?),
         ExportRequest::Cases { filter, .. } => {
             let scope = visibility::cases(c, &actor).await?;
             let mut q = Q::new(
                 "SELECT id, ref AS reference, tracking_code, channel, type AS case_type, title, content, \
                  sealed_content, citizen_name, phone, unit_id, state, received_at, due_on, replied_at, answer, \
-                 satisfaction, closed_at FROM cases WHERE 1 = 1",
+                 satisfaction, closed_at, category FROM cases WHERE 1 = 1",
             );
             push_case_conditions(&mut q, &filter, scope.as_deref(), today);
             q.push(" ORDER BY id");
@@ -269,6 +284,7 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
                         case_type: Some(r.case_type),
                         unit: r.unit_id.map(|u| index.path_ref(u)),
                         satisfaction: r.satisfaction,
+                        category: r.category,
                     },
                 });
             }

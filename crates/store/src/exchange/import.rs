@@ -3,7 +3,7 @@
 //! a person's name in a unit), so importing the same file twice changes nothing the second time.
 //! A dry run, or any row in error, rolls the transaction back and reports every row's errors.
 
-use super::{UnitIndex, cases, people, problems, units};
+use super::{UnitIndex, cases, categories, people, problems, units};
 use crate::areas::Exchange;
 use crate::db::Conn;
 use crate::error::{StoreError, StoreResult};
@@ -180,6 +180,7 @@ impl Exchange<'_> {
                             let ctx = case_ctx.ok_or_else(|| StoreError::Io("no case context".into()))?;
                             cases::import(&mut c, &mut run, &index, rows, &ctx, &vault).await?
                         }
+                        Records::Categories(rows) => categories::import(&mut c, &mut run, rows).await?,
                     }
                     finish(&mut c, run).await
                 })

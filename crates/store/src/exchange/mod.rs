@@ -3,6 +3,7 @@
 //! writing the files themselves is `crates/exchange`'s.
 
 mod cases;
+mod categories;
 mod export;
 mod import;
 mod people;

@@ -1,5 +1,5 @@
-// The unit type-ahead: a progressive enhancement over <select data-picker="unit">, whose options
-// are labelled with the unit's path ("蔡甸区 / 民政局 / 婚姻登记服务中心"). Typing any part of the path
+// The path type-ahead: a progressive enhancement over <select data-picker> (units, categories),
+// whose options are labelled with a path ("蔡甸区 / 民政局 / 婚姻登记服务中心"). Typing any part of the path
 // (several parts, separated by spaces or "/") lists the matching units; arrows move, Enter or a
 // click chooses, Escape closes. The select stays in the form (hidden) and carries the value, so
 // what is sent is what it would send without JavaScript. ARIA 1.2 combobox with a listbox.
@@ -158,5 +158,5 @@
     });
   }
 
-  document.querySelectorAll("select[data-picker=unit]").forEach(enhance);
+  document.querySelectorAll("select[data-picker]").forEach(enhance);
 })();

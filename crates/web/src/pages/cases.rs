@@ -246,12 +246,20 @@ async fn page(
     };
     let (photos, documents): (Vec<_>, Vec<_>) =
         case.attachments.iter().cloned().partition(|a| a.content_type.starts_with("image/"));
+    let may_categorize = rectify_domain::case::may_categorize(case.state, party);
+    let categories = if may_categorize || actions.iter().any(|a| matches!(*a, "accept" | "assign")) {
+        super::picker::category_picker(&st.store.triage().taxonomy().await?)
+    } else {
+        Vec::new()
+    };
+    let category_path = case.category.as_deref().map(super::picker::category_path);
     let resp = ctx.render_status(
         st,
         status,
         "app/case.html",
         context! {
-            case, events, actions, units, unit_options, form_name, errors, values,
+            case, events, actions, units, unit_options, form_name, errors, values, categories, category_path,
+            may_categorize,
             office, may_reveal, revealed, investigation, may_dispatch, outcomes, people, map, photos, documents,
             satisfactions => Satisfaction::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             methods => VisitMethod::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),

@@ -9,6 +9,7 @@
 use super::PageError;
 use crate::AppState;
 use rectify_domain::actor::Actor;
+use rectify_domain::category::{SEPARATOR, Taxonomy};
 use rectify_domain::ids::UnitId;
 use rectify_domain::unit::{Unit, UnitKind};
 use rectify_domain::visibility::{Reach, Records, reach};
@@ -18,7 +19,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
 /// Between the names of a path.
-const SEPARATOR: &str = " / ";
+const PATH_SEPARATOR: &str = " / ";
 
 /// One `<optgroup>`: the units under one parent, labelled with the parent's path; top-level units
 /// have no label and are listed first, outside any group.
@@ -94,7 +95,7 @@ impl<'a> Tree<'a> {
             at = p.parent_id;
         }
         names.reverse();
-        names.join(SEPARATOR)
+        names.join(PATH_SEPARATOR)
     }
 
     /// `root` and every unit below it.
@@ -189,6 +190,26 @@ pub(crate) fn unit_picker(units: &[Unit], scope: &Scope, keep: Option<&str>) -> 
 /// The picker for a page: every unit read once, then [`unit_picker`].
 pub(crate) async fn picker_for(st: &AppState, scope: &Scope, keep: Option<&str>) -> Result<Vec<UnitGroup>, PageError> {
     Ok(unit_picker(&every_unit(st).await?, scope, keep))
+}
+
+/// The category picker: every category labelled by its path ("城乡建设 / 安全生产 / 事故处理"),
+/// grouped by its first level, the same `<select>` and type-ahead as units.
+pub(crate) fn category_picker(taxonomy: &Taxonomy) -> Vec<UnitGroup> {
+    let mut groups: Vec<UnitGroup> = Vec::new();
+    for c in taxonomy.categories() {
+        let label = category_path(&c.key);
+        let top = rectify_domain::category::top(&c.key);
+        match groups.iter_mut().find(|g| g.label.as_deref() == Some(top)) {
+            Some(g) => g.options.push([c.key.clone(), label]),
+            None => groups.push(UnitGroup { label: Some(top.to_owned()), options: vec![[c.key.clone(), label]] }),
+        }
+    }
+    groups
+}
+
+/// A category's key as people read it.
+pub(crate) fn category_path(key: &str) -> String {
+    key.split(SEPARATOR).collect::<Vec<_>>().join(PATH_SEPARATOR)
 }
 
 #[cfg(test)]

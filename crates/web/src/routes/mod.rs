@@ -18,6 +18,7 @@ pub(crate) use session::session_cookie;
 mod settings;
 mod stats;
 pub(crate) mod transparency;
+mod triage;
 mod units;
 
 use crate::AppState;
@@ -52,6 +53,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(bulletins::router())
         .merge(transparency::router())
         .merge(search::router())
+        .merge(triage::router())
 }
 
 /// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the

@@ -1,0 +1,27 @@
+-- 问题分类 (issue 18): the taxonomy cases are filed under (up to three levels, each category
+-- keyed by its path of names, 城乡建设/安全生产/事故处理), and each case's category with how it
+-- was set. The default taxonomy is the first level of the message board's. Same in both flavours.
+CREATE TABLE categories (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    level BIGINT NOT NULL,
+    parent TEXT REFERENCES categories(key),
+    -- The office's own code (分类编码), when its file has one.
+    code TEXT,
+    -- The order of the office's file (the order pickers and figures list them in).
+    position BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX categories_code ON categories(code) WHERE code IS NOT NULL;
+INSERT INTO categories (key, name, level, parent, code, position) VALUES
+    ('城乡建设', '城乡建设', 1, NULL, NULL, 1),
+    ('环境保护', '环境保护', 1, NULL, NULL, 2),
+    ('交通运输', '交通运输', 1, NULL, NULL, 3),
+    ('教育文体', '教育文体', 1, NULL, NULL, 4),
+    ('劳动和社会保障', '劳动和社会保障', 1, NULL, NULL, 5),
+    ('商贸旅游', '商贸旅游', 1, NULL, NULL, 6),
+    ('卫生计生', '卫生计生', 1, NULL, NULL, 7);
+
+ALTER TABLE cases ADD COLUMN category TEXT REFERENCES categories(key);
+-- Who set it: staff (set or confirmed), the model (routed above the office's threshold), an import.
+ALTER TABLE cases ADD COLUMN category_source TEXT;
+CREATE INDEX cases_category ON cases(category);

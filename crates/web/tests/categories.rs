@@ -1,0 +1,156 @@
+//! 问题分类 over HTTP, on both databases: the default taxonomy, an office's taxonomy file coming in
+//! (all or nothing, a missing level or a reused code named by row and column), cases filed at
+//! 受理 and 派单 and corrected later, the lists filtered by a category and everything below it,
+//! a labelled message file filing its cases, and the category in the export and on the page.
+
+mod common;
+
+use common::TestApp;
+use rectify_store::Backend;
+use rectify_store::on_both;
+use reqwest::Client;
+use serde_json::{Value, json};
+
+async fn upload(app: &TestApp, kind: &str, name: &str, text: &str) -> common::Reply {
+    let part = reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let resp = app.admin.post(app.url(&format!("/api/v1/imports/{kind}"))).multipart(form).send().await.unwrap();
+    TestApp::reply(resp).await
+}
+
+/// The message board's taxonomy layout: every row repeats its upper levels.
+const TAXONOMY: &str = "一级分类,二级分类,三级分类\r\n\
+    城乡建设,安全生产,事故处理\r\n\
+    城乡建设,安全生产,安全隐患\r\n\
+    城乡建设,城市建设和市政管理,其他\r\n\
+    环境保护,环保举报,其他\r\n\
+    交通运输,,\r\n";
+
+fn keys(list: &Value) -> Vec<String> {
+    list["items"].as_array().unwrap().iter().map(|c| c["key"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn case(app: &TestApp, content: &str) -> String {
+    let body = json!({"content": content, "channel": "hotline", "type": "complaint"});
+    app.post("/api/v1/cases", body).await.expect(201).id()
+}
+
+async fn fire(app: &TestApp, id: &str, body: Value) -> common::Reply {
+    app.post(&format!("/api/v1/cases/{id}/transitions"), body).await
+}
+
+async fn a_taxonomy_file_comes_in_all_or_nothing(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let defaults = keys(&app.get("/api/v1/categories").await.ok());
+    assert_eq!(defaults, ["城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生"]);
+
+    // A third level without its second, and a code on two paths: named by row and column.
+    let bad = "分类编码,一级分类,二级分类,三级分类\r\nA1,城乡建设,安全生产,事故处理\r\nA2,城乡建设,,安全隐患\r\nA1,环境保护,环保举报,其他\r\n";
+    let refused = upload(&app, "categories", "分类.csv", bad).await.expect(422);
+    let mut fields = refused.fields();
+    fields.sort();
+    assert_eq!(fields, ["rows[3].二级分类", "rows[4].分类编码"], "{}", refused.body);
+    assert_eq!(keys(&app.get("/api/v1/categories").await.ok()), defaults, "nothing written");
+
+    let done = upload(&app, "categories", "分类.csv", TAXONOMY).await.ok();
+    assert_eq!((done["applied"].as_bool(), done["rows"].as_u64()), (Some(true), Some(5)), "{done}");
+    let all = app.get("/api/v1/categories").await.ok();
+    let keys = keys(&all);
+    assert!(keys.contains(&"城乡建设/安全生产/事故处理".to_owned()) && keys.contains(&"城乡建设/安全生产".to_owned()));
+    // 其他 under two parents is two categories.
+    assert_eq!(keys.iter().filter(|k| k.ends_with("/其他")).count(), 2);
+    let accident = all["items"].as_array().unwrap().iter().find(|c| c["key"] == "城乡建设/安全生产/事故处理").unwrap();
+    assert_eq!((accident["level"].as_u64(), accident["parent"].as_str()), (Some(3), Some("城乡建设/安全生产")));
+    // The same file again changes nothing.
+    let again = upload(&app, "categories", "分类.csv", TAXONOMY).await.ok();
+    assert_eq!((again["created"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(5)), "{again}");
+    // The taxonomy goes out as a file that reads back.
+    let file = app.admin.get(app.url("/api/v1/exports/categories?format=csv")).send().await.unwrap();
+    let text = file.text().await.unwrap();
+    assert!(text.contains("城乡建设,安全生产,事故处理"), "{text}");
+    assert_eq!(upload(&app, "categories", "问题分类.csv", &text).await.ok()["created"], 0);
+}
+
+async fn cases_are_filed_at_accept_and_assign_and_corrected_later(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    upload(&app, "categories", "分类.csv", TAXONOMY).await.ok();
+    let unit = app.unit("区住建局", None).await;
+    let id = case(&app, "工地塔吊无人看管，存在安全隐患").await;
+    // Not a category of the taxonomy: refused, naming the field, nothing moves.
+    let r = fire(&app, &id, json!({"action": "accept", "category": "城乡建设/不存在"})).await.expect(422);
+    assert_eq!(r.fields(), ["category"]);
+    assert_eq!(app.get(&format!("/api/v1/cases/{id}")).await.ok()["state"], "received");
+    let accepted = fire(&app, &id, json!({"action": "accept", "category": "城乡建设/安全生产/安全隐患"})).await.ok();
+    assert_eq!((accepted["category"].as_str(), accepted["category_source"].as_str()), (Some("城乡建设/安全生产/安全隐患"), Some("staff")));
+    // 派单 without a category keeps it.
+    let assigned = fire(&app, &id, json!({"action": "assign", "unit_id": unit})).await.ok();
+    assert_eq!(assigned["category"], "城乡建设/安全生产/安全隐患");
+    // The unit may not file it; the office corrects it, and the record says so.
+    let clerk = app.user("zjj", "unit_clerk", Some(&unit)).await;
+    let path = format!("/api/v1/cases/{id}/transitions");
+    let r = app.send(&clerk, reqwest::Method::POST, &path, Some(json!({"action": "categorize", "category": "环境保护"}))).await;
+    assert!(matches!(r.status.as_u16(), 403 | 409), "{}", r.status);
+    let fixed = fire(&app, &id, json!({"action": "categorize", "category": "城乡建设/安全生产/事故处理"})).await.ok();
+    assert_eq!((fixed["state"].as_str(), fixed["category"].as_str()), (Some("assigned"), Some("城乡建设/安全生产/事故处理")));
+    let history = app.get(&format!("/api/v1/cases/{id}/events")).await.ok();
+    assert!(history.to_string().contains("问题分类：城乡建设/安全生产/事故处理"), "{history}");
+    assert_eq!(fire(&app, &id, json!({"action": "categorize"})).await.expect(422).fields(), ["category"]);
+
+    // The list filters by a category and everything below it.
+    let other = case(&app, "垃圾站臭味扰民").await;
+    fire(&app, &other, json!({"action": "accept", "category": "环境保护"})).await.ok();
+    let ids = |v: Value| v["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let q = |k: &str| format!("/api/v1/cases?category={}", url::form_urlencoded::byte_serialize(k.as_bytes()).collect::<String>());
+    assert_eq!(ids(app.get(&q("城乡建设")).await.ok()), [id.clone()]);
+    assert_eq!(ids(app.get(&q("城乡建设/安全生产")).await.ok()), [id.clone()]);
+    assert_eq!(ids(app.get(&q("环境保护")).await.ok()), [other.clone()]);
+    // A category whose name begins another's is not below it.
+    assert!(ids(app.get(&q("城乡")).await.ok()).is_empty());
+    // The export carries the category.
+    let file = app.admin.get(app.url("/api/v1/exports/cases?format=csv")).send().await.unwrap().text().await.unwrap();
+    assert!(file.contains("问题分类") && file.contains("城乡建设/安全生产/事故处理"), "{file}");
+}
+
+async fn a_labelled_message_file_files_its_cases(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let file = "留言编号,留言用户,留言主题,留言时间,留言详情,一级分类\r\n\
+        24,A00074011,A市西湖建筑集团占道施工有安全隐患,2020/1/6 12:09:38,占道施工,城乡建设\r\n\
+        37,U0008473,A市在水一方大厦人为烂尾多年,2020/1/4 11:17:46,烂尾多年,城乡建设\r\n\
+        83,A00063999,A市经济学院体育学院变相收取学费,2019/12/30 17:06:14,变相收费,教育文体\r\n";
+    let done = upload(&app, "cases", "附件2.csv", file).await.ok();
+    assert_eq!(done["created"], 3, "{done}");
+    let filed = app.get("/api/v1/cases?category=%E5%9F%8E%E4%B9%A1%E5%BB%BA%E8%AE%BE").await.ok();
+    let items = filed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["category_source"], "import");
+    // An unknown category is a bad cell, and nothing of the file is written.
+    let bad = "留言编号,留言详情,一级分类\r\n99,路灯不亮,城建\r\n";
+    let r = upload(&app, "cases", "附件2.csv", bad).await.expect(422);
+    assert_eq!(r.fields(), ["rows[2].一级分类"]);
+}
+
+async fn the_case_page_shows_and_sets_the_category(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let id = case(&app, "公交车站牌损坏").await;
+    let page = |client: &Client, id: String| {
+        let url = app.url(&format!("/app/cases/{id}"));
+        let client = client.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(&app.admin, id.clone()).await;
+    assert!(html.contains("id=\"case-category\" data-category=\"\"") && html.contains("未分类"), "{html}");
+    assert!(html.contains("data-picker=\"category\"") && html.contains("<optgroup label=\"交通运输\">"));
+    // The office sets it from the page (the form as a browser without JavaScript sends it).
+    let form = [("action", "categorize"), ("category", "交通运输"), ("_csrf", &common::hidden(&html, "_csrf"))];
+    let r = app.admin.post(app.url(&format!("/app/cases/{id}/transitions"))).form(&form).send().await.unwrap();
+    assert!(r.url().query().unwrap_or_default().contains("done=case_categorize"), "{}", r.url());
+    let html = r.text().await.unwrap();
+    assert!(html.contains("data-category=\"交通运输\"") && html.contains("已设置问题分类。"));
+}
+
+on_both!(
+    a_taxonomy_file_comes_in_all_or_nothing,
+    cases_are_filed_at_accept_and_assign_and_corrected_later,
+    a_labelled_message_file_files_its_cases,
+    the_case_page_shows_and_sets_the_category
+);
