@@ -332,6 +332,8 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/api/v1/stats/problems",                      "", F::None,           none,            SIGNED),
         // Search: everyone may ask; each finds what they may read (READ), published problems
         // included for the anonymous (tests/search.rs).
+        // The taxonomy: anyone signed in who reads the directory.
+        row(GET,    "/api/v1/categories",                          "", F::None,           none,            SIGNED),
         row(GET,    "/api/v1/search",                              "", F::SearchList,     none,            READ),
         // The working-day calendar and settings: every account reads them, the administrator
         // sets them.

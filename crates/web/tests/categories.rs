@@ -106,6 +106,17 @@ async fn cases_are_filed_at_accept_and_assign_and_corrected_later(backend: Backe
     assert_eq!(ids(app.get(&q("环境保护")).await.ok()), [other.clone()]);
     // A category whose name begins another's is not below it.
     assert!(ids(app.get(&q("城乡")).await.ok()).is_empty());
+    // The figures count by first level, the uncategorized apart, adding up to the whole.
+    case(&app, "尚未分类的来电").await;
+    let stats = app.get("/api/v1/stats/cases?group_by=category").await.ok();
+    let groups: Vec<(Option<&str>, u64)> = stats["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["key"].as_str(), g["received"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(groups, [(None, 1), (Some("城乡建设"), 1), (Some("环境保护"), 1)], "{stats}");
+    assert_eq!(stats["received"], 3);
     // The export carries the category.
     let file = app.admin.get(app.url("/api/v1/exports/cases?format=csv")).send().await.unwrap().text().await.unwrap();
     assert!(file.contains("问题分类") && file.contains("城乡建设/安全生产/事故处理"), "{file}");
@@ -146,6 +157,16 @@ async fn the_case_page_shows_and_sets_the_category(backend: Backend) {
     assert!(r.url().query().unwrap_or_default().contains("done=case_categorize"), "{}", r.url());
     let html = r.text().await.unwrap();
     assert!(html.contains("data-category=\"交通运输\"") && html.contains("已设置问题分类。"));
+    // The inbox narrows to a category.
+    let other = case(&app, "小区楼道堆物").await;
+    let inbox = |category: &str| {
+        let url = app.url(&format!("/app/cases?box=all&category={}", url::form_urlencoded::byte_serialize(category.as_bytes()).collect::<String>()));
+        let client = app.admin.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let filed = inbox("交通运输").await;
+    assert!(filed.contains(&format!("data-case=\"{id}\"")) && !filed.contains(&format!("data-case=\"{other}\"")), "{filed}");
+    assert!(inbox("").await.contains(&format!("data-case=\"{other}\"")));
 }
 
 on_both!(

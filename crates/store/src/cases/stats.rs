@@ -21,10 +21,13 @@ pub enum CaseGroupBy {
     Channel,
     Type,
     Month,
+    /// The first level of the category (问题分类).
+    Category,
 }
 
 impl CaseGroupBy {
-    pub const ALL: [CaseGroupBy; 4] = [CaseGroupBy::Unit, CaseGroupBy::Channel, CaseGroupBy::Type, CaseGroupBy::Month];
+    pub const ALL: [CaseGroupBy; 5] =
+        [CaseGroupBy::Unit, CaseGroupBy::Channel, CaseGroupBy::Type, CaseGroupBy::Month, CaseGroupBy::Category];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -32,6 +35,7 @@ impl CaseGroupBy {
             CaseGroupBy::Channel => "channel",
             CaseGroupBy::Type => "type",
             CaseGroupBy::Month => "month",
+            CaseGroupBy::Category => "category",
         }
     }
 
@@ -50,6 +54,7 @@ impl CaseGroupBy {
             CaseGroupBy::Channel => "channel",
             CaseGroupBy::Type => "type",
             CaseGroupBy::Month => "received_month",
+            CaseGroupBy::Category => "category",
         }
     }
 }
@@ -57,7 +62,8 @@ impl CaseGroupBy {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseStatsGroup {
-    /// The unit id, channel, type or `YYYY-MM`; null for cases not assigned to a unit.
+    /// The unit id, channel, type, `YYYY-MM` or first-level category; null for cases not assigned
+    /// to a unit (or not categorized).
     pub key: Option<String>,
     pub name: String,
     #[serde(flatten)]
@@ -173,20 +179,21 @@ impl Cases<'_> {
                 })
             })
             .await?;
+        let rows = if by == CaseGroupBy::Category { by_top(rows) } else { rows.iter().map(|r| (r.key.clone(), r.tally())).collect() };
         let mut total = CaseTally::default();
         let mut groups: Vec<CaseStatsGroup> = rows
-            .iter()
-            .map(|r| {
-                let counts = r.tally();
+            .into_iter()
+            .map(|(key, counts)| {
                 total.add(&counts);
-                let name = match (by, r.key.as_deref()) {
+                let name = match (by, key.as_deref()) {
                     (CaseGroupBy::Unit, None) => "（未派单）".to_owned(),
+                    (CaseGroupBy::Category, None) => "（未分类）".to_owned(),
                     (CaseGroupBy::Unit, Some(k)) => names.get(k).cloned().unwrap_or_else(|| k.to_owned()),
                     (CaseGroupBy::Channel, Some(k)) => label_of::<Channel>(k, Lang::Zh).unwrap_or_else(|| k.to_owned()),
                     (CaseGroupBy::Type, Some(k)) => label_of::<CaseType>(k, Lang::Zh).unwrap_or_else(|| k.to_owned()),
                     (_, k) => k.unwrap_or_default().to_owned(),
                 };
-                CaseStatsGroup { key: r.key.clone(), name, counts, rates: counts.rates() }
+                CaseStatsGroup { key, name, counts, rates: counts.rates() }
             })
             .collect();
         groups.sort_by(|a, b| match by {
@@ -195,4 +202,18 @@ impl Cases<'_> {
         });
         Ok(CaseStats { as_of, group_by: by.as_str().into(), counts: total, rates: total.rates(), groups })
     }
+}
+
+/// Rows by full category folded into their first level: figures by 问题分类 count a case under
+/// 城乡建设 whichever of its sub-categories it is filed under.
+fn by_top(rows: Vec<Row>) -> Vec<(Option<String>, CaseTally)> {
+    let mut out: Vec<(Option<String>, CaseTally)> = Vec::new();
+    for r in rows {
+        let top = r.key.as_deref().map(|k| rectify_domain::category::top(k).to_owned());
+        match out.iter_mut().find(|(k, _)| *k == top) {
+            Some((_, tally)) => tally.add(&r.tally()),
+            None => out.push((top, r.tally())),
+        }
+    }
+    out
 }

@@ -93,13 +93,24 @@ fn box_params(name: &str, boxes: &Boxes) -> Vec<(&'static str, String)> {
 }
 
 /// The box's parameters and the search text.
-fn inbox_params(chosen: &str, boxes: &Boxes, q: Option<&str>) -> Vec<(&'static str, String)> {
-    box_params(chosen, boxes).into_iter().chain(q.map(|q| ("q", q.to_owned()))).collect()
+fn inbox_params(chosen: &str, boxes: &Boxes, narrow: &Narrow<'_>) -> Vec<(&'static str, String)> {
+    let narrow = [("q", narrow.q), ("category", narrow.category)];
+    box_params(chosen, boxes)
+        .into_iter()
+        .chain(narrow.into_iter().filter_map(|(k, v)| Some((k, v?.to_owned()))))
+        .collect()
 }
 
-/// The case list's filter of a box (and a search text), read by the API's own parser.
-pub(super) fn box_filter(name: &str, boxes: &Boxes, q: Option<&str>) -> CaseFilter {
-    let owned = inbox_params(name, boxes, q).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+/// What the inbox's form narrows every box by: a search text, a category (and all below it).
+#[derive(Default, Clone, Copy)]
+pub(super) struct Narrow<'a> {
+    pub q: Option<&'a str>,
+    pub category: Option<&'a str>,
+}
+
+/// The case list's filter of a box, narrowed, read by the API's own parser.
+pub(super) fn box_filter(name: &str, boxes: &Boxes, narrow: &Narrow<'_>) -> CaseFilter {
+    let owned = inbox_params(name, boxes, narrow).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     rectify_app::filters::cases(&mut rectify_app::Params::from_pairs(owned))
 }
 
@@ -119,18 +130,19 @@ async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let default = if actor.role.is_office() { "to_accept" } else { "to_sign" };
     let chosen = ctx.query("box").filter(|b| BOXES.contains(b)).unwrap_or(default);
     let q = ctx.query("q");
+    let narrow = Narrow { q, category: ctx.query("category") };
     let boxes = Boxes::today(&st).await?;
-    let params = inbox_params(chosen, &boxes, q);
+    let params = inbox_params(chosen, &boxes, &narrow);
     let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let filter = box_filter(chosen, &boxes, q);
+    let filter = box_filter(chosen, &boxes, &narrow);
     let export_query = super::files::export_query(&pairs);
     let page = PageRequest::new(Some(50), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(50));
     let cases = st.store.cases().list_cases(actor, &filter, &page).await?;
     // Each tab's count, and with a search the matches in every box: "其他状态中有 N 条".
-    let mut filters: Vec<CaseFilter> = BOXES.iter().map(|b| box_filter(b, &boxes, None)).collect();
+    let mut filters: Vec<CaseFilter> = BOXES.iter().map(|b| box_filter(b, &boxes, &Narrow::default())).collect();
     if q.is_some() {
         filters.push(filter.clone());
-        filters.push(box_filter("all", &boxes, q));
+        filters.push(box_filter("all", &boxes, &narrow));
     }
     let counts = st.store.cases().count_cases(actor, &filters).await?;
     let tabs: Vec<_> = BOXES.iter().zip(&counts).map(|(b, n)| context! { name => b, count => n }).collect();
@@ -152,11 +164,12 @@ async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Answer {
         })
         .collect();
     let units = unit_names(&st).await?;
+    let categories = super::picker::category_picker(&st.store.triage().taxonomy().await?);
     ctx.render(
         &st,
         "app/cases.html",
         context! {
-            rows, next_cursor => cases.next_cursor, units, tabs, chosen, export_query, export_pairs => pairs,
+            rows, next_cursor => cases.next_cursor, units, tabs, chosen, export_query, export_pairs => pairs, categories,
             filters => ctx.query_map(), q, elsewhere, accept_within => boxes.accept_within,
         },
     )

@@ -3,7 +3,7 @@
 //! the user's party take); each count is the store's count of the very filter its link opens,
 //! within the user's scope, so a count and its list always agree.
 
-use super::cases::{Boxes, box_filter};
+use super::cases::{Boxes, Narrow, box_filter};
 use super::{Answer, Ctx, PageError};
 use crate::AppState;
 use crate::site::Site;
@@ -110,7 +110,7 @@ async fn todo_list(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let case_filters: Vec<CaseFilter> = sources
         .iter()
         .filter_map(|(_, s)| match s {
-            Source::Cases(b) => Some(box_filter(b, &boxes, None)),
+            Source::Cases(b) => Some(box_filter(b, &boxes, &Narrow::default())),
             _ => None,
         })
         .collect();
