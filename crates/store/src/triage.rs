@@ -9,6 +9,9 @@ use crate::history::{self, Change};
 use rectify_domain::{DomainError, Entity, Issue};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::category::{Category, Taxonomy};
+use rectify_domain::ids::CaseId;
+use rectify_domain::case::CaseType;
+use rectify_domain::reply_quality::{ReplyCheckRequest, ReplyQuality, assess};
 use rectify_domain::time::Timestamp;
 
 record! {
@@ -93,10 +96,40 @@ pub(crate) async fn require(c: &mut Conn<'_>, key: &str, field: &str) -> StoreRe
     }
 }
 
+/// Keeps the quality of a case's latest reply, for the figures.
+pub(crate) async fn record_reply_quality(c: &mut Conn<'_>, case: CaseId, q: &ReplyQuality) -> StoreResult<()> {
+    let q = Q::new("UPDATE cases SET reply_score = $1, reply_grade = $2 WHERE id = $3")
+        .bind(i64::from(q.score))
+        .bind(q.grade.as_str())
+        .bind(case);
+    c.execute(q).await?;
+    Ok(())
+}
+
 impl Triage<'_> {
     /// The taxonomy: every category, in its file's order (for pages and the model).
     pub async fn taxonomy(&self) -> StoreResult<Taxonomy> {
         self.db.read(|tx| Box::pin(async move { taxonomy(&mut tx.conn()).await })).await
+    }
+
+    /// Scores a reply before it is sent (`POST /triage/reply-check`), against the reply limit of
+    /// a complaint.
+    pub async fn check_reply(&self, actor: &Actor, req: &ReplyCheckRequest) -> StoreResult<ReplyQuality> {
+        authorize(actor, Permission::ViewDirectory, Party::Other)?;
+        let (question, answer) = req.texts()?;
+        let calendar = self.reference().calendar().await?;
+        let limit = self.reference().settings().await?.case_due.working_days(CaseType::Complaint, false);
+        let times = req.received_at.map(|r| (r, req.replied_at.unwrap_or_else(|| self.now())));
+        Ok(assess(&question, &answer, times, limit, &calendar))
+    }
+
+    /// Scores `answer` as the reply to case `id` now, as its page warns the replier.
+    pub async fn check_case_reply(&self, actor: &Actor, id: CaseId, answer: &str) -> StoreResult<ReplyQuality> {
+        let case = self.cases().get_case(actor, id).await?;
+        let calendar = self.reference().calendar().await?;
+        let limit = self.reference().settings().await?.case_due.working_days(case.case_type, case.urgent);
+        let question = format!("{}\n{}", case.title.as_deref().unwrap_or_default(), case.content);
+        Ok(assess(&question, answer, Some((case.received_at, self.now())), limit, &calendar))
     }
 
     /// The taxonomy for `actor`: anyone who may read the directory.

@@ -334,6 +334,8 @@ fn entries() -> Vec<Entry> {
         // included for the anonymous (tests/search.rs).
         // The taxonomy: anyone signed in who reads the directory.
         row(GET,    "/api/v1/categories",                          "", F::None,           none,            SIGNED),
+        // Scores a reply; writes nothing.
+        row(POST,   "/api/v1/triage/reply-check",                  "", F::None,           reply_check,     SIGNED),
         row(GET,    "/api/v1/search",                              "", F::SearchList,     none,            READ),
         // The working-day calendar and settings: every account reads them, the administrator
         // sets them.
@@ -557,6 +559,10 @@ fn token_form(p: &P, _: Caller) -> Body {
 
 fn new_token(p: &P, _: Caller) -> Body {
     Body::Json(json!({"name": format!("mx token {}", p.n), "role": "office_staff"}))
+}
+
+fn reply_check(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"question": "路灯不亮", "answer": "您好，经核实已修复。"}))
 }
 
 fn new_unit(p: &P, _: Caller) -> Body {

@@ -127,6 +127,12 @@ pub struct CaseTally {
     pub answered: u64,
     /// Of those, very satisfied, satisfied or basically satisfied.
     pub satisfied: u64,
+    /// Replied cases whose reply was scored (`reply_quality`).
+    pub reply_scored: u64,
+    /// Of those, graded good (较好).
+    pub reply_good: u64,
+    /// Of those, graded weak (较差).
+    pub reply_weak: u64,
 }
 
 /// The case KPIs, each `part ÷ whole` rounded half-up to 4 decimals (0 when nothing to count).
@@ -145,6 +151,8 @@ pub struct CaseRates {
     pub visited_rate: f64,
     /// 满意率 = satisfied ÷ answered.
     pub satisfied_rate: f64,
+    /// 答复优良率 = reply_good ÷ reply_scored.
+    pub reply_good_rate: f64,
 }
 
 impl CaseTally {
@@ -156,6 +164,7 @@ impl CaseTally {
             reopened_rate: rate(self.reopened, self.replied),
             visited_rate: rate(self.visited, self.replied),
             satisfied_rate: rate(self.satisfied, self.answered),
+            reply_good_rate: rate(self.reply_good, self.reply_scored),
         }
     }
 
@@ -174,6 +183,9 @@ impl CaseTally {
         self.visited += o.visited;
         self.answered += o.answered;
         self.satisfied += o.satisfied;
+        self.reply_scored += o.reply_scored;
+        self.reply_good += o.reply_good;
+        self.reply_weak += o.reply_weak;
     }
 }
 

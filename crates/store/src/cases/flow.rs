@@ -12,6 +12,7 @@ use crate::units::require_live;
 use crate::versioned::{self, changed};
 use rectify_domain::actor::Actor;
 use rectify_domain::calendar::WorkCalendar;
+use rectify_domain::reply_quality::assess;
 use rectify_domain::case::{
     Case, CaseAction, CaseCourse, CaseDecision, CaseDueRule, CaseEnv, CaseParty, CaseTransitionRequest, fire,
 };
@@ -120,6 +121,16 @@ pub(crate) async fn persist(
     let sealed = r.sealed_contact();
     let before = assemble(c, &ctx.vault, r.clone(), ctx.today).await?;
     write_course(c, &d.next, r.version, ctx.now).await?;
+    // A new reply (the unit's, the office's, an imported one, a close-off's) is scored for the
+    // figures of reply quality.
+    if let (Some(answer), Some(at)) = (&d.next.answer, d.next.replied_at)
+        && d.next.replied_at != r.replied_at
+    {
+        let question = format!("{}\n{}", r.title.as_deref().unwrap_or_default(), r.content);
+        let limit = ctx.due_rule.working_days(r.case_type, r.urgent);
+        let quality = assess(&question, answer, Some((r.received_at, at)), limit, &ctx.calendar);
+        crate::triage::record_reply_quality(c, id, &quality).await?;
+    }
     for s in &d.steps {
         let step =
             Step { action: s.event, note: s.note.as_deref(), public_text: s.public_text.as_deref(), unit: s.unit };

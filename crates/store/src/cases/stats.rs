@@ -101,6 +101,9 @@ record! {
         visited: i64,
         answered: i64,
         satisfied: i64,
+        reply_scored: i64,
+        reply_good: i64,
+        reply_weak: i64,
     }
 }
 
@@ -122,6 +125,9 @@ impl Row {
             visited: n(self.visited),
             answered: n(self.answered),
             satisfied: n(self.satisfied),
+            reply_scored: n(self.reply_scored),
+            reply_good: n(self.reply_good),
+            reply_weak: n(self.reply_weak),
         }
     }
 }
@@ -158,7 +164,10 @@ impl Cases<'_> {
                          COUNT(*) FILTER (WHERE replied_at IS NOT NULL AND visit_count > 0) AS visited, \
                          COUNT(*) FILTER (WHERE replied_at IS NOT NULL AND satisfaction IS NOT NULL) AS answered, \
                          COUNT(*) FILTER (WHERE replied_at IS NOT NULL \
-                           AND satisfaction IN ('very_satisfied', 'satisfied', 'basically_satisfied')) AS satisfied \
+                           AND satisfaction IN ('very_satisfied', 'satisfied', 'basically_satisfied')) AS satisfied, \
+                         COUNT(*) FILTER (WHERE replied_at IS NOT NULL AND reply_grade IS NOT NULL) AS reply_scored, \
+                         COUNT(*) FILTER (WHERE replied_at IS NOT NULL AND reply_grade = 'good') AS reply_good, \
+                         COUNT(*) FILTER (WHERE replied_at IS NOT NULL AND reply_grade = 'weak') AS reply_weak \
                          FROM cases WHERE 1 = 1"
                     ))
                     .bind(today);

@@ -19,6 +19,7 @@ use rectify_domain::case::{
     NewDispatch, NewOutcome, Satisfaction, VisitMethod,
 };
 use rectify_domain::ids::CaseId;
+use rectify_domain::reply_quality::{ReplyGrade, ReplyQuality};
 use rectify_domain::privacy::{Contact, RevealRequest};
 use rectify_store::PageRequest;
 use rectify_store::cases::CaseFilter;
@@ -206,13 +207,26 @@ async fn register(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answe
     .await
 }
 
+/// What a case page shows on one answer only.
+enum Once {
+    /// The citizen's details in full, after a recorded reveal.
+    Revealed(Contact),
+    /// A reply held back for what it lacks.
+    ReplyWarning(ReplyQuality),
+}
+
 async fn page(
     st: &AppState,
     ctx: &Ctx,
     id: CaseId,
     failed: Option<(String, FormErrors, &FormData)>,
-    revealed: Option<Contact>,
+    once: Option<Once>,
 ) -> Answer {
+    let (revealed, reply_warning) = match once {
+        Some(Once::Revealed(c)) => (Some(c), None),
+        Some(Once::ReplyWarning(q)) => (None, Some(q)),
+        None => (None, None),
+    };
     let actor = ctx.staff()?;
     let may_reveal = authorize(actor, Permission::RevealContact, Party::Other).is_ok();
     let case = st.store.cases().get_case(actor, id).await?;
@@ -272,7 +286,7 @@ async fn page(
         "app/case.html",
         context! {
             case, events, actions, units, unit_options, form_name, errors, values, categories, category_path,
-            may_categorize,
+            may_categorize, reply_warning,
             office, may_reveal, revealed, investigation, may_dispatch, outcomes, people, map, photos, documents,
             satisfactions => Satisfaction::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             methods => VisitMethod::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
@@ -296,7 +310,7 @@ async fn reveal(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, fo
     }
     .await;
     match result {
-        Ok(contact) => page(&st, &ctx, id, None, Some(contact)).await,
+        Ok(contact) => page(&st, &ctx, id, None, Some(Once::Revealed(contact))).await,
         Err(e) => {
             let errors = FormErrors::from_error(e, ctx.lang)?;
             page(&st, &ctx, id, Some(("reveal".into(), errors, &form)), None).await
@@ -322,8 +336,20 @@ async fn transition(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
     let actor = ctx.staff_form(&form)?;
     let id: CaseId = path_id(&id)?;
     let name = form.get("action").unwrap_or("transition").to_owned();
+    // A weak reply is shown back with what it lacks; the replier may send it anyway.
+    if name == "reply"
+        && form.get("send_anyway") != Some("true")
+        && let Some(answer) = form.get("answer").filter(|a| !a.trim().is_empty())
+    {
+        let quality = st.store.triage().check_case_reply(actor, id, answer).await?;
+        if quality.grade == ReplyGrade::Weak {
+            let shown = Some(("reply".to_owned(), FormErrors::default(), &form));
+            return page(&st, &ctx, id, shown, Some(Once::ReplyWarning(quality))).await;
+        }
+    }
     let result = async {
-        let req: CaseTransitionRequest = form.decode(&[("version", Kind::Number), ("approve", Kind::Bool)], &[])?;
+        let req: CaseTransitionRequest =
+            form.decode(&[("version", Kind::Number), ("approve", Kind::Bool)], &["send_anyway"])?;
         // Whether an assignment moves the case from one unit to another (改派).
         let before = match name.as_str() {
             "assign" => Some(st.store.cases().get_case(actor, id).await?.state),

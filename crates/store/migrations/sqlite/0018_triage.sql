@@ -1,15 +1,15 @@
--- 问题分类 (issue 18): the taxonomy cases are filed under (up to three levels, each category
+-- Triage (issue 18). 问题分类: the taxonomy cases are filed under (up to three levels, each category
 -- keyed by its path of names, 城乡建设/安全生产/事故处理), and each case's category with how it
 -- was set. The default taxonomy is the first level of the message board's. Same in both flavours.
 CREATE TABLE categories (
     key TEXT PRIMARY KEY,
     name TEXT NOT NULL,
-    level BIGINT NOT NULL,
+    level INTEGER NOT NULL,
     parent TEXT REFERENCES categories(key),
     -- The office's own code (分类编码), when its file has one.
     code TEXT,
     -- The order of the office's file (the order pickers and figures list them in).
-    position BIGINT NOT NULL
+    position INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX categories_code ON categories(code) WHERE code IS NOT NULL;
 INSERT INTO categories (key, name, level, parent, code, position) VALUES
@@ -25,3 +25,8 @@ ALTER TABLE cases ADD COLUMN category TEXT REFERENCES categories(key);
 -- Who set it: staff (set or confirmed), the model (routed above the office's threshold), an import.
 ALTER TABLE cases ADD COLUMN category_source TEXT;
 CREATE INDEX cases_category ON cases(category);
+
+-- 答复质量 of the latest reply (`rectify_domain::reply_quality`): its score (0–100) and grade, for
+-- the figures by unit.
+ALTER TABLE cases ADD COLUMN reply_score INTEGER;
+ALTER TABLE cases ADD COLUMN reply_grade TEXT;

@@ -1,7 +1,9 @@
-//! 问题分类 over HTTP, on both databases: the default taxonomy, an office's taxonomy file coming in
-//! (all or nothing, a missing level or a reused code named by row and column), cases filed at
-//! 受理 and 派单 and corrected later, the lists filtered by a category and everything below it,
-//! a labelled message file filing its cases, and the category in the export and on the page.
+//! Triage over HTTP, on both databases. 问题分类: the default taxonomy, an office's taxonomy file
+//! coming in (all or nothing, a missing level or a reused code named by row and column), cases
+//! filed at 受理 and 派单 and corrected later, the lists filtered by a category and everything
+//! below it, a labelled message file filing its cases, the category in the export and on the
+//! page. 答复质量: a reply checked before it is sent, a weak one held back on the page until the
+//! replier sends it anyway, and the figures counting reply quality by unit.
 
 mod common;
 
@@ -169,7 +171,63 @@ async fn the_case_page_shows_and_sets_the_category(backend: Backend) {
     assert!(inbox("").await.contains(&format!("data-case=\"{other}\"")));
 }
 
+const WEAK: &str = "您好，您的留言已收悉，感谢您的关注。";
+const GOOD: &str = "网友您好！针对您反映的公交站牌损坏问题，经现场核实，站牌确已损坏。根据《公交站点管理办法》，\
+    我局已责令公交公司于3月10日前完成修复。如有疑问，请拨打咨询电话0731-12345。";
+
+async fn a_reply_is_checked_before_it_is_sent(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let question = "某路口公交站牌损坏多日无人修复，请有关部门处理。";
+    let weak = app.post("/api/v1/triage/reply-check", json!({"question": question, "answer": WEAK})).await.ok();
+    assert_eq!(weak["grade"], "weak", "{weak}");
+    let issues: Vec<&str> = weak["issues"].as_array().unwrap().iter().map(|i| i.as_str().unwrap()).collect();
+    assert!(issues.contains(&"no_finding") && issues.contains(&"unrelated") && !issues.contains(&"no_greeting"), "{issues:?}");
+    let good = app
+        .post("/api/v1/triage/reply-check", json!({"question": question, "answer": GOOD,
+            "received_at": "2026-03-02T02:00:00Z", "replied_at": "2026-03-04T02:00:00Z"}))
+        .await
+        .ok();
+    assert_eq!((good["grade"].as_str(), good["working_days"].as_u64(), good["timeliness"].as_f64()), (Some("good"), Some(2), Some(1.0)), "{good}");
+    // Bad input names the field; in Chinese for a Chinese reader.
+    let r = app.post("/api/v1/triage/reply-check", json!({"question": " ", "answer": GOOD})).await.expect(422);
+    assert_eq!(r.fields(), ["question"]);
+    let long = "长".repeat(20_001);
+    assert_eq!(app.post("/api/v1/triage/reply-check", json!({"question": question, "answer": long})).await.expect(422).fields(), ["answer"]);
+    assert_eq!(app.post("/api/v1/triage/reply-check", json!({"question": question, "answer": GOOD, "tone": 1})).await.expect(422).fields(), ["tone"]);
+}
+
+async fn a_weak_reply_is_held_back_until_sent_anyway_and_counted(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("区交通局", None).await;
+    let id = case(&app, "某路口公交站牌损坏多日无人修复，请有关部门处理。").await;
+    fire(&app, &id, json!({"action": "accept"})).await.ok();
+    fire(&app, &id, json!({"action": "assign", "unit_id": unit})).await.ok();
+    let clerk = app.user("jtj", "unit_clerk", Some(&unit)).await;
+    let path = format!("/api/v1/cases/{id}/transitions");
+    app.send(&clerk, reqwest::Method::POST, &path, Some(json!({"action": "sign"}))).await.ok();
+    let html = clerk.get(app.url(&format!("/app/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    let csrf = common::hidden(&html, "_csrf");
+    let send = |extra: Option<(&'static str, &'static str)>| {
+        let mut form = vec![("action", "reply"), ("answer", WEAK), ("_csrf", csrf.as_str())];
+        form.extend(extra);
+        clerk.post(app.url(&format!("/app/cases/{id}/transitions"))).form(&form).send()
+    };
+    let held = send(None).await.unwrap().text().await.unwrap();
+    assert!(held.contains("id=\"reply-warning\"") && held.contains("答复未说明调查核实情况"), "{held}");
+    assert!(held.contains(WEAK), "the answer typed is kept");
+    assert_eq!(app.get(&format!("/api/v1/cases/{id}")).await.ok()["state"], "in_progress", "nothing sent");
+    let sent = send(Some(("send_anyway", "true"))).await.unwrap();
+    assert!(sent.url().query().unwrap_or_default().contains("done=case_reply"), "{}", sent.url());
+    assert_eq!(app.get(&format!("/api/v1/cases/{id}")).await.ok()["state"], "replied");
+    // The figures count it by unit.
+    let stats = app.get("/api/v1/stats/cases?group_by=unit").await.ok();
+    let group = stats["groups"].as_array().unwrap().iter().find(|g| g["key"] == unit.as_str()).unwrap();
+    assert_eq!((group["reply_scored"].as_u64(), group["reply_weak"].as_u64(), group["reply_good_rate"].as_f64()), (Some(1), Some(1), Some(0.0)), "{group}");
+}
+
 on_both!(
+    a_reply_is_checked_before_it_is_sent,
+    a_weak_reply_is_held_back_until_sent_anyway_and_counted,
     a_taxonomy_file_comes_in_all_or_nothing,
     cases_are_filed_at_accept_and_assign_and_corrected_later,
     a_labelled_message_file_files_its_cases,
