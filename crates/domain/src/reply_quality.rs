@@ -11,7 +11,6 @@ use crate::error::{DomainError, Problems};
 use crate::text;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 crate::wire_enum! {
     /// What a reply lacks (worded in the catalog: `reply_issue.no_outcome` → 答复未说明处理结果).
@@ -130,23 +129,6 @@ fn has_date(text: &str) -> bool {
     chars.windows(2).any(|w| w[0].is_ascii_digit() && matches!(w[1], '月' | '日' | '号' | '天' | '个'))
 }
 
-/// Character pairs of the Chinese text, and letters and digits as words.
-fn pairs(text: &str) -> HashMap<String, f64> {
-    let kept: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
-    let mut out: HashMap<String, f64> = HashMap::new();
-    for w in kept.windows(2) {
-        *out.entry(w.iter().collect()).or_default() += 1.0;
-    }
-    out
-}
-
-fn cosine(a: &HashMap<String, f64>, b: &HashMap<String, f64>) -> f64 {
-    let dot: f64 = a.iter().filter_map(|(k, x)| b.get(k).map(|y| x * y)).sum();
-    let norm = |v: &HashMap<String, f64>| v.values().map(|x| x * x).sum::<f64>().sqrt();
-    let n = norm(a) * norm(b);
-    if n == 0.0 { 0.0 } else { (dot / n).clamp(0.0, 1.0) }
-}
-
 /// Scores `answer` to `question`. `limit` is the reply limit in working days (the case rule's);
 /// with both times, the working days between them are counted on `calendar`.
 pub fn assess(
@@ -157,7 +139,7 @@ pub fn assess(
     calendar: &WorkCalendar,
 ) -> ReplyQuality {
     let words = answer.chars().filter(|c| c.is_alphanumeric()).count();
-    let relevance = cosine(&pairs(question), &pairs(answer));
+    let relevance = text::likeness(question, answer);
     let parts = [
         (has_any(answer, GREETING), ReplyIssue::NoGreeting),
         (has_any(answer, FINDING), ReplyIssue::NoFinding),

@@ -9,9 +9,11 @@ pub mod index;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod similar;
 pub mod tokenizer;
 
 pub use feed::FeedCursor;
 pub use index::{Change, IndexStatus, Rebuild, Rebuilt, SearchError, SearchIndex, SearchResult};
 pub use schema::Document;
 pub use search::{Answer, Bucket, Facets, Hit, Request, Sees, Visibility};
+pub use similar::{LikeThis, Similar};

@@ -69,11 +69,11 @@ pub struct Hit {
     pub score: f32,
 }
 
-fn as_text<S: serde::Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn as_text<S: serde::Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(v)
 }
 
-fn maybe_as_text<S: serde::Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn maybe_as_text<S: serde::Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
     match v {
         Some(v) => s.collect_str(v),
         None => s.serialize_none(),
@@ -244,14 +244,14 @@ fn sequence(f: &Fields, ws: &[Word]) -> Box<dyn Query> {
 }
 
 /// A word in the title (worth twice as much) or the body.
-fn either_field(f: &Fields, word: &str) -> Box<dyn Query> {
+pub(crate) fn either_field(f: &Fields, word: &str) -> Box<dyn Query> {
     let term = |field| TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqsAndPositions);
     Box::new(BooleanQuery::union(vec![Box::new(BoostQuery::new(Box::new(term(f.title)), 2.0)), Box::new(term(f.body))]))
 }
 
 /// The records the caller may open, as a query clause: per kind, everything, the units' records
 /// or nothing — or a public record.
-fn visibility(f: &Fields, sight: &Visibility) -> Box<dyn Query> {
+pub(crate) fn visibility(f: &Fields, sight: &Visibility) -> Box<dyn Query> {
     let public = || -> Box<dyn Query> {
         Box::new(TermQuery::new(Term::from_field_bool(f.public, true), IndexRecordOption::Basic))
     };

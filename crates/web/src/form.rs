@@ -70,6 +70,11 @@ impl FormData {
         self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
     }
 
+    /// Every non-blank value of `name`, in order (a repeated field).
+    pub fn get_all(&self, name: &str) -> Vec<&str> {
+        self.fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).collect()
+    }
+
     /// The fields as a JSON object: blank fields left out, `_`-prefixed fields (form plumbing
     /// such as `_csrf`) and names in `skip` ignored.
     pub fn to_json(&self, kinds: &[(&str, Kind)], skip: &[&str]) -> Result<serde_json::Value, ApiError> {

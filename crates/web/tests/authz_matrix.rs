@@ -126,6 +126,8 @@ enum Fix {
     Attachment,
     /// A problem, and a fresh case to attach to it.
     ProblemAndCase,
+    /// A fresh case, and a problem to merge it into (the case page's form).
+    CaseAndProblem,
     /// A case assigned to the unit.
     Case,
     FreshCase,
@@ -177,6 +179,7 @@ impl Fix {
                 | Fix::FreshMeasure
                 | Fix::Attachment
                 | Fix::ProblemAndCase
+                | Fix::CaseAndProblem
                 | Fix::Case
                 | Fix::FreshCase
                 | Fix::ProblemList
@@ -352,6 +355,8 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/api/v1/cases",                               "", F::None,           new_case,        "A A A D D D D"),
         row(GET,    "/api/v1/cases/{id}",                          "", F::Case,           none,            READ),
         row(GET,    "/api/v1/cases/{id}/events",                   "", F::Case,           none,            READ),
+        // Similar records: only those the caller may open, of a case they may open.
+        row(GET,    "/api/v1/cases/{id}/similar",                  "", F::Case,           none,            READ),
         row(POST,   "/api/v1/cases/{id}/transitions",              "", F::FreshCase,      case_action,     WRITE),
         // A citizen's contact details in full: the office only, with a reason.
         row(POST,   "/api/v1/cases/{id}/contact",                  "", F::Case,           reveal,          MANAGE),
@@ -361,6 +366,7 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/api/v1/cases/{id}/dispatches",               "", F::Case,           dispatch,        WRITE),
         row(PUT,    "/api/v1/cases/{id}/investigation",            "", F::Case,           outcome,         MANAGE),
         row(POST,   "/app/cases/{id}/dispatches",                  "", F::Case,           dispatch_form,   WRITE),
+        row(POST,   "/app/cases/{id}/attach",                      "", F::CaseAndProblem, merge_form,      MANAGE),
         row(POST,   "/app/cases/{id}/investigation",               "", F::Case,           outcome_form,    MANAGE),
         row(GET,    "/api/v1/stats/investigations",                "", F::None,           none,            INSPECT),
         row(GET,    "/api/v1/track/{tracking_code}",               "", F::Track,          none,            PUBLIC),
@@ -600,6 +606,10 @@ fn dismissal(_: &P, _: Caller) -> Body {
 
 fn dispatch(_: &P, _: Caller) -> Body {
     Body::Json(json!({"investigators": "mx team", "place": "mx school"}))
+}
+
+fn merge_form(p: &P, _: Caller) -> Body {
+    form(&[("problem_id", p.extra.clone())])
 }
 
 fn dispatch_form(_: &P, _: Caller) -> Body {
@@ -1218,6 +1228,17 @@ impl World {
                     .post(
                         "/api/v1/cases",
                         json!({"content": format!("mx to attach {}", p.n), "channel": "hotline", "type": "complaint"}),
+                    )
+                    .await
+                    .expect(201)
+                    .id();
+            }
+            Fix::CaseAndProblem => {
+                p.extra = self.problems[slot].0.clone();
+                p.id = app
+                    .post(
+                        "/api/v1/cases",
+                        json!({"content": format!("mx to merge {}", p.n), "channel": "hotline", "type": "complaint"}),
                     )
                     .await
                     .expect(201)

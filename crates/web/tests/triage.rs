@@ -225,7 +225,61 @@ async fn a_weak_reply_is_held_back_until_sent_anyway_and_counted(backend: Backen
     assert_eq!((group["reply_scored"].as_u64(), group["reply_weak"].as_u64(), group["reply_good_rate"].as_f64()), (Some(1), Some(1), Some(0.0)), "{group}");
 }
 
+async fn similar_cases_are_found_at_intake_and_merged(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("区城管局", None).await;
+    let first = case(&app, "丽发新城小区旁边的搅拌站每天晚上施工，噪音很大，影响休息").await;
+    let second = case(&app, "丽发新城附近搅拌站深夜还在作业，噪音吵得睡不着").await;
+    let third = case(&app, "丽发新城搅拌站夜间施工噪音扰民，希望管一管").await;
+    let unrelated = case(&app, "学院路口暴雨后积水严重，行人无法通过").await;
+    let problem = app
+        .problem(json!({"description": "丽发新城周边搅拌站夜间施工噪音扰民，责令限期整改", "unit_id": unit}))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.indexed().await;
+    let similar = app.get(&format!("/api/v1/cases/{first}/similar")).await.ok();
+    let items = similar["items"].as_array().unwrap();
+    let found: Vec<(String, String)> =
+        items.iter().map(|s| (s["kind"].as_str().unwrap().to_owned(), s["id"].as_str().unwrap().to_owned())).collect();
+    for want in [("case", &second), ("case", &third), ("problem", &problem)] {
+        assert!(found.contains(&(want.0.to_owned(), want.1.clone())), "{want:?} in {similar}");
+    }
+    assert!(!found.iter().any(|(k, id)| k == "case" && (*id == unrelated || *id == first)), "{similar}");
+    assert!(items.iter().all(|s| s["places"].as_array().unwrap().iter().any(|p| p == "丽发新城")), "{similar}");
+    // The page says why, and offers both ways to merge.
+    let html = app.admin.get(app.url(&format!("/app/cases/{first}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("id=\"similar\"") && html.contains("同一地点：丽发新城；相似度"), "{html}");
+    let merge = html.split("id=\"merge-similar\"").next().unwrap().rsplit("href=\"").next().unwrap().replace("&amp;", "&").replace("&#x2f;", "/");
+    let form = app.admin.get(app.url(&merge)).send().await.unwrap().text().await.unwrap();
+    assert!(form.contains("id=\"merging\"") && form.contains(&format!("value=\"{second}\"")), "{form}");
+    // One problem for the three, each reporter keeping their say.
+    let csrf = common::hidden(&form, "_csrf");
+    let post = [("description", "丽发新城搅拌站夜间噪音"), ("unit_id", unit.as_str()), ("case_ids", first.as_str()), ("case_ids", second.as_str()), ("_csrf", csrf.as_str())];
+    let made = app.admin.post(app.url("/app/problems/new")).form(&post).send().await.unwrap();
+    assert!(made.url().query().unwrap_or_default().contains("done=created"), "{}", made.url());
+    let made_id = made.url().path().rsplit('/').next().unwrap().to_owned();
+    let p = app.get(&format!("/api/v1/problems/{made_id}")).await.ok();
+    let mut ids: Vec<&str> = p["case_ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    ids.sort();
+    let mut want = vec![first.as_str(), second.as_str()];
+    want.sort();
+    assert_eq!(ids, want, "{p}");
+    // The third joins the existing problem in one click.
+    let html = app.admin.get(app.url(&format!("/app/cases/{third}"))).send().await.unwrap().text().await.unwrap();
+    let csrf = common::hidden(&html, "_csrf");
+    let r = app.admin.post(app.url(&format!("/app/cases/{third}/attach"))).form(&[("problem_id", problem.as_str()), ("_csrf", csrf.as_str())]).send().await.unwrap();
+    assert!(r.url().as_str().contains(&format!("/app/problems/{problem}?done=cases_attached")), "{}", r.url());
+    // A clerk of another unit sees none of it.
+    let other = app.unit("区教育局", None).await;
+    let clerk = app.user("jyj", "unit_clerk", Some(&other)).await;
+    let r = app.send(&clerk, reqwest::Method::GET, &format!("/api/v1/cases/{first}/similar"), None).await;
+    assert_eq!(r.status.as_u16(), 404);
+}
+
 on_both!(
+    similar_cases_are_found_at_intake_and_merged,
     a_reply_is_checked_before_it_is_sent,
     a_weak_reply_is_held_back_until_sent_anyway_and_counted,
     a_taxonomy_file_comes_in_all_or_nothing,

@@ -14,10 +14,18 @@ use crate::visibility::{self, Scope};
 use documents::Pick;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::search::SearchKind;
-use rectify_search::{Answer, Change, FeedCursor, Request, SearchError, SearchIndex, Sees, Visibility};
+use rectify_domain::case::CaseState;
+use rectify_domain::ids::CaseId;
+use rectify_domain::problem::ProblemState;
+use rectify_search::{
+    Answer, Change, FeedCursor, LikeThis, Request, SearchError, SearchIndex, Sees, Similar, Visibility,
+};
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+
+/// How far back similar records are looked for, from the case's receipt.
+pub const SIMILAR_WINDOW_DAYS: i64 = 90;
 
 /// Feed rows (and records) read per round.
 const BATCH: i64 = 1000;
@@ -138,6 +146,24 @@ impl Search<'_> {
         let actor = actor.clone();
         let sight = self.db.read(move |tx| Box::pin(async move { sight(&mut tx.conn(), &actor).await })).await?;
         blocking(move || index.search(&request, &sight)).await
+    }
+
+    /// Open cases and problems like case `id` (received within [`SIMILAR_WINDOW_DAYS`] before
+    /// it), that `actor` may open: for its page at intake. Empty without an index.
+    pub async fn similar_to_case(&self, actor: &Actor, id: CaseId, limit: usize) -> StoreResult<Vec<Similar>> {
+        let case = self.cases().get_case(actor, id).await?;
+        let Some(index) = self.index() else { return Ok(Vec::new()) };
+        let actor = actor.clone();
+        let mut sight = self.db.read(move |tx| Box::pin(async move { sight(&mut tx.conn(), &actor).await })).await?;
+        sight.0.retain(|(kind, _)| matches!(kind, SearchKind::Case | SearchKind::Problem));
+        let text = format!("{}\n{}", case.title.unwrap_or_default(), case.content);
+        let since = case.received_at.utc() - chrono::Duration::days(SIMILAR_WINDOW_DAYS);
+        blocking(move || {
+            let finished = [CaseState::Closed.as_str(), CaseState::Declined.as_str(), ProblemState::Closed.as_str()];
+            let like = LikeThis { text: &text, itself: Some((SearchKind::Case, id.0)), since, finished: &finished, limit };
+            index.similar(&like, &sight)
+        })
+        .await
     }
 
     /// Applies the feed after `cursor` to the index until it is caught up; answers the rows read.

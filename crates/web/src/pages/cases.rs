@@ -35,6 +35,7 @@ pub fn site() -> Site {
         .post("/app/cases/{id}/contact", reveal)
         .post("/app/cases/{id}/dispatches", dispatch)
         .post("/app/cases/{id}/investigation", conclude)
+        .post("/app/cases/{id}/attach", attach)
 }
 
 /// The inbox's boxes, each a filter over the cases the user may see.
@@ -207,6 +208,83 @@ async fn register(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answe
     .await
 }
 
+/// Similar records a case page lists.
+const SIMILAR_SHOWN: usize = 5;
+
+/// A similar record as the page shows it: where it leads and why it is listed.
+#[derive(Serialize)]
+struct SimilarView {
+    #[serde(flatten)]
+    similar: rectify_search::Similar,
+    href: String,
+    kind_label: String,
+    state_label: String,
+    /// "同一地点：丽发新城；相似度 0.82".
+    reason: String,
+}
+
+fn similar_view(st: &AppState, ctx: &Ctx, s: rectify_search::Similar) -> SimilarView {
+    use rectify_domain::search::SearchKind;
+    let (href, state_prefix) = match s.kind {
+        SearchKind::Problem => (format!("/app/problems/{}", s.id), "problem_state."),
+        SearchKind::Bulletin => (format!("/app/bulletins/{}", s.id), "bulletin.status."),
+        SearchKind::Case => (format!("/app/cases/{}", s.id), "case_state."),
+    };
+    let likeness = format!("{:.2}", s.likeness);
+    let catalog = &st.view.catalog;
+    let reason = match s.places.is_empty() {
+        true => catalog.text("similar.reason", ctx.lang, &[("likeness", likeness)]),
+        false => {
+            let places = s.places.join(&catalog.text("list.sep", ctx.lang, &[]));
+            catalog.text("similar.reason_place", ctx.lang, &[("places", places), ("likeness", likeness)])
+        }
+    };
+    SimilarView {
+        kind_label: ctx.t(st, &format!("search_kind.{}", s.kind.as_str())),
+        state_label: ctx.t(st, &format!("{state_prefix}{}", s.state)),
+        href,
+        reason,
+        similar: s,
+    }
+}
+
+/// The new-problem form with this case and the similar cases listed (one problem for them all).
+fn merge_href(case: &Case, similar: &[SimilarView]) -> Option<String> {
+    use rectify_domain::search::SearchKind;
+    let others: Vec<i64> = similar.iter().filter(|s| s.similar.kind == SearchKind::Case).map(|s| s.similar.id).collect();
+    if others.is_empty() {
+        return None;
+    }
+    let mut q: Vec<(&str, String)> = vec![("case_ids", case.id.to_string())];
+    q.extend(others.iter().map(|id| ("case_ids", id.to_string())));
+    q.push(("description", case.title.clone().unwrap_or_else(|| case.content.chars().take(200).collect())));
+    if let Some(u) = case.unit_id {
+        q.push(("unit", u.to_string()));
+    }
+    Some(format!("/app/problems/new?{}", serde_urlencoded::to_string(&q).unwrap_or_default()))
+}
+
+/// Merges the case into a similar problem (the ledger's case → problem link).
+async fn attach(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
+    let actor = ctx.staff_form(&form)?;
+    let id: CaseId = path_id(&id)?;
+    let result = async {
+        let problem: rectify_domain::ids::ProblemId = form
+            .get("problem_id")
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| ApiError::from(rectify_domain::DomainError::field("problem_id", rectify_domain::Issue::Required)))?;
+        Ok::<_, ApiError>(st.store.cases().attach_cases(actor, problem, vec![id]).await?)
+    }
+    .await;
+    settle(
+        ctx.lang,
+        result,
+        |p| format!("/app/problems/{}?done=cases_attached", p.id),
+        |errors| page(&st, &ctx, id, Some(("attach".into(), errors, &form)), None),
+    )
+    .await
+}
+
 /// What a case page shows on one answer only.
 enum Once {
     /// The citizen's details in full, after a recorded reveal.
@@ -280,13 +358,21 @@ async fn page(
         Vec::new()
     };
     let category_path = case.category.as_deref().map(super::picker::category_path);
+    // Candidates to merge at intake: open cases and problems like this one, with why.
+    let similar = if case.state.is_final() {
+        Vec::new()
+    } else {
+        st.store.search().similar_to_case(actor, id, SIMILAR_SHOWN).await?.into_iter().map(|s| similar_view(st, ctx, s)).collect()
+    };
+    let may_merge = authorize(actor, Permission::LinkCases, Party::Office).is_ok();
+    let merge_href = merge_href(&case, &similar);
     let resp = ctx.render_status(
         st,
         status,
         "app/case.html",
         context! {
             case, events, actions, units, unit_options, form_name, errors, values, categories, category_path,
-            may_categorize, reply_warning,
+            may_categorize, reply_warning, similar, may_merge, merge_href,
             office, may_reveal, revealed, investigation, may_dispatch, outcomes, people, map, photos, documents,
             satisfactions => Satisfaction::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             methods => VisitMethod::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),

@@ -93,15 +93,20 @@ async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Answer {
         .into());
     }
     let choices = choices(&st, actor, ctx.query("campaign_id"), ctx.query("unit")).await?;
-    let values =
-        context! { type => "time_limited", unit_id => ctx.query("unit"), campaign_id => ctx.query("campaign_id") };
-    ctx.render(&st, "app/problem_new.html", context! { choices, values })
+    // From a case page's similar cases: one problem for them all, their reporters each keeping
+    // their say at the close-off.
+    let values = context! {
+        type => "time_limited", unit_id => ctx.query("unit"), campaign_id => ctx.query("campaign_id"),
+        description => ctx.query("description"),
+    };
+    let case_ids = ctx.query_all("case_ids");
+    ctx.render(&st, "app/problem_new.html", context! { choices, values, case_ids })
 }
 
 async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer {
     let actor = ctx.staff_form(&form)?;
     let attempt = async {
-        let input: NewProblem = form.decode(&[("published", Kind::Bool)], &[])?;
+        let input: NewProblem = form.decode(&[("published", Kind::Bool), ("case_ids", Kind::List)], &[])?;
         Ok::<_, ApiError>(st.store.ledger().create_problem(actor, input, None).await?)
     };
     let done = |c: rectify_store::idempotency::Created<rectify_domain::problem::Problem>| {
@@ -110,7 +115,7 @@ async fn create(State(st): State<AppState>, ctx: Ctx, form: FormData) -> Answer 
     let (st, ctx, form) = (&st, &ctx, &form);
     settle(ctx.lang, attempt.await, done, |errors| async move {
         let choices = choices(st, actor, form.get("campaign_id"), form.get("unit_id")).await?;
-        let page = context! { choices, values => form_values(form), errors };
+        let page = context! { choices, values => form_values(form), errors, case_ids => form.get_all("case_ids") };
         ctx.render_status(st, StatusCode::UNPROCESSABLE_ENTITY, "app/problem_new.html", page)
     })
     .await

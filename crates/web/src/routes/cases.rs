@@ -1,5 +1,6 @@
 //! Citizen cases: the public form and tracking (no account), and the staff loop.
 
+use rectify_search::Similar;
 use super::{Errors, Throttled, created, idempotency, page};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -19,7 +20,7 @@ use rectify_store::Page;
 use rectify_store::cases::{CaseGroupBy, CaseReceipt, CaseStats, IntakeSession, StaffEvent, TrackView};
 use rectify_store::idempotency::{Created, IdempotencyKey};
 use rectify_store::notices::OutboxEntry;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_cases, submit_case))
         .routes(routes!(get_case))
         .routes(routes!(case_events))
+        .routes(routes!(similar_cases))
         .routes(routes!(transition_case))
         .routes(routes!(reveal_contact))
         .routes(routes!(attach_cases))
@@ -186,6 +188,25 @@ async fn reveal_contact(
 ) -> ApiResult<Response> {
     let contact = st.store.cases().reveal_contact(&actor, id, &body.value).await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(contact)).into_response())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct SimilarRecords {
+    /// Most alike first; at most ten.
+    items: Vec<Similar>,
+}
+
+/// Open cases and problems like this case — received within 90 days before it, that the caller
+/// may open — each with how alike it is and the places both name: candidates to merge into one
+/// ledger problem.
+#[utoipa::path(get, path = "/cases/{id}/similar", tag = "cases", params(("id" = String, Path)),
+    responses((status = 200, body = SimilarRecords), Errors))]
+async fn similar_cases(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<CaseId>,
+) -> ApiResult<Json<SimilarRecords>> {
+    Ok(Json(SimilarRecords { items: st.store.search().similar_to_case(&actor, id, 10).await? }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
