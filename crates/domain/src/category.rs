@@ -31,7 +31,8 @@ crate::wire_enum! {
 
 /// The first level of the Teddy Cup message board's taxonomy, which the sample messages are
 /// labelled with: the taxonomy until an office imports its own.
-pub const FIRST_LEVEL: [&str; 7] = ["城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生"];
+pub const FIRST_LEVEL: [&str; 7] =
+    ["城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -166,11 +167,10 @@ mod tests {
 
     #[test]
     fn a_row_is_a_path_without_gaps() {
-        assert_eq!(path([s("城乡建设"), s("安全生产"), s("事故处理")]), Ok(vec![
-            "城乡建设".to_owned(),
-            "安全生产".to_owned(),
-            "事故处理".to_owned()
-        ]));
+        assert_eq!(
+            path([s("城乡建设"), s("安全生产"), s("事故处理")]),
+            Ok(vec!["城乡建设".to_owned(), "安全生产".to_owned(), "事故处理".to_owned()])
+        );
         assert_eq!(path([s("城乡建设"), None, None]).map(|p| p.len()), Ok(1));
         assert_eq!(path([s("城乡建设"), None, s("事故处理")]), Err((1, Issue::Required)));
         assert_eq!(path([None, s("安全生产"), None]), Err((0, Issue::Required)));

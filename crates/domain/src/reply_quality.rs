@@ -110,12 +110,38 @@ const GREETING: &[&str] = &["您好", "你好", "网友", "同志", "先生", "�
 const FINDING: &[&str] =
     &["经调查", "经核实", "经查", "经了解", "调查", "核实", "现场", "查明", "经研究", "了解到", "经核查", "经审查"];
 const OUTCOME: &[&str] = &[
-    "已", "将", "处理", "整改", "解决", "安排", "要求", "责令", "落实", "完成", "督促", "答复如下", "不宜", "不能", "可以",
+    "已",
+    "将",
+    "处理",
+    "整改",
+    "解决",
+    "安排",
+    "要求",
+    "责令",
+    "落实",
+    "完成",
+    "督促",
+    "答复如下",
+    "不宜",
+    "不能",
+    "可以",
     "不可",
 ];
 const TIMELINE: &[&str] = &["月底", "日前", "日内", "年底", "预计", "近期", "目前", "工作日", "尽快", "之前", "期间"];
-const CONTACT: &[&str] =
-    &["如有疑问", "咨询电话", "联系电话", "电话", "咨询", "详询", "联系", "来电", "窗口", "办公室", "可拨打", "再次反映"];
+const CONTACT: &[&str] = &[
+    "如有疑问",
+    "咨询电话",
+    "联系电话",
+    "电话",
+    "咨询",
+    "详询",
+    "联系",
+    "来电",
+    "窗口",
+    "办公室",
+    "可拨打",
+    "再次反映",
+];
 const BASIS: &[&str] =
     &["根据", "依据", "按照", "规定", "《", "政策", "法律", "条例", "办法", "文件", "标准", "要求", "经调查", "经核实"];
 
@@ -223,11 +249,23 @@ mod tests {
         let cal = WorkCalendar::default();
         let at = |s: &str| Timestamp::from_utc(chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc());
         // Monday 2 March to Monday 30 March 2026: 20 working days against a limit of 15.
-        let late = assess(QUESTION, "您好，经核实已处理。", Some((at("2026-03-02T10:00:00+08:00"), at("2026-03-30T10:00:00+08:00"))), 15, &cal);
+        let late = assess(
+            QUESTION,
+            "您好，经核实已处理。",
+            Some((at("2026-03-02T10:00:00+08:00"), at("2026-03-30T10:00:00+08:00"))),
+            15,
+            &cal,
+        );
         assert_eq!(late.working_days, Some(20));
         assert!(late.issues.contains(&ReplyIssue::Late));
         assert!(late.timeliness.is_some_and(|t| (t - 2.0 / 3.0).abs() < 1e-9), "{:?}", late.timeliness);
-        let soon = assess(QUESTION, "您好，经核实已处理。", Some((at("2026-03-02T10:00:00+08:00"), at("2026-03-04T10:00:00+08:00"))), 15, &cal);
+        let soon = assess(
+            QUESTION,
+            "您好，经核实已处理。",
+            Some((at("2026-03-02T10:00:00+08:00"), at("2026-03-04T10:00:00+08:00"))),
+            15,
+            &cal,
+        );
         assert_eq!((soon.timeliness, soon.issues.contains(&ReplyIssue::Late)), (Some(1.0), false));
     }
 

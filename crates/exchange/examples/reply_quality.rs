@@ -18,8 +18,15 @@ fn main() {
     let path = std::env::args().nth(1).expect("usage: reply_quality FILE.xlsx");
     let bytes = std::fs::read(&path).expect("read the file");
     let format = Format::from_file_name(&path).expect(".xlsx or .csv");
-    let parsed = rectify_exchange::read(&bytes, format, Encoding::default(), ImportKind::Cases, &Mapping::default(), Limits::default())
-        .expect("a cases file");
+    let parsed = rectify_exchange::read(
+        &bytes,
+        format,
+        Encoding::default(),
+        ImportKind::Cases,
+        &Mapping::default(),
+        Limits::default(),
+    )
+    .expect("a cases file");
     let Records::Cases(rows) = parsed.records else { unreachable!("a cases file reads as cases") };
     let calendar = WorkCalendar::default();
     let (mut grades, mut issues, mut scores) = (BTreeMap::new(), BTreeMap::new(), Vec::new());

@@ -169,11 +169,13 @@ fn duplicates_are_reported_on_the_later_row() {
     let text = "留言编号,留言详情\n2549,甲\n2549,乙\n";
     let p = csv(text, ImportKind::Cases).unwrap();
     assert_eq!(brief(&p.errors), vec![(3, "留言编号".into(), "duplicate".into())]);
-    // The same message listed again (under another category, a column not imported) is one case.
+    // The same message listed again under another category is one case, filed under the first.
     let text = "留言编号,留言详情,一级分类\n2549,甲,城乡建设\n2549,甲,劳动和社会保障\n";
     let p = csv(text, ImportKind::Cases).unwrap();
     assert!(p.errors.is_empty());
     assert_eq!(p.records.len(), 1);
+    let Records::Cases(rows) = &p.records else { panic!() };
+    assert_eq!(rows[0].record.category.as_deref(), Some("城乡建设"));
 }
 
 #[test]

@@ -4,7 +4,8 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use rectify_domain::case::{CaseState, CaseType, Channel, Satisfaction};
 use rectify_domain::exchange::{
-    CaseLine, CaseRecord, ImportKind, Lines, PersonRecord, ProblemLine, ProblemRecord, Records, UnitRecord, UnitRef,
+    CaseLine, CaseRecord, CategoryRecord, ImportKind, Lines, PersonRecord, ProblemLine, ProblemRecord, Records,
+    UnitRecord, UnitRef,
 };
 use rectify_domain::ids::{CaseId, PersonId, ProblemId, UnitId};
 use rectify_domain::light::Light;
@@ -103,6 +104,25 @@ fn people_round_trip() {
     }
 }
 
+fn categories() -> Vec<CategoryRecord> {
+    let path = |p: &[&str]| p.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+    vec![
+        CategoryRecord { code: None, path: path(&["城乡建设"]) },
+        CategoryRecord { code: Some("A01".into()), path: path(&["城乡建设", "安全生产"]) },
+        CategoryRecord { code: None, path: path(&["城乡建设", "安全生产", "事故处理"]) },
+    ]
+}
+
+#[test]
+fn categories_round_trip() {
+    let lines = Lines::Categories(categories());
+    for format in [Format::Xlsx, Format::Csv] {
+        let Records::Categories(rows) = back(&lines, ImportKind::Categories, format).records else { panic!() };
+        let got: Vec<CategoryRecord> = rows.into_iter().map(|r| r.record).collect();
+        assert_eq!(got, categories(), "{format:?}");
+    }
+}
+
 fn problems() -> Vec<ProblemLine> {
     let long = "窗口服务态度生硬，群众反映强烈。".repeat(200);
     let full = ProblemRecord {
@@ -189,6 +209,7 @@ fn cases() -> Vec<CaseLine> {
         case_type: Some(CaseType::Report),
         unit: path("A3区/税务局"),
         satisfaction: Some(Satisfaction::BasicallySatisfied),
+        category: Some("商贸旅游/税务".into()),
     };
     let bare = CaseRecord {
         id: Some(CaseId(8)),
@@ -268,6 +289,7 @@ fn xlsx_cells_are_typed_and_headers_in_order() {
         (Lines::Units(units()), "单位"),
         (Lines::People(people()), "人员"),
         (Lines::Cases { lines: cases(), contacts: false }, "诉求件"),
+        (Lines::Categories(categories()), "问题分类"),
     ] {
         let bytes = write(&lines, Format::Xlsx).unwrap();
         let book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();

@@ -61,8 +61,8 @@ const ALIKE: f64 = 0.3;
 const ALIKE_AT_ONE_PLACE: f64 = 0.15;
 /// Words that end a place's name (景蓉 + 华苑, 潇楚南 + 路).
 const PLACE_ENDINGS: &[&str] = &[
-    "小区", "新城", "花园", "花苑", "华苑", "家园", "公寓", "大厦", "广场", "社区", "村", "路", "大道", "街", "巷", "街道",
-    "镇", "乡", "公园", "市场", "学校", "小学", "中学", "医院",
+    "小区", "新城", "花园", "花苑", "华苑", "家园", "公寓", "大厦", "广场", "社区", "村", "路", "大道", "街", "巷",
+    "街道", "镇", "乡", "公园", "市场", "学校", "小学", "中学", "医院",
 ];
 
 impl SearchIndex {
@@ -188,5 +188,6 @@ fn is_name(word: &str) -> bool {
 fn is_district(place: &str) -> bool {
     let last = place.chars().last();
     let rest: String = place.chars().take(place.chars().count().saturating_sub(1)).collect();
-    matches!(last, Some('市' | '区' | '县' | '省')) && (rest.chars().all(|c| c.is_ascii_alphanumeric()) || rest.chars().count() <= 2)
+    matches!(last, Some('市' | '区' | '县' | '省'))
+        && (rest.chars().all(|c| c.is_ascii_alphanumeric()) || rest.chars().count() <= 2)
 }

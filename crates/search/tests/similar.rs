@@ -23,9 +23,25 @@ fn seeded() -> (tempfile::TempDir, SearchIndex) {
     let dir = tempfile::tempdir().unwrap();
     let index = SearchIndex::open(dir.path()).unwrap();
     let docs = vec![
-        doc(SearchKind::Case, 1, "丽发新城搅拌站噪音", "丽发新城小区旁边的搅拌站每天晚上施工，噪音很大，影响休息", 10, "assigned", 20),
+        doc(
+            SearchKind::Case,
+            1,
+            "丽发新城搅拌站噪音",
+            "丽发新城小区旁边的搅拌站每天晚上施工，噪音很大，影响休息",
+            10,
+            "assigned",
+            20,
+        ),
         doc(SearchKind::Case, 2, "搅拌站夜间施工", "丽发新城附近搅拌站深夜还在作业，吵得睡不着", 10, "accepted", 21),
-        doc(SearchKind::Problem, 3, "搅拌站噪音扰民问题", "丽发新城周边搅拌站夜间施工噪音扰民，责令限期整改", 10, "in_progress", 22),
+        doc(
+            SearchKind::Problem,
+            3,
+            "搅拌站噪音扰民问题",
+            "丽发新城周边搅拌站夜间施工噪音扰民，责令限期整改",
+            10,
+            "in_progress",
+            22,
+        ),
         doc(SearchKind::Case, 4, "路口积水", "暴雨后学院路口积水严重，行人无法通过", 10, "accepted", 22),
         doc(SearchKind::Case, 5, "丽发新城搅拌站噪音", "丽发新城搅拌站晚上噪音很大", 10, "closed", 22),
         doc(SearchKind::Case, 6, "丽发新城搅拌站噪音", "丽发新城搅拌站晚上施工噪音很大", 20, "accepted", 22),
@@ -48,7 +64,8 @@ fn like(text: &str) -> LikeThis<'_> {
 #[test]
 fn alike_by_words_and_place_within_the_window_and_the_callers_sight() {
     let (_dir, index) = seeded();
-    let unit_10 = Visibility(vec![(SearchKind::Case, Sees::Units(vec![10])), (SearchKind::Problem, Sees::Units(vec![10]))]);
+    let unit_10 =
+        Visibility(vec![(SearchKind::Case, Sees::Units(vec![10])), (SearchKind::Problem, Sees::Units(vec![10]))]);
     let text = "丽发新城搅拌站噪音\n丽发新城小区旁边的搅拌站每天晚上施工，噪音很大，影响休息";
     let found = index.similar(&like(text), &unit_10).unwrap();
     let ids: Vec<(SearchKind, i64)> = found.iter().map(|s| (s.kind, s.id)).collect();
@@ -74,4 +91,3 @@ fn places_are_the_tagged_and_the_named_with_an_ending() {
     assert!(!places.iter().any(|p| p == "A市" || p == "A2区"), "{places:?}");
     assert!(index.similar(&like("的 了 吗"), &Visibility::default()).unwrap().is_empty());
 }
-

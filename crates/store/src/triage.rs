@@ -6,13 +6,13 @@ use crate::areas::Triage;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::history::{self, Change};
-use rectify_domain::{DomainError, Entity, Issue};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::case::CaseType;
 use rectify_domain::category::{Category, Taxonomy};
 use rectify_domain::ids::CaseId;
-use rectify_domain::case::CaseType;
 use rectify_domain::reply_quality::{ReplyCheckRequest, ReplyQuality, assess};
 use rectify_domain::time::Timestamp;
+use rectify_domain::{DomainError, Entity, Issue};
 
 record! {
     struct CategoryRow {
@@ -39,9 +39,17 @@ pub(crate) async fn taxonomy(c: &mut Conn<'_>) -> StoreResult<Taxonomy> {
 
 /// Adds a category (its parent is added first by the caller), or sets the code of one already
 /// there; answers whether anything changed.
-pub(crate) async fn add(c: &mut Conn<'_>, actor: &Actor, at: Timestamp, category: &Category, note: &str) -> StoreResult<bool> {
+pub(crate) async fn add(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    at: Timestamp,
+    category: &Category,
+    note: &str,
+) -> StoreResult<bool> {
     let before: Option<CategoryRow> = c
-        .fetch_optional(Q::new("SELECT key, name, level, parent, code FROM categories WHERE key = $1").bind(&category.key))
+        .fetch_optional(
+            Q::new("SELECT key, name, level, parent, code FROM categories WHERE key = $1").bind(&category.key),
+        )
         .await?;
     // A code names one category.
     if let Some(code) = &category.code {
@@ -54,8 +62,12 @@ pub(crate) async fn add(c: &mut Conn<'_>, actor: &Actor, at: Timestamp, category
     let action = match before {
         Some(b) if category.code.is_none() || b.code == category.code => return Ok(false),
         Some(_) => {
-            c.execute(Q::new("UPDATE categories SET code = $1 WHERE key = $2").bind(category.code.clone()).bind(&category.key))
-                .await?;
+            c.execute(
+                Q::new("UPDATE categories SET code = $1 WHERE key = $2")
+                    .bind(category.code.clone())
+                    .bind(&category.key),
+            )
+            .await?;
             "update"
         }
         None => {

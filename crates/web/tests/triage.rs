@@ -83,17 +83,25 @@ async fn cases_are_filed_at_accept_and_assign_and_corrected_later(backend: Backe
     assert_eq!(r.fields(), ["category"]);
     assert_eq!(app.get(&format!("/api/v1/cases/{id}")).await.ok()["state"], "received");
     let accepted = fire(&app, &id, json!({"action": "accept", "category": "城乡建设/安全生产/安全隐患"})).await.ok();
-    assert_eq!((accepted["category"].as_str(), accepted["category_source"].as_str()), (Some("城乡建设/安全生产/安全隐患"), Some("staff")));
+    assert_eq!(
+        (accepted["category"].as_str(), accepted["category_source"].as_str()),
+        (Some("城乡建设/安全生产/安全隐患"), Some("staff"))
+    );
     // 派单 without a category keeps it.
     let assigned = fire(&app, &id, json!({"action": "assign", "unit_id": unit})).await.ok();
     assert_eq!(assigned["category"], "城乡建设/安全生产/安全隐患");
     // The unit may not file it; the office corrects it, and the record says so.
     let clerk = app.user("zjj", "unit_clerk", Some(&unit)).await;
     let path = format!("/api/v1/cases/{id}/transitions");
-    let r = app.send(&clerk, reqwest::Method::POST, &path, Some(json!({"action": "categorize", "category": "环境保护"}))).await;
+    let r = app
+        .send(&clerk, reqwest::Method::POST, &path, Some(json!({"action": "categorize", "category": "环境保护"})))
+        .await;
     assert!(matches!(r.status.as_u16(), 403 | 409), "{}", r.status);
     let fixed = fire(&app, &id, json!({"action": "categorize", "category": "城乡建设/安全生产/事故处理"})).await.ok();
-    assert_eq!((fixed["state"].as_str(), fixed["category"].as_str()), (Some("assigned"), Some("城乡建设/安全生产/事故处理")));
+    assert_eq!(
+        (fixed["state"].as_str(), fixed["category"].as_str()),
+        (Some("assigned"), Some("城乡建设/安全生产/事故处理"))
+    );
     let history = app.get(&format!("/api/v1/cases/{id}/events")).await.ok();
     assert!(history.to_string().contains("问题分类：城乡建设/安全生产/事故处理"), "{history}");
     assert_eq!(fire(&app, &id, json!({"action": "categorize"})).await.expect(422).fields(), ["category"]);
@@ -101,11 +109,15 @@ async fn cases_are_filed_at_accept_and_assign_and_corrected_later(backend: Backe
     // The list filters by a category and everything below it.
     let other = case(&app, "垃圾站臭味扰民").await;
     fire(&app, &other, json!({"action": "accept", "category": "环境保护"})).await.ok();
-    let ids = |v: Value| v["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
-    let q = |k: &str| format!("/api/v1/cases?category={}", url::form_urlencoded::byte_serialize(k.as_bytes()).collect::<String>());
-    assert_eq!(ids(app.get(&q("城乡建设")).await.ok()), [id.clone()]);
-    assert_eq!(ids(app.get(&q("城乡建设/安全生产")).await.ok()), [id.clone()]);
-    assert_eq!(ids(app.get(&q("环境保护")).await.ok()), [other.clone()]);
+    let ids = |v: Value| {
+        v["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    let q = |k: &str| {
+        format!("/api/v1/cases?category={}", url::form_urlencoded::byte_serialize(k.as_bytes()).collect::<String>())
+    };
+    assert_eq!(ids(app.get(&q("城乡建设")).await.ok()), [id.as_str()]);
+    assert_eq!(ids(app.get(&q("城乡建设/安全生产")).await.ok()), [id.as_str()]);
+    assert_eq!(ids(app.get(&q("环境保护")).await.ok()), [other.as_str()]);
     // A category whose name begins another's is not below it.
     assert!(ids(app.get(&q("城乡")).await.ok()).is_empty());
     // The figures count by first level, the uncategorized apart, adding up to the whole.
@@ -162,12 +174,18 @@ async fn the_case_page_shows_and_sets_the_category(backend: Backend) {
     // The inbox narrows to a category.
     let other = case(&app, "小区楼道堆物").await;
     let inbox = |category: &str| {
-        let url = app.url(&format!("/app/cases?box=all&category={}", url::form_urlencoded::byte_serialize(category.as_bytes()).collect::<String>()));
+        let url = app.url(&format!(
+            "/app/cases?box=all&category={}",
+            url::form_urlencoded::byte_serialize(category.as_bytes()).collect::<String>()
+        ));
         let client = app.admin.clone();
         async move { client.get(url).send().await.unwrap().text().await.unwrap() }
     };
     let filed = inbox("交通运输").await;
-    assert!(filed.contains(&format!("data-case=\"{id}\"")) && !filed.contains(&format!("data-case=\"{other}\"")), "{filed}");
+    assert!(
+        filed.contains(&format!("data-case=\"{id}\"")) && !filed.contains(&format!("data-case=\"{other}\"")),
+        "{filed}"
+    );
     assert!(inbox("").await.contains(&format!("data-case=\"{other}\"")));
 }
 
@@ -181,19 +199,41 @@ async fn a_reply_is_checked_before_it_is_sent(backend: Backend) {
     let weak = app.post("/api/v1/triage/reply-check", json!({"question": question, "answer": WEAK})).await.ok();
     assert_eq!(weak["grade"], "weak", "{weak}");
     let issues: Vec<&str> = weak["issues"].as_array().unwrap().iter().map(|i| i.as_str().unwrap()).collect();
-    assert!(issues.contains(&"no_finding") && issues.contains(&"unrelated") && !issues.contains(&"no_greeting"), "{issues:?}");
+    assert!(
+        issues.contains(&"no_finding") && issues.contains(&"unrelated") && !issues.contains(&"no_greeting"),
+        "{issues:?}"
+    );
     let good = app
-        .post("/api/v1/triage/reply-check", json!({"question": question, "answer": GOOD,
-            "received_at": "2026-03-02T02:00:00Z", "replied_at": "2026-03-04T02:00:00Z"}))
+        .post(
+            "/api/v1/triage/reply-check",
+            json!({"question": question, "answer": GOOD,
+            "received_at": "2026-03-02T02:00:00Z", "replied_at": "2026-03-04T02:00:00Z"}),
+        )
         .await
         .ok();
-    assert_eq!((good["grade"].as_str(), good["working_days"].as_u64(), good["timeliness"].as_f64()), (Some("good"), Some(2), Some(1.0)), "{good}");
+    assert_eq!(
+        (good["grade"].as_str(), good["working_days"].as_u64(), good["timeliness"].as_f64()),
+        (Some("good"), Some(2), Some(1.0)),
+        "{good}"
+    );
     // Bad input names the field; in Chinese for a Chinese reader.
     let r = app.post("/api/v1/triage/reply-check", json!({"question": " ", "answer": GOOD})).await.expect(422);
     assert_eq!(r.fields(), ["question"]);
     let long = "长".repeat(20_001);
-    assert_eq!(app.post("/api/v1/triage/reply-check", json!({"question": question, "answer": long})).await.expect(422).fields(), ["answer"]);
-    assert_eq!(app.post("/api/v1/triage/reply-check", json!({"question": question, "answer": GOOD, "tone": 1})).await.expect(422).fields(), ["tone"]);
+    assert_eq!(
+        app.post("/api/v1/triage/reply-check", json!({"question": question, "answer": long}))
+            .await
+            .expect(422)
+            .fields(),
+        ["answer"]
+    );
+    assert_eq!(
+        app.post("/api/v1/triage/reply-check", json!({"question": question, "answer": GOOD, "tone": 1}))
+            .await
+            .expect(422)
+            .fields(),
+        ["tone"]
+    );
 }
 
 async fn a_weak_reply_is_held_back_until_sent_anyway_and_counted(backend: Backend) {
@@ -222,7 +262,11 @@ async fn a_weak_reply_is_held_back_until_sent_anyway_and_counted(backend: Backen
     // The figures count it by unit.
     let stats = app.get("/api/v1/stats/cases?group_by=unit").await.ok();
     let group = stats["groups"].as_array().unwrap().iter().find(|g| g["key"] == unit.as_str()).unwrap();
-    assert_eq!((group["reply_scored"].as_u64(), group["reply_weak"].as_u64(), group["reply_good_rate"].as_f64()), (Some(1), Some(1), Some(0.0)), "{group}");
+    assert_eq!(
+        (group["reply_scored"].as_u64(), group["reply_weak"].as_u64(), group["reply_good_rate"].as_f64()),
+        (Some(1), Some(1), Some(0.0)),
+        "{group}"
+    );
 }
 
 async fn similar_cases_are_found_at_intake_and_merged(backend: Backend) {
@@ -251,12 +295,26 @@ async fn similar_cases_are_found_at_intake_and_merged(backend: Backend) {
     // The page says why, and offers both ways to merge.
     let html = app.admin.get(app.url(&format!("/app/cases/{first}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("id=\"similar\"") && html.contains("同一地点：丽发新城；相似度"), "{html}");
-    let merge = html.split("id=\"merge-similar\"").next().unwrap().rsplit("href=\"").next().unwrap().replace("&amp;", "&").replace("&#x2f;", "/");
+    let merge = html
+        .split("id=\"merge-similar\"")
+        .next()
+        .unwrap()
+        .rsplit("href=\"")
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#x2f;", "/");
     let form = app.admin.get(app.url(&merge)).send().await.unwrap().text().await.unwrap();
     assert!(form.contains("id=\"merging\"") && form.contains(&format!("value=\"{second}\"")), "{form}");
     // One problem for the three, each reporter keeping their say.
     let csrf = common::hidden(&form, "_csrf");
-    let post = [("description", "丽发新城搅拌站夜间噪音"), ("unit_id", unit.as_str()), ("case_ids", first.as_str()), ("case_ids", second.as_str()), ("_csrf", csrf.as_str())];
+    let post = [
+        ("description", "丽发新城搅拌站夜间噪音"),
+        ("unit_id", unit.as_str()),
+        ("case_ids", first.as_str()),
+        ("case_ids", second.as_str()),
+        ("_csrf", csrf.as_str()),
+    ];
     let made = app.admin.post(app.url("/app/problems/new")).form(&post).send().await.unwrap();
     assert!(made.url().query().unwrap_or_default().contains("done=created"), "{}", made.url());
     let made_id = made.url().path().rsplit('/').next().unwrap().to_owned();
@@ -269,7 +327,13 @@ async fn similar_cases_are_found_at_intake_and_merged(backend: Backend) {
     // The third joins the existing problem in one click.
     let html = app.admin.get(app.url(&format!("/app/cases/{third}"))).send().await.unwrap().text().await.unwrap();
     let csrf = common::hidden(&html, "_csrf");
-    let r = app.admin.post(app.url(&format!("/app/cases/{third}/attach"))).form(&[("problem_id", problem.as_str()), ("_csrf", csrf.as_str())]).send().await.unwrap();
+    let r = app
+        .admin
+        .post(app.url(&format!("/app/cases/{third}/attach")))
+        .form(&[("problem_id", problem.as_str()), ("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert!(r.url().as_str().contains(&format!("/app/problems/{problem}?done=cases_attached")), "{}", r.url());
     // A clerk of another unit sees none of it.
     let other = app.unit("区教育局", None).await;

@@ -24,7 +24,7 @@ pub use investigation::{
 pub use progress::{StepStatus, StepView, TrackStep, progress};
 pub use state::{
     CLOSE_OFF_ANSWER, CaseAction, CaseCourse, CaseDecision, CaseEnv, CaseMachine, CaseParty, CaseState, CaseStep,
-    ImportedCourse, answer_from_problem, available_actions, fire, may_categorize, import_course, merged_into_ledger,
+    ImportedCourse, answer_from_problem, available_actions, fire, import_course, may_categorize, merged_into_ledger,
 };
 pub use timeline::{CaseEvent, PublicEvent, is_public, public_timeline};
 pub use tracking::{TRACKING_ALPHABET, TrackingCode};

@@ -607,7 +607,9 @@ pub fn import_course(c: &CaseCourse, course: &ImportedCourse, env: &CaseEnv<'_>)
     if let Some(key) = course.category.as_ref().filter(|k| c.category.as_ref() != Some(*k)) {
         next.category = Some(key.clone());
         next.category_source = Some(CategorySource::Import);
-        steps.push(CaseStep { note: Some(format!("{}；问题分类：{key}", course.note)), ..CaseStep::of("categorize") });
+        steps.push(CaseStep {
+            note: Some(format!("{}；问题分类：{key}", course.note)), ..CaseStep::of("categorize")
+        });
     }
     if steps.is_empty() {
         return None;
@@ -978,7 +980,10 @@ mod tests {
         // A labelled file files the case under its category, once.
         let labelled = ImportedCourse { category: Some("城乡建设".into()), ..bare };
         let filed = import_course(n, &labelled, &env(&cal)).unwrap();
-        assert_eq!((filed.next.category.as_deref(), filed.next.category_source), (Some("城乡建设"), Some(CategorySource::Import)));
+        assert_eq!(
+            (filed.next.category.as_deref(), filed.next.category_source),
+            (Some("城乡建设"), Some(CategorySource::Import))
+        );
         assert!(import_course(&filed.next, &labelled, &env(&cal)).is_none());
     }
 
@@ -992,7 +997,8 @@ mod tests {
             ..Default::default()
         };
         let received = CaseCourse { unit_id: None, due_on: None, ..case(Received) };
-        let accepted = fire(&received, Accept, CaseParty::Office, &req("accept", Some("环境保护")), &env(&cal)).unwrap();
+        let accepted =
+            fire(&received, Accept, CaseParty::Office, &req("accept", Some("环境保护")), &env(&cal)).unwrap();
         assert_eq!(accepted.next.category.as_deref(), Some("环境保护"));
         assert_eq!(accepted.next.category_source, Some(CategorySource::Staff));
         // 派单 without a category keeps the one set.
@@ -1000,12 +1006,16 @@ mod tests {
         assert_eq!(assigned.next.category.as_deref(), Some("环境保护"));
         // Corrected on a closed case: the state stays, the step says what it became.
         let closed = CaseCourse { category: Some("环境保护".into()), ..case(Closed) };
-        let fixed = fire(&closed, Categorize, CaseParty::Office, &req("categorize", Some("城乡建设")), &env(&cal)).unwrap();
+        let fixed =
+            fire(&closed, Categorize, CaseParty::Office, &req("categorize", Some("城乡建设")), &env(&cal)).unwrap();
         assert_eq!((fixed.next.state, fixed.next.category.as_deref()), (Closed, Some("城乡建设")));
         assert_eq!(fixed.steps[0].note.as_deref(), Some("问题分类：城乡建设"));
         let e = fire(&closed, Categorize, CaseParty::Office, &req("categorize", None), &env(&cal)).unwrap_err();
         assert_eq!(e, DomainError::field("category", Issue::Required));
         // A unit does not file cases.
-        assert!(fire(&closed, Categorize, CaseParty::AssignedUnit, &req("categorize", Some("城乡建设")), &env(&cal)).is_err());
+        assert!(
+            fire(&closed, Categorize, CaseParty::AssignedUnit, &req("categorize", Some("城乡建设")), &env(&cal))
+                .is_err()
+        );
     }
 }

@@ -42,6 +42,14 @@ trait Keyed {
     fn reference_column() -> Key {
         Key::Reference
     }
+    /// Whether a row with the same key repeats this record (and is left out) rather than
+    /// contradicting it.
+    fn repeats(&self, earlier: &Self) -> bool
+    where
+        Self: PartialEq,
+    {
+        self == earlier
+    }
 }
 
 /// Every non-blank row after the header, built; rows with errors are kept (their bad fields
@@ -73,7 +81,7 @@ fn rows<R: Keyed + PartialEq>(
             .or_else(|| record.reference().and_then(|r| references.get(r)))
             .copied();
         if let Some(i) = earlier {
-            if out[i].record == record && ctx.errors.len() == first_error {
+            if record.repeats(&out[i].record) && ctx.errors.len() == first_error {
                 continue;
             }
             match record.id() {
@@ -225,6 +233,10 @@ impl Keyed for CaseRecord {
     fn reference(&self) -> Option<&str> {
         self.reference.as_deref()
     }
+    // A message board lists a message under each of its categories: the first row's is kept.
+    fn repeats(&self, earlier: &Self) -> bool {
+        CaseRecord { category: earlier.category.clone(), ..self.clone() } == *earlier
+    }
 }
 
 fn case(r: &mut RowCtx<'_, '_>) -> CaseRecord {
@@ -274,7 +286,8 @@ fn category(r: &mut RowCtx<'_, '_>) -> CategoryRecord {
             let key = LEVELS[level];
             let value = levels[level].clone();
             if issue == Issue::Required {
-                let header = fields::fields(ImportKind::Categories).iter().find(|f| f.key == key).map_or("", |f| f.header());
+                let header =
+                    fields::fields(ImportKind::Categories).iter().find(|f| f.key == key).map_or("", |f| f.header());
                 r.required(key, header);
             } else {
                 r.fail(key, value.as_deref(), issue);

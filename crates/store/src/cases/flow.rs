@@ -12,12 +12,12 @@ use crate::units::require_live;
 use crate::versioned::{self, changed};
 use rectify_domain::actor::Actor;
 use rectify_domain::calendar::WorkCalendar;
-use rectify_domain::reply_quality::assess;
 use rectify_domain::case::{
     Case, CaseAction, CaseCourse, CaseDecision, CaseDueRule, CaseEnv, CaseParty, CaseTransitionRequest, fire,
 };
 use rectify_domain::ids::CaseId;
 use rectify_domain::light::LightThresholds;
+use rectify_domain::reply_quality::assess;
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity, FieldError, Issue, text};
 use std::sync::Arc;

@@ -188,7 +188,11 @@ impl Cases<'_> {
                 })
             })
             .await?;
-        let rows = if by == CaseGroupBy::Category { by_top(rows) } else { rows.iter().map(|r| (r.key.clone(), r.tally())).collect() };
+        let rows = if by == CaseGroupBy::Category {
+            by_top(rows)
+        } else {
+            rows.iter().map(|r| (r.key.clone(), r.tally())).collect()
+        };
         let mut total = CaseTally::default();
         let mut groups: Vec<CaseStatsGroup> = rows
             .into_iter()

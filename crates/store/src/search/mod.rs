@@ -13,10 +13,10 @@ use crate::problems::ProblemFilter;
 use crate::visibility::{self, Scope};
 use documents::Pick;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
-use rectify_domain::search::SearchKind;
 use rectify_domain::case::CaseState;
 use rectify_domain::ids::CaseId;
 use rectify_domain::problem::ProblemState;
+use rectify_domain::search::SearchKind;
 use rectify_search::{
     Answer, Change, FeedCursor, LikeThis, Request, SearchError, SearchIndex, Sees, Similar, Visibility,
 };
@@ -160,7 +160,8 @@ impl Search<'_> {
         let since = case.received_at.utc() - chrono::Duration::days(SIMILAR_WINDOW_DAYS);
         blocking(move || {
             let finished = [CaseState::Closed.as_str(), CaseState::Declined.as_str(), ProblemState::Closed.as_str()];
-            let like = LikeThis { text: &text, itself: Some((SearchKind::Case, id.0)), since, finished: &finished, limit };
+            let like =
+                LikeThis { text: &text, itself: Some((SearchKind::Case, id.0)), since, finished: &finished, limit };
             index.similar(&like, &sight)
         })
         .await
@@ -321,10 +322,7 @@ async fn sight(c: &mut Conn<'_>, actor: &Actor) -> StoreResult<Visibility> {
         Some(units) => Sees::Units(ids(units)),
     };
     // Drafts are the office's; a published issue is anyone's (as `bulletins::may_see`).
-    let bulletins = if authorize(actor, Permission::ManageBulletins, Party::Office).is_ok() {
-        Sees::All
-    } else {
-        Sees::PublicOnly
-    };
+    let bulletins =
+        if authorize(actor, Permission::ManageBulletins, Party::Office).is_ok() { Sees::All } else { Sees::PublicOnly };
     Ok(Visibility(vec![(SearchKind::Case, cases), (SearchKind::Problem, problems), (SearchKind::Bulletin, bulletins)]))
 }

@@ -19,8 +19,8 @@ use rectify_domain::case::{
     NewDispatch, NewOutcome, Satisfaction, VisitMethod,
 };
 use rectify_domain::ids::CaseId;
-use rectify_domain::reply_quality::{ReplyGrade, ReplyQuality};
 use rectify_domain::privacy::{Contact, RevealRequest};
+use rectify_domain::reply_quality::{ReplyGrade, ReplyQuality};
 use rectify_store::PageRequest;
 use rectify_store::cases::CaseFilter;
 use serde::Serialize;
@@ -251,7 +251,8 @@ fn similar_view(st: &AppState, ctx: &Ctx, s: rectify_search::Similar) -> Similar
 /// The new-problem form with this case and the similar cases listed (one problem for them all).
 fn merge_href(case: &Case, similar: &[SimilarView]) -> Option<String> {
     use rectify_domain::search::SearchKind;
-    let others: Vec<i64> = similar.iter().filter(|s| s.similar.kind == SearchKind::Case).map(|s| s.similar.id).collect();
+    let others: Vec<i64> =
+        similar.iter().filter(|s| s.similar.kind == SearchKind::Case).map(|s| s.similar.id).collect();
     if others.is_empty() {
         return None;
     }
@@ -269,10 +270,10 @@ async fn attach(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, fo
     let actor = ctx.staff_form(&form)?;
     let id: CaseId = path_id(&id)?;
     let result = async {
-        let problem: rectify_domain::ids::ProblemId = form
-            .get("problem_id")
-            .and_then(|p| p.parse().ok())
-            .ok_or_else(|| ApiError::from(rectify_domain::DomainError::field("problem_id", rectify_domain::Issue::Required)))?;
+        let problem: rectify_domain::ids::ProblemId =
+            form.get("problem_id").and_then(|p| p.parse().ok()).ok_or_else(|| {
+                ApiError::from(rectify_domain::DomainError::field("problem_id", rectify_domain::Issue::Required))
+            })?;
         Ok::<_, ApiError>(st.store.cases().attach_cases(actor, problem, vec![id]).await?)
     }
     .await;
@@ -362,7 +363,13 @@ async fn page(
     let similar = if case.state.is_final() {
         Vec::new()
     } else {
-        st.store.search().similar_to_case(actor, id, SIMILAR_SHOWN).await?.into_iter().map(|s| similar_view(st, ctx, s)).collect()
+        st.store
+            .search()
+            .similar_to_case(actor, id, SIMILAR_SHOWN)
+            .await?
+            .into_iter()
+            .map(|s| similar_view(st, ctx, s))
+            .collect()
     };
     let may_merge = authorize(actor, Permission::LinkCases, Party::Office).is_ok();
     let merge_href = merge_href(&case, &similar);

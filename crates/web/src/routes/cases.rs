@@ -1,6 +1,5 @@
 //! Citizen cases: the public form and tracking (no account), and the staff loop.
 
-use rectify_search::Similar;
 use super::{Errors, Throttled, created, idempotency, page};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -16,6 +15,7 @@ use rectify_domain::ids::{CaseId, IntakeSessionId, ProblemId};
 use rectify_domain::privacy::{Contact, RevealRequest};
 use rectify_domain::problem::Problem;
 use rectify_domain::{DomainError, Issue};
+use rectify_search::Similar;
 use rectify_store::Page;
 use rectify_store::cases::{CaseGroupBy, CaseReceipt, CaseStats, IntakeSession, StaffEvent, TrackView};
 use rectify_store::idempotency::{Created, IdempotencyKey};
