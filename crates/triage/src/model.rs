@@ -6,6 +6,8 @@ use crate::calibration::{DEFAULT_TEMPERATURE, Reliability, fit_temperature, reli
 use crate::features::{FEATURES_VERSION, FeatureOptions, Sparse, Vocabulary, raw};
 use crate::svm::{self, SolverOptions};
 use crate::{Example, Taxonomy, Text};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -125,16 +127,24 @@ pub struct Model {
     held_out: Option<HeldOut>,
 }
 
-/// The serialized form: the vocabulary's lookup table is rebuilt on load, and versions checked.
+/// The serialized form. The big arrays are little-endian bytes in base64 (exact, and about a
+/// third of the size of decimal JSON), and only the vocabulary slots with a non-zero weight carry
+/// weights: most features were met only in unlabelled texts and matter just for the norm. The
+/// vocabulary's lookup table is rebuilt on load, and the versions checked.
 #[derive(Serialize, Deserialize)]
 struct Wire {
     format: u32,
     features_version: u32,
     options: Options,
     categories: Vec<String>,
-    keys: Vec<u64>,
-    idf: Vec<f32>,
-    weights: Vec<f32>,
+    /// u64 each.
+    keys: String,
+    /// f32 each.
+    idf: String,
+    /// u32 each: the slots that have weights, ascending.
+    weighted: String,
+    /// f32 each: `categories.len()` per weighted slot.
+    weights: String,
     bias: Vec<f32>,
     temperature: f64,
     calibrated: bool,
@@ -143,16 +153,35 @@ struct Wire {
     held_out: Option<HeldOut>,
 }
 
+fn pack<const N: usize>(items: impl Iterator<Item = [u8; N]>) -> String {
+    STANDARD.encode(items.flatten().collect::<Vec<u8>>())
+}
+
+fn unpack<const N: usize, T>(text: &str, from: fn([u8; N]) -> T) -> Result<Vec<T>, LoadError> {
+    let bytes = STANDARD.decode(text).map_err(|_| LoadError::Inconsistent("an array is not base64"))?;
+    if bytes.len() % N != 0 {
+        return Err(LoadError::Inconsistent("an array's length is not a whole number of items"));
+    }
+    Ok(bytes.chunks_exact(N).map(|c| from(c.try_into().unwrap_or([0; N]))).collect())
+}
+
 impl From<Model> for Wire {
     fn from(m: Model) -> Wire {
+        let k = m.categories.len();
+        let weighted: Vec<u32> = (0..m.vocabulary.len())
+            .filter(|&j| m.weights[j * k..(j + 1) * k].iter().any(|&w| w != 0.0))
+            .map(|j| j as u32)
+            .collect();
+        let weights = weighted.iter().flat_map(|&j| m.weights[j as usize * k..(j as usize + 1) * k].iter());
         Wire {
             format: FORMAT_VERSION,
             features_version: FEATURES_VERSION,
             options: m.options,
             categories: m.categories,
-            keys: m.vocabulary.keys,
-            idf: m.vocabulary.idf,
-            weights: m.weights,
+            keys: pack(m.vocabulary.keys.iter().map(|k| k.to_le_bytes())),
+            idf: pack(m.vocabulary.idf.iter().map(|v| v.to_le_bytes())),
+            weighted: pack(weighted.iter().map(|j| j.to_le_bytes())),
+            weights: pack(weights.map(|w| w.to_le_bytes())),
             bias: m.bias,
             temperature: m.temperature,
             calibrated: m.calibrated,
@@ -174,20 +203,31 @@ impl TryFrom<Wire> for Model {
             return Err(LoadError::Features { found: w.features_version, expected: FEATURES_VERSION });
         }
         let k = w.categories.len();
-        if w.keys.len() != w.idf.len() {
+        let keys = unpack(&w.keys, u64::from_le_bytes)?;
+        let idf = unpack(&w.idf, f32::from_le_bytes)?;
+        let weighted = unpack(&w.weighted, u32::from_le_bytes)?;
+        let packed = unpack(&w.weights, f32::from_le_bytes)?;
+        if keys.len() != idf.len() {
             return Err(LoadError::Inconsistent("keys and idf differ in length"));
         }
-        if w.weights.len() != w.keys.len() * k || w.bias.len() != k || w.priors.len() != k {
-            return Err(LoadError::Inconsistent("weights do not match the categories and vocabulary"));
+        if packed.len() != weighted.len() * k || w.bias.len() != k || w.priors.len() != k {
+            return Err(LoadError::Inconsistent("weights do not match the categories"));
         }
-        if !w.keys.is_sorted() || w.temperature.is_nan() || w.temperature <= 0.0 {
-            return Err(LoadError::Inconsistent("unsorted vocabulary or a non-positive temperature"));
+        if !keys.is_sorted() || !weighted.is_sorted() || weighted.last().is_some_and(|&j| j as usize >= keys.len()) {
+            return Err(LoadError::Inconsistent("unsorted vocabulary or weights outside it"));
+        }
+        if w.temperature.is_nan() || w.temperature <= 0.0 {
+            return Err(LoadError::Inconsistent("a non-positive temperature"));
+        }
+        let mut weights = vec![0.0f32; keys.len() * k];
+        for (row, &j) in packed.chunks_exact(k.max(1)).zip(&weighted) {
+            weights[j as usize * k..(j as usize + 1) * k].copy_from_slice(row);
         }
         Ok(Model {
             options: w.options,
             categories: w.categories,
-            vocabulary: Vocabulary::from_parts(w.keys, w.idf),
-            weights: w.weights,
+            vocabulary: Vocabulary::from_parts(keys, idf),
+            weights,
             bias: w.bias,
             temperature: w.temperature,
             calibrated: w.calibrated,

@@ -95,6 +95,16 @@ fn a_model_of_another_format_is_refused() {
 }
 
 #[test]
+fn a_damaged_model_is_refused() {
+    let good: serde_json::Value = serde_json::to_value(model()).unwrap();
+    for (field, value) in [("weights", "AAAA"), ("keys", "not base64!"), ("idf", "")] {
+        let mut v = good.clone();
+        v[field] = value.into();
+        assert!(serde_json::from_value::<Model>(v).is_err(), "{field}");
+    }
+}
+
+#[test]
 fn same_input_same_suggestion() {
     let a = model();
     let b = model();
