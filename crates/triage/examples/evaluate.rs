@@ -344,6 +344,17 @@ fn main() -> Result<(), Error> {
     }
     writeln!(w)?;
 
+    writeln!(w, "Confusion on the test (rows: the true category; columns: the suggestion):\n")?;
+    writeln!(w, "| true \\ suggested | {} |", model.categories().join(" | "))?;
+    writeln!(w, "|---|{}", "---|".repeat(k))?;
+    for (t, name) in model.categories().iter().enumerate() {
+        let row: Vec<String> = (0..k)
+            .map(|p| scored.iter().filter(|s| s.truth == t && s.ranked[0] == p).count().to_string())
+            .collect();
+        writeln!(w, "| {name} | {} |", row.join(" | "))?;
+    }
+    writeln!(w)?;
+
     writeln!(w, "Calibration on the test (reliability; a bin's accuracy should match its confidence):\n")?;
     writeln!(w, "| confidence | messages | mean confidence | accuracy |\n|---|---|---|---|")?;
     let conf: Vec<(f64, bool)> = scored.iter().map(|s| (s.confidence, s.ranked[0] == s.truth)).collect();
