@@ -9,6 +9,8 @@ crate::wire_enum! {
         Case = "case",
         /// 台账问题.
         Problem = "problem",
+        /// 整改通报: a published issue is everyone's, a draft the office's.
+        Bulletin = "bulletin",
     }
 }
 

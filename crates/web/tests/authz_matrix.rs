@@ -449,6 +449,8 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/board/{id}",                                 "", F::Published,      none,            PUBLIC),
         row(GET,    "/directory",                                  "", F::None,           none,            PUBLIC),
         row(GET,    "/bulletins",                                  "", F::None,           none,            PUBLIC),
+        // The portal's search: published items and bulletins only (tests/search.rs).
+        row(GET,    "/search",                                     "q=mx", F::None,       none,            PUBLIC),
         row(GET,    "/bulletins/{id}",                             "", F::Issue,          none,            PUBLIC),
         row(GET,    "/login",                                      "", F::None,           none,            PUBLIC),
         row(POST,   "/login",                                      "", F::Login,          login_form,      PUBLIC),
@@ -1244,7 +1246,7 @@ impl World {
             }
             Fix::SearchList => {
                 let (id, text) = self.problems[slot].clone();
-                indexed(app).await;
+                app.indexed().await;
                 p.query = format!("q={text}");
                 p.listed = Some((text, id, "/app/problems/"));
             }
@@ -1269,16 +1271,6 @@ impl World {
     }
 }
 
-/// Waits until the search index holds every change so far (its indexer polls the feed).
-async fn indexed(app: &TestApp) {
-    for _ in 0..200 {
-        if app.store.search().status(None).await.is_ok_and(|s| s.lag() == 0) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("the search index did not catch up");
-}
 
 /// The inspection records the matrix asks about: a plan over units A and B with four
 /// inspectors of a unit of their own, a drawn round with a finding, an ended round, closed

@@ -68,7 +68,7 @@ async fn bad_queries_are_refused_in_words(backend: Backend) {
         ("-噪音", "", "q"),
         ("噪音", "&limit=101", "limit"),
         ("噪音", "&limit=0", "limit"),
-        ("噪音", "&kind=bulletin", "kind"),
+        ("噪音", "&kind=letter", "kind"),
         ("噪音", "&from=2026-13-01", "from"),
         ("噪音", "&cursor=bm90LWEtY3Vyc29y", "cursor"),
         ("噪音", "&sort=score", "sort"),
@@ -116,4 +116,99 @@ async fn bad_queries_are_refused_in_words(backend: Backend) {
     assert_eq!(reply.fields(), ["cursor"]);
 }
 
-on_both!(a_new_case_is_found_by_word_phrase_and_code, bad_queries_are_refused_in_words);
+/// A page's HTML as `client` sees it (with `/` as written, not escaped).
+async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    let r = client.get(app.url(path)).send().await.expect("get");
+    assert_eq!(r.status(), 200, "{path}");
+    r.text().await.expect("body").replace("&#x2f;", "/")
+}
+
+/// The `data-count` of the facet bucket `attr="value"`, if shown.
+fn bucket(html: &str, attr: &str, value: &str) -> Option<u64> {
+    let rest = &html[html.find(&format!("{attr}=\"{value}\" data-count=\""))?..];
+    rest.split("data-count=\"").nth(1)?.split('"').next()?.parse().ok()
+}
+
+/// The `href` of the facet bucket `attr="value"`, unescaped.
+fn bucket_href(html: &str, attr: &str, value: &str) -> String {
+    let rest = &html[html.find(&format!("{attr}=\"{value}\" data-count=\"")).expect("bucket")..];
+    rest.split("href=\"").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&")
+}
+
+async fn the_results_page_shows_passages_and_narrows_by_facets(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let road = app.unit("区交通局", None).await;
+    let water = app.unit("区水务局", None).await;
+    app.problem(json!({"description": "丽发新城搅拌站夜间施工噪音扰民，责令停工整改", "unit_id": road})).await;
+    app.problem(json!({"description": "搅拌站运输车辆抛洒，路面积尘", "unit_id": water})).await;
+    app.post("/api/v1/cases", json!({"content": "搅拌站半夜还在施工，吵得睡不着", "channel": "hotline", "type": "complaint"}))
+        .await
+        .expect(201);
+    app.indexed().await;
+    let all = page(&app, &app.admin, "/app/search?q=%E6%90%85%E6%8B%8C%E7%AB%99").await;
+    assert!(all.contains("data-total=\"3\"") && all.contains("共3条"), "{all}");
+    assert!(all.contains("<mark>搅拌站</mark>"), "the passage marks the words found");
+    assert_eq!((bucket(&all, "data-kind", "problem"), bucket(&all, "data-kind", "case")), (Some(2), Some(1)));
+    assert!(all.contains("检索范围：您有权查看的"), "the page says what it searched");
+    // One click narrows to the ledger, another to one unit; the state facet comes with the kind.
+    let problems = page(&app, &app.admin, &bucket_href(&all, "data-kind", "problem")).await;
+    assert!(problems.contains("data-total=\"2\""), "{problems}");
+    assert!(problems.contains("data-facet=\"state\"") && !all.contains("data-facet=\"state\""));
+    let one = page(&app, &app.admin, &bucket_href(&problems, "data-unit", &road)).await;
+    assert!(one.contains("data-total=\"1\"") && one.contains("夜间施工噪音"), "{one}");
+    // The chosen bucket widens again.
+    let wide = page(&app, &app.admin, &bucket_href(&one, "data-unit", &road)).await;
+    assert!(wide.contains("data-total=\"2\""), "{wide}");
+    // A clerk of the water bureau finds their own problem only: no count, facet or passage of others.
+    let clerk = app.user("swj", "unit_clerk", Some(&water)).await;
+    let theirs = page(&app, &clerk, "/app/search?q=%E6%90%85%E6%8B%8C%E7%AB%99").await;
+    assert!(theirs.contains("data-total=\"1\""), "{theirs}");
+    assert!(!theirs.contains("噪音") && !theirs.contains("睡不着") && bucket(&theirs, "data-unit", &road).is_none());
+    // A bad query is said on the page, in words, not as an error page.
+    let bad = page(&app, &app.admin, "/app/search?q=%22%E6%90%85%E6%8B%8C%E7%AB%99").await;
+    assert!(bad.contains("error-summary") && bad.contains("引号"), "{bad}");
+}
+
+async fn the_portal_search_finds_published_items_and_bulletins_only(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let unit = app.unit("区城管局", None).await;
+    app.problem(json!({"description": "占道经营整治不力，已公开整改", "unit_id": unit, "published": true})).await;
+    app.problem(json!({"description": "占道经营投诉未回复", "unit_id": unit})).await;
+    app.post("/api/v1/cases", json!({"content": "门口占道经营严重", "channel": "hotline", "type": "complaint"}))
+        .await
+        .expect(201);
+    let camp = app.post("/api/v1/campaigns", json!({"name": "作风建设年", "starts_on": "2026-01-01"})).await.expect(201).id();
+    let draft = app
+        .post("/api/v1/bulletins", json!({"campaign_id": camp, "headline": "占道经营专项整治情况通报",
+            "editor_note": "城管局集中整治占道经营。"}))
+        .await
+        .expect(201)
+        .id();
+    let unpublished = app
+        .post("/api/v1/bulletins", json!({"campaign_id": camp, "headline": "占道经营草稿", "editor_note": "未发布的草稿。"}))
+        .await
+        .expect(201)
+        .id();
+    app.indexed().await;
+    // The office finds the draft bulletins too.
+    let office = page(&app, &app.admin, "/app/search?q=%E5%8D%A0%E9%81%93%E7%BB%8F%E8%90%A5").await;
+    assert_eq!(bucket(&office, "data-kind", "bulletin"), Some(2), "{office}");
+    app.post(&format!("/api/v1/bulletins/{draft}/publish"), json!({})).await.ok();
+    app.indexed().await;
+    let anonymous = reqwest::Client::new();
+    let public = page(&app, &anonymous, "/search?q=%E5%8D%A0%E9%81%93%E7%BB%8F%E8%90%A5").await;
+    assert!(public.contains("data-total=\"2\""), "{public}");
+    assert!(public.contains(&format!("href=\"/bulletins/{draft}\"")), "{public}");
+    assert!(public.contains("href=\"/board/"), "a published problem leads to its public page");
+    assert!(!public.contains("未回复") && !public.contains("门口") && !public.contains(&format!("/bulletins/{unpublished}\"")));
+    assert!(public.contains("检索范围：已公开的整改事项和整改通报"));
+    // Every portal page carries the box.
+    assert!(page(&app, &anonymous, "/board").await.contains("id=\"portal-search\""));
+}
+
+on_both!(
+    a_new_case_is_found_by_word_phrase_and_code,
+    bad_queries_are_refused_in_words,
+    the_results_page_shows_passages_and_narrows_by_facets,
+    the_portal_search_finds_published_items_and_bulletins_only
+);

@@ -138,9 +138,10 @@ async fn the_header_search_finds_a_case_by_code_or_number(backend: Backend) {
         let r = no_follow.get(app.url("/app/search")).query(&[("q", q)]).send().await.unwrap();
         assert_eq!(location(r), format!("/app/cases/{id}"), "{q}");
     }
-    // Words: the matches in the cases and the ledger.
+    // Words: the matches, counted by kind.
+    app.indexed().await;
     let found = html(&app, &app.admin, "/app/search?q=%E6%A0%A1%E8%BD%A6").await;
-    assert_eq!(count(&found, "data-kind", "cases"), Some(2), "{found}");
+    assert_eq!(count(&found, "data-kind", "case"), Some(2), "{found}");
     // The header carries the box on every staff page.
     assert!(found.contains("id=\"header-search\""));
     // A clerk does not reach a case outside their unit by its code.

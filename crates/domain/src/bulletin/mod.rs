@@ -290,6 +290,33 @@ pub struct BulletinContent {
     pub body: Vec<String>,
 }
 
+impl BulletinContent {
+    /// The words a reader of the issue reads, paragraph by paragraph (for the search index;
+    /// figures are left to the tables).
+    pub fn text(&self) -> String {
+        let items = self.selected.iter().flat_map(|i| {
+            [Some(i.title.as_str()), Some(i.text.as_str()), i.outcome.as_deref(), i.comment.as_deref()]
+        });
+        let overdue = self.overdue.iter().map(|o| Some(o.description.as_str()));
+        [self.editor_note.as_deref(), Some(self.summary.as_str())]
+            .into_iter()
+            .chain(self.body.iter().map(|p| Some(p.as_str())))
+            .chain(items)
+            .chain(overdue)
+            .flatten()
+            .filter(|p| !p.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Composition {
+    /// A draft's own words: the editor's note and the paragraphs after the figures.
+    pub fn text(&self) -> String {
+        [self.editor_note.as_deref(), self.body.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n")
+    }
+}
+
 /// What [`compose`] needs from the store, read in one snapshot.
 #[derive(Debug, Clone)]
 pub struct BulletinFacts {

@@ -1,10 +1,14 @@
 //! Records as the index holds them: one function per kind, reading the text the lists show
 //! (`cases.content` is masked; `sealed_content` and contacts are never read here). A new kind
-//! adds its reader here and its arm in [`load`].
+//! adds its reader here and its arm in [`load`]. Inspection findings are searched as the ledger
+//! problems they write (their note and failed checks are the problem's description), so a covert
+//! round's stay hidden until it ends, as its problems do.
 
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
+use crate::inspections::from_json;
+use rectify_domain::bulletin::{BulletinContent, BulletinStatus, Composition};
 use rectify_domain::search::SearchKind;
 use rectify_domain::time::Timestamp;
 use rectify_search::Document;
@@ -39,7 +43,19 @@ pub(crate) async fn load(c: &mut Conn<'_>, kind: SearchKind, pick: Pick<'_>) -> 
     match kind {
         SearchKind::Case => cases(c, pick).await,
         SearchKind::Problem => problems(c, pick).await,
+        SearchKind::Bulletin => bulletins(c, pick).await,
     }
+}
+
+/// The records of a kind in all (a rebuild's progress).
+pub(crate) async fn count(c: &mut Conn<'_>, kind: SearchKind) -> StoreResult<u64> {
+    let table = match kind {
+        SearchKind::Case => "cases",
+        SearchKind::Problem => "problems",
+        SearchKind::Bulletin => "bulletins",
+    };
+    let n: i64 = c.scalar(Q::new(format!("SELECT COUNT(*) FROM {table}"))).await?;
+    Ok(n.max(0) as u64)
 }
 
 /// The first line of a text, cut to `chars`: the title of a record that has none.
@@ -137,4 +153,42 @@ async fn problems(c: &mut Conn<'_>, pick: Pick<'_>) -> StoreResult<Vec<Document>
             }
         })
         .collect())
+}
+
+record! {
+    struct BulletinRow {
+        id: i64,
+        status: String,
+        headline: String,
+        composition: String,
+        content: Option<String>,
+        published_at: Option<DateTime<Utc>>,
+        created_at: DateTime<Utc>,
+    }
+}
+
+async fn bulletins(c: &mut Conn<'_>, pick: Pick<'_>) -> StoreResult<Vec<Document>> {
+    let mut q = Q::new("SELECT id, status, headline, composition, content, published_at, created_at FROM bulletins");
+    pick.push(&mut q, "id");
+    let rows: Vec<BulletinRow> = c.fetch_all(q).await?;
+    rows.into_iter()
+        .map(|r| {
+            // A published issue reads as printed (frozen); a draft by its editor's words.
+            let body = match &r.content {
+                Some(content) => from_json::<BulletinContent>(content, "bulletin content")?.text(),
+                None => from_json::<Composition>(&r.composition, "bulletin composition")?.text(),
+            };
+            Ok(Document {
+                kind: SearchKind::Bulletin,
+                id: r.id,
+                title: r.headline,
+                body,
+                unit: None,
+                public: r.status == BulletinStatus::Published.as_str(),
+                state: r.status,
+                at: r.published_at.unwrap_or(r.created_at),
+                codes: Vec::new(),
+            })
+        })
+        .collect()
 }

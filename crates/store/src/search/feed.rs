@@ -7,13 +7,14 @@ use rectify_domain::Entity;
 use rectify_domain::search::SearchKind;
 use rectify_domain::time::Timestamp;
 
-/// Notes a change to the record a history row names: a case, a problem, or a problem through
-/// one of its measures.
+/// Notes a change to the record a history row names: a case, a problem (or a problem through
+/// one of its measures), a bulletin.
 pub(crate) async fn note(c: &mut Conn<'_>, entity: Entity, entity_id: &str, at: Timestamp) -> StoreResult<()> {
     let Ok(id) = entity_id.parse::<i64>() else { return Ok(()) };
     let q = match entity {
         Entity::Case => insert(SearchKind::Case, id, at),
         Entity::Problem => insert(SearchKind::Problem, id, at),
+        Entity::Bulletin => insert(SearchKind::Bulletin, id, at),
         Entity::Measure => Q::new(
             "INSERT INTO search_feed (kind, record_id, at) SELECT $1, problem_id, $2 FROM measures WHERE id = $3",
         )

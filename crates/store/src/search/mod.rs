@@ -12,7 +12,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::problems::ProblemFilter;
 use crate::visibility::{self, Scope};
 use documents::Pick;
-use rectify_domain::actor::Actor;
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::search::SearchKind;
 use rectify_search::{Answer, Change, FeedCursor, Request, SearchError, SearchIndex, Sees, Visibility};
 use std::collections::BTreeSet;
@@ -211,9 +211,11 @@ impl Search<'_> {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let head = feed::head(&mut c).await?;
-                    let cases: i64 = c.scalar(crate::db::Q::new("SELECT COUNT(*) FROM cases")).await?;
-                    let problems: i64 = c.scalar(crate::db::Q::new("SELECT COUNT(*) FROM problems")).await?;
-                    Ok((head, (cases + problems) as u64))
+                    let mut total = 0;
+                    for kind in SearchKind::ALL {
+                        total += documents::count(&mut c, kind).await?;
+                    }
+                    Ok((head, total))
                 })
             })
             .await?;
@@ -292,5 +294,11 @@ async fn sight(c: &mut Conn<'_>, actor: &Actor) -> StoreResult<Visibility> {
         None => Sees::All,
         Some(units) => Sees::Units(ids(units)),
     };
-    Ok(Visibility(vec![(SearchKind::Case, cases), (SearchKind::Problem, problems)]))
+    // Drafts are the office's; a published issue is anyone's (as `bulletins::may_see`).
+    let bulletins = if authorize(actor, Permission::ManageBulletins, Party::Office).is_ok() {
+        Sees::All
+    } else {
+        Sees::PublicOnly
+    };
+    Ok(Visibility(vec![(SearchKind::Case, cases), (SearchKind::Problem, problems), (SearchKind::Bulletin, bulletins)]))
 }

@@ -12,7 +12,7 @@ mod inspections;
 mod investigations;
 mod people;
 pub(crate) mod problems;
-mod search;
+pub(crate) mod search;
 mod session;
 pub(crate) use session::session_cookie;
 mod settings;

@@ -1,5 +1,5 @@
-//! Full-text search over cases and ledger problems (`rectify_search`), filtered by what the
-//! caller may open: the office everything, a unit's staff their own, everyone published problems.
+//! Full-text search over cases, ledger problems and bulletins (`rectify_search`), filtered by what the
+//! caller may open: the office everything, a unit's staff their own, everyone what is published.
 
 use super::Errors;
 use crate::AppState;
@@ -18,7 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(search))
 }
 
-/// Searches cases and problems: every word must appear (`"…"` a phrase, `-word` excluded; a
+/// Searches cases, problems and bulletins: every word must appear (`"…"` a phrase, `-word` excluded; a
 /// tracking code, a number or an id is matched exactly too). Hits, their total and the facets
 /// count only what the caller may open; `snippet` is HTML with the words found in `<mark>`.
 #[utoipa::path(get, path = "/search", tag = "search", security((), ("session" = [])),
@@ -36,7 +36,7 @@ async fn search(State(st): State<AppState>, MaybeAuth(actor): MaybeAuth, mut p: 
     Ok(Json(st.store.search().search(&actor.unwrap_or_else(Actor::public), request).await?))
 }
 
-fn read_request(p: &mut Params) -> Request {
+pub(crate) fn read_request(p: &mut Params) -> Request {
     let kinds: Vec<String> = SearchKind::ALL.iter().map(|k| k.as_str().to_owned()).collect();
     Request {
         q: p.string("q").unwrap_or_default(),

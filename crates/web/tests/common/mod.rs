@@ -234,6 +234,17 @@ impl TestApp {
         self.post(&act, json!({"action": "verify", "note": "验收合格"})).await.ok();
     }
 
+    /// Waits until the search index holds every change so far (its indexer polls the feed).
+    pub async fn indexed(&self) {
+        for _ in 0..200 {
+            if self.store.search().status(None).await.is_ok_and(|s| s.lag() == 0) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the search index did not catch up");
+    }
+
     pub async fn count_rows(&self, table: &str) -> i64 {
         self.store.db().scalar(rectify_store::db::Q::new(format!("SELECT COUNT(*) FROM {table}"))).await.expect("count")
     }
