@@ -17,7 +17,8 @@ use std::time::Instant;
 
 type Error = Box<dyn std::error::Error>;
 
-const BEGIN: &str = "<!-- triage-model:begin (written by `cargo run --release -p rectify-triage --example evaluate`) -->";
+const BEGIN: &str =
+    "<!-- triage-model:begin (written by `cargo run --release -p rectify-triage --example evaluate`) -->";
 const END: &str = "<!-- triage-model:end -->";
 const TEST_SHARE: f64 = 0.3;
 const STEP: usize = 50;
@@ -54,7 +55,8 @@ fn time_key(s: &str) -> (u32, u32, u32, u32, u32, u32) {
         let secs = (serial * 86_400.0) as u64;
         return (0, 0, (secs / 86_400) as u32, 0, 0, (secs % 86_400) as u32);
     }
-    let n: Vec<u32> = s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect();
+    let n: Vec<u32> =
+        s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect();
     let g = |i: usize| n.get(i).copied().unwrap_or(0);
     (g(0), g(1), g(2), g(3), g(4), g(5))
 }
@@ -145,7 +147,11 @@ fn main() -> Result<(), Error> {
     // 18, item 1); the other eight of the file's fifteen have no message here.
     let taxonomy_all: Vec<TaxonomyRow> = sheet(&dir.join("taxonomy_附件1.xlsx"))?
         .into_iter()
-        .map(|r| TaxonomyRow { first: r["一级分类"].clone(), second: r["二级分类"].clone(), third: r["三级分类"].clone() })
+        .map(|r| TaxonomyRow {
+            first: r["一级分类"].clone(),
+            second: r["二级分类"].clone(),
+            third: r["三级分类"].clone(),
+        })
         .collect();
     let taxonomy =
         Taxonomy { rows: taxonomy_all.iter().filter(|r| used.contains(&r.first)).cloned().collect::<Vec<_>>() };
@@ -194,7 +200,13 @@ fn main() -> Result<(), Error> {
         let m = Model::train_with_texts(examples, texts, tax, &options)?;
         Ok(figures(&score(&m, &test_refs), k))
     };
-    let names_only = Taxonomy { rows: taxonomy.rows.iter().map(|r| TaxonomyRow { first: r.first.clone(), second: String::new(), third: String::new() }).collect() };
+    let names_only = Taxonomy {
+        rows: taxonomy
+            .rows
+            .iter()
+            .map(|r| TaxonomyRow { first: r.first.clone(), second: String::new(), third: String::new() })
+            .collect(),
+    };
     let no_taxonomy = variant(&pool_examples, &unlabelled, &names_only)?;
     let no_unlabelled = variant(&pool_examples, &[], &taxonomy)?;
     let taxonomy_only = variant(&[], &unlabelled, &taxonomy)?;
@@ -240,7 +252,13 @@ fn main() -> Result<(), Error> {
         let before: Vec<Example> = labelled[..start].iter().map(|l| l.example.clone()).collect();
         let m = Model::train_with_texts(&before, &all_texts, &taxonomy, &options)?;
         let batch: Vec<&Labelled> = labelled[start..end].iter().collect();
-        stream.push((start, end, fmt_time(labelled[start].time), fmt_time(labelled[end - 1].time), figures(&score(&m, &batch), k)));
+        stream.push((
+            start,
+            end,
+            fmt_time(labelled[start].time),
+            fmt_time(labelled[end - 1].time),
+            figures(&score(&m, &batch), k),
+        ));
         start = end;
     }
 
@@ -264,7 +282,12 @@ fn main() -> Result<(), Error> {
     let big_model = Model::train_with_texts(&big, &hot, &taxonomy, &options)?;
     let big_secs = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let _ = Model::train_with_texts(&big, &hot, &taxonomy, &Options { folds: 2, min_examples_to_calibrate: usize::MAX, ..options.clone() })?;
+    let _ = Model::train_with_texts(
+        &big,
+        &hot,
+        &taxonomy,
+        &Options { folds: 2, min_examples_to_calibrate: usize::MAX, ..options.clone() },
+    )?;
     let big_plain_secs = started.elapsed().as_secs_f64();
 
     // --- Report ------------------------------------------------------------------------------
@@ -332,7 +355,10 @@ fn main() -> Result<(), Error> {
     }
     writeln!(w)?;
 
-    writeln!(w, "Per category on the test:\n\n| category | test messages | precision | recall | F1 |\n|---|---|---|---|---|")?;
+    writeln!(
+        w,
+        "Per category on the test:\n\n| category | test messages | precision | recall | F1 |\n|---|---|---|---|---|"
+    )?;
     for (c, name) in model.categories().iter().enumerate() {
         let tp = scored.iter().filter(|s| s.ranked[0] == c && s.truth == c).count() as f64;
         let pred = scored.iter().filter(|s| s.ranked[0] == c).count() as f64;
@@ -348,9 +374,8 @@ fn main() -> Result<(), Error> {
     writeln!(w, "| true \\ suggested | {} |", model.categories().join(" | "))?;
     writeln!(w, "|---|{}", "---|".repeat(k))?;
     for (t, name) in model.categories().iter().enumerate() {
-        let row: Vec<String> = (0..k)
-            .map(|p| scored.iter().filter(|s| s.truth == t && s.ranked[0] == p).count().to_string())
-            .collect();
+        let row: Vec<String> =
+            (0..k).map(|p| scored.iter().filter(|s| s.truth == t && s.ranked[0] == p).count().to_string()).collect();
         writeln!(w, "| {name} | {} |", row.join(" | "))?;
     }
     writeln!(w)?;
@@ -372,7 +397,15 @@ fn main() -> Result<(), Error> {
         ("the taxonomy's names alone (no labelled message: the seed before any confirmation)", &taxonomy_only),
         ("5-fold cross-validation on all 495 (interleaved; what the issue warns overrates)", &cv),
     ] {
-        writeln!(w, "| {name} | {} | {:.3} | {} | {} | {:.3} |", pct(f.accuracy), f.macro_f1, pct(f.top2), pct(f.confident_half), f.ece)?;
+        writeln!(
+            w,
+            "| {name} | {} | {:.3} | {} | {} | {:.3} |",
+            pct(f.accuracy),
+            f.macro_f1,
+            pct(f.top2),
+            pct(f.confident_half),
+            f.ece
+        )?;
     }
     writeln!(w)?;
 
@@ -384,10 +417,22 @@ fn main() -> Result<(), Error> {
          not fitted.\n",
         options.min_examples_to_calibrate
     )?;
-    writeln!(w, "| confirmed | accuracy | macro-F1 | top-2 | confident half | mean confidence | ECE |\n|---|---|---|---|---|---|---|")?;
+    writeln!(
+        w,
+        "| confirmed | accuracy | macro-F1 | top-2 | confident half | mean confidence | ECE |\n|---|---|---|---|---|---|---|"
+    )?;
     for (n, f, calibrated) in &curve {
         let mark = if *calibrated { "" } else { " (default T)" };
-        writeln!(w, "| {n}{mark} | {} | {:.3} | {} | {} | {} | {:.3} |", pct(f.accuracy), f.macro_f1, pct(f.top2), pct(f.confident_half), pct(f.mean_confidence), f.ece)?;
+        writeln!(
+            w,
+            "| {n}{mark} | {} | {:.3} | {} | {} | {} | {:.3} |",
+            pct(f.accuracy),
+            f.macro_f1,
+            pct(f.top2),
+            pct(f.confident_half),
+            pct(f.mean_confidence),
+            f.ece
+        )?;
     }
     writeln!(w)?;
     writeln!(
@@ -399,7 +444,15 @@ fn main() -> Result<(), Error> {
     )?;
     writeln!(w, "| messages | dates | trained on | accuracy | top-2 | mean confidence |\n|---|---|---|---|---|---|")?;
     for (a, b, from, to, f) in &stream {
-        writeln!(w, "| {}–{} | {from} – {to} | {a} | {} | {} | {} |", a + 1, b, pct(f.accuracy), pct(f.top2), pct(f.mean_confidence))?;
+        writeln!(
+            w,
+            "| {}–{} | {from} – {to} | {a} | {} | {} | {} |",
+            a + 1,
+            b,
+            pct(f.accuracy),
+            pct(f.top2),
+            pct(f.mean_confidence)
+        )?;
     }
     writeln!(w)?;
 
@@ -407,11 +460,22 @@ fn main() -> Result<(), Error> {
     writeln!(w, "| what | time |\n|---|---|")?;
     writeln!(w, "| suggestion, one message (mean over {} calls) | {:.3} ms |", times.len(), mean_ms)?;
     writeln!(w, "| suggestion, 99th percentile | {:.3} ms |", p99_ms)?;
-    writeln!(w, "| train on {} examples + {} unlabelled (with the {}-fold calibration) | {:.2} s |", pool.len(), unlabelled.len(), options.folds, train_secs)?;
+    writeln!(
+        w,
+        "| train on {} examples + {} unlabelled (with the {}-fold calibration) | {:.2} s |",
+        pool.len(),
+        unlabelled.len(),
+        options.folds,
+        train_secs
+    )?;
     writeln!(w, "| train on all {} + {} unlabelled | {:.2} s |", full.len(), hot.len(), full_secs)?;
     writeln!(w, "| refit on 10,000 examples + {} unlabelled, with calibration | {:.2} s |", hot.len(), big_secs)?;
     writeln!(w, "| refit on 10,000 examples, without calibration | {:.2} s |", big_plain_secs)?;
-    writeln!(w, "\n(10,000 examples: the 495 and the 附件3 messages labelled by the model trained on the 495, cycled; vocabulary {}.)\n", big_model.trained_on().vocabulary)?;
+    writeln!(
+        w,
+        "\n(10,000 examples: the 495 and the 附件3 messages labelled by the model trained on the 495, cycled; vocabulary {}.)\n",
+        big_model.trained_on().vocabulary
+    )?;
     writeln!(w, "{END}")?;
 
     let existing = std::fs::read_to_string(&out).unwrap_or_else(|_| "# Triage\n\n".to_owned());
