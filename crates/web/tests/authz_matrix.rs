@@ -1271,7 +1271,6 @@ impl World {
     }
 }
 
-
 /// The inspection records the matrix asks about: a plan over units A and B with four
 /// inspectors of a unit of their own, a drawn round with a finding, an ended round, closed
 /// problems to re-inspect.

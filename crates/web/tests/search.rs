@@ -141,9 +141,12 @@ async fn the_results_page_shows_passages_and_narrows_by_facets(backend: Backend)
     let water = app.unit("区水务局", None).await;
     app.problem(json!({"description": "丽发新城搅拌站夜间施工噪音扰民，责令停工整改", "unit_id": road})).await;
     app.problem(json!({"description": "搅拌站运输车辆抛洒，路面积尘", "unit_id": water})).await;
-    app.post("/api/v1/cases", json!({"content": "搅拌站半夜还在施工，吵得睡不着", "channel": "hotline", "type": "complaint"}))
-        .await
-        .expect(201);
+    app.post(
+        "/api/v1/cases",
+        json!({"content": "搅拌站半夜还在施工，吵得睡不着", "channel": "hotline", "type": "complaint"}),
+    )
+    .await
+    .expect(201);
     app.indexed().await;
     let all = page(&app, &app.admin, "/app/search?q=%E6%90%85%E6%8B%8C%E7%AB%99").await;
     assert!(all.contains("data-total=\"3\"") && all.contains("共3条"), "{all}");
@@ -177,15 +180,22 @@ async fn the_portal_search_finds_published_items_and_bulletins_only(backend: Bac
     app.post("/api/v1/cases", json!({"content": "门口占道经营严重", "channel": "hotline", "type": "complaint"}))
         .await
         .expect(201);
-    let camp = app.post("/api/v1/campaigns", json!({"name": "作风建设年", "starts_on": "2026-01-01"})).await.expect(201).id();
+    let camp =
+        app.post("/api/v1/campaigns", json!({"name": "作风建设年", "starts_on": "2026-01-01"})).await.expect(201).id();
     let draft = app
-        .post("/api/v1/bulletins", json!({"campaign_id": camp, "headline": "占道经营专项整治情况通报",
-            "editor_note": "城管局集中整治占道经营。"}))
+        .post(
+            "/api/v1/bulletins",
+            json!({"campaign_id": camp, "headline": "占道经营专项整治情况通报",
+            "editor_note": "城管局集中整治占道经营。"}),
+        )
         .await
         .expect(201)
         .id();
     let unpublished = app
-        .post("/api/v1/bulletins", json!({"campaign_id": camp, "headline": "占道经营草稿", "editor_note": "未发布的草稿。"}))
+        .post(
+            "/api/v1/bulletins",
+            json!({"campaign_id": camp, "headline": "占道经营草稿", "editor_note": "未发布的草稿。"}),
+        )
         .await
         .expect(201)
         .id();
@@ -200,7 +210,11 @@ async fn the_portal_search_finds_published_items_and_bulletins_only(backend: Bac
     assert!(public.contains("data-total=\"2\""), "{public}");
     assert!(public.contains(&format!("href=\"/bulletins/{draft}\"")), "{public}");
     assert!(public.contains("href=\"/board/"), "a published problem leads to its public page");
-    assert!(!public.contains("未回复") && !public.contains("门口") && !public.contains(&format!("/bulletins/{unpublished}\"")));
+    assert!(
+        !public.contains("未回复")
+            && !public.contains("门口")
+            && !public.contains(&format!("/bulletins/{unpublished}\""))
+    );
     assert!(public.contains("检索范围：已公开的整改事项和整改通报"));
     // Every portal page carries the box.
     assert!(page(&app, &anonymous, "/board").await.contains("id=\"portal-search\""));

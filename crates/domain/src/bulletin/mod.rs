@@ -294,9 +294,10 @@ impl BulletinContent {
     /// The words a reader of the issue reads, paragraph by paragraph (for the search index;
     /// figures are left to the tables).
     pub fn text(&self) -> String {
-        let items = self.selected.iter().flat_map(|i| {
-            [Some(i.title.as_str()), Some(i.text.as_str()), i.outcome.as_deref(), i.comment.as_deref()]
-        });
+        let items = self
+            .selected
+            .iter()
+            .flat_map(|i| [Some(i.title.as_str()), Some(i.text.as_str()), i.outcome.as_deref(), i.comment.as_deref()]);
         let overdue = self.overdue.iter().map(|o| Some(o.description.as_str()));
         [self.editor_note.as_deref(), Some(self.summary.as_str())]
             .into_iter()

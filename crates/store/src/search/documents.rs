@@ -6,8 +6,8 @@
 
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
-use chrono::{DateTime, Utc};
 use crate::inspections::from_json;
+use chrono::{DateTime, Utc};
 use rectify_domain::bulletin::{BulletinContent, BulletinStatus, Composition};
 use rectify_domain::search::SearchKind;
 use rectify_domain::time::Timestamp;

@@ -295,10 +295,7 @@ async fn sight(c: &mut Conn<'_>, actor: &Actor) -> StoreResult<Visibility> {
         Some(units) => Sees::Units(ids(units)),
     };
     // Drafts are the office's; a published issue is anyone's (as `bulletins::may_see`).
-    let bulletins = if authorize(actor, Permission::ManageBulletins, Party::Office).is_ok() {
-        Sees::All
-    } else {
-        Sees::PublicOnly
-    };
+    let bulletins =
+        if authorize(actor, Permission::ManageBulletins, Party::Office).is_ok() { Sees::All } else { Sees::PublicOnly };
     Ok(Visibility(vec![(SearchKind::Case, cases), (SearchKind::Problem, problems), (SearchKind::Bulletin, bulletins)]))
 }

@@ -234,7 +234,11 @@ impl View<'_> {
     fn month(&self, value: &str) -> String {
         let (year, month) = value.split_once('-').unwrap_or((value, ""));
         let month = month.trim_start_matches('0');
-        self.st.view.catalog.text("search.month", self.ctx.lang, &[("year", year.to_owned()), ("month", month.to_owned())])
+        self.st.view.catalog.text(
+            "search.month",
+            self.ctx.lang,
+            &[("year", year.to_owned()), ("month", month.to_owned())],
+        )
     }
 
     /// This search with `name` set to `value` (or dropped when `chosen`), from the first page.
