@@ -424,8 +424,7 @@ impl Model {
                 (DEFAULT_TEMPERATURE, false, None)
             };
 
-        let mut all_x: Vec<&Sparse> = xs.iter().chain(&weak_xs).collect();
-        all_x.shrink_to_fit();
+        let all_x: Vec<&Sparse> = xs.iter().chain(&weak_xs).collect();
         let all_y: Vec<usize> = ys.iter().chain(&weak_ys).copied().collect();
         let all_c: Vec<f64> = costs.iter().chain(&weak_costs).copied().collect();
         let (weights, bias) = fit(&all_x, &all_y, &all_c, k, dim, solver);
