@@ -64,6 +64,29 @@ impl Category {
     }
 }
 
+/// Body of `POST /api/v1/triage/suggest`: a message to file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SuggestRequest {
+    pub title: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required, nullable = false))]
+    pub content: Option<String>,
+}
+
+impl SuggestRequest {
+    /// The title (may be blank) and the content (required), each within a message's length.
+    pub fn texts(&self) -> Result<(String, String), DomainError> {
+        let mut p = crate::error::Problems::new();
+        let title = p.take(crate::text::optional("title", self.title.as_deref(), crate::text::SHORT_MAX));
+        let content = p.take(crate::text::required("content", self.content.as_deref(), crate::text::MESSAGE_MAX));
+        match (title, content) {
+            (Some(t), Some(c)) if p.is_empty() => Ok((t.unwrap_or_default(), c)),
+            _ => Err(p.into_error()),
+        }
+    }
+}
+
 /// The first-level key of a category key (what figures group by).
 pub fn top(key: &str) -> &str {
     key.split(SEPARATOR).next().unwrap_or(key)

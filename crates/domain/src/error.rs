@@ -239,6 +239,8 @@ pub enum Rule {
     /// An inspection plan runs at most `inspection::MAX_PLAN_DAYS` days (its periods are
     /// reckoned on every read); a longer drive is planned again.
     PlanTooLong,
+    /// A retrain needs at least one category staff set or confirmed (or an imported label).
+    NothingToTrainOn,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, strum::EnumIter)]

@@ -57,6 +57,10 @@ pub fn rule(r: Rule, lang: Lang) -> &'static str {
         (Rule::OfficeOnlyField, Lang::Zh) => "此项仅督导办可修改",
         (Rule::PlanTooLong, Lang::En) => "a plan runs at most three years (1096 days); plan the years after it again",
         (Rule::PlanTooLong, Lang::Zh) => "督查计划期限最长三年（1096天），此后请另行制定计划",
+        (Rule::NothingToTrainOn, Lang::En) => {
+            "nothing to learn from yet: set or confirm the category of some cases, or import labelled messages"
+        }
+        (Rule::NothingToTrainOn, Lang::Zh) => "尚无人工确认分类的诉求件，请先确认部分诉求件的分类或导入已分类的留言",
         (Rule::UnitCycle, Lang::En) => "a unit cannot be placed under itself or one of its sub-units",
         (Rule::UnitCycle, Lang::Zh) => "单位不能移到自身或其下级单位之下",
         (Rule::EvidenceRequired, Lang::En) => "closing off needs at least one evidence file in the progress entries",

@@ -67,6 +67,8 @@ pub struct Store {
     vault: Arc<Keyring>,
     /// The full-text index, once attached (see [`search`]).
     search_slot: search::Slot,
+    /// The routing model this instance serves (see [`triage`]).
+    triage_slot: triage::ModelSlot,
 }
 
 impl Store {
@@ -78,7 +80,14 @@ impl Store {
             Location::DataDir(dir) => Db::open_sqlite(dir).await?,
             Location::Postgres(url) => Db::open_postgres(url).await?,
         };
-        let store = Store { db, clock, reference_cache: Arc::default(), vault, search_slot: Arc::default() };
+        let store = Store {
+            db,
+            clock,
+            reference_cache: Arc::default(),
+            vault,
+            search_slot: Arc::default(),
+            triage_slot: Arc::default(),
+        };
         store.reference().ensure_shipped_calendar().await?;
         store.keys().check_keys().await?;
         Ok(store)
@@ -92,6 +101,7 @@ impl Store {
             reference_cache: self.reference_cache.clone(),
             vault: self.vault.clone(),
             search_slot: self.search_slot.clone(),
+            triage_slot: self.triage_slot.clone(),
         }
     }
 

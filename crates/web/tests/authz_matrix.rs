@@ -339,6 +339,10 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/api/v1/categories",                          "", F::None,           none,            SIGNED),
         // Scores a reply; writes nothing.
         row(POST,   "/api/v1/triage/reply-check",                  "", F::None,           reply_check,     SIGNED),
+        // Suggestions answer categories and unit ids, never text: anyone signed in.
+        row(POST,   "/api/v1/triage/suggest",                      "", F::None,           suggest,         SIGNED),
+        row(GET,    "/api/v1/triage/status",                       "", F::None,           none,            SIGNED),
+        row(POST,   "/api/v1/triage/retrain",                      "", F::None,           none,            ADMIN),
         row(GET,    "/api/v1/search",                              "", F::SearchList,     none,            READ),
         // The working-day calendar and settings: every account reads them, the administrator
         // sets them.
@@ -565,6 +569,10 @@ fn token_form(p: &P, _: Caller) -> Body {
 
 fn new_token(p: &P, _: Caller) -> Body {
     Body::Json(json!({"name": format!("mx token {}", p.n), "role": "office_staff"}))
+}
+
+fn suggest(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"title": "路灯", "content": "小区路灯不亮"}))
 }
 
 fn reply_check(_: &P, _: Caller) -> Body {

@@ -342,7 +342,61 @@ async fn similar_cases_are_found_at_intake_and_merged(backend: Backend) {
     assert_eq!(r.status.as_u16(), 404);
 }
 
+async fn suggestions_learn_from_what_staff_confirm(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let env = app.unit("区生态环境局", None).await;
+    // Nothing confirmed: the serving model is the first one, from the taxonomy's names; a
+    // retrain is refused and leaves it serving.
+    let first = app.get("/api/v1/triage/status").await.ok();
+    assert_eq!((first["version"].as_i64(), first["examples"].as_array().map(Vec::len)), (Some(1), Some(0)), "{first}");
+    let r = app.post("/api/v1/triage/retrain", json!({})).await;
+    assert!(matches!(r.status.as_u16(), 409 | 422), "{}", r.status);
+    assert_eq!(app.get("/api/v1/triage/status").await.ok()["version"], 1);
+    // Staff file cases at 受理; the environmental ones go to the bureau.
+    let texts = [
+        ("化工厂夜间偷排废气，气味刺鼻", "环境保护"),
+        ("河道有人倾倒垃圾，水体发黑发臭", "环境保护"),
+        ("工地扬尘污染严重，空气很差", "环境保护"),
+        ("养殖场污水直排入河，污染环境", "环境保护"),
+        ("学校违规补课收费，家长负担重", "教育文体"),
+        ("幼儿园教师资质不全，家长担心", "教育文体"),
+        ("中学食堂饭菜质量差，学生反映强烈", "教育文体"),
+        ("小学放学时间太早，家长接送困难", "教育文体"),
+    ];
+    for (text, category) in texts {
+        let id = case(&app, text).await;
+        fire(&app, &id, json!({"action": "accept", "category": category})).await.ok();
+        if category == "环境保护" {
+            fire(&app, &id, json!({"action": "assign", "unit_id": env})).await.ok();
+        }
+    }
+    let status = app.get("/api/v1/triage/status").await.ok();
+    assert_eq!(status["confirmations_since"], 8, "{status}");
+    let retrained = app.post("/api/v1/triage/retrain", json!({})).await.ok();
+    assert_eq!(
+        (retrained["version"].as_i64(), retrained["examples"][0][1].as_u64()),
+        (Some(2), Some(8)),
+        "{retrained}"
+    );
+    let ask = json!({"title": "废气污染", "content": "附近工厂排放废气，污染严重"});
+    let s = app.post("/api/v1/triage/suggest", ask.clone()).await.ok();
+    assert_eq!((s["category"]["key"].as_str(), s["model"]["version"].as_i64()), (Some("环境保护"), Some(2)), "{s}");
+    assert_eq!(s["units"][0]["unit_id"], env.as_str(), "{s}");
+    let confidence = s["category"]["confidence"].as_f64().unwrap();
+    assert!(confidence > 0.0 && confidence <= 1.0);
+    assert!(s["alternatives"].as_array().unwrap().iter().all(|a| a["confidence"].as_f64().unwrap() <= confidence));
+    // The same model answers the same.
+    assert_eq!(app.post("/api/v1/triage/suggest", ask).await.ok(), s);
+    assert_eq!(app.post("/api/v1/triage/suggest", json!({"title": "空"})).await.expect(422).fields(), ["content"]);
+    // The case page preselects the suggestion at 受理: one click accepts it.
+    let id = case(&app, "工厂排放废气，污染空气").await;
+    let html = app.admin.get(app.url(&format!("/app/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-suggested=\"环境保护\"") && html.contains("系统建议分类：环境保护"), "{html}");
+    assert!(html.contains("<option value=\"环境保护\" selected>"), "preselected");
+}
+
 on_both!(
+    suggestions_learn_from_what_staff_confirm,
     similar_cases_are_found_at_intake_and_merged,
     a_reply_is_checked_before_it_is_sent,
     a_weak_reply_is_held_back_until_sent_anyway_and_counted,

@@ -9,6 +9,8 @@ use std::time::Duration;
 const HEAD_LOOK: Duration = Duration::from_secs(3600);
 /// How often the search indexer looks at the change feed: a new case is found within a second.
 const SEARCH_POLL: Duration = Duration::from_millis(200);
+/// How often an instance asks whether the routing model is due a refit.
+const REFIT_POLL: Duration = Duration::from_secs(60);
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -139,6 +141,12 @@ pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
         let (store, stop) = (store.clone(), until_stopped(stopped.clone()));
         tokio::spawn(async move { store.search().follow(SEARCH_POLL, stop).await })
     });
+    // Every instance refits when enough is confirmed; two refitting at once make two versions,
+    // the newer serving both.
+    let refits = {
+        let (store, stop) = (store.clone(), until_stopped(stopped.clone()));
+        tokio::spawn(async move { store.triage().follow_confirmations(REFIT_POLL, stop).await })
+    };
     // Every instance runs it: the date is the key, so a second instance publishes nothing.
     let heads = tokio::spawn(publish_heads(store.clone(), until_stopped(stopped)));
     let result = http(listener, store.clone(), config, Box::pin(shutdown())).await.map_err(Failure::runtime);
@@ -147,6 +155,7 @@ pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
         let _ = w.await;
     }
     let _ = heads.await;
+    let _ = refits.await;
     if let Some(i) = indexer {
         let _ = i.await;
     }

@@ -30,3 +30,19 @@ CREATE INDEX cases_category ON cases(category);
 -- the figures by unit.
 ALTER TABLE cases ADD COLUMN reply_score INTEGER;
 ALTER TABLE cases ADD COLUMN reply_grade TEXT;
+
+-- The suggestion models (`rectify-triage`), one row per version: the newest serves. A model is
+-- trained on the categories staff set or confirmed (and imported labelled messages), never on
+-- its own routing.
+CREATE TABLE triage_models (
+    version INTEGER PRIMARY KEY AUTOINCREMENT,
+    trained_at TEXT NOT NULL,
+    -- Confirmations in the ledger when it was trained (the next refit counts from here).
+    confirmations INTEGER NOT NULL,
+    -- JSON: what it was trained on and its held-out figures.
+    summary TEXT NOT NULL,
+    -- JSON: the model itself.
+    model TEXT NOT NULL
+);
+-- The model version that filed a case (category_source = 'model').
+ALTER TABLE cases ADD COLUMN category_model INTEGER;

@@ -372,6 +372,19 @@ async fn page(
             .collect()
     };
     let may_merge = authorize(actor, Permission::LinkCases, Party::Office).is_ok();
+    // At 受理 and 派单 the model's suggestion is preselected: one click accepts it. A model
+    // that cannot answer leaves the forms as they are.
+    let suggestion = if actions.iter().any(|a| matches!(*a, "accept" | "assign")) {
+        let title = case.title.clone().unwrap_or_default();
+        st.store
+            .triage()
+            .suggest(actor, &title, &case.content)
+            .await
+            .inspect_err(|e| tracing::warn!(error = %e, "no suggestion"))
+            .ok()
+    } else {
+        None
+    };
     let merge_href = merge_href(&case, &similar);
     let resp = ctx.render_status(
         st,
@@ -379,7 +392,7 @@ async fn page(
         "app/case.html",
         context! {
             case, events, actions, units, unit_options, form_name, errors, values, categories, category_path,
-            may_categorize, reply_warning, similar, may_merge, merge_href,
+            may_categorize, reply_warning, similar, may_merge, merge_href, suggestion,
             office, may_reveal, revealed, investigation, may_dispatch, outcomes, people, map, photos, documents,
             satisfactions => Satisfaction::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             methods => VisitMethod::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),

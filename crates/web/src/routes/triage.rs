@@ -7,14 +7,20 @@ use crate::error::ApiResult;
 use crate::extract::{Auth, JsonBody};
 use axum::Json;
 use axum::extract::State;
-use rectify_domain::category::Category;
+use rectify_domain::category::{Category, SuggestRequest};
 use rectify_domain::reply_quality::{ReplyCheckRequest, ReplyQuality};
+use rectify_store::triage::{RoutingSuggestion, TriageStatus};
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(categories)).routes(routes!(reply_check))
+    OpenApiRouter::new()
+        .routes(routes!(categories))
+        .routes(routes!(reply_check))
+        .routes(routes!(suggest))
+        .routes(routes!(status))
+        .routes(routes!(retrain))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -41,4 +47,31 @@ async fn reply_check(
     JsonBody { value: req, .. }: JsonBody<ReplyCheckRequest>,
 ) -> ApiResult<Json<ReplyQuality>> {
     Ok(Json(st.store.triage().check_reply(&actor, &req).await?))
+}
+
+/// Suggests the category of a message and the units such cases went to, with calibrated
+/// confidences and the model's version. Nothing is written.
+#[utoipa::path(post, path = "/triage/suggest", tag = "triage", request_body = SuggestRequest,
+    responses((status = 200, body = RoutingSuggestion), Errors))]
+async fn suggest(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    JsonBody { value: req, .. }: JsonBody<SuggestRequest>,
+) -> ApiResult<Json<RoutingSuggestion>> {
+    let (title, content) = req.texts().map_err(rectify_store::StoreError::from)?;
+    Ok(Json(st.store.triage().suggest(&actor, &title, &content).await?))
+}
+
+/// The serving model: version, examples by source, confirmations since, calibration and its
+/// held-out accuracy.
+#[utoipa::path(get, path = "/triage/status", tag = "triage", responses((status = 200, body = TriageStatus), Errors))]
+async fn status(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<TriageStatus>> {
+    Ok(Json(st.store.triage().status(&actor).await?))
+}
+
+/// Retrains the model now on every confirmed category (an office administrator). Refused when
+/// nothing is confirmed yet; a failure keeps the previous model serving.
+#[utoipa::path(post, path = "/triage/retrain", tag = "triage", responses((status = 200, body = TriageStatus), Errors))]
+async fn retrain(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<TriageStatus>> {
+    Ok(Json(st.store.triage().retrain(&actor).await?))
 }

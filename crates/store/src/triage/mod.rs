@@ -1,6 +1,14 @@
-//! Triage (分类与分派): the taxonomy of categories cases are filed under. An office replaces the
-//! default by importing its file (`exchange::categories`); categories are added, never removed,
-//! so a case's category always names one.
+//! Triage (分类与分派): the taxonomy of categories cases are filed under (an office replaces the
+//! default by importing its file, `exchange::categories`; categories are added, never removed,
+//! so a case's category always names one), the quality of replies, and routing suggestions
+//! (`model`).
+
+mod model;
+
+pub(crate) use model::ModelSlot;
+pub use model::{
+    REFIT_AFTER_CONFIRMATIONS, REFIT_AFTER_MINUTES, RoutingSuggestion, SuggestedCategory, SuggestedUnit, TriageStatus,
+};
 
 use crate::areas::Triage;
 use crate::db::{Conn, Q, record};
