@@ -172,6 +172,9 @@ pub struct CaseRecord {
     pub satisfaction: Option<Satisfaction>,
     /// 一级分类 / 问题分类: a category of the taxonomy, by its path, its code or its name.
     pub category: Option<String>,
+    /// 点赞数 and 反对数: the board's support of the message.
+    pub likes: Option<u32>,
+    pub dislikes: Option<u32>,
 }
 
 /// One row of a taxonomy file: a category by its path, the deeper levels blank for a category

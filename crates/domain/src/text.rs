@@ -9,23 +9,38 @@ pub const TEXT_MAX: usize = 4000;
 /// A citizen's message or letter: real message boards hold ones of 7,000 characters.
 pub const MESSAGE_MAX: usize = 20_000;
 
-/// How alike two texts are, 0 to 1: the cosine of their character pairs (letters and digits
-/// kept, punctuation and spaces left out). Word order within a pair only, so it needs no
-/// segmentation; shared by reply quality (is the answer about the question?) and similar cases.
-pub fn likeness(a: &str, b: &str) -> f64 {
-    fn pairs(text: &str) -> std::collections::HashMap<[char; 2], f64> {
+/// A text's character pairs (letters and digits kept, punctuation and spaces left out), for
+/// measuring how alike texts are without segmenting them.
+#[derive(Debug, Clone, Default)]
+pub struct Pairs {
+    counts: std::collections::HashMap<[char; 2], f64>,
+    norm: f64,
+}
+
+impl Pairs {
+    pub fn new(text: &str) -> Pairs {
         let kept: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
-        let mut out = std::collections::HashMap::new();
+        let mut counts = std::collections::HashMap::new();
         for w in kept.windows(2) {
-            *out.entry([w[0], w[1]]).or_default() += 1.0;
+            *counts.entry([w[0], w[1]]).or_default() += 1.0;
         }
-        out
+        let norm = counts.values().map(|x: &f64| x * x).sum::<f64>().sqrt();
+        Pairs { counts, norm }
     }
-    let (a, b) = (pairs(a), pairs(b));
-    let dot: f64 = a.iter().filter_map(|(k, x)| b.get(k).map(|y| x * y)).sum();
-    let norm = |v: &std::collections::HashMap<[char; 2], f64>| v.values().map(|x| x * x).sum::<f64>().sqrt();
-    let n = norm(&a) * norm(&b);
-    if n == 0.0 { 0.0 } else { (dot / n).clamp(0.0, 1.0) }
+
+    /// The cosine of the two texts' pairs, 0 to 1.
+    pub fn likeness(&self, other: &Pairs) -> f64 {
+        let (small, large) = if self.counts.len() <= other.counts.len() { (self, other) } else { (other, self) };
+        let dot: f64 = small.counts.iter().filter_map(|(k, x)| large.counts.get(k).map(|y| x * y)).sum();
+        let n = self.norm * other.norm;
+        if n == 0.0 { 0.0 } else { (dot / n).clamp(0.0, 1.0) }
+    }
+}
+
+/// How alike two texts are, 0 to 1: the cosine of their character pairs. Shared by reply
+/// quality (is the answer about the question?), similar cases and hot spots.
+pub fn likeness(a: &str, b: &str) -> f64 {
+    Pairs::new(a).likeness(&Pairs::new(b))
 }
 
 /// Trims the value, treating full-width spaces (U+3000) like ASCII ones, because text pasted from

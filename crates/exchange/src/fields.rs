@@ -40,6 +40,8 @@ pub(crate) enum Key {
     Channel,
     CaseType,
     Satisfaction,
+    Likes,
+    Dislikes,
     FirstLevel,
     SecondLevel,
     ThirdLevel,
@@ -106,6 +108,8 @@ impl Key {
             Key::Channel => "channel",
             Key::CaseType => "case_type",
             Key::Satisfaction => "satisfaction",
+            Key::Likes => "likes",
+            Key::Dislikes => "dislikes",
             Key::FirstLevel => "first_level",
             Key::SecondLevel => "second_level",
             Key::ThirdLevel => "third_level",
@@ -223,6 +227,9 @@ const CASES: &[Field] = &[
     read(Key::Satisfaction, &["满意度", "satisfaction"]),
     // The message board's labelled export calls its first-level category 一级分类.
     read(Key::Category, &["问题分类", "一级分类", "分类", "category"]),
+    // The board's support of a message: a hot spot's weight.
+    read(Key::Likes, &["点赞数", "likes"]),
+    read(Key::Dislikes, &["反对数", "dislikes"]),
     export_only(Key::ClosedAt, &["办结时间", "closed_at"]),
 ];
 

@@ -9,6 +9,7 @@ use crate::schema::Fields;
 use crate::search::{Visibility, either_field, visibility};
 use crate::tokenizer::{is_stop_word, words};
 use chrono::{DateTime, Utc};
+use jieba_rs::Jieba;
 use rectify_domain::search::SearchKind;
 use rectify_domain::text::likeness;
 use serde::Serialize;
@@ -66,31 +67,9 @@ const PLACE_ENDINGS: &[&str] = &[
 ];
 
 impl SearchIndex {
-    /// The places a text names: words jieba tags as places (`ns`), and a word followed by a
-    /// place ending (景蓉 + 华苑 → 景蓉华苑). Anonymised or bare district names (A市, A2区) are
-    /// no place in common.
+    /// The places a text names (see [`places`]), with this index's dictionary.
     pub fn places(&self, text: &str) -> Vec<String> {
-        let folded = crate::fold::fold(text);
-        let tags = self.jieba.tag(&folded, true);
-        let mut out: Vec<String> = Vec::new();
-        for (i, t) in tags.iter().enumerate() {
-            let next = tags.get(i + 1).map(|n| n.word);
-            // A tagged place is the place (丽发新城 + 小区 is 丽发新城); an untagged name with a
-            // place ending after it is one (景蓉华苑 + 小区).
-            let place = match next {
-                _ if t.tag == "ns" => (t.word.chars().count() >= 2).then(|| t.word.to_owned()),
-                Some(end) if PLACE_ENDINGS.contains(&end) && t.word.chars().count() >= 2 && is_name(t.word) => {
-                    Some(format!("{}{end}", t.word))
-                }
-                _ => None,
-            };
-            if let Some(p) = place.map(|p| without_district(&p)).filter(|p| !is_district(p))
-                && !out.contains(&p)
-            {
-                out.push(p);
-            }
-        }
-        out
+        places(&self.jieba, text)
     }
 
     /// Records like `like.text` that `sight` may open, most alike first.
@@ -135,6 +114,39 @@ impl SearchIndex {
         out.truncate(like.limit);
         Ok(out)
     }
+}
+
+/// The places a text names: words jieba tags as places (`ns`; the dictionaries tag 丽发新城), and
+/// an untagged name followed by a place ending (景蓉华苑 + 小区). Anonymised or bare district
+/// names (A市, A2区) are no place in common.
+pub fn places(jieba: &Jieba, text: &str) -> Vec<String> {
+    let folded = crate::fold::fold(text);
+    let tags = jieba.tag(&folded, true);
+    let mut out: Vec<String> = Vec::new();
+    for (i, t) in tags.iter().enumerate() {
+        let next = tags.get(i + 1).map(|n| n.word);
+        // A tagged place is the place (丽发新城 + 小区 is 丽发新城); a name with a place ending
+        // after it is one (景蓉华苑 + 小区, 泉塘 + 街道). A two-character place tag alone is often
+        // a word too (新建 is a county and "new"): it counts only with an ending.
+        let place = match next {
+            _ if t.tag == "ns" && t.word.chars().count() >= 3 => Some(t.word.to_owned()),
+            Some(end)
+                if PLACE_ENDINGS.contains(&end)
+                    && t.tag.starts_with('n')
+                    && t.word.chars().count() >= 2
+                    && is_name(t.word) =>
+            {
+                Some(format!("{}{end}", t.word))
+            }
+            _ => None,
+        };
+        if let Some(p) = place.map(|p| without_district(&p)).filter(|p| !is_district(p))
+            && !out.contains(&p)
+        {
+            out.push(p);
+        }
+    }
+    out
 }
 
 fn term(t: Term) -> Box<dyn Query> {

@@ -10,6 +10,7 @@
 
 pub mod calibration;
 pub mod features;
+pub mod hotspots;
 mod model;
 pub mod svm;
 

@@ -260,6 +260,8 @@ fn case(r: &mut RowCtx<'_, '_>) -> CaseRecord {
         unit: r.unit(Key::Unit, NAME_MAX),
         satisfaction: r.word::<Satisfaction>(Key::Satisfaction),
         category: r.short(Key::Category, CATEGORY_KEY_MAX),
+        likes: r.count(Key::Likes),
+        dislikes: r.count(Key::Dislikes),
     }
 }
 

@@ -137,6 +137,22 @@ impl<'a> RowCtx<'a, '_> {
         }
     }
 
+    /// A count (点赞数): a whole number from 0, as a number or as text.
+    pub(crate) fn count(&mut self, key: Key) -> Option<u32> {
+        let parsed = match self.cell(key)? {
+            Cell::Int(i) => u32::try_from(i).ok(),
+            Cell::Float(f) if f.fract() == 0.0 && (0.0..4e9).contains(&f) => Some(f as u32),
+            Cell::Text(t) => t.trim().parse().ok(),
+            Cell::Empty => return None,
+            _ => None,
+        };
+        if parsed.is_none() {
+            let shown = self.text(key);
+            self.fail(key, shown.as_deref(), Issue::Malformed { expected: rectify_domain::Expected::WholeNumber });
+        }
+        parsed
+    }
+
     /// A unit by path or name.
     pub(crate) fn unit(&mut self, key: Key, max_part: usize) -> Option<UnitRef> {
         let value = text::short(&self.text(key)?);

@@ -180,6 +180,8 @@ fn case(line: &CaseLine, key: Key) -> Value {
         Key::RepliedAt => time(c.replied_at),
         Key::Satisfaction => word(c.satisfaction),
         Key::Category => text(&c.category),
+        Key::Likes => id(c.likes.map(i64::from)),
+        Key::Dislikes => id(c.dislikes.map(i64::from)),
         Key::ClosedAt => time(line.closed_at),
         _ => Value::Empty,
     }

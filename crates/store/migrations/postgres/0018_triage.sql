@@ -46,3 +46,7 @@ CREATE TABLE triage_models (
 );
 -- The model version that filed a case (category_source = 'model').
 ALTER TABLE cases ADD COLUMN category_model BIGINT;
+
+-- The message board's support of a message (点赞数, 反对数), imported with it: a hot spot's weight.
+ALTER TABLE cases ADD COLUMN likes BIGINT;
+ALTER TABLE cases ADD COLUMN dislikes BIGINT;

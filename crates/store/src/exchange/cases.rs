@@ -147,12 +147,14 @@ async fn one(
             let case = assemble(c, vault, stored, ctx.today).await?;
             created(c, &run.actor, run.now, Entity::Case, id, case).await?;
             run.report.created += 1;
+            support(c, id, &r).await?;
             let stored = case_row(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Case, id))?;
             record_course(c, &run.actor, stored, &course, ctx).await?;
             return Ok(());
         }
     };
     let version = || Q::new("SELECT version FROM cases WHERE id = $1").bind(id);
+    support(c, id, &r).await?;
     let before: Option<i64> = c.scalar_optional(version()).await?;
     let stored = case_row(c, id).await?.ok_or_else(|| DomainError::not_found(Entity::Case, id))?;
     record_course(c, &run.actor, stored, &course, ctx).await?;
@@ -177,5 +179,18 @@ async fn record_course(
     if let Some(d) = import_course(&stored.course(), course, &ctx.env(false)) {
         persist(c, actor, stored, d, ctx).await?;
     }
+    Ok(())
+}
+
+/// The board's support of the message, as the file counts it now (a later export counts more).
+async fn support(c: &mut Conn<'_>, id: CaseId, r: &CaseRecord) -> StoreResult<()> {
+    if r.likes.is_none() && r.dislikes.is_none() {
+        return Ok(());
+    }
+    let q = Q::new("UPDATE cases SET likes = COALESCE($1, likes), dislikes = COALESCE($2, dislikes) WHERE id = $3")
+        .bind(r.likes.map(i64::from))
+        .bind(r.dislikes.map(i64::from))
+        .bind(id);
+    c.execute(q).await?;
     Ok(())
 }

@@ -60,6 +60,8 @@ record! {
         satisfaction: Option<Satisfaction> as Option<String>,
         closed_at: Option<Timestamp> as Option<DateTime<Utc>>,
         category: Option<String>,
+        likes: Option<i64>,
+        dislikes: Option<i64>,
     }
 }
 
@@ -229,7 +231,7 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
             let mut q = Q::new(
                 "SELECT id, ref AS reference, tracking_code, channel, type AS case_type, title, content, \
                  sealed_content, citizen_name, phone, unit_id, state, received_at, due_on, replied_at, answer, \
-                 satisfaction, closed_at, category FROM cases WHERE 1 = 1",
+                 satisfaction, closed_at, category, likes, dislikes FROM cases WHERE 1 = 1",
             );
             push_case_conditions(&mut q, &filter, scope.as_deref(), today);
             q.push(" ORDER BY id");
@@ -285,6 +287,8 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
                         unit: r.unit_id.map(|u| index.path_ref(u)),
                         satisfaction: r.satisfaction,
                         category: r.category,
+                        likes: r.likes.and_then(|n| u32::try_from(n).ok()),
+                        dislikes: r.dislikes.and_then(|n| u32::try_from(n).ok()),
                     },
                 });
             }
