@@ -210,6 +210,8 @@ fn cases() -> Vec<CaseLine> {
         unit: path("A3区/税务局"),
         satisfaction: Some(Satisfaction::BasicallySatisfied),
         category: Some("商贸旅游/税务".into()),
+        likes: Some(12),
+        dislikes: Some(0),
     };
     let bare = CaseRecord {
         id: Some(CaseId(8)),

@@ -68,6 +68,11 @@ const NEW: &str = "index.new";
 const OLD: &str = "index.old";
 
 impl SearchIndex {
+    /// The segmenter with the built-in and the administrators' words (places, office terms).
+    pub fn segmenter(&self) -> &jieba_rs::Jieba {
+        &self.jieba
+    }
+
     /// Opens (or creates) the index in `root`, finishing a swap a crash interrupted. The
     /// administrators' dictionary is `root/dictionary.txt`.
     pub fn open(root: &Path) -> SearchResult<SearchIndex> {

@@ -16,9 +16,15 @@ fn main() {
     let path = std::env::args().nth(1).expect("usage: hotspots FILE.xlsx");
     let bytes = std::fs::read(&path).expect("read the file");
     let format = Format::from_file_name(&path).expect(".xlsx or .csv");
-    let parsed =
-        rectify_exchange::read(&bytes, format, Encoding::default(), ImportKind::Cases, &Mapping::default(), Limits::default())
-            .expect("a cases file");
+    let parsed = rectify_exchange::read(
+        &bytes,
+        format,
+        Encoding::default(),
+        ImportKind::Cases,
+        &Mapping::default(),
+        Limits::default(),
+    )
+    .expect("a cases file");
     let Records::Cases(rows) = parsed.records else { unreachable!("a cases file reads as cases") };
     let jieba = rectify_search::dictionary::segmenter(None).expect("the dictionary");
     let started = Instant::now();
@@ -45,8 +51,15 @@ fn main() {
     let started = Instant::now();
     let spots = hot_spots(&messages, end, 5);
     let clustered = started.elapsed();
-    println!("messages: {} · places found in {:.1} s · grouped in {:.2} s", messages.len(), placed.as_secs_f64(), clustered.as_secs_f64());
-    println!("\n| # | place | description | messages | likes / dislikes | from – to | heat |\n|---|---|---|---|---|---|---|");
+    println!(
+        "messages: {} · places found in {:.1} s · grouped in {:.2} s",
+        messages.len(),
+        placed.as_secs_f64(),
+        clustered.as_secs_f64()
+    );
+    println!(
+        "\n| # | place | description | messages | likes / dislikes | from – to | heat |\n|---|---|---|---|---|---|---|"
+    );
     for (i, s) in spots.iter().enumerate() {
         println!(
             "| {} | {} | {} | {} | {} / {} | {} – {} | {:.2} |",

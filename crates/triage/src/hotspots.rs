@@ -126,7 +126,8 @@ fn spot(messages: &[Message], pairs: &[Pairs], group: &[usize], end: DateTime<Ut
             *named.entry(p.as_str()).or_default() += 1;
         }
     }
-    let place = named.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(p, _)| (*p).to_owned()).unwrap_or_default();
+    let place =
+        named.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(p, _)| (*p).to_owned()).unwrap_or_default();
     // The message most like the others says it in one line.
     let central = group
         .iter()

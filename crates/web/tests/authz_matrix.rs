@@ -342,6 +342,7 @@ fn entries() -> Vec<Entry> {
         // Suggestions answer categories and unit ids, never text: anyone signed in.
         row(POST,   "/api/v1/triage/suggest",                      "", F::None,           suggest,         SIGNED),
         row(GET,    "/api/v1/triage/status",                       "", F::None,           none,            SIGNED),
+        row(GET,    "/api/v1/hotspots",                            "", F::None,           none,            SIGNED),
         row(POST,   "/api/v1/triage/retrain",                      "", F::None,           none,            ADMIN),
         row(GET,    "/api/v1/search",                              "", F::SearchList,     none,            READ),
         // The working-day calendar and settings: every account reads them, the administrator
@@ -474,6 +475,7 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/app/dashboard",                              "", F::None,           none,            SIGNED),
         row(GET,    "/app/search",                                 "q=mx", F::None,       none,            SIGNED),
         // The map of the open cases the user handles (empty for those who handle none).
+        row(GET,    "/app/hotspots",                               "", F::None,           none,            SIGNED),
         row(GET,    "/app/map",                                    "", F::None,           none,            SIGNED),
         row(GET,    "/app/problems",                               "", F::ProblemList,    none,            READ),
         // The form is for those who may write a problem for some unit.

@@ -395,7 +395,47 @@ async fn suggestions_learn_from_what_staff_confirm(backend: Backend) {
     assert!(html.contains("<option value=\"环境保护\" selected>"), "preselected");
 }
 
+async fn hot_spots_group_messages_about_one_place_and_matter(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    // A message board's export with its support columns.
+    let file = "留言编号,留言主题,留言时间,留言详情,点赞数,反对数\r\n\
+        1,丽发新城搅拌站噪音扰民,2026/2/20 10:00:00,丽发新城小区旁边的搅拌站每天晚上施工，噪音很大,10,1\r\n\
+        2,丽发新城搅拌站夜间施工,2026/2/22 10:00:00,丽发新城附近搅拌站深夜施工，噪音吵得睡不着,5,0\r\n\
+        3,丽发新城搅拌站噪音,2026/2/25 10:00:00,丽发新城搅拌站晚上施工噪音很大，影响休息,0,0\r\n\
+        4,学院路口积水,2026/2/26 10:00:00,学院路口暴雨后积水严重，行人无法通过,0,0\r\n";
+    let done = upload(&app, "cases", "附件3.csv", file).await.ok();
+    assert_eq!(done["created"], 4, "{done}");
+    let spots = app.get("/api/v1/hotspots?from=2026-02-01&to=2026-03-02").await.ok();
+    let items = spots["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{spots}");
+    let spot = &items[0];
+    assert_eq!(
+        (spot["place"].as_str(), spot["messages"].as_u64(), spot["likes"].as_u64(), spot["dislikes"].as_u64()),
+        (Some("丽发新城"), Some(3), Some(15), Some(1)),
+        "{spot}"
+    );
+    assert!(spot["heat"].as_f64().unwrap() > 0.0);
+    // Bad windows are named.
+    assert_eq!(app.get("/api/v1/hotspots?limit=0").await.expect(422).fields(), ["limit"]);
+    assert_eq!(app.get("/api/v1/hotspots?from=2026-03-01&to=2026-02-01").await.expect(422).fields(), ["from"]);
+    // The page lists it with its messages and the way into the ledger.
+    let html = app
+        .admin
+        .get(app.url("/app/hotspots?from=2026-02-01&to=2026-03-02"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-messages=\"3\"") && html.contains("合并为一个台账问题") && html.contains("点赞15、反对1"),
+        "{html}"
+    );
+}
+
 on_both!(
+    hot_spots_group_messages_about_one_place_and_matter,
     suggestions_learn_from_what_staff_confirm,
     similar_cases_are_found_at_intake_and_merged,
     a_reply_is_checked_before_it_is_sent,

@@ -411,3 +411,86 @@ impl Triage<'_> {
         }
     }
 }
+
+record! {
+    struct MessageRow {
+        id: i64,
+        title: Option<String>,
+        content: String,
+        received_at: Timestamp as DateTime<Utc>,
+        likes: Option<i64>,
+        dislikes: Option<i64>,
+    }
+}
+
+/// Messages a hot-spot window reads at most (the newest).
+const HOT_MESSAGES_MAX: i64 = 200_000;
+
+impl Triage<'_> {
+    /// The hot spots among the cases `actor` may see received between `from` and `to` (China
+    /// dates, both included), hottest first.
+    pub async fn hot_spots(
+        &self,
+        actor: &Actor,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        limit: usize,
+    ) -> StoreResult<Vec<rectify_triage::hotspots::HotSpot>> {
+        authorize(actor, Permission::ViewStats, Party::Other)?;
+        let actor = actor.clone();
+        let rows: Vec<MessageRow> = self
+            .db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let scope = crate::visibility::cases(&mut c, &actor).await?;
+                    let mut q = Q::new(
+                        "SELECT id, title, content, received_at, likes, dislikes FROM cases WHERE received_at >= ",
+                    );
+                    q.push_bind(rectify_domain::time::start_of_china_day(from));
+                    if let Some(end) = to.succ_opt() {
+                        q.push(" AND received_at < ").push_bind(rectify_domain::time::start_of_china_day(end));
+                    }
+                    if let Some(units) = scope {
+                        q.push(" AND ");
+                        q.push_in("unit_id", units.iter().copied());
+                    }
+                    q.push(" ORDER BY id DESC LIMIT ").push_bind(HOT_MESSAGES_MAX);
+                    c.fetch_all(q).await
+                })
+            })
+            .await?;
+        let index = self.search().index();
+        let end = rectify_domain::time::start_of_china_day(to.succ_opt().unwrap_or(to)).utc();
+        tokio::task::spawn_blocking(move || {
+            let own;
+            let jieba = match &index {
+                Some(i) => i.segmenter(),
+                None => {
+                    own = rectify_search::dictionary::segmenter(None).map_err(|e| StoreError::Io(e.to_string()))?;
+                    &own
+                }
+            };
+            let messages: Vec<rectify_triage::hotspots::Message> = rows
+                .into_iter()
+                .map(|r| {
+                    let title = r.title.unwrap_or_default();
+                    let places = rectify_search::similar::places(jieba, &format!("{title}\n{}", r.content));
+                    let count = |n: Option<i64>| n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
+                    rectify_triage::hotspots::Message {
+                        id: r.id,
+                        title,
+                        content: r.content,
+                        at: r.received_at.utc(),
+                        likes: count(r.likes),
+                        dislikes: count(r.dislikes),
+                        places,
+                    }
+                })
+                .collect();
+            Ok(rectify_triage::hotspots::hot_spots(&messages, end, limit))
+        })
+        .await
+        .map_err(|e| StoreError::Io(e.to_string()))?
+    }
+}

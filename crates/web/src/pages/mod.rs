@@ -9,6 +9,7 @@ mod bulletins;
 mod cases;
 mod dashboard;
 mod files;
+mod hotspots;
 mod inspections;
 mod ledger;
 mod map;
@@ -60,6 +61,7 @@ pub fn site() -> Site {
         .merge(bulletins::site())
         .merge(transparency::site())
         .merge(map::site())
+        .merge(hotspots::site())
         .get("/static/{file}", static_file)
 }
 

@@ -18,7 +18,7 @@ pub(crate) use session::session_cookie;
 mod settings;
 mod stats;
 pub(crate) mod transparency;
-mod triage;
+pub(crate) mod triage;
 mod units;
 
 use crate::AppState;

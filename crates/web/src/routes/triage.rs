@@ -4,12 +4,13 @@
 use super::Errors;
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::{Auth, JsonBody};
+use crate::extract::{Auth, JsonBody, Params};
 use axum::Json;
 use axum::extract::State;
 use rectify_domain::category::{Category, SuggestRequest};
 use rectify_domain::reply_quality::{ReplyCheckRequest, ReplyQuality};
 use rectify_store::triage::{RoutingSuggestion, TriageStatus};
+use rectify_triage::hotspots::HotSpot;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(suggest))
         .routes(routes!(status))
         .routes(routes!(retrain))
+        .routes(routes!(hot_spots))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -74,4 +76,48 @@ async fn status(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json
 #[utoipa::path(post, path = "/triage/retrain", tag = "triage", responses((status = 200, body = TriageStatus), Errors))]
 async fn retrain(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<TriageStatus>> {
     Ok(Json(st.store.triage().retrain(&actor).await?))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct HotSpots {
+    /// The window read (China dates, both included).
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    /// Hottest first.
+    items: Vec<HotSpot>,
+}
+
+/// The window and size of a hot-spot list: the 90 days to today unless given; 1–50 spots.
+pub(crate) fn hot_spot_window(
+    p: &mut Params,
+    today: chrono::NaiveDate,
+) -> (chrono::NaiveDate, chrono::NaiveDate, usize) {
+    let to = p.date("to").unwrap_or(today);
+    let from = p.date("from").unwrap_or(to - chrono::Days::new(HOT_SPOT_DAYS));
+    let limit = p.int("limit").unwrap_or(10);
+    if !(1..=50).contains(&limit) {
+        p.record(rectify_domain::DomainError::field("limit", rectify_domain::Issue::OutOfRange { min: 1, max: 50 }));
+    }
+    if from > to {
+        p.record(rectify_domain::DomainError::field("from", rectify_domain::Issue::BeforeOther { other: "to".into() }));
+    }
+    (from, to, limit.clamp(1, 50) as usize)
+}
+
+/// Days a hot-spot window spans unless told.
+pub(crate) const HOT_SPOT_DAYS: u64 = 90;
+
+/// Hot spots (热点问题) among the cases the caller may see received in the window: groups of
+/// messages about one place and one matter, each with its place, a one-line description, its
+/// time range, its messages, the board's support and its heat (docs/TRIAGE.md), hottest first.
+#[utoipa::path(get, path = "/hotspots", tag = "triage",
+    params(("from" = Option<String>, Query, description = "China date, included; 90 days before `to` by default"),
+        ("to" = Option<String>, Query, description = "China date, included; today by default"),
+        ("limit" = Option<i64>, Query, description = "1–50, default 10")),
+    responses((status = 200, body = HotSpots), Errors))]
+async fn hot_spots(State(st): State<AppState>, Auth(actor): Auth, mut p: Params) -> ApiResult<Json<HotSpots>> {
+    let (from, to, limit) = hot_spot_window(&mut p, st.store.today());
+    p.finish()?;
+    let items = st.store.triage().hot_spots(&actor, from, to, limit).await?;
+    Ok(Json(HotSpots { from, to, items }))
 }
