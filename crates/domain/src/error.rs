@@ -476,6 +476,8 @@ pub enum Expected {
     Search(crate::search::SearchIssue),
     /// A category's name: the levels of a path are its columns, so no `/` inside one.
     CategoryName,
+    /// A threshold for the model's confidence (auto-routing).
+    Confidence,
     /// Words from a parser or a file reader, in English only; a Chinese reader gets the field's
     /// name and "格式不正确".
     Text(String),
@@ -514,6 +516,7 @@ impl Expected {
             Expected::LettersAndDigits => "letters and digits".into(),
             Expected::Search(issue) => issue.english().into(),
             Expected::CategoryName => "a name without /".into(),
+            Expected::Confidence => "a confidence from 0.5 to 1.0, or null to route by hand".into(),
             Expected::Text(t) => t.clone(),
         }
     }

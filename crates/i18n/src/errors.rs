@@ -345,6 +345,7 @@ fn expected_zh(e: &Expected) -> String {
         Expected::LettersAndDigits => "字母和数字".into(),
         Expected::Search(issue) => crate::label(*issue, Lang::Zh),
         Expected::CategoryName => "不含“/”的分类名称".into(),
+        Expected::Confidence => "0.5至1.0之间的置信度（不填则由人工分派）".into(),
         Expected::Text(t) => t.clone(),
     }
 }
@@ -393,13 +394,18 @@ const FIELD_LABELS: &[(&str, &str)] = &[
     ("office_name", "admin.settings.office_name"),
     ("case_due", "admin.settings.case_due"),
     ("map_tiles", "admin.settings.map_tiles"),
+    ("triage", "admin.settings.triage"),
+    ("triage.auto_route_above", "admin.settings.auto_route_above"),
+    ("triage.refit_after_confirmations", "admin.settings.refit_after_confirmations"),
+    ("triage.refit_after_minutes", "admin.settings.refit_after_minutes"),
 ];
 
-/// A field's label in `lang`, by its top-level name (`measures[0].description` → `measures`);
-/// none for a field no form shows.
+/// A field's label in `lang`: its own when it has one (`triage.refit_after_minutes`), else its
+/// top-level name's (`measures[0].description` → `measures`); none for a field no form shows.
 pub fn field_label(field: &str, lang: Lang) -> Option<&'static str> {
     let top = field.split(['.', '[']).next().unwrap_or(field);
-    let key = FIELD_LABELS.iter().find(|(f, _)| *f == top)?.1;
+    let key =
+        FIELD_LABELS.iter().find(|(f, _)| *f == field).or_else(|| FIELD_LABELS.iter().find(|(f, _)| *f == top))?.1;
     crate::catalog().get(key, lang)
 }
 

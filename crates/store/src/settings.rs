@@ -7,7 +7,7 @@ use crate::versioned::changed;
 
 use rectify_domain::accountability::{PointsScheme, ProposalRules};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
-use rectify_domain::case::CaseDueRule;
+use rectify_domain::case::{CaseDueRule, TriageRules};
 use rectify_domain::light::LightRule;
 use rectify_domain::{DomainError, Entity, Issue};
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,9 @@ pub struct Settings {
     /// The tile server the maps draw on; none, and the pages show the address text alone.
     #[serde(default)]
     pub map_tiles: Option<MapTiles>,
+    /// Whether the model may route new cases, and when it is refitted.
+    #[serde(default)]
+    pub triage: TriageRules,
 }
 
 fn default_accept_within() -> u32 {
@@ -173,6 +176,7 @@ impl Default for Settings {
             ranking_min_items: default_ranking_min_items(),
             accept_within_working_days: default_accept_within(),
             map_tiles: None,
+            triage: TriageRules::default(),
         }
     }
 }
@@ -204,6 +208,9 @@ pub struct SettingsInput {
     /// The map tile server; one with an empty `url` removes it (the maps give way to the address
     /// text).
     pub map_tiles: Option<MapTiles>,
+    /// Replaces the routing and refit rules: `auto_route_above` 0.5–1.0 or null (a person
+    /// routes every case), refits after 1–10000 confirmations or 1–10080 minutes.
+    pub triage: Option<TriageRules>,
 }
 
 const KEY: &str = "settings";
@@ -329,6 +336,10 @@ impl Reference<'_> {
                             tiles.check()?;
                             Some(tiles)
                         };
+                    }
+                    if let Some(rules) = input.triage {
+                        rules.check()?;
+                        after.triage = rules;
                     }
                     let json = serde_json::to_string(&after).map_err(|e| StoreError::Encode(e.to_string()))?;
                     c.execute(

@@ -8,7 +8,7 @@ use rectify_store::Backend;
 use rectify_store::on_both;
 use reqwest::Client;
 use reqwest::redirect::Policy;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// A browser-like client (cookies kept, redirects not followed so they can be checked),
 /// signed in through the sign-in form.
@@ -507,6 +507,9 @@ async fn settings_are_changed_through_their_page(backend: Backend) {
         ("map_tiles.longitude", "121.54"),
         ("map_tiles.zoom", "12"),
         ("map_tiles.max_zoom", "18"),
+        ("triage.auto_route_above", "0.9"),
+        ("triage.refit_after_confirmations", "20"),
+        ("triage.refit_after_minutes", "30"),
     ]
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .to_vec();
@@ -529,6 +532,20 @@ async fn settings_are_changed_through_their_page(backend: Backend) {
     assert_eq!(saved["office_name"], "区作风建设督导办");
     assert_eq!(saved["map_tiles"]["url"], "https://tiles.example.org/{z}/{x}/{y}.png");
     assert_eq!(saved["map_tiles"]["center"], json!([29.87, 121.54]));
+    assert_eq!(
+        saved["triage"],
+        json!({"auto_route_above": 0.9, "refit_after_confirmations": 20, "refit_after_minutes": 30})
+    );
+    // An empty threshold: a person routes every case again.
+    let mut off = owned.clone();
+    off.iter_mut().find(|(k, _)| k == "triage.auto_route_above").unwrap().1 = String::new();
+    assert_eq!(send(off).await.0, 303);
+    assert_eq!(app.get("/api/v1/settings").await.ok()["triage"]["auto_route_above"], Value::Null);
+    // Below a coin's odds: named by its own label.
+    let mut coin = owned.clone();
+    coin.iter_mut().find(|(k, _)| k == "triage.auto_route_above").unwrap().1 = "0.3".into();
+    let (status, _, html) = send(coin).await;
+    assert!(status == 422 && html.contains("自动分派置信度下限"), "{html}");
 
     // Out of range: named by its label, the form kept, nothing written.
     owned[1].1 = "99".into();

@@ -342,15 +342,10 @@ async fn similar_cases_are_found_at_intake_and_merged(backend: Backend) {
     assert_eq!(r.status.as_u16(), 404);
 }
 
-async fn suggestions_learn_from_what_staff_confirm(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else { return };
-    let env = app.unit("区生态环境局", None).await;
-    // Nothing confirmed: the serving model is the first one, from the taxonomy's names; a
-    // retrain is refused and leaves it serving.
-    let first = app.get("/api/v1/triage/status").await.ok();
-    assert_eq!((first["version"].as_i64(), first["examples"].as_array().map(Vec::len)), (Some(1), Some(0)), "{first}");
-    let r = app.post("/api/v1/triage/retrain", json!({})).await;
-    assert!(matches!(r.status.as_u16(), 409 | 422), "{}", r.status);
+/// Staff file eight cases at 受理 (the environmental ones go to the bureau) and the model is
+/// retrained on them: version 2.
+async fn teach(app: &TestApp, env: &str) {
+    // The first model (the taxonomy's names) serves before anything is confirmed.
     assert_eq!(app.get("/api/v1/triage/status").await.ok()["version"], 1);
     // Staff file cases at 受理; the environmental ones go to the bureau.
     let texts = [
@@ -364,10 +359,10 @@ async fn suggestions_learn_from_what_staff_confirm(backend: Backend) {
         ("小学放学时间太早，家长接送困难", "教育文体"),
     ];
     for (text, category) in texts {
-        let id = case(&app, text).await;
-        fire(&app, &id, json!({"action": "accept", "category": category})).await.ok();
+        let id = case(app, text).await;
+        fire(app, &id, json!({"action": "accept", "category": category})).await.ok();
         if category == "环境保护" {
-            fire(&app, &id, json!({"action": "assign", "unit_id": env})).await.ok();
+            fire(app, &id, json!({"action": "assign", "unit_id": env})).await.ok();
         }
     }
     let status = app.get("/api/v1/triage/status").await.ok();
@@ -378,6 +373,19 @@ async fn suggestions_learn_from_what_staff_confirm(backend: Backend) {
         (Some(2), Some(8)),
         "{retrained}"
     );
+}
+
+async fn suggestions_learn_from_what_staff_confirm(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let env = app.unit("区生态环境局", None).await;
+    // Nothing confirmed: the serving model is the first one, from the taxonomy's names; a
+    // retrain is refused and leaves it serving.
+    let first = app.get("/api/v1/triage/status").await.ok();
+    assert_eq!((first["version"].as_i64(), first["examples"].as_array().map(Vec::len)), (Some(1), Some(0)), "{first}");
+    let r = app.post("/api/v1/triage/retrain", json!({})).await;
+    assert!(matches!(r.status.as_u16(), 409 | 422), "{}", r.status);
+    assert_eq!(app.get("/api/v1/triage/status").await.ok()["version"], 1);
+    teach(&app, &env).await;
     let ask = json!({"title": "废气污染", "content": "附近工厂排放废气，污染严重"});
     let s = app.post("/api/v1/triage/suggest", ask.clone()).await.ok();
     assert_eq!((s["category"]["key"].as_str(), s["model"]["version"].as_i64()), (Some("环境保护"), Some(2)), "{s}");
@@ -393,6 +401,54 @@ async fn suggestions_learn_from_what_staff_confirm(backend: Backend) {
     let html = app.admin.get(app.url(&format!("/app/cases/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("data-suggested=\"环境保护\"") && html.contains("系统建议分类：环境保护"), "{html}");
     assert!(html.contains("<option value=\"环境保护\" selected>"), "preselected");
+}
+
+async fn a_sure_model_routes_new_cases_when_the_office_lets_it(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let env = app.unit("区生态环境局", None).await;
+    // Rules out of range are refused, naming the field; nothing changes.
+    let r = app.put("/api/v1/settings", json!({"triage": {"auto_route_above": 0.3}})).await.expect(422);
+    assert_eq!(r.fields(), ["triage.auto_route_above"]);
+    let r = app.put("/api/v1/settings", json!({"triage": {"refit_after_confirmations": 0}})).await.expect(422);
+    assert_eq!(r.fields(), ["triage.refit_after_confirmations"]);
+    assert_eq!(app.get("/api/v1/settings").await.ok()["triage"]["auto_route_above"], Value::Null);
+    teach(&app, &env).await;
+    let text = "附近工厂排放废气，污染严重";
+    // Off by default: a person routes every case.
+    let waiting = case(&app, text).await;
+    assert_eq!(app.get(&format!("/api/v1/cases/{waiting}")).await.ok()["state"], "received");
+    let s = app.post("/api/v1/triage/suggest", json!({"content": text})).await.ok();
+    let (category, unit) =
+        (s["category"]["confidence"].as_f64().unwrap(), s["units"][0]["confidence"].as_f64().unwrap());
+    // The office lets a sure model route: accepted under its category and assigned to the unit.
+    let threshold = category.min(unit).max(0.5);
+    assert!(threshold <= category && threshold <= unit, "the model is not sure enough to test routing: {s}");
+    let set = app.put("/api/v1/settings", json!({"triage": {"auto_route_above": threshold}})).await.ok();
+    assert_eq!(set["triage"]["refit_after_confirmations"], 50, "the rest keep their defaults: {set}");
+    let id = case(&app, text).await;
+    let routed = app.get(&format!("/api/v1/cases/{id}")).await.ok();
+    assert_eq!(
+        (
+            routed["state"].as_str(),
+            routed["unit_id"].as_str(),
+            routed["category"].as_str(),
+            routed["category_source"].as_str(),
+            routed["category_model"].as_i64()
+        ),
+        (Some("assigned"), Some(env.as_str()), Some("环境保护"), Some("model"), Some(2)),
+        "{routed}"
+    );
+    let events = app.all(&format!("/api/v1/cases/{id}/events")).await;
+    assert!(events.iter().any(|e| e["note"].as_str().is_some_and(|n| n.contains("分类模型第2版"))), "{events:?}");
+    // What the model did itself is not a confirmation to learn from.
+    assert_eq!(app.get("/api/v1/triage/status").await.ok()["confirmations_since"], 0);
+    // A person who files it again makes it theirs.
+    let fixed = fire(&app, &id, json!({"action": "categorize", "category": "城乡建设"})).await.ok();
+    assert_eq!((fixed["category_source"].as_str(), fixed["category_model"].as_i64()), (Some("staff"), None), "{fixed}");
+    // Not sure enough: it waits for a person.
+    app.put("/api/v1/settings", json!({"triage": {"auto_route_above": 1.0}})).await.ok();
+    let unsure = case(&app, text).await;
+    assert_eq!(app.get(&format!("/api/v1/cases/{unsure}")).await.ok()["state"], "received");
 }
 
 async fn hot_spots_group_messages_about_one_place_and_matter(backend: Backend) {
@@ -435,6 +491,7 @@ async fn hot_spots_group_messages_about_one_place_and_matter(backend: Backend) {
 }
 
 on_both!(
+    a_sure_model_routes_new_cases_when_the_office_lets_it,
     hot_spots_group_messages_about_one_place_and_matter,
     suggestions_learn_from_what_staff_confirm,
     similar_cases_are_found_at_intake_and_merged,

@@ -5,6 +5,7 @@ mod due;
 mod intake;
 mod investigation;
 mod progress;
+mod routing;
 mod state;
 mod timeline;
 mod tracking;
@@ -22,6 +23,9 @@ pub use investigation::{
     NewDispatch, NewOutcome, Outcome, OutcomeFields, VERIFIED_COMPLAINT, investigated,
 };
 pub use progress::{StepStatus, StepView, TrackStep, progress};
+pub use routing::{
+    AUTO_ROUTE_MIN, ModelRouting, REFIT_AFTER_CONFIRMATIONS, REFIT_AFTER_MINUTES, TriageRules, auto_route,
+};
 pub use state::{
     CLOSE_OFF_ANSWER, CaseAction, CaseCourse, CaseDecision, CaseEnv, CaseMachine, CaseParty, CaseState, CaseStep,
     ImportedCourse, answer_from_problem, available_actions, fire, import_course, may_categorize, merged_into_ledger,
@@ -189,6 +193,8 @@ pub struct Case {
     /// The category's key (`GET /categories`), and how it was set.
     pub category: Option<String>,
     pub category_source: Option<crate::category::CategorySource>,
+    /// The model's version, when the model routed the case (自动分派).
+    pub category_model: Option<i64>,
     pub problem_ids: Vec<ProblemId>,
     pub attachments: Vec<AttachmentMeta>,
     #[serde(flatten)]

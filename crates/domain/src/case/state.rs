@@ -164,6 +164,8 @@ pub struct CaseCourse {
     /// The category's key (`crate::category`), and how it was set.
     pub category: Option<String>,
     pub category_source: Option<CategorySource>,
+    /// The model's version when the model routed the case (`CategorySource::Model`).
+    pub category_model: Option<i64>,
 }
 
 impl CaseCourse {
@@ -361,6 +363,7 @@ pub fn fire(
     if let (Some(key), Accept | Assign | Categorize) = (category, action) {
         next.category = Some(key.to_owned());
         next.category_source = Some(CategorySource::Staff);
+        next.category_model = None;
     }
     match action {
         Categorize => {}
@@ -657,6 +660,7 @@ impl CaseCourse {
             closed_at: None,
             category: None,
             category_source: None,
+            category_model: None,
         }
     }
 }

@@ -13,7 +13,8 @@ use crate::versioned::{self, changed};
 use rectify_domain::actor::Actor;
 use rectify_domain::calendar::WorkCalendar;
 use rectify_domain::case::{
-    Case, CaseAction, CaseCourse, CaseDecision, CaseDueRule, CaseEnv, CaseParty, CaseTransitionRequest, fire,
+    Case, CaseAction, CaseCourse, CaseDecision, CaseDueRule, CaseEnv, CaseParty, CaseTransitionRequest, ModelRouting,
+    TriageRules, auto_route, fire,
 };
 use rectify_domain::ids::CaseId;
 use rectify_domain::light::LightThresholds;
@@ -72,7 +73,8 @@ async fn write_course(c: &mut Conn<'_>, n: &CaseCourse, read_version: i64, now: 
          extension_due = $13, extension_reason = $14, extension_requested_at = $15, extension_status = $16, \
          satisfaction = $17, satisfaction_at = $18, visit_method = $19, visit_count = $20, visited_at = $21, \
          rated_at = $22, rating_comment = $23, reopen_count = $24, send_back_count = $25, closed_at = $26, \
-         category = $27, category_source = $28, version = version + 1, updated_at = $29 WHERE id = $30 AND version = $31",
+         category = $27, category_source = $28, category_model = $29, version = version + 1, updated_at = $30 \
+         WHERE id = $31 AND version = $32",
     )
     .bind(n.unit_id)
     .bind(n.state.as_str())
@@ -102,6 +104,7 @@ async fn write_course(c: &mut Conn<'_>, n: &CaseCourse, read_version: i64, now: 
     .bind(n.closed_at)
     .bind(n.category.clone())
     .bind(n.category_source.map(|s| s.as_str()))
+    .bind(n.category_model)
     .bind(now)
     .bind(n.id)
     .bind(read_version);
@@ -174,6 +177,28 @@ pub(crate) async fn fire_case(
         crate::triage::require(c, key, "category").await?;
     }
     persist(c, actor, r, decision, ctx).await
+}
+
+/// Lets the model route the case just received (`rectify_domain::case::auto_route`), as the
+/// system, in the caller's transaction: each step persisted like a person's.
+pub(crate) async fn route_by_model(
+    c: &mut Conn<'_>,
+    id: CaseId,
+    routing: &ModelRouting,
+    rules: &TriageRules,
+    ctx: &Context,
+) -> StoreResult<()> {
+    let actor = Actor::system();
+    let missing = || DomainError::not_found(Entity::Case, id);
+    let mut r = super::row(c, id).await?.ok_or_else(missing)?;
+    for d in auto_route(&r.course(), routing, rules, &ctx.env(false))? {
+        if let Some(unit) = d.next.unit_id.filter(|u| Some(*u) != r.unit_id) {
+            require_live(c, unit, "unit_id").await?;
+        }
+        persist(c, &actor, r, d, ctx).await?;
+        r = super::row(c, id).await?.ok_or_else(missing)?;
+    }
+    Ok(())
 }
 
 impl Cases<'_> {

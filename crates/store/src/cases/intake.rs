@@ -1,6 +1,7 @@
 //! Registering cases: the public form (no account), staff for the other channels, and intake
 //! sessions (a 座谈会 or a round of visits that yields many cases).
 
+use super::flow::{Context, route_by_model};
 use super::{Step, assemble, record_event, row};
 use crate::areas::Cases;
 use crate::attachments::{require_attachable, store_file};
@@ -15,8 +16,8 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rand::RngCore;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::{
-    Case, CaseFields, Channel, CheckedFile, DUPLICATE_WINDOW_MINUTES, NewCase, NewIntakeSession, TrackingCode,
-    UploadedFile, check_files, registered,
+    Case, CaseFields, Channel, CheckedFile, DUPLICATE_WINDOW_MINUTES, ModelRouting, NewCase, NewIntakeSession,
+    TrackingCode, TriageRules, UploadedFile, check_files, registered,
 };
 use rectify_domain::ids::{CaseId, IntakeSessionId, UnitId};
 use rectify_domain::privacy::Contact;
@@ -183,6 +184,15 @@ async fn stored(c: &mut Conn<'_>, vault: &Keyring, id: CaseId, today: NaiveDate)
 }
 
 impl Cases<'_> {
+    /// What the model does with the new case when the office lets it route, and what that
+    /// needs; none otherwise. Asked before the write, so the model never runs inside it.
+    async fn model_routing(&self, f: &CaseFields) -> StoreResult<Option<(ModelRouting, TriageRules, Context)>> {
+        let Some((routing, rules)) = self.triage().routing_for(f.title.as_deref(), &f.content).await? else {
+            return Ok(None);
+        };
+        Ok(Some((routing, rules, self.case_context().await?)))
+    }
+
     /// A case from the public form (no account). The same message from the same phone within
     /// ten minutes, or the same `Idempotency-Key`, answers with the first case.
     pub async fn submit_public_case(
@@ -196,6 +206,7 @@ impl Cases<'_> {
         let fields = input.validate(true, now)?;
         let files = check_files(files)?;
         let (actor, vault) = (Actor::public(), self.vault.clone());
+        let routing = self.model_routing(&fields).await?;
         self.create_once_or_find(key, move |tx| {
             Box::pin(async move {
                 let mut c = tx.conn();
@@ -207,6 +218,9 @@ impl Cases<'_> {
                 let (id, code) = insert_case(&mut c, &vault, &actor, &fields, files, now).await?;
                 let case = stored(&mut c, &vault, id, today).await?;
                 created(&mut c, &actor, now, Entity::Case, id, case).await?;
+                if let Some((routing, rules, ctx)) = &routing {
+                    route_by_model(&mut c, id, routing, rules, ctx).await?;
+                }
                 Ok(Created { value: CaseReceipt { id, tracking_code: code }, replayed: false })
             })
         })
@@ -225,6 +239,7 @@ impl Cases<'_> {
         let today = self.today();
         let fields = input.validate(false, now)?;
         let (actor, vault) = (actor.clone(), self.vault.clone());
+        let routing = self.model_routing(&fields).await?;
         self.create_once_or_find(key, move |tx| {
             Box::pin(async move {
                 let mut c = tx.conn();
@@ -233,7 +248,11 @@ impl Cases<'_> {
                 }
                 let (id, _) = insert_case(&mut c, &vault, &actor, &fields, Vec::new(), now).await?;
                 let case = stored(&mut c, &vault, id, today).await?;
-                let case = created(&mut c, &actor, now, Entity::Case, id, case).await?;
+                let mut case = created(&mut c, &actor, now, Entity::Case, id, case).await?;
+                if let Some((routing, rules, ctx)) = &routing {
+                    route_by_model(&mut c, id, routing, rules, ctx).await?;
+                    case = stored(&mut c, &vault, id, today).await?;
+                }
                 Ok(Created { value: case, replayed: false })
             })
         })

@@ -87,6 +87,7 @@ record! {
         closed_at: Option<Timestamp> as Option<DateTime<Utc>>,
         category: Option<String>,
         category_source: Option<CategorySource> as Option<String>,
+        category_model: Option<i64>,
         version: i64,
         created_at: Timestamp as DateTime<Utc>,
         updated_at: Timestamp as DateTime<Utc>,
@@ -114,7 +115,7 @@ pub(crate) const COLUMNS: &str = "id, tracking_code, channel, type AS case_type,
     citizen_name AS sealed_name, phone AS sealed_phone, email AS sealed_email, location AS sealed_location, sealed_content, latitude, longitude, target_unit_id, unit_id, session_id, state, received_at, registered_by, accepted_at, \
     assigned_at, sign_due_on, signed_at, due_on, replied_at, answer, decline_reason, extension_due, extension_reason, \
     extension_requested_at, extension_status, satisfaction, satisfaction_at, visit_method, visit_count, visited_at, \
-    rated_at, rating_comment, reopen_count, send_back_count, closed_at, category, category_source, version, created_at, \
+    rated_at, rating_comment, reopen_count, send_back_count, closed_at, category, category_source, category_model, version, created_at, \
     updated_at";
 
 impl CaseRow {
@@ -151,6 +152,7 @@ impl CaseRow {
             closed_at: self.closed_at,
             category: self.category.clone(),
             category_source: self.category_source,
+            category_model: self.category_model,
         }
     }
 
@@ -182,6 +184,7 @@ impl CaseRow {
         self.closed_at = n.closed_at;
         self.category = n.category;
         self.category_source = n.category_source;
+        self.category_model = n.category_model;
         self
     }
 
@@ -271,6 +274,7 @@ impl CaseRow {
             closed_at: self.closed_at,
             category: self.category,
             category_source: self.category_source,
+            category_model: self.category_model,
             problem_ids,
             attachments,
             flags,

@@ -6,9 +6,7 @@
 mod model;
 
 pub(crate) use model::ModelSlot;
-pub use model::{
-    REFIT_AFTER_CONFIRMATIONS, REFIT_AFTER_MINUTES, RoutingSuggestion, SuggestedCategory, SuggestedUnit, TriageStatus,
-};
+pub use model::{RoutingSuggestion, SuggestedCategory, SuggestedUnit, TriageStatus};
 
 use crate::areas::Triage;
 use crate::db::{Conn, Q, record};

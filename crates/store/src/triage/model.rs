@@ -13,6 +13,7 @@ use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::case::{ModelRouting, TriageRules};
 use rectify_domain::category;
 use rectify_domain::ids::UnitId;
 use rectify_domain::time::Timestamp;
@@ -24,10 +25,6 @@ use std::sync::{Arc, Mutex};
 /// The model an instance serves, by version (see [`Triage::model`]).
 pub(crate) type ModelSlot = Arc<Mutex<Option<(i64, Arc<Model>)>>>;
 
-/// New confirmations after which the background refit trains again.
-pub const REFIT_AFTER_CONFIRMATIONS: i64 = 50;
-/// Or this long after the last model, when anything was confirmed since.
-pub const REFIT_AFTER_MINUTES: i64 = 60;
 /// Messages without a category read for the words' weights (IDF) at most.
 const UNLABELLED_MAX: i64 = 20_000;
 /// Units suggested at most.
@@ -269,6 +266,31 @@ impl Triage<'_> {
     /// Suggests a category and units for a message (`POST /triage/suggest`, the case page).
     pub async fn suggest(&self, actor: &Actor, title: &str, content: &str) -> StoreResult<RoutingSuggestion> {
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
+        self.suggestion(title, content).await
+    }
+
+    /// What the model would do with a new case, when the office lets it route (the settings'
+    /// `triage.auto_route_above`); none when it does not, without consulting the model.
+    pub(crate) async fn routing_for(
+        &self,
+        title: Option<&str>,
+        content: &str,
+    ) -> StoreResult<Option<(ModelRouting, TriageRules)>> {
+        let rules = self.reference().settings().await?.triage;
+        if rules.auto_route_above.is_none() {
+            return Ok(None);
+        }
+        let s = self.suggestion(title.unwrap_or_default(), content).await?;
+        let routing = ModelRouting {
+            version: s.model.version,
+            unit: s.units.first().map(|u| (u.unit_id, u.confidence)),
+            category: s.category.key,
+            confidence: s.category.confidence,
+        };
+        Ok(Some((routing, rules)))
+    }
+
+    async fn suggestion(&self, title: &str, content: &str) -> StoreResult<RoutingSuggestion> {
         let (version, model) = self.model().await?;
         let (title, content) = (title.to_owned(), content.to_owned());
         let suggestion: Suggestion = {
@@ -365,10 +387,11 @@ impl Triage<'_> {
         })
     }
 
-    /// Whether enough was confirmed since the serving model for a refit: the background task's
-    /// question.
+    /// Whether enough was confirmed since the serving model for a refit (the settings' `triage`
+    /// rules): the background task's question.
     pub async fn refit_due(&self) -> StoreResult<bool> {
         let now = self.now();
+        let rules = self.reference().settings().await?.triage;
         self.db
             .read(move |tx| {
                 Box::pin(async move {
@@ -376,8 +399,8 @@ impl Triage<'_> {
                     let Some(row) = latest(&mut c).await? else { return Ok(false) };
                     let since = confirmations(&mut c).await? - row.confirmations;
                     let age = now.utc() - row.trained_at.utc();
-                    Ok(since >= REFIT_AFTER_CONFIRMATIONS
-                        || (since > 0 && age >= chrono::Duration::minutes(REFIT_AFTER_MINUTES)))
+                    Ok(since >= i64::from(rules.refit_after_confirmations)
+                        || (since > 0 && age >= chrono::Duration::minutes(i64::from(rules.refit_after_minutes))))
                 })
             })
             .await

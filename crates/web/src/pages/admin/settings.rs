@@ -1,6 +1,6 @@
 //! The office's settings: when a deadline turns yellow, the reply deadlines by case type, how
-//! soon the office accepts a case, the bulletins' issuer and ranking minimum, and the map's tile
-//! server. Everyone with a directory view reads them; administrators change them through the
+//! soon the office accepts a case, the bulletins' issuer and ranking minimum, the map's tile
+//! server, and whether the classification model routes new cases. Everyone with a directory view reads them; administrators change them through the
 //! same use case as `PUT /api/v1/settings`. The proposing rules and the points scheme are tables
 //! of their own, changed through the API.
 
@@ -42,6 +42,9 @@ fn form_values(s: &Settings) -> BTreeMap<String, String> {
         ("accept_within_working_days".to_owned(), s.accept_within_working_days.to_string()),
         ("ranking_min_items".to_owned(), s.ranking_min_items.to_string()),
         ("office_name".to_owned(), s.office_name.clone()),
+        ("triage.auto_route_above".to_owned(), s.triage.auto_route_above.map(|t| t.to_string()).unwrap_or_default()),
+        ("triage.refit_after_confirmations".to_owned(), s.triage.refit_after_confirmations.to_string()),
+        ("triage.refit_after_minutes".to_owned(), s.triage.refit_after_minutes.to_string()),
     ]);
     let due = serde_json::to_value(s.case_due).unwrap_or_default();
     for t in CASE_TYPES {
@@ -105,6 +108,15 @@ fn input_of(form: &FormData) -> Result<SettingsInput, ApiError> {
         }
     }
     body.insert("map_tiles".into(), tiles);
+    // An empty threshold: a person routes every case.
+    let triage = |f: &str| form.get(&format!("triage.{f}"));
+    if let (Some(confirmations), Some(minutes)) = (triage("refit_after_confirmations"), triage("refit_after_minutes")) {
+        let above = triage("auto_route_above").map(str::trim).filter(|t| !t.is_empty()).map(number);
+        body.insert(
+            "triage".into(),
+            json!({"auto_route_above": above, "refit_after_confirmations": number(confirmations), "refit_after_minutes": number(minutes)}),
+        );
+    }
     decode_value(&Value::Object(body))
 }
 
