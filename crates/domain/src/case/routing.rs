@@ -147,6 +147,13 @@ mod tests {
 
     /// The model's decisions for a case just received, on a weekends-only calendar.
     fn route(routing: &ModelRouting, rules: &TriageRules, course: &CaseCourse) -> Vec<CaseDecision> {
+        let cal = WorkCalendar::weekends_only();
+        let env = CaseEnv {
+            now: received().received_at,
+            calendar: &cal,
+            due_rule: CaseDueRule::default(),
+            problem_awaiting_check: false,
+        };
         auto_route(course, routing, rules, &env).unwrap()
     }
 
