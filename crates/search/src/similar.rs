@@ -116,6 +116,71 @@ impl SearchIndex {
     }
 }
 
+/// Groups of people messages are about (人群) when they name no place: workers, residents and
+/// others whose shared matter makes a hot spot wherever they are. Specific names only — "居民"
+/// or "群众" would join everything.
+const CROWDS: &[&str] = &[
+    "外卖骑手",
+    "外卖员",
+    "快递员",
+    "快递小哥",
+    "环卫工人",
+    "农民工",
+    "外来务工人员",
+    "务工人员",
+    "建筑工人",
+    "出租车司机",
+    "网约车司机",
+    "货车司机",
+    "退役军人",
+    "残疾人",
+    "独居老人",
+    "空巢老人",
+    "留守儿童",
+    "学生家长",
+    "新生家长",
+    "实习生",
+    "毕业生",
+    "大学生",
+    "研究生",
+    "代课教师",
+    "乡村教师",
+    "民办教师",
+    "医护人员",
+    "个体工商户",
+    "摊贩",
+    "拆迁户",
+    "失地农民",
+    "贫困户",
+    "低保户",
+    "失业人员",
+    "下岗职工",
+    "灵活就业人员",
+    "退休职工",
+    "退休人员",
+    "退休教师",
+    "辅警",
+    "协警",
+    "护林员",
+    "村医",
+    "乡村医生",
+];
+
+/// The groups of people a text names (see [`CROWDS`]); a longer name within which a shorter one
+/// appears (外来务工人员, 务工人员) counts once, as the longer.
+pub fn crowds(text: &str) -> Vec<String> {
+    let folded = crate::fold::fold(text);
+    let mut found: Vec<&str> = CROWDS.iter().copied().filter(|c| folded.contains(c)).collect();
+    found.sort_by_key(|c| std::cmp::Reverse(c.chars().count()));
+    let mut out: Vec<String> = Vec::new();
+    for c in found {
+        if !out.iter().any(|o| o.contains(c)) {
+            out.push(c.to_owned());
+        }
+    }
+    out
+}
+
 /// The places a text names: words jieba tags as places (`ns`; the dictionaries tag 丽发新城), and
 /// an untagged name followed by a place ending (景蓉华苑 + 小区). Anonymised or bare district
 /// names (A市, A2区) are no place in common.
@@ -202,4 +267,16 @@ fn is_district(place: &str) -> bool {
     let rest: String = place.chars().take(place.chars().count().saturating_sub(1)).collect();
     matches!(last, Some('市' | '区' | '县' | '省'))
         && (rest.chars().all(|c| c.is_ascii_alphanumeric()) || rest.chars().count() <= 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crowds;
+
+    #[test]
+    fn groups_of_people_are_named_once_by_their_longest_name() {
+        assert_eq!(crowds("我们外来务工人员的子女入学难"), ["外来务工人员"]);
+        assert_eq!(crowds("外卖骑手被小区保安拦住，快递员也进不去"), ["外卖骑手", "快递员"]);
+        assert!(crowds("小区居民反映噪音").is_empty(), "too general to group");
+    }
 }

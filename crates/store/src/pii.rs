@@ -20,6 +20,7 @@ pub(crate) const EMAIL: &str = "cases.email";
 pub(crate) const LOCATION: &str = "cases.location";
 pub(crate) const RECIPIENT: &str = "outbox.recipient";
 pub(crate) const CONTENT: &str = "cases.content";
+pub(crate) const DEVICE: &str = "cases.device";
 const CANARY_FIELD: &str = "pii_keys.canary";
 const CANARY: &str = "rectify-key-check";
 /// Rows re-sealed per transaction: short transactions, so serving goes on during a rotation.
@@ -77,6 +78,15 @@ pub(crate) fn open(vault: &Keyring, field: &str, stored: Option<&str>) -> StoreR
 /// rotation are still found.
 pub(crate) fn phone_indexes(vault: &Keyring, phone: &str) -> Vec<String> {
     vault.blind_indexes(PHONE, &phone_key(phone))
+}
+
+/// The blind index a case keeps of its sending device, and those a lookup asks for.
+pub(crate) fn device_index(vault: &Keyring, device: &str) -> String {
+    vault.blind_index(DEVICE, device.trim())
+}
+
+pub(crate) fn device_indexes(vault: &Keyring, device: &str) -> Vec<String> {
+    vault.blind_indexes(DEVICE, device.trim())
 }
 
 /// The same number written with or without spaces and dashes is the same phone.

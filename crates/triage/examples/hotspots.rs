@@ -34,7 +34,9 @@ fn main() {
         .filter_map(|(i, row)| {
             let r = &row.record;
             let (title, content) = (r.title.clone().unwrap_or_default(), r.content.clone()?);
-            let places = rectify_search::similar::places(&jieba, &format!("{title}\n{content}"));
+            let text = format!("{title}\n{content}");
+            let (places, crowds) =
+                (rectify_search::similar::places(&jieba, &text), rectify_search::similar::crowds(&text));
             Some(Message {
                 id: r.reference.as_deref().and_then(|n| n.parse().ok()).unwrap_or(i as i64),
                 title,
@@ -43,6 +45,7 @@ fn main() {
                 likes: r.likes.unwrap_or(0),
                 dislikes: r.dislikes.unwrap_or(0),
                 places,
+                crowds,
             })
         })
         .collect();
@@ -58,13 +61,13 @@ fn main() {
         clustered.as_secs_f64()
     );
     println!(
-        "\n| # | place | description | messages | likes / dislikes | from – to | heat |\n|---|---|---|---|---|---|---|"
+        "\n| # | place / crowd | description | messages | likes / dislikes | from – to | heat |\n|---|---|---|---|---|---|---|"
     );
     for (i, s) in spots.iter().enumerate() {
         println!(
             "| {} | {} | {} | {} | {} / {} | {} – {} | {:.2} |",
             i + 1,
-            s.place,
+            s.place.as_deref().or(s.crowd.as_deref()).unwrap_or("—"),
             s.description,
             s.messages,
             s.likes,

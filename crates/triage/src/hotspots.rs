@@ -1,8 +1,10 @@
-//! Hot spots (热点问题): groups of messages about the same place and the same matter, ranked by a
-//! heat index. A message joins a group when it names the group's place and its text (without
-//! the place's name) is like the group's first message (character pairs, `text::Pairs`), so
-//! twenty neighbours writing about one mixing plant in their own words make one hot spot. A
-//! place named by more than a twentieth of the messages (the city itself) groups nothing.
+//! Hot spots (热点问题): groups of messages about the same place (地点) or, when they name no
+//! place, the same group of people (人群: 外卖骑手, 退役军人, …), and the same matter, ranked by a
+//! heat index. A message joins a group when it names the group's place (or crowd) and its text
+//! (without the place's name) is like the group's first message (character pairs,
+//! `text::Pairs`), so twenty neighbours writing about one mixing plant in their own words make
+//! one hot spot. A place or crowd named by more than a twentieth of the messages (the city
+//! itself) groups nothing.
 //!
 //! Heat (docs/TRIAGE.md): `ln(1 + messages) × ln(e + support) × (1 + spread) × recency`, where
 //! support is the likes less the dislikes (at least 0), spread the days with a message (at most
@@ -26,13 +28,17 @@ pub struct Message {
     pub dislikes: u32,
     /// The places it names (`rectify_search::similar::places`).
     pub places: Vec<String>,
+    /// The groups of people it names (`rectify_search::similar::crowds`).
+    pub crowds: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HotSpot {
-    /// The place its messages name (地点).
-    pub place: String,
+    /// The place its messages name (地点), if they name one.
+    pub place: Option<String>,
+    /// The group of people they are about (人群), if they name one.
+    pub crowd: Option<String>,
     /// One line: the title of the message most like the others.
     pub description: String,
     pub from: DateTime<Utc>,
@@ -60,17 +66,17 @@ const DAYS: f64 = 30.0;
 /// the first message, not with any member, keeps a chain of each-a-little-alike messages from
 /// growing into one group of everything.
 pub fn hot_spots(messages: &[Message], end: DateTime<Utc>, limit: usize) -> Vec<HotSpot> {
-    // The matter without the place: a place's own name makes any two messages about it alike.
+    // The matter without the place or crowd: a name makes any two messages naming it alike.
     let pairs: Vec<Pairs> = messages
         .iter()
         .map(|m| {
             let text = format!("{}\n{}", m.title, m.content);
-            Pairs::new(&m.places.iter().fold(text, |t, p| t.replace(p.as_str(), " ")))
+            Pairs::new(&m.places.iter().chain(&m.crowds).fold(text, |t, p| t.replace(p.as_str(), " ")))
         })
         .collect();
     let mut naming: HashMap<&str, usize> = HashMap::new();
     for m in messages {
-        for p in m.places.iter().collect::<BTreeSet<_>>() {
+        for p in m.places.iter().chain(&m.crowds).collect::<BTreeSet<_>>() {
             *naming.entry(p.as_str()).or_default() += 1;
         }
     }
@@ -81,8 +87,12 @@ pub fn hot_spots(messages: &[Message], end: DateTime<Utc>, limit: usize) -> Vec<
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut of_place: HashMap<&str, Vec<usize>> = HashMap::new();
     for i in order {
-        let places: BTreeSet<&str> =
-            messages[i].places.iter().map(String::as_str).filter(|p| naming[p] >= 2 && naming[p] <= wide).collect();
+        // Its places; with none, the crowds it names (a crowd across places would join
+        // neighbours' unrelated matters).
+        let mut places = grouping(&messages[i].places, &naming, wide);
+        if places.is_empty() {
+            places = grouping(&messages[i].crowds, &naming, wide);
+        }
         if places.is_empty() {
             continue;
         }
@@ -116,18 +126,25 @@ pub fn hot_spots(messages: &[Message], end: DateTime<Utc>, limit: usize) -> Vec<
     out
 }
 
+/// The names that group: named by two messages or more, and not by too many.
+fn grouping<'a>(names: &'a [String], naming: &HashMap<&str, usize>, wide: usize) -> BTreeSet<&'a str> {
+    names.iter().map(String::as_str).filter(|p| naming[p] >= 2 && naming[p] <= wide).collect()
+}
+
 fn spot(messages: &[Message], pairs: &[Pairs], group: &[usize], end: DateTime<Utc>) -> HotSpot {
     let mut group = group.to_vec();
     group.sort_by_key(|&i| (messages[i].at, messages[i].id));
-    // The place most of them name.
-    let mut named: HashMap<&str, usize> = HashMap::new();
-    for &i in &group {
-        for p in messages[i].places.iter().collect::<BTreeSet<_>>() {
-            *named.entry(p.as_str()).or_default() += 1;
+    // The place, and the crowd, most of them name.
+    let most = |names: fn(&Message) -> &Vec<String>| {
+        let mut named: HashMap<&str, usize> = HashMap::new();
+        for &i in &group {
+            for p in names(&messages[i]).iter().collect::<BTreeSet<_>>() {
+                *named.entry(p.as_str()).or_default() += 1;
+            }
         }
-    }
-    let place =
-        named.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(p, _)| (*p).to_owned()).unwrap_or_default();
+        named.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(p, _)| p.to_owned())
+    };
+    let (place, crowd) = (most(|m| &m.places), most(|m| &m.crowds));
     // The message most like the others says it in one line.
     let central = group
         .iter()
@@ -146,6 +163,7 @@ fn spot(messages: &[Message], pairs: &[Pairs], group: &[usize], end: DateTime<Ut
     let heat = heat(group.len(), likes.saturating_sub(dislikes), days.len(), (end - to).num_days().max(0));
     HotSpot {
         place,
+        crowd,
         description,
         from,
         to,
@@ -180,6 +198,7 @@ mod tests {
             likes,
             dislikes: 0,
             places: if place.is_empty() { Vec::new() } else { vec![place.into()] },
+            crowds: Vec::new(),
         }
     }
 
@@ -197,12 +216,30 @@ mod tests {
         ];
         let spots = hot_spots(&ms, end, 10);
         assert_eq!(spots.len(), 2, "{spots:?}");
-        assert_eq!((spots[0].place.as_str(), spots[0].members.as_slice()), ("丽发新城", &[1, 2, 3][..]));
+        assert_eq!((spots[0].place.as_deref(), spots[0].members.as_slice()), (Some("丽发新城"), &[1, 2, 3][..]));
         assert_eq!((spots[0].messages, spots[0].likes), (3, 13));
         assert_eq!(spots[1].members, [5, 6]);
         assert!(spots[0].heat > spots[1].heat);
         // The same input, the same answer.
         assert_eq!(hot_spots(&ms, end, 10), spots);
+    }
+
+    #[test]
+    fn messages_naming_no_place_are_grouped_by_the_people_they_are_about() {
+        let end = Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap();
+        let crowd = |id, text: &str, day| Message { crowds: vec!["外卖骑手".into()], ..msg(id, text, "", day, 0) };
+        let ms = vec![
+            crowd(1, "外卖骑手进小区送餐被保安拦住不让进", 1),
+            crowd(2, "外卖骑手送餐进不了小区，保安拦着", 3),
+            crowd(3, "外卖骑手社保没人交，平台不管", 4),
+            msg(4, "某处路灯不亮", "", 9, 0),
+        ];
+        let spots = hot_spots(&ms, end, 10);
+        assert_eq!(spots.len(), 1, "{spots:?}");
+        assert_eq!(
+            (spots[0].place.as_deref(), spots[0].crowd.as_deref(), spots[0].members.as_slice()),
+            (None, Some("外卖骑手"), &[1, 2][..])
+        );
     }
 
     #[test]

@@ -108,10 +108,25 @@ async fn duplicates_create_nothing_new(backend: Backend) {
     let body = json!({"content": "公交站牌被撞倒", "phone": "13900001111"});
     let first = submit(&app, body.clone()).await.expect(201);
     let again = submit(&app, json!({"content": "  公交站牌被撞倒 ", "phone": "139 0000 1111"})).await.expect(201);
-    assert_eq!(first.body, again.body, "same phone, same text, within ten minutes");
+    assert_eq!(first.body, again.body, "same phone, same text, within ten minutes: a second press");
     assert_eq!(again.headers["idempotent-replayed"], "true");
-    // Eleven minutes later it is a new case.
+    // Later, the same message again — punctuation changed, a character or two — is the first
+    // case too, and its record says the citizen wrote again; staff see one case.
     app.clock.set(common::monday() + chrono::TimeDelta::minutes(11));
+    let again = submit(&app, json!({"content": "公交站牌被撞倒！！", "phone": "13900001111"})).await.expect(201);
+    assert_eq!(again.id(), first.id(), "a resubmission within three days");
+    let events = app.all(&format!("/api/v1/cases/{}/events", first.id())).await;
+    assert_eq!(events.iter().filter(|e| e["action"] == "resubmitted").count(), 1, "{events:?}");
+    // Something else from the same phone is a case of its own.
+    let other = submit(&app, json!({"content": "小区路灯不亮", "phone": "13900001111"})).await.expect(201);
+    assert_ne!(other.id(), first.id());
+    // The same device without a phone: its resubmission is known by the device.
+    let device = |text: &str| json!({"content": text, "device_id": "phone-app-7f3a9c"});
+    let by_device = submit(&app, device("幸福路井盖缺失，夜里有人掉进去")).await.expect(201);
+    let resent = submit(&app, device("幸福路 井盖缺失了,夜里有人掉进去。")).await.expect(201);
+    assert_eq!(resent.id(), by_device.id());
+    // Three days on it is a new case.
+    app.clock.set(common::monday() + chrono::TimeDelta::hours(73));
     let later = submit(&app, body).await.expect(201);
     assert_ne!(later.id(), first.id());
     // Anonymous messages cannot be told apart by phone: each is a case.
@@ -128,7 +143,7 @@ async fn duplicates_create_nothing_new(backend: Backend) {
     let a = TestApp::reply(keyed("噪音扰民").await.unwrap()).await.expect(201);
     let b = TestApp::reply(keyed("噪音扰民").await.unwrap()).await.expect(201);
     assert_eq!(a.id(), b.id());
-    assert_eq!(app.count_rows("cases").await, 5);
+    assert_eq!(app.count_rows("cases").await, 7);
 }
 
 async fn staff_register_other_channels(backend: Backend) {

@@ -98,6 +98,13 @@ async fn a_citizen_uses_the_portal_and_staff_the_case_pages(backend: Backend) {
     assert_eq!(cases[0]["tracking_code"], code.as_str());
     assert_eq!(cases[0]["channel"], "web");
     let case = cases[0]["id"].as_str().unwrap().to_owned();
+    // The same message sent again from this device (a new form, no phone this time) is the
+    // first case: the citizen is told so and given its code.
+    get(&app, &citizen, "/submit").await;
+    let form = Form::new().text("nonce", "n-2").text("type", "complaint").text("content", "路灯坏了一个月，没人修！");
+    let p = page(citizen.post(app.url("/submit")).multipart(form).send().await.unwrap()).await;
+    assert!(p.html.contains("本次未重复立件") && p.html.contains(&code), "{}", p.html);
+    assert_eq!(app.all("/api/v1/cases").await.len(), 1, "no second case");
     let full = app.get(&format!("/api/v1/cases/{case}")).await.ok();
     assert_eq!(full["attachments"].as_array().map(Vec::len), Some(1), "the photo came with it");
 

@@ -48,6 +48,10 @@ pub struct NewCase {
     /// Staff only: files uploaded first through `POST /api/v1/attachments`.
     #[serde(default)]
     pub attachment_ids: Vec<AttachmentId>,
+    /// The sending device's identifier (Open311's `device_id`; the portal's form sends its own),
+    /// at most 200 characters: the same message again from the same device is a resubmission.
+    /// Kept only as a keyed digest, never shown.
+    pub device_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +71,7 @@ pub struct CaseFields {
     pub received_at: Timestamp,
     pub session_id: Option<IntakeSessionId>,
     pub attachment_ids: Vec<AttachmentId>,
+    pub device_id: Option<String>,
 }
 
 /// A citizen's phone: a mainland mobile (`13812345678`, `+86 138 1234 5678`) or a landline with
@@ -129,6 +134,7 @@ impl NewCase {
         let phone = p.take(citizen_phone("phone", self.phone.as_deref()));
         let email = p.take(email("email", self.email.as_deref()));
         let location = p.take(text::optional("location", self.location.as_deref(), text::SHORT_MAX));
+        let device_id = p.take(text::optional("device_id", self.device_id.as_deref(), DEVICE_ID_MAX));
         let channel = self.channel.unwrap_or(Channel::Web);
         if public && channel != Channel::Web {
             return Err(DomainError::rule(Rule::PublicChannelOnly, "channel"));
@@ -169,8 +175,8 @@ impl NewCase {
         if attachment_ids.len() > MAX_CASE_ATTACHMENTS {
             p.push("attachment_ids", Issue::TooMany { max: MAX_CASE_ATTACHMENTS });
         }
-        let (Some(content), Some(title), Some(name), Some(phone), Some(email), Some(location), true) =
-            (content, title, name, phone, email, location, p.is_empty())
+        let (Some(content), Some(title), Some(name), Some(phone), Some(email), Some(location), Some(device_id), true) =
+            (content, title, name, phone, email, location, device_id, p.is_empty())
         else {
             return Err(p.into_error());
         };
@@ -190,6 +196,7 @@ impl NewCase {
             received_at,
             session_id: self.session_id,
             attachment_ids,
+            device_id,
         })
     }
 }
@@ -267,6 +274,9 @@ pub fn registered(code: &str) -> crate::notice::Notice {
     use crate::notice::{Notice, NoticeTemplate, Recipient};
     Notice::new(Recipient::Citizen, NoticeTemplate::CaseRegistered).with("code", code)
 }
+
+/// The longest device identifier taken.
+const DEVICE_ID_MAX: usize = 200;
 
 /// The same phone sending the same text within this many minutes gets the first case back.
 pub const DUPLICATE_WINDOW_MINUTES: i64 = 10;

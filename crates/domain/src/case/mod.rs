@@ -5,6 +5,7 @@ mod due;
 mod intake;
 mod investigation;
 mod progress;
+mod resubmission;
 mod routing;
 mod state;
 mod timeline;
@@ -23,6 +24,7 @@ pub use investigation::{
     NewDispatch, NewOutcome, Outcome, OutcomeFields, VERIFIED_COMPLAINT, investigated,
 };
 pub use progress::{StepStatus, StepView, TrackStep, progress};
+pub use resubmission::{RESUBMISSION_WINDOW_HOURS, near_identical};
 pub use routing::{
     AUTO_ROUTE_MIN, ModelRouting, REFIT_AFTER_CONFIRMATIONS, REFIT_AFTER_MINUTES, TriageRules, auto_route,
 };

@@ -17,10 +17,10 @@ use rand::RngCore;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::{
     Case, CaseFields, Channel, CheckedFile, DUPLICATE_WINDOW_MINUTES, ModelRouting, NewCase, NewIntakeSession,
-    TrackingCode, TriageRules, UploadedFile, check_files, registered,
+    RESUBMISSION_WINDOW_HOURS, TrackingCode, TriageRules, UploadedFile, check_files, near_identical, registered,
 };
 use rectify_domain::ids::{CaseId, IntakeSessionId, UnitId};
-use rectify_domain::privacy::Contact;
+use rectify_domain::privacy::{Contact, mask_text};
 use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Entity};
 use rectify_vault::Keyring;
@@ -49,22 +49,72 @@ fn fresh_code() -> TrackingCode {
     })
 }
 
-/// The first case from the same phone with the same text in the last ten minutes.
-/// The phone is sealed, so the lookup goes through its blind index.
-async fn recent_duplicate(
+/// An earlier case the new one repeats.
+enum Earlier {
+    /// The same text from the same phone within ten minutes: a second press of the button,
+    /// answered as the first request was.
+    Replay(CaseId),
+    /// Near-identical text from the same phone or device within three days: the citizen is
+    /// answered with their first case, and its record says they wrote again.
+    Resubmission(CaseId),
+}
+
+/// Looks for the case `f` repeats. The phone and the device are sealed, so the lookups go
+/// through their blind indexes; the text compared is the stored (masked) one.
+async fn earlier_case(
     c: &mut Conn<'_>,
     vault: &Keyring,
     f: &CaseFields,
     now: Timestamp,
-) -> StoreResult<Option<CaseId>> {
-    let Some(phone) = &f.phone else { return Ok(None) };
-    let since = Timestamp::from_utc(now.utc() - TimeDelta::minutes(DUPLICATE_WINDOW_MINUTES));
-    let mut q = Q::new("SELECT id FROM cases WHERE ");
-    q.push_in("phone_index", pii::phone_indexes(vault, phone));
-    q.push(" AND content_hash = ").push_bind(content_hash(&f.content));
-    q.push(" AND created_at >= ").push_bind(since).push(" ORDER BY id LIMIT 1");
-    let id: Option<i64> = c.scalar_optional(q).await?;
-    Ok(id.map(CaseId))
+) -> StoreResult<Option<Earlier>> {
+    let phones = f.phone.as_deref().map(|p| pii::phone_indexes(vault, p));
+    if let Some(phones) = &phones {
+        let since = Timestamp::from_utc(now.utc() - TimeDelta::minutes(DUPLICATE_WINDOW_MINUTES));
+        let mut q = Q::new("SELECT id FROM cases WHERE ");
+        q.push_in("phone_index", phones.clone());
+        q.push(" AND content_hash = ").push_bind(content_hash(&f.content));
+        q.push(" AND created_at >= ").push_bind(since).push(" ORDER BY id LIMIT 1");
+        if let Some(id) = c.scalar_optional::<i64>(q).await? {
+            return Ok(Some(Earlier::Replay(CaseId(id))));
+        }
+    }
+    let devices = f.device_id.as_deref().map(|d| pii::device_indexes(vault, d));
+    let senders: Vec<(&str, Vec<String>)> = [("phone_index", phones), ("device_index", devices)]
+        .into_iter()
+        .filter_map(|(col, v)| Some((col, v?)))
+        .collect();
+    if senders.is_empty() {
+        return Ok(None);
+    }
+    let since = Timestamp::from_utc(now.utc() - TimeDelta::hours(RESUBMISSION_WINDOW_HOURS));
+    let mut q = Q::new("SELECT id, content FROM cases WHERE (");
+    for (i, (column, indexes)) in senders.into_iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
+        }
+        q.push_in(column, indexes);
+    }
+    // The newest few are enough: a sender writing more than this in three days is not resending.
+    q.push(") AND created_at >= ").push_bind(since).push(" ORDER BY id DESC LIMIT 20");
+    let recent: Vec<(i64, String)> = c.fetch_all(q).await?;
+    let text = mask_text(&f.content);
+    Ok(recent
+        .into_iter()
+        .rev()
+        .find(|(_, stored)| near_identical(&text, stored))
+        .map(|(id, _)| Earlier::Resubmission(CaseId(id))))
+}
+
+/// The first case answers a repeat; a resubmission is written on its record (who wrote again
+/// is the citizen: no account).
+async fn answer_repeat(c: &mut Conn<'_>, earlier: Earlier, now: Timestamp) -> StoreResult<CaseId> {
+    match earlier {
+        Earlier::Replay(id) => Ok(id),
+        Earlier::Resubmission(id) => {
+            record_event(c, id, &Actor::public(), now, Step::of("resubmitted")).await?;
+            Ok(id)
+        }
+    }
 }
 
 /// Writes a new case with its files and its first event (no notice: an import writes history,
@@ -120,8 +170,8 @@ pub(crate) async fn insert_row(
                 "INSERT INTO cases (tracking_code, channel, type, title, content, content_hash, urgent, citizen_name, \
                  phone, email, location, latitude, longitude, target_unit_id, session_id, state, received_at, \
                  received_month, registered_by, visit_count, reopen_count, send_back_count, version, created_at, \
-                 updated_at, phone_index, sealed_content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-                 $13, $14, $15, 'received', $16, $17, $18, 0, 0, 0, 1, $19, $19, $20, $21) RETURNING id",
+                 updated_at, phone_index, sealed_content, device_index) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+                 $11, $12, $13, $14, $15, 'received', $16, $17, $18, 0, 0, 0, 1, $19, $19, $20, $21, $22) RETURNING id",
             )
             .bind(code.as_str())
             .bind(f.channel.as_str())
@@ -143,7 +193,8 @@ pub(crate) async fn insert_row(
             .bind(actor.account_id)
             .bind(now)
             .bind(sealed.phone_index)
-            .bind(sealed_content),
+            .bind(sealed_content)
+            .bind(f.device_id.as_deref().map(|d| pii::device_index(vault, d))),
         )
         .await?;
     let id = CaseId(id);
@@ -210,7 +261,8 @@ impl Cases<'_> {
         self.create_once_or_find(key, move |tx| {
             Box::pin(async move {
                 let mut c = tx.conn();
-                if let Some(first) = recent_duplicate(&mut c, &vault, &fields, now).await? {
+                if let Some(earlier) = earlier_case(&mut c, &vault, &fields, now).await? {
+                    let first = answer_repeat(&mut c, earlier, now).await?;
                     let r = row(&mut c, first).await?.ok_or_else(|| DomainError::not_found(Entity::Case, first))?;
                     let code = TrackingCode::parse(&r.tracking_code).map(|t| t.to_string()).unwrap_or(r.tracking_code);
                     return Ok(Created { value: CaseReceipt { id: first, tracking_code: code }, replayed: true });
@@ -243,7 +295,8 @@ impl Cases<'_> {
         self.create_once_or_find(key, move |tx| {
             Box::pin(async move {
                 let mut c = tx.conn();
-                if let Some(first) = recent_duplicate(&mut c, &vault, &fields, now).await? {
+                if let Some(earlier) = earlier_case(&mut c, &vault, &fields, now).await? {
+                    let first = answer_repeat(&mut c, earlier, now).await?;
                     return Ok(Created { value: stored(&mut c, &vault, first, today).await?, replayed: true });
                 }
                 let (id, _) = insert_case(&mut c, &vault, &actor, &fields, Vec::new(), now).await?;

@@ -498,7 +498,9 @@ impl Triage<'_> {
                 .into_iter()
                 .map(|r| {
                     let title = r.title.unwrap_or_default();
-                    let places = rectify_search::similar::places(jieba, &format!("{title}\n{}", r.content));
+                    let text = format!("{title}\n{}", r.content);
+                    let (places, crowds) =
+                        (rectify_search::similar::places(jieba, &text), rectify_search::similar::crowds(&text));
                     let count = |n: Option<i64>| n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
                     rectify_triage::hotspots::Message {
                         id: r.id,
@@ -508,6 +510,7 @@ impl Triage<'_> {
                         likes: count(r.likes),
                         dislikes: count(r.dislikes),
                         places,
+                        crowds,
                     }
                 })
                 .collect();

@@ -40,7 +40,8 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Answer {
         .into_iter()
         .map(|spot| {
             let mut q: Vec<(&str, String)> = spot.members.iter().map(|id| ("case_ids", id.to_string())).collect();
-            q.push(("description", format!("{}：{}", spot.place, spot.description)));
+            let subject = spot.place.as_ref().or(spot.crowd.as_ref()).map(|s| format!("{s}：")).unwrap_or_default();
+            q.push(("description", format!("{subject}{}", spot.description)));
             SpotView {
                 shown: spot.members.iter().take(MEMBERS_SHOWN).copied().collect(),
                 to_ledger: format!("/app/problems/new?{}", serde_urlencoded::to_string(&q).unwrap_or_default()),

@@ -82,18 +82,42 @@ async fn pick_map(st: &AppState) -> Result<(Option<MapView>, Option<MapTiles>), 
     Ok((tiles.as_ref().map(|t| MapView::new(t, "pick", Vec::new())), tiles))
 }
 
-async fn submit_form(State(st): State<AppState>, ctx: Ctx) -> Answer {
+/// The cookie naming this device to the submit form: a random identifier, HttpOnly, sent only to
+/// `/submit`, so the same message sent again from the same phone is known as a resubmission. The
+/// store keeps only a keyed digest of it.
+const DEVICE_COOKIE: &str = "rectify_device";
+const DEVICE_COOKIE_SECONDS: i64 = 365 * 24 * 3600;
+
+async fn submit_form(State(st): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Answer {
     let (map, tiles) = pick_map(&st).await?;
     let page = context! { types => case_types(), nonce => nonce(), values => context!{ type => "complaint" }, map };
-    render_with_map(&ctx, &st, "submit.html", page, tiles.as_ref())
+    let mut resp = render_with_map(&ctx, &st, "submit.html", page, tiles.as_ref())?;
+    if crate::extract::cookie(&headers, DEVICE_COOKIE).is_none() {
+        let secure = if st.config.secure_cookies { "; Secure" } else { "" };
+        let device = rectify_store::accounts::random_secret("");
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{DEVICE_COOKIE}={device}; Path=/submit; HttpOnly; SameSite=Lax; Max-Age={DEVICE_COOKIE_SECONDS}{secure}"
+        )) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(resp)
 }
 
-async fn submit(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, form: FormData) -> Answer {
+async fn submit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    form: FormData,
+) -> Answer {
     st.limits.submit.check(ip)?;
     let attempt = async {
         let mut input: NewCase = form.decode(&[("latitude", Kind::Number), ("longitude", Kind::Number)], &["nonce"])?;
         // The portal form is the web channel whatever the body says.
         input.channel = Some(rectify_domain::case::Channel::Web);
+        // The device is the cookie's, never a field of the form.
+        input.device_id = crate::extract::cookie(&headers, DEVICE_COOKIE);
         let key = match form.get("nonce") {
             Some(n) => Some(IdempotencyKey::new(format!("public:{ip}"), n, form.digest.clone())?),
             None => None,
@@ -102,7 +126,7 @@ async fn submit(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, fo
         Ok::<_, crate::error::ApiError>(st.store.cases().submit_public_case(input, files, key.as_ref()).await?)
     };
     match attempt.await {
-        Ok(c) => ctx.render(&st, "submitted.html", context! { receipt => c.value }),
+        Ok(c) => ctx.render(&st, "submitted.html", context! { receipt => c.value, again => c.replayed }),
         Err(e) => {
             let errors = FormErrors::from_error(e, ctx.lang)?;
             let (map, tiles) = pick_map(&st).await?;

@@ -208,7 +208,7 @@ mod tests {
         built.extend(VisitMethod::ALL.iter().map(|s| format!("visit_method.{}", s.as_str())));
         built.extend(CaseAction::ALL.iter().map(|s| format!("case_action.{}", s.as_str())));
         built.extend(
-            ["received", "rated", "linked", "waived", "reviewed", "dispatch", "investigated"]
+            ["received", "rated", "linked", "waived", "reviewed", "dispatch", "investigated", "resubmitted"]
                 .iter()
                 .map(|s| format!("case_action.{s}")),
         );
