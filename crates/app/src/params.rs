@@ -65,6 +65,22 @@ impl Params {
         self.parse(name, rectify_domain::time::parse_date, || Issue::InvalidDate)
     }
 
+    /// `from` and `to` (China dates, both included): a `to` before `from` is refused naming `to`.
+    pub fn dates(&mut self) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let (from, to) = (self.date("from"), self.date("to"));
+        self.date_order(from, to);
+        (from, to)
+    }
+
+    /// Refuses `to` before `from` (naming `to`: "截止日期不能早于开始日期").
+    pub fn date_order(&mut self, from: Option<NaiveDate>, to: Option<NaiveDate>) {
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            self.problems.push("to", Issue::BeforeOther { other: "from".into() });
+        }
+    }
+
     /// A comma-separated list of words.
     pub fn list<T>(&mut self, name: &'static str, parse: impl Fn(&str) -> Option<T>, words: &[&str]) -> Vec<T> {
         let Some(raw) = self.raw(name) else { return Vec::new() };

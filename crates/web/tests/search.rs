@@ -116,6 +116,38 @@ async fn bad_queries_are_refused_in_words(backend: Backend) {
     assert_eq!(reply.fields(), ["cursor"]);
 }
 
+/// The problem answered to `path` in `lang` (`zh-CN`, `en`).
+async fn problem_in(app: &TestApp, path: &str, lang: &str) -> (u16, Value) {
+    let r = app.admin.get(app.url(path)).header("accept-language", lang).send().await.expect("get");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// A window that ends before it starts is refused naming `to`, in words either language reads
+/// the right way round, on the API and on the page.
+async fn an_end_date_before_the_start_is_refused(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let backwards = path("噪音", "&from=2026-03-01&to=2026-02-01");
+    for (lang, message, detail) in [
+        ("zh-CN", "不能早于开始日期", "请修改以下1处：截止日期不能早于开始日期。"),
+        (
+            "en",
+            "must not be before the start date",
+            "Please correct 1 field(s): End date must not be before the start date.",
+        ),
+    ] {
+        let (status, body) = problem_in(&app, &backwards, lang).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "to", "{body}");
+        assert_eq!(body["errors"][0]["message"], message, "{body}");
+        assert_eq!(body["detail"], detail, "{body}");
+    }
+    // One day is a window.
+    app.get(&path("噪音", "&from=2026-03-01&to=2026-03-01")).await.expect(200);
+    let html = page(&app, &app.admin, "/app/search?q=%E5%99%AA%E9%9F%B3&from=2026-03-01&to=2026-02-01").await;
+    assert!(html.contains("error-summary") && html.contains("截止日期不能早于开始日期"), "{html}");
+}
+
 /// A page's HTML as `client` sees it (with `/` as written, not escaped).
 async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
     let r = client.get(app.url(path)).send().await.expect("get");
@@ -222,6 +254,7 @@ async fn the_portal_search_finds_published_items_and_bulletins_only(backend: Bac
 
 on_both!(
     a_new_case_is_found_by_word_phrase_and_code,
+    an_end_date_before_the_start_is_refused,
     bad_queries_are_refused_in_words,
     the_results_page_shows_passages_and_narrows_by_facets,
     the_portal_search_finds_published_items_and_bulletins_only
