@@ -281,6 +281,43 @@ async fn the_feed_is_pruned_and_an_index_behind_it_rebuilds(backend: Backend) {
     late.close().await;
 }
 
+/// Two instances over one database, each with its own index (as two servers with their own
+/// `--data`): what is written through either is found by both once each has caught up, and
+/// their indexes end up holding the same.
+async fn two_instances_over_one_database_converge(backend: Backend) {
+    let Some(db) = fresh(backend).await else { return };
+    let (dir_one, dir_two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let one = open(&db, dir_one.path()).await;
+    let two = open(&db, dir_two.path()).await;
+    let b = unit(&one, "乙街道", None).await;
+    let office = Actor::system();
+    let ids = |a: Answer| a.hits.iter().map(|h| (h.kind, h.id)).collect::<Vec<_>>();
+    let written = case(&one, "搅拌站夜间施工噪音扰民", b).await;
+    for s in [&one, &two] {
+        catch_up(s).await;
+        assert_eq!(ids(find(s, &office, "噪音").await), [(SearchKind::Case, written.0)]);
+    }
+    // Through the other one: a problem, and the unit's reply to the case.
+    let raised = problem(&two, "菜市场旁蝙蝠清理不及时", b, false).await;
+    let clerk = staff(Role::UnitClerk, Some(b));
+    for (action, answer) in [("sign", None), ("reply", Some("已协调城管部门限制夜间施工时段"))] {
+        let req =
+            CaseTransitionRequest { action: Some(action.into()), answer: answer.map(Into::into), ..Default::default() };
+        two.cases().transition_case(&clerk, written, req).await.expect(action);
+    }
+    for s in [&two, &one] {
+        catch_up(s).await;
+        assert_eq!(ids(find(s, &office, "蝙蝠").await), [(SearchKind::Problem, raised.0)]);
+        let replied = find(s, &office, "施工时段").await;
+        assert_eq!(ids(replied.clone()), [(SearchKind::Case, written.0)]);
+        assert_eq!(replied.hits[0].state, "replied");
+    }
+    let (a, b) = (one.search().status(None).await.unwrap(), two.search().status(None).await.unwrap());
+    assert_eq!((a.applied, a.docs, a.lag()), (b.applied, b.docs, 0), "{a:?} {b:?}");
+    assert_eq!(a.docs, 2);
+    two.close().await;
+}
+
 on_both!(
     the_ledgers_text_filter_uses_the_index,
     only_those_who_may_open_a_record_find_it,
@@ -288,4 +325,5 @@ on_both!(
     a_crash_between_commit_and_indexing_loses_nothing,
     a_rebuild_swaps_in_everything,
     the_feed_is_pruned_and_an_index_behind_it_rebuilds,
+    two_instances_over_one_database_converge,
 );
