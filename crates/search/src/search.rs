@@ -334,7 +334,7 @@ fn filters(f: &Fields, r: &Request) -> Vec<Box<dyn Query>> {
     if r.from.is_some() || r.to.is_some() {
         let at = |d: NaiveDate| {
             let start = rectify_domain::time::start_of_china_day(d).utc();
-            Term::from_field_date(f.date, tantivy::DateTime::from_timestamp_secs(start.timestamp()))
+            Term::from_field_date(f.date, crate::schema::date_value(start.timestamp()))
         };
         let lower = r.from.map_or(Bound::Unbounded, |d| Bound::Included(at(d)));
         let upper = r.to.and_then(|d| d.succ_opt()).map_or(Bound::Unbounded, |d| Bound::Excluded(at(d)));
