@@ -61,8 +61,30 @@ impl Params {
         )
     }
 
+    /// A date written `YYYY-MM-DD`: a year of four digits (a year like `+99999` or `-0001`
+    /// is no date anyone means, and overflows what dates are compared with).
     pub fn date(&mut self, name: &'static str) -> Option<NaiveDate> {
-        self.parse(name, rectify_domain::time::parse_date, || Issue::InvalidDate)
+        self.parse(
+            name,
+            |s| rectify_domain::time::parse_date(s).filter(|d| (1000..=9999).contains(&chrono::Datelike::year(d))),
+            || Issue::InvalidDate,
+        )
+    }
+
+    /// `from` and `to` (China dates, both included): a `to` before `from` is refused naming `to`.
+    pub fn dates(&mut self) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let (from, to) = (self.date("from"), self.date("to"));
+        self.date_order(from, to);
+        (from, to)
+    }
+
+    /// Refuses `to` before `from` (naming `to`: "截止日期不能早于开始日期").
+    pub fn date_order(&mut self, from: Option<NaiveDate>, to: Option<NaiveDate>) {
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            self.problems.push("to", Issue::BeforeOther { other: "from".into() });
+        }
     }
 
     /// A comma-separated list of words.

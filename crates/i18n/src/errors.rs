@@ -155,7 +155,7 @@ pub fn issue(i: &Issue, lang: Lang) -> String {
         (Issue::Malformed { expected }, Lang::En) => format!("must be {}", expected.english()),
         (Issue::Malformed { expected: Expected::Text(_) }, Lang::Zh) => "格式不正确".into(),
         (Issue::Malformed { expected }, Lang::Zh) => format!("格式不正确，应为{}", expected_zh(expected)),
-        (Issue::BeforeOther { other }, Lang::En) => format!("must not be before {other}"),
+        (Issue::BeforeOther { other }, Lang::En) => format!("must not be before {}", earlier_en(other)),
         (Issue::BeforeOther { other }, Lang::Zh) => format!("不能早于{}", earlier_zh(other)),
         (Issue::Duplicate, Lang::En) => "already exists".into(),
         (Issue::Duplicate, Lang::Zh) => "已存在".into(),
@@ -229,6 +229,14 @@ pub fn not_permitted(e: Entity, action: WireName, lang: Lang) -> String {
 }
 
 /// The field a date must not precede, in Chinese (its form label where it has one).
+/// The earlier field named in English: `from` as words, others by name.
+fn earlier_en(other: &str) -> &str {
+    match other {
+        "from" => "the start date",
+        _ => other,
+    }
+}
+
 fn earlier_zh(other: &str) -> &'static str {
     match other {
         "now" => "当前时间",
@@ -384,6 +392,9 @@ const FIELD_LABELS: &[(&str, &str)] = &[
     ("selected", "bulletin.selected"),
     ("starts_on", "admin.campaign.starts_on"),
     ("ends_on", "admin.campaign.ends_on"),
+    ("from", "field.from"),
+    ("to", "field.to"),
+    ("q", "field.q"),
     ("person_id", "acct.person"),
     ("kind", "files.kind"),
     ("map", "files.map"),

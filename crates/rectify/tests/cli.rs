@@ -327,6 +327,7 @@ async fn search_rebuild_and_status(backend: Backend) {
     let status = search(&["status"]);
     assert_eq!(status.code, 0, "{}", status.stderr);
     assert!(status.stdout.contains("lag        0 changes"), "{}", status.stdout);
+    assert!(status.stdout.contains("oldest     1 (pruned through 0)"), "{}", status.stdout);
     assert!(!status.stdout.contains("documents  0\n"), "{}", status.stdout);
 }
 

@@ -5,6 +5,7 @@
 pub mod dictionary;
 pub mod feed;
 pub mod fold;
+mod forward;
 pub mod index;
 pub mod query;
 pub mod schema;

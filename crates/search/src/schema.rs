@@ -88,7 +88,7 @@ impl Fields {
             doc.add_i64(self.unit, u);
         }
         doc.add_text(self.state, &d.state);
-        doc.add_date(self.date, tantivy::DateTime::from_timestamp_secs(d.at.timestamp()));
+        doc.add_date(self.date, date_value(d.at.timestamp()));
         doc.add_text(self.month, rectify_domain::time::china_date(d.at).format("%Y-%m").to_string());
         doc.add_bool(self.public, d.public);
         doc.add_text(self.codes, d.id.to_string());
@@ -97,4 +97,10 @@ impl Fields {
         }
         doc
     }
+}
+
+/// A moment as the index stores it: nanoseconds in an `i64`, so moments past 2262 (or before
+/// 1677) stand at the end of that range instead of overflowing.
+pub(crate) fn date_value(seconds: i64) -> tantivy::DateTime {
+    tantivy::DateTime::from_timestamp_nanos(seconds.saturating_mul(1_000_000_000))
 }

@@ -127,7 +127,7 @@ impl SearchIndex {
         }
         let wanted = BooleanQuery::new(include.into_iter().map(|q| (Occur::Must, q)).collect());
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(wanted.clone()))];
-        clauses.extend(parsed.exclude.iter().filter_map(|p| self.part(p)).map(|q| (Occur::MustNot, q)));
+        clauses.extend(self.exclusions(&parsed.exclude));
         clauses.push((Occur::Must, visibility(f, sight)));
         clauses.extend(filters(f, request).into_iter().map(|q| (Occur::Must, q)));
         let query = BooleanQuery::new(clauses);
@@ -166,7 +166,7 @@ impl SearchIndex {
         }
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = include.into_iter().map(|q| (Occur::Must, q)).collect();
-        clauses.extend(parsed.exclude.iter().filter_map(|p| self.part(p)).map(|q| (Occur::MustNot, q)));
+        clauses.extend(self.exclusions(&parsed.exclude));
         let of_kind = TermQuery::new(Term::from_field_text(f.kind, kind.as_str()), IndexRecordOption::Basic);
         clauses.push((Occur::Must, Box::new(of_kind)));
         // The number first: a searcher newer than it only moves records to the list's side.
@@ -185,6 +185,15 @@ impl SearchIndex {
             found.into_iter().filter_map(|d| columns[d.segment_ord as usize].first(d.doc_id)).collect();
         ids.sort_unstable();
         Ok(Some((ids, watermark)))
+    }
+
+    /// The `-exclusions` as clauses (each looked up moving forward only, see `forward`).
+    fn exclusions(&self, parts: &[Part]) -> Vec<(Occur, Box<dyn Query>)> {
+        parts
+            .iter()
+            .filter_map(|p| self.part(p))
+            .map(|q| (Occur::MustNot, Box::new(crate::forward::Forward(q)) as Box<dyn Query>))
+            .collect()
     }
 
     /// A part of the query as a tantivy query; `None` when it holds only stop words.
@@ -209,20 +218,51 @@ impl SearchIndex {
                 (!all.is_empty()).then(|| Box::new(BooleanQuery::intersection(all)) as Box<dyn Query>)
             }
             Part::Phrase(text) => {
-                let ws = words(&self.jieba, text, false);
-                (!ws.is_empty()).then(|| sequence(f, &ws))
+                // Chinese is written without spaces: "搅拌站 夜间" is also the words side by side.
+                let mut readings = vec![text.clone()];
+                readings.extend(Some(close_up(text)).filter(|t| t != text));
+                let all: Vec<Box<dyn Query>> = readings
+                    .iter()
+                    .map(|t| words(&self.jieba, t, false))
+                    .filter(|ws| !ws.is_empty())
+                    .map(|ws| sequence(f, &ws))
+                    .collect();
+                match all.len() {
+                    0 => None,
+                    1 => all.into_iter().next(),
+                    _ => Some(Box::new(BooleanQuery::union(all))),
+                }
             }
             Part::Code(code) => {
                 let exact: Box<dyn Query> = Box::new(BoostQuery::new(
                     Box::new(TermQuery::new(Term::from_field_text(f.codes, &code_key(code)), IndexRecordOption::Basic)),
                     20.0,
                 ));
+                // In the text a code is its words in order (CASE-A-7, never CASE-B-7 with an "a" elsewhere).
                 let mut either = vec![exact];
-                either.extend(self.part(&Part::Words(code.clone())));
+                either.extend(self.part(&Part::Phrase(code.clone())));
                 Some(Box::new(BooleanQuery::union(either)))
             }
         }
     }
+}
+
+/// The text without the spaces between two Chinese characters.
+fn close_up(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let han = |c: Option<&char>| c.is_some_and(|c| crate::tokenizer::is_han(*c));
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_whitespace() {
+            let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+            let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if han(before) && han(after) {
+                continue;
+            }
+        }
+        out.push(*c);
+    }
+    out
 }
 
 /// A code as compared: folded, without its dashes (a tracking code is stored without one).
@@ -294,7 +334,7 @@ fn filters(f: &Fields, r: &Request) -> Vec<Box<dyn Query>> {
     if r.from.is_some() || r.to.is_some() {
         let at = |d: NaiveDate| {
             let start = rectify_domain::time::start_of_china_day(d).utc();
-            Term::from_field_date(f.date, tantivy::DateTime::from_timestamp_secs(start.timestamp()))
+            Term::from_field_date(f.date, crate::schema::date_value(start.timestamp()))
         };
         let lower = r.from.map_or(Bound::Unbounded, |d| Bound::Included(at(d)));
         let upper = r.to.and_then(|d| d.succ_opt()).map_or(Bound::Unbounded, |d| Bound::Excluded(at(d)));

@@ -28,17 +28,21 @@ fn ask(q: &str) -> Request {
     Request { q: q.into(), limit: 20, ..Request::default() }
 }
 
-fn seeded() -> (tempfile::TempDir, SearchIndex) {
+/// A new index holding `docs`, at number 4.
+fn holding(docs: Vec<Document>) -> (tempfile::TempDir, SearchIndex) {
     let dir = tempfile::tempdir().unwrap();
     let index = SearchIndex::open(dir.path()).unwrap();
-    let docs = vec![
+    index.apply(&docs.into_iter().map(Change::Upsert).collect::<Vec<_>>(), 4).unwrap();
+    (dir, index)
+}
+
+fn seeded() -> (tempfile::TempDir, SearchIndex) {
+    holding(vec![
         doc(SearchKind::Case, 1, "搅拌站噪音扰民", "丽发新城旁边的搅拌站晚上噪音很大，<script>", 10, false),
         doc(SearchKind::Case, 2, "路口积水", "暴雨后路口積水严重，行人无法通过", 10, false),
         doc(SearchKind::Problem, 3, "窗口服务态度差", "办事大厅窗口工作人员态度生硬", 20, false),
         doc(SearchKind::Problem, 4, "夜间施工噪音", "工地夜间施工噪音扰民，已整改", 20, true),
-    ];
-    index.apply(&docs.into_iter().map(Change::Upsert).collect::<Vec<_>>(), 4).unwrap();
-    (dir, index)
+    ])
 }
 
 fn ids(index: &SearchIndex, q: &str, sight: &Visibility) -> Vec<i64> {
@@ -70,6 +74,27 @@ fn words_phrases_exclusions_and_codes() {
     assert_eq!(ids(&index, "ＣＯＤＥ－２", &all), [2], "full-width codes fold");
     assert_eq!(ids(&index, "上次那个搅拌站噪音的件办到哪了？", &all), [1]);
     assert!(index.search(&ask("的 了 吗"), &all).unwrap().hits.is_empty(), "only stop words: nothing");
+}
+
+/// A code-like word is its words in that order, never the same letters scattered; an excluded
+/// phrase excludes it (with or without the space a Chinese phrase is typed with).
+#[test]
+fn codes_are_phrases_and_phrases_can_be_excluded() {
+    let (_dir, index) = holding(vec![
+        doc(SearchKind::Case, 1, "转办单", "来电人提到编号 CASE-A-7 的诉求仍未答复", 10, false),
+        doc(SearchKind::Case, 2, "转办单", "编号 CASE-B-7 已答复，附件 a 页", 10, false),
+        doc(SearchKind::Case, 3, "噪音", "丽发新城搅拌站夜间施工噪音扰民", 10, false),
+        doc(SearchKind::Case, 4, "噪音", "广场舞音响噪音", 10, false),
+    ]);
+    let all = office();
+    assert_eq!(ids(&index, "CASE-A-7", &all), [1], "the letters in order, not anywhere");
+    assert_eq!(ids(&index, "case-a-7 答复", &all), [1]);
+    assert_eq!(ids(&index, "转办单 -CASE-B-7", &all), [1]);
+    assert_eq!(ids(&index, "噪音 -\"搅拌站 夜间\"", &all), [4]);
+    assert_eq!(ids(&index, "噪音 -“搅拌站夜间”", &all), [4]);
+    assert_eq!(ids(&index, "\"搅拌站 夜间\"", &all), [3]);
+    assert_eq!(ids(&index, "噪音 -\"的 了\"", &all), [3, 4], "an exclusion of stop words excludes nothing");
+    assert_eq!(ids(&index, "噪音 -\"广场舞 音响\" -\"夜间 施工\"", &all), Vec::<i64>::new());
 }
 
 #[test]

@@ -220,10 +220,110 @@ async fn the_ledgers_text_filter_uses_the_index(backend: Backend) {
     assert_eq!(listed("粉尘 -搅拌站").await, [fresh.0]);
 }
 
+/// The feed keeps the last 30 days and the newest rows; the number pruned through is recorded
+/// and only grows. An index that had applied what was pruned carries on from the feed; one
+/// behind it (a new instance here) rebuilds on catch-up instead of missing the pruned changes,
+/// and its lists' `q` does not trust it meanwhile.
+async fn the_feed_is_pruned_and_an_index_behind_it_rebuilds(backend: Backend) {
+    use rectify_store::search::{FeedRetention, Pruned};
+    let Some(db) = fresh(backend).await else { return };
+    let (dir, late_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let time = clock();
+    let s = db.open(time.clone()).await.expect("open");
+    assert!(s.search().attach(Arc::new(SearchIndex::open(dir.path()).expect("index"))));
+    let b = unit(&s, "乙街道", None).await;
+    let old_case = case(&s, "小区门口积水", b).await;
+    let old_problem = problem(&s, "窗口服务态度生硬", b, false).await;
+    catch_up(&s).await;
+    let first = s.search().status(None).await.unwrap();
+    assert_eq!((first.oldest, first.pruned_through), (Some(1), 0), "{first:?}");
+    // Nothing is 30 days old yet.
+    assert_eq!(s.search().prune_feed().await.unwrap(), Pruned { removed: 0, through: 0 });
+
+    time.set(Utc.with_ymd_and_hms(2026, 12, 10, 2, 0, 0).unwrap());
+    let new_case = case(&s, "路灯不亮", b).await;
+    // The newest 1,000 stay whatever their age: still nothing goes.
+    assert_eq!(s.search().prune_feed().await.unwrap().removed, 0);
+    let pruned = s.search().prune_feed_keeping(FeedRetention { days: 30, rows: 2 }).await.unwrap();
+    assert_eq!(pruned.through, first.head, "every change of November goes, the new ones stay: {pruned:?}");
+    assert_eq!(pruned.removed as i64, first.head);
+    let after = s.search().status(None).await.unwrap();
+    assert_eq!((after.oldest, after.pruned_through), (Some(first.head + 1), first.head), "{after:?}");
+    // Pruning again, or by less, never moves the number back.
+    let again = s.search().prune_feed_keeping(FeedRetention { days: 60, rows: 100 }).await.unwrap();
+    assert_eq!(again, Pruned { removed: 0, through: first.head });
+
+    // The index that had applied the pruned changes carries on.
+    catch_up(&s).await;
+    let office = Actor::system();
+    assert_eq!(find(&s, &office, "路灯").await.hits[0].id, new_case.0);
+    assert_eq!(s.search().status(None).await.unwrap().docs, 3);
+
+    // A new instance over the same database starts behind the pruned feed: it rebuilds.
+    let late = db.open(time.clone()).await.expect("open again");
+    assert!(late.search().attach(Arc::new(SearchIndex::open(late_dir.path()).expect("index"))));
+    let listed = |store: &Store, q: &'static str| {
+        let store = store.clone();
+        async move {
+            let f = rectify_store::problems::ProblemFilter { q: Some(q.into()), ..Default::default() };
+            let page = rectify_store::PageRequest::new(Some(50), None).unwrap();
+            let found = store.ledger().list_problems(&Actor::system(), &f, Default::default(), &page).await.unwrap();
+            found.items.iter().map(|p| p.id.0).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed(&late, "态度").await, [old_problem.0], "the list does not trust an index behind the feed");
+    catch_up(&late).await;
+    let status = late.search().status(None).await.unwrap();
+    assert!(status.applied >= first.head && status.lag() == 0 && status.docs == 3, "{status:?}");
+    assert_eq!(find(&late, &office, "积水").await.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [old_case.0]);
+    assert_eq!(find(&late, &office, "态度").await.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [old_problem.0]);
+    assert_eq!(listed(&late, "态度").await, [old_problem.0]);
+    late.close().await;
+}
+
+/// Two instances over one database, each with its own index (as two servers with their own
+/// `--data`): what is written through either is found by both once each has caught up, and
+/// their indexes end up holding the same.
+async fn two_instances_over_one_database_converge(backend: Backend) {
+    let Some(db) = fresh(backend).await else { return };
+    let (dir_one, dir_two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let one = open(&db, dir_one.path()).await;
+    let two = open(&db, dir_two.path()).await;
+    let b = unit(&one, "乙街道", None).await;
+    let office = Actor::system();
+    let ids = |a: Answer| a.hits.iter().map(|h| (h.kind, h.id)).collect::<Vec<_>>();
+    let written = case(&one, "搅拌站夜间施工噪音扰民", b).await;
+    for s in [&one, &two] {
+        catch_up(s).await;
+        assert_eq!(ids(find(s, &office, "噪音").await), [(SearchKind::Case, written.0)]);
+    }
+    // Through the other one: a problem, and the unit's reply to the case.
+    let raised = problem(&two, "菜市场旁蝙蝠清理不及时", b, false).await;
+    let clerk = staff(Role::UnitClerk, Some(b));
+    for (action, answer) in [("sign", None), ("reply", Some("已协调城管部门限制夜间施工时段"))] {
+        let req =
+            CaseTransitionRequest { action: Some(action.into()), answer: answer.map(Into::into), ..Default::default() };
+        two.cases().transition_case(&clerk, written, req).await.expect(action);
+    }
+    for s in [&two, &one] {
+        catch_up(s).await;
+        assert_eq!(ids(find(s, &office, "蝙蝠").await), [(SearchKind::Problem, raised.0)]);
+        let replied = find(s, &office, "施工时段").await;
+        assert_eq!(ids(replied.clone()), [(SearchKind::Case, written.0)]);
+        assert_eq!(replied.hits[0].state, "replied");
+    }
+    let (a, b) = (one.search().status(None).await.unwrap(), two.search().status(None).await.unwrap());
+    assert_eq!((a.applied, a.docs, a.lag()), (b.applied, b.docs, 0), "{a:?} {b:?}");
+    assert_eq!(a.docs, 2);
+    two.close().await;
+}
+
 on_both!(
     the_ledgers_text_filter_uses_the_index,
     only_those_who_may_open_a_record_find_it,
     changes_reach_the_index_through_the_feed,
     a_crash_between_commit_and_indexing_loses_nothing,
     a_rebuild_swaps_in_everything,
+    the_feed_is_pruned_and_an_index_behind_it_rebuilds,
+    two_instances_over_one_database_converge,
 );

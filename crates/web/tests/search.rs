@@ -116,6 +116,131 @@ async fn bad_queries_are_refused_in_words(backend: Backend) {
     assert_eq!(reply.fields(), ["cursor"]);
 }
 
+/// The problem answered to `path` in `lang` (`zh-CN`, `en`).
+async fn problem_in(app: &TestApp, path: &str, lang: &str) -> (u16, Value) {
+    let r = app.admin.get(app.url(path)).header("accept-language", lang).send().await.expect("get");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// A window that ends before it starts is refused naming `to`, in words either language reads
+/// the right way round, on the API and on the page.
+async fn an_end_date_before_the_start_is_refused(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let backwards = path("噪音", "&from=2026-03-01&to=2026-02-01");
+    for (lang, message, detail) in [
+        ("zh-CN", "不能早于开始日期", "请修改以下1处：截止日期不能早于开始日期。"),
+        (
+            "en",
+            "must not be before the start date",
+            "Please correct 1 field(s): End date must not be before the start date.",
+        ),
+    ] {
+        let (status, body) = problem_in(&app, &backwards, lang).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "to", "{body}");
+        assert_eq!(body["errors"][0]["message"], message, "{body}");
+        assert_eq!(body["detail"], detail, "{body}");
+    }
+    // One day is a window.
+    app.get(&path("噪音", "&from=2026-03-01&to=2026-03-01")).await.expect(200);
+    let html = page(&app, &app.admin, "/app/search?q=%E5%99%AA%E9%9F%B3&from=2026-03-01&to=2026-02-01").await;
+    assert!(html.contains("error-summary") && html.contains("截止日期不能早于开始日期"), "{html}");
+}
+
+/// Whatever is typed into the box, in either language: a clear 4xx in that language or an
+/// empty answer, never a 500 — on the API and on both pages.
+async fn bad_input_is_a_4xx_or_nothing_in_both_languages(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    app.post("/api/v1/cases", json!({"content": "路灯不亮，晚上很黑", "channel": "hotline", "type": "complaint"}))
+        .await
+        .expect(201);
+    app.post("/api/v1/cases", json!({"content": "路灯不亮，无人维修", "channel": "hotline", "type": "complaint"}))
+        .await
+        .expect(201);
+    app.indexed().await;
+    let page_one = app.get(&path("路灯", "&limit=1")).await.expect(200).body;
+    let cursor = page_one["next_cursor"].as_str().expect("a second page").to_owned();
+    let long = "噪音".repeat(1000);
+    let long_words = "噪音 积水 ".repeat(333);
+    let too_long = format!("{long}噪");
+    let bad_q = ["", "   ", &too_long, "噪音 \"积水", "“搅拌站", "噪音\u{0}积水", "噪音\u{1b}[31m", "-噪音 -\"积水\""];
+    let mut refused: Vec<(String, &str)> = bad_q.iter().map(|q| (path(q, ""), "q")).collect();
+    let foreign = format!("&cursor={cursor}");
+    // Every other parameter, with the query 噪音 (a cursor with its own).
+    for (field, values) in [
+        ("limit", vec!["&limit=101", "&limit=99999999999999999999", "&limit=-1"]),
+        ("cursor", vec![foreign.as_str(), "&cursor=%F0%9F%92%A9"]),
+        ("from", vec!["&from=99999-01-01", "&from=%2B99999-01-01", "&from=-0001-01-01", "&from=%2B262143-12-31"]),
+        ("from", vec!["&from=2026-02-30"]),
+        ("to", vec!["&to=99999-01-01", "&to=-262144-01-01"]),
+        ("unit", vec!["&unit=99999999999999999999"]),
+        ("kind", vec!["&kind=case,problem"]),
+    ] {
+        refused.extend(
+            values.into_iter().map(|more| (path(if field == "cursor" { "积水" } else { "噪音" }, more), field)),
+        );
+    }
+    for (lang, lead) in [("zh-CN", "请修改以下"), ("en", "Please correct")] {
+        for (p, field) in &refused {
+            let (status, body) = problem_in(&app, p, lang).await;
+            assert_eq!(status, 422, "{lang} {p}: {body}");
+            assert_eq!(body["errors"][0]["field"], *field, "{lang} {p}: {body}");
+            assert!(body["detail"].as_str().is_some_and(|d| d.starts_with(lead)), "{lang} {p}: {body}");
+        }
+    }
+    let empty: Vec<String> = vec![
+        path(&long, ""),
+        path(&long_words, ""),
+        path("的 了 吗", ""),
+        path("\"的 了\"", ""),
+        path("-", ""),
+        path("噪音 -\"\"", ""),
+        path("噪音 -\"搅拌站 夜间\"", ""),
+        path("CASE-A-7 -\"CASE-B-7\"", ""),
+        path("噪音\t积水", ""),
+        path("%_\\'; DROP TABLE cases; --", ""),
+        path("<script>alert(1)</script>", ""),
+        path("路灯", "&from=1000-01-01&to=9999-12-31"),
+        path("路灯", "&from=2300-01-01"),
+        path("路灯", "&to=1000-01-01"),
+        path("路灯", "&unit=123456789"),
+    ];
+    for (lang, _) in [("zh-CN", ""), ("en", "")] {
+        for p in &empty {
+            let (status, body) = problem_in(&app, p, lang).await;
+            assert_eq!(status, 200, "{lang} {p}: {body}");
+            assert!(body["hits"].as_array().is_some_and(|h| h.len() as u64 <= 2), "{lang} {p}: {body}");
+        }
+    }
+    // The hot spots' window reads its dates the same way.
+    for (p, status) in [
+        ("/api/v1/hotspots?to=-262144-01-01", 422),
+        ("/api/v1/hotspots?from=%2B99999-01-01", 422),
+        ("/api/v1/hotspots?to=2300-01-01", 200),
+    ] {
+        let (got, body) = problem_in(&app, p, "zh-CN").await;
+        assert_eq!(got, status, "{p}: {body}");
+    }
+    // The pages say the same on the form, never as an error page.
+    for p in refused.iter().map(|(p, _)| p).chain(&empty) {
+        let query = p.trim_start_matches("/api/v1/search");
+        for base in ["/app/search", "/search"] {
+            for lang in ["zh-CN", "en"] {
+                let url = app.url(&format!("{base}{query}"));
+                let client = if base == "/search" { reqwest::Client::new() } else { app.admin.clone() };
+                let r = client.get(url).header("accept-language", lang).send().await.expect("page");
+                assert!(
+                    r.status() == 200 || r.status() == 303,
+                    "{base}{query} {lang}: {} {}",
+                    r.status(),
+                    r.text().await.unwrap_or_default()
+                );
+            }
+        }
+    }
+}
+
 /// A page's HTML as `client` sees it (with `/` as written, not escaped).
 async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
     let r = client.get(app.url(path)).send().await.expect("get");
@@ -222,6 +347,8 @@ async fn the_portal_search_finds_published_items_and_bulletins_only(backend: Bac
 
 on_both!(
     a_new_case_is_found_by_word_phrase_and_code,
+    an_end_date_before_the_start_is_refused,
+    bad_input_is_a_4xx_or_nothing_in_both_languages,
     bad_queries_are_refused_in_words,
     the_results_page_shows_passages_and_narrows_by_facets,
     the_portal_search_finds_published_items_and_bulletins_only

@@ -473,7 +473,18 @@ async fn hot_spots_group_messages_about_one_place_and_matter(backend: Backend) {
     assert!(spot["heat"].as_f64().unwrap() > 0.0);
     // Bad windows are named.
     assert_eq!(app.get("/api/v1/hotspots?limit=0").await.expect(422).fields(), ["limit"]);
-    assert_eq!(app.get("/api/v1/hotspots?from=2026-03-01&to=2026-02-01").await.expect(422).fields(), ["from"]);
+    let backwards = "/api/v1/hotspots?from=2026-03-01&to=2026-02-01";
+    assert_eq!(app.get(backwards).await.expect(422).fields(), ["to"]);
+    // The end of the window is the one named, in words that read the right way round.
+    for (lang, detail) in [
+        ("zh-CN", "请修改以下1处：截止日期不能早于开始日期。"),
+        ("en", "Please correct 1 field(s): End date must not be before the start date."),
+    ] {
+        let r = app.admin.get(app.url(backwards)).header("accept-language", lang).send().await.unwrap();
+        assert_eq!(r.status(), 422);
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["detail"], detail, "{body}");
+    }
     // The page lists it with its messages and the way into the ledger.
     let html = app
         .admin

@@ -19,7 +19,8 @@ pub enum Command {
         store: StoreArgs,
     },
     /// Where the index stands: the last feed number applied, the feed's head, the lag, the
-    /// documents and the size on disk.
+    /// oldest number the feed still holds (older ones are pruned), the documents and the size on
+    /// disk.
     Status {
         #[command(flatten)]
         store: StoreArgs,
@@ -86,6 +87,10 @@ pub async fn run(cmd: Command) -> Result<(), Failure> {
             println!("applied    {}", status.applied);
             println!("feed head  {}", status.head);
             println!("lag        {} changes", status.lag());
+            match status.oldest {
+                Some(oldest) => println!("oldest     {oldest} (pruned through {})", status.pruned_through),
+                None => println!("oldest     none (pruned through {})", status.pruned_through),
+            }
             println!("documents  {}", status.docs);
             println!("size       {}", size(status.bytes));
             Ok(())

@@ -9,6 +9,8 @@ use std::time::Duration;
 const HEAD_LOOK: Duration = Duration::from_secs(3600);
 /// How often the search indexer looks at the change feed: a new case is found within a second.
 const SEARCH_POLL: Duration = Duration::from_millis(200);
+/// How often the search index's change feed is pruned (`Search::prune_feed`).
+const FEED_PRUNE: Duration = Duration::from_secs(3600);
 /// How often an instance asks whether the routing model is due a refit.
 const REFIT_POLL: Duration = Duration::from_secs(60);
 
@@ -147,6 +149,11 @@ pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
         let (store, stop) = (store.clone(), until_stopped(stopped.clone()));
         tokio::spawn(async move { store.triage().follow_confirmations(REFIT_POLL, stop).await })
     };
+    // Every instance prunes: the number pruned through only grows, and an index behind it rebuilds.
+    let pruner = {
+        let (store, stop) = (store.clone(), until_stopped(stopped.clone()));
+        tokio::spawn(async move { store.search().prune_every(FEED_PRUNE, stop).await })
+    };
     // Every instance runs it: the date is the key, so a second instance publishes nothing.
     let heads = tokio::spawn(publish_heads(store.clone(), until_stopped(stopped)));
     let result = http(listener, store.clone(), config, Box::pin(shutdown())).await.map_err(Failure::runtime);
@@ -156,6 +163,7 @@ pub async fn run(args: Args, http: ServeHttp) -> Result<(), Failure> {
     }
     let _ = heads.await;
     let _ = refits.await;
+    let _ = pruner.await;
     if let Some(i) = indexer {
         let _ = i.await;
     }

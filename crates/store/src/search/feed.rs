@@ -62,3 +62,46 @@ pub(crate) async fn read(c: &mut Conn<'_>, after: i64, gaps: &[i64], limit: i64)
 pub(crate) async fn head(c: &mut Conn<'_>) -> StoreResult<i64> {
     c.scalar(Q::new("SELECT COALESCE(MAX(seq), 0) FROM search_feed")).await
 }
+
+/// Where the settings table keeps the highest number pruned from the feed.
+const PRUNED_THROUGH: &str = "search_feed.pruned_through";
+
+/// The highest number pruned from the feed (0 when nothing was): an index that has not applied
+/// it lacks changes the feed no longer holds.
+pub(crate) async fn pruned_through(c: &mut Conn<'_>) -> StoreResult<i64> {
+    let q = Q::new("SELECT CAST(value AS BIGINT) FROM settings WHERE key = $1").bind(PRUNED_THROUGH);
+    Ok(c.scalar_optional::<i64>(q).await?.unwrap_or(0))
+}
+
+/// The oldest number the feed still holds.
+pub(crate) async fn oldest(c: &mut Conn<'_>) -> StoreResult<Option<i64>> {
+    c.scalar_optional(Q::new("SELECT seq FROM search_feed ORDER BY seq LIMIT 1")).await
+}
+
+/// Deletes the rows written before `before`, except the newest `keep`, and records the number
+/// pruned through (never lowered, so two instances pruning at once agree). Answers the rows
+/// deleted and the number pruned through.
+pub(crate) async fn prune(c: &mut Conn<'_>, before: Timestamp, keep: i64, now: Timestamp) -> StoreResult<(u64, i64)> {
+    let old: i64 = c.scalar(Q::new("SELECT COALESCE(MAX(seq), 0) FROM search_feed WHERE at < $1").bind(before)).await?;
+    let newest_kept: Option<i64> = c
+        .scalar_optional(Q::new("SELECT seq FROM search_feed ORDER BY seq DESC LIMIT 1 OFFSET $1").bind(keep.max(0)))
+        .await?;
+    let through = old.min(newest_kept.unwrap_or(0));
+    let before_now = pruned_through(c).await?;
+    if through <= before_now {
+        return Ok((0, before_now));
+    }
+    let removed = c.execute(Q::new("DELETE FROM search_feed WHERE seq <= $1").bind(through)).await?;
+    c.execute(
+        Q::new(
+            "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at \
+             WHERE CAST(settings.value AS BIGINT) < CAST(excluded.value AS BIGINT)",
+        )
+        .bind(PRUNED_THROUGH)
+        .bind(through.to_string())
+        .bind(now),
+    )
+    .await?;
+    Ok((removed, through))
+}

@@ -33,6 +33,32 @@ const BATCH: i64 = 1000;
 /// taken but not yet committed while the rebuild read is applied after the swap.
 const REBUILD_MARGIN: i64 = 1000;
 
+/// How long the feed keeps a change (see [`Search::prune_feed`]).
+pub const FEED_KEEP_DAYS: i64 = 30;
+/// The newest changes the feed keeps whatever their age.
+pub const FEED_KEEP_ROWS: i64 = 1000;
+
+/// What a pruning of the feed keeps: the changes of the last `days`, and the newest `rows`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedRetention {
+    pub days: i64,
+    pub rows: i64,
+}
+
+impl Default for FeedRetention {
+    fn default() -> Self {
+        FeedRetention { days: FEED_KEEP_DAYS, rows: FEED_KEEP_ROWS }
+    }
+}
+
+/// What a pruning did: the rows deleted, and the number the feed is pruned through (its rows
+/// at or below it are gone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pruned {
+    pub removed: u64,
+    pub through: i64,
+}
+
 /// The index a store searches, once attached (`rectify serve` attaches it at start).
 pub(crate) type Slot = Arc<OnceLock<Arc<SearchIndex>>>;
 
@@ -83,6 +109,10 @@ pub(crate) fn push_text(
 pub struct SearchStatus {
     pub applied: i64,
     pub head: i64,
+    /// The oldest change the feed still holds (none when it is empty).
+    pub oldest: Option<i64>,
+    /// The feed is pruned through this number: an index behind it is rebuilt on catch-up.
+    pub pruned_through: i64,
     pub docs: u64,
     pub bytes: u64,
 }
@@ -137,7 +167,11 @@ impl Search<'_> {
     async fn text_hits(&self, kind: SearchKind, q: Option<&str>) -> StoreResult<Option<TextHits>> {
         let (Some(index), Some(q)) = (self.index(), q.map(str::to_owned)) else { return Ok(None) };
         let found = blocking(move || index.matching_ids(kind, &q, TEXT_HITS_CAP)).await?;
-        Ok(found.map(|(ids, watermark)| TextHits { ids, watermark }))
+        let Some((ids, watermark)) = found else { return Ok(None) };
+        // An index behind the pruned feed cannot say what changed since it looked (it is being
+        // rebuilt): the list's own filter answers meanwhile.
+        let pruned = self.db.read(|tx| Box::pin(async move { feed::pruned_through(&mut tx.conn()).await })).await?;
+        Ok((watermark >= pruned).then_some(TextHits { ids, watermark }))
     }
 
     /// Searches what `actor` may open: hits, counts and facets alike.
@@ -168,6 +202,8 @@ impl Search<'_> {
     }
 
     /// Applies the feed after `cursor` to the index until it is caught up; answers the rows read.
+    /// An index behind the pruned part of the feed (a new instance, or one stopped for longer than
+    /// the feed keeps changes) is rebuilt from the records instead.
     pub async fn catch_up(&self, cursor: &mut FeedCursor) -> StoreResult<u64> {
         let index = self.attached()?;
         if index.applied_seq() < cursor.watermark() {
@@ -177,17 +213,29 @@ impl Search<'_> {
         let mut read = 0;
         loop {
             let (after, gaps) = (cursor.high(), cursor.gaps());
-            let (rows, changes) = self
+            let (rows, changes, pruned) = self
                 .db
                 .read(move |tx| {
                     Box::pin(async move {
                         let mut c = tx.conn();
                         let rows = feed::read(&mut c, after, &gaps, BATCH).await?;
+                        // Read after the rows: a pruning that removed some of them shows here.
+                        let pruned = feed::pruned_through(&mut c).await?;
                         let changes = changes(&mut c, &rows).await?;
-                        Ok((rows, changes))
+                        Ok((rows, changes, pruned))
                     })
                 })
                 .await?;
+            if pruned > cursor.watermark() {
+                tracing::warn!(
+                    applied = cursor.watermark(),
+                    pruned,
+                    "the search index is behind the pruned change feed: rebuilding it"
+                );
+                self.rebuild(&|_, _| {}).await?;
+                *cursor = FeedCursor::new(index.applied_seq());
+                continue;
+            }
             let seqs: Vec<i64> = rows.iter().map(|r| r.0).collect();
             let watermark = cursor.advance(&seqs, Instant::now());
             let index = index.clone();
@@ -208,17 +256,10 @@ impl Search<'_> {
             Ok(c) => c,
             Err(e) => return tracing::error!(error = %e, "search indexer not started"),
         };
-        let mut tick = tokio::time::interval(poll);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        tokio::pin!(shutdown);
-        loop {
-            tokio::select! {
-                () = &mut shutdown => return,
-                _ = tick.tick() => {
-                    if let Err(e) = self.catch_up(&mut cursor).await {
-                        tracing::warn!(error = %e, "search indexer: trying again");
-                    }
-                }
+        let mut ticks = Ticks::new(poll, shutdown);
+        while ticks.next().await {
+            if let Err(e) = self.catch_up(&mut cursor).await {
+                tracing::warn!(error = %e, "search indexer: trying again");
             }
         }
     }
@@ -232,17 +273,18 @@ impl Search<'_> {
     /// (records done, records in all). Answers the records indexed.
     pub async fn rebuild(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> StoreResult<u64> {
         let index = self.attached()?;
-        let (head, total) = self
+        let (head, pruned, total) = self
             .db
             .read(|tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
                     let head = feed::head(&mut c).await?;
+                    let pruned = feed::pruned_through(&mut c).await?;
                     let mut total = 0;
                     for kind in SearchKind::ALL {
                         total += documents::count(&mut c, kind).await?;
                     }
-                    Ok((head, total))
+                    Ok((head, pruned, total))
                 })
             })
             .await?;
@@ -270,7 +312,8 @@ impl Search<'_> {
                 progress(done, total);
             }
         }
-        let rebuilt = blocking(move || rebuild.finish((head - REBUILD_MARGIN).max(0))).await?;
+        // Never behind the pruned feed (whose rows are all older than the margin's).
+        let rebuilt = blocking(move || rebuild.finish((head - REBUILD_MARGIN).max(pruned).max(0))).await?;
         blocking(move || index.swap(rebuilt)).await?;
         Ok(done)
     }
@@ -286,9 +329,72 @@ impl Search<'_> {
             Some(i) => i,
             None => self.attached()?,
         };
-        let head = self.feed_head().await?;
+        let (head, oldest, pruned_through) = self
+            .db
+            .read(|tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    Ok((feed::head(&mut c).await?, feed::oldest(&mut c).await?, feed::pruned_through(&mut c).await?))
+                })
+            })
+            .await?;
         let s = blocking(move || index.status()).await?;
-        Ok(SearchStatus { applied: s.seq, head, docs: s.docs, bytes: s.bytes })
+        Ok(SearchStatus { applied: s.seq, head, oldest, pruned_through, docs: s.docs, bytes: s.bytes })
+    }
+
+    /// Drops the feed's changes older than [`FEED_KEEP_DAYS`] days, keeping the newest
+    /// [`FEED_KEEP_ROWS`] whatever their age, and records the number pruned through (`rectify
+    /// serve` runs it hourly).
+    pub async fn prune_feed(&self) -> StoreResult<Pruned> {
+        self.prune_feed_keeping(FeedRetention::default()).await
+    }
+
+    /// [`Search::prune_feed`] with another retention.
+    pub async fn prune_feed_keeping(&self, keep: FeedRetention) -> StoreResult<Pruned> {
+        let now = self.now();
+        let before = rectify_domain::time::Timestamp::from_utc(now.utc() - chrono::Duration::days(keep.days));
+        let (removed, through) = self
+            .db
+            .write(move |tx| Box::pin(async move { feed::prune(&mut tx.conn(), before, keep.rows, now).await }))
+            .await?;
+        if removed > 0 {
+            tracing::info!(removed, through, "search feed pruned");
+        }
+        Ok(Pruned { removed, through })
+    }
+
+    /// Prunes the feed every `period` until `shutdown` (every instance may: the number pruned
+    /// through only grows).
+    pub async fn prune_every(&self, period: Duration, shutdown: impl std::future::Future<Output = ()>) {
+        let mut ticks = Ticks::new(period, shutdown);
+        while ticks.next().await {
+            if let Err(e) = self.prune_feed().await {
+                tracing::warn!(error = %e, "pruning the search feed failed; trying again later");
+            }
+        }
+    }
+}
+
+/// The rounds of a background job: every `period` (a late round is not made up for) until
+/// `shutdown`, which a round under way finishes first.
+struct Ticks<S> {
+    tick: tokio::time::Interval,
+    shutdown: std::pin::Pin<Box<S>>,
+}
+
+impl<S: std::future::Future<Output = ()>> Ticks<S> {
+    fn new(period: Duration, shutdown: S) -> Self {
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Ticks { tick, shutdown: Box::pin(shutdown) }
+    }
+
+    /// Waits for the next round: false once shut down.
+    async fn next(&mut self) -> bool {
+        tokio::select! {
+            () = &mut self.shutdown => false,
+            _ = self.tick.tick() => true,
+        }
     }
 }
 

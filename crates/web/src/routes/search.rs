@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         ("q" = String, Query, description = "words, \"a phrase\", -excluded; at most 2,000 characters"),
         ("kind" = Option<SearchKind>, Query), ("unit" = Option<String>, Query), ("state" = Option<String>, Query),
         ("from" = Option<String>, Query, description = "China date, included"),
-        ("to" = Option<String>, Query, description = "China date, included"),
+        ("to" = Option<String>, Query, description = "China date, included; not before `from`"),
         ("limit" = Option<i64>, Query, description = "1–100, default 20"), ("cursor" = Option<String>, Query),
     ),
     responses((status = 200, body = Answer), Errors))]
@@ -38,13 +38,14 @@ async fn search(State(st): State<AppState>, MaybeAuth(actor): MaybeAuth, mut p: 
 
 pub(crate) fn read_request(p: &mut Params) -> Request {
     let kinds: Vec<String> = SearchKind::ALL.iter().map(|k| k.as_str().to_owned()).collect();
+    let (from, to) = p.dates();
     Request {
         q: p.string("q").unwrap_or_default(),
         kind: p.parse("kind", SearchKind::parse, || Issue::NotOneOf { expected: kinds.clone() }),
         unit: p.id("unit"),
         state: p.string("state"),
-        from: p.date("from"),
-        to: p.date("to"),
+        from,
+        to,
         limit: p.int("limit").map_or(DEFAULT_LIMIT, |n| usize::try_from(n).unwrap_or(0)),
         cursor: p.parse("cursor", |c| Some(c.to_owned()), || Issue::Malformed { expected: Expected::Cursor }),
     }

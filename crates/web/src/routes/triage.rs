@@ -98,9 +98,7 @@ pub(crate) fn hot_spot_window(
     if !(1..=50).contains(&limit) {
         p.record(rectify_domain::DomainError::field("limit", rectify_domain::Issue::OutOfRange { min: 1, max: 50 }));
     }
-    if from > to {
-        p.record(rectify_domain::DomainError::field("from", rectify_domain::Issue::BeforeOther { other: "to".into() }));
-    }
+    p.date_order(Some(from), Some(to));
     (from, to, limit.clamp(1, 50) as usize)
 }
 
