@@ -23,10 +23,14 @@ use std::time::{Duration, Instant};
 
 /// How long the freshness run writes.
 const FRESHNESS_RUN: Duration = Duration::from_secs(30);
-/// Every this many submissions of the freshness run is looked for.
-const PROBE_EVERY: usize = 10;
+/// Every this many submissions of the freshness run is looked for (more probes, polling, would
+/// be a search load of their own: every 10th polled every 10 ms came to thousands of searches a
+/// second).
+const PROBE_EVERY: usize = 50;
 /// How often a probe asks the search again.
-const PROBE_POLL: Duration = Duration::from_millis(10);
+const PROBE_POLL: Duration = Duration::from_millis(20);
+/// Concurrent writers of the freshness run, each at its share of the rate.
+const WRITERS: usize = 32;
 /// A probe gives up after this long.
 const PROBE_GIVE_UP: Duration = Duration::from_secs(10);
 
@@ -321,7 +325,7 @@ async fn freshness(s: &Setup<'_>, corpus: &mut Corpus) -> Result<(), Failure> {
     };
     let total = s.write_rate * FRESHNESS_RUN.as_secs() as usize;
     let texts: Arc<Vec<String>> = Arc::new((0..1000).map(|_| corpus.text(2)).collect());
-    let writers = 16;
+    let writers = WRITERS;
     let period = Duration::from_secs_f64(writers as f64 / s.write_rate.max(1) as f64);
     let started = Instant::now();
     let mut tasks = Vec::new();
