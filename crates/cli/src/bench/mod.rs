@@ -2,6 +2,7 @@
 //! server. Numbers go to docs/BENCHMARKS.md; nothing here asserts a speed.
 
 mod files;
+mod search;
 
 use crate::{Failure, HttpConfig, ServeHttp};
 use rectify_domain::actor::{Actor, Role};
@@ -36,13 +37,33 @@ pub struct Args {
     /// Problem rows in the ledger file imported and exported by the files section.
     #[arg(long, default_value_t = 100_000)]
     import_rows: usize,
-    /// Measure one section only: `http` (writes and reads over HTTP) or `files` (imports and
-    /// exports).
-    #[arg(long, value_parser = ["http", "files"])]
+    /// Measure one section only: `http` (writes and reads over HTTP), `files` (imports and
+    /// exports) or `search` (full-text search; needs `--corpus`).
+    #[arg(long, value_parser = ["http", "files", "search"])]
     only: Option<String>,
+    /// The message-board workbooks (留言主题, 留言详情) the search section writes its synthetic
+    /// cases and problems from; without it a full run leaves the search section out.
+    #[arg(long, env = "RECTIFY_BENCH_CORPUS", value_name = "DIR")]
+    corpus: Option<std::path::PathBuf>,
+    /// Cases loaded for the search section, and as many problems.
+    #[arg(long, default_value_t = 1_000_000)]
+    search_docs: usize,
+    /// Public case submissions per second while the search section measures freshness.
+    #[arg(long, default_value_t = 1_000)]
+    write_rate: usize,
     /// Keep the SQLite database in this new directory instead of a temporary one.
     #[arg(long, value_name = "DIR")]
     keep: Option<std::path::PathBuf>,
+}
+
+impl Args {
+    /// Whether the run measures `section` (all of them without `--only`; search with a corpus).
+    fn wants(&self, section: &str) -> bool {
+        match self.only.as_deref() {
+            Some(only) => only == section,
+            None => section != "search" || self.corpus.is_some(),
+        }
+    }
 }
 
 struct Target {
@@ -147,11 +168,11 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
         units.push(store.directory().create_unit(&system, input, None).await?.value.id);
     }
     println!("created {} units in {:.1} s", units.len(), t.elapsed().as_secs_f64());
-    if args.only.as_deref() != Some("http") {
+    if args.wants("files") {
         let names: Vec<String> = (0..units.len()).map(|i| format!("单位{i:04}")).collect();
         files::measure(store, &names, args.import_rows).await?;
     }
-    if args.only.as_deref() == Some("files") {
+    if !args.wants("http") && !args.wants("search") {
         return Ok(());
     }
 
@@ -197,13 +218,53 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
         .ok_or_else(|| Failure::Runtime("bench sign-in".into()))?;
     let cookie = format!("rectify_session={}", session.token);
 
+    let result = async {
+        if args.wants("http") {
+            over_http(args, store, &units, &client, &base, &auth, &cookie).await?;
+        }
+        if args.wants("search") {
+            let corpus = args
+                .corpus
+                .as_deref()
+                .ok_or_else(|| Failure::BadInput("the search section needs --corpus DIR".into()))?;
+            search::measure(search::Setup {
+                store,
+                units: &units,
+                docs: args.search_docs,
+                corpus,
+                reads: args.reads,
+                write_rate: args.write_rate,
+                client: &client,
+                base: &base,
+                auth: &auth,
+            })
+            .await?;
+        }
+        Ok(())
+    }
+    .await;
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    result
+}
+
+/// Writes over HTTP, the bulk load to `--problems` and the reads at that size.
+async fn over_http(
+    args: &Args,
+    store: &Store,
+    units: &[UnitId],
+    client: &reqwest::Client,
+    base: &str,
+    auth: &str,
+    cookie: &str,
+) -> Result<(), Failure> {
     println!("\n## Writes over HTTP\n");
     println!("| request | clients | requests | per second | p50 | p99 |");
     println!("|---|---|---|---|---|---|");
-    let units = Arc::new(units);
+    let units = Arc::new(units.to_vec());
     for &c in &args.concurrency {
         // The ceiling: an authenticated request that touches the database once, no write.
-        let r = load(&client, &base, &auth, c, args.creates, |_| Req::Get("/api/v1/session".into())).await?;
+        let r = load(client, base, auth, c, args.creates, |_| Req::Get("/api/v1/session".into())).await?;
         println!(
             "| GET /api/v1/session (baseline) | {c} | {} | {:.0} | {} | {} |",
             args.creates,
@@ -212,7 +273,7 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
             ms(r.2)
         );
         let u = units.clone();
-        let r = load(&client, &base, &auth, c, args.creates, move |n| {
+        let r = load(client, base, auth, c, args.creates, move |n| {
             Req::Post(
                 "/api/v1/problems".into(),
                 serde_json::json!({
@@ -226,7 +287,7 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
         .await?;
         println!("| POST /api/v1/problems | {c} | {} | {:.0} | {} | {} |", args.creates, r.0, ms(r.1), ms(r.2));
         // A citizen's case from the public form: duplicate check, tracking code, outbox notice.
-        let r = load(&client, &base, &auth, c, args.creates, move |n| {
+        let r = load(client, base, auth, c, args.creates, move |n| {
             Req::Public(
                 "/api/v1/cases".into(),
                 serde_json::json!({
@@ -245,7 +306,7 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
     let created = args.creates * args.concurrency.len();
     let bulk = args.problems.saturating_sub(created);
     let t = Instant::now();
-    store.ledger().insert_synthetic_problems(&units, bulk, 2026).await?;
+    store.ledger().insert_synthetic_problems(&units, bulk, 2026, || "合成的基准测试问题描述".to_owned()).await?;
     store.ledger().analyze().await?;
     let load = t.elapsed().as_secs_f64();
     println!(
@@ -295,26 +356,24 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
         let mut lat = Vec::with_capacity(runs);
         for i in 0..runs {
             let t = Instant::now();
-            let r = client
-                .get(format!("{base}{}", path(i)))
-                .header("authorization", &auth)
-                .header("cookie", &cookie)
-                .send()
-                .await
-                .map_err(Failure::runtime)?;
-            if !r.status().is_success() {
-                return Err(Failure::Runtime(format!("{name}: status {}", r.status())));
-            }
-            let _ = r.bytes().await;
+            let request = client.get(format!("{base}{}", path(i))).header("authorization", auth);
+            let _ = answered(request.header("cookie", cookie), name).await?.bytes().await;
             lat.push(t.elapsed());
         }
         let mut l = Latencies(lat);
         let max = l.pct(1.0);
         println!("| {name} | {runs} | {} | {} | {} |", ms(l.pct(0.5)), ms(l.pct(0.99)), ms(max));
     }
-    let _ = stop_tx.send(());
-    let _ = server.await;
     Ok(())
+}
+
+/// Sends `request`; its response when successful, else a failure naming `what` was asked.
+async fn answered(request: reqwest::RequestBuilder, what: &str) -> Result<reqwest::Response, Failure> {
+    let r = request.send().await.map_err(Failure::runtime)?;
+    if !r.status().is_success() {
+        return Err(Failure::Runtime(format!("{what}: status {}", r.status())));
+    }
+    Ok(r)
 }
 
 /// The path of the i-th request of a read measurement.

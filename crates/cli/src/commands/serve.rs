@@ -8,7 +8,7 @@ use std::time::Duration;
 /// once per China date, so an hourly look publishes within the hour after midnight (and at start).
 const HEAD_LOOK: Duration = Duration::from_secs(3600);
 /// How often the search indexer looks at the change feed: a new case is found within a second.
-const SEARCH_POLL: Duration = Duration::from_millis(200);
+pub const SEARCH_POLL: Duration = Duration::from_millis(200);
 /// How often the search index's change feed is pruned (`Search::prune_feed`).
 const FEED_PRUNE: Duration = Duration::from_secs(3600);
 /// How often an instance asks whether the routing model is due a refit.
