@@ -445,6 +445,12 @@ async fn a_sure_model_routes_new_cases_when_the_office_lets_it(backend: Backend)
     // A person who files it again makes it theirs.
     let fixed = fire(&app, &id, json!({"action": "categorize", "category": "城乡建设"})).await.ok();
     assert_eq!((fixed["category_source"].as_str(), fixed["category_model"].as_i64()), (Some("staff"), None), "{fixed}");
+    // The unit the history points to is archived since: it is suggested no more, so the case is
+    // accepted and left for a person to assign.
+    let unit = app.get(&format!("/api/v1/units/{env}")).await.ok();
+    app.patch(&format!("/api/v1/units/{env}"), json!({"version": unit["version"], "archived": true})).await.ok();
+    let unassigned = case(&app, text).await;
+    assert_eq!(app.get(&format!("/api/v1/cases/{unassigned}")).await.ok()["state"], "accepted");
     // Not sure enough: it waits for a person.
     app.put("/api/v1/settings", json!({"triage": {"auto_route_above": 1.0}})).await.ok();
     let unsure = case(&app, text).await;

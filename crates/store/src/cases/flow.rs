@@ -192,8 +192,12 @@ pub(crate) async fn route_by_model(
     let missing = || DomainError::not_found(Entity::Case, id);
     let mut r = super::row(c, id).await?.ok_or_else(missing)?;
     for d in auto_route(&r.course(), routing, rules, &ctx.env(false))? {
-        if let Some(unit) = d.next.unit_id.filter(|u| Some(*u) != r.unit_id) {
-            require_live(c, unit, "unit_id").await?;
+        // A unit archived between the suggestion and this transaction: the case waits for a
+        // person to assign it rather than the citizen's submission failing.
+        if let Some(unit) = d.next.unit_id.filter(|u| Some(*u) != r.unit_id)
+            && require_live(c, unit, "unit_id").await.is_err()
+        {
+            break;
         }
         persist(c, &actor, r, d, ctx).await?;
         r = super::row(c, id).await?.ok_or_else(missing)?;
