@@ -443,6 +443,8 @@ pub enum Expected {
     /// A points deduction's name (`late_reply`).
     SnakeCase,
     ProblemOrCase,
+    /// A service item's code in the office's list (`WJZ-MZ-001`).
+    ItemCode,
     StaffMember,
     Weekend,
     /// A SHA-256 commitment.
@@ -500,6 +502,7 @@ impl Expected {
             Expected::Username => "letters, digits and _ . - @".into(),
             Expected::SnakeCase => "snake_case name".into(),
             Expected::ProblemOrCase => "either a problem_id or a case_id".into(),
+            Expected::ItemCode => "letters, digits and - _ .".into(),
             Expected::StaffMember => "a staff member".into(),
             Expected::Weekend => "a Saturday or Sunday".into(),
             Expected::HexDigest => "64 hex digits".into(),

@@ -30,6 +30,7 @@ pub mod privacy;
 pub mod problem;
 pub mod reply_quality;
 pub mod search;
+pub mod service;
 pub mod text;
 pub mod time;
 pub mod todo;

@@ -337,6 +337,7 @@ fn expected_zh(e: &Expected) -> String {
         Expected::Username => "字母、数字及“_ . - @”".into(),
         Expected::SnakeCase => "小写字母、数字和下划线组成的名称".into(),
         Expected::ProblemOrCase => "问题编号或诉求件编号之一".into(),
+        Expected::ItemCode => "字母、数字及“- _ .”".into(),
         Expected::StaffMember => "工作人员".into(),
         Expected::Weekend => "星期六或星期日".into(),
         Expected::HexDigest => "64位十六进制数字".into(),

@@ -215,6 +215,9 @@ mod tests {
             missing::<NoticeChannel>(&catalog),
             missing::<rectify_domain::search::SearchKind>(&catalog),
             missing::<rectify_domain::search::SearchIssue>(&catalog),
+            missing::<rectify_domain::service::catalog::ServiceKind>(&catalog),
+            missing::<rectify_domain::service::catalog::Delivery>(&catalog),
+            missing::<rectify_domain::service::catalog::MaterialForm>(&catalog),
         ]
         .concat();
         assert!(missing.is_empty(), "labels missing from the catalog: {missing:?}");
