@@ -1,10 +1,10 @@
 //! A campaign bulletin (简报) as a document, laid out like seed 000's 《简报》第8期: the masthead,
 //! the headline, the 【编者按】 with the figures in sentences, then the tables, charts, overdue
-//! items and the items chosen by staff. Every number comes from the bulletin's content, which
+//! items, the public's hot spots and the items chosen by staff. Every number comes from the bulletin's content, which
 //! the domain counted (`rectify_domain::bulletin::compose`).
 
 use crate::{Align, Block, Chart, Column, Document, LightRow, Masthead, RateRow, Table, Tone};
-use rectify_domain::bulletin::{BulletinContent, chinese_date, percent};
+use rectify_domain::bulletin::{BulletinContent, BulletinHotSpots, chinese_date, percent};
 use rectify_domain::figures::{GroupTally, LedgerTally};
 
 /// Units drawn in a chart (the rest are in the tables).
@@ -114,6 +114,29 @@ fn overdue_table(c: &BulletinContent) -> Table {
     Table { caption: Some("表3 逾期未整改问题".into()), columns, rows, tones }
 }
 
+fn hot_spots_table(h: &BulletinHotSpots) -> Table {
+    let columns = vec![
+        col("序号", Align::Center, 0.7),
+        col("地点或人群", Align::Left, 1.8),
+        col("反映事项", Align::Left, 4.2),
+        col("诉求件数", Align::Right, 1.2),
+        col("点赞数", Align::Right, 1.1),
+        col("反映时间", Align::Center, 2.6),
+    ];
+    let rows: Vec<Vec<String>> = h
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let place = [s.place.as_deref(), s.crowd.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("、");
+            let period = format!("{}至{}", chinese_date(s.from), chinese_date(s.to));
+            vec![(i + 1).to_string(), place, s.description.clone(), s.count.to_string(), s.likes.to_string(), period]
+        })
+        .collect();
+    let tones = vec![None; rows.len()];
+    Table { caption: Some("表4 群众反映热点问题".into()), columns, rows, tones }
+}
+
 /// The bulletin as a document.
 pub fn document(c: &BulletinContent) -> Document {
     let issue = match c.number {
@@ -176,6 +199,18 @@ pub fn document(c: &BulletinContent) -> Document {
         if c.overdue_unlisted > 0 {
             blocks.push(Block::Note { text: format!("另有{}个逾期问题未列出。", c.overdue_unlisted) });
         }
+    }
+    if let Some(h) = c.hot_spots.as_ref().filter(|h| s.hot_spots && !h.items.is_empty()) {
+        blocks.push(sections.heading("群众反映热点问题"));
+        blocks.push(Block::Table(hot_spots_table(h)));
+        blocks.push(Block::Note {
+            text: format!(
+                "注：统计{}至{}受理的全部诉求件，同一地点或人群反映同一事项的归为一个热点，按热度（综合件数、点赞、持续时间和时效）列前{}位。",
+                chinese_date(h.from),
+                chinese_date(h.to),
+                h.items.len()
+            ),
+        });
     }
     if !c.selected.is_empty() {
         blocks.push(sections.heading("整改工作选登"));

@@ -16,8 +16,9 @@ use crate::versioned::{self, changed, created};
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::bulletin::{
-    Bulletin, BulletinContent, BulletinDecision, BulletinFacts, BulletinFields, BulletinPatch, BulletinRequest,
-    BulletinStatus, Composition, NewBulletin, OverdueItem, SelectedItem, compose, fire,
+    Bulletin, BulletinContent, BulletinDecision, BulletinFacts, BulletinFields, BulletinHotSpot, BulletinHotSpots,
+    BulletinPatch, BulletinRequest, BulletinStatus, Composition, HOT_SPOT_DAYS, MAX_HOT_SPOTS, NewBulletin,
+    OverdueItem, Sections, SelectedItem, compose, fire,
 };
 use rectify_domain::calendar::WorkCalendar;
 use rectify_domain::figures::{CloseBasis, ProblemFact};
@@ -299,8 +300,14 @@ struct Reckoning {
     ranking_min_items: u32,
 }
 
-/// The bulletin's content with the ledger as it is in `c`'s snapshot.
-async fn live_content(c: &mut Conn<'_>, b: &Bulletin, r: &Reckoning) -> StoreResult<BulletinContent> {
+/// The bulletin's content with the ledger as it is in `c`'s snapshot, and the hot spots mined
+/// just before (outside the transaction: mining is seconds of work on a large office).
+async fn live_content(
+    c: &mut Conn<'_>,
+    b: &Bulletin,
+    r: &Reckoning,
+    hot_spots: Option<BulletinHotSpots>,
+) -> StoreResult<BulletinContent> {
     let campaign = require_live_campaign(c, b.campaign_id, "campaign_id").await?;
     let batch = match b.batch_id {
         Some(id) => get_batch(c, id).await?,
@@ -318,6 +325,7 @@ async fn live_content(c: &mut Conn<'_>, b: &Bulletin, r: &Reckoning) -> StoreRes
         selected: selected_items(c, &b.composition, &names).await?,
         unit_names: names,
         ranking_min_items: r.ranking_min_items,
+        hot_spots,
     };
     Ok(compose(b, facts))
 }
@@ -357,6 +365,31 @@ impl Bulletins<'_> {
             calendar: self.reference().calendar().await?,
             ranking_min_items: self.reference().settings().await?.ranking_min_items,
         })
+    }
+
+    /// The hot spots of the office's cases over the [`HOT_SPOT_DAYS`] up to today, when the
+    /// bulletin shows them.
+    async fn hot_spots(&self, sections: Sections) -> StoreResult<Option<BulletinHotSpots>> {
+        if !sections.hot_spots {
+            return Ok(None);
+        }
+        let to = self.today();
+        let from = to.checked_sub_days(chrono::Days::new(HOT_SPOT_DAYS - 1)).unwrap_or(to);
+        let spots = self.triage().office_hot_spots(from, to, MAX_HOT_SPOTS).await?;
+        let items = spots
+            .into_iter()
+            .map(|h| BulletinHotSpot {
+                place: h.place,
+                crowd: h.crowd,
+                description: h.description,
+                from: Timestamp::from_utc(h.from).china_date(),
+                to: Timestamp::from_utc(h.to).china_date(),
+                count: h.count as u64,
+                likes: h.likes,
+                heat: h.heat,
+            })
+            .collect();
+        Ok(Some(BulletinHotSpots { from, to, items }))
     }
 
     /// Starts a draft.
@@ -453,6 +486,8 @@ impl Bulletins<'_> {
         authorize(actor, Permission::ManageBulletins, Party::Office)?;
         let r = self.reckoning().await?;
         let now = r.now;
+        let draft = self.get_bulletin(actor, id).await?;
+        let hot_spots = self.hot_spots(draft.composition.sections).await?;
         let actor = actor.clone();
         self.db
             .write(move |tx| {
@@ -472,8 +507,11 @@ impl Bulletins<'_> {
                     versioned::check_version(Entity::Bulletin, version, before.version)?;
                     let mut numbered = before.clone();
                     numbered.number = d.number.clone().apply_to(before.number);
-                    let content =
-                        if d.freeze_content { Some(live_content(&mut c, &numbered, &r).await?) } else { None };
+                    let content = if d.freeze_content {
+                        Some(live_content(&mut c, &numbered, &r, hot_spots).await?)
+                    } else {
+                        None
+                    };
                     write_decision(&mut c, &actor, (id, before.version), &d, content.as_ref(), now).await?;
                     let after = read(&mut c, id).await?;
                     before.content = None;
@@ -499,17 +537,20 @@ impl Bulletins<'_> {
     /// What the bulletin says: a published issue's frozen content, or a draft's with the
     /// figures of this moment (the preview).
     pub async fn bulletin_content(&self, actor: &Actor, id: BulletinId) -> StoreResult<BulletinContent> {
-        let r = self.reckoning().await?;
-        let actor = actor.clone();
+        let b = self.get_bulletin(actor, id).await?;
+        if let Some(content) = b.content {
+            return Ok(content);
+        }
+        let (r, hot_spots) = (self.reckoning().await?, self.hot_spots(b.composition.sections).await?);
         self.db
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
+                    // Published meanwhile: what was frozen.
                     let b = read(&mut c, id).await?;
-                    may_see(&actor, &b)?;
                     match b.content {
                         Some(content) => Ok(content),
-                        None => live_content(&mut c, &b, &r).await,
+                        None => live_content(&mut c, &b, &r, hot_spots).await,
                     }
                 })
             })
@@ -523,6 +564,7 @@ impl Bulletins<'_> {
         let f = input.validate()?;
         let office_name = self.reference().settings().await?.office_name;
         let (r, today) = (self.reckoning().await?, self.today());
+        let hot_spots = self.hot_spots(f.composition.sections).await?;
         self.db
             .read(move |tx| {
                 Box::pin(async move {
@@ -544,7 +586,7 @@ impl Bulletins<'_> {
                         updated_at: r.now,
                         content: None,
                     };
-                    live_content(&mut c, &draft, &r).await
+                    live_content(&mut c, &draft, &r, hot_spots).await
                 })
             })
             .await

@@ -160,20 +160,21 @@ async fn insert_rows(
 impl Cases<'_> {
     /// Inserts `count` citizens' cases received over the past year: a fifth just received (no
     /// unit yet), the rest assigned to one of `units` and in the loop or closed. `text` writes
-    /// each case's title and content; no contacts, no events, no feed rows (rebuild the index).
+    /// each case's title, content and category (as an import gives it: an example the triage
+    /// model learns from); no contacts, no events, no feed rows (rebuild the index).
     pub async fn insert_synthetic_cases(
         &self,
         units: &[UnitId],
         count: usize,
         seed: u64,
-        mut text: impl FnMut() -> (String, String) + Send,
+        mut text: impl FnMut() -> (String, String, Option<String>) + Send,
     ) -> StoreResult<()> {
         let now = self.now();
         let mut g = Gen::new(seed);
         let mut n = 0u64;
         let header = "INSERT INTO cases (tracking_code, channel, type, title, content, content_hash, urgent, unit_id, \
                       state, received_at, received_month, visit_count, reopen_count, send_back_count, version, \
-                      created_at, updated_at) VALUES ";
+                      created_at, updated_at, category, category_source) VALUES ";
         insert_rows(self, header, count, |q| {
             n += 1;
             let state = match g.below(10) {
@@ -185,12 +186,14 @@ impl Cases<'_> {
             };
             let unit = (state != CaseState::Received).then(|| units[g.below(units.len() as u64) as usize]);
             let received = written(&mut g, now);
-            let (title, content) = text();
+            let (title, content, category) = text();
+            let source = category.as_ref().map(|_| "import");
             q.push("(").push_bind(format!("SYN{seed:X}-{n}")).push(", 'web', 'complaint', ").push_bind(title);
             q.push(", ").push_bind(content).push(", ").push_bind(format!("synthetic {seed} {n}"));
             q.push(", FALSE, ").push_bind(unit).push(", ").push_bind(state.as_str()).push(", ");
             q.push_bind(received).push(", ").push_bind(received.china_date().format("%Y-%m").to_string());
-            q.push(", 0, 0, 0, 1, ").push_bind(received).push(", ").push_bind(received).push(")");
+            q.push(", 0, 0, 0, 1, ").push_bind(received).push(", ").push_bind(received).push(", ").push_bind(category);
+            q.push(", ").push_bind(source).push(")");
         })
         .await
     }

@@ -69,7 +69,7 @@ fn main() {
             i + 1,
             s.place.as_deref().or(s.crowd.as_deref()).unwrap_or("—"),
             s.description,
-            s.messages,
+            s.count,
             s.likes,
             s.dislikes,
             s.from.date_naive(),

@@ -13,6 +13,7 @@
 //! hotter; each factor is damped so that no one of them decides alone.
 
 use chrono::{DateTime, Utc};
+use rectify_domain::ids::CaseId;
 use rectify_domain::text::Pairs;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -43,12 +44,13 @@ pub struct HotSpot {
     pub description: String,
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
-    pub messages: usize,
+    /// Its messages (the contract's `count`).
+    pub count: usize,
     pub likes: u64,
     pub dislikes: u64,
     pub heat: f64,
     /// Its messages, oldest first.
-    pub members: Vec<i64>,
+    pub case_ids: Vec<CaseId>,
 }
 
 /// Texts at least this alike (with a place in common) are about the same matter.
@@ -121,7 +123,7 @@ pub fn hot_spots(messages: &[Message], end: DateTime<Utc>, limit: usize) -> Vec<
     }
     let mut out: Vec<HotSpot> =
         groups.iter().filter(|m| m.len() >= 2).map(|m| spot(messages, &pairs, m, end)).collect();
-    out.sort_by(|a, b| b.heat.total_cmp(&a.heat).then(a.members.cmp(&b.members)));
+    out.sort_by(|a, b| b.heat.total_cmp(&a.heat).then(a.case_ids.cmp(&b.case_ids)));
     out.truncate(limit);
     out
 }
@@ -167,11 +169,11 @@ fn spot(messages: &[Message], pairs: &[Pairs], group: &[usize], end: DateTime<Ut
         description,
         from,
         to,
-        messages: group.len(),
+        count: group.len(),
         likes,
         dislikes,
         heat: (heat * 100.0).round() / 100.0,
-        members: group.iter().map(|&i| messages[i].id).collect(),
+        case_ids: group.iter().map(|&i| CaseId(messages[i].id)).collect(),
     }
 }
 
@@ -188,6 +190,10 @@ pub fn heat(messages: usize, support: u64, active_days: usize, days_since_last: 
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    fn ids(ids: &[i64]) -> Vec<CaseId> {
+        ids.iter().copied().map(CaseId).collect()
+    }
 
     fn msg(id: i64, text: &str, place: &str, day: u32, likes: u32) -> Message {
         Message {
@@ -216,9 +222,9 @@ mod tests {
         ];
         let spots = hot_spots(&ms, end, 10);
         assert_eq!(spots.len(), 2, "{spots:?}");
-        assert_eq!((spots[0].place.as_deref(), spots[0].members.as_slice()), (Some("丽发新城"), &[1, 2, 3][..]));
-        assert_eq!((spots[0].messages, spots[0].likes), (3, 13));
-        assert_eq!(spots[1].members, [5, 6]);
+        assert_eq!((spots[0].place.as_deref(), spots[0].case_ids.as_slice()), (Some("丽发新城"), &ids(&[1, 2, 3])[..]));
+        assert_eq!((spots[0].count, spots[0].likes), (3, 13));
+        assert_eq!(spots[1].case_ids, ids(&[5, 6]));
         assert!(spots[0].heat > spots[1].heat);
         // The same input, the same answer.
         assert_eq!(hot_spots(&ms, end, 10), spots);
@@ -237,8 +243,8 @@ mod tests {
         let spots = hot_spots(&ms, end, 10);
         assert_eq!(spots.len(), 1, "{spots:?}");
         assert_eq!(
-            (spots[0].place.as_deref(), spots[0].crowd.as_deref(), spots[0].members.as_slice()),
-            (None, Some("外卖骑手"), &[1, 2][..])
+            (spots[0].place.as_deref(), spots[0].crowd.as_deref(), spots[0].case_ids.as_slice()),
+            (None, Some("外卖骑手"), &ids(&[1, 2])[..])
         );
     }
 

@@ -461,9 +461,9 @@ async fn hot_spots_group_messages_about_one_place_and_matter(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else { return };
     // A message board's export with its support columns.
     let file = "留言编号,留言主题,留言时间,留言详情,点赞数,反对数\r\n\
-        1,丽发新城搅拌站噪音扰民,2026/2/20 10:00:00,丽发新城小区旁边的搅拌站每天晚上施工，噪音很大,10,1\r\n\
-        2,丽发新城搅拌站夜间施工,2026/2/22 10:00:00,丽发新城附近搅拌站深夜施工，噪音吵得睡不着,5,0\r\n\
-        3,丽发新城搅拌站噪音,2026/2/25 10:00:00,丽发新城搅拌站晚上施工噪音很大，影响休息,0,0\r\n\
+        1,丽发新城搅拌站噪音扰民 联系13812345678,2026/2/20 10:00:00,丽发新城小区旁边的搅拌站每天晚上施工，噪音很大,10,1\r\n\
+        2,丽发新城搅拌站夜间施工 联系13812345678,2026/2/22 10:00:00,丽发新城附近搅拌站深夜施工，噪音吵得睡不着,5,0\r\n\
+        3,丽发新城搅拌站噪音 联系13812345678,2026/2/25 10:00:00,丽发新城搅拌站晚上施工噪音很大，影响休息,0,0\r\n\
         4,学院路口积水,2026/2/26 10:00:00,学院路口暴雨后积水严重，行人无法通过,0,0\r\n";
     let done = upload(&app, "cases", "附件3.csv", file).await.ok();
     assert_eq!(done["created"], 4, "{done}");
@@ -472,10 +472,13 @@ async fn hot_spots_group_messages_about_one_place_and_matter(backend: Backend) {
     assert_eq!(items.len(), 1, "{spots}");
     let spot = &items[0];
     assert_eq!(
-        (spot["place"].as_str(), spot["messages"].as_u64(), spot["likes"].as_u64(), spot["dislikes"].as_u64()),
+        (spot["place"].as_str(), spot["count"].as_u64(), spot["likes"].as_u64(), spot["dislikes"].as_u64()),
         (Some("丽发新城"), Some(3), Some(15), Some(1)),
         "{spot}"
     );
+    // Its cases by their ids, as every other route names them.
+    let ids = spot["case_ids"].as_array().unwrap();
+    assert!(ids.len() == 3 && ids.iter().all(Value::is_string), "{spot}");
     assert!(spot["heat"].as_f64().unwrap() > 0.0);
     // Bad windows are named.
     assert_eq!(app.get("/api/v1/hotspots?limit=0").await.expect(422).fields(), ["limit"]);
@@ -505,6 +508,43 @@ async fn hot_spots_group_messages_about_one_place_and_matter(backend: Backend) {
         html.contains("data-messages=\"3\"") && html.contains("合并为一个台账问题") && html.contains("点赞15、反对1"),
         "{html}"
     );
+
+    // The bulletin prints the hottest, with the scope of its count; a subject's phone number
+    // is masked, and no case is linked from the public issue.
+    let camp =
+        app.post("/api/v1/campaigns", json!({"name": "作风建设", "starts_on": "2026-01-01"})).await.expect(201).id();
+    let draft = app.post("/api/v1/bulletins", json!({"campaign_id": camp})).await.expect(201).id();
+    let preview = app.get(&format!("/api/v1/bulletins/{draft}/content")).await.ok();
+    let hot = &preview["hot_spots"];
+    assert_eq!((hot["from"].as_str(), hot["to"].as_str()), (Some("2025-12-03"), Some("2026-03-02")), "{hot}");
+    let first = &hot["items"][0];
+    assert_eq!(
+        (first["place"].as_str(), first["count"].as_u64(), first["likes"].as_u64()),
+        (Some("丽发新城"), Some(3), Some(15))
+    );
+    assert!(!hot.to_string().contains("13812345678") && !hot.to_string().contains("case_ids"), "{hot}");
+    app.post(&format!("/api/v1/bulletins/{draft}/publish"), json!({})).await.ok();
+    let frozen = app.get(&format!("/api/v1/bulletins/{draft}/content")).await.ok();
+    let public = Client::new().get(app.url(&format!("/bulletins/{draft}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        public.contains("群众反映热点问题") && public.contains("丽发新城") && public.contains("data-messages=\"3\""),
+        "{public}"
+    );
+    assert!(!public.contains("13812345678") && !public.contains("/app/cases/"), "{public}");
+    assert_eq!(frozen["hot_spots"], *hot, "the issue freezes what the preview showed");
+    // The PDF prints them as a table of its own.
+    let pdf =
+        Client::new().get(app.url(&format!("/api/v1/bulletins/{draft}/document?format=pdf"))).send().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("b.pdf"), pdf.bytes().await.unwrap()).unwrap();
+    let out = std::process::Command::new("pdftotext").arg(dir.path().join("b.pdf")).arg("-").output().unwrap();
+    let text: String = String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains("群众反映热点问题") && text.contains("表4") && text.contains("丽发新城"), "{text}");
+    assert!(!text.contains("13812345678"), "{text}");
+    // An office that leaves the section out publishes none.
+    let without = json!({"campaign_id": camp, "sections": {"hot_spots": false}});
+    let draft = app.post("/api/v1/bulletins", without).await.expect(201).id();
+    assert_eq!(app.get(&format!("/api/v1/bulletins/{draft}/content")).await.ok()["hot_spots"], Value::Null);
 }
 
 on_both!(

@@ -1,8 +1,10 @@
 //! `rectify bench`: measures the product on this machine, over real HTTP against an in-process
 //! server. Numbers go to docs/BENCHMARKS.md; nothing here asserts a speed.
 
+mod corpus;
 mod files;
 mod search;
+mod triage;
 
 use crate::{Failure, HttpConfig, ServeHttp};
 use rectify_domain::actor::{Actor, Role};
@@ -38,11 +40,12 @@ pub struct Args {
     #[arg(long, default_value_t = 100_000)]
     import_rows: usize,
     /// Measure one section only: `http` (writes and reads over HTTP), `files` (imports and
-    /// exports) or `search` (full-text search; needs `--corpus`).
-    #[arg(long, value_parser = ["http", "files", "search"])]
+    /// exports), `search` (full-text search) or `triage` (suggestions, refits, hot spots); the
+    /// last two need `--corpus`.
+    #[arg(long, value_parser = ["http", "files", "search", "triage"])]
     only: Option<String>,
-    /// The message-board workbooks (留言主题, 留言详情) the search section writes its synthetic
-    /// cases and problems from; without it a full run leaves the search section out.
+    /// The message-board workbooks (留言主题, 留言详情; 一级分类 for triage) the search and
+    /// triage sections write their synthetic cases from; without it a full run leaves them out.
     #[arg(long, env = "RECTIFY_BENCH_CORPUS", value_name = "DIR")]
     corpus: Option<std::path::PathBuf>,
     /// Cases loaded for the search section, and as many problems.
@@ -57,11 +60,12 @@ pub struct Args {
 }
 
 impl Args {
-    /// Whether the run measures `section` (all of them without `--only`; search with a corpus).
+    /// Whether the run measures `section` (all of them without `--only`; search and triage with
+    /// a corpus).
     fn wants(&self, section: &str) -> bool {
         match self.only.as_deref() {
             Some(only) => only == section,
-            None => section != "search" || self.corpus.is_some(),
+            None => !matches!(section, "search" | "triage") || self.corpus.is_some(),
         }
     }
 }
@@ -172,7 +176,7 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
         let names: Vec<String> = (0..units.len()).map(|i| format!("单位{i:04}")).collect();
         files::measure(store, &names, args.import_rows).await?;
     }
-    if !args.wants("http") && !args.wants("search") {
+    if !["http", "search", "triage"].iter().any(|s| args.wants(s)) {
         return Ok(());
     }
 
@@ -234,6 +238,23 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
                 corpus,
                 reads: args.reads,
                 write_rate: args.write_rate,
+                client: &client,
+                base: &base,
+                auth: &auth,
+            })
+            .await?;
+        }
+        if args.wants("triage") {
+            let corpus = args
+                .corpus
+                .as_deref()
+                .ok_or_else(|| Failure::BadInput("the triage section needs --corpus DIR".into()))?;
+            triage::measure(triage::Setup {
+                store,
+                units: &units,
+                corpus,
+                requests: args.creates,
+                concurrency: &args.concurrency,
                 client: &client,
                 base: &base,
                 auth: &auth,

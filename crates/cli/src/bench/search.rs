@@ -4,19 +4,18 @@
 //! submissions with the feed followed as `rectify serve` follows it, and the index's size and
 //! the process's memory.
 
+use super::corpus::Corpus;
 use super::{Latencies, TempDir, answered, ms};
 use crate::Failure;
 use crate::commands::serve::SEARCH_POLL;
 use rectify_domain::actor::{Actor, Role};
-use rectify_domain::exchange::{ImportKind, Records};
 use rectify_domain::ids::UnitId;
 use rectify_domain::search::SearchKind;
-use rectify_exchange::{Encoding, Format, Limits, Mapping};
 use rectify_search::SearchIndex;
 use rectify_store::Store;
 use rectify_store::accounts::NewToken;
-use rectify_store::synthetic::{Gen, LikeScan};
-use std::path::{Path, PathBuf};
+use rectify_store::synthetic::LikeScan;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -49,66 +48,6 @@ pub struct Setup<'a> {
     pub base: &'a str,
     /// The office administrator's `Bearer …`.
     pub auth: &'a str,
-}
-
-/// Sentences and subjects of real messages, recombined into new texts.
-struct Corpus {
-    titles: Vec<String>,
-    sentences: Vec<String>,
-    random: Gen,
-}
-
-impl Corpus {
-    /// Reads every message-board workbook in `dir` (留言主题, 留言详情) as a cases import does.
-    fn read(dir: &Path) -> Result<Corpus, Failure> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| Failure::BadInput(format!("{}: {e}", dir.display())))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "xlsx"))
-            .collect();
-        files.sort();
-        let (mut titles, mut sentences) = (Vec::new(), Vec::new());
-        for file in files {
-            let bytes = std::fs::read(&file).map_err(Failure::runtime)?;
-            let (kind, mapping) = (ImportKind::Cases, Mapping::default());
-            let read = rectify_exchange::read(&bytes, Format::Xlsx, Encoding::Auto, kind, &mapping, Limits::default());
-            // Files that are not message boards (the taxonomy) have no columns of a case.
-            let Ok(parsed) = read else { continue };
-            let Records::Cases(rows) = parsed.records else { continue };
-            for r in rows {
-                titles.extend(r.record.title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()));
-                let content = r.record.content.unwrap_or_default();
-                sentences.extend(
-                    content
-                        .split(['。', '！', '？', '\n'])
-                        .map(|s| s.trim_matches(|c: char| c.is_whitespace()).to_owned())
-                        .filter(|s| s.chars().count() >= 6),
-                );
-            }
-        }
-        if titles.is_empty() || sentences.is_empty() {
-            return Err(Failure::BadInput(format!(
-                "{}: no message-board workbook (留言主题, 留言详情)",
-                dir.display()
-            )));
-        }
-        Ok(Corpus { titles, sentences, random: Gen::new(17) })
-    }
-
-    /// `1..=most` sentences picked at random, as one text.
-    fn text(&mut self, most: u64) -> String {
-        let n = 1 + self.random.below(most);
-        let mut out = String::new();
-        for _ in 0..n {
-            out.push_str(&self.sentences[self.random.below(self.sentences.len() as u64) as usize]);
-            out.push('。');
-        }
-        out
-    }
-
-    fn title(&mut self) -> String {
-        self.titles[self.random.below(self.titles.len() as u64) as usize].clone()
-    }
 }
 
 /// Peak and current resident memory of this process, in MB (`/proc/self/status`).
@@ -195,7 +134,7 @@ pub async fn measure(s: Setup<'_>) -> Result<(), Failure> {
     println!("before loading: {}", memory());
 
     let t = Instant::now();
-    store.cases().insert_synthetic_cases(s.units, s.docs, 17, || (corpus.title(), corpus.text(4))).await?;
+    store.cases().insert_synthetic_cases(s.units, s.docs, 17, || (corpus.title(), corpus.text(4), None)).await?;
     store.ledger().insert_synthetic_problems(s.units, s.docs, 18, || corpus.text(2)).await?;
     store.ledger().analyze().await?;
     let secs = t.elapsed().as_secs_f64();

@@ -26,6 +26,10 @@ use std::collections::HashMap;
 pub const MAX_SELECTED: usize = 30;
 /// Overdue items listed by name; the rest are counted.
 pub const MAX_OVERDUE_LISTED: usize = 50;
+/// Hot spots a bulletin prints at most.
+pub const MAX_HOT_SPOTS: usize = 5;
+/// Days up to the bulletin's moment its hot spots are mined from (the hot-spots page's default).
+pub const HOT_SPOT_DAYS: u64 = 90;
 
 /// The parts a bulletin shows besides the editor's note (all by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,11 +44,13 @@ pub struct Sections {
     pub overdue: bool,
     /// The charts (rates per unit, lights per unit).
     pub charts: bool,
+    /// The hottest matters the public wrote about (热点问题).
+    pub hot_spots: bool,
 }
 
 impl Default for Sections {
     fn default() -> Self {
-        Sections { units: true, categories: true, overdue: true, charts: true }
+        Sections { units: true, categories: true, overdue: true, charts: true, hot_spots: true }
     }
 }
 
@@ -262,6 +268,35 @@ pub struct SelectedItem {
     pub comment: Option<String>,
 }
 
+/// A hot spot (热点问题) as a bulletin prints it: where, what, how many and when, never which
+/// messages; its description is a citizen's subject, so a phone, e-mail or ID number in it is
+/// masked before a public issue prints it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulletinHotSpot {
+    /// 地点.
+    pub place: Option<String>,
+    /// 人群.
+    pub crowd: Option<String>,
+    pub description: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub count: u64,
+    /// The board's 点赞数 over its messages.
+    pub likes: u64,
+    pub heat: f64,
+}
+
+/// The hot spots of a bulletin and the days they were mined from (every figure says its scope).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulletinHotSpots {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The hottest first, at most [`MAX_HOT_SPOTS`].
+    pub items: Vec<BulletinHotSpot>,
+}
+
 /// Everything a bulletin prints, computed from the ledger at `as_of`; frozen when published.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -288,6 +323,10 @@ pub struct BulletinContent {
     pub selected: Vec<SelectedItem>,
     /// Paragraphs after the figures.
     pub body: Vec<String>,
+    /// The hottest matters in the citizens' messages (none in issues published before they were
+    /// printed, or with the section off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hot_spots: Option<BulletinHotSpots>,
 }
 
 impl BulletinContent {
@@ -299,11 +338,13 @@ impl BulletinContent {
             .iter()
             .flat_map(|i| [Some(i.title.as_str()), Some(i.text.as_str()), i.outcome.as_deref(), i.comment.as_deref()]);
         let overdue = self.overdue.iter().map(|o| Some(o.description.as_str()));
+        let hot = self.hot_spots.iter().flat_map(|h| h.items.iter().map(|i| Some(i.description.as_str())));
         [self.editor_note.as_deref(), Some(self.summary.as_str())]
             .into_iter()
             .chain(self.body.iter().map(|p| Some(p.as_str())))
             .chain(items)
             .chain(overdue)
+            .chain(hot)
             .flatten()
             .filter(|p| !p.trim().is_empty())
             .collect::<Vec<_>>()
@@ -334,6 +375,9 @@ pub struct BulletinFacts {
     pub ranking_min_items: u32,
     /// The batch's 立改清单 quota (items each unit must propose), when the bulletin counts one.
     pub batch_quota: Option<u32>,
+    /// The hot spots of the [`HOT_SPOT_DAYS`] up to `as_of`, hottest first, as mined (none when
+    /// the section is off: the store need not mine them).
+    pub hot_spots: Option<BulletinHotSpots>,
 }
 
 /// The fewest items a unit needs to be ranked: the setting, or a batch's own quota when that
@@ -389,7 +433,18 @@ pub fn compose(b: &Bulletin, facts: BulletinFacts) -> BulletinContent {
         overdue,
         selected: facts.selected,
         body: paragraphs(b.composition.body.as_deref().unwrap_or("")),
+        hot_spots: facts.hot_spots.filter(|_| b.composition.sections.hot_spots).map(public_hot_spots),
     }
+}
+
+/// The hottest [`MAX_HOT_SPOTS`], with the citizens' details in their descriptions masked.
+fn public_hot_spots(mut h: BulletinHotSpots) -> BulletinHotSpots {
+    h.items.truncate(MAX_HOT_SPOTS);
+    for i in &mut h.items {
+        i.description = crate::privacy::mask_text(&i.description);
+        i.heat = (i.heat * 100.0).round() / 100.0;
+    }
+    h
 }
 
 /// Paragraphs of staff text: blank lines (or single line breaks) separate them.
@@ -553,6 +608,7 @@ mod tests {
             selected: Vec::new(),
             ranking_min_items: 5,
             batch_quota: None,
+            hot_spots: None,
         };
         let c = compose(&draft(), facts.clone());
         assert_eq!((c.figures.total, c.figures.closed, c.figures.red), (12, 6, 6));
@@ -567,6 +623,50 @@ mod tests {
         let c = compose(&draft(), BulletinFacts { batch_quota: Some(2), ..facts });
         assert_eq!((c.ranking.min_items, c.ranking.ranked.len()), (2, 3));
         assert_eq!(ranking_minimum(5, Some(0)), 5);
+    }
+
+    #[test]
+    fn hot_spots_are_the_hottest_five_with_details_masked_and_follow_the_section() {
+        let spot = |n: u64| BulletinHotSpot {
+            place: Some("丽发新城".into()),
+            crowd: None,
+            description: format!("搅拌站噪音扰民第{n}次反映，联系电话13812345678"),
+            from: d("2026-10-01"),
+            to: d("2026-11-30"),
+            count: 10 - n,
+            likes: 3,
+            heat: 12.345_678 - n as f64,
+        };
+        let facts = BulletinFacts {
+            as_of: Timestamp::from_utc(chrono::Utc::now()),
+            thresholds: LightThresholds { today: d("2026-12-03"), yellow_until: d("2026-12-08") },
+            campaign: "活动".into(),
+            batch: None,
+            problems: Vec::new(),
+            unit_names: HashMap::new(),
+            overdue: Vec::new(),
+            selected: Vec::new(),
+            ranking_min_items: 5,
+            batch_quota: None,
+            hot_spots: Some(BulletinHotSpots {
+                from: d("2026-09-05"),
+                to: d("2026-12-03"),
+                items: (0..7).map(spot).collect(),
+            }),
+        };
+        let c = compose(&draft(), facts.clone());
+        let h = c.hot_spots.as_ref().expect("the section is on by default");
+        assert_eq!(h.items.len(), MAX_HOT_SPOTS);
+        assert_eq!((h.items[0].heat, h.items[0].count), (12.35, 10));
+        assert!(h.items.iter().all(|i| !i.description.contains("13812345678")), "{:?}", h.items[0]);
+        assert!(c.text().contains("搅拌站噪音扰民第0次反映"));
+        let mut off = draft();
+        off.composition.sections.hot_spots = false;
+        assert_eq!(compose(&off, facts).hot_spots, None);
+        // Issues frozen before the section existed read back without it.
+        let old = serde_json::json!({ "units": true, "categories": true, "overdue": false, "charts": true });
+        let sections: Sections = serde_json::from_value(old).unwrap();
+        assert!(sections.hot_spots && !sections.overdue);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //!
 //! Leaks: a model answers categories, confidences and unit ids, never text, so training on every
 //! case is safe for every reader; the units suggested are counts of where cases of the category
-//! were assigned.
+//! were assigned, counted when the model is trained and kept with it (its `routes`): counting them
+//! per suggestion would read every assigned case of the category each time.
 
 use crate::areas::Triage;
 use crate::db::{Conn, Q, record};
@@ -20,15 +21,33 @@ use rectify_domain::time::Timestamp;
 use rectify_domain::{DomainError, Rule};
 use rectify_triage::{Example, Model, Options, Suggestion, TaxonomyRow, Text};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// The model an instance serves, by version (see [`Triage::model`]).
-pub(crate) type ModelSlot = Arc<Mutex<Option<(i64, Arc<Model>)>>>;
+pub(crate) type ModelSlot = Arc<Mutex<Option<Serving>>>;
+
+/// Where cases of each first-level category were assigned, most first: (unit, cases), at most
+/// [`ROUTES_KEPT`] units a category.
+type Routes = HashMap<String, Vec<(UnitId, i64)>>;
+/// [`Routes`] as the model's summary stores them, by category.
+type RouteList = Vec<(String, Vec<(UnitId, i64)>)>;
+
+/// A model version with the routes counted when it was trained.
+#[derive(Clone)]
+pub(crate) struct Serving {
+    version: i64,
+    model: Arc<Model>,
+    /// None for a model stored before routes were kept with it: they are counted per suggestion.
+    routes: Option<Arc<Routes>>,
+}
 
 /// Messages without a category read for the words' weights (IDF) at most.
 const UNLABELLED_MAX: i64 = 20_000;
 /// Units suggested at most.
 const UNITS_SUGGESTED: i64 = 3;
+/// Units kept per category with a model: enough to suggest three when some are archived later.
+const ROUTES_KEPT: usize = 10;
 
 /// A category suggested, with its name.
 #[derive(Debug, Clone, Serialize)]
@@ -91,6 +110,9 @@ struct Summary {
     taxonomy_rows: usize,
     calibrated: bool,
     held_out: Option<rectify_triage::HeldOut>,
+    /// Where each category's cases were assigned when it was trained.
+    #[serde(default)]
+    routes: Option<RouteList>,
 }
 
 record! {
@@ -132,6 +154,39 @@ struct Facts {
     texts: Vec<Text>,
     taxonomy: rectify_triage::Taxonomy,
     confirmations: i64,
+    routes: RouteList,
+}
+
+/// Assigned cases by first-level category and unit, the most assigned units first.
+async fn routes(c: &mut Conn<'_>) -> StoreResult<RouteList> {
+    record! {
+        struct Assigned {
+            category: String,
+            unit_id: UnitId as i64,
+            n: i64,
+        }
+    }
+    let rows: Vec<Assigned> = c
+        .fetch_all(Q::new(
+            "SELECT category, unit_id, COUNT(*) AS n FROM cases WHERE unit_id IS NOT NULL AND category IS NOT NULL \
+             GROUP BY category, unit_id",
+        ))
+        .await?;
+    let mut by_top: HashMap<String, HashMap<UnitId, i64>> = HashMap::new();
+    for r in rows {
+        *by_top.entry(category::top(&r.category).to_owned()).or_default().entry(r.unit_id).or_default() += r.n;
+    }
+    let mut out: RouteList = by_top
+        .into_iter()
+        .map(|(top, units)| {
+            let mut units: Vec<(UnitId, i64)> = units.into_iter().collect();
+            units.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            units.truncate(ROUTES_KEPT);
+            (top, units)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }
 
 async fn facts(c: &mut Conn<'_>) -> StoreResult<Facts> {
@@ -169,7 +224,8 @@ async fn facts(c: &mut Conn<'_>) -> StoreResult<Facts> {
         })
         .collect();
     let confirmations = confirmations(c).await?;
-    Ok(Facts { examples, texts, taxonomy: rectify_triage::Taxonomy { rows }, confirmations })
+    let routes = routes(c).await?;
+    Ok(Facts { examples, texts, taxonomy: rectify_triage::Taxonomy { rows }, confirmations, routes })
 }
 
 fn train(facts: &Facts) -> Result<(Model, Summary), DomainError> {
@@ -188,6 +244,7 @@ fn train(facts: &Facts) -> Result<(Model, Summary), DomainError> {
         taxonomy_rows: facts.taxonomy.rows.len(),
         calibrated: model.is_calibrated(),
         held_out: model.held_out().cloned(),
+        routes: Some(facts.routes.clone()),
     };
     Ok((model, summary))
 }
@@ -210,6 +267,7 @@ impl Triage<'_> {
                 .await
                 .map_err(|e| StoreError::Io(e.to_string()))??;
         let (model_json, summary_json) = (encode(&model)?, encode(&summary)?);
+        let routes = summary.routes.map(|r| Arc::new(r.into_iter().collect()));
         let now = self.now();
         let version: i64 = self
             .db
@@ -228,13 +286,14 @@ impl Triage<'_> {
                 })
             })
             .await?;
-        *self.triage_slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((version, Arc::new(model)));
+        let serving = Serving { version, model: Arc::new(model), routes };
+        *self.triage_slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(serving);
         Ok(version)
     }
 
     /// The serving model: the newest version, loaded once per version; a first one trained from
     /// the taxonomy (and whatever is confirmed) when there is none.
-    pub async fn model(&self) -> StoreResult<(i64, Arc<Model>)> {
+    pub(crate) async fn model(&self) -> StoreResult<Serving> {
         let newest: Option<i64> = self
             .db
             .read(|tx| {
@@ -242,10 +301,10 @@ impl Triage<'_> {
             })
             .await?;
         if let Some(version) = newest {
-            if let Some((v, m)) = self.triage_slot.lock().unwrap_or_else(|p| p.into_inner()).as_ref()
-                && *v == version
+            if let Some(serving) = self.triage_slot.lock().unwrap_or_else(|p| p.into_inner()).as_ref()
+                && serving.version == version
             {
-                return Ok((*v, m.clone()));
+                return Ok(serving.clone());
             }
             let row = self.db.read(|tx| Box::pin(async move { latest(&mut tx.conn()).await })).await?;
             if let Some(row) = row {
@@ -253,14 +312,16 @@ impl Triage<'_> {
                     .await
                     .map_err(|e| StoreError::Io(e.to_string()))?
                     .map_err(|e| StoreError::Io(format!("triage model {}: {e}", row.version)))?;
-                let model = Arc::new(model);
-                *self.triage_slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((row.version, model.clone()));
-                return Ok((row.version, model));
+                let summary: Summary = serde_json::from_str(&row.summary).map_err(|e| StoreError::Io(e.to_string()))?;
+                let routes = summary.routes.map(|r| Arc::new(r.into_iter().collect()));
+                let serving = Serving { version: row.version, model: Arc::new(model), routes };
+                *self.triage_slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(serving.clone());
+                return Ok(serving);
             }
         }
         let version = self.train_now(false).await?;
         let slot = self.triage_slot.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        slot.filter(|(v, _)| *v == version).ok_or_else(|| StoreError::Io("triage model vanished".into()))
+        slot.filter(|s| s.version == version).ok_or_else(|| StoreError::Io("triage model vanished".into()))
     }
 
     /// Suggests a category and units for a message (`POST /triage/suggest`, the case page).
@@ -291,7 +352,7 @@ impl Triage<'_> {
     }
 
     async fn suggestion(&self, title: &str, content: &str) -> StoreResult<RoutingSuggestion> {
-        let (version, model) = self.model().await?;
+        let Serving { version, model, routes } = self.model().await?;
         let (title, content) = (title.to_owned(), content.to_owned());
         let suggestion: Suggestion = {
             let model = model.clone();
@@ -306,7 +367,7 @@ impl Triage<'_> {
             confidence: (confidence * 1000.0).round() / 1000.0,
         };
         let top = named(&suggestion.category, suggestion.confidence);
-        let units = self.units_for(&top).await?;
+        let units = self.units_for(&top, routes.as_deref()).await?;
         Ok(RoutingSuggestion {
             alternatives: suggestion.alternatives.iter().map(|a| named(&a.category, a.confidence)).collect(),
             category: top,
@@ -316,7 +377,11 @@ impl Triage<'_> {
     }
 
     /// Units cases of the category were assigned to, by share.
-    async fn units_for(&self, category: &SuggestedCategory) -> StoreResult<Vec<SuggestedUnit>> {
+    async fn units_for(
+        &self,
+        category: &SuggestedCategory,
+        routes: Option<&Routes>,
+    ) -> StoreResult<Vec<SuggestedUnit>> {
         record! {
             struct UnitCount {
                 unit_id: UnitId as i64,
@@ -325,23 +390,50 @@ impl Triage<'_> {
             }
         }
         let key = category.key.clone();
-        let rows: Vec<UnitCount> = self
-            .db
-            .read(move |tx| {
-                Box::pin(async move {
-                    let below = format!("{key}/%");
-                    let q = Q::new(
-                        "SELECT c.unit_id AS unit_id, u.name AS name, COUNT(*) AS n FROM cases c JOIN units u ON u.id = c.unit_id \
-                         WHERE c.unit_id IS NOT NULL AND u.archived_at IS NULL AND (c.category = $1 OR c.category LIKE $2) \
-                         GROUP BY c.unit_id, u.name ORDER BY n DESC, c.unit_id LIMIT $3",
-                    )
-                    .bind(key)
-                    .bind(below)
-                    .bind(UNITS_SUGGESTED);
-                    tx.conn().fetch_all(q).await
-                })
-            })
-            .await?;
+        let rows: Vec<UnitCount> = match routes {
+            // Counted with the model: only the units' names and whether they are archived since.
+            Some(routes) => {
+                let counted = routes.get(&key).cloned().unwrap_or_default();
+                if counted.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids: Vec<UnitId> = counted.iter().map(|(u, _)| *u).collect();
+                let live: Vec<(i64, String)> = self
+                    .db
+                    .read(move |tx| {
+                        Box::pin(async move {
+                            let mut q = Q::new("SELECT id, name FROM units WHERE archived_at IS NULL AND ");
+                            q.push_in("id", ids);
+                            tx.conn().fetch_all(q).await
+                        })
+                    })
+                    .await?;
+                let name = |u: UnitId| live.iter().find(|(id, _)| *id == u.0).map(|(_, n)| n.clone());
+                counted
+                    .into_iter()
+                    .filter_map(|(unit_id, n)| Some(UnitCount { unit_id, name: name(unit_id)?, n }))
+                    .take(UNITS_SUGGESTED as usize)
+                    .collect()
+            }
+            None => {
+                self.db
+                    .read(move |tx| {
+                        Box::pin(async move {
+                            let below = format!("{key}/%");
+                            let q = Q::new(
+                                "SELECT c.unit_id AS unit_id, u.name AS name, COUNT(*) AS n FROM cases c JOIN units u ON u.id = c.unit_id \
+                                 WHERE c.unit_id IS NOT NULL AND u.archived_at IS NULL AND (c.category = $1 OR c.category LIKE $2) \
+                                 GROUP BY c.unit_id, u.name ORDER BY n DESC, c.unit_id LIMIT $3",
+                            )
+                            .bind(key)
+                            .bind(below)
+                            .bind(UNITS_SUGGESTED);
+                            tx.conn().fetch_all(q).await
+                        })
+                    })
+                    .await?
+            }
+        };
         let total: i64 = rows.iter().map(|r| r.n).sum::<i64>().max(1);
         Ok(rows
             .into_iter()
@@ -364,7 +456,7 @@ impl Triage<'_> {
     /// The serving model's version, examples, calibration and held-out figures.
     pub async fn status(&self, actor: &Actor) -> StoreResult<TriageStatus> {
         authorize(actor, Permission::ViewDirectory, Party::Other)?;
-        let (version, _) = self.model().await?;
+        let version = self.model().await?.version;
         let (row, now) = self
             .db
             .read(|tx| {
@@ -460,13 +552,37 @@ impl Triage<'_> {
         limit: usize,
     ) -> StoreResult<Vec<rectify_triage::hotspots::HotSpot>> {
         authorize(actor, Permission::ViewStats, Party::Other)?;
-        let actor = actor.clone();
+        self.mine(Some(actor.clone()), from, to, limit).await
+    }
+
+    /// The hot spots of every case received between `from` and `to`, for what the office
+    /// publishes (a bulletin: its items are counts and masked subjects, never the messages).
+    pub(crate) async fn office_hot_spots(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        limit: usize,
+    ) -> StoreResult<Vec<rectify_triage::hotspots::HotSpot>> {
+        self.mine(None, from, to, limit).await
+    }
+
+    /// Hot spots among the cases `reader` may see (all of them without one).
+    async fn mine(
+        &self,
+        reader: Option<Actor>,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        limit: usize,
+    ) -> StoreResult<Vec<rectify_triage::hotspots::HotSpot>> {
         let rows: Vec<MessageRow> = self
             .db
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let scope = crate::visibility::cases(&mut c, &actor).await?;
+                    let scope = match &reader {
+                        Some(actor) => crate::visibility::cases(&mut c, actor).await?,
+                        None => None,
+                    };
                     let mut q = Q::new(
                         "SELECT id, title, content, received_at, likes, dislikes FROM cases WHERE received_at >= ",
                     );
@@ -494,26 +610,37 @@ impl Triage<'_> {
                     &own
                 }
             };
-            let messages: Vec<rectify_triage::hotspots::Message> = rows
-                .into_iter()
-                .map(|r| {
-                    let title = r.title.unwrap_or_default();
-                    let text = format!("{title}\n{}", r.content);
-                    let (places, crowds) =
-                        (rectify_search::similar::places(jieba, &text), rectify_search::similar::crowds(&text));
-                    let count = |n: Option<i64>| n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
-                    rectify_triage::hotspots::Message {
-                        id: r.id,
-                        title,
-                        content: r.content,
-                        at: r.received_at.utc(),
-                        likes: count(r.likes),
-                        dislikes: count(r.dislikes),
-                        places,
-                        crowds,
-                    }
-                })
-                .collect();
+            let message = |r: &MessageRow| {
+                let title = r.title.clone().unwrap_or_default();
+                let text = format!("{title}\n{}", r.content);
+                let (places, crowds) =
+                    (rectify_search::similar::places(jieba, &text), rectify_search::similar::crowds(&text));
+                let count = |n: Option<i64>| n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
+                rectify_triage::hotspots::Message {
+                    id: r.id,
+                    title,
+                    content: r.content.clone(),
+                    at: r.received_at.utc(),
+                    likes: count(r.likes),
+                    dislikes: count(r.dislikes),
+                    places,
+                    crowds,
+                }
+            };
+            // Finding the places segments every message: most of the work, shared by the cores.
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let chunk = rows.len().div_ceil(cores).max(1);
+            let messages: Vec<rectify_triage::hotspots::Message> = std::thread::scope(|scope| {
+                let parts: Vec<_> = rows
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || part.iter().map(message).collect::<Vec<_>>()))
+                    .collect();
+                let mut all = Vec::with_capacity(rows.len());
+                for part in parts {
+                    all.extend(part.join().map_err(|_| StoreError::Io("finding places in messages failed".into()))?);
+                }
+                Ok::<_, StoreError>(all)
+            })?;
             Ok(rectify_triage::hotspots::hot_spots(&messages, end, limit))
         })
         .await

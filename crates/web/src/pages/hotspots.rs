@@ -20,7 +20,7 @@ const MEMBERS_SHOWN: usize = 10;
 struct SpotView {
     #[serde(flatten)]
     spot: rectify_triage::hotspots::HotSpot,
-    shown: Vec<i64>,
+    shown: Vec<rectify_domain::ids::CaseId>,
     /// The new-problem form with the spot's messages.
     to_ledger: String,
 }
@@ -39,11 +39,11 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let spots: Vec<SpotView> = spots
         .into_iter()
         .map(|spot| {
-            let mut q: Vec<(&str, String)> = spot.members.iter().map(|id| ("case_ids", id.to_string())).collect();
+            let mut q: Vec<(&str, String)> = spot.case_ids.iter().map(|id| ("case_ids", id.to_string())).collect();
             let subject = spot.place.as_ref().or(spot.crowd.as_ref()).map(|s| format!("{s}：")).unwrap_or_default();
             q.push(("description", format!("{subject}{}", spot.description)));
             SpotView {
-                shown: spot.members.iter().take(MEMBERS_SHOWN).copied().collect(),
+                shown: spot.case_ids.iter().take(MEMBERS_SHOWN).copied().collect(),
                 to_ledger: format!("/app/problems/new?{}", serde_urlencoded::to_string(&q).unwrap_or_default()),
                 spot,
             }
