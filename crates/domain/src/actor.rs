@@ -131,6 +131,8 @@ pub enum Permission {
     ImportFiles,
     /// Compose, see and publish bulletins (简报); published ones are public.
     ManageBulletins,
+    /// Write the service catalog's items: the office any, a unit's staff their own unit's.
+    ManageServices,
 }
 
 /// The permission table. `party` is how the actor stands to the record, where there is one.
@@ -152,7 +154,7 @@ pub fn allowed(role: Role, permission: Permission, party: Party) -> bool {
         ViewAllCases => office || role == Inspector,
         ManageInspections | ManageAccountability | ManageBulletins => office,
         ViewInspections | RecordFindings => office || role == Inspector,
-        ViewAccountability => office || (role.is_unit_bound() && owner),
+        ViewAccountability | ManageServices => office || (role.is_unit_bound() && owner),
     }
 }
 

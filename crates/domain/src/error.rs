@@ -241,6 +241,9 @@ pub enum Rule {
     PlanTooLong,
     /// A retrain needs at least one category staff set or confirmed (or an imported label).
     NothingToTrainOn,
+    /// A service case is accepted only with its materials complete; what is missing is told
+    /// first (一次性告知).
+    MaterialsMissing,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, strum::EnumIter)]
@@ -272,6 +275,10 @@ pub enum Entity {
     Category,
     /// The case a tracking code and phone tail lead to (one answer for every mismatch).
     TrackedCase,
+    /// A service item of the catalog (服务事项).
+    ServiceItem,
+    /// A service case (办件).
+    ServiceCase,
 }
 
 impl Entity {
@@ -301,6 +308,8 @@ impl Entity {
             Entity::Bulletin => "bulletin",
             Entity::Category => "category",
             Entity::TrackedCase => "case with this tracking code and phone tail",
+            Entity::ServiceItem => "service_item",
+            Entity::ServiceCase => "service_case",
         }
     }
 }

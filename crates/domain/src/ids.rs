@@ -97,6 +97,7 @@ macro_rules! for_each_id {
             DeductionId,
             InspectionBulletinId,
             BulletinId,
+            ServiceItemId,
         );
     };
 }

@@ -58,6 +58,20 @@ crate::wire_enum! {
         MeasureOverdue = "measure_overdue",
         /// To a unit and the person responsible: measure `measure` of problem `problem` is due on `due`.
         MeasureDueSoon = "measure_due_soon",
+        /// To an applicant: the materials still `missing`, all of them at once (一次性告知).
+        ServiceNotified = "service_notified",
+        /// To an applicant: accepted (受理).
+        ServiceAccepted = "service_accepted",
+        /// To an applicant: `step` is done.
+        ServiceStep = "service_step",
+        /// To an applicant: the clock stopped for `reason`.
+        ServiceSuspended = "service_suspended",
+        /// To an applicant: handled again.
+        ServiceResumed = "service_resumed",
+        /// To an applicant: done (办结), with the `result`.
+        ServiceDone = "service_done",
+        /// To an applicant: refused, for `reason`.
+        ServiceRefused = "service_refused",
     }
 }
 

@@ -33,6 +33,8 @@ pub fn entity(e: Entity, lang: Lang) -> &'static str {
             Entity::Bulletin => "简报",
             Entity::Category => "问题分类",
             Entity::TrackedCase => "与该查询码和手机号码后四位相符的诉求件",
+            Entity::ServiceItem => "服务事项",
+            Entity::ServiceCase => "办件",
         },
     }
 }
@@ -61,6 +63,10 @@ pub fn rule(r: Rule, lang: Lang) -> &'static str {
             "nothing to learn from yet: set or confirm the category of some cases, or import labelled messages"
         }
         (Rule::NothingToTrainOn, Lang::Zh) => "尚无人工确认分类的诉求件，请先确认部分诉求件的分类或导入已分类的留言",
+        (Rule::MaterialsMissing, Lang::En) => {
+            "materials are missing: tell the applicant everything missing at once (one-time notice) before accepting"
+        }
+        (Rule::MaterialsMissing, Lang::Zh) => "材料不齐，不能受理；请先一次性告知申请人所缺全部材料",
         (Rule::UnitCycle, Lang::En) => "a unit cannot be placed under itself or one of its sub-units",
         (Rule::UnitCycle, Lang::Zh) => "单位不能移到自身或其下级单位之下",
         (Rule::EvidenceRequired, Lang::En) => "closing off needs at least one evidence file in the progress entries",
@@ -318,6 +324,7 @@ fn permission_words(p: Permission, lang: Lang) -> &'static str {
         ViewAccountability => pick("see accountability records", "查看问责与表扬记录"),
         ImportFiles => pick("import files", "导入文件"),
         ManageBulletins => pick("compose bulletins", "编发简报"),
+        ManageServices => pick("write the service catalog", "编制服务事项清单"),
     }
 }
 

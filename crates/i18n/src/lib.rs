@@ -154,6 +154,13 @@ mod tests {
             CaseReopened,
             CaseMerged,
             CaseClosed,
+            ServiceNotified,
+            ServiceAccepted,
+            ServiceStep,
+            ServiceSuspended,
+            ServiceResumed,
+            ServiceDone,
+            ServiceRefused,
         ] {
             let (_, body) = super::notice(t, &[("code", "ABCD-2345".to_owned())]);
             assert!(body.contains("ABCD-2345"), "{t:?}: {body}");
@@ -218,6 +225,8 @@ mod tests {
             missing::<rectify_domain::service::catalog::ServiceKind>(&catalog),
             missing::<rectify_domain::service::catalog::Delivery>(&catalog),
             missing::<rectify_domain::service::catalog::MaterialForm>(&catalog),
+            missing::<rectify_domain::service::case::ServiceCaseState>(&catalog),
+            missing::<rectify_domain::service::case::ServiceCaseAction>(&catalog),
         ]
         .concat();
         assert!(missing.is_empty(), "labels missing from the catalog: {missing:?}");

@@ -71,4 +71,6 @@ areas! {
     search => Search;
     /// Triage (分类与分派): the taxonomy of categories.
     triage => Triage;
+    /// Government services: the service catalog (事项清单).
+    services => Services;
 }

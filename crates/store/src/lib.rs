@@ -27,6 +27,7 @@ pub mod pii;
 pub mod portal;
 pub mod problems;
 pub mod search;
+pub mod services;
 pub mod settings;
 pub mod stats;
 pub mod synthetic;

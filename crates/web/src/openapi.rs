@@ -34,6 +34,7 @@ Creates honour `Idempotency-Key`.",
         (name = "bulletins", description = "Bulletins of a campaign (简报), drafts and frozen published issues"),
         (name = "search", description = "Full-text search (全文检索) over what the caller may open"),
         (name = "triage", description = "Triage (分类与分派): the taxonomy of categories (问题分类)"),
+        (name = "services", description = "The service catalog (事项清单): items, their materials, limits and versions"),
         (name = "transparency", description = "Public record (公开透明): draw commitments, revealed seeds and evidence, published audit heads"),
     )
 )]

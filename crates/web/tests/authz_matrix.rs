@@ -165,6 +165,8 @@ enum Fix {
     Drafts,
     /// A fresh draft of a campaign bulletin (version 1), to edit or publish.
     FreshDraft,
+    /// A fresh published item of the service catalog in the unit (version 1).
+    FreshService,
 }
 
 impl Fix {
@@ -186,6 +188,7 @@ impl Fix {
                 | Fix::CaseList
                 | Fix::SearchList
                 | Fix::Action
+                | Fix::FreshService
         )
     }
 }
@@ -432,6 +435,13 @@ fn entries() -> Vec<Entry> {
         // show it (the store scopes the rows and keeps citizens' details to the office).
         row(POST,   "/api/v1/imports/{kind}",                      "", F::Kind,           |_, _| Body::Spreadsheet(vec![("dry_run", "true".into())]), ADMIN),
         row(GET,    "/api/v1/exports/{kind}",                      "format=csv", F::Kind, none,            SIGNED),
+        // The service catalog: published items are everyone's; the office writes any, a unit's
+        // staff their own unit's.
+        row(GET,    "/api/v1/services",                            "", F::None,           none,            PUBLIC),
+        row(POST,   "/api/v1/services",                            "", F::InUnit,         new_service,     WRITE),
+        row(GET,    "/api/v1/services/{id}",                       "", F::FreshService,   none,            "AA AA AA AA AA AA AA"),
+        row(PUT,    "/api/v1/services/{id}",                       "", F::FreshService,   service_revision, WRITE),
+        row(GET,    "/api/v1/services/{id}/versions",              "", F::FreshService,   none,            DIRECTORY),
         // Campaign bulletins: published issues are everyone's, drafts and writing the office's.
         row(GET,    "/api/v1/bulletins",                           "", F::Drafts,         none,            OFFICE),
         row(POST,   "/api/v1/bulletins",                           "", F::Campaign,       new_campaign_bulletin, OFFICE),
@@ -853,6 +863,16 @@ fn new_bulletin(_: &P, _: Caller) -> Body {
 
 fn bulletin_form(_: &P, _: Caller) -> Body {
     form(&[("period_from", "2026-03-01".into()), ("period_to", "2026-03-31".into())])
+}
+
+fn new_service(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"code": format!("MX-N-{}", p.n), "name": format!("mx new service {}", p.n), "kind": "public",
+        "unit_id": p.unit, "legal_limit_days": 20, "promised_limit_days": 5}))
+}
+
+fn service_revision(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"code": format!("MX-S-{}", p.n), "name": format!("mx service {} revised", p.n), "kind": "public",
+        "unit_id": p.unit, "legal_limit_days": 20, "promised_limit_days": 3, "version": 1, "reason": "承诺时限缩短"}))
 }
 
 fn new_campaign_bulletin(p: &P, _: Caller) -> Body {
@@ -1299,6 +1319,11 @@ impl World {
                 let body = json!({"campaign_id": self.campaign, "headline": format!("mx fresh draft {}", p.n),
                     "sections": {"charts": false}});
                 p.id = app.post("/api/v1/bulletins", body).await.expect(201).id();
+            }
+            Fix::FreshService => {
+                let body = json!({"code": format!("MX-S-{}", p.n), "name": format!("mx service {}", p.n),
+                    "kind": "public", "unit_id": unit, "legal_limit_days": 20, "promised_limit_days": 5});
+                p.id = app.post("/api/v1/services", body).await.expect(201).id();
             }
             Fix::CaseList => {
                 let (id, text) = self.cases[slot].clone();

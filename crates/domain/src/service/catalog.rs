@@ -145,18 +145,24 @@ pub struct NewServiceItem {
     /// The published lists it is in (最多跑一次, 权力清单, a life event such as 生育 or 就业).
     #[serde(default)]
     pub lists: Vec<String>,
+    /// Shown on the public catalog (default: yes for a new item, unchanged for a new version).
+    pub published: Option<bool>,
+    /// A new version only: the version read.
+    pub version: Option<i64>,
+    /// A new version only: why it changes.
+    pub reason: Option<String>,
 }
 
-/// An item's checked fields.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// An item's checked fields: what each version of it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceItemFields {
     pub code: String,
     pub name: String,
     pub kind: ServiceKind,
     pub unit_id: UnitId,
     pub window: Option<String>,
-    /// (name, phone), each checked.
-    pub staff: Vec<(String, String)>,
+    pub staff: Vec<StaffContact>,
     pub place: Option<String>,
     pub hours: Option<String>,
     pub materials: Vec<Material>,
@@ -222,7 +228,7 @@ fn check_materials(p: &mut Problems, materials: &[NewMaterial]) -> Vec<Material>
     out
 }
 
-fn check_staff(p: &mut Problems, staff: &[ItemStaff]) -> Vec<(String, String)> {
+fn check_staff(p: &mut Problems, staff: &[ItemStaff]) -> Vec<StaffContact> {
     too_many(p, "staff", staff, STAFF_MAX);
     let mut out = Vec::with_capacity(staff.len());
     for (i, s) in staff.iter().enumerate() {
@@ -237,7 +243,7 @@ fn check_staff(p: &mut Problems, staff: &[ItemStaff]) -> Vec<(String, String)> {
             other => other.flatten(),
         };
         if let (Some(name), Some(phone)) = (name, phone) {
-            out.push((name, phone));
+            out.push(StaffContact { name, phone });
         }
     }
     out
@@ -352,7 +358,7 @@ mod tests {
         assert_eq!((f.legal_limit_days, f.promised_limit_days, f.max_visits), (20, 1, 1));
         assert_eq!(f.materials[0].form, MaterialForm::Both);
         assert_eq!((f.materials[1].form, f.materials[1].count), (MaterialForm::Original, 1), "defaults");
-        assert_eq!(f.staff, [("李红".to_owned(), "0931-7612345".to_owned())]);
+        assert_eq!(f.staff, [StaffContact { name: "李红".into(), phone: "0931-7612345".into() }]);
         assert_eq!(f.delivery, Delivery::Window);
         assert!(!ServiceKind::Public.is_power() && ServiceKind::License.is_power());
     }
@@ -391,5 +397,67 @@ mod tests {
         assert_eq!(promise.issue, Issue::OutOfRange { min: 0, max: 20 });
         let none = NewServiceItem::default().validate().unwrap_err();
         assert_eq!(none.fields(), ["code", "name", "kind", "unit_id", "legal_limit_days", "promised_limit_days"]);
+    }
+}
+
+/// An item as the catalog holds it: the fields of its current version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceItem {
+    pub id: crate::ids::ServiceItemId,
+    #[serde(flatten)]
+    pub fields: ServiceItemFields,
+    /// Shown on the public catalog.
+    pub published: bool,
+    /// The version number: every edit makes the next one; service cases keep theirs.
+    pub version: i64,
+    pub created_at: crate::time::Timestamp,
+    pub updated_at: crate::time::Timestamp,
+}
+
+/// A handler with their public work phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffContact {
+    pub name: String,
+    pub phone: String,
+}
+
+impl NewServiceItem {
+    /// A new version of `current`: the checked item and why it changes (required once the
+    /// public has seen it), against the version the writer read.
+    pub fn validate_revision(&self, current: &ServiceItem) -> Result<(ServiceItemFields, Option<String>), DomainError> {
+        let mut p = Problems::new();
+        if self.version.is_none() {
+            p.push("version", Issue::Required);
+        }
+        let reason = p.take(text::optional("reason", self.reason.as_deref(), text::TEXT_MAX)).flatten();
+        // The public relied on what it read: a change to it says why.
+        if current.published && reason.is_none() {
+            p.push("reason", Issue::Required);
+        }
+        let fields = match self.validate() {
+            Ok(f) => Some(f),
+            Err(DomainError::Invalid(errors)) => {
+                p.extend(errors);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        p.finish(|| ())?;
+        fields.map(|f| (f, reason)).ok_or_else(|| DomainError::field("version", Issue::Required))
+    }
+}
+
+impl ServiceItemFields {
+    /// The item these fields make, with its identity and dates.
+    pub fn into_item(
+        self,
+        id: crate::ids::ServiceItemId,
+        published: bool,
+        version: i64,
+        (created_at, updated_at): (crate::time::Timestamp, crate::time::Timestamp),
+    ) -> ServiceItem {
+        ServiceItem { id, fields: self, published, version, created_at, updated_at }
     }
 }

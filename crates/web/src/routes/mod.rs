@@ -13,6 +13,7 @@ mod investigations;
 mod people;
 pub(crate) mod problems;
 pub(crate) mod search;
+mod services;
 mod session;
 pub(crate) use session::session_cookie;
 mod settings;
@@ -54,6 +55,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(transparency::router())
         .merge(search::router())
         .merge(triage::router())
+        .merge(services::router())
 }
 
 /// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the
