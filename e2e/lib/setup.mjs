@@ -99,6 +99,14 @@ const plan = await api('POST', '/inspection-plans', {
 const round = await api('POST', `/inspection-plans/${plan.id}/rounds`, {});
 const drawn = await api('POST', `/rounds/${round.id}/draw`, {});
 
+// The service catalog: one published item of unit A, as a street office prints it.
+const service = await api('POST', '/services', {
+  code: 'DC-MZ-001', name: '生育登记', kind: 'public', unit_id: unitA.id, window: '3号窗口',
+  staff: [{ name: '李红', phone: '0931-7612345' }], place: '东城街道便民服务中心一楼', hours: '工作日 9:00—17:00',
+  materials: [{ name: '夫妻双方身份证', form: 'both' }, { name: '结婚证' }], steps: ['申请', '受理', '办结'],
+  legal_limit_days: 20, promised_limit_days: 1, max_visits: 1, delivery: 'appointment', lists: ['最多跑一次', '生育'],
+});
+
 const fixtures = {
   admin: { username: 'admin', password: ADMIN_PASSWORD },
   clerkA: { username: 'clerk_a', password },
@@ -109,6 +117,7 @@ const fixtures = {
   inspector: { username: 'inspector_1', password },
   round: { id: String(drawn.id), target: String(drawn.groups[0].targets[0]) },
   plan: { id: String(plan.id) },
+  service: { id: String(service.id) },
 };
 writeFileSync(OUT, JSON.stringify(fixtures, null, 2));
 console.log(`fixtures: 2 units, 2 clerks, ${Object.keys(problems).length} problems, ${Object.keys(cases).length} cases`);

@@ -51,6 +51,8 @@ const publicPages = [
   ['/board'],
   [`/board/${fx.problems.published.id}`],
   ['/directory'],
+  ['/services?list=%E6%9C%80%E5%A4%9A%E8%B7%91%E4%B8%80%E6%AC%A1'],
+  [`/services/${fx.service.id}`, 'service-card.png'],
   ['/transparency', 'transparency.png'],
   ['/login'],
 ];

@@ -3,7 +3,8 @@
 //! fixed); 蔡甸区's 300 units in 46 systems from seed 003 with their 2010 campaign; and a
 //! 安宁区-style campaign (seed 004) with a few hundred problems across states and lights, and the
 //! personal rectification plans of 区财政局's cadres; and
-//! 宁海县教育局's hotline and mailbox (seed 001) replayed as 110 citizen cases.
+//! 宁海县教育局's hotline and mailbox (seed 001) replayed as 110 citizen cases; and the service
+//! catalog of 王家庄街道便民服务中心 (seed 002).
 //! Dates are relative to today so the warning lights mean something.
 
 mod accountability;
@@ -15,6 +16,7 @@ mod names;
 mod ninghai;
 mod personal;
 mod plan;
+mod services;
 mod timeline;
 
 use rectify_domain::actor::Actor;
@@ -48,14 +50,15 @@ pub struct Summary {
     pub problems: usize,
     pub cases: usize,
     pub rounds: usize,
+    pub services: usize,
 }
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} units, {} people, {} campaigns, {} problems, {} citizen cases, {} inspection rounds",
-            self.units, self.people, self.campaigns, self.problems, self.cases, self.rounds
+            "{} units, {} people, {} campaigns, {} problems, {} citizen cases, {} inspection rounds, {} service items",
+            self.units, self.people, self.campaigns, self.problems, self.cases, self.rounds, self.services
         )
     }
 }
@@ -84,6 +87,7 @@ pub async fn load(store: &Store) -> Result<Summary, DemoError> {
     caidian::load(&mut d).await?;
     anning::load(&mut d).await?;
     ninghai::load(&mut d).await?;
+    services::load(&mut d).await?;
     Ok(d.summary)
 }
 

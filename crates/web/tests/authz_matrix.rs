@@ -442,6 +442,8 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/api/v1/services/{id}",                       "", F::FreshService,   none,            "AA AA AA AA AA AA AA"),
         row(PUT,    "/api/v1/services/{id}",                       "", F::FreshService,   service_revision, WRITE),
         row(GET,    "/api/v1/services/{id}/versions",              "", F::FreshService,   none,            DIRECTORY),
+        row(GET,    "/services",                                   "", F::None,           none,            PUBLIC),
+        row(GET,    "/services/{id}",                              "", F::FreshService,   none,            "AA AA AA AA AA AA AA"),
         // Campaign bulletins: published issues are everyone's, drafts and writing the office's.
         row(GET,    "/api/v1/bulletins",                           "", F::Drafts,         none,            OFFICE),
         row(POST,   "/api/v1/bulletins",                           "", F::Campaign,       new_campaign_bulletin, OFFICE),

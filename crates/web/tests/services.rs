@@ -135,7 +135,45 @@ async fn a_units_staff_write_their_own_units_items_only(backend: Backend) {
     assert_eq!(r.status.as_u16(), 403);
 }
 
+async fn the_public_finds_what_to_bring_where_and_how_long(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let street = app.unit("王家庄街道", None).await;
+    let id = app.post("/api/v1/services", birth_registration(&street)).await.expect(201).id();
+    let mut hidden = birth_registration(&street);
+    hidden["code"] = json!("WJZ-MZ-002");
+    hidden["name"] = json!("独生子女父母光荣证");
+    hidden["published"] = json!(false);
+    app.post("/api/v1/services", hidden).await.expect(201);
+    let anonymous = Client::new();
+    let page = |path: String| {
+        let anonymous = anonymous.clone();
+        async move { anonymous.get(path).send().await.unwrap().text().await.unwrap() }
+    };
+    let list = page(app.url("/services?list=最多跑一次")).await;
+    assert!(list.contains("生育登记") && list.contains("王家庄街道") && list.contains("最多跑一次"), "{list}");
+    assert!(list.contains("1个工作日") && !list.contains("独生子女父母光荣证"), "{list}");
+    assert!(page(app.url("/services?q=光荣证")).await.contains("没有符合条件的服务事项"));
+    let card = page(app.url(&format!("/services/{id}"))).await;
+    for words in [
+        "夫妻双方身份证",
+        "原件和复印件",
+        "结婚证",
+        "3号窗口",
+        "工作日 9:00—17:00",
+        "href=\"tel:0931-7612345\"",
+        "不收费",
+        "20个工作日",
+    ] {
+        assert!(card.contains(words), "{words}: {card}");
+    }
+    let steps = card.find("id=\"service-steps\"").expect("the steps");
+    assert!(card[steps..].find("申请").unwrap() < card[steps..].find("办结").unwrap(), "in order");
+    let english = page(app.url(&format!("/services/{id}?lang=en"))).await;
+    assert!(english.contains("Materials to bring") && english.contains("One visit at most"), "{english}");
+}
+
 on_both!(
+    the_public_finds_what_to_bring_where_and_how_long,
     an_item_is_kept_with_its_versions_and_the_public_sees_the_published,
     bad_items_are_named_and_nothing_is_written,
     a_units_staff_write_their_own_units_items_only,

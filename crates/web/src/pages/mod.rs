@@ -16,6 +16,7 @@ mod map;
 mod picker;
 mod plans;
 mod portal;
+mod services;
 pub use portal::PortalCache;
 mod search;
 mod session;
@@ -62,6 +63,7 @@ pub fn site() -> Site {
         .merge(transparency::site())
         .merge(map::site())
         .merge(hotspots::site())
+        .merge(services::site())
         .get("/static/{file}", static_file)
 }
 

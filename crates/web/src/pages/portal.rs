@@ -334,7 +334,8 @@ struct DirectoryGroup {
 
 /// The directory: only units with a published complaint phone or mailbox, grouped by district
 /// (their top-level unit) in name order, found by a search of their names.
-async fn directory(State(st): State<AppState>, ctx: Ctx) -> Answer {
+/// Every unit, page by page (a public page reads the directory without an account).
+pub(super) async fn all_units(st: &AppState) -> Result<Vec<rectify_domain::unit::Unit>, PageError> {
     let mut all = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -343,9 +344,13 @@ async fn directory(State(st): State<AppState>, ctx: Ctx) -> Answer {
         all.append(&mut got.items);
         match got.next_cursor {
             Some(next) => cursor = Some(next),
-            None => break,
+            None => return Ok(all),
         }
     }
+}
+
+async fn directory(State(st): State<AppState>, ctx: Ctx) -> Answer {
+    let all = all_units(&st).await?;
     let parents: HashMap<_, _> = all.iter().map(|u| (u.id, u.parent_id)).collect();
     let names: HashMap<_, _> = all.iter().map(|u| (u.id, u.name.clone())).collect();
     let top = |mut id| {
