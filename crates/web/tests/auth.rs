@@ -50,6 +50,9 @@ async fn nothing_answers_without_signing_in(backend: Backend) {
             "GET /api/v1/bulletins/1/document",
             // Search: the public finds published problems only (tests/search.rs).
             "GET /api/v1/search",
+            // The service catalog's published items (unpublished ones answer 404).
+            "GET /api/v1/services",
+            "GET /api/v1/services/1",
             "GET /api/v1/track/ABCDE-FGHJK",
             // The public record of draws and audit heads (what is not yet public answers 404).
             "GET /api/v1/transparency",
