@@ -7,6 +7,7 @@ use crate::areas::Services;
 use crate::db::{Conn, Q, like_pattern, record};
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency::{Created, IdempotencyKey};
+use crate::inspections::{from_json, to_json};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::units;
 use crate::versioned::{self, changed, created};
@@ -32,16 +33,11 @@ record! {
 const COLUMNS: &str = "id, item, published, version, created_at, updated_at";
 
 impl ItemRow {
-    /// The stored item, its identity, state and dates taken from the columns.
+    /// The item: what its current version says (`item`), its identity, state and dates.
     fn into_item(self) -> StoreResult<ServiceItem> {
-        let mut item: ServiceItem =
-            serde_json::from_str(&self.item).map_err(|e| StoreError::Io(format!("service item {}: {e}", self.id)))?;
-        item.id = ServiceItemId(self.id);
-        item.published = self.published;
-        item.version = self.version;
-        item.created_at = Timestamp::from_utc(self.created_at);
-        item.updated_at = Timestamp::from_utc(self.updated_at);
-        Ok(item)
+        let fields: ServiceItemFields = from_json(&self.item, "service item")?;
+        let dates = (Timestamp::from_utc(self.created_at), Timestamp::from_utc(self.updated_at));
+        Ok(fields.into_item(ServiceItemId(self.id), self.published, self.version, dates))
     }
 }
 
@@ -53,7 +49,8 @@ pub struct ItemVersion {
     /// Why it changed (none for the first).
     pub reason: Option<String>,
     pub written_at: Timestamp,
-    pub item: ServiceItem,
+    /// What the item said in this version.
+    pub item: ServiceItemFields,
 }
 
 /// What the catalog's list is narrowed to.
@@ -65,10 +62,6 @@ pub struct ServiceFilter {
     /// A published list or life event the item is in (最多跑一次, 生育).
     pub list: Option<String>,
     pub kind: Option<ServiceKind>,
-}
-
-fn encode<T: Serialize>(v: &T) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Encode(e.to_string()))
 }
 
 async fn read(c: &mut Conn<'_>, id: ServiceItemId) -> StoreResult<ServiceItem> {
@@ -105,7 +98,8 @@ async fn write_version(
     reason: Option<&str>,
     now: Timestamp,
 ) -> StoreResult<()> {
-    let json = encode(item)?;
+    // The fields alone: the id, state, version and dates are the row's own columns.
+    let json = to_json(&item.fields)?;
     c.execute(
         Q::new(
             "UPDATE service_items SET code = $1, name = $2, kind = $3, unit_id = $4, delivery = $5, max_visits = $6, \
@@ -117,7 +111,7 @@ async fn write_version(
         .bind(item.fields.unit_id)
         .bind(item.fields.delivery.as_str())
         .bind(i64::from(item.fields.max_visits))
-        .bind(encode(&item.fields.lists)?)
+        .bind(to_json(&item.fields.lists)?)
         .bind(json.clone())
         .bind(item.published)
         .bind(item.version)
@@ -238,7 +232,7 @@ impl Services<'_> {
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let current = read(&mut c, id).await?;
+                    read(&mut c, id).await?;
                     let rows: Vec<VersionRow> = c
                         .fetch_all(
                             Q::new(
@@ -250,15 +244,9 @@ impl Services<'_> {
                         .await?;
                     rows.into_iter()
                         .map(|r| {
-                            let mut item: ServiceItem = serde_json::from_str(&r.item)
-                                .map_err(|e| StoreError::Io(format!("service item {id} v{}: {e}", r.version)))?;
-                            item.id = current.id;
-                            Ok(ItemVersion {
-                                version: r.version,
-                                reason: r.reason,
-                                written_at: Timestamp::from_utc(r.written_at),
-                                item,
-                            })
+                            let item = from_json(&r.item, "service item version")?;
+                            let written_at = Timestamp::from_utc(r.written_at);
+                            Ok(ItemVersion { version: r.version, reason: r.reason, written_at, item })
                         })
                         .collect()
                 })
@@ -288,7 +276,7 @@ impl Services<'_> {
         }
         if let Some(list) = &filter.list {
             // The JSON array holds each name quoted.
-            q.push(" AND lists LIKE ").push_bind(like_pattern(&encode(list)?)).push(" ESCAPE '\\'");
+            q.push(" AND lists LIKE ").push_bind(like_pattern(&to_json(list)?)).push(" ESCAPE '\\'");
         }
         if let Some(kind) = filter.kind {
             q.push(" AND kind = ").push_bind(kind.as_str());

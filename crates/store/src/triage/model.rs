@@ -12,6 +12,7 @@
 use crate::areas::Triage;
 use crate::db::{Conn, Q, record};
 use crate::error::{StoreError, StoreResult};
+use crate::inspections::to_json;
 use chrono::{DateTime, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::case::{ModelRouting, TriageRules};
@@ -249,10 +250,6 @@ fn train(facts: &Facts) -> Result<(Model, Summary), DomainError> {
     Ok((model, summary))
 }
 
-fn encode<T: Serialize>(v: &T) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Encode(e.to_string()))
-}
-
 impl Triage<'_> {
     /// Trains a model on what the ledger holds now and makes it the serving one; answers its
     /// version. Refused (nothing written, the previous model serving) without any confirmed
@@ -266,7 +263,7 @@ impl Triage<'_> {
             tokio::task::spawn_blocking(move || train(&facts).map(|(m, s)| (m, s, facts.confirmations)))
                 .await
                 .map_err(|e| StoreError::Io(e.to_string()))??;
-        let (model_json, summary_json) = (encode(&model)?, encode(&summary)?);
+        let (model_json, summary_json) = (to_json(&model)?, to_json(&summary)?);
         let routes = summary.routes.map(|r| Arc::new(r.into_iter().collect()));
         let now = self.now();
         let version: i64 = self

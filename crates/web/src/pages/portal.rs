@@ -335,7 +335,7 @@ struct DirectoryGroup {
 /// The directory: only units with a published complaint phone or mailbox, grouped by district
 /// (their top-level unit) in name order, found by a search of their names.
 /// Every unit, page by page (a public page reads the directory without an account).
-pub(super) async fn all_units(st: &AppState) -> Result<Vec<rectify_domain::unit::Unit>, PageError> {
+async fn all_units(st: &AppState) -> Result<Vec<rectify_domain::unit::Unit>, PageError> {
     let mut all = Vec::new();
     let mut cursor: Option<String> = None;
     loop {

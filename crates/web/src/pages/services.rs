@@ -2,13 +2,13 @@
 //! visits, for every published item, found by its name, number or list (最多跑一次, a life event).
 //! No account; the handlers' work phones are public by design, as the printed 一本通 has them.
 
-use super::portal::all_units;
 use super::{Answer, Ctx, path_id};
 use crate::AppState;
 use axum::extract::{Path, State};
 use minijinja::context;
 use rectify_domain::actor::Actor;
 use rectify_domain::ids::ServiceItemId;
+use rectify_domain::service::catalog::ServiceItem;
 use rectify_store::PageRequest;
 use rectify_store::services::ServiceFilter;
 use std::collections::HashMap;
@@ -22,8 +22,20 @@ pub fn site() -> Site {
     Site::new().get("/services", list).get("/services/{id}", show)
 }
 
-async fn unit_names(st: &AppState) -> Result<HashMap<String, String>, super::PageError> {
-    Ok(all_units(st).await?.into_iter().map(|u| (u.id.to_string(), u.name)).collect())
+/// The names of the units handling `items` (few per page: read one by one, not the whole tree;
+/// unit names are public, as the directory shows them).
+async fn unit_names<'a>(
+    st: &AppState,
+    items: impl IntoIterator<Item = &'a ServiceItem>,
+) -> Result<HashMap<String, String>, super::PageError> {
+    let mut names = HashMap::new();
+    for item in items {
+        let id = item.fields.unit_id;
+        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id.to_string()) {
+            slot.insert(st.store.directory().get_unit(&Actor::system(), id).await?.name);
+        }
+    }
+    Ok(names)
 }
 
 async fn list(State(st): State<AppState>, ctx: Ctx) -> Answer {
@@ -35,13 +47,13 @@ async fn list(State(st): State<AppState>, ctx: Ctx) -> Answer {
     let page =
         PageRequest::new(Some(i64::from(PAGE)), ctx.query("cursor")).unwrap_or_else(|_| PageRequest::first(PAGE));
     let items = st.store.services().list_items(&Actor::public(), &filter, &page).await?;
-    let names = unit_names(&st).await?;
+    let names = unit_names(&st, &items.items).await?;
     ctx.render(&st, "services.html", context! { items, names, filters => ctx.query_map() })
 }
 
 async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Answer {
     let id: ServiceItemId = path_id(&id)?;
     let item = st.store.services().get_item(&Actor::public(), id).await?;
-    let names = unit_names(&st).await?;
+    let names = unit_names(&st, [&item]).await?;
     ctx.render(&st, "service.html", context! { item, names })
 }
