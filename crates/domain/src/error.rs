@@ -244,6 +244,8 @@ pub enum Rule {
     /// A service case is accepted only with its materials complete; what is missing is told
     /// first (一次性告知).
     MaterialsMissing,
+    /// A service case for an item the catalog no longer offers (withdrawn from publication).
+    ItemWithdrawn,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, strum::EnumIter)]

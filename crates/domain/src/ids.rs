@@ -98,6 +98,7 @@ macro_rules! for_each_id {
             InspectionBulletinId,
             BulletinId,
             ServiceItemId,
+            ServiceCaseId,
         );
     };
 }

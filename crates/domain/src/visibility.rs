@@ -15,6 +15,8 @@ pub enum Records {
     Cases,
     /// Accountability records and points.
     Accountability,
+    /// Service cases (办件) of the service ledger: handled as citizens' cases are.
+    ServiceCases,
 }
 
 /// Which units' records an actor handles.
@@ -34,7 +36,7 @@ pub enum Reach {
 pub fn reach(actor: &Actor, records: Records) -> Reach {
     let all = match records {
         Records::Problems => allowed(actor.role, Permission::ViewAllProblems, Party::Other),
-        Records::Cases => allowed(actor.role, Permission::ViewAllCases, Party::Other),
+        Records::Cases | Records::ServiceCases => allowed(actor.role, Permission::ViewAllCases, Party::Other),
         Records::Accountability => allowed(actor.role, Permission::ViewAccountability, Party::Office),
     };
     if all {

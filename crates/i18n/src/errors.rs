@@ -67,6 +67,8 @@ pub fn rule(r: Rule, lang: Lang) -> &'static str {
             "materials are missing: tell the applicant everything missing at once (one-time notice) before accepting"
         }
         (Rule::MaterialsMissing, Lang::Zh) => "材料不齐，不能受理；请先一次性告知申请人所缺全部材料",
+        (Rule::ItemWithdrawn, Lang::En) => "the item is withdrawn from the catalog: no new service cases for it",
+        (Rule::ItemWithdrawn, Lang::Zh) => "该事项已停止办理，不能新建办件",
         (Rule::UnitCycle, Lang::En) => "a unit cannot be placed under itself or one of its sub-units",
         (Rule::UnitCycle, Lang::Zh) => "单位不能移到自身或其下级单位之下",
         (Rule::EvidenceRequired, Lang::En) => "closing off needs at least one evidence file in the progress entries",

@@ -154,6 +154,7 @@ mod tests {
             CaseReopened,
             CaseMerged,
             CaseClosed,
+            ServiceReceived,
             ServiceNotified,
             ServiceAccepted,
             ServiceStep,
@@ -227,6 +228,7 @@ mod tests {
             missing::<rectify_domain::service::catalog::MaterialForm>(&catalog),
             missing::<rectify_domain::service::case::ServiceCaseState>(&catalog),
             missing::<rectify_domain::service::case::ServiceCaseAction>(&catalog),
+            missing::<rectify_domain::service::record::ServiceChannel>(&catalog),
         ]
         .concat();
         assert!(missing.is_empty(), "labels missing from the catalog: {missing:?}");

@@ -27,7 +27,7 @@ pub(crate) struct ReferenceCache {
 }
 
 impl ReferenceCache {
-    async fn get(&self, db: &Db) -> StoreResult<(Arc<WorkCalendar>, Settings)> {
+    pub(crate) async fn get(&self, db: &Db) -> StoreResult<(Arc<WorkCalendar>, Settings)> {
         if let Some((at, cal, s)) = &*self.inner.read().unwrap_or_else(|e| e.into_inner())
             && at.elapsed() < REFERENCE_TTL
         {

@@ -100,10 +100,30 @@ pub(crate) async fn queue(
                     Some(c) => c,
                     None => contact.insert(citizen.contact(vault)?),
                 };
-                out.extend(to_citizen(contact.phone.as_deref(), contact.email.as_deref(), case, &subject, &body));
+                out.extend(to_citizen(contact.phone.as_deref(), contact.email.as_deref(), Some(case), &subject, &body));
             }
             staff => out.extend(to_staff(c, staff, Some(case), &subject, &body, n.once_key).await?),
         }
+    }
+    enqueue(c, vault, now, out).await
+}
+
+/// Queues the domain's notices to the applicant of a service case (办件) in the caller's
+/// transaction: by SMS to their mobile, each carrying the case's tracking code (`code`).
+pub(crate) async fn queue_to_applicant(
+    c: &mut Conn<'_>,
+    vault: &Keyring,
+    now: Timestamp,
+    phone: &str,
+    code: &str,
+    notices: Vec<rectify_domain::notice::Notice>,
+) -> StoreResult<u64> {
+    let mut out = Vec::new();
+    for n in notices {
+        let mut params = n.params;
+        params.push(("code", code.to_owned()));
+        let (subject, body) = rectify_i18n::notice(n.template, &params);
+        out.extend(to_citizen(Some(phone), None, None, &subject, &body));
     }
     enqueue(c, vault, now, out).await
 }
@@ -181,7 +201,13 @@ impl CitizenAddress for Contact {
 }
 
 /// Where a citizen can be told: SMS to their phone if it is a mobile, e-mail if they gave one.
-fn to_citizen(phone: Option<&str>, email: Option<&str>, case: CaseId, subject: &str, body: &str) -> Vec<Notice> {
+fn to_citizen(
+    phone: Option<&str>,
+    email: Option<&str>,
+    case: Option<CaseId>,
+    subject: &str,
+    body: &str,
+) -> Vec<Notice> {
     let mut out = Vec::new();
     if let Some(p) = phone.filter(|p| is_mobile(p)) {
         out.push(Notice {
@@ -189,7 +215,7 @@ fn to_citizen(phone: Option<&str>, email: Option<&str>, case: CaseId, subject: &
             recipient: p.to_owned(),
             subject: subject.to_owned(),
             body: rectify_i18n::sms_text(body),
-            case_id: Some(case),
+            case_id: case,
             dedupe_key: None,
         });
     }
@@ -199,7 +225,7 @@ fn to_citizen(phone: Option<&str>, email: Option<&str>, case: CaseId, subject: &
             recipient: e.to_owned(),
             subject: rectify_i18n::email_subject(subject),
             body: body.to_owned(),
-            case_id: Some(case),
+            case_id: case,
             dedupe_key: None,
         });
     }

@@ -21,6 +21,8 @@ pub(crate) const LOCATION: &str = "cases.location";
 pub(crate) const RECIPIENT: &str = "outbox.recipient";
 pub(crate) const CONTENT: &str = "cases.content";
 pub(crate) const DEVICE: &str = "cases.device";
+pub(crate) const APPLICANT_NAME: &str = "service_cases.applicant_name";
+pub(crate) const APPLICANT_PHONE: &str = "service_cases.applicant_phone";
 const CANARY_FIELD: &str = "pii_keys.canary";
 const CANARY: &str = "rectify-key-check";
 /// Rows re-sealed per transaction: short transactions, so serving goes on during a rotation.
@@ -43,7 +45,7 @@ impl SealedContact {
             phone: seal(PHONE, &c.phone),
             email: seal(EMAIL, &c.email),
             location: seal(LOCATION, &c.location),
-            phone_index: c.phone.as_deref().map(|p| vault.blind_index(PHONE, &phone_key(p))),
+            phone_index: c.phone.as_deref().map(|p| phone_index(vault, p)),
         }
     }
 
@@ -78,6 +80,12 @@ pub(crate) fn open(vault: &Keyring, field: &str, stored: Option<&str>) -> StoreR
 /// rotation are still found.
 pub(crate) fn phone_indexes(vault: &Keyring, phone: &str) -> Vec<String> {
     vault.blind_indexes(PHONE, &phone_key(phone))
+}
+
+/// The blind index of a phone: the same for a case and a service case, so one phone's records
+/// are found together.
+pub(crate) fn phone_index(vault: &Keyring, phone: &str) -> String {
+    vault.blind_index(PHONE, &phone_key(phone))
 }
 
 /// The blind index a case keeps of its sending device, and those a lookup asks for.

@@ -50,6 +50,8 @@ async fn nothing_answers_without_signing_in(backend: Backend) {
             "GET /api/v1/bulletins/1/document",
             // Search: the public finds published problems only (tests/search.rs).
             "GET /api/v1/search",
+            // An applicant follows a service case by its code (nothing personal in the answer).
+            "GET /api/v1/service-cases/track/ABCDE-FGHJK",
             // The service catalog's published items (unpublished ones answer 404).
             "GET /api/v1/services",
             "GET /api/v1/services/1",

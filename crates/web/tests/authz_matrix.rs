@@ -167,6 +167,8 @@ enum Fix {
     FreshDraft,
     /// A fresh published item of the service catalog in the unit (version 1).
     FreshService,
+    FreshServiceCase,
+    FreshServiceTrack,
 }
 
 impl Fix {
@@ -189,6 +191,7 @@ impl Fix {
                 | Fix::SearchList
                 | Fix::Action
                 | Fix::FreshService
+                | Fix::FreshServiceCase
         )
     }
 }
@@ -442,6 +445,13 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/api/v1/services/{id}",                       "", F::FreshService,   none,            "AA AA AA AA AA AA AA"),
         row(PUT,    "/api/v1/services/{id}",                       "", F::FreshService,   service_revision, WRITE),
         row(GET,    "/api/v1/services/{id}/versions",              "", F::FreshService,   none,            DIRECTORY),
+        // The service ledger: the office and the unit's staff receive; the unit's staff handle.
+        row(GET,    "/api/v1/service-cases",                       "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(POST,   "/api/v1/service-cases",                       "", F::FreshService,   new_service_case, WRITE),
+        row(GET,    "/api/v1/service-cases/{id}",                  "", F::FreshServiceCase, none,          READ),
+        row(POST,   "/api/v1/service-cases/{id}/transitions",      "", F::FreshServiceCase, service_visit, "DD DD DD AD AD DD DD"),
+        row(GET,    "/api/v1/service-cases/track/{tracking_code}", "", F::FreshServiceTrack, none,         PUBLIC),
+        row(GET,    "/api/v1/stats/services",                      "", F::None,           none,            SIGNED),
         row(GET,    "/services",                                   "", F::None,           none,            PUBLIC),
         row(GET,    "/services/{id}",                              "", F::FreshService,   none,            "AA AA AA AA AA AA AA"),
         // Campaign bulletins: published issues are everyone's, drafts and writing the office's.
@@ -870,6 +880,26 @@ fn bulletin_form(_: &P, _: Caller) -> Body {
 fn new_service(p: &P, _: Caller) -> Body {
     Body::Json(json!({"code": format!("MX-N-{}", p.n), "name": format!("mx new service {}", p.n), "kind": "public",
         "unit_id": p.unit, "legal_limit_days": 20, "promised_limit_days": 5}))
+}
+
+/// A published item of `unit` and a service case received for it: its id and tracking code.
+async fn service_case(app: &TestApp, unit: &str, person: &str, n: usize) -> (String, String) {
+    let item = json!({"code": format!("MX-C-{n}"), "name": format!("mx case service {n}"), "kind": "public",
+        "unit_id": unit, "legal_limit_days": 20, "promised_limit_days": 5});
+    let item = app.post("/api/v1/services", item).await.expect(201).id();
+    let case = json!({"item_id": item, "channel": "window", "applicant_name": "mx applicant",
+        "applicant_phone": "13912345678", "responsible_id": person});
+    let case = app.post("/api/v1/service-cases", case).await.expect(201).body;
+    (case["id"].as_str().unwrap().to_owned(), case["tracking_code"].as_str().unwrap().to_owned())
+}
+
+fn new_service_case(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"item_id": p.id, "channel": "window", "applicant_name": "mx applicant",
+        "applicant_phone": "13912345678", "responsible_id": p.extra}))
+}
+
+fn service_visit(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"action": "record_visit"}))
 }
 
 fn service_revision(p: &P, _: Caller) -> Body {
@@ -1326,7 +1356,11 @@ impl World {
                 let body = json!({"code": format!("MX-S-{}", p.n), "name": format!("mx service {}", p.n),
                     "kind": "public", "unit_id": unit, "legal_limit_days": 20, "promised_limit_days": 5});
                 p.id = app.post("/api/v1/services", body).await.expect(201).id();
+                // Whom a service case for the item names as its first-contact officer.
+                p.extra = self.people[0].clone();
             }
+            Fix::FreshServiceCase => (p.id, p.extra) = service_case(app, &unit, &self.people[0], p.n).await,
+            Fix::FreshServiceTrack => p.id = service_case(app, &unit, &self.people[0], p.n).await.1,
             Fix::CaseList => {
                 let (id, text) = self.cases[slot].clone();
                 p.query = format!("q={text}");

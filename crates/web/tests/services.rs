@@ -172,9 +172,251 @@ async fn the_public_finds_what_to_bring_where_and_how_long(backend: Backend) {
     assert!(english.contains("Materials to bring") && english.contains("One visit at most"), "{english}");
 }
 
+/// A window's day: the item, the officer who receives applicants, and a clerk of the unit.
+struct Window {
+    app: TestApp,
+    street: String,
+    item: String,
+    officer: String,
+    /// A clerk of the street: a unit's own staff work its cases.
+    clerk: Client,
+}
+
+async fn window(backend: Backend) -> Option<Window> {
+    let app = TestApp::spawn(backend).await?;
+    app.travel(common::monday()).await;
+    let street = app.unit("王家庄街道", None).await;
+    let item = app.post("/api/v1/services", birth_registration(&street)).await.expect(201).id();
+    let officer =
+        app.post("/api/v1/people", json!({"name": "李红", "unit_id": street, "kind": "staff"})).await.expect(201).id();
+    let clerk = app.user("wjz_clerk", "unit_clerk", Some(&street)).await;
+    Some(Window { app, street, item, officer, clerk })
+}
+
+fn applicant(w: &Window) -> Value {
+    json!({"item_id": w.item, "channel": "window", "applicant_name": "王秀英", "applicant_phone": "13912345678",
+           "responsible_id": w.officer, "note": "二孩生育登记"})
+}
+
+async fn step(w: &Window, id: &str, body: Value) -> common::Reply {
+    w.app.send(&w.clerk, Method::POST, &format!("/api/v1/service-cases/{id}/transitions"), Some(body)).await
+}
+
+async fn a_service_case_runs_from_the_window_to_done_and_the_applicant_hears_every_step(backend: Backend) {
+    let Some(w) = window(backend).await else { return };
+    let app = &w.app;
+    let case = app.post("/api/v1/service-cases", applicant(&w)).await.expect(201).body;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let code = case["tracking_code"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (case["state"].as_str(), case["applicant_name"].as_str(), case["applicant_phone"].as_str()),
+        (Some("received"), Some("王**"), Some("139****5678")),
+        "the applicant's details are masked: {case}"
+    );
+    assert_eq!((case["item_version"].as_i64(), case["visits"].as_u64()), (Some(1), Some(1)));
+
+    // Materials missing: acceptance is refused until they are told, all at once.
+    let r = step(&w, &id, json!({"action": "accept", "missing": ["结婚证"]})).await.expect(422);
+    assert_eq!(r.fields(), ["missing"]);
+    let told = step(&w, &id, json!({"action": "notify", "missing": ["结婚证", "户口簿"]})).await.ok();
+    assert_eq!((told["state"].as_str(), told["notices_given"].as_u64()), (Some("notified"), Some(1)));
+    let back = step(&w, &id, json!({"action": "record_visit"})).await.ok();
+    assert_eq!((back["visits"].as_u64(), back["over_visits"].as_bool()), (Some(2), Some(true)), "最多跑一次");
+    let accepted = step(&w, &id, json!({"action": "accept", "version": back["version"]})).await.ok();
+    assert_eq!(accepted["clock"]["promised_due"], "2026-03-03", "one working day from Monday");
+    assert_eq!(accepted["clock"]["light"], "yellow");
+
+    // The steps in the item's order; a step out of order names the one expected.
+    let r = step(&w, &id, json!({"action": "record_step", "step": "办结"})).await.expect(422);
+    assert_eq!(r.fields(), ["step"]);
+    for s in ["申请", "受理"] {
+        step(&w, &id, json!({"action": "record_step", "step": s})).await.ok();
+    }
+    let paused = step(&w, &id, json!({"action": "suspend", "reason": "等待户籍地回函"})).await.ok();
+    assert_eq!(paused["clock"]["promised_due"], Value::Null, "no due day while the clock stands");
+    app.travel(common::monday() + chrono::Duration::days(3)).await;
+    app.relogin(&w.clerk, "wjz_clerk").await;
+    let resumed = step(&w, &id, json!({"action": "resume"})).await.ok();
+    assert_eq!(resumed["clock"]["promised_due"], "2026-03-05", "Tuesday and Wednesday stood still");
+    step(&w, &id, json!({"action": "record_step", "step": "办结"})).await.ok();
+    let done = step(&w, &id, json!({"action": "complete", "result": "准予登记，已发放生育服务证"})).await.ok();
+    assert_eq!((done["state"].as_str(), done["done_on"].as_str()), (Some("done"), Some("2026-03-05")));
+    assert_eq!(
+        (done["clock"]["elapsed_days"].as_u64(), done["clock"]["standing"].as_str()),
+        (Some(1), Some("within_promise"))
+    );
+    assert_eq!(step(&w, &id, json!({"action": "resume"})).await.status.as_u16(), 409);
+
+    // The record, step by step, with who did each.
+    let detail = app.get(&format!("/api/v1/service-cases/{id}")).await.ok();
+    let actions: Vec<&str> =
+        detail["events"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap_or("received")).collect();
+    assert_eq!(
+        actions,
+        [
+            "received",
+            "notify",
+            "record_visit",
+            "accept",
+            "record_step",
+            "record_step",
+            "suspend",
+            "resume",
+            "record_step",
+            "complete"
+        ]
+    );
+    assert_eq!(detail["events"][1]["missing"], json!(["结婚证", "户口簿"]));
+    assert_eq!(
+        (detail["events"][0]["by"].as_str(), detail["events"][1]["by"].as_str()),
+        (Some("admin"), Some("wjz_clerk"))
+    );
+
+    // Every step reached the applicant by SMS, each with the tracking code; the number is sealed.
+    let outbox = app.all("/api/v1/outbox").await;
+    let sms: Vec<&Value> = outbox.iter().filter(|n| n["channel"] == "sms").collect();
+    let subjects: Vec<&str> = sms.iter().map(|n| n["subject"].as_str().unwrap()).collect();
+    for s in ["已收件", "需补齐材料", "已受理", "办理进度", "暂停计时", "恢复办理", "已办结"]
+    {
+        assert!(subjects.contains(&s), "{s} missing from {subjects:?}");
+    }
+    assert!(sms.iter().all(|n| n["recipient"] == "139****5678"), "{sms:?}");
+    let readable: i64 = app
+        .store
+        .db()
+        .scalar(rectify_store::db::Q::new(
+            "SELECT COUNT(*) FROM service_cases WHERE applicant_phone LIKE '%5678%' OR applicant_name LIKE '%秀%' \
+             OR phone_index LIKE '%5678%'",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(readable, 0, "the applicant's name and phone are sealed at rest");
+
+    // The applicant follows it by code, without an account, and sees nothing personal.
+    let r = Client::new()
+        .get(app.url(&format!("/api/v1/service-cases/track/{}", code.to_lowercase())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let progress: Value = r.json().await.unwrap();
+    assert_eq!((progress["item_name"].as_str(), progress["state"].as_str()), (Some("生育登记"), Some("done")));
+    assert_eq!(progress["steps_done"], json!(["申请", "受理", "办结"]));
+    assert!(!progress.to_string().contains("王"), "{progress}");
+    let r = Client::new().get(app.url("/api/v1/service-cases/track/ABCDE-23456")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+async fn a_second_one_time_notice_is_a_problem_of_the_unit(backend: Backend) {
+    let Some(w) = window(backend).await else { return };
+    let app = &w.app;
+    let id = app.post("/api/v1/service-cases", applicant(&w)).await.expect(201).id();
+    step(&w, &id, json!({"action": "notify", "missing": ["结婚证"]})).await.ok();
+    assert_eq!(app.count_rows("problems").await, 0);
+    let again = step(&w, &id, json!({"action": "notify", "missing": ["户口簿"]})).await.ok();
+    assert_eq!(again["notices_given"], 2);
+    let problems = app.all("/api/v1/problems").await;
+    assert_eq!(problems.len(), 1);
+    let p = &problems[0];
+    assert_eq!((p["unit_id"].as_str(), p["sources"][0].as_str()), (Some(w.street.as_str()), Some("service")));
+    assert!(p["description"].as_str().unwrap().contains("户口簿"), "{p}");
+    let stats = app.get("/api/v1/stats/services").await.ok();
+    assert_eq!((stats["notified"].as_u64(), stats["notified_again"].as_u64()), (Some(1), Some(1)));
+}
+
+async fn bad_service_cases_are_named_and_nothing_is_written(backend: Backend) {
+    let Some(w) = window(backend).await else { return };
+    let app = &w.app;
+    let r = app.post("/api/v1/service-cases", json!({"applicant_phone": "12"})).await.expect(422);
+    assert_eq!(r.fields(), ["item_id", "channel", "responsible_id", "applicant_name", "applicant_phone"]);
+    let mut unknown = applicant(&w);
+    unknown["item_id"] = json!("999");
+    assert_eq!(app.post("/api/v1/service-cases", unknown).await.expect(422).fields(), ["item_id"]);
+    let mut nobody = applicant(&w);
+    nobody["responsible_id"] = json!("999");
+    assert_eq!(app.post("/api/v1/service-cases", nobody).await.expect(422).fields(), ["responsible_id"]);
+    // A withdrawn item takes no new cases.
+    let mut withdrawn = birth_registration(&w.street);
+    withdrawn["published"] = json!(false);
+    withdrawn["version"] = json!(1);
+    withdrawn["reason"] = json!("事项已取消");
+    app.put(&format!("/api/v1/services/{}", w.item), withdrawn).await.ok();
+    assert_eq!(app.post("/api/v1/service-cases", applicant(&w)).await.expect(422).fields(), ["item_id"]);
+    assert_eq!(app.count_rows("service_cases").await, 0);
+    assert_eq!(app.count_rows("outbox").await, 0);
+    let r = app.get("/api/v1/service-cases?state=finished&month=2026-13").await.expect(422);
+    assert_eq!(r.fields(), ["state", "month"]);
+    assert_eq!(app.get("/api/v1/stats/services?group_by=hall").await.expect(422).fields(), ["group_by"]);
+}
+
+async fn a_unit_sees_its_own_service_ledger_and_the_figures_count_it(backend: Backend) {
+    let Some(w) = window(backend).await else { return };
+    let app = &w.app;
+    let other = app.unit("李家庄街道", None).await;
+    let mut far = birth_registration(&other);
+    far["code"] = json!("LJZ-MZ-001");
+    far["window"] = json!("1号窗口");
+    let far_item = app.post("/api/v1/services", far).await.expect(201).id();
+    let ours = app.post("/api/v1/service-cases", applicant(&w)).await.expect(201).id();
+    let mut theirs = applicant(&w);
+    theirs["item_id"] = json!(far_item);
+    let theirs = app.post("/api/v1/service-cases", theirs).await.expect(201).id();
+    step(&w, &ours, json!({"action": "accept"})).await.ok();
+    step(&w, &ours, json!({"action": "complete", "result": "准予登记"})).await.ok();
+    let clerk = app.user("ljz_clerk", "unit_clerk", Some(&other)).await;
+    let path = format!("/api/v1/service-cases/{theirs}/transitions");
+    app.send(&clerk, Method::POST, &path, Some(json!({"action": "accept"}))).await.ok();
+    // Two working days later the other street's case is past its one-day promise.
+    app.travel(common::monday() + chrono::Duration::days(2)).await;
+    app.relogin(&clerk, "ljz_clerk").await;
+    let listed = app.send(&clerk, Method::GET, "/api/v1/service-cases", None).await;
+    let ids: Vec<&str> = listed.body["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [theirs.as_str()]);
+    assert_eq!(listed.body["items"][0]["clock"]["light"], "red");
+    let hidden = app.send(&clerk, Method::GET, &format!("/api/v1/service-cases/{ours}"), None).await;
+    assert_eq!(hidden.status.as_u16(), 404);
+    let r = app
+        .send(
+            &clerk,
+            Method::POST,
+            &format!("/api/v1/service-cases/{ours}/transitions"),
+            Some(json!({"action": "record_visit"})),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 404);
+
+    let stats = app.get("/api/v1/stats/services").await.ok();
+    assert_eq!(
+        (stats["received"].as_u64(), stats["done"].as_u64(), stats["overdue"].as_u64()),
+        (Some(2), Some(1), Some(1))
+    );
+    assert_eq!(stats["on_time_rate"].as_f64(), Some(0.5), "one done on time out of one done and one overdue");
+    let by_window = app.get("/api/v1/stats/services?group_by=window").await.ok();
+    let windows: Vec<(&str, u64)> = by_window["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["name"].as_str().unwrap(), g["received"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(windows, [("1号窗口", 1), ("3号窗口", 1)]);
+    let month = app.get("/api/v1/stats/services?group_by=month&from=2026-03&to=2026-03").await.ok();
+    assert_eq!(month["groups"][0]["key"], "2026-03");
+    let own = app.send(&clerk, Method::GET, "/api/v1/stats/services", None).await;
+    assert_eq!(own.body["received"], 1, "a unit's figures are its own");
+    // The list narrowed by state and found by code.
+    let done = app.get("/api/v1/service-cases?state=done").await.ok();
+    assert_eq!(done["items"].as_array().unwrap().len(), 1);
+    let code = done["items"][0]["tracking_code"].as_str().unwrap().to_owned();
+    assert_eq!(app.get(&format!("/api/v1/service-cases?q={code}")).await.ok()["items"][0]["id"], ours.as_str());
+}
+
 on_both!(
     the_public_finds_what_to_bring_where_and_how_long,
     an_item_is_kept_with_its_versions_and_the_public_sees_the_published,
     bad_items_are_named_and_nothing_is_written,
     a_units_staff_write_their_own_units_items_only,
+    a_service_case_runs_from_the_window_to_done_and_the_applicant_hears_every_step,
+    a_second_one_time_notice_is_a_problem_of_the_unit,
+    bad_service_cases_are_named_and_nothing_is_written,
+    a_unit_sees_its_own_service_ledger_and_the_figures_count_it,
 );

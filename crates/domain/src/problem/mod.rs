@@ -76,6 +76,8 @@ crate::wire_enum! {
         Case = "case",
         /// 督查发现 / 明察暗访.
         Inspection = "inspection",
+        /// 服务台账: a service case (办件), e.g. a second 一次性告知.
+        Service = "service",
         /// 上级交办, 督导组反馈.
         Superior = "superior",
         /// 民主评议.

@@ -106,6 +106,49 @@ pub fn light(elapsed: u32, promised: u32, yellow: u32) -> Light {
     }
 }
 
+/// A case's clock as the ledger shows it: the working days run, the due days of both limits,
+/// where it stands and, while open, its light.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceClock {
+    /// Working days the clock ran, to the day it ended or today.
+    pub elapsed_days: u32,
+    /// The day the promise falls due (none while suspended).
+    pub promised_due: Option<NaiveDate>,
+    pub legal_due: Option<NaiveDate>,
+    pub standing: Standing,
+    /// Open cases only.
+    pub light: Option<Light>,
+    /// The calendar does not cover every day counted (weekends only were assumed there).
+    pub approximate: bool,
+}
+
+/// The clock of a case accepted on `accepted_on`, ended on `ended_on` (done or refused) or still
+/// open `today`. `yellow` is the ledger's warning window in working days.
+pub fn clock(
+    cal: &WorkCalendar,
+    accepted_on: NaiveDate,
+    ended_on: Option<NaiveDate>,
+    today: NaiveDate,
+    suspended: &[Suspension],
+    (promised, legal): (u32, u32),
+    yellow: u32,
+) -> ServiceClock {
+    let ran = elapsed(cal, accepted_on, ended_on.unwrap_or(today), suspended);
+    let promised_due = due_on(cal, accepted_on, promised, suspended);
+    let legal_due = due_on(cal, accepted_on, legal, suspended);
+    let approximate =
+        ran.approximate || promised_due.is_some_and(|d| d.approximate) || legal_due.is_some_and(|d| d.approximate);
+    ServiceClock {
+        elapsed_days: ran.value,
+        promised_due: promised_due.map(|d| d.value),
+        legal_due: legal_due.map(|d| d.value),
+        standing: standing(ran.value, promised, legal),
+        light: ended_on.is_none().then(|| light(ran.value, promised, yellow)),
+        approximate,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,3 +8,4 @@ pub mod case;
 pub mod catalog;
 pub mod figures;
 pub mod limits;
+pub mod record;

@@ -13,6 +13,7 @@ mod investigations;
 mod people;
 pub(crate) mod problems;
 pub(crate) mod search;
+mod service_cases;
 mod services;
 mod session;
 pub(crate) use session::session_cookie;
@@ -56,6 +57,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(search::router())
         .merge(triage::router())
         .merge(services::router())
+        .merge(service_cases::router())
 }
 
 /// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the

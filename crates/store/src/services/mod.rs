@@ -3,6 +3,12 @@
 //! reads the published items. What an item may say is decided by
 //! `rectify_domain::service::catalog`; this module reads and writes.
 
+mod cases;
+mod stats;
+
+pub use cases::ServiceCaseFilter;
+pub use stats::{ServiceGroupBy, ServiceStats, ServiceStatsFilter, ServiceStatsGroup};
+
 use crate::areas::Services;
 use crate::db::{Conn, Q, like_pattern, record};
 use crate::error::{StoreError, StoreResult};

@@ -1,0 +1,235 @@
+//! The service figures (`/api/v1/stats/services`): received, accepted, done, on time within the
+//! promise (承诺期内按时办结率) and within the law, overdue now, one-visit rate, one-time notices
+//! and working days, by unit, window, item, staff or month. What each means is defined once, in
+//! `rectify_domain::service::figures`; here the facts are read and grouped.
+
+use crate::areas::Services;
+use crate::db::{Q, record};
+use crate::error::StoreResult;
+use crate::inspections::from_json;
+use crate::visibility;
+use chrono::NaiveDate;
+use rectify_domain::actor::{Actor, Party, Permission, authorize};
+use rectify_domain::ids::UnitId;
+use rectify_domain::service::case::ServiceCaseState;
+use rectify_domain::service::figures::{ServiceCaseFact, ServiceRates, ServiceTally};
+use rectify_domain::time::Timestamp;
+use rectify_domain::visibility::Records;
+use rectify_domain::{DomainError, Issue};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceGroupBy {
+    Unit,
+    Window,
+    Item,
+    /// The person responsible now (the first-contact officer unless handed over).
+    Staff,
+    Month,
+}
+
+impl ServiceGroupBy {
+    pub const ALL: [ServiceGroupBy; 5] = [
+        ServiceGroupBy::Unit,
+        ServiceGroupBy::Window,
+        ServiceGroupBy::Item,
+        ServiceGroupBy::Staff,
+        ServiceGroupBy::Month,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceGroupBy::Unit => "unit",
+            ServiceGroupBy::Window => "window",
+            ServiceGroupBy::Item => "item",
+            ServiceGroupBy::Staff => "staff",
+            ServiceGroupBy::Month => "month",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<ServiceGroupBy, DomainError> {
+        ServiceGroupBy::ALL.into_iter().find(|g| g.as_str() == s).ok_or_else(|| {
+            let expected = ServiceGroupBy::ALL.iter().map(|g| g.as_str().into()).collect();
+            DomainError::field("group_by", Issue::NotOneOf { expected })
+        })
+    }
+}
+
+/// What the figures count: cases received in these months, of this unit.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceStatsFilter {
+    pub unit: Option<UnitId>,
+    /// First and last month received (`YYYY-MM`), both included.
+    pub from_month: Option<String>,
+    pub to_month: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceStatsGroup {
+    /// The unit, item or person id, the window as the hall numbers it, or `YYYY-MM`; null for
+    /// items that name no window.
+    pub key: Option<String>,
+    pub name: String,
+    #[serde(flatten)]
+    pub counts: ServiceTally,
+    #[serde(flatten)]
+    pub rates: ServiceRates,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceStats {
+    pub as_of: Timestamp,
+    pub group_by: String,
+    #[serde(flatten)]
+    pub counts: ServiceTally,
+    #[serde(flatten)]
+    pub rates: ServiceRates,
+    pub groups: Vec<ServiceStatsGroup>,
+}
+
+record! {
+    struct FactRow {
+        unit_id: i64,
+        item_id: i64,
+        responsible_id: i64,
+        received_month: String,
+        state: ServiceCaseState as String,
+        accepted_on: Option<NaiveDate>,
+        done_on: Option<NaiveDate>,
+        suspensions: String,
+        promised_days: i64,
+        legal_days: i64,
+        visits: i64,
+        notices_given: i64,
+    }
+}
+
+record! {
+    struct Named {
+        id: i64,
+        name: String,
+    }
+}
+
+record! {
+    struct ItemNamed {
+        id: i64,
+        name: String,
+        item: String,
+    }
+}
+
+fn count(v: i64) -> u32 {
+    u32::try_from(v).unwrap_or(0)
+}
+
+impl Services<'_> {
+    /// The service figures over the cases `actor` sees (a unit its own), grouped by `by`.
+    pub async fn service_stats(
+        &self,
+        actor: &Actor,
+        by: ServiceGroupBy,
+        f: &ServiceStatsFilter,
+    ) -> StoreResult<ServiceStats> {
+        authorize(actor, Permission::ViewStats, Party::Other)?;
+        let today = self.today();
+        let as_of = self.now();
+        let cal = self.reference().calendar().await?;
+        let (actor, f) = (actor.clone(), f.clone());
+        let (rows, names) = self
+            .db
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut c = tx.conn();
+                    let mut q = Q::new(
+                        "SELECT unit_id, item_id, responsible_id, received_month, state, accepted_on, done_on, \
+                         suspensions, promised_days, legal_days, visits, notices_given FROM service_cases WHERE 1 = 1",
+                    );
+                    if let Some(units) = visibility::units(&mut c, &actor, Records::ServiceCases).await? {
+                        q.push(" AND ");
+                        q.push_in("unit_id", units.iter().copied());
+                    }
+                    if let Some(unit) = f.unit {
+                        q.push(" AND unit_id = ").push_bind(unit);
+                    }
+                    if let Some(from) = &f.from_month {
+                        q.push(" AND received_month >= ").push_bind(from.clone());
+                    }
+                    if let Some(to) = &f.to_month {
+                        q.push(" AND received_month <= ").push_bind(to.clone());
+                    }
+                    let rows: Vec<FactRow> = c.fetch_all(q).await?;
+                    let names: HashMap<String, String> = match by {
+                        ServiceGroupBy::Unit => {
+                            let units: Vec<Named> = c.fetch_all(Q::new("SELECT id, name FROM units")).await?;
+                            units.into_iter().map(|n| (n.id.to_string(), n.name)).collect()
+                        }
+                        ServiceGroupBy::Staff => {
+                            let people: Vec<Named> = c.fetch_all(Q::new("SELECT id, name FROM people")).await?;
+                            people.into_iter().map(|n| (n.id.to_string(), n.name)).collect()
+                        }
+                        // Items name themselves and their window (the current version's).
+                        ServiceGroupBy::Item | ServiceGroupBy::Window => {
+                            let items: Vec<ItemNamed> =
+                                c.fetch_all(Q::new("SELECT id, name, item FROM service_items")).await?;
+                            let mut out = HashMap::new();
+                            for i in items {
+                                let fields: rectify_domain::service::catalog::ServiceItemFields =
+                                    from_json(&i.item, "service item")?;
+                                let shown = match by {
+                                    ServiceGroupBy::Window => fields.window.unwrap_or_default(),
+                                    _ => i.name,
+                                };
+                                out.insert(i.id.to_string(), shown);
+                            }
+                            out
+                        }
+                        ServiceGroupBy::Month => HashMap::new(),
+                    };
+                    Ok((rows, names))
+                })
+            })
+            .await?;
+        let mut total = ServiceTally::default();
+        let mut groups: BTreeMap<Option<String>, ServiceTally> = BTreeMap::new();
+        for r in rows {
+            let key = match by {
+                ServiceGroupBy::Unit => Some(r.unit_id.to_string()),
+                ServiceGroupBy::Item => Some(r.item_id.to_string()),
+                ServiceGroupBy::Staff => Some(r.responsible_id.to_string()),
+                ServiceGroupBy::Month => Some(r.received_month.clone()),
+                ServiceGroupBy::Window => names.get(&r.item_id.to_string()).filter(|w| !w.is_empty()).cloned(),
+            };
+            let fact = ServiceCaseFact {
+                state: r.state,
+                accepted_on: r.accepted_on,
+                done_on: r.done_on,
+                suspensions: from_json(&r.suspensions, "service case suspensions")?,
+                promised_days: count(r.promised_days),
+                legal_days: count(r.legal_days),
+                visits: count(r.visits),
+                notices: count(r.notices_given),
+            };
+            total.count(&fact, &cal, today);
+            groups.entry(key).or_default().count(&fact, &cal, today);
+        }
+        let mut groups: Vec<ServiceStatsGroup> = groups
+            .into_iter()
+            .map(|(key, counts)| {
+                let name = match (by, key.as_deref()) {
+                    (ServiceGroupBy::Window | ServiceGroupBy::Month, k) => k.unwrap_or("（未列窗口）").to_owned(),
+                    (_, Some(k)) => names.get(k).cloned().unwrap_or_else(|| k.to_owned()),
+                    (_, None) => String::new(),
+                };
+                ServiceStatsGroup { key, name, counts, rates: counts.rates() }
+            })
+            .collect();
+        if by != ServiceGroupBy::Month {
+            groups.sort_by(|a, b| b.counts.received.cmp(&a.counts.received).then_with(|| a.key.cmp(&b.key)));
+        }
+        Ok(ServiceStats { as_of, group_by: by.as_str().into(), counts: total, rates: total.rates(), groups })
+    }
+}
