@@ -199,6 +199,8 @@ pub struct Capabilities {
     pub reveal_contact: bool,
     /// The office everything, unit staff their own unit's records.
     pub view_accountability: bool,
+    /// Keep the service catalog and the service ledger: the office, unit staff their own unit's.
+    pub manage_services: bool,
 }
 
 impl Capabilities {
@@ -223,6 +225,7 @@ impl Capabilities {
             manage_bulletins: office(ManageBulletins),
             reveal_contact: office(RevealContact),
             view_accountability: own(ViewAccountability),
+            manage_services: own(ManageServices),
         }
     }
 }

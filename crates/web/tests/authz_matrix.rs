@@ -510,6 +510,11 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/app/problems/{id}/measures/{mid}/done",      "", F::FreshMeasure,   done_form,       WRITE),
         row(GET,    "/app/cases",                                  "box=all", F::CaseList, none,           READ),
         row(GET,    "/app/cases/new",                              "", F::None,           none,            OFFICE),
+        row(GET,    "/app/service-cases",                          "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(GET,    "/app/service-cases/new",                      "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(POST,   "/app/service-cases/new",                      "", F::FreshService,   service_case_form, WRITE),
+        row(GET,    "/app/service-cases/{id}",                     "", F::FreshServiceCase, none,          READ),
+        row(POST,   "/app/service-cases/{id}/transitions",         "", F::FreshServiceCase, service_visit_form, "DD DD DD AD AD DD DD"),
         row(POST,   "/app/cases/new",                              "", F::None,           case_form,       OFFICE),
         row(GET,    "/app/cases/{id}",                             "", F::Case,           none,            READ),
         row(POST,   "/app/cases/{id}/transitions",                 "", F::FreshCase,      case_action_form, WRITE),
@@ -896,6 +901,20 @@ async fn service_case(app: &TestApp, unit: &str, person: &str, n: usize) -> (Str
 fn new_service_case(p: &P, _: Caller) -> Body {
     Body::Json(json!({"item_id": p.id, "channel": "window", "applicant_name": "mx applicant",
         "applicant_phone": "13912345678", "responsible_id": p.extra}))
+}
+
+fn service_case_form(p: &P, _: Caller) -> Body {
+    form(&[
+        ("item_id", p.id.clone()),
+        ("channel", "window".into()),
+        ("applicant_name", "mx applicant".into()),
+        ("applicant_phone", "13912345678".into()),
+        ("responsible_id", p.extra.clone()),
+    ])
+}
+
+fn service_visit_form(_: &P, _: Caller) -> Body {
+    form(&[("action", "record_visit".into())])
 }
 
 fn service_visit(_: &P, _: Caller) -> Body {

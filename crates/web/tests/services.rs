@@ -410,6 +410,75 @@ async fn a_unit_sees_its_own_service_ledger_and_the_figures_count_it(backend: Ba
     assert_eq!(app.get(&format!("/api/v1/service-cases?q={code}")).await.ok()["items"][0]["id"], ours.as_str());
 }
 
+async fn staff_handle_a_case_at_the_window_on_the_ledger_pages(backend: Backend) {
+    let Some(w) = window(backend).await else { return };
+    let (app, clerk) = (&w.app, &w.clerk);
+    let get = |path: String| async move { clerk.get(app.url(&path)).send().await.unwrap().text().await.unwrap() };
+    let post = |path: String, form: Vec<(&'static str, String)>| async move {
+        let r = clerk.post(app.url(&path)).form(&form).send().await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    };
+    let html = get("/app/service-cases/new".into()).await;
+    assert!(html.contains("收件登记") && html.contains("WJZ-MZ-001 生育登记") && html.contains("李红"), "{html}");
+    let token = common::hidden(&html, "_csrf");
+    // A phone left out is named, and the form keeps what was typed.
+    let (status, html) = post(
+        "/app/service-cases/new".into(),
+        vec![
+            ("_csrf", token.clone()),
+            ("item_id", w.item.clone()),
+            ("channel", "window".into()),
+            ("applicant_name", "王秀英".into()),
+            ("responsible_id", w.officer.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("id=\"err-applicant_phone\"") && html.contains("value=\"王秀英\""), "{html}");
+    let (status, html) = post(
+        "/app/service-cases/new".into(),
+        vec![
+            ("_csrf", token.clone()),
+            ("item_id", w.item.clone()),
+            ("channel", "window".into()),
+            ("applicant_name", "王秀英".into()),
+            ("applicant_phone", "13912345678".into()),
+            ("responsible_id", w.officer.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("已登记收件") && html.contains("王**") && !html.contains("13912345678"), "{html}");
+    let id = app.get("/api/v1/service-cases").await.ok()["items"][0]["id"].as_str().unwrap().to_owned();
+    // 一次性告知 offers the item's materials to tick.
+    assert!(html.contains("value=\"结婚证\"") && html.contains("data-action=\"notify\""), "{html}");
+    let act = |action: &'static str, extra: Vec<(&'static str, String)>| {
+        let mut form = vec![("_csrf", token.clone()), ("action", action.to_owned())];
+        form.extend(extra);
+        post(format!("/app/service-cases/{id}/transitions"), form)
+    };
+    let (status, html) = act("notify", vec![("missing", "结婚证".into()), ("missing", "户口簿".into())]).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("已一次性告知所缺材料") && html.contains("结婚证、户口簿"), "{html}");
+    act("accept", vec![]).await;
+    let (_, html) = act("record_step", vec![("step", "申请".into())]).await;
+    assert!(html.contains("value=\"受理\""), "the next step is offered: {html}");
+    act("record_step", vec![("step", "受理".into())]).await;
+    act("record_step", vec![("step", "办结".into())]).await;
+    let (status, html) = act("complete", vec![]).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("id=\"err-complete-result\""), "{html}");
+    let (status, html) = act("complete", vec![("result", "准予登记".into())]).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("已办结") && html.contains("data-state=\"done\"") && html.contains("在承诺时限内"), "{html}");
+    let list = get("/app/service-cases?state=done".into()).await;
+    assert!(list.contains("生育登记") && list.contains("3号窗口"), "{list}");
+    // The office reads the ledger but handles nothing of a unit's case.
+    let office =
+        app.admin.get(app.url(&format!("/app/service-cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(office.contains("没有可办理的环节"), "{office}");
+}
+
 on_both!(
     the_public_finds_what_to_bring_where_and_how_long,
     an_item_is_kept_with_its_versions_and_the_public_sees_the_published,
@@ -419,4 +488,5 @@ on_both!(
     a_second_one_time_notice_is_a_problem_of_the_unit,
     bad_service_cases_are_named_and_nothing_is_written,
     a_unit_sees_its_own_service_ledger_and_the_figures_count_it,
+    staff_handle_a_case_at_the_window_on_the_ledger_pages,
 );

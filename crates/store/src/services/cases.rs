@@ -458,6 +458,13 @@ impl Services<'_> {
             .await
     }
 
+    /// How `actor` stands to a case: the handling unit's staff (who work it), the office, or
+    /// neither. Pages offer the machine's actions for it.
+    pub async fn case_party(&self, actor: &Actor, case: &ServiceCase) -> StoreResult<rectify_domain::actor::Party> {
+        let (actor, unit) = (actor.clone(), case.unit_id);
+        self.db.read(move |tx| Box::pin(async move { units::party(&mut tx.conn(), &actor, unit).await })).await
+    }
+
     /// A case with its record.
     pub async fn get_case(&self, actor: &Actor, id: ServiceCaseId) -> StoreResult<ServiceCaseDetail> {
         let (cal, today, yellow) = self.reading().await?;

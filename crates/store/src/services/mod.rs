@@ -223,6 +223,16 @@ impl Services<'_> {
             .await
     }
 
+    /// What one version of an item said (staff: a service case is handled under its version).
+    pub async fn item_version(&self, actor: &Actor, id: ServiceItemId, version: i64) -> StoreResult<ServiceItemFields> {
+        authorize(actor, Permission::ViewDirectory, rectify_domain::actor::Party::Other)?;
+        let q =
+            Q::new("SELECT item FROM service_item_versions WHERE item_id = $1 AND version = $2").bind(id).bind(version);
+        let json: Option<String> =
+            self.db.read(move |tx| Box::pin(async move { tx.conn().scalar_optional(q).await })).await?;
+        from_json(&json.ok_or_else(|| DomainError::not_found(Entity::ServiceItem, id))?, "service item version")
+    }
+
     /// Every version of an item, newest first (staff only: the public reads the current one).
     pub async fn item_versions(&self, actor: &Actor, id: ServiceItemId) -> StoreResult<Vec<ItemVersion>> {
         authorize(actor, Permission::ViewDirectory, rectify_domain::actor::Party::Other)?;

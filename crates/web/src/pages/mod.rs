@@ -16,6 +16,7 @@ mod map;
 mod picker;
 mod plans;
 mod portal;
+mod service_cases;
 mod services;
 pub use portal::PortalCache;
 mod search;
@@ -64,6 +65,7 @@ pub fn site() -> Site {
         .merge(map::site())
         .merge(hotspots::site())
         .merge(services::site())
+        .merge(service_cases::site())
         .get("/static/{file}", static_file)
 }
 
