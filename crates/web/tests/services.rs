@@ -305,6 +305,13 @@ async fn a_service_case_runs_from_the_window_to_done_and_the_applicant_hears_eve
     assert!(!progress.to_string().contains("王"), "{progress}");
     let r = Client::new().get(app.url("/api/v1/service-cases/track/ABCDE-23456")).send().await.unwrap();
     assert_eq!(r.status(), 404);
+    // The tracking page shows the item's steps as a progress bar.
+    let html = Client::new().get(app.url(&format!("/track?code={code}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("id=\"service-progress\"") && html.contains("data-step=\"受理\" data-status=\"done\""),
+        "{html}"
+    );
+    assert!(html.contains("准予登记，已发放生育服务证") && !html.contains("王"), "{html}");
 }
 
 async fn a_second_one_time_notice_is_a_problem_of_the_unit(backend: Backend) {

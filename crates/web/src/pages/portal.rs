@@ -183,6 +183,12 @@ async fn track(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, hea
             }
             Ok(resp)
         }
+        Err(rectify_store::StoreError::Domain(rectify_domain::DomainError::NotFound { .. }))
+            if let Some(service) = st.store.services().track_case(&code).await? =>
+        {
+            // A service case (办件) is followed by its code alone: its progress shows nothing personal.
+            ctx.render(&st, "track.html", context! { service, code, satisfactions, remembered => remembered.is_some() })
+        }
         Err(e) => {
             let errors = FormErrors::from_error(e.into(), ctx.lang).or_else(|e| match e {
                 // One answer for a wrong code and a wrong phone tail, shown on the form.
