@@ -184,7 +184,8 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     d.summary.problems += problems.len();
     let found = crate::inspections::jindong(d, district, inspectors).await?;
     crate::accountability::jindong(d, district, &found, &mut rng).await?;
-    bulletin(d, campaign.id, batch.id, &problems).await
+    bulletin(d, campaign.id, batch.id, &problems).await?;
+    crate::hall::load(d, district).await
 }
 
 /// Seed 000: 《简报》第8期 of the office, whose note counts the first batch (98 items, 80 fixed)

@@ -11,6 +11,7 @@ mod accountability;
 mod anning;
 mod caidian;
 mod inspections;
+mod hall;
 mod jindong;
 mod names;
 mod ninghai;
@@ -51,14 +52,22 @@ pub struct Summary {
     pub cases: usize,
     pub rounds: usize,
     pub services: usize,
+    pub service_cases: usize,
 }
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} units, {} people, {} campaigns, {} problems, {} citizen cases, {} inspection rounds, {} service items",
-            self.units, self.people, self.campaigns, self.problems, self.cases, self.rounds, self.services
+            "{} units, {} people, {} campaigns, {} problems, {} citizen cases, {} inspection rounds, {} service items, {} service cases",
+            self.units,
+            self.people,
+            self.campaigns,
+            self.problems,
+            self.cases,
+            self.rounds,
+            self.services,
+            self.service_cases
         )
     }
 }

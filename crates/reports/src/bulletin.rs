@@ -242,6 +242,7 @@ pub fn document(c: &BulletinContent) -> Document {
             date: chinese_date(c.issued_on),
         }),
         blocks,
+        footer: None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! DOCX with docx-rs, for offices that edit a bulletin in Word before it goes out: A4 with the
 //! official-document margins, the fonts an office PC has (仿宋 body, 黑体 headings, 宋体 for the
 //! headline and the red masthead; Times New Roman for Latin and digits), charts as PNG images and
-//! `— 1 —` page numbers in the footer.
+//! `— 1 —` page numbers in the footer (with the document's footer line under them; none on a
+//! title page).
 
 use std::io::Cursor;
 
@@ -12,7 +13,7 @@ use docx_rs::{
     VAlignType, WidthType,
 };
 
-use crate::{Align, Block, Chart, Document, Fonts, Masthead, RenderError, Table, Tone};
+use crate::{Align, Block, Chart, Contents, Cover, Document, Fonts, Masthead, RenderError, Table, Tone};
 
 /// Twentieths of a point per millimetre.
 const TWIPS_PER_MM: f32 = 1440.0 / 25.4;
@@ -57,8 +58,16 @@ fn fonts(east_asia: &str) -> RunFonts {
     RunFonts::new().east_asia(east_asia).ascii(LATIN).hi_ansi(LATIN).cs(LATIN).hint("eastAsia")
 }
 
+/// A run of text; a `\n` in it breaks the line.
 fn run(text: &str, east_asia: &str, size: usize) -> Run {
-    Run::new().add_text(text).fonts(fonts(east_asia)).size(size)
+    let mut r = Run::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            r = r.add_break(BreakType::TextWrapping);
+        }
+        r = r.add_text(line);
+    }
+    r.fonts(fonts(east_asia)).size(size)
 }
 
 fn exact(pitch: i32) -> LineSpacing {
@@ -80,7 +89,10 @@ pub fn docx(doc: &Document, fonts_: &Fonts) -> Result<Vec<u8>, RenderError> {
         )
         .default_fonts(fonts(FANGSONG))
         .default_size(BODY)
-        .footer(Footer::new().add_paragraph(page_number()));
+        .footer(footer(doc.footer.as_deref(), true));
+    if matches!(doc.blocks.first(), Some(Block::Cover(_))) {
+        d = d.first_footer(footer(doc.footer.as_deref(), false));
+    }
     if let Some(m) = &doc.masthead {
         for p in masthead(m, fonts_) {
             d = d.add_paragraph(p);
@@ -123,7 +135,9 @@ pub fn docx(doc: &Document, fonts_: &Fonts) -> Result<Vec<u8>, RenderError> {
             Block::Chart(chart) => {
                 d.add_paragraph(caption_paragraph(chart.title())).add_paragraph(image(chart, fonts_)?)
             }
-            Block::PageBreak => d.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))),
+            Block::PageBreak => d.add_paragraph(page_break()),
+            Block::Cover(cover) => cover_page(cover).into_iter().fold(d, Docx::add_paragraph),
+            Block::Contents(contents) => contents_list(contents).into_iter().fold(d, Docx::add_paragraph),
         };
     }
     let mut xml = d.build();
@@ -140,6 +154,64 @@ pub fn docx(doc: &Document, fonts_: &Fonts) -> Result<Vec<u8>, RenderError> {
     let mut out = Cursor::new(Vec::new());
     xml.pack(&mut out).map_err(|e| RenderError::Docx(e.to_string()))?;
     Ok(out.into_inner())
+}
+
+fn page_break() -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_break(BreakType::Page))
+}
+
+/// A title page: `over` a third of the way down, the title large and red above a red rule,
+/// `under` lower down; what follows starts on the next page.
+fn cover_page(cover: &Cover) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    if let Some(over) = &cover.over {
+        out.push(
+            Paragraph::new()
+                .add_run(run(over, SONGTI, 56).bold())
+                .align(AlignmentType::Center)
+                .line_spacing(exact(880).before(2400).after(480)),
+        );
+    }
+    let rule =
+        ParagraphBorder::new(ParagraphBorderPosition::Bottom).val(BorderType::Single).size(16).space(8).color(RED);
+    out.push(
+        Paragraph::new()
+            .add_run(run(&cover.title, SONGTI, 88).bold().color(RED).character_spacing(130))
+            .align(AlignmentType::Center)
+            .set_borders(ParagraphBorders::with_empty().set(rule))
+            .line_spacing(exact(1280).before(if cover.over.is_some() { 0 } else { 3400 })),
+    );
+    for (i, line) in cover.under.iter().enumerate() {
+        out.push(
+            Paragraph::new()
+                .add_run(run(line, FANGSONG, BODY))
+                .align(AlignmentType::Center)
+                .line_spacing(exact(BODY_PITCH).before(if i == 0 { 5200 } else { 0 })),
+        );
+    }
+    out.push(page_break());
+    out
+}
+
+/// The contents as a list: the title, then each entry, those within a chapter indented (Word
+/// counts pages itself; the list does not).
+fn contents_list(contents: &Contents) -> Vec<Paragraph> {
+    let mut out = vec![
+        Paragraph::new()
+            .add_run(run(&contents.title, SONGTI, HEADLINE).bold())
+            .align(AlignmentType::Center)
+            .line_spacing(exact(720).before(120).after(280)),
+    ];
+    for e in &contents.entries {
+        let (face, size, indent) = if e.level <= 1 { (HEITI, BODY, 0) } else { (FANGSONG, CAPTION, 2 * CAPTION as i32 * 10) };
+        out.push(
+            Paragraph::new()
+                .add_run(run(&e.text, face, size))
+                .indent(Some(indent), None, None, None)
+                .line_spacing(exact(if e.level <= 1 { BODY_PITCH } else { 480 })),
+        );
+    }
+    out
 }
 
 /// Body text: justified, first line indented two characters, on the 22-line grid.
@@ -266,6 +338,21 @@ fn png_size(png: &[u8]) -> Option<(u32, u32)> {
     let w = png.get(16..20)?.try_into().ok().map(u32::from_be_bytes)?;
     let h = png.get(20..24)?.try_into().ok().map(u32::from_be_bytes)?;
     Some((w, h))
+}
+
+/// The footer: the page number (unless `numbered` is false: a title page), then the document's
+/// footer line in small type.
+fn footer(line: Option<&str>, numbered: bool) -> Footer {
+    let mut f = Footer::new();
+    if numbered {
+        f = f.add_paragraph(page_number());
+    }
+    if let Some(line) = line {
+        f = f.add_paragraph(
+            Paragraph::new().add_run(run(line, FANGSONG, SMALL).color(GREY)).align(AlignmentType::Center),
+        );
+    }
+    f
 }
 
 /// `— 1 —`, centred, the number a PAGE field.

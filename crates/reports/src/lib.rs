@@ -1,5 +1,5 @@
-//! Reports: one small document model (a bulletin, 简报; a personal rectification plan, 个人整改计划书)
-//! rendered to PDF, DOCX, and its charts to SVG and PNG. The model knows nothing of the renderers,
+//! Reports: one small document model (a bulletin, 简报; a personal rectification plan, 个人整改计划书;
+//! an area's 便民服务一本通) rendered to PDF, DOCX, and its charts to SVG and PNG. The model knows nothing of the renderers,
 //! so the web preview, the PDF and the DOCX are built from the same `Document` and draw each chart
 //! through the same SVG functions.
 
@@ -7,6 +7,7 @@ pub mod bulletin;
 pub mod chart;
 mod docx;
 mod fonts;
+pub mod handbook;
 mod pdf;
 pub mod plan;
 mod wrap;
@@ -24,6 +25,10 @@ pub struct Document {
     pub title: String,
     pub masthead: Option<Masthead>,
     pub blocks: Vec<Block>,
+    /// A line printed at the foot of every page, under the page number (a handbook's
+    /// supervising office and its complaint phone).
+    #[serde(default)]
+    pub footer: Option<String>,
 }
 
 /// The red masthead of a bulletin (seed: 《简报》第8期 / 金东区委…领导小组办公室 2014年4月27日).
@@ -58,6 +63,37 @@ pub enum Block {
         text: String,
     },
     PageBreak,
+    /// A title page of its own; its page number is not printed.
+    Cover(Cover),
+    /// A table of contents: in the PDF each entry shows the page its block starts on, links
+    /// there, and is a bookmark of the file; the DOCX lists the entries.
+    Contents(Contents),
+}
+
+/// A title page: `over` above the title (the area, the issuer), the title large, `under` at the
+/// page's foot (the date).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cover {
+    pub over: Option<String>,
+    pub title: String,
+    pub under: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Contents {
+    /// 目录.
+    pub title: String,
+    pub entries: Vec<ContentsEntry>,
+}
+
+/// An entry of a table of contents.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContentsEntry {
+    /// 1: a chapter; 2: within the chapter before it.
+    pub level: u8,
+    pub text: String,
+    /// The index in [`Document::blocks`] of the block it points at.
+    pub target: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

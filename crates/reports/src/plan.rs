@@ -174,7 +174,7 @@ pub fn document(plan: &PersonalPlan) -> Document {
     blocks.push(Block::Note {
         text: format!("本件据问题整改台账生成，数据截至{}。{}", chinese_date(plan.as_of), scope_note(plan.scope)),
     });
-    Document { title: plan.title.clone(), masthead: None, blocks }
+    Document { title: plan.title.clone(), masthead: None, blocks, footer: None }
 }
 
 #[cfg(test)]

@@ -29,6 +29,10 @@ pub struct Settings {
     /// The issuing office printed on bulletins (简报) unless a bulletin names another.
     #[serde(default = "default_office_name")]
     pub office_name: String,
+    /// The office's complaint phone (作风办监督电话), printed with its name at the foot of every
+    /// page of a 便民服务一本通; none, and the foot names the office only.
+    #[serde(default)]
+    pub complaint_phone: Option<String>,
     /// Units with fewer problems than this are not ranked (a unit with one closed item is not
     /// ahead of one that closed 40 of 42); they are listed apart.
     #[serde(default = "default_ranking_min_items")]
@@ -173,6 +177,7 @@ impl Default for Settings {
             proposal_rules: ProposalRules::default(),
             points: PointsScheme::default(),
             office_name: default_office_name(),
+            complaint_phone: None,
             ranking_min_items: default_ranking_min_items(),
             accept_within_working_days: default_accept_within(),
             map_tiles: None,
@@ -201,6 +206,9 @@ pub struct SettingsInput {
     pub points: Option<PointsScheme>,
     /// The issuing office on bulletins (1–100 characters).
     pub office_name: Option<String>,
+    /// The office's complaint phone on the 便民服务一本通 (5–20 digits with `-`, `+`, brackets or
+    /// spaces); an empty text removes it.
+    pub complaint_phone: Option<String>,
     /// The fewest problems a unit needs to be ranked (1–1000).
     pub ranking_min_items: Option<i64>,
     /// Working days the office has to accept a received case (0–30).
@@ -314,6 +322,10 @@ impl Reference<'_> {
                         after.office_name =
                             rectify_domain::text::required("office_name", input.office_name.as_deref(), 100)
                                 .map_err(|e| DomainError::Invalid(vec![e]))?;
+                    }
+                    if let Some(phone) = input.complaint_phone {
+                        after.complaint_phone = rectify_domain::text::phone("complaint_phone", Some(&phone))
+                            .map_err(|e| DomainError::Invalid(vec![e]))?;
                     }
                     if let Some(n) = input.ranking_min_items {
                         if !(1..=1000).contains(&n) {

@@ -7,5 +7,6 @@
 pub mod case;
 pub mod catalog;
 pub mod figures;
+pub mod handbook;
 pub mod limits;
 pub mod record;

@@ -29,6 +29,17 @@ crate::wire_enum! {
     }
 }
 
+impl ServiceChannel {
+    /// Visits the applicant has made when the case is received: one at a window or by
+    /// appointment; none online, by phone or when staff came to them (上门, 代办).
+    pub fn visits_at_receipt(self) -> u32 {
+        match self {
+            ServiceChannel::Window | ServiceChannel::Appointment => 1,
+            ServiceChannel::Online | ServiceChannel::Phone | ServiceChannel::Proxy => 0,
+        }
+    }
+}
+
 /// Body of `POST /api/v1/service-cases`: an applicant received for an item.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

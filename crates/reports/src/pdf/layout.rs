@@ -7,7 +7,7 @@ use resvg::usvg;
 
 use crate::fonts::{Face, Fonts};
 use crate::wrap;
-use crate::{Align, Block, Chart, Document, Masthead, RenderError, Table, Tone};
+use crate::{Align, Block, Chart, ContentsEntry, Cover, Document, Masthead, RenderError, Table, Tone};
 
 pub(crate) const MM: f32 = 72.0 / 25.4;
 pub(crate) const PAGE_W: f32 = 210.0 * MM;
@@ -74,6 +74,14 @@ const CAPTION: Style = Style { face: FaceId::Heading, size: 14.0, color: BLACK }
 const CELL: Style = Style { face: FaceId::Body, size: 12.0, color: BLACK };
 const HEADER_CELL: Style = Style { face: FaceId::Heading, ..CELL };
 const PAGE_NUMBER: Style = Style { face: FaceId::Body, size: 14.0, color: BLACK };
+const FOOTER: Style = Style { face: FaceId::Body, size: 12.0, color: GREY };
+const COVER_OVER: Style = Style { face: FaceId::Title, size: 28.0, color: BLACK };
+const COVER_TITLE: Style = Style { face: FaceId::Title, size: 44.0, color: RED };
+/// Contents: chapters in 黑体, the entries within them a size smaller.
+const ENTRY: Style = Style { face: FaceId::Heading, ..BODY };
+const SUB_ENTRY: Style = Style { face: FaceId::Body, size: 14.0, color: BLACK };
+/// Room kept at the right of a contents entry for its page number.
+const ENTRY_NUMBER_W: f32 = 36.0;
 const CELL_PITCH: f32 = 18.0;
 const CELL_PAD_X: f32 = 4.0;
 const CELL_PAD_Y: f32 = 3.0;
@@ -211,6 +219,14 @@ enum Piece {
         tree: Box<usvg::Tree>,
     },
     PageBreak,
+    /// A title page, drawn where its operations say; what follows starts on the next page.
+    Cover(Vec<Op>),
+    /// A contents entry (its page number set on its last line), kept whole, linked to `target`.
+    Entry {
+        lines: Vec<SetLine>,
+        x: f32,
+        target: usize,
+    },
 }
 
 struct SetTable {
@@ -238,7 +254,8 @@ impl Piece {
                 BLOCK_GAP + height(&t.caption) + t.header.height + t.rows.first().map_or(0.0, |r| r.height)
             }
             Piece::Chart { caption, h, .. } => BLOCK_GAP + height(caption) + h,
-            Piece::PageBreak => 0.0,
+            Piece::Entry { lines, .. } => height(lines),
+            Piece::PageBreak | Piece::Cover(_) => 0.0,
         }
     }
 }
@@ -247,21 +264,36 @@ fn height(lines: &[SetLine]) -> f32 {
     lines.iter().map(|l| l.pitch).sum()
 }
 
-fn prepare(doc: &Document, fonts: &Fonts) -> Result<Vec<Piece>, RenderError> {
+/// The headline: centred and large, kept with what follows.
+fn headline(text: &str, fonts: &Fonts) -> Piece {
+    Piece::Lines {
+        lines: set(fonts, &[(HEADLINE, text)], &Setting::centred(TEXT_W, 36.0)),
+        x: LEFT,
+        before: 6.0,
+        after: 14.0,
+        keep_with_next: true,
+        keep_with_previous: false,
+    }
+}
+
+/// The blocks as pieces, each with the index of the block it starts (a block of contents is its
+/// title and one piece per entry). `pages[i]`: the page block `i` starts on, once known.
+fn prepare(doc: &Document, fonts: &Fonts, pages: &[Option<usize>]) -> Result<Vec<(Option<usize>, Piece)>, RenderError> {
     let mut pieces = Vec::new();
     if let Some(m) = &doc.masthead {
-        pieces.push(masthead(m, fonts));
+        pieces.push((None, masthead(m, fonts)));
     }
-    for block in &doc.blocks {
-        pieces.push(match block {
-            Block::Heading { level: 0 | 1, text } => Piece::Lines {
-                lines: set(fonts, &[(HEADLINE, text)], &Setting::centred(TEXT_W, 36.0)),
-                x: LEFT,
-                before: 6.0,
-                after: 14.0,
-                keep_with_next: true,
-                keep_with_previous: false,
-            },
+    for (i, block) in doc.blocks.iter().enumerate() {
+        if let Block::Contents(contents) = block {
+            pieces.push((Some(i), headline(&contents.title, fonts)));
+            for entry in &contents.entries {
+                let page = pages.get(entry.target).copied().flatten();
+                pieces.push((None, contents_entry(entry, page, fonts)));
+            }
+            continue;
+        }
+        pieces.push((Some(i), match block {
+            Block::Heading { level: 0 | 1, text } => headline(text, fonts),
             Block::Heading { level, text } => Piece::Lines {
                 lines: set(
                     fonts,
@@ -300,9 +332,69 @@ fn prepare(doc: &Document, fonts: &Fonts) -> Result<Vec<Piece>, RenderError> {
             Block::Table(table) => Piece::Table(set_table(table, fonts)),
             Block::Chart(chart) => set_chart(chart, fonts)?,
             Block::PageBreak => Piece::PageBreak,
-        });
+            Block::Cover(cover) => Piece::Cover(cover_page(cover, fonts)),
+            Block::Contents(_) => unreachable!("contents are set above"),
+        }));
     }
     Ok(pieces)
+}
+
+/// A title page: `over` a third of the way down, the title large and red under it above a red
+/// rule, `under` at the foot of the text area.
+fn cover_page(cover: &Cover, fonts: &Fonts) -> Vec<Op> {
+    let mut ops = Vec::new();
+    let mut y = TOP + 30.0 * MM;
+    if let Some(over) = &cover.over {
+        for line in set(fonts, &[(COVER_OVER, over)], &Setting::centred(TEXT_W, 44.0)) {
+            line.draw(&mut ops, LEFT, y);
+            y += line.pitch;
+        }
+        y += 12.0 * MM;
+    }
+    // A short title is spread out a little, as printed covers are.
+    let tracking = if cover.title.chars().count() <= 8 { COVER_TITLE.size * 0.15 } else { 0.0 };
+    for line in set(fonts, &[(COVER_TITLE, &cover.title)], &Setting { tracking, ..Setting::centred(TEXT_W, 64.0) }) {
+        line.draw(&mut ops, LEFT, y);
+        y += line.pitch;
+    }
+    y += 6.0;
+    ops.push(Op::Line { x1: LEFT, y1: y, x2: LEFT + TEXT_W, y2: y, color: RED, width: 2.0 });
+    let under: Vec<SetLine> = cover
+        .under
+        .iter()
+        .flat_map(|text| set(fonts, &[(BODY, text)], &Setting::centred(TEXT_W, PITCH)))
+        .collect();
+    let mut y = BOTTOM - height(&under);
+    for line in &under {
+        line.draw(&mut ops, LEFT, y);
+        y += line.pitch;
+    }
+    ops
+}
+
+/// A contents entry: its text (indented by level), then on its last line a leader of dots and
+/// the page number at the right margin (nothing while the page is not known: the lines are the
+/// same either way, so the page number does not move what follows).
+fn contents_entry(entry: &ContentsEntry, page: Option<usize>, fonts: &Fonts) -> Piece {
+    let (style, indent, pitch) =
+        if entry.level <= 1 { (ENTRY, 0.0, PITCH) } else { (SUB_ENTRY, 2.0 * SUB_ENTRY.size, 24.0) };
+    let width = TEXT_W - indent - ENTRY_NUMBER_W;
+    let setting = Setting { width, indent: 0.0, align: Align::Left, justify: false, pitch, tracking: 0.0 };
+    let mut lines = set(fonts, &[(style, &entry.text)], &setting);
+    if let (Some(page), Some(last)) = (page, lines.last_mut()) {
+        let face = style.face.face(fonts);
+        let number = page.to_string();
+        let number_x = TEXT_W - indent - face.width(&number, style.size);
+        let end = last.runs.last().map_or(0.0, |r| r.x + face.width(&r.text, style.size));
+        let dot = face.width(".", style.size).max(1.0);
+        let dots = ((number_x - 6.0 - (end + 6.0)) / dot).floor().max(0.0) as usize;
+        if dots > 0 {
+            let x = number_x - 6.0 - dots as f32 * dot;
+            last.runs.push(Run { style, x, text: ".".repeat(dots) });
+        }
+        last.runs.push(Run { style, x: number_x, text: number });
+    }
+    Piece::Entry { lines, x: LEFT + indent, target: entry.target }
 }
 
 /// The red masthead: the name spread out in large red type, the issue, then issuer and date on
@@ -413,14 +505,46 @@ fn set_chart(chart: &Chart, fonts: &Fonts) -> Result<Piece, RenderError> {
 }
 
 /// Places pieces on pages.
+#[derive(Default)]
 struct Pager {
     pages: Vec<Page>,
     y: f32,
     /// What must follow the piece being placed on its last page (a note kept with it).
     reserve: f32,
+    /// Where the piece being placed started drawing: its page and top.
+    start: Option<(usize, f32)>,
+    links: Vec<Link>,
+    /// Pages whose number is not printed (a title page).
+    unnumbered: Vec<usize>,
+}
+
+/// A contents entry's area on its page, pointing at the block `target`.
+pub(crate) struct Link {
+    pub page: usize,
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub target: usize,
+}
+
+/// The pages, where each block starts (its page and top, for links and bookmarks), the contents
+/// entries' links.
+pub(crate) struct Laid {
+    pub pages: Vec<Page>,
+    pub anchors: Vec<Option<(usize, f32)>>,
+    pub links: Vec<Link>,
 }
 
 impl Pager {
+    /// Notes the page and height where the piece being placed starts drawing.
+    fn mark(&mut self) {
+        if self.start.is_none() {
+            self.page();
+            self.start = Some((self.pages.len() - 1, self.y));
+        }
+    }
+
     fn page(&mut self) -> &mut Page {
         if self.pages.is_empty() {
             self.pages.push(Vec::new());
@@ -460,6 +584,7 @@ impl Pager {
     fn lines(&mut self, lines: &[SetLine], x: f32) {
         for line in lines {
             self.need(line.pitch);
+            self.mark();
             let y = self.y;
             line.draw(self.page(), x, y);
             self.y += line.pitch;
@@ -518,6 +643,7 @@ impl Pager {
     }
 
     fn row(&mut self, t: &SetTable, row: &SetRow) {
+        self.mark();
         let y = self.y;
         let mut x = LEFT;
         for (cell, w) in row.cells.iter().zip(&t.widths) {
@@ -535,25 +661,47 @@ impl Pager {
     }
 }
 
-pub(crate) fn layout(doc: &Document, fonts: &Fonts) -> Result<Vec<Page>, RenderError> {
-    let pieces = prepare(doc, fonts)?;
-    let mut pager = Pager { pages: Vec::new(), y: TOP, reserve: 0.0 };
+/// The document on pages. With a table of contents it is laid out twice: first to learn where
+/// each block starts, then with those pages printed in the contents (which takes the same room
+/// whatever the numbers, so nothing moves; should anything move, once more).
+pub(crate) fn layout(doc: &Document, fonts: &Fonts) -> Result<Laid, RenderError> {
+    let mut pages = vec![None; doc.blocks.len()];
+    let mut laid = place(doc, fonts, &pages)?;
+    if doc.blocks.iter().any(|b| matches!(b, Block::Contents(_))) {
+        for _ in 0..3 {
+            let found: Vec<Option<usize>> = laid.anchors.iter().map(|a| a.map(|(page, _)| page + 1)).collect();
+            if found == pages {
+                break;
+            }
+            pages = found;
+            laid = place(doc, fonts, &pages)?;
+        }
+    }
+    Ok(laid)
+}
+
+fn place(doc: &Document, fonts: &Fonts, numbers: &[Option<usize>]) -> Result<Laid, RenderError> {
+    let pieces = prepare(doc, fonts, numbers)?;
+    let mut anchors = vec![None; doc.blocks.len()];
+    let mut pager = Pager { y: TOP, ..Pager::default() };
     pager.page();
     let mut pieces = pieces.into_iter().peekable();
-    while let Some(piece) = pieces.next() {
+    while let Some((block, piece)) = pieces.next() {
         pager.reserve = match pieces.peek() {
-            Some(Piece::Lines { lines, before, keep_with_previous: true, .. }) => before + height(lines),
+            Some((_, Piece::Lines { lines, before, keep_with_previous: true, .. })) => before + height(lines),
             _ => 0.0,
         };
+        pager.start = None;
         match piece {
             Piece::Masthead(ops, h) => {
+                pager.mark();
                 pager.page().extend(ops);
                 pager.y += h;
             }
             Piece::Lines { lines, x, before, after, keep_with_next, .. } => {
                 pager.gap(before);
                 if keep_with_next {
-                    let next = pieces.peek().map_or(0.0, Piece::min_height);
+                    let next = pieces.peek().map_or(0.0, |(_, p)| p.min_height());
                     pager.need(height(&lines) + after + next);
                     pager.lines(&lines, x);
                 } else {
@@ -566,6 +714,7 @@ pub(crate) fn layout(doc: &Document, fonts: &Fonts) -> Result<Vec<Page>, RenderE
                 pager.gap(BLOCK_GAP);
                 pager.need(height(&caption) + h);
                 pager.lines(&caption, LEFT);
+                pager.mark();
                 let y = pager.y;
                 pager.page().push(Op::Chart { x: LEFT + (TEXT_W - w) / 2.0, y, w, h, tree });
                 pager.y += h + BLOCK_GAP;
@@ -575,13 +724,57 @@ pub(crate) fn layout(doc: &Document, fonts: &Fonts) -> Result<Vec<Page>, RenderE
                     pager.new_page();
                 }
             }
+            Piece::Cover(ops) => {
+                if !pager.at_top() {
+                    pager.new_page();
+                }
+                pager.mark();
+                pager.page().extend(ops);
+                pager.unnumbered.push(pager.pages.len() - 1);
+                // The page is full: whatever follows starts on the next.
+                pager.y = BOTTOM;
+            }
+            Piece::Entry { lines, x, target } => {
+                let h = height(&lines);
+                pager.need(h);
+                pager.mark();
+                let top = pager.y;
+                let page = pager.pages.len() - 1;
+                pager.lines(&lines, x);
+                pager.links.push(Link { page, x, y: top, w: LEFT + TEXT_W - x, h, target });
+            }
+        }
+        if let Some(i) = block {
+            anchors[i] = Some(pager.start.unwrap_or((pager.pages.len() - 1, pager.y)));
         }
     }
-    let mut pages = pager.pages;
+    let Pager { mut pages, links, unnumbered, .. } = pager;
     for (i, page) in pages.iter_mut().enumerate() {
-        page_number(page, i + 1, fonts);
+        if !unnumbered.contains(&i) {
+            page_number(page, i + 1, fonts);
+        }
+        if let Some(footer) = &doc.footer {
+            foot(page, footer, fonts);
+        }
     }
-    Ok(pages)
+    Ok(Laid { pages, anchors, links })
+}
+
+/// The footer line, centred under the page number (shrunk to the text's width if long).
+fn foot(page: &mut Page, text: &str, fonts: &Fonts) {
+    let face = FOOTER.face.face(fonts);
+    let size = (TEXT_W / face.width(text, 1.0).max(1.0)).min(FOOTER.size);
+    let w = face.width(text, size);
+    let baseline = BOTTOM + 7.0 * MM + PAGE_NUMBER.size + 10.0 + size * ASCENT;
+    page.push(Op::Text {
+        x: LEFT + (TEXT_W - w) / 2.0,
+        baseline,
+        face: FOOTER.face,
+        size,
+        color: FOOTER.color,
+        text: text.to_owned(),
+        spacing: 0.0,
+    });
 }
 
 /// `— 1 —` centred 7 mm below the text, as the standard places page numbers.
@@ -618,7 +811,7 @@ mod tests {
     }
 
     fn doc(blocks: Vec<Block>) -> Document {
-        Document { title: "t".into(), masthead: None, blocks }
+        Document { title: "t".into(), masthead: None, blocks, footer: None }
     }
 
     fn paragraph(chars: usize) -> Block {
@@ -637,7 +830,7 @@ mod tests {
             tones: vec![None; rows.len()],
             rows,
         };
-        let pages = layout(&doc(vec![Block::Table(table)]), &fonts()).unwrap();
+        let pages = layout(&doc(vec![Block::Table(table)]), &fonts()).unwrap().pages;
         assert!(pages.len() >= 3, "{} pages", pages.len());
         for (i, page) in pages.iter().enumerate() {
             let headers = texts(page).iter().filter(|(t, _)| *t == "序号").count();
@@ -656,7 +849,7 @@ mod tests {
     fn a_heading_moves_down_with_the_text_it_heads() {
         // 20 of the page's 22 lines are full; the heading and two lines of what follows do not fit.
         let blocks = vec![paragraph(25 + 27 * 19), Block::Heading { level: 2, text: "二、标题".into() }, paragraph(60)];
-        let pages = layout(&doc(blocks), &fonts()).unwrap();
+        let pages = layout(&doc(blocks), &fonts()).unwrap().pages;
         assert_eq!(pages.len(), 2);
         assert!(texts(&pages[1]).iter().any(|(t, _)| *t == "二、标题"), "the heading starts page 2");
         assert_eq!(texts(&pages[0]).len(), 20 + 1, "20 lines and the page number on page 1");
@@ -666,7 +859,7 @@ mod tests {
     fn a_note_never_ends_the_document_alone_on_a_page() {
         // The paragraph fills page 1 exactly: its last two lines go over with the note.
         let note = Block::Note { text: "本期数据截至2026年12月4日，据问题整改台账统计。".into() };
-        let pages = layout(&doc(vec![paragraph(25 + 27 * 21), note]), &fonts()).unwrap();
+        let pages = layout(&doc(vec![paragraph(25 + 27 * 21), note]), &fonts()).unwrap().pages;
         assert_eq!(pages.len(), 2);
         assert_eq!(texts(&pages[0]).len(), 20 + 1);
         assert_eq!(texts(&pages[1]).len(), 2 + 1 + 1);
@@ -675,7 +868,7 @@ mod tests {
     #[test]
     fn a_paragraph_leaves_no_single_line_at_a_page_foot() {
         // 21 lines used, one free: the next paragraph starts on the next page instead.
-        let pages = layout(&doc(vec![paragraph(25 + 27 * 20), paragraph(25 + 27 * 3)]), &fonts()).unwrap();
+        let pages = layout(&doc(vec![paragraph(25 + 27 * 20), paragraph(25 + 27 * 3)]), &fonts()).unwrap().pages;
         assert_eq!(texts(&pages[0]).len(), 21 + 1);
         assert_eq!(texts(&pages[1]).len(), 4 + 1);
     }
@@ -688,7 +881,7 @@ mod tests {
             Block::PageBreak,
             Block::Note { text: "注".repeat(100) },
         ];
-        let pages = layout(&doc(blocks), &fonts()).unwrap();
+        let pages = layout(&doc(blocks), &fonts()).unwrap().pages;
         for (i, page) in pages.iter().enumerate() {
             let texts = texts(page);
             let (last, baseline) = texts.last().unwrap();

@@ -3,36 +3,73 @@
 
 mod layout;
 
+use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::rgb;
+use krilla::destination::{Destination, XyzDestination};
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
+use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule, Stroke};
 use krilla::surface::Surface;
 use krilla::text::{GlyphId, KrillaGlyph};
 use krilla_svg::{SurfaceExt, SvgSettings};
 
-use crate::{Document, Fonts, RenderError};
+use crate::{Block, Document, Fonts, RenderError};
 use layout::{Op, PAGE_H, PAGE_W, Rgb};
 
-/// The document as an A4 PDF.
+/// The document as an A4 PDF; a table of contents links each entry to its page and makes the
+/// file's bookmarks.
 pub fn pdf(doc: &Document, fonts: &Fonts) -> Result<Vec<u8>, RenderError> {
-    let pages = layout::layout(doc, fonts)?;
+    let layout::Laid { pages, anchors, links } = layout::layout(doc, fonts)?;
+    let destination = |target: usize| {
+        let (page, y) = anchors.get(target).copied().flatten()?;
+        Some(XyzDestination::new(page, Point::from_xy(0.0, y)))
+    };
     let mut pdf = krilla::Document::new();
     pdf.set_metadata(
         Metadata::new().title(doc.title.clone()).language("zh-CN".into()).creator("Rectify (整改通)".into()),
     );
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| RenderError::Pdf("page size".into()))?;
-    for ops in pages {
+    for (i, ops) in pages.into_iter().enumerate() {
         let mut page = pdf.start_page_with(settings.clone());
         let mut surface = page.surface();
         for op in ops {
             draw(&mut surface, op, fonts)?;
         }
         surface.finish();
+        for link in links.iter().filter(|l| l.page == i) {
+            let (Some(rect), Some(to)) = (Rect::from_xywh(link.x, link.y, link.w, link.h), destination(link.target))
+            else {
+                continue;
+            };
+            let target = Target::Destination(Destination::Xyz(to));
+            page.add_annotation(Annotation::new_link(LinkAnnotation::new(rect, target), None));
+        }
         page.finish();
     }
+    // Bookmarks: the contents' chapters, each with its entries.
+    let mut outline = Outline::new();
+    let mut chapter: Option<OutlineNode> = None;
+    let entries = doc.blocks.iter().filter_map(|b| if let Block::Contents(c) = b { Some(&c.entries) } else { None });
+    for entry in entries.flatten() {
+        let Some(to) = destination(entry.target) else { continue };
+        let node = OutlineNode::new(entry.text.clone(), to);
+        match &mut chapter {
+            Some(parent) if entry.level > 1 => parent.push_child(node),
+            _ if entry.level > 1 => outline.push_child(node),
+            _ => {
+                if let Some(done) = chapter.replace(node) {
+                    outline.push_child(done);
+                }
+            }
+        }
+    }
+    if let Some(done) = chapter {
+        outline.push_child(done);
+    }
+    pdf.set_outline(outline);
     pdf.finish().map_err(|e| RenderError::Pdf(format!("{e:?}")))
 }
 

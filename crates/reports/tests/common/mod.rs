@@ -133,6 +133,7 @@ pub fn bulletin() -> Document {
             Block::Heading { level: 2, text: "三、立行立改，一步到位".into() },
             Block::Paragraph { lead: None, text: TRAFFIC.into() },
         ],
+        footer: None,
     }
 }
 

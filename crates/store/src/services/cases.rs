@@ -370,7 +370,7 @@ impl Services<'_> {
                              applicant_name, applicant_phone, phone_index, note, responsible_id, received_at, \
                              received_month, suspensions, steps_done, notices_given, visits, over_visits, \
                              promised_days, legal_days, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, \
-                             'received', $6, $7, $8, $9, $10, $11, $12, '[]', '[]', 0, 1, FALSE, $13, $14, 1, $11, \
+                             'received', $6, $7, $8, $9, $10, $11, $12, '[]', '[]', 0, $15, FALSE, $13, $14, 1, $11, \
                              $11) RETURNING id",
                         )
                         .bind(code.as_str())
@@ -386,7 +386,8 @@ impl Services<'_> {
                         .bind(now)
                         .bind(now.china_date().format("%Y-%m").to_string())
                         .bind(i64::from(item.fields.promised_limit_days))
-                        .bind(i64::from(item.fields.legal_limit_days)),
+                        .bind(i64::from(item.fields.legal_limit_days))
+                        .bind(i64::from(f.channel.visits_at_receipt())),
                     )
                     .await?;
                 record_event(&mut c, id, &actor, now, None, None, f.note.as_deref(), &[]).await?;

@@ -4,6 +4,7 @@
 //! `rectify_domain::service::catalog`; this module reads and writes.
 
 mod cases;
+mod handbook;
 mod stats;
 
 pub use cases::ServiceCaseFilter;
