@@ -30,6 +30,7 @@ pub fn parse_request(kind: ImportKind, mut p: Params) -> Result<(Option<Format>,
             ExportRequest::Cases { filter, reveal }
         }
         ImportKind::Categories => ExportRequest::Categories,
+        ImportKind::Services => ExportRequest::Services,
     };
     p.finish()?;
     Ok((format, req))
@@ -44,6 +45,7 @@ pub async fn file(st: &Store, actor: &Actor, format: Format, req: ExportRequest)
         ExportRequest::Problems(_) => "问题整改台账",
         ExportRequest::Cases { .. } => "诉求件",
         ExportRequest::Categories => "问题分类",
+        ExportRequest::Services => "事项清单",
     };
     let name = format!("{list}-{}.{}", st.today(), format.extension());
     let lines = st.exchange().export(actor, req).await?;

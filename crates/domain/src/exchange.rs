@@ -12,6 +12,7 @@ use crate::ids::{CaseId, PersonId, ProblemId, UnitId};
 use crate::light::Light;
 use crate::person::PersonKind;
 use crate::problem::{Level, ProblemState, ProblemType};
+use crate::service::catalog::{Delivery, ItemStaff, NewMaterial, ServiceKind};
 use crate::time::Timestamp;
 use crate::unit::UnitKind;
 use chrono::NaiveDate;
@@ -26,6 +27,8 @@ crate::wire_enum! {
         Cases = "cases",
         /// 问题分类: the taxonomy's rows (一级分类, 二级分类, 三级分类).
         Categories = "categories",
+        /// 事项清单: the service catalog's items with their materials.
+        Services = "services",
     }
 }
 
@@ -187,6 +190,31 @@ pub struct CategoryRecord {
     pub path: Vec<String>,
 }
 
+/// One item of a service catalog file (事项清单), by its code (事项编码). Its materials are in one
+/// cell (one a line, or separated by `；`), or on the rows below it that leave the code and the
+/// name blank, as offices lay the sheet out with merged cells; staff are `姓名 电话` a line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ServiceRecord {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<ServiceKind>,
+    pub unit: Option<UnitRef>,
+    pub window: Option<String>,
+    pub staff: Vec<ItemStaff>,
+    pub place: Option<String>,
+    pub hours: Option<String>,
+    pub materials: Vec<NewMaterial>,
+    pub steps: Vec<String>,
+    pub legal_limit_days: Option<u32>,
+    pub promised_limit_days: Option<u32>,
+    pub fees: Option<String>,
+    pub fee_basis: Option<String>,
+    pub legal_basis: Option<String>,
+    pub max_visits: Option<u32>,
+    pub delivery: Option<Delivery>,
+    pub lists: Vec<String>,
+}
+
 /// A row of the file as read: its number as a spreadsheet shows it (1-based, title rows
 /// counted) and its record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -204,6 +232,7 @@ pub enum Records {
     Problems(Vec<Row<ProblemRecord>>),
     Cases(Vec<Row<CaseRecord>>),
     Categories(Vec<Row<CategoryRecord>>),
+    Services(Vec<Row<ServiceRecord>>),
 }
 
 impl Records {
@@ -214,6 +243,7 @@ impl Records {
             Records::Problems(_) => ImportKind::Problems,
             Records::Cases(_) => ImportKind::Cases,
             Records::Categories(_) => ImportKind::Categories,
+            Records::Services(_) => ImportKind::Services,
         }
     }
 
@@ -224,6 +254,7 @@ impl Records {
             Records::Problems(r) => r.len(),
             Records::Cases(r) => r.len(),
             Records::Categories(r) => r.len(),
+            Records::Services(r) => r.len(),
         }
     }
 
@@ -344,6 +375,8 @@ pub enum Lines {
     },
     /// The taxonomy, one row per category with its path (a file that imports back).
     Categories(Vec<CategoryRecord>),
+    /// The service catalog, one row per item (a file that imports back).
+    Services(Vec<ServiceRecord>),
 }
 
 #[cfg(test)]

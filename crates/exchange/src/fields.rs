@@ -46,6 +46,20 @@ pub(crate) enum Key {
     SecondLevel,
     ThirdLevel,
     Code,
+    Window,
+    Staff,
+    Place,
+    Hours,
+    Materials,
+    Steps,
+    LegalLimit,
+    PromisedLimit,
+    Fees,
+    FeeBasis,
+    LegalBasis,
+    MaxVisits,
+    Delivery,
+    Lists,
     // Written by exports only; recognised and skipped on import.
     Light,
     DueOn,
@@ -114,6 +128,20 @@ impl Key {
             Key::SecondLevel => "second_level",
             Key::ThirdLevel => "third_level",
             Key::Code => "code",
+            Key::Window => "window",
+            Key::Staff => "staff",
+            Key::Place => "place",
+            Key::Hours => "hours",
+            Key::Materials => "materials",
+            Key::Steps => "steps",
+            Key::LegalLimit => "legal_limit_days",
+            Key::PromisedLimit => "promised_limit_days",
+            Key::Fees => "fees",
+            Key::FeeBasis => "fee_basis",
+            Key::LegalBasis => "legal_basis",
+            Key::MaxVisits => "max_visits",
+            Key::Delivery => "delivery",
+            Key::Lists => "lists",
             Key::Light => "light",
             Key::DueOn => "due_on",
             Key::Campaign => "campaign",
@@ -128,9 +156,18 @@ impl Key {
     pub(crate) fn look(self) -> Look {
         match self {
             Key::Id => Look::Number,
-            Key::Description | Key::Measures | Key::Progress | Key::RootCause | Key::Content | Key::Answer => {
-                Look::Long
-            }
+            Key::Description
+            | Key::Measures
+            | Key::Progress
+            | Key::RootCause
+            | Key::Content
+            | Key::Answer
+            | Key::Staff
+            | Key::Materials
+            | Key::Steps
+            | Key::Fees
+            | Key::FeeBasis
+            | Key::LegalBasis => Look::Long,
             Key::Deadline | Key::DueOn => Look::Date,
             Key::ReceivedAt | Key::RepliedAt | Key::CreatedAt | Key::ClosedAt => Look::Time,
             Key::Light => Look::Light,
@@ -241,6 +278,29 @@ const CATEGORIES: &[Field] = &[
     read(Key::ThirdLevel, &["三级分类", "三级", "third_level"]),
 ];
 
+/// 事项清单: an item a row, with the headers offices give the columns of their lists and of the
+/// 便民服务一本通.
+const SERVICES: &[Field] = &[
+    read(Key::Code, &["事项编码", "事项编号", "编码", "code"]),
+    read(Key::Name, &["事项名称", "服务事项", "名称", "name"]),
+    read(Key::Kind, &["事项类型", "权力类型", "类型", "kind"]),
+    read(Key::Unit, &["实施主体", "办理单位", "承办单位", "unit"]),
+    read(Key::Window, &["办理窗口", "窗口", "window"]),
+    read(Key::Staff, &["经办人员", "经办人及电话", "联系人", "staff"]),
+    read(Key::Place, &["办理地点", "地点", "place"]),
+    read(Key::Hours, &["办理时间", "hours"]),
+    read(Key::Materials, &["申请材料", "所需材料", "材料", "materials"]),
+    read(Key::Steps, &["办理流程", "办理程序", "流程", "steps"]),
+    read(Key::LegalLimit, &["法定时限", "法定办结时限", "legal_limit_days"]),
+    read(Key::PromisedLimit, &["承诺时限", "承诺办结时限", "promised_limit_days"]),
+    read(Key::Fees, &["收费标准", "是否收费", "fees"]),
+    read(Key::FeeBasis, &["收费依据", "fee_basis"]),
+    read(Key::LegalBasis, &["设定依据", "法律依据", "legal_basis"]),
+    read(Key::MaxVisits, &["跑动次数", "到现场次数", "max_visits"]),
+    read(Key::Delivery, &["办理方式", "网办程度", "delivery"]),
+    read(Key::Lists, &["所属清单", "主题分类", "lists"]),
+];
+
 /// The columns of a kind, in export order.
 pub(crate) fn fields(kind: ImportKind) -> &'static [Field] {
     match kind {
@@ -249,6 +309,7 @@ pub(crate) fn fields(kind: ImportKind) -> &'static [Field] {
         ImportKind::Problems => PROBLEMS,
         ImportKind::Cases => CASES,
         ImportKind::Categories => CATEGORIES,
+        ImportKind::Services => SERVICES,
     }
 }
 
@@ -260,6 +321,7 @@ pub(crate) fn sheet_name(kind: ImportKind) -> &'static str {
         ImportKind::Problems => "问题整改台账",
         ImportKind::Cases => "诉求件",
         ImportKind::Categories => "问题分类",
+        ImportKind::Services => "事项清单",
     }
 }
 

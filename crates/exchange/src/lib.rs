@@ -6,6 +6,7 @@
 //! One table of columns per kind (`fields`) serves both directions, so an exported file
 //! imports back unchanged.
 
+mod cells;
 mod dates;
 mod error;
 mod fields;

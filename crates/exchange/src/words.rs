@@ -215,6 +215,33 @@ words!(CaseState, []);
 
 words!(Light, []);
 
+words!(
+    rectify_domain::service::catalog::ServiceKind,
+    [
+        ("许可", rectify_domain::service::catalog::ServiceKind::License),
+        ("给付", rectify_domain::service::catalog::ServiceKind::Benefit),
+        ("确认", rectify_domain::service::catalog::ServiceKind::Confirmation),
+        ("征收", rectify_domain::service::catalog::ServiceKind::Levy),
+        ("其他权力", rectify_domain::service::catalog::ServiceKind::OtherPower),
+        ("其他", rectify_domain::service::catalog::ServiceKind::OtherPower),
+        ("公共服务事项", rectify_domain::service::catalog::ServiceKind::Public),
+        ("便民服务事项", rectify_domain::service::catalog::ServiceKind::Convenience),
+    ]
+);
+
+words!(
+    rectify_domain::service::catalog::Delivery,
+    [
+        ("网上办理", rectify_domain::service::catalog::Delivery::Online),
+        ("网办", rectify_domain::service::catalog::Delivery::Online),
+        ("全程网上办理", rectify_domain::service::catalog::Delivery::Online),
+        ("预约办理", rectify_domain::service::catalog::Delivery::Appointment),
+        ("预约", rectify_domain::service::catalog::Delivery::Appointment),
+        ("窗口", rectify_domain::service::catalog::Delivery::Window),
+        ("现场办理", rectify_domain::service::catalog::Delivery::Window),
+    ]
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -266,9 +266,69 @@ async fn a_workbook_spanning_the_sheet_is_refused(backend: Backend) {
     app.get("/healthz").await.expect(200);
 }
 
+/// A street's 事项清单 as offices keep it: the item's cells merged over its materials' rows,
+/// limits in words, staff as name and phone; row errors by cell; the export reads back unchanged.
+async fn a_service_catalog_sheet_comes_in_and_goes_out(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    app.unit("王家庄街道", None).await;
+    let sheet = "王家庄街道便民服务事项清单\n\
+        事项编码,事项名称,事项类型,实施主体,办理窗口,经办人员,申请材料,办理流程,法定时限,承诺时限,跑动次数,办理方式,所属清单\n\
+        WJZ-MZ-001,生育登记,公共服务,王家庄街道,3号窗口,\"李红 0931-7612345\",夫妻双方居民身份证（原件和复印件）,申请→受理→办结,5个工作日,即办,最多跑一次,网上办理,最多跑一次、生育\n\
+        ,,,,,,结婚证（复印件，2份）,,,,,,\n\
+        ,,,,,,居民户口簿,,,,,,\n\
+        WJZ-SB-004,高龄津贴申领,行政给付,王家庄街道,2号窗口,\"赵敏：0931-7612401\",申请人居民身份证,\"1.申请\n2.审核\n3.办结\",15,5,1,窗口办理,养老\n";
+    let r = upload(&app, &app.admin, "services", "事项清单.csv", sheet.as_bytes().to_vec(), &[]).await.ok();
+    assert_eq!((r["created"].as_u64(), r["rows"].as_u64()), (Some(2), Some(2)), "{r}");
+    let items = app.all("/api/v1/services?q=生育登记").await;
+    assert_eq!(items.len(), 1, "{r} {items:?}");
+    let item = &items[0];
+    let materials: Vec<(&str, &str, u64)> = item["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["name"].as_str().unwrap(), m["form"].as_str().unwrap(), m["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        materials,
+        [("夫妻双方居民身份证", "both", 1), ("结婚证", "copy", 2), ("居民户口簿", "original", 1)],
+        "the rows under a merged item cell are its materials"
+    );
+    assert_eq!((item["promised_limit_days"].as_u64(), item["legal_limit_days"].as_u64()), (Some(0), Some(5)));
+    assert_eq!((item["delivery"].as_str(), item["max_visits"].as_u64()), (Some("online"), Some(1)));
+    assert_eq!(item["steps"], json!(["申请", "受理", "办结"]));
+    assert_eq!(item["lists"], json!(["最多跑一次", "生育"]));
+
+    // The export reads back as it is: nothing created, nothing changed.
+    let bytes =
+        app.admin.get(app.url("/api/v1/exports/services")).send().await.unwrap().bytes().await.unwrap().to_vec();
+    let back = upload(&app, &app.admin, "services", "事项清单.xlsx", bytes, &[]).await.ok();
+    assert_eq!(
+        (back["created"].as_u64(), back["updated"].as_u64(), back["unchanged"].as_u64()),
+        (Some(0), Some(0), Some(2)),
+        "{back}"
+    );
+
+    // A changed row makes the item's next version, its note naming the file and the row.
+    let changed = "事项编码,承诺时限\nWJZ-SB-004,3个工作日\n";
+    let r = upload(&app, &app.admin, "services", "调整.csv", changed.as_bytes().to_vec(), &[]).await.ok();
+    assert_eq!(r["updated"], 1, "{r}");
+    let id = app.all("/api/v1/services?q=高龄津贴").await[0]["id"].as_str().unwrap().to_owned();
+    let versions = app.get(&format!("/api/v1/services/{id}/versions")).await.ok();
+    assert_eq!(versions[0]["reason"], "导入 调整.csv 第2行");
+    assert_eq!(versions[0]["item"]["staff"][0]["phone"], "0931-7612401", "blank columns keep what is stored");
+
+    // Bad cells are named by row and column, and nothing is written.
+    let bad = "事项编码,事项名称,事项类型,实施主体,法定时限,承诺时限\nWJZ-X-1,新事项,许可,王家庄街道,5,8\nWJZ-X-2,另一事项,行政审批,王家庄街道,五天,1\nWJZ-X-3,第三事项,公共服务,不存在街道,5,1\n";
+    let r = upload(&app, &app.admin, "services", "错误.csv", bad.as_bytes().to_vec(), &[]).await;
+    let fields: Vec<&str> = r.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["rows[2].承诺时限", "rows[3].事项类型", "rows[3].法定时限", "rows[4].实施主体"], "{}", r.body);
+    assert_eq!(app.all("/api/v1/services").await.len(), 2);
+}
+
 on_both!(
     a_ledger_comes_in_and_goes_out,
     units_and_people_from_paths,
     replied_messages_count_like_native_cases,
-    a_workbook_spanning_the_sheet_is_refused
+    a_workbook_spanning_the_sheet_is_refused,
+    a_service_catalog_sheet_comes_in_and_goes_out
 );

@@ -480,6 +480,10 @@ async fn staff_handle_a_case_at_the_window_on_the_ledger_pages(backend: Backend)
     assert!(html.contains("已办结") && html.contains("data-state=\"done\"") && html.contains("在承诺时限内"), "{html}");
     let list = get("/app/service-cases?state=done".into()).await;
     assert!(list.contains("生育登记") && list.contains("3号窗口"), "{list}");
+    // The dashboard counts it, saying whose figures they are.
+    let dash = app.admin.get(app.url("/app/dashboard")).send().await.unwrap().text().await.unwrap();
+    assert!(dash.contains("data-figure=\"service_done\" href=\"/app/service-cases?state=done\">1<"), "{dash}");
+    assert!(dash.contains("承诺期内按时办结率") && dash.contains("范围：全部服务窗口的办件"), "{dash}");
     // The office reads the ledger but handles nothing of a unit's case.
     let office =
         app.admin.get(app.url(&format!("/app/service-cases/{id}"))).send().await.unwrap().text().await.unwrap();

@@ -194,6 +194,7 @@ impl Headers {
             ImportKind::Cases if has(Key::Reference) => &[],
             ImportKind::Cases => &[Key::Content],
             ImportKind::Categories => &[Key::FirstLevel],
+            ImportKind::Services => &[Key::Code],
         };
         let missing: Vec<Column> = needed
             .iter()

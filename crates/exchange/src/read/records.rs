@@ -11,7 +11,8 @@ use rectify_domain::case::{CaseType, Channel, Satisfaction, citizen_phone};
 use rectify_domain::category::{self, CATEGORY_KEY_MAX};
 use rectify_domain::error::Issue;
 use rectify_domain::exchange::{
-    CaseRecord, CategoryRecord, ImportKind, PersonRecord, ProblemRecord, Records, Row, RowError, UnitRecord,
+    CaseRecord, CategoryRecord, ImportKind, PersonRecord, ProblemRecord, Records, Row, RowError, ServiceRecord,
+    UnitRecord,
 };
 use rectify_domain::ids::{CaseId, PersonId, ProblemId, UnitId};
 use rectify_domain::person::PersonKind;
@@ -28,6 +29,7 @@ pub(crate) fn build(kind: ImportKind, grid: &Grid<'_>, layout: &Layout) -> (Reco
         ImportKind::Problems => Records::Problems(rows(grid, layout, &mut errors, problem)),
         ImportKind::Cases => Records::Cases(rows(grid, layout, &mut errors, case)),
         ImportKind::Categories => Records::Categories(rows(grid, layout, &mut errors, category)),
+        ImportKind::Services => Records::Services(services(rows(grid, layout, &mut errors, service), &mut errors)),
     };
     (records, errors)
 }
@@ -297,4 +299,72 @@ fn category(r: &mut RowCtx<'_, '_>) -> CategoryRecord {
             CategoryRecord { code, path: Vec::new() }
         }
     }
+}
+
+impl Keyed for ServiceRecord {
+    fn id(&self) -> Option<i64> {
+        None
+    }
+
+    /// The item's code names it: two rows with one code are one item told twice.
+    fn reference(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    fn reference_column() -> Key {
+        Key::Code
+    }
+}
+
+fn service(r: &mut RowCtx<'_, '_>) -> ServiceRecord {
+    use crate::cells;
+    // A row that names no item carries more materials of the item above it (merged cells).
+    if !(r.is_blank(Key::Code) && r.is_blank(Key::Name)) {
+        require(r, ImportKind::Services, Key::Code);
+    }
+    ServiceRecord {
+        code: r.short(Key::Code, rectify_domain::service::catalog::CODE_MAX),
+        name: r.short(Key::Name, SHORT_MAX),
+        kind: r.word(Key::Kind),
+        unit: r.unit(Key::Unit, NAME_MAX),
+        window: r.short(Key::Window, SHORT_MAX),
+        staff: r.list(Key::Staff, cells::staff),
+        place: r.short(Key::Place, SHORT_MAX),
+        hours: r.short(Key::Hours, SHORT_MAX),
+        materials: r.list(Key::Materials, |t| cells::items(t, false).iter().map(|m| cells::material(m)).collect()),
+        steps: r.list(Key::Steps, |t| cells::items(t, true)),
+        legal_limit_days: r.number_in(Key::LegalLimit, cells::working_days),
+        promised_limit_days: r.number_in(Key::PromisedLimit, cells::working_days),
+        fees: r.long(Key::Fees, TEXT_MAX),
+        fee_basis: r.long(Key::FeeBasis, TEXT_MAX),
+        legal_basis: r.long(Key::LegalBasis, TEXT_MAX),
+        max_visits: r.number_in(Key::MaxVisits, cells::visits),
+        delivery: r.word(Key::Delivery),
+        lists: r.list(Key::Lists, cells::names),
+    }
+}
+
+/// Rows that name no item added to the item above them: their materials (and staff, steps)
+/// continue its cells, as a merged cell leaves them.
+fn services(rows: Vec<Row<ServiceRecord>>, errors: &mut Vec<RowError>) -> Vec<Row<ServiceRecord>> {
+    let mut out: Vec<Row<ServiceRecord>> = Vec::new();
+    for Row { row, record } in rows {
+        if record.code.is_some() || record.name.is_some() {
+            out.push(Row { row, record });
+            continue;
+        }
+        match out.last_mut() {
+            Some(item) => {
+                item.record.materials.extend(record.materials);
+                item.record.staff.extend(record.staff);
+                item.record.steps.extend(record.steps);
+            }
+            None => {
+                let code = fields::fields(ImportKind::Services).iter().find(|f| f.key == Key::Code);
+                let column = code.map(|f| f.header().to_owned());
+                errors.push(RowError { row, column, value: None, issue: Issue::Required });
+            }
+        }
+    }
+    out
 }

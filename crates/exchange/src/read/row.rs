@@ -166,6 +166,22 @@ impl<'a> RowCtx<'a, '_> {
         Some(unit)
     }
 
+    /// A number read by `parse` from the cell's text (`5个工作日`, `最多跑一次`); text it cannot
+    /// read is reported as not a whole number.
+    pub(crate) fn number_in(&mut self, key: Key, parse: fn(&str) -> Option<u32>) -> Option<u32> {
+        let value = self.text(key)?;
+        let parsed = parse(&value);
+        if parsed.is_none() {
+            self.fail(key, Some(&value), Issue::Malformed { expected: rectify_domain::Expected::WholeNumber });
+        }
+        parsed
+    }
+
+    /// Long text as `read` splits it (materials, steps, staff, lists).
+    pub(crate) fn list<T>(&mut self, key: Key, read: impl Fn(&str) -> Vec<T>) -> Vec<T> {
+        self.text(key).map(|t| read(&text::long(&t))).unwrap_or_default()
+    }
+
     /// One of an enum's words.
     pub(crate) fn word<T: Word>(&mut self, key: Key) -> Option<T> {
         let value = self.text(key)?;

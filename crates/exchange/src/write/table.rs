@@ -5,7 +5,7 @@ use crate::text::join_measures;
 use crate::words::{self, Word};
 use chrono::NaiveDate;
 use rectify_domain::exchange::{
-    CaseLine, CategoryRecord, ImportKind, Lines, PersonRecord, ProblemLine, UnitRecord, UnitRef,
+    CaseLine, CategoryRecord, ImportKind, Lines, PersonRecord, ProblemLine, ServiceRecord, UnitRecord, UnitRef,
 };
 use rectify_domain::light::Light;
 use rectify_domain::time::Timestamp;
@@ -42,6 +42,7 @@ pub(crate) fn of(lines: &Lines) -> Table {
             table(ImportKind::Cases, lines, |k| *contacts || !matches!(k, Key::CitizenName | Key::Phone), case)
         }
         Lines::Categories(v) => table(ImportKind::Categories, v, all, category),
+        Lines::Services(v) => table(ImportKind::Services, v, all, service),
     }
 }
 
@@ -99,6 +100,34 @@ fn category(c: &CategoryRecord, key: Key) -> Value {
         Key::FirstLevel => level(0),
         Key::SecondLevel => level(1),
         Key::ThirdLevel => level(2),
+        _ => Value::Empty,
+    }
+}
+
+fn service(s: &ServiceRecord, key: Key) -> Value {
+    use crate::cells;
+    let lines = |items: Vec<String>| if items.is_empty() { Value::Empty } else { Value::Text(items.join("\n")) };
+    let days = |d: Option<u32>| d.map_or(Value::Empty, |d| Value::Text(cells::working_days_text(d)));
+    match key {
+        Key::Code => text(&s.code),
+        Key::Name => text(&s.name),
+        Key::Kind => word(s.kind),
+        Key::Unit => unit_ref(&s.unit),
+        Key::Window => text(&s.window),
+        Key::Staff if s.staff.is_empty() => Value::Empty,
+        Key::Staff => Value::Text(cells::staff_text(&s.staff)),
+        Key::Place => text(&s.place),
+        Key::Hours => text(&s.hours),
+        Key::Materials => lines(s.materials.iter().map(cells::material_text).collect()),
+        Key::Steps => lines(s.steps.clone()),
+        Key::LegalLimit => days(s.legal_limit_days),
+        Key::PromisedLimit => days(s.promised_limit_days),
+        Key::Fees => text(&s.fees),
+        Key::FeeBasis => text(&s.fee_basis),
+        Key::LegalBasis => text(&s.legal_basis),
+        Key::MaxVisits => s.max_visits.map_or(Value::Empty, |n| Value::Text(cells::visits_text(n))),
+        Key::Delivery => word(s.delivery),
+        Key::Lists => Value::Text(s.lists.join("、")),
         _ => Value::Empty,
     }
 }

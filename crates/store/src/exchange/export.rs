@@ -35,6 +35,8 @@ pub enum ExportRequest {
         reveal: Option<RevealRequest>,
     },
     Categories,
+    /// The service catalog, every item (published or not) as its current version says.
+    Services,
 }
 
 record! {
@@ -225,6 +227,7 @@ async fn lines(c: &mut Conn<'_>, a: Args) -> StoreResult<Lines> {
                 })
                 .collect(),
         ),
+        ExportRequest::Services => Lines::Services(service_lines(c, &actor, &index).await?),
         ExportRequest::Problems(f) => Lines::Problems(problem_lines(c, &actor, &f, &t, &index).await?),
         ExportRequest::Cases { filter, .. } => {
             let scope = visibility::cases(c, &actor).await?;
@@ -329,4 +332,51 @@ impl Exchange<'_> {
             self.db.read(move |tx| Box::pin(async move { lines(&mut tx.conn(), args).await })).await
         }
     }
+}
+
+/// Every item of the catalog as a row that imports back (staff only: unpublished ones too).
+async fn service_lines(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    index: &UnitIndex,
+) -> StoreResult<Vec<rectify_domain::exchange::ServiceRecord>> {
+    use rectify_domain::service::catalog::{ItemStaff, NewMaterial};
+    authorize(actor, Permission::ViewDirectory, Party::Other)?;
+    let items = crate::services::all_items(c).await?;
+    Ok(items
+        .into_iter()
+        .map(|i| {
+            let f = i.fields;
+            rectify_domain::exchange::ServiceRecord {
+                code: Some(f.code),
+                name: Some(f.name),
+                kind: Some(f.kind),
+                unit: Some(index.path_ref(f.unit_id)),
+                window: f.window,
+                staff: f.staff.into_iter().map(|s| ItemStaff { name: Some(s.name), phone: Some(s.phone) }).collect(),
+                place: f.place,
+                hours: f.hours,
+                materials: f
+                    .materials
+                    .into_iter()
+                    .map(|m| NewMaterial {
+                        name: Some(m.name),
+                        form: Some(m.form),
+                        count: Some(m.count),
+                        source: m.source,
+                        optional: m.optional,
+                    })
+                    .collect(),
+                steps: f.steps,
+                legal_limit_days: Some(f.legal_limit_days),
+                promised_limit_days: Some(f.promised_limit_days),
+                fees: f.fees,
+                fee_basis: f.fee_basis,
+                legal_basis: f.legal_basis,
+                max_visits: Some(f.max_visits),
+                delivery: Some(f.delivery),
+                lists: f.lists,
+            }
+        })
+        .collect())
 }

@@ -3,7 +3,7 @@
 //! a person's name in a unit), so importing the same file twice changes nothing the second time.
 //! A dry run, or any row in error, rolls the transaction back and reports every row's errors.
 
-use super::{UnitIndex, cases, categories, people, problems, units};
+use super::{UnitIndex, cases, categories, people, problems, services, units};
 use crate::areas::Exchange;
 use crate::db::Conn;
 use crate::error::{StoreError, StoreResult};
@@ -181,6 +181,7 @@ impl Exchange<'_> {
                             cases::import(&mut c, &mut run, &index, rows, &ctx, &vault).await?
                         }
                         Records::Categories(rows) => categories::import(&mut c, &mut run, rows).await?,
+                        Records::Services(rows) => services::import(&mut c, &mut run, &index, rows).await?,
                     }
                     finish(&mut c, run).await
                 })

@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod people;
 mod problems;
+mod services;
 mod units;
 
 pub use export::ExportRequest;

@@ -3,6 +3,7 @@
 //! reads the published items. What an item may say is decided by
 //! `rectify_domain::service::catalog`; this module reads and writes.
 
+pub mod appointments;
 mod cases;
 mod handbook;
 mod stats;
@@ -160,31 +161,74 @@ impl Services<'_> {
             Box::pin(async move {
                 let mut c = tx.conn();
                 may_write(&mut c, &actor, fields.unit_id, "unit_id").await?;
-                let id: ServiceItemId = c
-                    .returning_id(
-                        Q::new(
-                            "INSERT INTO service_items (code, name, kind, unit_id, delivery, max_visits, lists, item, \
-                             published, version, created_at, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, 0, '[]', '{}', FALSE, 0, $6, $6) RETURNING id",
-                        )
-                        .bind(fields.code.clone())
-                        .bind(fields.name.clone())
-                        .bind(fields.kind.as_str())
-                        .bind(fields.unit_id)
-                        .bind(fields.delivery.as_str())
-                        .bind(now),
-                    )
-                    .await
-                    .map_err(duplicate_code)?;
-                let item = fields.into_item(id, published.unwrap_or(true), 1, (now, now));
-                write_version(&mut c, &actor, &item, None, now).await?;
-                let item = read(&mut c, item.id).await?;
-                created(&mut c, &actor, now, Entity::ServiceItem, id, item).await
+                let item = insert_item(&mut c, &actor, fields, published.unwrap_or(true), now).await?;
+                created(&mut c, &actor, now, Entity::ServiceItem, item.id, item).await
             })
         })
         .await
     }
+}
 
+/// Writes a new item (checked and authorized by the caller) as its first version.
+pub(crate) async fn insert_item(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    fields: ServiceItemFields,
+    published: bool,
+    now: Timestamp,
+) -> StoreResult<ServiceItem> {
+    let id: ServiceItemId = c
+        .returning_id(
+            Q::new(
+                "INSERT INTO service_items (code, name, kind, unit_id, delivery, max_visits, lists, item, \
+                             published, version, created_at, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, 0, '[]', '{}', FALSE, 0, $6, $6) RETURNING id",
+            )
+            .bind(fields.code.clone())
+            .bind(fields.name.clone())
+            .bind(fields.kind.as_str())
+            .bind(fields.unit_id)
+            .bind(fields.delivery.as_str())
+            .bind(now),
+        )
+        .await
+        .map_err(duplicate_code)?;
+    let item = fields.into_item(id, published, 1, (now, now));
+    write_version(c, actor, &item, None, now).await?;
+    read(c, item.id).await
+}
+
+/// Writes `fields` as the next version of `before`, with why.
+pub(crate) async fn write_revision(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    before: &ServiceItem,
+    fields: ServiceItemFields,
+    published: bool,
+    reason: Option<&str>,
+    now: Timestamp,
+) -> StoreResult<ServiceItem> {
+    let after = fields.into_item(before.id, published, before.version + 1, (before.created_at, now));
+    write_version(c, actor, &after, reason, now).await?;
+    let after = read(c, before.id).await?;
+    changed(c, actor, now, Entity::ServiceItem, before.id, "revise", reason, before, after).await
+}
+
+/// Every item, by code (an export of the catalog).
+pub(crate) async fn all_items(c: &mut Conn<'_>) -> StoreResult<Vec<ServiceItem>> {
+    let rows: Vec<ItemRow> = c.fetch_all(Q::new(format!("SELECT {COLUMNS} FROM service_items ORDER BY code"))).await?;
+    rows.into_iter().map(ItemRow::into_item).collect()
+}
+
+/// The item with `code`, if there is one.
+pub(crate) async fn by_code(c: &mut Conn<'_>, code: &str) -> StoreResult<Option<ServiceItem>> {
+    let row: Option<ItemRow> = c
+        .fetch_optional(Q::new(format!("SELECT {COLUMNS} FROM service_items WHERE code = $1")).bind(code.to_owned()))
+        .await?;
+    row.map(ItemRow::into_item).transpose()
+}
+
+impl Services<'_> {
     /// Writes the next version of an item: the whole item, the version read, and why.
     pub async fn revise_item(&self, actor: &Actor, id: ServiceItemId, rev: NewServiceItem) -> StoreResult<ServiceItem> {
         let now = self.now();
@@ -201,11 +245,7 @@ impl Services<'_> {
                         may_write(&mut c, &actor, fields.unit_id, "unit_id").await?;
                     }
                     let published = rev.published.unwrap_or(before.published);
-                    let after = fields.into_item(id, published, before.version + 1, (before.created_at, now));
-                    write_version(&mut c, &actor, &after, reason.as_deref(), now).await?;
-                    let after = read(&mut c, id).await?;
-                    let note = reason.as_deref();
-                    changed(&mut c, &actor, now, Entity::ServiceItem, id, "revise", note, &before, after).await
+                    write_revision(&mut c, &actor, &before, fields, published, reason.as_deref(), now).await
                 })
             })
             .await

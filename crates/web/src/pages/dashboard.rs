@@ -16,6 +16,7 @@ use rectify_reports::chart::{self, LightBar, RateBar, WeekCounts};
 use rectify_store::PageRequest;
 use rectify_store::cases::{CaseFilter, CaseGroupBy};
 use rectify_store::problems::ProblemFilter;
+use rectify_store::services::{ServiceGroupBy, ServiceStatsFilter};
 use rectify_store::stats::GroupBy;
 
 pub fn site() -> Site {
@@ -55,6 +56,8 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Answer {
     };
     let stats = st.store.ledger().problem_stats(actor, GroupBy::Unit, &filter, false, None).await?;
     let cases = st.store.cases().case_stats(actor, CaseGroupBy::Unit, &CaseFilter::default()).await?;
+    let services =
+        st.store.services().service_stats(actor, ServiceGroupBy::Unit, &ServiceStatsFilter::default()).await?;
     let campaign_name = chosen.and_then(|c| campaigns.items.iter().find(|x| x.id == c)).map(|c| c.name.clone());
     let unit_name = match own {
         Some((u, _)) => st.store.portal().unit_names().await?.into_iter().find(|(id, _)| *id == u).map(|(_, n)| n),
@@ -160,7 +163,7 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Answer {
         context! {
             campaigns => campaigns.items,
             chosen => chosen.map(|c| c.to_string()).unwrap_or_else(|| "all".into()),
-            stats, cases, charts, links, ranking, ranked_units, scope,
+            stats, cases, services, charts, links, ranking, ranked_units, scope,
             units_shown => BARS,
         },
     )
