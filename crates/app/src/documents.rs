@@ -1,11 +1,12 @@
-//! Documents rendered from the domain's content: bulletins and personal rectification plans as
-//! DOCX or PDF, for the API's downloads and `rectify bulletin`. Rendering is CPU work (tens of milliseconds), so it runs off
+//! Documents rendered from the domain's content: bulletins, personal rectification plans and an
+//! area's 便民服务一本通 as DOCX or PDF, for the API's and the pages' downloads and `rectify bulletin`. Rendering is CPU work (tens of milliseconds), so it runs off
 //! the async threads; the CJK fonts are read from disk once per process.
 
 use crate::{AppError, AppResult, File, Params, blocking};
 use rectify_domain::Issue;
 use rectify_domain::bulletin::BulletinContent;
 use rectify_domain::personal_plan::PersonalPlan;
+use rectify_domain::service::handbook::Handbook;
 use rectify_reports::{Document, Fonts};
 use std::sync::{Arc, OnceLock};
 
@@ -88,6 +89,13 @@ pub async fn bulletin(content: BulletinContent, format: DocFormat) -> AppResult<
 pub async fn personal_plan(plan: PersonalPlan, format: DocFormat) -> AppResult<File> {
     let name = format!("{}-{}.{}", plan.title, plan.as_of, format.extension());
     let bytes = render("rendering a personal plan", format, move || rectify_reports::plan::document(&plan)).await?;
+    Ok(File { name, content_type: format.content_type(), bytes })
+}
+
+/// An area's 便民服务一本通, named `王家庄街道便民服务一本通-2026-03-02.pdf` (the day it was printed).
+pub async fn handbook(handbook: Handbook, format: DocFormat) -> AppResult<File> {
+    let name = format!("{}-{}.{}", handbook.title(), handbook.printed_on, format.extension());
+    let bytes = render("rendering a handbook", format, move || rectify_reports::handbook::document(&handbook)).await?;
     Ok(File { name, content_type: format.content_type(), bytes })
 }
 

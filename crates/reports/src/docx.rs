@@ -203,7 +203,8 @@ fn contents_list(contents: &Contents) -> Vec<Paragraph> {
             .line_spacing(exact(720).before(120).after(280)),
     ];
     for e in &contents.entries {
-        let (face, size, indent) = if e.level <= 1 { (HEITI, BODY, 0) } else { (FANGSONG, CAPTION, 2 * CAPTION as i32 * 10) };
+        let (face, size, indent) =
+            if e.level <= 1 { (HEITI, BODY, 0) } else { (FANGSONG, CAPTION, 2 * CAPTION as i32 * 10) };
         out.push(
             Paragraph::new()
                 .add_run(run(&e.text, face, size))

@@ -219,7 +219,8 @@ mod tests {
 
     #[test]
     fn chapters_hold_the_published_items_of_each_station() {
-        let items = vec![item(10, 3, true), item(11, 2, true), item(12, 2, false), item(13, 4, true), item(14, 5, true)];
+        let items =
+            vec![item(10, 3, true), item(11, 2, true), item(12, 2, false), item(13, 4, true), item(14, 5, true)];
         let got: Vec<(i64, Vec<i64>)> = stations(UnitId(1), &tree(), items)
             .iter()
             .map(|s| (s.unit_id.0, s.items.iter().map(|i| i.id.0).collect()))

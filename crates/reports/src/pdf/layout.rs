@@ -292,49 +292,52 @@ fn prepare(doc: &Document, fonts: &Fonts, pages: &[Option<usize>]) -> Result<Vec
             }
             continue;
         }
-        pieces.push((Some(i), match block {
-            Block::Heading { level: 0 | 1, text } => headline(text, fonts),
-            Block::Heading { level, text } => Piece::Lines {
-                lines: set(
-                    fonts,
-                    &[(if *level == 2 { SECTION } else { SUBSECTION }, text)],
-                    &Setting { justify: false, ..Setting::body(PITCH) },
-                ),
-                x: LEFT,
-                before: 0.0,
-                after: 0.0,
-                keep_with_next: true,
-                keep_with_previous: false,
-            },
-            Block::Paragraph { lead, text } => {
-                let mut spans = Vec::new();
-                if let Some(lead) = lead {
-                    spans.push((LEAD, lead.as_str()));
-                }
-                spans.push((BODY, text.as_str()));
-                Piece::Lines {
-                    lines: set(fonts, &spans, &Setting::body(PITCH)),
+        pieces.push((
+            Some(i),
+            match block {
+                Block::Heading { level: 0 | 1, text } => headline(text, fonts),
+                Block::Heading { level, text } => Piece::Lines {
+                    lines: set(
+                        fonts,
+                        &[(if *level == 2 { SECTION } else { SUBSECTION }, text)],
+                        &Setting { justify: false, ..Setting::body(PITCH) },
+                    ),
                     x: LEFT,
                     before: 0.0,
                     after: 0.0,
-                    keep_with_next: false,
+                    keep_with_next: true,
                     keep_with_previous: false,
+                },
+                Block::Paragraph { lead, text } => {
+                    let mut spans = Vec::new();
+                    if let Some(lead) = lead {
+                        spans.push((LEAD, lead.as_str()));
+                    }
+                    spans.push((BODY, text.as_str()));
+                    Piece::Lines {
+                        lines: set(fonts, &spans, &Setting::body(PITCH)),
+                        x: LEFT,
+                        before: 0.0,
+                        after: 0.0,
+                        keep_with_next: false,
+                        keep_with_previous: false,
+                    }
                 }
-            }
-            Block::Note { text } => Piece::Lines {
-                lines: set(fonts, &[(NOTE, text)], &Setting { indent: 0.0, ..Setting::body(20.0) }),
-                x: LEFT,
-                before: 4.0,
-                after: 4.0,
-                keep_with_next: false,
-                keep_with_previous: true,
+                Block::Note { text } => Piece::Lines {
+                    lines: set(fonts, &[(NOTE, text)], &Setting { indent: 0.0, ..Setting::body(20.0) }),
+                    x: LEFT,
+                    before: 4.0,
+                    after: 4.0,
+                    keep_with_next: false,
+                    keep_with_previous: true,
+                },
+                Block::Table(table) => Piece::Table(set_table(table, fonts)),
+                Block::Chart(chart) => set_chart(chart, fonts)?,
+                Block::PageBreak => Piece::PageBreak,
+                Block::Cover(cover) => Piece::Cover(cover_page(cover, fonts)),
+                Block::Contents(_) => unreachable!("contents are set above"),
             },
-            Block::Table(table) => Piece::Table(set_table(table, fonts)),
-            Block::Chart(chart) => set_chart(chart, fonts)?,
-            Block::PageBreak => Piece::PageBreak,
-            Block::Cover(cover) => Piece::Cover(cover_page(cover, fonts)),
-            Block::Contents(_) => unreachable!("contents are set above"),
-        }));
+        ));
     }
     Ok(pieces)
 }
@@ -359,11 +362,8 @@ fn cover_page(cover: &Cover, fonts: &Fonts) -> Vec<Op> {
     }
     y += 6.0;
     ops.push(Op::Line { x1: LEFT, y1: y, x2: LEFT + TEXT_W, y2: y, color: RED, width: 2.0 });
-    let under: Vec<SetLine> = cover
-        .under
-        .iter()
-        .flat_map(|text| set(fonts, &[(BODY, text)], &Setting::centred(TEXT_W, PITCH)))
-        .collect();
+    let under: Vec<SetLine> =
+        cover.under.iter().flat_map(|text| set(fonts, &[(BODY, text)], &Setting::centred(TEXT_W, PITCH))).collect();
     let mut y = BOTTOM - height(&under);
     for line in &under {
         line.draw(&mut ops, LEFT, y);
@@ -893,5 +893,50 @@ mod tests {
         }
         let last = texts(pages.last().unwrap());
         assert!(last[0].0.starts_with('注'), "the page break puts the note on a page of its own");
+    }
+
+    #[test]
+    fn the_contents_print_the_page_each_entry_starts_on() {
+        use crate::{Contents, ContentsEntry, Cover};
+        let entry = |level, text: &str, target| ContentsEntry { level, text: text.into(), target };
+        let blocks = vec![
+            Block::Cover(Cover {
+                over: Some("王家庄街道".into()),
+                title: "便民服务一本通".into(),
+                under: vec!["2026年3月2日印制".into()],
+            }),
+            Block::Contents(Contents {
+                title: "目录".into(),
+                entries: vec![entry(1, "一、甲站", 3), entry(2, "1.乙事项", 5), entry(1, "二、丙站", 8)],
+            }),
+            Block::PageBreak,
+            Block::Heading { level: 1, text: "一、甲站".into() },
+            paragraph(1500),
+            Block::Heading { level: 2, text: "1.乙事项".into() },
+            paragraph(900),
+            Block::PageBreak,
+            Block::Heading { level: 1, text: "二、丙站".into() },
+            paragraph(100),
+        ];
+        let doc =
+            Document { footer: Some("监督单位：作风办　监督电话：0931-8123456".into()), ..doc(blocks) };
+        let laid = layout(&doc, &fonts()).unwrap();
+        let pages = &laid.pages;
+        let page_of =
+            |text: &str| pages.iter().skip(2).position(|p| texts(p).iter().any(|(t, _)| *t == text)).unwrap() + 3;
+        let contents: Vec<&str> = texts(&pages[1]).into_iter().map(|(t, _)| t).collect();
+        for name in ["一、甲站", "1.乙事项", "二、丙站"] {
+            let at = contents.iter().position(|t| *t == name).unwrap();
+            assert!(contents[at + 1].chars().all(|c| c == '.'), "a leader after {name}: {contents:?}");
+            assert_eq!(contents[at + 2], page_of(name).to_string(), "{name}'s page");
+        }
+        assert!(page_of("二、丙站") > page_of("1.乙事项") && page_of("1.乙事项") > page_of("一、甲站"));
+        assert_eq!(laid.links.len(), 3);
+        assert!(laid.links.iter().all(|l| l.page == 1 && laid.anchors[l.target].is_some()));
+        for (i, page) in pages.iter().enumerate() {
+            let t: Vec<&str> = texts(page).into_iter().map(|(t, _)| t).collect();
+            assert!(t.contains(&"监督单位：作风办　监督电话：0931-8123456"), "the footer on page {}", i + 1);
+            assert_eq!(t.contains(&format!("— {} —", i + 1).as_str()), i > 0, "no number on the title page only");
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The office's settings: when a deadline turns yellow, the reply deadlines by case type, how
-//! soon the office accepts a case, the bulletins' issuer and ranking minimum, the map's tile
-//! server, and whether the classification model routes new cases. Everyone with a directory view reads them; administrators change them through the
+//! soon the office accepts a case, the bulletins' issuer and ranking minimum, the complaint
+//! phone at the foot of a 便民服务一本通, the map's tile server, and whether the classification model routes new cases. Everyone with a directory view reads them; administrators change them through the
 //! same use case as `PUT /api/v1/settings`. The proposing rules and the points scheme are tables
 //! of their own, changed through the API.
 
@@ -42,6 +42,7 @@ fn form_values(s: &Settings) -> BTreeMap<String, String> {
         ("accept_within_working_days".to_owned(), s.accept_within_working_days.to_string()),
         ("ranking_min_items".to_owned(), s.ranking_min_items.to_string()),
         ("office_name".to_owned(), s.office_name.clone()),
+        ("complaint_phone".to_owned(), s.complaint_phone.clone().unwrap_or_default()),
         ("triage.auto_route_above".to_owned(), s.triage.auto_route_above.map(|t| t.to_string()).unwrap_or_default()),
         ("triage.refit_after_confirmations".to_owned(), s.triage.refit_after_confirmations.to_string()),
         ("triage.refit_after_minutes".to_owned(), s.triage.refit_after_minutes.to_string()),
@@ -85,6 +86,10 @@ fn input_of(form: &FormData) -> Result<SettingsInput, ApiError> {
     }
     if let Some(name) = form.get("office_name") {
         body.insert("office_name".into(), name.into());
+    }
+    // A blank phone removes it (the foot of a handbook then names the office alone).
+    if let Some((_, phone)) = form.fields.iter().find(|(k, _)| k == "complaint_phone") {
+        body.insert("complaint_phone".into(), phone.trim().into());
     }
     let due: Map<String, Value> =
         CASE_TYPES.iter().filter_map(|t| Some((t.to_string(), number(form.get(&format!("case_due.{t}"))?)))).collect();
