@@ -152,6 +152,43 @@ pub async fn load(d: &mut Demo<'_>, district: UnitId) -> Result<(), DemoError> {
         }
     }
     d.summary.service_cases += n;
+    book_next_week(d, &mut rng, &items).await?;
+    Ok(())
+}
+
+/// The appointment items' daily slots (预约排号), and a handful of bookings for next week.
+async fn book_next_week(
+    d: &mut Demo<'_>,
+    rng: &mut StdRng,
+    items: &[(ServiceItemId, &Item, [PersonId; 2])],
+) -> Result<(), DemoError> {
+    use rectify_domain::service::appointment::{NewAppointment, NewSlot, NewSlots, booking_days};
+    let hours = [("09:00", "10:00"), ("10:00", "11:00"), ("14:00", "15:00"), ("15:00", "16:00")];
+    let slots = NewSlots {
+        slots: hours
+            .iter()
+            .map(|(a, b)| NewSlot { starts: Some((*a).into()), ends: Some((*b).into()), capacity: Some(6) })
+            .collect(),
+    };
+    let cal = d.store.reference().calendar().await?;
+    let days = booking_days(&cal, d.store.today());
+    for (id, _, _) in items.iter().filter(|(_, item, _)| item.delivery == Appointment) {
+        d.store.services().set_slots(&d.actor, *id, slots.clone()).await?;
+        for day in days.iter().skip(5).take(3) {
+            for _ in 0..rng.random_range(1..=3) {
+                let (starts, _) = hours[rng.random_range(0..hours.len())];
+                let phone = format!("139{:08}", rng.random_range(0..100_000_000u32));
+                let input = NewAppointment {
+                    item_id: Some(*id),
+                    day: Some(day.to_string()),
+                    slot: Some(starts.into()),
+                    name: Some(names::person(rng)),
+                    phone: Some(phone),
+                };
+                d.store.services().book(input, None).await?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -218,7 +255,10 @@ fn plan_steps(
     }
     // A few are refused at the window (不属于受理范围).
     if rng.random_bool(0.01) {
-        let refuse = ServiceTransitionRequest { reason: Some("申请事项不属于本窗口受理范围，已告知向属地办理".into()), ..act("refuse") };
+        let refuse = ServiceTransitionRequest {
+            reason: Some("申请事项不属于本窗口受理范围，已告知向属地办理".into()),
+            ..act("refuse")
+        };
         steps.push((at(accepted_on, m + 5), i, Step::Act(refuse)));
         return;
     }
@@ -248,7 +288,10 @@ fn plan_steps(
         let step = ServiceTransitionRequest { step: Some((*s).into()), ..act("record_step") };
         steps.push((at(on, minute), i, Step::Act(step)));
         if paused && k == 1 {
-            let reason = ServiceTransitionRequest { reason: Some("申请材料需补正，已告知申请人".into()), ..act("suspend") };
+            let reason = ServiceTransitionRequest {
+                reason: Some("申请材料需补正，已告知申请人".into()),
+                ..act("suspend")
+            };
             steps.push((at(on, minute + 2), i, Step::Act(reason)));
             steps.push((at(working_day(cal, on, 2), 30), i, Step::Act(act("resume"))));
         }
@@ -274,7 +317,11 @@ fn input(item: &Item, unit: UnitId, window: usize, staff: [String; 2]) -> NewSer
         materials: item
             .materials
             .iter()
-            .map(|name| NewMaterial { name: Some((*name).into()), form: Some(MaterialForm::Original), ..Default::default() })
+            .map(|name| NewMaterial {
+                name: Some((*name).into()),
+                form: Some(MaterialForm::Original),
+                ..Default::default()
+            })
             .collect(),
         steps: item.steps.iter().map(|s| (*s).into()).collect(),
         legal_limit_days: Some(item.limits.1),

@@ -10,8 +10,8 @@
 mod accountability;
 mod anning;
 mod caidian;
-mod inspections;
 mod hall;
+mod inspections;
 mod jindong;
 mod names;
 mod ninghai;

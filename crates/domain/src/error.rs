@@ -246,6 +246,20 @@ pub enum Rule {
     MaterialsMissing,
     /// A service case for an item the catalog no longer offers (withdrawn from publication).
     ItemWithdrawn,
+    /// An appointment for an item that is not booked ahead (its delivery is not 可预约).
+    NotBookable,
+    /// An appointment on a holiday or a rest day of the working-day calendar.
+    DayNotWorking,
+    /// An appointment for a slot that has already begun or a day gone by.
+    SlotPast,
+    /// An appointment further ahead than the days open for booking.
+    BeyondBookingDays,
+    /// Every place of the slot is taken.
+    SlotFull,
+    /// The phone already holds an open booking for the item.
+    AlreadyBooked,
+    /// Arrival is marked on the booked day only.
+    NotTheBookedDay,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, strum::EnumIter)]
@@ -281,6 +295,10 @@ pub enum Entity {
     ServiceItem,
     /// A service case (办件).
     ServiceCase,
+    /// An appointment at a window (预约).
+    Appointment,
+    /// A return-visit sample of the service ledger (回访抽查).
+    ServiceSample,
 }
 
 impl Entity {
@@ -312,6 +330,8 @@ impl Entity {
             Entity::TrackedCase => "case with this tracking code and phone tail",
             Entity::ServiceItem => "service_item",
             Entity::ServiceCase => "service_case",
+            Entity::Appointment => "appointment",
+            Entity::ServiceSample => "service_sample",
         }
     }
 }
@@ -485,6 +505,10 @@ pub enum Expected {
     Subdomains,
     /// Letters and digits (a provider's key).
     LettersAndDigits,
+    /// A Chinese mobile number (11 digits): the SMS goes there.
+    Mobile,
+    /// A time of day as `HH:MM` (`09:00`).
+    TimeOfDay,
     /// A search query or cursor that can be searched (`crate::search`).
     Search(crate::search::SearchIssue),
     /// A category's name: the levels of a path are its columns, so no `/` inside one.
@@ -530,6 +554,8 @@ impl Expected {
             Expected::LettersAndDigits => "letters and digits".into(),
             Expected::Search(issue) => issue.english().into(),
             Expected::CategoryName => "a name without /".into(),
+            Expected::Mobile => "an 11-digit mobile number".into(),
+            Expected::TimeOfDay => "a time of day as HH:MM".into(),
             Expected::Confidence => "a confidence from 0.5 to 1.0, or null to route by hand".into(),
             Expected::Text(t) => t.clone(),
         }

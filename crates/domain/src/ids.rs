@@ -99,6 +99,8 @@ macro_rules! for_each_id {
             BulletinId,
             ServiceItemId,
             ServiceCaseId,
+            ServiceSampleId,
+            AppointmentId,
         );
     };
 }

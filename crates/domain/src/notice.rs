@@ -74,6 +74,10 @@ crate::wire_enum! {
         ServiceDone = "service_done",
         /// To an applicant: refused, for `reason`.
         ServiceRefused = "service_refused",
+        /// To a citizen: an appointment for `item` on `day` at `time`, `place`, with its code.
+        AppointmentBooked = "appointment_booked",
+        /// To a citizen: the appointment for `item` on `day` at `time` is cancelled.
+        AppointmentCancelled = "appointment_cancelled",
     }
 }
 

@@ -35,6 +35,8 @@ pub fn entity(e: Entity, lang: Lang) -> &'static str {
             Entity::TrackedCase => "与该查询码和手机号码后四位相符的诉求件",
             Entity::ServiceItem => "服务事项",
             Entity::ServiceCase => "办件",
+            Entity::Appointment => "预约",
+            Entity::ServiceSample => "回访抽查",
         },
     }
 }
@@ -69,6 +71,22 @@ pub fn rule(r: Rule, lang: Lang) -> &'static str {
         (Rule::MaterialsMissing, Lang::Zh) => "材料不齐，不能受理；请先一次性告知申请人所缺全部材料",
         (Rule::ItemWithdrawn, Lang::En) => "the item is withdrawn from the catalog: no new service cases for it",
         (Rule::ItemWithdrawn, Lang::Zh) => "该事项已停止办理，不能新建办件",
+        (Rule::NotBookable, Lang::En) => "this item is not booked ahead: come to the window in office hours",
+        (Rule::NotBookable, Lang::Zh) => "该事项未开通预约，请在工作时间到窗口办理",
+        (Rule::DayNotWorking, Lang::En) => "the day is a holiday or a rest day: choose a working day",
+        (Rule::DayNotWorking, Lang::Zh) => "所选日期为法定节假日或休息日，请选择工作日",
+        (Rule::SlotPast, Lang::En) => "this time has already begun or passed: choose a later one",
+        (Rule::SlotPast, Lang::Zh) => "所选时段已开始或已过，请选择其他时段",
+        (Rule::BeyondBookingDays, Lang::En) => "bookings are open for the next 10 working days only",
+        (Rule::BeyondBookingDays, Lang::Zh) => "仅可预约今后10个工作日内的时段",
+        (Rule::SlotFull, Lang::En) => "every place of this time is taken: choose another",
+        (Rule::SlotFull, Lang::Zh) => "该时段预约已满，请选择其他时段",
+        (Rule::AlreadyBooked, Lang::En) => {
+            "this mobile already holds a booking for the item: cancel it first to book another time"
+        }
+        (Rule::AlreadyBooked, Lang::Zh) => "该手机号码已预约本事项且尚未办理，如需改约请先取消原预约",
+        (Rule::NotTheBookedDay, Lang::En) => "arrival is recorded on the booked day only",
+        (Rule::NotTheBookedDay, Lang::Zh) => "仅可在预约当日登记到场",
         (Rule::UnitCycle, Lang::En) => "a unit cannot be placed under itself or one of its sub-units",
         (Rule::UnitCycle, Lang::Zh) => "单位不能移到自身或其下级单位之下",
         (Rule::EvidenceRequired, Lang::En) => "closing off needs at least one evidence file in the progress entries",
@@ -363,6 +381,8 @@ fn expected_zh(e: &Expected) -> String {
         Expected::LettersAndDigits => "字母和数字".into(),
         Expected::Search(issue) => crate::label(*issue, Lang::Zh),
         Expected::CategoryName => "不含“/”的分类名称".into(),
+        Expected::Mobile => "11位手机号码".into(),
+        Expected::TimeOfDay => "“时:分”格式的时间，如09:00".into(),
         Expected::Confidence => "0.5至1.0之间的置信度（不填则由人工分派）".into(),
         Expected::Text(t) => t.clone(),
     }
@@ -387,6 +407,9 @@ const FIELD_LABELS: &[(&str, &str)] = &[
     ("deadline", "problem.deadline"),
     ("category", "problem.category"),
     ("unit_id", "problem.unit"),
+    ("unit", "field.unit"),
+    ("format", "files.format"),
+    ("complaint_phone", "unit.complaint_phone"),
     ("campaign_id", "ledger.campaign"),
     ("batch_id", "ledger.batch"),
     ("root_cause", "ledger.root_cause"),
@@ -443,6 +466,8 @@ pub fn field_sentence(field: &str, issue: &Issue, lang: Lang) -> String {
     }
     match (field_label(field, lang), issue, lang) {
         (Some(label), Issue::Required, Lang::Zh) => format!("请填写{label}"),
+        // "单位不存在或已归档" names the field already.
+        (Some(label), _, Lang::Zh) if message.starts_with(label) => message,
         (Some(label), _, Lang::Zh) => format!("{label}{message}"),
         (Some(label), _, Lang::En) => format!("{label} {message}"),
         (None, _, Lang::Zh) => message,

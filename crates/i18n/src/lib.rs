@@ -162,6 +162,8 @@ mod tests {
             ServiceResumed,
             ServiceDone,
             ServiceRefused,
+            AppointmentBooked,
+            AppointmentCancelled,
         ] {
             let (_, body) = super::notice(t, &[("code", "ABCD-2345".to_owned())]);
             assert!(body.contains("ABCD-2345"), "{t:?}: {body}");
@@ -229,6 +231,9 @@ mod tests {
             missing::<rectify_domain::service::case::ServiceCaseState>(&catalog),
             missing::<rectify_domain::service::case::ServiceCaseAction>(&catalog),
             missing::<rectify_domain::service::record::ServiceChannel>(&catalog),
+            missing::<rectify_domain::service::sampling::CallOutcome>(&catalog),
+            missing::<rectify_domain::service::appointment::AppointmentState>(&catalog),
+            missing::<rectify_domain::service::appointment::AppointmentAction>(&catalog),
         ]
         .concat();
         assert!(missing.is_empty(), "labels missing from the catalog: {missing:?}");

@@ -118,10 +118,16 @@ fn written(g: &mut Gen, now: Timestamp) -> Timestamp {
 /// Inserts `count` rows with `header` (`INSERT INTO … VALUES `), `row` pushing each row's
 /// parenthesised values: [`ROWS_PER_STATEMENT`] rows a statement, [`STATEMENTS_PER_TX`]
 /// statements a transaction.
-async fn insert_rows(
+async fn insert_rows(store: &Store, header: &'static str, count: usize, row: impl FnMut(&mut Q)) -> StoreResult<()> {
+    insert_rows_by(store, header, count, ROWS_PER_STATEMENT, row).await
+}
+
+/// [`insert_rows`] with `per_statement` rows a statement, for rows of more values.
+async fn insert_rows_by(
     store: &Store,
     header: &'static str,
     count: usize,
+    per_statement: usize,
     mut row: impl FnMut(&mut Q),
 ) -> StoreResult<()> {
     let mut left = count;
@@ -131,7 +137,7 @@ async fn insert_rows(
             if left == 0 {
                 break;
             }
-            let n = left.min(ROWS_PER_STATEMENT);
+            let n = left.min(per_statement);
             left -= n;
             let mut q = Q::new(header);
             for i in 0..n {
@@ -259,5 +265,166 @@ impl Search<'_> {
             found.first_page.extend(self.db.fetch_all::<(i64,)>(page).await?.into_iter().map(|r| r.0));
         }
         Ok(found)
+    }
+}
+
+/// Words the synthetic catalog's item names are made of: what a search for `社会保障卡` finds is a
+/// tenth of them.
+const ITEM_SUBJECTS: [&str; 10] = [
+    "社会保障卡",
+    "营业执照",
+    "医疗保险",
+    "养老保险",
+    "婚姻登记",
+    "不动产",
+    "户籍",
+    "出入境证件",
+    "住房公积金",
+    "残疾人证",
+];
+const ITEM_ACTS: [&str; 8] = ["申领", "变更", "注销", "补办", "查询", "登记", "核发", "备案"];
+
+impl crate::areas::Services<'_> {
+    /// Inserts `count` published service items spread over `units` (named from a small
+    /// vocabulary, two materials, three steps, a promise of 1–10 working days), each with its
+    /// first version. Returns their ids with their units and promises.
+    pub async fn insert_synthetic_items(
+        &self,
+        units: &[UnitId],
+        count: usize,
+        seed: u64,
+    ) -> StoreResult<Vec<(rectify_domain::ids::ServiceItemId, UnitId, u32)>> {
+        use rectify_domain::service::catalog::{Delivery, Material, MaterialForm, ServiceItemFields, ServiceKind};
+        let now = self.now();
+        let first: i64 = self.db.scalar(Q::new("SELECT COALESCE(MAX(id), 0) FROM service_items")).await?;
+        let mut g = Gen::new(seed);
+        let items: Vec<(ServiceItemFields, u32)> = (0..count)
+            .map(|n| {
+                let promised = 1 + g.below(10) as u32;
+                let unit = units[g.below(units.len() as u64) as usize];
+                let name = format!(
+                    "{}{}（{n}）",
+                    ITEM_SUBJECTS[g.below(ITEM_SUBJECTS.len() as u64) as usize],
+                    ITEM_ACTS[g.below(ITEM_ACTS.len() as u64) as usize]
+                );
+                let material = |name: &str| Material {
+                    name: name.into(),
+                    form: MaterialForm::Original,
+                    count: 1,
+                    source: None,
+                    optional: false,
+                };
+                let fields = ServiceItemFields {
+                    code: format!("SYN{seed:X}-{n:06}"),
+                    name,
+                    kind: ServiceKind::Public,
+                    unit_id: unit,
+                    window: Some(format!("{}号窗口", 1 + n % 20)),
+                    staff: Vec::new(),
+                    place: None,
+                    hours: None,
+                    materials: vec![material("居民身份证"), material("申请表")],
+                    steps: vec!["申请".into(), "受理".into(), "办结".into()],
+                    legal_limit_days: promised * 2,
+                    promised_limit_days: promised,
+                    fees: None,
+                    fee_basis: None,
+                    legal_basis: None,
+                    max_visits: 1,
+                    delivery: Delivery::Window,
+                    lists: vec!["最多跑一次".into()],
+                };
+                (fields, promised)
+            })
+            .collect();
+        let json: Vec<String> =
+            items.iter().map(|(f, _)| crate::inspections::to_json(f)).collect::<StoreResult<_>>()?;
+        let mut i = 0;
+        insert_rows(
+            self,
+            "INSERT INTO service_items (id, code, name, kind, unit_id, delivery, max_visits, lists, item, published, \
+             version, created_at, updated_at) VALUES ",
+            count,
+            |q| {
+                let (f, _) = &items[i];
+                q.push("(").push_bind(first + 1 + i as i64).push(", ").push_bind(f.code.clone());
+                q.push(", ").push_bind(f.name.clone()).push(", 'public', ").push_bind(f.unit_id);
+                q.push(", 'window', 1, '[\"最多跑一次\"]', ").push_bind(json[i].clone());
+                q.push(", TRUE, 1, ").push_bind(now).push(", ").push_bind(now).push(")");
+                i += 1;
+            },
+        )
+        .await?;
+        let mut i = 0;
+        insert_rows(
+            self,
+            "INSERT INTO service_item_versions (item_id, version, item, reason, written_by, written_at) VALUES ",
+            count,
+            |q| {
+                q.push("(").push_bind(first + 1 + i as i64).push(", 1, ").push_bind(json[i].clone());
+                q.push(", NULL, NULL, ").push_bind(now).push(")");
+                i += 1;
+            },
+        )
+        .await?;
+        Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, (f, promised))| (rectify_domain::ids::ServiceItemId(first + 1 + i as i64), f.unit_id, *promised))
+            .collect())
+    }
+
+    /// Inserts `count` service cases of `items` received over the past year (80% done, most
+    /// within the promise, 2% refused, the rest open), with what the figures count kept as the
+    /// ledger keeps it; one applicant sealed once for all (the bench reads no applicant).
+    pub async fn insert_synthetic_service_cases(
+        &self,
+        items: &[(rectify_domain::ids::ServiceItemId, UnitId, u32)],
+        people: &[rectify_domain::ids::PersonId],
+        count: usize,
+        seed: u64,
+    ) -> StoreResult<()> {
+        let now = self.now();
+        let vault = self.vault().clone();
+        let name = vault.seal(crate::pii::APPLICANT_NAME, "基准测试");
+        let phone = vault.seal(crate::pii::APPLICANT_PHONE, "13900000000");
+        let mut g = Gen::new(seed);
+        let mut n = 0u64;
+        let header = "INSERT INTO service_cases (tracking_code, item_id, item_version, unit_id, channel, state, \
+                      applicant_name, applicant_phone, responsible_id, received_at, received_month, accepted_on, \
+                      done_on, suspensions, steps_done, notices_given, visits, over_visits, worked_days, \
+                      promised_due, promised_days, legal_days, version, created_at, updated_at) VALUES ";
+        // 17 values a row: a thousand rows stay under SQLite's 32,766 parameters.
+        insert_rows_by(self, header, count, 1000, |q| {
+            n += 1;
+            let (item, unit, promised) = items[g.below(items.len() as u64) as usize];
+            let received = written(&mut g, now);
+            let day = received.china_date();
+            let (state, worked) = match g.below(100) {
+                0..=79 => (
+                    "done",
+                    Some(if g.below(100) == 0 { promised + 1 } else { g.below(u64::from(promised) + 1) as u32 }),
+                ),
+                80..=81 => ("refused", Some(0)),
+                82..=91 => ("in_process", None),
+                92..=94 => ("suspended", None),
+                _ => ("received", None),
+            };
+            let accepted = (state != "received").then_some(day);
+            // Calendar days for working days, roughly (the bench counts rows, not days).
+            let days = |w: u32| day.checked_add_days(Days::new(u64::from(w) * 7 / 5)).unwrap_or(day);
+            let done_on = worked.map(days);
+            let due = (state == "in_process").then(|| days(promised));
+            let responsible = people[g.below(people.len() as u64) as usize];
+            q.push("(").push_bind(format!("SYN{seed:X}S{n}")).push(", ").push_bind(item).push(", 1, ");
+            q.push_bind(unit).push(", 'window', ").push_bind(state).push(", ").push_bind(name.clone());
+            q.push(", ").push_bind(phone.clone()).push(", ").push_bind(responsible).push(", ").push_bind(received);
+            q.push(", ").push_bind(day.format("%Y-%m").to_string()).push(", ").push_bind(accepted);
+            q.push(", ").push_bind(done_on).push(", '[]', '[]', 0, 1, FALSE, ").push_bind(worked.map(i64::from));
+            q.push(", ").push_bind(due).push(", ").push_bind(i64::from(promised)).push(", ");
+            q.push_bind(i64::from(promised * 2)).push(", 1, ").push_bind(received).push(", ").push_bind(received);
+            q.push(")");
+        })
+        .await
     }
 }

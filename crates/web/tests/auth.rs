@@ -43,6 +43,9 @@ async fn nothing_answers_without_signing_in(backend: Backend) {
         sorted,
         [
             "DELETE /api/v1/session",
+            // Appointments: an item's slots, a booking looked up by its code (nothing of the phone).
+            "GET /api/v1/appointments/booking/ABCDE-FGHJK",
+            "GET /api/v1/appointments/items/1/slots",
             // Published bulletins are public (drafts answer 404 to the public).
             "GET /api/v1/bulletins",
             "GET /api/v1/bulletins/1",
@@ -61,6 +64,9 @@ async fn nothing_answers_without_signing_in(backend: Backend) {
             "GET /api/v1/transparency/reinspections/1/evidence",
             "GET /api/v1/transparency/rounds/1/evidence",
             "GET /healthz",
+            // Booking without an account, and cancelling with the code and the phone's tail.
+            "POST /api/v1/appointments",
+            "POST /api/v1/appointments/booking/ABCDE-FGHJK/cancel",
             "POST /api/v1/cases",
             "POST /api/v1/session",
             "POST /api/v1/track/ABCDE-FGHJK/rating",

@@ -169,6 +169,19 @@ enum Fix {
     FreshService,
     FreshServiceCase,
     FreshServiceTrack,
+    /// A return-visit sample of one done service case (p.id the sample, p.extra the case).
+    FreshSample,
+    /// A fresh appointment item of the unit with slots (`{id}`).
+    FreshAppointmentItem,
+    /// A booking made today of a fresh appointment item of the unit (`{id}`), and a person of
+    /// the unit to receive the citizen.
+    FreshBooking,
+    /// An appointment item of unit A with slots (`{id}`), to book (a fresh phone each).
+    BookableItem,
+    /// A booking of unit A: its code (`{tracking_code}`, `code=`) and its phone's tail.
+    PublicBooking,
+    /// An area (unit A) whose 便民服务一本通 is asked for (`unit=`).
+    Area,
 }
 
 impl Fix {
@@ -191,6 +204,8 @@ impl Fix {
                 | Fix::SearchList
                 | Fix::Action
                 | Fix::FreshService
+                | Fix::FreshAppointmentItem
+                | Fix::FreshBooking
                 | Fix::FreshServiceCase
         )
     }
@@ -452,8 +467,38 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/api/v1/service-cases/{id}/transitions",      "", F::FreshServiceCase, service_visit, "DD DD DD AD AD DD DD"),
         row(GET,    "/api/v1/service-cases/track/{tracking_code}", "", F::FreshServiceTrack, none,         PUBLIC),
         row(GET,    "/api/v1/stats/services",                      "", F::None,           none,            SIGNED),
+        // Return-visit samples: the office.
+        row(GET,    "/api/v1/service-samples",                     "", F::None,           none,            OFFICE),
+        row(POST,   "/api/v1/service-samples",                     "", F::None,           new_sample,      OFFICE),
+        row(GET,    "/api/v1/service-samples/{id}",                "", F::FreshSample,    none,            OFFICE),
+        row(POST,   "/api/v1/service-samples/{id}/calls",          "", F::FreshSample,    sample_call,     OFFICE),
+        row(POST,   "/api/v1/service-cases/{id}/contact",          "", F::FreshServiceCase, reveal,        "DD AA AA DD DD DD DD"),
+        row(GET,    "/app/service-samples",                        "", F::None,           none,            OFFICE),
+        row(POST,   "/app/service-samples",                        "", F::None,           sample_form,     OFFICE),
+        row(GET,    "/app/service-samples/{id}",                   "", F::FreshSample,    none,            OFFICE),
+        row(POST,   "/app/service-samples/{id}/calls",             "", F::FreshSample,    sample_call_form, OFFICE),
+        row(POST,   "/app/service-samples/{id}/reveal",            "", F::FreshSample,    sample_reveal_form, OFFICE),
         row(GET,    "/services",                                   "", F::None,           none,            PUBLIC),
         row(GET,    "/services/{id}",                              "", F::FreshService,   none,            "AA AA AA AA AA AA AA"),
+        // Appointments: the public books, looks up and cancels by code and phone tail; the office
+        // and the item's unit set slots; the unit's staff take citizens in, the office and the unit
+        // cancel.
+        row(GET,    "/api/v1/appointments/items/{id}/slots",       "", F::BookableItem,   none,            PUBLIC),
+        row(PUT,    "/api/v1/appointments/items/{id}/slots",       "", F::FreshAppointmentItem, slots_body, WRITE),
+        row(POST,   "/api/v1/appointments",                        "", F::BookableItem,   new_booking,     PUBLIC),
+        row(GET,    "/api/v1/appointments/booking/{tracking_code}", "", F::PublicBooking, none,            PUBLIC),
+        row(POST,   "/api/v1/appointments/booking/{tracking_code}/cancel", "", F::PublicBooking, booking_tail, PUBLIC),
+        row(GET,    "/api/v1/appointments",                        "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(POST,   "/api/v1/appointments/{id}/arrive",            "", F::FreshBooking,   arrival,         "DD DD DD AD AD DD DD"),
+        row(POST,   "/api/v1/appointments/{id}/cancel",            "", F::FreshBooking,   no_body_json,    WRITE),
+        row(GET,    "/services/{id}/book",                         "", F::BookableItem,   none,            PUBLIC),
+        row(POST,   "/services/{id}/book",                         "", F::BookableItem,   booking_form,    PUBLIC),
+        row(GET,    "/appointments",                               "", F::PublicBooking,  none,            PUBLIC),
+        row(POST,   "/appointments/cancel",                        "", F::PublicBooking,  booking_tail_form, PUBLIC),
+        row(GET,    "/app/appointments",                           "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(POST,   "/app/appointments/{id}/arrive",               "", F::FreshBooking,   arrival_form,    "DD DD DD AD AD DD DD"),
+        row(POST,   "/app/appointments/{id}/cancel",               "", F::FreshBooking,   no_body_form,    WRITE),
+        row(GET,    "/services/handbook",                          "format=pdf", F::Area, none,            PUBLIC),
         // Campaign bulletins: published issues are everyone's, drafts and writing the office's.
         row(GET,    "/api/v1/bulletins",                           "", F::Drafts,         none,            OFFICE),
         row(POST,   "/api/v1/bulletins",                           "", F::Campaign,       new_campaign_bulletin, OFFICE),
@@ -898,6 +943,47 @@ async fn service_case(app: &TestApp, unit: &str, person: &str, n: usize) -> (Str
     (case["id"].as_str().unwrap().to_owned(), case["tracking_code"].as_str().unwrap().to_owned())
 }
 
+/// A done service case of `unit` (worked by the unit's own staff, in process) and a sample that
+/// drew it: the sample's id and the case's.
+async fn service_sample(app: &TestApp, unit: &str, person: &str, n: usize) -> (String, String) {
+    use rectify_domain::service::record::ServiceTransitionRequest;
+    let (case, _) = service_case(app, unit, person, n).await;
+    let clerk = rectify_domain::actor::Actor {
+        account_id: None,
+        username: "mx-window".into(),
+        role: rectify_domain::actor::Role::UnitClerk,
+        unit_id: unit.parse().ok(),
+    };
+    for (action, result) in [("accept", None), ("complete", Some("准予登记".to_owned()))] {
+        let req = ServiceTransitionRequest { action: Some(action.into()), result, ..Default::default() };
+        app.store.services().transition_case(&clerk, case.parse().unwrap(), req).await.expect("worked");
+    }
+    let today = app.store.today().to_string();
+    let body = json!({"from": today, "to": today, "size": 500});
+    let sample = app.post("/api/v1/service-samples", body).await.expect(201).id();
+    (sample, case)
+}
+
+fn sample_form(_: &P, _: Caller) -> Body {
+    form(&[("from", "2020-01-01".into()), ("to", "2020-01-02".into()), ("size", "1".into())])
+}
+
+fn new_sample(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"from": "2020-01-01", "to": "2020-01-02", "size": 1}))
+}
+
+fn sample_call(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"case_id": p.extra, "outcome": "satisfied"}))
+}
+
+fn sample_call_form(p: &P, _: Caller) -> Body {
+    form(&[("case_id", p.extra.clone()), ("outcome", "satisfied".into())])
+}
+
+fn sample_reveal_form(p: &P, _: Caller) -> Body {
+    form(&[("case_id", p.extra.clone()), ("reason", "电话回访".into())])
+}
+
 fn new_service_case(p: &P, _: Caller) -> Body {
     Body::Json(json!({"item_id": p.id, "channel": "window", "applicant_name": "mx applicant",
         "applicant_phone": "13912345678", "responsible_id": p.extra}))
@@ -924,6 +1010,61 @@ fn service_visit(_: &P, _: Caller) -> Body {
 fn service_revision(p: &P, _: Caller) -> Body {
     Body::Json(json!({"code": format!("MX-S-{}", p.n), "name": format!("mx service {} revised", p.n), "kind": "public",
         "unit_id": p.unit, "legal_limit_days": 20, "promised_limit_days": 3, "version": 1, "reason": "承诺时限缩短"}))
+}
+
+/// An appointment item of `unit` with two slots this afternoon, and (given a phone) a booking
+/// of it today: the item's id, and the booking's id and code.
+async fn appointment(app: &TestApp, unit: &str, n: usize, phone: Option<&str>) -> (String, String, String) {
+    let item = json!({"code": format!("MX-A-{n}"), "name": format!("mx appointment service {n}"), "kind": "public",
+        "unit_id": unit, "window": format!("mx 窗口{n}"), "legal_limit_days": 20, "promised_limit_days": 5,
+        "delivery": "appointment"});
+    let item = app.post("/api/v1/services", item).await.expect(201).id();
+    let slots = json!({"slots": [{"starts": "14:00", "ends": "15:00", "capacity": 50},
+        {"starts": "15:00", "ends": "16:00", "capacity": 50}]});
+    app.put(&format!("/api/v1/appointments/items/{item}/slots"), slots).await.expect(200);
+    let Some(phone) = phone else { return (item, String::new(), String::new()) };
+    let body = json!({"item_id": item, "day": "2026-03-02", "slot": "14:00", "name": "mx citizen", "phone": phone});
+    let made = TestApp::reply(http().post(app.url("/api/v1/appointments")).json(&body).send().await.unwrap()).await;
+    let code = made.expect(201).body["code"].as_str().unwrap().to_owned();
+    let listed = app.get(&format!("/api/v1/appointments?item={item}")).await.ok();
+    (item, listed["items"][0]["id"].as_str().unwrap().to_owned(), code)
+}
+
+fn slots_body(_: &P, _: Caller) -> Body {
+    Body::Json(json!({"slots": [{"starts": "14:00", "ends": "15:00", "capacity": 40}]}))
+}
+
+fn new_booking(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"item_id": p.id, "day": "2026-03-02", "slot": "15:00", "name": "mx citizen",
+        "phone": format!("136{:08}", p.n)}))
+}
+
+fn booking_form(p: &P, _: Caller) -> Body {
+    form(&[("choice", "2026-03-02 15:00".into()), ("name", "mx citizen".into()), ("phone", format!("135{:08}", p.n))])
+}
+
+fn booking_tail(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"phone_tail": p.extra}))
+}
+
+fn booking_tail_form(p: &P, _: Caller) -> Body {
+    form(&[("code", p.secret.clone()), ("phone_tail", p.extra.clone())])
+}
+
+fn arrival(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"responsible_id": p.sub}))
+}
+
+fn arrival_form(p: &P, _: Caller) -> Body {
+    form(&[("responsible_id", p.sub.clone())])
+}
+
+fn no_body_json(_: &P, _: Caller) -> Body {
+    Body::Json(json!({}))
+}
+
+fn no_body_form(_: &P, _: Caller) -> Body {
+    form(&[])
 }
 
 fn new_campaign_bulletin(p: &P, _: Caller) -> Body {
@@ -1380,6 +1521,22 @@ impl World {
             }
             Fix::FreshServiceCase => (p.id, p.extra) = service_case(app, &unit, &self.people[0], p.n).await,
             Fix::FreshServiceTrack => p.id = service_case(app, &unit, &self.people[0], p.n).await.1,
+            Fix::FreshSample => (p.id, p.extra) = service_sample(app, &unit, &self.people[0], p.n).await,
+            Fix::FreshAppointmentItem => p.id = appointment(app, &unit, p.n, None).await.0,
+            Fix::BookableItem => p.id = appointment(app, &self.unit_a, p.n, None).await.0,
+            Fix::FreshBooking => {
+                p.id = appointment(app, &unit, p.n, Some(&format!("134{:08}", p.n))).await.1;
+                p.sub = self.people[slot].clone();
+            }
+            Fix::PublicBooking => {
+                let phone = format!("133{:08}", p.n);
+                let code = appointment(app, &self.unit_a, p.n, Some(&phone)).await.2;
+                p.id = code.clone();
+                p.query = format!("code={code}");
+                p.secret = code;
+                p.extra = phone[phone.len() - 4..].to_owned();
+            }
+            Fix::Area => p.query = format!("unit={}", self.unit_a),
             Fix::CaseList => {
                 let (id, text) = self.cases[slot].clone();
                 p.query = format!("q={text}");

@@ -398,6 +398,12 @@ async fn a_unit_sees_its_own_service_ledger_and_the_figures_count_it(backend: Ba
         (Some(2), Some(1), Some(1))
     );
     assert_eq!(stats["on_time_rate"].as_f64(), Some(0.5), "one done on time out of one done and one overdue");
+    // The figures recount from the rows with the domain's one definition.
+    let recounted = recount(app, &app.all("/api/v1/service-cases").await).await;
+    assert_eq!(
+        (stats["received"].as_u64(), stats["done_within_promise"].as_u64(), stats["overdue"].as_u64()),
+        (Some(recounted.received), Some(recounted.done_within_promise), Some(recounted.overdue))
+    );
     let by_window = app.get("/api/v1/stats/services?group_by=window").await.ok();
     let windows: Vec<(&str, u64)> = by_window["groups"]
         .as_array()
@@ -415,6 +421,32 @@ async fn a_unit_sees_its_own_service_ledger_and_the_figures_count_it(backend: Ba
     assert_eq!(done["items"].as_array().unwrap().len(), 1);
     let code = done["items"][0]["tracking_code"].as_str().unwrap().to_owned();
     assert_eq!(app.get(&format!("/api/v1/service-cases?q={code}")).await.ok()["items"][0]["id"], ours.as_str());
+}
+
+/// The service tally of `cases` (as the API lists them) by the domain's definition, as of the
+/// app's today.
+async fn recount(app: &TestApp, cases: &[Value]) -> rectify_domain::service::figures::ServiceTally {
+    use rectify_domain::service::figures::{ServiceCaseFact, tally};
+    let cal = app.store.reference().calendar().await.unwrap();
+    let date = |v: &Value| v.as_str().map(|s| s.parse().unwrap());
+    let facts: Vec<ServiceCaseFact> = cases
+        .iter()
+        .map(|c| {
+            let suspensions = serde_json::from_value::<Vec<_>>(c["suspensions"].clone()).unwrap();
+            let n = |k: &str| c[k].as_u64().unwrap() as u32;
+            ServiceCaseFact::from_dates(
+                &cal,
+                c["state"].as_str().unwrap().parse().unwrap(),
+                date(&c["accepted_on"]),
+                date(&c["done_on"]),
+                &suspensions,
+                (n("promised_limit_days"), n("legal_limit_days")),
+                n("visits"),
+                n("notices_given"),
+            )
+        })
+        .collect();
+    tally(&facts, app.store.today())
 }
 
 async fn staff_handle_a_case_at_the_window_on_the_ledger_pages(backend: Backend) {
@@ -490,6 +522,73 @@ async fn staff_handle_a_case_at_the_window_on_the_ledger_pages(backend: Backend)
     assert!(office.contains("没有可办理的环节"), "{office}");
 }
 
+async fn the_office_rings_back_a_verifiable_sample_and_untrue_records_become_problems(backend: Backend) {
+    let Some(w) = window(backend).await else { return };
+    let app = &w.app;
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        let id = app.post("/api/v1/service-cases", applicant(&w)).await.expect(201).id();
+        step(&w, &id, json!({"action": "accept"})).await.ok();
+        step(&w, &id, json!({"action": "complete", "result": "准予登记"})).await.ok();
+        ids.push(id);
+    }
+    let open = app.post("/api/v1/service-cases", applicant(&w)).await.expect(201).id();
+    let r = app.post("/api/v1/service-samples", json!({"from": "2026-03-02", "to": "2026-03-01", "size": 0})).await;
+    assert_eq!(r.expect(422).fields(), ["to", "size"]);
+    let sample = app
+        .post("/api/v1/service-samples", json!({"from": "2026-03-01", "to": "2026-03-02", "size": 3}))
+        .await
+        .expect(201)
+        .body;
+    let drawn: Vec<String> =
+        sample["cases"].as_array().unwrap().iter().map(|c| c["case"]["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!((drawn.len(), sample["pool_size"].as_u64()), (3, Some(5)), "only done cases are drawn: {sample}");
+    assert!(!drawn.contains(&open));
+    // Anyone with the seed and the list drawn from gets the same cases.
+    let pool: Vec<rectify_domain::ids::ServiceCaseId> = ids.iter().map(|i| i.parse().unwrap()).collect();
+    let again = rectify_domain::service::sampling::draw(&pool, 3, sample["seed"].as_str().unwrap().as_bytes());
+    assert_eq!(again.iter().map(|c| c.to_string()).collect::<Vec<_>>(), drawn);
+    assert_eq!(sample["cases"][0]["case"]["applicant_phone"], "139****5678");
+
+    let sid = sample["id"].as_str().unwrap().to_owned();
+    let calls = format!("/api/v1/service-samples/{sid}/calls");
+    // The phone in full only with a reason, and the reveal is recorded.
+    let contact = format!("/api/v1/service-cases/{}/contact", drawn[0]);
+    assert_eq!(app.post(&contact, json!({})).await.expect(422).fields(), ["reason"]);
+    let revealed = app.post(&contact, json!({"reason": "办件电话回访"})).await.ok();
+    assert_eq!(revealed["phone"], "13912345678");
+    app.post(&calls, json!({"case_id": drawn[0], "outcome": "unreached"})).await.ok();
+    app.post(&calls, json!({"case_id": drawn[0], "outcome": "satisfied"})).await.ok();
+    let twice = app.post(&calls, json!({"case_id": drawn[0], "outcome": "unsatisfied", "note": "又说"})).await;
+    assert_eq!(twice.expect(422).fields(), ["case_id"], "an answered call is recorded once");
+    assert_eq!(
+        app.post(&calls, json!({"case_id": drawn[1], "outcome": "facts_differ"})).await.expect(422).fields(),
+        ["note"]
+    );
+    assert_eq!(
+        app.post(&calls, json!({"case_id": open, "outcome": "satisfied"})).await.expect(422).fields(),
+        ["case_id"]
+    );
+    let after = app
+        .post(&calls, json!({"case_id": drawn[1], "outcome": "facts_differ", "note": "申请人称实际跑了三次"}))
+        .await
+        .ok();
+    let problem = after["cases"][1]["call"]["problem_id"].as_str().expect("a problem").to_owned();
+    let p = app.get(&format!("/api/v1/problems/{problem}")).await.ok();
+    assert_eq!((p["unit_id"].as_str(), p["sources"][0].as_str()), (Some(w.street.as_str()), Some("service")));
+    assert!(p["description"].as_str().unwrap().contains("实际跑了三次"), "{p}");
+    // The unit's clerk neither draws nor sees samples.
+    let r = app.send(&w.clerk, Method::GET, &format!("/api/v1/service-samples/{sid}"), None).await;
+    assert_eq!(r.status.as_u16(), 403);
+    // The page: draw, reveal, record.
+    let html =
+        app.admin.get(app.url(&format!("/app/service-samples/{sid}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("情况不符") && html.contains("已记入整改台账") && html.contains(sample["seed"].as_str().unwrap()),
+        "{html}"
+    );
+}
+
 on_both!(
     the_public_finds_what_to_bring_where_and_how_long,
     an_item_is_kept_with_its_versions_and_the_public_sees_the_published,
@@ -500,4 +599,5 @@ on_both!(
     bad_service_cases_are_named_and_nothing_is_written,
     a_unit_sees_its_own_service_ledger_and_the_figures_count_it,
     staff_handle_a_case_at_the_window_on_the_ledger_pages,
+    the_office_rings_back_a_verifiable_sample_and_untrue_records_become_problems,
 );

@@ -4,6 +4,7 @@
 mod corpus;
 mod files;
 mod search;
+mod services;
 mod triage;
 
 use crate::{Failure, HttpConfig, ServeHttp};
@@ -40,10 +41,16 @@ pub struct Args {
     #[arg(long, default_value_t = 100_000)]
     import_rows: usize,
     /// Measure one section only: `http` (writes and reads over HTTP), `files` (imports and
-    /// exports), `search` (full-text search) or `triage` (suggestions, refits, hot spots); the
-    /// last two need `--corpus`.
-    #[arg(long, value_parser = ["http", "files", "search", "triage"])]
+    /// exports), `search` (full-text search), `triage` (suggestions, refits, hot spots; these
+    /// two need `--corpus`) or `services` (the service ledger and catalog).
+    #[arg(long, value_parser = ["http", "files", "search", "triage", "services"])]
     only: Option<String>,
+    /// Service cases in the ledger for the services section.
+    #[arg(long, default_value_t = 1_000_000)]
+    service_cases: usize,
+    /// Items in the catalog for the services section.
+    #[arg(long, default_value_t = 10_000)]
+    service_items: usize,
     /// The message-board workbooks (留言主题, 留言详情; 一级分类 for triage) the search and
     /// triage sections write their synthetic cases from; without it a full run leaves them out.
     #[arg(long, env = "RECTIFY_BENCH_CORPUS", value_name = "DIR")]
@@ -176,7 +183,7 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
         let names: Vec<String> = (0..units.len()).map(|i| format!("单位{i:04}")).collect();
         files::measure(store, &names, args.import_rows).await?;
     }
-    if !["http", "search", "triage"].iter().any(|s| args.wants(s)) {
+    if !["http", "search", "triage", "services"].iter().any(|s| args.wants(s)) {
         return Ok(());
     }
 
@@ -238,6 +245,21 @@ async fn measure(args: &Args, target: &Target, http: ServeHttp) -> Result<(), Fa
                 corpus,
                 reads: args.reads,
                 write_rate: args.write_rate,
+                client: &client,
+                base: &base,
+                auth: &auth,
+            })
+            .await?;
+        }
+        if args.wants("services") {
+            services::measure(services::Setup {
+                store,
+                units: &units,
+                cases: args.service_cases,
+                items: args.service_items,
+                requests: args.creates,
+                concurrency: &args.concurrency,
+                reads: args.reads,
                 client: &client,
                 base: &base,
                 auth: &auth,

@@ -7,7 +7,7 @@ pub mod evidence;
 pub mod finding;
 pub mod plan;
 pub mod reinspection;
-mod rng;
+pub(crate) mod rng;
 pub mod round;
 pub mod schedule;
 

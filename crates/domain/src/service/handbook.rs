@@ -117,9 +117,10 @@ pub struct Area {
 /// Every area worth printing, in tree order from each top-level unit: units whose subtree holds
 /// published items (`counts`: published items per unit).
 pub fn areas(units: &[Unit], counts: &HashMap<UnitId, u64>) -> Vec<Area> {
-    let live: HashSet<UnitId> = units.iter().filter(|u| !u.archived).map(|u| u.id).collect();
+    // A unit under an archived one is not an area of its own: the archived unit took it along.
+    let known: HashSet<UnitId> = units.iter().map(|u| u.id).collect();
     let mut roots: Vec<&Unit> =
-        units.iter().filter(|u| !u.archived && u.parent_id.is_none_or(|p| !live.contains(&p))).collect();
+        units.iter().filter(|u| !u.archived && u.parent_id.is_none_or(|p| !known.contains(&p))).collect();
     roots.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     let mut out = Vec::new();
     for root in roots {

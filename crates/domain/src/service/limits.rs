@@ -70,6 +70,23 @@ pub fn due_on(
     Some(Reckoned { value: day, approximate })
 }
 
+/// The day the promise falls due, as the ledger keeps it: the due day of the suspensions that
+/// ended; while one stands, the due day only if it had already passed when the clock stopped (the
+/// case is past its promise however long it stands), none otherwise.
+pub fn promised_due(
+    cal: &WorkCalendar,
+    accepted_on: NaiveDate,
+    promised: u32,
+    suspended: &[Suspension],
+) -> Option<NaiveDate> {
+    let ended: Vec<Suspension> = suspended.iter().filter(|s| s.to.is_some()).copied().collect();
+    let due = due_on(cal, accepted_on, promised, &ended)?.value;
+    match suspended.iter().find(|s| s.to.is_none()) {
+        Some(open) if due >= open.from => None,
+        _ => Some(due),
+    }
+}
+
 /// Where a case stands against its item's two limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -139,12 +156,20 @@ pub fn clock(
     let legal_due = due_on(cal, accepted_on, legal, suspended);
     let approximate =
         ran.approximate || promised_due.is_some_and(|d| d.approximate) || legal_due.is_some_and(|d| d.approximate);
+    // The light says what the figures count: red once the promised day has passed undone.
+    let light = ended_on.is_none().then(|| match self::promised_due(cal, accepted_on, promised, suspended) {
+        Some(due) if due < today => Light::Red,
+        Some(due) if cal.working_days_between(today, due).value <= i64::from(yellow) => Light::Yellow,
+        Some(_) => Light::Green,
+        // The clock stands: nothing is running late.
+        None => Light::Green,
+    });
     ServiceClock {
         elapsed_days: ran.value,
         promised_due: promised_due.map(|d| d.value),
         legal_due: legal_due.map(|d| d.value),
         standing: standing(ran.value, promised, legal),
-        light: ended_on.is_none().then(|| light(ran.value, promised, yellow)),
+        light,
         approximate,
     }
 }

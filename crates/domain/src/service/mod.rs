@@ -4,9 +4,11 @@
 //! limits, and the service figures. The store, the edge and the pages follow this core
 //! (docs/ARCHITECTURE.md, "Add a new area").
 
+pub mod appointment;
 pub mod case;
 pub mod catalog;
 pub mod figures;
 pub mod handbook;
 pub mod limits;
 pub mod record;
+pub mod sampling;

@@ -26,6 +26,10 @@ CREATE TABLE service_cases (
     visits INTEGER NOT NULL,
     over_visits BOOLEAN NOT NULL,
     outcome TEXT,
+    -- What the figures count, kept at every step: the working days from acceptance to the end
+    -- (suspensions left out) and the day the promise falls due while the case is open.
+    worked_days INTEGER,
+    promised_due TEXT,
     promised_days INTEGER NOT NULL,
     legal_days INTEGER NOT NULL,
     version INTEGER NOT NULL,
@@ -35,7 +39,7 @@ CREATE TABLE service_cases (
 CREATE UNIQUE INDEX service_cases_code ON service_cases(tracking_code);
 CREATE INDEX service_cases_unit ON service_cases(unit_id, state);
 CREATE INDEX service_cases_item ON service_cases(item_id);
-CREATE INDEX service_cases_month ON service_cases(received_month);
+CREATE INDEX service_cases_month ON service_cases(received_month, unit_id);
 CREATE INDEX service_cases_phone ON service_cases(phone_index);
 
 -- What happened to a case, in order: received, then each action with what it recorded.

@@ -24,18 +24,19 @@ use rectify_domain::privacy::{mask_name, mask_phone};
 use rectify_domain::problem::{NewProblem, ProblemType, SourceKind};
 use rectify_domain::service::case::{ClockChange, ServiceCaseState, ServiceDecision, ServiceFacts, fire};
 use rectify_domain::service::catalog::ServiceItemFields;
+use rectify_domain::service::figures::ServiceCaseFact;
 use rectify_domain::service::limits::{Suspension, clock};
 use rectify_domain::service::record::{
-    NewServiceCase, ServiceCase, ServiceCaseDetail, ServiceCaseEvent, ServiceChannel, ServiceProgress,
-    ServiceTransitionRequest, received, repeated_notice_problem,
+    NewServiceCase, ServiceCase, ServiceCaseDetail, ServiceCaseEvent, ServiceCaseFields, ServiceChannel,
+    ServiceProgress, ServiceTransitionRequest, received, repeated_notice_problem,
 };
 use rectify_domain::time::Timestamp;
 use rectify_domain::visibility::Records;
 use rectify_domain::{DomainError, Entity, Rule};
 use rectify_vault::Keyring;
 
-/// Working days a unit has to put right a second 一次性告知 (the ledger problem's deadline).
-const REPEATED_NOTICE_DAYS: u32 = 15;
+/// Working days a unit has to put right what the service ledger found (the problem's deadline).
+const PROBLEM_DAYS: u32 = 15;
 
 record! {
     #[derive(Clone)]
@@ -77,10 +78,10 @@ const SELECT: &str = "SELECT s.id, s.tracking_code, s.item_id, s.item_version, s
      FROM service_cases s JOIN service_item_versions v ON v.item_id = s.item_id AND v.version = s.item_version";
 
 /// What a case is read with: the calendar, today and the yellow window of the lights.
-struct Reading<'a> {
-    cal: &'a WorkCalendar,
-    today: NaiveDate,
-    yellow: u32,
+pub(super) struct Reading<'a> {
+    pub(super) cal: &'a WorkCalendar,
+    pub(super) today: NaiveDate,
+    pub(super) yellow: u32,
 }
 
 fn count(v: i64) -> u32 {
@@ -269,7 +270,13 @@ fn apply_clock(suspensions: &mut Vec<Suspension>, accepted_on: &mut Option<Naive
 }
 
 /// Writes what `d` decided over the row read at `before`.
-async fn write_decision(c: &mut Conn<'_>, before: &CaseRow, d: &ServiceDecision, now: Timestamp) -> StoreResult<()> {
+async fn write_decision(
+    c: &mut Conn<'_>,
+    cal: &WorkCalendar,
+    before: &CaseRow,
+    d: &ServiceDecision,
+    now: Timestamp,
+) -> StoreResult<()> {
     let mut suspensions: Vec<Suspension> = from_json(&before.suspensions, "service case suspensions")?;
     let mut steps: Vec<String> = from_json(&before.steps_done, "service case steps")?;
     let mut accepted_on = before.accepted_on;
@@ -278,6 +285,10 @@ async fn write_decision(c: &mut Conn<'_>, before: &CaseRow, d: &ServiceDecision,
     let done_on = d.done_on.clone().apply_to(before.done_on);
     let responsible = d.responsible.clone().apply_to(Some(before.responsible_id)).unwrap_or(before.responsible_id);
     let outcome = if done_on.is_some() && before.done_on.is_none() { d.note.clone() } else { before.outcome.clone() };
+    // What the figures count, from the dates as they are now.
+    let limits = (count(before.promised_days), count(before.legal_days));
+    let fact =
+        ServiceCaseFact::from_dates(cal, d.to, accepted_on, done_on, &suspensions, limits, d.visits, d.notices_given);
     versioned::update(
         c,
         Entity::ServiceCase,
@@ -285,7 +296,8 @@ async fn write_decision(c: &mut Conn<'_>, before: &CaseRow, d: &ServiceDecision,
         Q::new(
             "UPDATE service_cases SET state = $1, accepted_on = $2, done_on = $3, suspensions = $4, steps_done = $5, \
              notices_given = $6, visits = $7, over_visits = $8, outcome = $9, responsible_id = $10, \
-             version = version + 1, updated_at = $11 WHERE id = $12 AND version = $13",
+             version = version + 1, updated_at = $11, worked_days = $14, promised_due = $15 \
+             WHERE id = $12 AND version = $13",
         )
         .bind(d.to.as_str())
         .bind(accepted_on)
@@ -299,25 +311,28 @@ async fn write_decision(c: &mut Conn<'_>, before: &CaseRow, d: &ServiceDecision,
         .bind(responsible)
         .bind(now)
         .bind(before.id)
-        .bind(before.version),
+        .bind(before.version)
+        .bind(fact.worked_days.map(i64::from))
+        .bind(fact.promised_due),
     )
     .await
 }
 
-/// The unit's problem for a second 一次性告知, in the ledger with its source 服务台账.
-async fn file_repeated_notice(
+/// A problem of `unit` the service ledger found (a second 一次性告知, a return call), in the
+/// ledger with its source 服务台账 and the deadline the unit has to put it right.
+pub(super) async fn file_problem(
     c: &mut Conn<'_>,
     actor: &Actor,
-    case: &ServiceCase,
-    missing: &[String],
+    unit: UnitId,
+    description: String,
     cal: &WorkCalendar,
     t: &LightThresholds,
     now: Timestamp,
-) -> StoreResult<()> {
-    let deadline = cal.add_working_days(now.china_date(), REPEATED_NOTICE_DAYS).value;
+) -> StoreResult<rectify_domain::ids::ProblemId> {
+    let deadline = cal.add_working_days(now.china_date(), PROBLEM_DAYS).value;
     let (mut fields, measures) = NewProblem {
-        description: Some(repeated_notice_problem(case, missing)),
-        unit_id: Some(case.unit_id),
+        description: Some(description),
+        unit_id: Some(unit),
         problem_type: Some(ProblemType::TimeLimited),
         deadline: Some(deadline),
         sources: vec![SourceKind::Service],
@@ -325,12 +340,85 @@ async fn file_repeated_notice(
     }
     .validate()?;
     check_refs(c, &mut fields).await?;
-    insert_new(c, actor, &fields, &measures, &[], None, t, now).await?;
-    Ok(())
+    Ok(insert_new(c, actor, &fields, &measures, &[], None, t, now).await?.id)
+}
+
+/// The cases of `ids`, in that order (those that exist).
+pub(super) async fn cases_by_ids(
+    c: &mut Conn<'_>,
+    vault: &Keyring,
+    (cal, today, yellow): (&WorkCalendar, NaiveDate, u32),
+    ids: &[ServiceCaseId],
+) -> StoreResult<Vec<ServiceCase>> {
+    let mut q = Q::new(format!("{SELECT} WHERE "));
+    q.push_in("s.id", ids.iter().copied());
+    let rows: Vec<CaseRow> = c.fetch_all(q).await?;
+    let reading = Reading { cal, today, yellow };
+    let mut cases: Vec<ServiceCase> =
+        rows.into_iter().map(|r| r.into_case(vault, &reading)).collect::<StoreResult<_>>()?;
+    cases.sort_by_key(|c| ids.iter().position(|i| *i == c.id));
+    Ok(cases)
+}
+
+/// Receives an applicant for an item in the caller's transaction (收件): the case, its first
+/// line of record, the SMS with the tracking code and the history row. `create_case` and an
+/// appointment's arrival (`appointments.rs`) both receive through here.
+pub(super) async fn receive(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    vault: &Keyring,
+    f: &ServiceCaseFields,
+    now: Timestamp,
+    reading: &Reading<'_>,
+) -> StoreResult<ServiceCase> {
+    let item = match super::read(c, f.item_id).await {
+        Ok(item) if item.published => item,
+        // A withdrawn item is not handled any more; one that never was is unknown.
+        Ok(_) => return Err(DomainError::rule(Rule::ItemWithdrawn, "item_id").into()),
+        Err(_) => return Err(DomainError::unknown("item_id", Entity::ServiceItem).into()),
+    };
+    units::require_live(c, item.fields.unit_id, "item_id").await?;
+    let party = units::party(c, actor, item.fields.unit_id).await?;
+    authorize(actor, Permission::ManageServices, party)?;
+    crate::people::require_live_person(c, f.responsible_id, "responsible_id").await?;
+    let code = unused_code(c).await?;
+    let id: ServiceCaseId = c
+        .returning_id(
+            Q::new(
+                "INSERT INTO service_cases (tracking_code, item_id, item_version, unit_id, channel, state, \
+                 applicant_name, applicant_phone, phone_index, note, responsible_id, received_at, \
+                 received_month, suspensions, steps_done, notices_given, visits, over_visits, \
+                 promised_days, legal_days, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, \
+                 'received', $6, $7, $8, $9, $10, $11, $12, '[]', '[]', 0, $15, FALSE, $13, $14, 1, $11, \
+                 $11) RETURNING id",
+            )
+            .bind(code.as_str())
+            .bind(item.id)
+            .bind(item.version)
+            .bind(item.fields.unit_id)
+            .bind(f.channel.as_str())
+            .bind(vault.seal(pii::APPLICANT_NAME, &f.applicant_name))
+            .bind(vault.seal(pii::APPLICANT_PHONE, &f.applicant_phone))
+            .bind(pii::phone_index(vault, &f.applicant_phone))
+            .bind(f.note.clone())
+            .bind(f.responsible_id)
+            .bind(now)
+            .bind(now.china_date().format("%Y-%m").to_string())
+            .bind(i64::from(item.fields.promised_limit_days))
+            .bind(i64::from(item.fields.legal_limit_days))
+            .bind(i64::from(f.channel.visits_at_receipt())),
+        )
+        .await?;
+    record_event(c, id, actor, now, None, None, f.note.as_deref(), &[]).await?;
+    let shown = code.to_string();
+    let sms = vec![received(&item.fields.name)];
+    notices::queue_to_applicant(c, vault, now, &f.applicant_phone, &shown, sms).await?;
+    let case = row(c, id).await?.into_case(vault, reading)?;
+    created(c, actor, now, Entity::ServiceCase, id, case).await
 }
 
 impl Services<'_> {
-    async fn reading(&self) -> StoreResult<(std::sync::Arc<WorkCalendar>, NaiveDate, u32)> {
+    pub(super) async fn reading(&self) -> StoreResult<(std::sync::Arc<WorkCalendar>, NaiveDate, u32)> {
         let (cal, settings) = self.reference_cache.get(&self.db).await?;
         Ok((cal, self.today(), settings.light_rule().yellow_working_days))
     }
@@ -351,51 +439,8 @@ impl Services<'_> {
         let actor = actor.clone();
         self.create_once(key, move |tx| {
             Box::pin(async move {
-                let mut c = tx.conn();
-                let item = match super::read(&mut c, f.item_id).await {
-                    Ok(item) if item.published => item,
-                    // A withdrawn item is not handled any more; one that never was is unknown.
-                    Ok(_) => return Err(DomainError::rule(Rule::ItemWithdrawn, "item_id").into()),
-                    Err(_) => return Err(DomainError::unknown("item_id", Entity::ServiceItem).into()),
-                };
-                units::require_live(&mut c, item.fields.unit_id, "item_id").await?;
-                let party = units::party(&mut c, &actor, item.fields.unit_id).await?;
-                authorize(&actor, Permission::ManageServices, party)?;
-                crate::people::require_live_person(&mut c, f.responsible_id, "responsible_id").await?;
-                let code = unused_code(&mut c).await?;
-                let id: ServiceCaseId = c
-                    .returning_id(
-                        Q::new(
-                            "INSERT INTO service_cases (tracking_code, item_id, item_version, unit_id, channel, state, \
-                             applicant_name, applicant_phone, phone_index, note, responsible_id, received_at, \
-                             received_month, suspensions, steps_done, notices_given, visits, over_visits, \
-                             promised_days, legal_days, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, \
-                             'received', $6, $7, $8, $9, $10, $11, $12, '[]', '[]', 0, $15, FALSE, $13, $14, 1, $11, \
-                             $11) RETURNING id",
-                        )
-                        .bind(code.as_str())
-                        .bind(item.id)
-                        .bind(item.version)
-                        .bind(item.fields.unit_id)
-                        .bind(f.channel.as_str())
-                        .bind(vault.seal(pii::APPLICANT_NAME, &f.applicant_name))
-                        .bind(vault.seal(pii::APPLICANT_PHONE, &f.applicant_phone))
-                        .bind(pii::phone_index(&vault, &f.applicant_phone))
-                        .bind(f.note.clone())
-                        .bind(f.responsible_id)
-                        .bind(now)
-                        .bind(now.china_date().format("%Y-%m").to_string())
-                        .bind(i64::from(item.fields.promised_limit_days))
-                        .bind(i64::from(item.fields.legal_limit_days))
-                        .bind(i64::from(f.channel.visits_at_receipt())),
-                    )
-                    .await?;
-                record_event(&mut c, id, &actor, now, None, None, f.note.as_deref(), &[]).await?;
-                let shown = code.to_string();
-                let sms = vec![received(&item.fields.name)];
-                notices::queue_to_applicant(&mut c, &vault, now, &f.applicant_phone, &shown, sms).await?;
-                let case = row(&mut c, id).await?.into_case(&vault, &Reading { cal: &cal, today, yellow })?;
-                created(&mut c, &actor, now, Entity::ServiceCase, id, case).await
+                let reading = Reading { cal: &cal, today, yellow };
+                receive(&mut tx.conn(), &actor, &vault, &f, now, &reading).await
             })
         })
         .await
@@ -440,7 +485,7 @@ impl Services<'_> {
                     if let rectify_domain::patch::Change::Set(to) = d.responsible {
                         crate::people::require_live_person(&mut c, to, "to").await?;
                     }
-                    write_decision(&mut c, &before, &d, now).await?;
+                    write_decision(&mut c, &cal, &before, &d, now).await?;
                     let missing = &d.missing;
                     let action = Some(d.action.as_str());
                     record_event(&mut c, id, &actor, now, action, d.step.as_deref(), d.note.as_deref(), missing)
@@ -450,7 +495,8 @@ impl Services<'_> {
                         .await?;
                     let after = row(&mut c, id).await?.into_case(&vault, &reading)?;
                     if d.repeated_notice {
-                        file_repeated_notice(&mut c, &actor, &after, missing, &cal, &thresholds, now).await?;
+                        let description = repeated_notice_problem(&after, missing);
+                        file_problem(&mut c, &actor, after.unit_id, description, &cal, &thresholds, now).await?;
                     }
                     let note = d.note.as_deref();
                     changed(&mut c, &actor, now, Entity::ServiceCase, id, d.action.as_str(), note, &was, after).await

@@ -6,6 +6,7 @@
 pub mod appointments;
 mod cases;
 mod handbook;
+mod sampling;
 mod stats;
 
 pub use cases::ServiceCaseFilter;

@@ -8,11 +8,9 @@ use crate::db::{Q, record};
 use crate::error::StoreResult;
 use crate::inspections::from_json;
 use crate::visibility;
-use chrono::NaiveDate;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::UnitId;
-use rectify_domain::service::case::ServiceCaseState;
-use rectify_domain::service::figures::{ServiceCaseFact, ServiceRates, ServiceTally};
+use rectify_domain::service::figures::{ServiceRates, ServiceTally};
 use rectify_domain::time::Timestamp;
 use rectify_domain::visibility::Records;
 use rectify_domain::{DomainError, Issue};
@@ -91,19 +89,40 @@ pub struct ServiceStats {
 }
 
 record! {
-    struct FactRow {
-        unit_id: i64,
-        item_id: i64,
-        responsible_id: i64,
-        received_month: String,
-        state: ServiceCaseState as String,
-        accepted_on: Option<NaiveDate>,
-        done_on: Option<NaiveDate>,
-        suspensions: String,
-        promised_days: i64,
-        legal_days: i64,
-        visits: i64,
-        notices_given: i64,
+    /// One group's counts, each the SQL twin of a line of `ServiceTally::count`.
+    struct CountRow {
+        key: Option<String>,
+        received: i64,
+        accepted: i64,
+        done: i64,
+        refused: i64,
+        done_within_promise: i64,
+        done_within_legal: i64,
+        overdue: i64,
+        one_visit: i64,
+        notified: i64,
+        notified_again: i64,
+        working_days: Option<i64>,
+    }
+}
+
+impl CountRow {
+    fn tally(&self) -> ServiceTally {
+        let n = |v: i64| v.max(0) as u64;
+        ServiceTally {
+            received: n(self.received),
+            accepted: n(self.accepted),
+            done: n(self.done),
+            refused: n(self.refused),
+            done_within_promise: n(self.done_within_promise),
+            done_within_legal: n(self.done_within_legal),
+            overdue: n(self.overdue),
+            settled: n(self.done) + n(self.overdue),
+            one_visit: n(self.one_visit),
+            notified: n(self.notified),
+            notified_again: n(self.notified_again),
+            working_days: n(self.working_days.unwrap_or(0)),
+        }
     }
 }
 
@@ -122,10 +141,6 @@ record! {
     }
 }
 
-fn count(v: i64) -> u32 {
-    u32::try_from(v).unwrap_or(0)
-}
-
 impl Services<'_> {
     /// The service figures over the cases `actor` sees (a unit its own), grouped by `by`.
     pub async fn service_stats(
@@ -137,17 +152,34 @@ impl Services<'_> {
         authorize(actor, Permission::ViewStats, Party::Other)?;
         let today = self.today();
         let as_of = self.now();
-        let cal = self.reference().calendar().await?;
         let (actor, f) = (actor.clone(), f.clone());
         let (rows, names) = self
             .db
             .read(move |tx| {
                 Box::pin(async move {
                     let mut c = tx.conn();
-                    let mut q = Q::new(
-                        "SELECT unit_id, item_id, responsible_id, received_month, state, accepted_on, done_on, \
-                         suspensions, promised_days, legal_days, visits, notices_given FROM service_cases WHERE 1 = 1",
-                    );
+                    let col = match by {
+                        ServiceGroupBy::Unit => "unit_id",
+                        // Windows are the items': grouped by item, folded into windows below.
+                        ServiceGroupBy::Item | ServiceGroupBy::Window => "item_id",
+                        ServiceGroupBy::Staff => "responsible_id",
+                        ServiceGroupBy::Month => "received_month",
+                    };
+                    let mut q = Q::new(format!(
+                        "SELECT CAST({col} AS TEXT) AS key, COUNT(*) AS received, \
+                         COUNT(*) FILTER (WHERE accepted_on IS NOT NULL) AS accepted, \
+                         COUNT(*) FILTER (WHERE state = 'done') AS done, \
+                         COUNT(*) FILTER (WHERE state = 'refused') AS refused, \
+                         COUNT(*) FILTER (WHERE state = 'done' AND worked_days <= promised_days) AS done_within_promise, \
+                         COUNT(*) FILTER (WHERE state = 'done' AND worked_days <= legal_days) AS done_within_legal, \
+                         COUNT(*) FILTER (WHERE state IN ('in_process', 'suspended') AND promised_due < $1) AS overdue, \
+                         COUNT(*) FILTER (WHERE state = 'done' AND visits <= 1) AS one_visit, \
+                         COUNT(*) FILTER (WHERE notices_given >= 1) AS notified, \
+                         COUNT(*) FILTER (WHERE notices_given >= 2) AS notified_again, \
+                         CAST(SUM(CASE WHEN state = 'done' THEN worked_days ELSE 0 END) AS BIGINT) AS working_days \
+                         FROM service_cases WHERE 1 = 1"
+                    ))
+                    .bind(today);
                     if let Some(units) = visibility::units(&mut c, &actor, Records::ServiceCases).await? {
                         q.push(" AND ");
                         q.push_in("unit_id", units.iter().copied());
@@ -161,7 +193,8 @@ impl Services<'_> {
                     if let Some(to) = &f.to_month {
                         q.push(" AND received_month <= ").push_bind(to.clone());
                     }
-                    let rows: Vec<FactRow> = c.fetch_all(q).await?;
+                    q.push(&format!(" GROUP BY {col}"));
+                    let rows: Vec<CountRow> = c.fetch_all(q).await?;
                     let names: HashMap<String, String> = match by {
                         ServiceGroupBy::Unit => {
                             let units: Vec<Named> = c.fetch_all(Q::new("SELECT id, name FROM units")).await?;
@@ -196,25 +229,14 @@ impl Services<'_> {
         let mut total = ServiceTally::default();
         let mut groups: BTreeMap<Option<String>, ServiceTally> = BTreeMap::new();
         for r in rows {
+            let counts = r.tally();
             let key = match by {
-                ServiceGroupBy::Unit => Some(r.unit_id.to_string()),
-                ServiceGroupBy::Item => Some(r.item_id.to_string()),
-                ServiceGroupBy::Staff => Some(r.responsible_id.to_string()),
-                ServiceGroupBy::Month => Some(r.received_month.clone()),
-                ServiceGroupBy::Window => names.get(&r.item_id.to_string()).filter(|w| !w.is_empty()).cloned(),
+                // An item's cases count under its window (none when it names none).
+                ServiceGroupBy::Window => r.key.as_ref().and_then(|k| names.get(k)).filter(|w| !w.is_empty()).cloned(),
+                _ => r.key.clone(),
             };
-            let fact = ServiceCaseFact {
-                state: r.state,
-                accepted_on: r.accepted_on,
-                done_on: r.done_on,
-                suspensions: from_json(&r.suspensions, "service case suspensions")?,
-                promised_days: count(r.promised_days),
-                legal_days: count(r.legal_days),
-                visits: count(r.visits),
-                notices: count(r.notices_given),
-            };
-            total.count(&fact, &cal, today);
-            groups.entry(key).or_default().count(&fact, &cal, today);
+            total.add(&counts);
+            groups.entry(key).or_default().add(&counts);
         }
         let mut groups: Vec<ServiceStatsGroup> = groups
             .into_iter()

@@ -5,10 +5,12 @@
 
 mod accountability;
 pub(crate) mod admin;
+mod appointments;
 mod bulletins;
 mod cases;
 mod dashboard;
 mod files;
+mod handbook;
 mod hotspots;
 mod inspections;
 mod ledger;
@@ -17,6 +19,7 @@ mod picker;
 mod plans;
 mod portal;
 mod service_cases;
+mod service_samples;
 mod services;
 pub use portal::PortalCache;
 mod search;
@@ -64,8 +67,11 @@ pub fn site() -> Site {
         .merge(transparency::site())
         .merge(map::site())
         .merge(hotspots::site())
+        .merge(handbook::site())
         .merge(services::site())
         .merge(service_cases::site())
+        .merge(service_samples::site())
+        .merge(appointments::site())
         .get("/static/{file}", static_file)
 }
 

@@ -2,6 +2,7 @@
 
 pub(crate) mod accountability;
 mod accounts;
+pub(crate) mod appointments;
 mod attachments;
 pub(crate) mod bulletins;
 mod calendar;
@@ -58,6 +59,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(triage::router())
         .merge(services::router())
         .merge(service_cases::router())
+        .merge(appointments::router())
 }
 
 /// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the

@@ -9,11 +9,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use rectify_domain::error::Issue;
-use rectify_domain::ids::ServiceCaseId;
+use rectify_domain::ids::{ServiceCaseId, ServiceSampleId};
+use rectify_domain::privacy::{Contact, RevealRequest};
 use rectify_domain::service::case::ServiceCaseState;
 use rectify_domain::service::record::{
     NewServiceCase, ServiceCase, ServiceCaseDetail, ServiceProgress, ServiceTransitionRequest,
 };
+use rectify_domain::service::sampling::{NewCall, NewSample, ServiceSample};
 use rectify_domain::wire::Wire;
 use rectify_domain::{DomainError, Entity};
 use rectify_store::Page;
@@ -28,6 +30,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(transition_service_case))
         .routes(routes!(track_service_case))
         .routes(routes!(service_stats))
+        .routes(routes!(list_service_samples, draw_service_sample))
+        .routes(routes!(get_service_sample))
+        .routes(routes!(record_service_call))
+        .routes(routes!(reveal_applicant))
 }
 
 /// A month as `YYYY-MM`.
@@ -132,4 +138,65 @@ async fn service_stats(State(st): State<AppState>, Auth(actor): Auth, mut p: Par
     let f = ServiceStatsFilter { unit: p.id("unit"), from_month: month(&mut p, "from"), to_month: month(&mut p, "to") };
     p.finish()?;
     Ok(Json(st.store.services().service_stats(&actor, by.unwrap_or(ServiceGroupBy::Unit), &f).await?))
+}
+
+/// Return-visit samples drawn (the office), newest first, without their cases.
+#[utoipa::path(get, path = "/service-samples", tag = "services",
+    responses((status = 200, body = Vec<ServiceSample>), Errors))]
+async fn list_service_samples(State(st): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<ServiceSample>>> {
+    Ok(Json(st.store.services().list_samples(&actor).await?))
+}
+
+/// Draws `size` of the cases done `from`–`to` (of `unit_id` and the units below it) for return
+/// calls (回访抽查): the draw is a function of the seed it answers with and of the ids drawn
+/// from (`snapshot_digest`), so it can be run again.
+#[utoipa::path(post, path = "/service-samples", tag = "services", request_body = NewSample,
+    responses((status = 201, body = ServiceSample), Errors))]
+async fn draw_service_sample(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    body: JsonBody<NewSample>,
+) -> ApiResult<(axum::http::StatusCode, Json<ServiceSample>)> {
+    let sample = st.store.services().draw_sample(&actor, body.value).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(sample)))
+}
+
+/// A sample with its cases (applicants masked) and what each call found.
+#[utoipa::path(get, path = "/service-samples/{id}", tag = "services", params(("id" = String, Path)),
+    responses((status = 200, body = ServiceSample), Errors))]
+async fn get_service_sample(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<ServiceSampleId>,
+) -> ApiResult<Json<ServiceSample>> {
+    Ok(Json(st.store.services().get_sample(&actor, id).await?))
+}
+
+/// Records a return call to a drawn case's applicant: `unreached` (may be rung again),
+/// `satisfied`, `unsatisfied` or `facts_differ` — the last two, with the `note` of what was
+/// said, write a problem of the unit into the ledger.
+#[utoipa::path(post, path = "/service-samples/{id}/calls", tag = "services", params(("id" = String, Path)),
+    request_body = NewCall, responses((status = 200, body = ServiceSample), Errors))]
+async fn record_service_call(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<ServiceSampleId>,
+    body: JsonBody<NewCall>,
+) -> ApiResult<Json<ServiceSample>> {
+    Ok(Json(st.store.services().record_call(&actor, id, body.value).await?))
+}
+
+/// The applicant's name and phone in full, for the office ringing them back, with the reason;
+/// every reveal is recorded in the audit chain. The answer is not cached.
+#[utoipa::path(post, path = "/service-cases/{id}/contact", tag = "services", params(("id" = String, Path)),
+    request_body = RevealRequest, responses((status = 200, body = Contact), Errors))]
+async fn reveal_applicant(
+    State(st): State<AppState>,
+    Auth(actor): Auth,
+    PathId(id): PathId<ServiceCaseId>,
+    body: JsonBody<RevealRequest>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let contact = st.store.services().reveal_applicant(&actor, id, &body.value).await?;
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], Json(contact)).into_response())
 }
