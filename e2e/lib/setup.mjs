@@ -107,6 +107,14 @@ const service = await api('POST', '/services', {
   legal_limit_days: 20, promised_limit_days: 1, max_visits: 1, delivery: 'appointment', lists: ['最多跑一次', '生育'],
 });
 
+// Its daily slots, one an hour (so that today still has one not begun whenever the tests run),
+// and the window's officer who receives the applicants.
+const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
+await api('PUT', `/appointments/items/${service.id}/slots`, {
+  slots: hours.map((h) => ({ starts: `${h}:00`, ends: h === '23' ? '23:59' : `${hours[Number(h) + 1]}:00`, capacity: 20 })),
+});
+const officer = await api('POST', '/people', { name: '李红', kind: 'staff', unit_id: unitA.id, position: '3号窗口工作人员' });
+
 const fixtures = {
   admin: { username: 'admin', password: ADMIN_PASSWORD },
   clerkA: { username: 'clerk_a', password },
@@ -117,7 +125,7 @@ const fixtures = {
   inspector: { username: 'inspector_1', password },
   round: { id: String(drawn.id), target: String(drawn.groups[0].targets[0]) },
   plan: { id: String(plan.id) },
-  service: { id: String(service.id) },
+  service: { id: String(service.id), officer: String(officer.id) },
 };
 writeFileSync(OUT, JSON.stringify(fixtures, null, 2));
 console.log(`fixtures: 2 units, 2 clerks, ${Object.keys(problems).length} problems, ${Object.keys(cases).length} cases`);

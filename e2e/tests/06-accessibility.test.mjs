@@ -53,6 +53,8 @@ const publicPages = [
   ['/directory'],
   ['/services?list=%E6%9C%80%E5%A4%9A%E8%B7%91%E4%B8%80%E6%AC%A1'],
   [`/services/${fx.service.id}`, 'service-card.png'],
+  [`/services/${fx.service.id}/book`, 'service-book.png'],
+  ['/services/handbook'],
   ['/transparency', 'transparency.png'],
   ['/login'],
 ];
@@ -90,6 +92,10 @@ const staffPages = [
   ['/app/inspections', 'inspections.png'],
   [`/app/inspection-plans/${fx.plan.id}`, 'inspection-plan.png'],
   [`/app/rounds/${fx.round.id}`, 'round.png'],
+  ['/app/service-cases', 'service-ledger.png'],
+  ['/app/service-cases/new'],
+  ['/app/service-samples'],
+  ['/app/appointments'],
 ];
 for (const [path, name] of staffPages) {
   test(`axe ${path} (office)`, async () => openAndCheck(staff, path, name));
