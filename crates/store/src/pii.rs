@@ -23,6 +23,15 @@ pub(crate) const CONTENT: &str = "cases.content";
 pub(crate) const DEVICE: &str = "cases.device";
 pub(crate) const APPLICANT_NAME: &str = "service_cases.applicant_name";
 pub(crate) const APPLICANT_PHONE: &str = "service_cases.applicant_phone";
+pub(crate) const APPOINTMENT_NAME: &str = "appointments.name";
+pub(crate) const APPOINTMENT_PHONE: &str = "appointments.phone";
+
+/// The tables of applicants (a service case's, a booking's): a sealed name and mobile, and the
+/// phone's blind index. Re-sealed and counted like the cases' contacts.
+const APPLICANTS: [(&str, &str, &str, &str, &str); 2] = [
+    ("service_cases", "applicant_name", APPLICANT_NAME, "applicant_phone", APPLICANT_PHONE),
+    ("appointments", "name", APPOINTMENT_NAME, "phone", APPOINTMENT_PHONE),
+];
 const CANARY_FIELD: &str = "pii_keys.canary";
 const CANARY: &str = "rectify-key-check";
 /// Rows re-sealed per transaction: short transactions, so serving goes on during a rotation.
@@ -109,6 +118,8 @@ pub struct ResealReport {
     pub key: String,
     pub cases: u64,
     pub notices: u64,
+    /// Applicants of service cases and bookings.
+    pub applicants: u64,
 }
 
 /// Cases of before `sealed_content` existed whose texts were masked and sealed at start-up.
@@ -236,6 +247,41 @@ async fn seal_old_contents(c: &mut Conn<'_>, vault: &Keyring) -> StoreResult<Con
     q.push_in("case_id", rows.iter().map(|r| r.case_id));
     c.execute(q).await?;
     Ok(report)
+}
+
+/// Re-seals a batch of one applicant table's rows not sealed with the primary key.
+async fn reseal_applicants(
+    c: &mut Conn<'_>,
+    vault: &Keyring,
+    (table, name_col, name_field, phone_col, phone_field): (&str, &str, &str, &str, &str),
+    after: i64,
+) -> StoreResult<(u64, Option<i64>)> {
+    let pattern = sealed_by(&vault.primary_id());
+    let rows: Vec<(i64, String, String)> = c
+        .fetch_all(
+            Q::new(format!(
+                "SELECT id, {name_col}, {phone_col} FROM {table} WHERE id > $1 \
+                 AND ({name_col} NOT LIKE $2 OR {phone_col} NOT LIKE $2) ORDER BY id LIMIT $3"
+            ))
+            .bind(after)
+            .bind(pattern)
+            .bind(RESEAL_BATCH),
+        )
+        .await?;
+    let last = rows.last().map(|r| r.0);
+    for (id, name, phone) in &rows {
+        let name = plain(vault, name_field, Some(name.clone()))?.unwrap_or_default();
+        let phone = plain(vault, phone_field, Some(phone.clone()))?.unwrap_or_default();
+        c.execute(
+            Q::new(format!("UPDATE {table} SET {name_col} = $1, {phone_col} = $2, phone_index = $3 WHERE id = $4"))
+                .bind(vault.seal(name_field, &name))
+                .bind(vault.seal(phone_field, &phone))
+                .bind(phone_index(vault, &phone))
+                .bind(*id),
+        )
+        .await?;
+    }
+    Ok((rows.len() as u64, last))
 }
 
 async fn reseal_notices(c: &mut Conn<'_>, vault: &Keyring, after: i64) -> StoreResult<(u64, Option<i64>)> {
@@ -380,6 +426,23 @@ impl Keys<'_> {
                 None => break,
             }
         }
+        for table in APPLICANTS {
+            after = 0;
+            loop {
+                let vault = self.vault.clone();
+                let (n, last) = self
+                    .db
+                    .write(move |tx| {
+                        Box::pin(async move { reseal_applicants(&mut tx.conn(), &vault, table, after).await })
+                    })
+                    .await?;
+                report.applicants += n;
+                match last {
+                    Some(id) => after = id,
+                    None => break,
+                }
+            }
+        }
         Ok(report)
     }
 
@@ -433,7 +496,16 @@ impl Keys<'_> {
                 .scalar::<i64>(Q::new(format!("SELECT COUNT(*) FROM cases WHERE {col} LIKE $1")).bind(p.clone()))
                 .await?;
         }
-        total += self.db.scalar::<i64>(Q::new("SELECT COUNT(*) FROM outbox WHERE recipient LIKE $1").bind(p)).await?;
+        total += self
+            .db
+            .scalar::<i64>(Q::new("SELECT COUNT(*) FROM outbox WHERE recipient LIKE $1").bind(p.clone()))
+            .await?;
+        for (table, name_col, _, phone_col, _) in APPLICANTS {
+            for col in [name_col, phone_col] {
+                let q = Q::new(format!("SELECT COUNT(*) FROM {table} WHERE {col} LIKE $1")).bind(p.clone());
+                total += self.db.scalar::<i64>(q).await?;
+            }
+        }
         Ok(total.max(0) as u64)
     }
 

@@ -205,7 +205,11 @@ async fn step(w: &Window, id: &str, body: Value) -> common::Reply {
 async fn a_service_case_runs_from_the_window_to_done_and_the_applicant_hears_every_step(backend: Backend) {
     let Some(w) = window(backend).await else { return };
     let app = &w.app;
+    let sealed = || async { app.store.keys().key_usage().await.unwrap().iter().map(|k| k.values).sum::<u64>() };
+    let before = sealed().await;
     let case = app.post("/api/v1/service-cases", applicant(&w)).await.expect(201).body;
+    // The name, the phone and the SMS's recipient: a key rotation re-seals and counts them all.
+    assert_eq!(sealed().await - before, 3);
     let id = case["id"].as_str().unwrap().to_owned();
     let code = case["tracking_code"].as_str().unwrap().to_owned();
     assert_eq!(

@@ -56,7 +56,10 @@ async fn status(s: &Store) -> Result<(), Failure> {
 
 async fn reseal(s: &Store) -> Result<(), Failure> {
     let r = s.keys().reseal().await?;
-    println!("re-sealed with key {}: {} cases, {} queued notices", r.key, r.cases, r.notices);
+    println!(
+        "re-sealed with key {}: {} cases, {} applicants (service cases, bookings), {} queued notices",
+        r.key, r.cases, r.applicants, r.notices
+    );
     Ok(())
 }
 

@@ -40,8 +40,7 @@ use rectify_domain::{DomainError, Entity, Issue};
 use rectify_vault::Keyring;
 
 /// The sealed fields' names (the associated data of their seal).
-const NAME: &str = "appointments.name";
-const PHONE: &str = "appointments.phone";
+use crate::pii::{APPOINTMENT_NAME as NAME, APPOINTMENT_PHONE as PHONE};
 
 record! {
     #[derive(Clone)]
