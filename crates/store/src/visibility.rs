@@ -29,6 +29,21 @@ impl Scope {
     }
 }
 
+/// Refuses a record of `unit` that `actor` does not see, as not found (as if it did not exist).
+pub(crate) async fn require_unit(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    records: Records,
+    unit: UnitId,
+    entity: rectify_domain::Entity,
+    id: impl std::fmt::Display,
+) -> StoreResult<()> {
+    match units(c, actor, records).await? {
+        Some(seen) if !seen.contains(&unit) => Err(rectify_domain::DomainError::not_found(entity, id).into()),
+        _ => Ok(()),
+    }
+}
+
 /// The units whose records of a kind `actor` sees: `None` for all.
 pub(crate) async fn units(c: &mut Conn<'_>, actor: &Actor, records: Records) -> StoreResult<Option<Vec<UnitId>>> {
     Ok(match reach(actor, records) {

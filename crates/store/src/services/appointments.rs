@@ -180,10 +180,8 @@ async fn by_code(c: &mut Conn<'_>, code: &str) -> StoreResult<Option<Row>> {
 /// The booking if `actor` handles its unit's service cases; not found otherwise.
 async fn visible(c: &mut Conn<'_>, actor: &Actor, id: AppointmentId) -> StoreResult<Row> {
     let r = by_id(c, id).await?;
-    match visibility::units(c, actor, Records::ServiceCases).await? {
-        Some(units) if !units.contains(&r.unit_id) => Err(DomainError::not_found(Entity::Appointment, id).into()),
-        _ => Ok(r),
-    }
+    visibility::require_unit(c, actor, Records::ServiceCases, r.unit_id, Entity::Appointment, id).await?;
+    Ok(r)
 }
 
 /// What the list of bookings is narrowed to: one day (today by default).

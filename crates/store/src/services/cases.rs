@@ -175,10 +175,8 @@ async fn row(c: &mut Conn<'_>, id: ServiceCaseId) -> StoreResult<CaseRow> {
 /// The case if `actor` sees its unit's service cases; not found otherwise, as if it did not exist.
 async fn visible_row(c: &mut Conn<'_>, actor: &Actor, id: ServiceCaseId) -> StoreResult<CaseRow> {
     let r = row(c, id).await?;
-    match visibility::units(c, actor, Records::ServiceCases).await? {
-        Some(units) if !units.contains(&r.unit_id) => Err(DomainError::not_found(Entity::ServiceCase, id).into()),
-        _ => Ok(r),
-    }
+    visibility::require_unit(c, actor, Records::ServiceCases, r.unit_id, Entity::ServiceCase, id).await?;
+    Ok(r)
 }
 
 /// What the list of the service ledger is narrowed to.

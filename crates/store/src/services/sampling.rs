@@ -36,6 +36,24 @@ record! {
     }
 }
 
+impl SampleRow {
+    fn into_sample(self, cases: Vec<SampledCase>) -> ServiceSample {
+        ServiceSample {
+            id: self.id,
+            unit_id: self.unit_id,
+            from: self.from_on,
+            to: self.to_on,
+            size: u32::try_from(self.size).unwrap_or(0),
+            pool_size: u32::try_from(self.pool_size).unwrap_or(0),
+            seed: self.seed,
+            snapshot_digest: self.snapshot_digest,
+            drawn_at: self.drawn_at,
+            drawn_by: self.drawn_by,
+            cases,
+        }
+    }
+}
+
 record! {
     struct CallRow {
         case_id: ServiceCaseId as i64,
@@ -160,19 +178,7 @@ impl Services<'_> {
                             SampledCase { case, call }
                         })
                         .collect();
-                    Ok(ServiceSample {
-                        id: r.id,
-                        unit_id: r.unit_id,
-                        from: r.from_on,
-                        to: r.to_on,
-                        size: u32::try_from(r.size).unwrap_or(0),
-                        pool_size: u32::try_from(r.pool_size).unwrap_or(0),
-                        seed: r.seed,
-                        snapshot_digest: r.snapshot_digest,
-                        drawn_at: r.drawn_at,
-                        drawn_by: r.drawn_by,
-                        cases,
-                    })
+                    Ok(r.into_sample(cases))
                 })
             })
             .await
@@ -182,22 +188,7 @@ impl Services<'_> {
     pub async fn list_samples(&self, actor: &Actor) -> StoreResult<Vec<ServiceSample>> {
         office(actor)?;
         let rows: Vec<SampleRow> = self.db.fetch_all(Q::new(format!("{SAMPLE} ORDER BY s.id DESC LIMIT 200"))).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| ServiceSample {
-                id: r.id,
-                unit_id: r.unit_id,
-                from: r.from_on,
-                to: r.to_on,
-                size: u32::try_from(r.size).unwrap_or(0),
-                pool_size: u32::try_from(r.pool_size).unwrap_or(0),
-                seed: r.seed,
-                snapshot_digest: r.snapshot_digest,
-                drawn_at: r.drawn_at,
-                drawn_by: r.drawn_by,
-                cases: Vec::new(),
-            })
-            .collect())
+        Ok(rows.into_iter().map(|r| r.into_sample(Vec::new())).collect())
     }
 
     /// Records what the call to a drawn case's applicant found. A case not reached may be rung
