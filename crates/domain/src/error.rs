@@ -260,6 +260,8 @@ pub enum Rule {
     AlreadyBooked,
     /// Arrival is marked on the booked day only.
     NotTheBookedDay,
+    /// An online application for an item not handled fully online (全程网办).
+    NotOnline,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, strum::EnumIter)]
@@ -297,6 +299,8 @@ pub enum Entity {
     ServiceCase,
     /// An appointment at a window (预约).
     Appointment,
+    /// An online application of the online hall (网上申报).
+    OnlineApplication,
     /// A return-visit sample of the service ledger (回访抽查).
     ServiceSample,
 }
@@ -332,6 +336,7 @@ impl Entity {
             Entity::ServiceCase => "service_case",
             Entity::Appointment => "appointment",
             Entity::ServiceSample => "service_sample",
+            Entity::OnlineApplication => "online_application",
         }
     }
 }

@@ -101,6 +101,7 @@ macro_rules! for_each_id {
             ServiceCaseId,
             ServiceSampleId,
             AppointmentId,
+            OnlineApplicationId,
         );
     };
 }

@@ -58,6 +58,10 @@ crate::wire_enum! {
         MeasureOverdue = "measure_overdue",
         /// To a unit and the person responsible: measure `measure` of problem `problem` is due on `due`.
         MeasureDueSoon = "measure_due_soon",
+        /// To an applicant: their online application for `item` is submitted, with its tracking code.
+        ServiceSubmitted = "service_submitted",
+        /// To an applicant: their online application for `item` is returned, for `reason`.
+        ServiceReturned = "service_returned",
         /// To an applicant: their application for `item` is received, with its tracking code.
         ServiceReceived = "service_received",
         /// To an applicant: the materials still `missing`, all of them at once (一次性告知).

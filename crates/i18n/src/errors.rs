@@ -37,6 +37,7 @@ pub fn entity(e: Entity, lang: Lang) -> &'static str {
             Entity::ServiceCase => "办件",
             Entity::Appointment => "预约",
             Entity::ServiceSample => "回访抽查",
+            Entity::OnlineApplication => "网上申报",
         },
     }
 }
@@ -87,6 +88,10 @@ pub fn rule(r: Rule, lang: Lang) -> &'static str {
         (Rule::AlreadyBooked, Lang::Zh) => "该手机号码已预约本事项且尚未办理，如需改约请先取消原预约",
         (Rule::NotTheBookedDay, Lang::En) => "arrival is recorded on the booked day only",
         (Rule::NotTheBookedDay, Lang::Zh) => "仅可在预约当日登记到场",
+        (Rule::NotOnline, Lang::En) => {
+            "the item is not handled fully online: apply at the window or book an appointment"
+        }
+        (Rule::NotOnline, Lang::Zh) => "该事项不支持全程网办，请到窗口办理或预约办理",
         (Rule::UnitCycle, Lang::En) => "a unit cannot be placed under itself or one of its sub-units",
         (Rule::UnitCycle, Lang::Zh) => "单位不能移到自身或其下级单位之下",
         (Rule::EvidenceRequired, Lang::En) => "closing off needs at least one evidence file in the progress entries",

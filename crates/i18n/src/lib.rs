@@ -154,6 +154,8 @@ mod tests {
             CaseReopened,
             CaseMerged,
             CaseClosed,
+            ServiceSubmitted,
+            ServiceReturned,
             ServiceReceived,
             ServiceNotified,
             ServiceAccepted,
@@ -234,6 +236,8 @@ mod tests {
             missing::<rectify_domain::service::sampling::CallOutcome>(&catalog),
             missing::<rectify_domain::service::appointment::AppointmentState>(&catalog),
             missing::<rectify_domain::service::appointment::AppointmentAction>(&catalog),
+            missing::<rectify_domain::service::online::OnlineApplicationState>(&catalog),
+            missing::<rectify_domain::service::online::OnlineApplicationAction>(&catalog),
         ]
         .concat();
         assert!(missing.is_empty(), "labels missing from the catalog: {missing:?}");

@@ -50,7 +50,7 @@ pub(crate) async fn metas_of_case(c: &mut Conn<'_>, case: CaseId) -> StoreResult
 }
 
 /// The attachments `link` ties to the record `owner = id` (table and column are constants).
-async fn metas_linked(
+pub(crate) async fn metas_linked(
     c: &mut Conn<'_>,
     link: &'static str,
     owner: &'static str,
@@ -90,7 +90,8 @@ pub(crate) async fn require_attachable(
             Q::new(
                 "SELECT a.uploaded_by, (SELECT COUNT(*) FROM progress_attachments WHERE attachment_id = a.id) \
                  + (SELECT COUNT(*) FROM case_attachments WHERE attachment_id = a.id) \
-                 + (SELECT COUNT(*) FROM finding_attachments WHERE attachment_id = a.id) AS uses \
+                 + (SELECT COUNT(*) FROM finding_attachments WHERE attachment_id = a.id) \
+                 + (SELECT COUNT(*) FROM online_application_files WHERE attachment_id = a.id) AS uses \
                  FROM attachments a WHERE a.id = $1",
             )
             .bind(id),
@@ -188,6 +189,7 @@ async fn attachment_for(c: &mut Conn<'_>, actor: &Actor, id: AttachmentId) -> St
             finding_id: Option<FindingId> as Option<i64>,
             case_id: Option<i64>,
             case_unit: Option<UnitId> as Option<i64>,
+            application_unit: Option<UnitId> as Option<i64>,
         }
     }
     let row: Option<Row> = c
@@ -195,13 +197,15 @@ async fn attachment_for(c: &mut Conn<'_>, actor: &Actor, id: AttachmentId) -> St
             Q::new(
                 "SELECT a.id, a.filename, a.content_type, a.size, a.sha256, a.created_at, a.uploaded_by, \
                  pr.unit_id AS problem_unit, pr.published AS problem_published, fa.finding_id, \
-                 ca.case_id, cs.unit_id AS case_unit \
+                 ca.case_id, cs.unit_id AS case_unit, oa.unit_id AS application_unit \
                  FROM attachments a LEFT JOIN progress_attachments pa ON pa.attachment_id = a.id \
                  LEFT JOIN case_attachments ca ON ca.attachment_id = a.id LEFT JOIN cases cs ON cs.id = ca.case_id \
                  LEFT JOIN progress p ON p.id = pa.progress_id \
                  LEFT JOIN finding_attachments fa ON fa.attachment_id = a.id \
                  LEFT JOIN findings f ON f.id = fa.finding_id \
-                 LEFT JOIN problems pr ON pr.id = COALESCE(p.problem_id, f.problem_id) WHERE a.id = $1",
+                 LEFT JOIN problems pr ON pr.id = COALESCE(p.problem_id, f.problem_id) \
+                 LEFT JOIN online_application_files oaf ON oaf.attachment_id = a.id \
+                 LEFT JOIN online_applications oa ON oa.id = oaf.application_id WHERE a.id = $1",
             )
             .bind(id),
         )
@@ -217,6 +221,13 @@ async fn attachment_for(c: &mut Conn<'_>, actor: &Actor, id: AttachmentId) -> St
         // A citizen's photo: whoever may see the case, the unit it is assigned to included.
         None if row.case_id.is_some() => {
             if !visibility::may_see_case(c, actor, row.case_unit).await? {
+                return Err(DomainError::not_found(Entity::Attachment, id).into());
+            }
+        }
+        // An applicant's materials: the staff who handle the unit's service cases.
+        None if let Some(unit) = row.application_unit => {
+            let seen = visibility::units(c, actor, rectify_domain::visibility::Records::ServiceCases).await?;
+            if seen.is_some_and(|u| !u.contains(&unit)) {
                 return Err(DomainError::not_found(Entity::Attachment, id).into());
             }
         }

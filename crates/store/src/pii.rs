@@ -26,10 +26,12 @@ pub(crate) const APPLICANT_PHONE: &str = "service_cases.applicant_phone";
 pub(crate) const APPOINTMENT_NAME: &str = "appointments.name";
 pub(crate) const APPOINTMENT_PHONE: &str = "appointments.phone";
 
-/// The tables of applicants (a service case's, a booking's): a sealed name and mobile, and the
+/// The tables of applicants (a service case's, an online application's, a booking's): a sealed name and mobile, and the
 /// phone's blind index. Re-sealed and counted like the cases' contacts.
-const APPLICANTS: [(&str, &str, &str, &str, &str); 2] = [
+const APPLICANTS: [(&str, &str, &str, &str, &str); 3] = [
     ("service_cases", "applicant_name", APPLICANT_NAME, "applicant_phone", APPLICANT_PHONE),
+    // An online application seals its applicant as the service case it becomes.
+    ("online_applications", "applicant_name", APPLICANT_NAME, "applicant_phone", APPLICANT_PHONE),
     ("appointments", "name", APPOINTMENT_NAME, "phone", APPOINTMENT_PHONE),
 ];
 const CANARY_FIELD: &str = "pii_keys.canary";

@@ -54,6 +54,7 @@ async fn nothing_answers_without_signing_in(backend: Backend) {
             // Search: the public finds published problems only (tests/search.rs).
             "GET /api/v1/search",
             // An applicant follows a service case by its code (nothing personal in the answer).
+            "GET /api/v1/service-applications/track/ABCDE-FGHJK",
             "GET /api/v1/service-cases/track/ABCDE-FGHJK",
             // The service catalog's published items (unpublished ones answer 404).
             "GET /api/v1/services",
@@ -68,6 +69,8 @@ async fn nothing_answers_without_signing_in(backend: Backend) {
             "POST /api/v1/appointments",
             "POST /api/v1/appointments/booking/ABCDE-FGHJK/cancel",
             "POST /api/v1/cases",
+            // Applying online for an item handled fully online, without an account.
+            "POST /api/v1/service-applications",
             "POST /api/v1/session",
             "POST /api/v1/track/ABCDE-FGHJK/rating",
         ],

@@ -182,6 +182,13 @@ enum Fix {
     PublicBooking,
     /// An area (unit A) whose 便民服务一本通 is asked for (`unit=`).
     Area,
+    /// An item of unit A handled fully online (`{id}`), to apply for.
+    OnlineItem,
+    /// An online application waiting for the pre-check in the unit (`{id}`), and a person of
+    /// the unit to take it up.
+    FreshApplication,
+    /// An online application of unit A by its tracking code (`{tracking_code}`).
+    ApplicationTrack,
 }
 
 impl Fix {
@@ -207,6 +214,7 @@ impl Fix {
                 | Fix::FreshAppointmentItem
                 | Fix::FreshBooking
                 | Fix::FreshServiceCase
+                | Fix::FreshApplication
         )
     }
 }
@@ -499,6 +507,18 @@ fn entries() -> Vec<Entry> {
         row(POST,   "/app/appointments/{id}/arrive",               "", F::FreshBooking,   arrival_form,    "DD DD DD AD AD DD DD"),
         row(POST,   "/app/appointments/{id}/cancel",               "", F::FreshBooking,   no_body_form,    WRITE),
         row(GET,    "/services/handbook",                          "format=pdf", F::Area, none,            PUBLIC),
+        // Online applications: the public applies and follows by code; the unit's staff
+        // pre-check their own unit's (the office reads them, only the unit decides).
+        row(POST,   "/api/v1/service-applications",                "", F::OnlineItem,     new_application, PUBLIC),
+        row(GET,    "/api/v1/service-applications",                "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(GET,    "/api/v1/service-applications/{id}",           "", F::FreshApplication, none,          WRITE),
+        row(POST,   "/api/v1/service-applications/{id}/transitions", "", F::FreshApplication, take_up,     "DD DD DD AD AD DD DD"),
+        row(GET,    "/api/v1/service-applications/track/{tracking_code}", "", F::ApplicationTrack, none,   PUBLIC),
+        row(GET,    "/services/{id}/apply",                        "", F::OnlineItem,     none,            PUBLIC),
+        row(POST,   "/services/{id}/apply",                        "", F::OnlineItem,     application_form, PUBLIC),
+        row(GET,    "/app/service-applications",                   "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(GET,    "/app/service-applications/{id}",              "", F::FreshApplication, none,          WRITE),
+        row(POST,   "/app/service-applications/{id}/transitions",  "", F::FreshApplication, take_up_form,  "DD DD DD AD AD DD DD"),
         // Campaign bulletins: published issues are everyone's, drafts and writing the office's.
         row(GET,    "/api/v1/bulletins",                           "", F::Drafts,         none,            OFFICE),
         row(POST,   "/api/v1/bulletins",                           "", F::Campaign,       new_campaign_bulletin, OFFICE),
@@ -1030,6 +1050,40 @@ async fn appointment(app: &TestApp, unit: &str, n: usize, phone: Option<&str>) -
     (item, listed["items"][0]["id"].as_str().unwrap().to_owned(), code)
 }
 
+/// An item of `unit` handled fully online and, when `apply`, an application for it: the item,
+/// the application's id and its tracking code.
+async fn online_application(app: &TestApp, unit: &str, n: usize, apply: bool) -> (String, String, String) {
+    let item = json!({"code": format!("MX-O-{n}"), "name": format!("mx online service {n}"), "kind": "public",
+        "unit_id": unit, "legal_limit_days": 20, "promised_limit_days": 5, "delivery": "online"});
+    let item = app.post("/api/v1/services", item).await.expect(201).id();
+    if !apply {
+        return (item, String::new(), String::new());
+    }
+    let body = json!({"item_id": item, "applicant_name": "mx citizen", "applicant_phone": format!("137{n:08}")});
+    let made = TestApp::reply(http().post(app.url("/api/v1/service-applications")).json(&body).send().await.unwrap());
+    let code = made.await.expect(201).body["tracking_code"].as_str().unwrap().to_owned();
+    let listed = app.get(&format!("/api/v1/service-applications?unit={unit}")).await.ok();
+    let id =
+        listed.as_array().and_then(|a| a.iter().find(|x| x["tracking_code"] == code.as_str())).unwrap()["id"].clone();
+    (item, id.as_str().unwrap().to_owned(), code)
+}
+
+fn new_application(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"item_id": p.id, "applicant_name": "mx citizen", "applicant_phone": format!("138{:08}", p.n)}))
+}
+
+fn application_form(p: &P, _: Caller) -> Body {
+    form(&[("applicant_name", "mx citizen".into()), ("applicant_phone", format!("139{:08}", p.n))])
+}
+
+fn take_up(p: &P, _: Caller) -> Body {
+    Body::Json(json!({"action": "take_up", "responsible_id": p.sub}))
+}
+
+fn take_up_form(p: &P, _: Caller) -> Body {
+    form(&[("action", "take_up".into()), ("responsible_id", p.sub.clone())])
+}
+
 fn slots_body(_: &P, _: Caller) -> Body {
     Body::Json(json!({"slots": [{"starts": "14:00", "ends": "15:00", "capacity": 40}]}))
 }
@@ -1537,6 +1591,12 @@ impl World {
                 p.extra = phone[phone.len() - 4..].to_owned();
             }
             Fix::Area => p.query = format!("unit={}", self.unit_a),
+            Fix::OnlineItem => p.id = online_application(app, &self.unit_a, p.n, false).await.0,
+            Fix::FreshApplication => {
+                p.id = online_application(app, &unit, p.n, true).await.1;
+                p.sub = self.people[slot].clone();
+            }
+            Fix::ApplicationTrack => p.id = online_application(app, &self.unit_a, p.n, true).await.2,
             Fix::CaseList => {
                 let (id, text) = self.cases[slot].clone();
                 p.query = format!("q={text}");

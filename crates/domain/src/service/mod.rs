@@ -10,5 +10,6 @@ pub mod catalog;
 pub mod figures;
 pub mod handbook;
 pub mod limits;
+pub mod online;
 pub mod record;
 pub mod sampling;

@@ -80,15 +80,7 @@ impl NewServiceCase {
         if self.responsible_id.is_none() {
             p.push("responsible_id", Issue::Required);
         }
-        let name = p.take(text::required("applicant_name", self.applicant_name.as_deref(), text::NAME_MAX));
-        let phone = match p.take(crate::case::citizen_phone("applicant_phone", self.applicant_phone.as_deref())) {
-            Some(None) => {
-                // Every step is told by SMS: a case without a phone leaves the applicant guessing.
-                p.push("applicant_phone", Issue::Required);
-                None
-            }
-            other => other.flatten(),
-        };
+        let (name, phone) = applicant(&mut p, self.applicant_name.as_deref(), self.applicant_phone.as_deref());
         let note = p.take(text::optional("note", self.note.as_deref(), text::SHORT_MAX)).flatten();
         p.finish(|| ())?;
         match (self.item_id, self.channel, name, phone, self.responsible_id) {
@@ -98,6 +90,20 @@ impl NewServiceCase {
             _ => Err(DomainError::field("item_id", Issue::Required)),
         }
     }
+}
+
+/// The applicant's name and mobile, checked into `p`.
+pub(crate) fn applicant(p: &mut Problems, name: Option<&str>, phone: Option<&str>) -> (Option<String>, Option<String>) {
+    let name = p.take(text::required("applicant_name", name, text::NAME_MAX));
+    let phone = match p.take(crate::case::citizen_phone("applicant_phone", phone)) {
+        Some(None) => {
+            // Every step is told by SMS: a case without a phone leaves the applicant guessing.
+            p.push("applicant_phone", Issue::Required);
+            None
+        }
+        other => other.flatten(),
+    };
+    (name, phone)
 }
 
 /// Body of `POST /api/v1/service-cases/{id}/transitions`.
@@ -222,7 +228,7 @@ pub struct ServiceCaseDetail {
 
 /// What the public tracking page shows of a case: the item, the steps and where it stands,
 /// nothing of the applicant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceProgress {
     pub tracking_code: String,

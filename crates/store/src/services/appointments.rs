@@ -556,7 +556,7 @@ impl Services<'_> {
                     }
                     .validate()?;
                     let reading = Reading { cal: &cal, today, yellow };
-                    let case = receive(&mut c, &actor, &vault, &fields, now, &reading).await?;
+                    let case = receive(&mut c, &actor, &vault, &fields, now, &reading, None).await?;
                     apply(&mut c, &vault, &actor, &before, &d, Some(number), Some(case.id), now).await?;
                     by_id(&mut c, id).await?.staff_view(&vault, now)
                 })

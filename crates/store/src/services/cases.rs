@@ -148,15 +148,16 @@ fn fresh_code() -> TrackingCode {
     })
 }
 
-/// A code no case and no service case has: the tracking page finds either by it.
-async fn unused_code(c: &mut Conn<'_>) -> StoreResult<TrackingCode> {
+/// A code no case, service case or online application has: the tracking page finds any by it.
+pub(super) async fn unused_code(c: &mut Conn<'_>) -> StoreResult<TrackingCode> {
     loop {
         let code = fresh_code();
         let taken: Option<i64> = c
             .scalar_optional(
                 Q::new(
                     "SELECT id FROM cases WHERE tracking_code = $1 UNION ALL \
-                     SELECT id FROM service_cases WHERE tracking_code = $1",
+                     SELECT id FROM service_cases WHERE tracking_code = $1 UNION ALL \
+                     SELECT id FROM online_applications WHERE tracking_code = $1",
                 )
                 .bind(code.as_str()),
             )
@@ -368,6 +369,7 @@ pub(super) async fn receive(
     f: &ServiceCaseFields,
     now: Timestamp,
     reading: &Reading<'_>,
+    code: Option<TrackingCode>,
 ) -> StoreResult<ServiceCase> {
     let item = match super::read(c, f.item_id).await {
         Ok(item) if item.published => item,
@@ -379,7 +381,11 @@ pub(super) async fn receive(
     let party = units::party(c, actor, item.fields.unit_id).await?;
     authorize(actor, Permission::ManageServices, party)?;
     crate::people::require_live_person(c, f.responsible_id, "responsible_id").await?;
-    let code = unused_code(c).await?;
+    // An online application taken up keeps the code the applicant already has.
+    let code = match code {
+        Some(code) => code,
+        None => unused_code(c).await?,
+    };
     let id: ServiceCaseId = c
         .returning_id(
             Q::new(
@@ -438,7 +444,7 @@ impl Services<'_> {
         self.create_once(key, move |tx| {
             Box::pin(async move {
                 let reading = Reading { cal: &cal, today, yellow };
-                receive(&mut tx.conn(), &actor, &vault, &f, now, &reading).await
+                receive(&mut tx.conn(), &actor, &vault, &f, now, &reading, None).await
             })
         })
         .await

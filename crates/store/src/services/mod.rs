@@ -6,6 +6,7 @@
 pub mod appointments;
 mod cases;
 mod handbook;
+pub mod online;
 mod sampling;
 mod stats;
 

@@ -15,6 +15,7 @@ mod hotspots;
 mod inspections;
 mod ledger;
 mod map;
+mod online_applications;
 mod picker;
 mod plans;
 mod portal;
@@ -72,6 +73,7 @@ pub fn site() -> Site {
         .merge(service_cases::site())
         .merge(service_samples::site())
         .merge(appointments::site())
+        .merge(online_applications::site())
         .get("/static/{file}", static_file)
 }
 

@@ -189,6 +189,13 @@ async fn track(State(st): State<AppState>, ctx: Ctx, ClientIp(ip): ClientIp, hea
             // A service case (办件) is followed by its code alone: its progress shows nothing personal.
             ctx.render(&st, "track.html", context! { service, code, satisfactions, remembered => remembered.is_some() })
         }
+        Err(rectify_store::StoreError::Domain(rectify_domain::DomainError::NotFound { .. }))
+            if let Some(application) = st.store.services().track_application(&code).await? =>
+        {
+            // An online application still waiting for the pre-check, or returned.
+            let page = context! { application, code, satisfactions, remembered => remembered.is_some() };
+            ctx.render(&st, "track.html", page)
+        }
         Err(e) => {
             let errors = FormErrors::from_error(e.into(), ctx.lang).or_else(|e| match e {
                 // One answer for a wrong code and a wrong phone tail, shown on the form.

@@ -120,6 +120,7 @@ async fn page(st: &AppState, ctx: &Ctx, id: ServiceCaseId, failed: Option<(Strin
     };
     let responsible = st.store.directory().get_person(actor, detail.case.responsible_id).await.ok().map(|p| p.name);
     let unit = st.store.directory().get_unit(actor, detail.case.unit_id).await?.name;
+    let files = st.store.services().case_files(actor, id).await?;
     let (form_name, errors, values) = match failed {
         Some((name, errors, form)) => (Some(name), Some(errors), Some(form_values(form))),
         None => (None, None, None),
@@ -131,7 +132,7 @@ async fn page(st: &AppState, ctx: &Ctx, id: ServiceCaseId, failed: Option<(Strin
         "app/service_case.html",
         context! {
             case => detail.case, events => detail.events, actions, materials => item.materials, next_step, people,
-            responsible, unit, form_name, errors, values, done => ctx.query("done"),
+            responsible, unit, files, form_name, errors, values, done => ctx.query("done"),
         },
     )
 }

@@ -11,6 +11,7 @@ pub(crate) mod cases;
 pub(crate) mod exchange;
 mod inspections;
 mod investigations;
+mod online_applications;
 mod people;
 pub(crate) mod problems;
 pub(crate) mod search;
@@ -60,6 +61,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(services::router())
         .merge(service_cases::router())
         .merge(appointments::router())
+        .merge(online_applications::router())
 }
 
 /// `201 Created` with a `Location`, marked `Idempotent-Replayed: true` when it repeats the
