@@ -425,6 +425,8 @@ impl crate::areas::Services<'_> {
             q.push_bind(i64::from(promised * 2)).push(", 1, ").push_bind(received).push(", ").push_bind(received);
             q.push(")");
         })
-        .await
+        .await?;
+        // The rows bypassed the ledger's steps: the figures are counted once, over all of them.
+        self.db.write(|tx| Box::pin(async move { super::services::rebuild_tallies(&mut tx.conn()).await })).await
     }
 }

@@ -427,6 +427,83 @@ async fn a_unit_sees_its_own_service_ledger_and_the_figures_count_it(backend: Ba
     assert_eq!(app.get(&format!("/api/v1/service-cases?q={code}")).await.ok()["items"][0]["id"], ours.as_str());
 }
 
+/// The figures are kept as the cases change (a difference added at every step): after every kind
+/// of step — notices, acceptance, suspension, hand-over, refusal, a visit, completion — and days
+/// going by, every grouping's groups and whole equal a recount of the rows.
+async fn the_kept_figures_equal_a_recount_after_every_kind_of_step(backend: Backend) {
+    let Some(w) = window(backend).await else { return };
+    let app = &w.app;
+    let other = app
+        .post("/api/v1/people", json!({"name": "周敏", "unit_id": w.street, "kind": "staff"}))
+        .await
+        .expect(201)
+        .id();
+    let act =
+        |a: &str| json!({"action": a, "missing": ["结婚证"], "reason": "补正材料", "result": "准予登记", "to": other});
+    let scripts: [&[&str]; 12] = [
+        &[],
+        &["notify"],
+        &["notify", "notify"],
+        &["accept"],
+        &["accept", "suspend"],
+        &["accept", "suspend", "resume", "complete"],
+        &["accept", "complete"],
+        &["record_visit", "record_visit", "accept", "complete"],
+        &["refuse"],
+        &["accept", "refuse"],
+        &["hand_over", "accept", "complete"],
+        &["notify", "accept", "hand_over"],
+    ];
+    for script in scripts {
+        let id = app.post("/api/v1/service-cases", applicant(&w)).await.expect(201).id();
+        for a in script {
+            let mut body = act(a);
+            if *a == "accept" {
+                body["missing"] = json!([]);
+            }
+            step(&w, &id, body).await.ok();
+        }
+    }
+    // Three working days on, the open accepted cases are past their one-day promise.
+    app.travel(common::monday() + chrono::Duration::days(3)).await;
+    let rows = app.all("/api/v1/service-cases").await;
+    let whole = recount(app, &rows).await;
+    let fields = [
+        "received",
+        "accepted",
+        "done",
+        "refused",
+        "done_within_promise",
+        "done_within_legal",
+        "overdue",
+        "settled",
+        "one_visit",
+        "notified",
+        "notified_again",
+        "working_days",
+    ];
+    let as_json = serde_json::to_value(whole).unwrap();
+    for by in ["unit", "window", "item", "staff", "month"] {
+        let stats = app.get(&format!("/api/v1/stats/services?group_by={by}")).await.ok();
+        for f in fields {
+            assert_eq!(stats[f], as_json[f], "{by}: {f} of the whole");
+            let groups: u64 = stats["groups"].as_array().unwrap().iter().map(|g| g[f].as_u64().unwrap()).sum();
+            assert_eq!(Some(groups), as_json[f].as_u64(), "{by}: the groups' {f} add up to the whole");
+        }
+    }
+    // Each person's group recounts from their rows (hand-overs moved cases between them).
+    let by_staff = app.get("/api/v1/stats/services?group_by=staff").await.ok();
+    for g in by_staff["groups"].as_array().unwrap() {
+        let theirs: Vec<Value> = rows.iter().filter(|r| r["responsible_id"] == g["key"]).cloned().collect();
+        let counted = serde_json::to_value(recount(app, &theirs).await).unwrap();
+        for f in fields {
+            assert_eq!(g[f], counted[f], "{}: {f}", g["name"]);
+        }
+    }
+    // The two open in process are late; the suspended one's clock stands still.
+    assert_eq!((as_json["overdue"].as_u64(), as_json["received"].as_u64()), (Some(2), Some(12)), "{as_json}");
+}
+
 /// The service tally of `cases` (as the API lists them) by the domain's definition, as of the
 /// app's today.
 async fn recount(app: &TestApp, cases: &[Value]) -> rectify_domain::service::figures::ServiceTally {
@@ -602,6 +679,7 @@ on_both!(
     a_second_one_time_notice_is_a_problem_of_the_unit,
     bad_service_cases_are_named_and_nothing_is_written,
     a_unit_sees_its_own_service_ledger_and_the_figures_count_it,
+    the_kept_figures_equal_a_recount_after_every_kind_of_step,
     staff_handle_a_case_at_the_window_on_the_ledger_pages,
     the_office_rings_back_a_verifiable_sample_and_untrue_records_become_problems,
 );

@@ -125,6 +125,15 @@ impl ServiceTally {
         self.working_days += o.working_days;
     }
 
+    /// What `f` counts whatever the day: all but `overdue` (and the `settled` it adds), which
+    /// depend on today. The store keeps these per group, adding the difference a step makes,
+    /// and counts the open cases past their promise when the figures are read.
+    pub fn standing(f: &ServiceCaseFact) -> ServiceTally {
+        let mut t = ServiceTally::default();
+        t.count(f, NaiveDate::MIN);
+        t
+    }
+
     /// Counts `f` as of `today`.
     pub fn count(&mut self, f: &ServiceCaseFact, today: NaiveDate) {
         self.received += 1;
@@ -168,6 +177,32 @@ pub fn tally<'a>(facts: impl IntoIterator<Item = &'a ServiceCaseFact>, today: Na
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_standing_part_and_the_open_cases_past_their_promise_make_the_whole() {
+        let today = d("2026-03-10");
+        let open = |due: &str| ServiceCaseFact {
+            state: ServiceCaseState::InProcess,
+            accepted: true,
+            worked_days: None,
+            promised_due: Some(d(due)),
+            promised_days: 3,
+            legal_days: 10,
+            visits: 1,
+            notices: 1,
+        };
+        let done = ServiceCaseFact { state: ServiceCaseState::Done, worked_days: Some(2), ..open("2026-03-01") };
+        let facts = [open("2026-03-09"), open("2026-03-11"), done];
+        let mut kept = ServiceTally::default();
+        for f in &facts {
+            kept.add(&ServiceTally::standing(f));
+        }
+        assert_eq!((kept.overdue, kept.settled), (0, 1), "only the done case settles for good");
+        let late = facts.iter().filter(|f| f.state == ServiceCaseState::InProcess && f.promised_due < Some(today));
+        kept.overdue = late.count() as u64;
+        kept.settled += kept.overdue;
+        assert_eq!(kept, tally(&facts, today));
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -4,6 +4,7 @@
 //! line in the case's record, the history entry and the SMS to the applicant in one transaction.
 //! A second 一次性告知 also writes a problem of the unit into the ledger.
 
+use super::tallies::{TallyKey, retally};
 use crate::areas::Services;
 use crate::db::{Conn, Q, like_pattern, record};
 use crate::error::StoreResult;
@@ -66,6 +67,8 @@ record! {
         version: i64,
         created_at: Timestamp as DateTime<Utc>,
         updated_at: Timestamp as DateTime<Utc>,
+        received_month: String,
+        worked_days: Option<i64>,
         item: String,
     }
 }
@@ -74,7 +77,7 @@ record! {
 const SELECT: &str = "SELECT s.id, s.tracking_code, s.item_id, s.item_version, s.unit_id, s.channel, s.state, \
      s.applicant_name, s.applicant_phone, s.note, s.responsible_id, s.received_at, s.accepted_on, s.done_on, \
      s.suspensions, s.steps_done, s.notices_given, s.visits, s.over_visits, s.outcome, s.promised_days, \
-     s.legal_days, s.version, s.created_at, s.updated_at, v.item \
+     s.legal_days, s.version, s.created_at, s.updated_at, s.received_month, s.worked_days, v.item \
      FROM service_cases s JOIN service_item_versions v ON v.item_id = s.item_id AND v.version = s.item_version";
 
 /// What a case is read with: the calendar, today and the yellow window of the lights.
@@ -288,6 +291,23 @@ async fn write_decision(
     let limits = (count(before.promised_days), count(before.legal_days));
     let fact =
         ServiceCaseFact::from_dates(cal, d.to, accepted_on, done_on, &suspensions, limits, d.visits, d.notices_given);
+    let was = ServiceCaseFact {
+        state: before.state,
+        accepted: before.accepted_on.is_some(),
+        worked_days: before.worked_days.map(count),
+        promised_due: None,
+        promised_days: limits.0,
+        legal_days: limits.1,
+        visits: count(before.visits),
+        notices: count(before.notices_given),
+    };
+    let key = |responsible| TallyKey {
+        unit: before.unit_id,
+        item: before.item_id,
+        responsible,
+        month: before.received_month.clone(),
+    };
+    retally(c, Some((&key(before.responsible_id), &was)), (&key(responsible), &fact)).await?;
     versioned::update(
         c,
         Entity::ServiceCase,
@@ -413,6 +433,16 @@ pub(super) async fn receive(
             .bind(i64::from(f.channel.visits_at_receipt())),
         )
         .await?;
+    let limits = (item.fields.promised_limit_days, item.fields.legal_limit_days);
+    let visits = f.channel.visits_at_receipt();
+    let fact = ServiceCaseFact::from_dates(reading.cal, ServiceCaseState::Received, None, None, &[], limits, visits, 0);
+    let key = TallyKey {
+        unit: item.fields.unit_id,
+        item: item.id,
+        responsible: f.responsible_id,
+        month: now.china_date().format("%Y-%m").to_string(),
+    };
+    retally(c, None, (&key, &fact)).await?;
     record_event(c, id, actor, now, None, None, f.note.as_deref(), &[]).await?;
     let shown = code.to_string();
     let sms = vec![received(&item.fields.name)];

@@ -9,9 +9,11 @@ mod handbook;
 pub mod online;
 mod sampling;
 mod stats;
+mod tallies;
 
 pub use cases::ServiceCaseFilter;
 pub use stats::{ServiceGroupBy, ServiceStats, ServiceStatsFilter, ServiceStatsGroup};
+pub(crate) use tallies::rebuild as rebuild_tallies;
 
 use crate::areas::Services;
 use crate::db::{Conn, Q, like_pattern, record};

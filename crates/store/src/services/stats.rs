@@ -4,7 +4,7 @@
 //! `rectify_domain::service::figures`; here the facts are read and grouped.
 
 use crate::areas::Services;
-use crate::db::{Q, record};
+use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::inspections::from_json;
 use crate::visibility;
@@ -88,8 +88,50 @@ pub struct ServiceStats {
     pub groups: Vec<ServiceStatsGroup>,
 }
 
+/// The counts `ServiceTally::standing` keeps, as the tallies' columns.
+const STANDING: [&str; 10] = [
+    "received",
+    "accepted",
+    "done",
+    "refused",
+    "done_within_promise",
+    "done_within_legal",
+    "one_visit",
+    "notified",
+    "notified_again",
+    "working_days",
+];
+
 record! {
-    /// One group's counts, each the SQL twin of a line of `ServiceTally::count`.
+    /// One group's open cases past their promise.
+    struct Late {
+        key: Option<String>,
+        overdue: i64,
+    }
+}
+
+/// Narrows a figures query to the cases `actor` sees, of the unit and months asked for (the
+/// tallies and the cases share these columns).
+async fn narrow(c: &mut Conn<'_>, q: &mut Q, actor: &Actor, f: &ServiceStatsFilter) -> StoreResult<()> {
+    if let Some(units) = visibility::units(c, actor, Records::ServiceCases).await? {
+        q.push(" AND ");
+        q.push_in("unit_id", units.iter().copied());
+    }
+    if let Some(unit) = f.unit {
+        q.push(" AND unit_id = ").push_bind(unit);
+    }
+    if let Some(from) = &f.from_month {
+        q.push(" AND received_month >= ").push_bind(from.clone());
+    }
+    if let Some(to) = &f.to_month {
+        q.push(" AND received_month <= ").push_bind(to.clone());
+    }
+    Ok(())
+}
+
+record! {
+    /// One group's counts: the standing ones summed from the tallies, the overdue counted.
+    #[derive(Default)]
     struct CountRow {
         key: Option<String>,
         received: i64,
@@ -165,36 +207,32 @@ impl Services<'_> {
                         ServiceGroupBy::Staff => "responsible_id",
                         ServiceGroupBy::Month => "received_month",
                     };
+                    // The standing counts, kept per group as the cases change (`tallies`).
+                    let sums: Vec<String> =
+                        STANDING.iter().map(|n| format!("CAST(SUM({n}) AS BIGINT) AS {n}")).collect();
                     let mut q = Q::new(format!(
-                        "SELECT CAST({col} AS TEXT) AS key, COUNT(*) AS received, \
-                         COUNT(*) FILTER (WHERE accepted_on IS NOT NULL) AS accepted, \
-                         COUNT(*) FILTER (WHERE state = 'done') AS done, \
-                         COUNT(*) FILTER (WHERE state = 'refused') AS refused, \
-                         COUNT(*) FILTER (WHERE state = 'done' AND worked_days <= promised_days) AS done_within_promise, \
-                         COUNT(*) FILTER (WHERE state = 'done' AND worked_days <= legal_days) AS done_within_legal, \
-                         COUNT(*) FILTER (WHERE state IN ('in_process', 'suspended') AND promised_due < $1) AS overdue, \
-                         COUNT(*) FILTER (WHERE state = 'done' AND visits <= 1) AS one_visit, \
-                         COUNT(*) FILTER (WHERE notices_given >= 1) AS notified, \
-                         COUNT(*) FILTER (WHERE notices_given >= 2) AS notified_again, \
-                         CAST(SUM(CASE WHEN state = 'done' THEN worked_days ELSE 0 END) AS BIGINT) AS working_days \
-                         FROM service_cases WHERE 1 = 1"
+                        "SELECT CAST({col} AS TEXT) AS key, {}, CAST(0 AS BIGINT) AS overdue \
+                         FROM service_case_tallies WHERE 1 = 1",
+                        sums.join(", ")
+                    ));
+                    narrow(&mut c, &mut q, &actor, &f).await?;
+                    q.push(&format!(" GROUP BY {col}"));
+                    let mut rows: Vec<CountRow> = c.fetch_all(q).await?;
+                    // The open cases past their promise today (a partial index holds the open ones).
+                    let mut q = Q::new(format!(
+                        "SELECT CAST({col} AS TEXT) AS key, COUNT(*) AS overdue FROM service_cases \
+                         WHERE state IN ('in_process', 'suspended') AND promised_due < $1"
                     ))
                     .bind(today);
-                    if let Some(units) = visibility::units(&mut c, &actor, Records::ServiceCases).await? {
-                        q.push(" AND ");
-                        q.push_in("unit_id", units.iter().copied());
-                    }
-                    if let Some(unit) = f.unit {
-                        q.push(" AND unit_id = ").push_bind(unit);
-                    }
-                    if let Some(from) = &f.from_month {
-                        q.push(" AND received_month >= ").push_bind(from.clone());
-                    }
-                    if let Some(to) = &f.to_month {
-                        q.push(" AND received_month <= ").push_bind(to.clone());
-                    }
+                    narrow(&mut c, &mut q, &actor, &f).await?;
                     q.push(&format!(" GROUP BY {col}"));
-                    let rows: Vec<CountRow> = c.fetch_all(q).await?;
+                    let late: Vec<Late> = c.fetch_all(q).await?;
+                    for l in late {
+                        match rows.iter_mut().find(|r| r.key == l.key) {
+                            Some(r) => r.overdue = l.overdue,
+                            None => rows.push(CountRow { key: l.key, overdue: l.overdue, ..CountRow::default() }),
+                        }
+                    }
                     let names: HashMap<String, String> = match by {
                         ServiceGroupBy::Unit => {
                             let units: Vec<Named> = c.fetch_all(Q::new("SELECT id, name FROM units")).await?;
