@@ -114,6 +114,12 @@ await api('PUT', `/appointments/items/${service.id}/slots`, {
   slots: hours.map((h) => ({ starts: `${h}:00`, ends: h === '23' ? '23:59' : `${hours[Number(h) + 1]}:00`, capacity: 20 })),
 });
 const officer = await api('POST', '/people', { name: '李红', kind: 'staff', unit_id: unitA.id, position: '3号窗口工作人员' });
+// An item handled fully online (全程网办), applied for in the online hall.
+const online = await api('POST', '/services', {
+  code: 'DC-SB-002', name: '城乡居民医疗保险参保登记', kind: 'public', unit_id: unitA.id, window: '2号窗口',
+  materials: [{ name: '居民身份证', form: 'copy' }], steps: ['网上申请', '受理', '办结'],
+  legal_limit_days: 5, promised_limit_days: 1, max_visits: 0, delivery: 'online', lists: ['最多跑一次', '医疗'],
+});
 
 const fixtures = {
   admin: { username: 'admin', password: ADMIN_PASSWORD },
@@ -126,6 +132,7 @@ const fixtures = {
   round: { id: String(drawn.id), target: String(drawn.groups[0].targets[0]) },
   plan: { id: String(plan.id) },
   service: { id: String(service.id), officer: String(officer.id) },
+  online: { id: String(online.id) },
 };
 writeFileSync(OUT, JSON.stringify(fixtures, null, 2));
 console.log(`fixtures: 2 units, 2 clerks, ${Object.keys(problems).length} problems, ${Object.keys(cases).length} cases`);

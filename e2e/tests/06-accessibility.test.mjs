@@ -54,6 +54,7 @@ const publicPages = [
   ['/services?list=%E6%9C%80%E5%A4%9A%E8%B7%91%E4%B8%80%E6%AC%A1'],
   [`/services/${fx.service.id}`, 'service-card.png'],
   [`/services/${fx.service.id}/book`, 'service-book.png'],
+  [`/services/${fx.online.id}/apply`, 'service-apply.png'],
   ['/services/handbook'],
   ['/transparency', 'transparency.png'],
   ['/login'],
@@ -96,6 +97,7 @@ const staffPages = [
   ['/app/service-cases/new'],
   ['/app/service-samples'],
   ['/app/appointments'],
+  ['/app/service-applications'],
 ];
 for (const [path, name] of staffPages) {
   test(`axe ${path} (office)`, async () => openAndCheck(staff, path, name));

@@ -2,8 +2,9 @@
 //! complaint phones and mailboxes of 8 streets and 45 departments; leadership, its members and
 //! every unit listed problems in six aspects. Seed 004's own ledger had 7,393 problems with
 //! 4,553 fixed (61.59%); the demo keeps that rate at a few hundred problems, across states and
-//! lights, with its 13 效能督查员 and 25 作风督查员.
+//! lights, with its 13 效能督查员 and 25 作风督查员; and the 120 items of its 最多跑一次 list.
 
+use crate::catalog::{self, Area};
 use crate::inspections::{self, Pools};
 use crate::personal;
 use crate::plan::{Life, Outcome, schedule};
@@ -17,8 +18,10 @@ use rectify_domain::ids::{PersonId, UnitId};
 use rectify_domain::person::PersonKind;
 use rectify_domain::problem::{Level, NewMeasure, NewProblem, ProblemType, SourceKind};
 use rectify_domain::unit::{NewUnit, UnitKind};
+use std::collections::HashSet;
 
 const UNITS: &str = include_str!("../data/anning.tsv");
+const ITEMS: &str = include_str!("../data/anning-items.tsv");
 
 /// The six aspects and typical problems found in each.
 const ASPECTS: [(&str, [&str; 6]); 6] = [
@@ -243,5 +246,19 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     let found = inspections::anning(d, &pools, start).await?;
     d.summary.rounds += found.discipline_rounds.len() + found.special_rounds.len();
     let praised: Vec<UnitId> = units.iter().map(|u| u.0).filter(|u| !found.named_units.contains(u)).collect();
-    crate::accountability::anning(d, district, &found, &praised, start).await
+    crate::accountability::anning(d, district, &found, &praised, start).await?;
+    // The 120 items of its 最多跑一次 list, at the windows of 区政务服务中心 (windows, not
+    // departments: the 45 departments stay as published).
+    let hall = rows(UNITS).position(|r| r[0] == "区政务服务中心").map(|i| units[i].0).ok_or(DemoError::Order)?;
+    let area = Area {
+        parent: hall,
+        kind: UnitKind::Window,
+        system: None,
+        code: "620105",
+        phone: "0931-762",
+        hours: "周一至周五 9:00—12:00，14:30—17:30（法定节假日除外）",
+        seed: 20180601,
+    };
+    catalog::load(d, &area, ITEMS, &mut HashSet::new()).await?;
+    Ok(())
 }

@@ -17,7 +17,7 @@ use rectify_domain::person::PersonKind;
 use rectify_domain::service::catalog::{Delivery, ItemStaff, MaterialForm, NewMaterial, NewServiceItem, ServiceKind};
 use rectify_domain::service::record::{NewServiceCase, ServiceChannel, ServiceTransitionRequest};
 use rectify_domain::unit::UnitKind;
-use rectify_store::FixedClock;
+use rectify_store::{FixedClock, Store};
 use std::sync::Arc;
 
 /// One window's item: code, name, kind, (promised, legal) working days, visits, delivery,
@@ -71,18 +71,58 @@ const ITEMS: &[Item] = &[
 const DAYS: u32 = 65;
 
 /// One step of the replay: receive a case, or act on the `i`-th case.
-enum Step {
+pub(crate) enum Step {
     Receive(NewServiceCase),
     Act(ServiceTransitionRequest),
 }
 
-fn act(action: &str) -> ServiceTransitionRequest {
+pub(crate) fn act(action: &str) -> ServiceTransitionRequest {
     ServiceTransitionRequest { action: Some(action.into()), ..Default::default() }
 }
 
 /// The `n`-th working day after `day` (`n` = 0: `day` itself).
-fn working_day(cal: &WorkCalendar, day: NaiveDate, n: u32) -> NaiveDate {
+pub(crate) fn working_day(cal: &WorkCalendar, day: NaiveDate, n: u32) -> NaiveDate {
     if n == 0 { day } else { cal.add_working_days(day, n).value }
+}
+
+/// The `n`-th working day before `day`.
+pub(crate) fn working_days_before(cal: &WorkCalendar, day: NaiveDate, n: u32) -> NaiveDate {
+    let mut back = day;
+    for _ in 0..n {
+        back = back.pred_opt().unwrap_or(back);
+        while !cal.is_working_day(back) {
+            back = back.pred_opt().unwrap_or(back);
+        }
+    }
+    back
+}
+
+/// Runs the steps of the cases in time order on a simulated clock, the `i`-th case's as
+/// `clerks[i]` (a clerk of the unit that handles it); steps still in the future are left for later.
+pub(crate) async fn replay(
+    store: &Store,
+    clerks: &[Actor],
+    mut steps: Vec<(DateTime<Utc>, usize, Step)>,
+) -> Result<(), DemoError> {
+    steps.sort_by_key(|s| (s.0, s.1));
+    let now = store.now().utc();
+    let clock = Arc::new(FixedClock::new(now));
+    let sim = store.with_clock(clock.clone());
+    let mut ids: Vec<Option<ServiceCaseId>> = vec![None; clerks.len()];
+    for (at, i, step) in steps {
+        if at > now {
+            continue;
+        }
+        clock.set(at);
+        let clerk = clerks.get(i).ok_or(DemoError::Order)?;
+        match step {
+            Step::Receive(input) => ids[i] = Some(sim.services().create_case(clerk, input, None).await?.value.id),
+            Step::Act(req) => {
+                sim.services().transition_case(clerk, ids[i].ok_or(DemoError::Order)?, req).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub async fn load(d: &mut Demo<'_>, district: UnitId) -> Result<(), DemoError> {
@@ -104,16 +144,8 @@ pub async fn load(d: &mut Demo<'_>, district: UnitId) -> Result<(), DemoError> {
     }
 
     let cal = d.store.reference().calendar().await?;
-    let now = d.store.now().utc();
     let today = d.store.today();
-    // The first day replayed: DAYS working days before today.
-    let mut start = today;
-    for _ in 0..DAYS {
-        start = start.pred_opt().unwrap_or(start);
-        while !cal.is_working_day(start) {
-            start = start.pred_opt().unwrap_or(start);
-        }
-    }
+    let start = working_days_before(&cal, today, DAYS);
     let mut steps: Vec<(DateTime<Utc>, usize, Step)> = Vec::new();
     let mut n = 0usize;
     let mut day = start;
@@ -133,24 +165,9 @@ pub async fn load(d: &mut Demo<'_>, district: UnitId) -> Result<(), DemoError> {
         }
     }
 
-    steps.sort_by_key(|s| (s.0, s.1));
-    let clock = Arc::new(FixedClock::new(now));
-    let sim = d.store.with_clock(clock.clone());
     // The centre's own staff handle its cases.
     let clerk = Actor { account_id: None, username: "window".into(), role: Role::UnitClerk, unit_id: Some(centre) };
-    let mut ids: Vec<Option<ServiceCaseId>> = vec![None; n];
-    for (at, i, step) in steps {
-        if at > now {
-            continue;
-        }
-        clock.set(at);
-        match step {
-            Step::Receive(input) => ids[i] = Some(sim.services().create_case(&clerk, input, None).await?.value.id),
-            Step::Act(req) => {
-                sim.services().transition_case(&clerk, ids[i].ok_or(DemoError::Order)?, req).await?;
-            }
-        }
-    }
+    replay(d.store, &vec![clerk; n], steps).await?;
     d.summary.service_cases += n;
     book_next_week(d, &mut rng, &items).await?;
     Ok(())

@@ -3,13 +3,15 @@
 //! fixed); 蔡甸区's 300 units in 46 systems from seed 003 with their 2010 campaign; and a
 //! 安宁区-style campaign (seed 004) with a few hundred problems across states and lights, and the
 //! personal rectification plans of 区财政局's cadres; and
-//! 宁海县教育局's hotline and mailbox (seed 001) replayed as 110 citizen cases; and the service
-//! catalog of 王家庄街道便民服务中心 (seed 002).
+//! 宁海县教育局's hotline and mailbox (seed 001) replayed as 110 citizen cases, and 宁海县人社局's
+//! online items with cases told by SMS at every step; 安宁区's 120 最多跑一次 items (seed 004); and
+//! 王家庄街道's 便民服务一本通 of 33 stations (seed 002).
 //! Dates are relative to today so the warning lights mean something.
 
 mod accountability;
 mod anning;
 mod caidian;
+mod catalog;
 mod hall;
 mod inspections;
 mod jindong;
@@ -17,6 +19,7 @@ mod names;
 mod ninghai;
 mod personal;
 mod plan;
+mod renshe;
 mod services;
 mod timeline;
 
@@ -35,6 +38,8 @@ pub enum DemoError {
     Store(#[from] StoreError),
     #[error("demo timeline out of order")]
     Order,
+    #[error("demo data: {0}")]
+    Data(String),
 }
 
 impl From<rectify_domain::DomainError> for DemoError {
@@ -137,7 +142,6 @@ impl Demo<'_> {
         position: &str,
         affiliation: Option<&str>,
     ) -> Result<PersonId, DemoError> {
-        self.summary.people += 1;
         let input = NewPerson {
             name: Some(name),
             kind: Some(kind),
@@ -146,6 +150,11 @@ impl Demo<'_> {
             affiliation: affiliation.map(Into::into),
             phone: None,
         };
+        self.person_with(input).await
+    }
+
+    pub async fn person_with(&mut self, input: NewPerson) -> Result<PersonId, DemoError> {
+        self.summary.people += 1;
         Ok(self.store.directory().create_person(&self.actor, input, None).await?.value.id)
     }
 }

@@ -252,5 +252,5 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
         }
     }
     d.summary.cases += n;
-    Ok(())
+    crate::renshe::load(d, county).await
 }

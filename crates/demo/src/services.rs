@@ -1,13 +1,19 @@
-//! 王家庄街道 (seed 002): the street printed a 《便民服务一本通》 of what its stations handle —
-//! the materials, the steps, who to see, where and at which phone. The demo's catalog is the part
-//! of it a resident needs most: the 便民服务中心's items on births, pensions, insurance, work,
-//! assistance and benefits, each with its materials, steps, promised and legal limits in working
-//! days and how many visits it takes (最多跑一次 for most). Names and phones are invented.
+//! 王家庄街道 (seed 002): the street printed a 《便民服务一本通》 of what its 33 stations handle —
+//! the materials, the steps, who to see, where and at which phone: 130-odd cadres and 200-odd
+//! items. Here the 便民服务中心's items on births, pensions, insurance, work, assistance and
+//! benefits, each with its materials, steps, promised and legal limits in working days and how
+//! many visits it takes (最多跑一次 for most); the other stations come from a table
+//! (`data/wangjiazhuang.tsv`, see `catalog.rs`). Names and phones are invented.
 
+use crate::catalog::{self, Area};
 use crate::{Demo, DemoError};
 use rectify_domain::ids::UnitId;
+use rectify_domain::person::{NewPerson, PersonKind};
 use rectify_domain::service::catalog::{Delivery, ItemStaff, MaterialForm, NewMaterial, NewServiceItem, ServiceKind};
 use rectify_domain::unit::UnitKind;
+use std::collections::HashSet;
+
+const STATIONS: &str = include_str!("../data/wangjiazhuang.tsv");
 
 /// One item: code, name, kind, (promised, legal) working days, visits, delivery, lists,
 /// materials (name, form, copies, optional), steps, window.
@@ -103,6 +109,9 @@ const STAFF: [(&str, &str); 12] = [
     ("冯国庆", "0579-82610601"), ("蒋玉兰", "0579-82610602"),
 ];
 
+/// Office hours of the street's stations unless a station keeps its own.
+const HOURS: &str = "周一至周五 8:30—12:00，14:00—17:30（法定节假日除外）";
+
 pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
     let street = d.unit("王家庄街道", None, UnitKind::Street, None).await?;
     let centre = d.unit("王家庄街道便民服务中心", Some(street), UnitKind::Station, None).await?;
@@ -110,6 +119,30 @@ pub async fn load(d: &mut Demo<'_>) -> Result<(), DemoError> {
         d.store.services().create_item(&d.actor, input(item, centre), None).await?;
         d.summary.services += 1;
     }
+    // The handbook names its cadres: they are people of the directory too.
+    for (k, (name, phone)) in STAFF.iter().enumerate() {
+        let person = NewPerson {
+            name: Some((*name).into()),
+            kind: Some(PersonKind::Staff),
+            unit_id: Some(centre),
+            position: Some(format!("{}号窗口工作人员", k / 2 + 1)),
+            affiliation: None,
+            phone: Some((*phone).into()),
+        };
+        d.person_with(person).await?;
+    }
+    // The other 32 of its 33 stations, 130-odd cadres and 200-odd items in all.
+    let area = Area {
+        parent: street,
+        kind: UnitKind::Station,
+        system: None,
+        code: "WJZ",
+        phone: "0579-8263",
+        hours: HOURS,
+        seed: 20140509,
+    };
+    let mut taken: HashSet<String> = STAFF.iter().map(|(name, _)| (*name).to_owned()).collect();
+    catalog::load(d, &area, STATIONS, &mut taken).await?;
     Ok(())
 }
 
@@ -138,7 +171,7 @@ fn input(item: &Item, unit: UnitId) -> NewServiceItem {
         window: Some(format!("{}号窗口", item.window)),
         staff,
         place: Some("王家庄街道便民服务中心一楼".into()),
-        hours: Some("周一至周五 8:30—12:00，14:00—17:30（法定节假日除外）".into()),
+        hours: Some(HOURS.into()),
         materials,
         steps: item.steps.iter().map(|s| (*s).into()).collect(),
         legal_limit_days: Some(item.limits.1),
@@ -148,7 +181,7 @@ fn input(item: &Item, unit: UnitId) -> NewServiceItem {
         legal_basis: None,
         max_visits: Some(item.visits),
         delivery: Some(item.delivery),
-        lists: item.lists.iter().map(|s| (*s).into()).collect(),
+        lists: item.lists.iter().map(|s| (*s).into()).chain(item.kind.is_power().then(|| "权力清单".into())).collect(),
         published: Some(true),
         version: None,
         reason: None,
