@@ -98,6 +98,7 @@ const staffPages = [
   ['/app/service-samples'],
   ['/app/appointments'],
   ['/app/service-applications'],
+  ['/app/appointment-slots'],
 ];
 for (const [path, name] of staffPages) {
   test(`axe ${path} (office)`, async () => openAndCheck(staff, path, name));

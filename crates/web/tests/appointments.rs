@@ -385,7 +385,45 @@ async fn the_public_and_staff_pages_work_without_javascript(backend: Backend) {
     assert!(english.unwrap().contains("Book an appointment"));
 }
 
+/// 预约时段设置 on a page: the item's slots as rows with blank ones to add, a bad row named by
+/// its cells with what was typed kept, then saved (a blank row removes a slot) and offered to
+/// the public.
+async fn staff_set_the_slots_on_a_page(backend: Backend) {
+    let Some(h) = hall(backend).await else { return };
+    let app = &h.app;
+    let page = h.clerk.get(app.url("/app/appointment-slots")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("预约时段设置") && page.contains("JD-MZ-001"), "{page}");
+    assert!(page.contains("value=\"09:00\"") && page.contains("value=\"14:00\""), "{page}");
+    let token = common::hidden(&page, "_csrf");
+    let save = |rows: Vec<[&'static str; 3]>| {
+        let (clerk, url, token) =
+            (h.clerk.clone(), app.url(&format!("/app/appointment-slots/{}", h.item)), token.clone());
+        async move {
+            let mut fields = vec![("_csrf", token.clone())];
+            for [s, e, c] in rows {
+                fields.extend([("starts", s.to_owned()), ("ends", e.to_owned()), ("capacity", c.to_owned())]);
+            }
+            let r = clerk.post(url).form(&fields).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (status, html) = save(vec![["08:30", "09:30", "4"], ["", "", ""], ["11:00", "10:00", "x"]]).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("value=\"11:00\"") && html.matches("class=\"field-error\"").count() >= 2, "{html}");
+    let slots = format!("/api/v1/appointments/items/{}/slots", h.item);
+    assert_eq!(public(app, Method::GET, &slots, None).await.ok()["slots"].as_array().map(Vec::len), Some(2));
+    let (status, html) = save(vec![["08:30", "09:30", "4"], ["", "", ""], ["10:00", "11:00", "6"]]).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("预约时段已保存"), "{html}");
+    let now = public(app, Method::GET, &slots, None).await.ok();
+    assert_eq!(
+        now["slots"],
+        json!([{"starts": "08:30", "ends": "09:30", "capacity": 4}, {"starts": "10:00", "ends": "11:00", "capacity": 6}])
+    );
+}
+
 on_both!(
+    staff_set_the_slots_on_a_page,
     a_citizen_books_a_slot_and_hears_by_sms,
     bad_bookings_are_named_and_nothing_is_written,
     the_last_place_goes_to_one_request_only,

@@ -506,6 +506,8 @@ fn entries() -> Vec<Entry> {
         row(GET,    "/app/appointments",                           "", F::None,           none,            ACCOUNTABLE_LIST),
         row(POST,   "/app/appointments/{id}/arrive",               "", F::FreshBooking,   arrival_form,    "DD DD DD AD AD DD DD"),
         row(POST,   "/app/appointments/{id}/cancel",               "", F::FreshBooking,   no_body_form,    WRITE),
+        row(GET,    "/app/appointment-slots",                      "", F::None,           none,            ACCOUNTABLE_LIST),
+        row(POST,   "/app/appointment-slots/{id}",                 "", F::FreshAppointmentItem, slots_form, WRITE),
         row(GET,    "/services/handbook",                          "format=pdf", F::Area, none,            PUBLIC),
         // Online applications: the public applies and follows by code; the unit's staff
         // pre-check their own unit's (the office reads them, only the unit decides).
@@ -1086,6 +1088,10 @@ fn take_up_form(p: &P, _: Caller) -> Body {
 
 fn slots_body(_: &P, _: Caller) -> Body {
     Body::Json(json!({"slots": [{"starts": "14:00", "ends": "15:00", "capacity": 40}]}))
+}
+
+fn slots_form(_: &P, _: Caller) -> Body {
+    form(&[("starts", "14:00".into()), ("ends", "15:00".into()), ("capacity", "40".into())])
 }
 
 fn new_booking(p: &P, _: Caller) -> Body {

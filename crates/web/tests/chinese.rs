@@ -152,8 +152,17 @@ async fn chinese_pages_have_no_english_words(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else { return };
     rectify_demo::load(&app.store).await.expect("demo loads");
     let citizen = Client::builder().cookie_store(true).build().unwrap();
-    let mut found = crawl(&app, &citizen, &["/", "/board", "/directory", "/bulletins", "/transparency", "/services"], 60).await;
-    found.extend(crawl(&app, &app.admin, &["/app", "/app/dashboard", "/app/problems", "/app/cases", "/app/service-applications"], 160).await);
+    let mut found =
+        crawl(&app, &citizen, &["/", "/board", "/directory", "/bulletins", "/transparency", "/services"], 60).await;
+    found.extend(
+        crawl(
+            &app,
+            &app.admin,
+            &["/app", "/app/dashboard", "/app/problems", "/app/cases", "/app/service-applications"],
+            160,
+        )
+        .await,
+    );
     let report: Vec<String> = found.iter().map(|(p, w)| format!("{p}: {w:?}")).collect();
     assert!(report.is_empty(), "English words on Chinese pages:\n{}", report.join("\n"));
 }

@@ -18,11 +18,14 @@ use rectify_domain::actor::{Actor, Permission, authorize, own_party};
 use rectify_domain::ids::{AppointmentId, ServiceItemId, UnitId};
 use rectify_domain::machine;
 use rectify_domain::service::appointment::{
-    AppointmentMachine, AppointmentParty, AppointmentState, ArrivalRequest, NewAppointment, PublicCancel, StaffCancel,
+    AppointmentMachine, AppointmentParty, AppointmentState, ArrivalRequest, NewAppointment, NewSlot, NewSlots,
+    PublicCancel, StaffCancel,
 };
+use rectify_domain::service::catalog::Delivery;
 use rectify_store::PageRequest;
 use rectify_store::idempotency::IdempotencyKey;
 use rectify_store::people::PersonFilter;
+use rectify_store::services::ServiceFilter;
 use rectify_store::services::appointments::AppointmentFilter;
 use std::collections::BTreeMap;
 
@@ -35,6 +38,102 @@ pub fn site() -> Site {
         .get("/app/appointments", list)
         .post("/app/appointments/{id}/arrive", arrive)
         .post("/app/appointments/{id}/cancel", cancel)
+        .get("/app/appointment-slots", slots_page)
+        .post("/app/appointment-slots/{id}", set_slots)
+}
+
+/// Blank rows the slot form offers for new slots.
+const BLANK_SLOTS: usize = 3;
+
+/// The items taken by appointment that `actor` may set slots for, as `[id, "code name"]`.
+async fn bookable_items(st: &AppState, actor: &Actor) -> Result<Vec<[String; 2]>, super::PageError> {
+    let unit: Option<UnitId> = if actor.role.is_office() { None } else { actor.unit_id };
+    let filter = ServiceFilter { unit, ..ServiceFilter::default() };
+    let items = st.store.services().list_items(actor, &filter, &PageRequest::first(PICKER)).await?;
+    Ok(items
+        .items
+        .into_iter()
+        .filter(|i| i.fields.delivery == Delivery::Appointment)
+        .map(|i| [i.id.to_string(), format!("{} {}", i.fields.code, i.fields.name)])
+        .collect())
+}
+
+/// 预约时段设置: an item's slots of every working day, as rows to edit, with blank rows to add.
+async fn slots_form(
+    st: &AppState,
+    ctx: &Ctx,
+    item: Option<ServiceItemId>,
+    rows: Option<Vec<[String; 3]>>,
+    errors: Option<FormErrors>,
+) -> Answer {
+    // Each row with the index of the slot it makes (blank rows make none): errors name slots.
+    let numbered = |rows: Vec<[String; 3]>| {
+        let mut n = 0;
+        rows.into_iter()
+            .map(|[starts, ends, capacity]| {
+                let blank = starts.is_empty() && ends.is_empty() && capacity.is_empty();
+                let slot = (!blank).then(|| {
+                    n += 1;
+                    n - 1
+                });
+                context! { starts, ends, capacity, slot }
+            })
+            .collect::<Vec<_>>()
+    };
+    let actor = ctx.staff()?;
+    authorize(actor, Permission::ManageServices, own_party(actor))?;
+    let items = bookable_items(st, actor).await?;
+    let item = item.or_else(|| items.first().and_then(|i| i[0].parse().ok()));
+    let slots = match item {
+        Some(id) => Some(st.store.services().item_slots(actor, id).await?),
+        None => None,
+    };
+    let rows = rows.unwrap_or_else(|| {
+        let kept = slots.iter().flat_map(|s| s.slots.iter());
+        let mut rows: Vec<[String; 3]> =
+            kept.map(|s| [s.starts.clone(), s.ends.clone(), s.capacity.to_string()]).collect();
+        rows.extend(std::iter::repeat_n([String::new(), String::new(), String::new()], BLANK_SLOTS));
+        rows
+    });
+    let rows = numbered(rows);
+    let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = context! { items, slots, rows, errors, done => ctx.query("done"), csrf => ctx.csrf() };
+    ctx.render_status(st, status, "app/appointment_slots.html", page)
+}
+
+async fn slots_page(State(st): State<AppState>, ctx: Ctx) -> Answer {
+    let item = ctx.query("item").and_then(|i| i.parse().ok());
+    slots_form(&st, &ctx, item, None, None).await
+}
+
+async fn set_slots(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> Answer {
+    let actor = ctx.staff_form(&form)?;
+    let id: ServiceItemId = path_id(&id)?;
+    // The rows as typed, in order; a row left wholly blank is no slot.
+    let column = |name: &'static str| {
+        form.fields.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).collect::<Vec<_>>()
+    };
+    let rows: Vec<[String; 3]> =
+        column("starts").into_iter().zip(column("ends")).zip(column("capacity")).map(|((s, e), c)| [s, e, c]).collect();
+    let slots = rows
+        .iter()
+        .filter(|r| r.iter().any(|v| !v.is_empty()))
+        .map(|[s, e, c]| NewSlot {
+            starts: Some(s.clone()),
+            ends: Some(e.clone()),
+            // A capacity that is not a number is told as missing, by its row.
+            capacity: c.parse().ok(),
+        })
+        .collect();
+    let result = st.store.services().set_slots(actor, id, NewSlots { slots }).await.map_err(ApiError::from);
+    let done = |_| format!("/app/appointment-slots?item={id}&done=slots_saved");
+    settle(
+        ctx.lang,
+        result,
+        done,
+        |errors| async move { slots_form(&st, &ctx, Some(id), Some(rows), Some(errors)).await },
+    )
+    .await
 }
 
 /// People offered as the first-contact officer.

@@ -283,6 +283,9 @@ pub struct FormErrors {
     pub summary: Option<String>,
     /// Each field's error as a sentence naming it by its label, for the summary's links.
     pub sentences: BTreeMap<String, String>,
+    /// Every message by its full field name (`slots[1].capacity`), for forms of rows that show
+    /// each cell's message beside it.
+    pub nested: BTreeMap<String, String>,
 }
 
 impl FormErrors {
@@ -313,13 +316,14 @@ impl FormErrors {
         }
         let (_, body) = e.into_problem(lang);
         let mut fields = BTreeMap::new();
+        let nested = body.errors.iter().map(|f| (f.field.clone(), f.message.clone())).collect();
         for f in &body.errors {
             // The first message per field; nested fields (`measures[0].content`) show on the
             // top-level input.
             let top = f.field.split(['.', '[']).next().unwrap_or(&f.field).to_owned();
             fields.entry(top).or_insert_with(|| f.message.clone());
         }
-        Ok(FormErrors { fields, summary: Some(body.detail), sentences })
+        Ok(FormErrors { fields, summary: Some(body.detail), sentences, nested })
     }
 }
 
