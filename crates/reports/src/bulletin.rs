@@ -4,7 +4,7 @@
 //! the domain counted (`rectify_domain::bulletin::compose`).
 
 use crate::{Align, Block, Chart, Column, Document, LightRow, Masthead, RateRow, Table, Tone};
-use rectify_domain::bulletin::{BulletinContent, BulletinHotSpots, chinese_date, percent};
+use rectify_domain::bulletin::{BulletinContent, BulletinHotSpots, BulletinServices, chinese_date, percent};
 use rectify_domain::figures::{GroupTally, LedgerTally};
 
 /// Units drawn in a chart (the rest are in the tables).
@@ -137,6 +137,38 @@ fn hot_spots_table(h: &BulletinHotSpots) -> Table {
     Table { caption: Some("表4 群众反映热点问题".into()), columns, rows, tones }
 }
 
+fn services_table(s: &BulletinServices) -> Table {
+    let columns = vec![
+        col("单位", Align::Left, 2.6),
+        col("受理", Align::Right, 1.0),
+        col("办结", Align::Right, 1.0),
+        col("承诺期内按时办结率", Align::Right, 1.6),
+        col("一次办结率", Align::Right, 1.3),
+        col("超承诺期未办结", Align::Right, 1.4),
+        col("重复告知", Align::Right, 1.1),
+        col("平均办理工作日", Align::Right, 1.4),
+    ];
+    let rows: Vec<Vec<String>> = s
+        .units
+        .iter()
+        .chain(std::iter::once(&s.total))
+        .map(|l| {
+            vec![
+                l.name.clone(),
+                l.received.to_string(),
+                l.done.to_string(),
+                percent(l.on_time_rate),
+                percent(l.one_visit_rate),
+                l.overdue.to_string(),
+                l.notified_again.to_string(),
+                format!("{:.2}", l.average_days),
+            ]
+        })
+        .collect();
+    let tones = s.units.iter().map(|l| (l.overdue > 0).then_some(Tone::Red)).chain([None]).collect();
+    Table { caption: Some("表5 政务服务办件情况".into()), columns, rows, tones }
+}
+
 /// The bulletin as a document.
 pub fn document(c: &BulletinContent) -> Document {
     let issue = match c.number {
@@ -209,6 +241,16 @@ pub fn document(c: &BulletinContent) -> Document {
                 chinese_date(h.from),
                 chinese_date(h.to),
                 h.items.len()
+            ),
+        });
+    }
+    if let Some(sv) = c.services.as_ref().filter(|_| s.services) {
+        blocks.push(sections.heading("政务服务办件情况"));
+        blocks.push(Block::Table(services_table(sv)));
+        blocks.push(Block::Note {
+            text: format!(
+                "注：统计{}至{}受理的全部服务办件；承诺期内按时办结率＝承诺期内办结÷（办结＋超承诺期未办结）；一次办结率＝跑动一次以内办结÷办结。",
+                sv.from_month, sv.to_month
             ),
         });
     }

@@ -12,13 +12,14 @@ use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::idempotency::{Created, IdempotencyKey};
 use crate::inspections::{from_json, to_json};
 use crate::page::{Cursor, Page, PageRequest};
+use crate::services::ServiceGroupBy;
 use crate::versioned::{self, changed, created};
 use chrono::{DateTime, NaiveDate, Utc};
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::bulletin::{
     Bulletin, BulletinContent, BulletinDecision, BulletinFacts, BulletinFields, BulletinHotSpot, BulletinHotSpots,
-    BulletinPatch, BulletinRequest, BulletinStatus, Composition, HOT_SPOT_DAYS, MAX_HOT_SPOTS, NewBulletin,
-    OverdueItem, Sections, SelectedItem, compose, fire,
+    BulletinPatch, BulletinRequest, BulletinServiceLine, BulletinServices, BulletinStatus, Composition, HOT_SPOT_DAYS,
+    MAX_HOT_SPOTS, NewBulletin, OverdueItem, Sections, SelectedItem, compose, fire,
 };
 use rectify_domain::calendar::WorkCalendar;
 use rectify_domain::figures::{CloseBasis, ProblemFact};
@@ -306,7 +307,7 @@ async fn live_content(
     c: &mut Conn<'_>,
     b: &Bulletin,
     r: &Reckoning,
-    hot_spots: Option<BulletinHotSpots>,
+    (hot_spots, services): (Option<BulletinHotSpots>, Option<BulletinServices>),
 ) -> StoreResult<BulletinContent> {
     let campaign = require_live_campaign(c, b.campaign_id, "campaign_id").await?;
     let batch = match b.batch_id {
@@ -326,6 +327,7 @@ async fn live_content(
         unit_names: names,
         ranking_min_items: r.ranking_min_items,
         hot_spots,
+        services,
     };
     Ok(compose(b, facts))
 }
@@ -365,6 +367,34 @@ impl Bulletins<'_> {
             calendar: self.reference().calendar().await?,
             ranking_min_items: self.reference().settings().await?.ranking_min_items,
         })
+    }
+
+    /// What a bulletin's content reads outside its transaction: the hot spots and the service
+    /// figures.
+    async fn mined(&self, sections: Sections) -> StoreResult<(Option<BulletinHotSpots>, Option<BulletinServices>)> {
+        Ok((self.hot_spots(sections).await?, self.service_figures(sections).await?))
+    }
+
+    /// The service figures of the office by unit, of the cases received this year, when the
+    /// bulletin shows them and there are any.
+    async fn service_figures(&self, sections: Sections) -> StoreResult<Option<BulletinServices>> {
+        if !sections.services {
+            return Ok(None);
+        }
+        let today = self.today();
+        let (from_month, to_month) = (today.format("%Y-01").to_string(), today.format("%Y-%m").to_string());
+        let filter = crate::services::ServiceStatsFilter {
+            unit: None,
+            from_month: Some(from_month.clone()),
+            to_month: Some(to_month.clone()),
+        };
+        let stats = self.services().service_stats(&Actor::system(), ServiceGroupBy::Unit, &filter).await?;
+        if stats.counts.received == 0 {
+            return Ok(None);
+        }
+        let units = stats.groups.iter().map(|g| BulletinServiceLine::of(g.name.clone(), &g.counts)).collect();
+        let total = BulletinServiceLine::of("合计".into(), &stats.counts);
+        Ok(Some(BulletinServices { from_month, to_month, total, units }))
     }
 
     /// The hot spots of the office's cases over the [`HOT_SPOT_DAYS`] up to today, when the
@@ -487,7 +517,7 @@ impl Bulletins<'_> {
         let r = self.reckoning().await?;
         let now = r.now;
         let draft = self.get_bulletin(actor, id).await?;
-        let hot_spots = self.hot_spots(draft.composition.sections).await?;
+        let hot_spots = self.mined(draft.composition.sections).await?;
         let actor = actor.clone();
         self.db
             .write(move |tx| {
@@ -541,7 +571,7 @@ impl Bulletins<'_> {
         if let Some(content) = b.content {
             return Ok(content);
         }
-        let (r, hot_spots) = (self.reckoning().await?, self.hot_spots(b.composition.sections).await?);
+        let (r, hot_spots) = (self.reckoning().await?, self.mined(b.composition.sections).await?);
         self.db
             .read(move |tx| {
                 Box::pin(async move {
@@ -564,7 +594,7 @@ impl Bulletins<'_> {
         let f = input.validate()?;
         let office_name = self.reference().settings().await?.office_name;
         let (r, today) = (self.reckoning().await?, self.today());
-        let hot_spots = self.hot_spots(f.composition.sections).await?;
+        let hot_spots = self.mined(f.composition.sections).await?;
         self.db
             .read(move |tx| {
                 Box::pin(async move {

@@ -504,6 +504,41 @@ async fn the_kept_figures_equal_a_recount_after_every_kind_of_step(backend: Back
     assert_eq!((as_json["overdue"].as_u64(), as_json["received"].as_u64()), (Some(2), Some(12)), "{as_json}");
 }
 
+/// A campaign bulletin prints the service figures by unit with their scope, the same as the
+/// figures route; the PDF has them as a table; an office that leaves the section out prints none.
+async fn bulletins_print_the_service_figures(backend: Backend) {
+    let Some(w) = window(backend).await else { return };
+    let app = &w.app;
+    for done in [true, true, false] {
+        let id = app.post("/api/v1/service-cases", applicant(&w)).await.expect(201).id();
+        step(&w, &id, json!({"action": "accept"})).await.ok();
+        if done {
+            step(&w, &id, json!({"action": "complete", "result": "准予登记"})).await.ok();
+        }
+    }
+    let camp =
+        app.post("/api/v1/campaigns", json!({"name": "作风建设", "starts_on": "2026-01-01"})).await.expect(201).id();
+    let draft = app.post("/api/v1/bulletins", json!({"campaign_id": camp})).await.expect(201).id();
+    let content = app.get(&format!("/api/v1/bulletins/{draft}/content")).await.ok();
+    let sv = &content["services"];
+    assert_eq!((sv["from_month"].as_str(), sv["to_month"].as_str()), (Some("2026-01"), Some("2026-03")), "{sv}");
+    let stats = app.get("/api/v1/stats/services?group_by=unit&from=2026-01&to=2026-03").await.ok();
+    assert_eq!((sv["total"]["received"].as_u64(), sv["total"]["done"].as_u64()), (Some(3), Some(2)));
+    assert_eq!(sv["total"]["on_time_rate"], stats["on_time_rate"]);
+    assert_eq!((sv["units"][0]["name"].as_str(), sv["units"][0]["received"].as_u64()), (Some("王家庄街道"), Some(3)));
+    let page = app.admin.get(app.url(&format!("/app/bulletins/{draft}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"bulletin-services\"") && page.contains("承诺期内按时办结率"), "{page}");
+    let pdf = app.admin.get(app.url(&format!("/api/v1/bulletins/{draft}/document?format=pdf"))).send().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("b.pdf"), pdf.bytes().await.unwrap()).unwrap();
+    let out = std::process::Command::new("pdftotext").arg(dir.path().join("b.pdf")).arg("-").output().unwrap();
+    let text: String = String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains("政务服务办件情况") && text.contains("王家庄街道") && text.contains("表5"), "{text}");
+    let without = json!({"campaign_id": camp, "sections": {"services": false}});
+    let draft = app.post("/api/v1/bulletins", without).await.expect(201).id();
+    assert_eq!(app.get(&format!("/api/v1/bulletins/{draft}/content")).await.ok()["services"], Value::Null);
+}
+
 /// The service tally of `cases` (as the API lists them) by the domain's definition, as of the
 /// app's today.
 async fn recount(app: &TestApp, cases: &[Value]) -> rectify_domain::service::figures::ServiceTally {
@@ -680,6 +715,7 @@ on_both!(
     bad_service_cases_are_named_and_nothing_is_written,
     a_unit_sees_its_own_service_ledger_and_the_figures_count_it,
     the_kept_figures_equal_a_recount_after_every_kind_of_step,
+    bulletins_print_the_service_figures,
     staff_handle_a_case_at_the_window_on_the_ledger_pages,
     the_office_rings_back_a_verifiable_sample_and_untrue_records_become_problems,
 );

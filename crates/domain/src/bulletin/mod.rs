@@ -46,11 +46,13 @@ pub struct Sections {
     pub charts: bool,
     /// The hottest matters the public wrote about (热点问题).
     pub hot_spots: bool,
+    /// The service windows' figures by unit (政务服务办件情况).
+    pub services: bool,
 }
 
 impl Default for Sections {
     fn default() -> Self {
-        Sections { units: true, categories: true, overdue: true, charts: true, hot_spots: true }
+        Sections { units: true, categories: true, overdue: true, charts: true, hot_spots: true, services: true }
     }
 }
 
@@ -297,6 +299,52 @@ pub struct BulletinHotSpots {
     pub items: Vec<BulletinHotSpot>,
 }
 
+/// The service figures a bulletin prints: each unit's service cases received in the months
+/// `from_month` to `to_month` (every figure says its scope), with the whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulletinServices {
+    pub from_month: String,
+    pub to_month: String,
+    pub total: BulletinServiceLine,
+    /// The units with most cases first.
+    pub units: Vec<BulletinServiceLine>,
+}
+
+/// One line of the service figures, as `crate::service::figures` defines them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulletinServiceLine {
+    pub name: String,
+    pub received: u64,
+    pub done: u64,
+    /// Open past the promise on the day of the figures.
+    pub overdue: u64,
+    /// 承诺期内按时办结率.
+    pub on_time_rate: f64,
+    /// 一次办结率.
+    pub one_visit_rate: f64,
+    /// Cases told what to bring more than once.
+    pub notified_again: u64,
+    pub average_days: f64,
+}
+
+impl BulletinServiceLine {
+    pub fn of(name: String, t: &crate::service::figures::ServiceTally) -> BulletinServiceLine {
+        let r = t.rates();
+        BulletinServiceLine {
+            name,
+            received: t.received,
+            done: t.done,
+            overdue: t.overdue,
+            on_time_rate: r.on_time_rate,
+            one_visit_rate: r.one_visit_rate,
+            notified_again: t.notified_again,
+            average_days: r.average_days,
+        }
+    }
+}
+
 /// Everything a bulletin prints, computed from the ledger at `as_of`; frozen when published.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -327,6 +375,10 @@ pub struct BulletinContent {
     /// printed, or with the section off).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_spots: Option<BulletinHotSpots>,
+    /// The service figures (none in issues published before they were printed, with the
+    /// section off, or in an office with no service cases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<BulletinServices>,
 }
 
 impl BulletinContent {
@@ -378,6 +430,8 @@ pub struct BulletinFacts {
     /// The hot spots of the [`HOT_SPOT_DAYS`] up to `as_of`, hottest first, as mined (none when
     /// the section is off: the store need not mine them).
     pub hot_spots: Option<BulletinHotSpots>,
+    /// The service figures of the year so far (none when the section is off).
+    pub services: Option<BulletinServices>,
 }
 
 /// The fewest items a unit needs to be ranked: the setting, or a batch's own quota when that
@@ -434,6 +488,7 @@ pub fn compose(b: &Bulletin, facts: BulletinFacts) -> BulletinContent {
         selected: facts.selected,
         body: paragraphs(b.composition.body.as_deref().unwrap_or("")),
         hot_spots: facts.hot_spots.filter(|_| b.composition.sections.hot_spots).map(public_hot_spots),
+        services: facts.services.filter(|_| b.composition.sections.services),
     }
 }
 
@@ -609,6 +664,7 @@ mod tests {
             ranking_min_items: 5,
             batch_quota: None,
             hot_spots: None,
+            services: None,
         };
         let c = compose(&draft(), facts.clone());
         assert_eq!((c.figures.total, c.figures.closed, c.figures.red), (12, 6, 6));
@@ -653,6 +709,7 @@ mod tests {
                 to: d("2026-12-03"),
                 items: (0..7).map(spot).collect(),
             }),
+            services: None,
         };
         let c = compose(&draft(), facts.clone());
         let h = c.hot_spots.as_ref().expect("the section is on by default");
@@ -666,7 +723,7 @@ mod tests {
         // Issues frozen before the section existed read back without it.
         let old = serde_json::json!({ "units": true, "categories": true, "overdue": false, "charts": true });
         let sections: Sections = serde_json::from_value(old).unwrap();
-        assert!(sections.hot_spots && !sections.overdue);
+        assert!(sections.hot_spots && sections.services && !sections.overdue);
     }
 
     #[test]

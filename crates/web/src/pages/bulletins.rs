@@ -47,12 +47,13 @@ const FOUND: u32 = 20;
 /// Empty rows the draft form offers for choosing more items.
 const BLANK_ROWS: usize = 3;
 /// The sections' check boxes, by the name of the section they show.
-const SECTIONS: [(&str, &str); 5] = [
+const SECTIONS: [(&str, &str); 6] = [
     ("show_units", "units"),
     ("show_categories", "categories"),
     ("show_overdue", "overdue"),
     ("show_charts", "charts"),
     ("show_hot_spots", "hot_spots"),
+    ("show_services", "services"),
 ];
 /// The draft's optional texts: blanked on the form, they are cleared.
 const CLEARABLE: [&str; 3] = ["batch_id", "editor_note", "body"];
@@ -184,7 +185,7 @@ fn draft_values(b: &Bulletin) -> BTreeMap<String, String> {
     ];
     v.extend(optional.into_iter().filter_map(|(k, x)| Some((k.to_owned(), x?))));
     let s = c.sections;
-    let shown = [s.units, s.categories, s.overdue, s.charts, s.hot_spots];
+    let shown = [s.units, s.categories, s.overdue, s.charts, s.hot_spots, s.services];
     v.extend(SECTIONS.iter().zip(shown).filter(|(_, on)| *on).map(|((f, _), _)| (f.to_string(), "true".into())));
     for (i, s) in c.selected.iter().enumerate() {
         let (kind, id) = match (s.problem_id, s.case_id) {
