@@ -3,6 +3,7 @@
 //! and working days, by unit, window, item, staff or month. What each means is defined once, in
 //! `rectify_domain::service::figures`; here the facts are read and grouped.
 
+use super::tallies::{COUNTS, TABLES};
 use crate::areas::Services;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
@@ -87,20 +88,6 @@ pub struct ServiceStats {
     pub rates: ServiceRates,
     pub groups: Vec<ServiceStatsGroup>,
 }
-
-/// The counts `ServiceTally::standing` keeps, as the tallies' columns.
-const STANDING: [&str; 10] = [
-    "received",
-    "accepted",
-    "done",
-    "refused",
-    "done_within_promise",
-    "done_within_legal",
-    "one_visit",
-    "notified",
-    "notified_again",
-    "working_days",
-];
 
 record! {
     /// One group's open cases past their promise.
@@ -207,12 +194,13 @@ impl Services<'_> {
                         ServiceGroupBy::Staff => "responsible_id",
                         ServiceGroupBy::Month => "received_month",
                     };
-                    // The standing counts, kept per group as the cases change (`tallies`).
-                    let sums: Vec<String> =
-                        STANDING.iter().map(|n| format!("CAST(SUM({n}) AS BIGINT) AS {n}")).collect();
+                    // The standing counts, kept per group as the cases change (`tallies`): the
+                    // staff's table for staff, the items' for the rest.
+                    let table = if by == ServiceGroupBy::Staff { TABLES[1].0 } else { TABLES[0].0 };
+                    let sums: Vec<String> = COUNTS.iter().map(|n| format!("CAST(SUM({n}) AS BIGINT) AS {n}")).collect();
                     let mut q = Q::new(format!(
                         "SELECT CAST({col} AS TEXT) AS key, {}, CAST(0 AS BIGINT) AS overdue \
-                         FROM service_case_tallies WHERE 1 = 1",
+                         FROM {table} WHERE 1 = 1",
                         sums.join(", ")
                     ));
                     narrow(&mut c, &mut q, &actor, &f).await?;
@@ -225,7 +213,9 @@ impl Services<'_> {
                     ))
                     .bind(today);
                     narrow(&mut c, &mut q, &actor, &f).await?;
-                    q.push(&format!(" GROUP BY {col}"));
+                    // Grouped by the text key, not the column: an index ordered by the column
+                    // would tempt the planner to walk every case instead of the open ones.
+                    q.push(" GROUP BY 1");
                     let late: Vec<Late> = c.fetch_all(q).await?;
                     for l in late {
                         match rows.iter_mut().find(|r| r.key == l.key) {
