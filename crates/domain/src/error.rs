@@ -262,6 +262,22 @@ pub enum Rule {
     NotTheBookedDay,
     /// An online application for an item not handled fully online (全程网办).
     NotOnline,
+    /// Only a service case that is done (办结) is rated.
+    RatingCaseNotDone,
+    /// The case already has a rating on this channel (一次一评, 一事一评).
+    RatingDuplicate,
+    /// A rating takes one follow-up comment (追评).
+    AddedCommentMade,
+    /// The days for a follow-up comment (追评) have passed.
+    AddedCommentClosed,
+    /// The SMS rating link is past its days.
+    RatingLinkExpired,
+    /// The SMS rating link has been used.
+    RatingLinkUsed,
+    /// Only a bad rating (差评: 不满意 or 非常不满意) is appealed.
+    AppealNotBad,
+    /// The working days for an appeal after the rating have passed.
+    AppealClosed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, strum::EnumIter)]
@@ -303,6 +319,12 @@ pub enum Entity {
     OnlineApplication,
     /// A return-visit sample of the service ledger (回访抽查).
     ServiceSample,
+    /// A rating of a service case (好差评).
+    Rating,
+    /// The follow-up of a bad rating (差评回访整改).
+    RatingFollowUp,
+    /// An appeal against a rating (申诉复核).
+    RatingAppeal,
 }
 
 impl Entity {
@@ -337,6 +359,9 @@ impl Entity {
             Entity::Appointment => "appointment",
             Entity::ServiceSample => "service_sample",
             Entity::OnlineApplication => "online_application",
+            Entity::Rating => "rating",
+            Entity::RatingFollowUp => "rating_follow_up",
+            Entity::RatingAppeal => "rating_appeal",
         }
     }
 }

@@ -102,6 +102,9 @@ macro_rules! for_each_id {
             ServiceSampleId,
             AppointmentId,
             OnlineApplicationId,
+            RatingId,
+            FollowUpId,
+            AppealId,
         );
     };
 }

@@ -28,6 +28,7 @@ pub mod person;
 pub mod personal_plan;
 pub mod privacy;
 pub mod problem;
+pub mod rating;
 pub mod reply_quality;
 pub mod search;
 pub mod service;

@@ -82,6 +82,13 @@ crate::wire_enum! {
         AppointmentBooked = "appointment_booked",
         /// To a citizen: the appointment for `item` on `day` at `time` is cancelled.
         AppointmentCancelled = "appointment_cancelled",
+        /// To an applicant: `item` is done; rate it at `link` within `days` days (一事一评).
+        RatingLink = "rating_link",
+        /// To a unit: a bad rating of service case `case`, to call back by `call_by` and
+        /// rectify by `rectify_by`.
+        RatingBad = "rating_bad",
+        /// To an applicant: their bad rating was looked into and `measure` taken.
+        RatingRectified = "rating_rectified",
     }
 }
 

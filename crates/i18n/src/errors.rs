@@ -38,6 +38,9 @@ pub fn entity(e: Entity, lang: Lang) -> &'static str {
             Entity::Appointment => "预约",
             Entity::ServiceSample => "回访抽查",
             Entity::OnlineApplication => "网上申报",
+            Entity::Rating => "评价",
+            Entity::RatingFollowUp => "差评整改",
+            Entity::RatingAppeal => "评价申诉",
         },
     }
 }
@@ -92,6 +95,22 @@ pub fn rule(r: Rule, lang: Lang) -> &'static str {
             "the item is not handled fully online: apply at the window or book an appointment"
         }
         (Rule::NotOnline, Lang::Zh) => "该事项不支持全程网办，请到窗口办理或预约办理",
+        (Rule::RatingCaseNotDone, Lang::En) => "only a service case that is done can be rated",
+        (Rule::RatingCaseNotDone, Lang::Zh) => "办件尚未办结，不能评价",
+        (Rule::RatingDuplicate, Lang::En) => "this service case has already been rated here: one rating per case",
+        (Rule::RatingDuplicate, Lang::Zh) => "该办件已评价，一次服务只能评价一次",
+        (Rule::AddedCommentMade, Lang::En) => "a rating takes one follow-up comment, and it has been made",
+        (Rule::AddedCommentMade, Lang::Zh) => "已追评，每次评价只能追评一次",
+        (Rule::AddedCommentClosed, Lang::En) => "the days for a follow-up comment on this rating have passed",
+        (Rule::AddedCommentClosed, Lang::Zh) => "已超过追评期限",
+        (Rule::RatingLinkExpired, Lang::En) => "this rating link has expired",
+        (Rule::RatingLinkExpired, Lang::Zh) => "评价链接已过期",
+        (Rule::RatingLinkUsed, Lang::En) => "this rating link has been used: the service is rated",
+        (Rule::RatingLinkUsed, Lang::Zh) => "评价链接已使用，该次服务已评价",
+        (Rule::AppealNotBad, Lang::En) => "only a bad rating (dissatisfied or very dissatisfied) can be appealed",
+        (Rule::AppealNotBad, Lang::Zh) => "只能对差评（不满意、非常不满意）提出申诉",
+        (Rule::AppealClosed, Lang::En) => "the working days for an appeal against this rating have passed",
+        (Rule::AppealClosed, Lang::Zh) => "已超过申诉期限",
         (Rule::UnitCycle, Lang::En) => "a unit cannot be placed under itself or one of its sub-units",
         (Rule::UnitCycle, Lang::Zh) => "单位不能移到自身或其下级单位之下",
         (Rule::EvidenceRequired, Lang::En) => "closing off needs at least one evidence file in the progress entries",

@@ -166,6 +166,8 @@ mod tests {
             ServiceRefused,
             AppointmentBooked,
             AppointmentCancelled,
+            RatingLink,
+            RatingRectified,
         ] {
             let (_, body) = super::notice(t, &[("code", "ABCD-2345".to_owned())]);
             assert!(body.contains("ABCD-2345"), "{t:?}: {body}");
@@ -238,6 +240,14 @@ mod tests {
             missing::<rectify_domain::service::appointment::AppointmentAction>(&catalog),
             missing::<rectify_domain::service::online::OnlineApplicationState>(&catalog),
             missing::<rectify_domain::service::online::OnlineApplicationAction>(&catalog),
+            missing::<rectify_domain::rating::RatingLevel>(&catalog),
+            missing::<rectify_domain::rating::RatingChannel>(&catalog),
+            missing::<rectify_domain::rating::Indicator>(&catalog),
+            missing::<rectify_domain::rating::follow_up::FollowUpState>(&catalog),
+            missing::<rectify_domain::rating::follow_up::FollowUpAction>(&catalog),
+            missing::<rectify_domain::rating::follow_up::FollowUpAnswer>(&catalog),
+            missing::<rectify_domain::rating::appeal::AppealState>(&catalog),
+            missing::<rectify_domain::rating::appeal::AppealAction>(&catalog),
         ]
         .concat();
         assert!(missing.is_empty(), "labels missing from the catalog: {missing:?}");
