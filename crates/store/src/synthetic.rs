@@ -343,14 +343,15 @@ impl crate::areas::Services<'_> {
         insert_rows(
             self,
             "INSERT INTO service_items (id, code, name, kind, unit_id, delivery, max_visits, lists, item, published, \
-             version, created_at, updated_at) VALUES ",
+             version, created_at, updated_at, window_name) VALUES ",
             count,
             |q| {
                 let (f, _) = &items[i];
                 q.push("(").push_bind(first + 1 + i as i64).push(", ").push_bind(f.code.clone());
                 q.push(", ").push_bind(f.name.clone()).push(", 'public', ").push_bind(f.unit_id);
                 q.push(", 'window', 1, '[\"最多跑一次\"]', ").push_bind(json[i].clone());
-                q.push(", TRUE, 1, ").push_bind(now).push(", ").push_bind(now).push(")");
+                q.push(", TRUE, 1, ").push_bind(now).push(", ").push_bind(now).push(", ");
+                q.push_bind(f.window.clone()).push(")");
                 i += 1;
             },
         )

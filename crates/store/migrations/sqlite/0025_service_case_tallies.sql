@@ -70,3 +70,8 @@ CREATE INDEX service_cases_open ON service_cases(promised_due, unit_id, item_id,
 -- unit's list of cases walks newest first.
 DROP INDEX service_cases_figures;
 CREATE INDEX service_cases_unit ON service_cases(unit_id, id);
+
+-- The figures by window name each item's window: a column beside the item's JSON, kept by every
+-- write of the item, so they read 10,000 items' windows without opening their JSON.
+ALTER TABLE service_items ADD COLUMN window_name TEXT;
+UPDATE service_items SET window_name = json_extract(item, '$.window');

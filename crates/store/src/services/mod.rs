@@ -115,7 +115,7 @@ async fn write_version(
     c.execute(
         Q::new(
             "UPDATE service_items SET code = $1, name = $2, kind = $3, unit_id = $4, delivery = $5, max_visits = $6, \
-             lists = $7, item = $8, published = $9, version = $10, updated_at = $11 WHERE id = $12",
+             lists = $7, item = $8, published = $9, version = $10, updated_at = $11, window_name = $13 WHERE id = $12",
         )
         .bind(item.fields.code.clone())
         .bind(item.fields.name.clone())
@@ -128,7 +128,8 @@ async fn write_version(
         .bind(item.published)
         .bind(item.version)
         .bind(now)
-        .bind(item.id),
+        .bind(item.id)
+        .bind(item.fields.window.clone()),
     )
     .await
     .map_err(duplicate_code)?;

@@ -7,7 +7,6 @@ use super::tallies::{COUNTS, TABLES};
 use crate::areas::Services;
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
-use crate::inspections::from_json;
 use crate::visibility;
 use rectify_domain::actor::{Actor, Party, Permission, authorize};
 use rectify_domain::ids::UnitId;
@@ -162,14 +161,6 @@ record! {
     }
 }
 
-record! {
-    struct ItemNamed {
-        id: i64,
-        name: String,
-        item: String,
-    }
-}
-
 impl Services<'_> {
     /// The service figures over the cases `actor` sees (a unit its own), grouped by `by`.
     pub async fn service_stats(
@@ -232,21 +223,13 @@ impl Services<'_> {
                             let people: Vec<Named> = c.fetch_all(Q::new("SELECT id, name FROM people")).await?;
                             people.into_iter().map(|n| (n.id.to_string(), n.name)).collect()
                         }
-                        // Items name themselves and their window (the current version's).
+                        // Items name themselves and their window (the current version's), from
+                        // the columns the item's every write keeps.
                         ServiceGroupBy::Item | ServiceGroupBy::Window => {
-                            let items: Vec<ItemNamed> =
-                                c.fetch_all(Q::new("SELECT id, name, item FROM service_items")).await?;
-                            let mut out = HashMap::new();
-                            for i in items {
-                                let fields: rectify_domain::service::catalog::ServiceItemFields =
-                                    from_json(&i.item, "service item")?;
-                                let shown = match by {
-                                    ServiceGroupBy::Window => fields.window.unwrap_or_default(),
-                                    _ => i.name,
-                                };
-                                out.insert(i.id.to_string(), shown);
-                            }
-                            out
+                            let shown = if by == ServiceGroupBy::Window { "COALESCE(window_name, '')" } else { "name" };
+                            let items: Vec<Named> =
+                                c.fetch_all(Q::new(format!("SELECT id, {shown} AS name FROM service_items"))).await?;
+                            items.into_iter().map(|n| (n.id.to_string(), n.name)).collect()
                         }
                         ServiceGroupBy::Month => HashMap::new(),
                     };
