@@ -45,8 +45,8 @@ crate::machine! {
 }
 
 /// Body of `POST /api/v1/service-applications` (the public may call it): an application for an
-/// item handled fully online. Files are uploaded first (`POST /api/v1/attachments`) or sent with
-/// the page's form.
+/// item handled fully online. Files are uploaded first by an integration's token (`POST
+/// /api/v1/attachments`) or sent with the page's form.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -30,9 +30,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Applies online (no account) for a published item handled fully online (全程网办; any other
-/// item: `item_id`, rule `not_online`). Materials are uploaded first (`POST /api/v1/attachments`)
-/// and named in `attachment_ids`. The tracking code goes to the phone by SMS; the handling unit
-/// pre-checks the application.
+/// item: `item_id`, rule `not_online`). An integration (a provincial platform with an API token)
+/// uploads the materials first (`POST /api/v1/attachments`) and names them in `attachment_ids`;
+/// a citizen sends them with the page's form (`/services/{id}/apply`). The tracking code goes to
+/// the phone by SMS; the handling unit pre-checks the application.
 #[utoipa::path(post, path = "/service-applications", tag = "services", security(()),
     request_body = NewOnlineApplication, params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = ApplicationProgress), Errors, Throttled))]
