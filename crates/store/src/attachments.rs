@@ -68,6 +68,49 @@ pub(crate) async fn metas_linked(
     Ok(rows.into_iter().map(AttachmentMeta::from).collect())
 }
 
+/// The attachments `link` ties to each of the records `owner IN ids`, as (record, file).
+pub(crate) async fn metas_linked_to_many(
+    c: &mut Conn<'_>,
+    link: &'static str,
+    owner: &'static str,
+    ids: &[i64],
+) -> StoreResult<Vec<(i64, AttachmentMeta)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    record! {
+        struct Linked {
+            owner: i64,
+            id: AttachmentId as i64,
+            filename: String,
+            content_type: String,
+            size: i64,
+            sha256: String,
+            created_at: Timestamp as DateTime<Utc>,
+        }
+    }
+    let mut q = Q::new(format!(
+        "SELECT l.{owner} AS owner, {COLUMNS} FROM attachments a JOIN {link} l ON l.attachment_id = a.id WHERE "
+    ));
+    q.push_in(&format!("l.{owner}"), ids.iter().copied());
+    q.push(" ORDER BY a.id");
+    let rows: Vec<Linked> = c.fetch_all(q).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let meta = AttachmentMeta {
+                id: r.id,
+                filename: r.filename,
+                content_type: r.content_type,
+                size: r.size,
+                sha256: r.sha256,
+                created_at: r.created_at,
+            };
+            (r.owner, meta)
+        })
+        .collect())
+}
+
 /// An uploaded attachment `actor` may use (as evidence or with a case): not yet used anywhere,
 /// and one they may read while it is pending, i.e. their own upload, or any for the office.
 /// Someone else's upload is answered as unknown, so that an id cannot be guessed into reach:

@@ -31,6 +31,22 @@ pub struct FormData {
 }
 
 impl FormData {
+    /// The idempotency key of a public form sent from `ip`: its hidden `nonce` and what was
+    /// submitted, so a form sent twice makes one record. None without a nonce.
+    pub fn public_key(
+        &self,
+        ip: std::net::IpAddr,
+    ) -> Result<Option<rectify_store::idempotency::IdempotencyKey>, ApiError> {
+        match self.get("nonce") {
+            Some(n) => Ok(Some(rectify_store::idempotency::IdempotencyKey::new(
+                format!("public:{ip}"),
+                n,
+                self.digest.clone(),
+            )?)),
+            None => Ok(None),
+        }
+    }
+
     pub fn from_urlencoded(bytes: &[u8]) -> Result<FormData, ApiError> {
         let fields: Vec<(String, String)> =
             serde_urlencoded::from_bytes(bytes).map_err(|e| ApiError::MalformedBody(e.to_string()))?;

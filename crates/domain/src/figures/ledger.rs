@@ -244,32 +244,62 @@ pub struct Ranking {
     pub unranked: Vec<GroupTally>,
 }
 
-/// Ranks `groups` (see [`Ranking`]). Ties keep a stable order: more items first, then by name.
-pub fn rank(groups: Vec<GroupTally>, min_items: u32) -> Ranking {
-    let (mut eligible, mut unranked): (Vec<GroupTally>, Vec<GroupTally>) =
-        groups.into_iter().partition(|g| g.tally.total >= u64::from(min_items.max(1)));
-    let score =
-        |g: &GroupTally| (basis_points(g.tally.closed, g.tally.total), basis_points(g.tally.on_time, g.tally.settled));
+/// What a ranking reads of a group: its size (for the minimum sample and ties), its score
+/// (higher first) and its name (the last tie-break).
+pub trait Rankable {
+    fn size(&self) -> u64;
+    fn score(&self) -> (u64, u64);
+    fn name(&self) -> &str;
+}
+
+impl Rankable for GroupTally {
+    fn size(&self) -> u64 {
+        self.tally.total
+    }
+
+    /// The rectification rate, then the on-time rate.
+    fn score(&self) -> (u64, u64) {
+        (basis_points(self.tally.closed, self.tally.total), basis_points(self.tally.on_time, self.tally.settled))
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Places `groups` of at least `min` (at least 1) by score, equal scores sharing a place (1, 2, 2,
+/// 4); ties keep a stable order, larger first, then by name. The groups under the minimum come
+/// back apart, larger first.
+pub fn places<T: Rankable>(groups: Vec<T>, min: u32) -> (Vec<(u32, T)>, Vec<T>) {
+    let (mut eligible, mut unranked): (Vec<T>, Vec<T>) =
+        groups.into_iter().partition(|g| g.size() >= u64::from(min.max(1)));
     eligible.sort_by(|a, b| {
-        score(b).cmp(&score(a)).then_with(|| b.tally.total.cmp(&a.tally.total)).then_with(|| a.name.cmp(&b.name))
+        b.score().cmp(&a.score()).then_with(|| b.size().cmp(&a.size())).then_with(|| a.name().cmp(b.name()))
     });
     let mut ranked = Vec::with_capacity(eligible.len());
     let mut previous: Option<((u64, u64), u32)> = None;
     for (i, g) in eligible.into_iter().enumerate() {
-        let s = score(&g);
+        let s = g.score();
         let rank = match previous {
             Some((p, r)) if p == s => r,
             _ => i as u32 + 1,
         };
         previous = Some((s, rank));
-        ranked.push(Ranked { rank, group: g });
+        ranked.push((rank, g));
     }
-    unranked.sort_by(|a, b| b.tally.total.cmp(&a.tally.total).then_with(|| a.name.cmp(&b.name)));
+    unranked.sort_by(|a, b| b.size().cmp(&a.size()).then_with(|| a.name().cmp(b.name())));
+    (ranked, unranked)
+}
+
+/// Ranks `groups` (see [`Ranking`]).
+pub fn rank(groups: Vec<GroupTally>, min_items: u32) -> Ranking {
+    let (ranked, unranked) = places(groups, min_items);
+    let ranked = ranked.into_iter().map(|(rank, group)| Ranked { rank, group }).collect();
     Ranking { min_items: min_items.max(1), ranked, unranked }
 }
 
 /// The rate as an integer (the same rounding as [`rate`]), so equal rates compare equal.
-fn basis_points(part: u64, whole: u64) -> u64 {
+pub(crate) fn basis_points(part: u64, whole: u64) -> u64 {
     (rate(part, whole) * 10_000.0).round() as u64
 }
 

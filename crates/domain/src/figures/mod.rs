@@ -230,6 +230,8 @@ mod weekly_tests {
 }
 
 mod ledger;
+pub(crate) use ledger::basis_points;
 pub use ledger::{
-    CloseBasis, GroupTally, LedgerRates, LedgerTally, ProblemFact, Ranked, Ranking, on_time, rank, tally, tally_by,
+    CloseBasis, GroupTally, LedgerRates, LedgerTally, ProblemFact, Rankable, Ranked, Ranking, on_time, places, rank,
+    tally, tally_by,
 };

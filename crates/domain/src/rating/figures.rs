@@ -7,7 +7,7 @@
 //! month) are the store's: a tally is the sum of any split.
 
 use super::level::{Indicator, RatingLevel};
-use crate::figures::{GroupTally, LedgerTally, rate};
+use crate::figures::{Rankable, basis_points, places, rate};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -222,32 +222,28 @@ pub struct RatingRanking {
     pub unranked: Vec<RatingGroup>,
 }
 
-/// Ranks `groups` with the ledger's ranking ([`crate::figures::rank`]: its minimum sample, shared
-/// places and order of ties), each group read as a ledger whose items are its ratings, closed
-/// when good and on time when not bad.
+impl Rankable for RatingGroup {
+    fn size(&self) -> u64 {
+        self.tally.rated
+    }
+
+    /// 好评率, then the share of ratings that are not 差评.
+    fn score(&self) -> (u64, u64) {
+        let t = &self.tally;
+        (basis_points(t.good(), t.rated), basis_points(t.rated - t.bad(), t.rated))
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Ranks `groups` as the ledger ranks units ([`crate::figures::places`]: its minimum sample,
+/// shared places and order of ties).
 pub fn rank(groups: Vec<RatingGroup>, min_ratings: u32) -> RatingRanking {
-    let as_ledger = groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| GroupTally {
-            // The position: keys need not be unique to come back.
-            key: i.to_string(),
-            name: g.name.clone(),
-            tally: LedgerTally {
-                total: g.tally.rated,
-                closed: g.tally.good(),
-                settled: g.tally.rated,
-                on_time: g.tally.rated - g.tally.bad(),
-                ..LedgerTally::default()
-            },
-        })
-        .collect();
-    let ledger = crate::figures::rank(as_ledger, min_ratings);
-    let mut groups: Vec<Option<RatingGroup>> = groups.into_iter().map(Some).collect();
-    let mut back = |g: &GroupTally| g.key.parse::<usize>().ok().and_then(|i| groups[i].take()).expect("a ranked group");
-    let ranked = ledger.ranked.iter().map(|r| RankedRatings { rank: r.rank, group: back(&r.group) }).collect();
-    let unranked = ledger.unranked.iter().map(&mut back).collect();
-    RatingRanking { min_ratings: ledger.min_items, ranked, unranked }
+    let (ranked, unranked) = places(groups, min_ratings);
+    let ranked = ranked.into_iter().map(|(rank, group)| RankedRatings { rank, group }).collect();
+    RatingRanking { min_ratings: min_ratings.max(1), ranked, unranked }
 }
 
 #[cfg(test)]

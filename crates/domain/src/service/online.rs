@@ -264,6 +264,35 @@ pub struct ApplicationProgress {
     pub service_case: Option<ServiceProgress>,
 }
 
+impl ApplicationProgress {
+    pub fn of(
+        tracking_code: String,
+        item_name: String,
+        state: OnlineApplicationState,
+        submitted_at: Timestamp,
+        files: usize,
+        reason: Option<String>,
+    ) -> ApplicationProgress {
+        ApplicationProgress {
+            tracking_code,
+            item_name,
+            state,
+            submitted_on: submitted_at.china_date(),
+            files: u32::try_from(files).unwrap_or(u32::MAX),
+            reason,
+            service_case: None,
+        }
+    }
+}
+
+impl OnlineApplication {
+    /// What the applicant sees of it.
+    pub fn progress(&self) -> ApplicationProgress {
+        let (code, item) = (self.tracking_code.clone(), self.item_name.clone());
+        ApplicationProgress::of(code, item, self.state, self.submitted_at, self.files.len(), self.reason.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 
 use super::cases::{Reading, receive, unused_code};
 use crate::areas::Services;
-use crate::attachments::{require_attachable, store_file};
+use crate::attachments::{metas_linked_to_many, require_attachable, store_file};
 use crate::db::{Conn, Q, record};
 use crate::error::StoreResult;
 use crate::idempotency::{Created, IdempotencyKey};
@@ -28,6 +28,7 @@ use rectify_domain::time::Timestamp;
 use rectify_domain::visibility::Records;
 use rectify_domain::{DomainError, Entity, Rule};
 use rectify_vault::Keyring;
+use std::collections::HashMap;
 
 record! {
     #[derive(Clone)]
@@ -100,8 +101,11 @@ async fn by_id(c: &mut Conn<'_>, id: OnlineApplicationId) -> StoreResult<Row> {
     row.ok_or_else(|| DomainError::not_found(Entity::OnlineApplication, id).into())
 }
 
+/// The link of an application's files.
+const FILES: &str = "online_application_files";
+
 async fn files_of(c: &mut Conn<'_>, id: OnlineApplicationId) -> StoreResult<Vec<AttachmentMeta>> {
-    crate::attachments::metas_linked(c, "online_application_files", "application_id", id.0).await
+    crate::attachments::metas_linked(c, FILES, "application_id", id.0).await
 }
 
 /// The application if `actor` handles its unit's service cases; not found otherwise.
@@ -187,9 +191,8 @@ impl Services<'_> {
                 let sms = vec![submitted(&item.fields.name)];
                 notices::queue_to_applicant(&mut c, &vault, now, &f.applicant_phone, &code.to_string(), sms).await?;
                 let staff = view(&mut c, &vault, id).await?;
-                created(&mut c, &actor, now, Entity::OnlineApplication, id, staff).await?;
-                let row = by_id(&mut c, id).await?;
-                progress_of(&mut c, row).await
+                let staff = created(&mut c, &actor, now, Entity::OnlineApplication, id, staff).await?;
+                Ok(staff.progress())
             })
         })
         .await
@@ -221,12 +224,18 @@ impl Services<'_> {
                     // The pre-check queue is worked oldest first; it stays short, so it is not paged.
                     q.push(" ORDER BY a.submitted_at, a.id LIMIT 500");
                     let rows: Vec<Row> = c.fetch_all(q).await?;
-                    let mut out = Vec::with_capacity(rows.len());
-                    for r in rows {
-                        let files = files_of(&mut c, r.id).await?;
-                        out.push(r.view(&vault, files)?);
+                    // Every listed application's files in one query.
+                    let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
+                    let mut files: HashMap<i64, Vec<AttachmentMeta>> = HashMap::new();
+                    for (owner, meta) in metas_linked_to_many(&mut c, FILES, "application_id", &ids).await? {
+                        files.entry(owner).or_default().push(meta);
                     }
-                    Ok(out)
+                    rows.into_iter()
+                        .map(|r| {
+                            let theirs = files.remove(&r.id.0).unwrap_or_default();
+                            r.view(&vault, theirs)
+                        })
+                        .collect()
                 })
             })
             .await
@@ -339,18 +348,11 @@ impl Services<'_> {
     }
 }
 
-/// The public view of an application (the service case's progress is added by the caller).
+/// The public view of an application (the service case's progress is added by the caller):
+/// read without opening the applicant's seals.
 async fn progress_of(c: &mut Conn<'_>, r: Row) -> StoreResult<ApplicationProgress> {
     let files = files_of(c, r.id).await?;
-    Ok(ApplicationProgress {
-        tracking_code: shown(&r.tracking_code),
-        item_name: r.item_name,
-        state: r.state,
-        submitted_on: r.submitted_at.china_date(),
-        files: u32::try_from(files.len()).unwrap_or(u32::MAX),
-        reason: r.reason,
-        service_case: None,
-    })
+    Ok(ApplicationProgress::of(shown(&r.tracking_code), r.item_name, r.state, r.submitted_at, files.len(), r.reason))
 }
 
 /// Writes what `d` decided over `before`.

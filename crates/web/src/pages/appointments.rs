@@ -23,7 +23,6 @@ use rectify_domain::service::appointment::{
 };
 use rectify_domain::service::catalog::Delivery;
 use rectify_store::PageRequest;
-use rectify_store::idempotency::IdempotencyKey;
 use rectify_store::people::PersonFilter;
 use rectify_store::services::ServiceFilter;
 use rectify_store::services::appointments::AppointmentFilter;
@@ -177,10 +176,7 @@ async fn book(
         phone: form.get("phone").map(str::to_owned),
     };
     let attempt = async {
-        let key = match form.get("nonce") {
-            Some(n) => Some(IdempotencyKey::new(format!("public:{ip}"), n, form.digest.clone())?),
-            None => None,
-        };
+        let key = form.public_key(ip)?;
         Ok::<_, ApiError>(st.store.services().book(input, key.as_ref()).await?)
     };
     match attempt.await {

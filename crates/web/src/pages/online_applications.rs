@@ -18,7 +18,6 @@ use rectify_domain::actor::{Actor, Permission, authorize, own_party};
 use rectify_domain::ids::{OnlineApplicationId, ServiceItemId};
 use rectify_domain::service::online::{NewOnlineApplication, OnlineApplicationState, OnlineApplicationTransition};
 use rectify_store::PageRequest;
-use rectify_store::idempotency::IdempotencyKey;
 use rectify_store::people::PersonFilter;
 use rectify_store::services::online::ApplicationFilter;
 use std::collections::BTreeMap;
@@ -70,10 +69,7 @@ async fn apply(
         attachment_ids: Vec::new(),
     };
     let attempt = async {
-        let key = match form.get("nonce") {
-            Some(n) => Some(IdempotencyKey::new(format!("public:{ip}"), n, form.digest.clone())?),
-            None => None,
-        };
+        let key = form.public_key(ip)?;
         let files = form.files.clone();
         Ok::<_, ApiError>(st.store.services().submit_application(input, files, key.as_ref()).await?)
     };

@@ -19,7 +19,6 @@ use rectify_domain::case::{CaseType, NewCase, RatingRequest, Satisfaction, Track
 use rectify_domain::ids::{AttachmentId, ProblemId};
 use rectify_domain::problem::ProblemState;
 use rectify_store::PageRequest;
-use rectify_store::idempotency::IdempotencyKey;
 use rectify_store::portal::PortalFigures;
 use rectify_store::problems::{ProblemFilter, ProblemSort};
 use rectify_store::settings::MapTiles;
@@ -118,10 +117,7 @@ async fn submit(
         input.channel = Some(rectify_domain::case::Channel::Web);
         // The device is the cookie's, never a field of the form.
         input.device_id = crate::extract::cookie(&headers, DEVICE_COOKIE);
-        let key = match form.get("nonce") {
-            Some(n) => Some(IdempotencyKey::new(format!("public:{ip}"), n, form.digest.clone())?),
-            None => None,
-        };
+        let key = form.public_key(ip)?;
         let files = form.files.clone();
         Ok::<_, crate::error::ApiError>(st.store.cases().submit_public_case(input, files, key.as_ref()).await?)
     };
