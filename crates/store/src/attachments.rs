@@ -17,6 +17,8 @@ use sha2::{Digest, Sha256};
 
 record! {
     struct MetaRow {
+        // The record the file is linked to.
+        owner: i64,
         id: AttachmentId as i64,
         filename: String,
         content_type: String,
@@ -56,16 +58,7 @@ pub(crate) async fn metas_linked(
     owner: &'static str,
     id: i64,
 ) -> StoreResult<Vec<AttachmentMeta>> {
-    let rows: Vec<MetaRow> = c
-        .fetch_all(
-            Q::new(format!(
-                "SELECT {COLUMNS} FROM attachments a JOIN {link} l ON l.attachment_id = a.id \
-                 WHERE l.{owner} = $1 ORDER BY a.id"
-            ))
-            .bind(id),
-        )
-        .await?;
-    Ok(rows.into_iter().map(AttachmentMeta::from).collect())
+    Ok(metas_linked_to_many(c, link, owner, &[id]).await?.into_iter().map(|(_, m)| m).collect())
 }
 
 /// The attachments `link` ties to each of the records `owner IN ids`, as (record, file).
@@ -78,37 +71,13 @@ pub(crate) async fn metas_linked_to_many(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    record! {
-        struct Linked {
-            owner: i64,
-            id: AttachmentId as i64,
-            filename: String,
-            content_type: String,
-            size: i64,
-            sha256: String,
-            created_at: Timestamp as DateTime<Utc>,
-        }
-    }
     let mut q = Q::new(format!(
         "SELECT l.{owner} AS owner, {COLUMNS} FROM attachments a JOIN {link} l ON l.attachment_id = a.id WHERE "
     ));
     q.push_in(&format!("l.{owner}"), ids.iter().copied());
     q.push(" ORDER BY a.id");
-    let rows: Vec<Linked> = c.fetch_all(q).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let meta = AttachmentMeta {
-                id: r.id,
-                filename: r.filename,
-                content_type: r.content_type,
-                size: r.size,
-                sha256: r.sha256,
-                created_at: r.created_at,
-            };
-            (r.owner, meta)
-        })
-        .collect())
+    let rows: Vec<MetaRow> = c.fetch_all(q).await?;
+    Ok(rows.into_iter().map(|r| (r.owner, AttachmentMeta::from(r))).collect())
 }
 
 /// An uploaded attachment `actor` may use (as evidence or with a case): not yet used anywhere,
